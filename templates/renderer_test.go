@@ -1,0 +1,207 @@
+package templates
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestRenderEveryDefault(t *testing.T) {
+	r := newRenderer(t, nil)
+	// The full sample promises 11:30 UTC, shown in the branch zone (UTC+3),
+	// and has 4 500,00 + 11 000,50 awaiting approval.
+	wantExtra := map[string]map[string]string{
+		"ru": {KeyStatusInProgress: "23.11.2026 14:30", KeyEstimateRequest: "15 500,50 ₽", KeyDocumentReady: "Invoice"},
+		"pl": {KeyStatusInProgress: "23.11.2026 14:30", KeyEstimateRequest: "15 500,50 zł", KeyDocumentReady: "Invoice"},
+		"en": {KeyStatusInProgress: "23 Nov 2026, 14:30", KeyEstimateRequest: "€15,500.50", KeyDocumentReady: "Invoice"},
+	}
+	for _, locale := range Locales() {
+		for _, key := range Keys() {
+			t.Run(locale+"/"+key, func(t *testing.T) {
+				d := sampleData(locale)
+				got, err := r.Render(context.Background(), 1, key, d)
+				if err != nil {
+					t.Fatalf("Render: %v", err)
+				}
+				want := []string{d.Link}
+				if key == KeyMessageAdvisor {
+					want = append(want, d.Text)
+				} else {
+					want = append(want, d.WorkOrderNumber, d.BranchName)
+				}
+				if extra, ok := wantExtra[locale][key]; ok {
+					want = append(want, extra)
+				}
+				for _, w := range want {
+					if !strings.Contains(got, w) {
+						t.Errorf("text %q lacks %q", got, w)
+					}
+				}
+				if strings.Contains(got, "<no value>") || strings.Contains(got, "{{") {
+					t.Errorf("text %q shows template residue", got)
+				}
+				if got != strings.TrimSpace(got) {
+					t.Errorf("text %q is not trimmed", got)
+				}
+			})
+		}
+	}
+}
+
+func TestRenderWithoutOptionalData(t *testing.T) {
+	r := newRenderer(t, nil)
+	for _, locale := range Locales() {
+		for _, key := range Keys() {
+			t.Run(locale+"/"+key, func(t *testing.T) {
+				d := samples(locale)[1] // no link, no promise date, no phone
+				got, err := r.Render(context.Background(), 1, key, d)
+				if err != nil {
+					t.Fatalf("Render: %v", err)
+				}
+				if strings.Contains(got, "  ") || got != strings.TrimSpace(got) {
+					t.Errorf("text %q has stray spaces", got)
+				}
+				if strings.Contains(got, "http") {
+					t.Errorf("text %q has a link although Data.Link is empty", got)
+				}
+			})
+		}
+	}
+}
+
+func TestRenderLocaleResolution(t *testing.T) {
+	r := newRenderer(t, nil)
+	render := func(locale string) string {
+		t.Helper()
+		d := sampleData("en")
+		d.Locale = locale
+		got, err := r.Render(context.Background(), 1, KeyStatusReady, d)
+		if err != nil {
+			t.Fatalf("Render(%q): %v", locale, err)
+		}
+		return got
+	}
+	tests := []struct{ locale, sameAs string }{
+		{"ru-RU", "ru"},
+		{"PL", "pl"},
+		{"de-DE", "en"},
+		{"", "en"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.locale, func(t *testing.T) {
+			if got, want := render(tt.locale), render(tt.sameAs); got != want {
+				t.Errorf("locale %q rendered %q, want the %s text %q", tt.locale, got, tt.sameAs, want)
+			}
+		})
+	}
+	if render("ru") == render("en") {
+		t.Error("ru and en render the same text")
+	}
+}
+
+func TestRenderErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		o      Overrides
+		key    string
+		mutate func(*Data)
+		is     error
+	}{
+		{"unknown key", nil, "status.lost", func(*Data) {}, nil},
+		{"unknown currency", nil, KeyEstimateRequest, func(d *Data) { d.Currency = "" }, nil},
+		{"empty advisor text and no link", nil, KeyMessageAdvisor, func(d *Data) { d.Text, d.Link = "", "" }, errEmpty},
+		{"override lookup fails", &fakeOverrides{err: errLookup}, KeyStatusReady, func(*Data) {}, errLookup},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRenderer(t, tt.o)
+			d := sampleData("ru")
+			tt.mutate(&d)
+			got, err := r.Render(context.Background(), 1, tt.key, d)
+			if err == nil {
+				t.Fatalf("Render = %q, want an error", got)
+			}
+			if !strings.HasPrefix(err.Error(), "templates: ") {
+				t.Errorf("error %q lacks the package prefix", err)
+			}
+			if tt.is != nil && !errors.Is(err, tt.is) {
+				t.Errorf("error %v does not wrap %v", err, tt.is)
+			}
+		})
+	}
+}
+
+func TestRenderOverrides(t *testing.T) {
+	const branch = 7
+	bodies := map[overrideKey]string{
+		{branch, KeyStatusReady, "ru"}:        "  Машина {{.Vehicle}} ждёт вас! {{.Link}}\n",
+		{branch, KeyStatusReady, "pl"}:        "Auto {{.Plate}} gotowe. {{.Link}}",
+		{branch, KeyStatusReceived, "ru"}:     "{{.BranchName",
+		{branch, KeyStatusInProgress, "ru"}:   "{{.Nope}}",
+		{branch, KeyStatusWaitingParts, "ru"}: "{{with .CustomerName}}{{end}}",
+		{branch, KeyStatusCancelled, "ru"}:    "   ",
+	}
+	tests := []struct {
+		name      string
+		branchID  int64
+		key       string
+		locale    string
+		want      string // exact text, or "" to compare with the default
+		wantHook  bool
+		hookMatch string
+	}{
+		{"override used and trimmed", branch, KeyStatusReady, "ru", "Машина Škoda Octavia A123BC77 ждёт вас! https://naryad.example/c/AbC123xyz", false, ""},
+		{"override per locale", branch, KeyStatusReady, "pl-PL", "Auto A123BC77 gotowe. https://naryad.example/c/AbC123xyz", false, ""},
+		{"no override for locale", branch, KeyStatusReady, "en", "", false, ""},
+		{"no override for branch", branch + 1, KeyStatusReady, "ru", "", false, ""},
+		{"override does not parse", branch, KeyStatusReceived, "ru", "", true, "unclosed action"},
+		{"override names unknown field", branch, KeyStatusInProgress, "ru", "", true, "can't evaluate field Nope"},
+		{"override renders empty", branch, KeyStatusWaitingParts, "ru", "", true, "renders empty"},
+		{"override is blank", branch, KeyStatusCancelled, "ru", "", true, "empty body"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			plain := newRenderer(t, nil)
+			r := newRenderer(t, &fakeOverrides{bodies: bodies})
+			var hookErr error
+			hookCalls := 0
+			r.OnBadOverride = func(branchID int64, key, locale string, err error) {
+				hookCalls++
+				hookErr = err
+				if branchID != tt.branchID || key != tt.key || locale != NormalizeLocale(tt.locale) {
+					t.Errorf("hook got (%d, %s, %s)", branchID, key, locale)
+				}
+			}
+			d := sampleData(tt.locale)
+			d.Locale = tt.locale
+			got, err := r.Render(context.Background(), tt.branchID, tt.key, d)
+			if err != nil {
+				t.Fatalf("Render: %v", err)
+			}
+			want := tt.want
+			if want == "" {
+				if want, err = plain.Render(context.Background(), tt.branchID, tt.key, d); err != nil {
+					t.Fatalf("default Render: %v", err)
+				}
+			}
+			if got != want {
+				t.Errorf("Render = %q, want %q", got, want)
+			}
+			if tt.wantHook != (hookCalls == 1) {
+				t.Fatalf("hook called %d times, want called: %v", hookCalls, tt.wantHook)
+			}
+			if tt.wantHook && !strings.Contains(hookErr.Error(), tt.hookMatch) {
+				t.Errorf("hook error %q does not mention %q", hookErr, tt.hookMatch)
+			}
+		})
+	}
+}
+
+func TestBadOverrideWithoutHook(t *testing.T) {
+	o := &fakeOverrides{bodies: map[overrideKey]string{{1, KeyStatusReady, "en"}: "{{.Nope}}"}}
+	r := newRenderer(t, o) // OnBadOverride left nil
+	if _, err := r.Render(context.Background(), 1, KeyStatusReady, sampleData("en")); err != nil {
+		t.Fatalf("Render with a bad override and no hook: %v", err)
+	}
+}

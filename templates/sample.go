@@ -1,0 +1,52 @@
+package templates
+
+import "time"
+
+// samples returns realistic data for locale that Validate executes an
+// override against: one value with every optional field filled and one with
+// the optional fields empty, so both branches of an {{if .Link}} are tried.
+func samples(locale string) []Data {
+	full := Data{
+		CustomerName:    "Ivan Petrov",
+		BranchName:      "AutoService Centre",
+		BranchPhone:     "+7 495 123-45-67",
+		WorkOrderNumber: "00012345",
+		Vehicle:         "Škoda Octavia A123BC77",
+		Plate:           "A123BC77",
+		Status:          "ready",
+		Link:            "https://naryad.example/c/AbC123xyz",
+		Text:            "Your car is ready, you can pick it up after 17:00.",
+		DocumentName:    "Invoice",
+		PromisedAt:      time.Date(2026, 11, 23, 11, 30, 0, 0, time.UTC),
+		Currency:        sampleCurrency(locale),
+		TotalMinor:      1250000,
+		Lines: []Line{
+			{Name: "Brake pads", TotalMinor: 450000},
+			{Name: "Brake discs", TotalMinor: 1100050},
+		},
+		Location: time.FixedZone("MSK", 3*60*60),
+		Locale:   locale,
+	}
+	sparse := full
+	sparse.CustomerName = ""
+	sparse.BranchPhone = ""
+	sparse.Plate = ""
+	sparse.Link = ""
+	sparse.PromisedAt = time.Time{}
+	sparse.TotalMinor = 0
+	sparse.Lines = nil
+	sparse.Location = nil
+	return []Data{full, sparse}
+}
+
+// sampleCurrency is the currency a branch serving locale most likely uses.
+func sampleCurrency(locale string) string {
+	switch locale {
+	case LocaleRU:
+		return "RUB"
+	case LocalePL:
+		return "PLN"
+	default:
+		return "EUR"
+	}
+}
