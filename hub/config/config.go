@@ -1,0 +1,185 @@
+// Package config reads naryad's settings from NARYAD_* environment variables
+// and their flag equivalents (a flag wins over the environment), keeps every
+// default in one struct and validates them at start-up.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Config is every setting of the hub. Zero values are never used: Defaults
+// fills them and Bind lets the environment and flags override.
+type Config struct {
+	Addr        string // NARYAD_ADDR
+	DataDir     string // NARYAD_DATA_DIR
+	DatabaseURL string // NARYAD_DATABASE_URL; empty = embedded SQLite in DataDir
+	PublicURL   string // NARYAD_PUBLIC_URL; base of magic links
+	Secret      string // NARYAD_SECRET(_FILE); empty = generated into DataDir
+
+	SMSProvider      string // NARYAD_SMS_PROVIDER: log | twilio
+	TwilioAccountSID string // NARYAD_TWILIO_ACCOUNT_SID
+	TwilioAuthToken  string // NARYAD_TWILIO_AUTH_TOKEN(_FILE)
+	TwilioFrom       string // NARYAD_TWILIO_FROM: sender number or messaging service SID
+	TwilioBaseURL    string // NARYAD_TWILIO_BASE_URL: API root, changed only in tests
+
+	DMSMaxBodyBytes   int           // NARYAD_DMS_MAX_BODY_BYTES
+	LinkTTL           time.Duration // NARYAD_LINK_TTL: magic link lifetime after hand-over
+	OutboxWorkers     int           // NARYAD_OUTBOX_WORKERS
+	OutboxMaxAttempts int           // NARYAD_OUTBOX_MAX_ATTEMPTS
+	LogLevel          string        // NARYAD_LOG_LEVEL: debug | info | warn | error
+	LogFormat         string        // NARYAD_LOG_FORMAT: text | json
+
+	envProblems []string // environment values that did not parse
+}
+
+// Defaults returns the settings naryad runs with when nothing is configured.
+func Defaults() Config {
+	return Config{
+		Addr:              "127.0.0.1:8080",
+		DataDir:           "./data",
+		SMSProvider:       "log",
+		TwilioBaseURL:     "https://api.twilio.com",
+		DMSMaxBodyBytes:   32 << 20,
+		LinkTTL:           30 * 24 * time.Hour,
+		OutboxWorkers:     4,
+		OutboxMaxAttempts: 8,
+		LogLevel:          "info",
+		LogFormat:         "text",
+	}
+}
+
+// Bind registers every setting on fs with its environment value (or default)
+// as the flag default, so parsing fs yields the final configuration.
+func Bind(fs *flag.FlagSet, getenv func(string) string) *Config {
+	c := Defaults()
+	env := envReader{getenv: getenv, problems: &c.envProblems}
+	fs.StringVar(&c.Addr, "addr", env.str("NARYAD_ADDR", c.Addr), "HTTP listen address (NARYAD_ADDR)")
+	fs.StringVar(&c.DataDir, "data-dir", env.str("NARYAD_DATA_DIR", c.DataDir), "directory for the SQLite file, media and logs (NARYAD_DATA_DIR)")
+	fs.StringVar(&c.DatabaseURL, "database-url", env.str("NARYAD_DATABASE_URL", c.DatabaseURL), "postgres://… URL; empty = embedded SQLite (NARYAD_DATABASE_URL)")
+	fs.StringVar(&c.PublicURL, "public-url", env.str("NARYAD_PUBLIC_URL", c.PublicURL), "public base URL of customer links; empty = http://ADDR (NARYAD_PUBLIC_URL)")
+	fs.StringVar(&c.Secret, "secret", env.secret("NARYAD_SECRET", c.Secret), "key that derives magic links; several instances must share it (NARYAD_SECRET, NARYAD_SECRET_FILE)")
+	fs.StringVar(&c.SMSProvider, "sms-provider", env.str("NARYAD_SMS_PROVIDER", c.SMSProvider), "log or twilio (NARYAD_SMS_PROVIDER)")
+	fs.StringVar(&c.TwilioAccountSID, "twilio-account-sid", env.str("NARYAD_TWILIO_ACCOUNT_SID", c.TwilioAccountSID), "Twilio account SID (NARYAD_TWILIO_ACCOUNT_SID)")
+	fs.StringVar(&c.TwilioAuthToken, "twilio-auth-token", env.secret("NARYAD_TWILIO_AUTH_TOKEN", c.TwilioAuthToken), "Twilio auth token (NARYAD_TWILIO_AUTH_TOKEN, NARYAD_TWILIO_AUTH_TOKEN_FILE)")
+	fs.StringVar(&c.TwilioFrom, "twilio-from", env.str("NARYAD_TWILIO_FROM", c.TwilioFrom), "sender number (E.164) or messaging service SID MG… (NARYAD_TWILIO_FROM)")
+	fs.StringVar(&c.TwilioBaseURL, "twilio-base-url", env.str("NARYAD_TWILIO_BASE_URL", c.TwilioBaseURL), "Twilio API root (NARYAD_TWILIO_BASE_URL)")
+	fs.IntVar(&c.DMSMaxBodyBytes, "dms-max-body-bytes", env.integer("NARYAD_DMS_MAX_BODY_BYTES", c.DMSMaxBodyBytes), "largest exchange request body accepted (NARYAD_DMS_MAX_BODY_BYTES)")
+	fs.DurationVar(&c.LinkTTL, "link-ttl", env.duration("NARYAD_LINK_TTL", c.LinkTTL), "how long a customer link lives after hand-over (NARYAD_LINK_TTL)")
+	fs.IntVar(&c.OutboxWorkers, "outbox-workers", env.integer("NARYAD_OUTBOX_WORKERS", c.OutboxWorkers), "parallel message senders (NARYAD_OUTBOX_WORKERS)")
+	fs.IntVar(&c.OutboxMaxAttempts, "outbox-max-attempts", env.integer("NARYAD_OUTBOX_MAX_ATTEMPTS", c.OutboxMaxAttempts), "delivery attempts before a message is failed (NARYAD_OUTBOX_MAX_ATTEMPTS)")
+	fs.StringVar(&c.LogLevel, "log-level", env.str("NARYAD_LOG_LEVEL", c.LogLevel), "debug, info, warn or error (NARYAD_LOG_LEVEL)")
+	fs.StringVar(&c.LogFormat, "log-format", env.str("NARYAD_LOG_FORMAT", c.LogFormat), "text or json (NARYAD_LOG_FORMAT)")
+	return &c
+}
+
+// Validate reports every problem at once, one line each.
+func (c *Config) Validate() error {
+	problems := append([]string(nil), c.envProblems...)
+	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	if c.Addr == "" {
+		add("NARYAD_ADDR: must not be empty")
+	}
+	if c.DataDir == "" {
+		add("NARYAD_DATA_DIR: must not be empty")
+	}
+	if c.DatabaseURL != "" && !c.IsPostgres() {
+		add("NARYAD_DATABASE_URL: %q is not a postgres:// or postgresql:// URL (leave it empty for embedded SQLite)", redact(c.DatabaseURL))
+	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			add("NARYAD_PUBLIC_URL: %q is not an http(s) URL with a host", c.PublicURL)
+		}
+	}
+	if c.Secret != "" && len(c.Secret) < 32 {
+		add("NARYAD_SECRET: must be at least 32 characters")
+	}
+	switch c.SMSProvider {
+	case "log":
+	case "twilio":
+		if c.TwilioAccountSID == "" {
+			add("NARYAD_TWILIO_ACCOUNT_SID: required with NARYAD_SMS_PROVIDER=twilio")
+		}
+		if c.TwilioAuthToken == "" {
+			add("NARYAD_TWILIO_AUTH_TOKEN: required with NARYAD_SMS_PROVIDER=twilio")
+		}
+		if c.TwilioFrom == "" {
+			add("NARYAD_TWILIO_FROM: required with NARYAD_SMS_PROVIDER=twilio")
+		}
+		if c.PublicURL == "" {
+			add("NARYAD_PUBLIC_URL: required with NARYAD_SMS_PROVIDER=twilio (customer links and delivery callbacks)")
+		}
+	default:
+		add("NARYAD_SMS_PROVIDER: %q is not one of log, twilio", c.SMSProvider)
+	}
+	if c.DMSMaxBodyBytes < 1024 {
+		add("NARYAD_DMS_MAX_BODY_BYTES: %d is below 1024", c.DMSMaxBodyBytes)
+	}
+	if c.LinkTTL <= 0 {
+		add("NARYAD_LINK_TTL: must be positive")
+	}
+	if c.OutboxWorkers < 1 || c.OutboxWorkers > 64 {
+		add("NARYAD_OUTBOX_WORKERS: %d is not between 1 and 64", c.OutboxWorkers)
+	}
+	if c.OutboxMaxAttempts < 1 {
+		add("NARYAD_OUTBOX_MAX_ATTEMPTS: must be at least 1")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		add("NARYAD_LOG_LEVEL: %q is not one of debug, info, warn, error", c.LogLevel)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		add("NARYAD_LOG_FORMAT: %q is not one of text, json", c.LogFormat)
+	}
+	if len(problems) > 0 {
+		return errors.New("invalid configuration:\n  " + strings.Join(problems, "\n  "))
+	}
+	return nil
+}
+
+// IsPostgres tells whether the hub runs on PostgreSQL rather than SQLite.
+func (c *Config) IsPostgres() bool {
+	return strings.HasPrefix(c.DatabaseURL, "postgres://") || strings.HasPrefix(c.DatabaseURL, "postgresql://")
+}
+
+// SQLitePath is the embedded database file inside the data directory.
+func (c *Config) SQLitePath() string { return filepath.Join(c.DataDir, "naryad.db") }
+
+// BaseURL is where customers reach the hub: the public URL, or the listen
+// address when none is set (fine on one machine, wrong behind a proxy).
+func (c *Config) BaseURL() string {
+	if c.PublicURL != "" {
+		return strings.TrimRight(c.PublicURL, "/")
+	}
+	return "http://" + c.Addr
+}
+
+// redact hides a password in a URL before it is printed.
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// ReadSecretFile is used for NARYAD_*_FILE variants: the file's content,
+// trimmed, stands for the variable itself.
+func readSecretFile(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("read secret file: %w", err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
