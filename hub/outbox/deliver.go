@@ -1,0 +1,134 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"naryad/hub"
+	"naryad/hub/sms"
+	"naryad/hub/store"
+)
+
+// Outcomes of one attempt, as logged.
+const (
+	outcomeSent      = "sent"
+	outcomeDelivered = "delivered"
+	outcomeRetry     = "retry"
+	outcomeFailed    = "failed"
+)
+
+// deliver makes one attempt at a claimed item and records it. It works on
+// a context detached from ctx: once a send has started, shutdown waits for
+// its result to be written instead of leaving the provider's answer unknown.
+func (p *Pool) deliver(ctx context.Context, item hub.OutboxItem) {
+	ctx = context.WithoutCancel(ctx)
+	attempt := item.Attempts + 1
+	a := hub.DeliveryAttempt{OutboxID: item.ID, Attempt: attempt, StartedAt: time.Now()}
+	receipt, sendErr := p.send(ctx, item, &a)
+	a.FinishedAt = time.Now()
+	a.ProviderID = receipt.ProviderID
+	if sendErr != nil {
+		a.Error = sendErr.Error()
+	}
+
+	outcome, next := p.judge(attempt, receipt, sendErr)
+	err := p.record(ctx, item, &a, outcome, next)
+
+	attrs := []any{
+		"message_id", item.MessageID, "outbox_id", item.ID, "attempt", attempt, "channel", item.Channel,
+		"provider", a.Provider, "outcome", outcome, "duration_ms", a.FinishedAt.Sub(a.StartedAt).Milliseconds(),
+	}
+	if a.ProviderID != "" {
+		attrs = append(attrs, "provider_id", a.ProviderID)
+	}
+	if sendErr != nil {
+		attrs = append(attrs, "error", a.Error)
+	}
+	if outcome == outcomeRetry {
+		attrs = append(attrs, "next_attempt_at", next.UTC().Format(time.RFC3339))
+	}
+	level := slog.LevelInfo
+	switch {
+	case err != nil:
+		// The lease lapses and the item is tried again: the customer may
+		// get this message twice, but never not at all.
+		level = slog.LevelError
+		attrs = append(attrs, "record_error", err.Error())
+	case outcome == outcomeRetry || outcome == outcomeFailed:
+		level = slog.LevelWarn
+	}
+	p.log.Log(ctx, level, "outbox attempt", attrs...)
+}
+
+// send looks up the channel's sender and makes the provider call under
+// SendTimeout. It fills in the attempt's provider.
+func (p *Pool) send(ctx context.Context, item hub.OutboxItem, a *hub.DeliveryAttempt) (sms.Receipt, error) {
+	sender, ok := p.senders[item.Channel]
+	if !ok {
+		a.Provider = "none"
+		return sms.Receipt{}, fmt.Errorf("no sender for channel %s", item.Channel)
+	}
+	a.Provider = sender.Name()
+	msg, err := p.message(ctx, item)
+	if err != nil {
+		return sms.Receipt{}, err
+	}
+	sctx, cancel := context.WithTimeout(ctx, p.opts.SendTimeout)
+	defer cancel()
+	return sender.Send(sctx, msg)
+}
+
+// message builds what the provider gets; the thread id comes from the
+// message row, which the outbox row does not repeat.
+func (p *Pool) message(ctx context.Context, item hub.OutboxItem) (sms.Message, error) {
+	ctx, cancel := context.WithTimeout(ctx, writeTimeout)
+	defer cancel()
+	m, err := p.store.Message(ctx, item.MessageID)
+	if err != nil {
+		return sms.Message{}, fmt.Errorf("outbox: %w", err)
+	}
+	return sms.Message{To: item.Recipient, Body: item.Body, ThreadID: m.ThreadID, MessageID: m.ID}, nil
+}
+
+// judge decides what an attempt's result means: a permanent error fails at
+// once, a temporary one is retried after the backoff (or the provider's
+// Retry-After when longer) until MaxAttempts.
+func (p *Pool) judge(attempt int, r sms.Receipt, err error) (outcome string, next time.Time) {
+	switch {
+	case err == nil && r.State == sms.StateDelivered:
+		return outcomeDelivered, time.Time{}
+	case err == nil:
+		return outcomeSent, time.Time{}
+	case sms.IsPermanent(err) || attempt >= p.opts.MaxAttempts:
+		return outcomeFailed, time.Time{}
+	default:
+		wait := max(p.opts.Backoff(attempt), sms.RetryAfter(err))
+		return outcomeRetry, time.Now().Add(wait)
+	}
+}
+
+// record writes the attempt and then the item's new state. The attempt is
+// written first and on its own: it happened even if the claim was lost.
+func (p *Pool) record(ctx context.Context, item hub.OutboxItem, a *hub.DeliveryAttempt, outcome string, next time.Time) error {
+	ctx, cancel := context.WithTimeout(ctx, writeTimeout)
+	defer cancel()
+	attemptErr := p.store.RecordDeliveryAttempt(ctx, a)
+	var err error
+	switch outcome {
+	case outcomeSent:
+		err = p.store.MarkOutboxSent(ctx, item, a.ProviderID, hub.DeliverySent)
+	case outcomeDelivered:
+		err = p.store.MarkOutboxSent(ctx, item, a.ProviderID, hub.DeliveryDelivered)
+	case outcomeRetry:
+		err = p.store.MarkOutboxRetry(ctx, item, a.Attempt, next, a.Error)
+	case outcomeFailed:
+		err = p.store.MarkOutboxFailed(ctx, item, a.Attempt, a.Error)
+	}
+	if errors.Is(err, store.ErrLeaseLost) {
+		err = fmt.Errorf("%w: the lease lapsed during the attempt; another worker owns the item", err)
+	}
+	return errors.Join(attemptErr, err)
+}

@@ -1,0 +1,219 @@
+// Package outbox delivers queued outgoing messages. A Pool claims due outbox
+// rows with a lease, hands each to the sender of its channel, and records the
+// outcome: sent, another attempt later, or failed. Delivery is at least once
+// towards the provider (a worker that dies after the provider accepted a
+// message but before recording it sends it again after the lease), and a
+// message is never marked sent before the provider said so.
+package outbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"naryad/hub"
+	"naryad/hub/sms"
+	"naryad/hub/store"
+)
+
+// Sender hands one message to a provider, making a single attempt. Failures
+// are classified as sms.Error does (sms.IsPermanent, sms.RetryAfter); any
+// other error counts as temporary.
+type Sender interface {
+	Name() string
+	Send(ctx context.Context, m sms.Message) (sms.Receipt, error)
+}
+
+// Every SMS provider is a Sender.
+var _ Sender = sms.Provider(nil)
+
+// Options tune a Pool; zero values take the defaults.
+type Options struct {
+	Workers      int                             // concurrent sends; default 4
+	MaxAttempts  int                             // attempts before a message fails; default 12 (about 1.7 h of backoff)
+	Lease        time.Duration                   // how long a claim holds an item; default 2 min, must exceed SendTimeout
+	SendTimeout  time.Duration                   // limit of one provider call; default 30 s
+	PollInterval time.Duration                   // pause between polls when nothing is due; default 5 s
+	Backoff      func(attempt int) time.Duration // wait after the attempt-th failure; default DefaultBackoff
+	Logger       *slog.Logger                    // default slog.Default()
+}
+
+const (
+	defaultWorkers      = 4
+	defaultMaxAttempts  = 12
+	defaultLease        = 2 * time.Minute
+	defaultSendTimeout  = 30 * time.Second
+	defaultPollInterval = 5 * time.Second
+
+	// writeTimeout bounds each database call; results are written with a
+	// context that survives shutdown, so it must not wait forever either.
+	writeTimeout = 15 * time.Second
+)
+
+func (o Options) withDefaults() (Options, error) {
+	if o.Workers < 0 || o.MaxAttempts < 0 || o.Lease < 0 || o.SendTimeout < 0 || o.PollInterval < 0 {
+		return o, errors.New("outbox: options must not be negative")
+	}
+	if o.Workers == 0 {
+		o.Workers = defaultWorkers
+	}
+	if o.MaxAttempts == 0 {
+		o.MaxAttempts = defaultMaxAttempts
+	}
+	if o.Lease == 0 {
+		o.Lease = defaultLease
+	}
+	if o.SendTimeout == 0 {
+		o.SendTimeout = defaultSendTimeout
+	}
+	if o.PollInterval == 0 {
+		o.PollInterval = defaultPollInterval
+	}
+	if o.Backoff == nil {
+		o.Backoff = DefaultBackoff
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	// A lease that lapses while an attempt is still running would let a
+	// second worker send the same message. An attempt is one read, the
+	// send and the writes of its result.
+	if o.Lease <= o.SendTimeout+2*writeTimeout {
+		return o, fmt.Errorf("outbox: lease %v must exceed the send timeout %v plus %v for the database",
+			o.Lease, o.SendTimeout, 2*writeTimeout)
+	}
+	return o, nil
+}
+
+// DefaultBackoff waits 5 s after the first failure, doubling each time up
+// to 30 min, with ±20 % jitter (applied after the cap) so messages that
+// failed together do not retry together.
+func DefaultBackoff(attempt int) time.Duration {
+	const first, limit = 5 * time.Second, 30 * time.Minute
+	d := first
+	for i := 1; i < attempt && d < limit; i++ {
+		d *= 2
+	}
+	d = min(d, limit)
+	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+}
+
+// Pool delivers the outbox with up to Options.Workers concurrent sends.
+type Pool struct {
+	store   *store.Store
+	senders map[string]Sender // by channel: hub.ChannelSMS, …
+	opts    Options
+	log     *slog.Logger
+	wake    chan struct{}
+	running atomic.Bool
+}
+
+// New makes a pool sending through senders, keyed by channel. A channel
+// without a sender is not an error: its messages wait, retried as if the
+// provider failed, until they run out of attempts.
+func New(st *store.Store, senders map[string]Sender, opts Options) (*Pool, error) {
+	if st == nil {
+		return nil, errors.New("outbox: no store")
+	}
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	return &Pool{store: st, senders: senders, opts: opts, log: opts.Logger, wake: make(chan struct{}, 1)}, nil
+}
+
+// Wake asks for a poll now rather than after PollInterval, e.g. right
+// after queuing a message. It never blocks; wakes before the next poll
+// coalesce into one.
+func (p *Pool) Wake() {
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers until ctx is cancelled, then waits for the sends in flight
+// to finish and record their results, and returns nil. Items are claimed
+// only for idle workers, so nothing claimed is left unsent at shutdown.
+func (p *Pool) Run(ctx context.Context) error {
+	if !p.running.CompareAndSwap(false, true) {
+		return errors.New("outbox: pool is already running")
+	}
+	defer p.running.Store(false)
+
+	var inflight sync.WaitGroup
+	defer inflight.Wait()
+	idle := make(chan struct{}, p.opts.Workers) // one token per idle worker
+	for range p.opts.Workers {
+		idle <- struct{}{}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-idle:
+		}
+		n := 1 + takeAll(idle)
+		items, err := p.claim(ctx, n)
+		if err != nil {
+			p.log.Error("outbox claim failed", "error", err)
+		}
+		for _, item := range items {
+			inflight.Go(func() {
+				defer func() { idle <- struct{}{} }()
+				p.deliver(ctx, item)
+			})
+		}
+		for range n - len(items) {
+			idle <- struct{}{}
+		}
+		if len(items) == n {
+			continue // every worker got work: more may be due
+		}
+		if !p.sleep(ctx) {
+			return nil
+		}
+	}
+}
+
+// claim leases up to n items. It runs to completion even if ctx ends
+// meanwhile, so rows are never leased without a worker sending them.
+func (p *Pool) claim(ctx context.Context, n int) ([]hub.OutboxItem, error) {
+	if ctx.Err() != nil {
+		return nil, nil
+	}
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+	defer cancel()
+	return p.store.ClaimOutbox(cctx, n, p.opts.Lease)
+}
+
+// sleep waits for the poll interval or a Wake; false when ctx ended.
+func (p *Pool) sleep(ctx context.Context) bool {
+	t := time.NewTimer(p.opts.PollInterval)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-p.wake:
+	case <-t.C:
+	}
+	return true
+}
+
+// takeAll takes every token available without waiting and counts them.
+func takeAll(tokens chan struct{}) int {
+	n := 0
+	for {
+		select {
+		case <-tokens:
+			n++
+		default:
+			return n
+		}
+	}
+}

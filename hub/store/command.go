@@ -1,0 +1,31 @@
+package store
+
+import (
+	"context"
+	"flag"
+
+	"naryad/hub/config"
+	"naryad/migrations"
+)
+
+// MigrateCommand is `naryad migrate up|down|status`.
+func MigrateCommand() config.Command {
+	return config.Command{
+		Name:    "migrate",
+		Summary: "apply (up), roll back one (down) or list (status) schema migrations",
+		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
+			return func(ctx context.Context, io config.IO) error {
+				s, err := Connect(ctx, cfg.DatabaseURL, cfg.DataDir)
+				if err != nil {
+					return err
+				}
+				defer s.Close()
+				db, err := s.SQL()
+				if err != nil {
+					return err
+				}
+				return migrations.Command(ctx, db, s.dialect, fs.Args(), io.Stdout)
+			}
+		},
+	}
+}

@@ -1,0 +1,95 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"naryad/hub"
+)
+
+// AddMessage appends a message to its thread and bumps the thread's
+// activity. For an outgoing message use QueueMessage, which also writes the
+// outbox row.
+func (s *Store) AddMessage(ctx context.Context, m *hub.Message) error {
+	t := now()
+	m.CreatedAt, m.UpdatedAt = t, t
+	if err := s.db.WithContext(ctx).Create(m).Error; err != nil {
+		return fmt.Errorf("add %s message to thread %d: %w", m.Direction, m.ThreadID, err)
+	}
+	return s.touchThread(ctx, m.ThreadID, t)
+}
+
+// Outgoing is a message for the customer together with where it goes.
+type Outgoing struct {
+	ThreadID    int64
+	Channel     string // hub.ChannelSMS, …
+	Recipient   string // E.164
+	Body        string
+	Author      string
+	TemplateKey string
+}
+
+// QueueMessage writes an outgoing message and its outbox row in the
+// caller's transaction, so the message exists exactly when the change that
+// caused it does. Run it inside Tx.
+func (s *Store) QueueMessage(ctx context.Context, o Outgoing) (hub.Message, error) {
+	m := hub.Message{
+		ThreadID: o.ThreadID, Direction: hub.DirectionOut, Body: o.Body, Author: o.Author,
+		TemplateKey: o.TemplateKey, Delivery: hub.DeliveryQueued,
+	}
+	if o.Recipient == "" {
+		// Nobody to send to: keep the message visible to staff as failed
+		// rather than dropping it.
+		m.Delivery, m.Error = hub.DeliveryFailed, "no phone number for this customer"
+	}
+	if err := s.AddMessage(ctx, &m); err != nil {
+		return m, err
+	}
+	if o.Recipient == "" {
+		// The DMS hears of it like of any other undelivered message, so
+		// someone adds the missing number there.
+		return m, s.appendDeliveryFailed(ctx, m.ID, o.ThreadID, "", m.Error)
+	}
+	item := hub.OutboxItem{
+		MessageID: m.ID, Channel: o.Channel, Recipient: o.Recipient, Body: o.Body,
+		State: hub.OutboxPending, NextAttemptAt: m.CreatedAt, CreatedAt: m.CreatedAt, UpdatedAt: m.CreatedAt,
+	}
+	if err := s.db.WithContext(ctx).Create(&item).Error; err != nil {
+		return m, fmt.Errorf("queue message %d: %w", m.ID, err)
+	}
+	return m, nil
+}
+
+// Messages lists a thread's messages oldest first.
+func (s *Store) Messages(ctx context.Context, threadID int64) ([]hub.Message, error) {
+	var out []hub.Message
+	if err := s.db.WithContext(ctx).Where("thread_id = ?", threadID).Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("messages of thread %d: %w", threadID, err)
+	}
+	return out, nil
+}
+
+// Message loads one message.
+func (s *Store) Message(ctx context.Context, id int64) (hub.Message, error) {
+	var m hub.Message
+	err := s.db.WithContext(ctx).Take(&m, id).Error
+	return m, notFound(err, "message %d", id)
+}
+
+// AddAttachment records a file already written to the media store.
+func (s *Store) AddAttachment(ctx context.Context, a *hub.Attachment) error {
+	a.CreatedAt = now()
+	if err := s.db.WithContext(ctx).Create(a).Error; err != nil {
+		return fmt.Errorf("add attachment to message %d: %w", a.MessageID, err)
+	}
+	return nil
+}
+
+// Attachments lists the files of a message.
+func (s *Store) Attachments(ctx context.Context, messageID int64) ([]hub.Attachment, error) {
+	var out []hub.Attachment
+	if err := s.db.WithContext(ctx).Where("message_id = ?", messageID).Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("attachments of message %d: %w", messageID, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,49 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"naryad/hub"
+)
+
+// CreateNode registers a DMS node under the hash of its token.
+func (s *Store) CreateNode(ctx context.Context, n *hub.DMSNode) error {
+	n.CreatedAt = now()
+	if err := s.db.WithContext(ctx).Create(n).Error; err != nil {
+		return fmt.Errorf("create dms node %q: %w", n.Name, err)
+	}
+	return nil
+}
+
+// NodeByTokenHash finds the live node holding a token.
+func (s *Store) NodeByTokenHash(ctx context.Context, hash string) (hub.DMSNode, error) {
+	var n hub.DMSNode
+	err := s.db.WithContext(ctx).Where("token_hash = ? AND revoked_at IS NULL", hash).Take(&n).Error
+	return n, notFound(err, "dms node by token")
+}
+
+// NodeBranches lists the branches a node may write to and read the feed of:
+// its own branch, or every branch when it is not tied to one.
+func (s *Store) NodeBranches(ctx context.Context, n hub.DMSNode) ([]hub.Branch, error) {
+	if n.BranchID != nil {
+		b, err := s.Branch(ctx, *n.BranchID)
+		if err != nil {
+			return nil, err
+		}
+		return []hub.Branch{b}, nil
+	}
+	return s.Branches(ctx)
+}
+
+// AckNode records the feed position a node has confirmed; it never moves
+// back, so a late retry cannot hide lag.
+func (s *Store) AckNode(ctx context.Context, nodeID, seq int64) error {
+	err := s.db.WithContext(ctx).Exec(
+		"UPDATE dms_nodes SET acked_seq = ?, acked_at = ? WHERE id = ? AND acked_seq < ?",
+		seq, now(), nodeID, seq).Error
+	if err != nil {
+		return fmt.Errorf("ack node %d at %d: %w", nodeID, seq, err)
+	}
+	return nil
+}

@@ -1,0 +1,403 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"naryad/hub"
+	"naryad/migrations"
+)
+
+// ErrLeaseLost means an outbox item is no longer held by the caller's claim:
+// the lease lapsed and another worker claimed the item again, or someone
+// finished it. The caller's result must not overwrite theirs.
+var ErrLeaseLost = errors.New("outbox lease lost")
+
+// ErrNotFailed is returned when a message that has not failed is resent.
+var ErrNotFailed = errors.New("message has not failed")
+
+// Claiming statements. PostgreSQL locks the chosen rows with SKIP LOCKED so
+// concurrent claimers (other processes too) pass over each other's rows; the
+// CTE is MATERIALIZED so the LIMIT is evaluated exactly once (a plain
+// `id IN (subquery)` may be re-run by the planner and claim more than asked).
+// SQLite has one writer at a time, so one UPDATE is already atomic.
+const (
+	claimPostgres = `WITH due AS MATERIALIZED (
+		SELECT id FROM outbox
+		WHERE state = @pending AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)
+		  AND ` + firstForRecipient + `
+		ORDER BY next_attempt_at, id LIMIT @limit
+		FOR UPDATE SKIP LOCKED)
+	UPDATE outbox SET lease_until = @until FROM due WHERE outbox.id = due.id RETURNING outbox.*`
+	claimSQLite = `UPDATE outbox SET lease_until = @until WHERE id IN (
+		SELECT id FROM outbox
+		WHERE state = @pending AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)
+		  AND ` + firstForRecipient + `
+		ORDER BY next_attempt_at, id LIMIT @limit)
+	RETURNING *`
+	// firstForRecipient keeps one customer's messages in the order they
+	// were written: a message waits while an older one to the same number is
+	// still pending (being sent, or waiting for its retry), so "work started"
+	// never arrives after "please approve the estimate" it came before.
+	firstForRecipient = `NOT EXISTS (SELECT 1 FROM outbox earlier
+		WHERE earlier.recipient = outbox.recipient AND earlier.channel = outbox.channel
+		  AND earlier.state = @pending AND earlier.id < outbox.id)`
+)
+
+// ClaimOutbox takes up to limit due items (pending, next attempt reached,
+// not leased) and leases them until now+lease, oldest due first. No two
+// claims ever hold the same item at once; an item whose worker died comes
+// back once its lease lapses. The returned LeaseUntil identifies the claim:
+// pass the item unchanged to the Mark functions.
+func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration) ([]hub.OutboxItem, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	t := now()
+	q := claimSQLite
+	if s.dialect == migrations.Postgres {
+		q = claimPostgres
+	}
+	args := map[string]any{"pending": hub.OutboxPending, "now": t, "until": t.Add(lease), "limit": limit}
+	var items []hub.OutboxItem
+	if err := s.db.WithContext(ctx).Raw(q, args).Scan(&items).Error; err != nil {
+		return nil, fmt.Errorf("claim outbox: %w", err)
+	}
+	// RETURNING gives no order on either database.
+	slices.SortFunc(items, func(a, b hub.OutboxItem) int {
+		if c := a.NextAttemptAt.Compare(b.NextAttemptAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return items, nil
+}
+
+// RecordDeliveryAttempt stores one try to hand a message to a provider.
+func (s *Store) RecordDeliveryAttempt(ctx context.Context, a *hub.DeliveryAttempt) error {
+	a.StartedAt = a.StartedAt.UTC().Truncate(time.Microsecond)
+	a.FinishedAt = a.FinishedAt.UTC().Truncate(time.Microsecond)
+	if err := s.db.WithContext(ctx).Create(a).Error; err != nil {
+		return fmt.Errorf("record attempt %d of outbox item %d: %w", a.Attempt, a.OutboxID, err)
+	}
+	return nil
+}
+
+// MarkOutboxSent records that the provider accepted a claimed item: the
+// outbox row is done (its attempts counting this one) and the message is
+// sent, or delivered when the provider already knows, under the provider's
+// id. Like every Mark function it takes the item as claimed and returns
+// ErrLeaseLost, writing nothing, when that claim no longer holds it.
+func (s *Store) MarkOutboxSent(ctx context.Context, item hub.OutboxItem, providerID, state string) error {
+	if state != hub.DeliverySent && state != hub.DeliveryDelivered {
+		return fmt.Errorf("mark outbox item %d sent: state %q is neither sent nor delivered", item.ID, state)
+	}
+	return s.Tx(ctx, func(tx *Store) error {
+		t := now()
+		if err := tx.finishClaim(ctx, item, "state = ?, attempts = attempts + 1, last_error = '', updated_at = ?", hub.OutboxDone, t); err != nil {
+			return fmt.Errorf("mark outbox item %d sent: %w", item.ID, err)
+		}
+		err := tx.db.WithContext(ctx).Exec(
+			"UPDATE messages SET delivery = ?, provider_id = ?, error = '', updated_at = ? WHERE id = ? AND delivery = ?",
+			state, providerID, t, item.MessageID, hub.DeliveryQueued).Error
+		if err != nil {
+			return fmt.Errorf("mark message %d sent: %w", item.MessageID, err)
+		}
+		return nil
+	})
+}
+
+// MarkOutboxRetry puts a claimed item back for another attempt at next. The
+// message stays queued, its error showing the advisor why it is late.
+func (s *Store) MarkOutboxRetry(ctx context.Context, item hub.OutboxItem, attempts int, next time.Time, errText string) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		t := now()
+		err := tx.finishClaim(ctx, item, "attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ?",
+			attempts, next.UTC().Truncate(time.Microsecond), errText, t)
+		if err != nil {
+			return fmt.Errorf("mark outbox item %d for retry: %w", item.ID, err)
+		}
+		err = tx.db.WithContext(ctx).Exec("UPDATE messages SET error = ?, updated_at = ? WHERE id = ? AND delivery = ?",
+			errText, t, item.MessageID, hub.DeliveryQueued).Error
+		if err != nil {
+			return fmt.Errorf("note retry on message %d: %w", item.MessageID, err)
+		}
+		return nil
+	})
+}
+
+// MarkOutboxFailed gives up on a claimed item: the outbox row and the
+// message fail with errText, and a delivery_failed change tells the DMS.
+func (s *Store) MarkOutboxFailed(ctx context.Context, item hub.OutboxItem, attempts int, errText string) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		err := tx.finishClaim(ctx, item, "state = ?, attempts = ?, last_error = ?, updated_at = ?",
+			hub.OutboxFailed, attempts, errText, now())
+		if err != nil {
+			return fmt.Errorf("mark outbox item %d failed: %w", item.ID, err)
+		}
+		_, err = tx.failMessages(ctx, errText, "id = ?", item.MessageID)
+		return err
+	})
+}
+
+// finishClaim updates a claimed pending item and drops its lease, but only
+// while the caller's claim (its lease_until) still holds it.
+func (s *Store) finishClaim(ctx context.Context, item hub.OutboxItem, set string, args ...any) error {
+	if item.LeaseUntil == nil {
+		return fmt.Errorf("item was not claimed: %w", ErrLeaseLost)
+	}
+	args = append(args, item.ID, hub.OutboxPending, item.LeaseUntil.UTC())
+	res := s.db.WithContext(ctx).Exec(
+		"UPDATE outbox SET "+set+", lease_until = NULL WHERE id = ? AND state = ? AND lease_until = ?", args...)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return ErrLeaseLost
+	}
+	return nil
+}
+
+// deliveryOrder ranks the forward-only delivery states.
+var deliveryOrder = map[string]int{
+	hub.DeliveryQueued: 0, hub.DeliverySent: 1, hub.DeliveryDelivered: 2, hub.DeliveryRead: 3,
+}
+
+// deliveryFrom lists the states a message may be in to move to a state.
+// Failed replaces only queued and sent: a delivered or read message reached
+// the customer, whatever a later report says. Failed itself is final until
+// RequeueMessage.
+func deliveryFrom(state string) ([]string, bool) {
+	if state == hub.DeliveryFailed {
+		return []string{hub.DeliveryQueued, hub.DeliverySent}, true
+	}
+	rank, ok := deliveryOrder[state]
+	if !ok || rank == 0 {
+		return nil, false
+	}
+	var from []string
+	for s, r := range deliveryOrder {
+		if r < rank {
+			from = append(from, s)
+		}
+	}
+	return from, true
+}
+
+// UpdateDeliveryByProviderID applies a provider's delivery report (sent,
+// delivered, read or failed) to the outgoing message with that provider id.
+// States only move forward; a report that would move back is ignored.
+// found is false when no message has the id.
+func (s *Store) UpdateDeliveryByProviderID(ctx context.Context, providerID, state, errText string) (found bool, err error) {
+	from, ok := deliveryFrom(state)
+	if !ok {
+		return false, fmt.Errorf("update delivery of %q: unknown state %q", providerID, state)
+	}
+	if providerID == "" {
+		return false, nil
+	}
+	if state != hub.DeliveryFailed {
+		errText = ""
+	}
+	err = s.Tx(ctx, func(tx *Store) error {
+		if state == hub.DeliveryFailed {
+			n, err := tx.failMessages(ctx, errText, "provider_id = ? AND direction = ?", providerID, hub.DirectionOut)
+			found = n > 0
+			return err
+		}
+		res := tx.db.WithContext(ctx).Exec(`UPDATE messages SET delivery = ?, error = '', updated_at = ?
+			WHERE provider_id = ? AND direction = ? AND delivery IN ?`,
+			state, now(), providerID, hub.DirectionOut, from)
+		if res.Error != nil {
+			return res.Error
+		}
+		found = res.RowsAffected > 0
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("update delivery of %q to %s: %w", providerID, state, err)
+	}
+	if found {
+		return true, nil
+	}
+	var n int64
+	err = s.db.WithContext(ctx).Model(&hub.Message{}).Where("provider_id = ? AND direction = ?", providerID, hub.DirectionOut).
+		Count(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("look up provider id %q: %w", providerID, err)
+	}
+	return n > 0, nil
+}
+
+// failMessages fails the outgoing messages matching where that are still
+// queued or sent, fails their outbox rows, and appends a delivery_failed
+// change for each so the DMS learns the customer was not reached. It returns
+// how many messages failed; run it inside Tx.
+func (s *Store) failMessages(ctx context.Context, errText, where string, args ...any) (int, error) {
+	from, _ := deliveryFrom(hub.DeliveryFailed)
+	t := now()
+	var failed []struct{ ID, ThreadID int64 }
+	args = append([]any{hub.DeliveryFailed, errText, t}, append(args, from)...)
+	err := s.db.WithContext(ctx).Raw("UPDATE messages SET delivery = ?, error = ?, updated_at = ? WHERE "+where+
+		" AND delivery IN ? RETURNING id, thread_id", args...).Scan(&failed).Error
+	if err != nil {
+		return 0, fmt.Errorf("fail messages: %w", err)
+	}
+	for _, m := range failed {
+		var recipient string
+		err := s.db.WithContext(ctx).Raw(`UPDATE outbox SET state = ?, last_error = ?, lease_until = NULL, updated_at = ?
+			WHERE message_id = ? RETURNING recipient`, hub.OutboxFailed, errText, t, m.ID).Scan(&recipient).Error
+		if err != nil {
+			return 0, fmt.Errorf("fail outbox row of message %d: %w", m.ID, err)
+		}
+		if err := s.appendDeliveryFailed(ctx, m.ID, m.ThreadID, recipient, errText); err != nil {
+			return 0, err
+		}
+	}
+	return len(failed), nil
+}
+
+// deliveryFailedData is the data of a delivery_failed change.
+type deliveryFailedData struct {
+	MessageID int64  `json:"message_id"`
+	ThreadID  int64  `json:"thread_id"`
+	Error     string `json:"error"`
+	Recipient string `json:"recipient"`
+}
+
+// appendDeliveryFailed adds the feed entry for a message the customer did
+// not get, under the thread's branch and work order.
+func (s *Store) appendDeliveryFailed(ctx context.Context, messageID, threadID int64, recipient, errText string) error {
+	th, err := s.Thread(ctx, threadID)
+	if err != nil {
+		return err
+	}
+	c := hub.Change{BranchID: th.BranchID, Type: hub.ChangeDeliveryFailed, WorkOrderID: th.WorkOrderID}
+	if th.WorkOrderID != nil {
+		wo, err := s.WorkOrder(ctx, *th.WorkOrderID)
+		if err != nil {
+			return err
+		}
+		c.WorkOrderNumber = wo.Number
+	}
+	if recipient == "" {
+		recipient = th.Phone
+	}
+	return s.AppendChange(ctx, &c, deliveryFailedData{
+		MessageID: messageID, ThreadID: threadID, Error: errText, Recipient: recipient,
+	})
+}
+
+// RequeueMessage sends a failed outgoing message again (the advisor's
+// "resend"): it goes back to queued and its outbox row to pending, due now,
+// with the attempt count reset. The recipient is the thread's current phone,
+// so a number corrected in the DMS since the failure is used; a message that
+// never had an outbox row (no phone at the time) gets one. ErrNotFailed when
+// the message is not a failed outgoing message.
+func (s *Store) RequeueMessage(ctx context.Context, messageID int64) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		t := now()
+		db := tx.db.WithContext(ctx)
+		// The guarded update comes first: of two concurrent resends, the
+		// second waits for the first and then finds nothing to requeue.
+		res := db.Exec("UPDATE messages SET delivery = ?, error = '', provider_id = '', updated_at = ? WHERE id = ? AND direction = ? AND delivery = ?",
+			hub.DeliveryQueued, t, messageID, hub.DirectionOut, hub.DeliveryFailed)
+		if res.Error != nil {
+			return fmt.Errorf("requeue message %d: %w", messageID, res.Error)
+		}
+		m, err := tx.Message(ctx, messageID)
+		if err != nil {
+			return fmt.Errorf("requeue: %w", err)
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("requeue message %d (%s %s): %w", messageID, m.Direction, m.Delivery, ErrNotFailed)
+		}
+		th, err := tx.Thread(ctx, m.ThreadID)
+		if err != nil {
+			return fmt.Errorf("requeue message %d: %w", messageID, err)
+		}
+		item, err := tx.OutboxByMessage(ctx, messageID)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("requeue message %d: %w", messageID, err)
+		}
+		if th.Phone != "" {
+			item.Recipient, item.Channel = th.Phone, th.Channel
+		}
+		if item.Recipient == "" {
+			return fmt.Errorf("requeue message %d: no phone number for this customer", messageID)
+		}
+		if item.ID == 0 {
+			item = hub.OutboxItem{
+				MessageID: messageID, Channel: item.Channel, Recipient: item.Recipient, Body: m.Body,
+				State: hub.OutboxPending, NextAttemptAt: t, CreatedAt: t, UpdatedAt: t,
+			}
+			if err := db.Create(&item).Error; err != nil {
+				return fmt.Errorf("requeue message %d: %w", messageID, err)
+			}
+			return nil
+		}
+		err = db.Exec(`UPDATE outbox SET state = ?, attempts = 0, next_attempt_at = ?, lease_until = NULL, last_error = '',
+			channel = ?, recipient = ?, updated_at = ? WHERE id = ?`,
+			hub.OutboxPending, t, item.Channel, item.Recipient, t, item.ID).Error
+		if err != nil {
+			return fmt.Errorf("requeue message %d: %w", messageID, err)
+		}
+		return nil
+	})
+}
+
+// OutboxStats counts pending and failed items and tells since when the
+// oldest pending item has waited (nil when none is pending).
+func (s *Store) OutboxStats(ctx context.Context) (pending, failed int, oldestPending *time.Time, err error) {
+	db := s.db.WithContext(ctx)
+	var counts []struct {
+		State string
+		N     int
+	}
+	if err := db.Raw("SELECT state, COUNT(*) AS n FROM outbox WHERE state IN ? GROUP BY state",
+		[]string{hub.OutboxPending, hub.OutboxFailed}).Scan(&counts).Error; err != nil {
+		return 0, 0, nil, fmt.Errorf("outbox stats: %w", err)
+	}
+	for _, c := range counts {
+		switch c.State {
+		case hub.OutboxPending:
+			pending = c.N
+		case hub.OutboxFailed:
+			failed = c.N
+		}
+	}
+	if pending == 0 {
+		return pending, failed, nil, nil
+	}
+	// A plain column rather than MIN(): SQLite only turns values of a
+	// DATETIME column back into times.
+	var oldest []time.Time
+	if err := db.Raw("SELECT created_at FROM outbox WHERE state = ? ORDER BY created_at LIMIT 1",
+		hub.OutboxPending).Scan(&oldest).Error; err != nil {
+		return 0, 0, nil, fmt.Errorf("outbox stats: oldest pending: %w", err)
+	}
+	if len(oldest) == 1 {
+		oldestPending = &oldest[0]
+	}
+	return pending, failed, oldestPending, nil
+}
+
+// OutboxByMessage loads the outbox row of a message.
+func (s *Store) OutboxByMessage(ctx context.Context, messageID int64) (hub.OutboxItem, error) {
+	var item hub.OutboxItem
+	err := s.db.WithContext(ctx).Where("message_id = ?", messageID).Take(&item).Error
+	return item, notFound(err, "outbox item of message %d", messageID)
+}
+
+// DeliveryAttempts lists the attempts of an outbox item, first first.
+func (s *Store) DeliveryAttempts(ctx context.Context, outboxID int64) ([]hub.DeliveryAttempt, error) {
+	var out []hub.DeliveryAttempt
+	if err := s.db.WithContext(ctx).Where("outbox_id = ?", outboxID).Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("attempts of outbox item %d: %w", outboxID, err)
+	}
+	return out, nil
+}

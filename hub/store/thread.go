@@ -1,0 +1,57 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"naryad/hub"
+)
+
+// CreateThread opens a conversation.
+func (s *Store) CreateThread(ctx context.Context, t *hub.Thread) error {
+	ts := now()
+	t.CreatedAt, t.LastActivityAt = ts, ts
+	if t.State == "" {
+		t.State = hub.ThreadOpen
+	}
+	if err := s.db.WithContext(ctx).Create(t).Error; err != nil {
+		return fmt.Errorf("create thread: %w", err)
+	}
+	return nil
+}
+
+// ThreadByWorkOrder finds a work order's thread.
+func (s *Store) ThreadByWorkOrder(ctx context.Context, workOrderID int64) (hub.Thread, error) {
+	var t hub.Thread
+	err := s.db.WithContext(ctx).Where("work_order_id = ?", workOrderID).Take(&t).Error
+	return t, notFound(err, "thread of work order %d", workOrderID)
+}
+
+// Thread loads a thread by id.
+func (s *Store) Thread(ctx context.Context, id int64) (hub.Thread, error) {
+	var t hub.Thread
+	err := s.db.WithContext(ctx).Take(&t, id).Error
+	return t, notFound(err, "thread %d", id)
+}
+
+// UpdateThreadContact points the thread at the work order's current customer
+// and number (the DMS may correct either).
+func (s *Store) UpdateThreadContact(ctx context.Context, threadID int64, customerID *int64, phone string) error {
+	err := s.db.WithContext(ctx).Model(&hub.Thread{}).Where("id = ?", threadID).
+		Updates(map[string]any{"customer_id": customerID, "phone": phone}).Error
+	if err != nil {
+		return fmt.Errorf("update contact of thread %d: %w", threadID, err)
+	}
+	return nil
+}
+
+// touchThread moves the thread to the top of the inbox.
+func (s *Store) touchThread(ctx context.Context, threadID int64, at time.Time) error {
+	err := s.db.WithContext(ctx).Exec(
+		"UPDATE threads SET last_activity_at = ? WHERE id = ? AND last_activity_at < ?", at, threadID, at).Error
+	if err != nil {
+		return fmt.Errorf("touch thread %d: %w", threadID, err)
+	}
+	return nil
+}
