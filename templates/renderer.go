@@ -41,6 +41,15 @@ func New(o Overrides) (*Renderer, error) {
 	}, nil
 }
 
+// WithOverrides returns a renderer that shares r's parsed defaults, cache
+// and hook but looks overrides up in o — typically the caller's database
+// transaction, so rendering inside it needs no second connection.
+func (r *Renderer) WithOverrides(o Overrides) *Renderer {
+	c := *r
+	c.overrides = o
+	return &c
+}
+
 // Render returns the text for key in d's locale (normalised; unknown → en)
 // for a branch, trimmed of surrounding whitespace. A branch override is used
 // when one is found and works; otherwise the default. An error means no text

@@ -205,3 +205,16 @@ func TestBadOverrideWithoutHook(t *testing.T) {
 		t.Fatalf("Render with a bad override and no hook: %v", err)
 	}
 }
+
+func TestWithOverridesReadsFromTheGivenSource(t *testing.T) {
+	root := &fakeOverrides{}
+	tx := &fakeOverrides{bodies: map[overrideKey]string{{7, KeyStatusReady, LocaleEN}: "Ready: {{.WorkOrderNumber}}"}}
+	r := newRenderer(t, root)
+	got, err := r.WithOverrides(tx).Render(context.Background(), 7, KeyStatusReady, Data{WorkOrderNumber: "AA-1", Locale: "en"})
+	if err != nil || got != "Ready: AA-1" {
+		t.Fatalf("Render = %q, %v; want the override from the given source", got, err)
+	}
+	if root.calls != 0 || tx.calls != 1 {
+		t.Fatalf("lookups: root %d, given %d; want 0 and 1", root.calls, tx.calls)
+	}
+}
