@@ -1,0 +1,135 @@
+package dms
+
+import "encoding/json"
+
+// Event types the DMS pushes.
+const (
+	TypeWorkOrder    = "work_order"
+	TypeDocument     = "document"
+	TypeMessage      = "message"
+	TypeCustomer     = "customer"
+	TypeVehicle      = "vehicle"
+	TypeExpiringItem = "expiring_item"
+)
+
+// batchIn is the request body of POST /api/dms/v1/events. Events stay raw
+// until each is decoded on its own, so one malformed event is rejected
+// without spoiling the rest of the batch.
+type batchIn struct {
+	Events *[]json.RawMessage `json:"events"`
+}
+
+// eventIn is one pushed event: its id, type, time and the object under the
+// key named by its type ("work_order": {…}).
+type eventIn struct {
+	ID           flexText        `json:"id"`
+	Type         string          `json:"type"`
+	OccurredAt   string          `json:"occurred_at"`
+	WorkOrder    *workOrderIn    `json:"work_order"`
+	Document     *documentIn     `json:"document"`
+	Message      *messageIn      `json:"message"`
+	Customer     *customerIn     `json:"customer"`
+	Vehicle      *vehicleIn      `json:"vehicle"`
+	ExpiringItem *expiringItemIn `json:"expiring_item"`
+}
+
+type workOrderIn struct {
+	Number     flexText    `json:"number"`
+	Version    flexText    `json:"version"`
+	Branch     string      `json:"branch"`
+	Status     string      `json:"status"`
+	Customer   *customerIn `json:"customer"`
+	Vehicle    *vehicleIn  `json:"vehicle"`
+	Advisor    *advisorIn  `json:"advisor"`
+	PromisedAt string      `json:"promised_at"`
+	Currency   string      `json:"currency"`
+	Paid       flexText    `json:"paid"`
+	Lines      []lineIn    `json:"lines"`
+}
+
+type customerIn struct {
+	ExternalID flexText   `json:"external_id"`
+	Name       string     `json:"name"`
+	Phones     []flexText `json:"phones"`
+	Email      string     `json:"email"`
+	Locale     string     `json:"locale"`
+}
+
+type vehicleIn struct {
+	ExternalID         flexText   `json:"external_id"`
+	CustomerExternalID flexText   `json:"customer_external_id"`
+	VIN                string     `json:"vin"`
+	Plate              string     `json:"plate"`
+	Make               string     `json:"make"`
+	Model              string     `json:"model"`
+	Year               flexText   `json:"year"`
+	MileageKm          flexText   `json:"mileage_km"`
+	Service            *serviceIn `json:"service"`
+}
+
+type serviceIn struct {
+	LastServiceAt        string   `json:"last_service_at"`
+	LastServiceMileageKm flexText `json:"last_service_mileage_km"`
+	IntervalMonths       flexText `json:"interval_months"`
+	IntervalKm           flexText `json:"interval_km"`
+	TyreSeason           string   `json:"tyre_season"`
+}
+
+type advisorIn struct {
+	ExternalID flexText `json:"external_id"`
+	Name       string   `json:"name"`
+	Phone      string   `json:"phone"`
+}
+
+type lineIn struct {
+	ID            flexText `json:"id"`
+	Kind          string   `json:"kind"`
+	Name          string   `json:"name"`
+	Qty           flexText `json:"qty"`
+	UnitPrice     flexText `json:"unit_price"`
+	Discount      flexText `json:"discount"`
+	Total         flexText `json:"total"`
+	NeedsApproval flexText `json:"needs_approval"`
+}
+
+type documentIn struct {
+	WorkOrderNumber flexText `json:"work_order_number"`
+	Name            string   `json:"name"`
+	ContentType     string   `json:"content_type"`
+	DataBase64      string   `json:"data_base64"`
+}
+
+type messageIn struct {
+	WorkOrderNumber flexText `json:"work_order_number"`
+	Text            string   `json:"text"`
+	Author          string   `json:"author"`
+}
+
+type expiringItemIn struct {
+	ExternalID         flexText `json:"external_id"`
+	CustomerExternalID flexText `json:"customer_external_id"`
+	Kind               string   `json:"kind"`
+	Title              string   `json:"title"`
+	ExpiresOn          string   `json:"expires_on"`
+}
+
+func (a *advisorIn) externalID() string {
+	if a == nil {
+		return ""
+	}
+	return a.ExternalID.String()
+}
+
+func (a *advisorIn) name() string {
+	if a == nil {
+		return ""
+	}
+	return a.Name
+}
+
+func (a *advisorIn) phone() string {
+	if a == nil {
+		return ""
+	}
+	return a.Phone
+}

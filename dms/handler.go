@@ -1,0 +1,182 @@
+package dms
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"naryad/hub"
+	"naryad/hub/store"
+)
+
+// Limits of one exchange request.
+const (
+	MaxEventsPerBatch = 1000
+	maxChangesLimit   = 1000
+	defaultChanges    = 100
+	requestTimeout    = 60 * time.Second
+)
+
+// Handler serves the exchange API under /api/dms/v1.
+type Handler struct {
+	store    *store.Store
+	ingester *Ingester
+	maxBody  int
+	log      *slog.Logger
+}
+
+// NewHandler builds the exchange API; maxBody is the largest request body.
+func NewHandler(s *store.Store, in *Ingester, maxBody int, log *slog.Logger) *Handler {
+	return &Handler{store: s, ingester: in, maxBody: maxBody, log: log}
+}
+
+// Register adds the exchange routes.
+func (h *Handler) Register(r fiber.Router) {
+	api := r.Group("/api/dms/v1", h.authenticate)
+	api.Post("/events", h.postEvents)
+	api.Get("/changes", h.getChanges)
+}
+
+// fail answers with the exchange's JSON error shape.
+func fail(c *fiber.Ctx, status int, msg string) error {
+	return c.Status(status).JSON(fiber.Map{"error": msg})
+}
+
+const nodeKey = "dms_node"
+
+// authenticate finds the node by its bearer token.
+func (h *Handler) authenticate(c *fiber.Ctx) error {
+	auth := c.Get(fiber.HeaderAuthorization)
+	token, ok := strings.CutPrefix(auth, "Bearer ")
+	if !ok || strings.TrimSpace(token) == "" {
+		return fail(c, fiber.StatusUnauthorized, "missing bearer token")
+	}
+	node, err := h.store.NodeByTokenHash(c.UserContext(), hub.HashToken(strings.TrimSpace(token)))
+	if errors.Is(err, store.ErrNotFound) {
+		return fail(c, fiber.StatusUnauthorized, "unknown or revoked token")
+	}
+	if err != nil {
+		h.log.Error("dms auth", "error", err)
+		return fail(c, fiber.StatusInternalServerError, "internal error")
+	}
+	c.Locals(nodeKey, node)
+	return c.Next()
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+func (h *Handler) postEvents(c *fiber.Ctx) error {
+	node := c.Locals(nodeKey).(hub.DMSNode)
+	body := c.Body()
+	if len(body) > h.maxBody {
+		return fail(c, fiber.StatusRequestEntityTooLarge, "body of "+strconv.Itoa(len(body))+" bytes is over the limit of "+strconv.Itoa(h.maxBody))
+	}
+	body = bytes.TrimPrefix(body, utf8BOM) // 1C's text writers add one now and then
+	var batch batchIn
+	if err := json.Unmarshal(body, &batch); err != nil {
+		return fail(c, fiber.StatusBadRequest, "body is not a JSON object with an \"events\" array: "+err.Error())
+	}
+	if batch.Events == nil {
+		return fail(c, fiber.StatusBadRequest, "body has no \"events\" array")
+	}
+	if n := len(*batch.Events); n > MaxEventsPerBatch {
+		return fail(c, fiber.StatusRequestEntityTooLarge, strconv.Itoa(n)+" events in one request; the limit is "+strconv.Itoa(MaxEventsPerBatch))
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), requestTimeout)
+	defer cancel()
+	started := time.Now()
+	results, err := h.ingester.Apply(ctx, node, *batch.Events)
+	if err != nil {
+		h.log.Error("dms events", "node", node.Name, "events", len(*batch.Events), "error", err)
+		return fail(c, fiber.StatusInternalServerError, "the batch was not applied; send it again")
+	}
+	counts := map[string]int{}
+	for _, r := range results {
+		counts[r.Result]++
+	}
+	h.log.Info("dms events", "node", node.Name, "events", len(results),
+		"applied", counts[store.EventApplied], "duplicate", counts[store.EventDuplicate],
+		"stale", counts[store.EventStale], "rejected", counts[store.EventRejected],
+		"duration_ms", time.Since(started).Milliseconds())
+	return c.JSON(fiber.Map{"results": results})
+}
+
+// changeOut is one entry of the feed as the DMS reads it.
+type changeOut struct {
+	Seq             int64           `json:"seq"`
+	Type            string          `json:"type"`
+	OccurredAt      time.Time       `json:"occurred_at"`
+	WorkOrderNumber string          `json:"work_order_number,omitempty"`
+	Data            json.RawMessage `json:"data"`
+}
+
+func (h *Handler) getChanges(c *fiber.Ctx) error {
+	node := c.Locals(nodeKey).(hub.DMSNode)
+	after, err := strconv.ParseInt(c.Query("after", "0"), 10, 64)
+	if err != nil || after < 0 {
+		return fail(c, fiber.StatusBadRequest, "after: not a whole number ≥ 0: "+strconv.Quote(c.Query("after")))
+	}
+	limit := defaultChanges
+	if raw := c.Query("limit"); raw != "" {
+		if limit, err = strconv.Atoi(raw); err != nil || limit < 1 || limit > maxChangesLimit {
+			return fail(c, fiber.StatusBadRequest, "limit: not a whole number from 1 to "+strconv.Itoa(maxChangesLimit)+": "+strconv.Quote(raw))
+		}
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), requestTimeout)
+	defer cancel()
+	page, err := h.feed(ctx, node, after, limit)
+	if err != nil {
+		h.log.Error("dms changes", "node", node.Name, "after", after, "error", err)
+		return fail(c, fiber.StatusInternalServerError, "internal error")
+	}
+	return c.JSON(page)
+}
+
+type feedPage struct {
+	Changes []changeOut `json:"changes"`
+	LastSeq int64       `json:"last_seq"`
+}
+
+// feed reads a page of the node's changes and records after as the node's
+// acknowledged position: asking for what follows S confirms S was taken.
+func (h *Handler) feed(ctx context.Context, node hub.DMSNode, after int64, limit int) (feedPage, error) {
+	if err := h.store.AckNode(ctx, node.ID, after); err != nil {
+		return feedPage{}, err
+	}
+	branches, err := h.store.NodeBranches(ctx, node)
+	if err != nil {
+		return feedPage{}, err
+	}
+	ids := make([]int64, len(branches))
+	for i, b := range branches {
+		ids[i] = b.ID
+	}
+	// Read the counter before the changes: every change numbered up to it
+	// was committed when it was read (numbering happens under the counter's
+	// row lock, inside the writing transaction), so a short page may skip
+	// the reader ahead to it past other branches' changes.
+	last, err := h.store.LastSeq(ctx)
+	if err != nil {
+		return feedPage{}, err
+	}
+	changes, err := h.store.ChangesAfter(ctx, ids, after, limit)
+	if err != nil {
+		return feedPage{}, err
+	}
+	page := feedPage{Changes: make([]changeOut, len(changes)), LastSeq: max(after, last)}
+	for i, ch := range changes {
+		page.Changes[i] = changeOut{Seq: ch.Seq, Type: ch.Type, OccurredAt: ch.OccurredAt.UTC(),
+			WorkOrderNumber: ch.WorkOrderNumber, Data: json.RawMessage(ch.Data)}
+	}
+	if len(changes) == limit {
+		page.LastSeq = changes[len(changes)-1].Seq
+	}
+	return page, nil
+}

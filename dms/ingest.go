@@ -1,0 +1,243 @@
+package dms
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"naryad/hub"
+	"naryad/hub/store"
+	"naryad/templates"
+)
+
+// Ingester applies pushed DMS events.
+type Ingester struct {
+	store   *store.Store
+	links   *hub.Links
+	render  *templates.Renderer
+	media   *hub.Media
+	linkTTL time.Duration
+	queued  func() // called after a commit that queued messages (wakes the outbox)
+}
+
+// NewIngester wires the ingest. queued may be nil.
+func NewIngester(s *store.Store, links *hub.Links, r *templates.Renderer, media *hub.Media, linkTTL time.Duration, queued func()) *Ingester {
+	if queued == nil {
+		queued = func() {}
+	}
+	return &Ingester{store: s, links: links, render: r, media: media, linkTTL: linkTTL, queued: queued}
+}
+
+// Result is the answer for one event, in request order.
+type Result struct {
+	ID     string `json:"id"`
+	Result string `json:"result"`
+	Error  string `json:"error,omitempty"`
+}
+
+// errRejected marks an event refused for its content; anything else that
+// goes wrong is the hub's fault and fails the whole request, so the DMS
+// re-sends it.
+type errRejected struct{ msg string }
+
+func (e errRejected) Error() string { return e.msg }
+
+func rejectf(format string, args ...any) error { return errRejected{fmt.Sprintf(format, args...)} }
+
+// Apply validates and applies a batch for a node. The whole batch runs in
+// one transaction, each event atomic within it: an event either applies
+// completely or leaves nothing (validation and every check that can reject
+// it run before its first write), and a crash before the commit leaves none
+// of the batch applied, so re-sending answers the same.
+func (in *Ingester) Apply(ctx context.Context, node hub.DMSNode, raws []json.RawMessage) ([]Result, error) {
+	sc, err := in.scope(ctx, node)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]Result, len(raws))
+	cmds := make([]*command, len(raws))
+	for i, raw := range raws {
+		cmd, err := sc.decode(raw)
+		if err != nil {
+			id := cmd.ID
+			if id == "" {
+				id = eventIDOf(raw)
+			}
+			results[i] = Result{ID: id, Result: store.EventRejected, Error: err.Error()}
+			continue
+		}
+		if cmd.Document != nil {
+			// Written before the transaction: content-addressed, so a failed
+			// transaction leaves at worst an unreferenced file.
+			if _, err := in.media.Put(cmd.Document.Data); err != nil {
+				return nil, fmt.Errorf("ingest: store document of event %q: %w", cmd.ID, err)
+			}
+		}
+		cmds[i] = &cmd
+	}
+	queued := false
+	statuses := statusCache{}
+	err = in.store.Tx(ctx, func(tx *store.Store) error {
+		for i, cmd := range cmds {
+			if cmd == nil {
+				continue
+			}
+			a := applier{Ingester: in, tx: tx, node: node, cmd: cmd, statuses: statuses}
+			result, err := a.apply(ctx)
+			var rej errRejected
+			if errors.As(err, &rej) {
+				results[i] = Result{ID: cmd.ID, Result: store.EventRejected, Error: rej.msg}
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("event %q: %w", cmd.ID, err)
+			}
+			results[i] = Result{ID: cmd.ID, Result: result}
+			queued = queued || a.queued
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	if queued {
+		in.queued()
+	}
+	return results, nil
+}
+
+// scope loads the branches the node may write to.
+func (in *Ingester) scope(ctx context.Context, node hub.DMSNode) (*scope, error) {
+	branches, err := in.store.NodeBranches(ctx, node)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: branches of node %q: %w", node.Name, err)
+	}
+	if len(branches) == 0 {
+		return nil, fmt.Errorf("ingest: no branch exists yet; create one with `naryad branch add`")
+	}
+	sc := &scope{node: node, branches: make(map[string]hub.Branch, len(branches)), home: branches[0]}
+	for _, b := range branches {
+		sc.branches[b.Code] = b
+	}
+	return sc, nil
+}
+
+// applier applies one validated event inside the batch transaction.
+type applier struct {
+	*Ingester
+	tx       *store.Store
+	node     hub.DMSNode
+	cmd      *command
+	statuses statusCache // status mappings looked up in this batch
+	queued   bool        // a message for the customer was queued
+}
+
+// statusCache remembers status mappings for the length of one batch, where
+// the same few names repeat on every event.
+type statusCache map[string]mappedStatus
+
+type mappedStatus struct {
+	canonical string
+	ok        bool
+}
+
+// canonicalStatus maps a raw DMS status name for a branch.
+func (a *applier) canonicalStatus(ctx context.Context, branchID int64, raw string) (string, bool, error) {
+	key := itoa(branchID) + "\x00" + store.StatusKey(raw)
+	if m, hit := a.statuses[key]; hit {
+		return m.canonical, m.ok, nil
+	}
+	canonical, ok, err := a.tx.CanonicalStatus(ctx, branchID, raw)
+	if err != nil {
+		return "", false, err
+	}
+	a.statuses[key] = mappedStatus{canonical, ok}
+	return canonical, ok, nil
+}
+
+func (a *applier) apply(ctx context.Context) (string, error) {
+	switch {
+	case a.cmd.WorkOrder != nil:
+		return a.applyWorkOrder(ctx, a.cmd.WorkOrder)
+	case a.cmd.Document != nil:
+		return a.applyDocument(ctx, a.cmd.Document)
+	case a.cmd.Message != nil:
+		return a.applyMessage(ctx, a.cmd.Message)
+	case a.cmd.Customer != nil:
+		return a.claimThen(ctx, func() error {
+			_, err := a.tx.UpsertCustomer(ctx, *a.cmd.Customer)
+			return err
+		})
+	case a.cmd.Vehicle != nil:
+		return a.claimThen(ctx, func() error {
+			_, err := a.saveVehicle(ctx, a.cmd.Vehicle, "", 0)
+			return err
+		})
+	case a.cmd.ExpiringItem != nil:
+		return a.claimThen(ctx, func() error { return a.saveExpiringItem(ctx, a.cmd.ExpiringItem) })
+	}
+	return "", fmt.Errorf("validated event of type %q has no object", a.cmd.Type)
+}
+
+// claimThen claims the event id and, unless it was taken before, runs write.
+func (a *applier) claimThen(ctx context.Context, write func() error) (string, error) {
+	claimed, err := a.tx.ClaimEvent(ctx, a.node.ID, a.cmd.ID, a.cmd.Type)
+	if err != nil {
+		return "", err
+	}
+	if !claimed {
+		return store.EventDuplicate, nil
+	}
+	if err := write(); err != nil {
+		return "", err
+	}
+	return store.EventApplied, nil
+}
+
+// saveVehicle upserts a vehicle, resolving its owner by DMS id; knownExtID
+// and knownID short-cut the lookup when the owner was just written.
+func (a *applier) saveVehicle(ctx context.Context, v *vehicleCmd, knownExtID string, knownID int64) (int64, error) {
+	data := v.Data
+	switch {
+	case v.CustomerExternalID != "" && v.CustomerExternalID == knownExtID:
+		data.CustomerID = &knownID
+	case v.CustomerExternalID != "":
+		id, err := a.tx.CustomerRef(ctx, a.node.ID, v.CustomerExternalID)
+		if err != nil {
+			return 0, err
+		}
+		data.CustomerID = &id
+	}
+	id, err := a.tx.UpsertVehicle(ctx, data)
+	if err != nil {
+		return 0, err
+	}
+	if v.MileageKm > 0 {
+		if err := a.tx.AddMileage(ctx, id, v.MileageKm, a.cmd.OccurredAt); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
+}
+
+func (a *applier) saveExpiringItem(ctx context.Context, e *expiringItemCmd) error {
+	customerID, err := a.tx.CustomerRef(ctx, a.node.ID, e.CustomerExternalID)
+	if err != nil {
+		return err
+	}
+	data := e.Data
+	data.CustomerID = customerID
+	return a.tx.UpsertExpiringItem(ctx, data)
+}
+
+// workOrderOf finds the node's work order a document or message is for; an
+// unknown number rejects the event.
+func (a *applier) workOrderOf(ctx context.Context, number, path string) (hub.WorkOrder, error) {
+	w, err := a.tx.WorkOrderByNumber(ctx, a.node.ID, number)
+	if errors.Is(err, store.ErrNotFound) {
+		return w, rejectf("%s: unknown work order %q", path, number)
+	}
+	return w, err
+}

@@ -1,0 +1,152 @@
+package dms
+
+import (
+	"context"
+	"errors"
+
+	"naryad/hub"
+	"naryad/hub/store"
+)
+
+// applyWorkOrder upserts a work order document, version-guarded, and queues
+// what the customer must hear about: a new canonical status, new lines to
+// approve.
+func (a *applier) applyWorkOrder(ctx context.Context, w *workOrderCmd) (string, error) {
+	prev, err := a.tx.WorkOrderByNumber(ctx, a.node.ID, w.Number)
+	exists := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return "", err
+	}
+	canonical, mapped := prev.Status, false
+	if w.RawStatus != "" {
+		var c string
+		if c, mapped, err = a.canonicalStatus(ctx, w.Branch.ID, w.RawStatus); err != nil {
+			return "", err
+		}
+		if mapped {
+			canonical = c
+		}
+	}
+
+	claimed, err := a.tx.ClaimEvent(ctx, a.node.ID, a.cmd.ID, a.cmd.Type)
+	if err != nil {
+		return "", err
+	}
+	if !claimed {
+		return store.EventDuplicate, nil
+	}
+	if exists && prev.Version >= w.Version {
+		return store.EventStale, a.tx.MarkEventStale(ctx, a.node.ID, a.cmd.ID)
+	}
+
+	var customerID *int64
+	recipient := ""
+	if w.Customer != nil {
+		id, err := a.tx.UpsertCustomer(ctx, *w.Customer)
+		if err != nil {
+			return "", err
+		}
+		customerID = &id
+		if len(w.Customer.Phones) > 0 {
+			recipient = w.Customer.Phones[0]
+		}
+	}
+	var vehicleID *int64
+	var vehicle hub.Vehicle
+	if w.Vehicle != nil {
+		knownExt, knownID := "", int64(0)
+		if customerID != nil {
+			knownExt, knownID = w.Customer.ExternalID, *customerID
+		}
+		id, err := a.saveVehicle(ctx, w.Vehicle, knownExt, knownID)
+		if err != nil {
+			return "", err
+		}
+		vehicleID = &id
+		vehicle = hub.Vehicle{Make: w.Vehicle.Data.Make, Model: w.Vehicle.Data.Model, Plate: w.Vehicle.Data.Plate}
+	}
+
+	doc := hub.WorkOrder{
+		ID: prev.ID, NodeID: a.node.ID, BranchID: w.Branch.ID, Number: w.Number, Version: w.Version,
+		RawStatus: w.RawStatus, Status: canonical, CustomerID: customerID, VehicleID: vehicleID,
+		AdvisorExternalID: w.Advisor.ExternalID, AdvisorName: w.Advisor.Name, AdvisorPhone: w.Advisor.Phone,
+		PromisedAt: w.PromisedAt, Currency: w.Currency, Paid: w.Paid, TotalMinor: w.TotalMinor,
+		OpenedAt: a.cmd.OccurredAt, HandedOverAt: prev.HandedOverAt,
+	}
+	statusChanged := canonical != "" && canonical != prev.Status
+	if statusChanged && canonical == hub.StatusDelivered {
+		doc.HandedOverAt = &a.cmd.OccurredAt
+	}
+	saved, err := a.tx.SaveWorkOrder(ctx, &doc)
+	if err != nil {
+		return "", err
+	}
+	if !saved {
+		// A concurrent writer stored a newer version between our read and
+		// our write; the guard in the UPDATE kept it.
+		return store.EventStale, a.tx.MarkEventStale(ctx, a.node.ID, a.cmd.ID)
+	}
+
+	newlyPending, err := a.replaceLines(ctx, doc.ID, exists, w.Lines)
+	if err != nil {
+		return "", err
+	}
+	t, err := a.threadFor(ctx, doc, exists, customerID, recipient)
+	if err != nil {
+		return "", err
+	}
+	if err := a.expireLinks(ctx, t, prev.Status, canonical); err != nil {
+		return "", err
+	}
+
+	if w.RawStatus != "" && !mapped && w.RawStatus != prev.RawStatus {
+		note := hub.Message{ThreadID: t.thread.ID, Direction: hub.DirectionSystem, Author: "naryad",
+			Body: "DMS status «" + w.RawStatus + "» is not mapped to a customer status; no message was sent. Map it in the branch settings."}
+		if err := a.tx.AddMessage(ctx, &note); err != nil {
+			return "", err
+		}
+	}
+	notice := notice{order: doc, branch: w.Branch, vehicle: vehicle, customer: w.Customer, thread: t, recipient: recipient}
+	if statusChanged {
+		if err := a.queue(ctx, notice, "status."+canonical); err != nil {
+			return "", err
+		}
+	}
+	if len(newlyPending) > 0 {
+		notice.pending = newlyPending
+		if err := a.queue(ctx, notice, "estimate.request"); err != nil {
+			return "", err
+		}
+	}
+	return store.EventApplied, nil
+}
+
+// replaceLines stores the document's lines and returns the lines that now
+// wait for the customer's approval and did not before (new, or re-priced so
+// an earlier decision no longer holds).
+func (a *applier) replaceLines(ctx context.Context, workOrderID int64, exists bool, lines []hub.WorkOrderLine) ([]hub.WorkOrderLine, error) {
+	waitedBefore := map[string]bool{}
+	if exists {
+		old, err := a.tx.Lines(ctx, workOrderID)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range old {
+			if l.NeedsApproval {
+				// Undecided lines were already asked about; decided lines
+				// keep their decision unless the total changes.
+				waitedBefore[l.ExternalID+"\x00"+itoa(l.TotalMinor)] = true
+			}
+		}
+	}
+	if err := a.tx.ReplaceLines(ctx, workOrderID, lines); err != nil {
+		return nil, err
+	}
+	var pending []hub.WorkOrderLine
+	for _, l := range lines {
+		if l.NeedsApproval && !waitedBefore[l.ExternalID+"\x00"+itoa(l.TotalMinor)] {
+			pending = append(pending, l)
+		}
+	}
+	return pending, nil
+}

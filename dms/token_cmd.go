@@ -1,0 +1,68 @@
+package dms
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+
+	"naryad/hub"
+	"naryad/hub/config"
+	"naryad/hub/store"
+)
+
+// TokenCreateCommand is `naryad dms token create`: it prints the new token
+// as the last line of stdout, once; only its hash is stored.
+func TokenCreateCommand() config.Command {
+	return config.Command{
+		Name:    "dms token create",
+		Summary: "create an exchange token for a DMS node (printed once)",
+		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
+			node := fs.String("node", "", "name of the DMS installation, e.g. alfa-auto-msk (required)")
+			branch := fs.String("branch", "", "limit the token to one branch code (default: every branch)")
+			return func(ctx context.Context, io config.IO) error {
+				if strings.TrimSpace(*node) == "" {
+					return errors.New("--node: required")
+				}
+				s, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
+				if err != nil {
+					return err
+				}
+				defer s.Close()
+				token, n, err := CreateNode(ctx, s, *node, *branch)
+				if err != nil {
+					return err
+				}
+				scope := "every branch"
+				if *branch != "" {
+					scope = "branch " + *branch
+				}
+				fmt.Fprintf(io.Stdout, "DMS node %q (id %d) may push and read %s. Its token, shown only now:\n%s\n", n.Name, n.ID, scope, token)
+				return nil
+			}
+		},
+	}
+}
+
+// CreateNode registers a DMS node, optionally tied to one branch, and
+// returns its new token.
+func CreateNode(ctx context.Context, s *store.Store, name, branchCode string) (string, hub.DMSNode, error) {
+	n := hub.DMSNode{Name: strings.TrimSpace(name)}
+	if branchCode != "" {
+		b, err := s.BranchByCode(ctx, branchCode)
+		if err != nil {
+			return "", n, fmt.Errorf("--branch: %w", err)
+		}
+		n.BranchID = &b.ID
+	}
+	token, err := NewToken()
+	if err != nil {
+		return "", n, err
+	}
+	n.TokenHash = hub.HashToken(token)
+	if err := s.CreateNode(ctx, &n); err != nil {
+		return "", n, err
+	}
+	return token, n, nil
+}
