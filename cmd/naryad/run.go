@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"naryad/dms"
+	"naryad/hub/admin"
+	"naryad/hub/config"
+	"naryad/hub/demo"
+	"naryad/hub/server"
+	"naryad/hub/store"
+)
+
+// commands lists every subcommand; each lives beside the package it drives.
+func commands() []config.Command {
+	return []config.Command{
+		server.Command(),
+		store.MigrateCommand(),
+		admin.BranchAddCommand(),
+		dms.TokenCreateCommand(),
+		demo.Command(),
+	}
+}
+
+// run executes `naryad <command> [flags]` and returns the exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cmd, rest, ok := find(commands(), args)
+	if !ok {
+		usage(stderr, args)
+		return 2
+	}
+	fs := flag.NewFlagSet("naryad "+cmd.Name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg := config.Bind(fs, getenv)
+	runner := cmd.Setup(fs, cfg)
+	if err := fs.Parse(rest); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if err := cfg.Validate(); err != nil {
+		fmt.Fprintln(stderr, "naryad:", err)
+		return 2
+	}
+	log := config.NewLogger(cfg, stderr)
+	if err := runner(ctx, config.IO{Stdout: stdout, Stderr: stderr, Stdin: stdin, Log: log}); err != nil {
+		fmt.Fprintf(stderr, "naryad %s: %v\n", cmd.Name, err)
+		return 1
+	}
+	return 0
+}
+
+// find picks the command whose name is the longest match of the leading
+// words, so "dms token create" wins over a shorter name.
+func find(cmds []config.Command, args []string) (config.Command, []string, bool) {
+	var best config.Command
+	bestLen := 0
+	for _, c := range cmds {
+		words := strings.Fields(c.Name)
+		if len(words) <= len(args) && len(words) > bestLen && strings.Join(args[:len(words)], " ") == c.Name {
+			best, bestLen = c, len(words)
+		}
+	}
+	return best, args[bestLen:], bestLen > 0
+}
+
+func usage(w io.Writer, args []string) {
+	if len(args) > 0 && args[0] != "help" && args[0] != "-h" && args[0] != "--help" {
+		fmt.Fprintf(w, "naryad: unknown command %q\n\n", strings.Join(args, " "))
+	}
+	fmt.Fprintln(w, "usage: naryad <command> [flags]   (flags: naryad <command> -h)")
+	fmt.Fprintln(w)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-22s %s\n", c.Name, c.Summary)
+	}
+	fmt.Fprintln(w, "\nEvery setting also reads NARYAD_* environment variables; see README.md.")
+}

@@ -1,0 +1,74 @@
+package server
+
+import (
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
+
+	"naryad/dms"
+	"naryad/hub/config"
+)
+
+// routeDeps are the handlers the routes dispatch to.
+type routeDeps struct {
+	dms    *dms.Handler
+	twilio *twilioStatus // nil unless the SMS provider is Twilio
+}
+
+// routes lists every HTTP route of the hub in one place.
+func (s *Server) routes(d routeDeps) {
+	s.app.Get("/healthz", s.health)
+	d.dms.Register(s.app)
+	if d.twilio != nil {
+		s.app.Post(twilioStatusPath, d.twilio.handle)
+	}
+}
+
+// newApp builds the fiber app with the hub's limits and error shape.
+func newApp(cfg *config.Config, log *slog.Logger) *fiber.App {
+	return fiber.New(fiber.Config{
+		DisableStartupMessage: true,
+		// The exchange checks its own limit and answers in its JSON shape;
+		// the slack lets a slightly-too-large batch reach that check
+		// instead of a connection reset mid-upload.
+		BodyLimit:    cfg.DMSMaxBodyBytes + 1<<20,
+		ReadTimeout:  60 * time.Second,
+		WriteTimeout: 60 * time.Second,
+		IdleTimeout:  120 * time.Second,
+		ErrorHandler: func(c *fiber.Ctx, err error) error {
+			code := fiber.StatusInternalServerError
+			var fe *fiber.Error
+			if errors.As(err, &fe) {
+				code = fe.Code
+			} else {
+				log.Error("http", "method", c.Method(), "path", c.Path(), "error", err)
+			}
+			msg := statusText(code)
+			if strings.HasPrefix(c.Path(), "/api/") {
+				return c.Status(code).JSON(fiber.Map{"error": msg})
+			}
+			return c.Status(code).SendString(msg)
+		},
+	})
+}
+
+// statusText is the error text for a status code, with the one limit a
+// DMS integrator most often hits spelled out.
+func statusText(code int) string {
+	if code == fiber.StatusRequestEntityTooLarge {
+		return "request body is over the configured limit (NARYAD_DMS_MAX_BODY_BYTES)"
+	}
+	return strings.ToLower(utils.StatusMessage(code))
+}
+
+// health answers 200 when the database does.
+func (s *Server) health(c *fiber.Ctx) error {
+	if err := s.store.Ping(c.UserContext()); err != nil {
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "database unavailable"})
+	}
+	return c.JSON(fiber.Map{"status": "ok"})
+}

@@ -1,0 +1,170 @@
+// Package server wires the hub together for `naryad serve`: storage,
+// message templates, SMS providers, the outbox workers and every HTTP route.
+package server
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"naryad/dms"
+	"naryad/hub"
+	"naryad/hub/config"
+	"naryad/hub/outbox"
+	"naryad/hub/sms"
+	"naryad/hub/store"
+	"naryad/templates"
+)
+
+// Command is `naryad serve`.
+func Command() config.Command {
+	return config.Command{
+		Name:    "serve",
+		Summary: "run the hub: exchange API, customer links, message delivery",
+		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
+			return func(ctx context.Context, io config.IO) error {
+				s, err := New(ctx, cfg, io.Log)
+				if err != nil {
+					return err
+				}
+				return s.Run(ctx)
+			}
+		},
+	}
+}
+
+// Server is a running hub.
+type Server struct {
+	cfg      *config.Config
+	log      *slog.Logger
+	store    *store.Store
+	app      *fiber.App
+	outbox   *outbox.Pool
+	ingester *dms.Ingester
+	links    *hub.Links
+}
+
+// New opens storage (migrating it) and builds every part of the hub.
+func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, error) {
+	st, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	s, err := build(cfg, log, st)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func build(cfg *config.Config, log *slog.Logger, st *store.Store) (*Server, error) {
+	secret, err := loadSecret(cfg.Secret, cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("server secret: %w", err)
+	}
+	links, err := hub.NewLinks(secret, cfg.BaseURL())
+	if err != nil {
+		return nil, err
+	}
+	renderer, err := templates.New(st)
+	if err != nil {
+		return nil, err
+	}
+	renderer.OnBadOverride = func(branchID int64, key, locale string, err error) {
+		log.Error("bad template override; default used", "branch_id", branchID, "key", key, "locale", locale, "error", err)
+	}
+	smsProvider, twilio := newSMSProvider(cfg)
+	pool, err := outbox.New(st, map[string]outbox.Sender{hub.ChannelSMS: smsProvider}, outbox.Options{
+		Workers: cfg.OutboxWorkers, MaxAttempts: cfg.OutboxMaxAttempts, Logger: log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	media := hub.NewMedia(filepath.Join(cfg.DataDir, "media"))
+	ingester := dms.NewIngester(st, links, renderer, media, cfg.LinkTTL, pool.Wake)
+
+	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links}
+	s.app = newApp(cfg, log)
+	s.routes(routeDeps{
+		dms:    dms.NewHandler(st, ingester, cfg.DMSMaxBodyBytes, log),
+		twilio: twilioStatusFor(cfg, st, twilio, log),
+	})
+	log.Info("hub configured", "database", st.Dialect(), "data_dir", cfg.DataDir, "sms_provider", smsProvider.Name(), "public_url", cfg.BaseURL())
+	return s, nil
+}
+
+// newSMSProvider builds the configured SMS provider; twilio is nil unless
+// it is Twilio (its status callback route needs it).
+func newSMSProvider(cfg *config.Config) (sms.Provider, *sms.Twilio) {
+	if cfg.SMSProvider == "twilio" {
+		t := sms.NewTwilio(sms.TwilioConfig{
+			AccountSID: cfg.TwilioAccountSID, AuthToken: cfg.TwilioAuthToken, From: cfg.TwilioFrom,
+			BaseURL: cfg.TwilioBaseURL, StatusCallbackURL: cfg.BaseURL() + twilioStatusPath,
+		})
+		return t, t
+	}
+	return sms.NewLog(filepath.Join(cfg.DataDir, "sms.log")), nil
+}
+
+func twilioStatusFor(cfg *config.Config, st *store.Store, t *sms.Twilio, log *slog.Logger) *twilioStatus {
+	if t == nil {
+		return nil
+	}
+	return &twilioStatus{store: st, twilio: t, callbackURL: cfg.BaseURL() + twilioStatusPath, log: log}
+}
+
+// Run serves until ctx ends, then shuts down in order: HTTP first (no new
+// work), then the outbox (in-flight sends finish), then storage.
+func (s *Server) Run(ctx context.Context) error {
+	defer s.store.Close()
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := s.outbox.Run(workCtx); err != nil {
+			s.log.Error("outbox stopped", "error", err)
+		}
+	}()
+
+	listenErr := make(chan error, 1)
+	go func() { listenErr <- s.app.Listen(s.cfg.Addr) }()
+	s.log.Info("listening", "addr", s.cfg.Addr)
+
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-listenErr:
+		err = fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
+	}
+	s.log.Info("shutting down")
+	if shutdownErr := s.app.ShutdownWithTimeout(10 * time.Second); shutdownErr != nil {
+		s.log.Warn("http shutdown", "error", shutdownErr)
+	}
+	stopWork()
+	wg.Wait()
+	s.log.Info("stopped")
+	return err
+}
+
+// App exposes the HTTP handler for tests that drive it in process.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Ingester applies DMS events in process (the demo data goes in this way).
+func (s *Server) Ingester() *dms.Ingester { return s.ingester }
+
+// Links makes customer links.
+func (s *Server) Links() *hub.Links { return s.links }
+
+// Store is the hub's storage.
+func (s *Server) Store() *store.Store { return s.store }
+
+// Close releases storage when Run is not called.
+func (s *Server) Close() error { return s.store.Close() }

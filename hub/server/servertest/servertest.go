@@ -1,0 +1,147 @@
+// Package servertest runs a whole hub in process for tests: a fresh store,
+// a branch, a DMS token, and requests through the real fiber app.
+package servertest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"naryad/dms"
+	"naryad/hub"
+	"naryad/hub/config"
+	"naryad/hub/server"
+	"naryad/hub/store"
+	"naryad/hub/store/storetest"
+)
+
+// Hub is a hub under test.
+type Hub struct {
+	Server  *server.Server
+	Store   *store.Store
+	Config  *config.Config
+	Branch  hub.Branch
+	Node    hub.DMSNode
+	Token   string
+	Backend storetest.Backend
+}
+
+// Each runs fn against a fresh hub on every test backend.
+func Each(t *testing.T, fn func(t *testing.T, h *Hub)) {
+	t.Helper()
+	storetest.Each(t, func(t *testing.T, _ *store.Store, b storetest.Backend) {
+		fn(t, Start(t, b))
+	})
+}
+
+// Start builds a hub on the backend with branch MSK1 (Europe/Moscow, ru)
+// and a DMS token for every branch; options adjust the configuration.
+func Start(t testing.TB, b storetest.Backend, options ...func(*config.Config)) *Hub {
+	t.Helper()
+	cfg := config.Defaults()
+	cfg.DataDir = b.DataDir
+	cfg.DatabaseURL = b.DatabaseURL
+	cfg.PublicURL = "https://hub.example.test"
+	cfg.Secret = "test-secret-0123456789-0123456789-0123456789"
+	for _, o := range options {
+		o(&cfg)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx := context.Background()
+	s, err := server.New(ctx, &cfg, log)
+	if err != nil {
+		t.Fatalf("start hub: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	h := &Hub{Server: s, Store: s.Store(), Config: &cfg, Backend: b}
+	h.Branch = hub.Branch{Code: "MSK1", Name: "Сервис на Ленинском", Country: "RU", TimeZone: "Europe/Moscow", Locale: "ru", Phone: "+74951234567"}
+	if err := h.Store.CreateBranch(ctx, &h.Branch); err != nil {
+		t.Fatal(err)
+	}
+	h.Token, h.Node, err = dms.CreateNode(ctx, h.Store, "1c-test", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// Do sends a request through the hub's HTTP stack.
+func (h *Hub) Do(t testing.TB, req *http.Request) *http.Response {
+	t.Helper()
+	resp, err := h.Server.App().Test(req, -1)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	return resp
+}
+
+// PostEvents pushes a raw body to the exchange with a bearer token and
+// decodes the JSON answer.
+func (h *Hub) PostEvents(t testing.TB, token string, body []byte) (int, map[string]any) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/api/dms/v1/events", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return decode(t, h.Do(t, req))
+}
+
+// Get sends a GET with the hub's DMS token and decodes the JSON answer.
+func (h *Hub) Get(t testing.TB, path string) (int, map[string]any) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.Header.Set("Authorization", "Bearer "+h.Token)
+	return decode(t, h.Do(t, req))
+}
+
+func decode(t testing.TB, resp *http.Response) (int, map[string]any) {
+	t.Helper()
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]any
+	if len(raw) > 0 && json.Unmarshal(raw, &out) != nil {
+		t.Fatalf("status %d, body is not JSON: %s", resp.StatusCode, raw)
+	}
+	return resp.StatusCode, out
+}
+
+// Results extracts the per-event results of an events reply.
+func Results(t testing.TB, body map[string]any) []map[string]any {
+	t.Helper()
+	list, ok := body["results"].([]any)
+	if !ok {
+		t.Fatalf("reply has no results: %v", body)
+	}
+	out := make([]map[string]any, len(list))
+	for i, r := range list {
+		out[i] = r.(map[string]any)
+	}
+	return out
+}
+
+// Listen serves the hub on a real loopback socket and returns its base URL,
+// for what the in-memory transport cannot show (body limits, streaming).
+func (h *Hub) Listen(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := h.Server.App()
+	go func() { _ = app.Listener(ln) }()
+	t.Cleanup(func() { _ = app.Shutdown() })
+	return "http://" + ln.Addr().String()
+}
