@@ -238,6 +238,7 @@ CREATE TABLE outbox (
     updated_at      DATETIME NOT NULL
 );
 CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+CREATE INDEX outbox_recipient ON outbox (recipient, state, id);
 
 CREATE TABLE delivery_attempts (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
