@@ -362,3 +362,24 @@ func TestConcurrentBatchesAllApply(t *testing.T) {
 		}
 	})
 }
+
+func TestBranchStatusMappingAndTemplateOverride(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+		ctx := context.Background()
+		if err := h.Store.SetStatusMapping(ctx, &h.Branch.ID, "На мойке", hub.StatusReady); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.Store.SaveTemplateOverride(ctx, h.Branch.ID, "status.ready", "ru", "Машина помыта и готова: {{.WorkOrderNumber}} {{.Link}}"); err != nil {
+			t.Fatal(err)
+		}
+		e := workOrder("e1", "АА-8", 1, "на  мойке")
+		e["work_order"].(map[string]any)["lines"] = []any{}
+		expectResults(t, h, batch(e), "applied")
+		w, _ := h.Store.WorkOrderByNumber(ctx, h.Node.ID, "АА-8")
+		th, _ := h.Store.ThreadByWorkOrder(ctx, w.ID)
+		msgs, _ := h.Store.Messages(ctx, th.ID)
+		if w.Status != hub.StatusReady || len(msgs) != 1 || !strings.HasPrefix(msgs[0].Body, "Машина помыта и готова: АА-8 https://") {
+			t.Fatalf("status %q, messages %+v", w.Status, msgs)
+		}
+	})
+}

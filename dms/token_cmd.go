@@ -66,3 +66,41 @@ func CreateNode(ctx context.Context, s *store.Store, name, branchCode string) (s
 	}
 	return token, n, nil
 }
+
+// NodesCommand is `naryad dms nodes`: each node with how far behind the
+// change feed it is (its lag).
+func NodesCommand() config.Command {
+	return config.Command{
+		Name:    "dms nodes",
+		Summary: "list DMS nodes with their acknowledged feed position and lag",
+		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
+			return func(ctx context.Context, io config.IO) error {
+				s, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
+				if err != nil {
+					return err
+				}
+				defer s.Close()
+				nodes, err := s.Nodes(ctx)
+				if err != nil {
+					return err
+				}
+				last, err := s.LastSeq(ctx)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(io.Stdout, "%-24s %-8s %10s %8s  %s\n", "NODE", "STATE", "ACKED", "LAG", "LAST READ")
+				for _, n := range nodes {
+					state, read := "active", "never"
+					if n.RevokedAt != nil {
+						state = "revoked"
+					}
+					if n.AckedAt != nil {
+						read = n.AckedAt.Format("2006-01-02 15:04:05 MST")
+					}
+					fmt.Fprintf(io.Stdout, "%-24s %-8s %10d %8d  %s\n", n.Name, state, n.AckedSeq, last-n.AckedSeq, read)
+				}
+				return nil
+			}
+		},
+	}
+}

@@ -22,7 +22,11 @@ func commands() []config.Command {
 		server.Command(),
 		store.MigrateCommand(),
 		admin.BranchAddCommand(),
+		admin.StatusMapCommand(),
+		admin.StatusListCommand(),
+		admin.TemplateSetCommand(),
 		dms.TokenCreateCommand(),
+		dms.NodesCommand(),
 		demo.Command(),
 	}
 }

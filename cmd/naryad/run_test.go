@@ -96,3 +96,40 @@ func TestInvalidConfigurationNamesEachProblem(t *testing.T) {
 		}
 	}
 }
+
+func TestStatusMapTemplateSetAndNodes(t *testing.T) {
+	env := map[string]string{"NARYAD_DATA_DIR": t.TempDir()}
+	must := func(args ...string) string {
+		t.Helper()
+		code, stdout, stderr := naryad(t, env, args...)
+		if code != 0 {
+			t.Fatalf("naryad %v: exit %d: %s", args, code, stderr)
+		}
+		return stdout
+	}
+	must("branch", "add", "--code", "MSK1", "--name", "Москва", "--country", "RU", "--time-zone", "Europe/Moscow", "--locale", "ru")
+	must("status", "map", "--branch", "MSK1", "--raw", "На мойке", "--canonical", "ready")
+	if out := must("status", "list"); !strings.Contains(out, "MSK1     На мойке") || !strings.Contains(out, "Принят") {
+		t.Errorf("status list:\n%s", out)
+	}
+	if code, _, stderr := naryad(t, env, "status", "map", "--raw", "X", "--canonical", "done"); code != 1 || !strings.Contains(stderr, `"done" is not one of`) {
+		t.Errorf("bad canonical: exit %d %s", code, stderr)
+	}
+
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"template", "set", "--branch", "MSK1", "--key", "status.ready", "--locale", "ru"},
+		func(k string) string { return env[k] }, strings.NewReader("{{.Nope}}"), &out, &errOut)
+	if code != 1 || !strings.Contains(errOut.String(), "Nope") {
+		t.Errorf("a broken template was not refused: exit %d %s", code, errOut.String())
+	}
+	code = run(context.Background(), []string{"template", "set", "--branch", "MSK1", "--key", "status.ready", "--locale", "ru"},
+		func(k string) string { return env[k] }, strings.NewReader("Готово: {{.WorkOrderNumber}} {{.Link}}"), &out, &errOut)
+	if code != 0 {
+		t.Errorf("a good template was refused: %s", errOut.String())
+	}
+
+	must("dms", "token", "create", "--node", "1c-msk")
+	if out := must("dms", "nodes"); !strings.Contains(out, "1c-msk") || !strings.Contains(out, "never") {
+		t.Errorf("dms nodes:\n%s", out)
+	}
+}

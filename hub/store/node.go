@@ -47,3 +47,12 @@ func (s *Store) AckNode(ctx context.Context, nodeID, seq int64) error {
 	}
 	return nil
 }
+
+// Nodes lists every DMS node by name.
+func (s *Store) Nodes(ctx context.Context) ([]hub.DMSNode, error) {
+	var out []hub.DMSNode
+	if err := s.db.WithContext(ctx).Order("name, id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("list dms nodes: %w", err)
+	}
+	return out, nil
+}

@@ -77,3 +77,23 @@ type statusMapping struct {
 	RawName   string
 	Canonical string
 }
+
+// StatusMappingRow is one mapping as listed for people.
+type StatusMappingRow struct {
+	BranchCode string // empty: every branch
+	RawName    string
+	Canonical  string
+}
+
+// StatusMappings lists every mapping, common ones first.
+func (s *Store) StatusMappings(ctx context.Context) ([]StatusMappingRow, error) {
+	var out []StatusMappingRow
+	err := s.db.WithContext(ctx).Raw(
+		`SELECT COALESCE(b.code, '') AS branch_code, m.raw_name, m.canonical
+		 FROM status_mappings m LEFT JOIN branches b ON b.id = m.branch_id
+		 ORDER BY COALESCE(b.code, ''), m.raw_key`).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("list status mappings: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,85 @@
+package admin
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"naryad/hub/config"
+	"naryad/hub/store"
+	"naryad/templates"
+)
+
+// TemplateSetCommand is `naryad template set`: a branch's own wording for a
+// message, refused at once when it would not render.
+func TemplateSetCommand() config.Command {
+	return config.Command{
+		Name:    "template set",
+		Summary: "override a message text for a branch (validated before it is saved)",
+		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
+			branch := fs.String("branch", "", "branch code (required)")
+			key := fs.String("key", "", "template key, e.g. status.ready (required; see `naryad template keys`)")
+			locale := fs.String("locale", "", "ru, pl or en (required)")
+			file := fs.String("file", "-", "file with the text (text/template syntax); - reads stdin")
+			reset := fs.Bool("reset", false, "delete the override and use the default text again")
+			return func(ctx context.Context, cio config.IO) error {
+				if *branch == "" || *key == "" || *locale == "" {
+					return errors.New("--branch, --key and --locale are required")
+				}
+				if !templates.IsKey(*key) {
+					return fmt.Errorf("--key: unknown template %q (known: %s)", *key, strings.Join(templates.Keys(), ", "))
+				}
+				if templates.NormalizeLocale(*locale) != *locale {
+					return fmt.Errorf("--locale: %q is not one of %s", *locale, strings.Join(templates.Locales(), ", "))
+				}
+				s, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
+				if err != nil {
+					return err
+				}
+				defer s.Close()
+				b, err := s.BranchByCode(ctx, *branch)
+				if err != nil {
+					return fmt.Errorf("--branch: %w", err)
+				}
+				if *reset {
+					if err := s.DeleteTemplateOverride(ctx, b.ID, *key, *locale); err != nil {
+						return err
+					}
+					fmt.Fprintf(cio.Stdout, "%s/%s of branch %s uses the default text again\n", *key, *locale, b.Code)
+					return nil
+				}
+				body, err := readText(*file, cio.Stdin)
+				if err != nil {
+					return err
+				}
+				if err := templates.Validate(*key, body); err != nil {
+					return err
+				}
+				if err := s.SaveTemplateOverride(ctx, b.ID, *key, *locale, body); err != nil {
+					return err
+				}
+				fmt.Fprintf(cio.Stdout, "%s/%s of branch %s saved\n", *key, *locale, b.Code)
+				return nil
+			}
+		},
+	}
+}
+
+func readText(path string, stdin io.Reader) (string, error) {
+	if path == "-" {
+		b, err := io.ReadAll(stdin)
+		if err != nil {
+			return "", fmt.Errorf("read stdin: %w", err)
+		}
+		return string(b), nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("--file: %w", err)
+	}
+	return string(b), nil
+}
