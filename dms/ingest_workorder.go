@@ -98,6 +98,18 @@ func (a *applier) applyWorkOrder(ctx context.Context, w *workOrderCmd) (string, 
 	if err := a.expireLinks(ctx, t, prev.Status, canonical); err != nil {
 		return "", err
 	}
+	if w.RawStatus != "" && w.RawStatus != prev.RawStatus {
+		step := hub.StatusChange{WorkOrderID: doc.ID, RawStatus: w.RawStatus, ChangedAt: a.cmd.OccurredAt}
+		if mapped {
+			step.Status = canonical
+		}
+		if err := a.tx.RecordStatusChange(ctx, &step); err != nil {
+			return "", err
+		}
+	}
+	if err := a.tx.AppendOrderEvent(ctx, t.thread); err != nil {
+		return "", err
+	}
 
 	if w.RawStatus != "" && !mapped && w.RawStatus != prev.RawStatus {
 		note := hub.Message{ThreadID: t.thread.ID, Direction: hub.DirectionSystem, Author: "naryad",

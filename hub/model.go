@@ -345,3 +345,30 @@ type DeliveryAttempt struct {
 	StartedAt  time.Time
 	FinishedAt time.Time
 }
+
+// Kinds of thread events: what a live page must update.
+const (
+	EventMessage  = "message"  // a message was added
+	EventDelivery = "delivery" // a message's delivery state changed
+	EventOrder    = "order"    // the work order changed: status, lines, decisions
+)
+
+// ThreadEvent is one durable entry of what live pages show; its ID is the
+// SSE event id a reconnecting page resumes from.
+type ThreadEvent struct {
+	ID        int64 `gorm:"primaryKey;autoIncrement:false"`
+	ThreadID  int64
+	BranchID  int64
+	Kind      string
+	MessageID *int64
+	CreatedAt time.Time
+}
+
+// StatusChange is one step of a work order's status timeline.
+type StatusChange struct {
+	ID          int64
+	WorkOrderID int64
+	RawStatus   string
+	Status      string
+	ChangedAt   time.Time
+}

@@ -7,16 +7,21 @@ import (
 	"naryad/hub"
 )
 
-// AddMessage appends a message to its thread and bumps the thread's
-// activity. For an outgoing message use QueueMessage, which also writes the
+// AddMessage appends a message to its thread, bumps the thread's activity
+// and logs the event live pages show. For an outgoing message use QueueMessage, which also writes the
 // outbox row.
 func (s *Store) AddMessage(ctx context.Context, m *hub.Message) error {
-	t := now()
-	m.CreatedAt, m.UpdatedAt = t, t
-	if err := s.db.WithContext(ctx).Create(m).Error; err != nil {
-		return fmt.Errorf("add %s message to thread %d: %w", m.Direction, m.ThreadID, err)
-	}
-	return s.touchThread(ctx, m.ThreadID, t)
+	return s.Tx(ctx, func(tx *Store) error {
+		t := now()
+		m.CreatedAt, m.UpdatedAt = t, t
+		if err := tx.db.WithContext(ctx).Create(m).Error; err != nil {
+			return fmt.Errorf("add %s message to thread %d: %w", m.Direction, m.ThreadID, err)
+		}
+		if err := tx.touchThread(ctx, m.ThreadID, t); err != nil {
+			return err
+		}
+		return tx.appendMessageEvent(ctx, hub.EventMessage, m.ID)
+	})
 }
 
 // Outgoing is a message for the customer together with where it goes.

@@ -25,6 +25,10 @@ import (
 type Store struct {
 	db      *gorm.DB
 	dialect migrations.Dialect
+	events  *eventHook // called after commits that appended thread events
+	// appended is set inside a transaction (nil outside one) and records
+	// that the transaction appended thread events.
+	appended *bool
 }
 
 // Connect opens the database named by databaseURL, or the embedded SQLite
@@ -40,7 +44,7 @@ func Connect(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("store: open postgres: %w", err)
 		}
-		s := &Store{db: db, dialect: migrations.Postgres}
+		s := &Store{db: db, dialect: migrations.Postgres, events: &eventHook{}}
 		sqlDB, err := db.DB()
 		if err != nil {
 			return nil, fmt.Errorf("store: postgres handle: %w", err)
@@ -69,7 +73,7 @@ func Connect(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 	// (see sqliteDSN), so writers queue on busy_timeout instead of failing
 	// with SQLITE_BUSY when a read lock cannot be upgraded.
 	sqlDB.SetMaxOpenConns(4)
-	s := &Store{db: db, dialect: migrations.SQLite}
+	s := &Store{db: db, dialect: migrations.SQLite, events: &eventHook{}}
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -154,11 +158,27 @@ func (s *Store) Close() error {
 }
 
 // Tx runs fn in one transaction: committed when fn returns nil, rolled back
-// otherwise (and on panic).
+// otherwise (and on panic). Inside a transaction, Tx runs fn in the same one.
+// After a commit that appended thread events, live pages are woken.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
-	return s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
-		return fn(&Store{db: gtx, dialect: s.dialect})
+	if s.appended != nil {
+		return fn(s)
+	}
+	appended := false
+	err := s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
+		tx := &Store{db: gtx, dialect: s.dialect, events: s.events, appended: &appended}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if appended {
+			return tx.notifyOtherInstances(ctx)
+		}
+		return nil
 	})
+	if err == nil && appended {
+		s.events.fire()
+	}
+	return err
 }
 
 // Gorm exposes the handle for packages that keep their own SQL in their own

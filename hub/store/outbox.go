@@ -107,7 +107,7 @@ func (s *Store) MarkOutboxSent(ctx context.Context, item hub.OutboxItem, provide
 		if err != nil {
 			return fmt.Errorf("mark message %d sent: %w", item.MessageID, err)
 		}
-		return nil
+		return tx.appendMessageEvent(ctx, hub.EventDelivery, item.MessageID)
 	})
 }
 
@@ -126,7 +126,7 @@ func (s *Store) MarkOutboxRetry(ctx context.Context, item hub.OutboxItem, attemp
 		if err != nil {
 			return fmt.Errorf("note retry on message %d: %w", item.MessageID, err)
 		}
-		return nil
+		return tx.appendMessageEvent(ctx, hub.EventDelivery, item.MessageID)
 	})
 }
 
@@ -209,13 +209,19 @@ func (s *Store) UpdateDeliveryByProviderID(ctx context.Context, providerID, stat
 			found = n > 0
 			return err
 		}
-		res := tx.db.WithContext(ctx).Exec(`UPDATE messages SET delivery = ?, error = '', updated_at = ?
-			WHERE provider_id = ? AND direction = ? AND delivery IN ?`,
-			state, now(), providerID, hub.DirectionOut, from)
-		if res.Error != nil {
-			return res.Error
+		var updated []int64
+		err := tx.db.WithContext(ctx).Raw(`UPDATE messages SET delivery = ?, error = '', updated_at = ?
+			WHERE provider_id = ? AND direction = ? AND delivery IN ? RETURNING id`,
+			state, now(), providerID, hub.DirectionOut, from).Scan(&updated).Error
+		if err != nil {
+			return err
 		}
-		found = res.RowsAffected > 0
+		found = len(updated) > 0
+		for _, id := range updated {
+			if err := tx.appendMessageEvent(ctx, hub.EventDelivery, id); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -255,6 +261,9 @@ func (s *Store) failMessages(ctx context.Context, errText, where string, args ..
 			return 0, fmt.Errorf("fail outbox row of message %d: %w", m.ID, err)
 		}
 		if err := s.appendDeliveryFailed(ctx, m.ID, m.ThreadID, recipient, errText); err != nil {
+			return 0, err
+		}
+		if err := s.appendMessageEvent(ctx, hub.EventDelivery, m.ID); err != nil {
 			return 0, err
 		}
 	}
@@ -315,6 +324,9 @@ func (s *Store) RequeueMessage(ctx context.Context, messageID int64) error {
 		}
 		if res.RowsAffected == 0 {
 			return fmt.Errorf("requeue message %d (%s %s): %w", messageID, m.Direction, m.Delivery, ErrNotFailed)
+		}
+		if err := tx.appendMessageEvent(ctx, hub.EventDelivery, messageID); err != nil {
+			return err
 		}
 		th, err := tx.Thread(ctx, m.ThreadID)
 		if err != nil {

@@ -112,3 +112,20 @@ func (s *Store) upsertLines(ctx context.Context, workOrderID int64, lines []hub.
 	}
 	return nil
 }
+
+// RecordStatusChange adds a step to the work order's status timeline.
+func (s *Store) RecordStatusChange(ctx context.Context, c *hub.StatusChange) error {
+	if err := s.db.WithContext(ctx).Create(c).Error; err != nil {
+		return fmt.Errorf("record status of work order %d: %w", c.WorkOrderID, err)
+	}
+	return nil
+}
+
+// StatusHistory lists a work order's status steps, oldest first.
+func (s *Store) StatusHistory(ctx context.Context, workOrderID int64) ([]hub.StatusChange, error) {
+	var out []hub.StatusChange
+	if err := s.db.WithContext(ctx).Where("work_order_id = ?", workOrderID).Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("status history of work order %d: %w", workOrderID, err)
+	}
+	return out, nil
+}
