@@ -30,6 +30,7 @@ type Config struct {
 	TwilioBaseURL    string // NARYAD_TWILIO_BASE_URL: API root, changed only in tests
 
 	DMSMaxBodyBytes   int           // NARYAD_DMS_MAX_BODY_BYTES
+	UploadMaxBytes    int           // NARYAD_UPLOAD_MAX_BYTES: largest file a customer may send
 	LinkTTL           time.Duration // NARYAD_LINK_TTL: magic link lifetime after hand-over
 	OutboxWorkers     int           // NARYAD_OUTBOX_WORKERS
 	OutboxMaxAttempts int           // NARYAD_OUTBOX_MAX_ATTEMPTS
@@ -47,6 +48,7 @@ func Defaults() Config {
 		SMSProvider:       "log",
 		TwilioBaseURL:     "https://api.twilio.com",
 		DMSMaxBodyBytes:   32 << 20,
+		UploadMaxBytes:    20 << 20,
 		LinkTTL:           30 * 24 * time.Hour,
 		OutboxWorkers:     4,
 		OutboxMaxAttempts: 8,
@@ -71,6 +73,7 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.StringVar(&c.TwilioFrom, "twilio-from", env.str("NARYAD_TWILIO_FROM", c.TwilioFrom), "sender number (E.164) or messaging service SID MG… (NARYAD_TWILIO_FROM)")
 	fs.StringVar(&c.TwilioBaseURL, "twilio-base-url", env.str("NARYAD_TWILIO_BASE_URL", c.TwilioBaseURL), "Twilio API root (NARYAD_TWILIO_BASE_URL)")
 	fs.IntVar(&c.DMSMaxBodyBytes, "dms-max-body-bytes", env.integer("NARYAD_DMS_MAX_BODY_BYTES", c.DMSMaxBodyBytes), "largest exchange request body accepted (NARYAD_DMS_MAX_BODY_BYTES)")
+	fs.IntVar(&c.UploadMaxBytes, "upload-max-bytes", env.integer("NARYAD_UPLOAD_MAX_BYTES", c.UploadMaxBytes), "largest photo or file a customer may send (NARYAD_UPLOAD_MAX_BYTES)")
 	fs.DurationVar(&c.LinkTTL, "link-ttl", env.duration("NARYAD_LINK_TTL", c.LinkTTL), "how long a customer link lives after hand-over (NARYAD_LINK_TTL)")
 	fs.IntVar(&c.OutboxWorkers, "outbox-workers", env.integer("NARYAD_OUTBOX_WORKERS", c.OutboxWorkers), "parallel message senders (NARYAD_OUTBOX_WORKERS)")
 	fs.IntVar(&c.OutboxMaxAttempts, "outbox-max-attempts", env.integer("NARYAD_OUTBOX_MAX_ATTEMPTS", c.OutboxMaxAttempts), "delivery attempts before a message is failed (NARYAD_OUTBOX_MAX_ATTEMPTS)")
@@ -121,6 +124,9 @@ func (c *Config) Validate() error {
 	}
 	if c.DMSMaxBodyBytes < 1024 {
 		add("NARYAD_DMS_MAX_BODY_BYTES: %d is below 1024", c.DMSMaxBodyBytes)
+	}
+	if c.UploadMaxBytes < 1024 {
+		add("NARYAD_UPLOAD_MAX_BYTES: %d is below 1024", c.UploadMaxBytes)
 	}
 	if c.LinkTTL <= 0 {
 		add("NARYAD_LINK_TTL: must be positive")

@@ -63,7 +63,8 @@ func Load(ctx context.Context, s *server.Server, cfg *config.Config, out io.Writ
 	}
 	// Every run is a new node, so the fixed event ids apply again and each
 	// run shows fresh threads; the work orders belong to that node.
-	results, err := s.Ingester().Apply(ctx, node, sampleEvents(time.Now()))
+	// 1C writes local times without an offset: so does the demo.
+	results, err := s.Ingester().Apply(ctx, node, sampleEvents(time.Now().In(branch.Location())))
 	if err != nil {
 		return err
 	}
@@ -107,7 +108,7 @@ naryad demo data is ready (branch %s, DMS node %q).
 DMS token (shown once):
 %s
 `, BranchCode, node.Name, base, base, filepath.Join(cfg.DataDir, "sms.log"), s.Links().URL(l.Salt),
-		token, time.Now().Format("2006-01-02T15:04:05"), BranchCode, base, token, base, token)
+		token, time.Now().UTC().Format(time.RFC3339), BranchCode, base, token, base, token)
 	return nil
 }
 

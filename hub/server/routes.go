@@ -11,18 +11,21 @@ import (
 
 	"naryad/dms"
 	"naryad/hub/config"
+	"naryad/hub/web/customer"
 )
 
 // routeDeps are the handlers the routes dispatch to.
 type routeDeps struct {
-	dms    *dms.Handler
-	twilio *twilioStatus // nil unless the SMS provider is Twilio
+	dms      *dms.Handler
+	twilio   *twilioStatus // nil unless the SMS provider is Twilio
+	customer *customer.Handler
 }
 
 // routes lists every HTTP route of the hub in one place.
 func (s *Server) routes(d routeDeps) {
 	s.app.Get("/healthz", s.health)
 	d.dms.Register(s.app)
+	d.customer.Register(s.app)
 	if d.twilio != nil {
 		s.app.Post(twilioStatusPath, d.twilio.handle)
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,8 +18,10 @@ import (
 	"naryad/hub"
 	"naryad/hub/config"
 	"naryad/hub/outbox"
+	"naryad/hub/realtime"
 	"naryad/hub/sms"
 	"naryad/hub/store"
+	"naryad/hub/web/customer"
 	"naryad/templates"
 )
 
@@ -48,6 +51,8 @@ type Server struct {
 	outbox   *outbox.Pool
 	ingester *dms.Ingester
 	links    *hub.Links
+	live     *realtime.Realtime
+	done     chan struct{} // closed at shutdown: ends open event streams
 }
 
 // New opens storage (migrating it) and builds every part of the hub.
@@ -89,12 +94,25 @@ func build(cfg *config.Config, log *slog.Logger, st *store.Store) (*Server, erro
 	}
 	media := hub.NewMedia(filepath.Join(cfg.DataDir, "media"))
 	ingester := dms.NewIngester(st, links, renderer, media, cfg.LinkTTL, pool.Wake)
+	live, err := realtime.New(st, cfg.DatabaseURL, realtime.Options{Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	done := make(chan struct{})
+	customerPage, err := customer.New(st, media, live.Broker(), customer.Options{
+		Secret: secret, UploadMaxBytes: int64(cfg.UploadMaxBytes), SecureCookies: strings.HasPrefix(cfg.BaseURL(), "https://"),
+		Logger: log, Done: done,
+	})
+	if err != nil {
+		return nil, err
+	}
 
-	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links}
+	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, done: done}
 	s.app = newApp(cfg, log)
 	s.routes(routeDeps{
-		dms:    dms.NewHandler(st, ingester, cfg.DMSMaxBodyBytes, log),
-		twilio: twilioStatusFor(cfg, st, twilio, log),
+		dms:      dms.NewHandler(st, ingester, cfg.DMSMaxBodyBytes, log),
+		twilio:   twilioStatusFor(cfg, st, twilio, log),
+		customer: customerPage,
 	})
 	log.Info("hub configured", "database", st.Dialect(), "data_dir", cfg.DataDir, "sms_provider", smsProvider.Name(), "public_url", cfg.BaseURL())
 	return s, nil
@@ -133,6 +151,19 @@ func (s *Server) Run(ctx context.Context) error {
 			s.log.Error("outbox stopped", "error", err)
 		}
 	}()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := s.live.Run(workCtx); err != nil {
+			s.log.Error("live updates stopped", "error", err)
+		}
+	}()
+	// Pages may only subscribe once the tail knows where it starts, or an
+	// event committed in between would reach nobody until a reconnect.
+	select {
+	case <-s.live.Ready():
+	case <-ctx.Done():
+	}
 
 	listenErr := make(chan error, 1)
 	go func() { listenErr <- s.app.Listen(s.cfg.Addr) }()
@@ -145,6 +176,7 @@ func (s *Server) Run(ctx context.Context) error {
 		err = fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
 	}
 	s.log.Info("shutting down")
+	close(s.done)
 	if shutdownErr := s.app.ShutdownWithTimeout(10 * time.Second); shutdownErr != nil {
 		s.log.Warn("http shutdown", "error", shutdownErr)
 	}

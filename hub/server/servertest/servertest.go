@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"naryad/dms"
 	"naryad/hub"
@@ -144,4 +145,95 @@ func (h *Hub) Listen(t testing.TB) string {
 	go func() { _ = app.Listener(ln) }()
 	t.Cleanup(func() { _ = app.Shutdown() })
 	return "http://" + ln.Addr().String()
+}
+
+// PushWorkOrder applies one work_order event as the DMS would send it and
+// fails the test unless it is applied. fields override the defaults (a
+// customer with a phone, two lines of which one needs approval).
+func (h *Hub) PushWorkOrder(t testing.TB, eventID, number string, version int, status string, fields map[string]any) {
+	t.Helper()
+	wo := map[string]any{
+		"number": number, "version": version, "branch": h.Branch.Code, "status": status, "currency": "RUB",
+		"customer": map[string]any{"external_id": "C-" + number, "name": "Иван Петров", "phones": []any{"+79161234567"}, "locale": "ru"},
+		"vehicle":  map[string]any{"external_id": "V-" + number, "plate": "А123ВС77", "make": "Škoda", "model": "Octavia"},
+		"lines": []any{
+			map[string]any{"id": "1", "kind": "labor", "name": "Замена масла", "qty": 1, "unit_price": "1500"},
+			map[string]any{"id": "2", "kind": "part", "name": "Тормозные колодки", "qty": 1, "unit_price": "6800", "needs_approval": true},
+		},
+	}
+	for k, v := range fields {
+		wo[k] = v
+	}
+	body, err := json.Marshal(map[string]any{"events": []any{map[string]any{
+		"id": eventID, "type": "work_order", "occurred_at": time.Now().Format("2006-01-02T15:04:05"), "work_order": wo,
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	status2, reply := h.PostEvents(t, h.Token, body)
+	if status2 != http.StatusOK {
+		t.Fatalf("push %s: status %d %v", eventID, status2, reply)
+	}
+	if r := Results(t, reply)[0]; r["result"] != "applied" {
+		t.Fatalf("push %s: %v", eventID, r)
+	}
+}
+
+// CustomerPath is the path of the customer page of a work order's thread
+// ("/c/<token>"), as the SMS link carries it.
+func (h *Hub) CustomerPath(t testing.TB, number string) string {
+	t.Helper()
+	ctx := context.Background()
+	w, err := h.Store.WorkOrderByNumber(ctx, h.Node.ID, number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	th, err := h.Store.ThreadByWorkOrder(ctx, w.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := h.Store.ActiveMagicLink(ctx, th.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return "/c/" + h.Server.Links().Token(l.Salt)
+}
+
+// Run starts the whole hub — HTTP, outbox, live updates — on a free
+// loopback port, as `naryad serve` would, and returns its base URL. It
+// stops with the test.
+func (h *Hub) Run(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Config.Addr = ln.Addr().String()
+	ln.Close() // Run listens itself; the port stays free long enough on loopback
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- h.Server.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			t.Error("hub did not stop within 30 s")
+		}
+	})
+	base := "http://" + h.Config.Addr
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return base
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("hub at %s not ready: %v", base, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

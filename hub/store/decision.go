@@ -1,0 +1,109 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"naryad/hub"
+)
+
+// ErrDecided is returned when a decision targets a line that was already
+// decided (decisions are final) or does not wait for one.
+var ErrDecided = errors.New("line already decided or not awaiting approval")
+
+// Decision is a customer's answer on one line.
+type Decision struct {
+	LineID   int64
+	Decision string // hub.DecisionApproved or hub.DecisionDeclined
+}
+
+// Evidence is what is kept with a decision for a later dispute.
+type Evidence struct {
+	By        string // who decided, e.g. "customer"
+	IP        string
+	UserAgent string
+	At        time.Time
+}
+
+// DecideLines records the customer's decisions on a work order's lines in
+// one transaction: every line must still await approval, or nothing is
+// stored (ErrDecided). Each decision becomes a system message in the thread
+// and a line_decision change for the DMS.
+func (s *Store) DecideLines(ctx context.Context, w hub.WorkOrder, t hub.Thread, decisions []Decision, ev Evidence) ([]hub.WorkOrderLine, error) {
+	if len(decisions) == 0 {
+		return nil, errors.New("decide lines: no decisions")
+	}
+	at := ev.At.UTC().Truncate(time.Microsecond)
+	var decided []hub.WorkOrderLine
+	err := s.Tx(ctx, func(tx *Store) error {
+		db := tx.db.WithContext(ctx)
+		for _, d := range decisions {
+			if d.Decision != hub.DecisionApproved && d.Decision != hub.DecisionDeclined {
+				return fmt.Errorf("decide line %d: unknown decision %q", d.LineID, d.Decision)
+			}
+			var line hub.WorkOrderLine
+			res := db.Raw(`UPDATE work_order_lines SET decision = ?, decided_at = ?, decided_by = ?, decided_ip = ?, decided_ua = ?
+				WHERE id = ? AND work_order_id = ? AND needs_approval AND decision = '' RETURNING *`,
+				d.Decision, at, ev.By, ev.IP, ev.UserAgent, d.LineID, w.ID).Scan(&line)
+			if res.Error != nil {
+				return fmt.Errorf("decide line %d: %w", d.LineID, res.Error)
+			}
+			if res.RowsAffected == 0 || line.ID == 0 {
+				return fmt.Errorf("decide line %d: %w", d.LineID, ErrDecided)
+			}
+			decided = append(decided, line)
+		}
+		for _, line := range decided {
+			note := hub.Message{ThreadID: t.ID, Direction: hub.DirectionSystem, Author: ev.By,
+				Body: decisionNote(line)}
+			if err := tx.AddMessage(ctx, &note); err != nil {
+				return err
+			}
+			change := hub.Change{BranchID: t.BranchID, Type: hub.ChangeLineDecision, OccurredAt: at,
+				WorkOrderID: &w.ID, WorkOrderNumber: w.Number}
+			if err := tx.AppendChange(ctx, &change, lineDecisionData{
+				LineID: line.ExternalID, Name: line.Name, Decision: line.Decision, TotalMinor: line.TotalMinor,
+				DecidedAt: at, DecidedBy: ev.By, IP: ev.IP, UserAgent: ev.UserAgent,
+			}); err != nil {
+				return err
+			}
+		}
+		return tx.AppendOrderEvent(ctx, t)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return decided, nil
+}
+
+// lineDecisionData is the data of a line_decision change.
+type lineDecisionData struct {
+	LineID     string    `json:"line_id"` // the DMS's id of the line
+	Name       string    `json:"name"`
+	Decision   string    `json:"decision"`
+	TotalMinor int64     `json:"total_minor"`
+	DecidedAt  time.Time `json:"decided_at"`
+	DecidedBy  string    `json:"decided_by"`
+	IP         string    `json:"ip"`
+	UserAgent  string    `json:"user_agent"`
+}
+
+// decisionNote is the staff-facing record of a decision in the thread.
+func decisionNote(l hub.WorkOrderLine) string {
+	verb := "approved"
+	if l.Decision == hub.DecisionDeclined {
+		verb = "declined"
+	}
+	return fmt.Sprintf("Customer %s «%s» (%s)", verb, l.Name, formatMinor(l.TotalMinor))
+}
+
+// formatMinor writes minor units as a plain decimal for staff notes.
+func formatMinor(v int64) string {
+	sign := ""
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, v/100, v%100)
+}

@@ -1,0 +1,92 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"naryad/hub"
+)
+
+// InboundFile is a file a customer sent, already in the media store.
+type InboundFile struct {
+	SHA256      string
+	Name        string
+	ContentType string
+	SizeBytes   int64
+}
+
+// customerMessageData is the data of a customer_message change.
+type customerMessageData struct {
+	MessageID   int64              `json:"message_id"`
+	ThreadID    int64              `json:"thread_id"`
+	Text        string             `json:"text"`
+	Channel     string             `json:"channel"`
+	Attachments []customerFileData `json:"attachments,omitempty"`
+}
+
+type customerFileData struct {
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	SizeBytes   int64  `json:"size_bytes"`
+	SHA256      string `json:"sha256"`
+}
+
+// AddCustomerMessage stores what a customer wrote (and sent) in their
+// thread and tells the DMS through a customer_message change, atomically.
+func (s *Store) AddCustomerMessage(ctx context.Context, t hub.Thread, text, channel string, files []InboundFile) (hub.Message, error) {
+	m := hub.Message{ThreadID: t.ID, Direction: hub.DirectionIn, Body: text, Author: "customer"}
+	err := s.Tx(ctx, func(tx *Store) error {
+		if err := tx.AddMessage(ctx, &m); err != nil {
+			return err
+		}
+		data := customerMessageData{MessageID: m.ID, ThreadID: t.ID, Text: text, Channel: channel}
+		for _, f := range files {
+			a := hub.Attachment{MessageID: m.ID, SHA256: f.SHA256, Name: f.Name, ContentType: f.ContentType, SizeBytes: f.SizeBytes}
+			if err := tx.AddAttachment(ctx, &a); err != nil {
+				return err
+			}
+			data.Attachments = append(data.Attachments, customerFileData{Name: f.Name, ContentType: f.ContentType, SizeBytes: f.SizeBytes, SHA256: f.SHA256})
+		}
+		if t.State == hub.ThreadResolved {
+			// A customer writing again reopens the conversation.
+			if err := tx.db.WithContext(ctx).Model(&hub.Thread{}).Where("id = ?", t.ID).Update("state", hub.ThreadOpen).Error; err != nil {
+				return fmt.Errorf("reopen thread %d: %w", t.ID, err)
+			}
+		}
+		c := hub.Change{BranchID: t.BranchID, Type: hub.ChangeCustomerMessage, WorkOrderID: t.WorkOrderID}
+		if t.WorkOrderID != nil {
+			w, err := tx.WorkOrder(ctx, *t.WorkOrderID)
+			if err != nil {
+				return err
+			}
+			c.WorkOrderNumber = w.Number
+		}
+		return tx.AppendChange(ctx, &c, data)
+	})
+	return m, err
+}
+
+// ThreadAttachments lists every file of a thread's messages, oldest first.
+func (s *Store) ThreadAttachments(ctx context.Context, threadID int64) ([]hub.Attachment, error) {
+	var out []hub.Attachment
+	err := s.db.WithContext(ctx).Raw(
+		`SELECT a.* FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.thread_id = ? ORDER BY a.id`,
+		threadID).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("attachments of thread %d: %w", threadID, err)
+	}
+	return out, nil
+}
+
+// ThreadAttachment loads one file, but only when it belongs to the thread:
+// the scoping is in the query, so no caller can forget it.
+func (s *Store) ThreadAttachment(ctx context.Context, threadID, attachmentID int64) (hub.Attachment, error) {
+	var a hub.Attachment
+	err := s.db.WithContext(ctx).Raw(
+		`SELECT a.* FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.thread_id = ? AND a.id = ?`,
+		threadID, attachmentID).Scan(&a).Error
+	if err == nil && a.ID == 0 {
+		return a, fmt.Errorf("attachment %d of thread %d: %w", attachmentID, threadID, ErrNotFound)
+	}
+	return a, notFound(err, "attachment %d of thread %d", attachmentID, threadID)
+}

@@ -1,0 +1,161 @@
+package customer
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"naryad/hub"
+	"naryad/hub/store"
+)
+
+const maxMessageRunes = 4000
+
+var (
+	errFileType = errors.New("file type not accepted")
+	errFileSize = errors.New("file too large")
+)
+
+// postMessage is POST /c/<token>/messages: text and/or one file from the
+// customer. Without JavaScript it is a plain form answered by a redirect.
+func (h *Handler) postMessage(c *fiber.Ctx) error {
+	return h.withVisit(c, false, func(v visit) error {
+		if !h.checkForm(c, v) {
+			return c.Status(fiber.StatusForbidden).SendString("This form has expired. Reload the page and try again.")
+		}
+		text := strings.TrimSpace(c.FormValue("text"))
+		if utf8.RuneCountInString(text) > maxMessageRunes {
+			text = string([]rune(text)[:maxMessageRunes])
+		}
+		var files []store.InboundFile
+		if fh, err := c.FormFile("file"); err == nil && fh.Size > 0 {
+			f, err := h.saveUpload(fh)
+			switch {
+			case errors.Is(err, errFileSize):
+				return back(c, v, "err", "file_too_big")
+			case errors.Is(err, errFileType):
+				return back(c, v, "err", "file_type")
+			case err != nil:
+				return h.internal(c, "save upload", err)
+			}
+			files = append(files, f)
+		}
+		if text == "" && len(files) == 0 {
+			return back(c, v, "err", "empty")
+		}
+		ctx, cancel := context.WithTimeout(c.UserContext(), 15*time.Second)
+		defer cancel()
+		if _, err := h.store.AddCustomerMessage(ctx, v.thread, text, "web", files); err != nil {
+			return h.internal(c, "add message", err)
+		}
+		return back(c, v, "ok", "sent_ok")
+	})
+}
+
+// saveUpload checks the file by its content, not its name, and stores it.
+func (h *Handler) saveUpload(fh *multipart.FileHeader) (store.InboundFile, error) {
+	if fh.Size > h.uploadMax {
+		return store.InboundFile{}, errFileSize
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return store.InboundFile{}, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, h.uploadMax+1))
+	if err != nil {
+		return store.InboundFile{}, err
+	}
+	if int64(len(data)) > h.uploadMax {
+		return store.InboundFile{}, errFileSize
+	}
+	kind := sniff(data)
+	if kind == "" {
+		return store.InboundFile{}, errFileType
+	}
+	hash, err := h.media.Put(data)
+	if err != nil {
+		return store.InboundFile{}, err
+	}
+	return store.InboundFile{SHA256: hash, Name: cleanName(fh.Filename, kind), ContentType: kind, SizeBytes: int64(len(data))}, nil
+}
+
+// sniff recognises the accepted kinds by their magic bytes.
+func sniff(b []byte) string {
+	switch {
+	case bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF}):
+		return "image/jpeg"
+	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
+		return "image/png"
+	case bytes.HasPrefix(b, []byte("%PDF-")):
+		return "application/pdf"
+	case len(b) >= 12 && string(b[4:8]) == "ftyp":
+		switch string(b[8:12]) {
+		case "heic", "heix", "hevc", "heim", "heis", "mif1", "msf1":
+			return "image/heic"
+		}
+	}
+	return ""
+}
+
+// cleanName keeps a display name without paths or control characters.
+func cleanName(name, kind string) string {
+	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
+	name = strings.Map(func(r rune) rune {
+		if r < 32 || r == 127 {
+			return -1
+		}
+		return r
+	}, name)
+	if name == "" || name == "." || name == "/" {
+		name = "file"
+	}
+	if utf8.RuneCountInString(name) > 120 {
+		name = string([]rune(name)[:120])
+	}
+	return name
+}
+
+// file is GET /c/<token>/files/<id>: an attachment of this thread only.
+func (h *Handler) file(c *fiber.Ctx) error {
+	return h.withVisit(c, false, func(v visit) error {
+		id, err := c.ParamsInt("id")
+		if err != nil || id <= 0 {
+			return h.notFound(c)
+		}
+		a, err := h.store.ThreadAttachment(c.UserContext(), v.thread.ID, int64(id))
+		if errors.Is(err, store.ErrNotFound) {
+			return h.notFound(c)
+		}
+		if err != nil {
+			return h.internal(c, "load attachment", err)
+		}
+		return serveAttachment(c, h.media, a)
+	})
+}
+
+// serveAttachment sends a stored file; never rendered inline as HTML.
+func serveAttachment(c *fiber.Ctx, media *hub.Media, a hub.Attachment) error {
+	c.Set(fiber.HeaderContentType, a.ContentType)
+	disposition := "attachment"
+	if strings.HasPrefix(a.ContentType, "image/") || a.ContentType == "application/pdf" {
+		disposition = "inline"
+	}
+	c.Set(fiber.HeaderContentDisposition, disposition+`; filename*=UTF-8''`+url.PathEscape(a.Name))
+	f, err := os.Open(media.Path(a.SHA256))
+	if err != nil {
+		return fmt.Errorf("open attachment %d: %w", a.ID, err)
+	}
+	return c.SendStream(f, int(a.SizeBytes)) // fasthttp closes f when sent
+}

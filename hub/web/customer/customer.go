@@ -1,0 +1,139 @@
+// Package customer serves the page a customer opens from the link in an SMS
+// (/c/<token>): the work order's status, the conversation, documents and
+// the estimate to approve, live over Server-Sent Events, and every action
+// also as a plain form for browsers without JavaScript.
+package customer
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+
+	"naryad/hub"
+	"naryad/hub/realtime"
+	"naryad/hub/store"
+)
+
+//go:embed views/*.html
+var viewFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// Options configure the customer page.
+type Options struct {
+	Secret         string // the server secret (session and CSRF MACs)
+	UploadMaxBytes int64
+	SecureCookies  bool // the public URL is https
+	RateLimit      int  // requests per minute per IP under /c/
+	Logger         *slog.Logger
+	// Done is closed when the server shuts down: open event streams end so
+	// the shutdown does not wait for browsers.
+	Done <-chan struct{}
+}
+
+// Handler serves /c/*.
+type Handler struct {
+	store         *store.Store
+	media         *hub.Media
+	broker        *realtime.Broker
+	views         *template.Template
+	secret        []byte
+	uploadMax     int64
+	secureCookies bool
+	rateLimit     int
+	log           *slog.Logger
+	done          <-chan struct{}
+	cache         eventCache
+}
+
+// New parses the page's views once; a missing or broken view fails start-up.
+func New(st *store.Store, media *hub.Media, broker *realtime.Broker, o Options) (*Handler, error) {
+	views, err := template.New("").Funcs(viewFuncs).ParseFS(viewFiles, "views/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("customer page: parse views: %w", err)
+	}
+	if o.RateLimit <= 0 {
+		o.RateLimit = 120
+	}
+	return &Handler{store: st, media: media, broker: broker, views: views, secret: []byte(o.Secret),
+		uploadMax: o.UploadMaxBytes, secureCookies: o.SecureCookies, rateLimit: o.RateLimit, log: o.Logger, done: o.Done}, nil
+}
+
+// Register adds the customer routes.
+func (h *Handler) Register(app fiber.Router) {
+	static, _ := fs.Sub(staticFiles, "static")
+	app.Use("/static/c", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
+	c := app.Group("/c", securityHeaders, limiter.New(limiter.Config{
+		Max: h.rateLimit, Expiration: time.Minute,
+		LimitReached: func(c *fiber.Ctx) error {
+			return c.Status(fiber.StatusTooManyRequests).SendString("Too many requests; try again in a minute.")
+		},
+	}))
+	c.Get("/:token", h.page)
+	c.Get("/:token/events", h.events)
+	c.Post("/:token/messages", h.postMessage)
+	c.Post("/:token/estimate/review", h.reviewEstimate)
+	c.Post("/:token/estimate", h.decide)
+	c.Get("/:token/files/:id", h.file)
+}
+
+// securityHeaders: no referrer leaves the page (the URL is the key), only
+// the page's own scripts and styles run, and it is never framed.
+func securityHeaders(c *fiber.Ctx) error {
+	c.Set("Referrer-Policy", "no-referrer")
+	c.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "+
+		"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("Cache-Control", "no-store")
+	return c.Next()
+}
+
+// withVisit resolves the token of the request and answers 404 (unknown or
+// revoked) or the expired page before fn runs.
+func (h *Handler) withVisit(c *fiber.Ctx, allowExpired bool, fn func(v visit) error) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 10*time.Second)
+	defer cancel()
+	v, err := h.resolve(ctx, c.Params("token"))
+	if errors.Is(err, errNoAccess) {
+		return h.notFound(c)
+	}
+	if err != nil {
+		return h.internal(c, "resolve link", err)
+	}
+	if v.expired && !allowExpired {
+		return h.expiredPage(c, v)
+	}
+	return fn(v)
+}
+
+func (h *Handler) notFound(c *fiber.Ctx) error {
+	return c.Status(fiber.StatusNotFound).SendString("Not found")
+}
+
+func (h *Handler) internal(c *fiber.Ctx, what string, err error) error {
+	h.log.Error("customer page", "op", what, "path", c.Path(), "error", err)
+	return c.Status(fiber.StatusInternalServerError).SendString("Something went wrong. Please try again.")
+}
+
+// render executes a view into a buffer first, so a template error never
+// sends half a page.
+func (h *Handler) render(c *fiber.Ctx, status int, view string, data any) error {
+	var buf bytes.Buffer
+	if err := h.views.ExecuteTemplate(&buf, view, data); err != nil {
+		return h.internal(c, "render "+view, err)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Status(status).Send(buf.Bytes())
+}

@@ -1,0 +1,83 @@
+package customer
+
+import (
+	"strings"
+
+	"naryad/hub"
+	"naryad/templates"
+)
+
+// texts are the page's own words in each language; message texts sent to
+// customers live in the templates package.
+var texts = map[string]map[string]string{
+	"ru": {
+		"title": "Ваш заказ-наряд", "order": "Заказ-наряд", "vehicle": "Автомобиль", "promised": "Плановая готовность",
+		"status": "Статус", "timeline": "Ход работ", "chat": "Сообщения", "write": "Напишите сообщение…",
+		"send": "Отправить", "attach": "Фото или файл", "documents": "Документы", "estimate": "Согласование работ",
+		"approve": "Согласовать", "decline": "Отказаться", "approve_all": "Согласовать всё", "review": "Продолжить",
+		"confirm": "Подтвердить решение", "back": "Назад", "new_total": "Новая сумма заказа", "qty": "Кол-во",
+		"price": "Цена", "sum": "Сумма", "approved": "Согласовано", "declined": "Отказ", "final": "Решение отправлено и больше не меняется. Передумали — напишите нам в чате.",
+		"choose": "Выберите решение по каждой строке.", "expired": "Ссылка больше не действует", "expired_text": "Срок действия этой страницы истёк. Позвоните нам, мы поможем:",
+		"call": "Позвонить", "sent": "отправлено", "delivered": "доставлено", "read": "прочитано", "failed": "не доставлено", "queued": "в очереди",
+		"you": "Вы", "service": "Сервис", "file_too_big": "Файл слишком большой.", "file_type": "Можно отправить фото (JPEG, PNG, HEIC) или PDF.",
+		"empty": "Напишите текст или приложите файл.", "thanks": "Спасибо! Решение сохранено.", "sent_ok": "Сообщение отправлено.",
+		"decided_already": "По этим работам решение уже принято.", "nothing_to_decide": "Нет работ, ожидающих решения.", "no_messages": "Сообщений пока нет.",
+		"total": "Итого по заказу", "live": "Страница обновляется сама", "reload": "Обновить",
+	},
+	"pl": {
+		"title": "Twoje zlecenie", "order": "Zlecenie", "vehicle": "Samochód", "promised": "Planowany odbiór",
+		"status": "Status", "timeline": "Przebieg prac", "chat": "Wiadomości", "write": "Napisz wiadomość…",
+		"send": "Wyślij", "attach": "Zdjęcie lub plik", "documents": "Dokumenty", "estimate": "Akceptacja prac",
+		"approve": "Akceptuję", "decline": "Odrzucam", "approve_all": "Akceptuję wszystko", "review": "Dalej",
+		"confirm": "Potwierdź decyzję", "back": "Wstecz", "new_total": "Nowa kwota zlecenia", "qty": "Ilość",
+		"price": "Cena", "sum": "Kwota", "approved": "Zaakceptowano", "declined": "Odrzucono", "final": "Decyzja została wysłana i nie można jej zmienić. Jeśli zmienisz zdanie, napisz do nas na czacie.",
+		"choose": "Wybierz decyzję dla każdej pozycji.", "expired": "Link wygasł", "expired_text": "Ta strona jest już nieaktywna. Zadzwoń do nas, pomożemy:",
+		"call": "Zadzwoń", "sent": "wysłano", "delivered": "dostarczono", "read": "przeczytano", "failed": "nie dostarczono", "queued": "w kolejce",
+		"you": "Ty", "service": "Serwis", "file_too_big": "Plik jest za duży.", "file_type": "Możesz wysłać zdjęcie (JPEG, PNG, HEIC) lub PDF.",
+		"empty": "Napisz tekst lub dołącz plik.", "thanks": "Dziękujemy! Decyzja zapisana.", "sent_ok": "Wiadomość wysłana.",
+		"decided_already": "Decyzja w sprawie tych prac została już podjęta.", "nothing_to_decide": "Brak prac do akceptacji.", "no_messages": "Brak wiadomości.",
+		"total": "Razem", "live": "Strona odświeża się sama", "reload": "Odśwież",
+	},
+	"en": {
+		"title": "Your work order", "order": "Work order", "vehicle": "Vehicle", "promised": "Promised for",
+		"status": "Status", "timeline": "Progress", "chat": "Messages", "write": "Write a message…",
+		"send": "Send", "attach": "Photo or file", "documents": "Documents", "estimate": "Approve extra work",
+		"approve": "Approve", "decline": "Decline", "approve_all": "Approve all", "review": "Continue",
+		"confirm": "Confirm decision", "back": "Back", "new_total": "New order total", "qty": "Qty",
+		"price": "Price", "sum": "Total", "approved": "Approved", "declined": "Declined", "final": "Your decision was sent and is final. Changed your mind? Write to us in the chat.",
+		"choose": "Choose approve or decline for every line.", "expired": "This link has expired", "expired_text": "This page is no longer active. Call us and we will help:",
+		"call": "Call", "sent": "sent", "delivered": "delivered", "read": "read", "failed": "not delivered", "queued": "queued",
+		"you": "You", "service": "Service", "file_too_big": "The file is too large.", "file_type": "You can send a photo (JPEG, PNG, HEIC) or a PDF.",
+		"empty": "Write a message or attach a file.", "thanks": "Thank you! Your decision is saved.", "sent_ok": "Message sent.",
+		"decided_already": "A decision on this work was already made.", "nothing_to_decide": "No work is waiting for your decision.", "no_messages": "No messages yet.",
+		"total": "Order total", "live": "This page updates itself", "reload": "Reload",
+	},
+}
+
+// statusNames are the customer-facing names of canonical statuses.
+var statusNames = map[string]map[string]string{
+	"ru": {hub.StatusReceived: "Принят", hub.StatusInProgress: "В работе", hub.StatusWaitingParts: "Ждём запчасти",
+		hub.StatusWaitingApproval: "Ждём вашего решения", hub.StatusReady: "Готов", hub.StatusDelivered: "Выдан", hub.StatusCancelled: "Отменён"},
+	"pl": {hub.StatusReceived: "Przyjęty", hub.StatusInProgress: "W realizacji", hub.StatusWaitingParts: "Czekamy na części",
+		hub.StatusWaitingApproval: "Czekamy na Twoją decyzję", hub.StatusReady: "Gotowy do odbioru", hub.StatusDelivered: "Odebrany", hub.StatusCancelled: "Anulowany"},
+	"en": {hub.StatusReceived: "Received", hub.StatusInProgress: "In progress", hub.StatusWaitingParts: "Waiting for parts",
+		hub.StatusWaitingApproval: "Waiting for your decision", hub.StatusReady: "Ready", hub.StatusDelivered: "Handed over", hub.StatusCancelled: "Cancelled"},
+}
+
+// pickLocale uses the customer's language when the DMS knows it, else the
+// browser's Accept-Language, else the branch's.
+func pickLocale(customerLocale, acceptLanguage, branchLocale string) string {
+	if l := strings.ToLower(customerLocale); texts[l] != nil {
+		return l
+	}
+	for _, part := range strings.Split(acceptLanguage, ",") {
+		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if l := templates.NormalizeLocale(tag); texts[l] != nil && strings.HasPrefix(strings.ToLower(tag), l) {
+			return l
+		}
+	}
+	if texts[branchLocale] != nil {
+		return branchLocale
+	}
+	return "en"
+}

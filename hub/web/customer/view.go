@@ -1,0 +1,237 @@
+package customer
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+
+	"naryad/hub"
+	"naryad/hub/store"
+	"naryad/templates"
+)
+
+// pageView is everything the page shows.
+type pageView struct {
+	T      map[string]string
+	Locale string
+	Base   string // /c/<token>
+	CSRF   string
+	Flash  string
+	Error  string
+
+	Branch    hub.Branch
+	Order     orderView
+	Messages  []messageView
+	Documents []fileView
+	LastEvent int64 // the SSE stream resumes after this event
+}
+
+// orderView is the work-order part of the page, re-rendered live as a unit.
+type orderView struct {
+	T          map[string]string
+	Base, CSRF string
+	Number     string
+	Vehicle    string
+	Status     string // localized canonical status
+	StatusKey  string // canonical, for styling
+	Promised   string
+	Timeline   []stepView
+	Total      string
+	Pending    []lineView // awaiting the customer's decision
+	Decided    []lineView
+}
+
+type stepView struct{ Name, At string }
+
+type lineView struct {
+	ID                      int64
+	Name, Qty, Price, Total string
+	TotalMinor              int64
+	Decision                string // "", approved, declined
+	DecisionText            string
+}
+
+type messageView struct {
+	ID       int64
+	Mine     bool // written by the customer
+	Author   string
+	Body     string
+	At       string
+	Delivery string // state for outgoing messages
+	State    string // localized state
+	Files    []fileView
+}
+
+type fileView struct {
+	ID          int64
+	Name        string
+	URL         string
+	IsImage     bool
+	ContentType string
+}
+
+// viewFuncs are the helpers views may call.
+var viewFuncs = template.FuncMap{
+	"paragraphs": func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
+}
+
+// loader builds views for one visit.
+type loader struct {
+	st     *store.Store
+	v      visit
+	locale string
+	branch hub.Branch
+	loc    *time.Location
+}
+
+func (h *Handler) loader(ctx context.Context, v visit, acceptLanguage string) (*loader, error) {
+	b, err := h.store.Branch(ctx, v.thread.BranchID)
+	if err != nil {
+		return nil, err
+	}
+	customerLocale := ""
+	if v.thread.CustomerID != nil {
+		c, err := h.store.Customer(ctx, *v.thread.CustomerID)
+		if err != nil {
+			return nil, err
+		}
+		customerLocale = c.Locale
+	}
+	return &loader{st: h.store, v: v, locale: pickLocale(customerLocale, acceptLanguage, b.Locale), branch: b, loc: b.Location()}, nil
+}
+
+func (l *loader) t() map[string]string { return texts[l.locale] }
+
+func (l *loader) when(t time.Time) string { return templates.DateTime(l.locale, t.In(l.loc)) }
+
+func (l *loader) money(minor int64, currency string) string {
+	s, err := templates.Money(l.locale, minor, currency)
+	if err != nil {
+		s = fmt.Sprintf("%d.%02d %s", minor/100, abs(minor%100), currency)
+	}
+	// On a narrow screen a sum must not break between its digit groups.
+	return strings.ReplaceAll(s, " ", "\u00a0")
+}
+
+func abs(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// order builds the work-order part; the thread of a lead has none.
+func (l *loader) order(ctx context.Context, csrf string) (orderView, error) {
+	o := orderView{T: l.t(), Base: l.v.base, CSRF: csrf}
+	if l.v.thread.WorkOrderID == nil {
+		return o, nil
+	}
+	w, err := l.st.WorkOrder(ctx, *l.v.thread.WorkOrderID)
+	if err != nil {
+		return o, err
+	}
+	o.Number, o.StatusKey = w.Number, w.Status
+	o.Status = statusNames[l.locale][w.Status]
+	if w.PromisedAt != nil {
+		o.Promised = l.when(*w.PromisedAt)
+	}
+	o.Total = l.money(w.TotalMinor, w.Currency)
+	if w.VehicleID != nil {
+		v, err := l.st.Vehicle(ctx, *w.VehicleID)
+		if err != nil {
+			return o, err
+		}
+		o.Vehicle = v.Title()
+	}
+	steps, err := l.st.StatusHistory(ctx, w.ID)
+	if err != nil {
+		return o, err
+	}
+	for _, s := range steps {
+		if name := statusNames[l.locale][s.Status]; name != "" {
+			o.Timeline = append(o.Timeline, stepView{Name: name, At: l.when(s.ChangedAt)})
+		}
+	}
+	lines, err := l.st.Lines(ctx, w.ID)
+	if err != nil {
+		return o, err
+	}
+	for _, line := range lines {
+		if !line.NeedsApproval {
+			continue
+		}
+		lv := lineView{ID: line.ID, Name: line.Name, Qty: qty(line.QtyMilli), Price: l.money(line.UnitPriceMinor, w.Currency),
+			Total: l.money(line.TotalMinor, w.Currency), TotalMinor: line.TotalMinor, Decision: line.Decision}
+		if line.Decision == "" {
+			o.Pending = append(o.Pending, lv)
+			continue
+		}
+		lv.DecisionText = l.t()[line.Decision]
+		o.Decided = append(o.Decided, lv)
+	}
+	return o, nil
+}
+
+// qty writes thousandths as a short decimal: 1500 → "1,5" is locale work
+// the page does not need; "1.5" reads everywhere.
+func qty(milli int64) string {
+	s := fmt.Sprintf("%d.%03d", milli/1000, abs(milli%1000))
+	return strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
+}
+
+// visibleToCustomer: notes and system entries are for staff only.
+func visibleToCustomer(m hub.Message) bool {
+	return m.Direction == hub.DirectionIn || m.Direction == hub.DirectionOut
+}
+
+func (l *loader) message(m hub.Message, files []hub.Attachment) messageView {
+	mv := messageView{ID: m.ID, Mine: m.Direction == hub.DirectionIn, Body: m.Body, At: l.when(m.CreatedAt)}
+	if mv.Mine {
+		mv.Author = l.t()["you"]
+	} else {
+		mv.Author = l.branch.Name
+		mv.Delivery = m.Delivery
+		mv.State = l.t()[m.Delivery]
+	}
+	for _, a := range files {
+		mv.Files = append(mv.Files, l.file(a))
+	}
+	return mv
+}
+
+func (l *loader) file(a hub.Attachment) fileView {
+	return fileView{ID: a.ID, Name: a.Name, ContentType: a.ContentType, URL: fmt.Sprintf("%s/files/%d", l.v.base, a.ID),
+		IsImage: strings.HasPrefix(a.ContentType, "image/") && a.ContentType != "image/heic"}
+}
+
+// conversation builds the messages (oldest first) and the documents list.
+func (l *loader) conversation(ctx context.Context) ([]messageView, []fileView, error) {
+	msgs, err := l.st.Messages(ctx, l.v.thread.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	files, err := l.st.ThreadAttachments(ctx, l.v.thread.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	byMessage := map[int64][]hub.Attachment{}
+	for _, a := range files {
+		byMessage[a.MessageID] = append(byMessage[a.MessageID], a)
+	}
+	var out []messageView
+	var docs []fileView
+	for _, m := range msgs {
+		if !visibleToCustomer(m) {
+			continue
+		}
+		out = append(out, l.message(m, byMessage[m.ID]))
+		if m.Direction == hub.DirectionOut {
+			for _, a := range byMessage[m.ID] {
+				docs = append(docs, l.file(a))
+			}
+		}
+	}
+	return out, docs, nil
+}
