@@ -31,6 +31,7 @@ type Config struct {
 
 	DMSMaxBodyBytes   int           // NARYAD_DMS_MAX_BODY_BYTES
 	UploadMaxBytes    int           // NARYAD_UPLOAD_MAX_BYTES: largest file a customer may send
+	CustomerRateLimit int           // NARYAD_CUSTOMER_RATE_LIMIT: requests per minute per IP under /c/
 	LinkTTL           time.Duration // NARYAD_LINK_TTL: magic link lifetime after hand-over
 	OutboxWorkers     int           // NARYAD_OUTBOX_WORKERS
 	OutboxMaxAttempts int           // NARYAD_OUTBOX_MAX_ATTEMPTS
@@ -49,6 +50,7 @@ func Defaults() Config {
 		TwilioBaseURL:     "https://api.twilio.com",
 		DMSMaxBodyBytes:   32 << 20,
 		UploadMaxBytes:    20 << 20,
+		CustomerRateLimit: 120,
 		LinkTTL:           30 * 24 * time.Hour,
 		OutboxWorkers:     4,
 		OutboxMaxAttempts: 8,
@@ -74,6 +76,7 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.StringVar(&c.TwilioBaseURL, "twilio-base-url", env.str("NARYAD_TWILIO_BASE_URL", c.TwilioBaseURL), "Twilio API root (NARYAD_TWILIO_BASE_URL)")
 	fs.IntVar(&c.DMSMaxBodyBytes, "dms-max-body-bytes", env.integer("NARYAD_DMS_MAX_BODY_BYTES", c.DMSMaxBodyBytes), "largest exchange request body accepted (NARYAD_DMS_MAX_BODY_BYTES)")
 	fs.IntVar(&c.UploadMaxBytes, "upload-max-bytes", env.integer("NARYAD_UPLOAD_MAX_BYTES", c.UploadMaxBytes), "largest photo or file a customer may send (NARYAD_UPLOAD_MAX_BYTES)")
+	fs.IntVar(&c.CustomerRateLimit, "customer-rate-limit", env.integer("NARYAD_CUSTOMER_RATE_LIMIT", c.CustomerRateLimit), "requests per minute one IP may make to customer pages (NARYAD_CUSTOMER_RATE_LIMIT)")
 	fs.DurationVar(&c.LinkTTL, "link-ttl", env.duration("NARYAD_LINK_TTL", c.LinkTTL), "how long a customer link lives after hand-over (NARYAD_LINK_TTL)")
 	fs.IntVar(&c.OutboxWorkers, "outbox-workers", env.integer("NARYAD_OUTBOX_WORKERS", c.OutboxWorkers), "parallel message senders (NARYAD_OUTBOX_WORKERS)")
 	fs.IntVar(&c.OutboxMaxAttempts, "outbox-max-attempts", env.integer("NARYAD_OUTBOX_MAX_ATTEMPTS", c.OutboxMaxAttempts), "delivery attempts before a message is failed (NARYAD_OUTBOX_MAX_ATTEMPTS)")
@@ -127,6 +130,9 @@ func (c *Config) Validate() error {
 	}
 	if c.UploadMaxBytes < 1024 {
 		add("NARYAD_UPLOAD_MAX_BYTES: %d is below 1024", c.UploadMaxBytes)
+	}
+	if c.CustomerRateLimit < 1 {
+		add("NARYAD_CUSTOMER_RATE_LIMIT: must be at least 1")
 	}
 	if c.LinkTTL <= 0 {
 		add("NARYAD_LINK_TTL: must be positive")

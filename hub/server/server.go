@@ -101,7 +101,7 @@ func build(cfg *config.Config, log *slog.Logger, st *store.Store) (*Server, erro
 	done := make(chan struct{})
 	customerPage, err := customer.New(st, media, live.Broker(), customer.Options{
 		Secret: secret, UploadMaxBytes: int64(cfg.UploadMaxBytes), SecureCookies: strings.HasPrefix(cfg.BaseURL(), "https://"),
-		Logger: log, Done: done,
+		RateLimit: cfg.CustomerRateLimit, Logger: log, Done: done,
 	})
 	if err != nil {
 		return nil, err

@@ -56,6 +56,7 @@ type Handler struct {
 	log           *slog.Logger
 	done          <-chan struct{}
 	cache         eventCache
+	frames        frameCache
 }
 
 // New parses the page's views once; a missing or broken view fails start-up.

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -30,20 +31,53 @@ func (h *Handler) events(c *fiber.Ctx) error {
 		if err != nil {
 			return h.internal(c, "load", err)
 		}
-		csrf := h.csrfToken(h.session(c, v))
-		sub := h.broker.SubscribeThread(v.thread.ID)
 		c.Set(fiber.HeaderContentType, "text/event-stream; charset=utf-8")
-		c.Set(fiber.HeaderCacheControl, "no-cache")
 		c.Set("X-Accel-Buffering", "no")
-		c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		head := responseHead(c)
+		sub := h.broker.SubscribeThread(v.thread.ID)
+		s := &stream{h: h, l: l, sent: after}
+		// Subscribed first, then replayed: whatever commits meanwhile comes
+		// through the subscription, and run skips what replay already sent.
+		// The replay reads the database here, on the server's worker, so
+		// the stream's own goroutine stays small for the hours it lives.
+		backlog, err := s.replay()
+		if err != nil {
+			sub.Close()
+			return h.internal(c, "replay events", err)
+		}
+		// The stream takes the connection over: one goroutine and a small
+		// buffer per open page, instead of the server's per-request
+		// machinery held for hours (see BENCH sse_bytes_per_client).
+		c.Context().HijackSetNoResponse(true)
+		c.Context().Hijack(func(conn net.Conn) {
 			defer sub.Close()
-			s := stream{h: h, l: l, csrf: csrf, w: w, sent: after}
+			s.conn, s.w = conn, bufio.NewWriterSize(conn, 512)
+			if err := s.flush(head + strings.Join(backlog, "")); err != nil {
+				return
+			}
 			if err := s.run(sub.C); err != nil {
 				h.log.Debug("customer stream ended", "thread_id", v.thread.ID, "reason", err)
 			}
 		})
 		return nil
 	})
+}
+
+// responseHead is the status line and every header set so far (security
+// headers, rate-limit headers, the content type), for a response the
+// handler writes itself. The body runs until the connection closes.
+func responseHead(c *fiber.Ctx) string {
+	var b strings.Builder
+	b.WriteString("HTTP/1.1 200 OK\r\n")
+	c.Response().Header.VisitAll(func(k, v []byte) {
+		key := string(k)
+		if strings.EqualFold(key, fiber.HeaderContentLength) || strings.EqualFold(key, fiber.HeaderConnection) {
+			return
+		}
+		b.WriteString(key + ": " + string(v) + "\r\n")
+	})
+	b.WriteString("Connection: close\r\n\r\n")
+	return b.String()
 }
 
 // lastEventID reads where the browser is: Last-Event-ID on a reconnect,
@@ -61,15 +95,16 @@ func lastEventID(c *fiber.Ctx) int64 {
 type stream struct {
 	h    *Handler
 	l    *loader
-	csrf string
+	conn net.Conn
 	w    *bufio.Writer
 	sent int64 // id of the last event written
 }
 
+// writeTimeout bounds every write, so a browser that stopped reading
+// cannot hold a stream open.
+const writeTimeout = 15 * time.Second
+
 func (s *stream) run(live <-chan hub.ThreadEvent) error {
-	if err := s.replay(); err != nil {
-		return err
-	}
 	tick := time.NewTicker(heartbeat)
 	defer tick.Stop()
 	for {
@@ -95,32 +130,70 @@ func (s *stream) run(live <-chan hub.ThreadEvent) error {
 }
 
 // replay sends what the database holds after the browser's position.
-func (s *stream) replay() error {
+func (s *stream) replay() ([]string, error) {
+	var frames []string
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		evs, err := s.h.store.ThreadEventsAfter(ctx, s.l.v.thread.ID, s.sent, 200)
 		cancel()
 		if err != nil {
-			return err
+			return nil, err
 		}
-		for _, ev := range evs {
-			if err := s.write(ev); err != nil {
-				return err
+		// Each "order" event carries the whole current section, so only the
+		// batch's last one needs sending; the others are superseded.
+		lastOrder := -1
+		for i, ev := range evs {
+			if ev.Kind == hub.EventOrder {
+				lastOrder = i
 			}
 		}
+		for i, ev := range evs {
+			if ev.Kind == hub.EventOrder && i != lastOrder {
+				continue
+			}
+			frame, err := s.render(ev)
+			if err != nil {
+				return nil, err
+			}
+			frames = append(frames, frame)
+		}
+		if n := len(evs); n > 0 {
+			s.sent = evs[n-1].ID
+		}
 		if len(evs) < 200 {
-			return s.flush(": replayed\n\n")
+			return append(frames, ": replayed\n\n"), nil
 		}
 	}
 }
 
-// write renders one event as the page's fragment and sends it.
+// write sends one live event.
 func (s *stream) write(ev hub.ThreadEvent) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	kind, html, err := s.h.fragment(ctx, s.l, s.csrf, ev)
+	frame, err := s.render(ev)
 	if err != nil {
 		return err
+	}
+	s.sent = ev.ID
+	return s.flush(frame)
+}
+
+// render returns the event's frame for this page, shared with every page
+// of the same thread, language and URL.
+func (s *stream) render(ev hub.ThreadEvent) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return s.h.frames.get(frameKey{event: ev.ID, locale: s.l.locale, base: s.l.v.base}, func() (string, error) {
+		return s.h.frame(ctx, s.l, ev)
+	})
+}
+
+// frame renders an event as the SSE frame the page's script applies. It
+// depends only on the event, the viewer's language and the page's URL (no
+// session data: the script copies the page's CSRF token into re-rendered
+// forms), so every page showing the same thread shares one rendering.
+func (h *Handler) frame(ctx context.Context, l *loader, ev hub.ThreadEvent) (string, error) {
+	kind, html, err := h.fragment(ctx, l, ev)
+	if err != nil {
+		return "", err
 	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "id: %d\nevent: %s\n", ev.ID, kind)
@@ -128,11 +201,13 @@ func (s *stream) write(ev hub.ThreadEvent) error {
 		b.WriteString("data: " + line + "\n")
 	}
 	b.WriteString("\n")
-	s.sent = ev.ID
-	return s.flush(b.String())
+	return b.String(), nil
 }
 
 func (s *stream) flush(text string) error {
+	if err := s.conn.SetWriteDeadline(time.Now().Add(writeTimeout)); err != nil {
+		return err
+	}
 	if _, err := s.w.WriteString(text); err != nil {
 		return err
 	}
@@ -142,7 +217,7 @@ func (s *stream) flush(text string) error {
 // fragment renders an event for this browser: a message (new or with a new
 // delivery state), the work-order section, or "noop" for what the customer
 // does not see (staff notes) — sent all the same so the id advances.
-func (h *Handler) fragment(ctx context.Context, l *loader, csrf string, ev hub.ThreadEvent) (kind, html string, err error) {
+func (h *Handler) fragment(ctx context.Context, l *loader, ev hub.ThreadEvent) (kind, html string, err error) {
 	var buf bytes.Buffer
 	switch ev.Kind {
 	case hub.EventMessage, hub.EventDelivery:
@@ -159,11 +234,14 @@ func (h *Handler) fragment(ctx context.Context, l *loader, csrf string, ev hub.T
 		err = h.views.ExecuteTemplate(&buf, "message", l.message(m, files))
 		return ev.Kind, buf.String(), err
 	case hub.EventOrder:
-		o, err := l.order(ctx, csrf)
+		if l.v.thread.WorkOrderID == nil {
+			return "noop", "", nil
+		}
+		d, err := h.cache.order(ctx, h.store, ev, *l.v.thread.WorkOrderID)
 		if err != nil {
 			return "", "", err
 		}
-		err = h.views.ExecuteTemplate(&buf, "order", o)
+		err = h.views.ExecuteTemplate(&buf, "order", l.orderView(d, ""))
 		return ev.Kind, buf.String(), err
 	}
 	return "noop", "", nil

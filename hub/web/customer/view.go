@@ -122,43 +122,61 @@ func abs(v int64) int64 {
 	return v
 }
 
-// order builds the work-order part; the thread of a lead has none.
+// orderData is the stored state behind the work-order section, the same
+// for every viewer; orderView turns it into one viewer's words.
+type orderData struct {
+	order   hub.WorkOrder
+	vehicle hub.Vehicle
+	steps   []hub.StatusChange
+	lines   []hub.WorkOrderLine
+}
+
+// loadOrder reads the work order of a thread.
+func loadOrder(ctx context.Context, st *store.Store, workOrderID int64) (orderData, error) {
+	var d orderData
+	var err error
+	if d.order, err = st.WorkOrder(ctx, workOrderID); err != nil {
+		return d, err
+	}
+	if d.order.VehicleID != nil {
+		if d.vehicle, err = st.Vehicle(ctx, *d.order.VehicleID); err != nil {
+			return d, err
+		}
+	}
+	if d.steps, err = st.StatusHistory(ctx, workOrderID); err != nil {
+		return d, err
+	}
+	d.lines, err = st.Lines(ctx, workOrderID)
+	return d, err
+}
+
+// order builds the work-order part from the database; the thread of a lead
+// has none.
 func (l *loader) order(ctx context.Context, csrf string) (orderView, error) {
-	o := orderView{T: l.t(), Base: l.v.base, CSRF: csrf}
 	if l.v.thread.WorkOrderID == nil {
-		return o, nil
+		return orderView{T: l.t(), Base: l.v.base, CSRF: csrf}, nil
 	}
-	w, err := l.st.WorkOrder(ctx, *l.v.thread.WorkOrderID)
+	d, err := loadOrder(ctx, l.st, *l.v.thread.WorkOrderID)
 	if err != nil {
-		return o, err
+		return orderView{}, err
 	}
-	o.Number, o.StatusKey = w.Number, w.Status
-	o.Status = statusNames[l.locale][w.Status]
+	return l.orderView(d, csrf), nil
+}
+
+// orderView words the work-order section for this viewer.
+func (l *loader) orderView(d orderData, csrf string) orderView {
+	w := d.order
+	o := orderView{T: l.t(), Base: l.v.base, CSRF: csrf, Number: w.Number, StatusKey: w.Status,
+		Status: statusNames[l.locale][w.Status], Total: l.money(w.TotalMinor, w.Currency), Vehicle: d.vehicle.Title()}
 	if w.PromisedAt != nil {
 		o.Promised = l.when(*w.PromisedAt)
 	}
-	o.Total = l.money(w.TotalMinor, w.Currency)
-	if w.VehicleID != nil {
-		v, err := l.st.Vehicle(ctx, *w.VehicleID)
-		if err != nil {
-			return o, err
-		}
-		o.Vehicle = v.Title()
-	}
-	steps, err := l.st.StatusHistory(ctx, w.ID)
-	if err != nil {
-		return o, err
-	}
-	for _, s := range steps {
+	for _, s := range d.steps {
 		if name := statusNames[l.locale][s.Status]; name != "" {
 			o.Timeline = append(o.Timeline, stepView{Name: name, At: l.when(s.ChangedAt)})
 		}
 	}
-	lines, err := l.st.Lines(ctx, w.ID)
-	if err != nil {
-		return o, err
-	}
-	for _, line := range lines {
+	for _, line := range d.lines {
 		if !line.NeedsApproval {
 			continue
 		}
@@ -171,7 +189,7 @@ func (l *loader) order(ctx context.Context, csrf string) (orderView, error) {
 		lv.DecisionText = l.t()[line.Decision]
 		o.Decided = append(o.Decided, lv)
 	}
-	return o, nil
+	return o
 }
 
 // qty writes thousandths as a short decimal: 1500 → "1,5" is locale work

@@ -28,10 +28,15 @@
 
   source.addEventListener("message", upsertMessage);
   source.addEventListener("delivery", upsertMessage);
+  // Live fragments are shared by every page of the thread, so they carry no
+  // session data: forms in them get this page's CSRF token here.
+  var csrf = document.querySelector('meta[name="csrf"]');
   source.addEventListener("order", function (e) {
     var el = fragment(e.data);
     var old = document.getElementById("order");
-    if (el && old) { old.replaceWith(el); }
+    if (!el || !old) { return; }
+    el.querySelectorAll('input[name="csrf"]').forEach(function (i) { i.value = csrf ? csrf.content : ""; });
+    old.replaceWith(el);
   });
   source.addEventListener("open", function () { if (live) { live.hidden = false; } });
 })();
