@@ -167,6 +167,10 @@ func (p *Pool) Run(ctx context.Context) error {
 			inflight.Go(func() {
 				defer func() { idle <- struct{}{} }()
 				p.deliver(ctx, item)
+				// The same customer's next message was held back until
+				// this one finished (one number, one message at a time):
+				// look again now rather than at the next poll.
+				p.Wake()
 			})
 		}
 		for range n - len(items) {

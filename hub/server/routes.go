@@ -50,6 +50,11 @@ func newApp(cfg *config.Config, log *slog.Logger) *fiber.App {
 			} else {
 				log.Error("http", "method", c.Method(), "path", c.Path(), "error", err)
 			}
+			if code == fiber.StatusRequestEntityTooLarge && strings.HasPrefix(c.Path(), "/c/") && strings.HasSuffix(c.Path(), "/messages") {
+				// A customer's file over every limit: back to their page
+				// with the same words as a file over the upload limit.
+				return c.Redirect(strings.TrimSuffix(c.Path(), "/messages")+"?err=file_too_big", fiber.StatusSeeOther)
+			}
 			msg := statusText(code)
 			if strings.HasPrefix(c.Path(), "/api/") {
 				return c.Status(code).JSON(fiber.Map{"error": msg})

@@ -66,11 +66,18 @@ func (s *Store) AddCustomerMessage(ctx context.Context, t hub.Thread, text, chan
 	return m, err
 }
 
-// ThreadAttachments lists every file of a thread's messages, oldest first.
-func (s *Store) ThreadAttachments(ctx context.Context, threadID int64) ([]hub.Attachment, error) {
+// customerSees limits a query on messages m to what the customer's page
+// shows: what they sent and what was sent to them, never staff notes or
+// system entries (a mechanic's internal photo stays internal).
+const customerSees = "m.direction IN ('" + hub.DirectionIn + "', '" + hub.DirectionOut + "')"
+
+// CustomerAttachments lists the files of a thread the customer may see,
+// oldest first.
+func (s *Store) CustomerAttachments(ctx context.Context, threadID int64) ([]hub.Attachment, error) {
 	var out []hub.Attachment
 	err := s.db.WithContext(ctx).Raw(
-		`SELECT a.* FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.thread_id = ? ORDER BY a.id`,
+		`SELECT a.* FROM attachments a JOIN messages m ON m.id = a.message_id
+		 WHERE m.thread_id = ? AND `+customerSees+` ORDER BY a.id`,
 		threadID).Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("attachments of thread %d: %w", threadID, err)
@@ -78,12 +85,14 @@ func (s *Store) ThreadAttachments(ctx context.Context, threadID int64) ([]hub.At
 	return out, nil
 }
 
-// ThreadAttachment loads one file, but only when it belongs to the thread:
-// the scoping is in the query, so no caller can forget it.
-func (s *Store) ThreadAttachment(ctx context.Context, threadID, attachmentID int64) (hub.Attachment, error) {
+// CustomerAttachment loads one file, but only when it belongs to the thread
+// and the customer may see it: the scoping is in the query, so no caller
+// can forget it.
+func (s *Store) CustomerAttachment(ctx context.Context, threadID, attachmentID int64) (hub.Attachment, error) {
 	var a hub.Attachment
 	err := s.db.WithContext(ctx).Raw(
-		`SELECT a.* FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.thread_id = ? AND a.id = ?`,
+		`SELECT a.* FROM attachments a JOIN messages m ON m.id = a.message_id
+		 WHERE m.thread_id = ? AND a.id = ? AND `+customerSees,
 		threadID, attachmentID).Scan(&a).Error
 	if err == nil && a.ID == 0 {
 		return a, fmt.Errorf("attachment %d of thread %d: %w", attachmentID, threadID, ErrNotFound)

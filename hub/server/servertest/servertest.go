@@ -165,7 +165,7 @@ func (h *Hub) PushWorkOrder(t testing.TB, eventID, number string, version int, s
 		wo[k] = v
 	}
 	body, err := json.Marshal(map[string]any{"events": []any{map[string]any{
-		"id": eventID, "type": "work_order", "occurred_at": time.Now().Format("2006-01-02T15:04:05"), "work_order": wo,
+		"id": eventID, "type": "work_order", "occurred_at": time.Now().In(h.Branch.Location()).Format("2006-01-02T15:04:05"), "work_order": wo,
 	}}})
 	if err != nil {
 		t.Fatal(err)

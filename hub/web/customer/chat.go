@@ -134,7 +134,7 @@ func (h *Handler) file(c *fiber.Ctx) error {
 		if err != nil || id <= 0 {
 			return h.notFound(c)
 		}
-		a, err := h.store.ThreadAttachment(c.UserContext(), v.thread.ID, int64(id))
+		a, err := h.store.CustomerAttachment(c.UserContext(), v.thread.ID, int64(id))
 		if errors.Is(err, store.ErrNotFound) {
 			return h.notFound(c)
 		}

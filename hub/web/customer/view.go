@@ -230,7 +230,7 @@ func (l *loader) conversation(ctx context.Context) ([]messageView, []fileView, e
 	if err != nil {
 		return nil, nil, err
 	}
-	files, err := l.st.ThreadAttachments(ctx, l.v.thread.ID)
+	files, err := l.st.CustomerAttachments(ctx, l.v.thread.ID)
 	if err != nil {
 		return nil, nil, err
 	}
