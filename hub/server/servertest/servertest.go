@@ -237,3 +237,17 @@ func (h *Hub) Run(t testing.TB) string {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// Another starts a second hub instance on the same database and data
+// directory, as a second process behind a load balancer would be; it
+// shares the first one's branch, DMS node and token.
+func (h *Hub) Another(t testing.TB) *Hub {
+	t.Helper()
+	cfg := *h.Config
+	s, err := server.New(context.Background(), &cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatalf("start second hub: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return &Hub{Server: s, Store: s.Store(), Config: &cfg, Branch: h.Branch, Node: h.Node, Token: h.Token, Backend: h.Backend}
+}
