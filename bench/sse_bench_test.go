@@ -35,6 +35,7 @@ func BenchmarkSSEPush(b *testing.B) {
 	one.close()
 
 	rssBefore := rss(b, srv.cmd.Process.Pid)
+	inUseBefore := srv.inUse(b)
 	many := openStreams(b, srv.addr, path, pages)
 	defer many.close()
 	// Steady state: the HTTP server keeps idle request workers (and their
@@ -42,28 +43,32 @@ func BenchmarkSSEPush(b *testing.B) {
 	// for 10 s before retiring them; an open page costs what stays after.
 	time.Sleep(15 * time.Second)
 	rssAfter := rss(b, srv.cmd.Process.Pid)
+	inUseAfter := srv.inUse(b)
 	latencies := srv.pushAndWait(b, many, 3)
 
 	p99 := percentile(latencies, 0.99)
 	base := percentile(single, 0.99)
-	perClient := float64(rssAfter-rssBefore) / pages
+	perClient := float64(inUseAfter-inUseBefore) / pages
+	rssPerClient := float64(rssAfter-rssBefore) / pages
 	b.ReportMetric(p99, "p99_ms")
 	b.ReportMetric(perClient, "bytes/page")
 	fmt.Printf("BENCH sse_push_p99_ms %.2f ms\n", p99)
 	fmt.Printf("BENCH sse_push_single_page_ms %.2f ms\n", base)
 	fmt.Printf("BENCH sse_push_p99_ratio %.2f ratio\n", p99/max(base, 0.01))
 	fmt.Printf("BENCH sse_bytes_per_client %.0f bytes\n", perClient)
+	fmt.Printf("BENCH sse_rss_bytes_per_client %.0f bytes\n", rssPerClient)
 	fmt.Printf("BENCH sse_10k_pages_mb %.0f MB\n", perClient*10000/(1<<20))
 }
 
 // hubProcess is a `naryad serve` child with one branch, a DMS token and a
 // work order whose page the benchmark opens.
 type hubProcess struct {
-	cmd     *exec.Cmd
-	addr    string
-	dataDir string
-	token   string
-	env     []string
+	cmd       *exec.Cmd
+	addr      string
+	debugAddr string // the hub's profiler, for its own memory figures
+	dataDir   string
+	token     string
+	env       []string
 }
 
 func startHub(b *testing.B) *hubProcess {
@@ -73,15 +78,10 @@ func startHub(b *testing.B) *hubProcess {
 	if out, err := build.CombinedOutput(); err != nil {
 		b.Fatalf("build: %v\n%s", err, out)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	h := &hubProcess{addr: addr, dataDir: b.TempDir()}
+	addr, debugAddr := freeAddr(b), freeAddr(b)
+	h := &hubProcess{addr: addr, debugAddr: debugAddr, dataDir: b.TempDir()}
 	h.env = append(os.Environ(), "NARYAD_DATA_DIR="+h.dataDir, "NARYAD_ADDR="+addr, "NARYAD_DATABASE_URL=",
-		"NARYAD_LOG_LEVEL=warn", "NARYAD_CUSTOMER_RATE_LIMIT=100000", "NARYAD_SECRET=bench-secret-0123456789-0123456789-0123")
+		"NARYAD_LOG_LEVEL=warn", "NARYAD_CUSTOMER_RATE_LIMIT=100000", "NARYAD_DEBUG_ADDR="+debugAddr, "NARYAD_SECRET=bench-secret-0123456789-0123456789-0123")
 	run := func(args ...string) string {
 		cmd := exec.Command(bin, args...)
 		cmd.Env = h.env
@@ -276,4 +276,37 @@ func rss(b *testing.B, pid int) int64 {
 	}
 	b.Fatal("no VmRSS")
 	return 0
+}
+
+func freeAddr(b *testing.B) string {
+	b.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// inUse asks the hub's profiler for its heap and stack memory in use,
+// after a garbage collection.
+func (h *hubProcess) inUse(b *testing.B) int64 {
+	b.Helper()
+	resp, err := http.Get("http://" + h.debugAddr + "/debug/pprof/heap?gc=1&debug=1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var total int64
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		for _, key := range []string{"# HeapInuse = ", "# StackInuse = "} {
+			if v, ok := strings.CutPrefix(sc.Text(), key); ok {
+				n, _ := strconv.ParseInt(v, 10, 64)
+				total += n
+			}
+		}
+	}
+	return total
 }

@@ -35,6 +35,7 @@ type Config struct {
 	LinkTTL           time.Duration // NARYAD_LINK_TTL: magic link lifetime after hand-over
 	OutboxWorkers     int           // NARYAD_OUTBOX_WORKERS
 	OutboxMaxAttempts int           // NARYAD_OUTBOX_MAX_ATTEMPTS
+	DebugAddr         string        // NARYAD_DEBUG_ADDR: Go profiler (pprof) listener; empty = off
 	LogLevel          string        // NARYAD_LOG_LEVEL: debug | info | warn | error
 	LogFormat         string        // NARYAD_LOG_FORMAT: text | json
 
@@ -80,6 +81,7 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.DurationVar(&c.LinkTTL, "link-ttl", env.duration("NARYAD_LINK_TTL", c.LinkTTL), "how long a customer link lives after hand-over (NARYAD_LINK_TTL)")
 	fs.IntVar(&c.OutboxWorkers, "outbox-workers", env.integer("NARYAD_OUTBOX_WORKERS", c.OutboxWorkers), "parallel message senders (NARYAD_OUTBOX_WORKERS)")
 	fs.IntVar(&c.OutboxMaxAttempts, "outbox-max-attempts", env.integer("NARYAD_OUTBOX_MAX_ATTEMPTS", c.OutboxMaxAttempts), "delivery attempts before a message is failed (NARYAD_OUTBOX_MAX_ATTEMPTS)")
+	fs.StringVar(&c.DebugAddr, "debug-addr", env.str("NARYAD_DEBUG_ADDR", c.DebugAddr), "address for the Go profiler (pprof), e.g. 127.0.0.1:6060; keep it off public interfaces (NARYAD_DEBUG_ADDR)")
 	fs.StringVar(&c.LogLevel, "log-level", env.str("NARYAD_LOG_LEVEL", c.LogLevel), "debug, info, warn or error (NARYAD_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", env.str("NARYAD_LOG_FORMAT", c.LogFormat), "text or json (NARYAD_LOG_FORMAT)")
 	return &c

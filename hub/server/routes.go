@@ -33,7 +33,7 @@ func (s *Server) routes(d routeDeps) {
 
 // newApp builds the fiber app with the hub's limits and error shape.
 func newApp(cfg *config.Config, log *slog.Logger) *fiber.App {
-	return fiber.New(fiber.Config{
+	app := fiber.New(fiber.Config{
 		DisableStartupMessage: true,
 		// The exchange checks its own limit and answers in its JSON shape;
 		// the slack lets a slightly-too-large batch reach that check
@@ -62,6 +62,11 @@ func newApp(cfg *config.Config, log *slog.Logger) *fiber.App {
 			return c.Status(code).SendString(msg)
 		},
 	})
+	// After a burst (every open page reconnecting at once) the server's
+	// idle request workers, with the stacks they grew, go back to the
+	// runtime within seconds instead of the default ten.
+	app.Server().MaxIdleWorkerDuration = 2 * time.Second
+	return app
 }
 
 // statusText is the error text for a status code, with the one limit a

@@ -94,7 +94,7 @@ func build(cfg *config.Config, log *slog.Logger, st *store.Store) (*Server, erro
 	}
 	media := hub.NewMedia(filepath.Join(cfg.DataDir, "media"))
 	ingester := dms.NewIngester(st, links, renderer, media, cfg.LinkTTL, pool.Wake)
-	live, err := realtime.New(st, cfg.DatabaseURL, realtime.Options{Logger: log})
+	live, err := realtime.New(st, cfg.DatabaseURL, realtime.Options{Logger: log, Broker: realtime.BrokerOptions{Buffer: streamBuffer}})
 	if err != nil {
 		return nil, err
 	}
@@ -151,6 +151,10 @@ func (s *Server) Run(ctx context.Context) error {
 			s.log.Error("outbox stopped", "error", err)
 		}
 	}()
+	if s.cfg.DebugAddr != "" {
+		wg.Add(1)
+		go func() { defer wg.Done(); serveDebug(workCtx, s.cfg.DebugAddr, s.log) }()
+	}
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -200,3 +204,8 @@ func (s *Server) Store() *store.Store { return s.store }
 
 // Close releases storage when Run is not called.
 func (s *Server) Close() error { return s.store.Close() }
+
+// streamBuffer is how many live events an open page may fall behind before
+// it is dropped and reconnects (replaying from the database). A page gets
+// a handful of events a day; the buffer is paid for by every open page.
+const streamBuffer = 32

@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -57,6 +58,7 @@ type Handler struct {
 	done          <-chan struct{}
 	cache         eventCache
 	frames        frameCache
+	zones         sync.Map // time-zone name → *time.Location
 }
 
 // New parses the page's views once; a missing or broken view fails start-up.
