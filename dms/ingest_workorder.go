@@ -138,10 +138,18 @@ func (a *applier) applyWorkOrder(ctx context.Context, w *workOrderCmd) (string, 
 // an earlier decision no longer holds).
 func (a *applier) replaceLines(ctx context.Context, workOrderID int64, exists bool, lines []hub.WorkOrderLine) ([]hub.WorkOrderLine, error) {
 	waitedBefore := map[string]bool{}
+	removed := false
 	if exists {
 		old, err := a.tx.Lines(ctx, workOrderID)
 		if err != nil {
 			return nil, err
+		}
+		keep := map[string]bool{}
+		for _, l := range lines {
+			keep[l.ExternalID] = true
+		}
+		for _, l := range old {
+			removed = removed || !keep[l.ExternalID]
 		}
 		for _, l := range old {
 			if l.NeedsApproval {
@@ -151,7 +159,11 @@ func (a *applier) replaceLines(ctx context.Context, workOrderID int64, exists bo
 			}
 		}
 	}
-	if err := a.tx.ReplaceLines(ctx, workOrderID, lines); err != nil {
+	save := a.tx.UpsertLines
+	if removed {
+		save = a.tx.ReplaceLines
+	}
+	if err := save(ctx, workOrderID, lines); err != nil {
 		return nil, err
 	}
 	var pending []hub.WorkOrderLine

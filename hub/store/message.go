@@ -20,7 +20,7 @@ func (s *Store) AddMessage(ctx context.Context, m *hub.Message) error {
 		if err := tx.touchThread(ctx, m.ThreadID, t); err != nil {
 			return err
 		}
-		return tx.appendMessageEvent(ctx, hub.EventMessage, m.ID)
+		return tx.appendNewMessageEvent(ctx, m.ThreadID, m.ID)
 	})
 }
 

@@ -17,6 +17,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
+	"naryad/hub"
 	"naryad/migrations"
 )
 
@@ -29,6 +30,13 @@ type Store struct {
 	// appended is set inside a transaction (nil outside one) and records
 	// that the transaction appended thread events.
 	appended *bool
+	buf      *txBuffer
+}
+
+// txBuffer holds a transaction's thread events until just before commit.
+type txBuffer struct {
+	events   []hub.ThreadEvent
+	branchOf map[int64]int64
 }
 
 // Connect opens the database named by databaseURL, or the embedded SQLite
@@ -166,8 +174,11 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	}
 	appended := false
 	err := s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
-		tx := &Store{db: gtx, dialect: s.dialect, events: s.events, appended: &appended}
+		tx := &Store{db: gtx, dialect: s.dialect, events: s.events, appended: &appended, buf: &txBuffer{branchOf: map[int64]int64{}}}
 		if err := fn(tx); err != nil {
+			return err
+		}
+		if err := tx.flushEvents(ctx); err != nil {
 			return err
 		}
 		if appended {

@@ -18,13 +18,25 @@ func (s *Store) CreateThread(ctx context.Context, t *hub.Thread) error {
 	if err := s.db.WithContext(ctx).Create(t).Error; err != nil {
 		return fmt.Errorf("create thread: %w", err)
 	}
+	s.rememberBranch(*t)
 	return nil
+}
+
+// rememberBranch notes a thread's branch for the rest of the transaction,
+// so its events need no lookup.
+func (s *Store) rememberBranch(t hub.Thread) {
+	if s.buf != nil {
+		s.buf.branchOf[t.ID] = t.BranchID
+	}
 }
 
 // ThreadByWorkOrder finds a work order's thread.
 func (s *Store) ThreadByWorkOrder(ctx context.Context, workOrderID int64) (hub.Thread, error) {
 	var t hub.Thread
 	err := s.db.WithContext(ctx).Where("work_order_id = ?", workOrderID).Take(&t).Error
+	if err == nil {
+		s.rememberBranch(t)
+	}
 	return t, notFound(err, "thread of work order %d", workOrderID)
 }
 

@@ -40,23 +40,39 @@ func (s *Store) OnEventsCommitted(fn func()) {
 	s.events.mu.Unlock()
 }
 
-// appendEvent logs something a live page shows. Ids come from
+// appendEvent logs something a live page shows. The transaction keeps its
+// events and numbers them just before it commits (flushEvents), from
 // event_counter under its row lock, so events commit in id order: a reader
 // that asks for ids above the last one it saw never skips one.
 func (s *Store) appendEvent(ctx context.Context, threadID, branchID int64, kind string, messageID *int64) error {
 	if s.appended == nil {
 		return s.Tx(ctx, func(tx *Store) error { return tx.appendEvent(ctx, threadID, branchID, kind, messageID) })
 	}
-	db := s.db.WithContext(ctx)
-	var id int64
-	if err := db.Raw("UPDATE event_counter SET last = last + 1 WHERE id = 1 RETURNING last").Scan(&id).Error; err != nil {
-		return fmt.Errorf("number %s event of thread %d: %w", kind, threadID, err)
-	}
-	ev := hub.ThreadEvent{ID: id, ThreadID: threadID, BranchID: branchID, Kind: kind, MessageID: messageID, CreatedAt: now()}
-	if err := db.Create(&ev).Error; err != nil {
-		return fmt.Errorf("append %s event of thread %d: %w", kind, threadID, err)
-	}
+	s.buf.events = append(s.buf.events, hub.ThreadEvent{ThreadID: threadID, BranchID: branchID, Kind: kind, MessageID: messageID, CreatedAt: now()})
 	*s.appended = true
+	return nil
+}
+
+// flushEvents numbers the transaction's events in one step (the counter's
+// row lock is then held only from here to the commit) and writes them in
+// one multi-row INSERT.
+func (s *Store) flushEvents(ctx context.Context) error {
+	evs := s.buf.events
+	if len(evs) == 0 {
+		return nil
+	}
+	db := s.db.WithContext(ctx)
+	var last int64
+	if err := db.Raw("UPDATE event_counter SET last = last + ? WHERE id = 1 RETURNING last", len(evs)).Scan(&last).Error; err != nil {
+		return fmt.Errorf("number %d thread events: %w", len(evs), err)
+	}
+	for i := range evs {
+		evs[i].ID = last - int64(len(evs)) + 1 + int64(i)
+	}
+	if err := db.CreateInBatches(evs, 500).Error; err != nil {
+		return fmt.Errorf("append %d thread events: %w", len(evs), err)
+	}
+	s.buf.events = nil
 	return nil
 }
 
@@ -72,9 +88,26 @@ func (s *Store) appendMessageEvent(ctx context.Context, kind string, messageID i
 	return s.appendEvent(ctx, t.ThreadID, t.BranchID, kind, &messageID)
 }
 
+// appendNewMessageEvent logs a message the caller just wrote, whose thread
+// it knows; the thread's branch is looked up once per transaction.
+func (s *Store) appendNewMessageEvent(ctx context.Context, threadID, messageID int64) error {
+	if s.buf == nil {
+		return s.appendMessageEvent(ctx, hub.EventMessage, messageID)
+	}
+	branchID, ok := s.buf.branchOf[threadID]
+	if !ok {
+		if err := s.db.WithContext(ctx).Raw("SELECT branch_id FROM threads WHERE id = ?", threadID).Scan(&branchID).Error; err != nil {
+			return fmt.Errorf("branch of thread %d: %w", threadID, err)
+		}
+		s.buf.branchOf[threadID] = branchID
+	}
+	return s.appendEvent(ctx, threadID, branchID, hub.EventMessage, &messageID)
+}
+
 // AppendOrderEvent tells live pages that the thread's work order changed
 // (status, lines, decisions, promised time).
 func (s *Store) AppendOrderEvent(ctx context.Context, t hub.Thread) error {
+	s.rememberBranch(t)
 	return s.appendEvent(ctx, t.ID, t.BranchID, hub.EventOrder, nil)
 }
 

@@ -64,6 +64,16 @@ func (s *Store) Lines(ctx context.Context, workOrderID int64) ([]hub.WorkOrderLi
 // customer already made survives the update unless the line's total changed:
 // a new price needs a new answer.
 func (s *Store) ReplaceLines(ctx context.Context, workOrderID int64, lines []hub.WorkOrderLine) error {
+	return s.replaceLines(ctx, workOrderID, lines, true)
+}
+
+// UpsertLines is ReplaceLines for a caller that knows no stored line is
+// missing from lines (it read them): no DELETE.
+func (s *Store) UpsertLines(ctx context.Context, workOrderID int64, lines []hub.WorkOrderLine) error {
+	return s.replaceLines(ctx, workOrderID, lines, false)
+}
+
+func (s *Store) replaceLines(ctx context.Context, workOrderID int64, lines []hub.WorkOrderLine, drop bool) error {
 	db := s.db.WithContext(ctx)
 	ids := make([]string, len(lines))
 	for i, l := range lines {
@@ -73,8 +83,10 @@ func (s *Store) ReplaceLines(ctx context.Context, workOrderID int64, lines []hub
 	if len(ids) > 0 {
 		del = del.Where("external_id NOT IN ?", ids)
 	}
-	if err := del.Delete(&hub.WorkOrderLine{}).Error; err != nil {
-		return fmt.Errorf("drop removed lines of work order %d: %w", workOrderID, err)
+	if drop {
+		if err := del.Delete(&hub.WorkOrderLine{}).Error; err != nil {
+			return fmt.Errorf("drop removed lines of work order %d: %w", workOrderID, err)
+		}
 	}
 	// 11 placeholders a row; stay far below SQLite's and PostgreSQL's
 	// parameter limits by writing in chunks.
