@@ -20,6 +20,7 @@ type Ingester struct {
 	media   *hub.Media
 	linkTTL time.Duration
 	queued  func() // called after a commit that queued messages (wakes the outbox)
+	zones   hub.Zones
 }
 
 // NewIngester wires the ingest. queued may be nil.
@@ -80,11 +81,12 @@ func (in *Ingester) Apply(ctx context.Context, node hub.DMSNode, raws []json.Raw
 	queued := false
 	statuses := statusCache{}
 	err = in.store.Tx(ctx, func(tx *store.Store) error {
+		texts := in.render.WithOverrides(&batchOverrides{tx: tx, memo: map[overrideKey]override{}})
 		for i, cmd := range cmds {
 			if cmd == nil {
 				continue
 			}
-			a := applier{Ingester: in, tx: tx, node: node, cmd: cmd, statuses: statuses}
+			a := applier{Ingester: in, tx: tx, node: node, cmd: cmd, statuses: statuses, texts: texts}
 			result, err := a.apply(ctx)
 			var rej errRejected
 			if errors.As(err, &rej) {
@@ -117,7 +119,7 @@ func (in *Ingester) scope(ctx context.Context, node hub.DMSNode) (*scope, error)
 	if len(branches) == 0 {
 		return nil, fmt.Errorf("ingest: no branch exists yet; create one with `naryad branch add`")
 	}
-	sc := &scope{node: node, branches: make(map[string]hub.Branch, len(branches)), home: branches[0]}
+	sc := &scope{node: node, branches: make(map[string]hub.Branch, len(branches)), home: branches[0], zones: &in.zones}
 	for _, b := range branches {
 		sc.branches[b.Code] = b
 	}
@@ -130,8 +132,40 @@ type applier struct {
 	tx       *store.Store
 	node     hub.DMSNode
 	cmd      *command
-	statuses statusCache // status mappings looked up in this batch
-	queued   bool        // a message for the customer was queued
+	statuses statusCache         // status mappings looked up in this batch
+	texts    *templates.Renderer // renders with this batch's override lookups
+	queued   bool                // a message for the customer was queued
+}
+
+// batchOverrides reads branch template overrides through the batch's
+// transaction (a second connection could wait for ever on SQLite's write
+// lock), each (branch, key, language) once per batch.
+type batchOverrides struct {
+	tx   *store.Store
+	memo map[overrideKey]override
+}
+
+type overrideKey struct {
+	branchID    int64
+	key, locale string
+}
+
+type override struct {
+	body  string
+	found bool
+}
+
+func (b *batchOverrides) TemplateOverride(ctx context.Context, branchID int64, key, locale string) (string, bool, error) {
+	k := overrideKey{branchID, key, locale}
+	if o, ok := b.memo[k]; ok {
+		return o.body, o.found, nil
+	}
+	body, found, err := b.tx.TemplateOverride(ctx, branchID, key, locale)
+	if err != nil {
+		return "", false, err
+	}
+	b.memo[k] = override{body, found}
+	return body, found, nil
 }
 
 // statusCache remembers status mappings for the length of one batch, where

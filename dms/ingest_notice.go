@@ -103,7 +103,7 @@ func (a *applier) queueMessage(ctx context.Context, n notice, key, author string
 		WorkOrderNumber: n.order.Number, Vehicle: n.vehicle.Title(), Plate: n.vehicle.Plate,
 		Status: n.order.Status, Link: a.links.URL(n.thread.salt), Text: n.text, DocumentName: n.document,
 		Currency: n.order.Currency, TotalMinor: n.order.TotalMinor,
-		Location: n.branch.Location(), Locale: n.branch.Locale,
+		Location: a.zones.Of(n.branch), Locale: n.branch.Locale,
 	}
 	if n.order.PromisedAt != nil {
 		d.PromisedAt = *n.order.PromisedAt
@@ -117,9 +117,7 @@ func (a *applier) queueMessage(ctx context.Context, n notice, key, author string
 	for _, l := range n.pending {
 		d.Lines = append(d.Lines, templates.Line{Name: l.Name, TotalMinor: l.TotalMinor})
 	}
-	// Overrides are read through the transaction: a second connection
-	// while this one holds SQLite's write lock could wait for ever.
-	body, err := a.render.WithOverrides(a.tx).Render(ctx, n.branch.ID, key, d)
+	body, err := a.texts.Render(ctx, n.branch.ID, key, d)
 	if err != nil {
 		return hub.Message{}, err
 	}

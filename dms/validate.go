@@ -17,6 +17,7 @@ type scope struct {
 	node     hub.DMSNode
 	branches map[string]hub.Branch
 	home     hub.Branch
+	zones    *hub.Zones
 }
 
 // problems collects field-precise errors ("lines[2].qty: not a number:
@@ -56,10 +57,10 @@ func (sc *scope) decode(raw json.RawMessage) (command, error) {
 	case len(cmd.ID) > maxEventIDLen:
 		p.addf("id", "longer than %d characters", maxEventIDLen)
 	}
-	loc := sc.home.Location()
+	loc := sc.zones.Of(sc.home)
 	if in.Type == TypeWorkOrder && in.WorkOrder != nil {
 		if b, ok := sc.branches[strings.TrimSpace(in.WorkOrder.Branch)]; ok {
-			loc = b.Location()
+			loc = sc.zones.Of(b)
 		}
 	}
 	at, ok, err := parseTime(in.OccurredAt, loc)

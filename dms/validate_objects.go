@@ -40,7 +40,7 @@ func (sc *scope) workOrder(in *workOrderIn, p *problems) *workOrderCmd {
 	} else {
 		w.Branch = sc.home
 	}
-	loc := w.Branch.Location()
+	loc := sc.zones.Of(w.Branch)
 	if in.Customer != nil {
 		w.Customer = sc.customerIn(in.Customer, "work_order.customer", w.Branch.Country, p)
 	}

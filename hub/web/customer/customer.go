@@ -14,7 +14,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -58,7 +57,7 @@ type Handler struct {
 	done          <-chan struct{}
 	cache         eventCache
 	frames        frameCache
-	zones         sync.Map // time-zone name → *time.Location
+	zones         hub.Zones
 }
 
 // New parses the page's views once; a missing or broken view fails start-up.
@@ -95,12 +94,18 @@ func (h *Handler) Register(app fiber.Router) {
 // securityHeaders: no referrer leaves the page (the URL is the key), only
 // the page's own scripts and styles run, and it is never framed.
 func securityHeaders(c *fiber.Ctx) error {
+	SecurityHeaders(c)
+	return c.Next()
+}
+
+// SecurityHeaders sets the customer pages' headers on a response made
+// outside their routes (the server's error handler).
+func SecurityHeaders(c *fiber.Ctx) {
 	c.Set("Referrer-Policy", "no-referrer")
 	c.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "+
 		"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("Cache-Control", "no-store")
-	return c.Next()
 }
 
 // withVisit resolves the token of the request and answers 404 (unknown or

@@ -22,6 +22,7 @@ type pageView struct {
 	Error  string
 
 	Branch    hub.Branch
+	UploadMax int64 // bytes; the script refuses a larger file before sending it
 	Order     orderView
 	Messages  []messageView
 	Documents []fileView
@@ -99,7 +100,7 @@ func (h *Handler) loader(ctx context.Context, v visit, acceptLanguage string) (*
 		}
 		customerLocale = c.Locale
 	}
-	return &loader{st: h.store, v: v, locale: pickLocale(customerLocale, acceptLanguage, b.Locale), branch: b, loc: h.zone(b)}, nil
+	return &loader{st: h.store, v: v, locale: pickLocale(customerLocale, acceptLanguage, b.Locale), branch: b, loc: h.zones.Of(b)}, nil
 }
 
 func (l *loader) t() map[string]string { return texts[l.locale] }
@@ -252,15 +253,4 @@ func (l *loader) conversation(ctx context.Context) ([]messageView, []fileView, e
 		}
 	}
 	return out, docs, nil
-}
-
-// zone returns the branch's time zone, loaded once: every open page keeps
-// one, and a freshly loaded zone is kilobytes.
-func (h *Handler) zone(b hub.Branch) *time.Location {
-	if loc, ok := h.zones.Load(b.TimeZone); ok {
-		return loc.(*time.Location)
-	}
-	loc := b.Location()
-	h.zones.Store(b.TimeZone, loc)
-	return loc
 }
