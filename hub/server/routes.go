@@ -35,10 +35,10 @@ func (s *Server) routes(d routeDeps) {
 func newApp(cfg *config.Config, log *slog.Logger) *fiber.App {
 	app := fiber.New(fiber.Config{
 		DisableStartupMessage: true,
-		// The exchange checks its own limit and answers in its JSON shape;
-		// the slack lets a slightly-too-large batch reach that check
-		// instead of a connection reset mid-upload.
-		BodyLimit:    cfg.DMSMaxBodyBytes + 1<<20,
+		// The exchange and the customer upload check their own limits and
+		// answer in their own shape; the slack lets a slightly-too-large
+		// request reach those checks instead of a connection reset.
+		BodyLimit:    max(cfg.DMSMaxBodyBytes, cfg.UploadMaxBytes) + 1<<20,
 		ReadTimeout:  60 * time.Second,
 		WriteTimeout: 60 * time.Second,
 		IdleTimeout:  120 * time.Second,
@@ -53,6 +53,7 @@ func newApp(cfg *config.Config, log *slog.Logger) *fiber.App {
 			if code == fiber.StatusRequestEntityTooLarge && strings.HasPrefix(c.Path(), "/c/") && strings.HasSuffix(c.Path(), "/messages") {
 				// A customer's file over every limit: back to their page
 				// with the same words as a file over the upload limit.
+				customer.SecurityHeaders(c)
 				return c.Redirect(strings.TrimSuffix(c.Path(), "/messages")+"?err=file_too_big", fiber.StatusSeeOther)
 			}
 			msg := statusText(code)

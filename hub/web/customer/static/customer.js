@@ -5,6 +5,18 @@
 // server replays whatever was missed.
 (function () {
   "use strict";
+  // A file over the limit is refused here, before minutes of uploading on a
+  // phone end in a refusal (the server checks again either way).
+  var file = document.querySelector('input[type="file"][data-max]');
+  if (file) {
+    file.addEventListener("change", function () {
+      var max = Number(file.getAttribute("data-max"));
+      var tooBig = file.files.length > 0 && max > 0 && file.files[0].size > max;
+      file.setCustomValidity(tooBig ? file.getAttribute("data-too-big") : "");
+      if (tooBig) { file.reportValidity(); }
+    });
+  }
+
   var url = document.body.getAttribute("data-events");
   if (!url || !window.EventSource) { return; }
   var source = new EventSource(url);
