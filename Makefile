@@ -1,0 +1,87 @@
+# naryad — GNU make targets. Run `make help` for the list.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# The Go toolchain lives in /usr/local/go/bin on the build hosts; put it first
+# so a CI shell without it on PATH (or with an older go) still works.
+export PATH := $(if $(wildcard /usr/local/go/bin/go),/usr/local/go/bin:)$(PATH)
+
+GO       ?= go
+BIN      := bin
+PKG      := ./cmd/naryad
+# Release builds: pure Go (the SQLite driver needs no cgo), reproducible paths,
+# no symbol tables.
+RELEASE_FLAGS := -trimpath -ldflags='-s -w'
+CROSS    := linux/amd64 linux/arm64 windows/amd64
+
+# Local PostgreSQL for test-pg and bench (trust auth as user postgres).
+PG_HOST  ?= 127.0.0.1
+PG_PORT  ?= 5432
+PG_USER  ?= postgres
+PG_ADMIN_DB ?= postgres
+PSQL     := psql -X -q -v ON_ERROR_STOP=1 -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) -d $(PG_ADMIN_DB)
+
+# with_fresh_pg PREFIX, COMMAND: creates database PREFIX_<random>, runs
+# COMMAND with NARYAD_TEST_POSTGRES_URL pointing at it, and drops it again
+# whatever COMMAND's outcome (COMMAND's exit status is kept).
+define with_fresh_pg
+db=$(1)_$$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n'); \
+$(PSQL) -c "CREATE DATABASE $$db"; \
+trap '$(PSQL) -c "DROP DATABASE IF EXISTS $$db WITH (FORCE)" || true' EXIT; \
+echo "PostgreSQL test database: $$db"; \
+NARYAD_TEST_POSTGRES_URL="postgres://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$$db?sslmode=disable" $(2)
+endef
+
+.PHONY: help run build cross test test-pg bench lint deps clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+run: build ## build, load demo data (./data) and serve on 127.0.0.1:8080
+	./$(BIN)/naryad demo
+	./$(BIN)/naryad serve
+
+build: ## build bin/naryad for this machine
+	$(GO) build -o $(BIN)/naryad $(PKG)
+
+cross: ## CGO-free release builds for linux/amd64, linux/arm64, windows/amd64 in bin/
+	@for target in $(CROSS); do \
+		os=$${target%/*}; arch=$${target#*/}; ext=; [ "$$os" = windows ] && ext=.exe; \
+		out=$(BIN)/naryad-$$os-$$arch$$ext; echo "build $$out"; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build $(RELEASE_FLAGS) -o $$out $(PKG); \
+	done
+	@ls -l $(BIN)/naryad-*
+
+test: ## run every test (on PostgreSQL too when NARYAD_TEST_POSTGRES_URL is set)
+	$(GO) test -count=1 ./...
+
+test-pg: ## run every test on SQLite and on a fresh database on the local PostgreSQL
+	@$(call with_fresh_pg,naryad_ci,$(MAKE) --no-print-directory test)
+
+bench: ## run bench/run.sh (PostgreSQL figures too when the local server answers)
+	@if [ ! -f bench/run.sh ]; then echo "bench/run.sh does not exist yet" >&2; exit 1; fi
+	@if pg_isready -q -h $(PG_HOST) -p $(PG_PORT) 2>/dev/null; then \
+		$(call with_fresh_pg,naryad_bench,bash bench/run.sh); \
+	else \
+		echo "PostgreSQL is not reachable at $(PG_HOST):$(PG_PORT); SQLite figures only"; \
+		bash bench/run.sh; \
+	fi
+
+lint: ## gofmt must list no file; go vet must pass
+	@unformatted=$$(gofmt -l .); \
+	if [ -n "$$unformatted" ]; then echo "gofmt -l lists files that need gofmt -w:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+deps: ## fetch Go modules; install Chromium for the browser tests when it is missing
+	$(GO) mod download
+	@if browser=$$(command -v chromium || command -v chromium-browser); then \
+		echo "browser tests use $$browser"; \
+	else \
+		echo "no chromium on PATH: installing chromium chromium-driver (the browser tests skip without it)"; \
+		apt-get update && apt-get install -y chromium chromium-driver; \
+	fi
+
+clean: ## remove bin/ (the demo data in ./data stays; rm -rf data to start over)
+	rm -rf $(BIN)
