@@ -383,3 +383,14 @@ func TestBranchStatusMappingAndTemplateOverride(t *testing.T) {
 		}
 	})
 }
+
+func TestRevokedTokenIsRefused(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+		if n, err := h.Store.RevokeNode(context.Background(), h.Node.Name); err != nil || n != 1 {
+			t.Fatalf("revoke: %d, %v", n, err)
+		}
+		if status, reply := h.PostEvents(t, h.Token, batch(workOrder("e1", "АА-1", 1, "Принят"))); status != 401 {
+			t.Fatalf("revoked token: status %d %v, want 401", status, reply)
+		}
+	})
+}

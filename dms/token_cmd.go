@@ -104,3 +104,34 @@ func NodesCommand() config.Command {
 		},
 	}
 }
+
+// TokenRevokeCommand is `naryad dms token revoke`: the node's tokens stop
+// working at once; its work orders and feed position stay.
+func TokenRevokeCommand() config.Command {
+	return config.Command{
+		Name:    "dms token revoke",
+		Summary: "revoke every token of a DMS node",
+		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
+			node := fs.String("node", "", "name of the DMS node (required)")
+			return func(ctx context.Context, io config.IO) error {
+				if strings.TrimSpace(*node) == "" {
+					return errors.New("--node: required")
+				}
+				s, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
+				if err != nil {
+					return err
+				}
+				defer s.Close()
+				n, err := s.RevokeNode(ctx, strings.TrimSpace(*node))
+				if err != nil {
+					return err
+				}
+				if n == 0 {
+					return fmt.Errorf("--node: no live token of a node named %q", *node)
+				}
+				fmt.Fprintf(io.Stdout, "revoked %d token(s) of DMS node %q\n", n, *node)
+				return nil
+			}
+		},
+	}
+}

@@ -47,7 +47,7 @@ const maxEventIDLen = 200
 func (sc *scope) decode(raw json.RawMessage) (command, error) {
 	var in eventIn
 	if err := json.Unmarshal(raw, &in); err != nil {
-		return command{}, fmt.Errorf("not a valid event object: %s", jsonProblem(err))
+		return command{}, fmt.Errorf("not a valid event: %s", jsonProblem(err))
 	}
 	cmd := command{ID: in.ID.String(), Type: in.Type}
 	var p problems
@@ -55,7 +55,7 @@ func (sc *scope) decode(raw json.RawMessage) (command, error) {
 	case cmd.ID == "":
 		p.addf("id", "required")
 	case len(cmd.ID) > maxEventIDLen:
-		p.addf("id", "longer than %d characters", maxEventIDLen)
+		p.addf("id", "longer than %d bytes", maxEventIDLen)
 	}
 	loc := sc.zones.Of(sc.home)
 	if in.Type == TypeWorkOrder && in.WorkOrder != nil {
@@ -120,10 +120,13 @@ func (sc *scope) decode(raw json.RawMessage) (command, error) {
 // jsonProblem names the field of a JSON type mismatch in the event's terms.
 func jsonProblem(err error) string {
 	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) && typeErr.Field != "" {
+	if errors.As(err, &typeErr) {
+		if typeErr.Field == "" {
+			return fmt.Sprintf("expected a JSON object, got %s", typeErr.Value)
+		}
 		return fmt.Sprintf("%s: expected %s, got %s", typeErr.Field, jsonKind(typeErr.Type.Kind().String()), typeErr.Value)
 	}
-	return err.Error()
+	return "malformed JSON" // the body parsed as a whole, so this is rare
 }
 
 func jsonKind(goKind string) string {

@@ -218,3 +218,19 @@ func TestWithOverridesReadsFromTheGivenSource(t *testing.T) {
 		t.Fatalf("lookups: root %d, given %d; want 0 and 1", root.calls, tx.calls)
 	}
 }
+
+func TestNoDoubleSpacesWhenTheVehicleIsUnknown(t *testing.T) {
+	r := newRenderer(t, nil)
+	for _, locale := range Locales() {
+		for _, key := range Keys() {
+			got, err := r.Render(context.Background(), 1, key, Data{BranchName: "Сервис", WorkOrderNumber: "АА-1", Text: "Привет",
+				DocumentName: "Счёт", Currency: "RUB", TotalMinor: 100, Lines: []Line{{Name: "X", TotalMinor: 100}}, Locale: locale})
+			if err != nil {
+				t.Fatalf("%s/%s: %v", key, locale, err)
+			}
+			if strings.Contains(got, "  ") {
+				t.Errorf("%s/%s has a double space without a vehicle: %q", key, locale, got)
+			}
+		}
+	}
+}

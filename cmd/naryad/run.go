@@ -25,7 +25,9 @@ func commands() []config.Command {
 		admin.StatusMapCommand(),
 		admin.StatusListCommand(),
 		admin.TemplateSetCommand(),
+		admin.TemplateKeysCommand(),
 		dms.TokenCreateCommand(),
+		dms.TokenRevokeCommand(),
 		dms.NodesCommand(),
 		demo.Command(),
 	}
@@ -33,6 +35,10 @@ func commands() []config.Command {
 
 // run executes `naryad <command> [flags]` and returns the exit code.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 1 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
+		usage(stdout, args)
+		return 0
+	}
 	cmd, rest, ok := find(commands(), args)
 	if !ok {
 		usage(stderr, args)

@@ -25,6 +25,8 @@ func TestCLI(t *testing.T) {
 		stderr string // substring expected on stderr
 	}{
 		{"no command", nil, 2, "", "usage: naryad"},
+		{"help", []string{"help"}, 0, "usage: naryad", ""},
+		{"template keys", []string{"template", "keys"}, 0, "status.ready\n", ""},
 		{"unknown command", []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
 		{"bad branch", []string{"branch", "add", "--code", "MSK 1", "--country", "XX", "--time-zone", "Mars/Base", "--locale", "de"}, 1, "",
 			"--code: required, without spaces"},
@@ -35,6 +37,8 @@ func TestCLI(t *testing.T) {
 		{"token without node", []string{"dms", "token", "create"}, 1, "", "--node: required"},
 		{"token for unknown branch", []string{"dms", "token", "create", "--node", "1c", "--branch", "NOPE"}, 1, "", `branch "NOPE"`},
 		{"token", []string{"dms", "token", "create", "--node", "1c", "--branch", "MSK1"}, 0, "\nnrd_", ""},
+		{"revoke", []string{"dms", "token", "revoke", "--node", "1c"}, 0, `revoked 1 token(s) of DMS node "1c"`, ""},
+		{"revoke again", []string{"dms", "token", "revoke", "--node", "1c"}, 1, "", `no live token of a node named "1c"`},
 		{"migrate status", []string{"migrate", "status"}, 0, "00001 applied", ""},
 		{"migrate bad action", []string{"migrate", "sideways"}, 1, "", `unknown action "sideways"`},
 	}

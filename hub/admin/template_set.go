@@ -83,3 +83,21 @@ func readText(path string, stdin io.Reader) (string, error) {
 	}
 	return string(b), nil
 }
+
+// TemplateKeysCommand is `naryad template keys`: the message templates a
+// branch may override, and the languages.
+func TemplateKeysCommand() config.Command {
+	return config.Command{
+		Name:    "template keys",
+		Summary: "list the message templates and languages",
+		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
+			return func(ctx context.Context, cio config.IO) error {
+				for _, k := range templates.Keys() {
+					fmt.Fprintln(cio.Stdout, k)
+				}
+				fmt.Fprintf(cio.Stdout, "languages: %s\n", strings.Join(templates.Locales(), ", "))
+				return nil
+			}
+		},
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -36,6 +37,7 @@ type Config struct {
 	OutboxWorkers     int           // NARYAD_OUTBOX_WORKERS
 	OutboxMaxAttempts int           // NARYAD_OUTBOX_MAX_ATTEMPTS
 	DebugAddr         string        // NARYAD_DEBUG_ADDR: Go profiler (pprof) listener; empty = off
+	TrustedProxies    string        // NARYAD_TRUSTED_PROXIES: comma-separated IPs/CIDRs whose X-Forwarded-For is believed
 	LogLevel          string        // NARYAD_LOG_LEVEL: debug | info | warn | error
 	LogFormat         string        // NARYAD_LOG_FORMAT: text | json
 
@@ -81,6 +83,7 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.DurationVar(&c.LinkTTL, "link-ttl", env.duration("NARYAD_LINK_TTL", c.LinkTTL), "how long a customer link lives after hand-over (NARYAD_LINK_TTL)")
 	fs.IntVar(&c.OutboxWorkers, "outbox-workers", env.integer("NARYAD_OUTBOX_WORKERS", c.OutboxWorkers), "parallel message senders (NARYAD_OUTBOX_WORKERS)")
 	fs.IntVar(&c.OutboxMaxAttempts, "outbox-max-attempts", env.integer("NARYAD_OUTBOX_MAX_ATTEMPTS", c.OutboxMaxAttempts), "delivery attempts before a message is failed (NARYAD_OUTBOX_MAX_ATTEMPTS)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env.str("NARYAD_TRUSTED_PROXIES", c.TrustedProxies), "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For names the client (NARYAD_TRUSTED_PROXIES)")
 	fs.StringVar(&c.DebugAddr, "debug-addr", env.str("NARYAD_DEBUG_ADDR", c.DebugAddr), "address for the Go profiler (pprof), e.g. 127.0.0.1:6060; keep it off public interfaces (NARYAD_DEBUG_ADDR)")
 	fs.StringVar(&c.LogLevel, "log-level", env.str("NARYAD_LOG_LEVEL", c.LogLevel), "debug, info, warn or error (NARYAD_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", env.str("NARYAD_LOG_FORMAT", c.LogFormat), "text or json (NARYAD_LOG_FORMAT)")
@@ -145,6 +148,11 @@ func (c *Config) Validate() error {
 	if c.OutboxMaxAttempts < 1 {
 		add("NARYAD_OUTBOX_MAX_ATTEMPTS: must be at least 1")
 	}
+	for _, p := range c.Proxies() {
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			add("NARYAD_TRUSTED_PROXIES: %q is not an IP address or CIDR", p)
+		}
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -162,6 +170,17 @@ func (c *Config) Validate() error {
 // IsPostgres tells whether the hub runs on PostgreSQL rather than SQLite.
 func (c *Config) IsPostgres() bool {
 	return strings.HasPrefix(c.DatabaseURL, "postgres://") || strings.HasPrefix(c.DatabaseURL, "postgresql://")
+}
+
+// Proxies lists the trusted reverse proxies.
+func (c *Config) Proxies() []string {
+	var out []string
+	for _, p := range strings.Split(c.TrustedProxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // SQLitePath is the embedded database file inside the data directory.

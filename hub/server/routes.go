@@ -42,6 +42,13 @@ func newApp(cfg *config.Config, log *slog.Logger) *fiber.App {
 		ReadTimeout:  60 * time.Second,
 		WriteTimeout: 60 * time.Second,
 		IdleTimeout:  120 * time.Second,
+		// Behind a reverse proxy the client is in X-Forwarded-For, believed
+		// only from the proxies named in NARYAD_TRUSTED_PROXIES: it keys the
+		// customer pages' rate limit and is kept as decision evidence.
+		ProxyHeader:             proxyHeader(cfg),
+		EnableTrustedProxyCheck: len(cfg.Proxies()) > 0,
+		TrustedProxies:          cfg.Proxies(),
+		EnableIPValidation:      true,
 		ErrorHandler: func(c *fiber.Ctx, err error) error {
 			code := fiber.StatusInternalServerError
 			var fe *fiber.Error
@@ -85,4 +92,11 @@ func (s *Server) health(c *fiber.Ctx) error {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "database unavailable"})
 	}
 	return c.JSON(fiber.Map{"status": "ok"})
+}
+
+func proxyHeader(cfg *config.Config) string {
+	if len(cfg.Proxies()) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
 }

@@ -56,3 +56,13 @@ func (s *Store) Nodes(ctx context.Context) ([]hub.DMSNode, error) {
 	}
 	return out, nil
 }
+
+// RevokeNode revokes every live token of the node with this name and says
+// how many there were.
+func (s *Store) RevokeNode(ctx context.Context, name string) (int64, error) {
+	res := s.db.WithContext(ctx).Model(&hub.DMSNode{}).Where("name = ? AND revoked_at IS NULL", name).Update("revoked_at", now())
+	if res.Error != nil {
+		return 0, fmt.Errorf("revoke dms node %q: %w", name, res.Error)
+	}
+	return res.RowsAffected, nil
+}
