@@ -133,6 +133,13 @@ func TestAppliedWorkOrderIsStoredWithThreadAndMessages(t *testing.T) {
 		if !strings.Contains(msgs[0].Body, "https://hub.example.test/c/") || msgs[0].Delivery != hub.DeliveryQueued {
 			t.Errorf("status message = %+v", msgs[0])
 		}
+		if last := msgs[len(msgs)-1].CreatedAt; !th.LastActivityAt.Equal(last) {
+			t.Errorf("thread activity %v, want the last message's time %v", th.LastActivityAt, last)
+		}
+		steps, err := h.Store.StatusHistory(ctx, w.ID)
+		if err != nil || len(steps) != 1 || steps[0].Status != hub.StatusInProgress {
+			t.Errorf("status history = %+v, %v", steps, err)
+		}
 		item, err := h.Store.OutboxByMessage(ctx, msgs[0].ID)
 		if err != nil || item.Recipient != "+79161234567" || item.State != hub.OutboxPending {
 			t.Errorf("outbox = %+v, %v", item, err)
@@ -391,6 +398,22 @@ func TestRevokedTokenIsRefused(t *testing.T) {
 		}
 		if status, reply := h.PostEvents(t, h.Token, batch(workOrder("e1", "АА-1", 1, "Принят"))); status != 401 {
 			t.Fatalf("revoked token: status %d %v, want 401", status, reply)
+		}
+	})
+}
+
+func TestCustomerPhonesAreReplacedByTheLatestDocument(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+		ctx := context.Background()
+		first := workOrder("e1", "АА-3", 1, "Принят")
+		first["work_order"].(map[string]any)["customer"].(map[string]any)["phones"] = []any{"+79161234567", "+79031112233"}
+		second := workOrder("e2", "АА-3", 2, "Принят")
+		second["work_order"].(map[string]any)["customer"].(map[string]any)["phones"] = []any{"+79031112233", "+48601234567"}
+		expectResults(t, h, batch(first, second), "applied", "applied")
+		w, _ := h.Store.WorkOrderByNumber(ctx, h.Node.ID, "АА-3")
+		phones, err := h.Store.CustomerPhones(ctx, *w.CustomerID)
+		if err != nil || strings.Join(phones, ",") != "+79031112233,+48601234567" {
+			t.Fatalf("phones = %v, %v", phones, err)
 		}
 	})
 }

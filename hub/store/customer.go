@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"naryad/hub"
+	"naryad/migrations"
 )
 
 // CustomerData is what the DMS says about a customer.
@@ -57,6 +58,9 @@ func (s *Store) CustomerRef(ctx context.Context, nodeID int64, externalID string
 
 // setPhones makes the customer's numbers exactly phones.
 func (s *Store) setPhones(ctx context.Context, customerID int64, phones []string) error {
+	if s.dialect == migrations.Postgres && len(phones) > 0 {
+		return s.setPhonesPostgres(ctx, customerID, phones)
+	}
 	db := s.db.WithContext(ctx)
 	del := db.Where("customer_id = ?", customerID)
 	if len(phones) > 0 {
@@ -101,4 +105,21 @@ func (s *Store) Customer(ctx context.Context, id int64) (hub.Customer, error) {
 	var c hub.Customer
 	err := s.db.WithContext(ctx).Take(&c, id).Error
 	return c, notFound(err, "customer %d", id)
+}
+
+// setPhonesPostgres does setPhones in one round trip: PostgreSQL runs the
+// DELETE and the INSERT of one statement on one snapshot, and they touch
+// different rows (the numbers dropped, the numbers kept or added).
+func (s *Store) setPhonesPostgres(ctx context.Context, customerID int64, phones []string) error {
+	rows := make([]hub.CustomerPhone, len(phones))
+	for i, p := range phones {
+		rows[i] = hub.CustomerPhone{CustomerID: customerID, E164: p}
+	}
+	args := append([]any{customerID, phones}, flattenPhones(rows)...)
+	q := "WITH dropped AS (DELETE FROM customer_phones WHERE customer_id = ? AND e164 NOT IN ?) " +
+		insertIgnoring("customer_phones", "customer_id, e164", len(rows), 2)
+	if err := s.db.WithContext(ctx).Exec(q, args...).Error; err != nil {
+		return fmt.Errorf("replace phones of customer %d: %w", customerID, err)
+	}
+	return nil
 }

@@ -59,6 +59,12 @@ func (s *Store) QueueMessage(ctx context.Context, o Outgoing) (hub.Message, erro
 		MessageID: m.ID, Channel: o.Channel, Recipient: o.Recipient, Body: o.Body,
 		State: hub.OutboxPending, NextAttemptAt: m.CreatedAt, CreatedAt: m.CreatedAt, UpdatedAt: m.CreatedAt,
 	}
+	if s.buf != nil {
+		// Workers see it only after the commit anyway: written with the
+		// transaction's other outbox rows in one statement.
+		s.buf.outbox = append(s.buf.outbox, item)
+		return m, nil
+	}
 	if err := s.db.WithContext(ctx).Create(&item).Error; err != nil {
 		return m, fmt.Errorf("queue message %d: %w", m.ID, err)
 	}

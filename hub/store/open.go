@@ -17,7 +17,6 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
-	"naryad/hub"
 	"naryad/migrations"
 )
 
@@ -33,11 +32,7 @@ type Store struct {
 	buf      *txBuffer
 }
 
-// txBuffer holds a transaction's thread events until just before commit.
-type txBuffer struct {
-	events   []hub.ThreadEvent
-	branchOf map[int64]int64
-}
+
 
 // Connect opens the database named by databaseURL, or the embedded SQLite
 // file in dataDir when the URL is empty. It does not migrate.
@@ -174,11 +169,11 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	}
 	appended := false
 	err := s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
-		tx := &Store{db: gtx, dialect: s.dialect, events: s.events, appended: &appended, buf: &txBuffer{branchOf: map[int64]int64{}}}
+		tx := &Store{db: gtx, dialect: s.dialect, events: s.events, appended: &appended, buf: newTxBuffer()}
 		if err := fn(tx); err != nil {
 			return err
 		}
-		if err := tx.flushEvents(ctx); err != nil {
+		if err := tx.flush(ctx); err != nil {
 			return err
 		}
 		if appended {

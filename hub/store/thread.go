@@ -60,6 +60,12 @@ func (s *Store) UpdateThreadContact(ctx context.Context, threadID int64, custome
 
 // touchThread moves the thread to the top of the inbox.
 func (s *Store) touchThread(ctx context.Context, threadID int64, at time.Time) error {
+	if s.buf != nil {
+		if at.After(s.buf.touched[threadID]) {
+			s.buf.touched[threadID] = at
+		}
+		return nil
+	}
 	err := s.db.WithContext(ctx).Exec(
 		"UPDATE threads SET last_activity_at = ? WHERE id = ? AND last_activity_at < ?", at, threadID, at).Error
 	if err != nil {

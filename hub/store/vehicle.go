@@ -57,8 +57,13 @@ func (s *Store) UpsertVehicle(ctx context.Context, v VehicleData) (int64, error)
 	return id, nil
 }
 
-// AddMileage keeps an odometer reading; the same reading twice is kept once.
+// AddMileage keeps an odometer reading; the same reading twice is kept
+// once (inside a transaction, written at its commit).
 func (s *Store) AddMileage(ctx context.Context, vehicleID int64, km int, at time.Time) error {
+	if s.buf != nil {
+		s.buf.mileage = append(s.buf.mileage, mileageReading{vehicleID: vehicleID, km: km, at: at.UTC()})
+		return nil
+	}
 	err := s.db.WithContext(ctx).Exec(
 		`INSERT INTO mileage_readings (vehicle_id, mileage_km, read_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 		vehicleID, km, at.UTC()).Error

@@ -125,8 +125,13 @@ func (s *Store) upsertLines(ctx context.Context, workOrderID int64, lines []hub.
 	return nil
 }
 
-// RecordStatusChange adds a step to the work order's status timeline.
+// RecordStatusChange adds a step to the work order's status timeline
+// (inside a transaction, written at its commit).
 func (s *Store) RecordStatusChange(ctx context.Context, c *hub.StatusChange) error {
+	if s.buf != nil {
+		s.buf.steps = append(s.buf.steps, *c)
+		return nil
+	}
 	if err := s.db.WithContext(ctx).Create(c).Error; err != nil {
 		return fmt.Errorf("record status of work order %d: %w", c.WorkOrderID, err)
 	}
