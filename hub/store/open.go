@@ -32,8 +32,6 @@ type Store struct {
 	buf      *txBuffer
 }
 
-
-
 // Connect opens the database named by databaseURL, or the embedded SQLite
 // file in dataDir when the URL is empty. It does not migrate.
 func Connect(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
