@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"naryad/hub"
-	"naryad/templates"
 )
 
 // texts are the page's own words in each language; message texts sent to
@@ -72,8 +71,9 @@ func pickLocale(customerLocale, acceptLanguage, branchLocale string) string {
 	}
 	for _, part := range strings.Split(acceptLanguage, ",") {
 		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if l := templates.NormalizeLocale(tag); texts[l] != nil && strings.HasPrefix(strings.ToLower(tag), l) {
-			return l
+		primary, _, _ := strings.Cut(strings.ReplaceAll(strings.ToLower(tag), "_", "-"), "-")
+		if texts[primary] != nil {
+			return primary
 		}
 	}
 	if texts[branchLocale] != nil {
