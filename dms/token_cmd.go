@@ -25,21 +25,18 @@ func TokenCreateCommand() config.Command {
 				if strings.TrimSpace(*node) == "" {
 					return errors.New("--node: required")
 				}
-				s, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
-				if err != nil {
-					return err
-				}
-				defer s.Close()
-				token, n, err := CreateNode(ctx, s, *node, *branch)
-				if err != nil {
-					return err
-				}
-				scope := "every branch"
-				if *branch != "" {
-					scope = "branch " + *branch
-				}
-				fmt.Fprintf(io.Stdout, "DMS node %q (id %d) may push and read %s. Its token, shown only now:\n%s\n", n.Name, n.ID, scope, token)
-				return nil
+				return store.With(ctx, cfg, func(s *store.Store) error {
+					token, n, err := CreateNode(ctx, s, *node, *branch)
+					if err != nil {
+						return err
+					}
+					scope := "every branch"
+					if *branch != "" {
+						scope = "branch " + *branch
+					}
+					fmt.Fprintf(io.Stdout, "DMS node %q (id %d) may push and read %s. Its token, shown only now:\n%s\n", n.Name, n.ID, scope, token)
+					return nil
+				})
 			}
 		},
 	}
@@ -75,31 +72,28 @@ func NodesCommand() config.Command {
 		Summary: "list DMS nodes with their acknowledged feed position and lag",
 		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
 			return func(ctx context.Context, io config.IO) error {
-				s, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
-				if err != nil {
-					return err
-				}
-				defer s.Close()
-				nodes, err := s.Nodes(ctx)
-				if err != nil {
-					return err
-				}
-				last, err := s.LastSeq(ctx)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(io.Stdout, "%-24s %-8s %10s %8s  %s\n", "NODE", "STATE", "ACKED", "LAG", "LAST READ")
-				for _, n := range nodes {
-					state, read := "active", "never"
-					if n.RevokedAt != nil {
-						state = "revoked"
+				return store.With(ctx, cfg, func(s *store.Store) error {
+					nodes, err := s.Nodes(ctx)
+					if err != nil {
+						return err
 					}
-					if n.AckedAt != nil {
-						read = n.AckedAt.Format("2006-01-02 15:04:05 MST")
+					last, err := s.LastSeq(ctx)
+					if err != nil {
+						return err
 					}
-					fmt.Fprintf(io.Stdout, "%-24s %-8s %10d %8d  %s\n", n.Name, state, n.AckedSeq, last-n.AckedSeq, read)
-				}
-				return nil
+					fmt.Fprintf(io.Stdout, "%-24s %-8s %10s %8s  %s\n", "NODE", "STATE", "ACKED", "LAG", "LAST READ")
+					for _, n := range nodes {
+						state, read := "active", "never"
+						if n.RevokedAt != nil {
+							state = "revoked"
+						}
+						if n.AckedAt != nil {
+							read = n.AckedAt.Format("2006-01-02 15:04:05 MST")
+						}
+						fmt.Fprintf(io.Stdout, "%-24s %-8s %10d %8d  %s\n", n.Name, state, n.AckedSeq, last-n.AckedSeq, read)
+					}
+					return nil
+				})
 			}
 		},
 	}
@@ -117,20 +111,17 @@ func TokenRevokeCommand() config.Command {
 				if strings.TrimSpace(*node) == "" {
 					return errors.New("--node: required")
 				}
-				s, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
-				if err != nil {
-					return err
-				}
-				defer s.Close()
-				n, err := s.RevokeNode(ctx, strings.TrimSpace(*node))
-				if err != nil {
-					return err
-				}
-				if n == 0 {
-					return fmt.Errorf("--node: no live token of a node named %q", *node)
-				}
-				fmt.Fprintf(io.Stdout, "revoked %d token(s) of DMS node %q\n", n, *node)
-				return nil
+				return store.With(ctx, cfg, func(s *store.Store) error {
+					n, err := s.RevokeNode(ctx, strings.TrimSpace(*node))
+					if err != nil {
+						return err
+					}
+					if n == 0 {
+						return fmt.Errorf("--node: no live token of a node named %q", *node)
+					}
+					fmt.Fprintf(io.Stdout, "revoked %d token(s) of DMS node %q\n", n, *node)
+					return nil
+				})
 			}
 		},
 	}

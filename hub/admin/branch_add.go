@@ -37,16 +37,13 @@ func BranchAddCommand() config.Command {
 				if err := ValidateBranch(&b); err != nil {
 					return err
 				}
-				s, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
-				if err != nil {
-					return err
-				}
-				defer s.Close()
-				if err := s.CreateBranch(ctx, &b); err != nil {
-					return err
-				}
-				fmt.Fprintf(io.Stdout, "branch %s (%s) created with id %d\n", b.Code, b.Name, b.ID)
-				return nil
+				return store.With(ctx, cfg, func(s *store.Store) error {
+					if err := s.CreateBranch(ctx, &b); err != nil {
+						return err
+					}
+					fmt.Fprintf(io.Stdout, "branch %s (%s) created with id %d\n", b.Code, b.Name, b.ID)
+					return nil
+				})
 			}
 		},
 	}

@@ -25,25 +25,22 @@ func StatusMapCommand() config.Command {
 				if strings.TrimSpace(*raw) == "" {
 					return errors.New("--raw: required")
 				}
-				s, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
-				if err != nil {
-					return err
-				}
-				defer s.Close()
-				var branchID *int64
-				scope := "every branch"
-				if *branch != "" {
-					b, err := s.BranchByCode(ctx, *branch)
-					if err != nil {
-						return fmt.Errorf("--branch: %w", err)
+				return store.With(ctx, cfg, func(s *store.Store) error {
+					var branchID *int64
+					scope := "every branch"
+					if *branch != "" {
+						b, err := s.BranchByCode(ctx, *branch)
+						if err != nil {
+							return fmt.Errorf("--branch: %w", err)
+						}
+						branchID, scope = &b.ID, "branch "+b.Code
 					}
-					branchID, scope = &b.ID, "branch "+b.Code
-				}
-				if err := s.SetStatusMapping(ctx, branchID, *raw, *canonical); err != nil {
-					return err
-				}
-				fmt.Fprintf(io.Stdout, "%q now means %s for %s\n", strings.TrimSpace(*raw), *canonical, scope)
-				return nil
+					if err := s.SetStatusMapping(ctx, branchID, *raw, *canonical); err != nil {
+						return err
+					}
+					fmt.Fprintf(io.Stdout, "%q now means %s for %s\n", strings.TrimSpace(*raw), *canonical, scope)
+					return nil
+				})
 			}
 		},
 	}
@@ -56,23 +53,20 @@ func StatusListCommand() config.Command {
 		Summary: "list the status mappings (branch rules win over the common ones)",
 		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
 			return func(ctx context.Context, io config.IO) error {
-				s, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
-				if err != nil {
-					return err
-				}
-				defer s.Close()
-				rows, err := s.StatusMappings(ctx)
-				if err != nil {
-					return err
-				}
-				for _, r := range rows {
-					scope := "*"
-					if r.BranchCode != "" {
-						scope = r.BranchCode
+				return store.With(ctx, cfg, func(s *store.Store) error {
+					rows, err := s.StatusMappings(ctx)
+					if err != nil {
+						return err
 					}
-					fmt.Fprintf(io.Stdout, "%-8s %-28s %s\n", scope, r.RawName, r.Canonical)
-				}
-				return nil
+					for _, r := range rows {
+						scope := "*"
+						if r.BranchCode != "" {
+							scope = r.BranchCode
+						}
+						fmt.Fprintf(io.Stdout, "%-8s %-28s %s\n", scope, r.RawName, r.Canonical)
+					}
+					return nil
+				})
 			}
 		},
 	}

@@ -36,34 +36,31 @@ func TemplateSetCommand() config.Command {
 				if templates.NormalizeLocale(*locale) != *locale {
 					return fmt.Errorf("--locale: %q is not one of %s", *locale, strings.Join(templates.Locales(), ", "))
 				}
-				s, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
-				if err != nil {
-					return err
-				}
-				defer s.Close()
-				b, err := s.BranchByCode(ctx, *branch)
-				if err != nil {
-					return fmt.Errorf("--branch: %w", err)
-				}
-				if *reset {
-					if err := s.DeleteTemplateOverride(ctx, b.ID, *key, *locale); err != nil {
+				return store.With(ctx, cfg, func(s *store.Store) error {
+					b, err := s.BranchByCode(ctx, *branch)
+					if err != nil {
+						return fmt.Errorf("--branch: %w", err)
+					}
+					if *reset {
+						if err := s.DeleteTemplateOverride(ctx, b.ID, *key, *locale); err != nil {
+							return err
+						}
+						fmt.Fprintf(cio.Stdout, "%s/%s of branch %s uses the default text again\n", *key, *locale, b.Code)
+						return nil
+					}
+					body, err := readText(*file, cio.Stdin)
+					if err != nil {
 						return err
 					}
-					fmt.Fprintf(cio.Stdout, "%s/%s of branch %s uses the default text again\n", *key, *locale, b.Code)
+					if err := templates.Validate(*key, body); err != nil {
+						return err
+					}
+					if err := s.SaveTemplateOverride(ctx, b.ID, *key, *locale, body); err != nil {
+						return err
+					}
+					fmt.Fprintf(cio.Stdout, "%s/%s of branch %s saved\n", *key, *locale, b.Code)
 					return nil
-				}
-				body, err := readText(*file, cio.Stdin)
-				if err != nil {
-					return err
-				}
-				if err := templates.Validate(*key, body); err != nil {
-					return err
-				}
-				if err := s.SaveTemplateOverride(ctx, b.ID, *key, *locale, body); err != nil {
-					return err
-				}
-				fmt.Fprintf(cio.Stdout, "%s/%s of branch %s saved\n", *key, *locale, b.Code)
-				return nil
+				})
 			}
 		},
 	}

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -94,13 +93,7 @@ func (o Options) withDefaults() (Options, error) {
 // to 30 min, with ±20 % jitter (applied after the cap) so messages that
 // failed together do not retry together.
 func DefaultBackoff(attempt int) time.Duration {
-	const first, limit = 5 * time.Second, 30 * time.Minute
-	d := first
-	for i := 1; i < attempt && d < limit; i++ {
-		d *= 2
-	}
-	d = min(d, limit)
-	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+	return hub.Backoff(attempt, 5*time.Second, 30*time.Minute)
 }
 
 // Pool delivers the outbox with up to Options.Workers concurrent sends.

@@ -5,11 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"naryad/hub"
 )
 
 // ListenerOptions tune a PGListener; zero values take the defaults.
@@ -45,13 +46,7 @@ func (o ListenerOptions) withDefaults() ListenerOptions {
 // doubling each time up to 30 s, with ±20 % jitter (applied after the cap)
 // so instances that lost the database together do not return together.
 func DefaultListenerBackoff(attempt int) time.Duration {
-	const first, limit = 250 * time.Millisecond, 30 * time.Second
-	d := first
-	for i := 1; i < attempt && d < limit; i++ {
-		d *= 2
-	}
-	d = min(d, limit)
-	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+	return hub.Backoff(attempt, 250*time.Millisecond, 30*time.Second)
 }
 
 // PGListener holds one dedicated PostgreSQL connection listening on a

@@ -29,3 +29,14 @@ func MigrateCommand() config.Command {
 		},
 	}
 }
+
+// With opens (and migrates) the configured database for one command, runs
+// fn and closes it.
+func With(ctx context.Context, cfg *config.Config, fn func(s *Store) error) error {
+	s, err := Open(ctx, cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return fn(s)
+}
