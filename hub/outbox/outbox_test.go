@@ -65,57 +65,6 @@ func (f *fakeSender) totalCalls() int {
 	return f.total
 }
 
-// fixture is a branch with one work order, its thread, and a way to queue.
-type fixture struct {
-	branch hub.Branch
-	order  hub.WorkOrder
-	thread hub.Thread
-}
-
-func newFixture(t *testing.T, s *store.Store) fixture {
-	t.Helper()
-	ctx := context.Background()
-	f := fixture{branch: hub.Branch{Code: "msk1", Name: "Москва", Country: "RU", TimeZone: "Europe/Moscow", Locale: "ru"}}
-	if err := s.CreateBranch(ctx, &f.branch); err != nil {
-		t.Fatal(err)
-	}
-	node := hub.DMSNode{Name: "alfa", TokenHash: "hash"}
-	if err := s.CreateNode(ctx, &node); err != nil {
-		t.Fatal(err)
-	}
-	f.order = hub.WorkOrder{NodeID: node.ID, BranchID: f.branch.ID, Number: "ЗН-0004711", Version: 1, OpenedAt: time.Now().UTC()}
-	if _, err := s.SaveWorkOrder(ctx, &f.order); err != nil {
-		t.Fatal(err)
-	}
-	f.thread = hub.Thread{BranchID: f.branch.ID, WorkOrderID: &f.order.ID, Phone: "+79161234567", Channel: hub.ChannelSMS}
-	if err := s.CreateThread(ctx, &f.thread); err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
-func (f fixture) queue(t *testing.T, s *store.Store, n int) []hub.Message {
-	t.Helper()
-	out := make([]hub.Message, 0, n)
-	err := s.Tx(context.Background(), func(tx *store.Store) error {
-		for i := range n {
-			m, err := tx.QueueMessage(context.Background(), store.Outgoing{
-				ThreadID: f.thread.ID, Channel: hub.ChannelSMS, Recipient: recipient(f.thread.Phone, i),
-				Body: fmt.Sprintf("Автомобиль готов (%d)", i),
-			})
-			if err != nil {
-				return err
-			}
-			out = append(out, m)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 // fast keeps tests quick: short polls, no backoff.
 func fast() outbox.Options {
 	return outbox.Options{
@@ -156,24 +105,6 @@ func start(t *testing.T, s *store.Store, senders map[string]outbox.Sender, opts 
 
 func sms1(f *fakeSender) map[string]outbox.Sender { return map[string]outbox.Sender{hub.ChannelSMS: f} }
 
-func message(t *testing.T, s *store.Store, id int64) hub.Message {
-	t.Helper()
-	m, err := s.Message(context.Background(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
-func outboxItem(t *testing.T, s *store.Store, messageID int64) hub.OutboxItem {
-	t.Helper()
-	item, err := s.OutboxByMessage(context.Background(), messageID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return item
-}
-
 func attempts(t *testing.T, s *store.Store, outboxID int64) []hub.DeliveryAttempt {
 	t.Helper()
 	out, err := s.DeliveryAttempts(context.Background(), outboxID)
@@ -188,7 +119,7 @@ func waitDelivery(t *testing.T, s *store.Store, id int64) hub.Message {
 	t.Helper()
 	var m hub.Message
 	waitFor(t, 10*time.Second, func() bool {
-		m = message(t, s, id)
+		m = storetest.Message(t, s, id)
 		return m.Delivery != hub.DeliveryQueued
 	})
 	return m
@@ -226,8 +157,8 @@ func (b *lockedBuffer) String() string {
 
 func TestSentOnFirstTry(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
-		f := newFixture(t, s)
-		msgs := f.queue(t, s, 1)
+		f := storetest.NewFixture(t, s)
+		msgs := f.Queue(t, s, 1)
 		fake := &fakeSender{}
 		var logs lockedBuffer
 		opts := fast()
@@ -239,7 +170,7 @@ func TestSentOnFirstTry(t *testing.T) {
 		if m.Delivery != hub.DeliverySent || m.ProviderID != wantPID || m.Error != "" {
 			t.Fatalf("message = %s %q %q, want sent %s", m.Delivery, m.ProviderID, m.Error, wantPID)
 		}
-		item := outboxItem(t, s, m.ID)
+		item := storetest.Outbox(t, s, m.ID)
 		if item.State != hub.OutboxDone || item.LeaseUntil != nil || item.Attempts != 1 {
 			t.Fatalf("outbox = %s lease %v after %d attempts, want done after 1", item.State, item.LeaseUntil, item.Attempts)
 		}
@@ -255,7 +186,7 @@ func TestSentOnFirstTry(t *testing.T) {
 		fake.mu.Lock()
 		got := fake.got[0]
 		fake.mu.Unlock()
-		if got.To != f.thread.Phone || got.Body != msgs[0].Body || got.ThreadID != f.thread.ID || got.MessageID != m.ID {
+		if got.To != f.Thread.Phone || got.Body != msgs[0].Body || got.ThreadID != f.Thread.ID || got.MessageID != m.ID {
 			t.Fatalf("provider got %+v", got)
 		}
 
@@ -272,8 +203,8 @@ func TestSentOnFirstTry(t *testing.T) {
 
 func TestDeliveredReceipt(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
-		f := newFixture(t, s)
-		msgs := f.queue(t, s, 1)
+		f := storetest.NewFixture(t, s)
+		msgs := f.Queue(t, s, 1)
 		fake := &fakeSender{reply: func(_ context.Context, m sms.Message, call, _ int) (sms.Receipt, error) {
 			return sms.Receipt{ProviderID: "D1", State: sms.StateDelivered}, nil
 		}}
@@ -286,8 +217,8 @@ func TestDeliveredReceipt(t *testing.T) {
 
 func TestTemporaryErrorThenSent(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
-		f := newFixture(t, s)
-		msgs := f.queue(t, s, 1)
+		f := storetest.NewFixture(t, s)
+		msgs := f.Queue(t, s, 1)
 		fake := &fakeSender{reply: func(_ context.Context, m sms.Message, call, _ int) (sms.Receipt, error) {
 			if call == 1 {
 				return sms.Receipt{}, &sms.Error{Provider: "fake", Code: "503", Message: "service unavailable"}
@@ -303,7 +234,7 @@ func TestTemporaryErrorThenSent(t *testing.T) {
 		if n := fake.callsOf(m.ID); n != 2 {
 			t.Fatalf("%d calls, want 2", n)
 		}
-		as := attempts(t, s, outboxItem(t, s, m.ID).ID)
+		as := attempts(t, s, storetest.Outbox(t, s, m.ID).ID)
 		if len(as) != 2 || !strings.Contains(as[0].Error, "service unavailable") || as[1].Error != "" || as[1].Attempt != 2 {
 			t.Fatalf("attempts = %+v", as)
 		}
@@ -312,8 +243,8 @@ func TestTemporaryErrorThenSent(t *testing.T) {
 
 func TestPermanentErrorFailsAtOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
-		f := newFixture(t, s)
-		msgs := f.queue(t, s, 1)
+		f := storetest.NewFixture(t, s)
+		msgs := f.Queue(t, s, 1)
 		fake := &fakeSender{reply: func(context.Context, sms.Message, int, int) (sms.Receipt, error) {
 			return sms.Receipt{}, &sms.Error{Provider: "fake", Permanent: true, Code: "21211", Message: "Invalid 'To' Phone Number"}
 		}}
@@ -328,15 +259,15 @@ func TestPermanentErrorFailsAtOnce(t *testing.T) {
 		if n := fake.callsOf(m.ID); n != 1 {
 			t.Fatalf("%d calls, want 1", n)
 		}
-		if item := outboxItem(t, s, m.ID); item.State != hub.OutboxFailed || item.Attempts != 1 {
+		if item := storetest.Outbox(t, s, m.ID); item.State != hub.OutboxFailed || item.Attempts != 1 {
 			t.Fatalf("outbox = %s after %d attempts, want failed after 1", item.State, item.Attempts)
 		}
-		changes, err := s.ChangesAfter(context.Background(), []int64{f.branch.ID}, 0, 100)
+		changes, err := s.ChangesAfter(context.Background(), []int64{f.Branch.ID}, 0, 100)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(changes) != 1 || changes[0].Type != hub.ChangeDeliveryFailed || changes[0].WorkOrderNumber != f.order.Number {
-			t.Fatalf("feed = %+v, want one delivery_failed for %s", changes, f.order.Number)
+		if len(changes) != 1 || changes[0].Type != hub.ChangeDeliveryFailed || changes[0].WorkOrderNumber != f.Order.Number {
+			t.Fatalf("feed = %+v, want one delivery_failed for %s", changes, f.Order.Number)
 		}
 		var data struct {
 			MessageID int64  `json:"message_id"`
@@ -346,7 +277,7 @@ func TestPermanentErrorFailsAtOnce(t *testing.T) {
 		if err := json.Unmarshal([]byte(changes[0].Data), &data); err != nil {
 			t.Fatal(err)
 		}
-		if data.MessageID != m.ID || data.Error != m.Error || data.Recipient != f.thread.Phone {
+		if data.MessageID != m.ID || data.Error != m.Error || data.Recipient != f.Thread.Phone {
 			t.Fatalf("change data = %s", changes[0].Data)
 		}
 	})
@@ -354,8 +285,8 @@ func TestPermanentErrorFailsAtOnce(t *testing.T) {
 
 func TestMaxAttempts(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
-		f := newFixture(t, s)
-		msgs := f.queue(t, s, 1)
+		f := storetest.NewFixture(t, s)
+		msgs := f.Queue(t, s, 1)
 		fake := &fakeSender{reply: func(_ context.Context, _ sms.Message, call, _ int) (sms.Receipt, error) {
 			return sms.Receipt{}, &sms.Error{Provider: "fake", Message: fmt.Sprintf("busy %d", call)}
 		}}
@@ -367,7 +298,7 @@ func TestMaxAttempts(t *testing.T) {
 		if m.Delivery != hub.DeliveryFailed || !strings.Contains(m.Error, "busy 3") {
 			t.Fatalf("message = %s %q, want failed with the last error", m.Delivery, m.Error)
 		}
-		item := outboxItem(t, s, m.ID)
+		item := storetest.Outbox(t, s, m.ID)
 		if item.State != hub.OutboxFailed || item.Attempts != 3 {
 			t.Fatalf("outbox = %s after %d attempts, want failed after 3", item.State, item.Attempts)
 		}
@@ -393,8 +324,8 @@ func TestRetryAfter(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
-				f := newFixture(t, s)
-				msgs := f.queue(t, s, 1)
+				f := storetest.NewFixture(t, s)
+				msgs := f.Queue(t, s, 1)
 				fake := &fakeSender{reply: func(context.Context, sms.Message, int, int) (sms.Receipt, error) {
 					return sms.Receipt{}, &sms.Error{Provider: "fake", Code: "429", Message: "too many requests", RetryAfter: tt.retryAfter}
 				}}
@@ -405,13 +336,13 @@ func TestRetryAfter(t *testing.T) {
 
 				var item hub.OutboxItem
 				waitFor(t, 10*time.Second, func() bool {
-					item = outboxItem(t, s, msgs[0].ID)
+					item = storetest.Outbox(t, s, msgs[0].ID)
 					return item.Attempts > 0
 				})
 				if item.State != hub.OutboxPending || item.NextAttemptAt.Before(before.Add(tt.want)) {
 					t.Fatalf("outbox = %s next %v, want pending not before %v", item.State, item.NextAttemptAt, before.Add(tt.want))
 				}
-				if m := message(t, s, msgs[0].ID); m.Delivery != hub.DeliveryQueued || !strings.Contains(m.Error, "too many requests") {
+				if m := storetest.Message(t, s, msgs[0].ID); m.Delivery != hub.DeliveryQueued || !strings.Contains(m.Error, "too many requests") {
 					t.Fatalf("message = %s %q, want queued showing why it is late", m.Delivery, m.Error)
 				}
 			})
@@ -421,21 +352,21 @@ func TestRetryAfter(t *testing.T) {
 
 func TestNoSenderForChannel(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
-		f := newFixture(t, s)
-		msgs := f.queue(t, s, 1)
+		f := storetest.NewFixture(t, s)
+		msgs := f.Queue(t, s, 1)
 		opts := fast()
 		opts.MaxAttempts = 1 << 30 // retries come back to back here; the test looks at one that is still retrying
 		start(t, s, map[string]outbox.Sender{hub.ChannelWhatsApp: &fakeSender{}}, opts)
 
 		var item hub.OutboxItem
 		waitFor(t, 10*time.Second, func() bool {
-			item = outboxItem(t, s, msgs[0].ID)
+			item = storetest.Outbox(t, s, msgs[0].ID)
 			return item.Attempts >= 2 // retried, so the pool is still running
 		})
 		if item.State != hub.OutboxPending || item.LastError != "no sender for channel sms" {
 			t.Fatalf("outbox = %s %q", item.State, item.LastError)
 		}
-		if m := message(t, s, msgs[0].ID); m.Delivery != hub.DeliveryQueued {
+		if m := storetest.Message(t, s, msgs[0].ID); m.Delivery != hub.DeliveryQueued {
 			t.Fatalf("message = %s, want queued", m.Delivery)
 		}
 	})
@@ -443,15 +374,15 @@ func TestNoSenderForChannel(t *testing.T) {
 
 func TestWake(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
-		f := newFixture(t, s)
+		f := storetest.NewFixture(t, s)
 		fake := &fakeSender{}
 		opts := fast()
 		opts.PollInterval = time.Hour
-		first := f.queue(t, s, 1)
+		first := f.Queue(t, s, 1)
 		pool, _ := start(t, s, sms1(fake), opts)
 		waitDelivery(t, s, first[0].ID) // the pool has polled and now sleeps for an hour
 
-		second := f.queue(t, s, 1)
+		second := f.Queue(t, s, 1)
 		pool.Wake()
 		pool.Wake() // coalesces, never blocks
 		if m := waitDelivery(t, s, second[0].ID); m.Delivery != hub.DeliverySent {
@@ -464,9 +395,9 @@ func TestWake(t *testing.T) {
 // processes would, over the same messages: every message is sent once.
 func TestTwoPools(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, b storetest.Backend) {
-		f := newFixture(t, s)
+		f := storetest.NewFixture(t, s)
 		const total = 200
-		msgs := f.queue(t, s, total)
+		msgs := f.Queue(t, s, total)
 		fake := &fakeSender{reply: func(ctx context.Context, m sms.Message, call, _ int) (sms.Receipt, error) {
 			time.Sleep(time.Millisecond) // a provider takes a while
 			return accept(m, call), nil
@@ -488,7 +419,7 @@ func TestTwoPools(t *testing.T) {
 			if n := fake.callsOf(m.ID); n != 1 {
 				t.Errorf("message %d sent %d times", m.ID, n)
 			}
-			if got := message(t, s, m.ID); got.Delivery != hub.DeliverySent {
+			if got := storetest.Message(t, s, m.ID); got.Delivery != hub.DeliverySent {
 				t.Errorf("message %d is %s", m.ID, got.Delivery)
 			}
 		}
@@ -502,9 +433,9 @@ func TestTwoPools(t *testing.T) {
 // records its result, nothing stays leased, and a new pool sends the rest.
 func TestRestart(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
-		f := newFixture(t, s)
+		f := storetest.NewFixture(t, s)
 		const total = 60
-		msgs := f.queue(t, s, total)
+		msgs := f.Queue(t, s, total)
 
 		var stop1 func()
 		stopping := make(chan struct{})
@@ -527,11 +458,11 @@ func TestRestart(t *testing.T) {
 
 		sentBefore := 0
 		for _, m := range msgs {
-			item := outboxItem(t, s, m.ID)
+			item := storetest.Outbox(t, s, m.ID)
 			if item.State == hub.OutboxPending && item.LeaseUntil != nil {
 				t.Fatalf("message %d is still leased after Run returned", m.ID)
 			}
-			if got := message(t, s, m.ID); got.Delivery == hub.DeliverySent {
+			if got := storetest.Message(t, s, m.ID); got.Delivery == hub.DeliverySent {
 				sentBefore++
 			} else if got.Delivery != hub.DeliveryQueued || got.Error != "" {
 				t.Fatalf("message %d is %s %q after the first pool", m.ID, got.Delivery, got.Error)
@@ -549,7 +480,7 @@ func TestRestart(t *testing.T) {
 			if n := fake.callsOf(m.ID); n != 1 {
 				t.Errorf("message %d sent %d times", m.ID, n)
 			}
-			if got := message(t, s, m.ID); got.Delivery != hub.DeliverySent {
+			if got := storetest.Message(t, s, m.ID); got.Delivery != hub.DeliverySent {
 				t.Errorf("message %d is %s", m.ID, got.Delivery)
 			}
 		}
@@ -587,14 +518,4 @@ func TestNewRejectsShortLease(t *testing.T) {
 	if _, err := outbox.New(s, nil, outbox.Options{}); err != nil {
 		t.Fatalf("defaults: %v", err)
 	}
-}
-
-// recipient gives each queued message its own number (the first one the
-// thread's), so the per-recipient ordering of the outbox does not serialise
-// tests that are about claiming and retrying.
-func recipient(threadPhone string, i int) string {
-	if i == 0 {
-		return threadPhone
-	}
-	return fmt.Sprintf("+7916000%04d", i)
 }

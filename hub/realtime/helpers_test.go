@@ -8,43 +8,16 @@ import (
 	"naryad/hub"
 	"naryad/hub/realtime"
 	"naryad/hub/store"
+	"naryad/hub/store/storetest"
 )
 
 // waitLimit bounds every wait for something that should happen soon.
 const waitLimit = 5 * time.Second
 
-// fixture is a branch with one work order and its thread.
-type fixture struct {
-	branch hub.Branch
-	thread hub.Thread
-}
-
-func newFixture(t *testing.T, s *store.Store) fixture {
-	t.Helper()
-	ctx := context.Background()
-	f := fixture{branch: hub.Branch{Code: "msk1", Name: "Москва", Country: "RU", TimeZone: "Europe/Moscow", Locale: "ru"}}
-	if err := s.CreateBranch(ctx, &f.branch); err != nil {
-		t.Fatal(err)
-	}
-	node := hub.DMSNode{Name: "alfa", TokenHash: "hash-" + t.Name()}
-	if err := s.CreateNode(ctx, &node); err != nil {
-		t.Fatal(err)
-	}
-	order := hub.WorkOrder{NodeID: node.ID, BranchID: f.branch.ID, Number: "ЗН-0001234", Version: 1, OpenedAt: time.Now().UTC()}
-	if _, err := s.SaveWorkOrder(ctx, &order); err != nil {
-		t.Fatal(err)
-	}
-	f.thread = hub.Thread{BranchID: f.branch.ID, WorkOrderID: &order.ID, Phone: "+79161234567", Channel: hub.ChannelSMS}
-	if err := s.CreateThread(ctx, &f.thread); err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
 // addMessage commits an incoming message, which appends a "message" event.
-func addMessage(t testing.TB, s *store.Store, f fixture, body string) hub.Message {
+func addMessage(t testing.TB, s *store.Store, f storetest.Fixture, body string) hub.Message {
 	t.Helper()
-	m := hub.Message{ThreadID: f.thread.ID, Direction: hub.DirectionIn, Body: body}
+	m := hub.Message{ThreadID: f.Thread.ID, Direction: hub.DirectionIn, Body: body}
 	if err := s.AddMessage(context.Background(), &m); err != nil {
 		t.Error(err)
 	}

@@ -37,7 +37,7 @@ func TestPostgresEventReachesOtherInstanceAcrossReconnect(t *testing.T) {
 	url := storetest.FreshPostgres(t)
 	backend := storetest.Backend{Name: "postgres", DatabaseURL: url, DataDir: t.TempDir()}
 	storeA, storeB := storetest.Open(t, backend), storetest.Open(t, backend)
-	f := newFixture(t, storeA)
+	f := storetest.NewFixture(t, storeA)
 
 	// B's first reconnection waits until the test has committed while B
 	// was not listening, so only the wake after reconnecting can deliver it.
@@ -57,7 +57,7 @@ func TestPostgresEventReachesOtherInstanceAcrossReconnect(t *testing.T) {
 	// B also pings its quiet connection every 20 ms: a health check must
 	// leave it listening, or B would park in its backoff and miss events.
 	b := startInstance(t, storeB, url, realtime.ListenerOptions{Backoff: backoff, HealthInterval: 20 * time.Millisecond})
-	subA, subB := a.broker.SubscribeThread(f.thread.ID), b.broker.SubscribeThread(f.thread.ID)
+	subA, subB := a.broker.SubscribeThread(f.Thread.ID), b.broker.SubscribeThread(f.Thread.ID)
 	defer subA.Close()
 	defer subB.Close()
 

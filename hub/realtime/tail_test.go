@@ -18,7 +18,7 @@ import (
 func TestTailPublishesCommittedEventsInOrderOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, b storetest.Backend) {
 		ctx := context.Background()
-		f := newFixture(t, s)
+		f := storetest.NewFixture(t, s)
 		for i := range 3 {
 			addMessage(t, s, f, fmt.Sprintf("до запуска %d", i)) // replayed by pages, never published
 		}
@@ -40,8 +40,8 @@ func TestTailPublishesCommittedEventsInOrderOnce(t *testing.T) {
 		if rt.Position() != startID {
 			t.Fatalf("position at start %d, want %d", rt.Position(), startID)
 		}
-		thread := rt.SubscribeThread(f.thread.ID)
-		branch := rt.SubscribeBranch(f.branch.ID)
+		thread := rt.SubscribeThread(f.Thread.ID)
+		branch := rt.SubscribeBranch(f.Branch.ID)
 		defer thread.Close()
 		defer branch.Close()
 
@@ -73,19 +73,19 @@ func TestTailPublishesCommittedEventsInOrderOnce(t *testing.T) {
 func TestTailPublishesNothingOfARolledBackTransaction(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, b storetest.Backend) {
 		ctx := context.Background()
-		f := newFixture(t, s)
+		f := storetest.NewFixture(t, s)
 		rt, err := realtime.New(s, b.DatabaseURL, realtime.Options{Tail: realtime.TailOptions{PollInterval: 10 * time.Millisecond}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		start(t, rt)
 		waitReady(t, rt.Ready())
-		sub := rt.SubscribeThread(f.thread.ID)
+		sub := rt.SubscribeThread(f.Thread.ID)
 		defer sub.Close()
 
 		boom := errors.New("boom")
 		err = s.Tx(ctx, func(tx *store.Store) error {
-			if err := tx.AddMessage(ctx, &hub.Message{ThreadID: f.thread.ID, Direction: hub.DirectionIn, Body: "откатится"}); err != nil {
+			if err := tx.AddMessage(ctx, &hub.Message{ThreadID: f.Thread.ID, Direction: hub.DirectionIn, Body: "откатится"}); err != nil {
 				return err
 			}
 			return boom
@@ -107,14 +107,14 @@ func TestTailPublishesNothingOfARolledBackTransaction(t *testing.T) {
 
 func TestCommitsOfThisProcessWakeTheTail(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, b storetest.Backend) {
-		f := newFixture(t, s)
+		f := storetest.NewFixture(t, s)
 		rt, err := realtime.New(s, b.DatabaseURL, realtime.Options{Tail: realtime.TailOptions{PollInterval: time.Minute}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		start(t, rt)
 		waitReady(t, rt.Ready())
-		sub := rt.SubscribeThread(f.thread.ID)
+		sub := rt.SubscribeThread(f.Thread.ID)
 		defer sub.Close()
 		m := addMessage(t, s, f, "сразу")
 		if got := receive(t, sub, 1); got[0].MessageID == nil || *got[0].MessageID != m.ID {

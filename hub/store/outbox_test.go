@@ -14,57 +14,6 @@ import (
 	"naryad/hub/store/storetest"
 )
 
-// outboxFixture is a branch with one work order and its thread.
-type outboxFixture struct {
-	branch hub.Branch
-	order  hub.WorkOrder
-	thread hub.Thread
-}
-
-func newOutboxFixture(t *testing.T, s *store.Store) outboxFixture {
-	t.Helper()
-	ctx := context.Background()
-	f := outboxFixture{branch: hub.Branch{Code: "msk1", Name: "Москва", Country: "RU", TimeZone: "Europe/Moscow", Locale: "ru"}}
-	if err := s.CreateBranch(ctx, &f.branch); err != nil {
-		t.Fatal(err)
-	}
-	node := hub.DMSNode{Name: "alfa", TokenHash: "hash-" + t.Name()}
-	if err := s.CreateNode(ctx, &node); err != nil {
-		t.Fatal(err)
-	}
-	f.order = hub.WorkOrder{NodeID: node.ID, BranchID: f.branch.ID, Number: "ЗН-0001234", Version: 1, OpenedAt: time.Now().UTC()}
-	if _, err := s.SaveWorkOrder(ctx, &f.order); err != nil {
-		t.Fatal(err)
-	}
-	f.thread = hub.Thread{BranchID: f.branch.ID, WorkOrderID: &f.order.ID, Phone: "+79161234567", Channel: hub.ChannelSMS}
-	if err := s.CreateThread(ctx, &f.thread); err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
-// queue writes n outgoing messages to the fixture's thread.
-func (f outboxFixture) queue(t *testing.T, s *store.Store, n int) []hub.Message {
-	t.Helper()
-	out := make([]hub.Message, 0, n)
-	err := s.Tx(context.Background(), func(tx *store.Store) error {
-		for i := range n {
-			m, err := tx.QueueMessage(context.Background(), store.Outgoing{
-				ThreadID: f.thread.ID, Channel: hub.ChannelSMS, Recipient: recipient(f.thread.Phone, i), Body: fmt.Sprintf("Сообщение %d", i),
-			})
-			if err != nil {
-				return err
-			}
-			out = append(out, m)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 func claimOne(t *testing.T, s *store.Store, lease time.Duration) hub.OutboxItem {
 	t.Helper()
 	items, err := s.ClaimOutbox(context.Background(), 1, lease)
@@ -75,24 +24,6 @@ func claimOne(t *testing.T, s *store.Store, lease time.Duration) hub.OutboxItem 
 		t.Fatalf("claimed %d items, want 1", len(items))
 	}
 	return items[0]
-}
-
-func mustMessage(t *testing.T, s *store.Store, id int64) hub.Message {
-	t.Helper()
-	m, err := s.Message(context.Background(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
-func mustOutbox(t *testing.T, s *store.Store, messageID int64) hub.OutboxItem {
-	t.Helper()
-	item, err := s.OutboxByMessage(context.Background(), messageID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return item
 }
 
 func deliveryFailedChanges(t *testing.T, s *store.Store, branchID int64) []hub.Change {
@@ -113,13 +44,13 @@ func deliveryFailedChanges(t *testing.T, s *store.Store, branchID int64) []hub.C
 func TestClaimOutboxLease(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
 		ctx := context.Background()
-		f := newOutboxFixture(t, s)
-		msgs := f.queue(t, s, 1)
+		f := storetest.NewFixture(t, s)
+		msgs := f.Queue(t, s, 1)
 
 		const lease = 300 * time.Millisecond
 		first := claimOne(t, s, lease)
-		if first.MessageID != msgs[0].ID || first.Recipient != f.thread.Phone || first.LeaseUntil == nil {
-			t.Fatalf("claimed %+v, want message %d to %s with a lease", first, msgs[0].ID, f.thread.Phone)
+		if first.MessageID != msgs[0].ID || first.Recipient != f.Thread.Phone || first.LeaseUntil == nil {
+			t.Fatalf("claimed %+v, want message %d to %s with a lease", first, msgs[0].ID, f.Thread.Phone)
 		}
 		if again, err := s.ClaimOutbox(ctx, 10, lease); err != nil || len(again) != 0 {
 			t.Fatalf("claim while leased = %d items, %v; want none", len(again), err)
@@ -154,10 +85,10 @@ func TestClaimOutboxLease(t *testing.T) {
 		if err := s.MarkOutboxSent(ctx, second, "SM2", hub.DeliverySent); err != nil {
 			t.Fatal(err)
 		}
-		if m := mustMessage(t, s, msgs[0].ID); m.Delivery != hub.DeliverySent || m.ProviderID != "SM2" {
+		if m := storetest.Message(t, s, msgs[0].ID); m.Delivery != hub.DeliverySent || m.ProviderID != "SM2" {
 			t.Fatalf("message = %s %q, want sent SM2", m.Delivery, m.ProviderID)
 		}
-		if item := mustOutbox(t, s, msgs[0].ID); item.State != hub.OutboxDone || item.LeaseUntil != nil {
+		if item := storetest.Outbox(t, s, msgs[0].ID); item.State != hub.OutboxDone || item.LeaseUntil != nil {
 			t.Fatalf("outbox = %s lease %v, want done without lease", item.State, item.LeaseUntil)
 		}
 		if items, err := s.ClaimOutbox(ctx, 10, time.Minute); err != nil || len(items) != 0 {
@@ -169,8 +100,8 @@ func TestClaimOutboxLease(t *testing.T) {
 func TestClaimOutboxOnlyDue(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
 		ctx := context.Background()
-		f := newOutboxFixture(t, s)
-		msgs := f.queue(t, s, 3)
+		f := storetest.NewFixture(t, s)
+		msgs := f.Queue(t, s, 3)
 
 		items, err := s.ClaimOutbox(ctx, 2, time.Minute)
 		if err != nil {
@@ -193,11 +124,11 @@ func TestClaimOutboxOnlyDue(t *testing.T) {
 			t.Fatalf("claimed %+v, want only message %d (one waits an hour, one failed)", rest, msgs[2].ID)
 		}
 
-		retried := mustOutbox(t, s, msgs[0].ID)
+		retried := storetest.Outbox(t, s, msgs[0].ID)
 		if retried.State != hub.OutboxPending || retried.Attempts != 1 || retried.LastError != "busy" || retried.LeaseUntil != nil {
 			t.Fatalf("retried item = %+v", retried)
 		}
-		if m := mustMessage(t, s, msgs[0].ID); m.Delivery != hub.DeliveryQueued || m.Error != "busy" {
+		if m := storetest.Message(t, s, msgs[0].ID); m.Delivery != hub.DeliveryQueued || m.Error != "busy" {
 			t.Fatalf("retried message = %s %q, want queued with the error shown", m.Delivery, m.Error)
 		}
 	})
@@ -205,9 +136,9 @@ func TestClaimOutboxOnlyDue(t *testing.T) {
 
 func TestClaimOutboxConcurrent(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, b storetest.Backend) {
-		f := newOutboxFixture(t, s)
+		f := storetest.NewFixture(t, s)
 		const total = 120
-		f.queue(t, s, total)
+		f.Queue(t, s, total)
 		stores := []*store.Store{s, storetest.Open(t, b)} // a second handle stands in for a second process
 
 		var mu sync.Mutex
@@ -253,8 +184,8 @@ func TestClaimOutboxConcurrent(t *testing.T) {
 func TestMarkOutboxFailed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
 		ctx := context.Background()
-		f := newOutboxFixture(t, s)
-		msgs := f.queue(t, s, 1)
+		f := storetest.NewFixture(t, s)
+		msgs := f.Queue(t, s, 1)
 		item := claimOne(t, s, time.Minute)
 		a := hub.DeliveryAttempt{OutboxID: item.ID, Attempt: 1, Provider: "twilio", Error: "invalid number",
 			StartedAt: time.Now(), FinishedAt: time.Now()}
@@ -265,30 +196,30 @@ func TestMarkOutboxFailed(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		if m := mustMessage(t, s, msgs[0].ID); m.Delivery != hub.DeliveryFailed || m.Error != "invalid number" {
+		if m := storetest.Message(t, s, msgs[0].ID); m.Delivery != hub.DeliveryFailed || m.Error != "invalid number" {
 			t.Fatalf("message = %s %q, want failed with the provider's error", m.Delivery, m.Error)
 		}
-		if got := mustOutbox(t, s, msgs[0].ID); got.State != hub.OutboxFailed || got.LastError != "invalid number" || got.LeaseUntil != nil {
+		if got := storetest.Outbox(t, s, msgs[0].ID); got.State != hub.OutboxFailed || got.LastError != "invalid number" || got.LeaseUntil != nil {
 			t.Fatalf("outbox = %+v", got)
 		}
 		attempts, err := s.DeliveryAttempts(ctx, item.ID)
 		if err != nil || len(attempts) != 1 || attempts[0].Provider != "twilio" {
 			t.Fatalf("attempts = %+v, %v", attempts, err)
 		}
-		changes := deliveryFailedChanges(t, s, f.branch.ID)
+		changes := deliveryFailedChanges(t, s, f.Branch.ID)
 		if len(changes) != 1 {
 			t.Fatalf("%d delivery_failed changes, want 1", len(changes))
 		}
 		c := changes[0]
-		if c.WorkOrderNumber != f.order.Number || c.WorkOrderID == nil || *c.WorkOrderID != f.order.ID {
-			t.Fatalf("change work order = %v %q, want %d %q", c.WorkOrderID, c.WorkOrderNumber, f.order.ID, f.order.Number)
+		if c.WorkOrderNumber != f.Order.Number || c.WorkOrderID == nil || *c.WorkOrderID != f.Order.ID {
+			t.Fatalf("change work order = %v %q, want %d %q", c.WorkOrderID, c.WorkOrderNumber, f.Order.ID, f.Order.Number)
 		}
 		var data map[string]any
 		if err := json.Unmarshal([]byte(c.Data), &data); err != nil {
 			t.Fatal(err)
 		}
-		want := map[string]any{"message_id": float64(msgs[0].ID), "thread_id": float64(f.thread.ID),
-			"error": "invalid number", "recipient": f.thread.Phone}
+		want := map[string]any{"message_id": float64(msgs[0].ID), "thread_id": float64(f.Thread.ID),
+			"error": "invalid number", "recipient": f.Thread.Phone}
 		for k, v := range want {
 			if data[k] != v {
 				t.Errorf("data[%s] = %v, want %v (data %s)", k, data[k], v, c.Data)
@@ -319,11 +250,11 @@ func TestUpdateDeliveryByProviderID(t *testing.T) {
 	}
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
 		ctx := context.Background()
-		f := newOutboxFixture(t, s)
+		f := storetest.NewFixture(t, s)
 		for i, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				msgs := f.queue(t, s, 1)
-				before := len(deliveryFailedChanges(t, s, f.branch.ID))
+				msgs := f.Queue(t, s, 1)
+				before := len(deliveryFailedChanges(t, s, f.Branch.ID))
 				pid := fmt.Sprintf("SM%d", i)
 				if err := s.MarkOutboxSent(ctx, claimOne(t, s, time.Minute), pid, hub.DeliverySent); err != nil {
 					t.Fatal(err)
@@ -338,7 +269,7 @@ func TestUpdateDeliveryByProviderID(t *testing.T) {
 				if err != nil || !found {
 					t.Fatalf("report %s: found %v, err %v", tt.report, found, err)
 				}
-				m := mustMessage(t, s, msgs[0].ID)
+				m := storetest.Message(t, s, msgs[0].ID)
 				if m.Delivery != tt.want {
 					t.Fatalf("delivery = %s, want %s", m.Delivery, tt.want)
 				}
@@ -346,13 +277,13 @@ func TestUpdateDeliveryByProviderID(t *testing.T) {
 					if m.Error != "30003: Unreachable destination handset" {
 						t.Errorf("error = %q", m.Error)
 					}
-					if item := mustOutbox(t, s, m.ID); item.State != hub.OutboxFailed {
+					if item := storetest.Outbox(t, s, m.ID); item.State != hub.OutboxFailed {
 						t.Errorf("outbox state = %s, want failed", item.State)
 					}
 				} else if m.Error != "" {
 					t.Errorf("error = %q, want none", m.Error)
 				}
-				if got := len(deliveryFailedChanges(t, s, f.branch.ID)) - before; got != tt.wantChanges {
+				if got := len(deliveryFailedChanges(t, s, f.Branch.ID)) - before; got != tt.wantChanges {
 					t.Errorf("%d delivery_failed changes appended, want %d", got, tt.wantChanges)
 				}
 			})
@@ -371,8 +302,8 @@ func TestUpdateDeliveryByProviderID(t *testing.T) {
 func TestRequeueMessage(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
 		ctx := context.Background()
-		f := newOutboxFixture(t, s)
-		msgs := f.queue(t, s, 1)
+		f := storetest.NewFixture(t, s)
+		msgs := f.Queue(t, s, 1)
 		id := msgs[0].ID
 
 		if err := s.RequeueMessage(ctx, id); !errors.Is(err, store.ErrNotFailed) {
@@ -391,13 +322,13 @@ func TestRequeueMessage(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The advisor corrects the number in the DMS, then resends.
-		if err := s.UpdateThreadContact(ctx, f.thread.ID, nil, "+79169998877"); err != nil {
+		if err := s.UpdateThreadContact(ctx, f.Thread.ID, nil, "+79169998877"); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.RequeueMessage(ctx, id); err != nil {
 			t.Fatal(err)
 		}
-		if m := mustMessage(t, s, id); m.Delivery != hub.DeliveryQueued || m.Error != "" || m.ProviderID != "" {
+		if m := storetest.Message(t, s, id); m.Delivery != hub.DeliveryQueued || m.Error != "" || m.ProviderID != "" {
 			t.Fatalf("message = %+v, want queued without error", m)
 		}
 		again := claimOne(t, s, time.Minute)
@@ -413,11 +344,11 @@ func TestRequeueMessage(t *testing.T) {
 func TestRequeueMessageWithoutOutboxRow(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
 		ctx := context.Background()
-		f := newOutboxFixture(t, s)
+		f := storetest.NewFixture(t, s)
 		var m hub.Message
 		err := s.Tx(ctx, func(tx *store.Store) error {
 			var err error
-			m, err = tx.QueueMessage(ctx, store.Outgoing{ThreadID: f.thread.ID, Channel: hub.ChannelSMS, Body: "Готово"})
+			m, err = tx.QueueMessage(ctx, store.Outgoing{ThreadID: f.Thread.ID, Channel: hub.ChannelSMS, Body: "Готово"})
 			return err
 		})
 		if err != nil {
@@ -430,7 +361,7 @@ func TestRequeueMessageWithoutOutboxRow(t *testing.T) {
 			t.Fatal(err)
 		}
 		item := claimOne(t, s, time.Minute)
-		if item.MessageID != m.ID || item.Recipient != f.thread.Phone || item.Body != "Готово" || item.Channel != hub.ChannelSMS {
+		if item.MessageID != m.ID || item.Recipient != f.Thread.Phone || item.Body != "Готово" || item.Channel != hub.ChannelSMS {
 			t.Fatalf("new outbox row = %+v", item)
 		}
 	})
@@ -443,8 +374,8 @@ func TestOutboxStats(t *testing.T) {
 		if err != nil || pending != 0 || failed != 0 || oldest != nil {
 			t.Fatalf("empty stats = %d, %d, %v, %v", pending, failed, oldest, err)
 		}
-		f := newOutboxFixture(t, s)
-		msgs := f.queue(t, s, 3)
+		f := storetest.NewFixture(t, s)
+		msgs := f.Queue(t, s, 3)
 		if err := s.MarkOutboxFailed(ctx, claimOne(t, s, time.Minute), 1, "invalid number"); err != nil {
 			t.Fatal(err)
 		}
@@ -473,24 +404,14 @@ func waitFor(t *testing.T, timeout time.Duration, cond func() bool) {
 	}
 }
 
-// recipient gives each queued message its own number (the first one the
-// thread's), so the per-recipient ordering of the outbox does not serialise
-// tests that are about claiming and retrying.
-func recipient(threadPhone string, i int) string {
-	if i == 0 {
-		return threadPhone
-	}
-	return fmt.Sprintf("+7916000%04d", i)
-}
-
 func TestClaimOutboxKeepsOneRecipientsMessagesInOrder(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
 		ctx := context.Background()
-		f := newOutboxFixture(t, s)
+		f := storetest.NewFixture(t, s)
 		var msgs []hub.Message
 		for _, body := range []string{"Начали работы", "Согласуйте смету"} {
 			err := s.Tx(ctx, func(tx *store.Store) error {
-				m, err := tx.QueueMessage(ctx, store.Outgoing{ThreadID: f.thread.ID, Channel: hub.ChannelSMS, Recipient: f.thread.Phone, Body: body})
+				m, err := tx.QueueMessage(ctx, store.Outgoing{ThreadID: f.Thread.ID, Channel: hub.ChannelSMS, Recipient: f.Thread.Phone, Body: body})
 				msgs = append(msgs, m)
 				return err
 			})

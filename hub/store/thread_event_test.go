@@ -14,13 +14,13 @@ import (
 func TestThreadEventsAreLoggedAndAnnouncedOnlyOnCommit(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
 		ctx := context.Background()
-		f := newOutboxFixture(t, s)
+		f := storetest.NewFixture(t, s)
 		var fired atomic.Int32
 		s.OnEventsCommitted(func() { fired.Add(1) })
 
 		boom := errors.New("boom")
 		err := s.Tx(ctx, func(tx *store.Store) error {
-			if err := tx.AddMessage(ctx, &hub.Message{ThreadID: f.thread.ID, Direction: hub.DirectionIn, Body: "Когда готово?"}); err != nil {
+			if err := tx.AddMessage(ctx, &hub.Message{ThreadID: f.Thread.ID, Direction: hub.DirectionIn, Body: "Когда готово?"}); err != nil {
 				return err
 			}
 			return boom
@@ -32,17 +32,17 @@ func TestThreadEventsAreLoggedAndAnnouncedOnlyOnCommit(t *testing.T) {
 			t.Fatalf("a rolled-back transaction left events: %+v", evs)
 		}
 
-		m := hub.Message{ThreadID: f.thread.ID, Direction: hub.DirectionIn, Body: "Когда готово?"}
+		m := hub.Message{ThreadID: f.Thread.ID, Direction: hub.DirectionIn, Body: "Когда готово?"}
 		if err := s.AddMessage(ctx, &m); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.AppendOrderEvent(ctx, f.thread); err != nil {
+		if err := s.AppendOrderEvent(ctx, f.Thread); err != nil {
 			t.Fatal(err)
 		}
 		if fired.Load() != 2 {
 			t.Fatalf("hook fired %d times, want 2", fired.Load())
 		}
-		evs, err := s.ThreadEventsAfter(ctx, f.thread.ID, 0, 10)
+		evs, err := s.ThreadEventsAfter(ctx, f.Thread.ID, 0, 10)
 		if err != nil || len(evs) != 2 {
 			t.Fatalf("events = %+v, %v", evs, err)
 		}
