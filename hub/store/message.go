@@ -34,9 +34,9 @@ type Outgoing struct {
 	TemplateKey string
 }
 
-// QueueMessage writes an outgoing message and its outbox row in the
-// caller's transaction, so the message exists exactly when the change that
-// caused it does. Run it inside Tx.
+// QueueMessage writes an outgoing message and its outbox row in one
+// transaction — the caller's, when called inside Tx — so the message exists
+// exactly when the change that caused it does.
 func (s *Store) QueueMessage(ctx context.Context, o Outgoing) (hub.Message, error) {
 	m := hub.Message{
 		ThreadID: o.ThreadID, Direction: hub.DirectionOut, Body: o.Body, Author: o.Author,
@@ -47,28 +47,24 @@ func (s *Store) QueueMessage(ctx context.Context, o Outgoing) (hub.Message, erro
 		// rather than dropping it.
 		m.Delivery, m.Error = hub.DeliveryFailed, "no phone number for this customer"
 	}
-	if err := s.AddMessage(ctx, &m); err != nil {
-		return m, err
-	}
-	if o.Recipient == "" {
-		// The DMS hears of it like of any other undelivered message, so
-		// someone adds the missing number there.
-		return m, s.appendDeliveryFailed(ctx, m.ID, o.ThreadID, "", m.Error)
-	}
-	item := hub.OutboxItem{
-		MessageID: m.ID, Channel: o.Channel, Recipient: o.Recipient, Body: o.Body,
-		State: hub.OutboxPending, NextAttemptAt: m.CreatedAt, CreatedAt: m.CreatedAt, UpdatedAt: m.CreatedAt,
-	}
-	if s.buf != nil {
-		// Workers see it only after the commit anyway: written with the
-		// transaction's other outbox rows in one statement.
-		s.buf.outbox = append(s.buf.outbox, item)
-		return m, nil
-	}
-	if err := s.db.WithContext(ctx).Create(&item).Error; err != nil {
-		return m, fmt.Errorf("queue message %d: %w", m.ID, err)
-	}
-	return m, nil
+	err := s.Tx(ctx, func(tx *Store) error {
+		if err := tx.AddMessage(ctx, &m); err != nil {
+			return err
+		}
+		if o.Recipient == "" {
+			// The DMS hears of it like of any other undelivered message,
+			// so someone adds the missing number there.
+			return tx.appendDeliveryFailed(ctx, m.ID, o.ThreadID, "", m.Error)
+		}
+		// Workers see the row only after the commit anyway: it is written
+		// with the transaction's other outbox rows in one statement.
+		tx.buf.outbox = append(tx.buf.outbox, hub.OutboxItem{
+			MessageID: m.ID, Channel: o.Channel, Recipient: o.Recipient, Body: o.Body,
+			State: hub.OutboxPending, NextAttemptAt: m.CreatedAt, CreatedAt: m.CreatedAt, UpdatedAt: m.CreatedAt,
+		})
+		return nil
+	})
+	return m, err
 }
 
 // Messages lists a thread's messages oldest first.
