@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -28,13 +30,14 @@ const (
 type Handler struct {
 	store    *store.Store
 	ingester *Ingester
+	media    *hub.Media
 	maxBody  int
 	log      *slog.Logger
 }
 
 // NewHandler builds the exchange API; maxBody is the largest request body.
-func NewHandler(s *store.Store, in *Ingester, maxBody int, log *slog.Logger) *Handler {
-	return &Handler{store: s, ingester: in, maxBody: maxBody, log: log}
+func NewHandler(s *store.Store, in *Ingester, media *hub.Media, maxBody int, log *slog.Logger) *Handler {
+	return &Handler{store: s, ingester: in, media: media, maxBody: maxBody, log: log}
 }
 
 // Register adds the exchange routes.
@@ -42,6 +45,7 @@ func (h *Handler) Register(r fiber.Router) {
 	api := r.Group("/api/dms/v1", h.authenticate)
 	api.Post("/events", h.postEvents)
 	api.Get("/changes", h.getChanges)
+	api.Get("/files/:sha256", h.getFile)
 }
 
 // fail answers with the exchange's JSON error shape.
@@ -179,4 +183,42 @@ func (h *Handler) feed(ctx context.Context, node hub.DMSNode, after int64, limit
 		page.LastSeq = changes[len(changes)-1].Seq
 	}
 	return page, nil
+}
+
+// getFile is GET /api/dms/v1/files/<sha256>: a file from a thread of the
+// node's branches — what customer_message changes name by hash — so 1C can
+// keep the customer's photos and documents with the work order.
+func (h *Handler) getFile(c *fiber.Ctx) error {
+	node := c.Locals(nodeKey).(hub.DMSNode)
+	sum := strings.ToLower(c.Params("sha256"))
+	if len(sum) != 64 || strings.Trim(sum, "0123456789abcdef") != "" {
+		return fail(c, fiber.StatusBadRequest, "sha256: not 64 hexadecimal digits")
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), requestTimeout)
+	defer cancel()
+	branches, err := h.store.NodeBranches(ctx, node)
+	if err != nil {
+		h.log.Error("dms file", "node", node.Name, "error", err)
+		return fail(c, fiber.StatusInternalServerError, "internal error")
+	}
+	ids := make([]int64, len(branches))
+	for i, b := range branches {
+		ids[i] = b.ID
+	}
+	a, err := h.store.BranchFile(ctx, ids, sum)
+	if errors.Is(err, store.ErrNotFound) {
+		return fail(c, fiber.StatusNotFound, "no such file in this node's branches")
+	}
+	if err != nil {
+		h.log.Error("dms file", "node", node.Name, "error", err)
+		return fail(c, fiber.StatusInternalServerError, "internal error")
+	}
+	f, err := os.Open(h.media.Path(a.SHA256))
+	if err != nil {
+		h.log.Error("dms file: stored file missing", "sha256", a.SHA256, "error", err)
+		return fail(c, fiber.StatusInternalServerError, "internal error")
+	}
+	c.Set(fiber.HeaderContentType, a.ContentType)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename*=UTF-8''`+url.PathEscape(a.Name))
+	return c.SendStream(f, int(a.SizeBytes))
 }

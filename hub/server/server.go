@@ -110,7 +110,7 @@ func build(cfg *config.Config, log *slog.Logger, st *store.Store) (*Server, erro
 	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, done: done}
 	s.app = newApp(cfg, log)
 	s.routes(routeDeps{
-		dms:      dms.NewHandler(st, ingester, cfg.DMSMaxBodyBytes, log),
+		dms:      dms.NewHandler(st, ingester, media, cfg.DMSMaxBodyBytes, log),
 		twilio:   twilioStatusFor(cfg, st, twilio, log),
 		customer: customerPage,
 	})

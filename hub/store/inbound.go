@@ -99,3 +99,20 @@ func (s *Store) CustomerAttachment(ctx context.Context, threadID, attachmentID i
 	}
 	return a, notFound(err, "attachment %d of thread %d", attachmentID, threadID)
 }
+
+// BranchFile finds a file by content hash among the threads of the given
+// branches (how a DMS node fetches what a customer sent; it may not read
+// files of other branches).
+func (s *Store) BranchFile(ctx context.Context, branchIDs []int64, sha256 string) (hub.Attachment, error) {
+	var a hub.Attachment
+	if len(branchIDs) == 0 {
+		return a, fmt.Errorf("file %s: %w", sha256, ErrNotFound)
+	}
+	err := s.db.WithContext(ctx).Raw(
+		`SELECT a.* FROM attachments a JOIN messages m ON m.id = a.message_id JOIN threads t ON t.id = m.thread_id
+		 WHERE a.sha256 = ? AND t.branch_id IN ? ORDER BY a.id LIMIT 1`, sha256, branchIDs).Scan(&a).Error
+	if err == nil && a.ID == 0 {
+		return a, fmt.Errorf("file %s: %w", sha256, ErrNotFound)
+	}
+	return a, notFound(err, "file %s", sha256)
+}
