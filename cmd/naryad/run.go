@@ -22,6 +22,7 @@ func commands() []config.Command {
 		server.Command(),
 		store.MigrateCommand(),
 		admin.BranchAddCommand(),
+		admin.UserAddCommand(),
 		admin.StatusMapCommand(),
 		admin.StatusListCommand(),
 		admin.TemplateSetCommand(),

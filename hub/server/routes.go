@@ -11,6 +11,7 @@ import (
 
 	"naryad/dms"
 	"naryad/hub/config"
+	"naryad/hub/staff"
 	"naryad/hub/web/customer"
 )
 
@@ -19,6 +20,7 @@ type routeDeps struct {
 	dms      *dms.Handler
 	twilio   *twilioStatus // nil unless the SMS provider is Twilio
 	customer *customer.Handler
+	staff    *staff.Handler
 }
 
 // routes lists every HTTP route of the hub in one place.
@@ -26,6 +28,7 @@ func (s *Server) routes(d routeDeps) {
 	s.app.Get("/healthz", s.health)
 	d.dms.Register(s.app)
 	d.customer.Register(s.app)
+	d.staff.Register(s.app)
 	if d.twilio != nil {
 		s.app.Post(twilioStatusPath, d.twilio.handle)
 	}

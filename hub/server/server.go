@@ -20,6 +20,7 @@ import (
 	"naryad/hub/outbox"
 	"naryad/hub/realtime"
 	"naryad/hub/sms"
+	"naryad/hub/staff"
 	"naryad/hub/store"
 	"naryad/hub/web/customer"
 	"naryad/templates"
@@ -107,12 +108,18 @@ func build(cfg *config.Config, log *slog.Logger, st *store.Store) (*Server, erro
 		return nil, err
 	}
 
+	staffPages, err := staff.New(st, staff.Options{Secret: secret, SecureCookies: strings.HasPrefix(cfg.BaseURL(), "https://"), Logger: log})
+	if err != nil {
+		return nil, err
+	}
+
 	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, done: done}
 	s.app = newApp(cfg, log)
 	s.routes(routeDeps{
 		dms:      dms.NewHandler(st, ingester, media, cfg.DMSMaxBodyBytes, log),
 		twilio:   twilioStatusFor(cfg, st, twilio, log),
 		customer: customerPage,
+		staff:    staffPages,
 	})
 	log.Info("hub configured", "database", st.Dialect(), "data_dir", cfg.DataDir, "sms_provider", smsProvider.Name(), "public_url", cfg.BaseURL())
 	return s, nil

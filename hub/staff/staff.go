@@ -1,0 +1,123 @@
+// Package staff is how advisors, mechanics and admins get in: argon2id
+// passwords, the login page, server-side sessions in an HttpOnly cookie,
+// lockout after repeated failures, CSRF tokens for staff forms and the
+// RequireStaff middleware every staff page sits behind.
+package staff
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+
+	"naryad/hub/store"
+)
+
+//go:embed views/*.html
+var viewFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// Session and lockout rules.
+const (
+	SessionIdle     = 12 * time.Hour     // a session unused this long ends
+	SessionLifetime = 7 * 24 * time.Hour // and every session ends after this
+	touchEvery      = time.Minute        // last_seen_at is written at most this often
+	failureWindow   = 15 * time.Minute   // failures counted together
+	maxFailures     = 5                  // failures in the window that lock a login
+	lockFor         = 15 * time.Minute   // how long a locked login stays locked
+)
+
+// Options configure the staff pages.
+type Options struct {
+	Secret         string // the server secret (CSRF MACs)
+	SecureCookies  bool   // the public URL is https
+	LoginRateLimit int    // POST /login per minute per IP; default 20
+	Logger         *slog.Logger
+	Now            func() time.Time // the clock; time.Now when nil (tests move it)
+}
+
+// Handler serves /login, /logout and the staff pages.
+type Handler struct {
+	store          *store.Store
+	views          *template.Template
+	secret         []byte
+	secureCookies  bool
+	loginRateLimit int
+	log            *slog.Logger
+	now            func() time.Time
+}
+
+// New parses the views once; a broken view fails start-up.
+func New(st *store.Store, o Options) (*Handler, error) {
+	views, err := template.New("").ParseFS(viewFiles, "views/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("staff pages: parse views: %w", err)
+	}
+	if o.LoginRateLimit <= 0 {
+		o.LoginRateLimit = 20
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Handler{store: st, views: views, secret: []byte(o.Secret), secureCookies: o.SecureCookies,
+		loginRateLimit: o.LoginRateLimit, log: o.Logger, now: o.Now}, nil
+}
+
+// Register adds the staff routes. Every staff page added later goes here,
+// behind RequireStaff.
+func (h *Handler) Register(app fiber.Router) {
+	perIP := limiter.New(limiter.Config{
+		Max: h.loginRateLimit, Expiration: time.Minute,
+		LimitReached: func(c *fiber.Ctx) error {
+			return c.Status(fiber.StatusTooManyRequests).SendString("Too many sign-in attempts; try again in a minute.")
+		},
+	})
+	static, _ := fs.Sub(staticFiles, "static")
+	app.Use("/static/s", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
+	app.Get("/login", securityHeaders, h.loginPage)
+	app.Post("/login", securityHeaders, perIP, h.login)
+	app.Post("/logout", securityHeaders, h.RequireStaff(), h.logout)
+	// The real inbox replaces this placeholder in the next step.
+	app.Get("/inbox", securityHeaders, h.RequireStaff(), h.inbox)
+}
+
+// securityHeaders: staff pages are never cached, framed or given a referrer,
+// and run only their own scripts and styles.
+func securityHeaders(c *fiber.Ctx) error {
+	c.Set("Referrer-Policy", "same-origin")
+	c.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "+
+		"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Cache-Control", "no-store")
+	return c.Next()
+}
+
+// render executes a view into a buffer first, so a template error never
+// sends half a page.
+func (h *Handler) render(c *fiber.Ctx, status int, view string, data any) error {
+	var buf bytes.Buffer
+	if err := h.views.ExecuteTemplate(&buf, view, data); err != nil {
+		return h.internal(c, "render "+view, err)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Status(status).Send(buf.Bytes())
+}
+
+func (h *Handler) internal(c *fiber.Ctx, what string, err error) error {
+	h.log.Error("staff page", "op", what, "path", c.Path(), "error", err)
+	return c.Status(fiber.StatusInternalServerError).SendString("Something went wrong. Please try again.")
+}

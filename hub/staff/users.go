@@ -1,0 +1,50 @@
+package staff
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"naryad/hub/store"
+)
+
+// NewUser is an account to create.
+type NewUser struct {
+	Login     string
+	Name      string
+	Role      string // store.RoleAdmin, RoleAdvisor or RoleMechanic
+	Password  string // at least MinPasswordLen characters
+	BranchIDs []int64
+}
+
+// AddUser checks and stores an account with its password hashed, and
+// audits it as an admin change by actor (nil: the command line or the
+// demo), all in one transaction.
+func AddUser(ctx context.Context, st *store.Store, n NewUser, actor *int64) (store.User, error) {
+	login := store.NormalizeLogin(n.Login)
+	switch {
+	case login == "" || strings.ContainsAny(login, " \t\r\n"):
+		return store.User{}, fmt.Errorf("login %q: required, without spaces", n.Login)
+	case !slices.Contains(store.Roles, n.Role):
+		return store.User{}, fmt.Errorf("role %q: must be one of %s", n.Role, strings.Join(store.Roles, ", "))
+	case utf8.RuneCountInString(n.Password) < MinPasswordLen:
+		return store.User{}, fmt.Errorf("password: at least %d characters", MinPasswordLen)
+	case len(n.BranchIDs) == 0:
+		return store.User{}, fmt.Errorf("at least one branch is required")
+	}
+	hash, err := HashPassword(n.Password)
+	if err != nil {
+		return store.User{}, err
+	}
+	u := store.User{Login: login, Name: strings.TrimSpace(n.Name), Role: n.Role, PasswordHash: hash}
+	err = st.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.CreateUser(ctx, &u, n.BranchIDs); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, store.AuditEntry{UserID: actor, Action: store.AuditUserAdd, Subject: u.Login,
+			Detail: fmt.Sprintf("role=%s branch_ids=%v", u.Role, n.BranchIDs)})
+	})
+	return u, err
+}
