@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"naryad/dms"
@@ -17,6 +18,7 @@ import (
 	"naryad/hub/admin"
 	"naryad/hub/config"
 	"naryad/hub/server"
+	"naryad/hub/staff"
 	"naryad/hub/store"
 )
 
@@ -73,10 +75,35 @@ func Load(ctx context.Context, s *server.Server, cfg *config.Config, out io.Writ
 			return fmt.Errorf("demo event %s rejected: %s", r.ID, r.Error)
 		}
 	}
-	return printGuide(ctx, out, s, cfg, node, token)
+	login, err := demoAdvisor(ctx, st, branch)
+	if err != nil {
+		return err
+	}
+	return printGuide(ctx, out, s, cfg, node, token, login)
 }
 
-func printGuide(ctx context.Context, out io.Writer, s *server.Server, cfg *config.Config, node hub.DMSNode, token string) error {
+// demoAdvisor creates an advisor account for the demo branch when the hub
+// has no accounts yet, and returns the sign-in line to print ("" when
+// accounts existed: their passwords are theirs).
+func demoAdvisor(ctx context.Context, st *store.Store, branch hub.Branch) (string, error) {
+	n, err := st.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return "", err
+	}
+	password, err := dms.NewToken() // 256 random bits, printable
+	if err != nil {
+		return "", err
+	}
+	password = strings.TrimPrefix(password, "nrd_")[:16]
+	_, err = staff.AddUser(ctx, st, staff.NewUser{Login: "advisor", Name: "Ольга Смирнова", Role: store.RoleAdvisor,
+		Password: password, BranchIDs: []int64{branch.ID}}, nil)
+	if err != nil {
+		return "", err
+	}
+	return "advisor / " + password, nil
+}
+
+func printGuide(ctx context.Context, out io.Writer, s *server.Server, cfg *config.Config, node hub.DMSNode, token, signIn string) error {
 	w, err := s.Store().WorkOrderByNumber(ctx, node.ID, "АА-000101")
 	if err != nil {
 		return err
@@ -109,6 +136,9 @@ DMS token (shown once):
 %s
 `, BranchCode, node.Name, base, base, filepath.Join(cfg.DataDir, "sms.log"), s.Links().URL(l.Salt),
 		token, time.Now().UTC().Format(time.RFC3339), BranchCode, base, token, base, token)
+	if signIn != "" {
+		fmt.Fprintf(out, "\nAdvisor sign-in at %s/login (shown once): %s\n", base, signIn)
+	}
 	return nil
 }
 
