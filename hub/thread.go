@@ -1,0 +1,87 @@
+package hub
+
+import "time"
+
+// Channels a thread runs on.
+const (
+	ChannelSMS      = "sms"
+	ChannelWhatsApp = "whatsapp"
+)
+
+// Thread states.
+const (
+	ThreadOpen     = "open"
+	ThreadPending  = "pending"
+	ThreadResolved = "resolved"
+)
+
+// Thread is the one conversation of a work order with its customer, or a
+// lead's conversation when WorkOrderID is nil.
+type Thread struct {
+	ID             int64
+	BranchID       int64
+	WorkOrderID    *int64
+	CustomerID     *int64
+	Phone          string
+	Channel        string
+	State          string
+	AssigneeID     *int64
+	LastActivityAt time.Time
+	CreatedAt      time.Time
+}
+
+// Message directions.
+const (
+	DirectionIn     = "in"     // from the customer
+	DirectionOut    = "out"    // to the customer
+	DirectionNote   = "note"   // private, staff only
+	DirectionSystem = "system" // written by naryad itself, staff only
+)
+
+// Delivery states of an outgoing message.
+const (
+	DeliveryQueued    = "queued"
+	DeliverySent      = "sent"
+	DeliveryDelivered = "delivered"
+	DeliveryRead      = "read"
+	DeliveryFailed    = "failed"
+)
+
+// Message is one entry of a thread.
+type Message struct {
+	ID          int64
+	ThreadID    int64
+	Direction   string
+	Body        string
+	Author      string
+	TemplateKey string
+	Delivery    string
+	Error       string
+	ProviderID  string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Attachment is a file on a message, stored once per content hash in the
+// data directory.
+type Attachment struct {
+	ID          int64
+	MessageID   int64
+	SHA256      string `gorm:"column:sha256"`
+	Name        string
+	ContentType string
+	SizeBytes   int64
+	CreatedAt   time.Time
+}
+
+// MagicLink opens a thread's customer page. The token itself is never
+// stored: it is derived from the server secret and Salt, and found by hash.
+type MagicLink struct {
+	ID        int64
+	ThreadID  int64
+	Salt      string
+	TokenHash string
+	ExpiresAt *time.Time
+	RevokedAt *time.Time
+	CreatedAt time.Time
+}
