@@ -13,6 +13,7 @@ import (
 	"naryad/hub/config"
 	"naryad/hub/staff"
 	"naryad/hub/web/customer"
+	"naryad/hub/web/inbox"
 )
 
 // routeDeps are the handlers the routes dispatch to.
@@ -21,6 +22,7 @@ type routeDeps struct {
 	twilio   *twilioStatus // nil unless the SMS provider is Twilio
 	customer *customer.Handler
 	staff    *staff.Handler
+	inbox    *inbox.Handler
 }
 
 // routes lists every HTTP route of the hub in one place.
@@ -29,6 +31,7 @@ func (s *Server) routes(d routeDeps) {
 	d.dms.Register(s.app)
 	d.customer.Register(s.app)
 	d.staff.Register(s.app)
+	d.inbox.Register(s.app)
 	if d.twilio != nil {
 		s.app.Post(twilioStatusPath, d.twilio.handle)
 	}

@@ -23,6 +23,7 @@ import (
 	"naryad/hub/staff"
 	"naryad/hub/store"
 	"naryad/hub/web/customer"
+	"naryad/hub/web/inbox"
 	"naryad/templates"
 )
 
@@ -113,6 +114,11 @@ func build(cfg *config.Config, log *slog.Logger, st *store.Store) (*Server, erro
 		return nil, err
 	}
 
+	inboxPage, err := inbox.New(st, staffPages.RequireStaff, inbox.Options{Logger: log})
+	if err != nil {
+		return nil, err
+	}
+
 	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, done: done}
 	s.app = newApp(cfg, log)
 	s.routes(routeDeps{
@@ -120,6 +126,7 @@ func build(cfg *config.Config, log *slog.Logger, st *store.Store) (*Server, erro
 		twilio:   twilioStatusFor(cfg, st, twilio, log),
 		customer: customerPage,
 		staff:    staffPages,
+		inbox:    inboxPage,
 	})
 	log.Info("hub configured", "database", st.Dialect(), "data_dir", cfg.DataDir, "sms_provider", smsProvider.Name(), "public_url", cfg.BaseURL())
 	return s, nil

@@ -90,8 +90,7 @@ func (h *Handler) Register(app fiber.Router) {
 	app.Get("/login", securityHeaders, h.loginPage)
 	app.Post("/login", securityHeaders, perIP, h.login)
 	app.Post("/logout", securityHeaders, h.RequireStaff(), h.logout)
-	// The real inbox replaces this placeholder in the next step.
-	app.Get("/inbox", securityHeaders, h.RequireStaff(), h.inbox)
+	// GET /inbox is hub/web/inbox, behind RequireStaff.
 }
 
 // securityHeaders: staff pages are never cached, framed or given a referrer,

@@ -73,3 +73,24 @@ func (s *Store) touchThread(ctx context.Context, threadID int64, at time.Time) e
 	}
 	return nil
 }
+
+// markAwaiting keeps threads.awaiting_since (the inbox's "waiting for us"
+// and first-response clock): a customer message starts the clock unless it
+// runs already; a reply stops it. An automatic notification (a template
+// sent with no author) is not a reply; notes and system lines change nothing.
+func (s *Store) markAwaiting(ctx context.Context, m hub.Message) error {
+	var q string
+	var args []any
+	switch {
+	case m.Direction == hub.DirectionIn:
+		q, args = "UPDATE threads SET awaiting_since = ? WHERE id = ? AND awaiting_since IS NULL", []any{m.CreatedAt, m.ThreadID}
+	case m.Direction == hub.DirectionOut && (m.TemplateKey == "" || m.Author != ""):
+		q, args = "UPDATE threads SET awaiting_since = NULL WHERE id = ? AND awaiting_since IS NOT NULL", []any{m.ThreadID}
+	default:
+		return nil
+	}
+	if err := s.db.WithContext(ctx).Exec(q, args...).Error; err != nil {
+		return fmt.Errorf("mark thread %d awaiting: %w", m.ThreadID, err)
+	}
+	return nil
+}

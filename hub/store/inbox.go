@@ -1,0 +1,363 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nyaruka/phonenumbers"
+
+	"naryad/hub"
+	"naryad/migrations"
+)
+
+// Inbox filters. The default (FilterActive) shows every thread not resolved.
+const (
+	FilterActive          = ""
+	FilterMine            = "mine"
+	FilterUnassigned      = "unassigned"
+	FilterWaitingUs       = "waiting_us"
+	FilterWaitingCustomer = "waiting_customer"
+	FilterResolved        = "resolved"
+)
+
+// InboxFilters lists the filters in the order the page shows them.
+var InboxFilters = []string{FilterActive, FilterMine, FilterUnassigned, FilterWaitingUs, FilterWaitingCustomer, FilterResolved}
+
+// InboxCursor is where a page of the list ends: the next page starts
+// strictly after it in (last activity, id) order, newest first.
+type InboxCursor struct {
+	At time.Time
+	ID int64
+}
+
+// InboxQuery asks for a page of the thread list. BranchIDs scope it: a
+// thread of any other branch is never returned, whatever else is asked.
+type InboxQuery struct {
+	UserID    int64
+	BranchIDs []int64
+	Filter    string
+	Search    string
+	Before    *InboxCursor
+	Limit     int // default 50, at most 200
+}
+
+// InboxThread is one row of the list.
+type InboxThread struct {
+	ID                   int64
+	BranchID             int64
+	BranchCode           string
+	State                string
+	Phone                string
+	CustomerName         string
+	WorkOrderNumber      string
+	WorkOrderStatus      string
+	Plate                string
+	AssigneeID           *int64
+	AssigneeName         string
+	LastActivityAt       time.Time
+	AwaitingSince        *time.Time // oldest unanswered customer message
+	FirstResponseMinutes int        // the branch's target
+	LastMessage          string
+	LastDirection        string
+	LastMessageAt        *time.Time
+	Unread               int // customer messages after the user's read mark
+}
+
+// Cursor is where the next page starts after this row.
+func (t InboxThread) Cursor() InboxCursor { return InboxCursor{At: t.LastActivityAt, ID: t.ID} }
+
+// InboxThreads lists threads of q.BranchIDs, newest activity first.
+func (s *Store) InboxThreads(ctx context.Context, q InboxQuery) ([]InboxThread, error) {
+	if len(q.BranchIDs) == 0 {
+		return nil, nil
+	}
+	if q.Limit <= 0 || q.Limit > 200 {
+		q.Limit = 50
+	}
+	where := []string{"t.branch_id IN ?"}
+	args := []any{q.BranchIDs}
+	f, fargs, err := inboxFilter(q.Filter, q.UserID)
+	if err != nil {
+		return nil, err
+	}
+	where, args = append(where, f), append(args, fargs...)
+	if q.Before != nil {
+		where = append(where, "(t.last_activity_at < ? OR (t.last_activity_at = ? AND t.id < ?))")
+		args = append(args, q.Before.At.UTC(), q.Before.At.UTC(), q.Before.ID)
+	}
+	if search := strings.TrimSpace(q.Search); search != "" {
+		sub, sargs, err := s.searchThreads(ctx, search, q.BranchIDs)
+		if err != nil {
+			return nil, err
+		}
+		where, args = append(where, "t.id IN ("+sub+")"), append(args, sargs...)
+	}
+	sql := `SELECT t.id, t.branch_id, b.code AS branch_code, t.state, t.phone, COALESCE(c.name, '') AS customer_name,
+	  COALESCE(w.number, '') AS work_order_number, COALESCE(w.status, '') AS work_order_status,
+	  COALESCE(v.plate, '') AS plate, t.assignee_id, COALESCE(NULLIF(u.name, ''), u.login, '') AS assignee_name,
+	  t.last_activity_at, t.awaiting_since, b.first_response_minutes
+	FROM threads t
+	JOIN branches b ON b.id = t.branch_id
+	LEFT JOIN customers c ON c.id = t.customer_id
+	LEFT JOIN work_orders w ON w.id = t.work_order_id
+	LEFT JOIN vehicles v ON v.id = w.vehicle_id
+	LEFT JOIN users u ON u.id = t.assignee_id
+	WHERE ` + strings.Join(where, " AND ") + `
+	ORDER BY t.last_activity_at DESC, t.id DESC LIMIT ?`
+	args = append(args, q.Limit)
+	var rows []InboxThread
+	if err := s.db.WithContext(ctx).Raw(sql, args...).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("inbox threads: %w", err)
+	}
+	if err := s.fillLastMessages(ctx, q.UserID, rows); err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+// inboxFilter is the WHERE condition of a filter.
+func inboxFilter(filter string, userID int64) (string, []any, error) {
+	const open = "t.state <> '" + hub.ThreadResolved + "'"
+	switch filter {
+	case FilterActive:
+		return open, nil, nil
+	case FilterMine:
+		return open + " AND t.assignee_id = ?", []any{userID}, nil
+	case FilterUnassigned:
+		return open + " AND t.assignee_id IS NULL", nil, nil
+	case FilterWaitingUs:
+		return open + " AND t.awaiting_since IS NOT NULL", nil, nil
+	case FilterWaitingCustomer:
+		// Nothing of the customer's is unanswered, or staff set the
+		// thread aside as pending on the customer.
+		return "(t.state = '" + hub.ThreadPending + "' OR (" + open + " AND t.awaiting_since IS NULL))", nil, nil
+	case FilterResolved:
+		return "t.state = '" + hub.ThreadResolved + "'", nil, nil
+	}
+	return "", nil, fmt.Errorf("inbox threads: unknown filter %q", filter)
+}
+
+// fillLastMessages adds the last message and the unread count to a page of
+// rows: two indexed look-ups per row on messages_thread (thread_id, id), run
+// only for the rows shown.
+func (s *Store) fillLastMessages(ctx context.Context, userID int64, rows []InboxThread) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	var last []struct {
+		ThreadID  int64
+		Body      string
+		Direction string
+		CreatedAt time.Time
+		Unread    int
+	}
+	err := s.db.WithContext(ctx).Raw(`SELECT m.thread_id, m.body, m.direction, m.created_at,
+	  (SELECT COUNT(*) FROM messages u WHERE u.thread_id = m.thread_id AND u.direction = 'in'
+	     AND u.id > COALESCE((SELECT r.last_read_message_id FROM thread_reads r
+	                          WHERE r.user_id = ? AND r.thread_id = m.thread_id), 0)) AS unread
+	FROM messages m
+	WHERE m.id IN (SELECT (SELECT MAX(x.id) FROM messages x WHERE x.thread_id = t.id) FROM threads t WHERE t.id IN ?)`,
+		userID, ids).Scan(&last).Error
+	if err != nil {
+		return fmt.Errorf("inbox last messages: %w", err)
+	}
+	byThread := make(map[int64]int, len(rows))
+	for i, r := range rows {
+		byThread[r.ID] = i
+	}
+	for _, m := range last {
+		r := &rows[byThread[m.ThreadID]]
+		at := m.CreatedAt
+		r.LastMessage, r.LastDirection, r.LastMessageAt, r.Unread = m.Body, m.Direction, &at, m.Unread
+	}
+	return nil
+}
+
+// ThreadForStaff loads a thread only when it belongs to one of branchIDs:
+// another branch's thread is ErrNotFound, exactly like a missing one.
+func (s *Store) ThreadForStaff(ctx context.Context, branchIDs []int64, threadID int64) (hub.Thread, error) {
+	var t hub.Thread
+	if len(branchIDs) == 0 {
+		return t, fmt.Errorf("thread %d: %w", threadID, ErrNotFound)
+	}
+	err := s.db.WithContext(ctx).Where("id = ? AND branch_id IN ?", threadID, branchIDs).Take(&t).Error
+	return t, notFound(err, "thread %d", threadID)
+}
+
+// MarkThreadRead moves the user's read mark in a thread forward to
+// messageID (never back).
+func (s *Store) MarkThreadRead(ctx context.Context, userID, threadID, messageID int64) error {
+	err := s.db.WithContext(ctx).Exec(`INSERT INTO thread_reads (user_id, thread_id, last_read_message_id, read_at)
+	  VALUES (?, ?, ?, ?) ON CONFLICT (user_id, thread_id) DO UPDATE SET
+	    last_read_message_id = excluded.last_read_message_id, read_at = excluded.read_at
+	  WHERE thread_reads.last_read_message_id < excluded.last_read_message_id`,
+		userID, threadID, messageID, now()).Error
+	if err != nil {
+		return fmt.Errorf("mark thread %d read: %w", threadID, err)
+	}
+	return nil
+}
+
+// SetFirstResponseTarget sets a branch's first-response target in minutes.
+func (s *Store) SetFirstResponseTarget(ctx context.Context, branchID int64, minutes int) error {
+	err := s.db.WithContext(ctx).Exec("UPDATE branches SET first_response_minutes = ? WHERE id = ?", minutes, branchID).Error
+	if err != nil {
+		return fmt.Errorf("set first-response target of branch %d: %w", branchID, err)
+	}
+	return nil
+}
+
+// SetThreadState and AssignThread are the least the list's filters need
+// to be exercised; the thread page will own these actions.
+func (s *Store) SetThreadState(ctx context.Context, threadID int64, state string) error {
+	if err := s.db.WithContext(ctx).Exec("UPDATE threads SET state = ? WHERE id = ?", state, threadID).Error; err != nil {
+		return fmt.Errorf("set state of thread %d: %w", threadID, err)
+	}
+	return nil
+}
+
+// AssignThread gives a thread to a user (nil: nobody).
+func (s *Store) AssignThread(ctx context.Context, threadID int64, userID *int64) error {
+	if err := s.db.WithContext(ctx).Exec("UPDATE threads SET assignee_id = ? WHERE id = ?", userID, threadID).Error; err != nil {
+		return fmt.Errorf("assign thread %d: %w", threadID, err)
+	}
+	return nil
+}
+
+// searchThreads builds a subquery of thread ids matching text by any key:
+// phone (any format), customer name, plate, VIN, work-order number. Each
+// key is a prefix range on a btree index (see migration 00004).
+func (s *Store) searchThreads(ctx context.Context, text string, branchIDs []int64) (string, []any, error) {
+	var parts []string
+	var args []any
+	rng := func(col string, prefixes []string) string {
+		conds := make([]string, 0, len(prefixes))
+		for _, p := range prefixes {
+			conds = append(conds, s.collateC(col)+" >= ? AND "+s.collateC(col)+" < ?")
+			args = append(args, p, p+"\U0010FFFF")
+		}
+		return "(" + strings.Join(conds, " OR ") + ")"
+	}
+	var countries []string
+	if err := s.db.WithContext(ctx).Raw("SELECT DISTINCT country FROM branches WHERE id IN ?", branchIDs).Scan(&countries).Error; err != nil {
+		return "", nil, fmt.Errorf("inbox search: %w", err)
+	}
+	if phones := phonePrefixes(text, countries); len(phones) > 0 {
+		parts = append(parts, "SELECT id FROM threads WHERE "+rng("phone", phones))
+		parts = append(parts, "SELECT t.id FROM customer_phones p JOIN threads t ON t.customer_id = p.customer_id WHERE "+rng("p.e164", phones))
+	}
+	parts = append(parts, "SELECT t.id FROM customers c JOIN threads t ON t.customer_id = c.id WHERE "+rng("c.name", nameVariants(text)))
+	if keys := keyVariants(text); len(keys) > 0 {
+		parts = append(parts, "SELECT t.id FROM work_orders w JOIN threads t ON t.work_order_id = w.id WHERE "+rng("w.number", keys))
+		parts = append(parts, "SELECT t.id FROM vehicles v JOIN work_orders w ON w.vehicle_id = v.id JOIN threads t ON t.work_order_id = w.id WHERE "+
+			rng("v.plate", keys)+" OR "+rng("v.vin", keys))
+	}
+	return strings.Join(parts, " UNION "), args, nil
+}
+
+// collateC compares col in code-point order on PostgreSQL, matching the
+// C-collated indexes of migration 00004 (SQLite's default already is).
+func (s *Store) collateC(col string) string {
+	if s.dialect == migrations.Postgres && (col == "c.name" || col == "phone") {
+		return col + ` COLLATE "C"`
+	}
+	return col
+}
+
+// phonePrefixes reads text as (part of) a phone number in any format:
+// "+7 916 123-45-67", "8 (916) 123 45 67", "9161234567", "7916123". It
+// returns E.164 prefixes to look for, or nil when text is not phone-like
+// (fewer than five digits, or letters in it).
+func phonePrefixes(text string, countries []string) []string {
+	var digits strings.Builder
+	for _, r := range text {
+		switch {
+		case r >= '0' && r <= '9':
+			digits.WriteRune(r)
+		case strings.ContainsRune("+-() .", r):
+		default:
+			return nil
+		}
+	}
+	d := digits.String()
+	if len(d) < 5 {
+		return nil
+	}
+	seen := map[string]bool{"+" + d: true}
+	for _, country := range countries {
+		if full, err := hub.NormalizePhone(text, country); err == nil {
+			seen[full] = true
+		}
+		if cc := phoneCountryCode(country); cc != "" && !strings.HasPrefix(text, "+") {
+			seen["+"+cc+d] = true
+			if cc == "7" && d[0] == '8' {
+				seen["+7"+d[1:]] = true // the Russian trunk prefix: 8 916… is +7 916…
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for p := range seen {
+		out = append(out, p)
+	}
+	return out
+}
+
+// nameVariants are the spellings a name prefix is looked up in: as typed,
+// lower case, upper case and capitalised words ("иванов и" → "Иванов И").
+// Go folds Cyrillic case properly; SQLite's lower() would not.
+func nameVariants(text string) []string {
+	words := strings.Fields(strings.ToLower(text))
+	for i, w := range words {
+		r := []rune(w)
+		words[i] = strings.ToUpper(string(r[:1])) + string(r[1:])
+	}
+	return unique(strings.Join(strings.Fields(text), " "), strings.ToLower(text), strings.ToUpper(text), strings.Join(words, " "))
+}
+
+// keyVariants are the spellings of a plate, VIN or work-order number:
+// upper case without spaces, as typed, and plates with Cyrillic letters
+// swapped for their Latin look-alikes and back ("a123bc" → "А123ВС").
+func keyVariants(text string) []string {
+	key := strings.ToUpper(strings.Join(strings.Fields(text), ""))
+	if len([]rune(key)) < 2 {
+		return nil
+	}
+	toCyr := strings.NewReplacer("A", "А", "B", "В", "E", "Е", "K", "К", "M", "М", "H", "Н", "O", "О", "P", "Р", "C", "С", "T", "Т", "Y", "У", "X", "Х")
+	toLat := strings.NewReplacer("А", "A", "В", "B", "Е", "E", "К", "K", "М", "M", "Н", "H", "О", "O", "Р", "P", "С", "C", "Т", "T", "У", "Y", "Х", "X")
+	return unique(key, strings.TrimSpace(text), toCyr.Replace(key), toLat.Replace(key))
+}
+
+func unique(values ...string) []string {
+	out := make([]string, 0, len(values))
+	for _, v := range values {
+		if v != "" && !contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// phoneCountryCode is the calling code of a region ("RU" → "7").
+func phoneCountryCode(region string) string {
+	cc := phonenumbers.GetCountryCodeForRegion(strings.ToUpper(region))
+	if cc == 0 {
+		return ""
+	}
+	return strconv.Itoa(cc)
+}

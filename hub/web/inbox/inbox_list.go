@@ -1,0 +1,155 @@
+package inbox
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"naryad/hub/staff"
+	"naryad/hub/store"
+)
+
+const pageSize = 50
+
+// row is one thread as the list shows it.
+type row struct {
+	store.InboxThread
+	Waiting string // "7 min" while a customer message is unanswered
+	Late    bool   // waiting longer than the branch's first-response target
+	At      string // last activity in the branch's time zone
+}
+
+// filterLink is one filter tab.
+type filterLink struct {
+	Label, URL string
+	Active     bool
+}
+
+// list is GET /inbox?f=<filter>&q=<search>&before=<cursor>.
+func (h *Handler) list(c *fiber.Ctx) error {
+	s, _ := staff.Current(c)
+	filter, search := c.Query("f"), strings.TrimSpace(c.Query("q"))
+	if !slices.Contains(store.InboxFilters, filter) {
+		filter = store.FilterActive
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), 10*time.Second)
+	defer cancel()
+	threads, err := h.store.InboxThreads(ctx, store.InboxQuery{
+		UserID: s.User.ID, BranchIDs: s.BranchIDs, Filter: filter, Search: search,
+		Before: parseCursor(c.Query("before")), Limit: pageSize,
+	})
+	if err != nil {
+		return h.internal(c, "list threads", err)
+	}
+	codes, zones, err := h.branches(ctx, s.BranchIDs)
+	if err != nil {
+		return h.internal(c, "load branches", err)
+	}
+	locale := pickLocale(c.Get(fiber.HeaderAcceptLanguage))
+	t := texts[locale]
+	now := h.now()
+	rows := make([]row, len(threads))
+	for i, th := range threads {
+		rows[i] = badge(th, now, t)
+		rows[i].At = th.LastActivityAt.In(zones[th.BranchID]).Format("02.01 15:04")
+	}
+	next := ""
+	if len(threads) == pageSize {
+		next = listURL(filter, search, formatCursor(threads[len(threads)-1].Cursor()))
+	}
+	filters := make([]filterLink, len(store.InboxFilters))
+	for i, f := range store.InboxFilters {
+		filters[i] = filterLink{Label: t["f_"+f], URL: listURL(f, search, ""), Active: f == filter}
+	}
+	name := s.User.Name
+	if name == "" {
+		name = s.User.Login
+	}
+	return h.render(c, "inbox.html", map[string]any{
+		"Locale": locale, "T": t, "Name": name, "Role": s.User.Role, "Branches": strings.Join(codes, ", "),
+		"CSRF": s.CSRF, "Rows": rows, "Filters": filters, "Filter": filter, "Search": search,
+		"Next": next, "Paged": c.Query("before") != "", "First": listURL(filter, search, ""),
+	})
+}
+
+// badge works out the first-response badge of a thread.
+//
+// NOTE (business hours): the wait is counted in wall-clock time. The
+// branches' working hours are free text today ("Пн–Пт 09:00–20:00"); once
+// they are structured, a message that arrived after closing should start
+// the clock at the next opening.
+func badge(th store.InboxThread, now time.Time, t map[string]string) row {
+	r := row{InboxThread: th}
+	if th.AwaitingSince == nil {
+		return r
+	}
+	wait := max(now.Sub(*th.AwaitingSince), 0)
+	target := time.Duration(th.FirstResponseMinutes) * time.Minute
+	if target <= 0 {
+		target = 5 * time.Minute
+	}
+	r.Late = wait > target
+	minutes := int(wait / time.Minute)
+	if minutes < 60 {
+		r.Waiting = fmt.Sprintf("%d %s", minutes, t["min"])
+	} else {
+		r.Waiting = fmt.Sprintf("%d %s %d %s", minutes/60, t["h"], minutes%60, t["min"])
+	}
+	return r
+}
+
+// branches loads the codes and time zones of the user's branches.
+func (h *Handler) branches(ctx context.Context, ids []int64) ([]string, map[int64]*time.Location, error) {
+	codes := make([]string, 0, len(ids))
+	zones := make(map[int64]*time.Location, len(ids))
+	for _, id := range ids {
+		b, err := h.store.Branch(ctx, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		codes, zones[id] = append(codes, b.Code), b.Location()
+	}
+	return codes, zones, nil
+}
+
+func listURL(filter, search, before string) string {
+	v := url.Values{}
+	if filter != "" {
+		v.Set("f", filter)
+	}
+	if search != "" {
+		v.Set("q", search)
+	}
+	if before != "" {
+		v.Set("before", before)
+	}
+	if len(v) == 0 {
+		return "/inbox"
+	}
+	return "/inbox?" + v.Encode()
+}
+
+// formatCursor writes a cursor as "<unix microseconds>.<thread id>".
+func formatCursor(c store.InboxCursor) string {
+	return strconv.FormatInt(c.At.UnixMicro(), 10) + "." + strconv.FormatInt(c.ID, 10)
+}
+
+// parseCursor reads formatCursor's output; anything else is the first page.
+func parseCursor(s string) *store.InboxCursor {
+	at, id, ok := strings.Cut(s, ".")
+	if !ok {
+		return nil
+	}
+	micros, err1 := strconv.ParseInt(at, 10, 64)
+	threadID, err2 := strconv.ParseInt(id, 10, 64)
+	if err1 != nil || err2 != nil {
+		return nil
+	}
+	return &store.InboxCursor{At: time.UnixMicro(micros).UTC(), ID: threadID}
+}
