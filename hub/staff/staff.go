@@ -87,15 +87,16 @@ func (h *Handler) Register(app fiber.Router) {
 	})
 	static, _ := fs.Sub(staticFiles, "static")
 	app.Use("/static/s", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
-	app.Get("/login", securityHeaders, h.loginPage)
-	app.Post("/login", securityHeaders, perIP, h.login)
-	app.Post("/logout", securityHeaders, h.RequireStaff(), h.logout)
+	app.Get("/login", SecurityHeaders, h.loginPage)
+	app.Post("/login", SecurityHeaders, perIP, h.login)
+	app.Post("/logout", SecurityHeaders, h.RequireStaff(), h.logout)
 	// GET /inbox is hub/web/inbox, behind RequireStaff.
 }
 
-// securityHeaders: staff pages are never cached, framed or given a referrer,
-// and run only their own scripts and styles.
-func securityHeaders(c *fiber.Ctx) error {
+// SecurityHeaders is the middleware of every staff page (sign-in, inbox,
+// admin): never cached, framed or given a referrer, and running only its
+// own scripts and styles.
+func SecurityHeaders(c *fiber.Ctx) error {
 	c.Set("Referrer-Policy", "same-origin")
 	c.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "+
 		"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
