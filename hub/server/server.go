@@ -4,6 +4,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -114,7 +115,19 @@ func build(cfg *config.Config, log *slog.Logger, st *store.Store) (*Server, erro
 		return nil, err
 	}
 
-	inboxPage, err := inbox.New(st, staffPages.RequireStaff, inbox.Options{Logger: log})
+	inboxPage, err := inbox.New(st, staffPages.RequireStaff, inbox.Options{
+		Logger: log, Media: media, Queued: pool.Wake,
+		CustomerLink: func(ctx context.Context, t hub.Thread) (string, error) {
+			l, err := st.ActiveMagicLink(ctx, t.ID)
+			if errors.Is(err, store.ErrNotFound) {
+				return "", nil // revoked: the reply goes without a link
+			}
+			if err != nil {
+				return "", err
+			}
+			return links.URL(l.Salt), nil
+		},
+	})
 	if err != nil {
 		return nil, err
 	}

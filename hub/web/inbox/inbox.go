@@ -1,6 +1,8 @@
 // Package inbox serves the advisors' shared inbox at /inbox: the threads of
 // the signed-in user's branches, newest activity first, with filters,
-// search, unread counts and the first-response badge.
+// search, unread counts and the first-response badge; and each thread's page
+// at /inbox/threads/<id> with the conversation, the work order, replies,
+// private notes, assignment, resolve/reopen and resend.
 //
 // Live updates are not here yet: the page is rendered on each request. The
 // realtime broker's SubscribeBranch is the hook for a later SSE stream that
@@ -9,6 +11,7 @@ package inbox
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"fmt"
 	"html/template"
@@ -20,6 +23,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
+	"naryad/hub"
+	"naryad/hub/staff"
 	"naryad/hub/store"
 )
 
@@ -33,6 +38,12 @@ var staticFiles embed.FS
 type Options struct {
 	Logger *slog.Logger
 	Now    func() time.Time // the clock of the first-response badge; time.Now when nil
+	Media  *hub.Media       // where attachments are; without it, thread files answer 404
+	// CustomerLink gives the customer-page link a reply carries, so an SMS
+	// customer can answer; nil or "" sends the text alone.
+	CustomerLink func(ctx context.Context, t hub.Thread) (string, error)
+	// Queued is called after a reply is queued (it wakes the outbox).
+	Queued func()
 }
 
 // Handler serves /inbox.
@@ -42,6 +53,9 @@ type Handler struct {
 	views        *template.Template
 	log          *slog.Logger
 	now          func() time.Time
+	media        *hub.Media
+	customerLink func(ctx context.Context, t hub.Thread) (string, error)
+	queued       func()
 }
 
 // New parses the views once; a broken view fails start-up. requireStaff is
@@ -57,26 +71,27 @@ func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Op
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Handler{store: st, requireStaff: requireStaff, views: views, log: o.Logger, now: o.Now}, nil
+	if o.Queued == nil {
+		o.Queued = func() {}
+	}
+	return &Handler{store: st, requireStaff: requireStaff, views: views, log: o.Logger, now: o.Now, media: o.Media,
+		customerLink: o.CustomerLink, queued: o.Queued}, nil
 }
 
 // Register adds the inbox routes (every route of this surface is here).
 func (h *Handler) Register(app fiber.Router) {
 	static, _ := fs.Sub(staticFiles, "static")
 	app.Use("/static/i", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
-	app.Get("/inbox", securityHeaders, h.requireStaff(), h.list)
-}
-
-// securityHeaders: like every staff page, never cached, framed or given a
-// referrer, and running only its own styles (no scripts at all).
-func securityHeaders(c *fiber.Ctx) error {
-	c.Set("Referrer-Policy", "same-origin")
-	c.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "+
-		"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-	c.Set("X-Content-Type-Options", "nosniff")
-	c.Set("X-Frame-Options", "DENY")
-	c.Set("Cache-Control", "no-store")
-	return c.Next()
+	app.Get("/inbox", staff.SecurityHeaders, h.requireStaff(), h.list)
+	const thread = "/inbox/threads/:id"
+	app.Get(thread, staff.SecurityHeaders, h.requireStaff(), h.withThread(h.show))
+	app.Get(thread+"/files/:fid", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.file))
+	app.Post(thread+"/messages", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.reply))
+	app.Post(thread+"/messages/:mid/resend", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.resend))
+	app.Post(thread+"/notes", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.note))
+	app.Post(thread+"/assign", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.assign))
+	app.Post(thread+"/resolve", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.resolve))
+	app.Post(thread+"/reopen", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.reopen))
 }
 
 // render executes a view into a buffer first, so a template error never

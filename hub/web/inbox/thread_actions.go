@@ -1,0 +1,180 @@
+package inbox
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"naryad/hub"
+	"naryad/hub/staff"
+	"naryad/hub/store"
+)
+
+// maxText bounds a reply or a note (an SMS of ten segments and then some).
+const maxText = 2000
+
+// The thread page's forms. Each posts, acts and redirects back to the page
+// (post-redirect-get); a refused form comes back with ?err=<key>.
+
+// back redirects to the thread page, with an error key when errKey is set.
+func back(c *fiber.Ctx, th hub.Thread, errKey string) error {
+	to := threadURL(th.ID)
+	if errKey != "" {
+		to += "?err=" + errKey
+	}
+	return c.Redirect(to, fiber.StatusSeeOther)
+}
+
+// formText reads the "text" field: trimmed, required, bounded.
+func formText(c *fiber.Ctx) (string, string) {
+	text := strings.TrimSpace(c.FormValue("text"))
+	switch {
+	case text == "":
+		return "", "empty"
+	case utf8.RuneCountInString(text) > maxText:
+		return "", "too_long"
+	}
+	return text, ""
+}
+
+// reply is POST /inbox/threads/:id/messages: the advisor's text, queued to
+// the customer on the thread's channel and number. The advisor is the
+// author, so the reply stops the first-response clock.
+//
+// The customer's page link follows the text, so an SMS customer can answer.
+func (h *Handler) reply(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
+	text, errKey := formText(c)
+	if errKey != "" {
+		return back(c, th, errKey)
+	}
+	body := text
+	if h.customerLink != nil {
+		link, err := h.customerLink(c.UserContext(), th)
+		if err != nil {
+			return h.internal(c, "customer link", err)
+		}
+		if link != "" {
+			body += "\n" + link
+		}
+	}
+	_, err := h.store.QueueMessage(c.UserContext(), store.Outgoing{
+		ThreadID: th.ID, Channel: th.Channel, Recipient: th.Phone, Body: body, Author: displayName(s.User),
+	})
+	if err != nil {
+		return h.internal(c, "queue reply", err)
+	}
+	h.queued()
+	h.log.Info("inbox reply queued", "thread_id", th.ID, "user_id", s.User.ID)
+	return back(c, th, "")
+}
+
+// note is POST /inbox/threads/:id/notes: a private note for colleagues,
+// never queued to the customer.
+func (h *Handler) note(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
+	text, errKey := formText(c)
+	if errKey != "" {
+		return back(c, th, errKey)
+	}
+	m := hub.Message{ThreadID: th.ID, Direction: hub.DirectionNote, Body: text, Author: displayName(s.User)}
+	if err := h.store.AddMessage(c.UserContext(), &m); err != nil {
+		return h.internal(c, "add note", err)
+	}
+	return back(c, th, "")
+}
+
+// assign is POST /inbox/threads/:id/assign with user=me or the id of a
+// colleague working at the thread's branch; audited.
+func (h *Handler) assign(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
+	ctx := c.UserContext()
+	colleagues, err := h.store.BranchStaff(ctx, th.BranchID)
+	if err != nil {
+		return h.internal(c, "load colleagues", err)
+	}
+	want := c.FormValue("user")
+	if want == "me" {
+		want = strconv.FormatInt(s.User.ID, 10)
+	}
+	var to *store.User
+	for i, u := range colleagues {
+		if strconv.FormatInt(u.ID, 10) == want {
+			to = &colleagues[i]
+		}
+	}
+	if to == nil {
+		return back(c, th, "bad_user")
+	}
+	err = h.store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.AssignThread(ctx, th.ID, &to.ID); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, h.auditEntry(c, s, store.AuditAssign, th, fmt.Sprintf("assignee=%d (%s)", to.ID, to.Login)))
+	})
+	if err != nil {
+		return h.internal(c, "assign thread", err)
+	}
+	return back(c, th, "")
+}
+
+// resolve is POST /inbox/threads/:id/resolve; audited.
+func (h *Handler) resolve(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
+	return h.setState(c, s, th, hub.ThreadResolved, store.AuditResolve)
+}
+
+// reopen is POST /inbox/threads/:id/reopen; audited.
+func (h *Handler) reopen(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
+	return h.setState(c, s, th, hub.ThreadOpen, store.AuditReopen)
+}
+
+func (h *Handler) setState(c *fiber.Ctx, s staff.Staff, th hub.Thread, state, action string) error {
+	if th.State == state {
+		return back(c, th, "")
+	}
+	ctx := c.UserContext()
+	err := h.store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.SetThreadState(ctx, th.ID, state); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, h.auditEntry(c, s, action, th, "from="+th.State))
+	})
+	if err != nil {
+		return h.internal(c, action+" thread", err)
+	}
+	return back(c, th, "")
+}
+
+func (h *Handler) auditEntry(c *fiber.Ctx, s staff.Staff, action string, th hub.Thread, detail string) store.AuditEntry {
+	return store.AuditEntry{UserID: &s.User.ID, Action: action, Subject: fmt.Sprintf("thread %d", th.ID), Detail: detail, IP: c.IP()}
+}
+
+// resend is POST /inbox/threads/:id/messages/:mid/resend: a failed message
+// of this thread goes back to the outbox.
+func (h *Handler) resend(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
+	mid, err := c.ParamsInt("mid")
+	if err != nil || mid <= 0 {
+		return notFound(c)
+	}
+	ctx := c.UserContext()
+	m, err := h.store.StaffMessage(ctx, s.BranchIDs, th.ID, int64(mid))
+	if errors.Is(err, store.ErrNotFound) {
+		return notFound(c)
+	}
+	if err != nil {
+		return h.internal(c, "load message", err)
+	}
+	if th.Phone == "" {
+		return back(c, th, "no_phone")
+	}
+	err = h.store.RequeueMessage(ctx, m.ID)
+	if errors.Is(err, store.ErrNotFailed) {
+		return back(c, th, "not_failed")
+	}
+	if err != nil {
+		return h.internal(c, "resend message", err)
+	}
+	h.log.Info("inbox message requeued", "thread_id", th.ID, "message_id", m.ID, "user_id", s.User.ID)
+	return back(c, th, "")
+}

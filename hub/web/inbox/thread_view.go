@@ -1,0 +1,270 @@
+package inbox
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"naryad/hub"
+	"naryad/hub/staff"
+	"naryad/hub/store"
+	"naryad/templates"
+)
+
+// threadPage is everything the thread page shows.
+type threadPage struct {
+	Locale, Name, CSRF string
+	T                  map[string]string
+	Error              string // a known error key's words, after a refused form
+	Thread             hub.Thread
+	URL                string // /inbox/threads/<id>
+	Customer           string
+	BranchCode         string
+	Assignee           string
+	Me                 int64
+	Colleagues         []store.User
+	Resolved           bool
+	Messages           []messageView
+	Order              *orderCard // nil for a lead
+}
+
+type messageView struct {
+	ID                int64
+	Direction, Author string
+	Body, At          string
+	Internal          bool   // a note or a system line: never shown to the customer
+	Delivery          string // outgoing only
+	Error             string // why it failed or is late
+	Failed            bool
+	Files             []fileView
+}
+
+type fileView struct {
+	Name, URL string // no URL when the inbox has no media store
+	IsImage   bool
+}
+
+type orderCard struct {
+	Number, Status, Vehicle, VIN, Promised, Total string
+	Lines                                         []lineRow
+}
+
+type lineRow struct {
+	Kind, Name, Qty, Price, Total string
+	Approval                      string // "", pending, approved, declined
+}
+
+// withThread resolves :id to a thread of the user's branches before fn runs;
+// any other thread is 404, as is a missing one (the store scopes the query).
+func (h *Handler) withThread(fn func(c *fiber.Ctx, s staff.Staff, th hub.Thread) error) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		s, _ := staff.Current(c)
+		id, err := c.ParamsInt("id")
+		if err != nil || id <= 0 {
+			return notFound(c)
+		}
+		ctx, cancel := context.WithTimeout(c.UserContext(), 10*time.Second)
+		defer cancel()
+		c.SetUserContext(ctx)
+		th, err := h.store.ThreadForStaff(ctx, s.BranchIDs, int64(id))
+		if errors.Is(err, store.ErrNotFound) {
+			return notFound(c)
+		}
+		if err != nil {
+			return h.internal(c, "load thread", err)
+		}
+		return fn(c, s, th)
+	}
+}
+
+func notFound(c *fiber.Ctx) error {
+	return c.Status(fiber.StatusNotFound).SendString("Not found")
+}
+
+// show is GET /inbox/threads/:id: the conversation, the work-order card and
+// the composer. Opening it marks the thread read for the user.
+func (h *Handler) show(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
+	ctx := c.UserContext()
+	locale := pickLocale(c.Get(fiber.HeaderAcceptLanguage))
+	t := texts[locale]
+	branch, err := h.store.Branch(ctx, th.BranchID)
+	if err != nil {
+		return h.internal(c, "load branch", err)
+	}
+	p := threadPage{Locale: locale, T: t, Name: displayName(s.User), CSRF: s.CSRF, Thread: th, Me: s.User.ID,
+		URL: threadURL(th.ID), BranchCode: branch.Code, Resolved: th.State == hub.ThreadResolved,
+		Error: t["err_"+c.Query("err")]}
+	if p.Messages, err = h.conversation(ctx, s, th, branch.Location()); err != nil {
+		return h.internal(c, "load conversation", err)
+	}
+	if n := len(p.Messages); n > 0 {
+		if err := h.store.MarkThreadRead(ctx, s.User.ID, th.ID, p.Messages[n-1].ID); err != nil {
+			return h.internal(c, "mark read", err)
+		}
+	}
+	if th.CustomerID != nil {
+		cu, err := h.store.Customer(ctx, *th.CustomerID)
+		if err != nil {
+			return h.internal(c, "load customer", err)
+		}
+		p.Customer = cu.Name
+	}
+	if p.Colleagues, err = h.store.BranchStaff(ctx, th.BranchID); err != nil {
+		return h.internal(c, "load colleagues", err)
+	}
+	for _, u := range p.Colleagues {
+		if th.AssigneeID != nil && u.ID == *th.AssigneeID {
+			p.Assignee = displayName(u)
+		}
+	}
+	if th.WorkOrderID != nil {
+		card, err := h.orderCard(ctx, *th.WorkOrderID, locale, branch.Location())
+		if err != nil {
+			return h.internal(c, "load work order", err)
+		}
+		p.Order = &card
+	}
+	return h.render(c, "thread.html", p)
+}
+
+// conversation lists every message of the thread, oldest first, with its files.
+func (h *Handler) conversation(ctx context.Context, s staff.Staff, th hub.Thread, loc *time.Location) ([]messageView, error) {
+	msgs, err := h.store.Messages(ctx, th.ID)
+	if err != nil {
+		return nil, err
+	}
+	files, err := h.store.StaffAttachments(ctx, s.BranchIDs, th.ID)
+	if err != nil {
+		return nil, err
+	}
+	byMessage := map[int64][]fileView{}
+	for _, a := range files {
+		f := fileView{Name: a.Name, IsImage: isImage(a.ContentType)}
+		if h.media != nil {
+			f.URL = fmt.Sprintf("%s/files/%d", threadURL(th.ID), a.ID)
+		}
+		byMessage[a.MessageID] = append(byMessage[a.MessageID], f)
+	}
+	out := make([]messageView, len(msgs))
+	for i, m := range msgs {
+		out[i] = messageView{ID: m.ID, Direction: m.Direction, Author: m.Author, Body: m.Body,
+			At: m.CreatedAt.In(loc).Format("02.01 15:04"), Files: byMessage[m.ID],
+			Internal: m.Direction == hub.DirectionNote || m.Direction == hub.DirectionSystem}
+		if m.Direction == hub.DirectionOut {
+			out[i].Delivery, out[i].Error, out[i].Failed = m.Delivery, m.Error, m.Delivery == hub.DeliveryFailed
+		}
+	}
+	return out, nil
+}
+
+// orderCard is the work order beside the chat: every line, not only those
+// awaiting approval.
+func (h *Handler) orderCard(ctx context.Context, workOrderID int64, locale string, loc *time.Location) (orderCard, error) {
+	w, err := h.store.WorkOrder(ctx, workOrderID)
+	if err != nil {
+		return orderCard{}, err
+	}
+	t := texts[locale]
+	card := orderCard{Number: w.Number, Status: t["s_"+w.Status], Total: money(locale, w.TotalMinor, w.Currency)}
+	if card.Status == "" {
+		card.Status = w.RawStatus
+	}
+	if w.PromisedAt != nil {
+		card.Promised = w.PromisedAt.In(loc).Format("02.01.2006 15:04")
+	}
+	if w.VehicleID != nil {
+		v, err := h.store.Vehicle(ctx, *w.VehicleID)
+		if err != nil {
+			return orderCard{}, err
+		}
+		card.Vehicle, card.VIN = v.Title(), v.VIN
+	}
+	lines, err := h.store.Lines(ctx, workOrderID)
+	if err != nil {
+		return orderCard{}, err
+	}
+	for _, l := range lines {
+		r := lineRow{Kind: t["k_"+l.Kind], Name: l.Name, Qty: qty(l.QtyMilli),
+			Price: money(locale, l.UnitPriceMinor, w.Currency), Total: money(locale, l.TotalMinor, w.Currency)}
+		if l.NeedsApproval {
+			r.Approval = cmp.Or(l.Decision, "pending")
+		}
+		card.Lines = append(card.Lines, r)
+	}
+	return card, nil
+}
+
+// file is GET /inbox/threads/:id/files/:fid: any file of the thread, notes'
+// included; the store scopes it to the user's branches.
+func (h *Handler) file(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
+	fid, err := c.ParamsInt("fid")
+	if err != nil || fid <= 0 || h.media == nil {
+		return notFound(c)
+	}
+	a, err := h.store.StaffAttachment(c.UserContext(), s.BranchIDs, th.ID, int64(fid))
+	if errors.Is(err, store.ErrNotFound) {
+		return notFound(c)
+	}
+	if err != nil {
+		return h.internal(c, "load attachment", err)
+	}
+	f, err := os.Open(h.media.Path(a.SHA256))
+	if err != nil {
+		return h.internal(c, "open attachment", err)
+	}
+	disposition := "attachment"
+	if isImage(a.ContentType) || a.ContentType == "application/pdf" {
+		disposition = "inline"
+	}
+	// A customer's file is never trusted as a page: sandboxed, and shown
+	// inline only as an image or a PDF.
+	c.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; sandbox")
+	c.Set(fiber.HeaderContentType, a.ContentType)
+	c.Set(fiber.HeaderContentDisposition, disposition+`; filename*=UTF-8''`+url.PathEscape(a.Name))
+	return c.SendStream(f, int(a.SizeBytes)) // fasthttp closes f when sent
+}
+
+// isImage: a file the browser can show as a thumbnail (not SVG, which is a
+// document, nor HEIC, which most browsers cannot draw).
+func isImage(contentType string) bool {
+	switch contentType {
+	case "image/jpeg", "image/png", "image/gif", "image/webp":
+		return true
+	}
+	return false
+}
+
+func threadURL(id int64) string { return fmt.Sprintf("/inbox/threads/%d", id) }
+
+func displayName(u store.User) string { return cmp.Or(u.Name, u.Login) }
+
+// money formats minor units in the page's locale; an unknown currency
+// falls back to plain digits rather than failing the page.
+func money(locale string, minor int64, currency string) string {
+	s, err := templates.Money(locale, minor, currency)
+	if err != nil {
+		sign := ""
+		if minor < 0 {
+			sign, minor = "-", -minor
+		}
+		s = fmt.Sprintf("%s%d.%02d %s", sign, minor/100, minor%100, currency)
+	}
+	return strings.ReplaceAll(s, " ", "\u00a0")
+}
+
+// qty writes thousandths as a short decimal: 1500 → "1.5".
+func qty(milli int64) string {
+	sign := ""
+	if milli < 0 {
+		sign, milli = "-", -milli
+	}
+	s := fmt.Sprintf("%d.%03d", milli/1000, milli%1000)
+	return sign + strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
+}
