@@ -23,6 +23,7 @@ type row struct {
 	Waiting string // "7 min" while a customer message is unanswered
 	Late    bool   // waiting longer than the branch's first-response target
 	At      string // last activity in the branch's time zone
+	Status  string // the work order's status in the viewer's language
 }
 
 // filterLink is one filter tab.
@@ -58,6 +59,7 @@ func (h *Handler) list(c *fiber.Ctx) error {
 	for i, th := range threads {
 		rows[i] = badge(th, now, t)
 		rows[i].At = th.LastActivityAt.In(zones[th.BranchID]).Format("02.01 15:04")
+		rows[i].Status = t["s_"+th.WorkOrderStatus]
 	}
 	next := ""
 	if len(threads) == pageSize {

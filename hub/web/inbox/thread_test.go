@@ -472,3 +472,17 @@ func auditCount(t *testing.T, h *servertest.Hub) int {
 	}
 	return len(log)
 }
+
+func TestListShowsOnlyOwnBranchWithStatusNames(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+		w := newWorld(t, h)
+		anna := w.signIn(t, "anna")
+		_, page := anna.do(http.MethodGet, "/inbox", nil)
+		if !strings.Contains(page, "ЗН-1") || strings.Contains(page, "ЗН-2") {
+			t.Fatalf("anna's list should hold ЗН-1 and not branch B's ЗН-2:\n%s", page)
+		}
+		if !strings.Contains(page, `<span class="status">In progress</span>`) && !strings.Contains(page, `<span class="status">В работе</span>`) {
+			t.Errorf("the list does not name the status in words:\n%s", page)
+		}
+	})
+}
