@@ -1,0 +1,236 @@
+package inbox_test
+
+import (
+	"bytes"
+	"context"
+	"image/png"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"naryad/hub/demo"
+	"naryad/hub/server/servertest"
+	"naryad/hub/store/storetest"
+)
+
+// ibScreenshotPath is docs/screenshots/inbox.png, from this package's
+// directory (hub/web/inbox), where go test runs.
+var ibScreenshotPath = filepath.Join("..", "..", "..", "docs", "screenshots", "inbox.png")
+
+// ibDemoOrders are the work orders demo.Load pushes, with a plate and a
+// phone of each as an advisor would type them into the search.
+var ibDemoOrders = []struct{ number, plate, phone string }{
+	{"АА-000101", "А123ВС77", "8 (916) 123-45-67"},
+	{"АА-000102", "М456ОР99", "+7 903 765-43-21"},
+	{"АА-000103", "WX12345", "+48 601 234 567"},
+}
+
+// ibSignIn is the line demo.Load prints for the advisor it creates.
+var ibSignIn = regexp.MustCompile(`advisor / (\S+)`)
+
+// ibRows lists the inbox rows as "<work order>|<plate>|<phone>".
+const ibRows = `[...document.querySelectorAll("ol.threads li.thread")].map(li => ["wo", "plate", "phone"].map(c => (li.querySelector(".meta ." + c) || {}).textContent || "").join("|"))`
+
+// TestBrowserInbox drives the advisors' inbox in headless Chromium against
+// a whole running hub filled by the demo: sign in, the list, the search,
+// a reply that reaches the customer's page and a note that does not.
+func TestBrowserInbox(t *testing.T) {
+	browser := ibStartBrowser(t)
+	b := storetest.Backends(t)[0]
+	h := servertest.Start(t, b)
+	var guide bytes.Buffer
+	if err := demo.Load(context.Background(), h.Server, h.Config, &guide); err != nil {
+		t.Fatalf("demo.Load: %v\n%s", err, guide.String())
+	}
+	m := ibSignIn.FindStringSubmatch(guide.String())
+	if m == nil {
+		t.Fatalf("demo.Load printed no advisor sign-in line:\n%s", guide.String())
+	}
+	login, pass := "advisor", m[1]
+	base := h.Run(t)
+	t.Logf("%s hub at %s", b.Name, base)
+
+	advisor := ibNewTab(t, browser, "ru-RU,ru;q=0.9")
+	advisor.do("desktop viewport", chromedp.EmulateViewport(1280, 800))
+	if !t.Run("sign_in_list_and_search", func(t *testing.T) {
+		advisor.t = t
+		ibTestSignInAndList(t, advisor, base, login, pass)
+	}) {
+		return // the thread test needs the signed-in tab
+	}
+	t.Run("reply_reaches_customer_note_does_not", func(t *testing.T) {
+		advisor.t = t
+		ibTestReplyAndNote(t, browser, advisor, h, base)
+	})
+}
+
+// ibTestSignInAndList signs in through the login form, checks the list
+// shows the three demo work orders, saves the screenshot and searches.
+func ibTestSignInAndList(t *testing.T, p *ibTab, base, login, pass string) {
+	p.open(base + "/inbox")
+	p.waitFor("sent to the login form", `location.pathname === "/login" && document.querySelector("form[action='/login'] input[name=csrf]")?.value`, "body")
+	p.do("sign in",
+		chromedp.SendKeys(chromedp.ID("login"), login),
+		chromedp.SendKeys(chromedp.ID("password"), pass),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
+	)
+	p.waitFor("inbox after signing in", `location.pathname === "/inbox" && document.readyState === "complete" && document.querySelector("ol.threads")`, "body")
+	if got := p.text("main h1"); got != "Входящие" {
+		t.Errorf("inbox heading = %q, want «Входящие» (Accept-Language ru)", got)
+	}
+	if who := ibSpaces(p.text("#who")); !strings.Contains(who, "Ольга Смирнова") || !strings.Contains(who, "DEMO") {
+		t.Errorf("header = %q, want the demo advisor and branch DEMO", who)
+	}
+
+	p.waitFor("three demo work orders", `document.querySelectorAll("ol.threads li.thread").length === 3`, "main")
+	rows := ibMust[[]string](p, ibRows)
+	for _, o := range ibDemoOrders {
+		if !ibHasRow(rows, o.number) {
+			t.Errorf("the list has no row for %s; rows: %q", o.number, rows)
+		}
+	}
+	if t.Failed() {
+		t.Fatalf("list:\n%s", p.dump("main"))
+	}
+	ibWriteScreenshot(t, p)
+
+	ibSearch(t, p, ibDemoOrders[0].plate, ibDemoOrders[0].number)
+	ibSearch(t, p, ibDemoOrders[1].phone, ibDemoOrders[1].number)
+
+	// Clearing the search brings every row back.
+	p.do("clear the search", chromedp.Click(chromedp.CSS(`form.search a`)))
+	p.waitFor("all rows again", `location.search === "" && document.querySelectorAll("ol.threads li.thread").length === 3`, "main")
+}
+
+// ibHasRow reports whether a row of ibRows is the work order's.
+func ibHasRow(rows []string, number string) bool {
+	for _, r := range rows {
+		if strings.HasPrefix(r, number+"|") {
+			return true
+		}
+	}
+	return false
+}
+
+// ibSearch types text into the list's search box and checks exactly the
+// one work order's row is listed.
+func ibSearch(t *testing.T, p *ibTab, text, number string) {
+	t.Helper()
+	field := chromedp.CSS(`form.search input[name=q]`)
+	p.do("search "+text,
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("form.search input[name=q]").value = ""`),
+		chromedp.SendKeys(field, text),
+		chromedp.Click(chromedp.CSS(`form.search button[type=submit]`)),
+	)
+	p.waitFor("results for "+text, `new URLSearchParams(location.search).get("q") === `+ibJS(text)+` && document.readyState === "complete"`, "main")
+	rows := ibMust[[]string](p, ibRows)
+	if len(rows) != 1 || !ibHasRow(rows, number) {
+		t.Errorf("search %q lists %q, want exactly %s\n%s", text, rows, number, p.dump("main"))
+	}
+	if got := ibMust[string](p, `document.querySelector("form.search input[name=q]").value`); got != text {
+		t.Errorf("the search box shows %q after searching %q", got, text)
+	}
+}
+
+// ibWriteScreenshot saves what the advisor sees (1280×800) into the docs.
+func ibWriteScreenshot(t *testing.T, p *ibTab) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, ibStepTimeout)
+	defer cancel()
+	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	img, err := png.Decode(bytes.NewReader(shot))
+	if err != nil {
+		t.Fatalf("screenshot is not a PNG: %v", err)
+	}
+	if size := img.Bounds().Size(); size.X != 1280 || size.Y != 800 {
+		t.Errorf("screenshot is %dx%d, want 1280x800", size.X, size.Y)
+	}
+	if err := os.MkdirAll(filepath.Dir(ibScreenshotPath), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(ibScreenshotPath, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %s (%d bytes)", ibScreenshotPath, len(shot))
+}
+
+// ibTestReplyAndNote answers the customer of АА-000101 from the thread page,
+// sees the reply on the customer's page in another browser context, then
+// adds a private note and checks the customer's page never shows it.
+func ibTestReplyAndNote(t *testing.T, browser context.Context, p *ibTab, h *servertest.Hub, base string) {
+	const number = "АА-000101"
+	p.open(base + "/inbox")
+	row := `[...document.querySelectorAll("ol.threads li.thread")].find(li => li.querySelector(".meta .wo")?.textContent === ` + ibJS(number) + `)`
+	p.waitFor("row of "+number, row, "main")
+	threadID, err := strconv.ParseInt(ibMust[string](p, row+`.dataset.thread`), 10, 64)
+	if err != nil {
+		t.Fatalf("row of %s has no thread id: %v\n%s", number, err, p.dump("main"))
+	}
+	threadPath := "/inbox/threads/" + strconv.FormatInt(threadID, 10)
+	p.do("open the thread", chromedp.Click(chromedp.CSS(`li.thread[data-thread="`+strconv.FormatInt(threadID, 10)+`"] a.who`)))
+	p.waitFor("thread page", `location.pathname === `+ibJS(threadPath)+` && document.readyState === "complete" && document.querySelector("textarea#reply")`, "body")
+	if got := p.text("aside.order h2"); !strings.Contains(got, number) {
+		t.Errorf("work-order card = %q, want %s", got, number)
+	}
+
+	stamp := time.Now().Format("15:04:05.000")
+	reply := "Колодки пришли, заменим сегодня до 18:00. (" + stamp + ")"
+	outs := `[...document.querySelectorAll("ol.messages li.msg.out")]`
+	p.do("write and send the reply",
+		chromedp.SendKeys(chromedp.ID("reply"), reply),
+		chromedp.Click(chromedp.CSS(`form.composer:not(.note) button[type=submit]`)),
+	)
+	p.waitFor("the reply on the thread page",
+		`location.pathname === `+ibJS(threadPath)+` && location.search === "" && document.readyState === "complete" && `+
+			outs+`.some(li => li.querySelector(".body")?.textContent.includes(`+ibJS(reply)+`))`, "section.chat")
+	if got := p.text(".error"); got != "" {
+		t.Errorf("the thread page shows an error after the reply: %q", got)
+	}
+
+	// The customer's page, in a browser context of its own (no staff cookie).
+	ctx := context.Background()
+	link, err := h.Store.ActiveMagicLink(ctx, threadID)
+	if err != nil {
+		t.Fatalf("customer link of thread %d: %v", threadID, err)
+	}
+	customerURL := base + "/c/" + h.Server.Links().Token(link.Salt)
+	c := ibNewTab(t, browser, "")
+	c.open(customerURL)
+	theirs := `[...document.querySelectorAll("#messages li.msg.theirs")]`
+	c.waitFor("the advisor's reply on the customer's page", theirs+`.some(li => li.textContent.includes(`+ibJS(reply)+`))`, "#messages")
+
+	note := "Клиент просил не звонить после 19:00. (" + stamp + ")"
+	p.do("write and add the note",
+		chromedp.SendKeys(chromedp.ID("note"), note),
+		chromedp.Click(chromedp.CSS(`form.composer.note button[type=submit]`)),
+	)
+	p.waitFor("the note on the thread page, marked internal",
+		`location.pathname === `+ibJS(threadPath)+` && document.readyState === "complete" && `+
+			`[...document.querySelectorAll("ol.messages li.msg.note.internal")].some(li => li.querySelector(".body")?.textContent.includes(`+ibJS(note)+`))`, "section.chat")
+	if ibMust[bool](p, outs+`.some(li => li.textContent.includes(`+ibJS(note)+`))`) {
+		t.Errorf("the note is shown as a message to the customer on the thread page\n%s", p.dump("section.chat"))
+	}
+
+	// Neither the open page (its live stream) nor a fresh load may show it.
+	hasNote := `document.body.textContent.includes(` + ibJS(note) + `)`
+	if c.within(1500*time.Millisecond, hasNote) {
+		t.Errorf("the private note reached the open customer page\n%s", c.dump("#messages"))
+	}
+	c.do("reload the customer page", chromedp.Reload())
+	c.waitFor("customer page reloaded with the reply", `document.readyState === "complete" && `+theirs+`.some(li => li.textContent.includes(`+ibJS(reply)+`))`, "#messages")
+	if ibMust[bool](c, hasNote) {
+		t.Errorf("the private note is on the customer page after a reload\n%s", c.dump("#messages"))
+	}
+	if n := ibMust[float64](c, theirs+`.filter(li => li.textContent.includes(`+ibJS(reply)+`)).length`); n != 1 {
+		t.Errorf("the reply is shown %v times on the customer page, want once\n%s", n, c.dump("#messages"))
+	}
+}
