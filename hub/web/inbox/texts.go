@@ -6,6 +6,7 @@ import "strings"
 var texts = map[string]map[string]string{
 	"ru": {
 		"inbox": "Входящие", "signed_in_as": "вы вошли как", "branches": "филиалы", "logout": "Выйти",
+		"role_admin": "администратор", "role_advisor": "мастер-приёмщик", "role_mechanic": "механик",
 		"f_": "Активные", "f_mine": "Мои", "f_unassigned": "Без ответственного", "f_waiting_us": "Ждут нас",
 		"f_waiting_customer": "Ждут клиента", "f_resolved": "Решённые",
 		"search": "Телефон, госномер, VIN, номер заказ-наряда или имя", "find": "Найти", "reset": "Сбросить",
@@ -27,6 +28,7 @@ var texts = map[string]map[string]string{
 	},
 	"en": {
 		"inbox": "Inbox", "signed_in_as": "signed in as", "branches": "branches", "logout": "Sign out",
+		"role_admin": "admin", "role_advisor": "advisor", "role_mechanic": "mechanic",
 		"f_": "Active", "f_mine": "Mine", "f_unassigned": "Unassigned", "f_waiting_us": "Waiting for us",
 		"f_waiting_customer": "Waiting for customer", "f_resolved": "Resolved",
 		"search": "Phone, plate, VIN, work order or name", "find": "Search", "reset": "Clear",
