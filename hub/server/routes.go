@@ -14,6 +14,7 @@ import (
 	"naryad/hub/staff"
 	"naryad/hub/web/customer"
 	"naryad/hub/web/inbox"
+	"naryad/hub/web/report"
 )
 
 // routeDeps are the handlers the routes dispatch to.
@@ -23,6 +24,7 @@ type routeDeps struct {
 	customer *customer.Handler
 	staff    *staff.Handler
 	inbox    *inbox.Handler
+	report   *report.Handler
 }
 
 // routes lists every HTTP route of the hub in one place.
@@ -32,6 +34,7 @@ func (s *Server) routes(d routeDeps) {
 	d.customer.Register(s.app)
 	d.staff.Register(s.app)
 	d.inbox.Register(s.app)
+	d.report.Register(s.app)
 	if d.twilio != nil {
 		s.app.Post(twilioStatusPath, d.twilio.handle)
 	}

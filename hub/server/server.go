@@ -25,6 +25,7 @@ import (
 	"naryad/hub/store"
 	"naryad/hub/web/customer"
 	"naryad/hub/web/inbox"
+	"naryad/hub/web/report"
 	"naryad/templates"
 )
 
@@ -132,6 +133,11 @@ func build(cfg *config.Config, log *slog.Logger, st *store.Store) (*Server, erro
 		return nil, err
 	}
 
+	reportPage, err := report.New(st, staffPages.RequireStaff, report.Options{Logger: log})
+	if err != nil {
+		return nil, err
+	}
+
 	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, done: done}
 	s.app = newApp(cfg, log)
 	s.routes(routeDeps{
@@ -140,6 +146,7 @@ func build(cfg *config.Config, log *slog.Logger, st *store.Store) (*Server, erro
 		customer: customerPage,
 		staff:    staffPages,
 		inbox:    inboxPage,
+		report:   reportPage,
 	})
 	log.Info("hub configured", "database", st.Dialect(), "data_dir", cfg.DataDir, "sms_provider", smsProvider.Name(), "public_url", cfg.BaseURL())
 	return s, nil

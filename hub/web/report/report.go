@@ -1,0 +1,82 @@
+// Package report serves the advisors' report at /reports: first-response
+// and approval times per branch and per advisor over a chosen period, with
+// a server-rendered SVG bar chart. The figures and their definitions are in
+// hub/store/report.go.
+package report
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+
+	"naryad/hub/staff"
+	"naryad/hub/store"
+)
+
+//go:embed views/*.html
+var viewFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// Options configure the report.
+type Options struct {
+	Logger *slog.Logger
+	Now    func() time.Time // the clock of the default period; time.Now when nil
+}
+
+// Handler serves /reports.
+type Handler struct {
+	store        *store.Store
+	requireStaff func(roles ...string) fiber.Handler
+	views        *template.Template
+	log          *slog.Logger
+	now          func() time.Time
+}
+
+// New parses the views once; a broken view fails start-up. requireStaff is
+// the staff handler's RequireStaff.
+func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Options) (*Handler, error) {
+	views, err := template.ParseFS(viewFiles, "views/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("report: parse views: %w", err)
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Handler{store: st, requireStaff: requireStaff, views: views, log: o.Logger, now: o.Now}, nil
+}
+
+// Register adds the report routes (every route of this surface is here).
+func (h *Handler) Register(app fiber.Router) {
+	static, _ := fs.Sub(staticFiles, "static")
+	app.Use("/static/r", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
+	app.Get("/reports", staff.SecurityHeaders, h.requireStaff(store.RoleAdmin, store.RoleAdvisor), h.show)
+}
+
+// render executes a view into a buffer first, so a template error never
+// sends half a page.
+func (h *Handler) render(c *fiber.Ctx, status int, view string, data any) error {
+	var buf bytes.Buffer
+	if err := h.views.ExecuteTemplate(&buf, view, data); err != nil {
+		return h.internal(c, "render "+view, err)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Status(status).Send(buf.Bytes())
+}
+
+func (h *Handler) internal(c *fiber.Ctx, what string, err error) error {
+	h.log.Error("report", "op", what, "path", c.Path(), "error", err)
+	return c.Status(fiber.StatusInternalServerError).SendString("internal error")
+}

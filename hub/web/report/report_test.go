@@ -1,0 +1,208 @@
+package report_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"naryad/hub"
+	"naryad/hub/server/servertest"
+	"naryad/hub/staff"
+	"naryad/hub/store"
+)
+
+const password = "s3cret-pass-word"
+
+var day = time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
+
+// world is a hub with branches A (MSK1) and B (SPB1), a thread in each,
+// advisors anna and boris at A and oleg at B, and replies with known times.
+type world struct {
+	app *fiber.App
+}
+
+func newWorld(t *testing.T, h *servertest.Hub) *world {
+	t.Helper()
+	ctx := context.Background()
+	spb := hub.Branch{Code: "SPB1", Name: "Питер", Country: "RU", TimeZone: "Europe/Moscow", Locale: "ru"}
+	if err := h.Store.CreateBranch(ctx, &spb); err != nil {
+		t.Fatal(err)
+	}
+	h.PushWorkOrder(t, "e1", "ЗН-1", 1, "В работе", nil)
+	h.PushWorkOrder(t, "e2", "ЗН-2", 1, "В работе", map[string]any{"branch": "SPB1"})
+	a, b := thread(t, h, "ЗН-1"), thread(t, h, "ЗН-2")
+	addUser(t, h, "anna", "Анна", h.Branch.ID)
+	addUser(t, h, "boris", "Борис", h.Branch.ID)
+	addUser(t, h, "oleg", "Олег", spb.ID)
+
+	msg := func(th hub.Thread, dir, author string, at time.Duration) {
+		m := hub.Message{ThreadID: th.ID, Direction: dir, Author: author, CreatedAt: day.Add(at), UpdatedAt: day.Add(at)}
+		if err := h.Store.Gorm(ctx).Create(&m).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	msg(a, hub.DirectionIn, "", 0)
+	msg(a, hub.DirectionOut, "Анна", 12*time.Minute)
+	msg(a, hub.DirectionIn, "", time.Hour)
+	msg(a, hub.DirectionOut, "Борис", time.Hour+40*time.Minute)
+	msg(b, hub.DirectionIn, "", 0)
+	msg(b, hub.DirectionOut, "Олег", 3*time.Minute)
+	return &world{app: h.Server.App()}
+}
+
+func thread(t *testing.T, h *servertest.Hub, number string) hub.Thread {
+	t.Helper()
+	wo, err := h.Store.WorkOrderByNumber(context.Background(), h.Node.ID, number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	th, err := h.Store.ThreadByWorkOrder(context.Background(), wo.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return th
+}
+
+func addUser(t *testing.T, h *servertest.Hub, login, name string, branch int64) {
+	t.Helper()
+	_, err := staff.AddUser(context.Background(), h.Store, staff.NewUser{
+		Login: login, Name: name, Role: store.RoleAdvisor, Password: password, BranchIDs: []int64{branch},
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// browser is one signed-in staff user.
+type browser struct {
+	t       *testing.T
+	app     *fiber.App
+	cookies map[string]*http.Cookie
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+func (w *world) signIn(t *testing.T, login string) *browser {
+	t.Helper()
+	b := &browser{t: t, app: w.app, cookies: map[string]*http.Cookie{}}
+	_, page := b.do(http.MethodGet, "/login", nil)
+	m := csrfField.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no csrf field on the login page:\n%s", page)
+	}
+	resp, _ := b.do(http.MethodPost, "/login", url.Values{"login": {login}, "password": {password}, "csrf": {m[1]}})
+	if resp.StatusCode != http.StatusSeeOther || b.cookies["nrd_staff"] == nil {
+		t.Fatalf("sign in %s: %d", login, resp.StatusCode)
+	}
+	return b
+}
+
+func (b *browser) do(method, path string, form url.Values) (*http.Response, string) {
+	b.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req := httptest.NewRequest(method, path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for _, c := range b.cookies {
+		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+	}
+	resp, err := b.app.Test(req, -1)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	for _, c := range resp.Cookies() {
+		if c.MaxAge < 0 || c.Value == "" {
+			delete(b.cookies, c.Name)
+		} else {
+			b.cookies[c.Name] = c
+		}
+	}
+	return resp, string(raw)
+}
+
+func TestReportPageShowsOwnBranchWithChart(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+		w := newWorld(t, h)
+		anna := w.signIn(t, "anna")
+		resp, page := anna.do(http.MethodGet, "/reports?from=2025-03-01&to=2025-03-31", nil)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("status %d:\n%s", resp.StatusCode, page)
+		}
+		if n := strings.Count(page, `<rect class="bar"`); n != 2 {
+			t.Errorf("%d bars, want one per advisor (2):\n%s", n, page)
+		}
+		for _, want := range []string{"<svg", "MSK1", "Анна", "Борис", "<td>Анна</td><td>1</td><td>12m</td>", "<td>Борис</td><td>1</td><td>40m</td>",
+			"<td>MSK1</td><td>2</td><td>26m</td>"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("page lacks %q:\n%s", want, page)
+			}
+		}
+		for _, leak := range []string{"SPB1", "Олег"} {
+			if strings.Contains(page, leak) {
+				t.Errorf("page shows another branch's %q", leak)
+			}
+		}
+		if csp := resp.Header.Get("Content-Security-Policy"); csp == "" {
+			t.Error("no security headers")
+		}
+
+		oleg := w.signIn(t, "oleg")
+		_, page = oleg.do(http.MethodGet, "/reports?from=2025-03-01&to=2025-03-31", nil)
+		if strings.Count(page, `<rect class="bar"`) != 1 || !strings.Contains(page, "Олег") || strings.Contains(page, "Анна") {
+			t.Errorf("oleg's report:\n%s", page)
+		}
+	})
+}
+
+func TestReportBadDates(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+		w := newWorld(t, h)
+		anna := w.signIn(t, "anna")
+		for _, c := range []struct{ query, want string }{
+			{"from=2025-13-01&to=2025-03-31", "“from” must be a date as YYYY-MM-DD"},
+			{"from=2025-03-01&to=yesterday", "“to” must be a date as YYYY-MM-DD"},
+			{"from=2025-03-31&to=2025-03-01", "“from” must not be after “to”"},
+			{"from=2020-01-01&to=2025-03-01", "at most 366 days"},
+		} {
+			t.Run(c.query, func(t *testing.T) {
+				resp, page := anna.do(http.MethodGet, "/reports?"+c.query, nil)
+				if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, c.want) {
+					t.Errorf("status %d, page:\n%s", resp.StatusCode, page)
+				}
+				if strings.Contains(page, "<svg") || strings.Contains(page, "<table") {
+					t.Errorf("a bad period still shows figures:\n%s", page)
+				}
+			})
+		}
+		resp, page := anna.do(http.MethodGet, "/reports", nil)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(page, "Per branch") {
+			t.Errorf("default period: %d\n%s", resp.StatusCode, page)
+		}
+	})
+}
+
+func TestReportNeedsSignIn(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+		resp := h.Do(t, httptest.NewRequest(http.MethodGet, "/reports", nil))
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
+			t.Errorf("anonymous: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+	})
+}
