@@ -88,10 +88,15 @@ func (h *Handler) Register(app fiber.Router) {
 	app.Get(thread+"/files/:fid", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.file))
 	app.Post(thread+"/messages", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.reply))
 	app.Post(thread+"/messages/:mid/resend", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.resend))
+	app.Post(thread+"/messages/:mid/forward", staff.SecurityHeaders, h.requireStaff(store.RoleAdvisor, store.RoleAdmin), h.withThread(h.forward))
 	app.Post(thread+"/notes", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.note))
 	app.Post(thread+"/assign", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.assign))
 	app.Post(thread+"/resolve", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.resolve))
 	app.Post(thread+"/reopen", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.reopen))
+	workshop := h.requireStaff(store.RoleMechanic, store.RoleAdvisor, store.RoleAdmin)
+	app.Get("/mechanic", staff.SecurityHeaders, workshop, h.mechanicSearch)
+	app.Get("/mechanic/orders/:id", staff.SecurityHeaders, workshop, h.withThread(h.mechanicOrder))
+	app.Post("/mechanic/orders/:id/photos", staff.SecurityHeaders, workshop, h.withThread(h.mechanicUpload))
 }
 
 // render executes a view into a buffer first, so a template error never

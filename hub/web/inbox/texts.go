@@ -25,6 +25,12 @@ var texts = map[string]map[string]string{
 		"s_ready": "Готов", "s_delivered": "Выдан", "s_cancelled": "Отменён",
 		"err_empty": "Пустой текст не отправлен.", "err_too_long": "Текст слишком длинный.", "err_bad_user": "Такого сотрудника в филиале нет.",
 		"err_no_phone": "У клиента нет номера телефона.", "err_not_failed": "Сообщение уже не в ошибке.",
+		"mechanic": "Механик", "m_search": "Номер заказ-наряда или госномер", "m_none": "Открытых заказ-нарядов не найдено.",
+		"m_all": "Все заказ-наряды", "m_file": "Фото или видео", "m_comment": "Комментарий", "m_upload": "Загрузить",
+		"m_hint": "Видно только сотрудникам; клиенту отправит мастер-приёмщик.", "m_uploaded": "Загружено. Мастер-приёмщик увидит это в диалоге.",
+		"m_thread": "Диалог", "forward": "Переслать клиенту", "forward_default": "Фото из сервиса по вашему автомобилю.",
+		"err_no_file": "Выберите фото или видео.", "err_file_type": "Можно только фото (JPEG, PNG, HEIC) или видео (MP4, MOV).",
+		"err_file_too_big": "Файл слишком большой: фото до 20 МБ, видео до 50 МБ.", "err_not_forwardable": "Переслать можно только внутреннее сообщение с файлами.",
 	},
 	"en": {
 		"inbox": "Inbox", "signed_in_as": "signed in as", "branches": "branches", "logout": "Sign out",
@@ -47,6 +53,12 @@ var texts = map[string]map[string]string{
 		"s_ready": "Ready", "s_delivered": "Handed over", "s_cancelled": "Cancelled",
 		"err_empty": "Nothing sent: the text was empty.", "err_too_long": "The text is too long.", "err_bad_user": "No such colleague at this branch.",
 		"err_no_phone": "The customer has no phone number.", "err_not_failed": "The message has not failed.",
+		"mechanic": "Mechanic", "m_search": "Work order number or plate", "m_none": "No open work orders found.",
+		"m_all": "All work orders", "m_file": "Photo or video", "m_comment": "Comment", "m_upload": "Upload",
+		"m_hint": "Staff only; an advisor forwards it to the customer.", "m_uploaded": "Uploaded. The advisor will see it in the thread.",
+		"m_thread": "Thread", "forward": "Forward to customer", "forward_default": "A photo from the workshop about your car.",
+		"err_no_file": "Choose a photo or a video.", "err_file_type": "Only photos (JPEG, PNG, HEIC) or videos (MP4, MOV).",
+		"err_file_too_big": "The file is too large: photos up to 20 MB, videos up to 50 MB.", "err_not_forwardable": "Only an internal message with files can be forwarded.",
 	},
 }
 

@@ -1,0 +1,69 @@
+package inbox
+
+import (
+	"cmp"
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"naryad/hub"
+	"naryad/hub/staff"
+	"naryad/hub/store"
+)
+
+// forward is POST /inbox/threads/:id/messages/:mid/forward: an internal
+// message of this thread with files (a mechanic's photos) goes to the
+// customer as the advisor's, with its comment (or a default text) and the
+// same files. Anything else is refused.
+func (h *Handler) forward(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
+	mid, err := c.ParamsInt("mid")
+	if err != nil || mid <= 0 {
+		return notFound(c)
+	}
+	ctx := c.UserContext()
+	m, err := h.store.StaffMessage(ctx, s.BranchIDs, th.ID, int64(mid))
+	if errors.Is(err, store.ErrNotFound) {
+		return notFound(c)
+	}
+	if err != nil {
+		return h.internal(c, "load message", err)
+	}
+	if m.Direction != hub.DirectionNote {
+		return back(c, th, "not_forwardable")
+	}
+	files, err := h.store.Attachments(ctx, m.ID)
+	if err != nil {
+		return h.internal(c, "load attachments", err)
+	}
+	if len(files) == 0 {
+		return back(c, th, "not_forwardable")
+	}
+	// The default text speaks the branch's language: it is for the customer.
+	branch, err := h.store.Branch(ctx, th.BranchID)
+	if err != nil {
+		return h.internal(c, "load branch", err)
+	}
+	words := texts[branch.Locale]
+	if words == nil {
+		words = texts["en"]
+	}
+	body := cmp.Or(m.Body, words["forward_default"])
+	if h.customerLink != nil {
+		link, err := h.customerLink(ctx, th)
+		if err != nil {
+			return h.internal(c, "customer link", err)
+		}
+		if link != "" {
+			body += "\n" + link
+		}
+	}
+	out, err := h.store.ForwardFiles(ctx, store.Outgoing{
+		ThreadID: th.ID, Channel: th.Channel, Recipient: th.Phone, Body: body, Author: displayName(s.User),
+	}, files)
+	if err != nil {
+		return h.internal(c, "forward message", err)
+	}
+	h.queued()
+	h.log.Info("inbox files forwarded", "thread_id", th.ID, "from_message_id", m.ID, "message_id", out.ID, "user_id", s.User.ID)
+	return back(c, th, "")
+}
