@@ -47,7 +47,7 @@ func newApp(cfg *config.Config, log *slog.Logger) *fiber.App {
 		// The exchange and the customer upload check their own limits and
 		// answer in their own shape; the slack lets a slightly-too-large
 		// request reach those checks instead of a connection reset.
-		BodyLimit:    max(cfg.DMSMaxBodyBytes, cfg.UploadMaxBytes) + 1<<20,
+		BodyLimit:    max(cfg.DMSMaxBodyBytes, cfg.UploadMaxBytes, inbox.MaxUploadBytes) + 1<<20,
 		ReadTimeout:  60 * time.Second,
 		WriteTimeout: 60 * time.Second,
 		IdleTimeout:  120 * time.Second,

@@ -1,7 +1,6 @@
 package customer
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,7 +8,6 @@ import (
 	"mime/multipart"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -21,6 +19,9 @@ import (
 )
 
 const maxMessageRunes = 4000
+
+// customerKinds are the files a customer may send: photos and PDFs.
+var customerKinds = map[string]bool{"image/jpeg": true, "image/png": true, "image/heic": true, "application/pdf": true}
 
 var (
 	errFileType = errors.New("file type not accepted")
@@ -80,51 +81,15 @@ func (h *Handler) saveUpload(fh *multipart.FileHeader) (store.InboundFile, error
 	if int64(len(data)) > h.uploadMax {
 		return store.InboundFile{}, errFileSize
 	}
-	kind := sniff(data)
-	if kind == "" {
+	kind := hub.SniffFile(data)
+	if !customerKinds[kind] {
 		return store.InboundFile{}, errFileType
 	}
 	hash, err := h.media.Put(data)
 	if err != nil {
 		return store.InboundFile{}, err
 	}
-	return store.InboundFile{SHA256: hash, Name: cleanName(fh.Filename, kind), ContentType: kind, SizeBytes: int64(len(data))}, nil
-}
-
-// sniff recognises the accepted kinds by their magic bytes.
-func sniff(b []byte) string {
-	switch {
-	case bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF}):
-		return "image/jpeg"
-	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
-		return "image/png"
-	case bytes.HasPrefix(b, []byte("%PDF-")):
-		return "application/pdf"
-	case len(b) >= 12 && string(b[4:8]) == "ftyp":
-		switch string(b[8:12]) {
-		case "heic", "heix", "hevc", "heim", "heis", "mif1", "msf1":
-			return "image/heic"
-		}
-	}
-	return ""
-}
-
-// cleanName keeps a display name without paths or control characters.
-func cleanName(name, kind string) string {
-	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
-	name = strings.Map(func(r rune) rune {
-		if r < 32 || r == 127 {
-			return -1
-		}
-		return r
-	}, name)
-	if name == "" || name == "." || name == "/" {
-		name = "file"
-	}
-	if utf8.RuneCountInString(name) > 120 {
-		name = string([]rune(name)[:120])
-	}
-	return name
+	return store.InboundFile{SHA256: hash, Name: hub.CleanFileName(fh.Filename), ContentType: kind, SizeBytes: int64(len(data))}, nil
 }
 
 // file is GET /c/<token>/files/<id>: an attachment of this thread only.

@@ -1,11 +1,9 @@
 package inbox
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"mime/multipart"
-	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
@@ -16,11 +14,14 @@ import (
 	"naryad/hub/store"
 )
 
-// Upload limits of the mechanic page. The server's request body limit
-// (NARYAD_UPLOAD_MAX_BYTES plus slack) caps both in practice.
+// MaxUploadBytes is the largest file staff may send (a mechanic's short
+// video); the HTTP server accepts bodies at least this large.
+const MaxUploadBytes = 50 << 20
+
+// Upload limits of the mechanic page, by kind of file.
 const (
 	maxPhotoBytes = 20 << 20
-	maxVideoBytes = 50 << 20
+	maxVideoBytes = MaxUploadBytes
 )
 
 var (
@@ -80,9 +81,9 @@ func (h *Handler) saveUpload(fh *multipart.FileHeader) (store.InboundFile, error
 	if err != nil {
 		return store.InboundFile{}, err
 	}
-	kind := sniffMedia(data)
+	kind := hub.SniffFile(data)
 	switch {
-	case kind == "":
+	case !strings.HasPrefix(kind, "image/") && !strings.HasPrefix(kind, "video/"): // photos and videos, not PDFs
 		return store.InboundFile{}, errFileType
 	case strings.HasPrefix(kind, "video/") && len(data) > maxVideoBytes,
 		strings.HasPrefix(kind, "image/") && len(data) > maxPhotoBytes:
@@ -92,44 +93,5 @@ func (h *Handler) saveUpload(fh *multipart.FileHeader) (store.InboundFile, error
 	if err != nil {
 		return store.InboundFile{}, err
 	}
-	return store.InboundFile{SHA256: hash, Name: cleanName(fh.Filename), ContentType: kind, SizeBytes: int64(len(data))}, nil
-}
-
-// sniffMedia recognises a photo (JPEG, PNG, HEIC) or a video (MP4, MOV) by
-// its magic bytes. The image half mirrors customer.sniff.
-func sniffMedia(b []byte) string {
-	switch {
-	case bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF}):
-		return "image/jpeg"
-	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
-		return "image/png"
-	case len(b) >= 12 && string(b[4:8]) == "ftyp":
-		switch string(b[8:12]) {
-		case "heic", "heix", "hevc", "heim", "heis", "mif1", "msf1":
-			return "image/heic"
-		case "qt  ":
-			return "video/quicktime"
-		case "isom", "iso2", "iso4", "iso5", "iso6", "mp41", "mp42", "avc1", "M4V ", "dash":
-			return "video/mp4"
-		}
-	}
-	return ""
-}
-
-// cleanName keeps a display name without paths or control characters.
-func cleanName(name string) string {
-	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
-	name = strings.Map(func(r rune) rune {
-		if r < 32 || r == 127 {
-			return -1
-		}
-		return r
-	}, name)
-	if name == "" || name == "." || name == "/" {
-		name = "file"
-	}
-	if utf8.RuneCountInString(name) > 120 {
-		name = string([]rune(name)[:120])
-	}
-	return name
+	return store.InboundFile{SHA256: hash, Name: hub.CleanFileName(fh.Filename), ContentType: kind, SizeBytes: int64(len(data))}, nil
 }
