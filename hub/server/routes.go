@@ -12,6 +12,7 @@ import (
 	"naryad/dms"
 	"naryad/hub/config"
 	"naryad/hub/staff"
+	"naryad/hub/web/admin"
 	"naryad/hub/web/customer"
 	"naryad/hub/web/inbox"
 	"naryad/hub/web/report"
@@ -25,6 +26,7 @@ type routeDeps struct {
 	staff    *staff.Handler
 	inbox    *inbox.Handler
 	report   *report.Handler
+	admin    *admin.Handler
 }
 
 // routes lists every HTTP route of the hub in one place.
@@ -35,6 +37,7 @@ func (s *Server) routes(d routeDeps) {
 	d.staff.Register(s.app)
 	d.inbox.Register(s.app)
 	d.report.Register(s.app)
+	d.admin.Register(s.app)
 	if d.twilio != nil {
 		s.app.Post(twilioStatusPath, d.twilio.handle)
 	}

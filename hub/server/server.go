@@ -23,6 +23,7 @@ import (
 	"naryad/hub/sms"
 	"naryad/hub/staff"
 	"naryad/hub/store"
+	"naryad/hub/web/admin"
 	"naryad/hub/web/customer"
 	"naryad/hub/web/inbox"
 	"naryad/hub/web/report"
@@ -117,7 +118,7 @@ func build(cfg *config.Config, log *slog.Logger, st *store.Store) (*Server, erro
 	}
 
 	inboxPage, err := inbox.New(st, staffPages.RequireStaff, inbox.Options{
-		Logger: log, Media: media, Queued: pool.Wake,
+		Logger: log, Media: media, Queued: pool.Wake, Broker: live.Broker(), Done: done,
 		CustomerLink: func(ctx context.Context, t hub.Thread) (string, error) {
 			l, err := st.ActiveMagicLink(ctx, t.ID)
 			if errors.Is(err, store.ErrNotFound) {
@@ -137,6 +138,10 @@ func build(cfg *config.Config, log *slog.Logger, st *store.Store) (*Server, erro
 	if err != nil {
 		return nil, err
 	}
+	adminPages, err := admin.New(st, staffPages.RequireStaff, admin.Options{Logger: log})
+	if err != nil {
+		return nil, err
+	}
 
 	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, done: done}
 	s.app = newApp(cfg, log)
@@ -147,6 +152,7 @@ func build(cfg *config.Config, log *slog.Logger, st *store.Store) (*Server, erro
 		staff:    staffPages,
 		inbox:    inboxPage,
 		report:   reportPage,
+		admin:    adminPages,
 	})
 	log.Info("hub configured", "database", st.Dialect(), "data_dir", cfg.DataDir, "sms_provider", smsProvider.Name(), "public_url", cfg.BaseURL())
 	return s, nil

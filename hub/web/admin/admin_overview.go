@@ -1,0 +1,8 @@
+package admin
+
+import "github.com/gofiber/fiber/v2"
+
+// overview is GET /admin: the sections.
+func (h *Handler) overview(c *fiber.Ctx) error {
+	return h.render(c, fiber.StatusOK, "overview.html", newPage(c, nil))
+}
