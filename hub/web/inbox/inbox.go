@@ -4,9 +4,8 @@
 // at /inbox/threads/<id> with the conversation, the work order, replies,
 // private notes, assignment, resolve/reopen and resend.
 //
-// Live updates are not here yet: the page is rendered on each request. The
-// realtime broker's SubscribeBranch is the hook for a later SSE stream that
-// refreshes rows as messages arrive.
+// Live updates: /inbox/events streams the thread events of the user's
+// branches over SSE (live.go); the pages' script reloads what changed.
 package inbox
 
 import (
@@ -24,6 +23,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
 	"naryad/hub"
+	"naryad/hub/realtime"
 	"naryad/hub/staff"
 	"naryad/hub/store"
 )
@@ -44,6 +44,11 @@ type Options struct {
 	CustomerLink func(ctx context.Context, t hub.Thread) (string, error)
 	// Queued is called after a reply is queued (it wakes the outbox).
 	Queued func()
+	// Broker feeds the live stream /inbox/events; without it the pages
+	// stay static.
+	Broker *realtime.Broker
+	// Done is closed at shutdown: it ends open event streams.
+	Done <-chan struct{}
 }
 
 // Handler serves /inbox.
@@ -56,6 +61,8 @@ type Handler struct {
 	media        *hub.Media
 	customerLink func(ctx context.Context, t hub.Thread) (string, error)
 	queued       func()
+	broker       *realtime.Broker
+	done         <-chan struct{}
 }
 
 // New parses the views once; a broken view fails start-up. requireStaff is
@@ -75,16 +82,17 @@ func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Op
 		o.Queued = func() {}
 	}
 	return &Handler{store: st, requireStaff: requireStaff, views: views, log: o.Logger, now: o.Now, media: o.Media,
-		customerLink: o.CustomerLink, queued: o.Queued}, nil
+		customerLink: o.CustomerLink, queued: o.Queued, broker: o.Broker, done: o.Done}, nil
 }
 
 // Register adds the inbox routes (every route of this surface is here).
 func (h *Handler) Register(app fiber.Router) {
 	static, _ := fs.Sub(staticFiles, "static")
 	app.Use("/static/i", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
-	app.Get("/inbox", staff.SecurityHeaders, h.requireStaff(), h.list)
+	app.Get("/inbox", staff.SecurityHeaders, h.requireStaff(), h.livePosition, h.list)
+	app.Get(eventsPath, staff.SecurityHeaders, h.requireStaff(), h.events)
 	const thread = "/inbox/threads/:id"
-	app.Get(thread, staff.SecurityHeaders, h.requireStaff(), h.withThread(h.show))
+	app.Get(thread, staff.SecurityHeaders, h.requireStaff(), h.livePosition, h.withThread(h.show))
 	app.Get(thread+"/files/:fid", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.file))
 	app.Post(thread+"/messages", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.reply))
 	app.Post(thread+"/messages/:mid/resend", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.resend))

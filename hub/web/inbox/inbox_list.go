@@ -74,7 +74,7 @@ func (h *Handler) list(c *fiber.Ctx) error {
 		name = s.User.Login
 	}
 	return h.render(c, "inbox.html", map[string]any{
-		"Locale": locale, "T": t, "Name": name, "Role": t["role_"+s.User.Role], "Branches": strings.Join(codes, ", "),
+		"Locale": locale, "T": t, "Events": eventsURL(c), "Name": name, "Role": t["role_"+s.User.Role], "Branches": strings.Join(codes, ", "),
 		"CSRF": s.CSRF, "Rows": rows, "Filters": filters, "Filter": filter, "Search": search,
 		"Next": next, "Paged": c.Query("before") != "", "First": listURL(filter, search, ""),
 	})

@@ -21,6 +21,7 @@ import (
 // threadPage is everything the thread page shows.
 type threadPage struct {
 	Locale, Name, CSRF string
+	Events             string // the live stream's URL; "" without live updates
 	T                  map[string]string
 	Error              string // a known error key's words, after a refused form
 	Thread             hub.Thread
@@ -98,7 +99,7 @@ func (h *Handler) show(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 	if err != nil {
 		return h.internal(c, "load branch", err)
 	}
-	p := threadPage{Locale: locale, T: t, Name: displayName(s.User), CSRF: s.CSRF, Thread: th, Me: s.User.ID,
+	p := threadPage{Locale: locale, T: t, Name: displayName(s.User), CSRF: s.CSRF, Events: eventsURL(c), Thread: th, Me: s.User.ID,
 		URL: threadURL(th.ID), BranchCode: branch.Code, Resolved: th.State == hub.ThreadResolved,
 		Error: t["err_"+c.Query("err")]}
 	if p.Messages, err = h.conversation(ctx, s, th, branch.Location()); err != nil {

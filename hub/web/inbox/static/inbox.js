@@ -1,0 +1,68 @@
+// Live updates for the inbox. The pages work without this file. With it,
+// the server's stream (/inbox/events, Server-Sent Events) names the thread
+// of every new message, delivery state, decision or work-order change in
+// the user's branches; the list reloads, and a thread page reloads when
+// its own thread changed. After a dropped connection the browser resumes
+// from the last event id it saw and the server replays what was missed.
+(function () {
+  "use strict";
+  var url = document.body.getAttribute("data-events");
+  if (!url || !window.EventSource) { return; }
+  var m = /^\/inbox\/threads\/(\d+)/.exec(location.pathname);
+  var thread = m ? m[1] : null;
+  var pending = null;
+  var lastReload = Date.now();
+
+  // typing tells whether the user is writing in a field (the list's
+  // search): the reload waits until they stop.
+  function typing() {
+    var el = document.activeElement;
+    return !!el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA") && el.value !== "";
+  }
+
+  // reload at most once per 2 s, however many events arrive.
+  function reload() {
+    if (pending) { return; }
+    var wait = Math.max(0, lastReload + 2000 - Date.now());
+    pending = setTimeout(function fire() {
+      if (typing()) { pending = setTimeout(fire, 2000); return; }
+      location.reload();
+    }, wait);
+  }
+
+  // unsaved tells whether a composer holds text a reload would lose.
+  function unsaved() {
+    var boxes = document.querySelectorAll("textarea");
+    for (var i = 0; i < boxes.length; i++) {
+      if (boxes[i].value.trim() !== "") { return true; }
+    }
+    return false;
+  }
+
+  function notice() {
+    if (document.getElementById("live-notice")) { return; }
+    var ru = (document.documentElement.lang || "").indexOf("ru") === 0;
+    var p = document.createElement("p");
+    p.id = "live-notice";
+    p.className = "error";
+    p.setAttribute("role", "status");
+    var a = document.createElement("a");
+    a.href = location.pathname + location.search;
+    a.textContent = ru ? "Новые сообщения — обновить" : "New messages — reload";
+    a.addEventListener("click", function (e) { e.preventDefault(); location.reload(); });
+    p.appendChild(a);
+    var main = document.querySelector("main");
+    (main || document.body).insertBefore(p, (main || document.body).firstChild);
+  }
+
+  var source = new EventSource(url);
+  source.addEventListener("thread", function (e) {
+    if (thread === null) { reload(); return; }
+    if (e.data !== thread) { return; }
+    if (unsaved()) { notice(); return; }
+    reload();
+  });
+  // Leaving the page closes the stream at once instead of at the next
+  // heartbeat.
+  window.addEventListener("pagehide", function () { source.close(); });
+})();
