@@ -101,6 +101,7 @@ func (h *Handler) Register(app fiber.Router) {
 	app.Post(thread+"/assign", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.assign))
 	app.Post(thread+"/resolve", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.resolve))
 	app.Post(thread+"/reopen", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.reopen))
+	app.Post(thread+"/merge", staff.SecurityHeaders, h.requireStaff(store.RoleAdvisor, store.RoleAdmin), h.withThread(h.merge))
 	workshop := h.requireStaff(store.RoleMechanic, store.RoleAdvisor, store.RoleAdmin)
 	app.Get("/mechanic", staff.SecurityHeaders, workshop, h.mechanicSearch)
 	app.Get("/mechanic/orders/:id", staff.SecurityHeaders, workshop, h.withThread(h.mechanicOrder))

@@ -31,6 +31,8 @@ var texts = map[string]map[string]string{
 		"m_thread": "Диалог", "forward": "Переслать клиенту", "forward_default": "Фото из сервиса по вашему автомобилю.",
 		"err_no_file": "Выберите фото или видео.", "err_file_type": "Можно только фото (JPEG, PNG, HEIC) или видео (MP4, MOV).",
 		"err_file_too_big": "Файл слишком большой: фото до 20 МБ, видео до 50 МБ.", "err_not_forwardable": "Переслать можно только внутреннее сообщение с файлами.",
+		"merge": "Объединить", "merge_hint": "Номер заказ-наряда этого клиента: диалог перейдёт в его заказ-наряд.",
+		"err_not_lead": "Объединить можно только диалог без заказ-наряда.", "err_unknown_order": "Заказ-наряда с таким номером в этом филиале нет.",
 	},
 	"en": {
 		"inbox": "Inbox", "signed_in_as": "signed in as", "branches": "branches", "logout": "Sign out",
@@ -59,6 +61,8 @@ var texts = map[string]map[string]string{
 		"m_thread": "Thread", "forward": "Forward to customer", "forward_default": "A photo from the workshop about your car.",
 		"err_no_file": "Choose a photo or a video.", "err_file_type": "Only photos (JPEG, PNG, HEIC) or videos (MP4, MOV).",
 		"err_file_too_big": "The file is too large: photos up to 20 MB, videos up to 50 MB.", "err_not_forwardable": "Only an internal message with files can be forwarded.",
+		"merge": "Merge", "merge_hint": "This customer's work order number: the conversation moves into its thread.",
+		"err_not_lead": "Only a thread without a work order can be merged.", "err_unknown_order": "No work order with that number at this branch.",
 	},
 }
 
