@@ -118,7 +118,7 @@ func build(cfg *config.Config, log *slog.Logger, st *store.Store) (*Server, erro
 	}
 
 	inboxPage, err := inbox.New(st, staffPages.RequireStaff, inbox.Options{
-		Logger: log, Media: media, Queued: pool.Wake, Broker: live.Broker(), Done: done,
+		Logger: log, Media: media, Queued: pool.Wake, Texts: renderer, Broker: live.Broker(), Done: done,
 		CustomerLink: func(ctx context.Context, t hub.Thread) (string, error) {
 			l, err := st.ActiveMagicLink(ctx, t.ID)
 			if errors.Is(err, store.ErrNotFound) {

@@ -26,6 +26,7 @@ import (
 	"naryad/hub/realtime"
 	"naryad/hub/staff"
 	"naryad/hub/store"
+	"naryad/templates"
 )
 
 //go:embed views/*.html
@@ -44,6 +45,8 @@ type Options struct {
 	CustomerLink func(ctx context.Context, t hub.Thread) (string, error)
 	// Queued is called after a reply is queued (it wakes the outbox).
 	Queued func()
+	// Texts renders message templates for the composer's picker; nil hides it.
+	Texts *templates.Renderer
 	// Broker feeds the live stream /inbox/events; without it the pages
 	// stay static.
 	Broker *realtime.Broker
@@ -61,6 +64,7 @@ type Handler struct {
 	media        *hub.Media
 	customerLink func(ctx context.Context, t hub.Thread) (string, error)
 	queued       func()
+	texts        *templates.Renderer
 	broker       *realtime.Broker
 	done         <-chan struct{}
 }
@@ -82,7 +86,7 @@ func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Op
 		o.Queued = func() {}
 	}
 	return &Handler{store: st, requireStaff: requireStaff, views: views, log: o.Logger, now: o.Now, media: o.Media,
-		customerLink: o.CustomerLink, queued: o.Queued, broker: o.Broker, done: o.Done}, nil
+		customerLink: o.CustomerLink, queued: o.Queued, texts: o.Texts, broker: o.Broker, done: o.Done}, nil
 }
 
 // Register adds the inbox routes (every route of this surface is here).

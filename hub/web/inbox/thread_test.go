@@ -486,3 +486,20 @@ func TestListShowsOnlyOwnBranchWithStatusNames(t *testing.T) {
 		}
 	})
 }
+
+func TestTemplatePickerFillsTheReplyWithTheWorkOrder(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+		w := newWorld(t, h)
+		anna := w.signIn(t, "anna")
+		base := "/inbox/threads/" + strconv.FormatInt(w.a.ID, 10)
+		_, page := anna.do(http.MethodGet, base+"?template=status.ready", nil)
+		m := regexp.MustCompile(`(?s)<textarea id="reply"[^>]*>(.*?)</textarea>`).FindStringSubmatch(page)
+		if m == nil || !strings.Contains(m[1], "ЗН-1") || !strings.Contains(m[1], "готов") {
+			t.Fatalf("the reply box was not filled from status.ready:\n%v", m)
+		}
+		_, page = anna.do(http.MethodGet, base+"?template=no.such.key", nil)
+		if m := regexp.MustCompile(`(?s)<textarea id="reply"[^>]*>(.*?)</textarea>`).FindStringSubmatch(page); m == nil || m[1] != "" {
+			t.Fatalf("an unknown template filled the reply box: %v", m)
+		}
+	})
+}

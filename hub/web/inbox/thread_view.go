@@ -21,6 +21,9 @@ import (
 // threadPage is everything the thread page shows.
 type threadPage struct {
 	Locale, Name, CSRF string
+	Draft              string   // the reply box's text, filled by the template picker
+	Templates          []string // the template keys the picker offers
+	Picked             string
 	Events             string // the live stream's URL; "" without live updates
 	T                  map[string]string
 	Error              string // a known error key's words, after a refused form
@@ -131,6 +134,12 @@ func (h *Handler) show(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 			return h.internal(c, "load work order", err)
 		}
 		p.Order = &card
+	}
+	if h.texts != nil {
+		p.Templates, p.Picked = templates.Keys(), c.Query("template")
+		if p.Draft, err = h.draft(ctx, th, branch, p.Picked); err != nil {
+			h.log.Warn("inbox template picker", "thread_id", th.ID, "template", p.Picked, "error", err)
+		}
 	}
 	return h.render(c, "thread.html", p)
 }
