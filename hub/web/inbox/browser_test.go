@@ -68,6 +68,26 @@ func TestBrowserInbox(t *testing.T) {
 		advisor.t = t
 		ibTestReplyAndNote(t, browser, advisor, h, base)
 	})
+	t.Run("new_work_order_appears_live_in_list", func(t *testing.T) {
+		advisor.t = t
+		ibTestLiveList(t, advisor, base, guide.String())
+	})
+	t.Run("template_reply_live_on_customer_page", func(t *testing.T) {
+		advisor.t = t
+		ibTestTemplateReply(t, browser, advisor, h, base)
+	})
+	t.Run("failed_sms_shows_and_resends", func(t *testing.T) {
+		advisor.t = t
+		ibTestFailedResend(t, advisor, h, base)
+	})
+	t.Run("mechanic_photo_reaches_thread", func(t *testing.T) {
+		advisor.t = t
+		ibTestMechanicPhoto(t, browser, advisor, h, base)
+	})
+	t.Run("lead_merged_into_work_order_thread", func(t *testing.T) {
+		advisor.t = t
+		ibTestLeadMerge(t, advisor, h, base)
+	})
 }
 
 // ibTestSignInAndList signs in through the login form, checks the list
