@@ -48,7 +48,7 @@ func (h *Handler) mechanicUpload(c *fiber.Ctx, s staff.Staff, th hub.Thread) err
 	if err != nil || fh.Size == 0 {
 		return c.Redirect(to+"?err=no_file", fiber.StatusSeeOther)
 	}
-	f, err := h.saveUpload(fh)
+	f, err := h.saveUpload(fh, false)
 	switch {
 	case errors.Is(err, errFileSize):
 		return c.Redirect(to+"?err=file_too_big", fiber.StatusSeeOther)
@@ -67,8 +67,10 @@ func (h *Handler) mechanicUpload(c *fiber.Ctx, s staff.Staff, th hub.Thread) err
 }
 
 // saveUpload checks the file by its content, not its name, against the
-// limit of its kind, and writes it to the media store.
-func (h *Handler) saveUpload(fh *multipart.FileHeader) (store.InboundFile, error) {
+// limit of its kind, and writes it to the media store. Photos and videos
+// are always accepted; PDFs when pdf is set (an advisor's invoice, not a
+// mechanic's evidence).
+func (h *Handler) saveUpload(fh *multipart.FileHeader, pdf bool) (store.InboundFile, error) {
 	if fh.Size > maxVideoBytes {
 		return store.InboundFile{}, errFileSize
 	}
@@ -83,10 +85,11 @@ func (h *Handler) saveUpload(fh *multipart.FileHeader) (store.InboundFile, error
 	}
 	kind := hub.SniffFile(data)
 	switch {
-	case !strings.HasPrefix(kind, "image/") && !strings.HasPrefix(kind, "video/"): // photos and videos, not PDFs
+	case kind == "application/pdf" && !pdf,
+		kind != "application/pdf" && !strings.HasPrefix(kind, "image/") && !strings.HasPrefix(kind, "video/"):
 		return store.InboundFile{}, errFileType
 	case strings.HasPrefix(kind, "video/") && len(data) > maxVideoBytes,
-		strings.HasPrefix(kind, "image/") && len(data) > maxPhotoBytes:
+		!strings.HasPrefix(kind, "video/") && len(data) > maxPhotoBytes:
 		return store.InboundFile{}, errFileSize
 	}
 	hash, err := h.media.Put(data)

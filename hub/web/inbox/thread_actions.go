@@ -47,7 +47,14 @@ func formText(c *fiber.Ctx) (string, string) {
 //
 // The customer's page link follows the text, so an SMS customer can answer.
 func (h *Handler) reply(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
+	files, errKey := h.replyFiles(c)
+	if errKey != "" {
+		return back(c, th, errKey)
+	}
 	text, errKey := formText(c)
+	if errKey == "empty" && len(files) > 0 {
+		errKey = "" // a photo or a document may go without words
+	}
 	if errKey != "" {
 		return back(c, th, errKey)
 	}
@@ -61,9 +68,9 @@ func (h *Handler) reply(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 			body += "\n" + link
 		}
 	}
-	_, err := h.store.QueueMessage(c.UserContext(), store.Outgoing{
-		ThreadID: th.ID, Channel: th.Channel, Recipient: th.Phone, Body: body, Author: displayName(s.User),
-	})
+	_, err := h.store.ForwardFiles(c.UserContext(), store.Outgoing{
+		ThreadID: th.ID, Channel: th.Channel, Recipient: th.Phone, Body: strings.TrimPrefix(body, "\n"), Author: displayName(s.User),
+	}, files)
 	if err != nil {
 		return h.internal(c, "queue reply", err)
 	}
@@ -177,4 +184,24 @@ func (h *Handler) resend(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 	}
 	h.log.Info("inbox message requeued", "thread_id", th.ID, "message_id", m.ID, "user_id", s.User.ID)
 	return back(c, th, "")
+}
+
+// replyFiles stores the file attached to a reply, if any: a photo, a short
+// video or a PDF, checked by its content. errKey names a refusal.
+func (h *Handler) replyFiles(c *fiber.Ctx) (files []hub.Attachment, errKey string) {
+	fh, err := c.FormFile("file")
+	if err != nil || fh.Size == 0 {
+		return nil, "" // no file: a plain text reply
+	}
+	if h.media == nil {
+		return nil, "file_type"
+	}
+	f, err := h.saveUpload(fh, true)
+	switch {
+	case errors.Is(err, errFileSize):
+		return nil, "file_too_big"
+	case err != nil:
+		return nil, "file_type"
+	}
+	return []hub.Attachment{{SHA256: f.SHA256, Name: f.Name, ContentType: f.ContentType, SizeBytes: f.SizeBytes}}, ""
 }

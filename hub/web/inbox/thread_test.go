@@ -503,3 +503,32 @@ func TestTemplatePickerFillsTheReplyWithTheWorkOrder(t *testing.T) {
 		}
 	})
 }
+
+func TestReplyWithAFileReachesTheCustomer(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+		w := newWorld(t, h)
+		anna := w.signIn(t, "anna")
+		base := "/inbox/threads/" + strconv.FormatInt(w.a.ID, 10)
+		before := countAll(t, h)
+		if resp := anna.upload(base+"/messages", anna.csrf, "notes.txt", []byte("not a document"), ""); resp.Header.Get("Location") != base+"?err=file_type" {
+			t.Fatalf("a text file: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		if after := countAll(t, h); after != before {
+			t.Fatalf("a refused file stored something: %+v → %+v", before, after)
+		}
+		invoice := []byte("%PDF-1.4\n% счёт\n")
+		if resp := anna.upload(base+"/messages", anna.csrf, "счёт.pdf", invoice, ""); resp.Header.Get("Location") != base {
+			t.Fatalf("a PDF reply: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		m, files := lastMessage(t, h, w.a)
+		if m.Direction != hub.DirectionOut || len(files) != 1 || files[0].ContentType != "application/pdf" || files[0].Name != "счёт.pdf" {
+			t.Fatalf("reply %+v with files %+v", m, files)
+		}
+		if _, err := h.Store.OutboxByMessage(context.Background(), m.ID); err != nil {
+			t.Fatalf("the reply was not queued: %v", err)
+		}
+		if page := customerPage(t, h, "ЗН-1"); !strings.Contains(page, "счёт.pdf") {
+			t.Error("the customer page does not offer the document")
+		}
+	})
+}
