@@ -11,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"naryad/hub"
 	"naryad/hub/staff"
 	"naryad/hub/store"
 )
@@ -48,7 +49,7 @@ func (h *Handler) list(c *fiber.Ctx) error {
 	if err != nil {
 		return h.internal(c, "list threads", err)
 	}
-	codes, zones, err := h.branches(ctx, s.BranchIDs)
+	codes, zones, hours, err := h.branches(ctx, s.BranchIDs)
 	if err != nil {
 		return h.internal(c, "load branches", err)
 	}
@@ -57,7 +58,7 @@ func (h *Handler) list(c *fiber.Ctx) error {
 	now := h.now()
 	rows := make([]row, len(threads))
 	for i, th := range threads {
-		rows[i] = badge(th, now, t)
+		rows[i] = badge(th, now, t, hours[th.BranchID], zones[th.BranchID])
 		rows[i].At = th.LastActivityAt.In(zones[th.BranchID]).Format("02.01 15:04")
 		rows[i].Status = t["s_"+th.WorkOrderStatus]
 	}
@@ -82,16 +83,20 @@ func (h *Handler) list(c *fiber.Ctx) error {
 
 // badge works out the first-response badge of a thread.
 //
-// NOTE (business hours): the wait is counted in wall-clock time. The
-// branches' working hours are free text today ("Пн–Пт 09:00–20:00"); once
-// they are structured, a message that arrived after closing should start
-// the clock at the next opening.
-func badge(th store.InboxThread, now time.Time, t map[string]string) row {
+// NOTE (business hours): the wait counts only the branch's opening hours
+// (hub.Hours.Elapsed in the branch's zone), so a message that arrived after
+// closing starts the clock at the next opening. hours is nil when the
+// branch's free-text WorkingHours could not be parsed (hub.ParseHours); the
+// wait is then counted in wall-clock time. Empty WorkingHours means 24/7.
+func badge(th store.InboxThread, now time.Time, t map[string]string, hours *hub.Hours, loc *time.Location) row {
 	r := row{InboxThread: th}
 	if th.AwaitingSince == nil {
 		return r
 	}
 	wait := max(now.Sub(*th.AwaitingSince), 0)
+	if hours != nil {
+		wait = hours.Elapsed(*th.AwaitingSince, now, loc)
+	}
 	target := time.Duration(th.FirstResponseMinutes) * time.Minute
 	if target <= 0 {
 		target = 5 * time.Minute
@@ -106,18 +111,24 @@ func badge(th store.InboxThread, now time.Time, t map[string]string) row {
 	return r
 }
 
-// branches loads the codes and time zones of the user's branches.
-func (h *Handler) branches(ctx context.Context, ids []int64) ([]string, map[int64]*time.Location, error) {
+// branches loads the codes, time zones and opening hours of the user's
+// branches; a branch whose WorkingHours do not parse has no entry in hours
+// (its badge falls back to wall-clock time).
+func (h *Handler) branches(ctx context.Context, ids []int64) ([]string, map[int64]*time.Location, map[int64]*hub.Hours, error) {
 	codes := make([]string, 0, len(ids))
 	zones := make(map[int64]*time.Location, len(ids))
+	hours := make(map[int64]*hub.Hours, len(ids))
 	for _, id := range ids {
 		b, err := h.store.Branch(ctx, id)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		codes, zones[id] = append(codes, b.Code), b.Location()
+		if hh, err := hub.ParseHours(b.WorkingHours); err == nil {
+			hours[id] = &hh
+		}
 	}
-	return codes, zones, nil
+	return codes, zones, hours, nil
 }
 
 func listURL(filter, search, before string) string {

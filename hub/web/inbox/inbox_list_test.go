@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"naryad/hub"
 	"naryad/hub/store"
 )
 
@@ -26,7 +27,41 @@ func TestBadgeTurnsRedAfterTheTarget(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := badge(store.InboxThread{AwaitingSince: c.since, FirstResponseMinutes: c.target}, now, texts["en"])
+			r := badge(store.InboxThread{AwaitingSince: c.since, FirstResponseMinutes: c.target}, now, texts["en"], nil, time.UTC)
+			if r.Waiting != c.waiting || r.Late != c.late {
+				t.Fatalf("got %q late=%v, want %q late=%v", r.Waiting, r.Late, c.waiting, c.late)
+			}
+		})
+	}
+}
+
+func TestBadgeCountsBusinessHours(t *testing.T) {
+	msk, err := time.LoadLocation("Europe/Moscow")
+	if err != nil {
+		t.Skip(err)
+	}
+	hours, err := hub.ParseHours("Пн–Пт 09:00–20:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	since := time.Date(2026, 3, 6, 19, 58, 0, 0, msk) // Friday, two minutes before closing
+	th := store.InboxThread{AwaitingSince: &since, FirstResponseMinutes: 5}
+	cases := []struct {
+		name    string
+		now     time.Time
+		hours   *hub.Hours
+		waiting string
+		late    bool
+	}{
+		{"monday 09:02", time.Date(2026, 3, 9, 9, 2, 0, 0, msk), &hours, "4 min", false},
+		{"monday 09:04", time.Date(2026, 3, 9, 9, 4, 0, 0, msk), &hours, "6 min", true},
+		{"checked in UTC, counted in the branch's zone", time.Date(2026, 3, 9, 6, 4, 0, 0, time.UTC), &hours, "6 min", true},
+		{"unparsed hours: wall clock", time.Date(2026, 3, 9, 9, 2, 0, 0, msk), nil, "61 h 4 min", true},
+		{"empty hours: always open", time.Date(2026, 3, 6, 20, 2, 0, 0, msk), &hub.Hours{}, "4 min", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := badge(th, c.now, texts["en"], c.hours, msk)
 			if r.Waiting != c.waiting || r.Late != c.late {
 				t.Fatalf("got %q late=%v, want %q late=%v", r.Waiting, r.Late, c.waiting, c.late)
 			}
