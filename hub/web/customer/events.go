@@ -1,23 +1,17 @@
 package customer
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
-	"net"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"naryad/hub"
+	"naryad/hub/web/sse"
 )
-
-// heartbeat keeps proxies from closing an idle stream and notices a browser
-// that went away.
-const heartbeat = 25 * time.Second
 
 // events is GET /c/<token>/events: the page's live stream. A reconnecting
 // browser sends Last-Event-ID; the first connection names its starting
@@ -26,107 +20,33 @@ const heartbeat = 25 * time.Second
 // any it already sent: nothing missed, nothing twice.
 func (h *Handler) events(c *fiber.Ctx) error {
 	return h.withVisit(c, false, func(v visit) error {
-		after := lastEventID(c)
+		after, _ := sse.LastEventID(c)
 		l, err := h.loader(c.UserContext(), v, c.Get(fiber.HeaderAcceptLanguage))
 		if err != nil {
 			return h.internal(c, "load", err)
 		}
-		c.Set(fiber.HeaderContentType, "text/event-stream; charset=utf-8")
-		c.Set("X-Accel-Buffering", "no")
-		head := responseHead(c)
 		sub := h.broker.SubscribeThread(v.thread.ID)
 		s := &stream{h: h, l: l, sent: after}
 		// Subscribed first, then replayed: whatever commits meanwhile comes
-		// through the subscription, and run skips what replay already sent.
-		// The replay reads the database here, on the server's worker, so
-		// the stream's own goroutine stays small for the hours it lives.
+		// through the subscription and is skipped if already sent. The
+		// replay reads the database here, on the server's worker, so the
+		// stream's own goroutine stays small for the hours it lives.
 		backlog, err := s.replay()
 		if err != nil {
 			sub.Close()
 			return h.internal(c, "replay events", err)
 		}
-		// The stream takes the connection over: one goroutine and a small
-		// buffer per open page, instead of the server's per-request
-		// machinery held for hours (see BENCH sse_bytes_per_client).
-		c.Context().HijackSetNoResponse(true)
-		c.Context().Hijack(func(conn net.Conn) {
-			defer sub.Close()
-			s.conn, s.w = conn, bufio.NewWriterSize(conn, 512)
-			if err := s.flush(head + strings.Join(backlog, "")); err != nil {
-				return
-			}
-			if err := s.run(sub.C); err != nil {
-				h.log.Debug("customer stream ended", "thread_id", v.thread.ID, "reason", err)
-			}
-		})
+		sse.Serve(c, sse.Stream{Sub: sub, Sent: s.sent, Backlog: strings.Join(backlog, ""), Frame: s.render,
+			Done: h.done, Log: h.log.With("thread_id", v.thread.ID), Name: "customer"})
 		return nil
 	})
 }
 
-// responseHead is the status line and every header set so far (security
-// headers, rate-limit headers, the content type), for a response the
-// handler writes itself. The body runs until the connection closes.
-func responseHead(c *fiber.Ctx) string {
-	var b strings.Builder
-	b.WriteString("HTTP/1.1 200 OK\r\n")
-	c.Response().Header.VisitAll(func(k, v []byte) {
-		key := string(k)
-		if strings.EqualFold(key, fiber.HeaderContentLength) || strings.EqualFold(key, fiber.HeaderConnection) {
-			return
-		}
-		b.WriteString(key + ": " + string(v) + "\r\n")
-	})
-	b.WriteString("Connection: close\r\n\r\n")
-	return b.String()
-}
-
-// lastEventID reads where the browser is: Last-Event-ID on a reconnect,
-// else the page's ?after=.
-func lastEventID(c *fiber.Ctx) int64 {
-	for _, raw := range []string{c.Get("Last-Event-ID"), c.Query("after")} {
-		if n, err := strconv.ParseInt(strings.TrimSpace(raw), 10, 64); err == nil && n >= 0 {
-			return n
-		}
-	}
-	return 0
-}
-
-// stream writes one browser's events.
+// stream renders one browser's events.
 type stream struct {
 	h    *Handler
 	l    *loader
-	conn net.Conn
-	w    *bufio.Writer
-	sent int64 // id of the last event written
-}
-
-// writeTimeout bounds every write, so a browser that stopped reading
-// cannot hold a stream open.
-const writeTimeout = 15 * time.Second
-
-func (s *stream) run(live <-chan hub.ThreadEvent) error {
-	tick := time.NewTicker(heartbeat)
-	defer tick.Stop()
-	for {
-		select {
-		case ev, ok := <-live:
-			if !ok {
-				return fmt.Errorf("dropped as a slow reader") // the browser reconnects and replays
-			}
-			if ev.ID <= s.sent {
-				continue
-			}
-			if err := s.write(ev); err != nil {
-				return err
-			}
-		case <-tick.C:
-			if err := s.flush(": ping\n\n"); err != nil {
-				return err
-			}
-		case <-s.h.done:
-			return fmt.Errorf("server shutting down")
-		}
-	}
+	sent int64 // id of the last event replayed
 }
 
 // replay sends what the database holds after the browser's position.
@@ -166,16 +86,6 @@ func (s *stream) replay() ([]string, error) {
 	}
 }
 
-// write sends one live event.
-func (s *stream) write(ev hub.ThreadEvent) error {
-	frame, err := s.render(ev)
-	if err != nil {
-		return err
-	}
-	s.sent = ev.ID
-	return s.flush(frame)
-}
-
 // render returns the event's frame for this page, shared with every page
 // of the same thread, language and URL.
 func (s *stream) render(ev hub.ThreadEvent) (string, error) {
@@ -202,16 +112,6 @@ func (h *Handler) frame(ctx context.Context, l *loader, ev hub.ThreadEvent) (str
 	}
 	b.WriteString("\n")
 	return b.String(), nil
-}
-
-func (s *stream) flush(text string) error {
-	if err := s.conn.SetWriteDeadline(time.Now().Add(writeTimeout)); err != nil {
-		return err
-	}
-	if _, err := s.w.WriteString(text); err != nil {
-		return err
-	}
-	return s.w.Flush()
 }
 
 // fragment renders an event for this browser: a message (new or with a new

@@ -1,10 +1,8 @@
 package inbox
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +11,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/staff"
+	"naryad/hub/web/sse"
 )
 
 // The inbox's live stream: GET /inbox/events sends one frame per thread
@@ -25,12 +24,6 @@ import (
 // broker is fed by the realtime tail (LISTEN/NOTIFY on PostgreSQL).
 
 const (
-	// liveHeartbeat keeps proxies from closing an idle stream and notices a
-	// browser that went away.
-	liveHeartbeat = 25 * time.Second
-	// liveWriteTimeout bounds every write, so a browser that stopped
-	// reading cannot hold a stream open.
-	liveWriteTimeout = 15 * time.Second
 	// liveReplayBatch is how many events one replay query reads.
 	liveReplayBatch = 500
 	// eventsPath is the stream's route; the pages name it in data-events.
@@ -75,7 +68,7 @@ func (h *Handler) events(c *fiber.Ctx) error {
 	if !ok {
 		return fiber.ErrUnauthorized
 	}
-	after, ok := liveAfter(c)
+	after, ok := sse.LastEventID(c)
 	if !ok { // no position: start from now rather than replay the whole history
 		ctx, cancel := context.WithTimeout(c.UserContext(), 10*time.Second)
 		last, err := h.store.LastEventID(ctx)
@@ -85,68 +78,25 @@ func (h *Handler) events(c *fiber.Ctx) error {
 		}
 		after = last
 	}
-	c.Set(fiber.HeaderContentType, "text/event-stream; charset=utf-8")
-	c.Set("X-Accel-Buffering", "no")
-	head := liveResponseHead(c)
 	sub := h.broker.SubscribeBranch(s.BranchIDs...)
 	st := &liveStream{h: h, branchIDs: s.BranchIDs, sent: after}
 	// Subscribed first, then replayed: whatever commits meanwhile comes
-	// through the subscription, and run skips what replay already sent.
+	// through the subscription and is skipped if already sent.
 	backlog, err := st.replay()
 	if err != nil {
 		sub.Close()
 		return h.internal(c, "replay events", err)
 	}
-	// The stream takes the connection over: one goroutine and a small
-	// buffer per open page instead of the server's per-request machinery.
-	c.Context().HijackSetNoResponse(true)
-	c.Context().Hijack(func(conn net.Conn) {
-		defer sub.Close()
-		st.conn, st.w = conn, bufio.NewWriterSize(conn, 512)
-		if err := st.flush(head + backlog); err != nil {
-			return
-		}
-		if err := st.run(sub.C); err != nil {
-			h.log.Debug("inbox stream ended", "user_id", s.User.ID, "reason", err)
-		}
-	})
+	sse.Serve(c, sse.Stream{Sub: sub, Sent: st.sent, Backlog: backlog,
+		Frame: func(ev hub.ThreadEvent) (string, error) { return liveFrame(ev), nil },
+		Done:  h.done, Log: h.log.With("user_id", s.User.ID), Name: "inbox"})
 	return nil
-}
-
-// liveAfter reads where the browser is: Last-Event-ID on a reconnect, else
-// the page's ?after=.
-func liveAfter(c *fiber.Ctx) (int64, bool) {
-	for _, raw := range []string{c.Get("Last-Event-ID"), c.Query("after")} {
-		if n, err := strconv.ParseInt(strings.TrimSpace(raw), 10, 64); err == nil && n >= 0 {
-			return n, true
-		}
-	}
-	return 0, false
-}
-
-// liveResponseHead is the status line and every header set so far, for a
-// response the handler writes itself; the body runs until the connection
-// closes.
-func liveResponseHead(c *fiber.Ctx) string {
-	var b strings.Builder
-	b.WriteString("HTTP/1.1 200 OK\r\n")
-	c.Response().Header.VisitAll(func(k, v []byte) {
-		key := string(k)
-		if strings.EqualFold(key, fiber.HeaderContentLength) || strings.EqualFold(key, fiber.HeaderConnection) {
-			return
-		}
-		b.WriteString(key + ": " + string(v) + "\r\n")
-	})
-	b.WriteString("Connection: close\r\n\r\n")
-	return b.String()
 }
 
 // liveStream writes one browser's inbox events.
 type liveStream struct {
 	h         *Handler
 	branchIDs []int64
-	conn      net.Conn
-	w         *bufio.Writer
 	sent      int64 // id of the last event written
 }
 
@@ -172,45 +122,7 @@ func (s *liveStream) replay() (string, error) {
 	}
 }
 
-// run forwards live events until the browser goes, the subscription is
-// dropped or closed, or the server shuts down.
-func (s *liveStream) run(live <-chan hub.ThreadEvent) error {
-	tick := time.NewTicker(liveHeartbeat)
-	defer tick.Stop()
-	for {
-		select {
-		case ev, ok := <-live:
-			if !ok {
-				return fmt.Errorf("subscription ended") // the browser reconnects and replays
-			}
-			if ev.ID <= s.sent {
-				continue
-			}
-			s.sent = ev.ID
-			if err := s.flush(liveFrame(ev)); err != nil {
-				return err
-			}
-		case <-tick.C:
-			if err := s.flush(": ping\n\n"); err != nil {
-				return err
-			}
-		case <-s.h.done:
-			return fmt.Errorf("server shutting down")
-		}
-	}
-}
-
 // liveFrame is an event's SSE frame: its id and its thread.
 func liveFrame(ev hub.ThreadEvent) string {
 	return fmt.Sprintf("id: %d\nevent: thread\ndata: %d\n\n", ev.ID, ev.ThreadID)
-}
-
-func (s *liveStream) flush(text string) error {
-	if err := s.conn.SetWriteDeadline(time.Now().Add(liveWriteTimeout)); err != nil {
-		return err
-	}
-	if _, err := s.w.WriteString(text); err != nil {
-		return err
-	}
-	return s.w.Flush()
 }
