@@ -37,7 +37,7 @@ func (h *Handler) events(c *fiber.Ctx) error {
 			return h.internal(c, "replay events", err)
 		}
 		sse.Serve(c, sse.Stream{Sub: sub, Sent: s.sent, Backlog: strings.Join(backlog, ""), Frame: s.render,
-			Done: h.done, Log: h.log.With("thread_id", v.thread.ID), Name: "customer"})
+			Done: h.done, Log: h.log, Name: "customer", Subject: []any{"thread_id", v.thread.ID}})
 		return nil
 	})
 }

@@ -52,6 +52,7 @@ type Stream struct {
 	Done    <-chan struct{}                       // closed at server shutdown
 	Log     *slog.Logger
 	Name    string // for the log line when the stream ends
+	Subject []any  // its key/value pairs, e.g. "thread_id", 7 (not a logger.With: that is kept per open page)
 }
 
 // Serve answers the request with the stream: it takes the connection over
@@ -67,11 +68,13 @@ func Serve(c *fiber.Ctx, s Stream) {
 	c.Context().Hijack(func(conn net.Conn) {
 		defer s.Sub.Close()
 		w := writer{conn: conn, buf: bufio.NewWriterSize(conn, 512)}
-		if err := w.write(head + s.Backlog); err != nil {
+		err := w.write(head + s.Backlog)
+		head, s.Backlog = "", "" // written: not kept for the hours the page stays open
+		if err != nil {
 			return
 		}
 		if err := s.run(w); err != nil {
-			s.Log.Debug(s.Name+" stream ended", "reason", err)
+			s.Log.Debug(s.Name+" stream ended", append(s.Subject, "reason", err)...)
 		}
 	})
 }
