@@ -2,15 +2,10 @@ package admin_test
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/gofiber/fiber/v2"
 
 	"naryad/hub/server/servertest"
 	"naryad/hub/staff"
@@ -19,15 +14,8 @@ import (
 
 const password = "s3cret-pass-word"
 
-var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-
 // browser is one signed-in staff user.
-type browser struct {
-	t       *testing.T
-	app     *fiber.App
-	cookies map[string]*http.Cookie
-	csrf    string
-}
+type browser = servertest.Client
 
 func signIn(t *testing.T, h *servertest.Hub, login, role string) *browser {
 	t.Helper()
@@ -37,61 +25,7 @@ func signIn(t *testing.T, h *servertest.Hub, login, role string) *browser {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &browser{t: t, app: h.Server.App(), cookies: map[string]*http.Cookie{}}
-	_, page := b.do(http.MethodGet, "/login", nil)
-	m := csrfField.FindStringSubmatch(page)
-	if m == nil {
-		t.Fatalf("no csrf field on the login page:\n%s", page)
-	}
-	resp, _ := b.do(http.MethodPost, "/login", url.Values{"login": {login}, "password": {password}, "csrf": {m[1]}})
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("sign in %s: %d", login, resp.StatusCode)
-	}
-	_, page = b.do(http.MethodGet, "/inbox", nil)
-	if m = csrfField.FindStringSubmatch(page); m == nil {
-		t.Fatalf("no csrf on the inbox:\n%s", page)
-	}
-	b.csrf = m[1]
-	return b
-}
-
-func (b *browser) do(method, path string, form url.Values) (*http.Response, string) {
-	b.t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req := httptest.NewRequest(method, path, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	for _, c := range b.cookies {
-		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
-	}
-	resp, err := b.app.Test(req, -1)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	for _, c := range resp.Cookies() {
-		if c.MaxAge < 0 || c.Value == "" {
-			delete(b.cookies, c.Name)
-		} else {
-			b.cookies[c.Name] = c
-		}
-	}
-	return resp, string(raw)
-}
-
-// post sends a form with the session's CSRF token.
-func (b *browser) post(path string, form url.Values) (*http.Response, string) {
-	b.t.Helper()
-	form.Set("csrf", b.csrf)
-	return b.do(http.MethodPost, path, form)
+	return h.NewClient(t).SignIn(login, password)
 }
 
 var routes = []struct{ method, path string }{
@@ -119,18 +53,18 @@ func TestAdminOnly(t *testing.T) {
 				form = url.Values{}
 			}
 			if r.method == http.MethodPost {
-				if resp, _ := advisor.post(r.path, form); resp.StatusCode != http.StatusForbidden {
+				if resp, _ := advisor.Post(r.path, form); resp.StatusCode != http.StatusForbidden {
 					t.Errorf("advisor %s %s: %d", r.method, r.path, resp.StatusCode)
 				}
-				if resp, _ := admin.do(r.method, r.path, url.Values{"name": {"x"}}); resp.StatusCode != http.StatusForbidden {
+				if resp, _ := admin.Do(r.method, r.path, url.Values{"name": {"x"}}); resp.StatusCode != http.StatusForbidden {
 					t.Errorf("admin without csrf %s %s: %d", r.method, r.path, resp.StatusCode)
 				}
 				continue
 			}
-			if resp, _ := advisor.do(r.method, r.path, nil); resp.StatusCode != http.StatusForbidden {
+			if resp, _ := advisor.Do(r.method, r.path, nil); resp.StatusCode != http.StatusForbidden {
 				t.Errorf("advisor %s %s: %d", r.method, r.path, resp.StatusCode)
 			}
-			resp, page := admin.do(r.method, r.path, nil)
+			resp, page := admin.Do(r.method, r.path, nil)
 			if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Security-Policy") == "" {
 				t.Errorf("admin %s %s: %d\n%s", r.method, r.path, resp.StatusCode, page)
 			}
@@ -164,7 +98,7 @@ func wantRedirect(t *testing.T, b *browser, resp *http.Response, page, location,
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != location {
 		t.Fatalf("status %d location %q:\n%s", resp.StatusCode, resp.Header.Get("Location"), page)
 	}
-	_, page = b.do(http.MethodGet, location, nil)
+	_, page = b.Do(http.MethodGet, location, nil)
 	if !strings.Contains(page, done) {
 		t.Errorf("%s lacks %q:\n%s", location, done, page)
 	}

@@ -2,16 +2,11 @@ package report_test
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/gofiber/fiber/v2"
 
 	"naryad/hub"
 	"naryad/hub/server/servertest"
@@ -26,7 +21,7 @@ var day = time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
 // world is a hub with branches A (MSK1) and B (SPB1), a thread in each,
 // advisors anna and boris at A and oleg at B, and replies with known times.
 type world struct {
-	app *fiber.App
+	h *servertest.Hub
 }
 
 func newWorld(t *testing.T, h *servertest.Hub) *world {
@@ -55,7 +50,7 @@ func newWorld(t *testing.T, h *servertest.Hub) *world {
 	msg(a, hub.DirectionOut, "Борис", time.Hour+40*time.Minute)
 	msg(b, hub.DirectionIn, "", 0)
 	msg(b, hub.DirectionOut, "Олег", 3*time.Minute)
-	return &world{app: h.Server.App()}
+	return &world{h: h}
 }
 
 func thread(t *testing.T, h *servertest.Hub, number string) hub.Thread {
@@ -81,67 +76,17 @@ func addUser(t *testing.T, h *servertest.Hub, login, name string, branch int64) 
 	}
 }
 
-// browser is one signed-in staff user.
-type browser struct {
-	t       *testing.T
-	app     *fiber.App
-	cookies map[string]*http.Cookie
-}
-
-var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-
-func (w *world) signIn(t *testing.T, login string) *browser {
+// signIn signs a user in through the login form.
+func (w *world) signIn(t *testing.T, login string) *servertest.Client {
 	t.Helper()
-	b := &browser{t: t, app: w.app, cookies: map[string]*http.Cookie{}}
-	_, page := b.do(http.MethodGet, "/login", nil)
-	m := csrfField.FindStringSubmatch(page)
-	if m == nil {
-		t.Fatalf("no csrf field on the login page:\n%s", page)
-	}
-	resp, _ := b.do(http.MethodPost, "/login", url.Values{"login": {login}, "password": {password}, "csrf": {m[1]}})
-	if resp.StatusCode != http.StatusSeeOther || b.cookies["nrd_staff"] == nil {
-		t.Fatalf("sign in %s: %d", login, resp.StatusCode)
-	}
-	return b
-}
-
-func (b *browser) do(method, path string, form url.Values) (*http.Response, string) {
-	b.t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req := httptest.NewRequest(method, path, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	for _, c := range b.cookies {
-		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
-	}
-	resp, err := b.app.Test(req, -1)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	for _, c := range resp.Cookies() {
-		if c.MaxAge < 0 || c.Value == "" {
-			delete(b.cookies, c.Name)
-		} else {
-			b.cookies[c.Name] = c
-		}
-	}
-	return resp, string(raw)
+	return w.h.NewClient(t).SignIn(login, password)
 }
 
 func TestReportPageShowsOwnBranchWithChart(t *testing.T) {
 	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
 		w := newWorld(t, h)
 		anna := w.signIn(t, "anna")
-		resp, page := anna.do(http.MethodGet, "/reports?from=2025-03-01&to=2025-03-31", nil)
+		resp, page := anna.Do(http.MethodGet, "/reports?from=2025-03-01&to=2025-03-31", nil)
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("status %d:\n%s", resp.StatusCode, page)
 		}
@@ -164,7 +109,7 @@ func TestReportPageShowsOwnBranchWithChart(t *testing.T) {
 		}
 
 		oleg := w.signIn(t, "oleg")
-		_, page = oleg.do(http.MethodGet, "/reports?from=2025-03-01&to=2025-03-31", nil)
+		_, page = oleg.Do(http.MethodGet, "/reports?from=2025-03-01&to=2025-03-31", nil)
 		if strings.Count(page, `<rect class="bar"`) != 1 || !strings.Contains(page, "Олег") || strings.Contains(page, "Анна") {
 			t.Errorf("oleg's report:\n%s", page)
 		}
@@ -182,7 +127,7 @@ func TestReportBadDates(t *testing.T) {
 			{"from=2020-01-01&to=2025-03-01", "at most 366 days"},
 		} {
 			t.Run(c.query, func(t *testing.T) {
-				resp, page := anna.do(http.MethodGet, "/reports?"+c.query, nil)
+				resp, page := anna.Do(http.MethodGet, "/reports?"+c.query, nil)
 				if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, c.want) {
 					t.Errorf("status %d, page:\n%s", resp.StatusCode, page)
 				}
@@ -191,7 +136,7 @@ func TestReportBadDates(t *testing.T) {
 				}
 			})
 		}
-		resp, page := anna.do(http.MethodGet, "/reports", nil)
+		resp, page := anna.Do(http.MethodGet, "/reports", nil)
 		if resp.StatusCode != http.StatusOK || !strings.Contains(page, "Per branch") {
 			t.Errorf("default period: %d\n%s", resp.StatusCode, page)
 		}
