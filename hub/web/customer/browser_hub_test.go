@@ -16,6 +16,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/server/servertest"
+	"naryad/hub/web/webtest"
 )
 
 // brSMSLine is one line of the log SMS provider's file.
@@ -49,7 +50,7 @@ func brLinkFromSMS(t *testing.T, h *servertest.Hub, number string) string {
 	t.Helper()
 	thread := brThreadOf(t, h, number)
 	path := filepath.Join(h.Config.DataDir, "sms.log")
-	deadline := time.Now().Add(brStepTimeout)
+	deadline := time.Now().Add(webtest.StepTimeout)
 	var seen []brSMSLine
 	for {
 		seen = brReadSMSLog(t, path)
@@ -62,7 +63,7 @@ func brLinkFromSMS(t *testing.T, h *servertest.Hub, number string) string {
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no SMS with a customer link for thread %d in %s within %s; lines: %+v", thread.ID, path, brStepTimeout, seen)
+			t.Fatalf("no SMS with a customer link for thread %d in %s within %s; lines: %+v", thread.ID, path, webtest.StepTimeout, seen)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

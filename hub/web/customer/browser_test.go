@@ -17,6 +17,7 @@ import (
 
 	"naryad/hub/server/servertest"
 	"naryad/hub/store/storetest"
+	"naryad/hub/web/webtest"
 	"naryad/templates"
 )
 
@@ -55,7 +56,7 @@ func brOrderFields(phone string, lines []any) map[string]any {
 // Chromium against a whole running hub (HTTP, outbox, live updates), on
 // every test backend.
 func TestBrowserCustomerPage(t *testing.T) {
-	browser := brStartBrowser(t)
+	browser := webtest.StartBrowser(t)
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
 			h := servertest.Start(t, b)
@@ -82,44 +83,44 @@ func brTestLinkAndLiveUpdates(t *testing.T, browser context.Context, h *serverte
 		t.Fatalf("sms.log link path = %s, want the thread's link %s", path, want)
 	}
 
-	p := brNewTab(t, browser, true)
-	p.do("phone viewport", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile, chromedp.EmulatePortrait))
-	p.open(base + path)
-	p.waitFor("status shown", `document.querySelector("#status")?.textContent.trim() === "В работе"`, "#order")
-	p.waitFor("live stream open", `!document.getElementById("live").hidden`, "body")
-	p.waitFor("status SMS shown as sent", `document.querySelector("#messages li.msg .state-sent")`, "#messages")
-	if got := brMust[float64](p, "document.documentElement.scrollWidth"); got > 360 {
+	p := webtest.NewTab(t, browser)
+	p.Do("phone viewport", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile, chromedp.EmulatePortrait))
+	p.Open(base + path)
+	p.WaitFor("status shown", `document.querySelector("#status")?.textContent.trim() === "В работе"`, "#order")
+	p.WaitFor("live stream open", `!document.getElementById("live").hidden`, "body")
+	p.WaitFor("status SMS shown as sent", `document.querySelector("#messages li.msg .state-sent")`, "#messages")
+	if got := webtest.Must[float64](p, "document.documentElement.scrollWidth"); got > 360 {
 		t.Errorf("page is %v px wide at a 360 px viewport: it scrolls sideways", got)
 	}
 	if screenshot {
 		// The outbox sends one number's SMS in turn (the estimate request
 		// after the status); let both show as sent so the picture is settled.
-		p.waitFor("both SMS shown as sent", `document.querySelectorAll("#messages li.msg .state-sent").length === 2`, "#messages")
+		p.WaitFor("both SMS shown as sent", `document.querySelectorAll("#messages li.msg .state-sent").length === 2`, "#messages")
 		brWriteScreenshot(t, p)
 	}
 
-	p.do("mark the document", chromedp.Evaluate[chromedp.Void]("window.__marker = 1"))
+	p.Do("mark the document", chromedp.Evaluate[chromedp.Void]("window.__marker = 1"))
 	h.PushWorkOrder(t, "wo-101-2", number, 2, "Готов", brOrderFields("+79160000101", nil))
-	p.waitFor("new status without reload", `document.querySelector("#status")?.textContent.trim() === "Готов"`, "#order")
-	p.waitFor("timeline has the new step", `[...document.querySelectorAll("#order .timeline li span")].some(s => s.textContent === "Готов")`, "#order")
+	p.WaitFor("new status without reload", `document.querySelector("#status")?.textContent.trim() === "Готов"`, "#order")
+	p.WaitFor("timeline has the new step", `[...document.querySelectorAll("#order .timeline li span")].some(s => s.textContent === "Готов")`, "#order")
 
 	const text = "Машина готова, можно забирать до 20:00."
-	before := brMust[float64](p, `document.querySelectorAll("#messages li.msg").length`)
+	before := webtest.Must[float64](p, `document.querySelectorAll("#messages li.msg").length`)
 	brPushMessage(t, h, "msg-101-1", number, text)
-	p.waitFor("advisor's message without reload",
-		`[...document.querySelectorAll("#messages li.msg.theirs")].some(li => li.textContent.includes(`+brJS(text)+`))`, "#messages")
-	if after := brMust[float64](p, `document.querySelectorAll("#messages li.msg").length`); after <= before {
+	p.WaitFor("advisor's message without reload",
+		`[...document.querySelectorAll("#messages li.msg.theirs")].some(li => li.textContent.includes(`+webtest.JS(text)+`))`, "#messages")
+	if after := webtest.Must[float64](p, `document.querySelectorAll("#messages li.msg").length`); after <= before {
 		t.Errorf("messages: %v before the push, %v after", before, after)
 	}
-	if brMust[float64](p, "window.__marker || 0") != 1 {
+	if webtest.Must[float64](p, "window.__marker || 0") != 1 {
 		t.Fatalf("the page was reloaded: the marker set before the pushes is gone")
 	}
 }
 
 // brWriteScreenshot saves what the phone shows (360×740) into the docs.
-func brWriteScreenshot(t *testing.T, p *brTab) {
+func brWriteScreenshot(t *testing.T, p *webtest.Tab) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, brStepTimeout)
+	ctx, cancel := context.WithTimeout(p.Ctx, webtest.StepTimeout)
 	defer cancel()
 	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
@@ -147,25 +148,25 @@ func brTestChatWithPhoto(t *testing.T, browser context.Context, h *servertest.Hu
 	h.PushWorkOrder(t, "wo-102-1", number, 1, "В работе", brOrderFields("+79160000102", nil))
 	photo := brWritePhoto(t, 64, 48)
 
-	p := brNewTab(t, browser, true)
-	p.open(base + h.CustomerPath(t, number))
-	p.waitFor("composer", `document.querySelector("form.composer textarea#text")`, "#chat")
+	p := webtest.NewTab(t, browser)
+	p.Open(base + h.CustomerPath(t, number))
+	p.WaitFor("composer", `document.querySelector("form.composer textarea#text")`, "#chat")
 
 	const text = "Вот фото царапины на двери."
-	p.do("write and attach",
+	p.Do("write and attach",
 		chromedp.SendKeys(chromedp.ID("text"), text),
 		chromedp.SetUploadFiles(chromedp.CSS(`form.composer input[type=file][name=file]`), []string{photo}),
 		chromedp.Click(chromedp.CSS(`form.composer button[type=submit]`)),
 	)
-	p.waitFor("redirect after sending", `location.search === "?ok=sent_ok" && document.readyState === "complete"`, "body")
-	if got := p.text(".flash.ok"); got != "Сообщение отправлено." {
-		t.Errorf("flash = %q, want «Сообщение отправлено.»\n%s", got, p.dump("main"))
+	p.WaitFor("redirect after sending", `location.search === "?ok=sent_ok" && document.readyState === "complete"`, "body")
+	if got := p.Text(".flash.ok"); got != "Сообщение отправлено." {
+		t.Errorf("flash = %q, want «Сообщение отправлено.»\n%s", got, p.Dump("main"))
 	}
-	mine := `[...document.querySelectorAll("#messages li.msg.mine")].filter(li => li.textContent.includes(` + brJS(text) + `))`
-	p.waitFor("own message with the photo", mine+`.length === 1 && `+mine+`[0].querySelector("img")`, "#messages")
-	p.do("scroll to the photo", chromedp.Evaluate[chromedp.Void](mine+`[0].querySelector("img").scrollIntoView()`))
-	p.waitFor("photo loads from the page's file route", mine+`[0].querySelector("img").complete && `+mine+`[0].querySelector("img").naturalWidth === 64`, "#messages")
-	if alt := brMust[string](p, mine+`[0].querySelector("img").alt`); alt != "царапина.png" {
+	mine := `[...document.querySelectorAll("#messages li.msg.mine")].filter(li => li.textContent.includes(` + webtest.JS(text) + `))`
+	p.WaitFor("own message with the photo", mine+`.length === 1 && `+mine+`[0].querySelector("img")`, "#messages")
+	p.Do("scroll to the photo", chromedp.Evaluate[chromedp.Void](mine+`[0].querySelector("img").scrollIntoView()`))
+	p.WaitFor("photo loads from the page's file route", mine+`[0].querySelector("img").complete && `+mine+`[0].querySelector("img").naturalWidth === 64`, "#messages")
+	if alt := webtest.Must[string](p, mine+`[0].querySelector("img").alt`); alt != "царапина.png" {
 		t.Errorf("photo alt = %q, want the file's name", alt)
 	}
 
@@ -188,57 +189,57 @@ func brTestChatWithPhoto(t *testing.T, browser context.Context, h *servertest.Hu
 func brTestEstimate(t *testing.T, browser context.Context, h *servertest.Hub, base string) {
 	const number = "МСК-103"
 	h.PushWorkOrder(t, "wo-103-1", number, 1, "В работе", brOrderFields("+79160000103", brEstimateLines))
-	p := brNewTab(t, browser, true)
-	p.open(base + h.CustomerPath(t, number))
+	p := webtest.NewTab(t, browser)
+	p.Open(base + h.CustomerPath(t, number))
 	// A change arriving live replaces the order section, estimate form and
 	// all, while the customer is on the page; that form must still work.
-	p.waitFor("live stream open", `!document.getElementById("live").hidden`, "body")
-	p.do("mark the document", chromedp.Evaluate[chromedp.Void](`window.__marker = 1; document.getElementById("order").dataset.old = "1"`))
+	p.WaitFor("live stream open", `!document.getElementById("live").hidden`, "body")
+	p.Do("mark the document", chromedp.Evaluate[chromedp.Void](`window.__marker = 1; document.getElementById("order").dataset.old = "1"`))
 	h.PushWorkOrder(t, "wo-103-2", number, 2, "Ждём ответа клиента", brOrderFields("+79160000103", brEstimateLines))
-	p.waitFor("order section replaced live", `document.querySelector("#status")?.textContent.trim() === "Ждём вашего решения" && !document.getElementById("order").dataset.old`, "#order")
-	if brMust[float64](p, "window.__marker || 0") != 1 {
+	p.WaitFor("order section replaced live", `document.querySelector("#status")?.textContent.trim() === "Ждём вашего решения" && !document.getElementById("order").dataset.old`, "#order")
+	if webtest.Must[float64](p, "window.__marker || 0") != 1 {
 		t.Fatalf("the page was reloaded: the marker is gone")
 	}
 	brDecideEstimate(t, p, h, number)
 	// The page's own stream must not undo what the redirect showed.
-	p.waitFor("live stream open", `!document.getElementById("live").hidden`, "body")
+	p.WaitFor("live stream open", `!document.getElementById("live").hidden`, "body")
 	brCheckDecided(t, p)
 	brCheckDecisionFeed(t, h, number)
 }
 
 // brDecideEstimate picks approve for the filter and decline for the pads,
 // checks the review step and confirms.
-func brDecideEstimate(t *testing.T, p *brTab, h *servertest.Hub, number string) {
+func brDecideEstimate(t *testing.T, p *webtest.Tab, h *servertest.Hub, number string) {
 	t.Helper()
 	ids := brLineIDs(t, h, number)
 	pads, filter := strconv.FormatInt(ids["2"], 10), strconv.FormatInt(ids["3"], 10)
-	p.waitFor("two lines to decide", `document.querySelectorAll("form.estimate fieldset.line").length === 2`, "#order")
+	p.WaitFor("two lines to decide", `document.querySelectorAll("form.estimate fieldset.line").length === 2`, "#order")
 	review := chromedp.CSS(`form.estimate .actions button[type=submit]:not([name])`)
-	if got := brMust[string](p, `document.querySelector("form.estimate .actions button:not([name])").textContent.trim()`); got != "Продолжить" {
+	if got := webtest.Must[string](p, `document.querySelector("form.estimate .actions button:not([name])").textContent.trim()`); got != "Продолжить" {
 		t.Errorf("review button reads %q, want «Продолжить»", got)
 	}
-	p.do("choose",
+	p.Do("choose",
 		chromedp.Click(chromedp.CSS(`#line-`+filter+` input[value=approved]`)),
 		chromedp.Click(chromedp.CSS(`#line-`+pads+` input[value=declined]`)),
 		chromedp.Click(review),
 	)
-	p.waitFor("review page", `document.querySelector("#new-total") && document.readyState === "complete"`, "body")
+	p.WaitFor("review page", `document.querySelector("#new-total") && document.readyState === "complete"`, "body")
 
 	want, err := templates.Money("ru", 150000+120000, "RUB") // oil change + the approved filter
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := p.text("#new-total"); brSpaces(got) != brSpaces(want) {
-		t.Errorf("new total = %q, want %q\n%s", got, want, p.dump("main"))
+	if got := p.Text("#new-total"); webtest.Spaces(got) != webtest.Spaces(want) {
+		t.Errorf("new total = %q, want %q\n%s", got, want, p.Dump("main"))
 	}
-	rows := brMust[[]string](p, `[...document.querySelectorAll("ul.decided li")].map(li => li.className + ": " + li.textContent.replace(/\s+/g, " ").trim())`)
+	rows := webtest.Must[[]string](p, `[...document.querySelectorAll("ul.decided li")].map(li => li.className + ": " + li.textContent.replace(/\s+/g, " ").trim())`)
 	if len(rows) != 2 || !slices.ContainsFunc(rows, brRowMatches("declined: Тормозные колодки", "Отказ")) ||
 		!slices.ContainsFunc(rows, brRowMatches("approved: Замена салонного фильтра", "Согласовано")) {
 		t.Errorf("review rows = %q", rows)
 	}
-	p.do("confirm", chromedp.Click(chromedp.ID("confirm")))
-	p.waitFor("back on the page", `location.search === "?ok=thanks" && document.readyState === "complete"`, "body")
-	if got := p.text(".flash.ok"); got != "Спасибо! Решение сохранено." {
+	p.Do("confirm", chromedp.Click(chromedp.ID("confirm")))
+	p.WaitFor("back on the page", `location.search === "?ok=thanks" && document.readyState === "complete"`, "body")
+	if got := p.Text(".flash.ok"); got != "Спасибо! Решение сохранено." {
 		t.Errorf("flash = %q", got)
 	}
 }
@@ -249,20 +250,20 @@ func brRowMatches(prefix, word string) func(string) bool {
 }
 
 // brCheckDecided checks the page shows both decisions as final.
-func brCheckDecided(t *testing.T, p *brTab) {
+func brCheckDecided(t *testing.T, p *webtest.Tab) {
 	t.Helper()
-	p.waitFor("decisions shown", `document.querySelectorAll("#order ul.decided li").length === 2`, "#order")
-	if got := p.text("#order ul.decided li.approved"); !strings.Contains(got, "Замена салонного фильтра") || !strings.Contains(got, "Согласовано") {
-		t.Errorf("approved line = %q\n%s", got, p.dump("#order"))
+	p.WaitFor("decisions shown", `document.querySelectorAll("#order ul.decided li").length === 2`, "#order")
+	if got := p.Text("#order ul.decided li.approved"); !strings.Contains(got, "Замена салонного фильтра") || !strings.Contains(got, "Согласовано") {
+		t.Errorf("approved line = %q\n%s", got, p.Dump("#order"))
 	}
-	if got := p.text("#order ul.decided li.declined"); !strings.Contains(got, "Тормозные колодки") || !strings.Contains(got, "Отказ") {
-		t.Errorf("declined line = %q\n%s", got, p.dump("#order"))
+	if got := p.Text("#order ul.decided li.declined"); !strings.Contains(got, "Тормозные колодки") || !strings.Contains(got, "Отказ") {
+		t.Errorf("declined line = %q\n%s", got, p.Dump("#order"))
 	}
-	if got := p.text("#order .final"); !strings.HasPrefix(got, "Решение отправлено и больше не меняется.") {
-		t.Errorf("final notice = %q\n%s", got, p.dump("#order"))
+	if got := p.Text("#order .final"); !strings.HasPrefix(got, "Решение отправлено и больше не меняется.") {
+		t.Errorf("final notice = %q\n%s", got, p.Dump("#order"))
 	}
-	if brMust[bool](p, `!!document.querySelector("form.estimate")`) {
-		t.Errorf("the estimate form is still offered after the decision\n%s", p.dump("#order"))
+	if webtest.Must[bool](p, `!!document.querySelector("form.estimate")`) {
+		t.Errorf("the estimate form is still offered after the decision\n%s", p.Dump("#order"))
 	}
 }
 
@@ -288,16 +289,16 @@ func brTestResume(t *testing.T, browser context.Context, h *servertest.Hub, base
 	const number = "МСК-104"
 	h.PushWorkOrder(t, "wo-104-1", number, 1, "В работе", brOrderFields("+79160000104", brPlainLines))
 	proxy := brNewCutProxy(t, base)
-	p := brNewTab(t, browser, true)
-	p.open(proxy.URL + h.CustomerPath(t, number))
-	p.waitFor("live stream open", `!document.getElementById("live").hidden`, "body")
-	p.do("mark the document", chromedp.Evaluate[chromedp.Void]("window.__marker = 1"))
+	p := webtest.NewTab(t, browser)
+	p.Open(proxy.URL + h.CustomerPath(t, number))
+	p.WaitFor("live stream open", `!document.getElementById("live").hidden`, "body")
+	p.Do("mark the document", chromedp.Evaluate[chromedp.Void]("window.__marker = 1"))
 	// One message over the live stream first, so the browser has an event
 	// id to resume from; wait until it shows as sent, so no event of it is
 	// in flight when the stream drops.
 	brPushMessage(t, h, "msg-104-0", number, "До обрыва связи.")
-	p.waitFor("message over the live stream", `[...document.querySelectorAll("#messages li.msg")].some(li => li.textContent.includes("До обрыва связи.") && li.querySelector(".state-sent"))`, "#messages")
-	p.waitFor("status SMS and message shown as sent", `document.querySelectorAll("#messages li.msg .state-sent").length === 2`, "#messages")
+	p.WaitFor("message over the live stream", `[...document.querySelectorAll("#messages li.msg")].some(li => li.textContent.includes("До обрыва связи.") && li.querySelector(".state-sent"))`, "#messages")
+	p.WaitFor("status SMS and message shown as sent", `document.querySelectorAll("#messages li.msg .state-sent").length === 2`, "#messages")
 
 	streams, open, _ := proxy.snapshot()
 	if len(streams) != 1 || open != 1 {
@@ -306,10 +307,10 @@ func brTestResume(t *testing.T, browser context.Context, h *servertest.Hub, base
 	delivered := streams[0].ids()
 	proxy.cut()
 	// The browser notices and tries again; the proxy holds that attempt.
-	deadline := time.Now().Add(brStepTimeout)
+	deadline := time.Now().Add(webtest.StepTimeout)
 	for _, _, waiting := proxy.snapshot(); waiting == 0; _, _, waiting = proxy.snapshot() {
 		if time.Now().After(deadline) {
-			t.Fatalf("the browser did not try to reconnect within %s of the dropped stream", brStepTimeout)
+			t.Fatalf("the browser did not try to reconnect within %s of the dropped stream", webtest.StepTimeout)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -318,27 +319,27 @@ func brTestResume(t *testing.T, browser context.Context, h *servertest.Hub, base
 	brPushMessage(t, h, "msg-104-1", number, missed[0])
 	brPushMessage(t, h, "msg-104-2", number, missed[1])
 	count := func(text string) string {
-		return `[...document.querySelectorAll("#messages li.msg")].filter(li => li.textContent.includes(` + brJS(text) + `)).length`
+		return `[...document.querySelectorAll("#messages li.msg")].filter(li => li.textContent.includes(` + webtest.JS(text) + `)).length`
 	}
-	if p.within(300*time.Millisecond, count(missed[0])+" > 0") {
-		t.Fatalf("a message arrived while the stream was down: the cut did not hold\n%s", p.dump("#messages"))
+	if p.Within(300*time.Millisecond, count(missed[0])+" > 0") {
+		t.Fatalf("a message arrived while the stream was down: the cut did not hold\n%s", p.Dump("#messages"))
 	}
 
 	proxy.restore()
 	for _, text := range missed {
-		p.waitFor("missed message after the stream resumed: "+text, count(text)+" === 1", "#messages")
+		p.WaitFor("missed message after the stream resumed: "+text, count(text)+" === 1", "#messages")
 	}
 	// Both also reach "sent" (their delivery events); still one item each.
-	p.waitFor("delivery states of the missed messages", `[...document.querySelectorAll("#messages li.msg")].filter(li => li.textContent.includes("Пропущенное") && li.querySelector(".state-sent")).length === 2`, "#messages")
+	p.WaitFor("delivery states of the missed messages", `[...document.querySelectorAll("#messages li.msg")].filter(li => li.textContent.includes("Пропущенное") && li.querySelector(".state-sent")).length === 2`, "#messages")
 	for _, text := range missed {
-		if n := brMust[float64](p, count(text)); n != 1 {
-			t.Errorf("%q is shown %v times, want once\n%s", text, n, p.dump("#messages"))
+		if n := webtest.Must[float64](p, count(text)); n != 1 {
+			t.Errorf("%q is shown %v times, want once\n%s", text, n, p.Dump("#messages"))
 		}
 	}
-	if n := brMust[float64](p, `new Set([...document.querySelectorAll("#messages li")].map(li => li.id)).size === document.querySelectorAll("#messages li").length ? 0 : 1`); n != 0 {
-		t.Errorf("two message items share an id\n%s", p.dump("#messages"))
+	if n := webtest.Must[float64](p, `new Set([...document.querySelectorAll("#messages li")].map(li => li.id)).size === document.querySelectorAll("#messages li").length ? 0 : 1`); n != 0 {
+		t.Errorf("two message items share an id\n%s", p.Dump("#messages"))
 	}
-	if brMust[float64](p, "window.__marker || 0") != 1 {
+	if webtest.Must[float64](p, "window.__marker || 0") != 1 {
 		t.Fatalf("the page was reloaded: the marker is gone")
 	}
 
@@ -375,24 +376,24 @@ func brTestResume(t *testing.T, browser context.Context, h *servertest.Hub, base
 func brTestWithoutJavaScript(t *testing.T, browser context.Context, h *servertest.Hub, base string) {
 	const number = "МСК-105"
 	h.PushWorkOrder(t, "wo-105-1", number, 1, "В работе", brOrderFields("+79160000105", brEstimateLines))
-	p := brNewTab(t, browser, false)
-	p.open(base + h.CustomerPath(t, number))
-	if got := p.text("#status"); got != "В работе" {
-		t.Fatalf("status = %q\n%s", got, p.dump("#order"))
+	p := webtest.NewTab(t, browser, webtest.NoJavaScript())
+	p.Open(base + h.CustomerPath(t, number))
+	if got := p.Text("#status"); got != "В работе" {
+		t.Fatalf("status = %q\n%s", got, p.Dump("#order"))
 	}
 
 	const text = "Без скриптов: когда можно забрать?"
-	p.do("write and send",
+	p.Do("write and send",
 		chromedp.SendKeys(chromedp.ID("text"), text),
 		chromedp.Click(chromedp.CSS(`form.composer button[type=submit]`)),
 	)
-	p.waitFor("redirect after sending", `location.search === "?ok=sent_ok" && document.readyState === "complete"`, "body")
-	p.waitFor("own message after the redirect", `[...document.querySelectorAll("#messages li.msg.mine")].some(li => li.textContent.includes(`+brJS(text)+`))`, "#messages")
+	p.WaitFor("redirect after sending", `location.search === "?ok=sent_ok" && document.readyState === "complete"`, "body")
+	p.WaitFor("own message after the redirect", `[...document.querySelectorAll("#messages li.msg.mine")].some(li => li.textContent.includes(`+webtest.JS(text)+`))`, "#messages")
 
 	// Continuing with no choice made comes back with a hint, nothing stored.
-	p.do("review without choosing", chromedp.Click(chromedp.CSS(`form.estimate .actions button[type=submit]:not([name])`)))
-	p.waitFor("asked to choose", `location.search === "?err=choose" && document.readyState === "complete"`, "body")
-	if got := p.text(".flash.err"); got != "Выберите решение по каждой строке." {
+	p.Do("review without choosing", chromedp.Click(chromedp.CSS(`form.estimate .actions button[type=submit]:not([name])`)))
+	p.WaitFor("asked to choose", `location.search === "?err=choose" && document.readyState === "complete"`, "body")
+	if got := p.Text(".flash.err"); got != "Выберите решение по каждой строке." {
 		t.Errorf("error flash = %q", got)
 	}
 
@@ -403,7 +404,7 @@ func brTestWithoutJavaScript(t *testing.T, browser context.Context, h *servertes
 		t.Errorf("customer_message changes = %+v", changes)
 	}
 	// No script ran: the live notice stays hidden, as the page ships it.
-	if !brMust[bool](p, `document.getElementById("live").hidden`) {
+	if !webtest.Must[bool](p, `document.getElementById("live").hidden`) {
 		t.Errorf("the live notice is shown: a script ran with JavaScript off")
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"naryad/hub/server/servertest"
 	"naryad/hub/staff"
 	"naryad/hub/store"
+	"naryad/hub/web/webtest"
 )
 
 // ibDMSToken is how demo.Load prints its DMS node's token.
@@ -29,28 +30,28 @@ var ibDMSToken = regexp.MustCompile(`DMS token \(shown once\):\s*(\S+)`)
 
 // ibRowOf is the JavaScript for the list row of a work order (or undefined).
 func ibRowOf(number string) string {
-	return `[...document.querySelectorAll("ol.threads li.thread")].find(li => li.querySelector(".meta .wo")?.textContent === ` + ibJS(number) + `)`
+	return `[...document.querySelectorAll("ol.threads li.thread")].find(li => li.querySelector(".meta .wo")?.textContent === ` + webtest.JS(number) + `)`
 }
 
 // ibThreadOf opens the list and returns the thread id of a work order's row.
-func ibThreadOf(t *testing.T, p *ibTab, base, number string) int64 {
+func ibThreadOf(t *testing.T, p *webtest.Tab, base, number string) int64 {
 	t.Helper()
-	p.open(base + "/inbox")
+	p.Open(base + "/inbox")
 	row := ibRowOf(number)
-	p.waitFor("row of "+number, row, "main")
-	id, err := strconv.ParseInt(ibMust[string](p, row+`.dataset.thread`), 10, 64)
+	p.WaitFor("row of "+number, row, "main")
+	id, err := strconv.ParseInt(webtest.Must[string](p, row+`.dataset.thread`), 10, 64)
 	if err != nil {
-		t.Fatalf("row of %s has no thread id: %v\n%s", number, err, p.dump("main"))
+		t.Fatalf("row of %s has no thread id: %v\n%s", number, err, p.Dump("main"))
 	}
 	return id
 }
 
 // ibOpenThread opens a thread page and waits for its composer.
-func ibOpenThread(p *ibTab, base string, id int64) string {
-	p.t.Helper()
+func ibOpenThread(p *webtest.Tab, base string, id int64) string {
+	p.T.Helper()
 	path := "/inbox/threads/" + strconv.FormatInt(id, 10)
-	p.open(base + path)
-	p.waitFor("thread page "+path, `location.pathname === `+ibJS(path)+` && document.readyState === "complete" && document.querySelector("textarea#reply")`, "body")
+	p.Open(base + path)
+	p.WaitFor("thread page "+path, `location.pathname === `+webtest.JS(path)+` && document.readyState === "complete" && document.querySelector("textarea#reply")`, "body")
 	return path
 }
 
@@ -62,16 +63,16 @@ func ibNorm(expr string) string {
 // ibTestLiveList keeps the list open and pushes a new work order through
 // the DMS endpoint with the demo node's token: its row must appear without
 // the test reloading the page.
-func ibTestLiveList(t *testing.T, p *ibTab, base, guide string) {
+func ibTestLiveList(t *testing.T, p *webtest.Tab, base, guide string) {
 	m := ibDMSToken.FindStringSubmatch(guide)
 	if m == nil {
 		t.Fatalf("demo.Load printed no DMS token:\n%s", guide)
 	}
 	token := m[1]
-	p.open(base + "/inbox")
-	p.waitFor("the list", `document.readyState === "complete" && document.querySelectorAll("ol.threads li.thread").length >= 3`, "main")
+	p.Open(base + "/inbox")
+	p.WaitFor("the list", `document.readyState === "complete" && document.querySelectorAll("ol.threads li.thread").length >= 3`, "main")
 	// Let inbox.js open its stream before the event.
-	p.waitFor("the live stream is set up", `document.body.dataset.events`, "body")
+	p.WaitFor("the live stream is set up", `document.body.dataset.events`, "body")
 	time.Sleep(300 * time.Millisecond)
 
 	number := "АА-" + strconv.FormatInt(time.Now().UnixNano()%1000000+200000, 10)
@@ -98,57 +99,57 @@ func ibTestLiveList(t *testing.T, p *ibTab, base, guide string) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(answer.String(), `"applied"`) {
 		t.Fatalf("push %s: status %d: %s", number, resp.StatusCode, answer.String())
 	}
-	p.waitFor(number+" appears live in the list", ibRowOf(number), "main")
-	if got := ibMust[string](p, ibRowOf(number)+`.querySelector(".meta .plate")?.textContent || ""`); !strings.Contains(got, "Е777КХ77") {
-		t.Errorf("live row of %s shows plate %q, want Е777КХ77\n%s", number, got, p.dump("main"))
+	p.WaitFor(number+" appears live in the list", ibRowOf(number), "main")
+	if got := webtest.Must[string](p, ibRowOf(number)+`.querySelector(".meta .plate")?.textContent || ""`); !strings.Contains(got, "Е777КХ77") {
+		t.Errorf("live row of %s shows plate %q, want Е777КХ77\n%s", number, got, p.Dump("main"))
 	}
 }
 
 // ibTestTemplateReply opens the customer's page of АА-000102 first, then
 // fills the advisor's reply from a template, sends it and waits for the
 // customer's open page to show it.
-func ibTestTemplateReply(t *testing.T, browser context.Context, p *ibTab, h *servertest.Hub, base string) {
+func ibTestTemplateReply(t *testing.T, browser context.Context, p *webtest.Tab, h *servertest.Hub, base string) {
 	const number = "АА-000102"
 	threadID := ibThreadOf(t, p, base, number)
 	link, err := h.Store.ActiveMagicLink(context.Background(), threadID)
 	if err != nil {
 		t.Fatalf("customer link of thread %d: %v", threadID, err)
 	}
-	c := ibNewTab(t, browser, "")
-	c.open(base + "/c/" + h.Server.Links().Token(link.Salt))
-	c.waitFor("customer page", `document.readyState === "complete" && document.querySelector("#messages")`, "body")
+	c := webtest.NewTab(t, browser)
+	c.Open(base + "/c/" + h.Server.Links().Token(link.Salt))
+	c.WaitFor("customer page", `document.readyState === "complete" && document.querySelector("#messages")`, "body")
 	time.Sleep(300 * time.Millisecond) // its stream connects
 
 	path := ibOpenThread(p, base, threadID)
-	p.waitFor("the template picker", `document.querySelector("form.picker select#template option[value='status.waiting_parts']")`, "section.chat")
-	if got := p.text("form.picker button[type=submit]"); got != "Подставить" {
+	p.WaitFor("the template picker", `document.querySelector("form.picker select#template option[value='status.waiting_parts']")`, "section.chat")
+	if got := p.Text("form.picker button[type=submit]"); got != "Подставить" {
 		t.Errorf("picker button = %q, want «Подставить»", got)
 	}
-	p.do("pick a template",
+	p.Do("pick a template",
 		chromedp.SetValue(chromedp.ID("template"), "status.waiting_parts"),
 		chromedp.Click(chromedp.CSS(`form.picker button[type=submit]`)),
 	)
-	p.waitFor("the draft in the composer",
-		`location.pathname === `+ibJS(path)+` && new URLSearchParams(location.search).get("template") === "status.waiting_parts" && `+
+	p.WaitFor("the draft in the composer",
+		`location.pathname === `+webtest.JS(path)+` && new URLSearchParams(location.search).get("template") === "status.waiting_parts" && `+
 			`document.readyState === "complete" && document.querySelector("textarea#reply")?.value.trim() !== ""`, "section.chat")
 	stamp := " (" + time.Now().Format("15:04:05.000") + ")"
-	draft := ibMust[string](p, `document.querySelector("textarea#reply").value = document.querySelector("textarea#reply").value.trim() + `+ibJS(stamp))
-	want := ibSpaces(draft)
+	draft := webtest.Must[string](p, `document.querySelector("textarea#reply").value = document.querySelector("textarea#reply").value.trim() + `+webtest.JS(stamp))
+	want := webtest.Spaces(draft)
 	if !strings.Contains(want, number) && !strings.Contains(strings.ToLower(want), "запчаст") {
 		t.Logf("note: the draft names neither the order nor parts: %q", want)
 	}
-	p.do("send the template reply", chromedp.Click(chromedp.CSS(`form.composer:not(.note) button[type=submit]`)))
-	p.waitFor("the reply on the thread page",
-		`location.pathname === `+ibJS(path)+` && location.search === "" && document.readyState === "complete" && `+
-			`[...document.querySelectorAll("ol.messages li.msg.out")].some(li => `+ibNorm(`li.querySelector(".body")?.textContent`)+`.includes(`+ibJS(want)+`))`, "section.chat")
-	c.waitFor("the template reply live on the customer's page (no reload)",
-		`[...document.querySelectorAll("#messages li.msg.theirs")].some(li => `+ibNorm(`li.textContent`)+`.includes(`+ibJS(want)+`))`, "#messages")
+	p.Do("send the template reply", chromedp.Click(chromedp.CSS(`form.composer:not(.note) button[type=submit]`)))
+	p.WaitFor("the reply on the thread page",
+		`location.pathname === `+webtest.JS(path)+` && location.search === "" && document.readyState === "complete" && `+
+			`[...document.querySelectorAll("ol.messages li.msg.out")].some(li => `+ibNorm(`li.querySelector(".body")?.textContent`)+`.includes(`+webtest.JS(want)+`))`, "section.chat")
+	c.WaitFor("the template reply live on the customer's page (no reload)",
+		`[...document.querySelectorAll("#messages li.msg.theirs")].some(li => `+ibNorm(`li.textContent`)+`.includes(`+webtest.JS(want)+`))`, "#messages")
 }
 
 // ibTestFailedResend fails a message of АА-000103 through the store (no
 // recipient), checks the thread page marks it failed with the reason, and
 // resends it.
-func ibTestFailedResend(t *testing.T, p *ibTab, h *servertest.Hub, base string) {
+func ibTestFailedResend(t *testing.T, p *webtest.Tab, h *servertest.Hub, base string) {
 	const number = "АА-000103"
 	threadID := ibThreadOf(t, p, base, number)
 	th, err := h.Store.Thread(context.Background(), threadID)
@@ -162,19 +163,19 @@ func ibTestFailedResend(t *testing.T, p *ibTab, h *servertest.Hub, base string) 
 	}
 	ibOpenThread(p, base, threadID)
 	li := `document.querySelector("li#m` + strconv.FormatInt(m.ID, 10) + `")`
-	p.waitFor("the failed message with its reason and a resend button",
+	p.WaitFor("the failed message with its reason and a resend button",
 		li+`?.querySelector(".delivery.failed .reason")?.textContent.trim() && `+li+`.querySelector(".delivery.failed form[action$='/resend'] button")`, "section.chat")
-	if got := ibMust[string](p, ibNorm(li+`.querySelector(".body")?.textContent`)); got != ibSpaces(body) {
+	if got := webtest.Must[string](p, ibNorm(li+`.querySelector(".body")?.textContent`)); got != webtest.Spaces(body) {
 		t.Errorf("failed message body = %q, want %q", got, body)
 	}
-	if got := ibSpaces(ibMust[string](p, li+`.querySelector(".delivery").textContent`)); !strings.HasPrefix(got, "не доставлено") {
+	if got := webtest.Spaces(webtest.Must[string](p, li+`.querySelector(".delivery").textContent`)); !strings.HasPrefix(got, "не доставлено") {
 		t.Errorf("delivery line = %q, want «не доставлено: <reason>»", got)
 	}
-	p.do("resend", chromedp.Click(chromedp.CSS(`li#m`+strconv.FormatInt(m.ID, 10)+` .delivery form button[type=submit]`)))
-	p.waitFor("the message queued or sent again",
+	p.Do("resend", chromedp.Click(chromedp.CSS(`li#m`+strconv.FormatInt(m.ID, 10)+` .delivery form button[type=submit]`)))
+	p.WaitFor("the message queued or sent again",
 		`document.readyState === "complete" && `+li+` && !`+li+`.querySelector(".delivery.failed") && `+
 			`["queued", "sent", "delivered"].some(c => `+li+`.querySelector(".delivery." + c))`, "section.chat")
-	if got := p.text(".error"); got != "" {
+	if got := p.Text(".error"); got != "" {
 		t.Errorf("the thread page shows an error after the resend: %q", got)
 	}
 }
@@ -182,7 +183,7 @@ func ibTestFailedResend(t *testing.T, p *ibTab, h *servertest.Hub, base string) 
 // ibTestMechanicPhoto signs a mechanic in, finds АА-000101 at /mechanic,
 // uploads a PNG with a comment, and checks the advisor's thread page shows
 // it as an internal message with the picture.
-func ibTestMechanicPhoto(t *testing.T, browser context.Context, p *ibTab, h *servertest.Hub, base string) {
+func ibTestMechanicPhoto(t *testing.T, browser context.Context, p *webtest.Tab, h *servertest.Hub, base string) {
 	const number = "АА-000101"
 	ctx := context.Background()
 	branch, err := h.Store.BranchByCode(ctx, demo.BranchCode)
@@ -209,46 +210,46 @@ func ibTestMechanicPhoto(t *testing.T, browser context.Context, p *ibTab, h *ser
 		t.Fatal(err)
 	}
 
-	mech := ibNewTab(t, browser, "ru-RU,ru;q=0.9")
-	mech.open(base + "/login")
-	mech.waitFor("login form", `document.querySelector("form[action='/login'] input[name=csrf]")?.value`, "body")
-	mech.do("mechanic signs in",
+	mech := webtest.NewTab(t, browser, webtest.AcceptLanguage("ru-RU,ru;q=0.9"))
+	mech.Open(base + "/login")
+	mech.WaitFor("login form", `document.querySelector("form[action='/login'] input[name=csrf]")?.value`, "body")
+	mech.Do("mechanic signs in",
 		chromedp.SendKeys(chromedp.ID("login"), "mech"),
 		chromedp.SendKeys(chromedp.ID("password"), pass),
 		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
 	)
-	mech.waitFor("signed in", `location.pathname !== "/login" && document.readyState === "complete"`, "body")
-	mech.open(base + "/mechanic")
-	mech.waitFor("mechanic search", `location.pathname === "/mechanic" && document.querySelector("form.search input[name=q]")`, "body")
-	mech.do("search the order",
+	mech.WaitFor("signed in", `location.pathname !== "/login" && document.readyState === "complete"`, "body")
+	mech.Open(base + "/mechanic")
+	mech.WaitFor("mechanic search", `location.pathname === "/mechanic" && document.querySelector("form.search input[name=q]")`, "body")
+	mech.Do("search the order",
 		chromedp.SendKeys(chromedp.CSS(`form.search input[name=q]`), "А123ВС77"),
 		chromedp.Click(chromedp.CSS(`form.search button[type=submit]`)),
 	)
-	link := `[...document.querySelectorAll("ul.orders li.thread a.who")].find(a => a.textContent.includes(` + ibJS(number) + `))`
-	mech.waitFor(number+" in the mechanic's results", `new URLSearchParams(location.search).get("q") === "А123ВС77" && `+link, "main")
-	orderPath := ibMust[string](mech, link+`.getAttribute("href")`)
-	mech.do("open the order", chromedp.Click(chromedp.CSS(`ul.orders a.who[href="`+orderPath+`"]`)))
-	mech.waitFor("the upload form", `location.pathname === `+ibJS(orderPath)+` && document.readyState === "complete" && document.querySelector("form.upload input#file")`, "body")
-	if got := mech.text("main h1"); !strings.Contains(got, number) {
+	link := `[...document.querySelectorAll("ul.orders li.thread a.who")].find(a => a.textContent.includes(` + webtest.JS(number) + `))`
+	mech.WaitFor(number+" in the mechanic's results", `new URLSearchParams(location.search).get("q") === "А123ВС77" && `+link, "main")
+	orderPath := webtest.Must[string](mech, link+`.getAttribute("href")`)
+	mech.Do("open the order", chromedp.Click(chromedp.CSS(`ul.orders a.who[href="`+orderPath+`"]`)))
+	mech.WaitFor("the upload form", `location.pathname === `+webtest.JS(orderPath)+` && document.readyState === "complete" && document.querySelector("form.upload input#file")`, "body")
+	if got := mech.Text("main h1"); !strings.Contains(got, number) {
 		t.Errorf("mechanic order heading = %q, want %s", got, number)
 	}
 	comment := "Колодки стёрты до металла. (" + time.Now().Format("15:04:05.000") + ")"
-	mech.do("upload the photo",
+	mech.Do("upload the photo",
 		chromedp.SetUploadFiles(chromedp.CSS(`form.upload input#file`), []string{file}),
 		chromedp.SendKeys(chromedp.ID("comment"), comment),
 		chromedp.Click(chromedp.CSS(`form.upload button[type=submit]`)),
 	)
-	mech.waitFor("uploaded", `location.pathname === `+ibJS(orderPath)+` && document.readyState === "complete" && document.querySelector("p.ok")`, "main")
+	mech.WaitFor("uploaded", `location.pathname === `+webtest.JS(orderPath)+` && document.readyState === "complete" && document.querySelector("p.ok")`, "main")
 
 	threadID, err := strconv.ParseInt(strings.TrimPrefix(orderPath, "/mechanic/orders/"), 10, 64)
 	if err != nil {
 		t.Fatalf("mechanic order link %q has no thread id", orderPath)
 	}
 	ibOpenThread(p, base, threadID)
-	msg := `[...document.querySelectorAll("ol.messages li.msg.internal")].find(li => li.querySelector(".body")?.textContent.includes(` + ibJS(comment) + `))`
-	p.waitFor("the mechanic's photo as an internal message", msg+`?.querySelector("ul.files img")`, "section.chat")
-	p.waitFor("the photo loads", msg+`.querySelector("ul.files img").complete && `+msg+`.querySelector("ul.files img").naturalWidth === 32`, "section.chat")
-	if got := ibMust[string](p, msg+`.querySelector(".author")?.textContent || ""`); got != "Сергей Механик" {
+	msg := `[...document.querySelectorAll("ol.messages li.msg.internal")].find(li => li.querySelector(".body")?.textContent.includes(` + webtest.JS(comment) + `))`
+	p.WaitFor("the mechanic's photo as an internal message", msg+`?.querySelector("ul.files img")`, "section.chat")
+	p.WaitFor("the photo loads", msg+`.querySelector("ul.files img").complete && `+msg+`.querySelector("ul.files img").naturalWidth === 32`, "section.chat")
+	if got := webtest.Must[string](p, msg+`.querySelector(".author")?.textContent || ""`); got != "Сергей Механик" {
 		t.Errorf("photo message author = %q, want the mechanic", got)
 	}
 }
@@ -256,7 +257,7 @@ func ibTestMechanicPhoto(t *testing.T, browser context.Context, p *ibTab, h *ser
 // ibTestLeadMerge makes a lead (no work order) at the demo branch, merges
 // it into АА-000102 from its page, and checks the work order's thread shows
 // the lead's message.
-func ibTestLeadMerge(t *testing.T, p *ibTab, h *servertest.Hub, base string) {
+func ibTestLeadMerge(t *testing.T, p *webtest.Tab, h *servertest.Hub, base string) {
 	const number = "АА-000102"
 	ctx := context.Background()
 	target := ibThreadOf(t, p, base, number)
@@ -273,18 +274,18 @@ func ibTestLeadMerge(t *testing.T, p *ibTab, h *servertest.Hub, base string) {
 		t.Fatalf("lead message: %v", err)
 	}
 	leadPath := ibOpenThread(p, base, lead.ID)
-	p.waitFor("the merge form", `document.querySelector("aside.order.lead form.merge input#merge-order")`, "main")
-	p.do("merge into "+number,
+	p.WaitFor("the merge form", `document.querySelector("aside.order.lead form.merge input#merge-order")`, "main")
+	p.Do("merge into "+number,
 		chromedp.SendKeys(chromedp.ID("merge-order"), number),
 		chromedp.Click(chromedp.CSS(`form.merge button[type=submit]`)),
 	)
 	targetPath := "/inbox/threads/" + strconv.FormatInt(target, 10)
-	p.waitFor("landed on "+number+"'s thread", `location.pathname === `+ibJS(targetPath)+` && document.readyState === "complete" && document.querySelector("aside.order h2")`, "body")
-	if got := p.text("aside.order h2"); !strings.Contains(got, number) {
+	p.WaitFor("landed on "+number+"'s thread", `location.pathname === `+webtest.JS(targetPath)+` && document.readyState === "complete" && document.querySelector("aside.order h2")`, "body")
+	if got := p.Text("aside.order h2"); !strings.Contains(got, number) {
 		t.Errorf("work-order card = %q, want %s", got, number)
 	}
-	p.waitFor("the lead's message on the work order's thread",
-		`[...document.querySelectorAll("ol.messages li.msg.in")].some(li => li.querySelector(".body")?.textContent.includes(`+ibJS(text)+`))`, "section.chat")
+	p.WaitFor("the lead's message on the work order's thread",
+		`[...document.querySelectorAll("ol.messages li.msg.in")].some(li => li.querySelector(".body")?.textContent.includes(`+webtest.JS(text)+`))`, "section.chat")
 	if _, err := h.Store.Thread(ctx, lead.ID); err == nil {
 		t.Errorf("the lead thread %s still exists after the merge", leadPath)
 	}
