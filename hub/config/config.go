@@ -41,6 +41,15 @@ type Config struct {
 	LogLevel          string        // NARYAD_LOG_LEVEL: debug | info | warn | error
 	LogFormat         string        // NARYAD_LOG_FORMAT: text | json
 
+	// The key locker (see package locker). `naryad kiosk` drives the boards on
+	// LockerPort and syncs with the hub at KioskHub; `naryad serve` runs the
+	// same module in process when LockerPort is set.
+	LockerPort  string // NARYAD_LOCKER_PORT: serial device of the lock boards, e.g. /dev/ttyUSB0 or COM3
+	LockerToken string // NARYAD_LOCKER_TOKEN(_FILE): the site's kiosk token from `naryad locker site add`
+	LockBitOpen bool   // NARYAD_LOCK_BIT_OPEN: the boards report a set lock bit as open (default: closed)
+	KioskAddr   string // NARYAD_KIOSK_ADDR: where the kiosk's touch-screen UI listens
+	KioskHub    string // NARYAD_KIOSK_HUB: the hub's URL, for `naryad kiosk`
+
 	envProblems []string // environment values that did not parse
 }
 
@@ -59,6 +68,7 @@ func Defaults() Config {
 		OutboxMaxAttempts: 8,
 		LogLevel:          "info",
 		LogFormat:         "text",
+		KioskAddr:         "127.0.0.1:8090",
 	}
 }
 
@@ -87,6 +97,11 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.StringVar(&c.DebugAddr, "debug-addr", env.str("NARYAD_DEBUG_ADDR", c.DebugAddr), "address for the Go profiler (pprof), e.g. 127.0.0.1:6060; keep it off public interfaces (NARYAD_DEBUG_ADDR)")
 	fs.StringVar(&c.LogLevel, "log-level", env.str("NARYAD_LOG_LEVEL", c.LogLevel), "debug, info, warn or error (NARYAD_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", env.str("NARYAD_LOG_FORMAT", c.LogFormat), "text or json (NARYAD_LOG_FORMAT)")
+	fs.StringVar(&c.LockerPort, "locker-port", env.str("NARYAD_LOCKER_PORT", c.LockerPort), "serial device of the key locker's lock boards; with serve, runs the locker in process (NARYAD_LOCKER_PORT)")
+	fs.StringVar(&c.LockerToken, "locker-token", env.secret("NARYAD_LOCKER_TOKEN", c.LockerToken), "the locker site's kiosk token (NARYAD_LOCKER_TOKEN, NARYAD_LOCKER_TOKEN_FILE)")
+	fs.BoolVar(&c.LockBitOpen, "lock-bit-open", env.boolean("NARYAD_LOCK_BIT_OPEN", c.LockBitOpen), "the lock boards report a set lock bit as open rather than closed (NARYAD_LOCK_BIT_OPEN)")
+	fs.StringVar(&c.KioskAddr, "kiosk-addr", env.str("NARYAD_KIOSK_ADDR", c.KioskAddr), "listen address of the kiosk's touch-screen UI (NARYAD_KIOSK_ADDR)")
+	fs.StringVar(&c.KioskHub, "kiosk-hub", env.str("NARYAD_KIOSK_HUB", c.KioskHub), "URL of the hub a kiosk syncs with (NARYAD_KIOSK_HUB)")
 	return &c
 }
 
@@ -160,6 +175,15 @@ func (c *Config) Validate() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		add("NARYAD_LOG_FORMAT: %q is not one of text, json", c.LogFormat)
+	}
+	if c.LockerPort != "" && c.LockerToken == "" {
+		add("NARYAD_LOCKER_TOKEN: required with NARYAD_LOCKER_PORT (create one with `naryad locker site add`)")
+	}
+	if c.KioskHub != "" {
+		u, err := url.Parse(c.KioskHub)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			add("NARYAD_KIOSK_HUB: %q is not an http(s) URL with a host", c.KioskHub)
+		}
 	}
 	if len(problems) > 0 {
 		return errors.New("invalid configuration:\n  " + strings.Join(problems, "\n  "))

@@ -64,3 +64,18 @@ func TestValidateReportsEveryProblemOnItsOwnLine(t *testing.T) {
 		}
 	}
 }
+
+func TestLockerSettings(t *testing.T) {
+	c := parse(t, map[string]string{"NARYAD_LOCKER_PORT": "/dev/ttyUSB0", "NARYAD_LOCK_BIT_OPEN": "true"})
+	if !c.LockBitOpen || c.KioskAddr != "127.0.0.1:8090" {
+		t.Fatalf("config = %+v", c)
+	}
+	err := c.Validate()
+	if err == nil || !strings.Contains(err.Error(), "NARYAD_LOCKER_TOKEN: required") {
+		t.Fatalf("a locker port without a token: %v", err)
+	}
+	err = parse(t, map[string]string{"NARYAD_LOCK_BIT_OPEN": "sometimes", "NARYAD_KIOSK_HUB": "hub.local"}).Validate()
+	if err == nil || !strings.Contains(err.Error(), "NARYAD_LOCK_BIT_OPEN") || !strings.Contains(err.Error(), "NARYAD_KIOSK_HUB") {
+		t.Fatalf("bad locker values: %v", err)
+	}
+}

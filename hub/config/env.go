@@ -66,3 +66,16 @@ func (e envReader) duration(key string, def time.Duration) time.Duration {
 	}
 	return d
 }
+
+func (e envReader) boolean(key string, def bool) bool {
+	v := e.getenv(key)
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		e.problem("%s: %q is not true or false", key, v)
+		return def
+	}
+	return b
+}
