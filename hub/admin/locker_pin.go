@@ -1,0 +1,102 @@
+package admin
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"math/big"
+	"strings"
+
+	"naryad/hub/config"
+	"naryad/hub/store"
+	"naryad/locker/wire"
+)
+
+// LockerPINSetCommand is `naryad locker pin set`: a staff member's PIN for
+// the kiosks' staff menu, printed once; only wire.Hash(salt, pin) is kept.
+func LockerPINSetCommand() config.Command {
+	return config.Command{
+		Name:    "locker pin set",
+		Summary: "set a staff member's kiosk PIN (generated and printed once unless given)",
+		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
+			login := fs.String("login", "", "login of the staff member (required)")
+			pin := fs.String("pin", "", "4–8 digits (default: a random 6-digit PIN)")
+			return func(ctx context.Context, io config.IO) error {
+				if strings.TrimSpace(*login) == "" {
+					return errors.New("--login: required")
+				}
+				code := strings.TrimSpace(*pin)
+				if code != "" && !validPIN(code) {
+					return errors.New("--pin: 4 to 8 digits")
+				}
+				return store.With(ctx, cfg, func(s *store.Store) error {
+					u, err := s.UserByLogin(ctx, *login)
+					if err != nil {
+						return fmt.Errorf("--login: %w", err)
+					}
+					if u.DisabledAt != nil {
+						return fmt.Errorf("--login: %s is disabled", u.Login)
+					}
+					if code == "" {
+						if code, err = randomDigits(6); err != nil {
+							return err
+						}
+					}
+					salt, err := randomSalt()
+					if err != nil {
+						return err
+					}
+					err = s.Tx(ctx, func(tx *store.Store) error {
+						if err := tx.SetLockerStaffPIN(ctx, u.ID, salt, wire.Hash(salt, code)); err != nil {
+							return err
+						}
+						return tx.Audit(ctx, store.AuditEntry{Action: store.AuditLockerPIN, Subject: u.Login})
+					})
+					if err != nil {
+						return err
+					}
+					fmt.Fprintf(io.Stdout, "kiosk PIN of %s set; kiosks learn it at their next sync. The PIN, shown only now:\n%s\n", u.Login, code)
+					return nil
+				})
+			}
+		},
+	}
+}
+
+// validPIN: 4 to 8 ASCII digits.
+func validPIN(pin string) bool {
+	if len(pin) < 4 || len(pin) > 8 {
+		return false
+	}
+	for _, r := range pin {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// randomDigits returns n uniformly random decimal digits.
+func randomDigits(n int) (string, error) {
+	b := make([]byte, n)
+	for i := range b {
+		d, err := rand.Int(rand.Reader, big.NewInt(10))
+		if err != nil {
+			return "", fmt.Errorf("random pin: %w", err)
+		}
+		b[i] = byte('0' + d.Int64())
+	}
+	return string(b), nil
+}
+
+// randomSalt returns 128 random bits in hex.
+func randomSalt() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("random salt: %w", err)
+	}
+	return hex.EncodeToString(b), nil
+}
