@@ -21,14 +21,23 @@ type Ingester struct {
 	linkTTL time.Duration
 	queued  func() // called after a commit that queued messages (wakes the outbox)
 	zones   hub.Zones
+	lockers Lockers
 }
 
-// NewIngester wires the ingest. queued may be nil.
-func NewIngester(s *store.Store, links *hub.Links, r *templates.Renderer, media *hub.Media, linkTTL time.Duration, queued func()) *Ingester {
+// Lockers is what the ingest needs from the key lockers (hub/lockers).
+type Lockers interface {
+	// WorkOrderSaved gives a saved work order the locker codes it now
+	// needs and queues the messages carrying them, inside tx; it reports
+	// whether a message was queued.
+	WorkOrderSaved(ctx context.Context, tx *store.Store, w hub.WorkOrder, created bool) (bool, error)
+}
+
+// NewIngester wires the ingest. queued and lockers may be nil.
+func NewIngester(s *store.Store, links *hub.Links, r *templates.Renderer, media *hub.Media, linkTTL time.Duration, queued func(), lockers Lockers) *Ingester {
 	if queued == nil {
 		queued = func() {}
 	}
-	return &Ingester{store: s, links: links, render: r, media: media, linkTTL: linkTTL, queued: queued}
+	return &Ingester{store: s, links: links, render: r, media: media, linkTTL: linkTTL, queued: queued, lockers: lockers}
 }
 
 // Result is the answer for one event, in request order.

@@ -130,6 +130,15 @@ func (a *applier) applyWorkOrder(ctx context.Context, w *workOrderCmd) (string, 
 			return "", err
 		}
 	}
+	if a.lockers != nil {
+		// After the status message: "your car is ready" comes before the
+		// PIN to collect its keys.
+		queued, err := a.lockers.WorkOrderSaved(ctx, a.tx, doc, !exists)
+		if err != nil {
+			return "", err
+		}
+		a.queued = a.queued || queued
+	}
 	return store.EventApplied, nil
 }
 

@@ -22,6 +22,7 @@ const (
 	ChangeLineDecision    = "line_decision"
 	ChangeDeliveryFailed  = "delivery_failed"
 	ChangeLead            = "lead"
+	ChangeLockerEvent     = "locker_event" // something happened at a key locker
 )
 
 // Outbox states.

@@ -12,6 +12,7 @@ type Data struct {
 	Link                                  string         // customer page URL, may be empty
 	Text                                  string         // advisor text for message.advisor
 	DocumentName                          string         // for document.ready
+	Code                                  string         // locker drop-off code or pickup PIN, for locker.*
 	PromisedAt                            time.Time      // zero = unknown
 	Currency                              string         // ISO 4217, e.g. RUB, PLN, EUR
 	TotalMinor                            int64          // integer minor units (kopecks, grosze)

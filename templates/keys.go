@@ -15,7 +15,26 @@ const (
 	KeyEstimateRequest       = "estimate.request"
 	KeyDocumentReady         = "document.ready"
 	KeyMessageAdvisor        = "message.advisor"
+	// Key locker: the code to leave keys with, their arrival, the PIN to
+	// collect them once the work order is ready and paid, and collection.
+	KeyLockerDropOff   = "locker.dropoff"
+	KeyLockerReceived  = "locker.received"
+	KeyLockerPickupPIN = "locker.pickup_pin"
+	KeyLockerCollected = "locker.collected"
 )
+
+// ReplyKeys lists the keys an advisor may start a reply from: every key but
+// those carrying a one-time locker code, which exists only in the message
+// sent when the code is issued and cannot be typed into a draft.
+func ReplyKeys() []string {
+	var out []string
+	for _, k := range Keys() {
+		if k != KeyLockerDropOff && k != KeyLockerPickupPIN {
+			out = append(out, k)
+		}
+	}
+	return out
+}
 
 // Supported locales. FallbackLocale is used for anything else.
 const (
@@ -39,6 +58,10 @@ func Keys() []string {
 		KeyEstimateRequest,
 		KeyDocumentReady,
 		KeyMessageAdvisor,
+		KeyLockerDropOff,
+		KeyLockerReceived,
+		KeyLockerPickupPIN,
+		KeyLockerCollected,
 	}
 }
 

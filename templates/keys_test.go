@@ -28,8 +28,8 @@ func TestNormalizeLocale(t *testing.T) {
 
 func TestKeysAndLocales(t *testing.T) {
 	keys := Keys()
-	if len(keys) != 10 {
-		t.Fatalf("Keys() has %d keys, want 10", len(keys))
+	if len(keys) != 14 {
+		t.Fatalf("Keys() has %d keys, want 14", len(keys))
 	}
 	keys[0] = "mutated"
 	if Keys()[0] != KeyStatusReceived {
@@ -40,5 +40,15 @@ func TestKeysAndLocales(t *testing.T) {
 	}
 	if IsKey("status.unknown") || !IsKey(KeyMessageAdvisor) {
 		t.Error("IsKey disagrees with Keys")
+	}
+}
+
+func TestReplyKeysLeaveOutOneTimeCodes(t *testing.T) {
+	got := ReplyKeys()
+	if slices.Contains(got, KeyLockerDropOff) || slices.Contains(got, KeyLockerPickupPIN) {
+		t.Fatalf("reply keys offer a one-time code message: %v", got)
+	}
+	if !slices.Contains(got, KeyMessageAdvisor) || !slices.Contains(got, KeyLockerReceived) || len(got) != len(Keys())-2 {
+		t.Fatalf("reply keys = %v", got)
 	}
 }

@@ -224,7 +224,7 @@ func TestNoDoubleSpacesWhenTheVehicleIsUnknown(t *testing.T) {
 	for _, locale := range Locales() {
 		for _, key := range Keys() {
 			got, err := r.Render(context.Background(), 1, key, Data{BranchName: "Сервис", WorkOrderNumber: "АА-1", Text: "Привет",
-				DocumentName: "Счёт", Currency: "RUB", TotalMinor: 100, Lines: []Line{{Name: "X", TotalMinor: 100}}, Locale: locale})
+				DocumentName: "Счёт", Code: "482913", Currency: "RUB", TotalMinor: 100, Lines: []Line{{Name: "X", TotalMinor: 100}}, Locale: locale})
 			if err != nil {
 				t.Fatalf("%s/%s: %v", key, locale, err)
 			}

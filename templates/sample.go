@@ -17,6 +17,7 @@ func samples(locale string) []Data {
 		Link:            "https://naryad.example/c/AbC123xyz",
 		Text:            "Your car is ready, you can pick it up after 17:00.",
 		DocumentName:    "Invoice",
+		Code:            "482913",
 		PromisedAt:      time.Date(2026, 11, 23, 11, 30, 0, 0, time.UTC),
 		Currency:        sampleCurrency(locale),
 		TotalMinor:      1250000,
