@@ -1,0 +1,101 @@
+// Package lockerpanel serves the staff's key-locker panel at /lockers:
+// every locker of the signed-in user's branches with its compartments
+// (state, work order, time held), its open alarms and its event log, as the
+// kiosks last reported them through the sync (hub/lockers). Any staff of
+// the branch may clear an alarm; only an admin may ask for a remote
+// opening, with a reason, which the kiosk carries out at its next sync.
+// Every change is written in one transaction with its audit row.
+package lockerpanel
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+
+	"naryad/hub/staff"
+	"naryad/hub/store"
+)
+
+//go:embed views/*.html
+var viewFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// Options configure the panel.
+type Options struct {
+	Logger *slog.Logger
+	Now    func() time.Time // the clock of "time held" and "offline since"; time.Now when nil
+}
+
+// Handler serves /lockers.
+type Handler struct {
+	store        *store.Store
+	requireStaff func(roles ...string) fiber.Handler
+	views        *template.Template
+	log          *slog.Logger
+	now          func() time.Time
+}
+
+// New parses the views once; a broken view fails start-up. requireStaff is
+// the staff handler's RequireStaff.
+func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Options) (*Handler, error) {
+	views, err := template.ParseFS(viewFiles, "views/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("lockerpanel: parse views: %w", err)
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Handler{store: st, requireStaff: requireStaff, views: views, log: o.Logger, now: o.Now}, nil
+}
+
+// Register adds the panel's routes (every route of this surface is here).
+func (h *Handler) Register(app fiber.Router) {
+	static, _ := fs.Sub(staticFiles, "static")
+	app.Use("/static/l", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
+	app.Get("/lockers", staff.SecurityHeaders, h.requireStaff(), h.show)
+	app.Post("/lockers/alarms/:id/clear", staff.SecurityHeaders, h.requireStaff(), h.alarmClear)
+	app.Post("/lockers/sites/:site/compartments/:id/open", staff.SecurityHeaders, h.requireStaff(store.RoleAdmin), h.compartmentOpen)
+}
+
+// render executes a view into a buffer first, so a template error never
+// sends half a page.
+func (h *Handler) render(c *fiber.Ctx, status int, view string, data any) error {
+	var buf bytes.Buffer
+	if err := h.views.ExecuteTemplate(&buf, view, data); err != nil {
+		return h.internal(c, "render "+view, err)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Status(status).Send(buf.Bytes())
+}
+
+func (h *Handler) internal(c *fiber.Ctx, what string, err error) error {
+	h.log.Error("lockerpanel", "op", what, "path", c.Path(), "error", err)
+	return c.Status(fiber.StatusInternalServerError).SendString("internal error")
+}
+
+// notFound is the answer for a locker, box or alarm the user may not see:
+// the same as one that does not exist, so other branches' ids leak nothing.
+func notFound(c *fiber.Ctx) error {
+	return c.Status(fiber.StatusNotFound).SendString("Not Found")
+}
+
+// audit appends a change by the signed-in user to the log, through st (the
+// change's transaction).
+func audit(ctx context.Context, c *fiber.Ctx, st *store.Store, action, subject, detail string) error {
+	s, _ := staff.Current(c)
+	return st.Audit(ctx, store.AuditEntry{UserID: &s.User.ID, Action: action, Subject: subject, Detail: detail, IP: c.IP()})
+}

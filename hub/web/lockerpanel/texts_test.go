@@ -1,0 +1,32 @@
+package lockerpanel
+
+import (
+	"testing"
+
+	"naryad/locker/wire"
+)
+
+// Every language has every word, and a word for every state a kiosk reports.
+func TestTextsComplete(t *testing.T) {
+	states := []string{wire.StateFree, wire.StateOpen, wire.StateHeld, wire.StateWithStaff, wire.StateReady, wire.StateAttention, wire.StateBroken}
+	for lang, words := range texts {
+		for key := range texts["en"] {
+			if words[key] == "" {
+				t.Errorf("%s lacks %q", lang, key)
+			}
+		}
+		if len(words) != len(texts["en"]) {
+			t.Errorf("%s has %d words, en %d", lang, len(words), len(texts["en"]))
+		}
+		for _, s := range states {
+			if words["s_"+s] == "" {
+				t.Errorf("%s has no word for state %q", lang, s)
+			}
+		}
+	}
+	for header, want := range map[string]string{"pl-PL,pl;q=0.9": "pl", "ru": "ru", "de-DE, en;q=0.5": "en", "": "en"} {
+		if got := pickLocale(header); got != want {
+			t.Errorf("Accept-Language %q: %s, want %s", header, got, want)
+		}
+	}
+}
