@@ -3,6 +3,7 @@ package inbox
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"naryad/hub"
 	"naryad/templates"
@@ -12,7 +13,7 @@ import (
 // template picker (GET …?template=<key>) — so replies keep the branch's
 // wording. The link is left out: every reply carries the customer's link.
 func (h *Handler) draft(ctx context.Context, th hub.Thread, branch hub.Branch, key string) (string, error) {
-	if h.texts == nil || !templates.IsKey(key) {
+	if h.texts == nil || !slices.Contains(templates.ReplyKeys(), key) {
 		return "", nil
 	}
 	d := templates.Data{BranchName: branch.Name, BranchPhone: branch.Phone, Locale: branch.Locale, Location: branch.Location()}

@@ -136,7 +136,7 @@ func (h *Handler) show(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 		p.Order = &card
 	}
 	if h.texts != nil {
-		p.Templates, p.Picked = templates.Keys(), c.Query("template")
+		p.Templates, p.Picked = templates.ReplyKeys(), c.Query("template")
 		if p.Draft, err = h.draft(ctx, th, branch, p.Picked); err != nil {
 			h.log.Warn("inbox template picker", "thread_id", th.ID, "template", p.Picked, "error", err)
 		}
