@@ -14,7 +14,7 @@ import (
 	"github.com/pressly/goose/v3"
 )
 
-//go:embed sqlite/*.sql postgres/*.sql
+//go:embed sqlite/*.sql postgres/*.sql kiosk/*.sql
 var files embed.FS
 
 // Dialect names the SQL flavour a database speaks.
@@ -67,6 +67,24 @@ func Down(ctx context.Context, db *sql.DB, dialect Dialect) error {
 	}
 	if _, err := p.Down(ctx); err != nil {
 		return fmt.Errorf("migrations: down: %w", err)
+	}
+	return nil
+}
+
+// UpKiosk applies every pending migration of the locker kiosk's own SQLite
+// database (kiosk.db), a series of its own in the kiosk folder: the kiosk PC
+// keeps a small offline cache, not the hub's schema.
+func UpKiosk(ctx context.Context, db *sql.DB) error {
+	dir, err := fs.Sub(files, "kiosk")
+	if err != nil {
+		return fmt.Errorf("migrations: open kiosk folder: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, dir)
+	if err != nil {
+		return fmt.Errorf("migrations: new kiosk provider: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrations: kiosk up: %w", err)
 	}
 	return nil
 }

@@ -37,6 +37,7 @@ const (
 	ProblemBadFormat    = "bad_format"    // too few digits, letters, empty
 	ProblemBoardFailed  = "board_failed"  // the door could not be opened; try again or call
 	ProblemUnknownOrder = "unknown_order" // staff typed a number not among open work orders
+	ProblemUsePIN       = "use_pin"       // pickup by number and phone: type the PIN from the SMS instead
 )
 
 // Screen is what the kiosk shows.

@@ -161,6 +161,11 @@ const (
 	EventUnexpected     = "unexpected_state" // alarm: the boards disagree with the kiosk's records
 )
 
+// DetailReopen marks the events of a customer's second opening ("I forgot
+// something"): the door_opened, and the keys_received or keys_collected it
+// ends with, which the customer has already been told about once.
+const DetailReopen = "reopen"
+
 // IsAlarm tells whether an event kind raises an alarm for staff.
 func IsAlarm(kind string) bool {
 	switch kind {
