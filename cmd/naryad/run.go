@@ -14,6 +14,9 @@ import (
 	"naryad/hub/demo"
 	"naryad/hub/server"
 	"naryad/hub/store"
+	"naryad/locker/kerong"
+	"naryad/locker/kerong/sim"
+	"naryad/locker/station"
 )
 
 // commands lists every subcommand; each lives beside the package it drives.
@@ -30,6 +33,14 @@ func commands() []config.Command {
 		dms.TokenCreateCommand(),
 		dms.TokenRevokeCommand(),
 		dms.NodesCommand(),
+		admin.LockerSiteAddCommand(),
+		admin.LockerSiteRevokeCommand(),
+		admin.LockerSitesCommand(),
+		admin.LockerPINSetCommand(),
+		kerong.OpenCommand(),
+		kerong.StatusCommand(),
+		sim.Command(),
+		station.Command(),
 		demo.Command(),
 	}
 }

@@ -11,33 +11,39 @@ import (
 
 	"naryad/dms"
 	"naryad/hub/config"
+	"naryad/hub/lockers"
 	"naryad/hub/staff"
 	"naryad/hub/web/admin"
 	"naryad/hub/web/customer"
 	"naryad/hub/web/inbox"
+	"naryad/hub/web/lockerpanel"
 	"naryad/hub/web/report"
 )
 
 // routeDeps are the handlers the routes dispatch to.
 type routeDeps struct {
 	dms      *dms.Handler
-	twilio   *twilioStatus // nil unless the SMS provider is Twilio
+	lockers  *lockers.Handler // the kiosks' sync
+	twilio   *twilioStatus    // nil unless the SMS provider is Twilio
 	customer *customer.Handler
 	staff    *staff.Handler
 	inbox    *inbox.Handler
 	report   *report.Handler
 	admin    *admin.Handler
+	panel    *lockerpanel.Handler // the staff's locker panel
 }
 
 // routes lists every HTTP route of the hub in one place.
 func (s *Server) routes(d routeDeps) {
 	s.app.Get("/healthz", s.health)
 	d.dms.Register(s.app)
+	d.lockers.Register(s.app)
 	d.customer.Register(s.app)
 	d.staff.Register(s.app)
 	d.inbox.Register(s.app)
 	d.report.Register(s.app)
 	d.admin.Register(s.app)
+	d.panel.Register(s.app)
 	if d.twilio != nil {
 		s.app.Post(twilioStatusPath, d.twilio.handle)
 	}

@@ -18,6 +18,7 @@ import (
 	"naryad/dms"
 	"naryad/hub"
 	"naryad/hub/config"
+	"naryad/hub/lockers"
 	"naryad/hub/outbox"
 	"naryad/hub/realtime"
 	"naryad/hub/sms"
@@ -26,6 +27,7 @@ import (
 	"naryad/hub/web/admin"
 	"naryad/hub/web/customer"
 	"naryad/hub/web/inbox"
+	"naryad/hub/web/lockerpanel"
 	"naryad/hub/web/report"
 	"naryad/templates"
 )
@@ -57,6 +59,7 @@ type Server struct {
 	ingester *dms.Ingester
 	links    *hub.Links
 	live     *realtime.Realtime
+	lockers  *lockers.Service
 	done     chan struct{} // closed at shutdown: ends open event streams
 }
 
@@ -98,7 +101,8 @@ func build(cfg *config.Config, log *slog.Logger, st *store.Store) (*Server, erro
 		return nil, err
 	}
 	media := hub.NewMedia(filepath.Join(cfg.DataDir, "media"))
-	ingester := dms.NewIngester(st, links, renderer, media, cfg.LinkTTL, pool.Wake)
+	lockerSync := lockers.New(st, renderer, links, pool.Wake)
+	ingester := dms.NewIngester(st, links, renderer, media, cfg.LinkTTL, pool.Wake, lockerSync)
 	live, err := realtime.New(st, cfg.DatabaseURL, realtime.Options{Logger: log, Broker: realtime.BrokerOptions{Buffer: streamBuffer}})
 	if err != nil {
 		return nil, err
@@ -142,17 +146,23 @@ func build(cfg *config.Config, log *slog.Logger, st *store.Store) (*Server, erro
 	if err != nil {
 		return nil, err
 	}
+	lockerPanel, err := lockerpanel.New(st, staffPages.RequireStaff, lockerpanel.Options{Logger: log})
+	if err != nil {
+		return nil, err
+	}
 
-	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, done: done}
+	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, lockers: lockerSync, done: done}
 	s.app = newApp(cfg, log)
 	s.routes(routeDeps{
 		dms:      dms.NewHandler(st, ingester, media, cfg.DMSMaxBodyBytes, log),
+		lockers:  lockers.NewHandler(lockerSync, log),
 		twilio:   twilioStatusFor(cfg, st, twilio, log),
 		customer: customerPage,
 		staff:    staffPages,
 		inbox:    inboxPage,
 		report:   reportPage,
 		admin:    adminPages,
+		panel:    lockerPanel,
 	})
 	log.Info("hub configured", "database", st.Dialect(), "data_dir", cfg.DataDir, "sms_provider", smsProvider.Name(), "public_url", cfg.BaseURL())
 	return s, nil
@@ -191,6 +201,21 @@ func (s *Server) Run(ctx context.Context) error {
 			s.log.Error("outbox stopped", "error", err)
 		}
 	}()
+	locker, err := s.newStation(ctx)
+	if err != nil {
+		stopWork()
+		wg.Wait()
+		return err
+	}
+	if locker != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := locker.Run(workCtx); err != nil {
+				s.log.Error("locker stopped", "error", err)
+			}
+		}()
+	}
 	if s.cfg.DebugAddr != "" {
 		wg.Add(1)
 		go func() { defer wg.Done(); serveDebug(workCtx, s.cfg.DebugAddr, s.log) }()
@@ -213,7 +238,6 @@ func (s *Server) Run(ctx context.Context) error {
 	go func() { listenErr <- s.app.Listen(s.cfg.Addr) }()
 	s.log.Info("listening", "addr", s.cfg.Addr)
 
-	var err error
 	select {
 	case <-ctx.Done():
 	case err = <-listenErr:
