@@ -149,9 +149,9 @@ func notes(msgs []hub.Message) []string {
 	return out
 }
 
-// lockerCode finds the code in the Russian texts ("…: 123456 (заказ-наряд …"),
+// lockerCode finds the code in the Russian texts ("… 123456 (заказ-наряд …"),
 // away from the digits of the link's token.
-var lockerCode = regexp.MustCompile(`: (\d{6}) \(`)
+var lockerCode = regexp.MustCompile(` (\d{6}) \(`)
 
 // codeOf returns the code in the last message with key.
 func codeOf(t *testing.T, msgs []hub.Message, key string) string {
