@@ -15,7 +15,9 @@
 -- * vehicles.service_due_on: the predicted maintenance date ("YYYY-MM-DD",
 --   branch-local), the earlier of the time and mileage predictions, kept
 --   current on write so the daily scan is an index range, not a pass over
---   every vehicle and its readings.
+--   every vehicle and its readings. vehicles.branch_id is the vehicle's
+--   home branch (of its latest work order, else its DMS node's), whose
+--   time zone and settings its reminders follow.
 -- Column names match migrations/postgres/00006_reminders.sql.
 
 -- +goose Up
@@ -57,7 +59,8 @@ ALTER TABLE branches ADD COLUMN keys_remind_hours INTEGER NOT NULL DEFAULT 24;
 ALTER TABLE branches ADD COLUMN keys_alert_hours INTEGER NOT NULL DEFAULT 48;
 
 ALTER TABLE vehicles ADD COLUMN service_due_on TEXT;
-CREATE INDEX vehicles_service_due ON vehicles (service_due_on);
+ALTER TABLE vehicles ADD COLUMN branch_id INTEGER REFERENCES branches (id);
+CREATE INDEX vehicles_service_due ON vehicles (branch_id, service_due_on);
 CREATE INDEX vehicles_tyre_season ON vehicles (tyre_season);
 CREATE INDEX expiring_items_expires ON expiring_items (expires_on);
 
@@ -65,6 +68,7 @@ CREATE INDEX expiring_items_expires ON expiring_items (expires_on);
 DROP INDEX expiring_items_expires;
 DROP INDEX vehicles_tyre_season;
 DROP INDEX vehicles_service_due;
+ALTER TABLE vehicles DROP COLUMN branch_id;
 ALTER TABLE vehicles DROP COLUMN service_due_on;
 ALTER TABLE branches DROP COLUMN keys_alert_hours;
 ALTER TABLE branches DROP COLUMN keys_remind_hours;
