@@ -1,11 +1,8 @@
 package customer_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"image/png"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -96,7 +93,7 @@ func brTestLinkAndLiveUpdates(t *testing.T, browser context.Context, h *serverte
 		// The outbox sends one number's SMS in turn (the estimate request
 		// after the status); let both show as sent so the picture is settled.
 		p.WaitFor("both SMS shown as sent", `document.querySelectorAll("#messages li.msg .state-sent").length === 2`, "#messages")
-		brWriteScreenshot(t, p)
+		p.SaveScreenshot(brScreenshotPath, 360, 740)
 	}
 
 	p.Do("mark the document", chromedp.Evaluate[chromedp.Void]("window.__marker = 1"))
@@ -115,31 +112,6 @@ func brTestLinkAndLiveUpdates(t *testing.T, browser context.Context, h *serverte
 	if webtest.Must[float64](p, "window.__marker || 0") != 1 {
 		t.Fatalf("the page was reloaded: the marker set before the pushes is gone")
 	}
-}
-
-// brWriteScreenshot saves what the phone shows (360×740) into the docs.
-func brWriteScreenshot(t *testing.T, p *webtest.Tab) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(p.Ctx, webtest.StepTimeout)
-	defer cancel()
-	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatalf("screenshot: %v", err)
-	}
-	img, err := png.Decode(bytes.NewReader(shot))
-	if err != nil {
-		t.Fatalf("screenshot is not a PNG: %v", err)
-	}
-	if size := img.Bounds().Size(); size.X != 360 || size.Y != 740 {
-		t.Errorf("screenshot is %dx%d, want 360x740", size.X, size.Y)
-	}
-	if err := os.MkdirAll(filepath.Dir(brScreenshotPath), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(brScreenshotPath, shot, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("wrote %s (%d bytes)", brScreenshotPath, len(shot))
 }
 
 // brTestChatWithPhoto sends a text with a photo through the page's form.

@@ -3,8 +3,6 @@ package inbox_test
 import (
 	"bytes"
 	"context"
-	"image/png"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -119,7 +117,7 @@ func ibTestSignInAndList(t *testing.T, p *webtest.Tab, base, login, pass string)
 	if t.Failed() {
 		t.Fatalf("list:\n%s", p.Dump("main"))
 	}
-	ibWriteScreenshot(t, p)
+	p.SaveScreenshot(ibScreenshotPath, 1280, 800)
 
 	ibSearch(t, p, ibDemoOrders[0].plate, ibDemoOrders[0].number)
 	ibSearch(t, p, ibDemoOrders[1].phone, ibDemoOrders[1].number)
@@ -157,31 +155,6 @@ func ibSearch(t *testing.T, p *webtest.Tab, text, number string) {
 	if got := webtest.Must[string](p, `document.querySelector("form.search input[name=q]").value`); got != text {
 		t.Errorf("the search box shows %q after searching %q", got, text)
 	}
-}
-
-// ibWriteScreenshot saves what the advisor sees (1280×800) into the docs.
-func ibWriteScreenshot(t *testing.T, p *webtest.Tab) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(p.Ctx, webtest.StepTimeout)
-	defer cancel()
-	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatalf("screenshot: %v", err)
-	}
-	img, err := png.Decode(bytes.NewReader(shot))
-	if err != nil {
-		t.Fatalf("screenshot is not a PNG: %v", err)
-	}
-	if size := img.Bounds().Size(); size.X != 1280 || size.Y != 800 {
-		t.Errorf("screenshot is %dx%d, want 1280x800", size.X, size.Y)
-	}
-	if err := os.MkdirAll(filepath.Dir(ibScreenshotPath), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(ibScreenshotPath, shot, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("wrote %s (%d bytes)", ibScreenshotPath, len(shot))
 }
 
 // ibTestReplyAndNote answers the customer of АА-000101 from the thread page,

@@ -1,11 +1,8 @@
 package ui
 
 import (
-	"bytes"
 	"context"
-	"image/png"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -124,7 +121,7 @@ func box(text, label string) string { return strings.ReplaceAll(text, "{box}", l
 func testDropOffAndReopen(t *testing.T, browser context.Context) {
 	p := openKiosk(t, browser, rigOptions{}, Options{}, 1080, 1920)
 	p.says(".bar .site", rigSite.Name)
-	writeScreenshot(t, p.Tab)
+	p.SaveScreenshot(kioskScreenshotPath, 1080, 1920)
 
 	p.tap("#begin-dropoff")
 	p.waitScreen("entry")
@@ -292,29 +289,4 @@ func testIdle(t *testing.T, browser context.Context) {
 	if k := p.r.engine.Screen().Kind; k != "start" {
 		t.Errorf("the engine shows %s after the page went idle", k)
 	}
-}
-
-// writeScreenshot saves the start screen (1080×1920 portrait) into the docs.
-func writeScreenshot(t *testing.T, p *webtest.Tab) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(p.Ctx, webtest.StepTimeout)
-	defer cancel()
-	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatalf("screenshot: %v", err)
-	}
-	img, err := png.Decode(bytes.NewReader(shot))
-	if err != nil {
-		t.Fatalf("screenshot is not a PNG: %v", err)
-	}
-	if size := img.Bounds().Size(); size.X != 1080 || size.Y != 1920 {
-		t.Errorf("screenshot is %dx%d, want 1080x1920", size.X, size.Y)
-	}
-	if err := os.MkdirAll(filepath.Dir(kioskScreenshotPath), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(kioskScreenshotPath, shot, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("wrote %s (%d bytes)", kioskScreenshotPath, len(shot))
 }

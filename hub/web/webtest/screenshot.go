@@ -1,0 +1,39 @@
+package webtest
+
+import (
+	"bytes"
+	"context"
+	"image/png"
+	"os"
+	"path/filepath"
+
+	"github.com/chromedp/chromedp"
+)
+
+// SaveScreenshot captures what the tab shows, checks it is width×height
+// (the viewport the docs promise), and writes it to path: the screenshots
+// in docs/ are taken by the browser tests, so they show the current pages.
+func (p *Tab) SaveScreenshot(path string, width, height int) {
+	t := p.T
+	t.Helper()
+	ctx, cancel := context.WithTimeout(p.Ctx, StepTimeout)
+	defer cancel()
+	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	img, err := png.Decode(bytes.NewReader(shot))
+	if err != nil {
+		t.Fatalf("screenshot is not a PNG: %v", err)
+	}
+	if size := img.Bounds().Size(); size.X != width || size.Y != height {
+		t.Errorf("screenshot is %dx%d, want %dx%d", size.X, size.Y, width, height)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %s (%d bytes)", path, len(shot))
+}
