@@ -2,14 +2,12 @@ package admin
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
-	"math/big"
 	"strings"
 
+	"naryad/hub"
 	"naryad/hub/config"
 	"naryad/hub/store"
 	"naryad/locker/wire"
@@ -41,21 +39,11 @@ func LockerPINSetCommand() config.Command {
 						return fmt.Errorf("--login: %s is disabled", u.Login)
 					}
 					if code == "" {
-						if code, err = randomDigits(6); err != nil {
+						if code, err = wire.NewCode(); err != nil {
 							return err
 						}
 					}
-					salt, err := randomSalt()
-					if err != nil {
-						return err
-					}
-					err = s.Tx(ctx, func(tx *store.Store) error {
-						if err := tx.SetLockerStaffPIN(ctx, u.ID, salt, wire.Hash(salt, code)); err != nil {
-							return err
-						}
-						return tx.Audit(ctx, store.AuditEntry{Action: store.AuditLockerPIN, Subject: u.Login})
-					})
-					if err != nil {
+					if err := SetLockerPIN(ctx, s, u, code); err != nil {
 						return err
 					}
 					fmt.Fprintf(io.Stdout, "kiosk PIN of %s set; kiosks learn it at their next sync. The PIN, shown only now:\n%s\n", u.Login, code)
@@ -79,24 +67,17 @@ func validPIN(pin string) bool {
 	return true
 }
 
-// randomDigits returns n uniformly random decimal digits.
-func randomDigits(n int) (string, error) {
-	b := make([]byte, n)
-	for i := range b {
-		d, err := rand.Int(rand.Reader, big.NewInt(10))
-		if err != nil {
-			return "", fmt.Errorf("random pin: %w", err)
+// SetLockerPIN gives a staff member a kiosk PIN (replacing any before),
+// stored only as a salted hash, with an audit entry.
+func SetLockerPIN(ctx context.Context, s *store.Store, u store.User, pin string) error {
+	salt, err := hub.NewSalt()
+	if err != nil {
+		return err
+	}
+	return s.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.SetLockerStaffPIN(ctx, u.ID, salt, wire.Hash(salt, pin)); err != nil {
+			return err
 		}
-		b[i] = byte('0' + d.Int64())
-	}
-	return string(b), nil
-}
-
-// randomSalt returns 128 random bits in hex.
-func randomSalt() (string, error) {
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("random salt: %w", err)
-	}
-	return hex.EncodeToString(b), nil
+		return tx.Audit(ctx, store.AuditEntry{Action: store.AuditLockerPIN, Subject: u.Login})
+	})
 }

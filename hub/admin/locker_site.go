@@ -56,7 +56,7 @@ func LockerSiteAddCommand() config.Command {
 					if err != nil {
 						return fmt.Errorf("--branch: %w", err)
 					}
-					token, site, err := createLockerSite(ctx, s, b, *name, *boards, *size)
+					token, site, err := CreateLockerSite(ctx, s, b, *name, *boards, *size)
 					if err != nil {
 						return err
 					}
@@ -71,10 +71,10 @@ func LockerSiteAddCommand() config.Command {
 	}
 }
 
-// createLockerSite stores the site, its compartments and an audit entry in
+// CreateLockerSite stores the site, its compartments and an audit entry in
 // one transaction and returns the kiosk's new token. Board n's locks 1–16
 // are labelled 16n+1…16n+16, the numbers painted on the doors.
-func createLockerSite(ctx context.Context, s *store.Store, b hub.Branch, name string, boards int, size string) (string, hub.LockerSite, error) {
+func CreateLockerSite(ctx context.Context, s *store.Store, b hub.Branch, name string, boards int, size string) (string, hub.LockerSite, error) {
 	token, err := dms.NewToken() // same strength and hashing as the DMS tokens
 	if err != nil {
 		return "", hub.LockerSite{}, err

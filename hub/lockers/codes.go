@@ -2,10 +2,7 @@ package lockers
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
-	"fmt"
-	"math/big"
 
 	"naryad/hub"
 	"naryad/hub/store"
@@ -79,7 +76,7 @@ func (s *Service) issuePickupPIN(ctx context.Context, tx *store.Store, texts *te
 // issueCode makes a fresh code of a kind for the work order, stores its
 // hash (revoking the one before) and returns it in clear, for the message.
 func issueCode(ctx context.Context, tx *store.Store, workOrderID int64, kind string) (string, error) {
-	code, err := newCode()
+	code, err := wire.NewCode()
 	if err != nil {
 		return "", err
 	}
@@ -92,13 +89,4 @@ func issueCode(ctx context.Context, tx *store.Store, workOrderID int64, kind str
 		return "", err
 	}
 	return code, nil
-}
-
-// newCode is six random decimal digits.
-func newCode() (string, error) {
-	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
-	if err != nil {
-		return "", fmt.Errorf("locker code: random: %w", err)
-	}
-	return fmt.Sprintf("%06d", n.Int64()), nil
 }

@@ -12,9 +12,12 @@
 package wire
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"fmt"
+	"math/big"
 	"time"
 )
 
@@ -194,6 +197,16 @@ type Event struct {
 func Hash(salt, code string) string {
 	sum := sha256.Sum256([]byte(salt + "\x00" + code))
 	return hex.EncodeToString(sum[:])
+}
+
+// NewCode is a fresh six-digit code (drop-off code, pickup PIN, staff PIN),
+// uniformly random.
+func NewCode() (string, error) {
+	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	if err != nil {
+		return "", fmt.Errorf("locker code: random: %w", err)
+	}
+	return fmt.Sprintf("%06d", n.Int64()), nil
 }
 
 // Matches tells, in constant time, whether code hashes to hash with salt.
