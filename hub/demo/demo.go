@@ -20,6 +20,7 @@ import (
 	"naryad/hub/server"
 	"naryad/hub/staff"
 	"naryad/hub/store"
+	"naryad/locker/wire"
 )
 
 // BranchCode is the demo branch.
@@ -59,6 +60,12 @@ func Load(ctx context.Context, s *server.Server, cfg *config.Config, out io.Writ
 	if err != nil {
 		return err
 	}
+	// The locker comes before the work orders, so their customers get
+	// drop-off codes as they would at a branch with one.
+	lockerToken, err := demoLocker(ctx, st, branch)
+	if err != nil {
+		return err
+	}
 	token, node, err := dms.CreateNode(ctx, st, "demo-1c", BranchCode)
 	if err != nil {
 		return err
@@ -75,32 +82,73 @@ func Load(ctx context.Context, s *server.Server, cfg *config.Config, out io.Writ
 			return fmt.Errorf("demo event %s rejected: %s", r.ID, r.Error)
 		}
 	}
-	login, err := demoAdvisor(ctx, st, branch)
+	login, pin, err := demoAdvisor(ctx, st, branch)
 	if err != nil {
 		return err
 	}
-	return printGuide(ctx, out, s, cfg, node, token, login)
+	if err := printGuide(ctx, out, s, cfg, node, token, login); err != nil {
+		return err
+	}
+	printLockerGuide(out, cfg, lockerToken, pin)
+	return nil
+}
+
+// demoLocker sets up a one-board key locker at the demo branch when it has
+// none and returns its kiosk token ("" when it existed: the token was
+// shown then).
+func demoLocker(ctx context.Context, st *store.Store, branch hub.Branch) (string, error) {
+	sites, err := st.LockerSites(ctx, []int64{branch.ID})
+	if err != nil || len(sites) > 0 {
+		return "", err
+	}
+	token, _, err := admin.CreateLockerSite(ctx, st, branch, "Ключница у входа", 1, wire.SizeM)
+	return token, err
+}
+
+// printLockerGuide tells how to run the demo kiosk on simulated boards,
+// the first time only (the token and the PIN are shown once).
+func printLockerGuide(out io.Writer, cfg *config.Config, token, pin string) {
+	if token == "" {
+		return
+	}
+	tty := filepath.Join(cfg.DataDir, "locker-tty")
+	fmt.Fprintf(out, `
+Key locker (shown once), each command in a terminal of its own:
+  ./bin/naryad locker sim --boards 1 --link %s      # simulated lock board; type "item 0 1 1", "close 0 1"
+  ./bin/naryad kiosk --port %s --hub %s --token %s --data-dir %s
+  then open http://%s/ : drop-off codes are in the SMS log`, tty, tty, cfg.BaseURL(), token, cfg.DataDir, cfg.KioskAddr)
+	if pin != "" {
+		fmt.Fprintf(out, "; staff PIN of advisor: %s", pin)
+	}
+	fmt.Fprintln(out)
 }
 
 // demoAdvisor creates an advisor account for the demo branch when the hub
-// has no accounts yet, and returns the sign-in line to print ("" when
-// accounts existed: their passwords are theirs).
-func demoAdvisor(ctx context.Context, st *store.Store, branch hub.Branch) (string, error) {
+// has no accounts yet, with a kiosk PIN, and returns the sign-in line and
+// the PIN to print (both "" when accounts existed: their secrets are
+// theirs).
+func demoAdvisor(ctx context.Context, st *store.Store, branch hub.Branch) (signIn, pin string, err error) {
 	n, err := st.CountUsers(ctx)
 	if err != nil || n > 0 {
-		return "", err
+		return "", "", err
 	}
 	password, err := dms.NewToken() // 256 random bits, printable
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	password = strings.TrimPrefix(password, "nrd_")[:16]
-	_, err = staff.AddUser(ctx, st, staff.NewUser{Login: "advisor", Name: "Ольга Смирнова", Role: store.RoleAdvisor,
+	u, err := staff.AddUser(ctx, st, staff.NewUser{Login: "advisor", Name: "Ольга Смирнова", Role: store.RoleAdvisor,
 		Password: password, BranchIDs: []int64{branch.ID}}, nil)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	return "advisor / " + password, nil
+	if pin, err = wire.NewCode(); err != nil {
+		return "", "", err
+	}
+	if err := admin.SetLockerPIN(ctx, st, u, pin); err != nil {
+		return "", "", err
+	}
+	return "advisor / " + password, pin, nil
 }
 
 func printGuide(ctx context.Context, out io.Writer, s *server.Server, cfg *config.Config, node hub.DMSNode, token, signIn string) error {
