@@ -2,7 +2,6 @@ package dms
 
 import (
 	"context"
-	"errors"
 	"strconv"
 
 	"naryad/hub"
@@ -42,26 +41,20 @@ func (a *applier) threadFor(ctx context.Context, w hub.WorkOrder, exists bool, c
 // linkOf returns the thread's live link; when staff revoked it, the next
 // message carries a fresh one.
 func (a *applier) linkOf(ctx context.Context, t hub.Thread) (threadLink, error) {
-	l, err := a.tx.ActiveMagicLink(ctx, t.ID)
-	if errors.Is(err, store.ErrNotFound) {
-		return a.newLink(ctx, t)
-	}
+	l, err := a.tx.LiveMagicLink(ctx, t.ID, a.links)
 	if err != nil {
 		return threadLink{}, err
 	}
 	return threadLink{thread: t, salt: l.Salt}, nil
 }
 
+// newLink gives a new thread its link (nothing to look up first).
 func (a *applier) newLink(ctx context.Context, t hub.Thread) (threadLink, error) {
-	salt, err := hub.NewSalt()
+	l, err := a.tx.NewMagicLink(ctx, t.ID, a.links)
 	if err != nil {
 		return threadLink{}, err
 	}
-	link := hub.MagicLink{ThreadID: t.ID, Salt: salt, TokenHash: hub.HashToken(a.links.Token(salt))}
-	if err := a.tx.CreateMagicLink(ctx, &link); err != nil {
-		return threadLink{}, err
-	}
-	return threadLink{thread: t, salt: salt}, nil
+	return threadLink{thread: t, salt: l.Salt}, nil
 }
 
 // expireLinks starts the link's lifetime at hand-over (or cancellation) and
