@@ -17,6 +17,9 @@ type Data struct {
 	Currency                              string         // ISO 4217, e.g. RUB, PLN, EUR
 	TotalMinor                            int64          // integer minor units (kopecks, grosze)
 	Lines                                 []Line         // lines awaiting approval
+	DueAt                                 time.Time      // reminder.maintenance: the service due date; zero = unknown
+	Season                                string         // reminder.tyres: the season to change TO, "winter" or "summer"
+	Items                                 []Item         // reminder.expiring: every item of the customer due in this run
 	Location                              *time.Location // branch time zone; nil = UTC
 	Locale                                string         // ru | pl | en
 }
@@ -27,16 +30,39 @@ type Line struct {
 	TotalMinor int64 // integer minor units of Data.Currency
 }
 
-// prepare returns d as templates see it: the locale normalised and
-// PromisedAt moved into the branch time zone, so date and datetime print the
+// Item is one expiring thing (warranty, insurance, service plan,
+// subscription) listed in a reminder. A calendar date such as ExpiresAt or
+// Data.DueAt is midnight of that date in Data.Location.
+type Item struct {
+	Title, Kind string
+	ExpiresAt   time.Time
+}
+
+// prepare returns d as templates see it: the locale normalised and its
+// times moved into the branch time zone, so date and datetime print the
 // wall-clock time the customer's workshop uses.
 func prepare(d Data) Data {
 	d.Locale = NormalizeLocale(d.Locale)
 	if d.Location == nil {
 		d.Location = time.UTC
 	}
-	if !d.PromisedAt.IsZero() {
-		d.PromisedAt = d.PromisedAt.In(d.Location)
+	d.PromisedAt = inZone(d.PromisedAt, d.Location)
+	d.DueAt = inZone(d.DueAt, d.Location)
+	if d.Items != nil {
+		items := make([]Item, len(d.Items)) // the caller's slice stays as it was
+		for i, it := range d.Items {
+			it.ExpiresAt = inZone(it.ExpiresAt, d.Location)
+			items[i] = it
+		}
+		d.Items = items
 	}
 	return d
+}
+
+// inZone moves a known time into loc; the zero time stays zero (unknown).
+func inZone(t time.Time, loc *time.Location) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.In(loc)
 }

@@ -21,17 +21,29 @@ const (
 	KeyLockerReceived  = "locker.received"
 	KeyLockerPickupPIN = "locker.pickup_pin"
 	KeyLockerCollected = "locker.collected"
+	// Reminders (package reminders): maintenance due, the seasonal tyre
+	// change, expiring items of one customer together, keys left in the
+	// locker, an estimate left undecided.
+	KeyReminderMaintenance = "reminder.maintenance"
+	KeyReminderTyres       = "reminder.tyres"
+	KeyReminderExpiring    = "reminder.expiring"
+	KeyReminderKeys        = "reminder.keys"
+	KeyReminderApproval    = "reminder.approval"
 )
 
 // ReplyKeys lists the keys an advisor may start a reply from: every key but
 // those carrying a one-time locker code, which exists only in the message
-// sent when the code is issued and cannot be typed into a draft.
+// sent when the code is issued and cannot be typed into a draft, and the
+// reminders whose text is made of what only a reminder rule knows (the due
+// date, the season, the expiring items).
 func ReplyKeys() []string {
 	var out []string
 	for _, k := range Keys() {
-		if k != KeyLockerDropOff && k != KeyLockerPickupPIN {
-			out = append(out, k)
+		switch k {
+		case KeyLockerDropOff, KeyLockerPickupPIN, KeyReminderMaintenance, KeyReminderTyres, KeyReminderExpiring:
+			continue
 		}
+		out = append(out, k)
 	}
 	return out
 }
@@ -62,6 +74,11 @@ func Keys() []string {
 		KeyLockerReceived,
 		KeyLockerPickupPIN,
 		KeyLockerCollected,
+		KeyReminderMaintenance,
+		KeyReminderTyres,
+		KeyReminderExpiring,
+		KeyReminderKeys,
+		KeyReminderApproval,
 	}
 }
 

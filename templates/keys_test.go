@@ -28,8 +28,8 @@ func TestNormalizeLocale(t *testing.T) {
 
 func TestKeysAndLocales(t *testing.T) {
 	keys := Keys()
-	if len(keys) != 14 {
-		t.Fatalf("Keys() has %d keys, want 14", len(keys))
+	if len(keys) != 19 {
+		t.Fatalf("Keys() has %d keys, want 19", len(keys))
 	}
 	keys[0] = "mutated"
 	if Keys()[0] != KeyStatusReceived {
@@ -48,7 +48,13 @@ func TestReplyKeysLeaveOutOneTimeCodes(t *testing.T) {
 	if slices.Contains(got, KeyLockerDropOff) || slices.Contains(got, KeyLockerPickupPIN) {
 		t.Fatalf("reply keys offer a one-time code message: %v", got)
 	}
-	if !slices.Contains(got, KeyMessageAdvisor) || !slices.Contains(got, KeyLockerReceived) || len(got) != len(Keys())-2 {
+	for _, k := range []string{KeyReminderMaintenance, KeyReminderTyres, KeyReminderExpiring} {
+		if slices.Contains(got, k) {
+			t.Fatalf("reply keys offer %s, whose data only a reminder rule has: %v", k, got)
+		}
+	}
+	if !slices.Contains(got, KeyMessageAdvisor) || !slices.Contains(got, KeyLockerReceived) ||
+		!slices.Contains(got, KeyReminderKeys) || len(got) != len(Keys())-5 {
 		t.Fatalf("reply keys = %v", got)
 	}
 }

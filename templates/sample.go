@@ -25,6 +25,12 @@ func samples(locale string) []Data {
 			{Name: "Brake pads", TotalMinor: 450000},
 			{Name: "Brake discs", TotalMinor: 1100050},
 		},
+		DueAt:  time.Date(2026, 12, 1, 0, 0, 0, 0, time.FixedZone("MSK", 3*60*60)),
+		Season: "winter",
+		Items: []Item{
+			{Title: "GPS subscription A123BC77", Kind: "subscription", ExpiresAt: time.Date(2026, 12, 1, 0, 0, 0, 0, time.FixedZone("MSK", 3*60*60))},
+			{Title: "Insurance", Kind: "insurance", ExpiresAt: time.Date(2026, 12, 5, 0, 0, 0, 0, time.FixedZone("MSK", 3*60*60))},
+		},
 		Location: time.FixedZone("MSK", 3*60*60),
 		Locale:   locale,
 	}
@@ -36,6 +42,9 @@ func samples(locale string) []Data {
 	sparse.PromisedAt = time.Time{}
 	sparse.TotalMinor = 0
 	sparse.Lines = nil
+	sparse.DueAt = time.Time{}
+	sparse.Season = "summer"
+	sparse.Items = nil
 	sparse.Location = nil
 	return []Data{full, sparse}
 }
