@@ -215,8 +215,11 @@ func (a *applier) apply(ctx context.Context) (string, error) {
 		})
 	case a.cmd.Vehicle != nil:
 		return a.claimThen(ctx, func() error {
-			_, err := a.saveVehicle(ctx, a.cmd.Vehicle, "", 0)
-			return err
+			id, err := a.saveVehicle(ctx, a.cmd.Vehicle, "", 0)
+			if err != nil {
+				return err
+			}
+			return a.keepServiceDue(ctx, id)
 		})
 	case a.cmd.ExpiringItem != nil:
 		return a.claimThen(ctx, func() error { return a.saveExpiringItem(ctx, a.cmd.ExpiringItem) })

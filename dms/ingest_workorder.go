@@ -86,6 +86,9 @@ func (a *applier) applyWorkOrder(ctx context.Context, w *workOrderCmd) (string, 
 		// our write; the guard in the UPDATE kept it.
 		return store.EventStale, a.tx.MarkEventStale(ctx, a.node.ID, a.cmd.ID)
 	}
+	if err := a.keepVehiclesDue(ctx, prev, doc, exists, w.Vehicle); err != nil {
+		return "", err
+	}
 
 	newlyPending, err := a.replaceLines(ctx, doc.ID, exists, w.Lines)
 	if err != nil {

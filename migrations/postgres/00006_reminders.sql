@@ -17,7 +17,8 @@
 --   current on write so the daily scan is an index range, not a pass over
 --   every vehicle and its readings. vehicles.branch_id is the vehicle's
 --   home branch (of its latest work order, else its DMS node's), whose
---   time zone and settings its reminders follow.
+--   time zone and settings its reminders follow. Vehicles stored before
+--   this migration get both from `naryad reminders refresh`.
 -- Column names match migrations/sqlite/00006_reminders.sql.
 
 -- +goose Up
@@ -61,11 +62,14 @@ ALTER TABLE branches ADD COLUMN keys_alert_hours INTEGER NOT NULL DEFAULT 48;
 ALTER TABLE vehicles ADD COLUMN service_due_on TEXT;
 ALTER TABLE vehicles ADD COLUMN branch_id BIGINT REFERENCES branches (id);
 CREATE INDEX vehicles_service_due ON vehicles (branch_id, service_due_on);
-CREATE INDEX vehicles_tyre_season ON vehicles (tyre_season);
+CREATE INDEX vehicles_tyre_season ON vehicles (branch_id, tyre_season);
+-- A customer's branch is their latest work order's: found by this index.
+CREATE INDEX work_orders_customer ON work_orders (customer_id, opened_at);
 CREATE INDEX expiring_items_expires ON expiring_items (expires_on);
 
 -- +goose Down
 DROP INDEX expiring_items_expires;
+DROP INDEX work_orders_customer;
 DROP INDEX vehicles_tyre_season;
 DROP INDEX vehicles_service_due;
 ALTER TABLE vehicles DROP COLUMN branch_id;
