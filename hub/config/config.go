@@ -40,6 +40,7 @@ type Config struct {
 	TrustedProxies    string        // NARYAD_TRUSTED_PROXIES: comma-separated IPs/CIDRs whose X-Forwarded-For is believed
 	LogLevel          string        // NARYAD_LOG_LEVEL: debug | info | warn | error
 	LogFormat         string        // NARYAD_LOG_FORMAT: text | json
+	OptOutWords       string        // NARYAD_OPTOUT_WORDS: comma-separated replies that stop reminders
 
 	// The key locker (see package locker). `naryad kiosk` drives the boards on
 	// LockerPort and syncs with the hub at KioskHub; `naryad serve` runs the
@@ -69,6 +70,7 @@ func Defaults() Config {
 		LogLevel:          "info",
 		LogFormat:         "text",
 		KioskAddr:         "127.0.0.1:8090",
+		OptOutWords:       "STOP,СТОП,NIE",
 	}
 }
 
@@ -97,6 +99,7 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.StringVar(&c.DebugAddr, "debug-addr", env.str("NARYAD_DEBUG_ADDR", c.DebugAddr), "address for the Go profiler (pprof), e.g. 127.0.0.1:6060; keep it off public interfaces (NARYAD_DEBUG_ADDR)")
 	fs.StringVar(&c.LogLevel, "log-level", env.str("NARYAD_LOG_LEVEL", c.LogLevel), "debug, info, warn or error (NARYAD_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", env.str("NARYAD_LOG_FORMAT", c.LogFormat), "text or json (NARYAD_LOG_FORMAT)")
+	fs.StringVar(&c.OptOutWords, "optout-words", env.str("NARYAD_OPTOUT_WORDS", c.OptOutWords), "comma-separated replies that stop a customer's reminders; START or СТАРТ starts them again (NARYAD_OPTOUT_WORDS)")
 	fs.StringVar(&c.LockerPort, "locker-port", env.str("NARYAD_LOCKER_PORT", c.LockerPort), "serial device of the key locker's lock boards; with serve, runs the locker in process (NARYAD_LOCKER_PORT)")
 	fs.StringVar(&c.LockerToken, "locker-token", env.secret("NARYAD_LOCKER_TOKEN", c.LockerToken), "the locker site's kiosk token (NARYAD_LOCKER_TOKEN, NARYAD_LOCKER_TOKEN_FILE)")
 	fs.BoolVar(&c.LockBitOpen, "lock-bit-open", env.boolean("NARYAD_LOCK_BIT_OPEN", c.LockBitOpen), "the lock boards report a set lock bit as open rather than closed (NARYAD_LOCK_BIT_OPEN)")
@@ -176,6 +179,14 @@ func (c *Config) Validate() error {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		add("NARYAD_LOG_FORMAT: %q is not one of text, json", c.LogFormat)
 	}
+	if len(c.OptOutList()) == 0 {
+		add("NARYAD_OPTOUT_WORDS: must name at least one word")
+	}
+	for _, w := range c.OptOutList() {
+		if u := strings.ToUpper(w); u == "START" || u == "СТАРТ" {
+			add("NARYAD_OPTOUT_WORDS: %q is the word that opts back in", w)
+		}
+	}
 	if c.LockerPort != "" && c.LockerToken == "" {
 		add("NARYAD_LOCKER_TOKEN: required with NARYAD_LOCKER_PORT (create one with `naryad locker site add`)")
 	}
@@ -202,6 +213,17 @@ func (c *Config) Proxies() []string {
 	for _, p := range strings.Split(c.TrustedProxies, ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// OptOutList lists the opt-out words, trimmed, empty ones left out.
+func (c *Config) OptOutList() []string {
+	var out []string
+	for _, w := range strings.Split(c.OptOutWords, ",") {
+		if w = strings.TrimSpace(w); w != "" {
+			out = append(out, w)
 		}
 	}
 	return out

@@ -30,6 +30,7 @@ type Store struct {
 	// that the transaction appended thread events.
 	appended *bool
 	buf      *txBuffer
+	scans    *scanLocks // WithScanLock's in-process locks (SQLite)
 }
 
 // Connect opens the database named by databaseURL, or the embedded SQLite
@@ -45,7 +46,7 @@ func Connect(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("store: open postgres: %w", err)
 		}
-		s := &Store{db: db, dialect: migrations.Postgres, events: &eventHook{}}
+		s := &Store{db: db, dialect: migrations.Postgres, events: &eventHook{}, scans: newScanLocks()}
 		sqlDB, err := db.DB()
 		if err != nil {
 			return nil, fmt.Errorf("store: postgres handle: %w", err)
@@ -74,7 +75,7 @@ func Connect(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 	// (see sqliteDSN), so writers queue on busy_timeout instead of failing
 	// with SQLITE_BUSY when a read lock cannot be upgraded.
 	sqlDB.SetMaxOpenConns(4)
-	s := &Store{db: db, dialect: migrations.SQLite, events: &eventHook{}}
+	s := &Store{db: db, dialect: migrations.SQLite, events: &eventHook{}, scans: newScanLocks()}
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -167,7 +168,7 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	}
 	appended := false
 	err := s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
-		tx := &Store{db: gtx, dialect: s.dialect, events: s.events, appended: &appended, buf: newTxBuffer()}
+		tx := &Store{db: gtx, dialect: s.dialect, events: s.events, appended: &appended, buf: newTxBuffer(), scans: s.scans}
 		if err := fn(tx); err != nil {
 			return err
 		}

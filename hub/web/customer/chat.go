@@ -57,7 +57,15 @@ func (h *Handler) postMessage(c *fiber.Ctx) error {
 		}
 		ctx, cancel := context.WithTimeout(c.UserContext(), 15*time.Second)
 		defer cancel()
-		if _, err := h.store.AddCustomerMessage(ctx, v.thread, text, "web", files); err != nil {
+		// A reply of STOP (or START) is stored like any other and, in the
+		// same transaction, changes whether the customer gets reminders.
+		err := h.store.Tx(ctx, func(tx *store.Store) error {
+			if _, err := tx.AddCustomerMessage(ctx, v.thread, text, "web", files); err != nil {
+				return err
+			}
+			return h.optOut.Apply(ctx, tx, v.thread, text)
+		})
+		if err != nil {
 			return h.internal(c, "add message", err)
 		}
 		return back(c, v, "ok", "sent_ok")

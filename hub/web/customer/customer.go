@@ -23,6 +23,7 @@ import (
 	"naryad/hub"
 	"naryad/hub/realtime"
 	"naryad/hub/store"
+	"naryad/reminders"
 )
 
 //go:embed views/*.html
@@ -41,6 +42,8 @@ type Options struct {
 	// Done is closed when the server shuts down: open event streams end so
 	// the shutdown does not wait for browsers.
 	Done <-chan struct{}
+	// OptOut recognises a customer's STOP / START reply about reminders.
+	OptOut reminders.OptOutWords
 }
 
 // Handler serves /c/*.
@@ -58,6 +61,7 @@ type Handler struct {
 	cache         eventCache
 	frames        frameCache
 	zones         hub.Zones
+	optOut        reminders.OptOutWords
 }
 
 // New parses the page's views once; a missing or broken view fails start-up.
@@ -70,7 +74,8 @@ func New(st *store.Store, media *hub.Media, broker *realtime.Broker, o Options) 
 		o.RateLimit = 120
 	}
 	return &Handler{store: st, media: media, broker: broker, views: views, secret: []byte(o.Secret),
-		uploadMax: o.UploadMaxBytes, secureCookies: o.SecureCookies, rateLimit: o.RateLimit, log: o.Logger, done: o.Done}, nil
+		uploadMax: o.UploadMaxBytes, secureCookies: o.SecureCookies, rateLimit: o.RateLimit, log: o.Logger, done: o.Done,
+		optOut: o.OptOut}, nil
 }
 
 // Register adds the customer routes.
