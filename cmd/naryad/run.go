@@ -17,6 +17,7 @@ import (
 	"naryad/locker/kerong"
 	"naryad/locker/kerong/sim"
 	"naryad/locker/station"
+	"naryad/reminders"
 )
 
 // commands lists every subcommand; each lives beside the package it drives.
@@ -41,6 +42,8 @@ func commands() []config.Command {
 		kerong.StatusCommand(),
 		sim.Command(),
 		station.Command(),
+		reminders.PreviewCommand(),
+		reminders.RefreshCommand(),
 		demo.Command(),
 	}
 }

@@ -29,6 +29,7 @@ import (
 	"naryad/hub/web/inbox"
 	"naryad/hub/web/lockerpanel"
 	"naryad/hub/web/report"
+	"naryad/reminders"
 	"naryad/templates"
 )
 
@@ -61,6 +62,7 @@ type Server struct {
 	live     *realtime.Realtime
 	lockers  *lockers.Service
 	done     chan struct{} // closed at shutdown: ends open event streams
+	remind   *reminders.Scheduler
 }
 
 // New opens storage (migrating it) and builds every part of the hub.
@@ -110,7 +112,7 @@ func build(cfg *config.Config, log *slog.Logger, st *store.Store) (*Server, erro
 	done := make(chan struct{})
 	customerPage, err := customer.New(st, media, live.Broker(), customer.Options{
 		Secret: secret, UploadMaxBytes: int64(cfg.UploadMaxBytes), SecureCookies: strings.HasPrefix(cfg.BaseURL(), "https://"),
-		RateLimit: cfg.CustomerRateLimit, Logger: log, Done: done,
+		RateLimit: cfg.CustomerRateLimit, Logger: log, Done: done, OptOut: reminders.NewOptOutWords(cfg.OptOutList()),
 	})
 	if err != nil {
 		return nil, err
@@ -142,7 +144,8 @@ func build(cfg *config.Config, log *slog.Logger, st *store.Store) (*Server, erro
 	if err != nil {
 		return nil, err
 	}
-	adminPages, err := admin.New(st, staffPages.RequireStaff, admin.Options{Logger: log})
+	reminderRunner := reminders.NewRunner(st, renderer, links, pool.Wake, reminders.RunnerOptions{Rules: reminders.DefaultRules(), Logger: log})
+	adminPages, err := admin.New(st, staffPages.RequireStaff, admin.Options{Logger: log, Reminders: reminderRunner})
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +154,8 @@ func build(cfg *config.Config, log *slog.Logger, st *store.Store) (*Server, erro
 		return nil, err
 	}
 
-	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, lockers: lockerSync, done: done}
+	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, lockers: lockerSync, done: done,
+		remind: reminders.NewScheduler(st, reminderRunner, reminders.SchedulerOptions{Logger: log})}
 	s.app = newApp(cfg, log)
 	s.routes(routeDeps{
 		dms:      dms.NewHandler(st, ingester, media, cfg.DMSMaxBodyBytes, log),
@@ -216,6 +220,13 @@ func (s *Server) Run(ctx context.Context) error {
 			}
 		}()
 	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := s.remind.Run(workCtx); err != nil {
+			s.log.Error("reminders stopped", "error", err)
+		}
+	}()
 	if s.cfg.DebugAddr != "" {
 		wg.Add(1)
 		go func() { defer wg.Done(); serveDebug(workCtx, s.cfg.DebugAddr, s.log) }()

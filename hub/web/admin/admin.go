@@ -31,6 +31,9 @@ var staticFiles embed.FS
 // Options configure the admin pages.
 type Options struct {
 	Logger *slog.Logger
+	// Reminders previews the reminder scan on /admin/reminders; nil shows
+	// only the staff tasks.
+	Reminders Reminders
 }
 
 // Handler serves /admin.
@@ -39,6 +42,7 @@ type Handler struct {
 	requireStaff func(roles ...string) fiber.Handler
 	views        *template.Template
 	defaults     *templates.Renderer // default texts, for the template page's preview
+	reminders    Reminders
 	log          *slog.Logger
 }
 
@@ -56,7 +60,7 @@ func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Op
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Handler{store: st, requireStaff: requireStaff, views: views, defaults: defaults, log: o.Logger}, nil
+	return &Handler{store: st, requireStaff: requireStaff, views: views, defaults: defaults, reminders: o.Reminders, log: o.Logger}, nil
 }
 
 // Register adds the admin routes (every route of this surface is here).
@@ -79,6 +83,8 @@ func (h *Handler) Register(app fiber.Router) {
 	route(fiber.MethodGet, "/admin/tokens", h.tokenList)
 	route(fiber.MethodPost, "/admin/tokens", h.tokenCreate)
 	route(fiber.MethodPost, "/admin/tokens/revoke", h.tokenRevoke)
+	route(fiber.MethodGet, "/admin/reminders", h.reminderList)
+	route(fiber.MethodPost, "/admin/reminders/tasks/done", h.taskDone)
 }
 
 // page is what every view gets: who is signed in, the form token, an error
@@ -100,6 +106,7 @@ var done = map[string]string{
 	"template": "The template was saved.",
 	"reset":    "The template was reset to the default text.",
 	"revoked":  "The node's tokens were revoked.",
+	"task":     "The task was marked done.",
 }
 
 func newPage(c *fiber.Ctx, data any) page {

@@ -41,6 +41,8 @@ var routes = []struct{ method, path string }{
 	{http.MethodGet, "/admin/tokens"},
 	{http.MethodPost, "/admin/tokens"},
 	{http.MethodPost, "/admin/tokens/revoke"},
+	{http.MethodGet, "/admin/reminders"},
+	{http.MethodPost, "/admin/reminders/tasks/done"},
 }
 
 func TestAdminOnly(t *testing.T) {

@@ -1,0 +1,89 @@
+package admin_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"naryad/hub"
+	"naryad/hub/server/servertest"
+	"naryad/hub/store"
+	"naryad/locker/wire"
+)
+
+// /admin/reminders previews what a scan would send (sending nothing) and
+// lists the branch's open staff tasks, each with a "done" button that is
+// audited.
+func TestAdminReminders(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+		ctx := t.Context()
+		h.PushWorkOrder(t, "e1", "АА-7", 1, "Принят", nil)
+		w, err := h.Store.WorkOrderByNumber(ctx, h.Node.ID, "АА-7")
+		if err != nil {
+			t.Fatal(err)
+		}
+		site := hub.LockerSite{BranchID: h.Branch.ID, Name: "Main", TokenHash: "site-hash"}
+		comps := []hub.LockerCompartment{{Board: 0, Lock: 1, Label: "1"}}
+		if err := h.Store.CreateLockerSite(ctx, &site, comps); err != nil {
+			t.Fatal(err)
+		}
+		err = h.Store.Gorm(ctx).Exec("UPDATE locker_compartments SET state = ?, work_order_id = ?, state_since = ? WHERE id = ?",
+			wire.StateReady, w.ID, time.Now().UTC().Add(-30*time.Hour), comps[0].ID).Error
+		if err != nil {
+			t.Fatal(err)
+		}
+		task := store.StaffTask{BranchID: h.Branch.ID, Kind: "keys", Title: "Keys not collected: order АА-7", Body: "Call the customer."}
+		if err := h.Store.AddStaffTask(ctx, &task); err != nil {
+			t.Fatal(err)
+		}
+		admin := signIn(t, h, "root", store.RoleAdmin)
+
+		resp, page := admin.Do(http.MethodGet, "/admin/reminders", nil)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("status %d:\n%s", resp.StatusCode, page)
+		}
+		for _, want := range []string{"79161234567", "ключи", "АА-7", "Keys not collected: order АА-7", `value="` + time.Now().In(h.Branch.Location()).Format("2006-01-02") + `"`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("page lacks %q:\n%s", want, page)
+			}
+		}
+		msgs, _ := h.Store.Messages(ctx, mustThread(t, h, w.ID))
+		for _, m := range msgs {
+			if strings.HasPrefix(m.TemplateKey, "reminder.") {
+				t.Fatalf("the preview sent %+v", m)
+			}
+		}
+		// Another date: nothing due the day before the keys were ready.
+		yesterday := time.Now().In(h.Branch.Location()).AddDate(0, 0, -3).Format("2006-01-02")
+		if _, page := admin.Do(http.MethodGet, "/admin/reminders?date="+yesterday, nil); !strings.Contains(page, "Nothing due.") {
+			t.Errorf("preview of %s:\n%s", yesterday, page)
+		}
+		resp, page = admin.Do(http.MethodGet, "/admin/reminders?date=tomorrow", nil)
+		wantRefused(t, resp, page, "YYYY-MM-DD")
+
+		before := audits(t, h, store.AuditAdminChanged)
+		form := url.Values{"branch": {h.Branch.Code}, "task": {strconv.FormatInt(task.ID, 10)}}
+		resp, page = admin.Post("/admin/reminders/tasks/done", form)
+		wantRedirect(t, admin, resp, page, "/admin/reminders?branch="+h.Branch.Code+"&done=task", "The task was marked done.")
+		if open, err := h.Store.OpenStaffTasks(ctx, h.Branch.ID); err != nil || len(open) != 0 {
+			t.Fatalf("open tasks %+v %v", open, err)
+		}
+		if n := audits(t, h, store.AuditAdminChanged); n != before+1 {
+			t.Errorf("%d audit rows, want %d", n, before+1)
+		}
+		resp, page = admin.Post("/admin/reminders/tasks/done", form)
+		wantRefused(t, resp, page, "done already")
+	})
+}
+
+func mustThread(t *testing.T, h *servertest.Hub, workOrderID int64) int64 {
+	t.Helper()
+	th, err := h.Store.ThreadByWorkOrder(t.Context(), workOrderID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return th.ID
+}
