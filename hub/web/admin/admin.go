@@ -5,7 +5,6 @@
 package admin
 
 import (
-	"bytes"
 	"cmp"
 	"embed"
 	"fmt"
@@ -19,6 +18,7 @@ import (
 
 	"naryad/hub/staff"
 	"naryad/hub/store"
+	"naryad/hub/web/render"
 	"naryad/templates"
 )
 
@@ -124,12 +124,7 @@ func audit(c *fiber.Ctx, st *store.Store, action, subject, detail string) error 
 // render executes a view into a buffer first, so a template error never
 // sends half a page.
 func (h *Handler) render(c *fiber.Ctx, status int, view string, p page) error {
-	var buf bytes.Buffer
-	if err := h.views.ExecuteTemplate(&buf, view, p); err != nil {
-		return h.internal(c, "render "+view, err)
-	}
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Status(status).Send(buf.Bytes())
+	return render.Page(c, h.views, status, view, p, h.internal)
 }
 
 // refuse shows the page again with the problem and a 400; nothing was stored.
@@ -140,6 +135,5 @@ func (h *Handler) refuse(c *fiber.Ctx, view string, data any, problem string) er
 }
 
 func (h *Handler) internal(c *fiber.Ctx, what string, err error) error {
-	h.log.Error("admin", "op", what, "path", c.Path(), "error", err)
-	return c.Status(fiber.StatusInternalServerError).SendString("internal error")
+	return render.Internal(c, h.log, "admin", what, err, "internal error")
 }

@@ -5,7 +5,6 @@
 package customer
 
 import (
-	"bytes"
 	"context"
 	"embed"
 	"errors"
@@ -23,6 +22,7 @@ import (
 	"naryad/hub"
 	"naryad/hub/realtime"
 	"naryad/hub/store"
+	"naryad/hub/web/render"
 	"naryad/reminders"
 )
 
@@ -136,17 +136,11 @@ func (h *Handler) notFound(c *fiber.Ctx) error {
 }
 
 func (h *Handler) internal(c *fiber.Ctx, what string, err error) error {
-	h.log.Error("customer page", "op", what, "path", c.Path(), "error", err)
-	return c.Status(fiber.StatusInternalServerError).SendString("Something went wrong. Please try again.")
+	return render.Internal(c, h.log, "customer page", what, err, "Something went wrong. Please try again.")
 }
 
 // render executes a view into a buffer first, so a template error never
 // sends half a page.
 func (h *Handler) render(c *fiber.Ctx, status int, view string, data any) error {
-	var buf bytes.Buffer
-	if err := h.views.ExecuteTemplate(&buf, view, data); err != nil {
-		return h.internal(c, "render "+view, err)
-	}
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Status(status).Send(buf.Bytes())
+	return render.Page(c, h.views, status, view, data, h.internal)
 }

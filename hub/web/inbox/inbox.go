@@ -9,7 +9,6 @@
 package inbox
 
 import (
-	"bytes"
 	"context"
 	"embed"
 	"fmt"
@@ -26,6 +25,7 @@ import (
 	"naryad/hub/realtime"
 	"naryad/hub/staff"
 	"naryad/hub/store"
+	"naryad/hub/web/render"
 	"naryad/templates"
 )
 
@@ -115,15 +115,9 @@ func (h *Handler) Register(app fiber.Router) {
 // render executes a view into a buffer first, so a template error never
 // sends half a page.
 func (h *Handler) render(c *fiber.Ctx, view string, data any) error {
-	var buf bytes.Buffer
-	if err := h.views.ExecuteTemplate(&buf, view, data); err != nil {
-		return h.internal(c, "render "+view, err)
-	}
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Status(fiber.StatusOK).Send(buf.Bytes())
+	return render.Page(c, h.views, fiber.StatusOK, view, data, h.internal)
 }
 
 func (h *Handler) internal(c *fiber.Ctx, what string, err error) error {
-	h.log.Error("inbox", "op", what, "path", c.Path(), "error", err)
-	return c.Status(fiber.StatusInternalServerError).SendString("internal error")
+	return render.Internal(c, h.log, "inbox", what, err, "internal error")
 }

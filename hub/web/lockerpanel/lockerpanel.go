@@ -8,7 +8,6 @@
 package lockerpanel
 
 import (
-	"bytes"
 	"context"
 	"embed"
 	"fmt"
@@ -23,6 +22,7 @@ import (
 
 	"naryad/hub/staff"
 	"naryad/hub/store"
+	"naryad/hub/web/render"
 )
 
 //go:embed views/*.html
@@ -74,17 +74,11 @@ func (h *Handler) Register(app fiber.Router) {
 // render executes a view into a buffer first, so a template error never
 // sends half a page.
 func (h *Handler) render(c *fiber.Ctx, status int, view string, data any) error {
-	var buf bytes.Buffer
-	if err := h.views.ExecuteTemplate(&buf, view, data); err != nil {
-		return h.internal(c, "render "+view, err)
-	}
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Status(status).Send(buf.Bytes())
+	return render.Page(c, h.views, status, view, data, h.internal)
 }
 
 func (h *Handler) internal(c *fiber.Ctx, what string, err error) error {
-	h.log.Error("lockerpanel", "op", what, "path", c.Path(), "error", err)
-	return c.Status(fiber.StatusInternalServerError).SendString("internal error")
+	return render.Internal(c, h.log, "lockerpanel", what, err, "internal error")
 }
 
 // notFound is the answer for a locker, box or alarm the user may not see:

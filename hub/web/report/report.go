@@ -5,7 +5,6 @@
 package report
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
 	"html/template"
@@ -19,6 +18,7 @@ import (
 
 	"naryad/hub/staff"
 	"naryad/hub/store"
+	"naryad/hub/web/render"
 )
 
 //go:embed views/*.html
@@ -68,15 +68,9 @@ func (h *Handler) Register(app fiber.Router) {
 // render executes a view into a buffer first, so a template error never
 // sends half a page.
 func (h *Handler) render(c *fiber.Ctx, status int, view string, data any) error {
-	var buf bytes.Buffer
-	if err := h.views.ExecuteTemplate(&buf, view, data); err != nil {
-		return h.internal(c, "render "+view, err)
-	}
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Status(status).Send(buf.Bytes())
+	return render.Page(c, h.views, status, view, data, h.internal)
 }
 
 func (h *Handler) internal(c *fiber.Ctx, what string, err error) error {
-	h.log.Error("report", "op", what, "path", c.Path(), "error", err)
-	return c.Status(fiber.StatusInternalServerError).SendString("internal error")
+	return render.Internal(c, h.log, "report", what, err, "internal error")
 }

@@ -11,7 +11,6 @@
 package ui
 
 import (
-	"bytes"
 	"context"
 	"embed"
 	"fmt"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"naryad/hub/web/render"
 	"naryad/locker/kiosk"
 	"naryad/locker/wire"
 )
@@ -119,17 +119,11 @@ var screenKinds = []string{
 // render executes a view into a buffer first, so a template error never
 // sends half a page.
 func (h *Handler) render(c *fiber.Ctx, view string, data any) error {
-	var buf bytes.Buffer
-	if err := h.views.ExecuteTemplate(&buf, view, data); err != nil {
-		return h.internal(c, "render "+view, err)
-	}
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Status(fiber.StatusOK).Send(buf.Bytes())
+	return render.Page(c, h.views, fiber.StatusOK, view, data, h.internal)
 }
 
 func (h *Handler) internal(c *fiber.Ctx, what string, err error) error {
-	h.log.Error("kiosk page", "op", what, "path", c.Path(), "error", err)
-	return c.Status(fiber.StatusInternalServerError).SendString("internal error")
+	return render.Internal(c, h.log, "kiosk page", what, err, "internal error")
 }
 
 // site is the locker as the engine knows it; a failure to read it costs
