@@ -23,6 +23,7 @@ const (
 	ChangeDeliveryFailed  = "delivery_failed"
 	ChangeLead            = "lead"
 	ChangeLockerEvent     = "locker_event" // something happened at a key locker
+	ChangeFeedback        = "feedback"     // a customer scored their visit 0-10
 )
 
 // Outbox states.

@@ -9,5 +9,6 @@ func DefaultRules() []Rule {
 		NewTyres(),
 		NewExpiring(),
 		NewExpiredList(),
+		NewFeedback(),
 	}
 }

@@ -23,12 +23,14 @@ const (
 	KeyLockerCollected = "locker.collected"
 	// Reminders (package reminders): maintenance due, the seasonal tyre
 	// change, expiring items of one customer together, keys left in the
-	// locker, an estimate left undecided.
+	// locker, an estimate left undecided, the 0-10 score asked for the day
+	// after hand-over.
 	KeyReminderMaintenance = "reminder.maintenance"
 	KeyReminderTyres       = "reminder.tyres"
 	KeyReminderExpiring    = "reminder.expiring"
 	KeyReminderKeys        = "reminder.keys"
 	KeyReminderApproval    = "reminder.approval"
+	KeyReminderFeedback    = "reminder.feedback"
 )
 
 // ReplyKeys lists the keys an advisor may start a reply from: every key but
@@ -79,6 +81,7 @@ func Keys() []string {
 		KeyReminderExpiring,
 		KeyReminderKeys,
 		KeyReminderApproval,
+		KeyReminderFeedback,
 	}
 }
 

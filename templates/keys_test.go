@@ -28,8 +28,8 @@ func TestNormalizeLocale(t *testing.T) {
 
 func TestKeysAndLocales(t *testing.T) {
 	keys := Keys()
-	if len(keys) != 19 {
-		t.Fatalf("Keys() has %d keys, want 19", len(keys))
+	if len(keys) != 20 {
+		t.Fatalf("Keys() has %d keys, want 20", len(keys))
 	}
 	keys[0] = "mutated"
 	if Keys()[0] != KeyStatusReceived {
@@ -54,7 +54,7 @@ func TestReplyKeysLeaveOutOneTimeCodes(t *testing.T) {
 		}
 	}
 	if !slices.Contains(got, KeyMessageAdvisor) || !slices.Contains(got, KeyLockerReceived) ||
-		!slices.Contains(got, KeyReminderKeys) || len(got) != len(Keys())-5 {
+		!slices.Contains(got, KeyReminderKeys) || !slices.Contains(got, KeyReminderFeedback) || len(got) != len(Keys())-5 {
 		t.Fatalf("reply keys = %v", got)
 	}
 }

@@ -19,6 +19,10 @@
 --   home branch (of its latest work order, else its DMS node's), whose
 --   time zone and settings its reminders follow. Vehicles stored before
 --   this migration get both from `naryad reminders refresh`.
+-- * feedback_scores: the 0-10 score a customer replied after being asked
+--   the day after hand-over (rule feedback); one per work order, the first
+--   valid reply counts. work_orders_handed_over keeps the daily ask an
+--   index range over the branch's recent hand-overs.
 -- Column names match migrations/postgres/00006_reminders.sql.
 
 -- +goose Up
@@ -67,7 +71,20 @@ CREATE INDEX vehicles_tyre_season ON vehicles (branch_id, tyre_season);
 CREATE INDEX work_orders_customer ON work_orders (customer_id, opened_at);
 CREATE INDEX expiring_items_expires ON expiring_items (expires_on);
 
+CREATE TABLE feedback_scores (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    branch_id     INTEGER NOT NULL REFERENCES branches (id),
+    work_order_id INTEGER NOT NULL UNIQUE REFERENCES work_orders (id),
+    thread_id     INTEGER NOT NULL REFERENCES threads (id),
+    message_id    INTEGER NOT NULL REFERENCES messages (id),
+    score         INTEGER NOT NULL CHECK (score BETWEEN 0 AND 10),
+    created_at    DATETIME NOT NULL
+);
+CREATE INDEX work_orders_handed_over ON work_orders (branch_id, handed_over_at);
+
 -- +goose Down
+DROP INDEX work_orders_handed_over;
+DROP TABLE feedback_scores;
 DROP INDEX expiring_items_expires;
 DROP INDEX work_orders_customer;
 DROP INDEX vehicles_tyre_season;

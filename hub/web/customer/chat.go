@@ -16,6 +16,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/store"
+	"naryad/reminders"
 )
 
 const maxMessageRunes = 4000
@@ -58,12 +59,17 @@ func (h *Handler) postMessage(c *fiber.Ctx) error {
 		ctx, cancel := context.WithTimeout(c.UserContext(), 15*time.Second)
 		defer cancel()
 		// A reply of STOP (or START) is stored like any other and, in the
-		// same transaction, changes whether the customer gets reminders.
+		// same transaction, changes whether the customer gets reminders; a
+		// reply to the feedback question records the score.
 		err := h.store.Tx(ctx, func(tx *store.Store) error {
-			if _, err := tx.AddCustomerMessage(ctx, v.thread, text, "web", files); err != nil {
+			m, err := tx.AddCustomerMessage(ctx, v.thread, text, "web", files)
+			if err != nil {
 				return err
 			}
-			return h.optOut.Apply(ctx, tx, v.thread, text)
+			if err := h.optOut.Apply(ctx, tx, v.thread, text); err != nil {
+				return err
+			}
+			return reminders.ApplyFeedbackReply(ctx, tx, v.thread, m)
 		})
 		if err != nil {
 			return h.internal(c, "add message", err)
