@@ -34,7 +34,7 @@ echo "PostgreSQL test database: $$db"; \
 NARYAD_TEST_POSTGRES_URL="postgres://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$$db?sslmode=disable" $(2)
 endef
 
-.PHONY: help run build cross test test-pg bench lint deps clean
+.PHONY: help run build cross test test-pg bench lint deps clean screenshots
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ cross: ## CGO-free release builds for linux/amd64, linux/arm64, windows/amd64 in
 
 test: ## run every test (on PostgreSQL too when NARYAD_TEST_POSTGRES_URL is set)
 	$(GO) test -count=1 ./...
+
+screenshots: ## retake docs/screenshots/*.png with the browser tests
+	NARYAD_WRITE_SCREENSHOTS=1 $(GO) test -count=1 -run 'Browser' ./hub/web/customer/ ./hub/web/inbox/ ./locker/kiosk/ui/
 
 test-pg: ## run every test on SQLite and on a fresh database on the local PostgreSQL
 	@$(call with_fresh_pg,naryad_ci,$(MAKE) --no-print-directory test)
