@@ -100,6 +100,12 @@ func (e *Engine) openDoor(ctx context.Context, op opening) (time.Time, error) {
 		// The door is open and recorded so; the poll loop carries on.
 		e.log.Error("kiosk: record door opened", "compartment", c.ID, "err", err)
 	}
+	// Count the opening again now that the pulse and its read-back are
+	// done: a poll that read the boards while they were under way (its
+	// read may have waited on the bus behind the pulse's) loaded the count
+	// before this and is thrown away, so a "closed" from before the pulse
+	// can never end the opening the read-back just saw open.
+	e.openings.Add(1)
 	e.log.Info("kiosk: door opened", "compartment", c.ID, "label", c.Label, "purpose", op.purpose, "actor", op.actor)
 	kick(e.pollNow)
 	kick(e.syncNow)
