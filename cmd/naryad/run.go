@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"naryad/dms"
+	"naryad/dms/csvimport"
 	"naryad/hub/admin"
 	"naryad/hub/config"
 	"naryad/hub/demo"
@@ -44,6 +45,7 @@ func commands() []config.Command {
 		station.Command(),
 		reminders.PreviewCommand(),
 		reminders.RefreshCommand(),
+		csvimport.Command(),
 		demo.Command(),
 	}
 }

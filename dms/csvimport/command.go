@@ -1,0 +1,136 @@
+package csvimport
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"naryad/dms"
+	"naryad/hub"
+	"naryad/hub/config"
+	"naryad/hub/server"
+	"naryad/hub/store"
+)
+
+// batchSize is how many events go to the ingest at once (the exchange's
+// own limit is 1000 per request).
+const batchSize = 500
+
+// Command is `naryad items import`.
+func Command() config.Command {
+	return config.Command{
+		Name:    "items import",
+		Summary: "import expiring items (warranty, insurance, subscriptions) from a CSV file",
+		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
+			file := fs.String("file", "", "CSV file with columns item_id, customer_id, customer_name, phone, kind, title, expires_on[, email, locale] (required)")
+			nodeName := fs.String("node", "", "DMS node the items and customers belong to, as in `naryad dms nodes` (required)")
+			return func(ctx context.Context, io config.IO) error {
+				if *file == "" || strings.TrimSpace(*nodeName) == "" {
+					return errors.New("--file and --node are required")
+				}
+				f, err := os.Open(*file)
+				if err != nil {
+					return fmt.Errorf("--file: %w", err)
+				}
+				defer f.Close()
+				rows, err := Parse(f)
+				if err != nil {
+					return err
+				}
+				s, err := server.New(ctx, cfg, io.Log)
+				if err != nil {
+					return err
+				}
+				defer s.Close()
+				node, err := liveNode(ctx, s.Store(), strings.TrimSpace(*nodeName))
+				if err != nil {
+					return err
+				}
+				branches, err := s.Store().NodeBranches(ctx, node)
+				if err != nil {
+					return err
+				}
+				if len(branches) == 0 {
+					return errors.New("no branch exists yet; create one with `naryad branch add`")
+				}
+				if err := CheckPhones(rows, branches[0].Country); err != nil {
+					return err
+				}
+				sum, err := Import(ctx, s.Ingester(), node, rows, time.Now())
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(io.Stdout, "%d items: %d stored or updated, %d unchanged, %d rejected\n",
+					len(rows), sum.Applied, sum.Unchanged, len(sum.Rejected))
+				for _, r := range sum.Rejected {
+					fmt.Fprintln(io.Stdout, "  "+r)
+				}
+				if len(sum.Rejected) > 0 {
+					return fmt.Errorf("%d rows were rejected", len(sum.Rejected))
+				}
+				return nil
+			}
+		},
+	}
+}
+
+// liveNode finds the newest node of that name with a live token.
+func liveNode(ctx context.Context, st *store.Store, name string) (hub.DMSNode, error) {
+	nodes, err := st.Nodes(ctx)
+	if err != nil {
+		return hub.DMSNode{}, err
+	}
+	var found *hub.DMSNode
+	for i, n := range nodes {
+		if n.Name == name && n.RevokedAt == nil && (found == nil || n.ID > found.ID) {
+			found = &nodes[i]
+		}
+	}
+	if found == nil {
+		return hub.DMSNode{}, fmt.Errorf("--node: no live DMS node %q (create one with `naryad dms token create --node %s --branch CODE`)", name, name)
+	}
+	return *found, nil
+}
+
+// Summary counts what an import did, per item.
+type Summary struct {
+	Applied   int      // the item was new or changed
+	Unchanged int      // the same row was imported before
+	Rejected  []string // "line N: why"
+}
+
+// Import applies rows through the ingest, in batches.
+func Import(ctx context.Context, in *dms.Ingester, node hub.DMSNode, rows []Row, at time.Time) (Summary, error) {
+	var sum Summary
+	events, err := Events(rows, at)
+	if err != nil {
+		return sum, err
+	}
+	for start := 0; start < len(events); start += batchSize {
+		end := min(start+batchSize, len(events))
+		results, err := in.Apply(ctx, node, events[start:end])
+		if err != nil {
+			return sum, err
+		}
+		// Events come in pairs (customer, item) per row.
+		for i := 0; i+1 < len(results); i += 2 {
+			row := rows[(start+i)/2]
+			customer, item := results[i], results[i+1]
+			switch {
+			case customer.Result == store.EventRejected:
+				sum.Rejected = append(sum.Rejected, fmt.Sprintf("line %d: %s", row.Line, customer.Error))
+			case item.Result == store.EventRejected:
+				sum.Rejected = append(sum.Rejected, fmt.Sprintf("line %d: %s", row.Line, item.Error))
+			case item.Result == store.EventDuplicate:
+				sum.Unchanged++
+			default:
+				sum.Applied++
+			}
+		}
+	}
+	return sum, nil
+}

@@ -1,0 +1,125 @@
+package csvimport_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"naryad/dms/csvimport"
+	"naryad/hub/config"
+	"naryad/hub/server/servertest"
+	"naryad/hub/store/storetest"
+)
+
+func TestParseAcceptsWhatExcelWrites(t *testing.T) {
+	// Semicolons, a BOM, columns in another order, dotted dates, a blank line.
+	file := "\xef\xbb\xbfCustomer_ID;item_id;customer_name;phone;kind;title;expires_on;locale\n" +
+		"C-1;GPS-1;Анна Смирнова;+7 916 123-45-67;subscription;GPS-трекер А123ВС77;31.03.2027;ru\n" +
+		"\n" +
+		"C-1;GPS-2;Анна Смирнова;+7 916 123-45-67;subscription;GPS-трекер В456ОР77;2027-04-01;\n"
+	rows, err := csvimport.Parse(strings.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || rows[0].ExpiresOn != "2027-03-31" || rows[0].CustomerID != "C-1" || rows[1].Line != 4 || rows[0].Locale != "ru" {
+		t.Fatalf("rows = %+v", rows)
+	}
+}
+
+func TestParseReportsEveryProblemAndNothingElse(t *testing.T) {
+	for name, tc := range map[string]struct{ file, want string }{
+		"missing column": {"item_id,customer_id,customer_name,phone,kind,title\n", "the header lacks expires_on"},
+		"empty":          {"", "the file is empty"},
+		"bad rows": {"item_id,customer_id,customer_name,phone,kind,title,expires_on\n" +
+			"I-1,C-1,Ann,+48601234567,warranty,Gearbox,2027-02-30\n" +
+			"I-1,C-1,Ann,+48601234567,warranty,,2027-02-01\n",
+			"line 2: expires_on \"2027-02-30\" is not a date|line 3: title is empty|line 3: item_id \"I-1\" is already on line 2"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := csvimport.Parse(strings.NewReader(tc.file))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, want := range strings.Split(tc.want, "|") {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q lacks %q", err, want)
+				}
+			}
+		})
+	}
+}
+
+func TestImportStoresOnceAndUpdatesARenewal(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+		ctx := context.Background()
+		file := filepath.Join(t.TempDir(), "items.csv")
+		write := func(body string) {
+			t.Helper()
+			if err := os.WriteFile(file, []byte("item_id,customer_id,customer_name,phone,kind,title,expires_on\n"+body), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		run := func() (string, error) {
+			t.Helper()
+			var out strings.Builder
+			err := runCommand(t, h.Config, &out, "--file", file, "--node", h.Node.Name)
+			return out.String(), err
+		}
+		write("GPS-1,C-1,Анна Смирнова,+79161234567,subscription,GPS А123ВС77,2027-03-31\n" +
+			"GPS-2,C-1,Анна Смирнова,+79161234567,subscription,GPS В456ОР77,2027-04-01\n")
+		if out, err := run(); err != nil || !strings.Contains(out, "2 items: 2 stored or updated, 0 unchanged, 0 rejected") {
+			t.Fatalf("first import: %v\n%s", err, out)
+		}
+		if out, err := run(); err != nil || !strings.Contains(out, "0 stored or updated, 2 unchanged") {
+			t.Fatalf("the same file again: %v\n%s", err, out)
+		}
+		write("GPS-1,C-1,Анна Смирнова,+79161234567,subscription,GPS А123ВС77,2028-03-31\n")
+		if out, err := run(); err != nil || !strings.Contains(out, "1 stored or updated") {
+			t.Fatalf("a renewal: %v\n%s", err, out)
+		}
+		var got []struct{ ExternalID, ExpiresOn string }
+		if err := h.Store.Gorm(ctx).Raw("SELECT external_id, expires_on FROM expiring_items ORDER BY external_id").Scan(&got).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 || got[0].ExpiresOn != "2028-03-31" || got[1].ExpiresOn != "2027-04-01" {
+			t.Fatalf("stored items = %+v", got)
+		}
+
+		// A bad phone anywhere: nothing of the file is stored.
+		write("GPS-3,C-2,Piotr,+79161234568,warranty,Gearbox,2027-05-01\n" +
+			"GPS-4,C-3,Jan,12,warranty,Gearbox,2027-05-01\n")
+		if _, err := run(); err == nil || !strings.Contains(err.Error(), `line 3: phone "12"`) {
+			t.Fatalf("a bad phone: %v", err)
+		}
+		var n int64
+		h.Store.Gorm(ctx).Raw("SELECT count(*) FROM expiring_items").Scan(&n)
+		if n != 2 {
+			t.Fatalf("%d items after a refused file, want 2", n)
+		}
+	})
+}
+
+func TestImportNeedsALiveNode(t *testing.T) {
+	h := servertest.Start(t, storetest.Backends(t)[0])
+	file := filepath.Join(t.TempDir(), "items.csv")
+	os.WriteFile(file, []byte("item_id,customer_id,customer_name,phone,kind,title,expires_on\nI,C,N,+79161234567,k,t,2027-01-01\n"), 0o600)
+	err := runCommand(t, h.Config, &strings.Builder{}, "--file", file, "--node", "no-such-node")
+	if err == nil || !strings.Contains(err.Error(), `no live DMS node "no-such-node"`) {
+		t.Fatalf("unknown node: %v", err)
+	}
+}
+
+// runCommand runs `naryad items import` with args against the hub's
+// configuration, as the binary would.
+func runCommand(t *testing.T, cfg *config.Config, out *strings.Builder, args ...string) error {
+	t.Helper()
+	fs := flagSet()
+	c := *cfg
+	runner := csvimport.Command().Setup(fs, &c)
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	return runner(context.Background(), config.IO{Stdout: out, Stderr: out, Log: discard()})
+}
