@@ -89,13 +89,14 @@ func (in *Ingester) Apply(ctx context.Context, node hub.DMSNode, raws []json.Raw
 	}
 	queued := false
 	statuses := statusCache{}
+	lockerBranches := map[int64]bool{}
 	err = in.store.Tx(ctx, func(tx *store.Store) error {
 		texts := in.render.WithOverrides(&batchOverrides{tx: tx, memo: map[overrideKey]override{}})
 		for i, cmd := range cmds {
 			if cmd == nil {
 				continue
 			}
-			a := applier{Ingester: in, tx: tx, node: node, cmd: cmd, statuses: statuses, texts: texts}
+			a := applier{Ingester: in, tx: tx, node: node, cmd: cmd, statuses: statuses, texts: texts, lockerBranches: lockerBranches}
 			result, err := a.apply(ctx)
 			var rej errRejected
 			if errors.As(err, &rej) {
@@ -141,9 +142,12 @@ type applier struct {
 	tx       *store.Store
 	node     hub.DMSNode
 	cmd      *command
-	statuses statusCache         // status mappings looked up in this batch
-	texts    *templates.Renderer // renders with this batch's override lookups
-	queued   bool                // a message for the customer was queued
+	statuses statusCache // status mappings looked up in this batch
+	// lockerBranches remembers, for one batch, whether a branch has a key
+	// locker: most have none, and their work orders then cost no locker work.
+	lockerBranches map[int64]bool
+	texts          *templates.Renderer // renders with this batch's override lookups
+	queued         bool                // a message for the customer was queued
 }
 
 // batchOverrides reads branch template overrides through the batch's

@@ -133,7 +133,11 @@ func (a *applier) applyWorkOrder(ctx context.Context, w *workOrderCmd) (string, 
 			return "", err
 		}
 	}
-	if a.lockers != nil {
+	hasLockers, err := a.hasLockers(ctx, doc.BranchID)
+	if err != nil {
+		return "", err
+	}
+	if hasLockers {
 		// After the status message: "your car is ready" comes before the
 		// PIN to collect its keys.
 		queued, err := a.lockers.WorkOrderSaved(ctx, a.tx, doc, !exists)
@@ -185,4 +189,21 @@ func (a *applier) replaceLines(ctx context.Context, workOrderID int64, exists bo
 		}
 	}
 	return pending, nil
+}
+
+// hasLockers tells whether the branch has a key locker the ingest must
+// give codes for, looked up once per batch.
+func (a *applier) hasLockers(ctx context.Context, branchID int64) (bool, error) {
+	if a.lockers == nil {
+		return false, nil
+	}
+	if has, ok := a.lockerBranches[branchID]; ok {
+		return has, nil
+	}
+	sites, err := a.tx.LockerSites(ctx, []int64{branchID})
+	if err != nil {
+		return false, err
+	}
+	a.lockerBranches[branchID] = len(sites) > 0
+	return len(sites) > 0, nil
 }
