@@ -26,9 +26,12 @@ type Ingester struct {
 
 // Lockers is what the ingest needs from the key lockers (hub/lockers).
 type Lockers interface {
-	// WorkOrderSaved gives a saved work order the locker codes it now
-	// needs and queues the messages carrying them, inside tx; it reports
-	// whether a message was queued.
+	// BranchHasLocker tells whether the branch's work orders need locker
+	// codes at all.
+	BranchHasLocker(ctx context.Context, tx *store.Store, branchID int64) (bool, error)
+	// WorkOrderSaved gives a saved work order of such a branch the locker
+	// codes it now needs and queues the messages carrying them, inside tx;
+	// it reports whether a message was queued.
 	WorkOrderSaved(ctx context.Context, tx *store.Store, w hub.WorkOrder, created bool) (bool, error)
 }
 

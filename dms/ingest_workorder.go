@@ -200,10 +200,10 @@ func (a *applier) hasLockers(ctx context.Context, branchID int64) (bool, error) 
 	if has, ok := a.lockerBranches[branchID]; ok {
 		return has, nil
 	}
-	sites, err := a.tx.LockerSites(ctx, []int64{branchID})
+	has, err := a.lockers.BranchHasLocker(ctx, a.tx, branchID)
 	if err != nil {
 		return false, err
 	}
-	a.lockerBranches[branchID] = len(sites) > 0
-	return len(sites) > 0, nil
+	a.lockerBranches[branchID] = has
+	return has, nil
 }

@@ -10,20 +10,21 @@ import (
 	"naryad/templates"
 )
 
-// WorkOrderSaved gives a work order the locker codes it now needs, inside
-// the DMS ingest's transaction, after its status message is queued: a new
-// work order of a branch with a locker gets a drop-off code; one that is
-// ready and paid, with its keys waiting in a locker, gets its pickup PIN;
-// one no longer paid loses a PIN it had. It reports whether a message to
-// the customer was queued.
+// BranchHasLocker tells whether a branch has a live locker site, whose work
+// orders need locker codes (WorkOrderSaved).
+func (s *Service) BranchHasLocker(ctx context.Context, tx *store.Store, branchID int64) (bool, error) {
+	sites, err := tx.LockerSites(ctx, []int64{branchID})
+	return len(sites) > 0, err
+}
+
+// WorkOrderSaved gives a work order of a branch with a locker (see
+// BranchHasLocker; the DMS ingest asks once per batch) the locker codes it
+// now needs, inside the ingest's transaction, after its status message is
+// queued: a new work order gets a drop-off code; one that is ready and
+// paid, with its keys waiting in a locker, gets its pickup PIN; one no
+// longer paid loses a PIN it had. It reports whether a message to the
+// customer was queued.
 func (s *Service) WorkOrderSaved(ctx context.Context, tx *store.Store, w hub.WorkOrder, created bool) (bool, error) {
-	sites, err := tx.LockerSites(ctx, []int64{w.BranchID})
-	if err != nil {
-		return false, err
-	}
-	if len(sites) == 0 {
-		return false, nil
-	}
 	texts := s.texts.WithOverrides(tx)
 	queued := false
 	if created {
