@@ -44,6 +44,8 @@ type WorkOrder struct {
 	AdvisorExternalID string
 	AdvisorName       string
 	AdvisorPhone      string
+	MasterName        string // the master (mechanic) in charge, when the DMS names one
+	MasterPhone       string
 	PromisedAt        *time.Time
 	Currency          string
 	Paid              bool

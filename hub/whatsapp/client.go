@@ -1,0 +1,59 @@
+// Package whatsapp runs the hub's WhatsApp channel on whatsmeow: linked
+// accounts per branch and their connections (manager, linking), incoming
+// messages routed to work-order threads or leads (inbound, media),
+// delivery receipts, the outbox sender with pacing and the SMS fallback,
+// and a group per work order.
+//
+// Everything talks to WhatsApp through Client, a narrow interface that
+// *whatsmeow.Client satisfies; tests drive the hub with a fake
+// (hub/whatsapp/watest) that emits whatsmeow's own event structs.
+package whatsapp
+
+import (
+	"context"
+
+	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/proto/waE2E"
+	wastore "go.mau.fi/whatsmeow/store"
+	"go.mau.fi/whatsmeow/types"
+)
+
+// Client is the part of whatsmeow the hub uses.
+type Client interface {
+	Connect() error
+	Disconnect()
+	IsConnected() bool
+	IsLoggedIn() bool
+	Logout(ctx context.Context) error
+	AddEventHandlerWithSuccessStatus(handler whatsmeow.EventHandlerWithSuccessStatus) uint32
+
+	GetQRChannel(ctx context.Context) (<-chan whatsmeow.QRChannelItem, error)
+	PairPhone(ctx context.Context, phone string, showPushNotification bool, clientType whatsmeow.PairClientType, clientDisplayName string) (string, error)
+
+	SendMessage(ctx context.Context, to types.JID, message *waE2E.Message, extra ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error)
+	Upload(ctx context.Context, plaintext []byte, appInfo whatsmeow.MediaType) (whatsmeow.UploadResponse, error)
+	Download(ctx context.Context, msg whatsmeow.DownloadableMessage) ([]byte, error)
+	SendMediaRetryReceipt(ctx context.Context, message *types.MessageInfo, mediaKey []byte) error
+	IsOnWhatsApp(ctx context.Context, phones []string) ([]types.IsOnWhatsAppResponse, error)
+
+	CreateGroup(ctx context.Context, req whatsmeow.ReqCreateGroup) (*types.GroupInfo, error)
+	LeaveGroup(ctx context.Context, jid types.JID) error
+}
+
+// The real client is a Client.
+var _ Client = (*whatsmeow.Client)(nil)
+
+// NewClientFunc makes the client of one device (an account's session).
+// Production passes NewWhatsmeowClient; tests pass a fake's constructor.
+type NewClientFunc func(device *wastore.Device) Client
+
+// NewWhatsmeowClient makes a real whatsmeow client. Acks for incoming
+// messages are sent only after the hub's handler returned true (the message
+// is stored), so a crash between receiving and storing makes WhatsApp
+// deliver it again instead of losing it.
+func NewWhatsmeowClient(device *wastore.Device) Client {
+	cli := whatsmeow.NewClient(device, nil)
+	cli.SynchronousAck = true
+	cli.EnableAutoReconnect = true
+	return cli
+}
