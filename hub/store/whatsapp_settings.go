@@ -1,0 +1,39 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// WASettings are a branch's WhatsApp settings (branches columns of
+// migration 00007): whether each work order gets a WhatsApp group (off by
+// default: creating many groups risks a ban) and how many days after
+// hand-over the account leaves it.
+type WASettings struct {
+	Groups         bool `gorm:"column:wa_groups"`
+	GroupLeaveDays int  `gorm:"column:wa_group_leave_days"`
+}
+
+// BranchWASettings loads a branch's WhatsApp settings.
+func (s *Store) BranchWASettings(ctx context.Context, branchID int64) (WASettings, error) {
+	var out WASettings
+	res := s.db.WithContext(ctx).Raw(`SELECT wa_groups, wa_group_leave_days FROM branches WHERE id = ?`, branchID).Scan(&out)
+	if res.Error != nil {
+		return out, fmt.Errorf("WhatsApp settings of branch %d: %w", branchID, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return out, fmt.Errorf("WhatsApp settings of branch %d: %w", branchID, ErrNotFound)
+	}
+	return out, nil
+}
+
+// SetBranchWASettings replaces a branch's WhatsApp settings; the caller
+// has checked them (leave days 0–90).
+func (s *Store) SetBranchWASettings(ctx context.Context, branchID int64, w WASettings) error {
+	err := s.db.WithContext(ctx).Exec(`UPDATE branches SET wa_groups = ?, wa_group_leave_days = ? WHERE id = ?`,
+		w.Groups, w.GroupLeaveDays, branchID).Error
+	if err != nil {
+		return fmt.Errorf("set WhatsApp settings of branch %d: %w", branchID, err)
+	}
+	return nil
+}
