@@ -170,7 +170,11 @@ func (f *Fake) Drop() {
 }
 
 func (f *Fake) IsConnected() bool { f.Lock(); defer f.Unlock(); return f.connected }
-func (f *Fake) IsLoggedIn() bool  { f.Lock(); defer f.Unlock(); return f.connected && f.Device.ID != nil }
+func (f *Fake) IsLoggedIn() bool {
+	f.Lock()
+	defer f.Unlock()
+	return f.connected && f.Device.ID != nil
+}
 
 // Connects counts Connect calls.
 func (f *Fake) Connects() int { f.Lock(); defer f.Unlock(); return f.connects }
@@ -306,7 +310,11 @@ func (f *Fake) Upload(ctx context.Context, data []byte, appInfo whatsmeow.MediaT
 }
 
 // Uploads lists uploaded files.
-func (f *Fake) Uploads() [][]byte { f.Lock(); defer f.Unlock(); return append([][]byte(nil), f.uploads...) }
+func (f *Fake) Uploads() [][]byte {
+	f.Lock()
+	defer f.Unlock()
+	return append([][]byte(nil), f.uploads...)
+}
 
 // Download serves Media by the message's direct path, or MediaErr's error.
 func (f *Fake) Download(ctx context.Context, msg whatsmeow.DownloadableMessage) ([]byte, error) {
@@ -357,7 +365,11 @@ func (f *Fake) IsOnWhatsApp(ctx context.Context, phones []string) ([]types.IsOnW
 }
 
 // Checked lists the numbers IsOnWhatsApp was asked about.
-func (f *Fake) Checked() []string { f.Lock(); defer f.Unlock(); return append([]string(nil), f.checked...) }
+func (f *Fake) Checked() []string {
+	f.Lock()
+	defer f.Unlock()
+	return append([]string(nil), f.checked...)
+}
 
 // CreateGroup records the request and returns a new group.
 func (f *Fake) CreateGroup(ctx context.Context, req whatsmeow.ReqCreateGroup) (*types.GroupInfo, error) {
@@ -394,4 +406,8 @@ func (f *Fake) LeaveGroup(ctx context.Context, jid types.JID) error {
 }
 
 // Left lists the groups left.
-func (f *Fake) Left() []types.JID { f.Lock(); defer f.Unlock(); return append([]types.JID(nil), f.left...) }
+func (f *Fake) Left() []types.JID {
+	f.Lock()
+	defer f.Unlock()
+	return append([]types.JID(nil), f.left...)
+}
