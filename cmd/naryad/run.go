@@ -15,6 +15,7 @@ import (
 	"naryad/hub/demo"
 	"naryad/hub/server"
 	"naryad/hub/store"
+	"naryad/hub/whatsapp"
 	"naryad/locker/kerong"
 	"naryad/locker/kerong/sim"
 	"naryad/locker/station"
@@ -35,6 +36,9 @@ func commands() []config.Command {
 		dms.TokenCreateCommand(),
 		dms.TokenRevokeCommand(),
 		dms.NodesCommand(),
+		whatsapp.LinkCommand(),
+		whatsapp.ListCommand(),
+		whatsapp.LogoutCommand(),
 		admin.LockerSiteAddCommand(),
 		admin.LockerSiteRevokeCommand(),
 		admin.LockerSitesCommand(),

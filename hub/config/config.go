@@ -51,6 +51,8 @@ type Config struct {
 	KioskAddr   string // NARYAD_KIOSK_ADDR: where the kiosk's touch-screen UI listens
 	KioskHub    string // NARYAD_KIOSK_HUB: the hub's URL, for `naryad kiosk`
 
+	WhatsApp bool // NARYAD_WHATSAPP: run the linked WhatsApp accounts (default on)
+
 	envProblems []string // environment values that did not parse
 }
 
@@ -71,6 +73,7 @@ func Defaults() Config {
 		LogFormat:         "text",
 		KioskAddr:         "127.0.0.1:8090",
 		OptOutWords:       "STOP,СТОП,NIE",
+		WhatsApp:          true,
 	}
 }
 
@@ -105,6 +108,7 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.BoolVar(&c.LockBitOpen, "lock-bit-open", env.boolean("NARYAD_LOCK_BIT_OPEN", c.LockBitOpen), "the lock boards report a set lock bit as open rather than closed (NARYAD_LOCK_BIT_OPEN)")
 	fs.StringVar(&c.KioskAddr, "kiosk-addr", env.str("NARYAD_KIOSK_ADDR", c.KioskAddr), "listen address of the kiosk's touch-screen UI (NARYAD_KIOSK_ADDR)")
 	fs.StringVar(&c.KioskHub, "kiosk-hub", env.str("NARYAD_KIOSK_HUB", c.KioskHub), "URL of the hub a kiosk syncs with (NARYAD_KIOSK_HUB)")
+	fs.BoolVar(&c.WhatsApp, "whatsapp", env.boolean("NARYAD_WHATSAPP", c.WhatsApp), "run WhatsApp accounts; false keeps every linked account offline in this process (NARYAD_WHATSAPP)")
 	return &c
 }
 

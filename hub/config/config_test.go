@@ -79,3 +79,19 @@ func TestLockerSettings(t *testing.T) {
 		t.Fatalf("bad locker values: %v", err)
 	}
 }
+
+func TestWhatsAppSetting(t *testing.T) {
+	if c := parse(t, nil); !c.WhatsApp {
+		t.Fatal("WhatsApp accounts run by default")
+	}
+	if c := parse(t, map[string]string{"NARYAD_WHATSAPP": "false"}); c.WhatsApp {
+		t.Fatal("NARYAD_WHATSAPP=false ignored")
+	}
+	if c := parse(t, map[string]string{"NARYAD_WHATSAPP": "false"}, "-whatsapp=true"); !c.WhatsApp {
+		t.Fatal("the flag does not win over the environment")
+	}
+	err := parse(t, map[string]string{"NARYAD_WHATSAPP": "maybe"}).Validate()
+	if err == nil || !strings.Contains(err.Error(), "NARYAD_WHATSAPP") {
+		t.Fatalf("a bad value is not reported: %v", err)
+	}
+}

@@ -51,9 +51,14 @@ type NewClientFunc func(device *wastore.Device) Client
 // messages are sent only after the hub's handler returned true (the message
 // is stored), so a crash between receiving and storing makes WhatsApp
 // deliver it again instead of losing it.
+//
+// whatsmeow's own reconnecting is off: the Manager reconnects, with the
+// hub's backoff, after recording the disconnection for the admin page, and
+// it must be the only one deciding, or a ban or a replaced session would
+// be reconnected behind its back.
 func NewWhatsmeowClient(device *wastore.Device) Client {
 	cli := whatsmeow.NewClient(device, nil)
 	cli.SynchronousAck = true
-	cli.EnableAutoReconnect = true
+	cli.EnableAutoReconnect = false
 	return cli
 }

@@ -34,6 +34,9 @@ type Options struct {
 	// Reminders previews the reminder scan on /admin/reminders; nil shows
 	// only the staff tasks.
 	Reminders Reminders
+	// WhatsApp links, logs out and reconnects accounts on /admin/whatsapp;
+	// nil (WhatsApp off in this process) shows the accounts read-only.
+	WhatsApp WhatsApp
 }
 
 // Handler serves /admin.
@@ -43,6 +46,7 @@ type Handler struct {
 	views        *template.Template
 	defaults     *templates.Renderer // default texts, for the template page's preview
 	reminders    Reminders
+	whatsapp     WhatsApp
 	log          *slog.Logger
 }
 
@@ -60,7 +64,8 @@ func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Op
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Handler{store: st, requireStaff: requireStaff, views: views, defaults: defaults, reminders: o.Reminders, log: o.Logger}, nil
+	return &Handler{store: st, requireStaff: requireStaff, views: views, defaults: defaults, reminders: o.Reminders,
+		whatsapp: o.WhatsApp, log: o.Logger}, nil
 }
 
 // Register adds the admin routes (every route of this surface is here).
@@ -85,6 +90,16 @@ func (h *Handler) Register(app fiber.Router) {
 	route(fiber.MethodPost, "/admin/tokens/revoke", h.tokenRevoke)
 	route(fiber.MethodGet, "/admin/reminders", h.reminderList)
 	route(fiber.MethodPost, "/admin/reminders/tasks/done", h.taskDone)
+	route(fiber.MethodGet, "/admin/whatsapp", h.whatsappList)
+	route(fiber.MethodPost, "/admin/whatsapp/accounts", h.whatsappAccountAdd)
+	route(fiber.MethodPost, "/admin/whatsapp/accounts/:id/pacing", h.whatsappPacing)
+	route(fiber.MethodPost, "/admin/whatsapp/accounts/:id/link", h.whatsappLinkStart)
+	route(fiber.MethodGet, "/admin/whatsapp/accounts/:id/link", h.whatsappLinkPage)
+	route(fiber.MethodGet, "/admin/whatsapp/accounts/:id/qr.png", h.whatsappQR)
+	route(fiber.MethodGet, "/admin/whatsapp/accounts/:id/state", h.whatsappLinkState)
+	route(fiber.MethodPost, "/admin/whatsapp/accounts/:id/logout", h.whatsappLogout)
+	route(fiber.MethodPost, "/admin/whatsapp/accounts/:id/reconnect", h.whatsappReconnect)
+	route(fiber.MethodPost, "/admin/whatsapp/branches/:code", h.whatsappBranch)
 }
 
 // page is what every view gets: who is signed in, the form token, an error
@@ -107,6 +122,12 @@ var done = map[string]string{
 	"reset":    "The template was reset to the default text.",
 	"revoked":  "The node's tokens were revoked.",
 	"task":     "The task was marked done.",
+
+	"wa-account":   "The WhatsApp account was added. Link a phone to it.",
+	"wa-pacing":    "The pacing was saved.",
+	"wa-branch":    "The branch's WhatsApp settings were saved.",
+	"wa-logout":    "The account was logged out.",
+	"wa-reconnect": "The account connects again.",
 }
 
 func newPage(c *fiber.Ctx, data any) page {

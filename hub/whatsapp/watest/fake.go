@@ -250,7 +250,10 @@ func (f *Fake) pair(ctx context.Context, jid types.JID) error {
 		jid = types.NewJID("48500100200", types.DefaultUserServer)
 		jid.Device = 7
 	}
+	f.Lock()
+	SignedByPhone(f.Device) // the identity a phone signs when linking
 	f.Device.ID = &jid
+	f.Unlock()
 	if err := f.Device.Save(ctx); err != nil {
 		return fmt.Errorf("fake pair: %w", err)
 	}

@@ -1,0 +1,28 @@
+package whatsapp
+
+import (
+	"errors"
+	"strings"
+	"unicode"
+)
+
+// accountNameMax bounds an account name: it appears in alerts and lists.
+const accountNameMax = 40
+
+// CheckAccountName tidies and checks a new account's name: 1–40 letters,
+// digits, dots, dashes or underscores, so it can be typed after --account.
+func CheckAccountName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return "", errors.New("account name: required, e.g. main")
+	}
+	if len([]rune(name)) > accountNameMax {
+		return "", errors.New("account name: at most 40 characters")
+	}
+	for _, r := range name {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("._-", r) {
+			return "", errors.New("account name: only letters, digits, dots, dashes and underscores")
+		}
+	}
+	return name, nil
+}
