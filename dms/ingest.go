@@ -93,13 +93,14 @@ func (in *Ingester) Apply(ctx context.Context, node hub.DMSNode, raws []json.Raw
 	queued := false
 	statuses := statusCache{}
 	lockerBranches := map[int64]bool{}
+	waBranches := map[int64]bool{}
 	err = in.store.Tx(ctx, func(tx *store.Store) error {
 		texts := in.render.WithOverrides(&batchOverrides{tx: tx, memo: map[overrideKey]override{}})
 		for i, cmd := range cmds {
 			if cmd == nil {
 				continue
 			}
-			a := applier{Ingester: in, tx: tx, node: node, cmd: cmd, statuses: statuses, texts: texts, lockerBranches: lockerBranches}
+			a := applier{Ingester: in, tx: tx, node: node, cmd: cmd, statuses: statuses, texts: texts, lockerBranches: lockerBranches, waBranches: waBranches}
 			result, err := a.apply(ctx)
 			var rej errRejected
 			if errors.As(err, &rej) {
@@ -149,8 +150,11 @@ type applier struct {
 	// lockerBranches remembers, for one batch, whether a branch has a key
 	// locker: most have none, and their work orders then cost no locker work.
 	lockerBranches map[int64]bool
-	texts          *templates.Renderer // renders with this batch's override lookups
-	queued         bool                // a message for the customer was queued
+	// waBranches remembers, for one batch, whether a branch has a WhatsApp
+	// account that can send (see channelFor).
+	waBranches map[int64]bool
+	texts      *templates.Renderer // renders with this batch's override lookups
+	queued     bool                // a message for the customer was queued
 }
 
 // batchOverrides reads branch template overrides through the batch's

@@ -19,7 +19,11 @@ type threadLink struct {
 // link) for a new work order and keeping its contact current.
 func (a *applier) threadFor(ctx context.Context, w hub.WorkOrder, exists bool, customerID *int64, phone string) (threadLink, error) {
 	if !exists {
-		t := hub.Thread{BranchID: w.BranchID, WorkOrderID: &w.ID, CustomerID: customerID, Phone: phone, Channel: hub.ChannelSMS}
+		channel, err := a.channelFor(ctx, w.BranchID, phone)
+		if err != nil {
+			return threadLink{}, err
+		}
+		t := hub.Thread{BranchID: w.BranchID, WorkOrderID: &w.ID, CustomerID: customerID, Phone: phone, Channel: channel}
 		if err := a.tx.CreateThread(ctx, &t); err != nil {
 			return threadLink{}, err
 		}

@@ -18,6 +18,7 @@ const (
 	outcomeDelivered = "delivered"
 	outcomeRetry     = "retry"
 	outcomeFailed    = "failed"
+	outcomeRerouted  = "rerouted" // given up on this channel, handed to the Rerouter
 )
 
 // deliver makes one attempt at a claimed item and records it. It works on
@@ -57,7 +58,7 @@ func (p *Pool) deliver(ctx context.Context, item hub.OutboxItem) {
 		// get this message twice, but never not at all.
 		level = slog.LevelError
 		attrs = append(attrs, "record_error", err.Error())
-	case outcome == outcomeRetry || outcome == outcomeFailed:
+	case outcome == outcomeRetry || outcome == outcomeFailed || outcome == outcomeRerouted:
 		level = slog.LevelWarn
 	}
 	p.log.Log(ctx, level, "outbox attempt", attrs...)
@@ -93,16 +94,20 @@ func (p *Pool) message(ctx context.Context, item hub.OutboxItem) (sms.Message, e
 	return sms.Message{To: item.Recipient, Body: item.Body, ThreadID: m.ThreadID, MessageID: m.ID}, nil
 }
 
-// judge decides what an attempt's result means: a permanent error fails at
-// once, a temporary one is retried after the backoff (or the provider's
-// Retry-After when longer) until MaxAttempts.
+// judge decides what an attempt's result means: a permanent or reroute
+// error gives up at once, a temporary one is retried after the backoff (or
+// the provider's Retry-After when longer) until MaxAttempts. Giving up
+// fails the item, or reroutes it on a pool with a Rerouter.
 func (p *Pool) judge(attempt int, r sms.Receipt, err error) (outcome string, next time.Time) {
 	switch {
 	case err == nil && r.State == sms.StateDelivered:
 		return outcomeDelivered, time.Time{}
 	case err == nil:
 		return outcomeSent, time.Time{}
-	case sms.IsPermanent(err) || attempt >= p.opts.MaxAttempts:
+	case sms.IsPermanent(err) || ShouldReroute(err) || attempt >= p.opts.MaxAttempts:
+		if p.opts.Reroute != nil {
+			return outcomeRerouted, time.Time{}
+		}
 		return outcomeFailed, time.Time{}
 	default:
 		wait := max(p.opts.Backoff(attempt), sms.RetryAfter(err))
@@ -126,6 +131,8 @@ func (p *Pool) record(ctx context.Context, item hub.OutboxItem, a *hub.DeliveryA
 		err = p.store.MarkOutboxRetry(ctx, item, a.Attempt, next, a.Error)
 	case outcomeFailed:
 		err = p.store.MarkOutboxFailed(ctx, item, a.Attempt, a.Error)
+	case outcomeRerouted:
+		err = p.opts.Reroute.Reroute(ctx, item, a.Attempt, a.Error)
 	}
 	if errors.Is(err, store.ErrLeaseLost) {
 		err = fmt.Errorf("%w: the lease lapsed during the attempt; another worker owns the item", err)

@@ -1,6 +1,7 @@
 // Package outbox delivers queued outgoing messages. A Pool claims due outbox
 // rows with a lease, hands each to the sender of its channel, and records the
-// outcome: sent, another attempt later, or failed. Delivery is at least once
+// outcome: sent, another attempt later, or failed (or, on a pool with a
+// Rerouter, handed to another channel). Delivery is at least once
 // towards the provider (a worker that dies after the provider accepted a
 // message but before recording it sends it again after the lease), and a
 // message is never marked sent before the provider said so.
@@ -11,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,8 +23,9 @@ import (
 )
 
 // Sender hands one message to a provider, making a single attempt. Failures
-// are classified as sms.Error does (sms.IsPermanent, sms.RetryAfter); any
-// other error counts as temporary.
+// are classified as sms.Error does (sms.IsPermanent, sms.RetryAfter), or as
+// a RerouteError (give up on this channel now); any other error counts as
+// temporary.
 type Sender interface {
 	Name() string
 	Send(ctx context.Context, m sms.Message) (sms.Receipt, error)
@@ -40,6 +43,19 @@ type Options struct {
 	PollInterval time.Duration                   // pause between polls when nothing is due; default 5 s
 	Backoff      func(attempt int) time.Duration // wait after the attempt-th failure; default DefaultBackoff
 	Logger       *slog.Logger                    // default slog.Default()
+	// Reroute, when set, takes over every message the pool gives up on
+	// (a permanent error, a Reroute error, or attempts exhausted) instead
+	// of failing it: the WhatsApp pool hands such messages to SMS.
+	Reroute Rerouter
+}
+
+// Rerouter takes over a claimed item its channel could not deliver, e.g.
+// by queuing the same words on another channel. attempts counts the one
+// that just failed and reason is its error. It writes the item's end like
+// store.MarkOutboxFailed does (lease-checked, store.ErrLeaseLost when the
+// claim no longer holds).
+type Rerouter interface {
+	Reroute(ctx context.Context, item hub.OutboxItem, attempts int, reason string) error
 }
 
 const (
@@ -98,17 +114,20 @@ func DefaultBackoff(attempt int) time.Duration {
 
 // Pool delivers the outbox with up to Options.Workers concurrent sends.
 type Pool struct {
-	store   *store.Store
-	senders map[string]Sender // by channel: hub.ChannelSMS, …
-	opts    Options
-	log     *slog.Logger
-	wake    chan struct{}
-	running atomic.Bool
+	store    *store.Store
+	senders  map[string]Sender // by channel: hub.ChannelSMS, …
+	channels []string          // the senders' channels: the only items the pool claims
+	opts     Options
+	log      *slog.Logger
+	wake     chan struct{}
+	running  atomic.Bool
 }
 
-// New makes a pool sending through senders, keyed by channel. A channel
-// without a sender is not an error: its messages wait, retried as if the
-// provider failed, until they run out of attempts.
+// New makes a pool sending through senders, keyed by channel. The pool
+// claims only items of those channels: every instance runs an SMS pool,
+// while only the instance holding the WhatsApp connections runs a WhatsApp
+// pool, and neither takes the other's items. Items of a channel no running
+// pool sends wait, untouched, until one does.
 func New(st *store.Store, senders map[string]Sender, opts Options) (*Pool, error) {
 	if st == nil {
 		return nil, errors.New("outbox: no store")
@@ -117,7 +136,12 @@ func New(st *store.Store, senders map[string]Sender, opts Options) (*Pool, error
 	if err != nil {
 		return nil, err
 	}
-	return &Pool{store: st, senders: senders, opts: opts, log: opts.Logger, wake: make(chan struct{}, 1)}, nil
+	channels := make([]string, 0, len(senders))
+	for ch := range senders {
+		channels = append(channels, ch)
+	}
+	slices.Sort(channels)
+	return &Pool{store: st, senders: senders, channels: channels, opts: opts, log: opts.Logger, wake: make(chan struct{}, 1)}, nil
 }
 
 // Wake asks for a poll now rather than after PollInterval, e.g. right
@@ -186,7 +210,7 @@ func (p *Pool) claim(ctx context.Context, n int) ([]hub.OutboxItem, error) {
 	}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
 	defer cancel()
-	return p.store.ClaimOutbox(cctx, n, p.opts.Lease)
+	return p.store.ClaimOutbox(cctx, n, p.opts.Lease, p.channels)
 }
 
 // sleep waits for the poll interval or a Wake; false when ctx ended.

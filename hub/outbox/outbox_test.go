@@ -350,24 +350,136 @@ func TestRetryAfter(t *testing.T) {
 	}
 }
 
-func TestNoSenderForChannel(t *testing.T) {
+// TestPoolClaimsOnlyItsChannels: a pool takes only items of the channels it
+// has senders for. The SMS pool every instance runs leaves WhatsApp items to
+// the instance holding the WhatsApp connections, untouched (no attempt, no
+// lease), and a WhatsApp pool leaves SMS items alone.
+func TestPoolClaimsOnlyItsChannels(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		f := storetest.NewFixture(t, s)
+		wa := queueOn(t, s, f, hub.ChannelWhatsApp, "В WhatsApp")
+		sm := queueOn(t, s, f, hub.ChannelSMS, "По SMS")
+		smsFake := &fakeSender{}
+		start(t, s, sms1(smsFake), fast())
+		if m := waitDelivery(t, s, sm.ID); m.Delivery != hub.DeliverySent {
+			t.Fatalf("sms message = %s, want sent", m.Delivery)
+		}
+		// The pool polled while the WhatsApp item was due, and left it.
+		item := storetest.Outbox(t, s, wa.ID)
+		if item.State != hub.OutboxPending || item.Attempts != 0 || item.LeaseUntil != nil || item.LastError != "" {
+			t.Fatalf("the SMS pool touched the WhatsApp item: %+v", item)
+		}
+		if n := smsFake.callsOf(wa.ID); n != 0 {
+			t.Fatalf("the SMS sender got the WhatsApp message %d times", n)
+		}
+
+		waFake := &fakeSender{}
+		start(t, s, map[string]outbox.Sender{hub.ChannelWhatsApp: waFake}, fast())
+		if m := waitDelivery(t, s, wa.ID); m.Delivery != hub.DeliverySent || waFake.callsOf(wa.ID) != 1 {
+			t.Fatalf("whatsapp message = %s after %d calls, want sent by the WhatsApp pool", m.Delivery, waFake.callsOf(wa.ID))
+		}
+	})
+}
+
+// queueOn queues one message to the fixture's customer on a channel.
+func queueOn(t *testing.T, s *store.Store, f storetest.Fixture, channel, body string) hub.Message {
+	t.Helper()
+	m, err := s.QueueMessage(context.Background(), store.Outgoing{ThreadID: f.Thread.ID, Channel: channel, Recipient: f.Thread.Phone, Body: body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// fakeRerouter records what the pool hands it and ends the item as failed,
+// as a real one ends it in its own transaction.
+type fakeRerouter struct {
+	s   *store.Store
+	mu  sync.Mutex
+	got []rerouted
+}
+
+type rerouted struct {
+	messageID int64
+	attempts  int
+	reason    string
+}
+
+func (r *fakeRerouter) Reroute(ctx context.Context, item hub.OutboxItem, attempts int, reason string) error {
+	r.mu.Lock()
+	r.got = append(r.got, rerouted{item.MessageID, attempts, reason})
+	r.mu.Unlock()
+	return r.s.MarkOutboxFailed(ctx, item, attempts, "rerouted: "+reason)
+}
+
+func (r *fakeRerouter) calls() []rerouted {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]rerouted(nil), r.got...)
+}
+
+// TestRerouter: on a pool with a Rerouter, every way of giving up (a
+// Reroute error at once, a permanent error at once, attempts exhausted)
+// hands the item over instead of failing it; a success never does.
+func TestRerouter(t *testing.T) {
+	tests := []struct {
+		name         string
+		err          func(call int) error
+		maxAttempts  int
+		wantAttempts int
+		wantReason   string
+	}{
+		{"reroute error", func(int) error { return outbox.Reroute("account «%s» logged out", "main") }, 5, 1, "account «main» logged out"},
+		{"permanent error", func(int) error { return &sms.Error{Provider: "fake", Permanent: true, Message: "invalid recipient"} }, 5, 1, "sms fake: invalid recipient"},
+		{"attempts exhausted", func(call int) error { return fmt.Errorf("not connected (%d)", call) }, 3, 3, "not connected (3)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+				f := storetest.NewFixture(t, s)
+				msgs := f.Queue(t, s, 2) // the second goes to another number and is sent
+				fake := &fakeSender{reply: func(_ context.Context, m sms.Message, call, _ int) (sms.Receipt, error) {
+					if m.MessageID == msgs[1].ID {
+						return accept(m, call), nil
+					}
+					return sms.Receipt{}, tt.err(call)
+				}}
+				r := &fakeRerouter{s: s}
+				opts := fast()
+				opts.MaxAttempts = tt.maxAttempts
+				opts.Reroute = r
+				start(t, s, sms1(fake), opts)
+
+				m := waitDelivery(t, s, msgs[0].ID)
+				if m.Delivery != hub.DeliveryFailed || m.Error != "rerouted: "+tt.wantReason {
+					t.Fatalf("message = %s %q, want ended by the rerouter", m.Delivery, m.Error)
+				}
+				waitDelivery(t, s, msgs[1].ID)
+				got := r.calls()
+				if len(got) != 1 || got[0] != (rerouted{msgs[0].ID, tt.wantAttempts, tt.wantReason}) {
+					t.Fatalf("rerouter got %+v, want message %d after %d attempts: %q", got, msgs[0].ID, tt.wantAttempts, tt.wantReason)
+				}
+				if n := fake.callsOf(msgs[0].ID); n != tt.wantAttempts {
+					t.Fatalf("%d calls, want %d", n, tt.wantAttempts)
+				}
+			})
+		})
+	}
+}
+
+// TestRerouteErrorWithoutRerouter: a pool with no Rerouter fails a message
+// whose sender asked for a reroute at once, like a permanent error.
+func TestRerouteErrorWithoutRerouter(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
 		f := storetest.NewFixture(t, s)
 		msgs := f.Queue(t, s, 1)
-		opts := fast()
-		opts.MaxAttempts = 1 << 30 // retries come back to back here; the test looks at one that is still retrying
-		start(t, s, map[string]outbox.Sender{hub.ChannelWhatsApp: &fakeSender{}}, opts)
-
-		var item hub.OutboxItem
-		waitFor(t, 10*time.Second, func() bool {
-			item = storetest.Outbox(t, s, msgs[0].ID)
-			return item.Attempts >= 2 // retried, so the pool is still running
-		})
-		if item.State != hub.OutboxPending || item.LastError != "no sender for channel sms" {
-			t.Fatalf("outbox = %s %q", item.State, item.LastError)
-		}
-		if m := storetest.Message(t, s, msgs[0].ID); m.Delivery != hub.DeliveryQueued {
-			t.Fatalf("message = %s, want queued", m.Delivery)
+		fake := &fakeSender{reply: func(context.Context, sms.Message, int, int) (sms.Receipt, error) {
+			return sms.Receipt{}, fmt.Errorf("send: %w", outbox.Reroute("+79161234567 is not on WhatsApp"))
+		}}
+		start(t, s, sms1(fake), fast())
+		m := waitDelivery(t, s, msgs[0].ID)
+		if m.Delivery != hub.DeliveryFailed || m.Error != "send: +79161234567 is not on WhatsApp" || fake.callsOf(m.ID) != 1 {
+			t.Fatalf("message = %s %q after %d calls, want failed after one", m.Delivery, m.Error, fake.callsOf(m.ID))
 		}
 	})
 }

@@ -28,14 +28,14 @@ var ErrNotFailed = errors.New("message has not failed")
 const (
 	claimPostgres = `WITH due AS MATERIALIZED (
 		SELECT id FROM outbox
-		WHERE state = @pending AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)
+		WHERE state = @pending AND channel IN @channels AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)
 		  AND ` + firstForRecipient + `
 		ORDER BY next_attempt_at, id LIMIT @limit
 		FOR UPDATE SKIP LOCKED)
 	UPDATE outbox SET lease_until = @until FROM due WHERE outbox.id = due.id RETURNING outbox.*`
 	claimSQLite = `UPDATE outbox SET lease_until = @until WHERE id IN (
 		SELECT id FROM outbox
-		WHERE state = @pending AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)
+		WHERE state = @pending AND channel IN @channels AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)
 		  AND ` + firstForRecipient + `
 		ORDER BY next_attempt_at, id LIMIT @limit)
 	RETURNING *`
@@ -49,12 +49,13 @@ const (
 )
 
 // ClaimOutbox takes up to limit due items (pending, next attempt reached,
-// not leased) and leases them until now+lease, oldest due first. No two
-// claims ever hold the same item at once; an item whose worker died comes
-// back once its lease lapses. The returned LeaseUntil identifies the claim:
-// pass the item unchanged to the Mark functions.
-func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration) ([]hub.OutboxItem, error) {
-	if limit <= 0 {
+// not leased) of the given channels and leases them until now+lease, oldest
+// due first. No two claims ever hold the same item at once; an item whose
+// worker died comes back once its lease lapses. The returned LeaseUntil
+// identifies the claim: pass the item unchanged to the Mark functions. No
+// channels claims nothing: a pool takes only what it has senders for.
+func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration, channels []string) ([]hub.OutboxItem, error) {
+	if limit <= 0 || len(channels) == 0 {
 		return nil, nil
 	}
 	t := now()
@@ -62,7 +63,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration)
 	if s.dialect == migrations.Postgres {
 		q = claimPostgres
 	}
-	args := map[string]any{"pending": hub.OutboxPending, "now": t, "until": t.Add(lease), "limit": limit}
+	args := map[string]any{"pending": hub.OutboxPending, "now": t, "until": t.Add(lease), "limit": limit, "channels": channels}
 	var items []hub.OutboxItem
 	if err := s.db.WithContext(ctx).Raw(q, args).Scan(&items).Error; err != nil {
 		return nil, fmt.Errorf("claim outbox: %w", err)

@@ -14,9 +14,12 @@ import (
 	"naryad/hub/store/storetest"
 )
 
+// smsOnly is what an SMS pool claims.
+var smsOnly = []string{hub.ChannelSMS}
+
 func claimOne(t *testing.T, s *store.Store, lease time.Duration) hub.OutboxItem {
 	t.Helper()
-	items, err := s.ClaimOutbox(context.Background(), 1, lease)
+	items, err := s.ClaimOutbox(context.Background(), 1, lease, smsOnly)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,14 +55,14 @@ func TestClaimOutboxLease(t *testing.T) {
 		if first.MessageID != msgs[0].ID || first.Recipient != f.Thread.Phone || first.LeaseUntil == nil {
 			t.Fatalf("claimed %+v, want message %d to %s with a lease", first, msgs[0].ID, f.Thread.Phone)
 		}
-		if again, err := s.ClaimOutbox(ctx, 10, lease); err != nil || len(again) != 0 {
+		if again, err := s.ClaimOutbox(ctx, 10, lease, smsOnly); err != nil || len(again) != 0 {
 			t.Fatalf("claim while leased = %d items, %v; want none", len(again), err)
 		}
 
 		// The worker holding first "crashed": the row comes back after the lease.
 		var second hub.OutboxItem
 		waitFor(t, 5*time.Second, func() bool {
-			items, err := s.ClaimOutbox(ctx, 10, time.Minute)
+			items, err := s.ClaimOutbox(ctx, 10, time.Minute, smsOnly)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -91,7 +94,7 @@ func TestClaimOutboxLease(t *testing.T) {
 		if item := storetest.Outbox(t, s, msgs[0].ID); item.State != hub.OutboxDone || item.LeaseUntil != nil {
 			t.Fatalf("outbox = %s lease %v, want done without lease", item.State, item.LeaseUntil)
 		}
-		if items, err := s.ClaimOutbox(ctx, 10, time.Minute); err != nil || len(items) != 0 {
+		if items, err := s.ClaimOutbox(ctx, 10, time.Minute, smsOnly); err != nil || len(items) != 0 {
 			t.Fatalf("claim after done = %d items, %v; want none", len(items), err)
 		}
 	})
@@ -103,7 +106,7 @@ func TestClaimOutboxOnlyDue(t *testing.T) {
 		f := storetest.NewFixture(t, s)
 		msgs := f.Queue(t, s, 3)
 
-		items, err := s.ClaimOutbox(ctx, 2, time.Minute)
+		items, err := s.ClaimOutbox(ctx, 2, time.Minute, smsOnly)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -116,7 +119,7 @@ func TestClaimOutboxOnlyDue(t *testing.T) {
 		if err := s.MarkOutboxFailed(ctx, items[1], 1, "invalid number"); err != nil {
 			t.Fatal(err)
 		}
-		rest, err := s.ClaimOutbox(ctx, 10, time.Minute)
+		rest, err := s.ClaimOutbox(ctx, 10, time.Minute, smsOnly)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -149,7 +152,7 @@ func TestClaimOutboxConcurrent(t *testing.T) {
 			st := stores[i%2]
 			wg.Go(func() {
 				for {
-					items, err := st.ClaimOutbox(context.Background(), 5, time.Minute)
+					items, err := st.ClaimOutbox(context.Background(), 5, time.Minute, smsOnly)
 					if err != nil {
 						errs <- err
 						return
@@ -404,6 +407,37 @@ func waitFor(t *testing.T, timeout time.Duration, cond func() bool) {
 	}
 }
 
+// TestClaimOutboxOnlyItsChannels: a claim takes only items of the channels
+// asked for (a pool's senders), so the SMS pool every instance runs never
+// takes WhatsApp items and the other way round; no channels, nothing.
+func TestClaimOutboxOnlyItsChannels(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, s)
+		byChannel := map[string]int64{}
+		for _, ch := range []string{hub.ChannelWhatsApp, hub.ChannelSMS} {
+			m, err := s.QueueMessage(ctx, store.Outgoing{ThreadID: f.Thread.ID, Channel: ch, Recipient: f.Thread.Phone, Body: "Готово (" + ch + ")"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			byChannel[ch] = m.ID
+		}
+		if items, err := s.ClaimOutbox(ctx, 10, time.Minute, nil); err != nil || len(items) != 0 {
+			t.Fatalf("claim with no channels = %d items, %v; want none", len(items), err)
+		}
+		for _, ch := range []string{hub.ChannelSMS, hub.ChannelWhatsApp} {
+			items, err := s.ClaimOutbox(ctx, 10, time.Minute, []string{ch})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The same number on the other channel does not hold it back.
+			if len(items) != 1 || items[0].MessageID != byChannel[ch] || items[0].Channel != ch {
+				t.Fatalf("%s claim = %+v, want only message %d", ch, items, byChannel[ch])
+			}
+		}
+	})
+}
+
 func TestClaimOutboxKeepsOneRecipientsMessagesInOrder(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
 		ctx := context.Background()
@@ -425,7 +459,7 @@ func TestClaimOutboxKeepsOneRecipientsMessagesInOrder(t *testing.T) {
 		}
 		// The second waits while the first is being sent, and while it
 		// waits for a retry.
-		if items, _ := s.ClaimOutbox(ctx, 10, time.Minute); len(items) != 0 {
+		if items, _ := s.ClaimOutbox(ctx, 10, time.Minute, smsOnly); len(items) != 0 {
 			t.Fatalf("claimed %d items while the older one is in flight", len(items))
 		}
 		if err := s.MarkOutboxRetry(ctx, first, 1, time.Now().Add(-time.Second), "busy"); err != nil {

@@ -47,15 +47,9 @@ func (h *Handler) forward(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 	if words == nil {
 		words = texts["en"]
 	}
-	body := cmp.Or(m.Body, words["forward_default"])
-	if h.customerLink != nil {
-		link, err := h.customerLink(ctx, th)
-		if err != nil {
-			return h.internal(c, "customer link", err)
-		}
-		if link != "" {
-			body += "\n" + link
-		}
+	body, err := h.withPageLink(ctx, th, cmp.Or(m.Body, words["forward_default"]))
+	if err != nil {
+		return h.internal(c, "customer link", err)
 	}
 	out, err := h.store.ForwardFiles(ctx, store.Outgoing{
 		ThreadID: th.ID, Channel: th.Channel, Recipient: th.Phone, Body: body, Author: displayName(s.User),

@@ -1,6 +1,7 @@
 package inbox
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -45,7 +46,8 @@ func formText(c *fiber.Ctx) (string, string) {
 // the customer on the thread's channel and number. The advisor is the
 // author, so the reply stops the first-response clock.
 //
-// The customer's page link follows the text, so an SMS customer can answer.
+// On an SMS thread the customer's page link follows the text, so the
+// customer can answer; a WhatsApp customer answers in WhatsApp.
 func (h *Handler) reply(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 	files, errKey := h.replyFiles(c)
 	if errKey != "" {
@@ -58,17 +60,11 @@ func (h *Handler) reply(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 	if errKey != "" {
 		return back(c, th, errKey)
 	}
-	body := text
-	if h.customerLink != nil {
-		link, err := h.customerLink(c.UserContext(), th)
-		if err != nil {
-			return h.internal(c, "customer link", err)
-		}
-		if link != "" {
-			body += "\n" + link
-		}
+	body, err := h.withPageLink(c.UserContext(), th, text)
+	if err != nil {
+		return h.internal(c, "customer link", err)
 	}
-	_, err := h.store.ForwardFiles(c.UserContext(), store.Outgoing{
+	_, err = h.store.ForwardFiles(c.UserContext(), store.Outgoing{
 		ThreadID: th.ID, Channel: th.Channel, Recipient: th.Phone, Body: strings.TrimPrefix(body, "\n"), Author: displayName(s.User),
 	}, files)
 	if err != nil {
@@ -77,6 +73,20 @@ func (h *Handler) reply(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 	h.queued()
 	h.log.Info("inbox reply queued", "thread_id", th.ID, "user_id", s.User.ID)
 	return back(c, th, "")
+}
+
+// withPageLink adds the customer's page link under body on an SMS thread,
+// so the customer can answer and see the files; a WhatsApp customer
+// answers in WhatsApp and gets the files there. A revoked link adds nothing.
+func (h *Handler) withPageLink(ctx context.Context, th hub.Thread, body string) (string, error) {
+	if h.customerLink == nil || th.Channel != hub.ChannelSMS {
+		return body, nil
+	}
+	link, err := h.customerLink(ctx, th)
+	if err != nil || link == "" {
+		return body, err
+	}
+	return body + "\n" + link, nil
 }
 
 // note is POST /inbox/threads/:id/notes: a private note for colleagues,
