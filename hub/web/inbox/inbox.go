@@ -101,6 +101,7 @@ func (h *Handler) Register(app fiber.Router) {
 	app.Post(thread+"/messages", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.reply))
 	app.Post(thread+"/messages/:mid/resend", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.resend))
 	app.Post(thread+"/messages/:mid/forward", staff.SecurityHeaders, h.requireStaff(store.RoleAdvisor, store.RoleAdmin), h.withThread(h.forward))
+	app.Post(thread+"/messages/:mid/move", staff.SecurityHeaders, h.requireStaff(store.RoleAdvisor, store.RoleAdmin), h.withThread(h.move))
 	app.Post(thread+"/notes", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.note))
 	app.Post(thread+"/assign", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.assign))
 	app.Post(thread+"/resolve", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.resolve))

@@ -33,6 +33,8 @@ var texts = map[string]map[string]string{
 		"err_file_too_big": "Файл слишком большой: фото до 20 МБ, видео до 50 МБ.", "err_not_forwardable": "Переслать можно только внутреннее сообщение с файлами.",
 		"merge": "Объединить", "merge_hint": "Номер заказ-наряда этого клиента: диалог перейдёт в его заказ-наряд.",
 		"err_not_lead": "Объединить можно только диалог без заказ-наряда.", "err_unknown_order": "Заказ-наряда с таким номером в этом филиале нет.",
+		"move": "Перенести", "move_to": "В заказ-наряд", "err_not_customer_message": "Перенести можно только сообщение клиента.",
+		"err_same_order": "Сообщение уже в этом заказ-наряде.",
 	},
 	"en": {
 		"inbox": "Inbox", "signed_in_as": "signed in as", "branches": "branches", "logout": "Sign out",
@@ -63,6 +65,8 @@ var texts = map[string]map[string]string{
 		"err_file_too_big": "The file is too large: photos up to 20 MB, videos up to 50 MB.", "err_not_forwardable": "Only an internal message with files can be forwarded.",
 		"merge": "Merge", "merge_hint": "This customer's work order number: the conversation moves into its thread.",
 		"err_not_lead": "Only a thread without a work order can be merged.", "err_unknown_order": "No work order with that number at this branch.",
+		"move": "Move", "move_to": "To work order", "err_not_customer_message": "Only a customer's message can be moved.",
+		"err_same_order": "The message is in that work order's thread already.",
 	},
 }
 
