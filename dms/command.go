@@ -31,6 +31,7 @@ type workOrderCmd struct {
 	Customer   *store.CustomerData
 	Vehicle    *vehicleCmd
 	Advisor    advisorCmd
+	Master     advisorCmd // Phone in E.164, or empty
 	PromisedAt *time.Time
 	Currency   string
 	Paid       bool

@@ -41,6 +41,7 @@ type workOrderIn struct {
 	Customer   *customerIn `json:"customer"`
 	Vehicle    *vehicleIn  `json:"vehicle"`
 	Advisor    *advisorIn  `json:"advisor"`
+	Master     *advisorIn  `json:"master"` // the master (mechanic): the advisor's shape
 	PromisedAt string      `json:"promised_at"`
 	Currency   string      `json:"currency"`
 	Paid       flexText    `json:"paid"`
@@ -75,6 +76,8 @@ type serviceIn struct {
 	TyreSeason           string   `json:"tyre_season"`
 }
 
+// advisorIn is a staff member the DMS names on a work order: the advisor,
+// or the master in charge of the work.
 type advisorIn struct {
 	ExternalID flexText `json:"external_id"`
 	Name       string   `json:"name"`

@@ -70,6 +70,7 @@ func (a *applier) applyWorkOrder(ctx context.Context, w *workOrderCmd) (string, 
 		ID: prev.ID, NodeID: a.node.ID, BranchID: w.Branch.ID, Number: w.Number, Version: w.Version,
 		RawStatus: w.RawStatus, Status: canonical, CustomerID: customerID, VehicleID: vehicleID,
 		AdvisorExternalID: w.Advisor.ExternalID, AdvisorName: w.Advisor.Name, AdvisorPhone: w.Advisor.Phone,
+		MasterName: w.Master.Name, MasterPhone: w.Master.Phone,
 		PromisedAt: w.PromisedAt, Currency: w.Currency, Paid: w.Paid, TotalMinor: w.TotalMinor,
 		OpenedAt: a.cmd.OccurredAt, HandedOverAt: prev.HandedOverAt,
 	}

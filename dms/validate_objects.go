@@ -40,6 +40,7 @@ func (sc *scope) workOrder(in *workOrderIn, p *problems) *workOrderCmd {
 	} else {
 		w.Branch = sc.home
 	}
+	w.Master = validateMaster(in.Master, w.Branch.Country, p)
 	loc := sc.zones.Of(w.Branch)
 	if in.Customer != nil {
 		w.Customer = sc.customerIn(in.Customer, "work_order.customer", w.Branch.Country, p)
@@ -77,6 +78,25 @@ func (sc *scope) workOrder(in *workOrderIn, p *problems) *workOrderCmd {
 		}
 	}
 	return w
+}
+
+// validateMaster reads the master (mechanic) of a work order. The phone is
+// normalised to E.164 in the branch's country, as customers' are: it is
+// the number the work order's WhatsApp group adds, so a wrong one is
+// rejected rather than kept.
+func validateMaster(in *advisorIn, region string, p *problems) advisorCmd {
+	m := advisorCmd{ExternalID: in.externalID(), Name: strings.TrimSpace(in.name())}
+	raw := strings.TrimSpace(in.phone())
+	if raw == "" {
+		return m
+	}
+	e164, err := hub.NormalizePhone(raw, region)
+	if err != nil {
+		p.add("work_order.master.phone", err)
+		return m
+	}
+	m.Phone = e164
+	return m
 }
 
 // defaultCurrency guesses the currency of a branch's country when the DMS

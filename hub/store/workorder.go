@@ -41,6 +41,7 @@ func (s *Store) SaveWorkOrder(ctx context.Context, w *hub.WorkOrder) (bool, erro
 		"branch_id": w.BranchID, "version": w.Version, "raw_status": w.RawStatus, "status": w.Status,
 		"customer_id": w.CustomerID, "vehicle_id": w.VehicleID,
 		"advisor_external_id": w.AdvisorExternalID, "advisor_name": w.AdvisorName, "advisor_phone": w.AdvisorPhone,
+		"master_name": w.MasterName, "master_phone": w.MasterPhone,
 		"promised_at": w.PromisedAt, "currency": w.Currency, "paid": w.Paid, "total_minor": w.TotalMinor,
 		"handed_over_at": w.HandedOverAt, "updated_at": t,
 	})
