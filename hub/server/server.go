@@ -29,6 +29,7 @@ import (
 	"naryad/hub/web/inbox"
 	"naryad/hub/web/lockerpanel"
 	"naryad/hub/web/report"
+	"naryad/hub/whatsapp"
 	"naryad/reminders"
 	"naryad/templates"
 )
@@ -63,15 +64,28 @@ type Server struct {
 	lockers  *lockers.Service
 	done     chan struct{} // closed at shutdown: ends open event streams
 	remind   *reminders.Scheduler
+	whatsApp *whatsApp // nil when WhatsApp is off
 }
 
 // New opens storage (migrating it) and builds every part of the hub.
 func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, error) {
+	return NewWith(ctx, cfg, log, Deps{})
+}
+
+// Deps are the hub's doors to the outside world that tests replace.
+type Deps struct {
+	// WhatsAppClient makes the client of a WhatsApp account; default
+	// whatsapp.NewWhatsmeowClient (tests pass a watest.Registry's).
+	WhatsAppClient whatsapp.NewClientFunc
+}
+
+// NewWith is New with some outside-world doors replaced.
+func NewWith(ctx context.Context, cfg *config.Config, log *slog.Logger, deps Deps) (*Server, error) {
 	st, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
-	s, err := build(cfg, log, st)
+	s, err := build(ctx, cfg, log, st, deps)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -79,7 +93,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	return s, nil
 }
 
-func build(cfg *config.Config, log *slog.Logger, st *store.Store) (*Server, error) {
+func build(ctx context.Context, cfg *config.Config, log *slog.Logger, st *store.Store, deps Deps) (_ *Server, err error) {
 	secret, err := loadSecret(cfg.Secret, cfg.DataDir)
 	if err != nil {
 		return nil, fmt.Errorf("server secret: %w", err)
@@ -103,8 +117,27 @@ func build(cfg *config.Config, log *slog.Logger, st *store.Store) (*Server, erro
 		return nil, err
 	}
 	media := hub.NewMedia(filepath.Join(cfg.DataDir, "media"))
-	lockerSync := lockers.New(st, renderer, links, pool.Wake)
-	ingester := dms.NewIngester(st, links, renderer, media, cfg.LinkTTL, pool.Wake, lockerSync)
+	var wa *whatsApp
+	var adminWhatsApp admin.WhatsApp // a nil interface when WhatsApp is off, not a nil *Manager
+	if cfg.WhatsApp {
+		newClient := deps.WhatsAppClient
+		if newClient == nil {
+			newClient = whatsapp.NewWhatsmeowClient
+		}
+		if wa, err = newWhatsApp(ctx, cfg, st, media, links, newClient, pool.Wake, log); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if err != nil {
+				wa.close()
+			}
+		}()
+		adminWhatsApp = wa.manager
+	}
+	// A message may be queued on either channel: both outboxes look.
+	queued := func() { pool.Wake(); wa.wake() }
+	lockerSync := lockers.New(st, renderer, links, queued)
+	ingester := dms.NewIngester(st, links, renderer, media, cfg.LinkTTL, queued, lockerSync)
 	live, err := realtime.New(st, cfg.DatabaseURL, realtime.Options{Logger: log, Broker: realtime.BrokerOptions{Buffer: streamBuffer}})
 	if err != nil {
 		return nil, err
@@ -124,7 +157,7 @@ func build(cfg *config.Config, log *slog.Logger, st *store.Store) (*Server, erro
 	}
 
 	inboxPage, err := inbox.New(st, staffPages.RequireStaff, inbox.Options{
-		Logger: log, Media: media, Queued: pool.Wake, Texts: renderer, Broker: live.Broker(), Done: done,
+		Logger: log, Media: media, Queued: queued, Texts: renderer, Broker: live.Broker(), Done: done,
 		CustomerLink: func(ctx context.Context, t hub.Thread) (string, error) {
 			l, err := st.ActiveMagicLink(ctx, t.ID)
 			if errors.Is(err, store.ErrNotFound) {
@@ -144,8 +177,8 @@ func build(cfg *config.Config, log *slog.Logger, st *store.Store) (*Server, erro
 	if err != nil {
 		return nil, err
 	}
-	reminderRunner := reminders.NewRunner(st, renderer, links, pool.Wake, reminders.RunnerOptions{Rules: reminders.DefaultRules(), Logger: log})
-	adminPages, err := admin.New(st, staffPages.RequireStaff, admin.Options{Logger: log, Reminders: reminderRunner})
+	reminderRunner := reminders.NewRunner(st, renderer, links, queued, reminders.RunnerOptions{Rules: reminders.DefaultRules(), Logger: log})
+	adminPages, err := admin.New(st, staffPages.RequireStaff, admin.Options{Logger: log, Reminders: reminderRunner, WhatsApp: adminWhatsApp})
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +187,7 @@ func build(cfg *config.Config, log *slog.Logger, st *store.Store) (*Server, erro
 		return nil, err
 	}
 
-	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, lockers: lockerSync, done: done,
+	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, lockers: lockerSync, done: done, whatsApp: wa,
 		remind: reminders.NewScheduler(st, reminderRunner, reminders.SchedulerOptions{Logger: log})}
 	s.app = newApp(cfg, log)
 	s.routes(routeDeps{
@@ -196,6 +229,7 @@ func twilioStatusFor(cfg *config.Config, st *store.Store, t *sms.Twilio, log *sl
 // work), then the outbox (in-flight sends finish), then storage.
 func (s *Server) Run(ctx context.Context) error {
 	defer s.store.Close()
+	defer s.whatsApp.close()
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -227,6 +261,9 @@ func (s *Server) Run(ctx context.Context) error {
 			s.log.Error("reminders stopped", "error", err)
 		}
 	}()
+	if s.whatsApp != nil {
+		wg.Go(func() { s.whatsApp.run(workCtx) })
+	}
 	if s.cfg.DebugAddr != "" {
 		wg.Add(1)
 		go func() { defer wg.Done(); serveDebug(workCtx, s.cfg.DebugAddr, s.log) }()
@@ -278,7 +315,7 @@ func (s *Server) Links() *hub.Links { return s.links }
 func (s *Server) Store() *store.Store { return s.store }
 
 // Close releases storage when Run is not called.
-func (s *Server) Close() error { return s.store.Close() }
+func (s *Server) Close() error { return errors.Join(s.whatsApp.close(), s.store.Close()) }
 
 // streamBuffer is how many live events an open page may fall behind before
 // it is dropped and reconnects (replaying from the database). A page gets

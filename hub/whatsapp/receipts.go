@@ -2,6 +2,8 @@ package whatsapp
 
 import (
 	"context"
+	"log/slog"
+	"time"
 
 	"go.mau.fi/whatsmeow/types"
 	"go.mau.fi/whatsmeow/types/events"
@@ -44,8 +46,37 @@ func (in *Inbound) handleReceipt(s Session, evt *events.Receipt) bool {
 			return false
 		}
 		if !found {
-			log.Debug("whatsapp receipt: no message with this id", "wa_id", string(id))
+			in.applyLater(string(id), state, log, 0)
 		}
 	}
 	return true
+}
+
+// receiptRetries are the waits before a receipt whose message was not
+// found is applied again. WhatsApp may report "delivered" before the
+// outbox has recorded the provider's id of a message it has just sent
+// (the id is written after SendMessage returns); after the last wait the
+// id is taken to be one the hub never sent (typed on the phone before
+// naryad, say).
+var receiptRetries = []time.Duration{time.Second, 5 * time.Second, 20 * time.Second}
+
+// applyLater applies a receipt again after the try-th wait, until its
+// message is found or the waits run out.
+func (in *Inbound) applyLater(id, state string, log *slog.Logger, try int) {
+	if try >= len(receiptRetries) {
+		log.Debug("whatsapp receipt: no message with this id", "wa_id", id)
+		return
+	}
+	time.AfterFunc(receiptRetries[try], func() {
+		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+		defer cancel()
+		found, err := in.st.UpdateDeliveryByProviderID(ctx, id, state, "")
+		if err != nil {
+			log.Error("whatsapp receipt: late update failed", "wa_id", id, "error", err)
+			return
+		}
+		if !found {
+			in.applyLater(id, state, log, try+1)
+		}
+	})
 }

@@ -33,17 +33,25 @@ type Hub struct {
 	Backend storetest.Backend
 }
 
-// Each runs fn against a fresh hub on every test backend.
-func Each(t *testing.T, fn func(t *testing.T, h *Hub)) {
+// Each runs fn against a fresh hub on every test backend; options adjust
+// the configuration as in Start.
+func Each(t *testing.T, fn func(t *testing.T, h *Hub), options ...func(*config.Config)) {
 	t.Helper()
 	storetest.Each(t, func(t *testing.T, _ *store.Store, b storetest.Backend) {
-		fn(t, Start(t, b))
+		fn(t, Start(t, b, options...))
 	})
 }
 
 // Start builds a hub on the backend with branch MSK1 (Europe/Moscow, ru)
 // and a DMS token for every branch; options adjust the configuration.
 func Start(t testing.TB, b storetest.Backend, options ...func(*config.Config)) *Hub {
+	t.Helper()
+	return StartWith(t, b, server.Deps{}, options...)
+}
+
+// StartWith is Start with the hub's outside-world doors replaced, e.g. a
+// fake WhatsApp.
+func StartWith(t testing.TB, b storetest.Backend, deps server.Deps, options ...func(*config.Config)) *Hub {
 	t.Helper()
 	cfg := config.Defaults()
 	cfg.DataDir = b.DataDir
@@ -58,7 +66,7 @@ func Start(t testing.TB, b storetest.Backend, options ...func(*config.Config)) *
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx := context.Background()
-	s, err := server.New(ctx, &cfg, log)
+	s, err := server.NewWith(ctx, &cfg, log, deps)
 	if err != nil {
 		t.Fatalf("start hub: %v", err)
 	}

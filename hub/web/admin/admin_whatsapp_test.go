@@ -19,6 +19,7 @@ import (
 	"go.mau.fi/whatsmeow/types/events"
 
 	"naryad/hub"
+	"naryad/hub/config"
 	"naryad/hub/server/servertest"
 	"naryad/hub/staff"
 	"naryad/hub/store"
@@ -103,7 +104,7 @@ func TestWhatsAppPageReadOnlyWithoutManager(t *testing.T) {
 		if _, err := h.Store.WAAccountByName(ctx, "new"); err == nil {
 			t.Fatal("an account was added while WhatsApp is off")
 		}
-	})
+	}, func(c *config.Config) { c.WhatsApp = false })
 }
 
 // waHub is the admin pages with a running manager and the fake WhatsApp.

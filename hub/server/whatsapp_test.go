@@ -1,0 +1,192 @@
+package server_test
+
+import (
+	"context"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"go.mau.fi/whatsmeow/types"
+	"go.mau.fi/whatsmeow/types/events"
+
+	"naryad/hub"
+	"naryad/hub/server"
+	"naryad/hub/server/servertest"
+	"naryad/hub/staff"
+	"naryad/hub/store"
+	"naryad/hub/store/storetest"
+	"naryad/hub/whatsapp/watest"
+)
+
+// The whole hub with WhatsApp, as a workshop meets it: an admin links a
+// phone on the admin page, work orders from the DMS reach a customer who is
+// on WhatsApp there (and one who is not by SMS), receipts and replies come
+// back into the thread, and when the account is banned the next status
+// goes out by SMS with the page link. Only WhatsApp's servers are fake.
+func TestWhatsAppThroughTheWholeHub(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, _ *store.Store, b storetest.Backend) {
+		ctx := context.Background()
+		reg := &watest.Registry{Setup: func(f *watest.Fake) {
+			watest.Pairable(f)
+			f.QRCodes = []string{"2@qr-ref,noise,identity,adv"}
+			f.PairJID = types.JID{User: "74957770011", Server: types.DefaultUserServer, Device: 3}
+			f.OnWhatsApp["79161234567"] = true // Иван; Мария (+79035550000) is not on WhatsApp
+		}}
+		h := servertest.StartWith(t, b, server.Deps{WhatsAppClient: reg.NewClient})
+		h.Run(t)
+
+		// The admin adds the branch's number and links the phone.
+		if _, err := staff.AddUser(ctx, h.Store, staff.NewUser{Login: "root", Name: "Root", Role: store.RoleAdmin,
+			Password: "s3cret-pass-word", BranchIDs: []int64{h.Branch.ID}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		admin := h.NewClient(t).SignIn("root", "s3cret-pass-word")
+		if resp, page := admin.Post("/admin/whatsapp/accounts", url.Values{"branch": {"MSK1"}, "name": {"reception"}}); resp.StatusCode != 303 {
+			t.Fatalf("add account: %d\n%s", resp.StatusCode, page)
+		}
+		acc, err := h.Store.WAAccountByName(ctx, "reception")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp, page := admin.Post("/admin/whatsapp/accounts/"+strconv.FormatInt(acc.ID, 10)+"/link", url.Values{}); resp.StatusCode != 303 {
+			t.Fatalf("link: %d\n%s", resp.StatusCode, page)
+		}
+		eventually(t, "a QR code to show", func() bool { a, _ := h.Store.WAAccount(ctx, acc.ID); return a.LinkCode != "" })
+		reg.All()[0].ScanQR()
+		eventually(t, "the account to connect", func() bool { a, _ := h.Store.WAAccount(ctx, acc.ID); return a.State == hub.WAConnected })
+		phone := reg.For("74957770011")
+
+		// A work order for a customer on WhatsApp goes there.
+		h.PushWorkOrder(t, "e1", "АА-000123", 1, "Принят", nil)
+		thread := threadOf(t, h, "АА-000123")
+		if thread.Channel != hub.ChannelWhatsApp {
+			t.Fatalf("thread channel %q, want whatsapp", thread.Channel)
+		}
+		var first watest.Sent
+		eventually(t, "the WhatsApp message", func() bool {
+			sent := phone.Sent()
+			if len(sent) > 0 {
+				first = sent[0]
+			}
+			return len(sent) > 0
+		})
+		if first.To.User != "79161234567" || !strings.Contains(first.Message.GetConversation(), "АА-000123") {
+			t.Fatalf("sent %v: %q", first.To, first.Message.GetConversation())
+		}
+
+		// WhatsApp says it was read; the customer answers.
+		if !phone.Emit(watest.Receipt(first.To, types.ReceiptTypeRead, string(first.ID))) {
+			t.Fatal("receipt not taken")
+		}
+		eventually(t, "the message to show as read", func() bool {
+			return sentAs(t, h, thread.ID, string(first.ID)).Delivery == hub.DeliveryRead
+		})
+		if !phone.Emit(watest.Direct(watest.PhoneJID("79161234567"), "3A0000CUSTOMER1", "Иван", watest.Text("Когда будет готово?"))) {
+			t.Fatal("customer message not taken")
+		}
+		msgs, err := h.Store.Messages(ctx, thread.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := msgs[len(msgs)-1]; m.Direction != hub.DirectionIn || m.Body != "Когда будет готово?" {
+			t.Fatalf("last message %+v", m)
+		}
+
+		// A customer who is not on WhatsApp gets an SMS with the page link.
+		h.PushWorkOrder(t, "e2", "АА-000124", 1, "Принят", map[string]any{
+			"customer": map[string]any{"external_id": "C-2", "name": "Мария", "phones": []any{"+79035550000"}},
+		})
+		eventually(t, "the SMS to Мария", func() bool { return strings.Contains(smsLog(t, h), "+79035550000") })
+		if th := threadOf(t, h, "АА-000124"); th.Channel != hub.ChannelSMS {
+			t.Fatalf("Мария's thread runs on %q", th.Channel)
+		}
+
+		// The account is banned: the next status goes by SMS, with the link.
+		before := len(phone.Sent())
+		phone.Emit(&events.TemporaryBan{Code: events.TempBanSentToTooManyPeople, Expire: time.Hour})
+		eventually(t, "the ban to show", func() bool { a, _ := h.Store.WAAccount(ctx, acc.ID); return a.State == hub.WABanned })
+		h.PushWorkOrder(t, "e3", "АА-000123", 2, "Готов", nil)
+		link := h.Server.Links().URL(mustLink(t, h, thread.ID))
+		eventually(t, "the SMS fallback", func() bool {
+			log := smsLog(t, h)
+			return strings.Contains(log, "+79161234567") && strings.Contains(log, link)
+		})
+		msgs, err = h.Store.Messages(ctx, thread.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var failedWA, sms bool
+		for _, m := range msgs[len(msgs)-2:] {
+			failedWA = failedWA || (m.Delivery == hub.DeliveryFailed && strings.Contains(m.Error, "SMS"))
+			sms = sms || (m.Direction == hub.DirectionOut && strings.Contains(m.Body, link))
+		}
+		if !failedWA || !sms {
+			t.Fatalf("the thread should show the failed WhatsApp message and the SMS: %+v", msgs[len(msgs)-2:])
+		}
+		if n := len(phone.Sent()); n != before {
+			t.Fatalf("a banned account sent %d messages", n-before)
+		}
+	})
+}
+
+func threadOf(t *testing.T, h *servertest.Hub, number string) hub.Thread {
+	t.Helper()
+	ctx := context.Background()
+	w, err := h.Store.WorkOrderByNumber(ctx, h.Node.ID, number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	th, err := h.Store.ThreadByWorkOrder(ctx, w.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return th
+}
+
+// sentAs finds the thread's message WhatsApp knows by id, if recorded.
+func sentAs(t *testing.T, h *servertest.Hub, threadID int64, id string) hub.Message {
+	t.Helper()
+	msgs, err := h.Store.Messages(context.Background(), threadID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range msgs {
+		if m.ProviderID == id {
+			return m
+		}
+	}
+	return hub.Message{} // not recorded yet: the provider's answer is written after the send
+}
+
+func mustLink(t *testing.T, h *servertest.Hub, threadID int64) string {
+	t.Helper()
+	l, err := h.Store.ActiveMagicLink(context.Background(), threadID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l.Salt
+}
+
+func smsLog(t *testing.T, h *servertest.Hub) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(h.Config.DataDir, "sms.log"))
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
