@@ -14,7 +14,7 @@ import (
 // goes to WhatsApp: the sender checks it before the first message and
 // falls back to SMS (moving the thread there) when it is not on WhatsApp.
 func (a *applier) channelFor(ctx context.Context, branchID int64, phone string) (string, error) {
-	if phone == "" {
+	if phone == "" || a.noWhatsApp {
 		return hub.ChannelSMS, nil
 	}
 	on, err := a.branchOnWhatsApp(ctx, branchID)

@@ -22,7 +22,14 @@ type Ingester struct {
 	queued  func() // called after a commit that queued messages (wakes the outbox)
 	zones   hub.Zones
 	lockers Lockers
+	// noWhatsApp keeps every new thread on SMS (NARYAD_WHATSAPP=false).
+	noWhatsApp bool
 }
+
+// WithoutWhatsApp makes every new thread start on SMS, whatever the
+// branches' WhatsApp accounts say: for a hub that runs no WhatsApp. Call
+// it before the first Apply.
+func (in *Ingester) WithoutWhatsApp() { in.noWhatsApp = true }
 
 // Lockers is what the ingest needs from the key lockers (hub/lockers).
 type Lockers interface {

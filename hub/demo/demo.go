@@ -187,6 +187,10 @@ DMS token (shown once):
 	if signIn != "" {
 		fmt.Fprintf(out, "\nAdvisor sign-in at %s/login (shown once): %s\n", base, signIn)
 	}
+	fmt.Fprintf(out, `
+WhatsApp (needs the internet and a phone; docs/whatsapp.md):
+  ./bin/naryad whatsapp link --account reception --branch %s --data-dir %s   # scan the QR with WhatsApp > Linked devices
+`, BranchCode, cfg.DataDir)
 	return nil
 }
 

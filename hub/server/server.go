@@ -53,18 +53,19 @@ func Command() config.Command {
 
 // Server is a running hub.
 type Server struct {
-	cfg      *config.Config
-	log      *slog.Logger
-	store    *store.Store
-	app      *fiber.App
-	outbox   *outbox.Pool
-	ingester *dms.Ingester
-	links    *hub.Links
-	live     *realtime.Realtime
-	lockers  *lockers.Service
-	done     chan struct{} // closed at shutdown: ends open event streams
-	remind   *reminders.Scheduler
-	whatsApp *whatsApp // nil when WhatsApp is off
+	cfg         *config.Config
+	log         *slog.Logger
+	store       *store.Store
+	app         *fiber.App
+	outbox      *outbox.Pool
+	ingester    *dms.Ingester
+	links       *hub.Links
+	live        *realtime.Realtime
+	lockers     *lockers.Service
+	done        chan struct{} // closed at shutdown: ends open event streams
+	remind      *reminders.Scheduler
+	whatsApp    *whatsApp    // nil when WhatsApp is off
+	whatsAppOff *outbox.Pool // when it is off: WhatsApp threads' messages go by SMS
 }
 
 // New opens storage (migrating it) and builds every part of the hub.
@@ -134,10 +135,25 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, st *store.
 		}()
 		adminWhatsApp = wa.manager
 	}
+	var waOff *outbox.Pool
+	if !cfg.WhatsApp {
+		if waOff, err = newWhatsAppOffPool(st, links, pool.Wake, log); err != nil {
+			return nil, err
+		}
+	}
 	// A message may be queued on either channel: both outboxes look.
-	queued := func() { pool.Wake(); wa.wake() }
+	queued := func() {
+		pool.Wake()
+		wa.wake()
+		if waOff != nil {
+			waOff.Wake()
+		}
+	}
 	lockerSync := lockers.New(st, renderer, links, queued)
 	ingester := dms.NewIngester(st, links, renderer, media, cfg.LinkTTL, queued, lockerSync)
+	if !cfg.WhatsApp {
+		ingester.WithoutWhatsApp()
+	}
 	live, err := realtime.New(st, cfg.DatabaseURL, realtime.Options{Logger: log, Broker: realtime.BrokerOptions{Buffer: streamBuffer}})
 	if err != nil {
 		return nil, err
@@ -187,7 +203,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, st *store.
 		return nil, err
 	}
 
-	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, lockers: lockerSync, done: done, whatsApp: wa,
+	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, lockers: lockerSync, done: done, whatsApp: wa, whatsAppOff: waOff,
 		remind: reminders.NewScheduler(st, reminderRunner, reminders.SchedulerOptions{Logger: log})}
 	s.app = newApp(cfg, log)
 	s.routes(routeDeps{
@@ -263,6 +279,13 @@ func (s *Server) Run(ctx context.Context) error {
 	}()
 	if s.whatsApp != nil {
 		wg.Go(func() { s.whatsApp.run(workCtx) })
+	}
+	if s.whatsAppOff != nil {
+		wg.Go(func() {
+			if err := s.whatsAppOff.Run(workCtx); err != nil {
+				s.log.Error("whatsapp-off outbox stopped", "error", err)
+			}
+		})
 	}
 	if s.cfg.DebugAddr != "" {
 		wg.Add(1)

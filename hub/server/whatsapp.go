@@ -10,6 +10,7 @@ import (
 	"naryad/hub"
 	"naryad/hub/config"
 	"naryad/hub/outbox"
+	"naryad/hub/sms"
 	"naryad/hub/store"
 	"naryad/hub/whatsapp"
 	"naryad/reminders"
@@ -124,4 +125,23 @@ func (w *whatsApp) close() error {
 		return nil
 	}
 	return w.sessions.Close()
+}
+
+// whatsAppOff stands in for the channel on a hub that runs no WhatsApp
+// (NARYAD_WHATSAPP=false): a message of a thread that was on WhatsApp goes
+// by SMS instead, with the page link, rather than waiting for a sender.
+type whatsAppOff struct{}
+
+func (whatsAppOff) Name() string { return "whatsapp-off" }
+
+func (whatsAppOff) Send(context.Context, sms.Message) (sms.Receipt, error) {
+	return sms.Receipt{}, outbox.Reroute("WhatsApp is off on this hub (NARYAD_WHATSAPP=false)")
+}
+
+// newWhatsAppOffPool is the outbox of WhatsApp threads on such a hub.
+func newWhatsAppOffPool(st *store.Store, links *hub.Links, smsQueued func(), log *slog.Logger) (*outbox.Pool, error) {
+	return outbox.New(st, map[string]outbox.Sender{hub.ChannelWhatsApp: whatsAppOff{}}, outbox.Options{
+		Workers: 1, Logger: log,
+		Reroute: whatsapp.NewFallback(st, links, whatsapp.FallbackOptions{Logger: log, Queued: smsQueued}),
+	})
 }

@@ -14,6 +14,7 @@ import (
 	"go.mau.fi/whatsmeow/types/events"
 
 	"naryad/hub"
+	"naryad/hub/config"
 	"naryad/hub/server"
 	"naryad/hub/server/servertest"
 	"naryad/hub/staff"
@@ -189,4 +190,43 @@ func eventually(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// A hub run with NARYAD_WHATSAPP=false keeps new threads on SMS even when an
+// account looks connected (its state is from before), and a message still
+// queued for WhatsApp goes by SMS with the page link instead of waiting.
+func TestWhatsAppOffKeepsCustomersOnSMS(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, _ *store.Store, b storetest.Backend) {
+		ctx := context.Background()
+		h := servertest.Start(t, b, func(c *config.Config) { c.WhatsApp = false })
+		acc := hub.WAAccount{BranchID: h.Branch.ID, Name: "reception"}
+		if err := h.Store.CreateWAAccount(ctx, &acc); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.Store.SetWALinked(ctx, acc.ID, "74957770011:3@s.whatsapp.net", "+74957770011"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.Store.SetWAAccountState(ctx, acc.ID, hub.WAConnected, "", nil); err != nil {
+			t.Fatal(err)
+		}
+		h.Run(t)
+		h.PushWorkOrder(t, "e1", "АА-000123", 1, "Принят", nil)
+		thread := threadOf(t, h, "АА-000123")
+		if thread.Channel != hub.ChannelSMS {
+			t.Fatalf("thread channel %q with WhatsApp off", thread.Channel)
+		}
+		m, err := h.Store.QueueMessage(ctx, store.Outgoing{ThreadID: thread.ID, Channel: hub.ChannelWhatsApp,
+			Recipient: thread.Phone, Body: "Машина готова, ждём вас до 20:00"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		link := h.Server.Links().URL(mustLink(t, h, thread.ID))
+		eventually(t, "the message by SMS", func() bool {
+			log := smsLog(t, h)
+			return strings.Contains(log, "Машина готова") && strings.Contains(log, link)
+		})
+		if got, _ := h.Store.Message(ctx, m.ID); got.Delivery != hub.DeliveryFailed || !strings.Contains(got.Error, "NARYAD_WHATSAPP=false") {
+			t.Fatalf("the WhatsApp message: %s %q", got.Delivery, got.Error)
+		}
+	})
 }
