@@ -23,21 +23,9 @@ func withPhone(ev map[string]any, customerID, phone string) map[string]any {
 func TestNewThreadChannel(t *testing.T) {
 	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
 		ctx := context.Background()
-		thread := func(t *testing.T, number string) hub.Thread {
-			t.Helper()
-			w, err := h.Store.WorkOrderByNumber(ctx, h.Node.ID, number)
-			if err != nil {
-				t.Fatal(err)
-			}
-			th, err := h.Store.ThreadByWorkOrder(ctx, w.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return th
-		}
 		expectChannel := func(t *testing.T, number, want string) {
 			t.Helper()
-			th := thread(t, number)
+			th := h.Thread(t, number)
 			if th.Channel != want {
 				t.Fatalf("%s: thread channel = %s, want %s", number, th.Channel, want)
 			}

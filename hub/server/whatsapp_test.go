@@ -56,19 +56,19 @@ func TestWhatsAppThroughTheWholeHub(t *testing.T) {
 		if resp, page := admin.Post("/admin/whatsapp/accounts/"+strconv.FormatInt(acc.ID, 10)+"/link", url.Values{}); resp.StatusCode != 303 {
 			t.Fatalf("link: %d\n%s", resp.StatusCode, page)
 		}
-		eventually(t, "a QR code to show", func() bool { a, _ := h.Store.WAAccount(ctx, acc.ID); return a.LinkCode != "" })
+		watest.Eventually(t, "a QR code to show", func() bool { a, _ := h.Store.WAAccount(ctx, acc.ID); return a.LinkCode != "" })
 		reg.All()[0].ScanQR()
-		eventually(t, "the account to connect", func() bool { a, _ := h.Store.WAAccount(ctx, acc.ID); return a.State == hub.WAConnected })
+		watest.Eventually(t, "the account to connect", func() bool { a, _ := h.Store.WAAccount(ctx, acc.ID); return a.State == hub.WAConnected })
 		phone := reg.For("74957770011")
 
 		// A work order for a customer on WhatsApp goes there.
 		h.PushWorkOrder(t, "e1", "АА-000123", 1, "Принят", nil)
-		thread := threadOf(t, h, "АА-000123")
+		thread := h.Thread(t, "АА-000123")
 		if thread.Channel != hub.ChannelWhatsApp {
 			t.Fatalf("thread channel %q, want whatsapp", thread.Channel)
 		}
 		var first watest.Sent
-		eventually(t, "the WhatsApp message", func() bool {
+		watest.Eventually(t, "the WhatsApp message", func() bool {
 			sent := phone.Sent()
 			if len(sent) > 0 {
 				first = sent[0]
@@ -83,7 +83,7 @@ func TestWhatsAppThroughTheWholeHub(t *testing.T) {
 		if !phone.Emit(watest.Receipt(first.To, types.ReceiptTypeRead, string(first.ID))) {
 			t.Fatal("receipt not taken")
 		}
-		eventually(t, "the message to show as read", func() bool {
+		watest.Eventually(t, "the message to show as read", func() bool {
 			return sentAs(t, h, thread.ID, string(first.ID)).Delivery == hub.DeliveryRead
 		})
 		if !phone.Emit(watest.Direct(watest.PhoneJID("79161234567"), "3A0000CUSTOMER1", "Иван", watest.Text("Когда будет готово?"))) {
@@ -101,18 +101,18 @@ func TestWhatsAppThroughTheWholeHub(t *testing.T) {
 		h.PushWorkOrder(t, "e2", "АА-000124", 1, "Принят", map[string]any{
 			"customer": map[string]any{"external_id": "C-2", "name": "Мария", "phones": []any{"+79035550000"}},
 		})
-		eventually(t, "the SMS to Мария", func() bool { return strings.Contains(smsLog(t, h), "+79035550000") })
-		if th := threadOf(t, h, "АА-000124"); th.Channel != hub.ChannelSMS {
+		watest.Eventually(t, "the SMS to Мария", func() bool { return strings.Contains(smsLog(t, h), "+79035550000") })
+		if th := h.Thread(t, "АА-000124"); th.Channel != hub.ChannelSMS {
 			t.Fatalf("Мария's thread runs on %q", th.Channel)
 		}
 
 		// The account is banned: the next status goes by SMS, with the link.
 		before := len(phone.Sent())
 		phone.Emit(&events.TemporaryBan{Code: events.TempBanSentToTooManyPeople, Expire: time.Hour})
-		eventually(t, "the ban to show", func() bool { a, _ := h.Store.WAAccount(ctx, acc.ID); return a.State == hub.WABanned })
+		watest.Eventually(t, "the ban to show", func() bool { a, _ := h.Store.WAAccount(ctx, acc.ID); return a.State == hub.WABanned })
 		h.PushWorkOrder(t, "e3", "АА-000123", 2, "Готов", nil)
 		link := h.Server.Links().URL(mustLink(t, h, thread.ID))
-		eventually(t, "the SMS fallback", func() bool {
+		watest.Eventually(t, "the SMS fallback", func() bool {
 			log := smsLog(t, h)
 			return strings.Contains(log, "+79161234567") && strings.Contains(log, link)
 		})
@@ -132,20 +132,6 @@ func TestWhatsAppThroughTheWholeHub(t *testing.T) {
 			t.Fatalf("a banned account sent %d messages", n-before)
 		}
 	})
-}
-
-func threadOf(t *testing.T, h *servertest.Hub, number string) hub.Thread {
-	t.Helper()
-	ctx := context.Background()
-	w, err := h.Store.WorkOrderByNumber(ctx, h.Node.ID, number)
-	if err != nil {
-		t.Fatal(err)
-	}
-	th, err := h.Store.ThreadByWorkOrder(ctx, w.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return th
 }
 
 // sentAs finds the thread's message WhatsApp knows by id, if recorded.
@@ -181,17 +167,6 @@ func smsLog(t *testing.T, h *servertest.Hub) string {
 	return string(data)
 }
 
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // A hub run with NARYAD_WHATSAPP=false keeps new threads on SMS even when an
 // account looks connected (its state is from before), and a message still
 // queued for WhatsApp goes by SMS with the page link instead of waiting.
@@ -211,7 +186,7 @@ func TestWhatsAppOffKeepsCustomersOnSMS(t *testing.T) {
 		}
 		h.Run(t)
 		h.PushWorkOrder(t, "e1", "АА-000123", 1, "Принят", nil)
-		thread := threadOf(t, h, "АА-000123")
+		thread := h.Thread(t, "АА-000123")
 		if thread.Channel != hub.ChannelSMS {
 			t.Fatalf("thread channel %q with WhatsApp off", thread.Channel)
 		}
@@ -221,7 +196,7 @@ func TestWhatsAppOffKeepsCustomersOnSMS(t *testing.T) {
 			t.Fatal(err)
 		}
 		link := h.Server.Links().URL(mustLink(t, h, thread.ID))
-		eventually(t, "the message by SMS", func() bool {
+		watest.Eventually(t, "the message by SMS", func() bool {
 			log := smsLog(t, h)
 			return strings.Contains(log, "Машина готова") && strings.Contains(log, link)
 		})

@@ -82,7 +82,7 @@ func TestLinkCommand(t *testing.T) {
 		out := &syncBuffer{}
 		done := make(chan error, 1)
 		go func() { done <- runWACommand(t, link, b, out, "--account", "main", "--branch", "MSK1") }()
-		connWait(t, "the QR code in the terminal", func() bool { return strings.Contains(out.String(), "Scan with WhatsApp") })
+		watest.Eventually(t, "the QR code in the terminal", func() bool { return strings.Contains(out.String(), "Scan with WhatsApp") })
 		if !strings.ContainsAny(out.String(), "█▀▄") {
 			t.Fatalf("no QR code drawn:\n%s", out.String())
 		}
@@ -122,7 +122,7 @@ func TestLinkCommandByPhone(t *testing.T) {
 			done <- runWACommand(t, whatsapp.LinkCommandWith(r.reg.NewClient), b, out,
 				"--account", "main", "--branch", "MSK1", "--phone", "+48500100200")
 		}()
-		connWait(t, "the pairing code", func() bool { return strings.Contains(out.String(), "FAKE-CODE") })
+		watest.Eventually(t, "the pairing code", func() bool { return strings.Contains(out.String(), "FAKE-CODE") })
 		if strings.Contains(out.String(), "Scan with WhatsApp") {
 			t.Fatalf("a QR code was shown too:\n%s", out.String())
 		}

@@ -141,7 +141,7 @@ func (r *connRig) load(id int64) hub.WAAccount {
 func (r *connRig) waitState(id int64, state string) hub.WAAccount {
 	r.t.Helper()
 	var a hub.WAAccount
-	connWait(r.t, "account in state "+state, func() bool { a = r.load(id); return a.State == state })
+	watest.Eventually(r.t, "account in state "+state, func() bool { a = r.load(id); return a.State == state })
 	return a
 }
 
@@ -150,7 +150,7 @@ func (r *connRig) waitState(id int64, state string) hub.WAAccount {
 func (r *connRig) fake(digits string, connects int) *watest.Fake {
 	r.t.Helper()
 	var f *watest.Fake
-	connWait(r.t, "a client of "+digits+" connected", func() bool {
+	watest.Eventually(r.t, "a client of "+digits+" connected", func() bool {
 		f = r.reg.For(digits)
 		return f != nil && f.Connects() >= connects
 	})
@@ -179,19 +179,6 @@ func (r *connRig) wantTask(want string) {
 	tasks := r.tasks()
 	if len(tasks) != 1 || !strings.Contains(tasks[0].Title, want) {
 		r.t.Fatalf("staff tasks %+v, want one saying %q", tasks, want)
-	}
-}
-
-// connWait polls cond until it holds, failing the test after a generous
-// deadline (never a fixed sleep before an assertion).
-func connWait(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 

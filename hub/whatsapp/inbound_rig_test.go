@@ -36,7 +36,7 @@ type inRig struct {
 	in     *whatsapp.Inbound
 	media  *hub.Media
 	clock  *inClock
-	client *inClients
+	client *watest.Clients
 }
 
 const inAccountDigits = "48500100200"
@@ -44,7 +44,7 @@ const inAccountDigits = "48500100200"
 func newInRig(t *testing.T, s *store.Store, opts whatsapp.InboundOptions) *inRig {
 	t.Helper()
 	ctx := context.Background()
-	r := &inRig{s: s, f: storetest.NewFixture(t, s), clock: &inClock{}, client: &inClients{}}
+	r := &inRig{s: s, f: storetest.NewFixture(t, s), clock: &inClock{}, client: &watest.Clients{}}
 	r.acc = hub.WAAccount{BranchID: r.f.Branch.ID, Name: "msk-main"}
 	if err := s.CreateWAAccount(ctx, &r.acc); err != nil {
 		t.Fatal(err)
@@ -216,18 +216,6 @@ func (r *inRig) count(t *testing.T, q string, args ...any) int64 {
 	return n
 }
 
-// inEventually polls cond until it holds or a generous deadline passes.
-func inEventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // inClock is real time moved forward by what the test adds.
 type inClock struct {
 	mu     sync.Mutex
@@ -239,28 +227,6 @@ func (c *inClock) Add(d time.Duration) {
 	c.mu.Lock()
 	c.offset += d
 	c.mu.Unlock()
-}
-
-// inClients hands the worker the clients a test has set.
-type inClients struct {
-	mu sync.Mutex
-	m  map[int64]whatsapp.Client
-}
-
-func (c *inClients) Client(id int64) (whatsapp.Client, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	cl, ok := c.m[id]
-	return cl, ok
-}
-
-func (c *inClients) Set(id int64, cl whatsapp.Client) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil {
-		c.m = map[int64]whatsapp.Client{}
-	}
-	c.m[id] = cl
 }
 
 func inOptOut() reminders.OptOutWords {

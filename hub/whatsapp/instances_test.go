@@ -67,7 +67,7 @@ func TestOneInstanceRunsAnAccount(t *testing.T) {
 	go func() { done2 <- mgr2.Run(ctx2) }()
 	defer func() { stop2(); <-done2 }()
 
-	connWait(t, "the second instance to find the account taken", func() bool { return logs.n("whatsapp account runs in another instance") >= 3 })
+	watest.Eventually(t, "the second instance to find the account taken", func() bool { return logs.n("whatsapp account runs in another instance") >= 3 })
 	if len(reg2.All()) != 0 || first.Connects() != 1 || !first.IsConnected() {
 		t.Fatalf("the second instance made %d clients; the first connected %d times", len(reg2.All()), first.Connects())
 	}
@@ -79,7 +79,7 @@ func TestOneInstanceRunsAnAccount(t *testing.T) {
 	if err := <-done1; err != nil {
 		t.Fatal(err)
 	}
-	connWait(t, "the second instance to take over", func() bool {
+	watest.Eventually(t, "the second instance to take over", func() bool {
 		all := reg2.All()
 		return len(all) == 1 && all[0].Connects() == 1
 	})

@@ -60,7 +60,7 @@ func waitErr(t *testing.T, done <-chan error) error {
 func (r *connRig) waitCode(id int64, code string) hub.WAAccount {
 	r.t.Helper()
 	var a hub.WAAccount
-	connWait(r.t, "link code "+code, func() bool { a = r.load(id); return a.LinkCode == code })
+	watest.Eventually(r.t, "link code "+code, func() bool { a = r.load(id); return a.LinkCode == code })
 	return a
 }
 
@@ -96,7 +96,7 @@ func TestLinkByQRCode(t *testing.T) {
 		if linker.IsConnected() {
 			t.Fatal("the linking client is still connected")
 		}
-		connWait(t, "the manager's client", func() bool { f := r.reg.For("48500100200"); return f != linker && f.Connects() == 1 })
+		watest.Eventually(t, "the manager's client", func() bool { f := r.reg.For("48500100200"); return f != linker && f.Connects() == 1 })
 		r.waitState(acc.ID, hub.WAConnected)
 	})
 }
@@ -214,7 +214,7 @@ func TestStartLinkRunsInTheBackground(t *testing.T) {
 		r.reg.All()[0].ScanQR()
 		// (Registry.For only once the fake has paired: it writes the
 		// device's JID without its lock.)
-		connWait(t, "the account linked", func() bool { return r.load(acc.ID).JID == linkJID })
+		watest.Eventually(t, "the account linked", func() bool { return r.load(acc.ID).JID == linkJID })
 		r.fake("48500100200", 1)
 		r.waitState(acc.ID, hub.WAConnected)
 	})

@@ -80,7 +80,7 @@ func TestDisconnectedAccountReconnectsWithBackoff(t *testing.T) {
 				t.Fatalf("round %d: reconnected before the backoff: %d connects", round, f.Connects())
 			}
 			gate.release()
-			connWait(t, "reconnect", func() bool { return f.Connects() == round+1 })
+			watest.Eventually(t, "reconnect", func() bool { return f.Connects() == round+1 })
 			r.waitState(acc.ID, hub.WAConnected)
 		}
 		if len(r.tasks()) != 0 {
@@ -135,8 +135,8 @@ func TestLoggedOutAccountIsUnlinkedAndStaffAlerted(t *testing.T) {
 			t.Fatalf("logged out account %+v", a)
 		}
 		r.wantTask("WhatsApp account «main» logged out: link it again")
-		connWait(t, "the session to end", func() bool { _, ok := r.mgr.Client(acc.ID); return !ok })
-		connWait(t, "the device to be deleted", func() bool {
+		watest.Eventually(t, "the session to end", func() bool { _, ok := r.mgr.Client(acc.ID); return !ok })
+		watest.Eventually(t, "the device to be deleted", func() bool {
 			d, err := r.sessions.Device(context.Background(), acc.JID)
 			return err == nil && d == nil
 		})
@@ -178,17 +178,17 @@ func TestBannedAccountWaitsOutTheBan(t *testing.T) {
 			t.Fatalf("banned account %+v (expiry %v)", a, a.BanExpiresAt)
 		}
 		r.wantTask("WhatsApp account «main» is temporarily banned until 2025-03-10 14:00 MSK")
-		connWait(t, "the banned client to be disconnected", func() bool { return !f.IsConnected() })
+		watest.Eventually(t, "the banned client to be disconnected", func() bool { return !f.IsConnected() })
 		// The session is waiting: it reads the clock again and again
 		// without connecting.
 		reads := clock.readCount()
-		connWait(t, "the session to look at the clock", func() bool { return clock.readCount() >= reads+3 })
+		watest.Eventually(t, "the session to look at the clock", func() bool { return clock.readCount() >= reads+3 })
 		if f.Connects() != 1 {
 			t.Fatalf("connected during the ban: %d", f.Connects())
 		}
 
 		clock.set(t0.Add(2*time.Hour + time.Second))
-		connWait(t, "reconnect after the ban", func() bool { return f.Connects() == 2 })
+		watest.Eventually(t, "reconnect after the ban", func() bool { return f.Connects() == 2 })
 		a = r.waitState(acc.ID, hub.WAConnected)
 		if a.BanExpiresAt != nil || a.StateDetail != "" {
 			t.Fatalf("after the ban %+v", a)
@@ -209,8 +209,8 @@ func TestBanRecordedBeforeAStartIsWaitedOut(t *testing.T) {
 			t.Fatal(err)
 		}
 		r.run()
-		connWait(t, "a client", func() bool { return r.reg.For("48500100200") != nil })
-		connWait(t, "the session to look at the clock", func() bool { return clock.readCount() >= 3 })
+		watest.Eventually(t, "a client", func() bool { return r.reg.For("48500100200") != nil })
+		watest.Eventually(t, "the session to look at the clock", func() bool { return clock.readCount() >= 3 })
 		f := r.reg.For("48500100200")
 		if f.Connects() != 0 {
 			t.Fatalf("connected during the ban: %d", f.Connects())
@@ -238,13 +238,13 @@ func TestReplacedAccountIsNotFoughtUntilReconnected(t *testing.T) {
 		f.Emit(&events.StreamReplaced{})
 		r.waitState(acc.ID, hub.WAReplaced)
 		r.wantTask("WhatsApp account «main» was taken over by another session")
-		connWait(t, "the session to end", func() bool { _, ok := r.mgr.Client(acc.ID); return !ok })
+		watest.Eventually(t, "the session to end", func() bool { _, ok := r.mgr.Client(acc.ID); return !ok })
 		r.assertNoReconnect(f, 1)
 
 		if err := r.mgr.Reconnect(ctx, acc.ID); err != nil {
 			t.Fatal(err)
 		}
-		connWait(t, "a new client", func() bool { g := r.reg.For("48500100200"); return g != f && g.Connects() == 1 })
+		watest.Eventually(t, "a new client", func() bool { g := r.reg.For("48500100200"); return g != f && g.Connects() == 1 })
 		r.waitState(acc.ID, hub.WAConnected)
 		r.wantTask("taken over")
 	})
@@ -351,7 +351,7 @@ func TestHandlerGetsEventsAndPanicsStopNothing(t *testing.T) {
 			t.Fatal("a message the handler took is not acked")
 		}
 		var last seen
-		connWait(t, "the message at the handler", func() bool {
+		watest.Eventually(t, "the message at the handler", func() bool {
 			for {
 				select {
 				case last = <-got:

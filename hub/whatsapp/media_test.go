@@ -35,7 +35,7 @@ func attachmentsOf(t *testing.T, r *inRig, threadID int64, body string, n int) (
 	t.Helper()
 	var m hub.Message
 	var files []hub.Attachment
-	inEventually(t, "the file of "+body, func() bool {
+	watest.Eventually(t, "the file of "+body, func() bool {
 		for _, x := range r.messages(t, threadID) {
 			if x.Body == body && x.Direction != hub.DirectionSystem {
 				m = x
@@ -94,7 +94,7 @@ func TestMediaLandsAsAttachments(t *testing.T) {
 			t.Fatalf("messages %+v", msgs)
 		}
 		r.runMedia(t)
-		inEventually(t, "every file downloaded", func() bool { return pending(t, r) == 0 })
+		watest.Eventually(t, "every file downloaded", func() bool { return pending(t, r) == 0 })
 
 		msgs := r.messages(t, order.ID)
 		for i, c := range cases {
@@ -141,7 +141,7 @@ func TestExpiredMediaIsAskedFromThePhoneAgain(t *testing.T) {
 		r.emit(t, evt)
 		r.runMedia(t)
 
-		inEventually(t, "a media retry request", func() bool { return len(r.fake.MediaRetries()) > 0 })
+		watest.Eventually(t, "a media retry request", func() bool { return len(r.fake.MediaRetries()) > 0 })
 		if got := r.fake.MediaRetries(); !slices.Equal(got, []types.MessageID{"OLD1"}) {
 			t.Fatalf("retries asked for %v", got)
 		}
@@ -161,7 +161,7 @@ func TestExpiredMediaIsAskedFromThePhoneAgain(t *testing.T) {
 		if n := len(r.fake.MediaRetries()); n != 1 {
 			t.Errorf("asked %d times", n)
 		}
-		inEventually(t, "no file pending", func() bool { return pending(t, r) == 0 })
+		watest.Eventually(t, "no file pending", func() bool { return pending(t, r) == 0 })
 	})
 }
 
@@ -173,7 +173,7 @@ func TestExpiredMediaGoneFromThePhoneIsGivenUp(t *testing.T) {
 		evt := watest.Direct(watest.PhoneJID(ivanDigits), "OLD2", "Иван", watest.Document("/v/missing", "акт.pdf", "application/pdf", ""))
 		r.emit(t, evt) // no bytes at /v/missing: the fake answers 404
 		r.runMedia(t)
-		inEventually(t, "a media retry request", func() bool { return len(r.fake.MediaRetries()) > 0 })
+		watest.Eventually(t, "a media retry request", func() bool { return len(r.fake.MediaRetries()) > 0 })
 		answer, err := watest.MediaRetryNotFound(evt)
 		if err != nil {
 			t.Fatal(err)
@@ -210,7 +210,7 @@ func TestMediaGivenUpAfterItsAttempts(t *testing.T) {
 		r.fake.Unlock()
 		r.emit(t, watest.Direct(watest.PhoneJID(ivanDigits), "BAD1", "Иван", watest.Video("/v/bad", "видео")))
 		r.runMedia(t)
-		inEventually(t, "the file given up", func() bool { return pending(t, r) == 0 })
+		watest.Eventually(t, "the file given up", func() bool { return pending(t, r) == 0 })
 
 		msgs := r.messages(t, order.ID)
 		last := msgs[len(msgs)-1]
@@ -238,7 +238,7 @@ func TestMediaWaitsForAClient(t *testing.T) {
 		r.emit(t, watest.Direct(watest.PhoneJID(ivanDigits), "LATE1", "Иван", watest.Image("/v/later", "позже", "image/jpeg")))
 		r.runMedia(t)
 		// Without a client the file is put off (not counted as an attempt).
-		inEventually(t, "the file put off", func() bool {
+		watest.Eventually(t, "the file put off", func() bool {
 			return r.count(t, "SELECT COUNT(*) FROM wa_media WHERE next_attempt_at > ?", time.Now().UTC().Add(10*time.Second)) == 1
 		})
 		if n := r.count(t, "SELECT COUNT(*) FROM wa_media WHERE attempts = 0"); n != 1 {

@@ -27,7 +27,7 @@ type sendRig struct {
 	f       storetest.Fixture
 	acc     hub.WAAccount
 	fake    *watest.Fake
-	clients *sendClients
+	clients *watest.Clients
 	thread  hub.Thread
 	media   *hub.Media
 	links   *hub.Links
@@ -44,14 +44,14 @@ func newSendRig(t *testing.T, s *store.Store) *sendRig {
 	t.Helper()
 	ctx := t.Context()
 	r := &sendRig{s: s, f: storetest.NewFixture(t, s), media: hub.NewMedia(t.TempDir()), smsBox: &sendSMSBox{},
-		clients: &sendClients{m: map[int64]whatsapp.Client{}}}
+		clients: &watest.Clients{}}
 	r.acc = r.addAccount(t, "main", hub.WAConnected)
 	r.fake = watest.New(nil)
 	r.fake.OnWhatsApp[sendCustomerDigits] = true
 	if err := r.fake.Connect(); err != nil {
 		t.Fatal(err)
 	}
-	r.clients.set(r.acc.ID, r.fake)
+	r.clients.Set(r.acc.ID, r.fake)
 	// A WhatsApp conversation beside the fixture's work-order thread (a
 	// lead's: the sender treats both alike).
 	r.thread = hub.Thread{BranchID: r.f.Branch.ID, Phone: sendCustomer, Channel: hub.ChannelWhatsApp}
@@ -224,25 +224,6 @@ func (r *sendRig) smsFallback(t *testing.T, orig hub.Message, reason string) hub
 		t.Fatalf("the SMS pool did not send the fallback: %s", sent.Delivery)
 	}
 	return sent
-}
-
-// sendClients is a Clients over a set of fake clients.
-type sendClients struct {
-	mu sync.Mutex
-	m  map[int64]whatsapp.Client
-}
-
-func (c *sendClients) Client(id int64) (whatsapp.Client, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	cl, ok := c.m[id]
-	return cl, ok
-}
-
-func (c *sendClients) set(id int64, cl whatsapp.Client) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.m[id] = cl
 }
 
 // sendSMSBox is the SMS provider of the tests: it accepts every message.

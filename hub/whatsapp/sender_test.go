@@ -308,7 +308,7 @@ func TestSendMovesThreadToAnotherAccount(t *testing.T) {
 		if err := other.Connect(); err != nil {
 			t.Fatal(err)
 		}
-		r.clients.set(spare.ID, other)
+		r.clients.Set(spare.ID, other)
 		m := r.queue(t, sendCustomer, "Машина готова")
 		r.runPools(t, sendFast())
 

@@ -187,9 +187,8 @@ func (h *Hub) PushWorkOrder(t testing.TB, eventID, number string, version int, s
 	}
 }
 
-// CustomerPath is the path of the customer page of a work order's thread
-// ("/c/<token>"), as the SMS link carries it.
-func (h *Hub) CustomerPath(t testing.TB, number string) string {
+// Thread is the thread of the DMS node's work order with that number.
+func (h *Hub) Thread(t testing.TB, number string) hub.Thread {
 	t.Helper()
 	ctx := context.Background()
 	w, err := h.Store.WorkOrderByNumber(ctx, h.Node.ID, number)
@@ -200,7 +199,14 @@ func (h *Hub) CustomerPath(t testing.TB, number string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := h.Store.ActiveMagicLink(ctx, th.ID)
+	return th
+}
+
+// CustomerPath is the path of the customer page of a work order's thread
+// ("/c/<token>"), as the SMS link carries it.
+func (h *Hub) CustomerPath(t testing.TB, number string) string {
+	t.Helper()
+	l, err := h.Store.ActiveMagicLink(context.Background(), h.Thread(t, number).ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -244,17 +244,6 @@ func (b *waBrowser) state(id int64, from string) map[string]any {
 	return s
 }
 
-func waWait(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // With the manager: accounts are added, paced, linked by QR code (shown as
 // a live PNG) or by phone code, reconnected after a takeover and logged
 // out; the group setting is saved; every change is audited.
@@ -332,7 +321,7 @@ func TestWhatsAppPageManagesAccounts(t *testing.T) {
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != linkURL {
 			t.Fatalf("link: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 		}
-		waWait(t, "a QR code", func() bool { a, _ := st.WAAccount(ctx, acc.ID); return a.LinkCode != "" })
+		watest.Eventually(t, "a QR code", func() bool { a, _ := st.WAAccount(ctx, acc.ID); return a.LinkCode != "" })
 		resp, page = b.do(http.MethodGet, linkURL, nil)
 		if resp.StatusCode != http.StatusOK || !strings.Contains(page, `src="/admin/whatsapp/accounts/`+id+`/qr.png"`) ||
 			!strings.Contains(page, `<script src="/static/a/whatsapp.js"`) {
@@ -347,11 +336,11 @@ func TestWhatsAppPageManagesAccounts(t *testing.T) {
 			t.Fatalf("state while linking %v", s)
 		}
 		h.reg.All()[0].ScanQR()
-		waWait(t, "the page to say linked", func() bool { return b.state(acc.ID, "")["linked"] == true })
+		watest.Eventually(t, "the page to say linked", func() bool { return b.state(acc.ID, "")["linked"] == true })
 		if s := b.state(acc.ID, ""); s["phone"] != "+48500100201" {
 			t.Fatalf("state after linking %v", s)
 		}
-		waWait(t, "connected", func() bool { a, _ := st.WAAccount(ctx, acc.ID); return a.State == hub.WAConnected })
+		watest.Eventually(t, "connected", func() bool { a, _ := st.WAAccount(ctx, acc.ID); return a.State == hub.WAConnected })
 		if resp, _ := b.do(http.MethodGet, "/admin/whatsapp/accounts/"+id+"/qr.png", nil); resp.StatusCode != http.StatusNotFound {
 			t.Fatalf("qr.png after linking: %d", resp.StatusCode)
 		}
@@ -371,7 +360,7 @@ func TestWhatsAppPageManagesAccounts(t *testing.T) {
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("link by phone: %d", resp.StatusCode)
 		}
-		waWait(t, "the pairing code", func() bool { return b.state(spare.ID, "")["pairing_code"] == "FAKE-CODE" })
+		watest.Eventually(t, "the pairing code", func() bool { return b.state(spare.ID, "")["pairing_code"] == "FAKE-CODE" })
 		if _, page = b.do(http.MethodGet, "/admin/whatsapp/accounts/"+spareID+"/link", nil); !strings.Contains(page, "FAKE-CODE") {
 			t.Fatalf("link page lacks the pairing code:\n%s", page)
 		}
@@ -382,13 +371,13 @@ func TestWhatsAppPageManagesAccounts(t *testing.T) {
 		if err := linker.Pair(ctx, linker.PairJID); err != nil {
 			t.Fatal(err)
 		}
-		waWait(t, "spare linked", func() bool { return b.state(spare.ID, "")["linked"] == true })
+		watest.Eventually(t, "spare linked", func() bool { return b.state(spare.ID, "")["linked"] == true })
 
 		// Another session takes "main" over; staff reconnect it.
 		var session *watest.Fake
-		waWait(t, "main's session", func() bool { session = h.reg.For("48500100201"); return session != nil && session.Connects() == 1 })
+		watest.Eventually(t, "main's session", func() bool { session = h.reg.For("48500100201"); return session != nil && session.Connects() == 1 })
 		session.Emit(&events.StreamReplaced{})
-		waWait(t, "replaced", func() bool { a, _ := st.WAAccount(ctx, acc.ID); return a.State == hub.WAReplaced })
+		watest.Eventually(t, "replaced", func() bool { a, _ := st.WAAccount(ctx, acc.ID); return a.State == hub.WAReplaced })
 		_, page = b.do(http.MethodGet, "/admin/whatsapp", nil)
 		if !strings.Contains(page, "replaced by another session — reconnect") || !strings.Contains(page, "/accounts/"+id+"/reconnect") {
 			t.Fatalf("page of a replaced account:\n%s", page)
@@ -398,7 +387,7 @@ func TestWhatsAppPageManagesAccounts(t *testing.T) {
 		before := audits()
 		resp, page = b.post("/admin/whatsapp/accounts/"+id+"/reconnect", url.Values{})
 		wantRedirectTo(t, b, resp, page, "/admin/whatsapp?done=wa-reconnect", "The account connects again.")
-		waWait(t, "reconnected", func() bool { a, _ := st.WAAccount(ctx, acc.ID); return a.State == hub.WAConnected })
+		watest.Eventually(t, "reconnected", func() bool { a, _ := st.WAAccount(ctx, acc.ID); return a.State == hub.WAConnected })
 
 		// Logging out.
 		resp, page = b.post("/admin/whatsapp/accounts/"+id+"/logout", url.Values{})
