@@ -55,6 +55,10 @@ func (h *Handler) list(c *fiber.Ctx) error {
 	}
 	locale := pickLocale(c.Get(fiber.HeaderAcceptLanguage))
 	t := texts[locale]
+	alerts, err := h.whatsAppAlerts(ctx, s.BranchIDs, t, zones)
+	if err != nil {
+		return h.internal(c, "whatsapp accounts", err)
+	}
 	now := h.now()
 	rows := make([]row, len(threads))
 	for i, th := range threads {
@@ -77,7 +81,7 @@ func (h *Handler) list(c *fiber.Ctx) error {
 	return h.render(c, "inbox.html", map[string]any{
 		"Locale": locale, "T": t, "Events": eventsURL(c), "Name": name, "Role": t["role_"+s.User.Role], "Branches": strings.Join(codes, ", "),
 		"CSRF": s.CSRF, "Rows": rows, "Filters": filters, "Filter": filter, "Search": search,
-		"Next": next, "Paged": c.Query("before") != "", "First": listURL(filter, search, ""),
+		"Next": next, "Paged": c.Query("before") != "", "First": listURL(filter, search, ""), "Alerts": alerts,
 	})
 }
 

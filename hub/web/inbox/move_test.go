@@ -27,7 +27,7 @@ func TestMoveMessageToAnotherWorkOrder(t *testing.T) {
 		ctx := context.Background()
 		w := newWorld(t, h)
 		h.PushWorkOrder(t, "e3", "ЗН-3", 1, "В работе", nil)
-		other := thread(t, h, "ЗН-3")
+		other := h.Thread(t, "ЗН-3")
 		in, err := h.Store.AddCustomerMessage(ctx, w.a, "А что со второй машиной?", hub.ChannelWhatsApp, nil)
 		if err != nil {
 			t.Fatal(err)

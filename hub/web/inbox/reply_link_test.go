@@ -27,7 +27,7 @@ func TestReplyCarriesTheLinkOnlyOnSMS(t *testing.T) {
 			t.Fatal(err)
 		}
 		h.PushWorkOrder(t, "e3", "ЗН-3", 1, "В работе", nil)
-		wa := thread(t, h, "ЗН-3")
+		wa := h.Thread(t, "ЗН-3")
 		if wa.Channel != hub.ChannelWhatsApp || w.a.Channel != hub.ChannelSMS {
 			t.Fatalf("channels: %s and %s, want whatsapp and sms", wa.Channel, w.a.Channel)
 		}

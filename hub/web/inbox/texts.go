@@ -35,6 +35,9 @@ var texts = map[string]map[string]string{
 		"err_not_lead": "Объединить можно только диалог без заказ-наряда.", "err_unknown_order": "Заказ-наряда с таким номером в этом филиале нет.",
 		"move": "Перенести", "move_to": "В заказ-наряд", "err_not_customer_message": "Перенести можно только сообщение клиента.",
 		"err_same_order": "Сообщение уже в этом заказ-наряде.",
+		"wa_logged_out":  "WhatsApp «%s» отключён от телефона: пока администратор не привяжет его снова, сообщения уходят по SMS.",
+		"wa_banned":      "WhatsApp «%s» временно заблокирован до %s: сообщения уходят по SMS.",
+		"wa_replaced":    "WhatsApp «%s» открыт в другой программе: пока администратор не переподключит его, сообщения уходят по SMS.",
 	},
 	"en": {
 		"inbox": "Inbox", "signed_in_as": "signed in as", "branches": "branches", "logout": "Sign out",
@@ -67,6 +70,9 @@ var texts = map[string]map[string]string{
 		"err_not_lead": "Only a thread without a work order can be merged.", "err_unknown_order": "No work order with that number at this branch.",
 		"move": "Move", "move_to": "To work order", "err_not_customer_message": "Only a customer's message can be moved.",
 		"err_same_order": "The message is in that work order's thread already.",
+		"wa_logged_out":  "WhatsApp «%s» was unlinked from its phone: its messages go by SMS until an admin links it again.",
+		"wa_banned":      "WhatsApp «%s» is banned until %s: its messages go by SMS.",
+		"wa_replaced":    "WhatsApp «%s» was opened in another program: its messages go by SMS until an admin reconnects it.",
 	},
 }
 

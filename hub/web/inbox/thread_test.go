@@ -51,7 +51,7 @@ func newWorld(t *testing.T, h *servertest.Hub) *world {
 	}
 	h.PushWorkOrder(t, "e1", "ЗН-1", 1, "В работе", nil)
 	h.PushWorkOrder(t, "e2", "ЗН-2", 1, "В работе", map[string]any{"branch": "SPB1"})
-	w.a, w.b = thread(t, h, "ЗН-1"), thread(t, h, "ЗН-2")
+	w.a, w.b = h.Thread(t, "ЗН-1"), h.Thread(t, "ЗН-2")
 
 	w.anna = addUser(t, h, "anna", "Анна", h.Branch.ID)
 	w.boris = addUser(t, h, "boris", "Борис", h.Branch.ID)
@@ -75,18 +75,6 @@ func newWorld(t *testing.T, h *servertest.Hub) *world {
 	return w
 }
 
-func thread(t *testing.T, h *servertest.Hub, number string) hub.Thread {
-	t.Helper()
-	wo, err := h.Store.WorkOrderByNumber(context.Background(), h.Node.ID, number)
-	if err != nil {
-		t.Fatal(err)
-	}
-	th, err := h.Store.ThreadByWorkOrder(context.Background(), wo.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return th
-}
 
 func reload(t *testing.T, h *servertest.Hub, th hub.Thread) hub.Thread {
 	t.Helper()
