@@ -75,7 +75,6 @@ func newWorld(t *testing.T, h *servertest.Hub) *world {
 	return w
 }
 
-
 func reload(t *testing.T, h *servertest.Hub, th hub.Thread) hub.Thread {
 	t.Helper()
 	th, err := h.Store.Thread(context.Background(), th.ID)

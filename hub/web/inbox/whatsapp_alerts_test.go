@@ -21,9 +21,15 @@ func TestInboxWarnsOfAWhatsAppNumberThatCannotSend(t *testing.T) {
 		w := newWorld(t, h)
 		anna := w.signIn(t, "anna")
 		accounts := map[string]func(id int64) error{
-			"up":    func(id int64) error { _, err := h.Store.SetWAAccountState(ctx, id, hub.WAConnected, "", nil); return err },
-			"flaky": func(id int64) error { _, err := h.Store.SetWAAccountState(ctx, id, hub.WADisconnected, "", nil); return err },
-			"gone":  func(id int64) error { return h.Store.SetWAUnlinked(ctx, id, hub.WALoggedOut, "removed on the phone") },
+			"up": func(id int64) error {
+				_, err := h.Store.SetWAAccountState(ctx, id, hub.WAConnected, "", nil)
+				return err
+			},
+			"flaky": func(id int64) error {
+				_, err := h.Store.SetWAAccountState(ctx, id, hub.WADisconnected, "", nil)
+				return err
+			},
+			"gone": func(id int64) error { return h.Store.SetWAUnlinked(ctx, id, hub.WALoggedOut, "removed on the phone") },
 			"naughty": func(id int64) error {
 				until := time.Date(2026, 12, 3, 9, 30, 0, 0, time.UTC)
 				_, err := h.Store.SetWAAccountState(ctx, id, hub.WABanned, "101", &until)
