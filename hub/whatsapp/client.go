@@ -1,12 +1,3 @@
-// Package whatsapp runs the hub's WhatsApp channel on whatsmeow: linked
-// accounts per branch and their connections (manager, linking), incoming
-// messages routed to work-order threads or leads (inbound, media),
-// delivery receipts, the outbox sender with pacing and the SMS fallback,
-// and a group per work order.
-//
-// Everything talks to WhatsApp through Client, a narrow interface that
-// *whatsmeow.Client satisfies; tests drive the hub with a fake
-// (hub/whatsapp/watest) that emits whatsmeow's own event structs.
 package whatsapp
 
 import (

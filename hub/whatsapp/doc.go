@@ -1,0 +1,33 @@
+// Package whatsapp runs the hub's WhatsApp channel on whatsmeow. Everything
+// talks to WhatsApp through Client, a narrow interface that
+// *whatsmeow.Client satisfies; tests drive the hub with the fake in
+// hub/whatsapp/watest, which emits whatsmeow's own event structs.
+//
+// Where to look:
+//
+//   - Sessions and connections: sessions.go (whatsmeow's session store, in
+//     PostgreSQL or data/whatsapp.db), manager.go and session.go (one client
+//     per linked account, reconnects with backoff), account_events.go and
+//     account_state.go (connected, logged out, banned, replaced → the
+//     account's row and staff alerts), sessions_lock.go (one instance per
+//     account on PostgreSQL), walog.go (whatsmeow's log into slog).
+//   - Linking and unlinking a phone: link.go (QR and pairing code, for the
+//     CLI and the admin page), logout.go, command.go (`naryad whatsapp
+//     link/list/logout`), account_name.go.
+//   - Incoming: inbound.go (every event of a client lands here),
+//     inbound_route.go (which thread: open work order, lead, group),
+//     inbound_content.go (text and files of a message), media.go and
+//     media_file.go (the download worker, expired media re-requested),
+//     receipts.go (delivered and read).
+//   - Outgoing: sender.go (the outbox sender of the whatsapp channel),
+//     sender_account.go (which account sends), sender_content.go (text,
+//     photos, documents), contacts.go (is the number on WhatsApp), pacing.go
+//     (one send per account at a time, spaced), fallback.go (what WhatsApp
+//     cannot deliver goes by SMS with the page link).
+//   - A group per work order: groups.go (when a thread's messages go to its
+//     group), groups_create.go, groups_plan.go (name and members),
+//     groups_sweep.go (leaving after hand-over).
+//
+// contracts.go holds the small interfaces the parts meet at: Clients (the
+// Manager lends clients), EventHandler and Session, GroupRouter.
+package whatsapp
