@@ -67,6 +67,9 @@ func runConsole(ctx context.Context, s *Sim, link string, cio config.IO) error {
 		case <-ctx.Done():
 			return nil
 		case err := <-served:
+			if ctx.Err() != nil {
+				return nil // the terminal ended because ctx did: both were ready at once
+			}
 			return fmt.Errorf("pseudo-terminal: %w", err)
 		case line, ok := <-lines:
 			if !ok {
