@@ -6,8 +6,10 @@ package migrations
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 
@@ -111,4 +113,27 @@ func List(ctx context.Context, db *sql.DB, dialect Dialect) ([]Status, error) {
 		out = append(out, Status{Version: s.Source.Version, Name: s.Source.Path, Applied: s.State == goose.StateApplied})
 	}
 	return out, nil
+}
+
+// Fingerprint is a hash of the dialect's migration files, names and
+// contents: two databases migrated from the same fingerprint have the same
+// schema (tests clone a migrated template database by it).
+func Fingerprint(dialect Dialect) (string, error) {
+	h := sha256.New()
+	err := fs.WalkDir(files, string(dialect), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := files.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s %d\n", path, len(data))
+		h.Write(data)
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("migrations: fingerprint %s: %w", dialect, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
