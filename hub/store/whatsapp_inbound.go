@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"naryad/hub"
 	"naryad/migrations"
@@ -107,15 +108,22 @@ func (s *Store) AddWAInbound(ctx context.Context, in WAInbound) (hub.Message, er
 func (s *Store) bindInboundThread(ctx context.Context, in WAInbound) error {
 	db := s.db.WithContext(ctx)
 	t := now()
+	// The rows below rarely change once a customer writes: the statements
+	// leave a row alone when it already says the same (a conversation is
+	// many messages, and each skipped write is a row version fewer).
 	err := db.Exec(`INSERT INTO wa_threads (thread_id, account_id, updated_at) VALUES (?, ?, ?)
-		ON CONFLICT (thread_id) DO UPDATE SET account_id = excluded.account_id, updated_at = excluded.updated_at`,
+		ON CONFLICT (thread_id) DO UPDATE SET account_id = excluded.account_id, updated_at = excluded.updated_at
+		WHERE wa_threads.account_id <> excluded.account_id`,
 		in.Thread.ID, in.AccountID, t).Error
 	if err != nil {
 		return fmt.Errorf("bind thread %d to WhatsApp account %d: %w", in.Thread.ID, in.AccountID, err)
 	}
-	if in.Phone == "" {
+	switch {
+	case in.Thread.Channel == hub.ChannelWhatsApp && (in.Phone == "" || in.Phone == in.Thread.Phone):
+		// already so
+	case in.Phone == "":
 		err = db.Exec("UPDATE threads SET channel = ? WHERE id = ?", hub.ChannelWhatsApp, in.Thread.ID).Error
-	} else {
+	default:
 		err = db.Exec("UPDATE threads SET channel = ?, phone = ? WHERE id = ?", hub.ChannelWhatsApp, in.Phone, in.Thread.ID).Error
 	}
 	if err != nil {
@@ -124,9 +132,11 @@ func (s *Store) bindInboundThread(ctx context.Context, in WAInbound) error {
 	if in.Phone == "" {
 		return nil
 	}
+	// A check a day old is refreshed; a fresher one stands.
 	err = db.Exec(`INSERT INTO wa_contacts (phone, on_whatsapp, jid, checked_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (phone) DO UPDATE SET on_whatsapp = excluded.on_whatsapp, jid = excluded.jid, checked_at = excluded.checked_at`,
-		in.Phone, true, in.JID, t).Error
+		ON CONFLICT (phone) DO UPDATE SET on_whatsapp = excluded.on_whatsapp, jid = excluded.jid, checked_at = excluded.checked_at
+		WHERE NOT wa_contacts.on_whatsapp OR wa_contacts.jid <> excluded.jid OR wa_contacts.checked_at < ?`,
+		in.Phone, true, in.JID, t, t.Add(-24*time.Hour)).Error
 	if err != nil {
 		return fmt.Errorf("mark %s as on WhatsApp: %w", in.Phone, err)
 	}
