@@ -112,21 +112,31 @@ func TestWhatsAppThroughTheWholeHub(t *testing.T) {
 		watest.Eventually(t, "the ban to show", func() bool { a, _ := h.Store.WAAccount(ctx, acc.ID); return a.State == hub.WABanned })
 		h.PushWorkOrder(t, "e3", "АА-000123", 2, "Готов", nil)
 		link := h.Server.Links().URL(mustLink(t, h, thread.ID))
-		watest.Eventually(t, "the SMS fallback", func() bool {
-			log := smsLog(t, h)
-			return strings.Contains(log, "+79161234567") && strings.Contains(log, link)
+		// The "ready" status shows twice in the thread: the WhatsApp message,
+		// failed with the reason, and its SMS copy with the page link.
+		var failedWA, bySMS hub.Message
+		watest.Eventually(t, "the SMS fallback of the ready status", func() bool {
+			msgs, err := h.Store.Messages(ctx, thread.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			failedWA, bySMS = hub.Message{}, hub.Message{}
+			for _, m := range msgs {
+				switch {
+				case m.TemplateKey != "status.ready":
+				case m.Delivery == hub.DeliveryFailed:
+					failedWA = m
+				case m.Delivery == hub.DeliverySent:
+					bySMS = m
+				}
+			}
+			return failedWA.ID != 0 && bySMS.ID != 0
 		})
-		msgs, err = h.Store.Messages(ctx, thread.ID)
-		if err != nil {
-			t.Fatal(err)
+		if !strings.Contains(failedWA.Error, "banned until") || !strings.Contains(failedWA.Error, "sent by SMS instead") {
+			t.Errorf("the failed WhatsApp message says %q", failedWA.Error)
 		}
-		var failedWA, sms bool
-		for _, m := range msgs[len(msgs)-2:] {
-			failedWA = failedWA || (m.Delivery == hub.DeliveryFailed && strings.Contains(m.Error, "SMS"))
-			sms = sms || (m.Direction == hub.DirectionOut && strings.Contains(m.Body, link))
-		}
-		if !failedWA || !sms {
-			t.Fatalf("the thread should show the failed WhatsApp message and the SMS: %+v", msgs[len(msgs)-2:])
+		if !strings.Contains(bySMS.Body, link) || !strings.Contains(smsLog(t, h), "готов (заказ-наряд АА-000123)") {
+			t.Errorf("the SMS %q lacks the link %s or is not in the SMS log", bySMS.Body, link)
 		}
 		if n := len(phone.Sent()); n != before {
 			t.Fatalf("a banned account sent %d messages", n-before)
