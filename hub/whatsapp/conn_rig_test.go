@@ -157,6 +157,18 @@ func (r *connRig) fake(digits string, connects int) *watest.Fake {
 	return f
 }
 
+// runConnected links an account to the number, runs the manager and waits
+// until the account's client has connected: where most connection tests
+// start.
+func (r *connRig) runConnected(name, digits string) (hub.WAAccount, *watest.Fake) {
+	r.t.Helper()
+	acc := r.linked(name, digits)
+	r.run()
+	f := r.fake(digits, 1)
+	r.waitState(acc.ID, hub.WAConnected)
+	return acc, f
+}
+
 // tasks lists the open WhatsApp staff tasks of the branch.
 func (r *connRig) tasks() []store.StaffTask {
 	r.t.Helper()

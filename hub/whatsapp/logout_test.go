@@ -18,10 +18,7 @@ import (
 func TestLogoutThroughTheRunningClient(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, b storetest.Backend) {
 		r := newConnRig(t, s, b, whatsapp.ManagerOptions{})
-		acc := r.linked("main", "48500100200")
-		r.run()
-		f := r.fake("48500100200", 1)
-		r.waitState(acc.ID, hub.WAConnected)
+		acc, f := r.runConnected("main", "48500100200")
 
 		if err := r.mgr.Logout(context.Background(), acc.ID); err != nil {
 			t.Fatal(err)

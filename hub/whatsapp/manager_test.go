@@ -62,10 +62,7 @@ func TestDisconnectedAccountReconnectsWithBackoff(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, b storetest.Backend) {
 		r := newConnRig(t, s, b, whatsapp.ManagerOptions{})
 		gate := r.useGate()
-		acc := r.linked("main", "48500100200")
-		r.run()
-		f := r.fake("48500100200", 1)
-		r.waitState(acc.ID, hub.WAConnected)
+		acc, f := r.runConnected("main", "48500100200")
 
 		for round := 1; round <= 2; round++ {
 			f.Drop()
@@ -124,10 +121,7 @@ func TestConnectErrorsAreRetried(t *testing.T) {
 func TestLoggedOutAccountIsUnlinkedAndStaffAlerted(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, b storetest.Backend) {
 		r := newConnRig(t, s, b, whatsapp.ManagerOptions{})
-		acc := r.linked("main", "48500100200")
-		r.run()
-		f := r.fake("48500100200", 1)
-		r.waitState(acc.ID, hub.WAConnected)
+		acc, f := r.runConnected("main", "48500100200")
 
 		f.Emit(&events.LoggedOut{OnConnect: true, Reason: events.ConnectFailureLoggedOut})
 		a := r.waitState(acc.ID, hub.WALoggedOut)
@@ -167,10 +161,7 @@ func TestBannedAccountWaitsOutTheBan(t *testing.T) {
 		t0 := time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
 		clock := &connClock{now: t0}
 		r := newConnRig(t, s, b, whatsapp.ManagerOptions{Now: clock.Now})
-		acc := r.linked("main", "48500100200")
-		r.run()
-		f := r.fake("48500100200", 1)
-		r.waitState(acc.ID, hub.WAConnected)
+		acc, f := r.runConnected("main", "48500100200")
 
 		f.Emit(&events.TemporaryBan{Code: events.TempBanSentToTooManyPeople, Expire: 2 * time.Hour})
 		a := r.waitState(acc.ID, hub.WABanned)
@@ -226,10 +217,7 @@ func TestBanRecordedBeforeAStartIsWaitedOut(t *testing.T) {
 func TestReplacedAccountIsNotFoughtUntilReconnected(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, b storetest.Backend) {
 		r := newConnRig(t, s, b, whatsapp.ManagerOptions{})
-		acc := r.linked("main", "48500100200")
-		r.run()
-		f := r.fake("48500100200", 1)
-		r.waitState(acc.ID, hub.WAConnected)
+		acc, f := r.runConnected("main", "48500100200")
 		ctx := context.Background()
 		if err := r.mgr.Reconnect(ctx, acc.ID); err == nil || !strings.Contains(err.Error(), "only an account replaced") {
 			t.Fatalf("Reconnect of a connected account: %v", err)
@@ -255,10 +243,7 @@ func TestReplacedAccountIsNotFoughtUntilReconnected(t *testing.T) {
 func TestEventsOfAnOldSessionLeaveTheAccountAlone(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, b storetest.Backend) {
 		r := newConnRig(t, s, b, whatsapp.ManagerOptions{Reload: time.Hour}) // only the first reload runs
-		acc := r.linked("main", "48500100200")
-		r.run()
-		f := r.fake("48500100200", 1)
-		r.waitState(acc.ID, hub.WAConnected)
+		acc, f := r.runConnected("main", "48500100200")
 		newJID := r.device("48500100777")
 		if err := s.SetWALinked(context.Background(), acc.ID, newJID, "+48500100777"); err != nil {
 			t.Fatal(err)
@@ -280,10 +265,7 @@ func TestEventsOfAnOldSessionLeaveTheAccountAlone(t *testing.T) {
 func TestConnectFailureIsShownAndRetried(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, b storetest.Backend) {
 		r := newConnRig(t, s, b, whatsapp.ManagerOptions{})
-		acc := r.linked("main", "48500100200")
-		r.run()
-		f := r.fake("48500100200", 1)
-		r.waitState(acc.ID, hub.WAConnected)
+		acc, f := r.runConnected("main", "48500100200")
 
 		f.Emit(&events.ConnectFailure{Reason: events.ConnectFailureBadUserAgent, Message: "bad ua"})
 		r.fake("48500100200", 2)
@@ -341,10 +323,7 @@ func TestHandlerGetsEventsAndPanicsStopNothing(t *testing.T) {
 			return true
 		}
 		r := newConnRig(t, s, b, whatsapp.ManagerOptions{Handler: handler})
-		acc := r.linked("main", "48500100200")
-		r.run()
-		f := r.fake("48500100200", 1)
-		r.waitState(acc.ID, hub.WAConnected)
+		acc, f := r.runConnected("main", "48500100200")
 
 		msg := watest.Direct(watest.PhoneJID("79161234567"), "OK", "Иван", watest.Text("Здравствуйте"))
 		if !f.Emit(msg) {
