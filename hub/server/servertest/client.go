@@ -8,20 +8,26 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/gofiber/fiber/v2"
 )
 
 // Client is a browser without a screen for staff pages: it sends requests
 // through the hub's app and keeps the cookies it is given.
 type Client struct {
 	t       testing.TB
-	hub     *Hub
+	app     *fiber.App
 	Cookies map[string]*http.Cookie
 	CSRF    string // the signed-in session's form token (after SignIn)
 }
 
-// NewClient starts a client with no cookies.
-func (h *Hub) NewClient(t testing.TB) *Client {
-	return &Client{t: t, hub: h, Cookies: map[string]*http.Cookie{}}
+// NewClient starts a client of the hub with no cookies.
+func (h *Hub) NewClient(t testing.TB) *Client { return NewAppClient(t, h.Server.App()) }
+
+// NewAppClient starts a client, with no cookies, of an app that mounts only
+// some of the hub's pages (a test wiring one handler with its own options).
+func NewAppClient(t testing.TB, app *fiber.App) *Client {
+	return &Client{t: t, app: app, Cookies: map[string]*http.Cookie{}}
 }
 
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
@@ -62,7 +68,7 @@ func (c *Client) Do(method, path string, form url.Values) (*http.Response, strin
 	for _, ck := range c.Cookies {
 		req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value})
 	}
-	resp, err := c.hub.Server.App().Test(req, -1)
+	resp, err := c.app.Test(req, -1)
 	if err != nil {
 		c.t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -165,81 +164,40 @@ func startWAHub(t *testing.T, st *store.Store, b storetest.Backend) *waHub {
 }
 
 // waBrowser is a signed-in user of a waHub.
-type waBrowser struct {
-	t       *testing.T
-	app     *fiber.App
-	cookies map[string]string
-	csrf    string
-}
+type waBrowser = servertest.Client
 
 var csrfInput = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
+// signIn signs in through the login form and keeps the form token of the
+// WhatsApp page (none for a user the page refuses).
 func (h *waHub) signIn(t *testing.T, login, role string) *waBrowser {
 	t.Helper()
 	_, err := staff.AddUser(context.Background(), h.st, staff.NewUser{Login: login, Role: role, Password: password, BranchIDs: []int64{h.branch.ID}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &waBrowser{t: t, app: h.app, cookies: map[string]string{}}
-	_, page := b.do(http.MethodGet, "/login", nil)
+	b := servertest.NewAppClient(t, h.app)
+	_, page := b.Do(http.MethodGet, "/login", nil)
 	m := csrfInput.FindStringSubmatch(page)
 	if m == nil {
 		t.Fatalf("login page:\n%s", page)
 	}
-	if resp, _ := b.do(http.MethodPost, "/login", url.Values{"login": {login}, "password": {password}, "csrf": {m[1]}}); resp.StatusCode != http.StatusSeeOther {
+	if resp, _ := b.Do(http.MethodPost, "/login", url.Values{"login": {login}, "password": {password}, "csrf": {m[1]}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign in: %d", resp.StatusCode)
 	}
-	if _, page = b.do(http.MethodGet, "/admin/whatsapp", nil); csrfInput.MatchString(page) {
-		b.csrf = csrfInput.FindStringSubmatch(page)[1]
+	if _, page = b.Do(http.MethodGet, "/admin/whatsapp", nil); csrfInput.MatchString(page) {
+		b.CSRF = csrfInput.FindStringSubmatch(page)[1]
 	}
 	return b
 }
 
-func (b *waBrowser) do(method, path string, form url.Values) (*http.Response, string) {
-	b.t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req := httptest.NewRequest(method, path, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	for name, value := range b.cookies {
-		req.AddCookie(&http.Cookie{Name: name, Value: value})
-	}
-	resp, err := b.app.Test(req, -1)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	for _, ck := range resp.Cookies() {
-		if ck.MaxAge < 0 || ck.Value == "" {
-			delete(b.cookies, ck.Name)
-		} else {
-			b.cookies[ck.Name] = ck.Value
-		}
-	}
-	return resp, string(raw)
-}
-
-func (b *waBrowser) post(path string, form url.Values) (*http.Response, string) {
-	b.t.Helper()
-	form.Set("csrf", b.csrf)
-	return b.do(http.MethodPost, path, form)
-}
-
-// state polls the link page's state endpoint.
-func (b *waBrowser) state(id int64, from string) map[string]any {
-	b.t.Helper()
-	resp, body := b.do(http.MethodGet, "/admin/whatsapp/accounts/"+strconv.FormatInt(id, 10)+"/state?from="+url.QueryEscape(from), nil)
+// waState polls the link page's state endpoint.
+func waState(t *testing.T, b *waBrowser, id int64, from string) map[string]any {
+	t.Helper()
+	resp, body := b.Do(http.MethodGet, "/admin/whatsapp/accounts/"+strconv.FormatInt(id, 10)+"/state?from="+url.QueryEscape(from), nil)
 	var s map[string]any
 	if resp.StatusCode != http.StatusOK || json.Unmarshal([]byte(body), &s) != nil {
-		b.t.Fatalf("state: %d %s", resp.StatusCode, body)
+		t.Fatalf("state: %d %s", resp.StatusCode, body)
 	}
 	return s
 }
@@ -253,12 +211,12 @@ func TestWhatsAppPageManagesAccounts(t *testing.T) {
 		h := startWAHub(t, st, backend)
 		advisor := h.signIn(t, "anna", store.RoleAdvisor)
 		for _, r := range waRoutes {
-			if resp, _ := advisor.do(r.method, r.path, url.Values{}); resp.StatusCode != http.StatusForbidden {
+			if resp, _ := advisor.Do(r.method, r.path, url.Values{}); resp.StatusCode != http.StatusForbidden {
 				t.Errorf("advisor %s %s: %d", r.method, r.path, resp.StatusCode)
 			}
 		}
 		b := h.signIn(t, "root", store.RoleAdmin)
-		if b.csrf == "" {
+		if b.CSRF == "" {
 			t.Fatal("no form token on the page")
 		}
 		audits := func() int {
@@ -277,12 +235,12 @@ func TestWhatsAppPageManagesAccounts(t *testing.T) {
 			{"MSK1", "my account", "only letters"},
 			{"NOPE", "main", "unknown branch"},
 		} {
-			resp, page := b.post("/admin/whatsapp/accounts", url.Values{"branch": {c.branch}, "name": {c.name}})
+			resp, page := b.Post("/admin/whatsapp/accounts", url.Values{"branch": {c.branch}, "name": {c.name}})
 			wantRefused(t, resp, page, c.want)
 		}
-		resp, page := b.post("/admin/whatsapp/accounts", url.Values{"branch": {"MSK1"}, "name": {"main"}})
+		resp, page := b.Post("/admin/whatsapp/accounts", url.Values{"branch": {"MSK1"}, "name": {"main"}})
 		wantRedirectTo(t, b, resp, page, "/admin/whatsapp?done=wa-account", "not linked — link a phone")
-		resp, page = b.post("/admin/whatsapp/accounts", url.Values{"branch": {"MSK1"}, "name": {"main"}})
+		resp, page = b.Post("/admin/whatsapp/accounts", url.Values{"branch": {"MSK1"}, "name": {"main"}})
 		wantRefused(t, resp, page, "exists already")
 		acc, err := st.WAAccountByName(ctx, "main")
 		if err != nil || acc.BranchID != h.branch.ID || audits() != 1 {
@@ -297,107 +255,107 @@ func TestWhatsAppPageManagesAccounts(t *testing.T) {
 			{"min-interval": {"2"}, "new-chats": {"-1"}},
 			{"min-interval": {"x"}, "new-chats": {"10"}},
 		} {
-			resp, page = b.post("/admin/whatsapp/accounts/"+id+"/pacing", f)
+			resp, page = b.Post("/admin/whatsapp/accounts/"+id+"/pacing", f)
 			wantRefused(t, resp, page, "not saved")
 		}
-		resp, page = b.post("/admin/whatsapp/accounts/"+id+"/pacing", url.Values{"min-interval": {"2,5"}, "new-chats": {"12"}})
+		resp, page = b.Post("/admin/whatsapp/accounts/"+id+"/pacing", url.Values{"min-interval": {"2,5"}, "new-chats": {"12"}})
 		wantRedirectTo(t, b, resp, page, "/admin/whatsapp?done=wa-pacing", `value="2.5"`)
 		if a, _ := st.WAAccount(ctx, acc.ID); a.MinIntervalMs != 2500 || a.DailyNewChats != 12 || audits() != 2 {
 			t.Fatalf("pacing %+v, %d audit rows", a, audits())
 		}
 
 		// Branch setting.
-		resp, page = b.post("/admin/whatsapp/branches/MSK1", url.Values{"groups": {"on"}, "leave-days": {"91"}})
+		resp, page = b.Post("/admin/whatsapp/branches/MSK1", url.Values{"groups": {"on"}, "leave-days": {"91"}})
 		wantRefused(t, resp, page, "from 0 to 90")
-		resp, page = b.post("/admin/whatsapp/branches/MSK1", url.Values{"groups": {"on"}, "leave-days": {"5"}})
+		resp, page = b.Post("/admin/whatsapp/branches/MSK1", url.Values{"groups": {"on"}, "leave-days": {"5"}})
 		wantRedirectTo(t, b, resp, page, "/admin/whatsapp?done=wa-branch", `name="groups" checked`)
 		if w, _ := st.BranchWASettings(ctx, h.branch.ID); !w.Groups || w.GroupLeaveDays != 5 || audits() != 3 {
 			t.Fatalf("settings %+v, %d audit rows", w, audits())
 		}
 
 		// Linking by QR code.
-		resp, _ = b.post("/admin/whatsapp/accounts/"+id+"/link", url.Values{})
+		resp, _ = b.Post("/admin/whatsapp/accounts/"+id+"/link", url.Values{})
 		linkURL := "/admin/whatsapp/accounts/" + id + "/link?from="
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != linkURL {
 			t.Fatalf("link: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 		}
 		watest.Eventually(t, "a QR code", func() bool { a, _ := st.WAAccount(ctx, acc.ID); return a.LinkCode != "" })
-		resp, page = b.do(http.MethodGet, linkURL, nil)
+		resp, page = b.Do(http.MethodGet, linkURL, nil)
 		if resp.StatusCode != http.StatusOK || !strings.Contains(page, `src="/admin/whatsapp/accounts/`+id+`/qr.png"`) ||
 			!strings.Contains(page, `<script src="/static/a/whatsapp.js"`) {
 			t.Fatalf("link page %d:\n%s", resp.StatusCode, page)
 		}
-		resp, png := b.do(http.MethodGet, "/admin/whatsapp/accounts/"+id+"/qr.png", nil)
+		resp, png := b.Do(http.MethodGet, "/admin/whatsapp/accounts/"+id+"/qr.png", nil)
 		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/png" ||
 			resp.Header.Get("Cache-Control") != "no-store" || !strings.HasPrefix(png, "\x89PNG") {
 			t.Fatalf("qr.png: %d %q %q", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Cache-Control"))
 		}
-		if s := b.state(acc.ID, ""); s["linking"] != true || s["code_id"] == "" || s["linked"] != false {
+		if s := waState(t, b, acc.ID, ""); s["linking"] != true || s["code_id"] == "" || s["linked"] != false {
 			t.Fatalf("state while linking %v", s)
 		}
 		h.reg.All()[0].ScanQR()
-		watest.Eventually(t, "the page to say linked", func() bool { return b.state(acc.ID, "")["linked"] == true })
-		if s := b.state(acc.ID, ""); s["phone"] != "+48500100201" {
+		watest.Eventually(t, "the page to say linked", func() bool { return waState(t, b, acc.ID, "")["linked"] == true })
+		if s := waState(t, b, acc.ID, ""); s["phone"] != "+48500100201" {
 			t.Fatalf("state after linking %v", s)
 		}
 		watest.Eventually(t, "connected", func() bool { a, _ := st.WAAccount(ctx, acc.ID); return a.State == hub.WAConnected })
-		if resp, _ := b.do(http.MethodGet, "/admin/whatsapp/accounts/"+id+"/qr.png", nil); resp.StatusCode != http.StatusNotFound {
+		if resp, _ := b.Do(http.MethodGet, "/admin/whatsapp/accounts/"+id+"/qr.png", nil); resp.StatusCode != http.StatusNotFound {
 			t.Fatalf("qr.png after linking: %d", resp.StatusCode)
 		}
-		_, page = b.do(http.MethodGet, "/admin/whatsapp", nil)
+		_, page = b.Do(http.MethodGet, "/admin/whatsapp", nil)
 		if !strings.Contains(page, "48500100201") || !strings.Contains(page, ">connected<") || !strings.Contains(page, "Link another phone") {
 			t.Fatalf("page after linking:\n%s", page)
 		}
 
 		// Linking another account by phone number.
-		resp, page = b.post("/admin/whatsapp/accounts", url.Values{"branch": {"MSK1"}, "name": {"spare"}})
+		resp, page = b.Post("/admin/whatsapp/accounts", url.Values{"branch": {"MSK1"}, "name": {"spare"}})
 		wantRedirectTo(t, b, resp, page, "/admin/whatsapp?done=wa-account", "spare")
 		spare, _ := st.WAAccountByName(ctx, "spare")
 		spareID := strconv.FormatInt(spare.ID, 10)
-		resp, page = b.post("/admin/whatsapp/accounts/"+spareID+"/link", url.Values{"phone": {"12"}})
+		resp, page = b.Post("/admin/whatsapp/accounts/"+spareID+"/link", url.Values{"phone": {"12"}})
 		wantRefused(t, resp, page, "phone number to link by code")
-		resp, _ = b.post("/admin/whatsapp/accounts/"+spareID+"/link", url.Values{"phone": {"+48 500 100 202"}})
+		resp, _ = b.Post("/admin/whatsapp/accounts/"+spareID+"/link", url.Values{"phone": {"+48 500 100 202"}})
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("link by phone: %d", resp.StatusCode)
 		}
-		watest.Eventually(t, "the pairing code", func() bool { return b.state(spare.ID, "")["pairing_code"] == "FAKE-CODE" })
-		if _, page = b.do(http.MethodGet, "/admin/whatsapp/accounts/"+spareID+"/link", nil); !strings.Contains(page, "FAKE-CODE") {
+		watest.Eventually(t, "the pairing code", func() bool { return waState(t, b, spare.ID, "")["pairing_code"] == "FAKE-CODE" })
+		if _, page = b.Do(http.MethodGet, "/admin/whatsapp/accounts/"+spareID+"/link", nil); !strings.Contains(page, "FAKE-CODE") {
 			t.Fatalf("link page lacks the pairing code:\n%s", page)
 		}
-		if resp, _ := b.do(http.MethodGet, "/admin/whatsapp/accounts/"+spareID+"/qr.png", nil); resp.StatusCode != http.StatusNotFound {
+		if resp, _ := b.Do(http.MethodGet, "/admin/whatsapp/accounts/"+spareID+"/qr.png", nil); resp.StatusCode != http.StatusNotFound {
 			t.Fatalf("qr.png of a pairing code: %d", resp.StatusCode)
 		}
 		linker := h.reg.All()[len(h.reg.All())-1]
 		if err := linker.Pair(ctx, linker.PairJID); err != nil {
 			t.Fatal(err)
 		}
-		watest.Eventually(t, "spare linked", func() bool { return b.state(spare.ID, "")["linked"] == true })
+		watest.Eventually(t, "spare linked", func() bool { return waState(t, b, spare.ID, "")["linked"] == true })
 
 		// Another session takes "main" over; staff reconnect it.
 		var session *watest.Fake
 		watest.Eventually(t, "main's session", func() bool { session = h.reg.For("48500100201"); return session != nil && session.Connects() == 1 })
 		session.Emit(&events.StreamReplaced{})
 		watest.Eventually(t, "replaced", func() bool { a, _ := st.WAAccount(ctx, acc.ID); return a.State == hub.WAReplaced })
-		_, page = b.do(http.MethodGet, "/admin/whatsapp", nil)
+		_, page = b.Do(http.MethodGet, "/admin/whatsapp", nil)
 		if !strings.Contains(page, "replaced by another session — reconnect") || !strings.Contains(page, "/accounts/"+id+"/reconnect") {
 			t.Fatalf("page of a replaced account:\n%s", page)
 		}
-		resp, page = b.post("/admin/whatsapp/accounts/"+spareID+"/reconnect", url.Values{})
+		resp, page = b.Post("/admin/whatsapp/accounts/"+spareID+"/reconnect", url.Values{})
 		wantRefused(t, resp, page, "only an account replaced by another session")
 		before := audits()
-		resp, page = b.post("/admin/whatsapp/accounts/"+id+"/reconnect", url.Values{})
+		resp, page = b.Post("/admin/whatsapp/accounts/"+id+"/reconnect", url.Values{})
 		wantRedirectTo(t, b, resp, page, "/admin/whatsapp?done=wa-reconnect", "The account connects again.")
 		watest.Eventually(t, "reconnected", func() bool { a, _ := st.WAAccount(ctx, acc.ID); return a.State == hub.WAConnected })
 
 		// Logging out.
-		resp, page = b.post("/admin/whatsapp/accounts/"+id+"/logout", url.Values{})
+		resp, page = b.Post("/admin/whatsapp/accounts/"+id+"/logout", url.Values{})
 		wantRedirectTo(t, b, resp, page, "/admin/whatsapp?done=wa-logout", "The account was logged out.")
 		if a, _ := st.WAAccount(ctx, acc.ID); a.State != hub.WAUnlinked || a.JID != "" || audits() != before+2 {
 			t.Fatalf("after logout %+v, %d audit rows", a, audits())
 		}
-		resp, page = b.post("/admin/whatsapp/accounts/"+id+"/logout", url.Values{})
+		resp, page = b.Post("/admin/whatsapp/accounts/"+id+"/logout", url.Values{})
 		wantRefused(t, resp, page, "no phone is linked")
-		if resp, _ := b.post("/admin/whatsapp/accounts/999999/logout", url.Values{}); resp.StatusCode != http.StatusNotFound {
+		if resp, _ := b.Post("/admin/whatsapp/accounts/999999/logout", url.Values{}); resp.StatusCode != http.StatusNotFound {
 			t.Fatalf("unknown account: %d", resp.StatusCode)
 		}
 	})
@@ -409,7 +367,7 @@ func wantRedirectTo(t *testing.T, b *waBrowser, resp *http.Response, page, locat
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != location {
 		t.Fatalf("status %d location %q:\n%s", resp.StatusCode, resp.Header.Get("Location"), page)
 	}
-	if _, page = b.do(http.MethodGet, location, nil); !strings.Contains(page, want) {
+	if _, page = b.Do(http.MethodGet, location, nil); !strings.Contains(page, want) {
 		t.Fatalf("%s lacks %q:\n%s", location, want, page)
 	}
 }
