@@ -88,4 +88,5 @@ type WorkOrderLine struct {
 	DecidedBy      string
 	DecidedIP      string `gorm:"column:decided_ip"`
 	DecidedUA      string `gorm:"column:decided_ua"`
+	DecidedVersion int64  // the work order's version the decision answered
 }

@@ -31,6 +31,12 @@ var brEstimateLines = []any{
 	map[string]any{"id": "3", "kind": "recommendation", "name": "Замена салонного фильтра", "qty": 1, "unit_price": "1200", "needs_approval": true},
 }
 
+// brRepricedLines are brEstimateLines after the DMS re-priced the filter
+// from 1200 to 1500.
+var brRepricedLines = []any{brEstimateLines[0], brEstimateLines[1],
+	map[string]any{"id": "3", "kind": "recommendation", "name": "Замена салонного фильтра", "qty": 1, "unit_price": "1500", "needs_approval": true},
+}
+
 // brPlainLines need no decision: the work order sends one SMS only.
 var brPlainLines = []any{
 	map[string]any{"id": "1", "kind": "labor", "name": "Замена масла", "qty": 1, "unit_price": "1500"},
@@ -157,7 +163,9 @@ func brTestChatWithPhoto(t *testing.T, browser context.Context, h *servertest.Hu
 }
 
 // brTestEstimate approves one line and declines another, through the review
-// step, with JavaScript on, in a form that arrived over the live stream.
+// step, with JavaScript on, in a form that arrived over the live stream; the
+// DMS re-prices a line while the review is open, so the customer confirms
+// the new figures.
 func brTestEstimate(t *testing.T, browser context.Context, h *servertest.Hub, base string) {
 	const number = "МСК-103"
 	h.PushWorkOrder(t, "wo-103-1", number, 1, "В работе", brOrderFields("+79160000103", brEstimateLines))
@@ -172,16 +180,21 @@ func brTestEstimate(t *testing.T, browser context.Context, h *servertest.Hub, ba
 	if webtest.Must[float64](p, "window.__marker || 0") != 1 {
 		t.Fatalf("the page was reloaded: the marker is gone")
 	}
-	brDecideEstimate(t, p, h, number)
+	total := brDecideEstimate(t, p, h, number, func() {
+		h.PushWorkOrder(t, "wo-103-3", number, 3, "Ждём ответа клиента", brOrderFields("+79160000103", brRepricedLines))
+	})
 	// The page's own stream must not undo what the redirect showed.
 	p.WaitFor("live stream open", `!document.getElementById("live").hidden`, "body")
-	brCheckDecided(t, p)
-	brCheckDecisionFeed(t, h, number)
+	brCheckDecided(t, p, total)
+	brCheckDecisionFeed(t, h, number, 150000)
 }
 
 // brDecideEstimate picks approve for the filter and decline for the pads,
-// checks the review step and confirms.
-func brDecideEstimate(t *testing.T, p *webtest.Tab, h *servertest.Hub, number string) {
+// checks the review step and confirms. A non-nil reprice is run while the
+// review is open and must make the filter cost 1500: the confirm then shows
+// the review again, with a notice and the new figures, and the customer
+// confirms those. It returns the new total the last review announced.
+func brDecideEstimate(t *testing.T, p *webtest.Tab, h *servertest.Hub, number string, reprice func()) string {
 	t.Helper()
 	ids := brLineIDs(t, h, number)
 	pads, filter := strconv.FormatInt(ids["2"], 10), strconv.FormatInt(ids["3"], 10)
@@ -197,7 +210,30 @@ func brDecideEstimate(t *testing.T, p *webtest.Tab, h *servertest.Hub, number st
 	)
 	p.WaitFor("review page", `document.querySelector("#new-total") && document.readyState === "complete"`, "body")
 
-	want, err := templates.Money("ru", 150000+120000, "RUB") // oil change + the approved filter
+	brCheckReview(t, p, 150000+120000) // oil change + the approved filter
+	if reprice != nil {
+		reprice()
+		p.Do("confirm the old figures", chromedp.Click(chromedp.ID("confirm")))
+		p.WaitFor("review shown again", `document.querySelector("#notice") && document.readyState === "complete"`, "body")
+		if got := p.Text("#notice"); got != "Смета изменилась, пока вы её смотрели. Проверьте новые суммы и подтвердите ещё раз." {
+			t.Errorf("notice = %q\n%s", got, p.Dump("main"))
+		}
+		brCheckReview(t, p, 150000+150000) // the filter at its new price
+	}
+	total := p.Text("#new-total")
+	p.Do("confirm", chromedp.Click(chromedp.ID("confirm")))
+	p.WaitFor("back on the page", `location.search === "?ok=thanks" && document.readyState === "complete"`, "body")
+	if got := p.Text(".flash.ok"); got != "Спасибо! Решение сохранено." {
+		t.Errorf("flash = %q", got)
+	}
+	return total
+}
+
+// brCheckReview checks the review step shows both decisions and the new
+// total.
+func brCheckReview(t *testing.T, p *webtest.Tab, totalMinor int64) {
+	t.Helper()
+	want, err := templates.Money("ru", totalMinor, "RUB")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,11 +245,6 @@ func brDecideEstimate(t *testing.T, p *webtest.Tab, h *servertest.Hub, number st
 		!slices.ContainsFunc(rows, brRowMatches("approved: Замена салонного фильтра", "Согласовано")) {
 		t.Errorf("review rows = %q", rows)
 	}
-	p.Do("confirm", chromedp.Click(chromedp.ID("confirm")))
-	p.WaitFor("back on the page", `location.search === "?ok=thanks" && document.readyState === "complete"`, "body")
-	if got := p.Text(".flash.ok"); got != "Спасибо! Решение сохранено." {
-		t.Errorf("flash = %q", got)
-	}
 }
 
 // brRowMatches reports rows that start with prefix and hold word.
@@ -221,10 +252,17 @@ func brRowMatches(prefix, word string) func(string) bool {
 	return func(row string) bool { return strings.HasPrefix(row, prefix) && strings.Contains(row, word) }
 }
 
-// brCheckDecided checks the page shows both decisions as final.
-func brCheckDecided(t *testing.T, p *webtest.Tab) {
+// brCheckDecided checks the page shows both decisions as final, the
+// declined line struck through, and the total the review announced.
+func brCheckDecided(t *testing.T, p *webtest.Tab, reviewed string) {
 	t.Helper()
 	p.WaitFor("decisions shown", `document.querySelectorAll("#order ul.decided li").length === 2`, "#order")
+	if got := p.Text("#order .total strong"); got != reviewed {
+		t.Errorf("page total = %q, but the review said %q\n%s", got, reviewed, p.Dump("#order"))
+	}
+	if got := webtest.Must[string](p, `getComputedStyle(document.querySelector("#order ul.decided li.declined .amount")).textDecorationLine`); got != "line-through" {
+		t.Errorf("the declined line's sum is drawn with text-decoration %q, want line-through", got)
+	}
 	if got := p.Text("#order ul.decided li.approved"); !strings.Contains(got, "Замена салонного фильтра") || !strings.Contains(got, "Согласовано") {
 		t.Errorf("approved line = %q\n%s", got, p.Dump("#order"))
 	}
@@ -239,8 +277,9 @@ func brCheckDecided(t *testing.T, p *webtest.Tab) {
 	}
 }
 
-// brCheckDecisionFeed checks the DMS change feed holds both decisions.
-func brCheckDecisionFeed(t *testing.T, h *servertest.Hub, number string) {
+// brCheckDecisionFeed checks the DMS change feed holds both decisions, the
+// approved filter at the price the customer confirmed.
+func brCheckDecisionFeed(t *testing.T, h *servertest.Hub, number string, filterMinor float64) {
 	t.Helper()
 	changes := brChanges(t, h, "line_decision", number)
 	got := map[string]string{}
@@ -248,6 +287,9 @@ func brCheckDecisionFeed(t *testing.T, h *servertest.Hub, number string) {
 		got[fmt.Sprint(c.Data["line_id"])] = fmt.Sprint(c.Data["decision"])
 		if c.Data["decided_by"] != "customer" || c.Data["user_agent"] == "" {
 			t.Errorf("decision evidence = %v", c.Data)
+		}
+		if c.Data["line_id"] == "3" && c.Data["total_minor"] != filterMinor {
+			t.Errorf("filter approved at %v, want the %v the customer confirmed", c.Data["total_minor"], filterMinor)
 		}
 	}
 	if len(changes) != 2 || got["2"] != "declined" || got["3"] != "approved" {
@@ -369,9 +411,9 @@ func brTestWithoutJavaScript(t *testing.T, browser context.Context, h *servertes
 		t.Errorf("error flash = %q", got)
 	}
 
-	brDecideEstimate(t, p, h, number)
-	brCheckDecided(t, p)
-	brCheckDecisionFeed(t, h, number)
+	total := brDecideEstimate(t, p, h, number, nil)
+	brCheckDecided(t, p, total)
+	brCheckDecisionFeed(t, h, number, 120000)
 	if changes := brChanges(t, h, "customer_message", number); len(changes) != 1 || changes[0].Data["text"] != text {
 		t.Errorf("customer_message changes = %+v", changes)
 	}

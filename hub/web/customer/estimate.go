@@ -38,6 +38,8 @@ type reviewView struct {
 	Locale   string
 	Base     string
 	CSRF     string
+	Version  int64  // the work order's version shown; the confirm carries it back
+	Notice   string // set when the estimate changed since the customer last saw it
 	Lines    []lineView
 	NewTotal string
 }
@@ -49,62 +51,73 @@ func (h *Handler) reviewEstimate(c *fiber.Ctx) error {
 		if !h.checkForm(c, v) {
 			return c.Status(fiber.StatusForbidden).SendString("This form has expired. Reload the page and try again.")
 		}
-		ctx, cancel := context.WithTimeout(c.UserContext(), 10*time.Second)
-		defer cancel()
-		l, err := h.loader(ctx, v, c.Get(fiber.HeaderAcceptLanguage))
-		if err != nil {
-			return h.internal(c, "load", err)
-		}
-		o, err := l.order(ctx, c.FormValue("csrf"))
-		if err != nil {
-			return h.internal(c, "load order", err)
-		}
-		if len(o.Pending) == 0 {
-			return back(c, v, "err", "nothing_to_decide")
-		}
-		picked, ok := choices(c, o.Pending)
-		if !ok {
-			return back(c, v, "err", "choose")
-		}
-		w, err := h.store.WorkOrder(ctx, *v.thread.WorkOrderID)
-		if err != nil {
-			return h.internal(c, "load order", err)
-		}
-		lines, err := h.store.Lines(ctx, w.ID)
-		if err != nil {
-			return h.internal(c, "load lines", err)
-		}
-		total := newTotal(w.TotalMinor, lines, picked)
-		view := reviewView{T: l.t(), Locale: l.locale, Base: v.base, CSRF: c.FormValue("csrf"), NewTotal: l.money(total, w.Currency)}
-		for _, p := range o.Pending {
-			p.Decision = picked[p.ID]
-			p.DecisionText = l.t()[p.Decision]
-			view.Lines = append(view.Lines, p)
-		}
-		return h.render(c, fiber.StatusOK, "review.html", view)
+		return h.showReview(c, v, false)
 	})
 }
 
-// newTotal is the order total once the decisions apply: declined work
-// leaves it, approved recommendations join it.
-func newTotal(total int64, lines []hub.WorkOrderLine, picked map[int64]string) int64 {
-	for _, l := range lines {
-		d, ok := picked[l.ID]
-		if !ok {
-			continue
-		}
-		switch {
-		case d == hub.DecisionDeclined && l.Kind != hub.LineRecommendation:
-			total -= l.TotalMinor
-		case d == hub.DecisionApproved && l.Kind == hub.LineRecommendation:
-			total += l.TotalMinor
-		}
+// showReview shows the posted choices against the estimate as it is stored
+// now, with the total they make. The form names the version of the work
+// order the customer was looking at; when that is not the stored one, a
+// notice asks them to check the new figures. refused marks a confirm that
+// was not stored for that reason: the answer is then 409, and the review
+// always carries the notice.
+func (h *Handler) showReview(c *fiber.Ctx, v visit, refused bool) error {
+	if v.thread.WorkOrderID == nil {
+		return back(c, v, "err", "nothing_to_decide")
 	}
-	return total
+	ctx, cancel := context.WithTimeout(c.UserContext(), 10*time.Second)
+	defer cancel()
+	l, err := h.loader(ctx, v, c.Get(fiber.HeaderAcceptLanguage))
+	if err != nil {
+		return h.internal(c, "load", err)
+	}
+	d, err := loadOrder(ctx, h.store, *v.thread.WorkOrderID)
+	if err != nil {
+		return h.internal(c, "load order", err)
+	}
+	w, csrf := d.order, c.FormValue("csrf")
+	o := l.orderView(d, csrf)
+	if len(o.Pending) == 0 {
+		return back(c, v, "err", "nothing_to_decide")
+	}
+	changed := refused || (c.FormValue("version") != "" && !sameVersion(c, w.Version))
+	picked, ok := choices(c, o.Pending)
+	if !ok && changed {
+		// A line to decide arrived since: the page asks for every choice.
+		return back(c, v, "err", "estimate_changed")
+	}
+	if !ok {
+		return back(c, v, "err", "choose")
+	}
+	view := reviewView{T: l.t(), Locale: l.locale, Base: v.base, CSRF: csrf, Version: w.Version,
+		NewTotal: l.money(hub.TotalAfterDecisions(w, d.lines, picked), w.Currency)}
+	if changed {
+		view.Notice = l.t()["estimate_changed"]
+	}
+	for _, p := range o.Pending {
+		p.Decision = picked[p.ID]
+		p.DecisionText = l.t()[p.Decision]
+		view.Lines = append(view.Lines, p)
+	}
+	status := fiber.StatusOK
+	if refused {
+		status = fiber.StatusConflict
+	}
+	return h.render(c, status, "review.html", view)
+}
+
+// sameVersion tells whether the form was filled in on this version of the
+// work order (its "version" field). A form without one counts as another
+// version: nothing tells what its customer saw.
+func sameVersion(c *fiber.Ctx, version int64) bool {
+	seen, err := strconv.ParseInt(c.FormValue("version"), 10, 64)
+	return err == nil && seen == version
 }
 
 // decide is POST /c/<token>/estimate: the confirmed decisions, stored with
-// their evidence; final once stored.
+// their evidence; final once stored. They are stored only against the
+// version of the work order the customer reviewed: after the DMS changed
+// it, the review is shown again with the new figures.
 func (h *Handler) decide(c *fiber.Ctx) error {
 	return h.withVisit(c, false, func(v visit) error {
 		if !h.checkForm(c, v) {
@@ -113,23 +126,30 @@ func (h *Handler) decide(c *fiber.Ctx) error {
 		if v.thread.WorkOrderID == nil {
 			return back(c, v, "err", "nothing_to_decide")
 		}
+		decisions, ok := postedDecisions(c)
+		if !ok {
+			return back(c, v, "err", "choose")
+		}
 		ctx, cancel := context.WithTimeout(c.UserContext(), 15*time.Second)
 		defer cancel()
 		w, err := h.store.WorkOrder(ctx, *v.thread.WorkOrderID)
 		if err != nil {
 			return h.internal(c, "load order", err)
 		}
-		decisions, ok := postedDecisions(c)
-		if !ok {
-			return back(c, v, "err", "choose")
+		if !sameVersion(c, w.Version) {
+			return h.showReview(c, v, true)
 		}
+		// DecideLines checks the version again under lock: the DMS may
+		// store a newer one between the read above and the transaction.
 		_, err = h.store.DecideLines(ctx, w, v.thread, decisions, store.Evidence{
 			By: "customer", IP: c.IP(), UserAgent: string(c.Request().Header.UserAgent()), At: time.Now(),
 		})
-		if errors.Is(err, store.ErrDecided) {
+		switch {
+		case errors.Is(err, store.ErrEstimateChanged):
+			return h.showReview(c, v, true)
+		case errors.Is(err, store.ErrDecided):
 			return back(c, v, "err", "decided_already")
-		}
-		if err != nil {
+		case err != nil:
 			return h.internal(c, "decide", err)
 		}
 		return back(c, v, "ok", "thanks")

@@ -11,7 +11,7 @@ import (
 // page texts, so no visitor-supplied text is ever echoed.
 var flashes = map[string]bool{
 	"sent_ok": true, "thanks": true, "empty": true, "file_too_big": true, "file_type": true,
-	"decided_already": true, "nothing_to_decide": true, "choose": true,
+	"decided_already": true, "nothing_to_decide": true, "choose": true, "estimate_changed": true,
 }
 
 // page is GET /c/<token>: the whole customer page.

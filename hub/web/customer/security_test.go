@@ -29,10 +29,11 @@ type secProbe struct {
 }
 
 // secProbes are every route of /c/<token>, each with a request that would
-// succeed on a live link with this session.
+// succeed on a live link with this session (on version 1 of the work order,
+// as secPushOrder stores it).
 func secProbes(send secSender, cookie, csrf string, lineID, fileID int64) []secProbe {
 	decision := func() url.Values {
-		return url.Values{"csrf": {csrf}, "line_" + strconv.FormatInt(lineID, 10): {hub.DecisionApproved}}
+		return url.Values{"csrf": {csrf}, "version": {"1"}, "line_" + strconv.FormatInt(lineID, 10): {hub.DecisionApproved}}
 	}
 	return []secProbe{
 		{"GET page", func(t testing.TB, p string) *http.Response { return secGet(t, send, p, cookie) }},
@@ -216,7 +217,7 @@ func TestEveryCustomerResponseCarriesTheSecurityHeaders(t *testing.T) {
 		if err := h.Store.ExpireMagicLinks(ctx, c.Thread.ID, &past); err != nil {
 			t.Fatal(err)
 		}
-		lineForm := url.Values{"csrf": {v.csrf}, "line_" + strconv.FormatInt(line.ID, 10): {hub.DecisionDeclined}}
+		lineForm := url.Values{"csrf": {v.csrf}, "version": {"1"}, "line_" + strconv.FormatInt(line.ID, 10): {hub.DecisionDeclined}}
 		noCSRF := url.Values{"line_" + strconv.FormatInt(line.ID, 10): {hub.DecisionDeclined}}
 		cases := []struct {
 			name   string
@@ -358,7 +359,7 @@ func TestFormsRefuseMissingOrForeignSessionAndCSRF(t *testing.T) {
 		vb := secOpen(t, send, b.Path)
 		lineKey := "line_" + strconv.FormatInt(a.line(t, h, "2").ID, 10)
 		form := func(csrf string) url.Values {
-			f := url.Values{lineKey: {hub.DecisionApproved}}
+			f := url.Values{lineKey: {hub.DecisionApproved}, "version": {"1"}}
 			if csrf != "" {
 				f.Set("csrf", csrf)
 			}
@@ -497,6 +498,7 @@ func TestOneThreadsCredentialsNeverReachAnother(t *testing.T) {
 				{"line_" + strconv.FormatInt(aLine.ID, 10): {hub.DecisionApproved}, "line_" + strconv.FormatInt(bLine.ID, 10): {hub.DecisionDeclined}},
 			} {
 				f.Set("csrf", va.csrf)
+				f.Set("version", strconv.FormatInt(a.WO.Version, 10))
 				resp := secPostForm(t, send, a.Path+"/estimate", va.cookie, f)
 				body := secBody(t, resp)
 				loc := resp.Header.Get("Location")
@@ -701,7 +703,7 @@ func TestEstimateDecisionsAreStoredOnceWithEvidence(t *testing.T) {
 		v := secOpen(t, withUA, a.Path)
 		labor, part, rec := a.line(t, h, "1"), a.line(t, h, "2"), a.line(t, h, "3")
 		key := func(l hub.WorkOrderLine) string { return "line_" + strconv.FormatInt(l.ID, 10) }
-		choice := url.Values{"csrf": {v.csrf}, key(part): {hub.DecisionDeclined}, key(rec): {hub.DecisionApproved}}
+		choice := url.Values{"csrf": {v.csrf}, "version": {"1"}, key(part): {hub.DecisionDeclined}, key(rec): {hub.DecisionApproved}}
 
 		// Review: the new total, nothing stored yet. 1500 + 6800 − 6800 (declined part) + 1200 (approved recommendation).
 		before := secCount(t, h)
@@ -714,7 +716,7 @@ func TestEstimateDecisionsAreStoredOnceWithEvidence(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="new-total">`+want+"<") {
 			t.Fatalf("review: %d, want the new total %q in:\n%s", resp.StatusCode, want, body)
 		}
-		for _, hidden := range []string{`name="` + key(part) + `" value="declined"`, `name="` + key(rec) + `" value="approved"`, `name="csrf" value="` + v.csrf + `"`} {
+		for _, hidden := range []string{`name="` + key(part) + `" value="declined"`, `name="` + key(rec) + `" value="approved"`, `name="csrf" value="` + v.csrf + `"`, `name="version" value="1"`} {
 			if !strings.Contains(body, hidden) {
 				t.Errorf("review form lacks %s", hidden)
 			}
@@ -784,6 +786,7 @@ func TestEstimateDecisionsAreStoredOnceWithEvidence(t *testing.T) {
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				tc.form.Set("csrf", v.csrf)
+				tc.form.Set("version", "1")
 				secExpectRedirect(t, secPostForm(t, withUA, a.Path+"/estimate", v.cookie, tc.form), a.Path+tc.want)
 			})
 		}

@@ -22,6 +22,7 @@ var texts = map[string]map[string]string{
 		"empty": "Напишите текст или приложите файл.", "thanks": "Спасибо! Решение сохранено.", "sent_ok": "Сообщение отправлено.",
 		"decided_already": "По этим работам решение уже принято.", "nothing_to_decide": "Нет работ, ожидающих решения.", "no_messages": "Сообщений пока нет.",
 		"total": "Итого по заказу", "live": "Страница обновляется сама", "reload": "Обновить",
+		"estimate_changed": "Смета изменилась, пока вы её смотрели. Проверьте новые суммы и подтвердите ещё раз.",
 	},
 	"pl": {
 		"title": "Twoje zlecenie", "order": "Zlecenie", "vehicle": "Samochód", "promised": "Planowany odbiór",
@@ -36,6 +37,7 @@ var texts = map[string]map[string]string{
 		"empty": "Napisz tekst lub dołącz plik.", "thanks": "Dziękujemy! Decyzja zapisana.", "sent_ok": "Wiadomość wysłana.",
 		"decided_already": "Decyzja w sprawie tych prac została już podjęta.", "nothing_to_decide": "Brak prac do akceptacji.", "no_messages": "Brak wiadomości.",
 		"total": "Razem", "live": "Strona odświeża się sama", "reload": "Odśwież",
+		"estimate_changed": "Kosztorys zmienił się w trakcie przeglądania. Sprawdź nowe kwoty i potwierdź ponownie.",
 	},
 	"en": {
 		"title": "Your work order", "order": "Work order", "vehicle": "Vehicle", "promised": "Promised for",
@@ -50,6 +52,7 @@ var texts = map[string]map[string]string{
 		"empty": "Write a message or attach a file.", "thanks": "Thank you! Your decision is saved.", "sent_ok": "Message sent.",
 		"decided_already": "A decision on this work was already made.", "nothing_to_decide": "No work is waiting for your decision.", "no_messages": "No messages yet.",
 		"total": "Order total", "live": "This page updates itself", "reload": "Reload",
+		"estimate_changed": "The estimate changed while you were reviewing it. Please check the new figures and confirm again.",
 	},
 }
 

@@ -39,7 +39,8 @@ type orderView struct {
 	StatusKey  string // canonical, for styling
 	Promised   string
 	Timeline   []stepView
-	Total      string
+	Version    int64      // the work order's version shown; the estimate form carries it
+	Total      string     // with the customer's decisions applied, as the review announced it
 	Pending    []lineView // awaiting the customer's decision
 	Decided    []lineView
 }
@@ -168,7 +169,8 @@ func (l *loader) order(ctx context.Context, csrf string) (orderView, error) {
 func (l *loader) orderView(d orderData, csrf string) orderView {
 	w := d.order
 	o := orderView{T: l.t(), Base: l.v.base, CSRF: csrf, Number: w.Number, StatusKey: w.Status,
-		Status: statusNames[l.locale][w.Status], Total: l.money(w.TotalMinor, w.Currency), Vehicle: d.vehicle.Title()}
+		Status: statusNames[l.locale][w.Status], Vehicle: d.vehicle.Title(), Version: w.Version,
+		Total: l.money(hub.TotalAfterDecisions(w, d.lines, nil), w.Currency)}
 	if w.PromisedAt != nil {
 		o.Promised = l.when(*w.PromisedAt)
 	}
