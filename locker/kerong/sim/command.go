@@ -55,7 +55,11 @@ func runConsole(ctx context.Context, s *Sim, link string, cio config.IO) error {
 	}
 	defer p.Close()
 	fmt.Fprintln(cio.Stdout, p.Path())
-	fmt.Fprintf(cio.Stderr, consoleUsage, s.boards-1)
+	boards := "0"
+	if s.boards > 1 {
+		boards = fmt.Sprintf("0–%d", s.boards-1)
+	}
+	fmt.Fprintf(cio.Stderr, consoleUsage, boards)
 	// The reader ends at EOF of stdin; a blocked terminal read ends with
 	// the process. Serving goes on after EOF, so the sim can run detached.
 	lines := make(chan string)

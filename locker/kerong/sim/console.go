@@ -15,7 +15,7 @@ const consoleHelp = "close B L | open B L | item B L 1|0 | offline B 1|0 | state
 
 // consoleUsage is what `naryad locker sim` prints on stderr at start: the
 // device path alone on stdout tells a newcomer nothing about what to type.
-const consoleUsage = `Commands, one a line (B: board 0–%d, L: lock 1–16 as printed on the board):
+const consoleUsage = `Commands, one a line (B: board %s, L: lock 1–16 as printed on the board):
   close B L       the door of lock L is shut (by the customer or staff)
   open B L        the door is forced open, without a pulse
   item B L 1|0    something is put in (1) or taken out (0) of the compartment
