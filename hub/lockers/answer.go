@@ -22,7 +22,8 @@ func (s *Service) answer(ctx context.Context, site hub.LockerSite, branch hub.Br
 		return wire.SyncResponse{}, err
 	}
 	state := kioskState{
-		Site:         wire.Site{ID: site.ID, Name: site.Name, Locale: branch.Locale, Branch: branch.Name, Phone: branch.Phone},
+		Site: wire.Site{ID: site.ID, Name: site.Name, Locale: branch.Locale, Branch: branch.Name, Phone: branch.Phone,
+			TimeZone: branch.TimeZone},
 		Compartments: make([]wire.Compartment, len(compartments)),
 	}
 	var held []int64

@@ -56,7 +56,7 @@ func (r *recorder) record(ctx context.Context, e wire.Event) error {
 	}
 	box, hasBox := r.compartments[e.CompartmentID]
 	if order != nil {
-		if err := r.note(ctx, *order, describe(r.site, box, hasBox, e)); err != nil {
+		if err := r.note(ctx, *order, describe(r.site, box, hasBox, e), e.OccurredAt); err != nil {
 			return err
 		}
 	}
@@ -114,8 +114,10 @@ func (r *recorder) order(ctx context.Context, id int64) (hub.WorkOrder, error) {
 	return w, nil
 }
 
-// note writes a line for staff into the work order's thread.
-func (r *recorder) note(ctx context.Context, w hub.WorkOrder, text string) error {
+// note writes a line for staff into the work order's thread, dated when
+// it happened at the locker: events the kiosk kept while the hub was
+// unreachable arrive late, and staff must read when the keys went in.
+func (r *recorder) note(ctx context.Context, w hub.WorkOrder, text string, at time.Time) error {
 	t, err := r.tx.ThreadByWorkOrder(ctx, w.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil // every DMS work order has a thread; nothing to write to otherwise
@@ -123,7 +125,7 @@ func (r *recorder) note(ctx context.Context, w hub.WorkOrder, text string) error
 	if err != nil {
 		return err
 	}
-	return r.tx.AddMessage(ctx, &hub.Message{ThreadID: t.ID, Direction: hub.DirectionSystem, Author: "locker", Body: text})
+	return r.tx.AddMessage(ctx, &hub.Message{ThreadID: t.ID, Direction: hub.DirectionSystem, Author: "locker", Body: text, CreatedAt: at})
 }
 
 // eventChange is the data of a locker_event change in the DMS feed.

@@ -36,6 +36,8 @@ type routeDeps struct {
 // routes lists every HTTP route of the hub in one place.
 func (s *Server) routes(d routeDeps) {
 	s.app.Get("/healthz", s.health)
+	s.app.Get("/", staff.SecurityHeaders, d.staff.Home)
+	s.app.Get("/favicon.ico", serveFavicon)
 	d.dms.Register(s.app)
 	d.lockers.Register(s.app)
 	d.customer.Register(s.app)

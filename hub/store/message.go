@@ -3,17 +3,23 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"naryad/hub"
 )
 
 // AddMessage appends a message to its thread, bumps the thread's activity
 // and logs the event live pages show. For an outgoing message use QueueMessage, which also writes the
-// outbox row.
+// outbox row. A message is dated now unless it carries an earlier
+// CreatedAt: a line about something that happened before the hub heard of
+// it (a locker event synced late) keeps its own time, never a future one.
 func (s *Store) AddMessage(ctx context.Context, m *hub.Message) error {
 	return s.Tx(ctx, func(tx *Store) error {
 		t := now()
-		m.CreatedAt, m.UpdatedAt = t, t
+		if m.CreatedAt.IsZero() || m.CreatedAt.After(t) {
+			m.CreatedAt = t
+		}
+		m.CreatedAt, m.UpdatedAt = m.CreatedAt.UTC().Truncate(time.Microsecond), t
 		if err := tx.db.WithContext(ctx).Create(m).Error; err != nil {
 			return fmt.Errorf("add %s message to thread %d: %w", m.Direction, m.ThreadID, err)
 		}

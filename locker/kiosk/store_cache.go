@@ -18,6 +18,7 @@ type kioskRow struct {
 	Locale       string
 	Branch       string
 	Phone        string
+	TimeZone     string
 	WrongEntries int
 	LockedUntil  *time.Time
 }
@@ -25,7 +26,7 @@ type kioskRow struct {
 func (kioskRow) TableName() string { return "kiosk" }
 
 func (r kioskRow) site() wire.Site {
-	return wire.Site{ID: r.SiteID, Name: r.SiteName, Locale: r.Locale, Branch: r.Branch, Phone: r.Phone}
+	return wire.Site{ID: r.SiteID, Name: r.SiteName, Locale: r.Locale, Branch: r.Branch, Phone: r.Phone, TimeZone: r.TimeZone}
 }
 
 // workOrder is a cached wire.WorkOrder.
@@ -154,7 +155,7 @@ func (s *store) applyCaches(ctx context.Context, resp wire.SyncResponse, at time
 	site := resp.Site
 	err := db.Model(&kioskRow{}).Where("id = 1").Updates(map[string]any{
 		"digest": resp.Digest, "synced_at": at, "site_id": site.ID, "site_name": site.Name,
-		"locale": site.Locale, "branch": site.Branch, "phone": site.Phone,
+		"locale": site.Locale, "branch": site.Branch, "phone": site.Phone, "time_zone": site.TimeZone,
 	}).Error
 	if err != nil {
 		return fmt.Errorf("save site: %w", err)

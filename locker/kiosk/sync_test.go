@@ -187,3 +187,20 @@ func TestHTTPHub(t *testing.T) {
 		t.Fatalf("refused sync: %v", err)
 	}
 }
+
+// The kiosk keeps the branch's time zone from the hub's answer, so its
+// screens show branch times even after a restart while the hub is away.
+func TestSiteTimeZoneSurvivesARestartOffline(t *testing.T) {
+	r := newRig(t)
+	r.hub.set(func(h *fakeHub) { h.state.Site.TimeZone = "Asia/Kamchatka" })
+	r.open()
+	r.hub.set(func(h *fakeHub) { h.fail = true })
+	r.restart()
+	if err := r.e.SyncNow(t.Context()); err == nil {
+		t.Fatal("sync with the hub down succeeded")
+	}
+	site, err := r.e.Site(t.Context())
+	if err != nil || site.TimeZone != "Asia/Kamchatka" {
+		t.Fatalf("site after a restart offline: %+v, %v; want time zone Asia/Kamchatka", site, err)
+	}
+}

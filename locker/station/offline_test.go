@@ -37,7 +37,8 @@ func TestKioskOfflineDropOffAndPickupReachTheHubOnce(t *testing.T) {
 		hubURL, stopHub := h.ServeAt(t, "127.0.0.1:0")
 		line := newHubLine(t, hubURL)
 		boards, link := simulateBoards(t, 1)
-		k := &front{t: t, e: startStation(t, link, line.URL, site.Token).Engine(), boards: boards}
+		st, _ := startStation(t, link, line.URL, site.Token)
+		k := &front{t: t, e: st.Engine(), boards: boards}
 
 		// Online: both customers get drop-off codes; B's keys go in, out
 		// to the workshop and back for pickup; the DMS reports B ready

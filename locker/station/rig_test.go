@@ -107,8 +107,9 @@ func simulateBoards(t *testing.T, n int) (*sim.Sim, string) {
 var fastEngine = kiosk.Options{PollEvery: 10 * time.Millisecond, IdleEvery: 25 * time.Millisecond, SyncEvery: 100 * time.Millisecond}
 
 // startStation runs a kiosk station on the boards at link, syncing with the
-// hub at hubURL over HTTP, until the test ends.
-func startStation(t *testing.T, link, hubURL, token string) *station.Station {
+// hub at hubURL over HTTP, until the test ends; page is the base URL of its
+// touch-screen page.
+func startStation(t *testing.T, link, hubURL, token string) (st *station.Station, page string) {
 	t.Helper()
 	st, err := station.New(t.Context(), station.Options{
 		Port: link, Hub: kiosk.NewHTTPHub(hubURL, token, nil), DataDir: t.TempDir(),
@@ -137,7 +138,7 @@ func startStation(t *testing.T, link, hubURL, token string) *station.Station {
 			t.Error("station did not stop within 15 s")
 		}
 	})
-	return st
+	return st, "http://" + ln.Addr().String()
 }
 
 // freeAddr is a loopback address nothing listens on (yet).

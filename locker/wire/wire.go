@@ -67,6 +67,22 @@ type Site struct {
 	Locale string `json:"locale"` // the branch's language: the kiosk's first screen
 	Branch string `json:"branch"` // branch name, shown on the kiosk
 	Phone  string `json:"phone"`  // branch phone, shown when something goes wrong
+	// TimeZone is the branch's IANA zone, e.g. "Europe/Warsaw": the kiosk
+	// shows times on the branch's clock, not on its PC's.
+	TimeZone string `json:"time_zone,omitempty"`
+}
+
+// Location is the site's time zone; the kiosk PC's own while the hub has
+// named none (a hub from before zones travelled) or one this PC cannot load.
+func (s Site) Location() *time.Location {
+	if s.TimeZone == "" {
+		return time.Local
+	}
+	loc, err := time.LoadLocation(s.TimeZone)
+	if err != nil {
+		return time.Local
+	}
+	return loc
 }
 
 // Compartment sizes.

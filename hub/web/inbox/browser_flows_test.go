@@ -146,11 +146,11 @@ func ibTestTemplateReply(t *testing.T, browser context.Context, p *webtest.Tab, 
 		`[...document.querySelectorAll("#messages li.msg.theirs")].some(li => `+ibNorm(`li.textContent`)+`.includes(`+webtest.JS(want)+`))`, "#messages")
 }
 
-// ibTestFailedResend fails a message of АА-000103 through the store (no
+// ibTestFailedResend fails a message of WA-000103 through the store (no
 // recipient), checks the thread page marks it failed with the reason, and
 // resends it.
 func ibTestFailedResend(t *testing.T, p *webtest.Tab, h *servertest.Hub, base string) {
-	const number = "АА-000103"
+	const number = "WA-000103"
 	threadID := ibThreadOf(t, p, base, number)
 	th, err := h.Store.Thread(context.Background(), threadID)
 	if err != nil {

@@ -27,11 +27,11 @@ var ibScreenshotPath = filepath.Join("..", "..", "..", "docs", "screenshots", "i
 var ibDemoOrders = []struct{ number, plate, phone string }{
 	{"АА-000101", "А123ВС77", "8 (916) 123-45-67"},
 	{"АА-000102", "М456ОР99", "+7 903 765-43-21"},
-	{"АА-000103", "WX12345", "+48 601 234 567"},
+	{"WA-000103", "WX12345", "+48 601 234 567"}, // at the Warsaw branch
 }
 
-// ibSignIn is the line demo.Load prints for the advisor it creates.
-var ibSignIn = regexp.MustCompile(`advisor / (\S+)`)
+// ibSignIn is the line demo.Load prints for the account it creates.
+var ibSignIn = regexp.MustCompile(`/login \(shown once\): (\S+) / (\S+)`)
 
 // ibRows lists the inbox rows as "<work order>|<plate>|<phone>".
 const ibRows = `[...document.querySelectorAll("ol.threads li.thread")].map(li => ["wo", "plate", "phone"].map(c => (li.querySelector(".meta ." + c) || {}).textContent || "").join("|"))`
@@ -49,9 +49,9 @@ func TestBrowserInbox(t *testing.T) {
 	}
 	m := ibSignIn.FindStringSubmatch(guide.String())
 	if m == nil {
-		t.Fatalf("demo.Load printed no advisor sign-in line:\n%s", guide.String())
+		t.Fatalf("demo.Load printed no sign-in line:\n%s", guide.String())
 	}
-	login, pass := "advisor", m[1]
+	login, pass := m[1], m[2]
 	base := h.Run(t)
 	t.Logf("%s hub at %s", b.Name, base)
 

@@ -14,12 +14,13 @@ import (
 )
 
 // Command is `naryad locker sim`: simulated lock boards on a
-// pseudo-terminal. The device path is the first line of stdout; commands
-// (see Exec) are read from stdin, one per line, until interrupted.
+// pseudo-terminal. The device path is the first line of stdout and the
+// commands are listed on stderr; they (see Exec) are read from stdin, one
+// per line, until interrupted.
 func Command() config.Command {
 	return config.Command{
 		Name:    "locker sim",
-		Summary: "simulate lock boards on a pseudo-terminal (prints the device path)",
+		Summary: "simulate lock boards on a pseudo-terminal (prints the device path; commands on stdin)",
 		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
 			boards := fs.Int("boards", 1, fmt.Sprintf("number of boards on the bus, 1–%d", locker.MaxBoards))
 			closeAfter := fs.Duration("close-after", 5*time.Second, "an unlocked door closes by itself after this long; 0 = only by the close command")
@@ -54,6 +55,11 @@ func runConsole(ctx context.Context, s *Sim, link string, cio config.IO) error {
 	}
 	defer p.Close()
 	fmt.Fprintln(cio.Stdout, p.Path())
+	boards := "0"
+	if s.boards > 1 {
+		boards = fmt.Sprintf("0–%d", s.boards-1)
+	}
+	fmt.Fprintf(cio.Stderr, consoleUsage, boards)
 	// The reader ends at EOF of stdin; a blocked terminal read ends with
 	// the process. Serving goes on after EOF, so the sim can run detached.
 	lines := make(chan string)

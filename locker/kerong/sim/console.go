@@ -13,6 +13,17 @@ import (
 // consoleHelp lists the commands of Exec, lock numbers as printed (1–16).
 const consoleHelp = "close B L | open B L | item B L 1|0 | offline B 1|0 | state B"
 
+// consoleUsage is what `naryad locker sim` prints on stderr at start: the
+// device path alone on stdout tells a newcomer nothing about what to type.
+const consoleUsage = `Commands, one a line (B: board %s, L: lock 1–16 as printed on the board):
+  close B L       the door of lock L is shut (by the customer or staff)
+  open B L        the door is forced open, without a pulse
+  item B L 1|0    something is put in (1) or taken out (0) of the compartment
+  offline B 1|0   board B stops answering (1) or answers again (0)
+  state B         print board B's locks as JSON, like "naryad locker status"
+A door the kiosk unlocks opens by itself and shuts after --close-after (0: only by close).
+`
+
 // Exec runs one console command of `naryad locker sim`, with lock numbers
 // as printed on the board: "close B L", "open B L", "item B L 1|0",
 // "offline B 1|0", "state B" (prints the board's JSON to w, like

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -136,6 +137,20 @@ func TestCommand(t *testing.T) {
 		t.Fatalf("no device path printed: %v", out.Err())
 	}
 	path := out.Text()
+	// Before anything is typed, stderr lists the commands, one a line with
+	// what it does, so a newcomer knows what to type.
+	usage := regexp.MustCompile(`(?m)^\s+close B L\s+\S.*\n(?:.*\n)*\s+state B\s+\S`)
+	for deadline := time.Now().Add(5 * time.Second); !usage.MatchString(stderr.String()); {
+		if time.Now().After(deadline) {
+			t.Fatalf("stderr %q lists no commands", stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for _, command := range []string{"open B L", "item B L 1|0", "offline B 1|0"} {
+		if !regexp.MustCompile(`(?m)^\s+` + regexp.QuoteMeta(command) + `\s+\S`).MatchString(stderr.String()) {
+			t.Errorf("stderr does not explain %q:\n%s", command, stderr.String())
+		}
+	}
 
 	d, err := kerong.Open(path, kerong.Options{})
 	if err != nil {

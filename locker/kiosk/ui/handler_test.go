@@ -368,3 +368,30 @@ func TestScreenSeqAndIdle(t *testing.T) {
 		}
 	}
 }
+
+// The lockout says until when on the branch's clock, from the zone the hub
+// sent, not the kiosk PC's.
+func TestLockoutTimeInTheSiteZone(t *testing.T) {
+	r := startKiosk(t, rigOptions{})
+	const zone = "Asia/Kamchatka" // twelve hours off UTC, no summer time
+	r.hub.mu.Lock()
+	r.hub.state.Site.TimeZone = zone
+	r.hub.mu.Unlock()
+	if err := r.engine.SyncNow(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, r, Options{})
+	c.post("/begin/pickup", nil)
+	for range 5 {
+		c.post("/entry", url.Values{"code": {wrongCode}})
+	}
+	s := r.waitScreen(t, kiosk.ScreenLockedOut)
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.ReplaceAll(texts["en"]["locked_text"], "{time}", s.LockedUntil.In(loc).Format("15:04"))
+	if body := c.page("en"); !strings.Contains(body, want) {
+		t.Errorf("the lockout page does not say %q", want)
+	}
+}

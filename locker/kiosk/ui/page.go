@@ -68,7 +68,7 @@ func (h *Handler) view(c *fiber.Ctx, s kiosk.Screen) pageView {
 	v := pageView{T: t, Locale: locale, Languages: languages, Site: site, Screen: s,
 		IdleMS: h.idleAfter.Milliseconds(), Failed: c.Query("failed") != ""}
 	fill := strings.NewReplacer("{box}", s.Compartment, "{name}", s.StaffName,
-		"{n}", strconv.Itoa(s.AttemptsLeft), "{time}", clock(s.LockedUntil)).Replace
+		"{n}", strconv.Itoa(s.AttemptsLeft), "{time}", clock(s.LockedUntil, site.Location())).Replace
 	// Problems show on the entry screen, and on the staff menu for the
 	// keys-back form.
 	if key := problemTexts[s.Problem]; key != "" {
@@ -102,7 +102,7 @@ func (h *Handler) view(c *fiber.Ctx, s kiosk.Screen) pageView {
 		v.StaffTitle = fill(t["staff_title"])
 		for _, b := range s.Boxes {
 			v.Boxes = append(v.Boxes, boxView{ID: b.ID, Label: b.Label, Size: b.Size, StateKey: b.State,
-				State: t[stateTexts[b.State]], WorkOrderNumber: b.WorkOrderNumber, Since: since(b.Since),
+				State: t[stateTexts[b.State]], WorkOrderNumber: b.WorkOrderNumber, Since: since(b.Since, site.Location()),
 				Held: b.State == wire.StateHeld})
 		}
 	case kiosk.ScreenLockedOut:
@@ -120,18 +120,19 @@ func modeText(t map[string]string, prefix string, mode kiosk.Mode, suffix string
 	return t[prefix+string(kiosk.ModeStaff)+suffix]
 }
 
-// clock is a time of day on the kiosk's clock.
-func clock(t time.Time) string {
+// clock is a time of day on the branch's clock (loc).
+func clock(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.Local().Format("15:04")
+	return t.In(loc).Format("15:04")
 }
 
-// since is when a box's state began, for the staff menu.
-func since(t time.Time) string {
+// since is when a box's state began, for the staff menu, on the branch's
+// clock (loc).
+func since(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.Local().Format("02.01 15:04")
+	return t.In(loc).Format("02.01 15:04")
 }
