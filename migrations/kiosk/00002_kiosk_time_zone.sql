@@ -2,8 +2,6 @@
 -- kept so the kiosk's screens show branch times after a restart while the
 -- hub is unreachable. '' until the first answer from a hub that sends it:
 -- the kiosk then uses its PC's zone, as before.
--- The gap after 00001 is deliberate: numbers were shared out between changes
--- made in parallel, and goose only needs them ascending.
 
 -- +goose Up
 ALTER TABLE kiosk ADD COLUMN time_zone TEXT NOT NULL DEFAULT '';
