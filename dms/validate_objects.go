@@ -261,7 +261,8 @@ func (sc *scope) customer(in *customerIn, path string, p *problems) *store.Custo
 	return c
 }
 
-// customerIn reads a customer's fields but its phones.
+// customerIn reads every field of a customer but its phones, which the
+// caller reads (phones) in the country it knows.
 func (sc *scope) customerIn(in *customerIn, path string, p *problems) *store.CustomerData {
 	return &store.CustomerData{
 		NodeID:          sc.node.ID,
