@@ -23,20 +23,34 @@ type command struct {
 	ExpiringItem *expiringItemCmd
 }
 
+// workOrderCmd is a validated work order. Sent says which of its parts
+// the event carried: a part left out keeps what is stored, so its field
+// here means nothing; a part sent as null (lines also as []) is cleared.
 type workOrderCmd struct {
 	Number     string
 	Version    int64
 	Branch     hub.Branch
+	Sent       workOrderParts
 	RawStatus  string
-	Customer   *store.CustomerData
-	Vehicle    *vehicleCmd
+	Customer   *store.CustomerData // nil: none
+	Vehicle    *vehicleCmd         // nil: none
 	Advisor    advisorCmd
 	Master     advisorCmd // Phone in E.164, or empty
 	PromisedAt *time.Time
-	Currency   string
+	Currency   string // the branch's default when not sent
 	Paid       bool
 	Lines      []hub.WorkOrderLine
 	TotalMinor int64
+	// rawLines and linesScale let the ingest read the lines again in the
+	// stored currency when the event left the currency out and the stored
+	// one has other decimal places than the default they were read in.
+	rawLines   []lineIn
+	linesScale int
+}
+
+// workOrderParts flags the optional parts of a work order an event sent.
+type workOrderParts struct {
+	Status, Customer, Vehicle, Advisor, Master, PromisedAt, Currency, Paid, Lines bool
 }
 
 type advisorCmd struct{ ExternalID, Name, Phone string }

@@ -33,27 +33,33 @@ type eventIn struct {
 	ExpiringItem *expiringItemIn `json:"expiring_item"`
 }
 
+// workOrderIn is a work order. Number, version and branch are always
+// there; every other part may be left out, which keeps what is stored, or
+// sent as null (lines also as []), which clears it.
 type workOrderIn struct {
-	Number     flexText    `json:"number"`
-	Version    flexText    `json:"version"`
-	Branch     string      `json:"branch"`
-	Status     string      `json:"status"`
-	Customer   *customerIn `json:"customer"`
-	Vehicle    *vehicleIn  `json:"vehicle"`
-	Advisor    *advisorIn  `json:"advisor"`
-	Master     *advisorIn  `json:"master"` // the master (mechanic): the advisor's shape
-	PromisedAt string      `json:"promised_at"`
-	Currency   string      `json:"currency"`
-	Paid       flexText    `json:"paid"`
-	Lines      []lineIn    `json:"lines"`
+	Number     flexText             `json:"number"`
+	Version    flexText             `json:"version"`
+	Branch     string               `json:"branch"`
+	Status     optional[string]     `json:"status"`
+	Customer   optional[customerIn] `json:"customer"`
+	Vehicle    optional[vehicleIn]  `json:"vehicle"`
+	Advisor    optional[advisorIn]  `json:"advisor"`
+	Master     optional[advisorIn]  `json:"master"` // the master (mechanic): the advisor's shape
+	PromisedAt optional[string]     `json:"promised_at"`
+	Currency   optional[string]     `json:"currency"`
+	Paid       optional[flexText]   `json:"paid"`
+	Lines      optional[[]lineIn]   `json:"lines"`
 }
 
+// customerIn, vehicleIn and expiringItemIn carry the branch they belong to
+// while no work order says otherwise (the reminders' home branch).
 type customerIn struct {
 	ExternalID flexText   `json:"external_id"`
 	Name       string     `json:"name"`
 	Phones     []flexText `json:"phones"`
 	Email      string     `json:"email"`
 	Locale     string     `json:"locale"`
+	Branch     string     `json:"branch"`
 }
 
 type vehicleIn struct {
@@ -66,6 +72,7 @@ type vehicleIn struct {
 	Year               flexText   `json:"year"`
 	MileageKm          flexText   `json:"mileage_km"`
 	Service            *serviceIn `json:"service"`
+	Branch             string     `json:"branch"`
 }
 
 type serviceIn struct {
@@ -76,8 +83,6 @@ type serviceIn struct {
 	TyreSeason           string   `json:"tyre_season"`
 }
 
-// advisorIn is a staff member the DMS names on a work order: the advisor,
-// or the master in charge of the work.
 type advisorIn struct {
 	ExternalID flexText `json:"external_id"`
 	Name       string   `json:"name"`
@@ -114,25 +119,5 @@ type expiringItemIn struct {
 	Kind               string   `json:"kind"`
 	Title              string   `json:"title"`
 	ExpiresOn          string   `json:"expires_on"`
-}
-
-func (a *advisorIn) externalID() string {
-	if a == nil {
-		return ""
-	}
-	return a.ExternalID.String()
-}
-
-func (a *advisorIn) name() string {
-	if a == nil {
-		return ""
-	}
-	return a.Name
-}
-
-func (a *advisorIn) phone() string {
-	if a == nil {
-		return ""
-	}
-	return a.Phone
+	Branch             string   `json:"branch"`
 }

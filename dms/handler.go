@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -83,6 +84,10 @@ func (h *Handler) postEvents(c *fiber.Ctx) error {
 		return fail(c, fiber.StatusRequestEntityTooLarge, "body of "+strconv.Itoa(len(body))+" bytes is over the limit of "+strconv.Itoa(h.maxBody))
 	}
 	body = bytes.TrimPrefix(body, utf8BOM) // 1C's text writers add one now and then
+	if at, ok := firstInvalidUTF8(body); !ok {
+		// encoding/json would quietly turn the bad bytes into U+FFFD.
+		return fail(c, fiber.StatusBadRequest, "body is not valid UTF-8 (byte "+strconv.Itoa(at)+"); send UTF-8 JSON, not Windows-1251")
+	}
 	var batch batchIn
 	if err := json.Unmarshal(body, &batch); err != nil {
 		return fail(c, fiber.StatusBadRequest, "body is not a JSON object with an \"events\" array: "+err.Error())
@@ -110,6 +115,22 @@ func (h *Handler) postEvents(c *fiber.Ctx) error {
 		"stale", counts[store.EventStale], "rejected", counts[store.EventRejected],
 		"duration_ms", time.Since(started).Milliseconds())
 	return c.JSON(fiber.Map{"results": results})
+}
+
+// firstInvalidUTF8 finds the offset of the first byte that is not UTF-8;
+// ok is true when there is none.
+func firstInvalidUTF8(b []byte) (at int, ok bool) {
+	if utf8.Valid(b) {
+		return 0, true
+	}
+	for at < len(b) {
+		r, size := utf8.DecodeRune(b[at:])
+		if r == utf8.RuneError && size <= 1 {
+			return at, false
+		}
+		at += size
+	}
+	return at, false
 }
 
 // changeOut is one entry of the feed as the DMS reads it.

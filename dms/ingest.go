@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"naryad/hub"
@@ -79,13 +81,13 @@ func (in *Ingester) Apply(ctx context.Context, node hub.DMSNode, raws []json.Raw
 	results := make([]Result, len(raws))
 	cmds := make([]*command, len(raws))
 	for i, raw := range raws {
-		cmd, err := sc.decode(raw)
-		if err != nil {
+		cmd, p := sc.decode(raw)
+		if len(p) > 0 {
 			id := cmd.ID
 			if id == "" {
 				id = eventIDOf(raw)
 			}
-			results[i] = Result{ID: id, Result: store.EventRejected, Error: err.Error()}
+			results[i] = Result{ID: id, Result: store.EventRejected, Error: p.err().Error()}
 			continue
 		}
 		if cmd.Document != nil {
@@ -103,11 +105,13 @@ func (in *Ingester) Apply(ctx context.Context, node hub.DMSNode, raws []json.Raw
 	waBranches := map[int64]bool{}
 	err = in.store.Tx(ctx, func(tx *store.Store) error {
 		texts := in.render.WithOverrides(&batchOverrides{tx: tx, memo: map[overrideKey]override{}})
+		placed := map[int64]bool{}
 		for i, cmd := range cmds {
 			if cmd == nil {
 				continue
 			}
-			a := applier{Ingester: in, tx: tx, node: node, cmd: cmd, statuses: statuses, texts: texts, lockerBranches: lockerBranches, waBranches: waBranches}
+			a := applier{Ingester: in, tx: tx, node: node, cmd: cmd, statuses: statuses, texts: texts,
+				lockerBranches: lockerBranches, waBranches: waBranches, placed: placed}
 			result, err := a.apply(ctx)
 			var rej errRejected
 			if errors.As(err, &rej) {
@@ -120,7 +124,7 @@ func (in *Ingester) Apply(ctx context.Context, node hub.DMSNode, raws []json.Raw
 			results[i] = Result{ID: cmd.ID, Result: result}
 			queued = queued || a.queued
 		}
-		return nil
+		return in.placeVehicles(ctx, tx, placed)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
@@ -129,6 +133,42 @@ func (in *Ingester) Apply(ctx context.Context, node hub.DMSNode, raws []json.Raw
 		in.queued()
 	}
 	return results, nil
+}
+
+// Validate checks events as Apply would before its transaction, and
+// stores nothing: the problems of each event, in order (none: the event
+// would be applied, unless it names a work order that does not exist).
+// For a caller that must refuse a whole file before storing any of it.
+func (in *Ingester) Validate(ctx context.Context, node hub.DMSNode, raws []json.RawMessage) ([][]Problem, error) {
+	sc, err := in.scope(ctx, node)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]Problem, len(raws))
+	for i, raw := range raws {
+		_, out[i] = sc.decode(raw)
+	}
+	return out, nil
+}
+
+// placeVehicles gives a home branch to the vehicles, still without one,
+// of the customers the batch placed (a customer's own branch, or a work
+// order's): a vehicle that came before its owner's branch is placed at the
+// end of the same batch.
+func (in *Ingester) placeVehicles(ctx context.Context, tx *store.Store, customers map[int64]bool) error {
+	if len(customers) == 0 {
+		return nil
+	}
+	ids, err := tx.UnplacedVehiclesOf(ctx, slices.Sorted(maps.Keys(customers)))
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := tx.RefreshVehicleDue(ctx, &in.zones, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // scope loads the branches the node may write to.
@@ -160,8 +200,10 @@ type applier struct {
 	// waBranches remembers, for one batch, whether a branch has a WhatsApp
 	// account that can send (see channelFor).
 	waBranches map[int64]bool
-	texts      *templates.Renderer // renders with this batch's override lookups
-	queued     bool                // a message for the customer was queued
+	// placed collects the customers this batch gave a branch (placeVehicles).
+	placed map[int64]bool
+	texts  *templates.Renderer // renders with this batch's override lookups
+	queued bool                // a message for the customer was queued
 }
 
 // batchOverrides reads branch template overrides through the batch's
@@ -228,7 +270,10 @@ func (a *applier) apply(ctx context.Context) (string, error) {
 		return a.applyMessage(ctx, a.cmd.Message)
 	case a.cmd.Customer != nil:
 		return a.claimThen(ctx, func() error {
-			_, err := a.tx.UpsertCustomer(ctx, *a.cmd.Customer)
+			id, err := a.tx.UpsertCustomer(ctx, *a.cmd.Customer)
+			if a.cmd.Customer.DefaultBranchID != nil {
+				a.placed[id] = true
+			}
 			return err
 		})
 	case a.cmd.Vehicle != nil:

@@ -16,14 +16,16 @@ type threadLink struct {
 }
 
 // threadFor returns the work order's thread, opening it (with its customer
-// link) for a new work order and keeping its contact current.
-func (a *applier) threadFor(ctx context.Context, w hub.WorkOrder, exists bool, customerID *int64, phone string) (threadLink, error) {
+// link) for a new work order. When the event sent the customer, the
+// thread's contact follows it (phone: their first number); otherwise it
+// stays.
+func (a *applier) threadFor(ctx context.Context, w hub.WorkOrder, exists, contactSent bool, phone string) (threadLink, error) {
 	if !exists {
 		channel, err := a.channelFor(ctx, w.BranchID, phone)
 		if err != nil {
 			return threadLink{}, err
 		}
-		t := hub.Thread{BranchID: w.BranchID, WorkOrderID: &w.ID, CustomerID: customerID, Phone: phone, Channel: channel}
+		t := hub.Thread{BranchID: w.BranchID, WorkOrderID: &w.ID, CustomerID: w.CustomerID, Phone: phone, Channel: channel}
 		if err := a.tx.CreateThread(ctx, &t); err != nil {
 			return threadLink{}, err
 		}
@@ -33,11 +35,11 @@ func (a *applier) threadFor(ctx context.Context, w hub.WorkOrder, exists bool, c
 	if err != nil {
 		return threadLink{}, err
 	}
-	if phone != t.Phone || !sameID(customerID, t.CustomerID) {
-		if err := a.tx.UpdateThreadContact(ctx, t.ID, customerID, phone); err != nil {
+	if contactSent && (phone != t.Phone || !sameID(w.CustomerID, t.CustomerID)) {
+		if err := a.tx.UpdateThreadContact(ctx, t.ID, w.CustomerID, phone); err != nil {
 			return threadLink{}, err
 		}
-		t.CustomerID, t.Phone = customerID, phone
+		t.CustomerID, t.Phone = w.CustomerID, phone
 	}
 	return a.linkOf(ctx, t)
 }

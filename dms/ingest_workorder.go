@@ -10,15 +10,21 @@ import (
 
 // applyWorkOrder upserts a work order document, version-guarded, and queues
 // what the customer must hear about: a new canonical status, new lines to
-// approve.
+// approve. Parts the event left out keep what is stored (see merge).
 func (a *applier) applyWorkOrder(ctx context.Context, w *workOrderCmd) (string, error) {
 	prev, err := a.tx.WorkOrderByNumber(ctx, a.node.ID, w.Number)
 	exists := err == nil
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return "", err
 	}
+	if err := a.linesInStoredCurrency(w, prev, exists); err != nil {
+		return "", err
+	}
+	if !w.Sent.Status {
+		w.RawStatus = prev.RawStatus
+	}
 	canonical, mapped := prev.Status, false
-	if w.RawStatus != "" {
+	if w.Sent.Status && w.RawStatus != "" {
 		var c string
 		if c, mapped, err = a.canonicalStatus(ctx, w.Branch.ID, w.RawStatus); err != nil {
 			return "", err
@@ -39,41 +45,43 @@ func (a *applier) applyWorkOrder(ctx context.Context, w *workOrderCmd) (string, 
 		return store.EventStale, a.tx.MarkEventStale(ctx, a.node.ID, a.cmd.ID)
 	}
 
-	var customerID *int64
-	recipient := ""
-	if w.Customer != nil {
-		id, err := a.tx.UpsertCustomer(ctx, *w.Customer)
-		if err != nil {
-			return "", err
-		}
-		customerID = &id
-		if len(w.Customer.Phones) > 0 {
-			recipient = w.Customer.Phones[0]
+	customerID, recipient := prev.CustomerID, ""
+	if w.Sent.Customer {
+		customerID = nil
+		if w.Customer != nil {
+			id, err := a.tx.UpsertCustomer(ctx, *w.Customer)
+			if err != nil {
+				return "", err
+			}
+			customerID = &id
+			if len(w.Customer.Phones) > 0 {
+				recipient = w.Customer.Phones[0]
+			}
 		}
 	}
-	var vehicleID *int64
+	if customerID != nil {
+		a.placed[*customerID] = true // the work order's branch may place their vehicles
+	}
+	vehicleID := prev.VehicleID
 	var vehicle hub.Vehicle
-	if w.Vehicle != nil {
-		knownExt, knownID := "", int64(0)
-		if customerID != nil {
-			knownExt, knownID = w.Customer.ExternalID, *customerID
+	if w.Sent.Vehicle {
+		vehicleID = nil
+		if w.Vehicle != nil {
+			knownExt, knownID := "", int64(0)
+			if w.Customer != nil {
+				knownExt, knownID = w.Customer.ExternalID, *customerID
+			}
+			id, err := a.saveVehicle(ctx, w.Vehicle, knownExt, knownID)
+			if err != nil {
+				return "", err
+			}
+			vehicleID = &id
+			vehicle = hub.Vehicle{Make: w.Vehicle.Data.Make, Model: w.Vehicle.Data.Model, Plate: w.Vehicle.Data.Plate}
 		}
-		id, err := a.saveVehicle(ctx, w.Vehicle, knownExt, knownID)
-		if err != nil {
-			return "", err
-		}
-		vehicleID = &id
-		vehicle = hub.Vehicle{Make: w.Vehicle.Data.Make, Model: w.Vehicle.Data.Model, Plate: w.Vehicle.Data.Plate}
 	}
 
-	doc := hub.WorkOrder{
-		ID: prev.ID, NodeID: a.node.ID, BranchID: w.Branch.ID, Number: w.Number, Version: w.Version,
-		RawStatus: w.RawStatus, Status: canonical, CustomerID: customerID, VehicleID: vehicleID,
-		AdvisorExternalID: w.Advisor.ExternalID, AdvisorName: w.Advisor.Name, AdvisorPhone: w.Advisor.Phone,
-		MasterName: w.Master.Name, MasterPhone: w.Master.Phone,
-		PromisedAt: w.PromisedAt, Currency: w.Currency, Paid: w.Paid, TotalMinor: w.TotalMinor,
-		OpenedAt: a.cmd.OccurredAt, HandedOverAt: prev.HandedOverAt,
-	}
+	doc := merge(prev, w)
+	doc.NodeID, doc.Status, doc.CustomerID, doc.VehicleID, doc.OpenedAt = a.node.ID, canonical, customerID, vehicleID, a.cmd.OccurredAt
 	statusChanged := canonical != "" && canonical != prev.Status
 	if statusChanged && canonical == hub.StatusDelivered {
 		doc.HandedOverAt = &a.cmd.OccurredAt
@@ -91,11 +99,13 @@ func (a *applier) applyWorkOrder(ctx context.Context, w *workOrderCmd) (string, 
 		return "", err
 	}
 
-	newlyPending, err := a.replaceLines(ctx, doc.ID, exists, w.Lines)
-	if err != nil {
-		return "", err
+	var newlyPending []hub.WorkOrderLine
+	if w.Sent.Lines {
+		if newlyPending, err = a.replaceLines(ctx, doc.ID, exists, w.Lines); err != nil {
+			return "", err
+		}
 	}
-	t, err := a.threadFor(ctx, doc, exists, customerID, recipient)
+	t, err := a.threadFor(ctx, doc, exists, w.Sent.Customer, recipient)
 	if err != nil {
 		return "", err
 	}
@@ -122,16 +132,21 @@ func (a *applier) applyWorkOrder(ctx context.Context, w *workOrderCmd) (string, 
 			return "", err
 		}
 	}
-	notice := notice{order: doc, branch: w.Branch, vehicle: vehicle, customer: w.Customer, thread: t, recipient: recipient}
-	if statusChanged {
-		if err := a.queue(ctx, notice, "status."+canonical); err != nil {
+	if statusChanged || len(newlyPending) > 0 {
+		notice := notice{order: doc, branch: w.Branch, vehicle: vehicle, customer: w.Customer, thread: t, recipient: t.thread.Phone}
+		if err := a.storedParties(ctx, &notice, w); err != nil {
 			return "", err
 		}
-	}
-	if len(newlyPending) > 0 {
-		notice.pending = newlyPending
-		if err := a.queue(ctx, notice, "estimate.request"); err != nil {
-			return "", err
+		if statusChanged {
+			if err := a.queue(ctx, notice, "status."+canonical); err != nil {
+				return "", err
+			}
+		}
+		if len(newlyPending) > 0 {
+			notice.pending = newlyPending
+			if err := a.queue(ctx, notice, "estimate.request"); err != nil {
+				return "", err
+			}
 		}
 	}
 	hasLockers, err := a.hasLockers(ctx, doc.BranchID)
@@ -148,6 +163,75 @@ func (a *applier) applyWorkOrder(ctx context.Context, w *workOrderCmd) (string, 
 		a.queued = a.queued || queued
 	}
 	return store.EventApplied, nil
+}
+
+// merge is the stored work order (zero for a new one) with what the event
+// changed: the parts it sent replace the stored ones, sent as null they
+// clear them, and the parts it left out stay. The caller sets the status,
+// customer and vehicle, which need the store.
+func merge(prev hub.WorkOrder, w *workOrderCmd) hub.WorkOrder {
+	doc := prev
+	doc.BranchID, doc.Number, doc.Version, doc.RawStatus = w.Branch.ID, w.Number, w.Version, w.RawStatus
+	if w.Sent.Advisor {
+		doc.AdvisorExternalID, doc.AdvisorName, doc.AdvisorPhone = w.Advisor.ExternalID, w.Advisor.Name, w.Advisor.Phone
+	}
+	if w.Sent.Master {
+		doc.MasterName, doc.MasterPhone = w.Master.Name, w.Master.Phone
+	}
+	if w.Sent.PromisedAt {
+		doc.PromisedAt = w.PromisedAt
+	}
+	if w.Sent.Paid {
+		doc.Paid = w.Paid
+	}
+	if w.Sent.Currency || prev.Currency == "" {
+		doc.Currency = w.Currency
+	}
+	if w.Sent.Lines {
+		doc.TotalMinor = w.TotalMinor
+	}
+	return doc
+}
+
+// linesInStoredCurrency reads the lines again when the event left the
+// currency out and the stored work order's currency has other decimal
+// places than the branch's default they were validated in. It runs before
+// the first write, so a price with too many places rejects the event.
+func (a *applier) linesInStoredCurrency(w *workOrderCmd, prev hub.WorkOrder, exists bool) error {
+	if w.Sent.Currency || !exists || !w.Sent.Lines {
+		return nil
+	}
+	scale, ok := currencyScale(prev.Currency)
+	if !ok || scale == w.linesScale {
+		return nil
+	}
+	var p problems
+	w.Lines, w.TotalMinor = validateLines(w.rawLines, scale, &p)
+	w.linesScale = scale
+	if err := p.err(); err != nil {
+		return errRejected{err.Error()}
+	}
+	return nil
+}
+
+// storedParties fills in, for a message, the customer and vehicle the
+// event left out but the work order still has.
+func (a *applier) storedParties(ctx context.Context, n *notice, w *workOrderCmd) error {
+	if !w.Sent.Customer && n.order.CustomerID != nil {
+		c, err := a.tx.Customer(ctx, *n.order.CustomerID)
+		if err != nil {
+			return err
+		}
+		n.customer = &store.CustomerData{Name: c.Name, Locale: c.Locale}
+	}
+	if !w.Sent.Vehicle && n.order.VehicleID != nil {
+		v, err := a.tx.Vehicle(ctx, *n.order.VehicleID)
+		if err != nil {
+			return err
+		}
+		n.vehicle = v
+	}
+	return nil
 }
 
 // replaceLines stores the document's lines and returns the lines that now

@@ -57,11 +57,18 @@ func TestMasterIsStoredFromTheWorkOrder(t *testing.T) {
 			t.Fatalf("master after a rejection = %q %q", name, phone)
 		}
 
-		// The document is whole: a version without a master has none.
+		// A version that leaves the master out keeps the stored one; null
+		// clears it.
 		none := withMaster(workOrder("m4", "АА-000123", 4, "Готов"), nil)
 		expectResults(t, h, batch(none), "applied")
-		if name, phone := master(t); name != "" || phone != "" {
+		if name, phone := master(t); name != "Пётр" || phone != "+79165554433" {
 			t.Fatalf("master after a version without one = %q %q", name, phone)
+		}
+		cleared := workOrder("m5", "АА-000123", 5, "Готов")
+		cleared["work_order"].(map[string]any)["master"] = nil
+		expectResults(t, h, batch(cleared), "applied")
+		if name, phone := master(t); name != "" || phone != "" {
+			t.Fatalf("master after null = %q %q", name, phone)
 		}
 	})
 }

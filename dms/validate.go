@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"naryad/hub"
 )
@@ -20,12 +21,38 @@ type scope struct {
 	zones    *hub.Zones
 }
 
+// Problem is one thing wrong with an event: the field's path
+// ("work_order.lines[2].qty"; empty for the event as a whole) and what is
+// wrong with it.
+type Problem struct {
+	Path, Text string
+}
+
+func (q Problem) String() string {
+	if q.Path == "" {
+		return q.Text
+	}
+	return q.Path + ": " + q.Text
+}
+
 // problems collects field-precise errors ("lines[2].qty: not a number:
 // \"abc\"") so a rejection lists everything wrong at once.
-type problems []string
+type problems []Problem
+
+// maxProblemBytes caps one problem's text: a value quoted back in an
+// error is cut, so a megabyte sent in a field does not come back whole.
+const maxProblemBytes = 300
 
 func (p *problems) add(path string, err error) {
-	*p = append(*p, path+": "+err.Error())
+	msg := err.Error()
+	if len(msg) > maxProblemBytes {
+		cut := maxProblemBytes
+		for cut > 0 && !utf8.RuneStart(msg[cut]) {
+			cut--
+		}
+		msg = msg[:cut] + "…"
+	}
+	*p = append(*p, Problem{Path: path, Text: msg})
 }
 
 func (p *problems) addf(path, format string, args ...any) {
@@ -36,41 +63,35 @@ func (p problems) err() error {
 	if len(p) == 0 {
 		return nil
 	}
-	return errors.New(strings.Join(p, "; "))
+	parts := make([]string, len(p))
+	for i, q := range p {
+		parts[i] = q.String()
+	}
+	return errors.New(strings.Join(parts, "; "))
 }
-
-// maxEventIDLen bounds ids so a broken client cannot bloat the ledger.
-const maxEventIDLen = 200
 
 // decode parses and validates one raw event. The id comes back even when the
 // event is rejected, so the reply can name it.
-func (sc *scope) decode(raw json.RawMessage) (command, error) {
+func (sc *scope) decode(raw json.RawMessage) (command, problems) {
 	var in eventIn
 	if err := json.Unmarshal(raw, &in); err != nil {
-		return command{}, fmt.Errorf("not a valid event: %s", jsonProblem(err))
+		var p problems
+		p.addf("", "not a valid event: %s", jsonProblem(err))
+		return command{}, p
 	}
-	cmd := command{ID: in.ID.String(), Type: in.Type}
 	var p problems
-	switch {
-	case cmd.ID == "":
-		p.addf("id", "required")
-	case len(cmd.ID) > maxEventIDLen:
-		p.addf("id", "longer than %d bytes", maxEventIDLen)
-	}
-	loc := sc.zones.Of(sc.home)
-	if in.Type == TypeWorkOrder && in.WorkOrder != nil {
-		if b, ok := sc.branches[strings.TrimSpace(in.WorkOrder.Branch)]; ok {
-			loc = sc.zones.Of(b)
+	cmd := command{ID: eventID(in.ID, &p), Type: in.Type}
+	loc := sc.zones.Of(sc.eventBranch(&in))
+	if short(in.OccurredAt, "occurred_at", &p) {
+		at, ok, err := parseTime(in.OccurredAt, loc)
+		switch {
+		case err != nil:
+			p.add("occurred_at", err)
+		case !ok:
+			p.addf("occurred_at", "required")
 		}
+		cmd.OccurredAt = at
 	}
-	at, ok, err := parseTime(in.OccurredAt, loc)
-	switch {
-	case err != nil:
-		p.add("occurred_at", err)
-	case !ok:
-		p.addf("occurred_at", "required")
-	}
-	cmd.OccurredAt = at
 
 	switch in.Type {
 	case TypeWorkOrder:
@@ -114,7 +135,43 @@ func (sc *scope) decode(raw json.RawMessage) (command, error) {
 	default:
 		p.addf("type", "unknown event type %q (want work_order, document, message, customer, vehicle or expiring_item)", in.Type)
 	}
-	return cmd, p.err()
+	return cmd, p
+}
+
+// eventID reads the event's id. An id that breaks the rules (not a string
+// or number, too long, a control character) is reported and answered as
+// "": the rejection then sits in the event's place in the results.
+func eventID(f flexText, p *problems) string {
+	var idp problems
+	id := code(f, "id", &idp)
+	switch {
+	case len(idp) > 0:
+		id = ""
+	case id == "":
+		idp.addf("id", "required")
+	}
+	*p = append(*p, idp...)
+	return id
+}
+
+// eventBranch is the branch whose time zone the event's local times are
+// read in: the one its object names, else the node's home branch.
+func (sc *scope) eventBranch(in *eventIn) hub.Branch {
+	branch := ""
+	switch {
+	case in.Type == TypeWorkOrder && in.WorkOrder != nil:
+		branch = in.WorkOrder.Branch
+	case in.Type == TypeCustomer && in.Customer != nil:
+		branch = in.Customer.Branch
+	case in.Type == TypeVehicle && in.Vehicle != nil:
+		branch = in.Vehicle.Branch
+	case in.Type == TypeExpiringItem && in.ExpiringItem != nil:
+		branch = in.ExpiringItem.Branch
+	}
+	if b, ok := sc.branches[strings.TrimSpace(branch)]; ok {
+		return b
+	}
+	return sc.home
 }
 
 // jsonProblem names the field of a JSON type mismatch in the event's terms.
@@ -141,7 +198,7 @@ func jsonKind(goKind string) string {
 }
 
 // eventIDOf digs the id out of an event that failed to decode, so even a
-// malformed event is answered by its id when it has one.
+// malformed event is answered by its id when it has a valid one.
 func eventIDOf(raw json.RawMessage) string {
 	var probe struct {
 		ID flexText `json:"id"`
@@ -149,21 +206,13 @@ func eventIDOf(raw json.RawMessage) string {
 	if json.Unmarshal(raw, &probe) != nil {
 		return ""
 	}
-	return probe.ID.String()
-}
-
-// required trims a text field and reports it when empty.
-func required(v, path string, p *problems) string {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		p.addf(path, "required")
-	}
-	return v
+	var p problems
+	return eventID(probe.ID, &p)
 }
 
 // whole parses an optional whole number ≥ 0; absent is 0.
 func whole(f flexText, path string, p *problems) int {
-	if !f.Set || f.String() == "" {
+	if !f.Set || f.String() == "" || !short(f.Raw, path, p) {
 		return 0
 	}
 	n, err := parseWhole(f.String())
@@ -178,9 +227,9 @@ func whole(f flexText, path string, p *problems) int {
 	return int(n)
 }
 
-// flag parses an optional yes/no the ways 1C may write it.
+// yesNo parses an optional yes/no the ways 1C may write it.
 func yesNo(f flexText, path string, p *problems) bool {
-	if !f.Set {
+	if !f.Set || !short(f.Raw, path, p) {
 		return false
 	}
 	switch strings.ToLower(f.String()) {
@@ -195,6 +244,9 @@ func yesNo(f flexText, path string, p *problems) bool {
 
 // optionalTime parses an optional time in the branch's zone.
 func optionalTime(raw, path string, loc *time.Location, p *problems) *time.Time {
+	if !short(raw, path, p) {
+		return nil
+	}
 	t, ok, err := parseTime(raw, loc)
 	if err != nil {
 		p.add(path, err)

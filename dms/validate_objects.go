@@ -18,53 +18,95 @@ const qtyScale = 3
 
 func (sc *scope) workOrder(in *workOrderIn, p *problems) *workOrderCmd {
 	w := &workOrderCmd{
-		Number:    required(in.Number.String(), "work_order.number", p),
-		RawStatus: strings.TrimSpace(in.Status),
-		Advisor: advisorCmd{
-			ExternalID: in.Advisor.externalID(), Name: strings.TrimSpace(in.Advisor.name()), Phone: strings.TrimSpace(in.Advisor.phone()),
+		Number: requiredCode(in.Number, "work_order.number", p),
+		Sent: workOrderParts{
+			Status: in.Status.Sent, Customer: in.Customer.Sent, Vehicle: in.Vehicle.Sent,
+			Advisor: in.Advisor.Sent, Master: in.Master.Sent, PromisedAt: in.PromisedAt.Sent,
+			Currency: in.Currency.Sent, Paid: in.Paid.Sent, Lines: in.Lines.Sent,
 		},
+		RawStatus: text(in.Status.Value, "work_order.status", labelRule, p),
 	}
-	if v, err := parseWhole(in.Version.String()); err != nil {
-		p.add("work_order.version", err)
-	} else if v < 1 {
-		p.addf("work_order.version", "must be a positive whole number, got %d", v)
-	} else {
-		w.Version = v
-	}
-	code := required(in.Branch, "work_order.branch", p)
-	if b, ok := sc.branches[code]; ok {
+	w.Version = version(in.Version, p)
+	branch := requiredText(in.Branch, "work_order.branch", shortRule, p)
+	if b, ok := sc.branches[branch]; ok {
 		w.Branch = b
-	} else if code != "" {
-		p.addf("work_order.branch", "unknown branch %q", code)
+	} else if branch != "" {
+		p.addf("work_order.branch", "unknown branch %q", branch)
 		w.Branch = sc.home
 	} else {
 		w.Branch = sc.home
 	}
-	w.Master = validateMaster(in.Master, w.Branch.Country, p)
-	loc := sc.zones.Of(w.Branch)
-	if in.Customer != nil {
-		w.Customer = sc.customerIn(in.Customer, "work_order.customer", w.Branch.Country, p)
+	if a := in.Advisor.ptr(); a != nil {
+		w.Advisor = advisorCmd{
+			ExternalID: code(a.ExternalID, "work_order.advisor.external_id", p),
+			Name:       text(a.Name, "work_order.advisor.name", nameRule, p),
+			Phone:      text(a.Phone, "work_order.advisor.phone", shortRule, p),
+		}
 	}
-	if in.Vehicle != nil {
-		w.Vehicle = sc.vehicle(in.Vehicle, "work_order.vehicle", loc, p)
-		if w.Vehicle != nil && w.Vehicle.CustomerExternalID == "" && w.Customer != nil {
+	w.Master = validateMaster(in.Master.ptr(), w.Branch.Country, p)
+	loc := sc.zones.Of(w.Branch)
+	if c := in.Customer.ptr(); c != nil {
+		w.Customer = sc.customerIn(c, "work_order.customer", p)
+		w.Customer.Phones = phones(c.Phones, "work_order.customer", w.Branch.Country, p)
+	}
+	if v := in.Vehicle.ptr(); v != nil {
+		w.Vehicle = sc.vehicle(v, "work_order.vehicle", loc, p)
+		if w.Vehicle.CustomerExternalID == "" && w.Customer != nil {
 			w.Vehicle.CustomerExternalID = w.Customer.ExternalID
 		}
 	}
-	w.PromisedAt = optionalTime(in.PromisedAt, "work_order.promised_at", loc, p)
-	w.Paid = yesNo(in.Paid, "work_order.paid", p)
-	w.Currency = strings.ToUpper(strings.TrimSpace(in.Currency))
+	w.PromisedAt = optionalTime(in.PromisedAt.Value, "work_order.promised_at", loc, p)
+	w.Paid = yesNo(in.Paid.Value, "work_order.paid", p)
+	w.Currency = strings.ToUpper(text(in.Currency.Value, "work_order.currency", shortRule, p))
 	if w.Currency == "" {
 		w.Currency = defaultCurrency(w.Branch.Country)
 	}
-	scale := 2
-	if unit, err := currency.ParseISO(w.Currency); err != nil {
-		p.addf("work_order.currency", "not an ISO 4217 code: %q", in.Currency)
+	w.linesScale = 2
+	if scale, ok := currencyScale(w.Currency); ok {
+		w.linesScale = scale
 	} else {
-		scale, _ = currency.Standard.Rounding(unit)
+		p.addf("work_order.currency", "not an ISO 4217 code: %q", in.Currency.Value)
 	}
-	seen := make(map[string]int, len(in.Lines))
-	for i, l := range in.Lines {
+	w.rawLines = in.Lines.Value
+	w.Lines, w.TotalMinor = validateLines(w.rawLines, w.linesScale, p)
+	return w
+}
+
+// version reads a work order's version: a whole number ≥ 1.
+func version(f flexText, p *problems) int64 {
+	const path = "work_order.version"
+	if !short(f.Raw, path, p) {
+		return 0
+	}
+	v, err := parseWhole(f.String())
+	switch {
+	case err != nil:
+		p.add(path, err)
+	case v < 1:
+		p.addf(path, "must be a positive whole number, got %d", v)
+	default:
+		return v
+	}
+	return 0
+}
+
+// currencyScale is the number of decimal places of an ISO 4217 currency.
+func currencyScale(code string) (int, bool) {
+	unit, err := currency.ParseISO(code)
+	if err != nil {
+		return 0, false
+	}
+	scale, _ := currency.Standard.Rounding(unit)
+	return scale, true
+}
+
+// validateLines reads a work order's lines with money in scale decimal
+// places and sums the total (recommendations are not part of it).
+func validateLines(in []lineIn, scale int, p *problems) ([]hub.WorkOrderLine, int64) {
+	var lines []hub.WorkOrderLine
+	var total int64
+	seen := make(map[string]int, len(in))
+	for i, l := range in {
 		path := fmt.Sprintf("work_order.lines[%d]", i)
 		line := validateLine(l, path, scale, p)
 		if prev, dup := seen[line.ExternalID]; dup && line.ExternalID != "" {
@@ -72,12 +114,12 @@ func (sc *scope) workOrder(in *workOrderIn, p *problems) *workOrderCmd {
 		}
 		seen[line.ExternalID] = i
 		line.Position = i + 1
-		w.Lines = append(w.Lines, line)
+		lines = append(lines, line)
 		if line.Kind != hub.LineRecommendation {
-			w.TotalMinor += line.TotalMinor
+			total += line.TotalMinor
 		}
 	}
-	return w
+	return lines, total
 }
 
 // validateMaster reads the master (mechanic) of a work order. The phone is
@@ -85,9 +127,15 @@ func (sc *scope) workOrder(in *workOrderIn, p *problems) *workOrderCmd {
 // the number the work order's WhatsApp group adds, so a wrong one is
 // rejected rather than kept.
 func validateMaster(in *advisorIn, region string, p *problems) advisorCmd {
-	m := advisorCmd{ExternalID: in.externalID(), Name: strings.TrimSpace(in.name())}
-	raw := strings.TrimSpace(in.phone())
-	if raw == "" {
+	if in == nil {
+		return advisorCmd{}
+	}
+	m := advisorCmd{
+		ExternalID: code(in.ExternalID, "work_order.master.external_id", p),
+		Name:       text(in.Name, "work_order.master.name", nameRule, p),
+	}
+	raw, ok := checkText(in.Phone, "work_order.master.phone", shortRule, p)
+	if raw == "" || !ok {
 		return m
 	}
 	e164, err := hub.NormalizePhone(raw, region)
@@ -129,8 +177,8 @@ var lineKinds = map[string]string{
 
 func validateLine(in lineIn, path string, scale int, p *problems) hub.WorkOrderLine {
 	l := hub.WorkOrderLine{
-		ExternalID: required(in.ID.String(), path+".id", p),
-		Name:       required(in.Name, path+".name", p),
+		ExternalID: requiredCode(in.ID, path+".id", p),
+		Name:       requiredText(in.Name, path+".name", lineRule, p),
 	}
 	kind, ok := lineKinds[strings.ToLower(strings.TrimSpace(in.Kind))]
 	if !ok {
@@ -163,6 +211,9 @@ func decimalField(f flexText, path string, scale int, isRequired bool, p *proble
 		}
 		return 0
 	}
+	if !short(f.Raw, path, p) {
+		return 0
+	}
 	v, err := parseDecimal(f.String(), scale)
 	if err != nil {
 		p.add(path, err)
@@ -170,34 +221,84 @@ func decimalField(f flexText, path string, scale int, isRequired bool, p *proble
 	return v
 }
 
-func (sc *scope) customer(in *customerIn, path string, p *problems) *store.CustomerData {
-	return sc.customerIn(in, path, sc.home.Country, p)
+// placement reads the `branch` of a customer, vehicle or expiring item:
+// where it belongs while no work order says otherwise, which is where its
+// reminders go out. Without one, a node that reaches a single branch
+// places it there; with several it stays nil, which keeps what is stored
+// (the reminders then fall back on the customer's branch).
+func (sc *scope) placement(raw, path string, p *problems) *hub.Branch {
+	branch := text(raw, path, shortRule, p)
+	if branch == "" {
+		if len(sc.branches) == 1 {
+			return &sc.home
+		}
+		return nil
+	}
+	b, ok := sc.branches[branch]
+	if !ok {
+		p.addf(path, "unknown branch %q", branch)
+		return nil
+	}
+	return &b
 }
 
-func (sc *scope) customerIn(in *customerIn, path, region string, p *problems) *store.CustomerData {
-	c := &store.CustomerData{
-		NodeID:     sc.node.ID,
-		ExternalID: required(in.ExternalID.String(), path+".external_id", p),
-		Name:       strings.TrimSpace(in.Name),
-		Email:      strings.TrimSpace(in.Email),
-		Locale:     normalizeLocale(in.Locale),
+func branchID(b *hub.Branch) *int64 {
+	if b == nil {
+		return nil
 	}
+	return &b.ID
+}
+
+// customer reads a customer event; its phones are read in its branch's
+// country, or the node's home branch's.
+func (sc *scope) customer(in *customerIn, path string, p *problems) *store.CustomerData {
+	c := sc.customerIn(in, path, p)
+	region := sc.home.Country
+	if b, ok := sc.branches[strings.TrimSpace(in.Branch)]; ok {
+		region = b.Country
+	}
+	c.Phones = phones(in.Phones, path, region, p)
+	return c
+}
+
+// customerIn reads every field of a customer but its phones, which the
+// caller reads (phones) in the country it knows.
+func (sc *scope) customerIn(in *customerIn, path string, p *problems) *store.CustomerData {
+	return &store.CustomerData{
+		NodeID:          sc.node.ID,
+		ExternalID:      requiredCode(in.ExternalID, path+".external_id", p),
+		Name:            text(in.Name, path+".name", nameRule, p),
+		Email:           text(in.Email, path+".email", emailRule, p),
+		Locale:          normalizeLocale(text(in.Locale, path+".locale", shortRule, p)),
+		DefaultBranchID: branchID(sc.placement(in.Branch, path+".branch", p)),
+	}
+}
+
+// phones normalises a customer's numbers to E.164 in region, dropping
+// empty entries and repeats.
+func phones(in []flexText, path, region string, p *problems) []string {
+	var out []string
 	seen := map[string]bool{}
-	for i, raw := range in.Phones {
-		if raw.String() == "" {
+	for i, raw := range in {
+		at := fmt.Sprintf("%s.phones[%d]", path, i)
+		if !raw.isCode() {
+			p.addf(at, "expected a string or a number, got %s", raw.Kind)
+			continue
+		}
+		if raw.String() == "" || !short(raw.Raw, at, p) {
 			continue
 		}
 		e164, err := hub.NormalizePhone(raw.String(), region)
 		if err != nil {
-			p.add(fmt.Sprintf("%s.phones[%d]", path, i), err)
+			p.add(at, err)
 			continue
 		}
 		if !seen[e164] {
 			seen[e164] = true
-			c.Phones = append(c.Phones, e164)
+			out = append(out, e164)
 		}
 	}
-	return c
+	return out
 }
 
 // normalizeLocale keeps the language of "ru-RU", "pl_PL", "EN".
@@ -211,21 +312,22 @@ func normalizeLocale(raw string) string {
 
 func (sc *scope) vehicle(in *vehicleIn, path string, loc *time.Location, p *problems) *vehicleCmd {
 	v := &vehicleCmd{
-		CustomerExternalID: in.CustomerExternalID.String(),
+		CustomerExternalID: code(in.CustomerExternalID, path+".customer_external_id", p),
 		Data: store.VehicleData{
-			NodeID: sc.node.ID,
-			VIN:    strings.ToUpper(strings.TrimSpace(in.VIN)),
-			Plate:  strings.ToUpper(strings.Join(strings.Fields(in.Plate), "")),
-			Make:   strings.TrimSpace(in.Make),
-			Model:  strings.TrimSpace(in.Model),
+			NodeID:          sc.node.ID,
+			VIN:             strings.ToUpper(text(in.VIN, path+".vin", shortRule, p)),
+			Plate:           strings.ToUpper(strings.Join(strings.Fields(text(in.Plate, path+".plate", shortRule, p)), "")),
+			Make:            text(in.Make, path+".make", labelRule, p),
+			Model:           text(in.Model, path+".model", labelRule, p),
+			DefaultBranchID: branchID(sc.placement(in.Branch, path+".branch", p)),
 		},
 	}
 	// A vehicle is keyed by the DMS id; a DMS that sends none keys it by VIN.
-	v.Data.ExternalID = in.ExternalID.String()
+	v.Data.ExternalID = code(in.ExternalID, path+".external_id", p)
 	if v.Data.ExternalID == "" && v.Data.VIN != "" {
 		v.Data.ExternalID = "vin:" + v.Data.VIN
 	}
-	if v.Data.ExternalID == "" {
+	if v.Data.ExternalID == "" && in.ExternalID.isCode() {
 		p.addf(path+".external_id", "required (or a vin)")
 	}
 	v.Data.Year = whole(in.Year, path+".year", p)
@@ -259,9 +361,9 @@ func tyreSeason(raw, path string, p *problems) string {
 
 func validateDocument(in *documentIn, p *problems) *documentCmd {
 	d := &documentCmd{
-		WorkOrderNumber: required(in.WorkOrderNumber.String(), "document.work_order_number", p),
-		Name:            required(in.Name, "document.name", p),
-		ContentType:     strings.TrimSpace(in.ContentType),
+		WorkOrderNumber: requiredCode(in.WorkOrderNumber, "document.work_order_number", p),
+		Name:            requiredText(in.Name, "document.name", fileNameRule, p),
+		ContentType:     text(in.ContentType, "document.content_type", fileNameRule, p),
 	}
 	data, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(in.DataBase64), ""))
 	switch {
@@ -279,21 +381,25 @@ func validateDocument(in *documentIn, p *problems) *documentCmd {
 
 func validateMessage(in *messageIn, p *problems) *messageCmd {
 	return &messageCmd{
-		WorkOrderNumber: required(in.WorkOrderNumber.String(), "message.work_order_number", p),
-		Text:            required(in.Text, "message.text", p),
-		Author:          strings.TrimSpace(in.Author),
+		WorkOrderNumber: requiredCode(in.WorkOrderNumber, "message.work_order_number", p),
+		Text:            requiredText(in.Text, "message.text", messageRule, p),
+		Author:          text(in.Author, "message.author", nameRule, p),
 	}
 }
 
 func (sc *scope) expiringItem(in *expiringItemIn, p *problems) *expiringItemCmd {
 	e := &expiringItemCmd{
-		CustomerExternalID: required(in.CustomerExternalID.String(), "expiring_item.customer_external_id", p),
+		CustomerExternalID: requiredCode(in.CustomerExternalID, "expiring_item.customer_external_id", p),
 		Data: store.ExpiringItemData{
-			NodeID:     sc.node.ID,
-			ExternalID: required(in.ExternalID.String(), "expiring_item.external_id", p),
-			Kind:       strings.ToLower(required(in.Kind, "expiring_item.kind", p)),
-			Title:      required(in.Title, "expiring_item.title", p),
+			NodeID:          sc.node.ID,
+			ExternalID:      requiredCode(in.ExternalID, "expiring_item.external_id", p),
+			Kind:            strings.ToLower(requiredText(in.Kind, "expiring_item.kind", labelRule, p)),
+			Title:           requiredText(in.Title, "expiring_item.title", nameRule, p),
+			DefaultBranchID: branchID(sc.placement(in.Branch, "expiring_item.branch", p)),
 		},
+	}
+	if !short(in.ExpiresOn, "expiring_item.expires_on", p) {
+		return e
 	}
 	date, ok, err := parseDate(in.ExpiresOn)
 	switch {

@@ -53,8 +53,13 @@ func stored(t *testing.T, h *servertest.Hub, externalID string) (branchID int64,
 
 func TestServiceDueKeptOnWrite(t *testing.T) {
 	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
-		// The hub's DMS node serves every branch: a vehicle it sends alone
-		// has no home branch, and its date is counted in UTC.
+		// The hub's DMS node serves every branch, and there are two: a
+		// vehicle it sends alone, without a branch or an owner, has no home
+		// branch, and its date is counted in UTC.
+		spb := hub.Branch{Code: "SPB1", Name: "Питер", Country: "RU", TimeZone: "Europe/Moscow", Locale: "ru"}
+		if err := h.Store.CreateBranch(t.Context(), &spb); err != nil {
+			t.Fatal(err)
+		}
 		service := map[string]any{"last_service_at": "2026-02-01T01:30:00+03:00", "last_service_mileage_km": "30000",
 			"interval_months": 12, "interval_km": 15000, "tyre_season": "летние"}
 		pushVehicle(t, h, "veh-1", "2026-02-01T01:30:00+03:00", map[string]any{
@@ -83,10 +88,6 @@ func TestServiceDueKeptOnWrite(t *testing.T) {
 		}
 
 		// A work order at another branch, for the same car, moves its home.
-		spb := hub.Branch{Code: "SPB1", Name: "Питер", Country: "RU", TimeZone: "Europe/Moscow", Locale: "ru"}
-		if err := h.Store.CreateBranch(t.Context(), &spb); err != nil {
-			t.Fatal(err)
-		}
 		h.PushWorkOrder(t, "wo-2", "ЗН-2", 1, "Принят", map[string]any{"branch": "SPB1",
 			"vehicle": map[string]any{"external_id": "V-1", "plate": "А123ВС77"}})
 		if branch, _ := stored(t, h, "V-1"); branch != spb.ID {

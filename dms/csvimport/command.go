@@ -26,7 +26,7 @@ func Command() config.Command {
 		Name:    "items import",
 		Summary: "import expiring items (warranty, insurance, subscriptions) from a CSV file",
 		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
-			file := fs.String("file", "", "CSV file with columns item_id, customer_id, customer_name, phone, kind, title, expires_on[, email, locale] (required)")
+			file := fs.String("file", "", "CSV file with columns item_id, customer_id, customer_name, phone, kind, title, expires_on[, email, locale, branch] (required)")
 			nodeName := fs.String("node", "", "DMS node the items and customers belong to, as in `naryad dms nodes` (required)")
 			return func(ctx context.Context, io config.IO) error {
 				if *file == "" || strings.TrimSpace(*nodeName) == "" {
@@ -37,7 +37,7 @@ func Command() config.Command {
 					return fmt.Errorf("--file: %w", err)
 				}
 				defer f.Close()
-				rows, err := Parse(f)
+				rows, problems, err := Parse(f)
 				if err != nil {
 					return err
 				}
@@ -50,15 +50,13 @@ func Command() config.Command {
 				if err != nil {
 					return err
 				}
-				branches, err := s.Store().NodeBranches(ctx, node)
-				if err != nil {
+				// The whole file is checked, and every problem reported,
+				// before anything of it is stored.
+				if problems, err = Check(ctx, s.Ingester(), node, rows, problems); err != nil {
 					return err
 				}
-				if len(branches) == 0 {
-					return errors.New("no branch exists yet; create one with `naryad branch add`")
-				}
-				if err := CheckPhones(rows, branches[0].Country); err != nil {
-					return err
+				if len(problems) > 0 {
+					return problems
 				}
 				sum, err := Import(ctx, s.Ingester(), node, rows, time.Now())
 				if err != nil {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"naryad/dms/csvimport"
+	"naryad/hub"
 	"naryad/hub/config"
 	"naryad/hub/server/servertest"
 	"naryad/hub/store/storetest"
@@ -19,9 +20,9 @@ func TestParseAcceptsWhatExcelWrites(t *testing.T) {
 		"C-1;GPS-1;Анна Смирнова;+7 916 123-45-67;subscription;GPS-трекер А123ВС77;31.03.2027;ru\n" +
 		"\n" +
 		"C-1;GPS-2;Анна Смирнова;+7 916 123-45-67;subscription;GPS-трекер В456ОР77;2027-04-01;\n"
-	rows, err := csvimport.Parse(strings.NewReader(file))
-	if err != nil {
-		t.Fatal(err)
+	rows, problems, err := csvimport.Parse(strings.NewReader(file))
+	if err != nil || len(problems) > 0 {
+		t.Fatal(err, problems)
 	}
 	if len(rows) != 2 || rows[0].ExpiresOn != "2027-03-31" || rows[0].CustomerID != "C-1" || rows[1].Line != 4 || rows[0].Locale != "ru" {
 		t.Fatalf("rows = %+v", rows)
@@ -38,7 +39,10 @@ func TestParseReportsEveryProblemAndNothingElse(t *testing.T) {
 			"line 2: expires_on \"2027-02-30\" is not a date|line 3: title is empty|line 3: item_id \"I-1\" is already on line 2"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := csvimport.Parse(strings.NewReader(tc.file))
+			_, problems, err := csvimport.Parse(strings.NewReader(tc.file))
+			if err == nil && len(problems) > 0 {
+				err = problems
+			}
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -90,13 +94,80 @@ func TestImportStoresOnceAndUpdatesARenewal(t *testing.T) {
 		// A bad phone anywhere: nothing of the file is stored.
 		write("GPS-3,C-2,Piotr,+79161234568,warranty,Gearbox,2027-05-01\n" +
 			"GPS-4,C-3,Jan,12,warranty,Gearbox,2027-05-01\n")
-		if _, err := run(); err == nil || !strings.Contains(err.Error(), `line 3: phone "12"`) {
+		if _, err := run(); err == nil || !strings.Contains(err.Error(), `line 3: phone: not a valid phone number: "12"`) {
 			t.Fatalf("a bad phone: %v", err)
 		}
 		var n int64
 		h.Store.Gorm(ctx).Raw("SELECT count(*) FROM expiring_items").Scan(&n)
 		if n != 2 {
 			t.Fatalf("%d items after a refused file, want 2", n)
+		}
+	})
+}
+
+// Every bad line of a file is reported in one run, whatever made it bad:
+// the file's shape (a date) and what the exchange refuses (a phone, a
+// branch code, a control character). Nothing of it is stored.
+func TestImportReportsEveryBadLineAtOnce(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+		file := filepath.Join(t.TempDir(), "items.csv")
+		body := "item_id,customer_id,customer_name,phone,kind,title,expires_on,branch\n" +
+			"GPS-1,C-1,Анна,+79161234567,gps,GPS А123ВС77,31.02.2027,\n" +
+			"GPS-2,C-2,Пётр,12,gps,GPS В456ОР77,2027-04-01,\n" +
+			"GPS-3,C-3,Jan,+79161234568,gps,GPS,2027-04-01,NOPE\n" +
+			"GPS-4,C-4,\"Ян\x00\",+79161234569,gps,GPS,2027-04-01,MSK1\n" +
+			"GPS-5,C-5,,+79161234560,gps,GPS,2027-04-01,MSK1\n"
+		if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var out strings.Builder
+		err := runCommand(t, h.Config, &out, "--file", file, "--node", h.Node.Name)
+		if err == nil {
+			t.Fatalf("no error:\n%s", out.String())
+		}
+		for _, want := range []string{
+			`line 2: expires_on "31.02.2027" is not a date`,
+			`line 3: phone: not a valid phone number: "12"`,
+			`line 4: branch: unknown branch "NOPE"`,
+			`line 5: customer_name: contains the control character U+0000`,
+			`line 6: customer_name is empty`,
+		} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error lacks %q:\n%v", want, err)
+			}
+		}
+		if n := strings.Count(err.Error(), "line 2:"); n != 1 {
+			t.Errorf("line 2 reported %d times:\n%v", n, err)
+		}
+		var n int64
+		h.Store.Gorm(t.Context()).Raw("SELECT count(*) FROM expiring_items").Scan(&n)
+		if n != 0 {
+			t.Fatalf("%d items stored from a refused file", n)
+		}
+	})
+}
+
+// The branch column places the items (and their customers) for the
+// reminders when the node serves several branches.
+func TestImportBranchColumnPlacesTheItems(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+		ctx := t.Context()
+		spb := hub.Branch{Code: "SPB1", Name: "Невский", Country: "RU", TimeZone: "Europe/Moscow", Locale: "ru"}
+		if err := h.Store.CreateBranch(ctx, &spb); err != nil {
+			t.Fatal(err)
+		}
+		file := filepath.Join(t.TempDir(), "items.csv")
+		body := "item_id;customer_id;customer_name;phone;kind;title;expires_on;branch\n" +
+			"GPS-1;C-1;Анна;+79161234567;gps;GPS А123ВС77;2027-03-31;SPB1\n"
+		if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := runCommand(t, h.Config, &strings.Builder{}, "--file", file, "--node", h.Node.Name); err != nil {
+			t.Fatal(err)
+		}
+		items, err := h.Store.ExpiringItemsOfBranch(ctx, spb.ID, "2027-01-01", "2027-12-31")
+		if err != nil || len(items) != 1 || items[0].Title != "GPS А123ВС77" {
+			t.Fatalf("items of SPB1 = %+v, %v", items, err)
 		}
 	})
 }

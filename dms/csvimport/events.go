@@ -26,6 +26,10 @@ func Events(rows []Row, at time.Time) ([]json.RawMessage, error) {
 		}
 		item := map[string]any{"external_id": r.ItemID, "customer_external_id": r.CustomerID,
 			"kind": r.Kind, "title": r.Title, "expires_on": r.ExpiresOn}
+		if r.Branch != "" {
+			customer["branch"] = r.Branch
+			item["branch"] = r.Branch
+		}
 		for _, e := range []struct {
 			typ  string
 			body map[string]any

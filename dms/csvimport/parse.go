@@ -15,8 +15,6 @@ import (
 	"io"
 	"strings"
 	"time"
-
-	"naryad/hub"
 )
 
 // Row is one item of the file, its customer with it.
@@ -31,28 +29,31 @@ type Row struct {
 	Kind         string
 	Title        string
 	ExpiresOn    string // YYYY-MM-DD
+	Branch       string // code of the branch whose reminders the item gets; "" lets the exchange choose
 }
 
 // Columns of the file; the header row names them, in any order. The
 // optional ones may be missing.
 var (
 	required = []string{"item_id", "customer_id", "customer_name", "phone", "kind", "title", "expires_on"}
-	optional = []string{"email", "locale"}
+	optional = []string{"email", "locale", "branch"}
 )
 
 // MaxRows bounds one file: a typo in a path should not stream a database
 // dump into the exchange.
 const MaxRows = 100_000
 
-// Parse reads the whole file and checks every row before anything is
-// stored: on any problem it returns every problem, one per line, and no
-// rows. Comma and semicolon separators (Excel in Russian and Polish
-// locales writes semicolons) and a UTF-8 BOM are accepted; dates may be
-// YYYY-MM-DD or DD.MM.YYYY.
-func Parse(r io.Reader) ([]Row, error) {
+// Parse reads the whole file and checks the shape of every row: each
+// row's problems come back with the rows, so that Check can add what the
+// exchange finds and every problem of the file is reported at once. err is
+// for a file that cannot be read as a list of items at all. Comma and
+// semicolon separators (Excel in Russian and Polish locales writes
+// semicolons) and a UTF-8 BOM are accepted; dates may be YYYY-MM-DD or
+// DD.MM.YYYY.
+func Parse(r io.Reader) (rows []Row, problems Problems, err error) {
 	raw, err := io.ReadAll(io.LimitReader(r, 64<<20))
 	if err != nil {
-		return nil, fmt.Errorf("read csv: %w", err)
+		return nil, nil, fmt.Errorf("read csv: %w", err)
 	}
 	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
 	cr := csv.NewReader(bytes.NewReader(raw))
@@ -69,23 +70,21 @@ func Parse(r io.Reader) ([]Row, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("read csv: %w", err)
+			return nil, nil, fmt.Errorf("read csv: %w", err)
 		}
 		line, _ := cr.FieldPos(0)
 		records, lines = append(records, rec), append(lines, line)
 	}
 	if len(records) == 0 {
-		return nil, errors.New("csv: the file is empty; the first row must name the columns: " + strings.Join(required, ", "))
+		return nil, nil, errors.New("csv: the file is empty; the first row must name the columns: " + strings.Join(required, ", "))
 	}
 	col, err := header(records[0])
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(records)-1 > MaxRows {
-		return nil, fmt.Errorf("csv: %d rows; at most %d in one file", len(records)-1, MaxRows)
+		return nil, nil, fmt.Errorf("csv: %d rows; at most %d in one file", len(records)-1, MaxRows)
 	}
-	var rows []Row
-	var problems []string
 	seen := map[string]int{}
 	for i, rec := range records[1:] {
 		line := lines[i+1]
@@ -100,32 +99,30 @@ func Parse(r io.Reader) ([]Row, error) {
 			return strings.TrimSpace(rec[k])
 		}
 		row := Row{Line: line, ItemID: get("item_id"), CustomerID: get("customer_id"), CustomerName: get("customer_name"),
-			Phone: get("phone"), Email: get("email"), Locale: get("locale"), Kind: get("kind"), Title: get("title")}
+			Phone: get("phone"), Email: get("email"), Locale: get("locale"), Kind: get("kind"), Title: get("title"),
+			Branch: get("branch")}
 		for _, name := range required {
 			if get(name) == "" {
-				problems = append(problems, fmt.Sprintf("line %d: %s is empty", line, name))
+				problems = append(problems, Problem{line, name, name + " is empty"})
 			}
 		}
 		if v := get("expires_on"); v != "" {
 			d, ok := parseDate(v)
 			if !ok {
-				problems = append(problems, fmt.Sprintf("line %d: expires_on %q is not a date such as 2027-03-31 or 31.03.2027", line, v))
+				problems = append(problems, Problem{line, "expires_on", fmt.Sprintf("expires_on %q is not a date such as 2027-03-31 or 31.03.2027", v)})
 			}
 			row.ExpiresOn = d
 		}
 		if first, dup := seen[row.ItemID]; dup && row.ItemID != "" {
-			problems = append(problems, fmt.Sprintf("line %d: item_id %q is already on line %d", line, row.ItemID, first))
+			problems = append(problems, Problem{line, "item_id", fmt.Sprintf("item_id %q is already on line %d", row.ItemID, first)})
 		}
 		seen[row.ItemID] = line
 		rows = append(rows, row)
 	}
-	if len(problems) > 0 {
-		return nil, errors.New("csv: nothing was imported:\n  " + strings.Join(problems, "\n  "))
-	}
 	if len(rows) == 0 {
-		return nil, errors.New("csv: no rows under the header")
+		return nil, nil, errors.New("csv: no rows under the header")
 	}
-	return rows, nil
+	return rows, problems, nil
 }
 
 // separator picks ';' when the header line has more of them than commas.
@@ -173,20 +170,4 @@ func parseDate(s string) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// CheckPhones normalises every row's phone for region (the node's home
-// branch country, as the exchange does) and reports every number that is
-// not one, so a file with a bad number stores nothing.
-func CheckPhones(rows []Row, region string) error {
-	var problems []string
-	for _, r := range rows {
-		if _, err := hub.NormalizePhone(r.Phone, region); err != nil {
-			problems = append(problems, fmt.Sprintf("line %d: phone %q: %v", r.Line, r.Phone, err))
-		}
-	}
-	if len(problems) > 0 {
-		return errors.New("csv: nothing was imported:\n  " + strings.Join(problems, "\n  "))
-	}
-	return nil
 }

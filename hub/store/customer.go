@@ -16,6 +16,9 @@ type CustomerData struct {
 	Email      string
 	Locale     string
 	Phones     []string // E.164, already normalised
+	// DefaultBranchID is the branch the customer belongs to while no work
+	// order names one; nil keeps the stored one.
+	DefaultBranchID *int64
 }
 
 // UpsertCustomer creates or updates a customer by its DMS id and replaces its
@@ -24,12 +27,13 @@ func (s *Store) UpsertCustomer(ctx context.Context, c CustomerData) (int64, erro
 	t := now()
 	var id int64
 	err := s.db.WithContext(ctx).Raw(
-		`INSERT INTO customers (node_id, external_id, name, email, locale, created_at, updated_at)
-		 VALUES (?, ?, ?, ?, ?, ?, ?)
+		`INSERT INTO customers (node_id, external_id, name, email, locale, default_branch_id, created_at, updated_at)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		 ON CONFLICT (node_id, external_id) DO UPDATE SET
-		   name = excluded.name, email = excluded.email, locale = excluded.locale, updated_at = excluded.updated_at
+		   name = excluded.name, email = excluded.email, locale = excluded.locale,
+		   default_branch_id = COALESCE(excluded.default_branch_id, customers.default_branch_id), updated_at = excluded.updated_at
 		 RETURNING id`,
-		c.NodeID, c.ExternalID, c.Name, c.Email, c.Locale, t, t).Scan(&id).Error
+		c.NodeID, c.ExternalID, c.Name, c.Email, c.Locale, c.DefaultBranchID, t, t).Scan(&id).Error
 	if err != nil {
 		return 0, fmt.Errorf("upsert customer %q: %w", c.ExternalID, err)
 	}

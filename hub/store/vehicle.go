@@ -20,6 +20,9 @@ type VehicleData struct {
 	Make       string
 	Model      string
 	Year       int
+	// DefaultBranchID is the branch the vehicle belongs to while no work
+	// order names one; nil keeps the stored one.
+	DefaultBranchID *int64
 
 	HasService           bool
 	LastServiceAt        *time.Time
@@ -41,15 +44,16 @@ func (s *Store) UpsertVehicle(ctx context.Context, v VehicleData) (int64, error)
 	}
 	var id int64
 	err := s.db.WithContext(ctx).Raw(
-		`INSERT INTO vehicles (node_id, external_id, customer_id, vin, plate, make, model, year,
+		`INSERT INTO vehicles (node_id, external_id, customer_id, vin, plate, make, model, year, default_branch_id,
 		   last_service_at, last_service_mileage_km, interval_months, interval_km, tyre_season, created_at, updated_at)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		 ON CONFLICT (node_id, external_id) DO UPDATE SET
 		   customer_id = COALESCE(excluded.customer_id, vehicles.customer_id),
+		   default_branch_id = COALESCE(excluded.default_branch_id, vehicles.default_branch_id),
 		   vin = excluded.vin, plate = excluded.plate, make = excluded.make, model = excluded.model,
 		   year = excluded.year, updated_at = excluded.updated_at`+service+`
 		 RETURNING id`,
-		v.NodeID, v.ExternalID, v.CustomerID, v.VIN, v.Plate, v.Make, v.Model, v.Year,
+		v.NodeID, v.ExternalID, v.CustomerID, v.VIN, v.Plate, v.Make, v.Model, v.Year, v.DefaultBranchID,
 		v.LastServiceAt, v.LastServiceMileageKm, v.IntervalMonths, v.IntervalKm, v.TyreSeason, t, t).Scan(&id).Error
 	if err != nil {
 		return 0, fmt.Errorf("upsert vehicle %q: %w", v.ExternalID, err)
@@ -81,17 +85,21 @@ type ExpiringItemData struct {
 	Kind       string
 	Title      string
 	ExpiresOn  string // YYYY-MM-DD
+	// DefaultBranchID is the branch the item belongs to while its customer
+	// has no work order; nil keeps the stored one.
+	DefaultBranchID *int64
 }
 
 // UpsertExpiringItem creates or updates an expiring item by its DMS id.
 func (s *Store) UpsertExpiringItem(ctx context.Context, e ExpiringItemData) error {
 	err := s.db.WithContext(ctx).Exec(
-		`INSERT INTO expiring_items (node_id, external_id, customer_id, kind, title, expires_on, updated_at)
-		 VALUES (?, ?, ?, ?, ?, ?, ?)
+		`INSERT INTO expiring_items (node_id, external_id, customer_id, kind, title, expires_on, default_branch_id, updated_at)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		 ON CONFLICT (node_id, external_id) DO UPDATE SET
 		   customer_id = excluded.customer_id, kind = excluded.kind, title = excluded.title,
-		   expires_on = excluded.expires_on, updated_at = excluded.updated_at`,
-		e.NodeID, e.ExternalID, e.CustomerID, e.Kind, e.Title, e.ExpiresOn, now()).Error
+		   expires_on = excluded.expires_on,
+		   default_branch_id = COALESCE(excluded.default_branch_id, expiring_items.default_branch_id), updated_at = excluded.updated_at`,
+		e.NodeID, e.ExternalID, e.CustomerID, e.Kind, e.Title, e.ExpiresOn, e.DefaultBranchID, now()).Error
 	if err != nil {
 		return fmt.Errorf("upsert expiring item %q: %w", e.ExternalID, err)
 	}

@@ -26,8 +26,8 @@ func VehicleSubject(id int64) string { return "vehicle:" + strconv.FormatInt(id,
 // VehicleService is what predicting a vehicle's next maintenance reads.
 type VehicleService struct {
 	VehicleID int64
-	// HomeBranchID is the branch of the vehicle's latest work order, else
-	// its DMS node's; nil when neither is known. TimeZone is its zone.
+	// HomeBranchID is where the vehicle's reminders go out (see
+	// homeBranchOfVehicle); nil when nothing places it. TimeZone is its zone.
 	HomeBranchID         *int64
 	TimeZone             string
 	LastServiceAt        *time.Time
@@ -42,6 +42,26 @@ type VehicleService struct {
 	ServiceDueOn *string
 }
 
+// homeBranchOfVehicle is the branch a vehicle's reminders go out from,
+// over vehicles v, its customer c and its node n: its latest work order's;
+// else the branch the DMS gave it (or, when it gave none, the node's only
+// branch); else the branch its node is tied to; else its customer's latest
+// work order's, else the customer's given branch. Each step is an index
+// probe, evaluated only when those before found nothing.
+const homeBranchOfVehicle = `COALESCE(
+		   (SELECT w.branch_id FROM work_orders w WHERE w.vehicle_id = v.id ORDER BY w.opened_at DESC, w.id DESC LIMIT 1),
+		   v.default_branch_id,
+		   n.branch_id,
+		   (SELECT w.branch_id FROM work_orders w WHERE w.customer_id = v.customer_id ORDER BY w.opened_at DESC, w.id DESC LIMIT 1),
+		   c.default_branch_id)`
+
+// homeBranchOfItem is the same for an expiring item e of customer c: the
+// customer's latest work order's branch, else the item's given branch,
+// else its node's, else the customer's given branch.
+const homeBranchOfItem = `COALESCE(
+		   (SELECT w.branch_id FROM work_orders w WHERE w.customer_id = e.customer_id ORDER BY w.opened_at DESC, w.id DESC LIMIT 1),
+		   e.default_branch_id, n.branch_id, c.default_branch_id)`
+
 // VehicleService loads a vehicle's service plan, odometer history and home
 // branch.
 func (s *Store) VehicleService(ctx context.Context, vehicleID int64) (VehicleService, error) {
@@ -51,9 +71,8 @@ func (s *Store) VehicleService(ctx context.Context, vehicleID int64) (VehicleSer
 		   v.interval_months, v.interval_km, v.branch_id, v.service_due_on
 		 FROM vehicles v
 		 JOIN dms_nodes n ON n.id = v.node_id
-		 LEFT JOIN branches b ON b.id = COALESCE(
-		   (SELECT w.branch_id FROM work_orders w WHERE w.vehicle_id = v.id ORDER BY w.opened_at DESC, w.id DESC LIMIT 1),
-		   n.branch_id)
+		 LEFT JOIN customers c ON c.id = v.customer_id
+		 LEFT JOIN branches b ON b.id = `+homeBranchOfVehicle+`
 		 WHERE v.id = ?`, vehicleID).Scan(&v).Error
 	if err != nil {
 		return v, fmt.Errorf("load service plan of vehicle %d: %w", vehicleID, err)
@@ -208,8 +227,8 @@ type BranchItem struct {
 }
 
 // ExpiringItemsOfBranch lists the expiring items ending from from to to
-// (inclusive dates) of the customers whose branch is branchID: the branch
-// of their latest work order, else their DMS node's. By customer, date, id.
+// (inclusive dates) whose home branch (homeBranchOfItem) is branchID. By
+// customer, date, id.
 func (s *Store) ExpiringItemsOfBranch(ctx context.Context, branchID int64, from, to string) ([]BranchItem, error) {
 	var out []BranchItem
 	err := s.db.WithContext(ctx).Raw(
@@ -219,8 +238,7 @@ func (s *Store) ExpiringItemsOfBranch(ctx context.Context, branchID int64, from,
 		 JOIN customers c ON c.id = e.customer_id
 		 JOIN dms_nodes n ON n.id = e.node_id
 		 WHERE e.expires_on BETWEEN ? AND ?
-		   AND COALESCE((SELECT w.branch_id FROM work_orders w WHERE w.customer_id = e.customer_id
-		       ORDER BY w.opened_at DESC, w.id DESC LIMIT 1), n.branch_id) = ?
+		   AND `+homeBranchOfItem+` = ?
 		 ORDER BY e.customer_id, e.expires_on, e.id`, from, to, branchID).Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("expiring items of branch %d from %s to %s: %w", branchID, from, to, err)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"naryad/dms"
 	"naryad/hub"
 	"naryad/hub/staff"
 	"naryad/hub/store"
@@ -30,6 +31,14 @@ type remindersView struct {
 	At       string // the moment previewed, branch-local
 	Items    []previewRow
 	Tasks    []taskRow
+	// Unplaced lists, per DMS node, the records no branch's scan reaches,
+	// with Fix saying how to place them: never a silent gap.
+	Unplaced []unplacedRow
+	Fix      string
+}
+
+type unplacedRow struct {
+	Node, Count string
 }
 
 type previewRow struct {
@@ -95,11 +104,35 @@ func (h *Handler) remindersView(ctx context.Context, code string) (remindersView
 	if v.Branch.ID == 0 {
 		return v, nil
 	}
+	if err := h.unplaced(ctx, &v); err != nil {
+		return v, err
+	}
 	tasks, err := h.store.OpenStaffTasks(ctx, v.Branch.ID)
 	for _, t := range tasks {
 		v.Tasks = append(v.Tasks, taskRow{StaffTask: t, Raised: t.CreatedAt.In(v.Branch.Location()).Format("2006-01-02 15:04")})
 	}
 	return v, err
+}
+
+// unplaced fills in the count of records that belong to no branch.
+func (h *Handler) unplaced(ctx context.Context, v *remindersView) error {
+	counts, err := h.store.UnplacedRecords(ctx)
+	if err != nil || len(counts) == 0 {
+		return err
+	}
+	nodes, err := h.store.Nodes(ctx)
+	if err != nil {
+		return err
+	}
+	names := make(map[int64]string, len(nodes))
+	for _, n := range nodes {
+		names[n.ID] = n.Name
+	}
+	for _, u := range counts {
+		v.Unplaced = append(v.Unplaced, unplacedRow{Node: names[u.NodeID], Count: dms.UnplacedCount(u)})
+	}
+	v.Fix = dms.UnplacedFix
+	return nil
 }
 
 // taskDone is POST /admin/reminders/tasks/done: task id and branch code;

@@ -1,6 +1,8 @@
 package admin_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -86,4 +88,40 @@ func mustThread(t *testing.T, h *servertest.Hub, workOrderID int64) int64 {
 		t.Fatal(err)
 	}
 	return th.ID
+}
+
+// Records pushed by a node for several branches that no rule can place
+// get no reminders; the page counts them and says how to fix it, instead
+// of leaving the gap silent.
+func TestAdminRemindersCountsRecordsWithoutABranch(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+		spb := hub.Branch{Code: "SPB1", Name: "Невский", Country: "RU", TimeZone: "Europe/Moscow", Locale: "ru"}
+		if err := h.Store.CreateBranch(t.Context(), &spb); err != nil {
+			t.Fatal(err)
+		}
+		push := func(vehicle map[string]any) {
+			t.Helper()
+			body, _ := json.Marshal(map[string]any{"events": []any{map[string]any{
+				"id": "v-" + vehicle["external_id"].(string) + "-" + fmt.Sprint(vehicle["branch"]), "type": "vehicle",
+				"occurred_at": "2026-11-23T10:00:00", "vehicle": vehicle}}})
+			if status, reply := h.PostEvents(t, h.Token, body); status != http.StatusOK || servertest.Results(t, reply)[0]["result"] != "applied" {
+				t.Fatalf("push: %d %v", status, reply)
+			}
+		}
+		push(map[string]any{"external_id": "V-1", "customer_external_id": "C-1", "make": "Škoda"})
+		push(map[string]any{"external_id": "V-2", "customer_external_id": "C-1", "make": "Lada"})
+		admin := signIn(t, h, "root", store.RoleAdmin)
+
+		_, page := admin.Do(http.MethodGet, "/admin/reminders", nil)
+		for _, want := range []string{`id="unplaced"`, "1c-test: 2 vehicles belong to no branch", `with &#34;branch&#34;`, "naryad reminders refresh"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("page lacks %q:\n%s", want, page)
+			}
+		}
+		push(map[string]any{"external_id": "V-1", "customer_external_id": "C-1", "make": "Škoda", "branch": "SPB1"})
+		push(map[string]any{"external_id": "V-2", "customer_external_id": "C-1", "make": "Lada", "branch": "MSK1"})
+		if _, page := admin.Do(http.MethodGet, "/admin/reminders", nil); strings.Contains(page, `id="unplaced"`) {
+			t.Errorf("the warning stays once every vehicle has a branch:\n%s", page)
+		}
+	})
 }
