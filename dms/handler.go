@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
-	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +14,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/store"
+	"naryad/hub/web/attachment"
 )
 
 // Limits of one exchange request.
@@ -213,12 +212,11 @@ func (h *Handler) getFile(c *fiber.Ctx) error {
 		h.log.Error("dms file", "node", node.Name, "error", err)
 		return fail(c, fiber.StatusInternalServerError, "internal error")
 	}
-	f, err := os.Open(h.media.Path(a.SHA256))
-	if err != nil {
+	// Sent as to a browser: whoever reads the exchange's answers may open
+	// them in one.
+	if err := attachment.Send(c, h.media, a); err != nil {
 		h.log.Error("dms file: stored file missing", "sha256", a.SHA256, "error", err)
 		return fail(c, fiber.StatusInternalServerError, "internal error")
 	}
-	c.Set(fiber.HeaderContentType, a.ContentType)
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename*=UTF-8''`+url.PathEscape(a.Name))
-	return c.SendStream(f, int(a.SizeBytes))
+	return nil
 }

@@ -1,9 +1,9 @@
 package dms
 
 import (
+	"cmp"
 	"encoding/base64"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -261,7 +261,6 @@ func validateDocument(in *documentIn, p *problems) *documentCmd {
 	d := &documentCmd{
 		WorkOrderNumber: required(in.WorkOrderNumber.String(), "document.work_order_number", p),
 		Name:            required(in.Name, "document.name", p),
-		ContentType:     strings.TrimSpace(in.ContentType),
 	}
 	data, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(in.DataBase64), ""))
 	switch {
@@ -271,9 +270,12 @@ func validateDocument(in *documentIn, p *problems) *documentCmd {
 		p.addf("document.data_base64", "required")
 	}
 	d.Data = data
-	if d.ContentType == "" && len(data) > 0 {
-		d.ContentType = http.DetectContentType(data)
-	}
+	// The type is what the bytes are, never the DMS's word for it
+	// (content_type is accepted and ignored): a document typed
+	// text/javascript or image/svg+xml would otherwise be a script on the
+	// hub's origin. Anything but a photo, video or PDF is kept as plain
+	// bytes, downloaded under its name.
+	d.ContentType = cmp.Or(hub.SniffFile(data), "application/octet-stream")
 	return d
 }
 

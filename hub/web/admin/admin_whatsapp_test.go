@@ -287,8 +287,10 @@ func TestWhatsAppPageManagesAccounts(t *testing.T) {
 		}
 		resp, png := b.Do(http.MethodGet, "/admin/whatsapp/accounts/"+id+"/qr.png", nil)
 		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/png" ||
-			resp.Header.Get("Cache-Control") != "no-store" || !strings.HasPrefix(png, "\x89PNG") {
-			t.Fatalf("qr.png: %d %q %q", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Cache-Control"))
+			!strings.Contains(resp.Header.Get("Cache-Control"), "no-store") || !strings.HasPrefix(png, "\x89PNG") ||
+			!strings.HasPrefix(resp.Header.Get("Content-Security-Policy"), "sandbox;") || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Fatalf("qr.png: %d %q %q %q", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Cache-Control"),
+				resp.Header.Get("Content-Security-Policy"))
 		}
 		if s := waState(t, b, acc.ID, ""); s["linking"] != true || s["code_id"] == "" || s["linked"] != false {
 			t.Fatalf("state while linking %v", s)
