@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -39,10 +40,14 @@ func NewHandler(s *store.Store, in *Ingester, media *hub.Media, maxBody int, log
 	return &Handler{store: s, ingester: in, media: media, maxBody: maxBody, log: log}
 }
 
+// EventsPath is where the DMS posts its batches: the exchange's one large
+// body.
+const EventsPath = "/api/dms/v1/events"
+
 // Register adds the exchange routes.
 func (h *Handler) Register(r fiber.Router) {
 	api := r.Group("/api/dms/v1", h.authenticate)
-	api.Post("/events", h.postEvents)
+	api.Post(strings.TrimPrefix(EventsPath, "/api/dms/v1"), h.postEvents)
 	api.Get("/changes", h.getChanges)
 	api.Get("/files/:sha256", h.getFile)
 }
@@ -54,14 +59,14 @@ func fail(c *fiber.Ctx, status int, msg string) error {
 
 const nodeKey = "dms_node"
 
+var errNoToken = errors.New("missing bearer token")
+
 // authenticate finds the node by its bearer token.
 func (h *Handler) authenticate(c *fiber.Ctx) error {
-	auth := c.Get(fiber.HeaderAuthorization)
-	token, ok := strings.CutPrefix(auth, "Bearer ")
-	if !ok || strings.TrimSpace(token) == "" {
+	node, err := h.node(c)
+	if errors.Is(err, errNoToken) {
 		return fail(c, fiber.StatusUnauthorized, "missing bearer token")
 	}
-	node, err := h.store.NodeByTokenHash(c.UserContext(), hub.HashToken(strings.TrimSpace(token)))
 	if errors.Is(err, store.ErrNotFound) {
 		return fail(c, fiber.StatusUnauthorized, "unknown or revoked token")
 	}
@@ -71,6 +76,28 @@ func (h *Handler) authenticate(c *fiber.Ctx) error {
 	}
 	c.Locals(nodeKey, node)
 	return c.Next()
+}
+
+// Authorized tells, before the body is read, whether the request carries
+// a live node token: only such a request may send a large batch.
+func (h *Handler) Authorized(c *fiber.Ctx) bool {
+	_, err := h.node(c)
+	return err == nil
+}
+
+// node is the node whose bearer token the request carries.
+func (h *Handler) node(c *fiber.Ctx) (hub.DMSNode, error) {
+	token, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+	if token = strings.TrimSpace(token); !ok || token == "" {
+		return hub.DMSNode{}, errNoToken
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), 10*time.Second)
+	defer cancel()
+	node, err := h.store.NodeByTokenHash(ctx, hub.HashToken(token))
+	if err != nil {
+		return hub.DMSNode{}, fmt.Errorf("dms node by token: %w", err)
+	}
+	return node, nil
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -90,10 +91,24 @@ func (h *Handler) Register(app fiber.Router) {
 	}))
 	c.Get("/:token", h.page)
 	c.Get("/:token/events", h.events)
-	c.Post("/:token/messages", h.postMessage)
+	c.Post(strings.TrimPrefix(MessagesPath, "/c"), h.postMessage)
 	c.Post("/:token/estimate/review", h.reviewEstimate)
 	c.Post("/:token/estimate", h.decide)
 	c.Get("/:token/files/:id", h.file)
+}
+
+// MessagesPath is where the customer's page posts a message and its file:
+// the surface's one large body.
+const MessagesPath = "/c/:token/messages"
+
+// MayUpload tells, before the body is read, whether the request comes from
+// a browser holding a live link and its session: only such a request may
+// send a file. postMessage still decides the request (CSRF token, file).
+func (h *Handler) MayUpload(c *fiber.Ctx) bool {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 10*time.Second)
+	defer cancel()
+	v, err := h.resolve(ctx, c.Params("token"))
+	return err == nil && !v.expired && h.session(c, v) != ""
 }
 
 // securityHeaders: no referrer leaves the page (the URL is the key), only

@@ -89,6 +89,12 @@ func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Op
 		customerLink: o.CustomerLink, queued: o.Queued, texts: o.Texts, broker: o.Broker, done: o.Done}, nil
 }
 
+// The routes that take a file, up to MaxUploadBytes, from signed-in staff.
+const (
+	ReplyPath          = "/inbox/threads/:id/messages"
+	MechanicUploadPath = "/mechanic/orders/:id/photos"
+)
+
 // Register adds the inbox routes (every route of this surface is here).
 func (h *Handler) Register(app fiber.Router) {
 	static, _ := fs.Sub(staticFiles, "static")
@@ -98,7 +104,7 @@ func (h *Handler) Register(app fiber.Router) {
 	const thread = "/inbox/threads/:id"
 	app.Get(thread, staff.SecurityHeaders, h.requireStaff(), h.livePosition, h.withThread(h.show))
 	app.Get(thread+"/files/:fid", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.file))
-	app.Post(thread+"/messages", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.reply))
+	app.Post(ReplyPath, staff.SecurityHeaders, h.requireStaff(), h.withThread(h.reply))
 	app.Post(thread+"/messages/:mid/resend", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.resend))
 	app.Post(thread+"/messages/:mid/forward", staff.SecurityHeaders, h.requireStaff(store.RoleAdvisor, store.RoleAdmin), h.withThread(h.forward))
 	app.Post(thread+"/messages/:mid/move", staff.SecurityHeaders, h.requireStaff(store.RoleAdvisor, store.RoleAdmin), h.withThread(h.move))
@@ -110,7 +116,7 @@ func (h *Handler) Register(app fiber.Router) {
 	workshop := h.requireStaff(store.RoleMechanic, store.RoleAdvisor, store.RoleAdmin)
 	app.Get("/mechanic", staff.SecurityHeaders, workshop, h.mechanicSearch)
 	app.Get("/mechanic/orders/:id", staff.SecurityHeaders, workshop, h.withThread(h.mechanicOrder))
-	app.Post("/mechanic/orders/:id/photos", staff.SecurityHeaders, workshop, h.withThread(h.mechanicUpload))
+	app.Post(MechanicUploadPath, staff.SecurityHeaders, workshop, h.withThread(h.mechanicUpload))
 }
 
 // render executes a view into a buffer first, so a template error never
