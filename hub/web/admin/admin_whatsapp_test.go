@@ -282,7 +282,7 @@ func TestWhatsAppPageManagesAccounts(t *testing.T) {
 		watest.Eventually(t, "a QR code", func() bool { a, _ := st.WAAccount(ctx, acc.ID); return a.LinkCode != "" })
 		resp, page = b.Do(http.MethodGet, linkURL, nil)
 		if resp.StatusCode != http.StatusOK || !strings.Contains(page, `src="/admin/whatsapp/accounts/`+id+`/qr.png"`) ||
-			!strings.Contains(page, `<script src="/static/a/whatsapp.js"`) {
+			!strings.Contains(page, `<script src="/static/a/whatsapp.js?v=`) {
 			t.Fatalf("link page %d:\n%s", resp.StatusCode, page)
 		}
 		resp, png := b.Do(http.MethodGet, "/admin/whatsapp/accounts/"+id+"/qr.png", nil)

@@ -10,14 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"log/slog"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"naryad/hub"
@@ -53,6 +50,7 @@ type Handler struct {
 	media         *hub.Media
 	broker        *realtime.Broker
 	views         *template.Template
+	assets        *render.Static // its CSS and scripts
 	secret        []byte
 	uploadMax     int64
 	secureCookies bool
@@ -67,22 +65,25 @@ type Handler struct {
 
 // New parses the page's views once; a missing or broken view fails start-up.
 func New(st *store.Store, media *hub.Media, broker *realtime.Broker, o Options) (*Handler, error) {
-	views, err := template.New("").Funcs(viewFuncs).ParseFS(viewFiles, "views/*.html")
+	assets, err := render.NewStatic("/static/c", staticFiles, "static")
+	if err != nil {
+		return nil, fmt.Errorf("customer page: %w", err)
+	}
+	views, err := template.New("").Funcs(viewFuncs).Funcs(assets.Funcs()).ParseFS(viewFiles, "views/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("customer page: parse views: %w", err)
 	}
 	if o.RateLimit <= 0 {
 		o.RateLimit = 120
 	}
-	return &Handler{store: st, media: media, broker: broker, views: views, secret: []byte(o.Secret),
+	return &Handler{store: st, media: media, broker: broker, views: views, assets: assets, secret: []byte(o.Secret),
 		uploadMax: o.UploadMaxBytes, secureCookies: o.SecureCookies, rateLimit: o.RateLimit, log: o.Logger, done: o.Done,
 		optOut: o.OptOut}, nil
 }
 
 // Register adds the customer routes.
 func (h *Handler) Register(app fiber.Router) {
-	static, _ := fs.Sub(staticFiles, "static")
-	app.Use("/static/c", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
+	h.assets.Register(app)
 	c := app.Group("/c", securityHeaders, limiter.New(limiter.Config{
 		Max: h.rateLimit, Expiration: time.Minute,
 		LimitReached: func(c *fiber.Ctx) error {
