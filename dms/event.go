@@ -103,7 +103,7 @@ type lineIn struct {
 type documentIn struct {
 	WorkOrderNumber flexText `json:"work_order_number"`
 	Name            string   `json:"name"`
-	ContentType     string   `json:"content_type"`
+	ContentType     string   `json:"content_type"` // accepted, never believed: the type is sniffed from the data
 	DataBase64      string   `json:"data_base64"`
 }
 

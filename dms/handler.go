@@ -5,9 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
-	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -17,6 +16,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/store"
+	"naryad/hub/web/attachment"
 )
 
 // Limits of one exchange request.
@@ -41,10 +41,14 @@ func NewHandler(s *store.Store, in *Ingester, media *hub.Media, maxBody int, log
 	return &Handler{store: s, ingester: in, media: media, maxBody: maxBody, log: log}
 }
 
+// EventsPath is where the DMS posts its batches: the exchange's one large
+// body.
+const EventsPath = "/api/dms/v1/events"
+
 // Register adds the exchange routes.
 func (h *Handler) Register(r fiber.Router) {
 	api := r.Group("/api/dms/v1", h.authenticate)
-	api.Post("/events", h.postEvents)
+	api.Post(strings.TrimPrefix(EventsPath, "/api/dms/v1"), h.postEvents)
 	api.Get("/changes", h.getChanges)
 	api.Get("/files/:sha256", h.getFile)
 }
@@ -56,14 +60,14 @@ func fail(c *fiber.Ctx, status int, msg string) error {
 
 const nodeKey = "dms_node"
 
+var errNoToken = errors.New("missing bearer token")
+
 // authenticate finds the node by its bearer token.
 func (h *Handler) authenticate(c *fiber.Ctx) error {
-	auth := c.Get(fiber.HeaderAuthorization)
-	token, ok := strings.CutPrefix(auth, "Bearer ")
-	if !ok || strings.TrimSpace(token) == "" {
+	node, err := h.node(c)
+	if errors.Is(err, errNoToken) {
 		return fail(c, fiber.StatusUnauthorized, "missing bearer token")
 	}
-	node, err := h.store.NodeByTokenHash(c.UserContext(), hub.HashToken(strings.TrimSpace(token)))
 	if errors.Is(err, store.ErrNotFound) {
 		return fail(c, fiber.StatusUnauthorized, "unknown or revoked token")
 	}
@@ -73,6 +77,28 @@ func (h *Handler) authenticate(c *fiber.Ctx) error {
 	}
 	c.Locals(nodeKey, node)
 	return c.Next()
+}
+
+// Authorized tells, before the body is read, whether the request carries
+// a live node token: only such a request may send a large batch.
+func (h *Handler) Authorized(c *fiber.Ctx) bool {
+	_, err := h.node(c)
+	return err == nil
+}
+
+// node is the node whose bearer token the request carries.
+func (h *Handler) node(c *fiber.Ctx) (hub.DMSNode, error) {
+	token, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+	if token = strings.TrimSpace(token); !ok || token == "" {
+		return hub.DMSNode{}, errNoToken
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), 10*time.Second)
+	defer cancel()
+	node, err := h.store.NodeByTokenHash(ctx, hub.HashToken(token))
+	if err != nil {
+		return hub.DMSNode{}, fmt.Errorf("dms node by token: %w", err)
+	}
+	return node, nil
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
@@ -234,12 +260,11 @@ func (h *Handler) getFile(c *fiber.Ctx) error {
 		h.log.Error("dms file", "node", node.Name, "error", err)
 		return fail(c, fiber.StatusInternalServerError, "internal error")
 	}
-	f, err := os.Open(h.media.Path(a.SHA256))
-	if err != nil {
+	// Sent as to a browser: whoever reads the exchange's answers may open
+	// them in one.
+	if err := attachment.Send(c, h.media, a); err != nil {
 		h.log.Error("dms file: stored file missing", "sha256", a.SHA256, "error", err)
 		return fail(c, fiber.StatusInternalServerError, "internal error")
 	}
-	c.Set(fiber.HeaderContentType, a.ContentType)
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename*=UTF-8''`+url.PathEscape(a.Name))
-	return c.SendStream(f, int(a.SizeBytes))
+	return nil
 }

@@ -1,9 +1,9 @@
 package dms
 
 import (
+	"cmp"
 	"encoding/base64"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -363,7 +363,6 @@ func validateDocument(in *documentIn, p *problems) *documentCmd {
 	d := &documentCmd{
 		WorkOrderNumber: requiredCode(in.WorkOrderNumber, "document.work_order_number", p),
 		Name:            requiredText(in.Name, "document.name", fileNameRule, p),
-		ContentType:     text(in.ContentType, "document.content_type", fileNameRule, p),
 	}
 	data, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(in.DataBase64), ""))
 	switch {
@@ -373,9 +372,13 @@ func validateDocument(in *documentIn, p *problems) *documentCmd {
 		p.addf("document.data_base64", "required")
 	}
 	d.Data = data
-	if d.ContentType == "" && len(data) > 0 {
-		d.ContentType = http.DetectContentType(data)
-	}
+	// content_type is checked like any text, then ignored: the type is
+	// what the bytes are, never the DMS's word for it. A document typed
+	// text/javascript or image/svg+xml would otherwise be a script on the
+	// hub's origin. Anything but a photo, video or PDF is kept as plain
+	// bytes, downloaded under its name.
+	text(in.ContentType, "document.content_type", fileNameRule, p)
+	d.ContentType = cmp.Or(hub.SniffFile(data), "application/octet-stream")
 	return d
 }
 

@@ -44,6 +44,20 @@ func fail(c *fiber.Ctx, status int, msg string) error {
 	return c.Status(status).JSON(fiber.Map{"error": msg})
 }
 
+// Authorized tells, before the body is read, whether the request carries
+// a live kiosk token: only such a request may send a body over the
+// server's small default.
+func (h *Handler) Authorized(c *fiber.Ctx) bool {
+	token, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+	if token = strings.TrimSpace(token); !ok || token == "" {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), requestTimeout)
+	defer cancel()
+	_, err := h.svc.SiteByToken(ctx, token)
+	return err == nil
+}
+
 func (h *Handler) sync(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), requestTimeout)
 	defer cancel()

@@ -14,14 +14,17 @@ import (
 	"naryad/hub/lockers"
 	"naryad/hub/staff"
 	"naryad/hub/web/admin"
+	"naryad/hub/web/bodylimit"
 	"naryad/hub/web/customer"
 	"naryad/hub/web/inbox"
 	"naryad/hub/web/lockerpanel"
 	"naryad/hub/web/report"
+	"naryad/locker/wire"
 )
 
 // routeDeps are the handlers the routes dispatch to.
 type routeDeps struct {
+	bodies   *bodylimit.Gate
 	dms      *dms.Handler
 	lockers  *lockers.Handler // the kiosks' sync
 	twilio   *twilioStatus    // nil unless the SMS provider is Twilio
@@ -35,6 +38,7 @@ type routeDeps struct {
 
 // routes lists every HTTP route of the hub in one place.
 func (s *Server) routes(d routeDeps) {
+	d.bodies.Install(s.app, s.uploads(d)...) // first: no route reads a body before it
 	s.app.Get("/healthz", s.health)
 	s.app.Get("/", staff.SecurityHeaders, d.staff.Home)
 	s.app.Get("/favicon.ico", serveFavicon)
@@ -51,17 +55,44 @@ func (s *Server) routes(d routeDeps) {
 	}
 }
 
+// Request bodies: anyone may send smallBodyBytes (every form but a file
+// upload); more only on the routes below, to callers they recognise.
+const smallBodyBytes = 64 << 10
+
+// uploadSlack is what a multipart form adds to its file (boundaries, the
+// text, the CSRF field), and lets a file slightly over its limit reach the
+// page that says so in the user's words.
+const uploadSlack = 1 << 20
+
+// uploads are the routes that take bodies over smallBodyBytes, with their
+// limits and the check, made on the headers alone, of who may send one.
+func (s *Server) uploads(d routeDeps) []bodylimit.Upload {
+	post := fiber.MethodPost
+	staffMax := inbox.MaxUploadBytes + uploadSlack
+	return []bodylimit.Upload{
+		{Method: post, Path: dms.EventsPath, MaxBytes: s.cfg.DMSMaxBodyBytes, Allowed: d.dms.Authorized},
+		{Method: post, Path: wire.SyncPath, MaxBytes: lockers.MaxBodyBytes, Allowed: d.lockers.Authorized},
+		{Method: post, Path: customer.MessagesPath, MaxBytes: s.cfg.UploadMaxBytes + uploadSlack, Allowed: d.customer.MayUpload},
+		{Method: post, Path: inbox.ReplyPath, MaxBytes: staffMax, Allowed: d.staff.SignedIn},
+		{Method: post, Path: inbox.MechanicUploadPath, MaxBytes: staffMax, Allowed: d.staff.SignedIn},
+	}
+}
+
+// newBodyGate holds at most bodyBudget of large bodies at once (or the
+// largest single one, if larger): past it an upload is answered 503.
+func newBodyGate(cfg *config.Config) *bodylimit.Gate {
+	const bodyBudget = 128 << 20
+	largest := max(cfg.DMSMaxBodyBytes, cfg.UploadMaxBytes+uploadSlack, inbox.MaxUploadBytes+uploadSlack, lockers.MaxBodyBytes)
+	return bodylimit.New(smallBodyBytes, max(bodyBudget, largest))
+}
+
 // newApp builds the fiber app with the hub's limits and error shape.
-func newApp(cfg *config.Config, log *slog.Logger) *fiber.App {
-	app := fiber.New(fiber.Config{
+func newApp(cfg *config.Config, log *slog.Logger, bodies *bodylimit.Gate) *fiber.App {
+	fc := fiber.Config{
 		DisableStartupMessage: true,
-		// The exchange and the customer upload check their own limits and
-		// answer in their own shape; the slack lets a slightly-too-large
-		// request reach those checks instead of a connection reset.
-		BodyLimit:    max(cfg.DMSMaxBodyBytes, cfg.UploadMaxBytes, inbox.MaxUploadBytes) + 1<<20,
-		ReadTimeout:  60 * time.Second,
-		WriteTimeout: 60 * time.Second,
-		IdleTimeout:  120 * time.Second,
+		ReadTimeout:           60 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
 		// Behind a reverse proxy the client is in X-Forwarded-For, believed
 		// only from the proxies named in NARYAD_TRUSTED_PROXIES: it keys the
 		// customer pages' rate limit and is kept as decision evidence.
@@ -83,13 +114,15 @@ func newApp(cfg *config.Config, log *slog.Logger) *fiber.App {
 				customer.SecurityHeaders(c)
 				return c.Redirect(strings.TrimSuffix(c.Path(), "/messages")+"?err=file_too_big", fiber.StatusSeeOther)
 			}
-			msg := statusText(code)
+			msg := statusText(code, fe, c.Path())
 			if strings.HasPrefix(c.Path(), "/api/") {
 				return c.Status(code).JSON(fiber.Map{"error": msg})
 			}
 			return c.Status(code).SendString(msg)
 		},
-	})
+	}
+	bodies.Configure(&fc)
+	app := fiber.New(fc)
 	// After a burst (every open page reconnecting at once) the server's
 	// idle request workers, with the stacks they grew, go back to the
 	// runtime within seconds instead of the default ten.
@@ -97,11 +130,19 @@ func newApp(cfg *config.Config, log *slog.Logger) *fiber.App {
 	return app
 }
 
-// statusText is the error text for a status code, with the one limit a
-// DMS integrator most often hits spelled out.
-func statusText(code int) string {
-	if code == fiber.StatusRequestEntityTooLarge {
-		return "request body is over the configured limit (NARYAD_DMS_MAX_BODY_BYTES)"
+// statusText is the error text for a status code: the body gate's own
+// reason for refusing a body, with the one limit a DMS integrator most
+// often hits named.
+func statusText(code int, fe *fiber.Error, path string) string {
+	switch code {
+	case fiber.StatusRequestEntityTooLarge, fiber.StatusUnsupportedMediaType, fiber.StatusServiceUnavailable:
+		if fe == nil {
+			break
+		}
+		if code == fiber.StatusRequestEntityTooLarge && path == dms.EventsPath {
+			return fe.Message + " (NARYAD_DMS_MAX_BODY_BYTES)"
+		}
+		return fe.Message
 	}
 	return strings.ToLower(utils.StatusMessage(code))
 }

@@ -205,8 +205,10 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, st *store.
 
 	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, lockers: lockerSync, done: done, whatsApp: wa, whatsAppOff: waOff,
 		remind: reminders.NewScheduler(st, reminderRunner, reminders.SchedulerOptions{Logger: log})}
-	s.app = newApp(cfg, log)
+	bodies := newBodyGate(cfg)
+	s.app = newApp(cfg, log, bodies)
 	s.routes(routeDeps{
+		bodies:   bodies,
 		dms:      dms.NewHandler(st, ingester, media, cfg.DMSMaxBodyBytes, log),
 		lockers:  lockers.NewHandler(lockerSync, log),
 		twilio:   twilioStatusFor(cfg, st, twilio, log),

@@ -74,6 +74,16 @@ func (h *Handler) RequireStaff(roles ...string) fiber.Handler {
 	}
 }
 
+// SignedIn tells, before the body is read, whether the request carries a
+// live session of an enabled user: only such a request may upload a file.
+// RequireStaff still decides the request (role, CSRF token).
+func (h *Handler) SignedIn(c *fiber.Ctx) bool {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 10*time.Second)
+	defer cancel()
+	_, err := h.load(ctx, c)
+	return err == nil
+}
+
 var errNoSession = errors.New("no session")
 
 // load resolves the session cookie to a live session of an enabled user;

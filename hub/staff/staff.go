@@ -9,16 +9,14 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"naryad/hub/store"
+	"naryad/hub/web/render"
 )
 
 //go:embed views/*.html
@@ -50,6 +48,7 @@ type Options struct {
 type Handler struct {
 	store          *store.Store
 	views          *template.Template
+	assets         *render.Static // its CSS and scripts
 	secret         []byte
 	secureCookies  bool
 	loginRateLimit int
@@ -59,7 +58,11 @@ type Handler struct {
 
 // New parses the views once; a broken view fails start-up.
 func New(st *store.Store, o Options) (*Handler, error) {
-	views, err := template.New("").ParseFS(viewFiles, "views/*.html")
+	assets, err := render.NewStatic("/static/s", staticFiles, "static")
+	if err != nil {
+		return nil, fmt.Errorf("staff pages: %w", err)
+	}
+	views, err := template.New("").Funcs(assets.Funcs()).ParseFS(viewFiles, "views/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("staff pages: parse views: %w", err)
 	}
@@ -72,7 +75,7 @@ func New(st *store.Store, o Options) (*Handler, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Handler{store: st, views: views, secret: []byte(o.Secret), secureCookies: o.SecureCookies,
+	return &Handler{store: st, views: views, assets: assets, secret: []byte(o.Secret), secureCookies: o.SecureCookies,
 		loginRateLimit: o.LoginRateLimit, log: o.Logger, now: o.Now}, nil
 }
 
@@ -85,8 +88,7 @@ func (h *Handler) Register(app fiber.Router) {
 			return c.Status(fiber.StatusTooManyRequests).SendString("Too many sign-in attempts; try again in a minute.")
 		},
 	})
-	static, _ := fs.Sub(staticFiles, "static")
-	app.Use("/static/s", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
+	h.assets.Register(app)
 	app.Get("/login", SecurityHeaders, h.loginPage)
 	app.Post("/login", SecurityHeaders, perIP, h.login)
 	app.Post("/logout", SecurityHeaders, h.RequireStaff(), h.logout)

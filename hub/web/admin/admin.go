@@ -9,12 +9,9 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"log/slog"
-	"net/http"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
 	"naryad/hub/staff"
 	"naryad/hub/store"
@@ -44,6 +41,7 @@ type Handler struct {
 	store        *store.Store
 	requireStaff func(roles ...string) fiber.Handler
 	views        *template.Template
+	assets       *render.Static      // its CSS and scripts
 	defaults     *templates.Renderer // default texts, for the template page's preview
 	reminders    Reminders
 	whatsapp     WhatsApp
@@ -53,7 +51,11 @@ type Handler struct {
 // New parses the views once; a broken view fails start-up. requireStaff is
 // the staff handler's RequireStaff.
 func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Options) (*Handler, error) {
-	views, err := template.ParseFS(viewFiles, "views/*.html")
+	assets, err := render.NewStatic("/static/a", staticFiles, "static")
+	if err != nil {
+		return nil, fmt.Errorf("admin: %w", err)
+	}
+	views, err := template.New("").Funcs(assets.Funcs()).ParseFS(viewFiles, "views/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("admin: parse views: %w", err)
 	}
@@ -64,14 +66,13 @@ func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Op
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Handler{store: st, requireStaff: requireStaff, views: views, defaults: defaults, reminders: o.Reminders,
+	return &Handler{store: st, requireStaff: requireStaff, views: views, assets: assets, defaults: defaults, reminders: o.Reminders,
 		whatsapp: o.WhatsApp, log: o.Logger}, nil
 }
 
 // Register adds the admin routes (every route of this surface is here).
 func (h *Handler) Register(app fiber.Router) {
-	static, _ := fs.Sub(staticFiles, "static")
-	app.Use("/static/a", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
+	h.assets.Register(app)
 	admin := []fiber.Handler{staff.SecurityHeaders, h.requireStaff(store.RoleAdmin)}
 	route := func(method, path string, fn fiber.Handler) {
 		app.Add(method, path, append(admin[:len(admin):len(admin)], fn)...)

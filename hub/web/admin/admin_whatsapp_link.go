@@ -13,6 +13,7 @@ import (
 	"github.com/skip2/go-qrcode"
 
 	"naryad/hub"
+	"naryad/hub/web/attachment"
 	"naryad/hub/whatsapp"
 )
 
@@ -111,9 +112,7 @@ func (h *Handler) whatsappQR(c *fiber.Ctx) error {
 	if err != nil {
 		return h.internal(c, "draw QR code", err)
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set(fiber.HeaderContentType, "image/png")
-	return c.Send(png)
+	return attachment.SendBytes(c, "image/png", "qr.png", png)
 }
 
 // waLinkState is the answer of the state poll.

@@ -282,13 +282,15 @@ func TestWhatsAppPageManagesAccounts(t *testing.T) {
 		watest.Eventually(t, "a QR code", func() bool { a, _ := st.WAAccount(ctx, acc.ID); return a.LinkCode != "" })
 		resp, page = b.Do(http.MethodGet, linkURL, nil)
 		if resp.StatusCode != http.StatusOK || !strings.Contains(page, `src="/admin/whatsapp/accounts/`+id+`/qr.png"`) ||
-			!strings.Contains(page, `<script src="/static/a/whatsapp.js"`) {
+			!strings.Contains(page, `<script src="/static/a/whatsapp.js?v=`) {
 			t.Fatalf("link page %d:\n%s", resp.StatusCode, page)
 		}
 		resp, png := b.Do(http.MethodGet, "/admin/whatsapp/accounts/"+id+"/qr.png", nil)
 		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/png" ||
-			resp.Header.Get("Cache-Control") != "no-store" || !strings.HasPrefix(png, "\x89PNG") {
-			t.Fatalf("qr.png: %d %q %q", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Cache-Control"))
+			!strings.Contains(resp.Header.Get("Cache-Control"), "no-store") || !strings.HasPrefix(png, "\x89PNG") ||
+			!strings.HasPrefix(resp.Header.Get("Content-Security-Policy"), "sandbox;") || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Fatalf("qr.png: %d %q %q %q", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Cache-Control"),
+				resp.Header.Get("Content-Security-Policy"))
 		}
 		if s := waState(t, b, acc.ID, ""); s["linking"] != true || s["code_id"] == "" || s["linked"] != false {
 			t.Fatalf("state while linking %v", s)

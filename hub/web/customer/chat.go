@@ -3,11 +3,8 @@ package customer
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"mime/multipart"
-	"net/url"
-	"os"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -16,6 +13,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/store"
+	"naryad/hub/web/attachment"
 	"naryad/reminders"
 )
 
@@ -120,21 +118,9 @@ func (h *Handler) file(c *fiber.Ctx) error {
 		if err != nil {
 			return h.internal(c, "load attachment", err)
 		}
-		return serveAttachment(c, h.media, a)
+		if err := attachment.Send(c, h.media, a); err != nil {
+			return h.internal(c, "send attachment", err)
+		}
+		return nil
 	})
-}
-
-// serveAttachment sends a stored file; never rendered inline as HTML.
-func serveAttachment(c *fiber.Ctx, media *hub.Media, a hub.Attachment) error {
-	c.Set(fiber.HeaderContentType, a.ContentType)
-	disposition := "attachment"
-	if strings.HasPrefix(a.ContentType, "image/") || a.ContentType == "application/pdf" {
-		disposition = "inline"
-	}
-	c.Set(fiber.HeaderContentDisposition, disposition+`; filename*=UTF-8''`+url.PathEscape(a.Name))
-	f, err := os.Open(media.Path(a.SHA256))
-	if err != nil {
-		return fmt.Errorf("open attachment %d: %w", a.ID, err)
-	}
-	return c.SendStream(f, int(a.SizeBytes)) // fasthttp closes f when sent
 }

@@ -10,13 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"log/slog"
-	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"naryad/hub"
@@ -52,6 +50,7 @@ type Handler struct {
 	media         *hub.Media
 	broker        *realtime.Broker
 	views         *template.Template
+	assets        *render.Static // its CSS and scripts
 	secret        []byte
 	uploadMax     int64
 	secureCookies bool
@@ -66,22 +65,25 @@ type Handler struct {
 
 // New parses the page's views once; a missing or broken view fails start-up.
 func New(st *store.Store, media *hub.Media, broker *realtime.Broker, o Options) (*Handler, error) {
-	views, err := template.New("").Funcs(viewFuncs).ParseFS(viewFiles, "views/*.html")
+	assets, err := render.NewStatic("/static/c", staticFiles, "static")
+	if err != nil {
+		return nil, fmt.Errorf("customer page: %w", err)
+	}
+	views, err := template.New("").Funcs(viewFuncs).Funcs(assets.Funcs()).ParseFS(viewFiles, "views/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("customer page: parse views: %w", err)
 	}
 	if o.RateLimit <= 0 {
 		o.RateLimit = 120
 	}
-	return &Handler{store: st, media: media, broker: broker, views: views, secret: []byte(o.Secret),
+	return &Handler{store: st, media: media, broker: broker, views: views, assets: assets, secret: []byte(o.Secret),
 		uploadMax: o.UploadMaxBytes, secureCookies: o.SecureCookies, rateLimit: o.RateLimit, log: o.Logger, done: o.Done,
 		optOut: o.OptOut}, nil
 }
 
 // Register adds the customer routes.
 func (h *Handler) Register(app fiber.Router) {
-	static, _ := fs.Sub(staticFiles, "static")
-	app.Use("/static/c", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
+	h.assets.Register(app)
 	c := app.Group("/c", securityHeaders, limiter.New(limiter.Config{
 		Max: h.rateLimit, Expiration: time.Minute,
 		LimitReached: func(c *fiber.Ctx) error {
@@ -90,10 +92,24 @@ func (h *Handler) Register(app fiber.Router) {
 	}))
 	c.Get("/:token", h.page)
 	c.Get("/:token/events", h.events)
-	c.Post("/:token/messages", h.postMessage)
+	c.Post(strings.TrimPrefix(MessagesPath, "/c"), h.postMessage)
 	c.Post("/:token/estimate/review", h.reviewEstimate)
 	c.Post("/:token/estimate", h.decide)
 	c.Get("/:token/files/:id", h.file)
+}
+
+// MessagesPath is where the customer's page posts a message and its file:
+// the surface's one large body.
+const MessagesPath = "/c/:token/messages"
+
+// MayUpload tells, before the body is read, whether the request comes from
+// a browser holding a live link and its session: only such a request may
+// send a file. postMessage still decides the request (CSRF token, file).
+func (h *Handler) MayUpload(c *fiber.Ctx) bool {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 10*time.Second)
+	defer cancel()
+	v, err := h.resolve(ctx, c.Params("token"))
+	return err == nil && !v.expired && h.session(c, v) != ""
 }
 
 // securityHeaders: no referrer leaves the page (the URL is the key), only

@@ -9,6 +9,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/store"
+	"naryad/hub/web/attachment"
 	"naryad/templates"
 )
 
@@ -224,7 +225,7 @@ func (l *loader) message(m hub.Message, files []hub.Attachment) messageView {
 
 func (l *loader) file(a hub.Attachment) fileView {
 	return fileView{ID: a.ID, Name: a.Name, ContentType: a.ContentType, URL: fmt.Sprintf("%s/files/%d", l.v.base, a.ID),
-		IsImage: strings.HasPrefix(a.ContentType, "image/") && a.ContentType != "image/heic"}
+		IsImage: attachment.Picture(a.ContentType)}
 }
 
 // conversation builds the messages (oldest first) and the documents list.

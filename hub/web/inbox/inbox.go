@@ -13,13 +13,10 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
 	"naryad/hub"
 	"naryad/hub/realtime"
@@ -59,6 +56,7 @@ type Handler struct {
 	store        *store.Store
 	requireStaff func(roles ...string) fiber.Handler
 	views        *template.Template
+	assets       *render.Static // its CSS and scripts
 	log          *slog.Logger
 	now          func() time.Time
 	media        *hub.Media
@@ -72,7 +70,11 @@ type Handler struct {
 // New parses the views once; a broken view fails start-up. requireStaff is
 // the staff handler's RequireStaff.
 func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Options) (*Handler, error) {
-	views, err := template.New("").Funcs(viewFuncs).ParseFS(viewFiles, "views/*.html")
+	assets, err := render.NewStatic("/static/i", staticFiles, "static")
+	if err != nil {
+		return nil, fmt.Errorf("inbox: %w", err)
+	}
+	views, err := template.New("").Funcs(viewFuncs).Funcs(assets.Funcs()).ParseFS(viewFiles, "views/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("inbox: parse views: %w", err)
 	}
@@ -85,20 +87,25 @@ func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Op
 	if o.Queued == nil {
 		o.Queued = func() {}
 	}
-	return &Handler{store: st, requireStaff: requireStaff, views: views, log: o.Logger, now: o.Now, media: o.Media,
+	return &Handler{store: st, requireStaff: requireStaff, views: views, assets: assets, log: o.Logger, now: o.Now, media: o.Media,
 		customerLink: o.CustomerLink, queued: o.Queued, texts: o.Texts, broker: o.Broker, done: o.Done}, nil
 }
 
+// The routes that take a file, up to MaxUploadBytes, from signed-in staff.
+const (
+	ReplyPath          = "/inbox/threads/:id/messages"
+	MechanicUploadPath = "/mechanic/orders/:id/photos"
+)
+
 // Register adds the inbox routes (every route of this surface is here).
 func (h *Handler) Register(app fiber.Router) {
-	static, _ := fs.Sub(staticFiles, "static")
-	app.Use("/static/i", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
+	h.assets.Register(app)
 	app.Get("/inbox", staff.SecurityHeaders, h.requireStaff(), h.livePosition, h.list)
 	app.Get(eventsPath, staff.SecurityHeaders, h.requireStaff(), h.events)
 	const thread = "/inbox/threads/:id"
 	app.Get(thread, staff.SecurityHeaders, h.requireStaff(), h.livePosition, h.withThread(h.show))
 	app.Get(thread+"/files/:fid", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.file))
-	app.Post(thread+"/messages", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.reply))
+	app.Post(ReplyPath, staff.SecurityHeaders, h.requireStaff(), h.withThread(h.reply))
 	app.Post(thread+"/messages/:mid/resend", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.resend))
 	app.Post(thread+"/messages/:mid/forward", staff.SecurityHeaders, h.requireStaff(store.RoleAdvisor, store.RoleAdmin), h.withThread(h.forward))
 	app.Post(thread+"/messages/:mid/move", staff.SecurityHeaders, h.requireStaff(store.RoleAdvisor, store.RoleAdmin), h.withThread(h.move))
@@ -110,7 +117,7 @@ func (h *Handler) Register(app fiber.Router) {
 	workshop := h.requireStaff(store.RoleMechanic, store.RoleAdvisor, store.RoleAdmin)
 	app.Get("/mechanic", staff.SecurityHeaders, workshop, h.mechanicSearch)
 	app.Get("/mechanic/orders/:id", staff.SecurityHeaders, workshop, h.withThread(h.mechanicOrder))
-	app.Post("/mechanic/orders/:id/photos", staff.SecurityHeaders, workshop, h.withThread(h.mechanicUpload))
+	app.Post(MechanicUploadPath, staff.SecurityHeaders, workshop, h.withThread(h.mechanicUpload))
 }
 
 // render executes a view into a buffer first, so a template error never

@@ -148,7 +148,7 @@ func TestInboxStreamsOwnBranchEventsAndResumes(t *testing.T) {
 			t.Fatalf("list page has no data-events with a position:\n%s", page)
 		}
 		_, threadPage := anna.do(http.MethodGet, "/inbox/threads/"+strconv.FormatInt(w.a.ID, 10), nil)
-		if !eventsAttr.MatchString(threadPage) || !strings.Contains(threadPage, `src="/static/i/inbox.js"`) {
+		if !eventsAttr.MatchString(threadPage) || !strings.Contains(threadPage, `src="/static/i/inbox.js?v=`) {
 			t.Fatal("thread page has no data-events position or script")
 		}
 		own, other := strconv.FormatInt(w.a.ID, 10), strconv.FormatInt(w.b.ID, 10)

@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -15,6 +13,7 @@ import (
 	"naryad/hub"
 	"naryad/hub/staff"
 	"naryad/hub/store"
+	"naryad/hub/web/attachment"
 	"naryad/templates"
 )
 
@@ -156,7 +155,7 @@ func (h *Handler) conversation(ctx context.Context, s staff.Staff, th hub.Thread
 	}
 	byMessage := map[int64][]fileView{}
 	for _, a := range files {
-		f := fileView{Name: a.Name, IsImage: isImage(a.ContentType)}
+		f := fileView{Name: a.Name, IsImage: attachment.Picture(a.ContentType)}
 		if h.media != nil {
 			f.URL = fmt.Sprintf("%s/files/%d", threadURL(th.ID), a.ID)
 		}
@@ -225,30 +224,10 @@ func (h *Handler) file(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 	if err != nil {
 		return h.internal(c, "load attachment", err)
 	}
-	f, err := os.Open(h.media.Path(a.SHA256))
-	if err != nil {
-		return h.internal(c, "open attachment", err)
+	if err := attachment.Send(c, h.media, a); err != nil {
+		return h.internal(c, "send attachment", err)
 	}
-	disposition := "attachment"
-	if isImage(a.ContentType) || a.ContentType == "application/pdf" {
-		disposition = "inline"
-	}
-	// A customer's file is never trusted as a page: sandboxed, and shown
-	// inline only as an image or a PDF.
-	c.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; sandbox")
-	c.Set(fiber.HeaderContentType, a.ContentType)
-	c.Set(fiber.HeaderContentDisposition, disposition+`; filename*=UTF-8''`+url.PathEscape(a.Name))
-	return c.SendStream(f, int(a.SizeBytes)) // fasthttp closes f when sent
-}
-
-// isImage: a file the browser can show as a thumbnail (not SVG, which is a
-// document, nor HEIC, which most browsers cannot draw).
-func isImage(contentType string) bool {
-	switch contentType {
-	case "image/jpeg", "image/png", "image/gif", "image/webp":
-		return true
-	}
-	return false
+	return nil
 }
 
 func threadURL(id int64) string { return fmt.Sprintf("/inbox/threads/%d", id) }

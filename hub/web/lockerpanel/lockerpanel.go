@@ -12,13 +12,10 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
 	"naryad/hub/staff"
 	"naryad/hub/store"
@@ -42,6 +39,7 @@ type Handler struct {
 	store        *store.Store
 	requireStaff func(roles ...string) fiber.Handler
 	views        *template.Template
+	assets       *render.Static // its CSS and scripts
 	log          *slog.Logger
 	now          func() time.Time
 }
@@ -49,7 +47,11 @@ type Handler struct {
 // New parses the views once; a broken view fails start-up. requireStaff is
 // the staff handler's RequireStaff.
 func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Options) (*Handler, error) {
-	views, err := template.ParseFS(viewFiles, "views/*.html")
+	assets, err := render.NewStatic("/static/l", staticFiles, "static")
+	if err != nil {
+		return nil, fmt.Errorf("lockerpanel: %w", err)
+	}
+	views, err := template.New("").Funcs(assets.Funcs()).ParseFS(viewFiles, "views/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("lockerpanel: parse views: %w", err)
 	}
@@ -59,13 +61,12 @@ func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Op
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Handler{store: st, requireStaff: requireStaff, views: views, log: o.Logger, now: o.Now}, nil
+	return &Handler{store: st, requireStaff: requireStaff, views: views, assets: assets, log: o.Logger, now: o.Now}, nil
 }
 
 // Register adds the panel's routes (every route of this surface is here).
 func (h *Handler) Register(app fiber.Router) {
-	static, _ := fs.Sub(staticFiles, "static")
-	app.Use("/static/l", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
+	h.assets.Register(app)
 	app.Get("/lockers", staff.SecurityHeaders, h.requireStaff(), h.show)
 	app.Post("/lockers/alarms/:id/clear", staff.SecurityHeaders, h.requireStaff(), h.alarmClear)
 	app.Post("/lockers/sites/:site/compartments/:id/open", staff.SecurityHeaders, h.requireStaff(store.RoleAdmin), h.compartmentOpen)

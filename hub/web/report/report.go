@@ -8,13 +8,10 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
 	"naryad/hub/staff"
 	"naryad/hub/store"
@@ -38,6 +35,7 @@ type Handler struct {
 	store        *store.Store
 	requireStaff func(roles ...string) fiber.Handler
 	views        *template.Template
+	assets       *render.Static // its CSS and scripts
 	log          *slog.Logger
 	now          func() time.Time
 }
@@ -45,7 +43,11 @@ type Handler struct {
 // New parses the views once; a broken view fails start-up. requireStaff is
 // the staff handler's RequireStaff.
 func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Options) (*Handler, error) {
-	views, err := template.ParseFS(viewFiles, "views/*.html")
+	assets, err := render.NewStatic("/static/r", staticFiles, "static")
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	views, err := template.New("").Funcs(assets.Funcs()).ParseFS(viewFiles, "views/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("report: parse views: %w", err)
 	}
@@ -55,13 +57,12 @@ func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Op
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Handler{store: st, requireStaff: requireStaff, views: views, log: o.Logger, now: o.Now}, nil
+	return &Handler{store: st, requireStaff: requireStaff, views: views, assets: assets, log: o.Logger, now: o.Now}, nil
 }
 
 // Register adds the report routes (every route of this surface is here).
 func (h *Handler) Register(app fiber.Router) {
-	static, _ := fs.Sub(staticFiles, "static")
-	app.Use("/static/r", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
+	h.assets.Register(app)
 	app.Get("/reports", staff.SecurityHeaders, h.requireStaff(store.RoleAdmin, store.RoleAdvisor), h.show)
 }
 

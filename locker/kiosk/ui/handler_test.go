@@ -274,9 +274,16 @@ func TestSecurityHeaders(t *testing.T) {
 	if got := resp.Header.Get("X-Frame-Options"); got != "DENY" {
 		t.Errorf("X-Frame-Options = %q", got)
 	}
-	for _, path := range []string{"/static/k/kiosk.js", "/static/k/kiosk.css"} {
-		if resp, _ := c.do(httptest.NewRequest(http.MethodGet, path, nil)); resp.StatusCode != http.StatusOK {
-			t.Errorf("GET %s = %d", path, resp.StatusCode)
+	// The page's script and styles are linked by version, kept for a year.
+	for _, name := range []string{"kiosk.js", "kiosk.css"} {
+		m := regexp.MustCompile(`"(/static/k/` + regexp.QuoteMeta(name) + `\?v=[0-9a-f]{16})"`).FindStringSubmatch(body)
+		if m == nil {
+			t.Errorf("the page does not link %s by its version", name)
+			continue
+		}
+		resp, _ := c.do(httptest.NewRequest(http.MethodGet, m[1], nil))
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" {
+			t.Errorf("GET %s = %d, Cache-Control %q", m[1], resp.StatusCode, resp.Header.Get("Cache-Control"))
 		}
 	}
 }

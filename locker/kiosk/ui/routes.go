@@ -1,11 +1,7 @@
 package ui
 
 import (
-	"io/fs"
-	"net/http"
-
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/filesystem"
 )
 
 // staticPath is where the page's script and styles are served.
@@ -13,8 +9,7 @@ const staticPath = "/static/k"
 
 // Register adds every route of the kiosk page.
 func (h *Handler) Register(app *fiber.App) {
-	static, _ := fs.Sub(staticFiles, "static")
-	app.Use(staticPath, filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
+	h.assets.Register(app)
 
 	app.Get("/", securityHeaders, h.page)
 	app.Get("/screen", securityHeaders, h.screenSeq)

@@ -73,6 +73,7 @@ const engineTimeout = 20 * time.Second
 type Handler struct {
 	engine      Engine
 	views       *template.Template
+	assets      *render.Static // its CSS and scripts
 	log         *slog.Logger
 	idleAfter   time.Duration
 	fixedLocale string
@@ -85,7 +86,11 @@ func New(engine Engine, o Options) (*Handler, error) {
 	if engine == nil {
 		return nil, fmt.Errorf("kiosk page: no engine")
 	}
-	views, err := template.New("").Funcs(viewFuncs).ParseFS(viewFiles, "views/*.html")
+	assets, err := render.NewStatic(staticPath, staticFiles, "static")
+	if err != nil {
+		return nil, fmt.Errorf("kiosk page: %w", err)
+	}
+	views, err := template.New("").Funcs(viewFuncs).Funcs(assets.Funcs()).ParseFS(viewFiles, "views/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("kiosk page: parse views: %w", err)
 	}
@@ -106,7 +111,7 @@ func New(engine Engine, o Options) (*Handler, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Handler{engine: engine, views: views, log: o.Logger, idleAfter: o.IdleAfter,
+	return &Handler{engine: engine, views: views, assets: assets, log: o.Logger, idleAfter: o.IdleAfter,
 		fixedLocale: o.DefaultLocale, now: o.Now}, nil
 }
 
