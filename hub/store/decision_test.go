@@ -133,3 +133,51 @@ func waitForLockWait(t *testing.T, s *store.Store) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// When the DMS re-prices a decided line, the whole decision goes with the
+// old price: who decided, from where, with what browser and on which
+// version, not only the answer and its time. A line the DMS sends again at
+// the same price keeps its decision whole.
+func TestARepricedLineKeepsNoPartOfItsOldDecision(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, b storetest.Backend) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, s)
+		lines := append(decisionLines(500000), hub.WorkOrderLine{ExternalID: "2", Position: 2, Kind: hub.LineLabor,
+			Name: "Fitting", QtyMilli: 1000, UnitPriceMinor: 150000, TotalMinor: 150000, NeedsApproval: true})
+		if err := s.ReplaceLines(ctx, f.Order.ID, lines); err != nil {
+			t.Fatal(err)
+		}
+		stored, err := s.Lines(ctx, f.Order.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev := store.Evidence{By: "customer", IP: "203.0.113.7", UserAgent: "Mozilla/5.0 test", At: time.Now()}
+		if _, err := s.DecideLines(ctx, f.Order, f.Thread, []store.Decision{
+			{LineID: stored[0].ID, Decision: hub.DecisionApproved}, {LineID: stored[1].ID, Decision: hub.DecisionDeclined}}, ev); err != nil {
+			t.Fatal(err)
+		}
+
+		// Version 2: the pads cost ten times more, the fitting is the same.
+		lines[0].UnitPriceMinor, lines[0].TotalMinor = 5000000, 5000000
+		if err := s.ReplaceLines(ctx, f.Order.ID, lines); err != nil {
+			t.Fatal(err)
+		}
+		after, err := s.Lines(ctx, f.Order.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byID := map[string]hub.WorkOrderLine{}
+		for _, l := range after {
+			byID[l.ExternalID] = l
+		}
+		pads, fitting := byID["1"], byID["2"]
+		if pads.Decision != "" || pads.DecidedAt != nil || pads.DecidedBy != "" || pads.DecidedIP != "" ||
+			pads.DecidedUA != "" || pads.DecidedVersion != 0 {
+			t.Errorf("the re-priced line kept part of its old decision: %+v", pads)
+		}
+		if fitting.Decision != hub.DecisionDeclined || fitting.DecidedAt == nil || fitting.DecidedBy != ev.By ||
+			fitting.DecidedIP != ev.IP || fitting.DecidedUA != ev.UserAgent || fitting.DecidedVersion != f.Order.Version {
+			t.Errorf("the line at its old price lost its decision: %+v", fitting)
+		}
+	})
+}

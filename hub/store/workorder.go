@@ -63,7 +63,7 @@ func (s *Store) Lines(ctx context.Context, workOrderID int64) ([]hub.WorkOrderLi
 
 // ReplaceLines makes the work order's lines exactly lines. A decision the
 // customer already made survives the update unless the line's total changed:
-// a new price needs a new answer.
+// a new price needs a new answer, and the old one's evidence goes with it.
 func (s *Store) ReplaceLines(ctx context.Context, workOrderID int64, lines []hub.WorkOrderLine) error {
 	return s.replaceLines(ctx, workOrderID, lines, true)
 }
@@ -101,6 +101,18 @@ func (s *Store) replaceLines(ctx context.Context, workOrderID int64, lines []hub
 	return nil
 }
 
+// keepDecisionIfSamePrice is the upsert's SET clause for a line's decision
+// and its evidence: kept while the line's total stays the same, all cleared
+// together when the DMS re-prices it, so a line never keeps who decided,
+// from where or on which version, of an answer it no longer has.
+const keepDecisionIfSamePrice = `
+	  decision = CASE WHEN work_order_lines.total_minor = excluded.total_minor THEN work_order_lines.decision ELSE '' END,
+	  decided_at = CASE WHEN work_order_lines.total_minor = excluded.total_minor THEN work_order_lines.decided_at ELSE NULL END,
+	  decided_by = CASE WHEN work_order_lines.total_minor = excluded.total_minor THEN work_order_lines.decided_by ELSE '' END,
+	  decided_ip = CASE WHEN work_order_lines.total_minor = excluded.total_minor THEN work_order_lines.decided_ip ELSE '' END,
+	  decided_ua = CASE WHEN work_order_lines.total_minor = excluded.total_minor THEN work_order_lines.decided_ua ELSE '' END,
+	  decided_version = CASE WHEN work_order_lines.total_minor = excluded.total_minor THEN work_order_lines.decided_version ELSE 0 END`
+
 func (s *Store) upsertLines(ctx context.Context, workOrderID int64, lines []hub.WorkOrderLine) error {
 	var b strings.Builder
 	b.WriteString(`INSERT INTO work_order_lines (work_order_id, external_id, position, kind, name, qty_milli,
@@ -117,9 +129,8 @@ func (s *Store) upsertLines(ctx context.Context, workOrderID int64, lines []hub.
 	b.WriteString(` ON CONFLICT (work_order_id, external_id) DO UPDATE SET
 	  position = excluded.position, kind = excluded.kind, name = excluded.name, qty_milli = excluded.qty_milli,
 	  unit_price_minor = excluded.unit_price_minor, discount_minor = excluded.discount_minor,
-	  total_minor = excluded.total_minor, needs_approval = excluded.needs_approval,
-	  decision = CASE WHEN work_order_lines.total_minor = excluded.total_minor THEN work_order_lines.decision ELSE '' END,
-	  decided_at = CASE WHEN work_order_lines.total_minor = excluded.total_minor THEN work_order_lines.decided_at ELSE NULL END`)
+	  total_minor = excluded.total_minor, needs_approval = excluded.needs_approval,`)
+	b.WriteString(keepDecisionIfSamePrice)
 	if err := s.db.WithContext(ctx).Exec(b.String(), args...).Error; err != nil {
 		return fmt.Errorf("upsert lines of work order %d: %w", workOrderID, err)
 	}

@@ -32,7 +32,13 @@ func (h *Handler) draft(ctx context.Context, th hub.Thread, branch hub.Branch, k
 		if err != nil {
 			return "", err
 		}
-		d.WorkOrderNumber, d.Status, d.Currency, d.TotalMinor = w.Number, w.Status, w.Currency, w.TotalMinor
+		lines, err := h.store.Lines(ctx, w.ID)
+		if err != nil {
+			return "", err
+		}
+		// The total the customer's page shows, so the reply quotes it.
+		d.WorkOrderNumber, d.Status, d.Currency = w.Number, w.Status, w.Currency
+		d.TotalMinor = hub.TotalAfterDecisions(w, lines, nil)
 		if w.PromisedAt != nil {
 			d.PromisedAt = *w.PromisedAt
 		}

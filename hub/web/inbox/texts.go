@@ -2,7 +2,8 @@ package inbox
 
 import "strings"
 
-// texts are the inbox's words in the languages staff pages speak.
+// texts are the inbox's words in ru, pl and en: staff read their browser's
+// language, and a forwarded file's default caption is in the branch's.
 var texts = map[string]map[string]string{
 	"ru": {
 		"inbox": "Входящие", "signed_in_as": "вы вошли как", "branches": "филиалы", "logout": "Выйти",
@@ -17,7 +18,7 @@ var texts = map[string]map[string]string{
 		"resend": "Отправить ещё раз", "reply": "Ответ клиенту", "send": "Отправить", "note": "Заметка для коллег (клиент не увидит)",
 		"add_note": "Добавить заметку", "assignee": "Ответственный", "assign": "Назначить", "assign_me": "Мне",
 		"resolve": "Решено", "reopen": "Открыть снова", "state": "Состояние", "resolved": "решён", "open": "открыт", "pending": "ждёт клиента",
-		"work_order": "Заказ-наряд", "status": "Статус", "vehicle": "Автомобиль", "promised": "Обещано", "total": "Итого",
+		"work_order": "Заказ-наряд", "status": "Статус", "vehicle": "Автомобиль", "promised": "Обещано", "total": "Итого", "total_dms": "Как видит клиент, с учётом его решений; в учётной системе %s, пока она не пришлёт новую версию заказ-наряда.",
 		"kind": "Вид", "name": "Наименование", "qty": "Кол-во", "price": "Цена", "sum": "Сумма", "approval": "Согласование",
 		"a_pending": "ждёт решения", "a_approved": "согласовано", "a_declined": "отклонено",
 		"k_labor": "работа", "k_part": "запчасть", "k_recommendation": "рекомендация",
@@ -39,6 +40,41 @@ var texts = map[string]map[string]string{
 		"wa_banned":      "WhatsApp «%s» временно заблокирован до %s: сообщения уходят по SMS.",
 		"wa_replaced":    "WhatsApp «%s» открыт в другой программе: пока администратор не переподключит его, сообщения уходят по SMS.",
 	},
+	"pl": {
+		"inbox": "Skrzynka", "signed_in_as": "zalogowano jako", "branches": "oddziały", "logout": "Wyloguj",
+		"role_admin": "administrator", "role_advisor": "doradca serwisowy", "role_mechanic": "mechanik",
+		"f_": "Aktywne", "f_mine": "Moje", "f_unassigned": "Nieprzypisane", "f_waiting_us": "Czekają na nas",
+		"f_waiting_customer": "Czekają na klienta", "f_resolved": "Zamknięte",
+		"search": "Telefon, nr rejestracyjny, VIN, nr zlecenia lub nazwisko", "find": "Szukaj", "reset": "Wyczyść",
+		"empty": "Brak rozmów.", "more": "Starsze", "unread": "nieprzeczytane", "waiting": "czeka",
+		"no_name": "Bez nazwiska", "min": "min", "h": "godz.", "unassigned": "bez przypisania", "newest": "Najnowsze",
+		"back": "Wszystkie rozmowy", "conversation": "Rozmowa", "no_messages": "Brak wiadomości.", "internal": "wewnętrzne",
+		"d_queued": "w kolejce", "d_sent": "wysłano", "d_delivered": "doręczono", "d_read": "przeczytano", "d_failed": "nie doręczono",
+		"resend": "Wyślij ponownie", "reply": "Odpowiedź dla klienta", "send": "Wyślij", "note": "Notatka dla współpracowników (klient jej nie zobaczy)",
+		"add_note": "Dodaj notatkę", "assignee": "Odpowiedzialny", "assign": "Przypisz", "assign_me": "Mnie",
+		"resolve": "Zamknij", "reopen": "Otwórz ponownie", "state": "Stan", "resolved": "zamknięta", "open": "otwarta", "pending": "czeka na klienta",
+		"work_order": "Zlecenie", "status": "Status", "vehicle": "Samochód", "promised": "Obiecano na", "total": "Razem", "total_dms": "Tak jak widzi klient, z uwzględnieniem jego decyzji; w systemie DMS %s, dopóki nie przyśle nowej wersji zlecenia.",
+		"kind": "Rodzaj", "name": "Pozycja", "qty": "Ilość", "price": "Cena", "sum": "Wartość", "approval": "Akceptacja",
+		"a_pending": "czeka na decyzję", "a_approved": "zaakceptowano", "a_declined": "odrzucono",
+		"k_labor": "robocizna", "k_part": "część", "k_recommendation": "zalecenie",
+		"s_received": "Przyjęty", "s_in_progress": "W realizacji", "s_waiting_parts": "Czekamy na części", "s_waiting_approval": "Czekamy na akceptację",
+		"s_ready": "Gotowy", "s_delivered": "Wydany", "s_cancelled": "Anulowany",
+		"err_empty": "Nic nie wysłano: tekst był pusty.", "err_too_long": "Tekst jest za długi.", "err_bad_user": "Nie ma takiego pracownika w tym oddziale.",
+		"err_no_phone": "Klient nie ma numeru telefonu.", "err_not_failed": "Ta wiadomość nie jest już w błędzie.",
+		"reports": "Raporty", "lockers": "Depozytory kluczy", "template": "Szablon", "fill": "Wstaw", "mechanic": "Mechanik", "m_search": "Numer zlecenia lub nr rejestracyjny", "m_none": "Nie znaleziono otwartych zleceń.",
+		"m_all": "Wszystkie zlecenia", "m_file": "Zdjęcie lub film", "m_comment": "Komentarz", "m_upload": "Prześlij",
+		"m_hint": "Widoczne tylko dla pracowników; klientowi prześle je doradca.", "m_uploaded": "Przesłano. Doradca zobaczy to w rozmowie.",
+		"m_thread": "Rozmowa", "forward": "Prześlij klientowi", "forward_default": "Zdjęcie z serwisu dotyczące Twojego samochodu.",
+		"err_no_file": "Wybierz zdjęcie lub film.", "err_file_type": "Zdjęcia (JPEG, PNG, HEIC) lub filmy (MP4, MOV); klientowi także PDF.", "attach": "Zdjęcie, film lub PDF",
+		"err_file_too_big": "Plik jest za duży: zdjęcia do 20 MB, filmy do 50 MB.", "err_not_forwardable": "Przesłać można tylko wiadomość wewnętrzną z plikami.",
+		"merge": "Połącz", "merge_hint": "Numer zlecenia tego klienta: rozmowa przejdzie do jego zlecenia.",
+		"err_not_lead": "Połączyć można tylko rozmowę bez zlecenia.", "err_unknown_order": "W tym oddziale nie ma zlecenia o tym numerze.",
+		"move": "Przenieś", "move_to": "Do zlecenia", "err_not_customer_message": "Przenieść można tylko wiadomość klienta.",
+		"err_same_order": "Wiadomość jest już w rozmowie tego zlecenia.",
+		"wa_logged_out":  "WhatsApp «%s» został odłączony od telefonu: jego wiadomości idą SMS-em, dopóki administrator nie połączy go ponownie.",
+		"wa_banned":      "WhatsApp «%s» jest zablokowany do %s: jego wiadomości idą SMS-em.",
+		"wa_replaced":    "WhatsApp «%s» otwarto w innym programie: jego wiadomości idą SMS-em, dopóki administrator go nie połączy ponownie.",
+	},
 	"en": {
 		"inbox": "Inbox", "signed_in_as": "signed in as", "branches": "branches", "logout": "Sign out",
 		"role_admin": "admin", "role_advisor": "advisor", "role_mechanic": "mechanic",
@@ -52,7 +88,7 @@ var texts = map[string]map[string]string{
 		"resend": "Resend", "reply": "Reply to the customer", "send": "Send", "note": "Note for colleagues (the customer never sees it)",
 		"add_note": "Add note", "assignee": "Assignee", "assign": "Assign", "assign_me": "Me",
 		"resolve": "Resolve", "reopen": "Reopen", "state": "State", "resolved": "resolved", "open": "open", "pending": "waiting for customer",
-		"work_order": "Work order", "status": "Status", "vehicle": "Vehicle", "promised": "Promised", "total": "Total",
+		"work_order": "Work order", "status": "Status", "vehicle": "Vehicle", "promised": "Promised", "total": "Total", "total_dms": "As the customer sees it, with their answers applied; the DMS shows %s until it sends a new version of the work order.",
 		"kind": "Kind", "name": "Item", "qty": "Qty", "price": "Price", "sum": "Total", "approval": "Approval",
 		"a_pending": "awaiting decision", "a_approved": "approved", "a_declined": "declined",
 		"k_labor": "labour", "k_part": "part", "k_recommendation": "recommendation",

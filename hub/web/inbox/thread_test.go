@@ -1,6 +1,7 @@
 package inbox_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -111,6 +112,7 @@ type browser struct {
 	app     *fiber.App
 	cookies map[string]*http.Cookie
 	csrf    string
+	lang    string // the Accept-Language it sends; "" is English
 }
 
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
@@ -147,7 +149,7 @@ func (b *browser) do(method, path string, form url.Values) (*http.Response, stri
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	req.Header.Set("Accept-Language", "en")
+	req.Header.Set("Accept-Language", cmp.Or(b.lang, "en"))
 	for _, c := range b.cookies {
 		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
 	}

@@ -55,8 +55,10 @@ type fileView struct {
 }
 
 type orderCard struct {
-	Number, Status, Vehicle, VIN, Promised, Total string
-	Lines                                         []lineRow
+	Number, Status, Vehicle, VIN, Promised string
+	Total                                  string // what the customer's page shows: their answers applied
+	DMSTotal                               string // the DMS's own total, only while it differs from Total
+	Lines                                  []lineRow
 }
 
 type lineRow struct {
@@ -174,14 +176,16 @@ func (h *Handler) conversation(ctx context.Context, s staff.Staff, th hub.Thread
 }
 
 // orderCard is the work order beside the chat: every line, not only those
-// awaiting approval.
+// awaiting approval. Its total is the customer's (hub.TotalAfterDecisions),
+// so the advisor quotes the figure the customer was shown; while the DMS's
+// own total differs, the card names it too, since that is what the DMS shows.
 func (h *Handler) orderCard(ctx context.Context, workOrderID int64, locale string, loc *time.Location) (orderCard, error) {
 	w, err := h.store.WorkOrder(ctx, workOrderID)
 	if err != nil {
 		return orderCard{}, err
 	}
 	t := texts[locale]
-	card := orderCard{Number: w.Number, Status: t["s_"+w.Status], Total: money(locale, w.TotalMinor, w.Currency)}
+	card := orderCard{Number: w.Number, Status: t["s_"+w.Status]}
 	if card.Status == "" {
 		card.Status = w.RawStatus
 	}
@@ -198,6 +202,11 @@ func (h *Handler) orderCard(ctx context.Context, workOrderID int64, locale strin
 	lines, err := h.store.Lines(ctx, workOrderID)
 	if err != nil {
 		return orderCard{}, err
+	}
+	total := hub.TotalAfterDecisions(w, lines, nil)
+	card.Total = money(locale, total, w.Currency)
+	if total != w.TotalMinor {
+		card.DMSTotal = money(locale, w.TotalMinor, w.Currency)
 	}
 	for _, l := range lines {
 		r := lineRow{Kind: t["k_"+l.Kind], Name: l.Name, Qty: qty(l.QtyMilli),
