@@ -28,9 +28,10 @@ func TestClientAddressFromTrustedProxyOnly(t *testing.T) {
 		cookie := page.Cookies()[0]
 		body, _ := io.ReadAll(page.Body)
 		csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(string(body))[1]
+		version := regexp.MustCompile(`name="version" value="([^"]+)"`).FindStringSubmatch(string(body))[1]
 		var lineID int64
 		h.Store.Gorm(context.Background()).Table("work_order_lines").Select("id").Scan(&lineID)
-		form := url.Values{"csrf": {csrf}, fmt.Sprintf("line_%d", lineID): {"approved"}}
+		form := url.Values{"csrf": {csrf}, "version": {version}, fmt.Sprintf("line_%d", lineID): {"approved"}}
 		req := httptest.NewRequest(http.MethodPost, path+"/estimate", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("X-Forwarded-For", "203.0.113.7, 10.0.0.1")
