@@ -370,6 +370,44 @@ func TestConcurrentBatchesAllApply(t *testing.T) {
 	})
 }
 
+// Batches of one node that touch the same work orders, customers and
+// vehicles in opposite orders (a retry overlapping a slow request, two 1C
+// jobs) must all be answered 200: on PostgreSQL they deadlocked and all but
+// one failed with 500 "send it again".
+func TestConcurrentBatchesOnTheSameRecordsAllApply(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+		const batches, orders = 8, 40
+		errs := make(chan string, batches)
+		for i := range batches {
+			go func() {
+				var events []map[string]any
+				for k := range orders {
+					j := k
+					if i%2 == 1 {
+						j = orders - 1 - k
+					}
+					e := workOrder(fmt.Sprintf("o%d-%d", i, j), fmt.Sprintf("АА-%d", j), i+1, "Принят")
+					wo := e["work_order"].(map[string]any)
+					wo["customer"].(map[string]any)["external_id"] = fmt.Sprintf("C-%d", j%3)
+					wo["vehicle"].(map[string]any)["external_id"] = fmt.Sprintf("V-%d", j%3)
+					events = append(events, e)
+				}
+				status, reply := h.PostEvents(t, h.Token, batch(events...))
+				if status != 200 {
+					errs <- fmt.Sprintf("batch %d: %d %v", i, status, reply)
+					return
+				}
+				errs <- ""
+			}()
+		}
+		for range batches {
+			if e := <-errs; e != "" {
+				t.Error(e)
+			}
+		}
+	})
+}
+
 func TestBranchStatusMappingAndTemplateOverride(t *testing.T) {
 	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
 		ctx := context.Background()

@@ -104,6 +104,9 @@ func (in *Ingester) Apply(ctx context.Context, node hub.DMSNode, raws []json.Raw
 	lockerBranches := map[int64]bool{}
 	waBranches := map[int64]bool{}
 	err = in.store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.LockNodeIngest(ctx, node.ID); err != nil {
+			return err
+		}
 		texts := in.render.WithOverrides(&batchOverrides{tx: tx, memo: map[overrideKey]override{}})
 		placed := map[int64]bool{}
 		for i, cmd := range cmds {

@@ -116,8 +116,11 @@ func validateLines(in []lineIn, scale int, p *problems) ([]hub.WorkOrderLine, in
 		line.Position = i + 1
 		lines = append(lines, line)
 		if line.Kind != hub.LineRecommendation {
-			total += line.TotalMinor
+			total += line.TotalMinor // each within maxMoneyMinor: cannot overflow
 		}
+	}
+	if !moneyInRange(total) {
+		p.addf("work_order.lines", "the work order's total is out of range: more than %d in the currency's minor unit", int64(maxMoneyMinor))
 	}
 	return lines, total
 }
@@ -186,18 +189,12 @@ func validateLine(in lineIn, path string, scale int, p *problems) hub.WorkOrderL
 	}
 	l.Kind = kind
 	l.QtyMilli = decimalField(in.Qty, path+".qty", qtyScale, true, p)
-	l.UnitPriceMinor = decimalField(in.UnitPrice, path+".unit_price", scale, true, p)
-	l.DiscountMinor = decimalField(in.Discount, path+".discount", scale, false, p)
+	l.UnitPriceMinor = moneyField(in.UnitPrice, path+".unit_price", scale, true, p)
+	l.DiscountMinor = moneyField(in.Discount, path+".discount", scale, false, p)
 	if in.Total.Set && in.Total.String() != "" {
-		l.TotalMinor = decimalField(in.Total, path+".total", scale, true, p)
+		l.TotalMinor = moneyField(in.Total, path+".total", scale, true, p)
 	} else {
-		// qty is in thousandths: round half away from zero to the minor unit.
-		gross := l.QtyMilli * l.UnitPriceMinor
-		half := int64(500)
-		if gross < 0 {
-			half = -half
-		}
-		l.TotalMinor = (gross+half)/1000 - l.DiscountMinor
+		l.TotalMinor = lineTotal(l.QtyMilli, l.UnitPriceMinor, l.DiscountMinor, path+".total", p)
 	}
 	l.NeedsApproval = yesNo(in.NeedsApproval, path+".needs_approval", p)
 	return l
