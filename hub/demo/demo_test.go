@@ -166,9 +166,9 @@ func TestDemoCustomersReadTheirOwnLanguage(t *testing.T) {
 	})
 }
 
-// The guide's example pushes a status change as 1C sends one: the whole
-// work order again with its new status. Run as printed, it applies, and
-// the customer's page keeps the order's lines and total.
+// The guide's example pushes a status change with nothing else in it. Run
+// as printed, it applies, and the customer's page keeps the order's lines
+// and total, which the event left out.
 func TestDemoStatusChangeExample(t *testing.T) {
 	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
 		guide := load(t, h, time.Now())

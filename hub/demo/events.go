@@ -9,8 +9,7 @@ import (
 // strings with decimal commas, "Да" for yes, phones as people type them,
 // local times without an offset. Placeholders in braces are filled per run.
 
-// order101 is АА-000101 whole, as the DMS sends it at every change: the
-// demo pushes it in progress, the guide's example pushes it again ready.
+// order101 is АА-000101 whole, as the DMS sends it when the order opens.
 const order101 = `{"id":"{id}","type":"work_order","occurred_at":"{at}","work_order":{"number":"АА-000101","version":{version},"branch":"DEMO","status":"{status}",
   "customer":{"external_id":"C-1","name":"Иван Петров","phones":["8 (916) 123-45-67"],"locale":"ru"},
   "vehicle":{"external_id":"V-1","vin":"XW8ZZZ1ZZKG000001","plate":"А123ВС77","make":"Škoda","model":"Octavia","year":"2019","mileage_km":"95 000"},
@@ -50,11 +49,12 @@ func sampleEvents(ru, pl branchTimes) []json.RawMessage {
 	return out
 }
 
-// statusExample is the guide's batch: АА-000101 ready, sent as 1C sends a
-// status change, the whole work order again with a higher version.
+// statusExample is the guide's batch: АА-000101 ready, sent as a status
+// change with a higher version and nothing else; what the event leaves out
+// (customer, vehicle, lines awaiting a decision) stays as stored.
 func statusExample(ru branchTimes) string {
-	event := fill(order101, "{id}", "try-1", "{at}", ru.now, "{version}", "2", "{status}", "Готов", "{promised}", ru.promised)
-	return `{"events":[` + event + `]}`
+	return fill(`{"events":[{"id":"try-1","type":"work_order","occurred_at":"{at}","work_order":{"number":"АА-000101","version":2,"branch":"DEMO","status":"Готов"}}]}`,
+		"{at}", ru.now)
 }
 
 func fill(text string, pairs ...string) string {

@@ -34,8 +34,8 @@ naryad demo data is ready (branches %s in Moscow and %s in Warsaw, DMS node %q).
   SMS sent so far:   %s  (one JSON line per SMS, links included)
   Customer link of work order АА-000101: %s
 
-  Push a status change the way 1C does: the whole work order again, now «Готов»
-  (a work_order event always carries the complete document; docs/exchange.md):
+  Push a status change the way 1C does: АА-000101 is now «Готов». Parts of the
+  work order an event leaves out keep what is stored (docs/exchange.md):
     curl -s -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' --data-binary @- \
       %s/api/dms/v1/events <<'EOF'
 %s
