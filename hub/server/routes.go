@@ -15,6 +15,7 @@ import (
 	"naryad/hub/staff"
 	"naryad/hub/web/admin"
 	"naryad/hub/web/customer"
+	"naryad/hub/web/forminput"
 	"naryad/hub/web/inbox"
 	"naryad/hub/web/lockerpanel"
 	"naryad/hub/web/report"
@@ -36,6 +37,10 @@ type routeDeps struct {
 // routes lists every HTTP route of the hub in one place.
 func (s *Server) routes(d routeDeps) {
 	s.app.Get("/healthz", s.health)
+	// Query and form text of every web page follows one rule: a NUL or
+	// broken UTF-8 is a 400, other control characters are dropped. The DMS
+	// exchange, the kiosks and the SMS provider's hooks keep their own.
+	s.app.Use(forminput.New("/api/", "/hooks/"))
 	d.dms.Register(s.app)
 	d.lockers.Register(s.app)
 	d.customer.Register(s.app)
