@@ -135,4 +135,3 @@ func refuse(c *fiber.Ctx, field string) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(fiber.StatusBadRequest).SendString(text)
 }
-
