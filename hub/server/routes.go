@@ -32,11 +32,12 @@ type routeDeps struct {
 	report   *report.Handler
 	admin    *admin.Handler
 	panel    *lockerpanel.Handler // the staff's locker panel
+	health   *healthCheck
 }
 
 // routes lists every HTTP route of the hub in one place.
 func (s *Server) routes(d routeDeps) {
-	s.app.Get("/healthz", s.health)
+	s.app.Get("/healthz", d.health.handle)
 	// Query and form text of every web page follows one rule: a NUL or
 	// broken UTF-8 is a 400, other control characters are dropped. The DMS
 	// exchange, the kiosks and the SMS provider's hooks keep their own.
@@ -107,14 +108,6 @@ func statusText(code int) string {
 		return "request body is over the configured limit (NARYAD_DMS_MAX_BODY_BYTES)"
 	}
 	return strings.ToLower(utils.StatusMessage(code))
-}
-
-// health answers 200 when the database does.
-func (s *Server) health(c *fiber.Ctx) error {
-	if err := s.store.Ping(c.UserContext()); err != nil {
-		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "database unavailable"})
-	}
-	return c.JSON(fiber.Map{"status": "ok"})
 }
 
 func proxyHeader(cfg *config.Config) string {
