@@ -54,6 +54,28 @@ func (m *Media) Put(data []byte) (string, error) {
 	return hash, nil
 }
 
+// Probe writes, syncs and removes a small file in the media directory
+// (creating it if need be): an error means uploads and documents cannot be
+// stored, e.g. the disk is full.
+func (m *Media) Probe() error {
+	if err := os.MkdirAll(m.dir, 0o750); err != nil {
+		return fmt.Errorf("media: create folder: %w", err)
+	}
+	tmp, err := os.CreateTemp(m.dir, ".probe-*")
+	if err != nil {
+		return fmt.Errorf("media: probe file: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	if _, err := tmp.Write([]byte("naryad health probe\n")); err != nil {
+		return fmt.Errorf("media: probe write: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("media: probe sync: %w", err)
+	}
+	return nil
+}
+
 // Path is where the file with this hash lives.
 func (m *Media) Path(hash string) string {
 	if len(hash) < 4 {

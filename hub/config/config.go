@@ -90,7 +90,7 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.StringVar(&c.SMSProvider, "sms-provider", env.str("NARYAD_SMS_PROVIDER", c.SMSProvider), "log or twilio (NARYAD_SMS_PROVIDER)")
 	fs.StringVar(&c.TwilioAccountSID, "twilio-account-sid", env.str("NARYAD_TWILIO_ACCOUNT_SID", c.TwilioAccountSID), "Twilio account SID (NARYAD_TWILIO_ACCOUNT_SID)")
 	fs.StringVar(&c.TwilioAuthToken, "twilio-auth-token", env.secret("NARYAD_TWILIO_AUTH_TOKEN", c.TwilioAuthToken), "Twilio auth token (NARYAD_TWILIO_AUTH_TOKEN, NARYAD_TWILIO_AUTH_TOKEN_FILE)")
-	fs.StringVar(&c.TwilioFrom, "twilio-from", env.str("NARYAD_TWILIO_FROM", c.TwilioFrom), "sender number (E.164) or messaging service SID MG… (NARYAD_TWILIO_FROM)")
+	fs.StringVar(&c.TwilioFrom, "twilio-from", env.str("NARYAD_TWILIO_FROM", c.TwilioFrom), "sender number (E.164), alphanumeric sender ID, or messaging service SID MG + 32 hex digits (NARYAD_TWILIO_FROM)")
 	fs.StringVar(&c.TwilioBaseURL, "twilio-base-url", env.str("NARYAD_TWILIO_BASE_URL", c.TwilioBaseURL), "Twilio API root (NARYAD_TWILIO_BASE_URL)")
 	fs.IntVar(&c.DMSMaxBodyBytes, "dms-max-body-bytes", env.integer("NARYAD_DMS_MAX_BODY_BYTES", c.DMSMaxBodyBytes), "largest exchange request body accepted (NARYAD_DMS_MAX_BODY_BYTES)")
 	fs.IntVar(&c.UploadMaxBytes, "upload-max-bytes", env.integer("NARYAD_UPLOAD_MAX_BYTES", c.UploadMaxBytes), "largest photo or file a customer may send (NARYAD_UPLOAD_MAX_BYTES)")

@@ -18,7 +18,8 @@ const (
 	outcomeDelivered = "delivered"
 	outcomeRetry     = "retry"
 	outcomeFailed    = "failed"
-	outcomeRerouted  = "rerouted" // given up on this channel, handed to the Rerouter
+	outcomeRerouted  = "rerouted"        // given up on this channel, handed to the Rerouter
+	outcomeAccepted  = "accepted_before" // a provider had accepted it already: ended as sent, not sent again
 )
 
 // deliver makes one attempt at a claimed item and records it. It works on
@@ -26,6 +27,9 @@ const (
 // its result to be written instead of leaving the provider's answer unknown.
 func (p *Pool) deliver(ctx context.Context, item hub.OutboxItem) {
 	ctx = context.WithoutCancel(ctx)
+	if p.acceptedBefore(ctx, item) {
+		return
+	}
 	attempt := item.Attempts + 1
 	a := hub.DeliveryAttempt{OutboxID: item.ID, Attempt: attempt, StartedAt: time.Now()}
 	receipt, sendErr := p.send(ctx, item, &a)
@@ -115,18 +119,48 @@ func (p *Pool) judge(attempt int, r sms.Receipt, err error) (outcome string, nex
 	}
 }
 
-// record writes the attempt and then the item's new state. The attempt is
-// written first and on its own: it happened even if the claim was lost.
+// acceptedBefore ends, as sent, an item a provider accepted in an earlier
+// attempt whose worker died (or lost its lease) before ending the item,
+// and tells so; the item is not sent again. When the check itself fails
+// the item is left for its lease to lapse rather than risk sending twice.
+func (p *Pool) acceptedBefore(ctx context.Context, item hub.OutboxItem) bool {
+	ctx, cancel := context.WithTimeout(ctx, writeTimeout)
+	defer cancel()
+	a, found, err := p.store.AcceptedAttempt(ctx, item)
+	if err == nil && !found {
+		return false
+	}
+	if err == nil {
+		err = p.store.MarkOutboxSent(ctx, item, &a, hub.DeliverySent)
+	}
+	attrs := []any{"message_id", item.MessageID, "outbox_id", item.ID, "channel", item.Channel, "outcome", outcomeAccepted}
+	if found {
+		attrs = append(attrs, "attempt", a.Attempt, "provider", a.Provider, "provider_id", a.ProviderID)
+	}
+	if err != nil {
+		p.log.Error("outbox attempt", append(attrs, "record_error", err.Error())...)
+		return true
+	}
+	p.log.Warn("outbox attempt", attrs...)
+	return true
+}
+
+// record writes the attempt and the item's new state. A success goes in
+// one transaction with the item's end (MarkOutboxSent), so a process killed
+// in between leaves neither; any other attempt is written first and on its
+// own: it happened even if the claim was lost.
 func (p *Pool) record(ctx context.Context, item hub.OutboxItem, a *hub.DeliveryAttempt, outcome string, next time.Time) error {
 	ctx, cancel := context.WithTimeout(ctx, writeTimeout)
 	defer cancel()
+	switch outcome {
+	case outcomeSent:
+		return leaseLost(p.store.MarkOutboxSent(ctx, item, a, hub.DeliverySent))
+	case outcomeDelivered:
+		return leaseLost(p.store.MarkOutboxSent(ctx, item, a, hub.DeliveryDelivered))
+	}
 	attemptErr := p.store.RecordDeliveryAttempt(ctx, a)
 	var err error
 	switch outcome {
-	case outcomeSent:
-		err = p.store.MarkOutboxSent(ctx, item, a.ProviderID, hub.DeliverySent)
-	case outcomeDelivered:
-		err = p.store.MarkOutboxSent(ctx, item, a.ProviderID, hub.DeliveryDelivered)
 	case outcomeRetry:
 		err = p.store.MarkOutboxRetry(ctx, item, a.Attempt, next, a.Error)
 	case outcomeFailed:
@@ -134,8 +168,13 @@ func (p *Pool) record(ctx context.Context, item hub.OutboxItem, a *hub.DeliveryA
 	case outcomeRerouted:
 		err = p.opts.Reroute.Reroute(ctx, item, a.Attempt, a.Error)
 	}
+	return errors.Join(attemptErr, leaseLost(err))
+}
+
+// leaseLost explains a lost lease in the log.
+func leaseLost(err error) error {
 	if errors.Is(err, store.ErrLeaseLost) {
-		err = fmt.Errorf("%w: the lease lapsed during the attempt; another worker owns the item", err)
+		return fmt.Errorf("%w: the lease lapsed during the attempt; another worker owns the item", err)
 	}
-	return errors.Join(attemptErr, err)
+	return err
 }

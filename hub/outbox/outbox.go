@@ -3,8 +3,10 @@
 // outcome: sent, another attempt later, or failed (or, on a pool with a
 // Rerouter, handed to another channel). Delivery is at least once
 // towards the provider (a worker that dies after the provider accepted a
-// message but before recording it sends it again after the lease), and a
-// message is never marked sent before the provider said so.
+// message but before recording it sends it again after the lease), a
+// recorded acceptance is never sent again (it is written in one transaction
+// with the item's end, and a claim that finds one ends the item instead),
+// and a message is never marked sent before the provider said so.
 package outbox
 
 import (

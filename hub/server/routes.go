@@ -16,6 +16,7 @@ import (
 	"naryad/hub/web/admin"
 	"naryad/hub/web/bodylimit"
 	"naryad/hub/web/customer"
+	"naryad/hub/web/forminput"
 	"naryad/hub/web/inbox"
 	"naryad/hub/web/lockerpanel"
 	"naryad/hub/web/report"
@@ -34,12 +35,17 @@ type routeDeps struct {
 	report   *report.Handler
 	admin    *admin.Handler
 	panel    *lockerpanel.Handler // the staff's locker panel
+	health   *healthCheck
 }
 
 // routes lists every HTTP route of the hub in one place.
 func (s *Server) routes(d routeDeps) {
 	d.bodies.Install(s.app, s.uploads(d)...) // first: no route reads a body before it
-	s.app.Get("/healthz", s.health)
+	s.app.Get("/healthz", d.health.handle)
+	// Query and form text of every web page follows one rule: a NUL or
+	// broken UTF-8 is a 400, other control characters are dropped. The DMS
+	// exchange, the kiosks and the SMS provider's hooks keep their own.
+	s.app.Use(forminput.New("/api/", "/hooks/"))
 	s.app.Get("/", staff.SecurityHeaders, d.staff.Home)
 	s.app.Get("/favicon.ico", serveFavicon)
 	d.dms.Register(s.app)
@@ -145,14 +151,6 @@ func statusText(code int, fe *fiber.Error, path string) string {
 		return fe.Message
 	}
 	return strings.ToLower(utils.StatusMessage(code))
-}
-
-// health answers 200 when the database does.
-func (s *Server) health(c *fiber.Ctx) error {
-	if err := s.store.Ping(c.UserContext()); err != nil {
-		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "database unavailable"})
-	}
-	return c.JSON(fiber.Map{"status": "ok"})
 }
 
 func proxyHeader(cfg *config.Config) string {

@@ -218,6 +218,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, st *store.
 		report:   reportPage,
 		admin:    adminPages,
 		panel:    lockerPanel,
+		health:   newHealthCheck(st, media, log),
 	})
 	log.Info("hub configured", "database", st.Dialect(), "data_dir", cfg.DataDir, "sms_provider", smsProvider.Name(), "public_url", cfg.BaseURL())
 	return s, nil

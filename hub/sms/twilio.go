@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -22,7 +23,7 @@ const maxTwilioBody = 1 << 20
 type TwilioConfig struct {
 	AccountSID        string
 	AuthToken         string
-	From              string       // E.164 number, or a Messaging Service SID starting with "MG"
+	From              string       // E.164 number, alphanumeric sender ID, or a Messaging Service SID ("MG" and 32 hex digits)
 	BaseURL           string       // default https://api.twilio.com
 	StatusCallbackURL string       // optional; full URL Twilio will POST status updates to
 	HTTPClient        *http.Client // optional; default one with a 15 s timeout
@@ -102,12 +103,16 @@ func (t *Twilio) Send(ctx context.Context, m Message) (Receipt, error) {
 	return t.interpret(resp.StatusCode, resp.Header, body)
 }
 
+// messagingServiceSID is what a Messaging Service SID looks like; an
+// alphanumeric sender ID ("MGMOTORS") may start with "MG" as well.
+var messagingServiceSID = regexp.MustCompile(`^MG[0-9a-fA-F]{32}$`)
+
 // form builds the documented Messages create parameters.
 func (t *Twilio) form(m Message) url.Values {
 	f := url.Values{}
 	f.Set("To", m.To)
 	f.Set("Body", m.Body)
-	if strings.HasPrefix(t.from, "MG") {
+	if messagingServiceSID.MatchString(t.from) {
 		f.Set("MessagingServiceSid", t.from)
 	} else {
 		f.Set("From", t.from)

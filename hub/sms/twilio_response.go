@@ -85,7 +85,7 @@ func (t *Twilio) accepted(status int, body []byte) (Receipt, error) {
 		code := string(msg.ErrorCode)
 		text := msg.ErrorMessage
 		if text == "" {
-			text = failureText(code, msg.Status)
+			text = failureWords(code, msg.Status)
 		}
 		return Receipt{ProviderID: msg.SID, State: StateFailed},
 			&Error{Provider: t.Name(), Permanent: true, Code: code, Message: text}

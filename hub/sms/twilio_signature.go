@@ -24,8 +24,8 @@ func (t *Twilio) VerifySignature(fullURL string, form url.Values, signature stri
 	if err != nil {
 		return false
 	}
-	// Twilio is inconsistent about signing with or without the scheme's
-	// default port, so both spellings are accepted (as Twilio's SDKs do).
+	// Twilio is inconsistent about signing with or without the port, so
+	// both spellings are accepted (as Twilio's SDKs do).
 	for _, u := range urlVariants(fullURL) {
 		if hmac.Equal(got, twilioSignature(t.authToken, u, form)) {
 			return true
@@ -54,28 +54,26 @@ func twilioSignature(authToken, fullURL string, form url.Values) []byte {
 	return mac.Sum(nil)
 }
 
-// urlVariants returns fullURL and, when it uses the scheme's default port or
-// none, the same URL with that port toggled.
+// urlVariants returns fullURL and the same URL with its port toggled, as
+// Twilio's own libraries try both: without a port, with the scheme's
+// default one added; with a port (default or not), without it.
 func urlVariants(fullURL string) []string {
 	u, err := url.Parse(fullURL)
 	if err != nil || u.Host == "" {
 		return []string{fullURL}
 	}
-	def := map[string]string{"https": "443", "http": "80"}[u.Scheme]
-	if def == "" {
-		return []string{fullURL}
-	}
 	alt := *u
-	switch u.Port() {
-	case "":
-		alt.Host = net.JoinHostPort(u.Hostname(), def)
-	case def:
+	if u.Port() != "" {
 		alt.Host = u.Hostname()
 		if ip := net.ParseIP(alt.Host); ip != nil && ip.To4() == nil {
 			alt.Host = "[" + alt.Host + "]"
 		}
-	default:
+		return []string{fullURL, alt.String()}
+	}
+	def := map[string]string{"https": "443", "http": "80"}[u.Scheme]
+	if def == "" {
 		return []string{fullURL}
 	}
+	alt.Host = net.JoinHostPort(u.Hostname(), def)
 	return []string{fullURL, alt.String()}
 }

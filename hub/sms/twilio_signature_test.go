@@ -1,6 +1,7 @@
 package sms
 
 import (
+	"encoding/base64"
 	"net/url"
 	"testing"
 )
@@ -35,7 +36,16 @@ func TestVerifySignature(t *testing.T) {
 	}{
 		{"documented vector", tw, docURL, docForm, docSig, true},
 		{"default port spelled out", tw, "https://mycompany.com:443/myapp.php?foo=1&bar=2", docForm, docSig, true},
-		{"other port", tw, "https://mycompany.com:8443/myapp.php?foo=1&bar=2", docForm, docSig, false},
+		// Twilio's libraries try the URL with and without its port, as
+		// Twilio may sign either.
+		{"other port, signed without it", tw, "https://mycompany.com:8443/myapp.php?foo=1&bar=2", docForm, docSig, true},
+		{"other port, signed with it", tw, "https://mycompany.com:8443/myapp.php?foo=1&bar=2", docForm,
+			base64.StdEncoding.EncodeToString(twilioSignature("12345", "https://mycompany.com:8443/myapp.php?foo=1&bar=2", docForm)), true},
+		{"signed for another port", tw, "https://mycompany.com:8443/myapp.php?foo=1&bar=2", docForm,
+			base64.StdEncoding.EncodeToString(twilioSignature("12345", "https://mycompany.com:9443/myapp.php?foo=1&bar=2", docForm)), false},
+		{"other host", tw, "https://mycompany.org/myapp.php?foo=1&bar=2", docForm, docSig, false},
+		{"http, signed with port 80", tw, "http://mycompany.com/myapp.php", docForm,
+			base64.StdEncoding.EncodeToString(twilioSignature("12345", "http://mycompany.com:80/myapp.php", docForm)), true},
 		{"tampered param", tw, docURL, with("Digits", "9999"), docSig, false},
 		{"extra param", tw, docURL, with("Extra", "1"), docSig, false},
 		{"different url", tw, "https://mycompany.com/myapp.php?foo=1&bar=3", docForm, docSig, false},

@@ -18,16 +18,19 @@ type StatusUpdate struct {
 // that only concern inbound messages (receiving, received) are deliberately
 // absent: they never describe a message naryad sent.
 var twilioStates = map[string]string{
-	"queued":      StateSent,
-	"accepted":    StateSent,
-	"scheduled":   StateSent,
-	"sending":     StateSent,
-	"sent":        StateSent,
-	"delivered":   StateDelivered,
-	"read":        StateRead,
-	"undelivered": StateFailed,
-	"failed":      StateFailed,
-	"canceled":    StateFailed,
+	"queued":    StateSent,
+	"accepted":  StateSent,
+	"scheduled": StateSent,
+	"sending":   StateSent,
+	"sent":      StateSent,
+	"delivered": StateDelivered,
+	"read":      StateRead,
+	// Some parts of a long message reached the handset: the customer has
+	// it, if not whole; calling it failed would invite a duplicate resend.
+	"partially_delivered": StateDelivered,
+	"undelivered":         StateFailed,
+	"failed":              StateFailed,
+	"canceled":            StateFailed,
 }
 
 // twilioFailureTexts names the delivery errors an advisor will meet most.
@@ -71,4 +74,14 @@ func failureText(code, status string) string {
 		return code + ": " + text
 	}
 	return "error " + code
+}
+
+// failureWords is what a failure code means without the code itself
+// ("Unreachable destination handset"), or the status when the code is not
+// one of the known ones: for an *Error, which gives its Code on its own.
+func failureWords(code, status string) string {
+	if text, ok := twilioFailureTexts[code]; ok {
+		return text
+	}
+	return status
 }

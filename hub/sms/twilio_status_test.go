@@ -31,6 +31,7 @@ func TestParseTwilioStatus(t *testing.T) {
 		{"sent", form("SM1", "sent", ""), StatusUpdate{"SM1", "sent", ""}, false},
 		{"delivered", form("SM1", "delivered", ""), StatusUpdate{"SM1", "delivered", ""}, false},
 		{"read", form("SM1", "read", ""), StatusUpdate{"SM1", "read", ""}, false},
+		{"partially delivered", form("SM1", "partially_delivered", ""), StatusUpdate{"SM1", "delivered", ""}, false},
 		{"undelivered 30003", form("SM2", "undelivered", "30003"), StatusUpdate{"SM2", "failed", "30003: Unreachable destination handset"}, false},
 		{"failed 30005", form("SM2", "failed", "30005"), StatusUpdate{"SM2", "failed", "30005: Unknown destination handset"}, false},
 		{"failed 30006", form("SM2", "failed", "30006"), StatusUpdate{"SM2", "failed", "30006: Landline or unreachable carrier"}, false},

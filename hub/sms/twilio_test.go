@@ -95,6 +95,22 @@ func TestTwilioSendSuccess(t *testing.T) {
 			want:       Receipt{ProviderID: "SM3f9a4e1b2c3d4e5f60718293a4b5c6d7", State: StateSent},
 		},
 		{
+			// An alphanumeric sender ID may start with "MG" too; only "MG"
+			// and 32 hex digits is a Messaging Service SID.
+			name: "alphanumeric sender starting with MG", from: "MGMOTORS",
+			status: http.StatusCreated, body: createdBody,
+			wantFields: map[string]string{"From": "MGMOTORS"},
+			absent:     []string{"MessagingServiceSid"},
+			want:       Receipt{ProviderID: "SM3f9a4e1b2c3d4e5f60718293a4b5c6d7", State: StateSent},
+		},
+		{
+			name: "sender MG with 32 characters that are not hex", from: "MGzz52274e9e519418a7406176694466fa",
+			status: http.StatusCreated, body: createdBody,
+			wantFields: map[string]string{"From": "MGzz52274e9e519418a7406176694466fa"},
+			absent:     []string{"MessagingServiceSid"},
+			want:       Receipt{ProviderID: "SM3f9a4e1b2c3d4e5f60718293a4b5c6d7", State: StateSent},
+		},
+		{
 			name: "200 already delivered", from: "+15557122661",
 			status: http.StatusOK, body: `{"sid":"SM1","status":"delivered","error_code":null}`,
 			wantFields: map[string]string{"From": "+15557122661"},
@@ -210,7 +226,12 @@ func TestTwilioSendErrors(t *testing.T) {
 		{
 			name: "created but failed", status: 201,
 			body:          `{"sid":"SM9","status":"failed","error_code":30007,"error_message":null}`,
-			wantPermanent: true, wantCode: "30007", wantMessage: "30007: Message filtered", wantSID: "SM9",
+			wantPermanent: true, wantCode: "30007", wantMessage: "Message filtered", wantSID: "SM9",
+		},
+		{
+			name: "created but failed with an unknown code", status: 201,
+			body:          `{"sid":"SM7","status":"failed","error_code":30034,"error_message":null}`,
+			wantPermanent: true, wantCode: "30034", wantMessage: "failed", wantSID: "SM7",
 		},
 		{
 			name: "created but undelivered with text", status: 201,
@@ -254,6 +275,9 @@ func TestTwilioSendErrors(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), testToken) {
 				t.Errorf("error leaks the auth token: %v", err)
+			}
+			if e.Code != "" && strings.Count(err.Error(), e.Code) != 1 {
+				t.Errorf("error %q does not give the code %s exactly once", err, e.Code)
 			}
 		})
 	}

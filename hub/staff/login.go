@@ -60,75 +60,100 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	if len(pre) != 32 || !hmac.Equal([]byte(c.FormValue("csrf")), []byte(h.mac("login-csrf", pre))) {
 		return c.Status(fiber.StatusForbidden).SendString("Forbidden: the form is out of date; reload the page and try again.")
 	}
-	ctx, cancel := context.WithTimeout(c.UserContext(), 10*time.Second)
-	defer cancel()
 	login, password := store.NormalizeLogin(c.FormValue("login")), c.FormValue("password")
-	fail := func(u *store.User, why string) error {
-		e := store.AuditEntry{Action: store.AuditLoginFailed, Subject: truncate(login, 100), Detail: why, IP: c.IP()}
-		if u != nil {
-			e.UserID = &u.ID
-		}
-		if err := h.store.Audit(ctx, e); err != nil {
-			return h.internal(c, "audit", err)
-		}
-		h.log.Info("staff login failed", "login", e.Subject, "reason", why, "ip", e.IP)
-		return h.renderLogin(c, fiber.StatusUnauthorized, pre, login, "failed")
-	}
 	if login == "" || password == "" {
 		return h.renderLogin(c, fiber.StatusUnauthorized, pre, login, "failed")
 	}
-	u, err := h.store.UserByLogin(ctx, login)
-	if errors.Is(err, store.ErrNotFound) {
-		_, _ = VerifyPassword(dummyHash(), password) // as slow as a real check
-		return fail(nil, "unknown login")
-	}
-	if err != nil {
-		return h.internal(c, "find user", err)
-	}
 	now := h.now()
-	switch {
-	case u.DisabledAt != nil:
-		_, _ = VerifyPassword(dummyHash(), password)
-		return fail(&u, "account disabled")
-	case u.LockedUntil != nil && now.Before(*u.LockedUntil):
-		_, _ = VerifyPassword(dummyHash(), password)
-		return fail(&u, "locked")
-	}
-	ok, err := VerifyPassword(u.PasswordHash, password)
+	u, why, err := h.checkPassword(c.UserContext(), login, password, now)
 	if err != nil {
-		h.log.Error("staff login: stored password hash is malformed", "user_id", u.ID, "error", err)
+		return h.internal(c, "check password", err)
 	}
-	if !ok {
-		return h.wrongPassword(ctx, c, u, fail)
+	// A fresh timeout for what follows: the check above is seconds of CPU
+	// when many sign in at once, not a call that may hang.
+	ctx, cancel := context.WithTimeout(c.UserContext(), 10*time.Second)
+	defer cancel()
+	if why == "" {
+		return h.signIn(ctx, c, *u, now)
 	}
-	return h.signIn(ctx, c, u, now)
+	if why == "wrong password" {
+		if err := h.lockAfterFailure(ctx, c, *u, now); err != nil {
+			return h.internal(c, "lock after failed logins", err)
+		}
+	}
+	e := store.AuditEntry{Action: store.AuditLoginFailed, Subject: truncate(login, 100), Detail: why, IP: c.IP()}
+	if u != nil {
+		e.UserID = &u.ID
+	}
+	if err := h.store.Audit(ctx, e); err != nil {
+		return h.internal(c, "audit", err)
+	}
+	h.log.Info("staff login failed", "login", e.Subject, "reason", why, "ip", e.IP)
+	return h.renderLogin(c, fiber.StatusUnauthorized, pre, login, "failed")
 }
 
-// wrongPassword counts the failure and locks the login on the fifth in
-// the window.
-func (h *Handler) wrongPassword(ctx context.Context, c *fiber.Ctx, u store.User, fail func(*store.User, string) error) error {
-	locked, err := h.store.RecordFailedLogin(ctx, u.ID, h.now(), failureWindow, maxFailures, lockFor)
+// checkPassword finds the user and checks the password, always taking as
+// long as one argon2id check. why is empty when the user may sign in, or
+// says why not ("unknown login", "account disabled", "locked", "wrong
+// password"); u is nil for an unknown login.
+func (h *Handler) checkPassword(ctx context.Context, login, password string, now time.Time) (u *store.User, why string, err error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	found, err := h.store.UserByLogin(ctx, login)
+	if errors.Is(err, store.ErrNotFound) {
+		_, _ = VerifyPassword(dummyHash(), password) // as slow as a real check
+		return nil, "unknown login", nil
+	}
 	if err != nil {
-		return h.internal(c, "record failed login", err)
+		return nil, "", err
 	}
-	if locked {
-		e := store.AuditEntry{UserID: &u.ID, Action: store.AuditLoginLocked, Subject: u.Login,
-			Detail: "locked for " + lockFor.String() + " after repeated failures", IP: c.IP()}
-		if err := h.store.Audit(ctx, e); err != nil {
-			return h.internal(c, "audit", err)
-		}
-		h.log.Warn("staff login locked", "login", u.Login, "ip", c.IP())
+	if found.DisabledAt != nil {
+		_, _ = VerifyPassword(dummyHash(), password)
+		return &found, "account disabled", nil
 	}
-	return fail(&u, "wrong password")
+	// The attempt is counted before its password is checked, so parallel
+	// attempts get at most maxFailures checks between them.
+	allowed, err := h.store.ClaimLoginAttempt(ctx, found.ID, now, failureWindow, maxFailures)
+	if err != nil {
+		return nil, "", err
+	}
+	if !allowed {
+		_, _ = VerifyPassword(dummyHash(), password)
+		return &found, "locked", nil
+	}
+	ok, err := VerifyPassword(found.PasswordHash, password)
+	if err != nil {
+		h.log.Error("staff login: stored password hash is malformed", "user_id", found.ID, "error", err)
+	}
+	if !ok {
+		return &found, "wrong password", nil
+	}
+	return &found, "", nil
+}
+
+// lockAfterFailure leaves the failed attempt counted and locks the login
+// when it is the fifth in the window.
+func (h *Handler) lockAfterFailure(ctx context.Context, c *fiber.Ctx, u store.User, now time.Time) error {
+	locked, err := h.store.LockAfterFailures(ctx, u.ID, now, maxFailures, lockFor)
+	if err != nil || !locked {
+		return err
+	}
+	e := store.AuditEntry{UserID: &u.ID, Action: store.AuditLoginLocked, Subject: u.Login,
+		Detail: "locked for " + lockFor.String() + " after repeated failures", IP: c.IP()}
+	if err := h.store.Audit(ctx, e); err != nil {
+		return err
+	}
+	h.log.Warn("staff login locked", "login", u.Login, "ip", c.IP())
+	return nil
 }
 
 // signIn starts a fresh session (ending the one the browser had, if any),
 // audits the login and sends the user to the inbox.
 func (h *Handler) signIn(ctx context.Context, c *fiber.Ctx, u store.User, now time.Time) error {
-	if u.FailedLogins > 0 || u.LockedUntil != nil {
-		if err := h.store.ResetFailedLogins(ctx, u.ID); err != nil {
-			return h.internal(c, "reset failed logins", err)
-		}
+	// The attempt itself was counted (ClaimLoginAttempt); a good password
+	// clears the count.
+	if err := h.store.ResetFailedLogins(ctx, u.ID); err != nil {
+		return h.internal(c, "reset failed logins", err)
 	}
 	if old := c.Cookies(sessionCookie); old != "" {
 		if err := h.store.DeleteSession(ctx, hub.HashToken(old)); err != nil {

@@ -78,7 +78,9 @@ func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration,
 	return items, nil
 }
 
-// RecordDeliveryAttempt stores one try to hand a message to a provider.
+// RecordDeliveryAttempt stores one try to hand a message to a provider
+// that the provider did not accept (a success is written by MarkOutboxSent,
+// together with the outbox row's end).
 func (s *Store) RecordDeliveryAttempt(ctx context.Context, a *hub.DeliveryAttempt) error {
 	a.StartedAt = a.StartedAt.UTC().Truncate(time.Microsecond)
 	a.FinishedAt = a.FinishedAt.UTC().Truncate(time.Microsecond)
@@ -88,28 +90,67 @@ func (s *Store) RecordDeliveryAttempt(ctx context.Context, a *hub.DeliveryAttemp
 	return nil
 }
 
-// MarkOutboxSent records that the provider accepted a claimed item: the
-// outbox row is done (its attempts counting this one) and the message is
-// sent, or delivered when the provider already knows, under the provider's
-// id. Like every Mark function it takes the item as claimed and returns
-// ErrLeaseLost, writing nothing, when that claim no longer holds it.
-func (s *Store) MarkOutboxSent(ctx context.Context, item hub.OutboxItem, providerID, state string) error {
+// AcceptedAttempt finds an attempt at the item that a provider accepted
+// (no error) since the item was last scheduled (its next_attempt_at: the
+// queuing, a retry or a resend). A worker that died, or lost its lease,
+// after such an attempt leaves the item pending; the next claim must end
+// it as sent rather than send it again. found is false when there is none.
+func (s *Store) AcceptedAttempt(ctx context.Context, item hub.OutboxItem) (a hub.DeliveryAttempt, found bool, err error) {
+	var out []hub.DeliveryAttempt
+	err = s.db.WithContext(ctx).Raw(`SELECT delivery_attempts.* FROM delivery_attempts
+		JOIN outbox ON outbox.id = delivery_attempts.outbox_id
+		WHERE delivery_attempts.outbox_id = ? AND delivery_attempts.error = ''
+		  AND delivery_attempts.started_at >= outbox.next_attempt_at
+		ORDER BY delivery_attempts.id DESC LIMIT 1`, item.ID).Scan(&out).Error
+	if err != nil {
+		return a, false, fmt.Errorf("accepted attempt of outbox item %d: %w", item.ID, err)
+	}
+	if len(out) == 0 {
+		return a, false, nil
+	}
+	return out[0], true, nil
+}
+
+// MarkOutboxSent records that the provider accepted a claimed item in
+// attempt a: the attempt (unless already stored, a.ID set), the outbox row
+// done (its attempts counting this one) and the message sent, or delivered
+// when the provider already knows, under the provider's id, all in one
+// transaction, so a success is never on record while its row still waits
+// to be sent again. Like every Mark function it takes the item as claimed
+// and returns ErrLeaseLost when that claim no longer holds it; the attempt
+// is stored all the same, as it happened.
+func (s *Store) MarkOutboxSent(ctx context.Context, item hub.OutboxItem, a *hub.DeliveryAttempt, state string) error {
 	if state != hub.DeliverySent && state != hub.DeliveryDelivered {
 		return fmt.Errorf("mark outbox item %d sent: state %q is neither sent nor delivered", item.ID, state)
 	}
-	return s.Tx(ctx, func(tx *Store) error {
+	lost := false
+	err := s.Tx(ctx, func(tx *Store) error {
+		if a.ID == 0 {
+			if err := tx.RecordDeliveryAttempt(ctx, a); err != nil {
+				return err
+			}
+		}
 		t := now()
-		if err := tx.finishClaim(ctx, item, "state = ?, attempts = attempts + 1, last_error = '', updated_at = ?", hub.OutboxDone, t); err != nil {
+		err := tx.finishClaim(ctx, item, "state = ?, attempts = attempts + 1, last_error = '', updated_at = ?", hub.OutboxDone, t)
+		if errors.Is(err, ErrLeaseLost) {
+			lost = true // commit the attempt alone: its success stops the next claim sending again
+			return nil
+		}
+		if err != nil {
 			return fmt.Errorf("mark outbox item %d sent: %w", item.ID, err)
 		}
-		err := tx.db.WithContext(ctx).Exec(
+		err = tx.db.WithContext(ctx).Exec(
 			"UPDATE messages SET delivery = ?, provider_id = ?, error = '', updated_at = ? WHERE id = ? AND delivery = ?",
-			state, providerID, t, item.MessageID, hub.DeliveryQueued).Error
+			state, a.ProviderID, t, item.MessageID, hub.DeliveryQueued).Error
 		if err != nil {
 			return fmt.Errorf("mark message %d sent: %w", item.MessageID, err)
 		}
 		return tx.appendMessageEvent(ctx, hub.EventDelivery, item.MessageID)
 	})
+	if err == nil && lost {
+		err = fmt.Errorf("mark outbox item %d sent: %w", item.ID, ErrLeaseLost)
+	}
+	return err
 }
 
 // MarkOutboxRetry puts a claimed item back for another attempt at next. The

@@ -79,13 +79,18 @@ func TestClaimOutboxLease(t *testing.T) {
 		}
 
 		// The old claim can no longer write its result; the new one can.
-		if err := s.MarkOutboxSent(ctx, first, "SM1", hub.DeliverySent); !errors.Is(err, store.ErrLeaseLost) {
+		if err := s.MarkOutboxSent(ctx, first, accepted(first, "SM1"), hub.DeliverySent); !errors.Is(err, store.ErrLeaseLost) {
 			t.Fatalf("mark with lapsed claim: err = %v, want ErrLeaseLost", err)
+		}
+		// Its attempt is kept all the same, and the new claim sees that a
+		// provider accepted the message already.
+		if a, found, err := s.AcceptedAttempt(ctx, second); err != nil || !found || a.ProviderID != "SM1" {
+			t.Fatalf("accepted attempt after a lost lease: %+v %v %v", a, found, err)
 		}
 		if err := s.MarkOutboxRetry(ctx, first, 1, time.Now(), "late"); !errors.Is(err, store.ErrLeaseLost) {
 			t.Fatalf("retry with lapsed claim: err = %v, want ErrLeaseLost", err)
 		}
-		if err := s.MarkOutboxSent(ctx, second, "SM2", hub.DeliverySent); err != nil {
+		if err := s.MarkOutboxSent(ctx, second, accepted(second, "SM2"), hub.DeliverySent); err != nil {
 			t.Fatal(err)
 		}
 		if m := storetest.Message(t, s, msgs[0].ID); m.Delivery != hub.DeliverySent || m.ProviderID != "SM2" {
@@ -259,7 +264,8 @@ func TestUpdateDeliveryByProviderID(t *testing.T) {
 				msgs := f.Queue(t, s, 1)
 				before := len(deliveryFailedChanges(t, s, f.Branch.ID))
 				pid := fmt.Sprintf("SM%d", i)
-				if err := s.MarkOutboxSent(ctx, claimOne(t, s, time.Minute), pid, hub.DeliverySent); err != nil {
+				item := claimOne(t, s, time.Minute)
+				if err := s.MarkOutboxSent(ctx, item, accepted(item, pid), hub.DeliverySent); err != nil {
 					t.Fatal(err)
 				}
 				if tt.start != hub.DeliverySent {
@@ -467,11 +473,17 @@ func TestClaimOutboxKeepsOneRecipientsMessagesInOrder(t *testing.T) {
 		}
 		if again := claimOne(t, s, time.Minute); again.MessageID != msgs[0].ID {
 			t.Fatalf("after a retry, claimed message %d, want %d again", again.MessageID, msgs[0].ID)
-		} else if err := s.MarkOutboxSent(ctx, again, "SM1", hub.DeliverySent); err != nil {
+		} else if err := s.MarkOutboxSent(ctx, again, accepted(again, "SM1"), hub.DeliverySent); err != nil {
 			t.Fatal(err)
 		}
 		if next := claimOne(t, s, time.Minute); next.MessageID != msgs[1].ID {
 			t.Fatalf("claimed message %d, want %d once the first was sent", next.MessageID, msgs[1].ID)
 		}
 	})
+}
+
+// accepted is an attempt at item that the provider accepted under pid.
+func accepted(item hub.OutboxItem, pid string) *hub.DeliveryAttempt {
+	return &hub.DeliveryAttempt{OutboxID: item.ID, Attempt: item.Attempts + 1, Provider: "test", ProviderID: pid,
+		StartedAt: time.Now(), FinishedAt: time.Now()}
 }

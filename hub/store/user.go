@@ -111,31 +111,39 @@ func (s *Store) UserBranches(ctx context.Context, userID int64) ([]int64, error)
 	return ids, nil
 }
 
-// RecordFailedLogin counts a failed password for the user at time at.
-// Failures older than window start a new count; the failure that reaches
-// maxFailures locks the login until at+lockFor (and clears the count), and
-// locked tells so.
-func (s *Store) RecordFailedLogin(ctx context.Context, userID int64, at time.Time, window time.Duration, maxFailures int, lockFor time.Duration) (locked bool, err error) {
+// ClaimLoginAttempt counts a sign-in attempt at time at BEFORE its password
+// is checked, in one conditional UPDATE, so parallel attempts cannot all
+// read "not locked yet" and all be checked: once maxFailures attempts are
+// counted in the window, or while the login is locked, the next is refused
+// (allowed is false) whatever the timing. Counts older than window start
+// afresh. A password that turns out right clears the count
+// (ResetFailedLogins); a wrong one stays counted (LockAfterFailures).
+func (s *Store) ClaimLoginAttempt(ctx context.Context, userID int64, at time.Time, window time.Duration, maxFailures int) (allowed bool, err error) {
 	at = at.UTC().Truncate(time.Microsecond)
-	err = s.Tx(ctx, func(tx *Store) error {
-		db := tx.db.WithContext(ctx)
-		fresh := "first_failed_at IS NULL OR first_failed_at < ?"
-		err := db.Exec(`UPDATE users SET
-			failed_logins = CASE WHEN `+fresh+` THEN 1 ELSE failed_logins + 1 END,
-			first_failed_at = CASE WHEN `+fresh+` THEN ? ELSE first_failed_at END
-			WHERE id = ?`, at.Add(-window), at.Add(-window), at, userID).Error
-		if err != nil {
-			return err
-		}
-		res := db.Exec(`UPDATE users SET locked_until = ?, failed_logins = 0, first_failed_at = NULL
-			WHERE id = ? AND failed_logins >= ?`, at.Add(lockFor), userID, maxFailures)
-		locked = res.RowsAffected > 0
-		return res.Error
-	})
-	if err != nil {
-		return false, fmt.Errorf("record failed login of user %d: %w", userID, err)
+	since := at.Add(-window)
+	fresh := "(first_failed_at IS NULL OR first_failed_at < ?)"
+	res := s.db.WithContext(ctx).Exec(`UPDATE users SET
+		failed_logins = CASE WHEN `+fresh+` THEN 1 ELSE failed_logins + 1 END,
+		first_failed_at = CASE WHEN `+fresh+` THEN ? ELSE first_failed_at END
+		WHERE id = ? AND (locked_until IS NULL OR locked_until <= ?) AND (`+fresh+` OR failed_logins < ?)`,
+		since, since, at, userID, at, since, maxFailures)
+	if res.Error != nil {
+		return false, fmt.Errorf("claim login attempt of user %d: %w", userID, res.Error)
 	}
-	return locked, nil
+	return res.RowsAffected > 0, nil
+}
+
+// LockAfterFailures is called when a claimed attempt's password was wrong:
+// if maxFailures attempts are counted, the login is locked until
+// at+lockFor (and the count cleared), and locked tells so.
+func (s *Store) LockAfterFailures(ctx context.Context, userID int64, at time.Time, maxFailures int, lockFor time.Duration) (locked bool, err error) {
+	until := at.UTC().Truncate(time.Microsecond).Add(lockFor)
+	res := s.db.WithContext(ctx).Exec(`UPDATE users SET locked_until = ?, failed_logins = 0, first_failed_at = NULL
+		WHERE id = ? AND failed_logins >= ?`, until, userID, maxFailures)
+	if res.Error != nil {
+		return false, fmt.Errorf("lock user %d after failed logins: %w", userID, res.Error)
+	}
+	return res.RowsAffected > 0, nil
 }
 
 // ResetFailedLogins clears a user's failure count and lock (after a

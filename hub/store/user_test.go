@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -65,9 +67,15 @@ func TestFailedLoginsLock(t *testing.T) {
 			t.Fatal(err)
 		}
 		t0 := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+		// fail is an attempt whose password turns out wrong: claimed, then
+		// checked against the lockout.
 		fail := func(at time.Time) bool {
 			t.Helper()
-			locked, err := s.RecordFailedLogin(ctx, u.ID, at, 15*time.Minute, 5, 15*time.Minute)
+			allowed, err := s.ClaimLoginAttempt(ctx, u.ID, at, 15*time.Minute, 5)
+			if err != nil || !allowed {
+				t.Fatalf("attempt at %v refused: %v", at, err)
+			}
+			locked, err := s.LockAfterFailures(ctx, u.ID, at, 5, 15*time.Minute)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,6 +96,9 @@ func TestFailedLoginsLock(t *testing.T) {
 		if !fail(t1.Add(time.Minute)) {
 			t.Fatal("fifth failure within the window did not lock")
 		}
+		if allowed, err := s.ClaimLoginAttempt(ctx, u.ID, t1.Add(2*time.Minute), 15*time.Minute, 5); err != nil || allowed {
+			t.Fatalf("attempt while locked: allowed %v, %v", allowed, err)
+		}
 		got, _ := s.UserByLogin(ctx, "m")
 		if got.LockedUntil == nil || !got.LockedUntil.Equal(t1.Add(16*time.Minute)) || got.FailedLogins != 0 {
 			t.Fatalf("after lock: %+v", got)
@@ -98,6 +109,41 @@ func TestFailedLoginsLock(t *testing.T) {
 		got, _ = s.UserByLogin(ctx, "m")
 		if got.LockedUntil != nil || got.FailedLogins != 0 || got.FirstFailedAt != nil {
 			t.Fatalf("after reset: %+v", got)
+		}
+	})
+}
+
+func TestClaimLoginAttemptRefusesTheSixthInFlight(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, s)
+		u := store.User{Login: "m", Role: store.RoleMechanic, PasswordHash: "x"}
+		if err := s.CreateUser(ctx, &u, []int64{f.Branch.ID}); err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+		var allowed atomic.Int32
+		var wg sync.WaitGroup
+		for range 15 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ok, err := s.ClaimLoginAttempt(ctx, u.ID, at, 15*time.Minute, 5)
+				if err != nil {
+					t.Error(err)
+				}
+				if ok {
+					allowed.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		if n := allowed.Load(); n != 5 {
+			t.Fatalf("%d attempts allowed at once, want 5", n)
+		}
+		// The window passing frees the login again.
+		if ok, err := s.ClaimLoginAttempt(ctx, u.ID, at.Add(16*time.Minute), 15*time.Minute, 5); err != nil || !ok {
+			t.Fatalf("attempt after the window: %v, %v", ok, err)
 		}
 	})
 }

@@ -29,7 +29,8 @@ func sentOverWhatsApp(t *testing.T, r *inRig, body, waID string) hub.Message {
 	}
 	for _, it := range items {
 		if it.MessageID == m.ID {
-			if err := r.s.MarkOutboxSent(ctx, it, waID, hub.DeliverySent); err != nil {
+			a := &hub.DeliveryAttempt{OutboxID: it.ID, Attempt: 1, Provider: "whatsapp", ProviderID: waID, StartedAt: time.Now(), FinishedAt: time.Now()}
+			if err := r.s.MarkOutboxSent(ctx, it, a, hub.DeliverySent); err != nil {
 				t.Fatal(err)
 			}
 			return m
