@@ -70,26 +70,41 @@ const smallBodyBytes = 64 << 10
 // page that says so in the user's words.
 const uploadSlack = 1 << 20
 
+// The pools of large bodies, one per kind of caller, each with a budget of
+// its own: the DMS exchange and the kiosks never wait for people, and
+// staff never wait for whoever holds a customer link.
+const (
+	machinesPool  = "machines"  // the DMS exchange, the kiosks' sync
+	staffPool     = "staff"     // signed-in advisors and mechanics
+	customersPool = "customers" // anyone with a customer link
+)
+
 // uploads are the routes that take bodies over smallBodyBytes, with their
 // limits and the check, made on the headers alone, of who may send one.
 func (s *Server) uploads(d routeDeps) []bodylimit.Upload {
 	post := fiber.MethodPost
 	staffMax := inbox.MaxUploadBytes + uploadSlack
 	return []bodylimit.Upload{
-		{Method: post, Path: dms.EventsPath, MaxBytes: s.cfg.DMSMaxBodyBytes, Allowed: d.dms.Authorized},
-		{Method: post, Path: wire.SyncPath, MaxBytes: lockers.MaxBodyBytes, Allowed: d.lockers.Authorized},
-		{Method: post, Path: customer.MessagesPath, MaxBytes: s.cfg.UploadMaxBytes + uploadSlack, Allowed: d.customer.MayUpload},
-		{Method: post, Path: inbox.ReplyPath, MaxBytes: staffMax, Allowed: d.staff.SignedIn},
-		{Method: post, Path: inbox.MechanicUploadPath, MaxBytes: staffMax, Allowed: d.staff.SignedIn},
+		{Method: post, Path: dms.EventsPath, MaxBytes: s.cfg.DMSMaxBodyBytes, Allowed: d.dms.Authorized, Pool: machinesPool},
+		{Method: post, Path: wire.SyncPath, MaxBytes: lockers.MaxBodyBytes, Allowed: d.lockers.Authorized, Pool: machinesPool},
+		// One file at a time per link: a visitor with one SMS link holds
+		// at most one upload's worth of the customers' pool.
+		{Method: post, Path: customer.MessagesPath, MaxBytes: s.cfg.UploadMaxBytes + uploadSlack, Allowed: d.customer.MayUpload,
+			Pool: customersPool, OneAt: func(c *fiber.Ctx) string { return c.Params("token") }},
+		{Method: post, Path: inbox.ReplyPath, MaxBytes: staffMax, Allowed: d.staff.SignedIn, Pool: staffPool},
+		{Method: post, Path: inbox.MechanicUploadPath, MaxBytes: staffMax, Allowed: d.staff.SignedIn, Pool: staffPool},
 	}
 }
 
-// newBodyGate holds at most bodyBudget of large bodies at once (or the
-// largest single one, if larger): past it an upload is answered 503.
+// newBodyGate holds at most a pool's budget of its large bodies at once (or
+// its largest single one, if larger): past it an upload is answered 503.
+// In all at most 64 + 2×32 MiB with the default limits (staff: 51 MiB).
 func newBodyGate(cfg *config.Config) *bodylimit.Gate {
-	const bodyBudget = 128 << 20
-	largest := max(cfg.DMSMaxBodyBytes, cfg.UploadMaxBytes+uploadSlack, inbox.MaxUploadBytes+uploadSlack, lockers.MaxBodyBytes)
-	return bodylimit.New(smallBodyBytes, max(bodyBudget, largest))
+	return bodylimit.New(smallBodyBytes, map[string]int{
+		machinesPool:  max(64<<20, cfg.DMSMaxBodyBytes, lockers.MaxBodyBytes),
+		staffPool:     max(32<<20, inbox.MaxUploadBytes+uploadSlack),
+		customersPool: max(32<<20, cfg.UploadMaxBytes+uploadSlack),
+	})
 }
 
 // newApp builds the fiber app with the hub's limits and error shape.

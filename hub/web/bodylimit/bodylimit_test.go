@@ -23,8 +23,10 @@ const (
 )
 
 // bench is an app behind a gate: POST /form takes small bodies from
-// anyone, POST /up/:who large ones from holders of the token; both answer
-// with the length of the body they got and count the requests they see.
+// anyone; POST /up/:who and /link/:token (one body at a time per :token)
+// large ones from holders of the token, in the "people" pool, and
+// POST /dms in the "machines" pool; all answer with the length of the body
+// they got and count the requests they see. Each pool has budgetBytes.
 type bench struct {
 	gate    *Gate
 	addr    string
@@ -33,18 +35,25 @@ type bench struct {
 
 func newBench(t *testing.T, budgetBytes int) *bench {
 	t.Helper()
-	b := &bench{gate: New(small, budgetBytes)}
+	b := &bench{gate: New(small, map[string]int{"people": budgetBytes, "machines": budgetBytes})}
 	cfg := fiber.Config{DisableStartupMessage: true, ReadTimeout: time.Minute}
 	b.gate.Configure(&cfg)
 	app := fiber.New(cfg)
-	b.gate.Install(app, Upload{Method: fiber.MethodPost, Path: "/up/:who", MaxBytes: uploadMax,
-		Allowed: func(c *fiber.Ctx) bool { return c.Get(fiber.HeaderAuthorization) == token && c.Params("who") != "" }})
+	allowed := func(c *fiber.Ctx) bool { return c.Get(fiber.HeaderAuthorization) == token }
+	b.gate.Install(app,
+		Upload{Method: fiber.MethodPost, Path: "/up/:who", MaxBytes: uploadMax, Pool: "people",
+			Allowed: func(c *fiber.Ctx) bool { return allowed(c) && c.Params("who") != "" }},
+		Upload{Method: fiber.MethodPost, Path: "/link/:token", MaxBytes: uploadMax, Pool: "people", Allowed: allowed,
+			OneAt: func(c *fiber.Ctx) string { return c.Params("token") }},
+		Upload{Method: fiber.MethodPost, Path: "/dms", MaxBytes: uploadMax, Pool: "machines", Allowed: allowed})
 	echo := func(c *fiber.Ctx) error {
 		b.reached.Add(1)
 		return c.SendString(strconv.Itoa(len(c.Body())))
 	}
 	app.Post("/form", echo)
 	app.Post("/up/:who", echo)
+	app.Post("/link/:token", echo)
+	app.Post("/dms", echo)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -129,7 +138,7 @@ func TestALargeBodyFromAnyoneButAnUploaderIsRefusedUnread(t *testing.T) {
 	if n := b.reached.Load(); n != 0 {
 		t.Errorf("%d refused requests reached a handler", n)
 	}
-	if n := b.gate.budget.inUse(); n != 0 {
+	if n := b.gate.pools["people"].inUse(); n != 0 {
 		t.Errorf("%d bytes of the budget still taken", n)
 	}
 }
@@ -211,7 +220,7 @@ func TestLargeBodiesWaitingAtOnceAreBounded(t *testing.T) {
 	auth := func(n int) map[string]string { return withLength(n, "Authorization", token) }
 	// One upload at the limit is being received: it holds most of the budget.
 	first := b.start(t, "/up/first", auth(uploadMax), make([]byte, 16<<10))
-	eventually(t, "the first upload to hold the budget", func() bool { return b.gate.budget.inUse() == uploadMax })
+	eventually(t, "the first upload to hold the budget", func() bool { return b.gate.pools["people"].inUse() == uploadMax })
 
 	resp, _ := b.start(t, "/up/second", auth(uploadMax/2+1), make([]byte, 16<<10)).answer(t)
 	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
@@ -229,7 +238,7 @@ func TestLargeBodiesWaitingAtOnceAreBounded(t *testing.T) {
 	if resp, answer := first.answer(t); resp.StatusCode != http.StatusOK || answer != strconv.Itoa(uploadMax) {
 		t.Fatalf("the first upload: %d %q", resp.StatusCode, answer)
 	}
-	eventually(t, "the budget to be given back", func() bool { return b.gate.budget.inUse() == 0 })
+	eventually(t, "the budget to be given back", func() bool { return b.gate.pools["people"].inUse() == 0 })
 	third := b.start(t, "/up/third", auth(uploadMax/2+1), make([]byte, uploadMax/2+1))
 	if resp, _ := third.answer(t); resp.StatusCode != http.StatusOK {
 		t.Fatalf("an upload once the budget is free: %d", resp.StatusCode)
@@ -257,5 +266,111 @@ func eventually(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// trickle sends one byte of the rest of the body every few milliseconds
+// until the hub closes the connection or the test ends.
+func (rr *rawRequest) trickle(t *testing.T) {
+	stop := make(chan struct{})
+	t.Cleanup(func() { close(stop) })
+	go func() {
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				if _, err := rr.conn.Write([]byte{0}); err != nil {
+					return
+				}
+			}
+		}
+	}()
+}
+
+func TestMachinesDoNotWaitForPeople(t *testing.T) {
+	b := newBench(t, uploadMax)
+	auth := func(n int) map[string]string { return withLength(n, "Authorization", token) }
+	// Trickling uploads hold the whole of the people's pool...
+	held := b.start(t, "/up/a", auth(uploadMax), make([]byte, 9<<10))
+	held.trickle(t)
+	eventually(t, "the trickle to hold the people's pool", func() bool { return b.gate.pools["people"].inUse() == uploadMax })
+	for _, path := range []string{"/up/b", "/link/c"} {
+		if resp, _ := b.start(t, path, auth(uploadMax/2), make([]byte, 9<<10)).answer(t); resp.StatusCode != http.StatusServiceUnavailable {
+			t.Fatalf("%s while the people's pool is full: %d, want 503", path, resp.StatusCode)
+		}
+	}
+	// ...and a batch from a machine, as large as the whole of it, goes through.
+	resp, answer := b.start(t, "/dms", auth(uploadMax), make([]byte, uploadMax)).answer(t)
+	if resp.StatusCode != http.StatusOK || answer != strconv.Itoa(uploadMax) {
+		t.Fatalf("a machine's batch while people fill theirs: %d %q, want 200", resp.StatusCode, answer)
+	}
+}
+
+func TestOneLargeBodyAtATimePerLink(t *testing.T) {
+	b := newBench(t, 4<<20)
+	auth := func(n int) map[string]string { return withLength(n, "Authorization", token) }
+	first := b.start(t, "/link/one", auth(uploadMax), make([]byte, 9<<10))
+	eventually(t, "the first upload to be received", func() bool { return b.gate.oneAt.claimed() == 1 })
+
+	resp, _ := b.start(t, "/link/one", auth(uploadMax/2), make([]byte, 9<<10)).answer(t)
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" || !resp.Close {
+		t.Fatalf("a second upload on the same link: %d, Retry-After %q, close %v; want 429 with Retry-After, closed",
+			resp.StatusCode, resp.Header.Get("Retry-After"), resp.Close)
+	}
+	// Another link is not held up by it.
+	if resp, answer := b.start(t, "/link/two", auth(1000+small), make([]byte, 1000+small)).answer(t); resp.StatusCode != http.StatusOK {
+		t.Fatalf("an upload on another link: %d %q", resp.StatusCode, answer)
+	}
+	// Once the first is done, the link takes the next one.
+	if _, err := first.conn.Write(make([]byte, uploadMax-9<<10)); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := first.answer(t); resp.StatusCode != http.StatusOK {
+		t.Fatalf("the first upload: %d", resp.StatusCode)
+	}
+	eventually(t, "the link to be free", func() bool { return b.gate.oneAt.claimed() == 0 })
+	if resp, _ := b.start(t, "/link/one", auth(small+1), make([]byte, small+1)).answer(t); resp.StatusCode != http.StatusOK {
+		t.Fatalf("the next upload on the link: %d", resp.StatusCode)
+	}
+}
+
+func TestATrickleIsCutAndGivesItsShareBack(t *testing.T) {
+	b := newBench(t, 4<<20)
+	const rate = 64 << 10
+	b.gate.Pace(rate, 100*time.Millisecond)
+	auth := func(n int) map[string]string { return withLength(n, "Authorization", token) }
+	for _, tc := range []struct {
+		name, path string
+		header     map[string]string
+	}{
+		{"declared length", "/link/x", auth(uploadMax)},
+		{"chunked", "/link/x", map[string]string{"Transfer-Encoding": "chunked", "Authorization": token}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			first := make([]byte, 9<<10)
+			if tc.header["Transfer-Encoding"] != "" {
+				// One chunk big enough for the trickle that follows.
+				first = append([]byte(fmt.Sprintf("%x\r\n", uploadMax/2)), first...)
+			}
+			slow := b.start(t, tc.path, tc.header, first)
+			slow.trickle(t) // ~200 bytes a second: far under the pace
+			resp, answer := slow.answer(t)
+			if resp.StatusCode != http.StatusRequestTimeout || !resp.Close {
+				t.Fatalf("a trickle: %d %q, close %v; want 408 and the connection closed", resp.StatusCode, answer, resp.Close)
+			}
+			eventually(t, "the trickle's share to be given back", func() bool {
+				return b.gate.pools["people"].inUse() == 0 && b.gate.oneAt.claimed() == 0
+			})
+			// The link sends again, at a pace the gate accepts.
+			if resp, _ := b.start(t, tc.path, auth(uploadMax), make([]byte, uploadMax)).answer(t); resp.StatusCode != http.StatusOK {
+				t.Fatalf("the link's next upload: %d", resp.StatusCode)
+			}
+		})
+	}
+	if n := b.reached.Load(); n != 2 {
+		t.Errorf("%d requests reached a handler, want the 2 at a good pace", n)
 	}
 }

@@ -37,3 +37,37 @@ func (b *budget) inUse() int {
 	defer b.mu.Unlock()
 	return b.used
 }
+
+// oneAtATime lets each key (a customer link) send one large body at a
+// time: one visitor with a link cannot take the whole of its pool.
+type oneAtATime struct {
+	mu   sync.Mutex
+	busy map[string]bool
+}
+
+func newOneAtATime() *oneAtATime { return &oneAtATime{busy: map[string]bool{}} }
+
+// claim marks key busy; false when it already is.
+func (o *oneAtATime) claim(key string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.busy[key] {
+		return false
+	}
+	o.busy[key] = true
+	return true
+}
+
+// release ends a claim.
+func (o *oneAtATime) release(key string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	delete(o.busy, key)
+}
+
+// claimed is how many keys are busy now.
+func (o *oneAtATime) claimed() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.busy)
+}
