@@ -11,8 +11,10 @@ import (
 	"naryad/hub/store/storetest"
 )
 
-// waitLimit bounds every wait for something that should happen soon.
-const waitLimit = 5 * time.Second
+// waitLimit bounds every wait for something that should happen soon:
+// generous, as a busy machine (tests run in parallel, under -race) may take
+// seconds, and a passing test never waits it out.
+const waitLimit = 60 * time.Second
 
 // addMessage commits an incoming message, which appends a "message" event.
 func addMessage(t testing.TB, s *store.Store, f storetest.Fixture, body string) hub.Message {

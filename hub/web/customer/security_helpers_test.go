@@ -457,6 +457,10 @@ func secOpenStream(t testing.TB, send secSender, path, cookie string, after int6
 	return s, resp
 }
 
+// secStreamWait bounds a wait for stream frames that should come: generous,
+// as a busy machine may take seconds, and a passing test never waits it out.
+const secStreamWait = 60 * time.Second
+
 // until reads until what has arrived contains marker, and returns all of it.
 func (s *secStream) until(t testing.TB, marker string, timeout time.Duration) string {
 	t.Helper()

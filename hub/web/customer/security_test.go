@@ -467,7 +467,7 @@ func TestOneThreadsCredentialsNeverReachAnother(t *testing.T) {
 		})
 		t.Run("event stream replay", func(t *testing.T) {
 			s, _ := secOpenStream(t, send, a.Path, va.cookie, 0)
-			text := s.until(t, ": replayed", 10*time.Second)
+			text := s.until(t, ": replayed", secStreamWait)
 			if !strings.Contains(text, "marker-A-1") {
 				t.Errorf("A's replay lacks A's own message:\n%s", text)
 			}
@@ -483,11 +483,11 @@ func TestOneThreadsCredentialsNeverReachAnother(t *testing.T) {
 				t.Fatal(err)
 			}
 			s, _ := secOpenStream(t, send, a.Path, va.cookie, last)
-			s.until(t, ": replayed", 10*time.Second)
+			s.until(t, ": replayed", secStreamWait)
 			secExpectRedirect(t, secPostMessage(t, send, b.Path, vb.cookie, vb.csrf, "marker-B-2", nil), b.Path+"?ok=sent_ok")
 			secExpectRedirect(t, secPostMessage(t, send, a.Path, va.cookie, va.csrf, "marker-A-2", nil), a.Path+"?ok=sent_ok")
 			// Events arrive in commit order: B's, had it leaked, came first.
-			if text := s.until(t, "marker-A-2", 10*time.Second); strings.Contains(text, "marker-B-2") {
+			if text := s.until(t, "marker-A-2", secStreamWait); strings.Contains(text, "marker-B-2") {
 				t.Errorf("B's live message reached A's stream:\n%s", text)
 			}
 		})
