@@ -36,6 +36,11 @@ type customerFileData struct {
 func (s *Store) AddCustomerMessage(ctx context.Context, t hub.Thread, text, channel string, files []InboundFile) (hub.Message, error) {
 	m := hub.Message{ThreadID: t.ID, Direction: hub.DirectionIn, Body: text, Author: "customer"}
 	err := s.Tx(ctx, func(tx *Store) error {
+		// The message marks the thread awaiting before the change is
+		// numbered: the counter first (see LockChangeFeed).
+		if err := tx.LockChangeFeed(ctx); err != nil {
+			return err
+		}
 		if err := tx.AddMessage(ctx, &m); err != nil {
 			return err
 		}
