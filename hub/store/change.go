@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"naryad/hub"
+	"naryad/migrations"
 )
 
 // AppendChange adds an entry to the DMS change feed inside the caller's
@@ -28,6 +29,27 @@ func (s *Store) AppendChange(ctx context.Context, c *hub.Change, data any) error
 	}
 	if err := db.Create(c).Error; err != nil {
 		return fmt.Errorf("append %s change %d: %w", c.Type, c.Seq, err)
+	}
+	return nil
+}
+
+// LockChangeFeed takes the feed_counter row lock that AppendChange would
+// take later, and holds it to the commit. Every transaction that numbers a
+// change and also writes a thread row (a customer or staff message marks
+// the thread awaiting or reopens it, and the commit moves its activity)
+// calls it first: one lock order, counter before thread, for all of them.
+// Without it one transaction holds the thread and waits for the counter
+// while another holds the counter and waits, at its commit, for the
+// thread: PostgreSQL kills one with a deadlock (40P01). Writers that number
+// changes queue on the counter anyway, so taking it earlier costs little.
+// SQLite runs one writer at a time (IMMEDIATE transactions) and needs none.
+func (s *Store) LockChangeFeed(ctx context.Context) error {
+	if s.dialect != migrations.Postgres {
+		return nil
+	}
+	var last int64
+	if err := s.db.WithContext(ctx).Raw("SELECT last FROM feed_counter WHERE id = 1 FOR NO KEY UPDATE").Scan(&last).Error; err != nil {
+		return fmt.Errorf("lock the change feed: %w", err)
 	}
 	return nil
 }

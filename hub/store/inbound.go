@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"naryad/hub"
@@ -31,12 +32,37 @@ type customerFileData struct {
 	SHA256      string `json:"sha256"`
 }
 
+// ErrDuplicateForm says a message with this form key is in the thread
+// already: the same form was sent again (a double click, a retry).
+var ErrDuplicateForm = errors.New("message form already stored")
+
 // AddCustomerMessage stores what a customer wrote (and sent) in their
 // thread and tells the DMS through a customer_message change, atomically.
 func (s *Store) AddCustomerMessage(ctx context.Context, t hub.Thread, text, channel string, files []InboundFile) (hub.Message, error) {
+	return s.AddCustomerForm(ctx, t, "", text, channel, files)
+}
+
+// AddCustomerForm is AddCustomerMessage for a message form carrying the
+// random key of the page that showed it: a second message with the same
+// key in the thread is not stored, and ErrDuplicateForm says so. An empty
+// key (a page rendered before forms had keys) stores as AddCustomerMessage.
+func (s *Store) AddCustomerForm(ctx context.Context, t hub.Thread, formKey, text, channel string, files []InboundFile) (hub.Message, error) {
 	m := hub.Message{ThreadID: t.ID, Direction: hub.DirectionIn, Body: text, Author: "customer"}
 	err := s.Tx(ctx, func(tx *Store) error {
+		// The message marks the thread awaiting before the change is
+		// numbered: the counter first (see LockChangeFeed). Holding it also
+		// queues copies of one form, so the check below sees the first copy
+		// committed; the unique index stays the guarantee.
+		if err := tx.LockChangeFeed(ctx); err != nil {
+			return err
+		}
+		if err := tx.checkFormKey(ctx, t.ID, formKey); err != nil {
+			return err
+		}
 		if err := tx.AddMessage(ctx, &m); err != nil {
+			return err
+		}
+		if err := tx.setFormKey(ctx, m, formKey); err != nil {
 			return err
 		}
 		data := customerMessageData{MessageID: m.ID, ThreadID: t.ID, Text: text, Channel: channel}
@@ -64,6 +90,40 @@ func (s *Store) AddCustomerMessage(ctx context.Context, t hub.Thread, text, chan
 		return tx.AppendChange(ctx, &c, data)
 	})
 	return m, err
+}
+
+// checkFormKey fails with ErrDuplicateForm when the thread has a message
+// with this form key.
+func (s *Store) checkFormKey(ctx context.Context, threadID int64, formKey string) error {
+	if formKey == "" {
+		return nil
+	}
+	var n int64
+	err := s.db.WithContext(ctx).Raw("SELECT COUNT(*) FROM messages WHERE thread_id = ? AND form_key = ?", threadID, formKey).Scan(&n).Error
+	if err != nil {
+		return fmt.Errorf("look up form key in thread %d: %w", threadID, err)
+	}
+	if n > 0 {
+		return ErrDuplicateForm
+	}
+	return nil
+}
+
+// setFormKey records the form key on the message just stored; the unique
+// index on (thread_id, form_key) turns a copy that raced past
+// checkFormKey into ErrDuplicateForm.
+func (s *Store) setFormKey(ctx context.Context, m hub.Message, formKey string) error {
+	if formKey == "" {
+		return nil
+	}
+	err := s.db.WithContext(ctx).Exec("UPDATE messages SET form_key = ? WHERE id = ?", formKey, m.ID).Error
+	if isUniqueViolation(err) {
+		return ErrDuplicateForm
+	}
+	if err != nil {
+		return fmt.Errorf("record form key of message %d: %w", m.ID, err)
+	}
+	return nil
 }
 
 // customerSees limits a query on messages m to what the customer's page

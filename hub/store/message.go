@@ -57,6 +57,14 @@ func (s *Store) QueueMessage(ctx context.Context, o Outgoing) (hub.Message, erro
 		m.Delivery, m.Error = hub.DeliveryFailed, "no phone number for this customer"
 	}
 	err := s.Tx(ctx, func(tx *Store) error {
+		if o.Recipient == "" {
+			// A staff reply stops the thread's awaiting clock (a thread
+			// row write) before delivery_failed is numbered: the counter
+			// first (see LockChangeFeed).
+			if err := tx.LockChangeFeed(ctx); err != nil {
+				return err
+			}
+		}
 		if err := tx.AddMessage(ctx, &m); err != nil {
 			return err
 		}

@@ -67,6 +67,12 @@ func (s *Store) AddWAInbound(ctx context.Context, in WAInbound) (hub.Message, er
 	m := hub.Message{ThreadID: in.Thread.ID, Direction: in.Direction, Body: in.Body, Author: in.Author,
 		Delivery: in.Delivery, ProviderID: in.WAID}
 	err := s.Tx(ctx, func(tx *Store) error {
+		// The message, the binding and the reopening write the thread row
+		// before the change is numbered: the counter first (see
+		// LockChangeFeed).
+		if err := tx.LockChangeFeed(ctx); err != nil {
+			return err
+		}
 		if err := tx.AddMessage(ctx, &m); err != nil {
 			return err
 		}

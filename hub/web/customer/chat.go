@@ -2,6 +2,7 @@ package customer
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"io"
 	"mime/multipart"
@@ -60,7 +61,7 @@ func (h *Handler) postMessage(c *fiber.Ctx) error {
 		// same transaction, changes whether the customer gets reminders; a
 		// reply to the feedback question records the score.
 		err := h.store.Tx(ctx, func(tx *store.Store) error {
-			m, err := tx.AddCustomerMessage(ctx, v.thread, text, "web", files)
+			m, err := tx.AddCustomerForm(ctx, v.thread, formKey(c), text, "web", files)
 			if err != nil {
 				return err
 			}
@@ -69,11 +70,33 @@ func (h *Handler) postMessage(c *fiber.Ctx) error {
 			}
 			return reminders.ApplyFeedbackReply(ctx, tx, v.thread, m)
 		})
+		if errors.Is(err, store.ErrDuplicateForm) {
+			// The same form again (a double click, a browser retry): the
+			// first copy is stored, so this one gets the page the first got.
+			return back(c, v, "ok", "sent_ok")
+		}
 		if err != nil {
 			return h.internal(c, "add message", err)
 		}
 		return back(c, v, "ok", "sent_ok")
 	})
+}
+
+// maxFormKeyRunes bounds what is stored of a form key; the page's own keys
+// are 26 characters.
+const maxFormKeyRunes = 64
+
+// newFormKey is the random key of one render of the message form.
+func newFormKey() string { return rand.Text() }
+
+// formKey is the message form's key, empty when the page was rendered
+// before forms had keys (such a post is stored as it always was).
+func formKey(c *fiber.Ctx) string {
+	key := strings.TrimSpace(c.FormValue("msg_key"))
+	if utf8.RuneCountInString(key) > maxFormKeyRunes {
+		key = string([]rune(key)[:maxFormKeyRunes])
+	}
+	return key
 }
 
 // saveUpload checks the file by its content, not its name, and stores it.

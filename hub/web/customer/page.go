@@ -43,7 +43,7 @@ func (h *Handler) pageView(ctx context.Context, c *fiber.Ctx, v visit, session s
 		return pageView{}, err
 	}
 	csrf := h.csrfToken(session)
-	view := pageView{T: l.t(), Locale: l.locale, Base: v.base, CSRF: csrf, Branch: l.branch, LastEvent: last, UploadMax: h.uploadMax}
+	view := pageView{T: l.t(), Locale: l.locale, Base: v.base, CSRF: csrf, FormKey: newFormKey(), Branch: l.branch, LastEvent: last, UploadMax: h.uploadMax}
 	if key := c.Query("ok"); flashes[key] {
 		view.Flash = l.t()[key]
 	}

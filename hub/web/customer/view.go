@@ -19,8 +19,11 @@ type pageView struct {
 	Locale string
 	Base   string // /c/<token>
 	CSRF   string
-	Flash  string
-	Error  string
+	// FormKey is new on every render: it tells a second post of the same
+	// message form (a double click, a retry) from a new message.
+	FormKey string
+	Flash   string
+	Error   string
 
 	Branch    hub.Branch
 	UploadMax int64 // bytes; the script refuses a larger file before sending it
