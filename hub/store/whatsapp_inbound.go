@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"naryad/hub"
-	"naryad/migrations"
 )
 
 // Incoming WhatsApp messages (hub/whatsapp's Inbound): the dedupe key of
@@ -258,10 +257,7 @@ const waLeadLockBase int64 = 0x4e52_4457_414c << 16
 // number at once still make one lead. Take it before WAInboundLead. On
 // SQLite every write transaction already runs alone.
 func (s *Store) LockWALeads(ctx context.Context, branchID int64) error {
-	if s.dialect != migrations.Postgres {
-		return nil
-	}
-	if err := s.db.WithContext(ctx).Exec("SELECT pg_advisory_xact_lock(?)", waLeadLockBase+branchID).Error; err != nil {
+	if err := s.xactLock(ctx, waLeadLockBase+branchID); err != nil {
 		return fmt.Errorf("lock leads of branch %d: %w", branchID, err)
 	}
 	return nil
