@@ -65,7 +65,14 @@ func (h *Handler) login(c *fiber.Ctx) error {
 		return h.renderLogin(c, fiber.StatusUnauthorized, pre, login, "failed")
 	}
 	now := h.now()
+	waitCtx, cancelWait := context.WithTimeout(c.UserContext(), 10*time.Second)
+	defer cancelWait()
+	if !h.passwordSlots.take(waitCtx) {
+		c.Set(fiber.HeaderRetryAfter, "5")
+		return h.renderLogin(c, fiber.StatusServiceUnavailable, pre, login, "busy")
+	}
 	u, why, err := h.checkPassword(c.UserContext(), login, password, now)
+	h.passwordSlots.give()
 	if err != nil {
 		return h.internal(c, "check password", err)
 	}

@@ -40,6 +40,7 @@ type Options struct {
 	Secret         string // the server secret (CSRF MACs)
 	SecureCookies  bool   // the public URL is https
 	LoginRateLimit int    // POST /login per minute per IP; default 20
+	PasswordChecks int    // password checks at once (64 MiB each); default one per CPU, at least 2
 	Logger         *slog.Logger
 	Now            func() time.Time // the clock; time.Now when nil (tests move it)
 }
@@ -52,6 +53,7 @@ type Handler struct {
 	secret         []byte
 	secureCookies  bool
 	loginRateLimit int
+	passwordSlots  passwordSlots
 	log            *slog.Logger
 	now            func() time.Time
 }
@@ -76,7 +78,7 @@ func New(st *store.Store, o Options) (*Handler, error) {
 		o.Now = time.Now
 	}
 	return &Handler{store: st, views: views, assets: assets, secret: []byte(o.Secret), secureCookies: o.SecureCookies,
-		loginRateLimit: o.LoginRateLimit, log: o.Logger, now: o.Now}, nil
+		loginRateLimit: o.LoginRateLimit, passwordSlots: newPasswordSlots(o.PasswordChecks), log: o.Logger, now: o.Now}, nil
 }
 
 // Register adds the staff routes. Every staff page added later goes here,
