@@ -187,7 +187,7 @@ func (l *loader) orderView(d orderData, csrf string) orderView {
 		if !line.NeedsApproval {
 			continue
 		}
-		lv := lineView{ID: line.ID, Name: line.Name, Qty: qty(line.QtyMilli), Price: l.money(line.UnitPriceMinor, w.Currency),
+		lv := lineView{ID: line.ID, Name: line.Name, Qty: templates.Quantity(l.locale, line.QtyMilli), Price: l.money(line.UnitPriceMinor, w.Currency),
 			Total: l.money(line.TotalMinor, w.Currency), TotalMinor: line.TotalMinor, Decision: line.Decision}
 		if line.Decision == "" {
 			o.Pending = append(o.Pending, lv)
@@ -197,13 +197,6 @@ func (l *loader) orderView(d orderData, csrf string) orderView {
 		o.Decided = append(o.Decided, lv)
 	}
 	return o
-}
-
-// qty writes thousandths as a short decimal: 1500 → "1,5" is locale work
-// the page does not need; "1.5" reads everywhere.
-func qty(milli int64) string {
-	s := fmt.Sprintf("%d.%03d", milli/1000, abs(milli%1000))
-	return strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
 }
 
 // visibleToCustomer: notes and system entries are for staff only.

@@ -209,7 +209,7 @@ func (h *Handler) orderCard(ctx context.Context, workOrderID int64, locale strin
 		card.DMSTotal = money(locale, w.TotalMinor, w.Currency)
 	}
 	for _, l := range lines {
-		r := lineRow{Kind: t["k_"+l.Kind], Name: l.Name, Qty: qty(l.QtyMilli),
+		r := lineRow{Kind: t["k_"+l.Kind], Name: l.Name, Qty: templates.Quantity(locale, l.QtyMilli),
 			Price: money(locale, l.UnitPriceMinor, w.Currency), Total: money(locale, l.TotalMinor, w.Currency)}
 		if l.NeedsApproval {
 			r.Approval = cmp.Or(l.Decision, "pending")
@@ -255,14 +255,4 @@ func money(locale string, minor int64, currency string) string {
 		s = fmt.Sprintf("%s%d.%02d %s", sign, minor/100, minor%100, currency)
 	}
 	return strings.ReplaceAll(s, " ", "\u00a0")
-}
-
-// qty writes thousandths as a short decimal: 1500 → "1.5".
-func qty(milli int64) string {
-	sign := ""
-	if milli < 0 {
-		sign, milli = "-", -milli
-	}
-	s := fmt.Sprintf("%d.%03d", milli/1000, milli%1000)
-	return sign + strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
 }
