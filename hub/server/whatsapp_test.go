@@ -79,7 +79,13 @@ func TestWhatsAppThroughTheWholeHub(t *testing.T) {
 			t.Fatalf("sent %v: %q", first.To, first.Message.GetConversation())
 		}
 
-		// WhatsApp says it was read; the customer answers.
+		// WhatsApp says it was read once the hub has recorded the send: a
+		// receipt that beats the record is applied again only after 1, 5
+		// and 20 s, longer than a wait here on a busy machine. The customer
+		// answers.
+		watest.Eventually(t, "the send to be recorded", func() bool {
+			return sentAs(t, h, thread.ID, string(first.ID)).ID != 0
+		})
 		if !phone.Emit(watest.Receipt(first.To, types.ReceiptTypeRead, string(first.ID))) {
 			t.Fatal("receipt not taken")
 		}
