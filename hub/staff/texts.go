@@ -1,6 +1,9 @@
 package staff
 
-import "strings"
+import (
+	"cmp"
+	"naryad/hub/web/render"
+)
 
 // texts are the staff pages' words. The login page picks its language
 // from the browser; staff pages may later use a per-user setting.
@@ -34,12 +37,5 @@ var texts = map[string]map[string]string{
 // pickLocale takes the first language of Accept-Language that the pages
 // speak, else English.
 func pickLocale(acceptLanguage string) string {
-	for _, part := range strings.Split(acceptLanguage, ",") {
-		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
-		primary, _, _ := strings.Cut(strings.ReplaceAll(strings.ToLower(tag), "_", "-"), "-")
-		if texts[primary] != nil {
-			return primary
-		}
-	}
-	return "en"
+	return cmp.Or(render.AcceptLanguage(acceptLanguage, func(l string) bool { return texts[l] != nil }), "en")
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"naryad/hub"
+	"naryad/hub/web/render"
 )
 
 // texts are the page's own words in each language; message texts sent to
@@ -72,12 +73,8 @@ func pickLocale(customerLocale, acceptLanguage, branchLocale string) string {
 	if l := strings.ToLower(customerLocale); texts[l] != nil {
 		return l
 	}
-	for _, part := range strings.Split(acceptLanguage, ",") {
-		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
-		primary, _, _ := strings.Cut(strings.ReplaceAll(strings.ToLower(tag), "_", "-"), "-")
-		if texts[primary] != nil {
-			return primary
-		}
+	if l := render.AcceptLanguage(acceptLanguage, func(l string) bool { return texts[l] != nil }); l != "" {
+		return l
 	}
 	if texts[branchLocale] != nil {
 		return branchLocale

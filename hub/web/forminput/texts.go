@@ -1,6 +1,9 @@
 package forminput
 
-import "strings"
+import (
+	"cmp"
+	"naryad/hub/web/render"
+)
 
 // texts are the answer to refused input; {field} is the field's name.
 var texts = map[string]string{
@@ -12,12 +15,5 @@ var texts = map[string]string{
 // pickLocale takes the first language of Accept-Language there are texts
 // for, else English.
 func pickLocale(acceptLanguage string) string {
-	for _, part := range strings.Split(acceptLanguage, ",") {
-		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
-		primary, _, _ := strings.Cut(strings.ReplaceAll(strings.ToLower(tag), "_", "-"), "-")
-		if _, ok := texts[primary]; ok {
-			return primary
-		}
-	}
-	return "en"
+	return cmp.Or(render.AcceptLanguage(acceptLanguage, func(l string) bool { return texts[l] != "" }), "en")
 }

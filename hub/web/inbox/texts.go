@@ -1,6 +1,9 @@
 package inbox
 
-import "strings"
+import (
+	"cmp"
+	"naryad/hub/web/render"
+)
 
 // texts are the inbox's words in ru, pl and en: staff read their browser's
 // language, and a forwarded file's default caption is in the branch's.
@@ -115,12 +118,5 @@ var texts = map[string]map[string]string{
 // pickLocale takes the first language of Accept-Language the page speaks,
 // else English (as the other staff pages do).
 func pickLocale(acceptLanguage string) string {
-	for _, part := range strings.Split(acceptLanguage, ",") {
-		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
-		primary, _, _ := strings.Cut(strings.ReplaceAll(strings.ToLower(tag), "_", "-"), "-")
-		if texts[primary] != nil {
-			return primary
-		}
-	}
-	return "en"
+	return cmp.Or(render.AcceptLanguage(acceptLanguage, func(l string) bool { return texts[l] != nil }), "en")
 }

@@ -1,6 +1,9 @@
 package lockerpanel
 
-import "strings"
+import (
+	"cmp"
+	"naryad/hub/web/render"
+)
 
 // texts are the panel's words in the languages staff pages speak. Kinds
 // (k_*) and states (s_*) are keyed by the wire.Event* and wire.State*
@@ -74,14 +77,7 @@ var texts = map[string]map[string]string{
 // pickLocale takes the first language of Accept-Language the page speaks,
 // else English (as the other staff pages do).
 func pickLocale(acceptLanguage string) string {
-	for _, part := range strings.Split(acceptLanguage, ",") {
-		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
-		primary, _, _ := strings.Cut(strings.ReplaceAll(strings.ToLower(tag), "_", "-"), "-")
-		if texts[primary] != nil {
-			return primary
-		}
-	}
-	return "en"
+	return cmp.Or(render.AcceptLanguage(acceptLanguage, func(l string) bool { return texts[l] != nil }), "en")
 }
 
 // word is the text for key, or fallback when the panel has no word for it
