@@ -2,8 +2,6 @@ package whatsapp
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -55,7 +53,7 @@ func (g *Groups) createIfDue(ctx context.Context, cli Client, acc hub.WAAccount,
 
 	callCtx, cancel := context.WithTimeout(ctx, groupCallTimeout)
 	info, err := cli.CreateGroup(callCtx, whatsmeow.ReqCreateGroup{
-		Name: plan.name, Participants: plan.jids(), CreateKey: groupCreateKey(t.ID),
+		Name: plan.name, Participants: plan.jids(),
 	})
 	cancel()
 	if err == nil && (info == nil || info.JID.IsEmpty()) {
@@ -115,14 +113,6 @@ func (g *Groups) plan(ctx context.Context, acc hub.WAAccount, t hub.Thread, orde
 	p := groupPlan{name: groupName(order.Number, plate)}
 	p.addMembers(t.Phone, order, branch.Country, groupOwnNumbers(acc))
 	return p, nil
-}
-
-// groupCreateKey is the create key of a thread's group: the same for every
-// attempt at it, so WhatsApp's JoinedGroup notification can be matched to
-// the thread. whatsmeow drops the "3EB0" prefix on the wire.
-func groupCreateKey(threadID int64) types.MessageID {
-	sum := sha256.Sum256(fmt.Appendf(nil, "naryad wa group of thread %d", threadID))
-	return types.MessageID("3EB0" + strings.ToUpper(hex.EncodeToString(sum[:9])))
 }
 
 // groupOwnNumbers are the account's own number(s) as digits: a staff member

@@ -31,9 +31,6 @@ func TestGroupIsCreatedOnceWhenWorkStarts(t *testing.T) {
 		if got, want := groupUsers(req.Participants), rigCustomer+","+rigAdvisor+","+rigMaster; got != want {
 			t.Errorf("participants = %s, want %s (customer, advisor, master)", got, want)
 		}
-		if req.CreateKey == "" {
-			t.Error("no create key")
-		}
 		g, err := s.WAGroupByThread(t.Context(), r.f.Thread.ID)
 		if err != nil || g.State != hub.WAGroupActive || g.JID != jid.String() || g.AccountID != r.acc.ID || g.Name != req.Name {
 			t.Fatalf("stored group = %+v %v", g, err)
