@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"naryad/cli"
 	"naryad/dms"
 	"naryad/hub"
-	"naryad/hub/config"
 	"naryad/hub/server/servertest"
 )
 
@@ -158,7 +158,7 @@ func nodesOutput(t *testing.T, h *servertest.Hub) string {
 	c := *h.Config
 	run := dms.NodesCommand().Setup(fs, &c)
 	var out strings.Builder
-	if err := run(context.Background(), config.IO{Stdout: &out, Stderr: &out, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}); err != nil {
+	if err := run(context.Background(), cli.IO{Stdout: &out, Stderr: &out, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}); err != nil {
 		t.Fatal(err)
 	}
 	return out.String()

@@ -8,10 +8,10 @@ import (
 	"io"
 	"strings"
 
+	"naryad/cli"
 	"naryad/dms"
 	"naryad/dms/csvimport"
 	"naryad/hub/admin"
-	"naryad/hub/config"
 	"naryad/hub/demo"
 	"naryad/hub/server"
 	"naryad/hub/store"
@@ -23,8 +23,8 @@ import (
 )
 
 // commands lists every subcommand; each lives beside the package it drives.
-func commands() []config.Command {
-	return []config.Command{
+func commands() []cli.Command {
+	return []cli.Command{
 		server.Command(),
 		store.MigrateCommand(),
 		admin.BranchAddCommand(),
@@ -67,7 +67,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	fs := flag.NewFlagSet("naryad "+cmd.Name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfg := config.Bind(fs, getenv)
+	cfg := cli.Bind(fs, getenv)
 	runner := cmd.Setup(fs, cfg)
 	if err := fs.Parse(rest); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -79,8 +79,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintln(stderr, "naryad:", err)
 		return 2
 	}
-	log := config.NewLogger(cfg, stderr)
-	if err := runner(ctx, config.IO{Stdout: stdout, Stderr: stderr, Stdin: stdin, Log: log}); err != nil {
+	log := cli.NewLogger(cfg, stderr)
+	if err := runner(ctx, cli.IO{Stdout: stdout, Stderr: stderr, Stdin: stdin, Log: log}); err != nil {
 		fmt.Fprintf(stderr, "naryad %s: %v\n", cmd.Name, err)
 		return 1
 	}
@@ -89,8 +89,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 // find picks the command whose name is the longest match of the leading
 // words, so "dms token create" wins over a shorter name.
-func find(cmds []config.Command, args []string) (config.Command, []string, bool) {
-	var best config.Command
+func find(cmds []cli.Command, args []string) (cli.Command, []string, bool) {
+	var best cli.Command
 	bestLen := 0
 	for _, c := range cmds {
 		words := strings.Fields(c.Name)

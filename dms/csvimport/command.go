@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"naryad/cli"
 	"naryad/dms"
 	"naryad/hub"
-	"naryad/hub/config"
 	"naryad/hub/server"
 	"naryad/hub/store"
 )
@@ -21,14 +21,14 @@ import (
 const batchSize = 500
 
 // Command is `naryad items import`.
-func Command() config.Command {
-	return config.Command{
+func Command() cli.Command {
+	return cli.Command{
 		Name:    "items import",
 		Summary: "import expiring items (warranty, insurance, subscriptions) from a CSV file",
-		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
 			file := fs.String("file", "", "CSV file with columns item_id, customer_id, customer_name, phone, kind, title, expires_on[, email, locale, branch] (required)")
 			nodeName := fs.String("node", "", "DMS node the items and customers belong to, as in `naryad dms nodes` (required)")
-			return func(ctx context.Context, io config.IO) error {
+			return func(ctx context.Context, io cli.IO) error {
 				if *file == "" || strings.TrimSpace(*nodeName) == "" {
 					return errors.New("--file and --node are required")
 				}

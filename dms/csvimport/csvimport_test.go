@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"naryad/cli"
 	"naryad/dms/csvimport"
 	"naryad/hub"
-	"naryad/hub/config"
 	"naryad/hub/server/servertest"
 	"naryad/hub/store/storetest"
 )
@@ -184,7 +184,7 @@ func TestImportNeedsALiveNode(t *testing.T) {
 
 // runCommand runs `naryad items import` with args against the hub's
 // configuration, as the binary would.
-func runCommand(t *testing.T, cfg *config.Config, out *strings.Builder, args ...string) error {
+func runCommand(t *testing.T, cfg *cli.Config, out *strings.Builder, args ...string) error {
 	t.Helper()
 	fs := flagSet()
 	c := *cfg
@@ -192,5 +192,5 @@ func runCommand(t *testing.T, cfg *config.Config, out *strings.Builder, args ...
 	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
 	}
-	return runner(context.Background(), config.IO{Stdout: out, Stderr: out, Log: discard()})
+	return runner(context.Background(), cli.IO{Stdout: out, Stderr: out, Log: discard()})
 }

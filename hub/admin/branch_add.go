@@ -13,18 +13,18 @@ import (
 
 	"github.com/nyaruka/phonenumbers"
 
+	"naryad/cli"
 	"naryad/hub"
-	"naryad/hub/config"
 	"naryad/hub/store"
 	"naryad/templates"
 )
 
 // BranchAddCommand is `naryad branch add`.
-func BranchAddCommand() config.Command {
-	return config.Command{
+func BranchAddCommand() cli.Command {
+	return cli.Command{
 		Name:    "branch add",
 		Summary: "create a branch (service centre)",
-		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
 			var b hub.Branch
 			fs.StringVar(&b.Code, "code", "", "short unique code the DMS uses, e.g. MSK1 (required)")
 			fs.StringVar(&b.Name, "name", "", "name customers see (required)")
@@ -33,7 +33,7 @@ func BranchAddCommand() config.Command {
 			fs.StringVar(&b.Locale, "locale", "", "language of messages: ru, pl or en (required)")
 			fs.StringVar(&b.Phone, "phone", "", "phone customers can call")
 			fs.StringVar(&b.WorkingHours, "working-hours", "", "e.g. \"Mon-Fri 09:00-20:00, Sat 10:00-16:00\"")
-			return func(ctx context.Context, io config.IO) error {
+			return func(ctx context.Context, io cli.IO) error {
 				if err := ValidateBranch(&b); err != nil {
 					return err
 				}

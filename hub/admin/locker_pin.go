@@ -7,22 +7,22 @@ import (
 	"fmt"
 	"strings"
 
+	"naryad/cli"
 	"naryad/hub"
-	"naryad/hub/config"
 	"naryad/hub/store"
 	"naryad/locker/wire"
 )
 
 // LockerPINSetCommand is `naryad locker pin set`: a staff member's PIN for
 // the kiosks' staff menu, printed once; only wire.Hash(salt, pin) is kept.
-func LockerPINSetCommand() config.Command {
-	return config.Command{
+func LockerPINSetCommand() cli.Command {
+	return cli.Command{
 		Name:    "locker pin set",
 		Summary: "set a staff member's kiosk PIN (generated and printed once unless given)",
-		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
 			login := fs.String("login", "", "login of the staff member (required)")
 			pin := fs.String("pin", "", "4–8 digits (default: a random 6-digit PIN)")
-			return func(ctx context.Context, io config.IO) error {
+			return func(ctx context.Context, io cli.IO) error {
 				if strings.TrimSpace(*login) == "" {
 					return errors.New("--login: required")
 				}

@@ -8,9 +8,9 @@ import (
 	"slices"
 	"strings"
 
+	"naryad/cli"
 	"naryad/dms"
 	"naryad/hub"
-	"naryad/hub/config"
 	"naryad/hub/store"
 	"naryad/locker/wire"
 )
@@ -23,16 +23,16 @@ const maxBoards = 16
 
 // LockerSiteAddCommand is `naryad locker site add`: a locker with its
 // compartments, and the kiosk's token printed once.
-func LockerSiteAddCommand() config.Command {
-	return config.Command{
+func LockerSiteAddCommand() cli.Command {
+	return cli.Command{
 		Name:    "locker site add",
 		Summary: "set up a key locker at a branch (kiosk token printed once)",
-		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
 			branch := fs.String("branch", "", "branch code the locker stands at (required)")
 			name := fs.String("name", "", "name of the locker, unique at the branch, e.g. Main (required)")
 			boards := fs.Int("boards", 0, "number of 16-lock boards, 1–16 (required)")
 			size := fs.String("size", wire.SizeM, "size of every compartment: S, M or L")
-			return func(ctx context.Context, io config.IO) error {
+			return func(ctx context.Context, io cli.IO) error {
 				*name = strings.TrimSpace(*name)
 				*size = strings.ToUpper(strings.TrimSpace(*size))
 				var problems []string
@@ -101,13 +101,13 @@ func CreateLockerSite(ctx context.Context, s *store.Store, b hub.Branch, name st
 
 // LockerSiteRevokeCommand is `naryad locker site revoke`: the kiosk's token
 // stops working at once; the site's history stays.
-func LockerSiteRevokeCommand() config.Command {
-	return config.Command{
+func LockerSiteRevokeCommand() cli.Command {
+	return cli.Command{
 		Name:    "locker site revoke",
 		Summary: "revoke a key locker's kiosk token",
-		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
 			id := fs.Int64("id", 0, "id of the locker site, as `naryad locker sites` shows it (required)")
-			return func(ctx context.Context, io config.IO) error {
+			return func(ctx context.Context, io cli.IO) error {
 				if *id <= 0 {
 					return errors.New("--id: required")
 				}
@@ -134,12 +134,12 @@ func LockerSiteRevokeCommand() config.Command {
 
 // LockerSitesCommand is `naryad locker sites`: every live locker with its
 // size and when its kiosk last synced.
-func LockerSitesCommand() config.Command {
-	return config.Command{
+func LockerSitesCommand() cli.Command {
+	return cli.Command{
 		Name:    "locker sites",
 		Summary: "list key lockers with their kiosk's last sync",
-		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
-			return func(ctx context.Context, io config.IO) error {
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
+			return func(ctx context.Context, io cli.IO) error {
 				return store.With(ctx, cfg, func(s *store.Store) error {
 					branches, err := s.Branches(ctx)
 					if err != nil {

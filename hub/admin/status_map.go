@@ -7,21 +7,21 @@ import (
 	"fmt"
 	"strings"
 
-	"naryad/hub/config"
+	"naryad/cli"
 	"naryad/hub/store"
 )
 
 // StatusMapCommand is `naryad status map`: it maps one of the DMS's status
 // names to a canonical status, for one branch or for all.
-func StatusMapCommand() config.Command {
-	return config.Command{
+func StatusMapCommand() cli.Command {
+	return cli.Command{
 		Name:    "status map",
 		Summary: "map a DMS status name to a canonical status (per branch or for all)",
-		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
 			branch := fs.String("branch", "", "branch code; empty maps it for every branch")
 			raw := fs.String("raw", "", "status name as the DMS sends it, e.g. \"На мойке\" (required)")
 			canonical := fs.String("canonical", "", "received, in_progress, waiting_parts, waiting_approval, ready, delivered or cancelled (required)")
-			return func(ctx context.Context, io config.IO) error {
+			return func(ctx context.Context, io cli.IO) error {
 				if strings.TrimSpace(*raw) == "" {
 					return errors.New("--raw: required")
 				}
@@ -47,12 +47,12 @@ func StatusMapCommand() config.Command {
 }
 
 // StatusListCommand is `naryad status list`.
-func StatusListCommand() config.Command {
-	return config.Command{
+func StatusListCommand() cli.Command {
+	return cli.Command{
 		Name:    "status list",
 		Summary: "list the status mappings (branch rules win over the common ones)",
-		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
-			return func(ctx context.Context, io config.IO) error {
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
+			return func(ctx context.Context, io cli.IO) error {
 				return store.With(ctx, cfg, func(s *store.Store) error {
 					rows, err := s.StatusMappings(ctx)
 					if err != nil {

@@ -9,24 +9,24 @@ import (
 	"os"
 	"strings"
 
-	"naryad/hub/config"
+	"naryad/cli"
 	"naryad/hub/store"
 	"naryad/templates"
 )
 
 // TemplateSetCommand is `naryad template set`: a branch's own wording for a
 // message, refused at once when it would not render.
-func TemplateSetCommand() config.Command {
-	return config.Command{
+func TemplateSetCommand() cli.Command {
+	return cli.Command{
 		Name:    "template set",
 		Summary: "override a message text for a branch (validated before it is saved)",
-		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
 			branch := fs.String("branch", "", "branch code (required)")
 			key := fs.String("key", "", "template key, e.g. status.ready (required; see `naryad template keys`)")
 			locale := fs.String("locale", "", "ru, pl or en (required)")
 			file := fs.String("file", "-", "file with the text (text/template syntax); - reads stdin")
 			reset := fs.Bool("reset", false, "delete the override and use the default text again")
-			return func(ctx context.Context, cio config.IO) error {
+			return func(ctx context.Context, cio cli.IO) error {
 				if *branch == "" || *key == "" || *locale == "" {
 					return errors.New("--branch, --key and --locale are required")
 				}
@@ -83,12 +83,12 @@ func readText(path string, stdin io.Reader) (string, error) {
 
 // TemplateKeysCommand is `naryad template keys`: the message templates a
 // branch may override, and the languages.
-func TemplateKeysCommand() config.Command {
-	return config.Command{
+func TemplateKeysCommand() cli.Command {
+	return cli.Command{
 		Name:    "template keys",
 		Summary: "list the message templates and languages",
-		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
-			return func(ctx context.Context, cio config.IO) error {
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
+			return func(ctx context.Context, cio cli.IO) error {
 				for _, k := range templates.Keys() {
 					fmt.Fprintln(cio.Stdout, k)
 				}

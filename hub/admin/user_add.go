@@ -10,24 +10,24 @@ import (
 	"slices"
 	"strings"
 
-	"naryad/hub/config"
+	"naryad/cli"
 	"naryad/hub/staff"
 	"naryad/hub/store"
 )
 
 // UserAddCommand is `naryad user add`: a staff account, its password read
 // from the first line of stdin so it stays out of shell history.
-func UserAddCommand() config.Command {
-	return config.Command{
+func UserAddCommand() cli.Command {
+	return cli.Command{
 		Name:    "user add",
 		Summary: "create a staff account (password from stdin)",
-		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
 			login := fs.String("login", "", "login to sign in with (required)")
 			role := fs.String("role", "", "admin, advisor or mechanic (required)")
 			name := fs.String("name", "", "name shown to colleagues")
 			var branches stringList
 			fs.Var(&branches, "branch", "branch code the user works at; repeat for several (at least one)")
-			return func(ctx context.Context, io config.IO) error {
+			return func(ctx context.Context, io cli.IO) error {
 				var problems []string
 				if strings.TrimSpace(*login) == "" {
 					problems = append(problems, "--login: required")

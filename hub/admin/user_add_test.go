@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"naryad/cli"
 	"naryad/hub"
 	"naryad/hub/admin"
-	"naryad/hub/config"
 	"naryad/hub/staff"
 	"naryad/hub/store"
 	"naryad/hub/store/storetest"
@@ -18,12 +18,12 @@ import (
 
 // runCommand parses args as `naryad <cmd.Name>` would and runs it against
 // the backend's database, with stdin.
-func runCommand(t *testing.T, cmd config.Command, b storetest.Backend, stdin string, args ...string) (string, error) {
+func runCommand(t *testing.T, cmd cli.Command, b storetest.Backend, stdin string, args ...string) (string, error) {
 	t.Helper()
 	env := map[string]string{"NARYAD_DATA_DIR": b.DataDir, "NARYAD_DATABASE_URL": b.DatabaseURL}
 	fs := flag.NewFlagSet(cmd.Name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	cfg := config.Bind(fs, func(k string) string { return env[k] })
+	cfg := cli.Bind(fs, func(k string) string { return env[k] })
 	runner := cmd.Setup(fs, cfg)
 	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
@@ -32,7 +32,7 @@ func runCommand(t *testing.T, cmd config.Command, b storetest.Backend, stdin str
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	err := runner(context.Background(), config.IO{Stdout: &out, Stderr: io.Discard, Stdin: strings.NewReader(stdin)})
+	err := runner(context.Background(), cli.IO{Stdout: &out, Stderr: io.Discard, Stdin: strings.NewReader(stdin)})
 	return out.String(), err
 }
 

@@ -10,8 +10,8 @@ import (
 	"io"
 	"time"
 
+	"naryad/cli"
 	"naryad/dms"
-	"naryad/hub/config"
 	"naryad/hub/server"
 	"naryad/hub/store"
 )
@@ -24,12 +24,12 @@ const (
 )
 
 // Command is `naryad demo`.
-func Command() config.Command {
-	return config.Command{
+func Command() cli.Command {
+	return cli.Command{
 		Name:    "demo",
 		Summary: "create demo branches, a DMS token, an admin account and sample work orders; print how to use them",
-		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
-			return func(ctx context.Context, io config.IO) error {
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
+			return func(ctx context.Context, io cli.IO) error {
 				s, err := server.New(ctx, cfg, io.Log)
 				if err != nil {
 					return err
@@ -43,13 +43,13 @@ func Command() config.Command {
 
 // Load creates the demo data (again, harmlessly, when it exists) and prints
 // what a newcomer needs.
-func Load(ctx context.Context, s *server.Server, cfg *config.Config, out io.Writer) error {
+func Load(ctx context.Context, s *server.Server, cfg *cli.Config, out io.Writer) error {
 	return LoadAt(ctx, s, cfg, out, time.Now())
 }
 
 // LoadAt is Load run at now: the demo's work orders are received and
 // promised in their branch's working hours, whatever the hour it runs.
-func LoadAt(ctx context.Context, s *server.Server, cfg *config.Config, out io.Writer, now time.Time) error {
+func LoadAt(ctx context.Context, s *server.Server, cfg *cli.Config, out io.Writer, now time.Time) error {
 	st := s.Store()
 	moscow, err := ensureBranch(ctx, st, moscowBranch)
 	if err != nil {

@@ -6,14 +6,14 @@ import (
 	"io"
 	"path/filepath"
 
+	"naryad/cli"
 	"naryad/hub"
-	"naryad/hub/config"
 	"naryad/hub/server"
 )
 
 // printGuide prints where everything is and how to try it; example is the
 // status-change batch the curl command sends.
-func printGuide(ctx context.Context, out io.Writer, s *server.Server, cfg *config.Config, node hub.DMSNode, token, example string, acct account) error {
+func printGuide(ctx context.Context, out io.Writer, s *server.Server, cfg *cli.Config, node hub.DMSNode, token, example string, acct account) error {
 	w, err := s.Store().WorkOrderByNumber(ctx, node.ID, "АА-000101")
 	if err != nil {
 		return err

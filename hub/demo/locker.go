@@ -6,9 +6,9 @@ import (
 	"io"
 	"path/filepath"
 
+	"naryad/cli"
 	"naryad/hub"
 	"naryad/hub/admin"
-	"naryad/hub/config"
 	"naryad/hub/store"
 	"naryad/locker/wire"
 )
@@ -27,7 +27,7 @@ func demoLocker(ctx context.Context, st *store.Store, branch hub.Branch) (string
 
 // printLockerGuide tells how to run the demo kiosk on simulated boards,
 // the first time only (the token and the PIN are shown once).
-func printLockerGuide(out io.Writer, cfg *config.Config, token string, acct account) {
+func printLockerGuide(out io.Writer, cfg *cli.Config, token string, acct account) {
 	if token == "" {
 		return
 	}

@@ -9,8 +9,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
+	"naryad/cli"
 	"naryad/dms"
-	"naryad/hub/config"
 	"naryad/hub/lockers"
 	"naryad/hub/staff"
 	"naryad/hub/web/admin"
@@ -99,7 +99,7 @@ func (s *Server) uploads(d routeDeps) []bodylimit.Upload {
 // newBodyGate holds at most a pool's budget of its large bodies at once (or
 // its largest single one, if larger): past it an upload is answered 503.
 // In all at most 64 + 2×32 MiB with the default limits (staff: 51 MiB).
-func newBodyGate(cfg *config.Config) *bodylimit.Gate {
+func newBodyGate(cfg *cli.Config) *bodylimit.Gate {
 	return bodylimit.New(smallBodyBytes, map[string]int{
 		machinesPool:  max(64<<20, cfg.DMSMaxBodyBytes, lockers.MaxBodyBytes),
 		staffPool:     max(32<<20, inbox.MaxUploadBytes+uploadSlack),
@@ -108,7 +108,7 @@ func newBodyGate(cfg *config.Config) *bodylimit.Gate {
 }
 
 // newApp builds the fiber app with the hub's limits and error shape.
-func newApp(cfg *config.Config, log *slog.Logger, bodies *bodylimit.Gate) *fiber.App {
+func newApp(cfg *cli.Config, log *slog.Logger, bodies *bodylimit.Gate) *fiber.App {
 	fc := fiber.Config{
 		DisableStartupMessage: true,
 		ReadTimeout:           60 * time.Second,
@@ -168,7 +168,7 @@ func statusText(code int, fe *fiber.Error, path string) string {
 	return strings.ToLower(utils.StatusMessage(code))
 }
 
-func proxyHeader(cfg *config.Config) string {
+func proxyHeader(cfg *cli.Config) string {
 	if len(cfg.Proxies()) == 0 {
 		return ""
 	}

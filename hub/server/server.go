@@ -15,9 +15,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"naryad/cli"
 	"naryad/dms"
 	"naryad/hub"
-	"naryad/hub/config"
 	"naryad/hub/lockers"
 	"naryad/hub/outbox"
 	"naryad/hub/realtime"
@@ -35,12 +35,12 @@ import (
 )
 
 // Command is `naryad serve`.
-func Command() config.Command {
-	return config.Command{
+func Command() cli.Command {
+	return cli.Command{
 		Name:    "serve",
 		Summary: "run the hub: exchange API, customer links, message delivery",
-		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
-			return func(ctx context.Context, io config.IO) error {
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
+			return func(ctx context.Context, io cli.IO) error {
 				s, err := New(ctx, cfg, io.Log)
 				if err != nil {
 					return err
@@ -53,7 +53,7 @@ func Command() config.Command {
 
 // Server is a running hub.
 type Server struct {
-	cfg         *config.Config
+	cfg         *cli.Config
 	log         *slog.Logger
 	store       *store.Store
 	app         *fiber.App
@@ -69,7 +69,7 @@ type Server struct {
 }
 
 // New opens storage (migrating it) and builds every part of the hub.
-func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, error) {
+func New(ctx context.Context, cfg *cli.Config, log *slog.Logger) (*Server, error) {
 	return NewWith(ctx, cfg, log, Deps{})
 }
 
@@ -81,7 +81,7 @@ type Deps struct {
 }
 
 // NewWith is New with some outside-world doors replaced.
-func NewWith(ctx context.Context, cfg *config.Config, log *slog.Logger, deps Deps) (*Server, error) {
+func NewWith(ctx context.Context, cfg *cli.Config, log *slog.Logger, deps Deps) (*Server, error) {
 	st, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
 	if err != nil {
 		return nil, err
@@ -94,7 +94,7 @@ func NewWith(ctx context.Context, cfg *config.Config, log *slog.Logger, deps Dep
 	return s, nil
 }
 
-func build(ctx context.Context, cfg *config.Config, log *slog.Logger, st *store.Store, deps Deps) (_ *Server, err error) {
+func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Store, deps Deps) (_ *Server, err error) {
 	secret, err := loadSecret(cfg.Secret, cfg.DataDir)
 	if err != nil {
 		return nil, fmt.Errorf("server secret: %w", err)
@@ -226,7 +226,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, st *store.
 
 // newSMSProvider builds the configured SMS provider; twilio is nil unless
 // it is Twilio (its status callback route needs it).
-func newSMSProvider(cfg *config.Config) (sms.Provider, *sms.Twilio) {
+func newSMSProvider(cfg *cli.Config) (sms.Provider, *sms.Twilio) {
 	if cfg.SMSProvider == "twilio" {
 		t := sms.NewTwilio(sms.TwilioConfig{
 			AccountSID: cfg.TwilioAccountSID, AuthToken: cfg.TwilioAuthToken, From: cfg.TwilioFrom,
@@ -237,7 +237,7 @@ func newSMSProvider(cfg *config.Config) (sms.Provider, *sms.Twilio) {
 	return sms.NewLog(filepath.Join(cfg.DataDir, "sms.log")), nil
 }
 
-func twilioStatusFor(cfg *config.Config, st *store.Store, t *sms.Twilio, log *slog.Logger) *twilioStatus {
+func twilioStatusFor(cfg *cli.Config, st *store.Store, t *sms.Twilio, log *slog.Logger) *twilioStatus {
 	if t == nil {
 		return nil
 	}

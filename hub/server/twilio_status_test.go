@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"naryad/cli"
 	"naryad/hub"
-	"naryad/hub/config"
 	"naryad/hub/server/servertest"
 	"naryad/hub/store"
 	"naryad/hub/store/storetest"
@@ -60,7 +60,7 @@ func TestTwilioDeliveryAndStatusCallback(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			var sent atomic.Int32
 			twilio := fakeTwilio(t, &sent)
-			h := servertest.Start(t, b, func(c *config.Config) {
+			h := servertest.Start(t, b, func(c *cli.Config) {
 				c.Addr = "127.0.0.1:0"
 				c.SMSProvider, c.TwilioAccountSID, c.TwilioAuthToken, c.TwilioFrom = "twilio", "AC0123", authToken, "+15005550006"
 				c.TwilioBaseURL = twilio.URL

@@ -7,8 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"naryad/cli"
 	"naryad/hub"
-	"naryad/hub/config"
 	"naryad/hub/outbox"
 	"naryad/hub/sms"
 	"naryad/hub/store"
@@ -46,7 +46,7 @@ type whatsApp struct {
 
 // newWhatsApp opens whatsmeow's session store and builds the channel;
 // smsQueued wakes the SMS outbox when a message falls back to SMS.
-func newWhatsApp(ctx context.Context, cfg *config.Config, st *store.Store, media *hub.Media, links *hub.Links,
+func newWhatsApp(ctx context.Context, cfg *cli.Config, st *store.Store, media *hub.Media, links *hub.Links,
 	newClient whatsapp.NewClientFunc, smsQueued func(), log *slog.Logger) (*whatsApp, error) {
 	sessions, err := whatsapp.OpenSessions(ctx, cfg.DatabaseURL, cfg.DataDir)
 	if err != nil {

@@ -13,8 +13,8 @@ import (
 	"go.mau.fi/whatsmeow/types"
 	"go.mau.fi/whatsmeow/types/events"
 
+	"naryad/cli"
 	"naryad/hub"
-	"naryad/hub/config"
 	"naryad/hub/server"
 	"naryad/hub/server/servertest"
 	"naryad/hub/staff"
@@ -189,7 +189,7 @@ func smsLog(t *testing.T, h *servertest.Hub) string {
 func TestWhatsAppOffKeepsCustomersOnSMS(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, _ *store.Store, b storetest.Backend) {
 		ctx := context.Background()
-		h := servertest.Start(t, b, func(c *config.Config) { c.WhatsApp = false })
+		h := servertest.Start(t, b, func(c *cli.Config) { c.WhatsApp = false })
 		acc := hub.WAAccount{BranchID: h.Branch.ID, Name: "reception"}
 		if err := h.Store.CreateWAAccount(ctx, &acc); err != nil {
 			t.Fatal(err)

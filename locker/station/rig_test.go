@@ -17,9 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"naryad/cli"
 	"naryad/hub"
 	"naryad/hub/admin"
-	"naryad/hub/config"
 	"naryad/hub/server/servertest"
 	"naryad/hub/store"
 	"naryad/locker/kerong/sim"
@@ -63,12 +63,12 @@ func addStaffPIN(t *testing.T, h *servertest.Hub, login, pin string) {
 
 // runAdmin runs an admin command against the hub's database, as `naryad`
 // run beside the hub would, and returns what it printed.
-func runAdmin(t *testing.T, h *servertest.Hub, cmd config.Command, args ...string) string {
+func runAdmin(t *testing.T, h *servertest.Hub, cmd cli.Command, args ...string) string {
 	t.Helper()
 	env := map[string]string{"NARYAD_DATA_DIR": h.Config.DataDir, "NARYAD_DATABASE_URL": h.Config.DatabaseURL}
 	fs := flag.NewFlagSet(cmd.Name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	cfg := config.Bind(fs, func(k string) string { return env[k] })
+	cfg := cli.Bind(fs, func(k string) string { return env[k] })
 	run := cmd.Setup(fs, cfg)
 	if err := fs.Parse(args); err != nil {
 		t.Fatalf("%s: %v", cmd.Name, err)
@@ -77,7 +77,7 @@ func runAdmin(t *testing.T, h *servertest.Hub, cmd config.Command, args ...strin
 		t.Fatalf("%s: %v", cmd.Name, err)
 	}
 	var out bytes.Buffer
-	err := run(t.Context(), config.IO{Stdout: &out, Stderr: io.Discard, Stdin: strings.NewReader(""), Log: testLogger()})
+	err := run(t.Context(), cli.IO{Stdout: &out, Stderr: io.Discard, Stdin: strings.NewReader(""), Log: testLogger()})
 	if err != nil {
 		t.Fatalf("%s: %v", cmd.Name, err)
 	}

@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"naryad/cli"
 	"naryad/dms"
 	"naryad/hub"
-	"naryad/hub/config"
 	"naryad/hub/server"
 	"naryad/hub/store"
 	"naryad/hub/store/storetest"
@@ -26,7 +26,7 @@ import (
 type Hub struct {
 	Server  *server.Server
 	Store   *store.Store
-	Config  *config.Config
+	Config  *cli.Config
 	Branch  hub.Branch
 	Node    hub.DMSNode
 	Token   string
@@ -35,7 +35,7 @@ type Hub struct {
 
 // Each runs fn against a fresh hub on every test backend; options adjust
 // the configuration as in Start.
-func Each(t *testing.T, fn func(t *testing.T, h *Hub), options ...func(*config.Config)) {
+func Each(t *testing.T, fn func(t *testing.T, h *Hub), options ...func(*cli.Config)) {
 	t.Helper()
 	storetest.Each(t, func(t *testing.T, _ *store.Store, b storetest.Backend) {
 		fn(t, Start(t, b, options...))
@@ -44,16 +44,16 @@ func Each(t *testing.T, fn func(t *testing.T, h *Hub), options ...func(*config.C
 
 // Start builds a hub on the backend with branch MSK1 (Europe/Moscow, ru)
 // and a DMS token for every branch; options adjust the configuration.
-func Start(t testing.TB, b storetest.Backend, options ...func(*config.Config)) *Hub {
+func Start(t testing.TB, b storetest.Backend, options ...func(*cli.Config)) *Hub {
 	t.Helper()
 	return StartWith(t, b, server.Deps{}, options...)
 }
 
 // StartWith is Start with the hub's outside-world doors replaced, e.g. a
 // fake WhatsApp.
-func StartWith(t testing.TB, b storetest.Backend, deps server.Deps, options ...func(*config.Config)) *Hub {
+func StartWith(t testing.TB, b storetest.Backend, deps server.Deps, options ...func(*cli.Config)) *Hub {
 	t.Helper()
-	cfg := config.Defaults()
+	cfg := cli.Defaults()
 	cfg.DataDir = b.DataDir
 	cfg.DatabaseURL = b.DatabaseURL
 	cfg.PublicURL = "https://hub.example.test"

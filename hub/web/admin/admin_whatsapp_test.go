@@ -17,8 +17,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"go.mau.fi/whatsmeow/types/events"
 
+	"naryad/cli"
 	"naryad/hub"
-	"naryad/hub/config"
 	"naryad/hub/server/servertest"
 	"naryad/hub/staff"
 	"naryad/hub/store"
@@ -103,7 +103,7 @@ func TestWhatsAppPageReadOnlyWithoutManager(t *testing.T) {
 		if _, err := h.Store.WAAccountByName(ctx, "new"); err == nil {
 			t.Fatal("an account was added while WhatsApp is off")
 		}
-	}, func(c *config.Config) { c.WhatsApp = false })
+	}, func(c *cli.Config) { c.WhatsApp = false })
 }
 
 // waHub is the admin pages with a running manager and the fake WhatsApp.

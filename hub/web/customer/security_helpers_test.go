@@ -23,8 +23,8 @@ import (
 	"testing"
 	"time"
 
+	"naryad/cli"
 	"naryad/hub"
-	"naryad/hub/config"
 	"naryad/hub/server/servertest"
 	"naryad/hub/store"
 	"naryad/hub/store/storetest"
@@ -69,7 +69,7 @@ func secOverSocket(t testing.TB, base, from string) secSender {
 }
 
 // secEachHub runs fn on a fresh hub per backend, with configuration options.
-func secEachHub(t *testing.T, fn func(t *testing.T, h *servertest.Hub), options ...func(*config.Config)) {
+func secEachHub(t *testing.T, fn func(t *testing.T, h *servertest.Hub), options ...func(*cli.Config)) {
 	t.Helper()
 	storetest.Each(t, func(t *testing.T, _ *store.Store, b storetest.Backend) {
 		fn(t, servertest.Start(t, b, options...))

@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"naryad/cli"
 	"naryad/hub"
-	"naryad/hub/config"
 	"naryad/hub/server/servertest"
 	"naryad/templates"
 )
@@ -344,7 +344,7 @@ func TestSessionCookieIsHttpOnlyStrictAndScopedToTheLink(t *testing.T) {
 						t.Errorf("GET %s: %d, Set-Cookie %q; want 404 without a cookie", p, resp.StatusCode, got)
 					}
 				}
-			}, func(cfg *config.Config) { cfg.PublicURL = tc.publicURL })
+			}, func(cfg *cli.Config) { cfg.PublicURL = tc.publicURL })
 		})
 	}
 }
@@ -628,7 +628,7 @@ func TestUploadsAreCheckedByContentAndSize(t *testing.T) {
 				}
 			})
 		}
-	}, func(cfg *config.Config) { cfg.UploadMaxBytes = limit })
+	}, func(cfg *cli.Config) { cfg.UploadMaxBytes = limit })
 }
 
 // The app's request body limit is derived from NARYAD_DMS_MAX_BODY_BYTES;
@@ -674,7 +674,7 @@ func TestUploadLimitIsTheUploadSetting(t *testing.T) {
 						resp.Header.Get("Location"), answer, a.Path+tc.wantOutcome)
 				}
 				secCheckHeaders(t, "upload answer", resp)
-			}, func(cfg *config.Config) {
+			}, func(cfg *cli.Config) {
 				if tc.uploadMax > 0 {
 					cfg.UploadMaxBytes = tc.uploadMax
 				}
@@ -867,7 +867,7 @@ func TestRateLimitPerIPUnderC(t *testing.T) {
 				t.Errorf("DMS feed after /c/ was limited: %d %v", status, reply)
 			}
 		})
-	}, func(cfg *config.Config) { cfg.CustomerRateLimit = secPerMinute })
+	}, func(cfg *cli.Config) { cfg.CustomerRateLimit = secPerMinute })
 }
 
 func TestDMSDocumentsOnlyForTheThreadsToken(t *testing.T) {

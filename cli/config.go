@@ -1,7 +1,10 @@
-// Package config reads naryad's settings from NARYAD_* environment variables
-// and their flag equivalents (a flag wins over the environment), keeps every
-// default in one struct and validates them at start-up.
-package config
+// Package cli is naryad's command line, shared by the hub and the kiosk:
+// the Command type every subcommand is, and the settings read from NARYAD_*
+// environment variables and their flag equivalents (a flag wins over the
+// environment), with every default in one struct, validated at start-up.
+// It is a leaf: it imports no naryad package, so the locker's commands use
+// it without depending on the hub.
+package cli
 
 import (
 	"errors"
