@@ -2,7 +2,7 @@
 // drives its lock-control boards (locker/kerong) and runs the customer and
 // staff flows (locker/kiosk); the hub keeps the sites, the codes customers
 // type and the event log (hub/lockers), and the two talk through the sync
-// protocol in locker/wire.
+// protocol in lockerwire.
 //
 // This file is the seam between the flows and the hardware: the Board
 // interface, which the Kerong driver implements over a serial line and the

@@ -14,7 +14,7 @@ import (
 	"naryad/hub"
 	"naryad/hub/store"
 	"naryad/hub/store/storetest"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 	"naryad/reminders"
 )
 
@@ -53,7 +53,7 @@ func TestPreviewCommandJSON(t *testing.T) {
 		}
 		ready := time.Date(2026, 5, 10, 5, 0, 0, 0, time.UTC) // 08:00 in Moscow
 		if err := s.Gorm(ctx).Exec("UPDATE locker_compartments SET state = ?, work_order_id = ?, state_since = ? WHERE id = ?",
-			wire.StateReady, w.ID, ready, comps[0].ID).Error; err != nil {
+			lockerwire.StateReady, w.ID, ready, comps[0].ID).Error; err != nil {
 			t.Fatal(err)
 		}
 

@@ -10,11 +10,11 @@ import (
 	"naryad/cli"
 	"naryad/hub"
 	"naryad/hub/store"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // LockerPINSetCommand is `naryad locker pin set`: a staff member's PIN for
-// the kiosks' staff menu, printed once; only wire.Hash(salt, pin) is kept.
+// the kiosks' staff menu, printed once; only lockerwire.Hash(salt, pin) is kept.
 func LockerPINSetCommand() cli.Command {
 	return cli.Command{
 		Name:    "locker pin set",
@@ -39,7 +39,7 @@ func LockerPINSetCommand() cli.Command {
 						return fmt.Errorf("--login: %s is disabled", u.Login)
 					}
 					if code == "" {
-						if code, err = wire.NewCode(); err != nil {
+						if code, err = lockerwire.NewCode(); err != nil {
 							return err
 						}
 					}
@@ -75,7 +75,7 @@ func SetLockerPIN(ctx context.Context, s *store.Store, u store.User, pin string)
 		return err
 	}
 	return s.Tx(ctx, func(tx *store.Store) error {
-		if err := tx.SetLockerStaffPIN(ctx, u.ID, salt, wire.Hash(salt, pin)); err != nil {
+		if err := tx.SetLockerStaffPIN(ctx, u.ID, salt, lockerwire.Hash(salt, pin)); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, store.AuditEntry{Action: store.AuditLockerPIN, Subject: u.Login})

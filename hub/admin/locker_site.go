@@ -12,7 +12,7 @@ import (
 	"naryad/dms"
 	"naryad/hub"
 	"naryad/hub/store"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // Locks per board: a Kerong CU16 drives 16, printed 1–16.
@@ -31,7 +31,7 @@ func LockerSiteAddCommand() cli.Command {
 			branch := fs.String("branch", "", "branch code the locker stands at (required)")
 			name := fs.String("name", "", "name of the locker, unique at the branch, e.g. Main (required)")
 			boards := fs.Int("boards", 0, "number of 16-lock boards, 1–16 (required)")
-			size := fs.String("size", wire.SizeM, "size of every compartment: S, M or L")
+			size := fs.String("size", lockerwire.SizeM, "size of every compartment: S, M or L")
 			return func(ctx context.Context, io cli.IO) error {
 				*name = strings.TrimSpace(*name)
 				*size = strings.ToUpper(strings.TrimSpace(*size))
@@ -45,7 +45,7 @@ func LockerSiteAddCommand() cli.Command {
 				if *boards < 1 || *boards > maxBoards {
 					problems = append(problems, fmt.Sprintf("--boards: %d is not between 1 and %d", *boards, maxBoards))
 				}
-				if !slices.Contains([]string{wire.SizeS, wire.SizeM, wire.SizeL}, *size) {
+				if !slices.Contains([]string{lockerwire.SizeS, lockerwire.SizeM, lockerwire.SizeL}, *size) {
 					problems = append(problems, fmt.Sprintf("--size: %q is not one of S, M, L", *size))
 				}
 				if len(problems) > 0 {

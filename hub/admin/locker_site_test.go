@@ -11,7 +11,7 @@ import (
 	"naryad/hub/admin"
 	"naryad/hub/store"
 	"naryad/hub/store/storetest"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 func TestLockerSiteCommands(t *testing.T) {
@@ -41,7 +41,7 @@ func TestLockerSiteCommands(t *testing.T) {
 			t.Fatalf("compartments %d %v", len(comps), err)
 		}
 		for _, c := range comps {
-			if want := fmt.Sprint(c.Board*16 + c.Lock); c.Label != want || c.Size != wire.SizeL {
+			if want := fmt.Sprint(c.Board*16 + c.Lock); c.Label != want || c.Size != lockerwire.SizeL {
 				t.Fatalf("board %d lock %d: label %q size %q, want label %q size L", c.Board, c.Lock, c.Label, c.Size, want)
 			}
 		}
@@ -118,7 +118,7 @@ func TestLockerPINSet(t *testing.T) {
 			t.Fatalf("generated PIN not printed as 6 digits: %q", out)
 		}
 		row := pinOf()
-		if row.Salt == "" || !wire.Matches(row.Hash, row.Salt, generated) || strings.Contains(row.Hash, generated) {
+		if row.Salt == "" || !lockerwire.Matches(row.Hash, row.Salt, generated) || strings.Contains(row.Hash, generated) {
 			t.Fatalf("stored %+v does not match printed PIN %s", row, generated)
 		}
 
@@ -126,7 +126,7 @@ func TestLockerPINSet(t *testing.T) {
 			t.Fatal(err)
 		}
 		again := pinOf()
-		if !wire.Matches(again.Hash, again.Salt, "4321") || wire.Matches(again.Hash, again.Salt, generated) || again.Salt == row.Salt {
+		if !lockerwire.Matches(again.Hash, again.Salt, "4321") || lockerwire.Matches(again.Hash, again.Salt, generated) || again.Salt == row.Salt {
 			t.Fatalf("PIN not replaced with a fresh salt: %+v (was %+v)", again, row)
 		}
 

@@ -9,7 +9,7 @@ import (
 	"naryad/hub/admin"
 	"naryad/hub/staff"
 	"naryad/hub/store"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // account is the demo's sign-in, printed once: empty when the hub had
@@ -45,7 +45,7 @@ func demoAccount(ctx context.Context, st *store.Store, branches ...hub.Branch) (
 	if err != nil {
 		return account{}, err
 	}
-	pin, err := wire.NewCode()
+	pin, err := lockerwire.NewCode()
 	if err != nil {
 		return account{}, err
 	}

@@ -10,7 +10,7 @@ import (
 	"naryad/hub"
 	"naryad/hub/admin"
 	"naryad/hub/store"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // demoLocker sets up a one-board key locker at the demo branch when it has
@@ -21,7 +21,7 @@ func demoLocker(ctx context.Context, st *store.Store, branch hub.Branch) (string
 	if err != nil || len(sites) > 0 {
 		return "", err
 	}
-	token, _, err := admin.CreateLockerSite(ctx, st, branch, "Ключница у входа", 1, wire.SizeM)
+	token, _, err := admin.CreateLockerSite(ctx, st, branch, "Ключница у входа", 1, lockerwire.SizeM)
 	return token, err
 }
 

@@ -10,44 +10,44 @@ import (
 	"time"
 
 	"naryad/hub"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // answer builds what the kiosk needs to decide on its own until its next
 // sync. Site, compartments, work orders and staff go out only when they
 // differ from what the kiosk says it has (known, a Digest it applied).
-func (s *Service) answer(ctx context.Context, site hub.LockerSite, branch hub.Branch, known string) (wire.SyncResponse, error) {
+func (s *Service) answer(ctx context.Context, site hub.LockerSite, branch hub.Branch, known string) (lockerwire.SyncResponse, error) {
 	compartments, err := s.store.LockerCompartments(ctx, site.ID)
 	if err != nil {
-		return wire.SyncResponse{}, err
+		return lockerwire.SyncResponse{}, err
 	}
 	state := kioskState{
-		Site: wire.Site{ID: site.ID, Name: site.Name, Locale: branch.Locale, Branch: branch.Name, Phone: branch.Phone,
+		Site: lockerwire.Site{ID: site.ID, Name: site.Name, Locale: branch.Locale, Branch: branch.Name, Phone: branch.Phone,
 			TimeZone: branch.TimeZone},
-		Compartments: make([]wire.Compartment, len(compartments)),
+		Compartments: make([]lockerwire.Compartment, len(compartments)),
 	}
 	var held []int64
 	for i, c := range compartments {
-		state.Compartments[i] = wire.Compartment{ID: c.ID, Board: c.Board, Lock: c.Lock, Size: c.Size, Label: c.Label}
+		state.Compartments[i] = lockerwire.Compartment{ID: c.ID, Board: c.Board, Lock: c.Lock, Size: c.Size, Label: c.Label}
 		if c.WorkOrderID != nil {
 			held = append(held, *c.WorkOrderID)
 		}
 	}
 	if state.WorkOrders, err = s.workOrders(ctx, site, branch, held); err != nil {
-		return wire.SyncResponse{}, err
+		return lockerwire.SyncResponse{}, err
 	}
 	if state.Staff, err = s.staff(ctx, branch); err != nil {
-		return wire.SyncResponse{}, err
+		return lockerwire.SyncResponse{}, err
 	}
 	commands, err := s.commands(ctx, site)
 	if err != nil {
-		return wire.SyncResponse{}, err
+		return lockerwire.SyncResponse{}, err
 	}
 	digest, err := state.digest()
 	if err != nil {
-		return wire.SyncResponse{}, err
+		return lockerwire.SyncResponse{}, err
 	}
-	resp := wire.SyncResponse{Digest: digest, Commands: commands, ServerTime: time.Now().UTC()}
+	resp := lockerwire.SyncResponse{Digest: digest, Commands: commands, ServerTime: time.Now().UTC()}
 	if digest == known {
 		resp.Unchanged = true
 		return resp, nil
@@ -59,10 +59,10 @@ func (s *Service) answer(ctx context.Context, site hub.LockerSite, branch hub.Br
 // kioskState is the part of an answer the kiosk caches, hashed into the
 // digest in a fixed order.
 type kioskState struct {
-	Site         wire.Site          `json:"site"`
-	Compartments []wire.Compartment `json:"compartments"`
-	WorkOrders   []wire.WorkOrder   `json:"work_orders"`
-	Staff        []wire.StaffPIN    `json:"staff"`
+	Site         lockerwire.Site          `json:"site"`
+	Compartments []lockerwire.Compartment `json:"compartments"`
+	WorkOrders   []lockerwire.WorkOrder   `json:"work_orders"`
+	Staff        []lockerwire.StaffPIN    `json:"staff"`
 }
 
 func (k kioskState) digest() (string, error) {
@@ -76,7 +76,7 @@ func (k kioskState) digest() (string, error) {
 
 // workOrders lists the branch's open work orders and those whose keys a
 // compartment holds, each with the hashes of what its customer may type.
-func (s *Service) workOrders(ctx context.Context, site hub.LockerSite, branch hub.Branch, held []int64) ([]wire.WorkOrder, error) {
+func (s *Service) workOrders(ctx context.Context, site hub.LockerSite, branch hub.Branch, held []int64) ([]lockerwire.WorkOrder, error) {
 	orders, err := s.store.LockerOrders(ctx, branch.ID, held)
 	if err != nil {
 		return nil, err
@@ -96,12 +96,12 @@ func (s *Service) workOrders(ctx context.Context, site hub.LockerSite, branch hu
 		}
 		live[c.WorkOrderID][c.Kind] = c // ordered by id: the newest wins
 	}
-	out := make([]wire.WorkOrder, len(orders))
+	out := make([]lockerwire.WorkOrder, len(orders))
 	for i, o := range orders {
-		w := wire.WorkOrder{ID: o.ID, Number: o.Number, Ready: o.Status == hub.StatusReady, Paid: o.Paid}
+		w := lockerwire.WorkOrder{ID: o.ID, Number: o.Number, Ready: o.Status == hub.StatusReady, Paid: o.Paid}
 		if last4 := lastDigits(o.Phone, 4); last4 != "" {
 			w.OrderKeySalt = orderKeySalt(site.ID, o.ID)
-			w.OrderKeyHash = wire.Hash(w.OrderKeySalt, wire.OrderKey(o.Number, last4))
+			w.OrderKeyHash = lockerwire.Hash(w.OrderKeySalt, lockerwire.OrderKey(o.Number, last4))
 		}
 		if c, ok := live[o.ID][hub.LockerCodeDropOff]; ok {
 			w.DropOffHash, w.DropOffSalt = c.Hash, c.Salt
@@ -135,26 +135,26 @@ func lastDigits(s string, n int) string {
 	return string(d[len(d)-n:])
 }
 
-func (s *Service) staff(ctx context.Context, branch hub.Branch) ([]wire.StaffPIN, error) {
+func (s *Service) staff(ctx context.Context, branch hub.Branch) ([]lockerwire.StaffPIN, error) {
 	rows, err := s.store.LockerStaffPINs(ctx, branch.ID)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]wire.StaffPIN, len(rows))
+	out := make([]lockerwire.StaffPIN, len(rows))
 	for i, r := range rows {
-		out[i] = wire.StaffPIN{UserID: r.UserID, Login: r.Login, Name: r.Name, PINHash: r.Hash, PINSalt: r.Salt}
+		out[i] = lockerwire.StaffPIN{UserID: r.UserID, Login: r.Login, Name: r.Name, PINHash: r.Hash, PINSalt: r.Salt}
 	}
 	return out, nil
 }
 
-func (s *Service) commands(ctx context.Context, site hub.LockerSite) ([]wire.Command, error) {
+func (s *Service) commands(ctx context.Context, site hub.LockerSite) ([]lockerwire.Command, error) {
 	rows, err := s.store.PendingLockerCommands(ctx, site.ID)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]wire.Command, len(rows))
+	out := make([]lockerwire.Command, len(rows))
 	for i, c := range rows {
-		out[i] = wire.Command{ID: c.ID, CompartmentID: c.CompartmentID, Reason: c.Reason, By: c.Login, At: c.CreatedAt}
+		out[i] = lockerwire.Command{ID: c.ID, CompartmentID: c.CompartmentID, Reason: c.Reason, By: c.Login, At: c.CreatedAt}
 	}
 	return out, nil
 }

@@ -6,7 +6,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/store"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 	"naryad/templates"
 )
 
@@ -77,7 +77,7 @@ func (s *Service) issuePickupPIN(ctx context.Context, tx *store.Store, texts *te
 // issueCode makes a fresh code of a kind for the work order, stores its
 // hash (revoking the one before) and returns it in clear, for the message.
 func issueCode(ctx context.Context, tx *store.Store, workOrderID int64, kind string) (string, error) {
-	code, err := wire.NewCode()
+	code, err := lockerwire.NewCode()
 	if err != nil {
 		return "", err
 	}
@@ -85,7 +85,7 @@ func issueCode(ctx context.Context, tx *store.Store, workOrderID int64, kind str
 	if err != nil {
 		return "", err
 	}
-	c := hub.LockerCode{WorkOrderID: workOrderID, Kind: kind, Salt: salt, Hash: wire.Hash(salt, code)}
+	c := hub.LockerCode{WorkOrderID: workOrderID, Kind: kind, Salt: salt, Hash: lockerwire.Hash(salt, code)}
 	if err := tx.IssueLockerCode(ctx, &c); err != nil {
 		return "", err
 	}

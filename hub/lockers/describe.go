@@ -5,13 +5,13 @@ import (
 	"strings"
 
 	"naryad/hub"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // describe is the line staff read in a work order's thread, e.g.
 // `Locker "Main", box 12: keys received from the customer.` Staff notes
 // and system lines are in English like the hub's other system lines.
-func describe(site hub.LockerSite, box hub.LockerCompartment, hasBox bool, e wire.Event) string {
+func describe(site hub.LockerSite, box hub.LockerCompartment, hasBox bool, e lockerwire.Event) string {
 	var b strings.Builder
 	b.WriteString("Locker " + strconv.Quote(site.Name))
 	if hasBox {
@@ -26,9 +26,9 @@ func describe(site hub.LockerSite, box hub.LockerCompartment, hasBox bool, e wir
 }
 
 // what says what happened, without the final full stop.
-func what(e wire.Event) string {
+func what(e lockerwire.Event) string {
 	switch e.Kind {
-	case wire.EventDoorOpened:
+	case lockerwire.EventDoorOpened:
 		switch e.Detail {
 		case "dropoff":
 			return "door opened for a drop-off"
@@ -36,39 +36,39 @@ func what(e wire.Event) string {
 			return "door opened for a pickup"
 		case "staff":
 			return "door opened by staff"
-		case wire.DetailReopen:
+		case lockerwire.DetailReopen:
 			return "door opened again"
 		}
 		return "door opened"
-	case wire.EventKeysReceived:
+	case lockerwire.EventKeysReceived:
 		return "keys received from the customer"
-	case wire.EventNoItem:
+	case lockerwire.EventNoItem:
 		return "door closed with nothing inside; the drop-off is not finished"
-	case wire.EventDropOffAborted:
+	case lockerwire.EventDropOffAborted:
 		return "drop-off given up; the box is free again"
-	case wire.EventKeysTaken:
+	case lockerwire.EventKeysTaken:
 		return "keys taken out by staff"
-	case wire.EventKeysReturned:
+	case lockerwire.EventKeysReturned:
 		return "keys put back for pickup"
-	case wire.EventKeysCollected:
+	case lockerwire.EventKeysCollected:
 		return "keys collected by the customer"
-	case wire.EventItemLeft:
+	case lockerwire.EventItemLeft:
 		return "ALARM: something is still inside after the pickup"
-	case wire.EventPINLockout:
+	case lockerwire.EventPINLockout:
 		return "ALARM: too many wrong codes, code entry locked"
-	case wire.EventDoorLeftOpen:
+	case lockerwire.EventDoorLeftOpen:
 		return "ALARM: door left open"
-	case wire.EventDoorClosed:
+	case lockerwire.EventDoorClosed:
 		return "door closed again"
-	case wire.EventRemoteOpen:
+	case lockerwire.EventRemoteOpen:
 		return "opened remotely"
-	case wire.EventBoardOffline:
+	case lockerwire.EventBoardOffline:
 		return "ALARM: a lock board stopped answering"
-	case wire.EventBoardOnline:
+	case lockerwire.EventBoardOnline:
 		return "the lock board answers again"
-	case wire.EventStateRebuilt:
+	case lockerwire.EventStateRebuilt:
 		return "kiosk restarted, state read back from the lock boards"
-	case wire.EventUnexpected:
+	case lockerwire.EventUnexpected:
 		return "ALARM: the lock boards disagree with the kiosk's records"
 	}
 	return e.Kind

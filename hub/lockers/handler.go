@@ -12,7 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"naryad/hub/store"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // Limits of one sync request.
@@ -36,7 +36,7 @@ func NewHandler(svc *Service, log *slog.Logger) *Handler {
 
 // Register adds the sync route.
 func (h *Handler) Register(app *fiber.App) {
-	app.Post(wire.SyncPath, h.sync)
+	app.Post(lockerwire.SyncPath, h.sync)
 }
 
 // fail answers with the JSON error shape the kiosk shows in its log.
@@ -77,7 +77,7 @@ func (h *Handler) sync(c *fiber.Ctx) error {
 	if len(body) > MaxBodyBytes {
 		return fail(c, fiber.StatusRequestEntityTooLarge, "body of "+strconv.Itoa(len(body))+" bytes is over the limit of "+strconv.Itoa(MaxBodyBytes))
 	}
-	var req wire.SyncRequest
+	var req lockerwire.SyncRequest
 	if err := json.Unmarshal(body, &req); err != nil {
 		return fail(c, fiber.StatusBadRequest, "body is not a sync request: "+err.Error())
 	}

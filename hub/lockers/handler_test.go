@@ -11,7 +11,7 @@ import (
 	"naryad/hub"
 	"naryad/hub/lockers"
 	"naryad/hub/server/servertest"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // Every refused sync leaves nothing behind: no event, no change, no
@@ -40,23 +40,23 @@ func TestSyncRefusals(t *testing.T) {
 		}
 		before := len(thread(t, h, "ЛК-101"))
 
-		good := event("ev-ok", wire.EventKeysReceived, k.boxes[0], w.ID)
+		good := event("ev-ok", lockerwire.EventKeysReceived, k.boxes[0], w.ID)
 		body := func(events ...wire.Event) []byte {
 			// The good event first: a refusal must not keep it either.
-			raw, err := json.Marshal(wire.SyncRequest{Events: append([]wire.Event{good}, events...), Compartments: k.holding(k.boxes[0], wire.StateHeld, w.ID)})
+			raw, err := json.Marshal(lockerwire.SyncRequest{Events: append([]lockerwire.Event{good}, events...), Compartments: k.holding(k.boxes[0], lockerwire.StateHeld, w.ID)})
 			if err != nil {
 				t.Fatal(err)
 			}
 			return raw
 		}
-		with := func(edit func(e *wire.Event)) wire.Event {
-			e := event("ev-bad", wire.EventDoorOpened, k.boxes[1], w.ID)
+		with := func(edit func(e *lockerwire.Event)) lockerwire.Event {
+			e := event("ev-bad", lockerwire.EventDoorOpened, k.boxes[1], w.ID)
 			edit(&e)
 			return e
 		}
-		tooMany := make([]wire.Event, wire.MaxEvents)
+		tooMany := make([]lockerwire.Event, lockerwire.MaxEvents)
 		for i := range tooMany {
-			tooMany[i] = event(fmt.Sprintf("ev-%d", i), wire.EventDoorOpened, k.boxes[1], 0)
+			tooMany[i] = event(fmt.Sprintf("ev-%d", i), lockerwire.EventDoorOpened, k.boxes[1], 0)
 		}
 		foreignBox := revoked.boxes[0]
 
@@ -74,12 +74,12 @@ func TestSyncRefusals(t *testing.T) {
 			{"wrong type", k.token, []byte(`{"events": {}}`), http.StatusBadRequest, "cannot unmarshal object"},
 			{"too large", k.token, []byte(`{"known": "` + strings.Repeat("a", lockers.MaxBodyBytes) + `"}`), http.StatusRequestEntityTooLarge, "over the limit"},
 			{"too many events", k.token, body(tooMany...), http.StatusBadRequest, "201 events in one request; the limit is 200"},
-			{"empty id", k.token, body(with(func(e *wire.Event) { e.ID = "" })), http.StatusBadRequest, `events[1] (id ""): id is empty`},
-			{"long id", k.token, body(with(func(e *wire.Event) { e.ID = strings.Repeat("x", 65) })), http.StatusBadRequest, "longer than 64"},
-			{"unknown kind", k.token, body(with(func(e *wire.Event) { e.Kind = "exploded" })), http.StatusBadRequest, `events[1] (id "ev-bad"): unknown kind "exploded"`},
-			{"no time", k.token, body(with(func(e *wire.Event) { e.OccurredAt = time.Time{} })), http.StatusBadRequest, "occurred_at is missing"},
-			{"another locker's box", k.token, body(with(func(e *wire.Event) { e.CompartmentID = foreignBox.ID })), http.StatusBadRequest, "not a compartment of this locker"},
-			{"another branch's work order", k.token, body(with(func(e *wire.Event) { e.WorkOrderID = elsewhere.ID })), http.StatusBadRequest, "not a work order of this locker's branch"},
+			{"empty id", k.token, body(with(func(e *lockerwire.Event) { e.ID = "" })), http.StatusBadRequest, `events[1] (id ""): id is empty`},
+			{"long id", k.token, body(with(func(e *lockerwire.Event) { e.ID = strings.Repeat("x", 65) })), http.StatusBadRequest, "longer than 64"},
+			{"unknown kind", k.token, body(with(func(e *lockerwire.Event) { e.Kind = "exploded" })), http.StatusBadRequest, `events[1] (id "ev-bad"): unknown kind "exploded"`},
+			{"no time", k.token, body(with(func(e *lockerwire.Event) { e.OccurredAt = time.Time{} })), http.StatusBadRequest, "occurred_at is missing"},
+			{"another locker's box", k.token, body(with(func(e *lockerwire.Event) { e.CompartmentID = foreignBox.ID })), http.StatusBadRequest, "not a compartment of this locker"},
+			{"another branch's work order", k.token, body(with(func(e *lockerwire.Event) { e.WorkOrderID = elsewhere.ID })), http.StatusBadRequest, "not a work order of this locker's branch"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -87,7 +87,7 @@ func TestSyncRefusals(t *testing.T) {
 			})
 		}
 
-		badState := wire.SyncRequest{Events: []wire.Event{good}, Compartments: []wire.CompartmentState{{ID: k.boxes[0].ID, State: "melted"}}}
+		badState := lockerwire.SyncRequest{Events: []lockerwire.Event{good}, Compartments: []lockerwire.CompartmentState{{ID: k.boxes[0].ID, State: "melted"}}}
 		raw, _ := json.Marshal(badState)
 		k.refused(t, k.token, raw, http.StatusBadRequest, `unknown state "melted"`)
 
@@ -101,7 +101,7 @@ func TestSyncRefusals(t *testing.T) {
 			t.Fatalf("refused syncs wrote to the thread: %d → %d messages", before, after)
 		}
 		boxes, _ := h.Store.LockerCompartments(ctx, k.site.ID)
-		if boxes[0].State != wire.StateFree {
+		if boxes[0].State != lockerwire.StateFree {
 			t.Fatalf("a refused sync was mirrored: %+v", boxes[0])
 		}
 		if s, _ := h.Store.LockerSite(ctx, k.site.ID); s.LastSyncAt != nil {
@@ -109,7 +109,7 @@ func TestSyncRefusals(t *testing.T) {
 		}
 
 		// The same good event alone goes through.
-		if resp := k.sync(t, wire.SyncRequest{Events: []wire.Event{good}}); len(resp.Accepted) != 1 {
+		if resp := k.sync(t, lockerwire.SyncRequest{Events: []lockerwire.Event{good}}); len(resp.Accepted) != 1 {
 			t.Fatalf("accepted %v", resp.Accepted)
 		}
 	})

@@ -13,7 +13,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/server/servertest"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // kiosk is a locker site of the test hub's branch, driven as its kiosk
@@ -39,7 +39,7 @@ func newKiosk(t *testing.T, h *servertest.Hub, name string) *kiosk {
 // post sends a raw sync body with a token ("" sends none).
 func (k *kiosk) post(t *testing.T, token string, body []byte) (int, []byte) {
 	t.Helper()
-	req := httptest.NewRequest(http.MethodPost, wire.SyncPath, bytes.NewReader(body))
+	req := httptest.NewRequest(http.MethodPost, lockerwire.SyncPath, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -54,7 +54,7 @@ func (k *kiosk) post(t *testing.T, token string, body []byte) (int, []byte) {
 }
 
 // sync sends a request and fails the test unless the hub takes it.
-func (k *kiosk) sync(t *testing.T, req wire.SyncRequest) wire.SyncResponse {
+func (k *kiosk) sync(t *testing.T, req lockerwire.SyncRequest) lockerwire.SyncResponse {
 	t.Helper()
 	body, err := json.Marshal(req)
 	if err != nil {
@@ -64,7 +64,7 @@ func (k *kiosk) sync(t *testing.T, req wire.SyncRequest) wire.SyncResponse {
 	if status != http.StatusOK {
 		t.Fatalf("sync: status %d %s", status, raw)
 	}
-	var resp wire.SyncResponse
+	var resp lockerwire.SyncResponse
 	if err := json.Unmarshal(raw, &resp); err != nil {
 		t.Fatalf("sync answer %s: %v", raw, err)
 	}
@@ -87,16 +87,16 @@ func (k *kiosk) refused(t *testing.T, token string, body []byte, status int, wan
 	}
 }
 
-func event(id, kind string, box hub.LockerCompartment, workOrderID int64) wire.Event {
-	return wire.Event{ID: id, Kind: kind, OccurredAt: time.Now().UTC(), CompartmentID: box.ID, WorkOrderID: workOrderID, Actor: "customer"}
+func event(id, kind string, box hub.LockerCompartment, workOrderID int64) lockerwire.Event {
+	return lockerwire.Event{ID: id, Kind: kind, OccurredAt: time.Now().UTC(), CompartmentID: box.ID, WorkOrderID: workOrderID, Actor: "customer"}
 }
 
 // holding is the kiosk's snapshot with box holding a work order's keys in
 // state and every other box free.
-func (k *kiosk) holding(box hub.LockerCompartment, state string, workOrderID int64) []wire.CompartmentState {
-	out := make([]wire.CompartmentState, len(k.boxes))
+func (k *kiosk) holding(box hub.LockerCompartment, state string, workOrderID int64) []lockerwire.CompartmentState {
+	out := make([]lockerwire.CompartmentState, len(k.boxes))
 	for i, b := range k.boxes {
-		out[i] = wire.CompartmentState{ID: b.ID, State: wire.StateFree, Since: time.Now().UTC(), DoorClosed: true}
+		out[i] = lockerwire.CompartmentState{ID: b.ID, State: lockerwire.StateFree, Since: time.Now().UTC(), DoorClosed: true}
 		if b.ID == box.ID {
 			out[i].State, out[i].WorkOrderID, out[i].Item = state, workOrderID, true
 		}
@@ -179,7 +179,7 @@ func count(list []string, s string) int {
 	return n
 }
 
-func workOrderIn(t *testing.T, resp wire.SyncResponse, id int64) wire.WorkOrder {
+func workOrderIn(t *testing.T, resp lockerwire.SyncResponse, id int64) lockerwire.WorkOrder {
 	t.Helper()
 	for _, w := range resp.WorkOrders {
 		if w.ID == id {
@@ -187,5 +187,5 @@ func workOrderIn(t *testing.T, resp wire.SyncResponse, id int64) wire.WorkOrder 
 		}
 	}
 	t.Fatalf("work order %d not in the answer: %+v", id, resp.WorkOrders)
-	return wire.WorkOrder{}
+	return lockerwire.WorkOrder{}
 }

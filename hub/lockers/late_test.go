@@ -12,7 +12,7 @@ import (
 	"naryad/hub/server/servertest"
 	"naryad/hub/staff"
 	"naryad/hub/store"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // Events the kiosk kept while the hub was unreachable reach the thread
@@ -25,11 +25,11 @@ func TestLateEventsKeepTheirTimeInTheThread(t *testing.T) {
 		w := order(t, h, "ЛК-101")
 		box := k.boxes[0]
 		at := time.Now().Add(-3 * time.Hour).UTC().Truncate(time.Second)
-		opened := event("ev-open", wire.EventDoorOpened, box, w.ID)
+		opened := event("ev-open", lockerwire.EventDoorOpened, box, w.ID)
 		opened.Detail, opened.OccurredAt = "dropoff", at
-		received := event("ev-keys", wire.EventKeysReceived, box, w.ID)
+		received := event("ev-keys", lockerwire.EventKeysReceived, box, w.ID)
 		received.OccurredAt = at.Add(40 * time.Second)
-		k.sync(t, wire.SyncRequest{Events: []wire.Event{opened, received}, Compartments: k.holding(box, wire.StateHeld, w.ID)})
+		k.sync(t, lockerwire.SyncRequest{Events: []lockerwire.Event{opened, received}, Compartments: k.holding(box, lockerwire.StateHeld, w.ID)})
 
 		var lines []hub.Message
 		for _, m := range thread(t, h, "ЛК-101") {

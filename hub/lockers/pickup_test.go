@@ -8,7 +8,7 @@ import (
 	"naryad/hub"
 	"naryad/hub/server/servertest"
 	"naryad/hub/store"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // The pickup PIN goes out once the work order is ready AND paid AND its
@@ -22,21 +22,21 @@ func TestPickupPIN(t *testing.T) {
 		steps func(t *testing.T, h *servertest.Hub, k *kiosk, box hub.LockerCompartment, w hub.WorkOrder)
 	}{
 		{"keys back before ready and paid", func(t *testing.T, h *servertest.Hub, k *kiosk, box hub.LockerCompartment, w hub.WorkOrder) {
-			k.sync(t, wire.SyncRequest{Events: []wire.Event{event("ev-back", wire.EventKeysReturned, box, w.ID)}, Compartments: k.holding(box, wire.StateReady, w.ID)})
+			k.sync(t, lockerwire.SyncRequest{Events: []lockerwire.Event{event("ev-back", lockerwire.EventKeysReturned, box, w.ID)}, Compartments: k.holding(box, lockerwire.StateReady, w.ID)})
 			h.PushWorkOrder(t, "wo-2", "ЛК-101", 2, "Готов", nil)
 			noPIN(t, h, "ready, keys back, not paid")
 			h.PushWorkOrder(t, "wo-3", "ЛК-101", 3, "Готов", paid)
 		}},
 		{"paid before ready", func(t *testing.T, h *servertest.Hub, k *kiosk, box hub.LockerCompartment, w hub.WorkOrder) {
 			h.PushWorkOrder(t, "wo-2", "ЛК-101", 2, "В работе", paid)
-			k.sync(t, wire.SyncRequest{Events: []wire.Event{event("ev-back", wire.EventKeysReturned, box, w.ID)}, Compartments: k.holding(box, wire.StateReady, w.ID)})
+			k.sync(t, lockerwire.SyncRequest{Events: []lockerwire.Event{event("ev-back", lockerwire.EventKeysReturned, box, w.ID)}, Compartments: k.holding(box, lockerwire.StateReady, w.ID)})
 			noPIN(t, h, "paid, keys back, not ready")
 			h.PushWorkOrder(t, "wo-3", "ЛК-101", 3, "Готов", paid)
 		}},
 		{"ready and paid before the keys are back", func(t *testing.T, h *servertest.Hub, k *kiosk, box hub.LockerCompartment, w hub.WorkOrder) {
 			h.PushWorkOrder(t, "wo-2", "ЛК-101", 2, "Готов", paid)
 			noPIN(t, h, "ready and paid, keys with staff")
-			k.sync(t, wire.SyncRequest{Events: []wire.Event{event("ev-back", wire.EventKeysReturned, box, w.ID)}, Compartments: k.holding(box, wire.StateReady, w.ID)})
+			k.sync(t, lockerwire.SyncRequest{Events: []lockerwire.Event{event("ev-back", lockerwire.EventKeysReturned, box, w.ID)}, Compartments: k.holding(box, lockerwire.StateReady, w.ID)})
 		}},
 	}
 	for _, tt := range tests {
@@ -59,16 +59,16 @@ func TestPickupPIN(t *testing.T) {
 
 				// More of the same changes nothing: no second PIN.
 				h.PushWorkOrder(t, "wo-4", "ЛК-101", 4, "Готов", paid)
-				resp := k.sync(t, wire.SyncRequest{Events: []wire.Event{event("ev-back-2", wire.EventKeysReturned, box, w.ID)}, Compartments: k.holding(box, wire.StateReady, w.ID)})
+				resp := k.sync(t, lockerwire.SyncRequest{Events: []lockerwire.Event{event("ev-back-2", lockerwire.EventKeysReturned, box, w.ID)}, Compartments: k.holding(box, lockerwire.StateReady, w.ID)})
 				if got := sent(thread(t, h, "ЛК-101")); count(got, "locker.pickup_pin") != 1 {
 					t.Fatalf("messages %v; want still one locker.pickup_pin", got)
 				}
 				wo := workOrderIn(t, resp, w.ID)
-				if !wo.Ready || !wo.Paid || !wire.Matches(wo.PickupHash, wo.PickupSalt, pin) {
+				if !wo.Ready || !wo.Paid || !lockerwire.Matches(wo.PickupHash, wo.PickupSalt, pin) {
 					t.Fatalf("the kiosk cannot match the PIN sent: %+v", wo)
 				}
 
-				resp = k.sync(t, wire.SyncRequest{Events: []wire.Event{event("ev-out", wire.EventKeysCollected, box, w.ID)}, Compartments: k.holding(k.boxes[0], wire.StateFree, 0)})
+				resp = k.sync(t, lockerwire.SyncRequest{Events: []lockerwire.Event{event("ev-out", lockerwire.EventKeysCollected, box, w.ID)}, Compartments: k.holding(k.boxes[0], lockerwire.StateFree, 0)})
 				if wo := workOrderIn(t, resp, w.ID); wo.PickupHash != "" {
 					t.Fatalf("the PIN lives on after collection: %+v", wo)
 				}
@@ -90,12 +90,12 @@ func TestPickupPINRevokedWhenNoLongerPaid(t *testing.T) {
 		h.PushWorkOrder(t, "wo-1", "ЛК-101", 1, "Готов", map[string]any{"paid": true})
 		w := order(t, h, "ЛК-101")
 		box := k.boxes[0]
-		resp := k.sync(t, wire.SyncRequest{Events: []wire.Event{event("ev-back", wire.EventKeysReturned, box, w.ID)}, Compartments: k.holding(box, wire.StateReady, w.ID)})
+		resp := k.sync(t, lockerwire.SyncRequest{Events: []lockerwire.Event{event("ev-back", lockerwire.EventKeysReturned, box, w.ID)}, Compartments: k.holding(box, lockerwire.StateReady, w.ID)})
 		if wo := workOrderIn(t, resp, w.ID); wo.PickupHash == "" {
 			t.Fatalf("no PIN for a ready, paid order with its keys back: %+v", wo)
 		}
 		h.PushWorkOrder(t, "wo-2", "ЛК-101", 2, "Готов", map[string]any{"paid": false})
-		resp = k.sync(t, wire.SyncRequest{Compartments: k.holding(box, wire.StateReady, w.ID)})
+		resp = k.sync(t, lockerwire.SyncRequest{Compartments: k.holding(box, lockerwire.StateReady, w.ID)})
 		if wo := workOrderIn(t, resp, w.ID); wo.PickupHash != "" || wo.Paid {
 			t.Fatalf("the PIN survived the payment: %+v", wo)
 		}

@@ -7,7 +7,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/store"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 	"naryad/templates"
 )
 
@@ -36,7 +36,7 @@ func newRecorder(s *Service, tx *store.Store, site hub.LockerSite, branch hub.Br
 
 // record stores an event unless the site has it already and, when it is
 // new, does what it calls for.
-func (r *recorder) record(ctx context.Context, e wire.Event) error {
+func (r *recorder) record(ctx context.Context, e lockerwire.Event) error {
 	row := hub.LockerEvent{
 		SiteID: r.site.ID, EventUID: e.ID, Kind: e.Kind, OccurredAt: e.OccurredAt,
 		CompartmentID: ref(e.CompartmentID), WorkOrderID: ref(e.WorkOrderID), CommandID: ref(e.CommandID),
@@ -71,8 +71,8 @@ func (r *recorder) record(ctx context.Context, e wire.Event) error {
 
 // react does what an event means beyond recording it: the customer hears
 // about their keys, a remote opening is done, a used PIN dies.
-func (r *recorder) react(ctx context.Context, e wire.Event, order *hub.WorkOrder) error {
-	if e.Kind == wire.EventRemoteOpen && e.CommandID != 0 {
+func (r *recorder) react(ctx context.Context, e lockerwire.Event, order *hub.WorkOrder) error {
+	if e.Kind == lockerwire.EventRemoteOpen && e.CommandID != 0 {
 		if err := r.tx.MarkLockerCommandDone(ctx, r.site.ID, e.CommandID, e.OccurredAt); err != nil {
 			return err
 		}
@@ -80,7 +80,7 @@ func (r *recorder) react(ctx context.Context, e wire.Event, order *hub.WorkOrder
 	if order == nil {
 		return nil
 	}
-	if e.Detail == wire.DetailReopen {
+	if e.Detail == lockerwire.DetailReopen {
 		// The same keys once more after "I forgot something": the
 		// customer was told when it first happened.
 		return nil
@@ -88,13 +88,13 @@ func (r *recorder) react(ctx context.Context, e wire.Event, order *hub.WorkOrder
 	var queued bool
 	var err error
 	switch e.Kind {
-	case wire.EventKeysReceived:
+	case lockerwire.EventKeysReceived:
 		queued, err = r.notify(ctx, r.tx, r.texts, *order, templates.KeyLockerReceived, "")
-	case wire.EventKeysCollected:
+	case lockerwire.EventKeysCollected:
 		if _, err = r.tx.UseLockerCode(ctx, order.ID, hub.LockerCodePickup, e.OccurredAt); err == nil {
 			queued, err = r.notify(ctx, r.tx, r.texts, *order, templates.KeyLockerCollected, "")
 		}
-	case wire.EventKeysReturned:
+	case lockerwire.EventKeysReturned:
 		queued, err = r.issuePickupPIN(ctx, r.tx, r.texts, *order, true)
 	}
 	r.queued = r.queued || queued
@@ -169,22 +169,22 @@ func (r *recorder) appendChange(ctx context.Context, e hub.LockerEvent, order *h
 // alarm raises an alarm for an alarm event and clears the alarms an event
 // shows to be over.
 func (r *recorder) alarm(ctx context.Context, e hub.LockerEvent, box hub.LockerCompartment, hasBox bool) error {
-	if wire.IsAlarm(e.Kind) {
+	if lockerwire.IsAlarm(e.Kind) {
 		a := hub.LockerAlarm{SiteID: r.site.ID, EventID: e.ID, CompartmentID: e.CompartmentID, Kind: e.Kind, RaisedAt: e.OccurredAt}
 		return r.tx.RaiseLockerAlarm(ctx, &a)
 	}
 	var err error
 	switch e.Kind {
-	case wire.EventDoorClosed:
+	case lockerwire.EventDoorClosed:
 		if hasBox {
-			_, err = r.tx.ResolveLockerAlarms(ctx, r.site.ID, wire.EventDoorLeftOpen, []int64{box.ID}, resolvedBy)
+			_, err = r.tx.ResolveLockerAlarms(ctx, r.site.ID, lockerwire.EventDoorLeftOpen, []int64{box.ID}, resolvedBy)
 		}
-	case wire.EventBoardOnline:
+	case lockerwire.EventBoardOnline:
 		var sameBoard []int64 // nil: the event names no box, so every board is back
 		if hasBox {
 			sameBoard = r.onBoard(box.Board)
 		}
-		_, err = r.tx.ResolveLockerAlarms(ctx, r.site.ID, wire.EventBoardOffline, sameBoard, resolvedBy)
+		_, err = r.tx.ResolveLockerAlarms(ctx, r.site.ID, lockerwire.EventBoardOffline, sameBoard, resolvedBy)
 	}
 	return err
 }

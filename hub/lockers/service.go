@@ -1,5 +1,5 @@
 // Package lockers is the hub's end of the key lockers: it takes what a
-// kiosk reports through locker/wire (events, its compartments), records it
+// kiosk reports through lockerwire (events, its compartments), records it
 // once, reacts to it (a line in the work order's thread, a locker_event
 // change for the DMS, alarms for staff, messages to the customer), and hands
 // the kiosk what it needs to decide on its own while the hub is away:
@@ -15,7 +15,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/store"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 	"naryad/templates"
 )
 
@@ -62,17 +62,17 @@ func IsInvalid(err error) bool {
 // request is validated first and stored in one transaction: every event
 // once (a re-sent one changes nothing and is still accepted), each new one
 // with its effects, then the kiosk's view of its compartments.
-func (s *Service) Sync(ctx context.Context, site hub.LockerSite, req wire.SyncRequest) (wire.SyncResponse, error) {
+func (s *Service) Sync(ctx context.Context, site hub.LockerSite, req lockerwire.SyncRequest) (lockerwire.SyncResponse, error) {
 	branch, err := s.store.Branch(ctx, site.BranchID)
 	if err != nil {
-		return wire.SyncResponse{}, fmt.Errorf("sync locker site %d: %w", site.ID, err)
+		return lockerwire.SyncResponse{}, fmt.Errorf("sync locker site %d: %w", site.ID, err)
 	}
 	compartments, err := s.store.LockerCompartments(ctx, site.ID)
 	if err != nil {
-		return wire.SyncResponse{}, fmt.Errorf("sync locker site %d: %w", site.ID, err)
+		return lockerwire.SyncResponse{}, fmt.Errorf("sync locker site %d: %w", site.ID, err)
 	}
 	if err := s.validate(ctx, site, compartments, req); err != nil {
-		return wire.SyncResponse{}, err
+		return lockerwire.SyncResponse{}, err
 	}
 	queued := false
 	err = s.store.Tx(ctx, func(tx *store.Store) error {
@@ -89,14 +89,14 @@ func (s *Service) Sync(ctx context.Context, site hub.LockerSite, req wire.SyncRe
 		return tx.TouchLockerSite(ctx, site.ID, time.Now())
 	})
 	if err != nil {
-		return wire.SyncResponse{}, fmt.Errorf("sync locker site %d: %w", site.ID, err)
+		return lockerwire.SyncResponse{}, fmt.Errorf("sync locker site %d: %w", site.ID, err)
 	}
 	if queued {
 		s.queued()
 	}
 	resp, err := s.answer(ctx, site, branch, req.Known)
 	if err != nil {
-		return wire.SyncResponse{}, fmt.Errorf("sync locker site %d: answer: %w", site.ID, err)
+		return lockerwire.SyncResponse{}, fmt.Errorf("sync locker site %d: answer: %w", site.ID, err)
 	}
 	resp.Accepted = make([]string, len(req.Events))
 	for i, e := range req.Events {

@@ -8,7 +8,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/server/servertest"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // A kiosk that lost the hub's answer sends the same batch again: the hub
@@ -19,12 +19,12 @@ func TestSyncStoresEachEventOnce(t *testing.T) {
 		h.PushWorkOrder(t, "wo-1", "ЛК-101", 1, "Принят", nil)
 		w := order(t, h, "ЛК-101")
 		box := k.boxes[2]
-		req := wire.SyncRequest{
-			Events: []wire.Event{
-				event("ev-open", wire.EventDoorOpened, box, w.ID),
-				event("ev-keys", wire.EventKeysReceived, box, w.ID),
+		req := lockerwire.SyncRequest{
+			Events: []lockerwire.Event{
+				event("ev-open", lockerwire.EventDoorOpened, box, w.ID),
+				event("ev-keys", lockerwire.EventKeysReceived, box, w.ID),
 			},
-			Compartments: k.holding(box, wire.StateHeld, w.ID),
+			Compartments: k.holding(box, lockerwire.StateHeld, w.ID),
 		}
 		req.Events[0].Detail = "dropoff"
 		for range 2 {
@@ -67,7 +67,7 @@ func TestSyncStoresEachEventOnce(t *testing.T) {
 		data := c["data"].(map[string]any)
 		comp, _ := data["compartment"].(map[string]any)
 		site, _ := data["site"].(map[string]any)
-		if c["work_order_number"] != "ЛК-101" || data["event_id"] != "ev-keys" || data["kind"] != wire.EventKeysReceived ||
+		if c["work_order_number"] != "ЛК-101" || data["event_id"] != "ev-keys" || data["kind"] != lockerwire.EventKeysReceived ||
 			data["actor"] != "customer" || data["occurred_at"] == nil ||
 			site["name"] != "Main" || site["id"] != float64(k.site.ID) ||
 			comp["label"] != "17" || comp["board"] != float64(1) || comp["lock"] != float64(1) || comp["id"] != float64(box.ID) {
@@ -79,7 +79,7 @@ func TestSyncStoresEachEventOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got[2].State != wire.StateHeld || got[2].WorkOrderID == nil || *got[2].WorkOrderID != w.ID || !got[2].Item {
+		if got[2].State != lockerwire.StateHeld || got[2].WorkOrderID == nil || *got[2].WorkOrderID != w.ID || !got[2].Item {
 			t.Fatalf("mirror of box 17 = %+v", got[2])
 		}
 		if s, _ := h.Store.LockerSite(t.Context(), k.site.ID); s.LastSyncAt == nil {
@@ -106,9 +106,9 @@ func TestDropOffCode(t *testing.T) {
 		}
 		code := codeOf(t, msgs, "locker.dropoff")
 
-		resp := k.sync(t, wire.SyncRequest{})
+		resp := k.sync(t, lockerwire.SyncRequest{})
 		w := workOrderIn(t, resp, order(t, h, "ЛК-102").ID)
-		if !wire.Matches(w.DropOffHash, w.DropOffSalt, code) || w.PickupHash != "" {
+		if !lockerwire.Matches(w.DropOffHash, w.DropOffSalt, code) || w.PickupHash != "" {
 			t.Fatalf("the kiosk cannot match the code sent: %+v", w)
 		}
 		if old := workOrderIn(t, resp, order(t, h, "ЛК-101").ID); old.DropOffHash != "" {
@@ -116,7 +116,7 @@ func TestDropOffCode(t *testing.T) {
 		}
 		// The customer may type the work order number and their phone's
 		// last digits instead (PushWorkOrder's customer: +79161234567).
-		if !wire.Matches(w.OrderKeyHash, w.OrderKeySalt, wire.OrderKey("ЛК-102", "4567")) {
+		if !lockerwire.Matches(w.OrderKeyHash, w.OrderKeySalt, lockerwire.OrderKey("ЛК-102", "4567")) {
 			t.Fatalf("order key does not match: %+v", w)
 		}
 	})
@@ -128,22 +128,22 @@ func TestSyncUnchanged(t *testing.T) {
 	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
 		k := newKiosk(t, h, "Main")
 		h.PushWorkOrder(t, "wo-1", "ЛК-101", 1, "Принят", nil)
-		first := k.sync(t, wire.SyncRequest{})
+		first := k.sync(t, lockerwire.SyncRequest{})
 		if first.Unchanged || first.Digest == "" || len(first.Compartments) != 4 || len(first.WorkOrders) != 1 ||
 			first.Site.Name != "Main" || first.Site.Branch != h.Branch.Name || first.Site.Locale != "ru" || first.Site.Phone != h.Branch.Phone || first.ServerTime.IsZero() {
 			t.Fatalf("first answer = %+v", first)
 		}
-		if c := first.Compartments[2]; c.Board != 1 || c.Lock != 1 || c.Label != "17" || c.Size != wire.SizeM {
+		if c := first.Compartments[2]; c.Board != 1 || c.Lock != 1 || c.Label != "17" || c.Size != lockerwire.SizeM {
 			t.Fatalf("compartment = %+v", c)
 		}
 
-		again := k.sync(t, wire.SyncRequest{Known: first.Digest})
-		if !again.Unchanged || again.Digest != first.Digest || again.WorkOrders != nil || again.Compartments != nil || again.Staff != nil || again.Site != (wire.Site{}) {
+		again := k.sync(t, lockerwire.SyncRequest{Known: first.Digest})
+		if !again.Unchanged || again.Digest != first.Digest || again.WorkOrders != nil || again.Compartments != nil || again.Staff != nil || again.Site != (lockerwire.Site{}) {
 			t.Fatalf("answer to a kiosk up to date = %+v", again)
 		}
 
 		h.PushWorkOrder(t, "wo-2", "ЛК-102", 1, "Принят", nil)
-		changed := k.sync(t, wire.SyncRequest{Known: first.Digest})
+		changed := k.sync(t, lockerwire.SyncRequest{Known: first.Digest})
 		if changed.Unchanged || changed.Digest == first.Digest || len(changed.WorkOrders) != 2 {
 			t.Fatalf("answer after a new work order = %+v", changed)
 		}
@@ -161,9 +161,9 @@ func TestAlarmsAndCommands(t *testing.T) {
 		if err := h.Store.CreateLockerCommand(ctx, &cmd); err != nil {
 			t.Fatal(err)
 		}
-		resp := k.sync(t, wire.SyncRequest{Events: []wire.Event{
-			event("ev-1", wire.EventDoorLeftOpen, k.boxes[0], 0),
-			event("ev-2", wire.EventBoardOffline, k.boxes[2], 0),
+		resp := k.sync(t, lockerwire.SyncRequest{Events: []lockerwire.Event{
+			event("ev-1", lockerwire.EventDoorLeftOpen, k.boxes[0], 0),
+			event("ev-2", lockerwire.EventBoardOffline, k.boxes[2], 0),
 		}})
 		if len(resp.Commands) != 1 || resp.Commands[0].ID != cmd.ID || resp.Commands[0].By != "boss" || resp.Commands[0].Reason != cmd.Reason {
 			t.Fatalf("commands = %+v", resp.Commands)
@@ -173,12 +173,12 @@ func TestAlarmsAndCommands(t *testing.T) {
 			t.Fatalf("open alarms %+v, %v; want 2", open, err)
 		}
 
-		remote := event("ev-3", wire.EventRemoteOpen, k.boxes[1], 0)
+		remote := event("ev-3", lockerwire.EventRemoteOpen, k.boxes[1], 0)
 		remote.CommandID, remote.Actor = cmd.ID, "admin:boss"
-		resp = k.sync(t, wire.SyncRequest{Events: []wire.Event{
-			event("ev-4", wire.EventDoorClosed, k.boxes[0], 0),
+		resp = k.sync(t, lockerwire.SyncRequest{Events: []lockerwire.Event{
+			event("ev-4", lockerwire.EventDoorClosed, k.boxes[0], 0),
 			remote,
-			event("ev-5", wire.EventBoardOnline, k.boxes[3], 0),
+			event("ev-5", lockerwire.EventBoardOnline, k.boxes[3], 0),
 		}})
 		if len(resp.Commands) != 0 {
 			t.Fatalf("a done command is still sent: %+v", resp.Commands)
@@ -200,9 +200,9 @@ func TestDescribedEventsNameTheActor(t *testing.T) {
 		k := newKiosk(t, h, "Main")
 		h.PushWorkOrder(t, "wo-1", "ЛК-101", 1, "Принят", nil)
 		w := order(t, h, "ЛК-101")
-		taken := event("ev-1", wire.EventKeysTaken, k.boxes[0], w.ID)
+		taken := event("ev-1", lockerwire.EventKeysTaken, k.boxes[0], w.ID)
 		taken.Actor = "staff:ivanov"
-		k.sync(t, wire.SyncRequest{Events: []wire.Event{taken}})
+		k.sync(t, lockerwire.SyncRequest{Events: []lockerwire.Event{taken}})
 		got := notes(thread(t, h, "ЛК-101"))
 		if len(got) != 1 || !strings.Contains(got[0], "keys taken out by staff (staff ivanov)") {
 			t.Fatalf("thread lines %q", got)

@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"naryad/hub"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // Limits on what a kiosk may send.
@@ -17,25 +17,25 @@ const (
 
 // knownKinds lists every event kind a kiosk may report.
 var knownKinds = []string{
-	wire.EventDoorOpened, wire.EventKeysReceived, wire.EventNoItem, wire.EventDropOffAborted,
-	wire.EventKeysTaken, wire.EventKeysReturned, wire.EventKeysCollected, wire.EventItemLeft,
-	wire.EventPINLockout, wire.EventDoorLeftOpen, wire.EventDoorClosed, wire.EventRemoteOpen,
-	wire.EventBoardOffline, wire.EventBoardOnline, wire.EventStateRebuilt, wire.EventUnexpected,
+	lockerwire.EventDoorOpened, lockerwire.EventKeysReceived, lockerwire.EventNoItem, lockerwire.EventDropOffAborted,
+	lockerwire.EventKeysTaken, lockerwire.EventKeysReturned, lockerwire.EventKeysCollected, lockerwire.EventItemLeft,
+	lockerwire.EventPINLockout, lockerwire.EventDoorLeftOpen, lockerwire.EventDoorClosed, lockerwire.EventRemoteOpen,
+	lockerwire.EventBoardOffline, lockerwire.EventBoardOnline, lockerwire.EventStateRebuilt, lockerwire.EventUnexpected,
 }
 
 // knownStates lists every compartment state a kiosk may report.
 var knownStates = []string{
-	wire.StateFree, wire.StateOpen, wire.StateHeld, wire.StateWithStaff,
-	wire.StateReady, wire.StateAttention, wire.StateBroken,
+	lockerwire.StateFree, lockerwire.StateOpen, lockerwire.StateHeld, lockerwire.StateWithStaff,
+	lockerwire.StateReady, lockerwire.StateAttention, lockerwire.StateBroken,
 }
 
 // validate checks a request before anything is written, so a bad one
 // stores nothing and says what is wrong with which event. Compartments of
 // other sites in the snapshot are not an error: the mirror skips them (a
 // kiosk may still list a box an admin removed).
-func (s *Service) validate(ctx context.Context, site hub.LockerSite, compartments []hub.LockerCompartment, req wire.SyncRequest) error {
-	if len(req.Events) > wire.MaxEvents {
-		return invalidf("%d events in one request; the limit is %d", len(req.Events), wire.MaxEvents)
+func (s *Service) validate(ctx context.Context, site hub.LockerSite, compartments []hub.LockerCompartment, req lockerwire.SyncRequest) error {
+	if len(req.Events) > lockerwire.MaxEvents {
+		return invalidf("%d events in one request; the limit is %d", len(req.Events), lockerwire.MaxEvents)
 	}
 	ours := make(map[int64]bool, len(compartments))
 	for _, c := range compartments {
@@ -81,7 +81,7 @@ func (s *Service) validate(ctx context.Context, site hub.LockerSite, compartment
 }
 
 // checkOrders refuses work order ids that are not the site's branch's.
-func (s *Service) checkOrders(ctx context.Context, site hub.LockerSite, req wire.SyncRequest, ours map[int64]bool, ids []int64) error {
+func (s *Service) checkOrders(ctx context.Context, site hub.LockerSite, req lockerwire.SyncRequest, ours map[int64]bool, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}

@@ -9,7 +9,7 @@ import (
 	"naryad/hub/lockers"
 	"naryad/hub/store"
 	"naryad/locker/station"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // localHub is the kiosk's link to the hub when both run in one process
@@ -20,13 +20,13 @@ type localHub struct {
 	token string
 }
 
-func (l localHub) Sync(ctx context.Context, req wire.SyncRequest) (wire.SyncResponse, error) {
+func (l localHub) Sync(ctx context.Context, req lockerwire.SyncRequest) (lockerwire.SyncResponse, error) {
 	site, err := l.svc.SiteByToken(ctx, l.token)
 	if errors.Is(err, store.ErrNotFound) {
-		return wire.SyncResponse{}, errors.New("NARYAD_LOCKER_TOKEN is unknown or revoked: create one with `naryad locker site add`")
+		return lockerwire.SyncResponse{}, errors.New("NARYAD_LOCKER_TOKEN is unknown or revoked: create one with `naryad locker site add`")
 	}
 	if err != nil {
-		return wire.SyncResponse{}, err
+		return lockerwire.SyncResponse{}, err
 	}
 	return l.svc.Sync(ctx, site, req)
 }

@@ -20,7 +20,7 @@ import (
 	"naryad/hub/web/inbox"
 	"naryad/hub/web/lockerpanel"
 	"naryad/hub/web/report"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // routeDeps are the handlers the routes dispatch to.
@@ -86,7 +86,7 @@ func (s *Server) uploads(d routeDeps) []bodylimit.Upload {
 	staffMax := inbox.MaxUploadBytes + uploadSlack
 	return []bodylimit.Upload{
 		{Method: post, Path: dms.EventsPath, MaxBytes: s.cfg.DMSMaxBodyBytes, Allowed: d.dms.Authorized, Pool: machinesPool},
-		{Method: post, Path: wire.SyncPath, MaxBytes: lockers.MaxBodyBytes, Allowed: d.lockers.Authorized, Pool: machinesPool},
+		{Method: post, Path: lockerwire.SyncPath, MaxBytes: lockers.MaxBodyBytes, Allowed: d.lockers.Authorized, Pool: machinesPool},
 		// One file at a time per link: a visitor with one SMS link holds
 		// at most one upload's worth of the customers' pool.
 		{Method: post, Path: customer.MessagesPath, MaxBytes: s.cfg.UploadMaxBytes + uploadSlack, Allowed: d.customer.MayUpload,

@@ -13,7 +13,7 @@ import (
 	"naryad/hub"
 	"naryad/hub/server/servertest"
 	"naryad/hub/store"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // /admin/reminders previews what a scan would send (sending nothing) and
@@ -33,7 +33,7 @@ func TestAdminReminders(t *testing.T) {
 			t.Fatal(err)
 		}
 		err = h.Store.Gorm(ctx).Exec("UPDATE locker_compartments SET state = ?, work_order_id = ?, state_since = ? WHERE id = ?",
-			wire.StateReady, w.ID, time.Now().UTC().Add(-30*time.Hour), comps[0].ID).Error
+			lockerwire.StateReady, w.ID, time.Now().UTC().Add(-30*time.Hour), comps[0].ID).Error
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,7 +13,7 @@ import (
 	"naryad/hub/server/servertest"
 	"naryad/hub/staff"
 	"naryad/hub/store"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 const password = "s3cret-pass-word"
@@ -62,7 +62,7 @@ func newWorld(t *testing.T, h *servertest.Hub) *world {
 	db := h.Store.Gorm(ctx)
 	box := w.boxes[2]
 	err = db.Model(&hub.LockerCompartment{}).Where("id = ?", box.ID).Updates(map[string]any{
-		"state": wire.StateHeld, "work_order_id": w.order.ID, "state_since": now.Add(-(3*time.Hour + 12*time.Minute + 30*time.Second)), "item": true,
+		"state": lockerwire.StateHeld, "work_order_id": w.order.ID, "state_since": now.Add(-(3*time.Hour + 12*time.Minute + 30*time.Second)), "item": true,
 	}).Error
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +70,7 @@ func newWorld(t *testing.T, h *servertest.Hub) *world {
 	if err := db.Model(&hub.LockerSite{}).Where("id = ?", w.site.ID).Update("last_sync_at", now.Add(-5*time.Minute)).Error; err != nil {
 		t.Fatal(err)
 	}
-	ev := hub.LockerEvent{SiteID: w.site.ID, EventUID: "k-1", Kind: wire.EventItemLeft, OccurredAt: now.Add(-time.Hour), ReceivedAt: now,
+	ev := hub.LockerEvent{SiteID: w.site.ID, EventUID: "k-1", Kind: lockerwire.EventItemLeft, OccurredAt: now.Add(-time.Hour), ReceivedAt: now,
 		CompartmentID: &box.ID, WorkOrderID: &w.order.ID, Actor: "staff:anna"}
 	if err := db.Create(&ev).Error; err != nil {
 		t.Fatal(err)

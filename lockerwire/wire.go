@@ -1,4 +1,4 @@
-// Package wire is the sync protocol between a locker kiosk and the hub.
+// Package lockerwire is the sync protocol between a locker kiosk and the hub.
 //
 // The kiosk is the authority on its compartments: it decides every door
 // opening from what it last heard from the hub, so it keeps working while the
@@ -9,7 +9,7 @@
 // decide offline: the site's compartments, the open work orders with their
 // hashed drop-off codes and pickup PINs, the staff PINs (hashed) and the
 // remote openings staff asked for.
-package wire
+package lockerwire
 
 import (
 	"crypto/rand"
