@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"naryad/hub/lockers"
 	"naryad/hub/store"
 	"naryad/locker/station"
+	"naryad/lockerhub"
 	"naryad/lockerwire"
 )
 
@@ -16,7 +16,7 @@ import (
 // (`naryad serve --locker-port`): the same Sync the HTTP endpoint calls,
 // without the network, so the locker works exactly as a separate kiosk.
 type localHub struct {
-	svc   *lockers.Service
+	svc   *lockerhub.Service
 	token string
 }
 

@@ -11,7 +11,6 @@ import (
 
 	"naryad/cli"
 	"naryad/dms"
-	"naryad/hub/lockers"
 	"naryad/hub/staff"
 	"naryad/hub/web/admin"
 	"naryad/hub/web/bodylimit"
@@ -20,6 +19,7 @@ import (
 	"naryad/hub/web/inbox"
 	"naryad/hub/web/lockerpanel"
 	"naryad/hub/web/report"
+	"naryad/lockerhub"
 	"naryad/lockerwire"
 )
 
@@ -27,8 +27,8 @@ import (
 type routeDeps struct {
 	bodies   *bodylimit.Gate
 	dms      *dms.Handler
-	lockers  *lockers.Handler // the kiosks' sync
-	twilio   *twilioStatus    // nil unless the SMS provider is Twilio
+	lockers  *lockerhub.Handler // the kiosks' sync
+	twilio   *twilioStatus      // nil unless the SMS provider is Twilio
 	customer *customer.Handler
 	staff    *staff.Handler
 	inbox    *inbox.Handler
@@ -86,7 +86,7 @@ func (s *Server) uploads(d routeDeps) []bodylimit.Upload {
 	staffMax := inbox.MaxUploadBytes + uploadSlack
 	return []bodylimit.Upload{
 		{Method: post, Path: dms.EventsPath, MaxBytes: s.cfg.DMSMaxBodyBytes, Allowed: d.dms.Authorized, Pool: machinesPool},
-		{Method: post, Path: lockerwire.SyncPath, MaxBytes: lockers.MaxBodyBytes, Allowed: d.lockers.Authorized, Pool: machinesPool},
+		{Method: post, Path: lockerwire.SyncPath, MaxBytes: lockerhub.MaxBodyBytes, Allowed: d.lockers.Authorized, Pool: machinesPool},
 		// One file at a time per link: a visitor with one SMS link holds
 		// at most one upload's worth of the customers' pool.
 		{Method: post, Path: customer.MessagesPath, MaxBytes: s.cfg.UploadMaxBytes + uploadSlack, Allowed: d.customer.MayUpload,
@@ -101,7 +101,7 @@ func (s *Server) uploads(d routeDeps) []bodylimit.Upload {
 // In all at most 64 + 2×32 MiB with the default limits (staff: 51 MiB).
 func newBodyGate(cfg *cli.Config) *bodylimit.Gate {
 	return bodylimit.New(smallBodyBytes, map[string]int{
-		machinesPool:  max(64<<20, cfg.DMSMaxBodyBytes, lockers.MaxBodyBytes),
+		machinesPool:  max(64<<20, cfg.DMSMaxBodyBytes, lockerhub.MaxBodyBytes),
 		staffPool:     max(32<<20, inbox.MaxUploadBytes+uploadSlack),
 		customersPool: max(32<<20, cfg.UploadMaxBytes+uploadSlack),
 	})

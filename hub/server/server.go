@@ -18,7 +18,6 @@ import (
 	"naryad/cli"
 	"naryad/dms"
 	"naryad/hub"
-	"naryad/hub/lockers"
 	"naryad/hub/outbox"
 	"naryad/hub/realtime"
 	"naryad/hub/sms"
@@ -30,6 +29,7 @@ import (
 	"naryad/hub/web/lockerpanel"
 	"naryad/hub/web/report"
 	"naryad/hub/whatsapp"
+	"naryad/lockerhub"
 	"naryad/reminders"
 	"naryad/templates"
 )
@@ -61,7 +61,7 @@ type Server struct {
 	ingester    *dms.Ingester
 	links       *hub.Links
 	live        *realtime.Realtime
-	lockers     *lockers.Service
+	lockers     *lockerhub.Service
 	done        chan struct{} // closed at shutdown: ends open event streams
 	remind      *reminders.Scheduler
 	whatsApp    *whatsApp    // nil when WhatsApp is off
@@ -149,7 +149,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 			waOff.Wake()
 		}
 	}
-	lockerSync := lockers.New(st, renderer, links, queued)
+	lockerSync := lockerhub.New(st, renderer, links, queued)
 	ingester := dms.NewIngester(st, links, renderer, media, cfg.LinkTTL, queued, lockerSync)
 	if !cfg.WhatsApp {
 		ingester.WithoutWhatsApp()
@@ -210,7 +210,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 	s.routes(routeDeps{
 		bodies:   bodies,
 		dms:      dms.NewHandler(st, ingester, media, cfg.DMSMaxBodyBytes, log),
-		lockers:  lockers.NewHandler(lockerSync, log),
+		lockers:  lockerhub.NewHandler(lockerSync, log),
 		twilio:   twilioStatusFor(cfg, st, twilio, log),
 		customer: customerPage,
 		staff:    staffPages,

@@ -48,7 +48,7 @@ func workOrder(id int64, number, phoneLast4, dropOff, pickup string, paid bool) 
 }
 
 // fakeHub is the hub's end of the sync protocol, in memory: it stores each
-// event once by its ID, like hub/lockers, and can fail or lose its answer.
+// event once by its ID, like lockerhub, and can fail or lose its answer.
 type fakeHub struct {
 	mu         sync.Mutex
 	state      lockerwire.SyncResponse // site, compartments, work orders, staff, commands

@@ -1,4 +1,4 @@
-package lockers_test
+package lockerhub_test
 
 import (
 	"encoding/json"
@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"naryad/hub"
-	"naryad/hub/lockers"
 	"naryad/hub/server/servertest"
+	"naryad/lockerhub"
 	"naryad/lockerwire"
 )
 
@@ -41,7 +41,7 @@ func TestSyncRefusals(t *testing.T) {
 		before := len(thread(t, h, "ЛК-101"))
 
 		good := event("ev-ok", lockerwire.EventKeysReceived, k.boxes[0], w.ID)
-		body := func(events ...wire.Event) []byte {
+		body := func(events ...lockerwire.Event) []byte {
 			// The good event first: a refusal must not keep it either.
 			raw, err := json.Marshal(lockerwire.SyncRequest{Events: append([]lockerwire.Event{good}, events...), Compartments: k.holding(k.boxes[0], lockerwire.StateHeld, w.ID)})
 			if err != nil {
@@ -72,7 +72,7 @@ func TestSyncRefusals(t *testing.T) {
 			{"revoked site", revoked.token, body(), http.StatusUnauthorized, "unknown or revoked"},
 			{"malformed JSON", k.token, []byte(`{"events": [`), http.StatusBadRequest, "unexpected end of JSON input"},
 			{"wrong type", k.token, []byte(`{"events": {}}`), http.StatusBadRequest, "cannot unmarshal object"},
-			{"too large", k.token, []byte(`{"known": "` + strings.Repeat("a", lockers.MaxBodyBytes) + `"}`), http.StatusRequestEntityTooLarge, "over the limit"},
+			{"too large", k.token, []byte(`{"known": "` + strings.Repeat("a", lockerhub.MaxBodyBytes) + `"}`), http.StatusRequestEntityTooLarge, "over the limit"},
 			{"too many events", k.token, body(tooMany...), http.StatusBadRequest, "201 events in one request; the limit is 200"},
 			{"empty id", k.token, body(with(func(e *lockerwire.Event) { e.ID = "" })), http.StatusBadRequest, `events[1] (id ""): id is empty`},
 			{"long id", k.token, body(with(func(e *lockerwire.Event) { e.ID = strings.Repeat("x", 65) })), http.StatusBadRequest, "longer than 64"},

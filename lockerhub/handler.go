@@ -1,4 +1,4 @@
-package lockers
+package lockerhub
 
 import (
 	"context"

@@ -1,11 +1,11 @@
-// Package lockers is the hub's end of the key lockers: it takes what a
+// Package lockerhub is the hub's end of the key lockers: it takes what a
 // kiosk reports through lockerwire (events, its compartments), records it
 // once, reacts to it (a line in the work order's thread, a locker_event
 // change for the DMS, alarms for staff, messages to the customer), and hands
 // the kiosk what it needs to decide on its own while the hub is away:
 // compartments, work orders with their hashed codes, staff PINs and remote
 // openings. It also issues the codes customers type at the kiosk.
-package lockers
+package lockerhub
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package lockers_test
+package lockerhub_test
 
 import (
 	"encoding/json"
