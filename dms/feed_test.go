@@ -4,13 +4,13 @@ import (
 	"context"
 	"testing"
 
+	"naryad/app/apptest"
 	"naryad/dms"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/hub/store"
 )
 
-func appendChange(t *testing.T, h *servertest.Hub, branchID int64, typ string) {
+func appendChange(t *testing.T, h *apptest.Hub, branchID int64, typ string) {
 	t.Helper()
 	ctx := context.Background()
 	err := h.Store.Tx(ctx, func(tx *store.Store) error {
@@ -22,7 +22,7 @@ func appendChange(t *testing.T, h *servertest.Hub, branchID int64, typ string) {
 }
 
 func TestChangeFeedPagesScopesAndAcknowledges(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		other := hub.Branch{Code: "SPB1", Name: "СПб", Country: "RU", TimeZone: "Europe/Moscow", Locale: "ru"}
 		if err := h.Store.CreateBranch(ctx, &other); err != nil {

@@ -8,14 +8,14 @@ import (
 	"path/filepath"
 	"testing"
 
+	"naryad/app/apptest"
 	"naryad/dms"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/hub/store"
 )
 
 func TestDMSFetchesCustomerFilesOfItsBranchesOnly(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		h.PushWorkOrder(t, "e1", "АА-1", 1, "Принят", nil)
 		w, _ := h.Store.WorkOrderByNumber(ctx, h.Node.ID, "АА-1")

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/lockerhub"
 	"naryad/lockerwire"
 )
@@ -17,7 +17,7 @@ import (
 // Every refused sync leaves nothing behind: no event, no change, no
 // message, no mirror, no last sync time.
 func TestSyncRefusals(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := t.Context()
 		k := newKiosk(t, h, "Main")
 		revoked := newKiosk(t, h, "Old")

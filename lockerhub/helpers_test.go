@@ -11,21 +11,21 @@ import (
 	"testing"
 	"time"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/lockerwire"
 )
 
 // kiosk is a locker site of the test hub's branch, driven as its kiosk
 // would: sync requests over the hub's HTTP stack with its token.
 type kiosk struct {
-	h     *servertest.Hub
+	h     *apptest.Hub
 	site  hub.LockerSite
 	boxes []hub.LockerCompartment // board 0 locks 1–2, board 1 locks 1–2
 	token string
 }
 
-func newKiosk(t *testing.T, h *servertest.Hub, name string) *kiosk {
+func newKiosk(t *testing.T, h *apptest.Hub, name string) *kiosk {
 	t.Helper()
 	k := &kiosk{h: h, token: "kiosk-token-" + name}
 	k.site = hub.LockerSite{BranchID: h.Branch.ID, Name: name, TokenHash: hub.HashToken(k.token)}
@@ -104,7 +104,7 @@ func (k *kiosk) holding(box hub.LockerCompartment, state string, workOrderID int
 	return out
 }
 
-func order(t *testing.T, h *servertest.Hub, number string) hub.WorkOrder {
+func order(t *testing.T, h *apptest.Hub, number string) hub.WorkOrder {
 	t.Helper()
 	w, err := h.Store.WorkOrderByNumber(t.Context(), h.Node.ID, number)
 	if err != nil {
@@ -114,7 +114,7 @@ func order(t *testing.T, h *servertest.Hub, number string) hub.WorkOrder {
 }
 
 // thread lists the messages of a work order's thread.
-func thread(t *testing.T, h *servertest.Hub, number string) []hub.Message {
+func thread(t *testing.T, h *apptest.Hub, number string) []hub.Message {
 	t.Helper()
 	th, err := h.Store.ThreadByWorkOrder(t.Context(), order(t, h, number).ID)
 	if err != nil {

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/hub/staff"
 	"naryad/hub/store"
 	"naryad/lockerwire"
@@ -19,7 +19,7 @@ import (
 // later: each line is dated when it happened at the locker, as the DMS
 // feed's occurred_at is, not when the hub heard of it.
 func TestLateEventsKeepTheirTimeInTheThread(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		k := newKiosk(t, h, "Main")
 		h.PushWorkOrder(t, "wo-1", "ЛК-101", 1, "Принят", nil)
 		w := order(t, h, "ЛК-101")

@@ -5,8 +5,8 @@ import (
 	"slices"
 	"testing"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/hub/store"
 	"naryad/lockerwire"
 )
@@ -19,21 +19,21 @@ func TestPickupPIN(t *testing.T) {
 	tests := []struct {
 		name string
 		// steps run in order; each is a DMS push or a kiosk sync.
-		steps func(t *testing.T, h *servertest.Hub, k *kiosk, box hub.LockerCompartment, w hub.WorkOrder)
+		steps func(t *testing.T, h *apptest.Hub, k *kiosk, box hub.LockerCompartment, w hub.WorkOrder)
 	}{
-		{"keys back before ready and paid", func(t *testing.T, h *servertest.Hub, k *kiosk, box hub.LockerCompartment, w hub.WorkOrder) {
+		{"keys back before ready and paid", func(t *testing.T, h *apptest.Hub, k *kiosk, box hub.LockerCompartment, w hub.WorkOrder) {
 			k.sync(t, lockerwire.SyncRequest{Events: []lockerwire.Event{event("ev-back", lockerwire.EventKeysReturned, box, w.ID)}, Compartments: k.holding(box, lockerwire.StateReady, w.ID)})
 			h.PushWorkOrder(t, "wo-2", "ЛК-101", 2, "Готов", nil)
 			noPIN(t, h, "ready, keys back, not paid")
 			h.PushWorkOrder(t, "wo-3", "ЛК-101", 3, "Готов", paid)
 		}},
-		{"paid before ready", func(t *testing.T, h *servertest.Hub, k *kiosk, box hub.LockerCompartment, w hub.WorkOrder) {
+		{"paid before ready", func(t *testing.T, h *apptest.Hub, k *kiosk, box hub.LockerCompartment, w hub.WorkOrder) {
 			h.PushWorkOrder(t, "wo-2", "ЛК-101", 2, "В работе", paid)
 			k.sync(t, lockerwire.SyncRequest{Events: []lockerwire.Event{event("ev-back", lockerwire.EventKeysReturned, box, w.ID)}, Compartments: k.holding(box, lockerwire.StateReady, w.ID)})
 			noPIN(t, h, "paid, keys back, not ready")
 			h.PushWorkOrder(t, "wo-3", "ЛК-101", 3, "Готов", paid)
 		}},
-		{"ready and paid before the keys are back", func(t *testing.T, h *servertest.Hub, k *kiosk, box hub.LockerCompartment, w hub.WorkOrder) {
+		{"ready and paid before the keys are back", func(t *testing.T, h *apptest.Hub, k *kiosk, box hub.LockerCompartment, w hub.WorkOrder) {
 			h.PushWorkOrder(t, "wo-2", "ЛК-101", 2, "Готов", paid)
 			noPIN(t, h, "ready and paid, keys with staff")
 			k.sync(t, lockerwire.SyncRequest{Events: []lockerwire.Event{event("ev-back", lockerwire.EventKeysReturned, box, w.ID)}, Compartments: k.holding(box, lockerwire.StateReady, w.ID)})
@@ -41,7 +41,7 @@ func TestPickupPIN(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+			apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 				k := newKiosk(t, h, "Main")
 				h.PushWorkOrder(t, "wo-1", "ЛК-101", 1, "Принят", nil)
 				w := order(t, h, "ЛК-101")
@@ -85,7 +85,7 @@ func TestPickupPIN(t *testing.T) {
 
 // A payment taken back in the DMS kills the PIN sent for it.
 func TestPickupPINRevokedWhenNoLongerPaid(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		k := newKiosk(t, h, "Main")
 		h.PushWorkOrder(t, "wo-1", "ЛК-101", 1, "Готов", map[string]any{"paid": true})
 		w := order(t, h, "ЛК-101")
@@ -105,14 +105,14 @@ func TestPickupPINRevokedWhenNoLongerPaid(t *testing.T) {
 	})
 }
 
-func noPIN(t *testing.T, h *servertest.Hub, when string) {
+func noPIN(t *testing.T, h *apptest.Hub, when string) {
 	t.Helper()
 	if got := sent(thread(t, h, "ЛК-101")); count(got, "locker.pickup_pin") != 0 {
 		t.Fatalf("%s: a PIN went out: %v", when, got)
 	}
 }
 
-func adminUser(t *testing.T, h *servertest.Hub) store.User {
+func adminUser(t *testing.T, h *apptest.Hub) store.User {
 	t.Helper()
 	u := store.User{Login: "boss", Name: "Boss", Role: store.RoleAdmin, PasswordHash: "x"}
 	if err := h.Store.CreateUser(t.Context(), &u, []int64{h.Branch.ID}); err != nil {

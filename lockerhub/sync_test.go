@@ -6,15 +6,15 @@ import (
 	"strings"
 	"testing"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/lockerwire"
 )
 
 // A kiosk that lost the hub's answer sends the same batch again: the hub
 // stores nothing twice, tells the customer once, and still accepts both.
 func TestSyncStoresEachEventOnce(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		k := newKiosk(t, h, "Main")
 		h.PushWorkOrder(t, "wo-1", "ЛК-101", 1, "Принят", nil)
 		w := order(t, h, "ЛК-101")
@@ -91,7 +91,7 @@ func TestSyncStoresEachEventOnce(t *testing.T) {
 // The customer of a new work order gets a drop-off code only when the
 // branch has a locker, after the status message, and only once.
 func TestDropOffCode(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		h.PushWorkOrder(t, "wo-1", "ЛК-101", 1, "Принят", nil)
 		if got := sent(thread(t, h, "ЛК-101")); count(got, "locker.dropoff") != 0 {
 			t.Fatalf("a branch without a locker sent %v", got)
@@ -125,7 +125,7 @@ func TestDropOffCode(t *testing.T) {
 // The Digest round trip: a kiosk that has the current state gets only what
 // may change at any moment; a change anywhere sends everything again.
 func TestSyncUnchanged(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		k := newKiosk(t, h, "Main")
 		h.PushWorkOrder(t, "wo-1", "ЛК-101", 1, "Принят", nil)
 		first := k.sync(t, lockerwire.SyncRequest{})
@@ -153,7 +153,7 @@ func TestSyncUnchanged(t *testing.T) {
 // Alarms open on an alarm event and close on the event that resolves
 // them; a remote opening is done once the kiosk reports it.
 func TestAlarmsAndCommands(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := t.Context()
 		k := newKiosk(t, h, "Main")
 		admin := adminUser(t, h)
@@ -196,7 +196,7 @@ func TestAlarmsAndCommands(t *testing.T) {
 }
 
 func TestDescribedEventsNameTheActor(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		k := newKiosk(t, h, "Main")
 		h.PushWorkOrder(t, "wo-1", "ЛК-101", 1, "Принят", nil)
 		w := order(t, h, "ЛК-101")

@@ -8,12 +8,12 @@ import (
 	"io"
 	"strings"
 
+	"naryad/app"
+	"naryad/app/admincmd"
+	"naryad/app/demo"
 	"naryad/cli"
 	"naryad/dms"
 	"naryad/dms/csvimport"
-	"naryad/hub/admin"
-	"naryad/hub/demo"
-	"naryad/hub/server"
 	"naryad/hub/store"
 	"naryad/hub/whatsapp"
 	"naryad/locker/kerong"
@@ -25,24 +25,24 @@ import (
 // commands lists every subcommand; each lives beside the package it drives.
 func commands() []cli.Command {
 	return []cli.Command{
-		server.Command(),
+		app.Command(),
 		store.MigrateCommand(),
-		admin.BranchAddCommand(),
-		admin.UserAddCommand(),
-		admin.StatusMapCommand(),
-		admin.StatusListCommand(),
-		admin.TemplateSetCommand(),
-		admin.TemplateKeysCommand(),
+		admincmd.BranchAddCommand(),
+		admincmd.UserAddCommand(),
+		admincmd.StatusMapCommand(),
+		admincmd.StatusListCommand(),
+		admincmd.TemplateSetCommand(),
+		admincmd.TemplateKeysCommand(),
 		dms.TokenCreateCommand(),
 		dms.TokenRevokeCommand(),
 		dms.NodesCommand(),
 		whatsapp.LinkCommand(),
 		whatsapp.ListCommand(),
 		whatsapp.LogoutCommand(),
-		admin.LockerSiteAddCommand(),
-		admin.LockerSiteRevokeCommand(),
-		admin.LockerSitesCommand(),
-		admin.LockerPINSetCommand(),
+		admincmd.LockerSiteAddCommand(),
+		admincmd.LockerSiteRevokeCommand(),
+		admincmd.LockerSitesCommand(),
+		admincmd.LockerPINSetCommand(),
 		kerong.OpenCommand(),
 		kerong.StatusCommand(),
 		sim.Command(),

@@ -9,10 +9,10 @@ import (
 	"strings"
 	"time"
 
+	"naryad/app"
 	"naryad/cli"
 	"naryad/dms"
 	"naryad/hub"
-	"naryad/hub/server"
 	"naryad/hub/store"
 )
 
@@ -41,7 +41,7 @@ func Command() cli.Command {
 				if err != nil {
 					return err
 				}
-				s, err := server.New(ctx, cfg, io.Log)
+				s, err := app.New(ctx, cfg, io.Log)
 				if err != nil {
 					return err
 				}

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/hub/store"
 	"naryad/locker/kiosk"
 	"naryad/lockerwire"
@@ -30,7 +30,7 @@ const (
 // with the Kerong driver on a pseudo-terminal, the locker set up with the
 // admin commands.
 func TestKioskOfflineDropOffAndPickupReachTheHubOnce(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := t.Context()
 		site := addLockerSite(t, h, "Yard", 1)
 		addStaffPIN(t, h, "olga", staffPIN)
@@ -132,7 +132,7 @@ func TestKioskOfflineDropOffAndPickupReachTheHubOnce(t *testing.T) {
 // hubHasEachEventOnce checks the hub holds every event the kiosk sent
 // exactly once: in locker_events, in the threads (a line for staff and a
 // message to the customer) and in the DMS change feed.
-func hubHasEachEventOnce(t *testing.T, h *servertest.Hub, site lockerSite, sent map[string]string) {
+func hubHasEachEventOnce(t *testing.T, h *apptest.Hub, site lockerSite, sent map[string]string) {
 	t.Helper()
 	kinds := map[string]int{}
 	for _, kind := range sent {
