@@ -38,7 +38,11 @@ type routeDeps struct {
 	health   *healthCheck
 }
 
-// routes lists every HTTP route of the hub in one place.
+// routes mounts every part of the hub's HTTP surface, in the order that
+// matters: the body gate before anything reads a body, the form-input rule
+// before the pages. Each part lists its own routes in its Register (the DMS
+// exchange, the kiosks' sync, the customer page, the staff pages); the few
+// that belong to no part are here.
 func (s *Server) routes(d routeDeps) {
 	d.bodies.Install(s.app, s.uploads(d)...) // first: no route reads a body before it
 	s.app.Get("/healthz", d.health.handle)

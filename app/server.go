@@ -99,7 +99,7 @@ func NewWith(ctx context.Context, cfg *cli.Config, log *slog.Logger, deps Deps) 
 }
 
 func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Store, deps Deps) (_ *Server, err error) {
-	secret, err := loadSecret(cfg.Secret, cfg.DataDir)
+	secret, err := hub.LoadSecret(cfg.Secret, cfg.DataDir)
 	if err != nil {
 		return nil, fmt.Errorf("server secret: %w", err)
 	}

@@ -1,4 +1,4 @@
-package app
+package hub
 
 import (
 	"crypto/rand"
@@ -11,10 +11,11 @@ import (
 	"strings"
 )
 
-// loadSecret returns the configured secret, or the one kept in the data
-// directory, creating it on first start. Several instances behind a load
+// LoadSecret returns the server secret that customer links (Links) and the
+// pages' session and form tokens derive from: the configured one, or the
+// one kept in the data directory, creating it on first start. Several instances behind a load
 // balancer must share one secret, so they must be given NARYAD_SECRET.
-func loadSecret(configured, dataDir string) (string, error) {
+func LoadSecret(configured, dataDir string) (string, error) {
 	if configured != "" {
 		return configured, nil
 	}
@@ -37,7 +38,7 @@ func loadSecret(configured, dataDir string) (string, error) {
 	// O_EXCL: two processes starting at once must not each write their own.
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, fs.ErrExist) {
-		return loadSecret("", dataDir)
+		return LoadSecret("", dataDir)
 	}
 	if err != nil {
 		return "", fmt.Errorf("create %s: %w", path, err)
