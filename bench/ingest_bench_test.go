@@ -166,7 +166,7 @@ func openDirect(b *testing.B, be storetest.Backend) *directLoader {
 	if err := s.CreateBranch(ctx, &branch); err != nil {
 		b.Fatal(err)
 	}
-	_, node, err := dms.CreateNode(ctx, s, "1c-direct", "")
+	_, node, err := s.CreateNodeWithToken(ctx, "1c-direct", "")
 	if err != nil {
 		b.Fatal(err)
 	}

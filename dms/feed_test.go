@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"naryad/app/apptest"
-	"naryad/dms"
 	"naryad/hub"
 	"naryad/hub/store"
 )
@@ -49,7 +48,7 @@ func TestChangeFeedPagesScopesAndAcknowledges(t *testing.T) {
 
 		// A node of SPB1 sees only its change, and a short page moves it
 		// past the others.
-		token, node, err := dms.CreateNode(ctx, h.Store, "1c-spb", "SPB1")
+		token, node, err := h.Store.CreateNodeWithToken(ctx, "1c-spb", "SPB1")
 		if err != nil {
 			t.Fatal(err)
 		}

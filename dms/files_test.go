@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"naryad/app/apptest"
-	"naryad/dms"
 	"naryad/hub"
 	"naryad/hub/store"
 )
@@ -44,7 +43,7 @@ func TestDMSFetchesCustomerFilesOfItsBranchesOnly(t *testing.T) {
 		if err := h.Store.CreateBranch(ctx, &other); err != nil {
 			t.Fatal(err)
 		}
-		spbToken, _, err := dms.CreateNode(ctx, h.Store, "1c-spb", "SPB1")
+		spbToken, _, err := h.Store.CreateNodeWithToken(ctx, "1c-spb", "SPB1")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -27,7 +27,7 @@ func TokenCreateCommand() cli.Command {
 					return errors.New("--node: required")
 				}
 				return store.With(ctx, cfg, func(s *store.Store) error {
-					token, n, err := CreateNode(ctx, s, *node, *branch)
+					token, n, err := s.CreateNodeWithToken(ctx, *node, *branch)
 					if err != nil {
 						return err
 					}
@@ -41,28 +41,6 @@ func TokenCreateCommand() cli.Command {
 			}
 		},
 	}
-}
-
-// CreateNode registers a DMS node, optionally tied to one branch, and
-// returns its new token.
-func CreateNode(ctx context.Context, s *store.Store, name, branchCode string) (string, hub.DMSNode, error) {
-	n := hub.DMSNode{Name: strings.TrimSpace(name)}
-	if branchCode != "" {
-		b, err := s.BranchByCode(ctx, branchCode)
-		if err != nil {
-			return "", n, fmt.Errorf("--branch: %w", err)
-		}
-		n.BranchID = &b.ID
-	}
-	token, err := NewToken()
-	if err != nil {
-		return "", n, err
-	}
-	n.TokenHash = hub.HashToken(token)
-	if err := s.CreateNode(ctx, &n); err != nil {
-		return "", n, err
-	}
-	return token, n, nil
 }
 
 // NodesCommand is `naryad dms nodes`: each node with how far behind the

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"naryad/cli"
-	"naryad/dms"
 	"naryad/hub"
 	"naryad/hub/store"
 	"naryad/lockerwire"
@@ -75,7 +74,7 @@ func LockerSiteAddCommand() cli.Command {
 // one transaction and returns the kiosk's new token. Board n's locks 1–16
 // are labelled 16n+1…16n+16, the numbers painted on the doors.
 func CreateLockerSite(ctx context.Context, s *store.Store, b hub.Branch, name string, boards int, size string) (string, hub.LockerSite, error) {
-	token, err := dms.NewToken() // same strength and hashing as the DMS tokens
+	token, err := hub.NewToken() // same strength and hashing as the DMS tokens
 	if err != nil {
 		return "", hub.LockerSite{}, err
 	}

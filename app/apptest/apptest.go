@@ -16,7 +16,6 @@ import (
 
 	"naryad/app"
 	"naryad/cli"
-	"naryad/dms"
 	"naryad/hub"
 	"naryad/hub/store"
 	"naryad/hub/store/storetest"
@@ -76,7 +75,7 @@ func StartWith(t testing.TB, b storetest.Backend, deps app.Deps, options ...func
 	if err := h.Store.CreateBranch(ctx, &h.Branch); err != nil {
 		t.Fatal(err)
 	}
-	h.Token, h.Node, err = dms.CreateNode(ctx, h.Store, "1c-test", "")
+	h.Token, h.Node, err = h.Store.CreateNodeWithToken(ctx, "1c-test", "")
 	if err != nil {
 		t.Fatal(err)
 	}

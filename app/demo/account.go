@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"naryad/app/admincmd"
-	"naryad/dms"
 	"naryad/hub"
 	"naryad/hub/staff"
 	"naryad/hub/store"
@@ -31,7 +30,7 @@ func demoAccount(ctx context.Context, st *store.Store, branches ...hub.Branch) (
 	if err != nil || n > 0 {
 		return account{}, err
 	}
-	password, err := dms.NewToken() // 256 random bits, printable
+	password, err := hub.NewToken() // 256 random bits, printable
 	if err != nil {
 		return account{}, err
 	}

@@ -12,7 +12,6 @@ import (
 
 	"naryad/app"
 	"naryad/cli"
-	"naryad/dms"
 	"naryad/hub/store"
 )
 
@@ -68,7 +67,7 @@ func LoadAt(ctx context.Context, s *app.Server, cfg *cli.Config, out io.Writer, 
 	// One 1C serves both branches. Every run is a new node, so the fixed
 	// event ids apply again and each run shows fresh threads; the work
 	// orders belong to that node.
-	token, node, err := dms.CreateNode(ctx, st, "demo-1c", "")
+	token, node, err := st.CreateNodeWithToken(ctx, "demo-1c", "")
 	if err != nil {
 		return err
 	}
