@@ -24,6 +24,7 @@ import (
 	"naryad/hub"
 	"naryad/hub/outbox"
 	"naryad/hub/realtime"
+	"naryad/hub/reply"
 	"naryad/hub/sms"
 	"naryad/hub/staff"
 	"naryad/hub/store"
@@ -165,7 +166,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 	done := make(chan struct{})
 	customerPage, err := customer.New(st, media, live.Broker(), customer.Options{
 		Secret: secret, UploadMaxBytes: int64(cfg.UploadMaxBytes), SecureCookies: strings.HasPrefix(cfg.BaseURL(), "https://"),
-		RateLimit: cfg.CustomerRateLimit, Logger: log, Done: done, OptOut: reminders.NewOptOutWords(cfg.OptOutList()),
+		RateLimit: cfg.CustomerRateLimit, Logger: log, Done: done, OptOut: reply.NewOptOutWords(cfg.OptOutList()),
 	})
 	if err != nil {
 		return nil, err

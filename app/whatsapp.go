@@ -10,10 +10,10 @@ import (
 	"naryad/cli"
 	"naryad/hub"
 	"naryad/hub/outbox"
+	"naryad/hub/reply"
 	"naryad/hub/sms"
 	"naryad/hub/store"
 	"naryad/hub/whatsapp"
-	"naryad/reminders"
 )
 
 // The WhatsApp outbox. A message waits out a lost connection for about ten
@@ -52,7 +52,7 @@ func newWhatsApp(ctx context.Context, cfg *cli.Config, st *store.Store, media *h
 	if err != nil {
 		return nil, fmt.Errorf("whatsapp: %w", err)
 	}
-	inbound := whatsapp.NewInbound(st, media, whatsapp.InboundOptions{Logger: log, OptOut: reminders.NewOptOutWords(cfg.OptOutList())})
+	inbound := whatsapp.NewInbound(st, media, whatsapp.InboundOptions{Logger: log, OptOut: reply.NewOptOutWords(cfg.OptOutList())})
 	manager := whatsapp.NewManager(st, sessions, newClient, whatsapp.ManagerOptions{Logger: log, Handler: inbound.Handle})
 	groups := whatsapp.NewGroups(st, whatsapp.GroupOptions{Logger: log})
 	sender := whatsapp.NewSender(st, media, manager, whatsapp.SenderOptions{Logger: log, Groups: groups})

@@ -1,12 +1,23 @@
-package reminders
+package reply
 
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"naryad/hub"
 	"naryad/hub/store"
 )
+
+// FeedbackRule is the reminder rule that asks for the score (the reminders'
+// ledger name of the ask), and FeedbackSubject its ledger subject: a reply
+// is a score only when that ask was sent.
+const FeedbackRule = "feedback"
+
+// FeedbackSubject is the ledger subject of the feedback ask about a work order.
+func FeedbackSubject(workOrderID int64) string {
+	return "work_order:" + strconv.FormatInt(workOrderID, 10)
+}
 
 // KindFeedbackFollowUp is the kind of the staff task a low score raises.
 const KindFeedbackFollowUp = "feedback_followup"
@@ -32,7 +43,7 @@ func ApplyFeedbackReply(ctx context.Context, st *store.Store, t hub.Thread, m hu
 		return nil
 	}
 	return st.Tx(ctx, func(tx *store.Store) error {
-		w, awaited, err := tx.AwaitingScore(ctx, *t.WorkOrderID, RuleFeedback, workOrderSubject(*t.WorkOrderID))
+		w, awaited, err := tx.AwaitingScore(ctx, *t.WorkOrderID, FeedbackRule, FeedbackSubject(*t.WorkOrderID))
 		if err != nil || !awaited {
 			return err
 		}

@@ -1,4 +1,9 @@
-package reminders
+// Package reply reads what a customer's message means beyond its text,
+// whichever channel it came by (the customer page, WhatsApp): a word that
+// stops or restarts their reminders (STOP, START) and a score answering the
+// feedback question. The customer page and the channels call it inside the
+// transaction that stores the message; the reminders read what it records.
+package reply
 
 import (
 	"context"

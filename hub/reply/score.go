@@ -1,4 +1,4 @@
-package reminders
+package reply
 
 import (
 	"slices"
