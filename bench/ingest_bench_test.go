@@ -17,9 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"naryad/app/apptest"
 	"naryad/dms"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/hub/store"
 	"naryad/hub/store/storetest"
 )
@@ -61,7 +61,7 @@ func benchIngest(b *testing.B, w *ingestWorkload, backend, suffix string) {
 	events := 0
 	for range b.N {
 		b.StopTimer()
-		h := servertest.Start(b, freshBackend(b, backend))
+		h := apptest.Start(b, freshBackend(b, backend))
 		push := &ingestPusher{url: h.Listen(b) + "/api/dms/v1/events", token: h.Token,
 			client: &http.Client{Timeout: 2 * time.Minute}, replies: make([][]byte, len(w.batches))}
 		d := openDirect(b, freshBackend(b, backend))
@@ -166,7 +166,7 @@ func openDirect(b *testing.B, be storetest.Backend) *directLoader {
 	if err := s.CreateBranch(ctx, &branch); err != nil {
 		b.Fatal(err)
 	}
-	_, node, err := dms.CreateNode(ctx, s, "1c-direct", "")
+	_, node, err := s.CreateNodeWithToken(ctx, "1c-direct", "")
 	if err != nil {
 		b.Fatal(err)
 	}

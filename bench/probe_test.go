@@ -14,7 +14,7 @@ import (
 
 	"gorm.io/gorm"
 
-	"naryad/hub/server/servertest"
+	"naryad/app/apptest"
 )
 
 // Probes for finding out where the endpoint's time goes, off by default so
@@ -55,7 +55,7 @@ func startEndpointProfile(b *testing.B, backend string) func() {
 // asked to; the returned function prints them per event. The callbacks
 // are registered on the store's own gorm instance, so the transactions it
 // opens count too and nothing else does.
-func countStatements(b *testing.B, h *servertest.Hub, backend string) func(events int) {
+func countStatements(b *testing.B, h *apptest.Hub, backend string) func(events int) {
 	if os.Getenv(envCountSQL) == "" {
 		return func(int) {}
 	}

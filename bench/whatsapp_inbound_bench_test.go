@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/hub/store/storetest"
 	"naryad/hub/whatsapp"
 	"naryad/hub/whatsapp/watest"
@@ -30,7 +30,7 @@ const (
 // The ratio is the price of routing and of never storing a message twice.
 func BenchmarkWhatsAppInbound(b *testing.B) {
 	for _, backend := range storetest.Backends(b) {
-		h := servertest.Start(b, backend)
+		h := apptest.Start(b, backend)
 		suffix := ""
 		if h.Store.Dialect() == migrations.Postgres {
 			suffix = "_pg"
@@ -74,7 +74,7 @@ func waDigits(c int) string { return fmt.Sprintf("7916%07d", c) }
 
 // seedWAOrders pushes one open work order per customer through the
 // exchange, 100 per request, and returns their threads in customer order.
-func seedWAOrders(b *testing.B, h *servertest.Hub) []hub.Thread {
+func seedWAOrders(b *testing.B, h *apptest.Hub) []hub.Thread {
 	b.Helper()
 	at := time.Now().In(h.Branch.Location()).Format("2006-01-02T15:04:05")
 	for lo := 0; lo < waCustomers; lo += 100 {

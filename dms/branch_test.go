@@ -8,10 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"naryad/app/apptest"
+	"naryad/cli"
 	"naryad/dms"
 	"naryad/hub"
-	"naryad/hub/config"
-	"naryad/hub/server/servertest"
 )
 
 // customerEvent, vehicleEvent and itemEvent build the events an import of
@@ -44,7 +44,7 @@ func itemEvent(id, ext, owner, branch string) map[string]any {
 
 // homeOf is the home branch the reminders' scans read for a vehicle (0:
 // none).
-func homeOf(t *testing.T, h *servertest.Hub, ext string) int64 {
+func homeOf(t *testing.T, h *apptest.Hub, ext string) int64 {
 	t.Helper()
 	var branch *int64
 	err := h.Store.Gorm(context.Background()).Raw("SELECT branch_id FROM vehicles WHERE node_id = ? AND external_id = ?", h.Node.ID, ext).Scan(&branch).Error
@@ -59,7 +59,7 @@ func homeOf(t *testing.T, h *servertest.Hub, ext string) int64 {
 
 // itemsOf lists the external ids of the expiring items the reminders'
 // scan finds at a branch.
-func itemsOf(t *testing.T, h *servertest.Hub, branchID int64) string {
+func itemsOf(t *testing.T, h *apptest.Hub, branchID int64) string {
 	t.Helper()
 	items, err := h.Store.ExpiringItemsOfBranch(context.Background(), branchID, "2027-01-01", "2027-12-31")
 	if err != nil {
@@ -76,7 +76,7 @@ func itemsOf(t *testing.T, h *servertest.Hub, branchID int64) string {
 // deployment of one branch: what it pushes before any work order belongs
 // to that branch, so its reminders go out.
 func TestRecordsWithoutWorkOrdersTakeTheOnlyBranch(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		expectResults(t, h, batch(customerEvent("c1", "C-1", ""), vehicleEvent("v1", "V-1", "C-1", ""), itemEvent("i1", "I-1", "C-1", "")),
 			"applied", "applied", "applied")
 		if got := homeOf(t, h, "V-1"); got != h.Branch.ID {
@@ -92,7 +92,7 @@ func TestRecordsWithoutWorkOrdersTakeTheOnlyBranch(t *testing.T) {
 // vehicle or item without one takes its customer's; what fits no rule is
 // counted where the operator looks, with how to fix it.
 func TestBranchOnCustomerVehicleAndItem(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		spb := hub.Branch{Code: "SPB1", Name: "Сервис на Невском", Country: "RU", TimeZone: "Europe/Moscow", Locale: "ru"}
 		if err := h.Store.CreateBranch(ctx, &spb); err != nil {
@@ -152,13 +152,13 @@ func TestBranchOnCustomerVehicleAndItem(t *testing.T) {
 }
 
 // nodesOutput runs `naryad dms nodes` against the hub's database.
-func nodesOutput(t *testing.T, h *servertest.Hub) string {
+func nodesOutput(t *testing.T, h *apptest.Hub) string {
 	t.Helper()
 	fs := flag.NewFlagSet("dms nodes", flag.ContinueOnError)
 	c := *h.Config
 	run := dms.NodesCommand().Setup(fs, &c)
 	var out strings.Builder
-	if err := run(context.Background(), config.IO{Stdout: &out, Stderr: &out, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}); err != nil {
+	if err := run(context.Background(), cli.IO{Stdout: &out, Stderr: &out, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}); err != nil {
 		t.Fatal(err)
 	}
 	return out.String()

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/hub/store"
 )
 
@@ -21,7 +21,7 @@ func withPhone(ev map[string]any, customerID, phone string) map[string]any {
 // branch has an account that can send and no recent check found the number
 // off WhatsApp; otherwise on SMS. An existing thread keeps its channel.
 func TestNewThreadChannel(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		expectChannel := func(t *testing.T, number, want string) {
 			t.Helper()

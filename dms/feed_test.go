@@ -4,13 +4,12 @@ import (
 	"context"
 	"testing"
 
-	"naryad/dms"
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/hub/store"
 )
 
-func appendChange(t *testing.T, h *servertest.Hub, branchID int64, typ string) {
+func appendChange(t *testing.T, h *apptest.Hub, branchID int64, typ string) {
 	t.Helper()
 	ctx := context.Background()
 	err := h.Store.Tx(ctx, func(tx *store.Store) error {
@@ -22,7 +21,7 @@ func appendChange(t *testing.T, h *servertest.Hub, branchID int64, typ string) {
 }
 
 func TestChangeFeedPagesScopesAndAcknowledges(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		other := hub.Branch{Code: "SPB1", Name: "СПб", Country: "RU", TimeZone: "Europe/Moscow", Locale: "ru"}
 		if err := h.Store.CreateBranch(ctx, &other); err != nil {
@@ -49,7 +48,7 @@ func TestChangeFeedPagesScopesAndAcknowledges(t *testing.T) {
 
 		// A node of SPB1 sees only its change, and a short page moves it
 		// past the others.
-		token, node, err := dms.CreateNode(ctx, h.Store, "1c-spb", "SPB1")
+		token, node, err := h.Store.CreateNodeWithToken(ctx, "1c-spb", "SPB1")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,14 +8,13 @@ import (
 	"path/filepath"
 	"testing"
 
-	"naryad/dms"
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/hub/store"
 )
 
 func TestDMSFetchesCustomerFilesOfItsBranchesOnly(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		h.PushWorkOrder(t, "e1", "АА-1", 1, "Принят", nil)
 		w, _ := h.Store.WorkOrderByNumber(ctx, h.Node.ID, "АА-1")
@@ -44,7 +43,7 @@ func TestDMSFetchesCustomerFilesOfItsBranchesOnly(t *testing.T) {
 		if err := h.Store.CreateBranch(ctx, &other); err != nil {
 			t.Fatal(err)
 		}
-		spbToken, _, err := dms.CreateNode(ctx, h.Store, "1c-spb", "SPB1")
+		spbToken, _, err := h.Store.CreateNodeWithToken(ctx, "1c-spb", "SPB1")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 )
 
 // workOrder builds a work_order event as 1C sends it; edit the map to vary.
@@ -39,13 +39,13 @@ func batch(events ...map[string]any) []byte {
 	return b
 }
 
-func expectResults(t *testing.T, h *servertest.Hub, body []byte, want ...string) []map[string]any {
+func expectResults(t *testing.T, h *apptest.Hub, body []byte, want ...string) []map[string]any {
 	t.Helper()
 	status, reply := h.PostEvents(t, h.Token, body)
 	if status != 200 {
 		t.Fatalf("status %d: %v", status, reply)
 	}
-	results := servertest.Results(t, reply)
+	results := apptest.Results(t, reply)
 	if len(results) != len(want) {
 		t.Fatalf("got %d results, want %d: %v", len(results), len(want), results)
 	}
@@ -58,7 +58,7 @@ func expectResults(t *testing.T, h *servertest.Hub, body []byte, want ...string)
 }
 
 // outgoing lists the thread's outgoing messages' template keys in order.
-func outgoing(t *testing.T, h *servertest.Hub, number string) []string {
+func outgoing(t *testing.T, h *apptest.Hub, number string) []string {
 	t.Helper()
 	ctx := context.Background()
 	w, err := h.Store.WorkOrderByNumber(ctx, h.Node.ID, number)
@@ -83,7 +83,7 @@ func outgoing(t *testing.T, h *servertest.Hub, number string) []string {
 }
 
 func TestAppliedWorkOrderIsStoredWithThreadAndMessages(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		expectResults(t, h, batch(workOrder("e1", "АА-000123", 1, "В работе")), "applied")
 
@@ -148,7 +148,7 @@ func TestAppliedWorkOrderIsStoredWithThreadAndMessages(t *testing.T) {
 }
 
 func TestDuplicateAndStaleHaveNoSideEffects(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		first := batch(workOrder("e1", "АА-1", 2, "Принят"), workOrder("e2", "АА-1", 3, "В работе"))
 		expectResults(t, h, first, "applied", "applied")
@@ -172,7 +172,7 @@ func TestDuplicateAndStaleHaveNoSideEffects(t *testing.T) {
 }
 
 func TestRejectedEventInTheMiddleLeavesNothingAndOthersApply(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		bad := workOrder("e2", "АА-2", 1, "Принят")
 		lines := bad["work_order"].(map[string]any)["lines"].([]any)
@@ -199,7 +199,7 @@ func TestRejectedEventInTheMiddleLeavesNothingAndOthersApply(t *testing.T) {
 }
 
 func TestRejectionsNameEveryField(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		unknownBranch := workOrder("b1", "АА-1", 1, "Принят")
 		unknownBranch["work_order"].(map[string]any)["branch"] = "NOPE"
 		badPhone := workOrder("b2", "АА-2", 1, "Принят")
@@ -239,7 +239,7 @@ func TestRejectionsNameEveryField(t *testing.T) {
 }
 
 func TestBOMStringNumbersAndOffsets(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		e := workOrder("e1", "АА-9", 7, "Готов")
 		e["work_order"].(map[string]any)["version"] = "7"
@@ -261,7 +261,7 @@ func TestBOMStringNumbersAndOffsets(t *testing.T) {
 }
 
 func TestRequestErrors(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		cases := []struct {
 			name   string
 			token  string
@@ -305,7 +305,7 @@ func tooMany(n int) []byte {
 }
 
 func TestUnknownStatusIsNotedAndSendsNothing(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		e := workOrder("e1", "АА-5", 1, "На мойке")
 		e["work_order"].(map[string]any)["lines"] = []any{}
@@ -326,7 +326,7 @@ func TestUnknownStatusIsNotedAndSendsNothing(t *testing.T) {
 }
 
 func TestEstimateRequestOnlyForNewOrRepricedLines(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		expectResults(t, h, batch(workOrder("e1", "АА-6", 1, "В работе")), "applied")
 		// Same lines, new version: nothing new to ask.
 		expectResults(t, h, batch(workOrder("e2", "АА-6", 2, "В работе")), "applied")
@@ -345,7 +345,7 @@ func TestEstimateRequestOnlyForNewOrRepricedLines(t *testing.T) {
 // must all apply: on SQLite this needs IMMEDIATE transactions, or a
 // transaction that read first fails with SQLITE_BUSY when it writes.
 func TestConcurrentBatchesAllApply(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		const batches = 8
 		errs := make(chan string, batches)
 		for i := range batches {
@@ -375,7 +375,7 @@ func TestConcurrentBatchesAllApply(t *testing.T) {
 // jobs) must all be answered 200: on PostgreSQL they deadlocked and all but
 // one failed with 500 "send it again".
 func TestConcurrentBatchesOnTheSameRecordsAllApply(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		const batches, orders = 8, 40
 		errs := make(chan string, batches)
 		for i := range batches {
@@ -409,7 +409,7 @@ func TestConcurrentBatchesOnTheSameRecordsAllApply(t *testing.T) {
 }
 
 func TestBranchStatusMappingAndTemplateOverride(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		if err := h.Store.SetStatusMapping(ctx, &h.Branch.ID, "На мойке", hub.StatusReady); err != nil {
 			t.Fatal(err)
@@ -430,7 +430,7 @@ func TestBranchStatusMappingAndTemplateOverride(t *testing.T) {
 }
 
 func TestRevokedTokenIsRefused(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		if n, err := h.Store.RevokeNode(context.Background(), h.Node.Name); err != nil || n != 1 {
 			t.Fatalf("revoke: %d, %v", n, err)
 		}
@@ -441,7 +441,7 @@ func TestRevokedTokenIsRefused(t *testing.T) {
 }
 
 func TestCustomerPhonesAreReplacedByTheLatestDocument(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		first := workOrder("e1", "АА-3", 1, "Принят")
 		first["work_order"].(map[string]any)["customer"].(map[string]any)["phones"] = []any{"+79161234567", "+79031112233"}

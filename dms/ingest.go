@@ -33,7 +33,7 @@ type Ingester struct {
 // it before the first Apply.
 func (in *Ingester) WithoutWhatsApp() { in.noWhatsApp = true }
 
-// Lockers is what the ingest needs from the key lockers (hub/lockers).
+// Lockers is what the ingest needs from the key lockers (lockerhub).
 type Lockers interface {
 	// BranchHasLocker tells whether the branch's work orders need locker
 	// codes at all.

@@ -5,14 +5,14 @@ import (
 	"strings"
 	"testing"
 
-	"naryad/hub/server/servertest"
+	"naryad/app/apptest"
 )
 
 // One oversized field rejects its own event, naming the field, and the rest
 // of the batch applies: an oversized value never fails the whole batch
 // (which 1C would re-send for ever).
 func TestOversizedFieldsRejectOnlyTheirEvent(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		longNumber := workOrder("b1", strings.Repeat("9", 17<<10), 1, "Принят")
 		longLine := workOrder("b2", "АА-2", 1, "Принят")
 		longLine["work_order"].(map[string]any)["lines"].([]any)[1].(map[string]any)["name"] = strings.Repeat("Колодки ", 1000)
@@ -53,7 +53,7 @@ func TestOversizedFieldsRejectOnlyTheirEvent(t *testing.T) {
 // same answer on SQLite and PostgreSQL: the event is rejected naming the
 // field, never a 500 for the batch.
 func TestControlCharactersAreRejectedByField(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		nulName := workOrder("b1", "АА-2", 1, "Принят")
 		nulName["work_order"].(map[string]any)["customer"].(map[string]any)["name"] = "Иван\x00Петров"
@@ -95,7 +95,7 @@ func TestControlCharactersAreRejectedByField(t *testing.T) {
 // A body that is not UTF-8 (a 1C job writing Windows-1251) is refused as a
 // whole with a 400 that says so; nothing of it is stored.
 func TestBodyThatIsNotUTF8IsRefused(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		body := batch(workOrder("e1", "АА-1", 1, "Принят"))
 		cp1251 := []byte(strings.Replace(string(body), "Иван Петров", "\xc8\xe2\xe0\xed \xcf\xe5\xf2\xf0\xee\xe2", 1))
 		status, reply := h.PostEvents(t, h.Token, cp1251)
@@ -114,7 +114,7 @@ func TestBodyThatIsNotUTF8IsRefused(t *testing.T) {
 // rejected (answered with an empty id, in its place in the batch) instead
 // of stored under its JSON text.
 func TestEventIDMustBeAStringOrNumber(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		object := workOrder("x", "АА-2", 1, "Принят")
 		object["id"] = map[string]any{"a": 1}
 		boolean := workOrder("x", "АА-3", 1, "Принят")

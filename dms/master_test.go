@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"naryad/hub/server/servertest"
+	"naryad/app/apptest"
 )
 
 // withMaster sets the work order's master (nil leaves it out).
@@ -20,7 +20,7 @@ func withMaster(ev map[string]any, master map[string]any) map[string]any {
 }
 
 func TestMasterIsStoredFromTheWorkOrder(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		master := func(t *testing.T) (string, string) {
 			t.Helper()

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"naryad/hub/server/servertest"
+	"naryad/app/apptest"
 )
 
 // Money that does not fit is rejected with the field's name, never stored
@@ -15,7 +15,7 @@ import (
 // minor unit (100 billion roubles); a large but real amount still applies
 // exactly.
 func TestMoneyOutOfRangeIsRejected(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		order := func(id string, lines ...map[string]any) map[string]any {
 			e := workOrder(id, "АА-"+id, 1, "Принят")
 			var ls []any

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/hub/store"
 )
 
@@ -16,7 +16,7 @@ import (
 // them: the vehicle, the promised time, the advisor, the lines with the
 // customer's decisions and the total. Only the status moves.
 func TestWorkOrderPartsLeftOutAreKept(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		full := workOrder("e1", "АА-1", 1, "В работе")
 		full["work_order"].(map[string]any)["promised_at"] = "2026-11-24T18:00:00"
@@ -82,7 +82,7 @@ func TestWorkOrderPartsLeftOutAreKept(t *testing.T) {
 // An explicit null (or [] for lines) clears a part: that is how the DMS
 // says a work order no longer has a vehicle, a promised time or lines.
 func TestWorkOrderNullAndEmptyListClear(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		full := workOrder("e1", "АА-1", 1, "В работе")
 		full["work_order"].(map[string]any)["promised_at"] = "2026-11-24T18:00:00"
@@ -118,7 +118,7 @@ func TestWorkOrderNullAndEmptyListClear(t *testing.T) {
 // Money in lines is read in the work order's currency: when an update
 // leaves the currency out, the stored one counts, not the branch's.
 func TestWorkOrderLinesReadInTheStoredCurrency(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		first := workOrder("e1", "АА-1", 1, "В работе")
 		first["work_order"].(map[string]any)["currency"] = "JPY" // no minor unit
@@ -145,7 +145,7 @@ func TestWorkOrderLinesReadInTheStoredCurrency(t *testing.T) {
 }
 
 // decide records the customer's decision on a line, as their page does.
-func decide(t *testing.T, h *servertest.Hub, w hub.WorkOrder, lineID, decision string) {
+func decide(t *testing.T, h *apptest.Hub, w hub.WorkOrder, lineID, decision string) {
 	t.Helper()
 	ctx := context.Background()
 	lines, err := h.Store.Lines(ctx, w.ID)

@@ -8,26 +8,26 @@ import (
 	"io"
 	"strings"
 
+	"naryad/cli"
 	"naryad/hub"
-	"naryad/hub/config"
 	"naryad/hub/store"
 )
 
 // TokenCreateCommand is `naryad dms token create`: it prints the new token
 // as the last line of stdout, once; only its hash is stored.
-func TokenCreateCommand() config.Command {
-	return config.Command{
+func TokenCreateCommand() cli.Command {
+	return cli.Command{
 		Name:    "dms token create",
 		Summary: "create an exchange token for a DMS node (printed once)",
-		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
 			node := fs.String("node", "", "name of the DMS installation, e.g. alfa-auto-msk (required)")
 			branch := fs.String("branch", "", "limit the token to one branch code (default: every branch)")
-			return func(ctx context.Context, io config.IO) error {
+			return func(ctx context.Context, io cli.IO) error {
 				if strings.TrimSpace(*node) == "" {
 					return errors.New("--node: required")
 				}
 				return store.With(ctx, cfg, func(s *store.Store) error {
-					token, n, err := CreateNode(ctx, s, *node, *branch)
+					token, n, err := s.CreateNodeWithToken(ctx, *node, *branch)
 					if err != nil {
 						return err
 					}
@@ -43,36 +43,14 @@ func TokenCreateCommand() config.Command {
 	}
 }
 
-// CreateNode registers a DMS node, optionally tied to one branch, and
-// returns its new token.
-func CreateNode(ctx context.Context, s *store.Store, name, branchCode string) (string, hub.DMSNode, error) {
-	n := hub.DMSNode{Name: strings.TrimSpace(name)}
-	if branchCode != "" {
-		b, err := s.BranchByCode(ctx, branchCode)
-		if err != nil {
-			return "", n, fmt.Errorf("--branch: %w", err)
-		}
-		n.BranchID = &b.ID
-	}
-	token, err := NewToken()
-	if err != nil {
-		return "", n, err
-	}
-	n.TokenHash = hub.HashToken(token)
-	if err := s.CreateNode(ctx, &n); err != nil {
-		return "", n, err
-	}
-	return token, n, nil
-}
-
 // NodesCommand is `naryad dms nodes`: each node with how far behind the
 // change feed it is (its lag).
-func NodesCommand() config.Command {
-	return config.Command{
+func NodesCommand() cli.Command {
+	return cli.Command{
 		Name:    "dms nodes",
 		Summary: "list DMS nodes with their acknowledged feed position and lag",
-		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
-			return func(ctx context.Context, io config.IO) error {
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
+			return func(ctx context.Context, io cli.IO) error {
 				return store.With(ctx, cfg, func(s *store.Store) error {
 					nodes, err := s.Nodes(ctx)
 					if err != nil {
@@ -147,13 +125,13 @@ func plural(n int64, one, many string) string {
 
 // TokenRevokeCommand is `naryad dms token revoke`: the node's tokens stop
 // working at once; its work orders and feed position stay.
-func TokenRevokeCommand() config.Command {
-	return config.Command{
+func TokenRevokeCommand() cli.Command {
+	return cli.Command{
 		Name:    "dms token revoke",
 		Summary: "revoke every token of a DMS node",
-		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
 			node := fs.String("node", "", "name of the DMS node (required)")
-			return func(ctx context.Context, io config.IO) error {
+			return func(ctx context.Context, io cli.IO) error {
 				if strings.TrimSpace(*node) == "" {
 					return errors.New("--node: required")
 				}

@@ -3,7 +3,7 @@ package hub
 import "time"
 
 // Key lockers, as the hub keeps them. The kiosk at the locker is the
-// authority on its compartments (see locker/wire); these rows are the hub's
+// authority on its compartments (see lockerwire); these rows are the hub's
 // record of what it reported, plus the codes and commands the hub hands it.
 
 // LockerSite is one locker (kiosk PC and its boards) at a branch. The kiosk

@@ -1,8 +1,8 @@
 // Package locker is the key-locker module: a kiosk PC next to the locker
 // drives its lock-control boards (locker/kerong) and runs the customer and
 // staff flows (locker/kiosk); the hub keeps the sites, the codes customers
-// type and the event log (hub/lockers), and the two talk through the sync
-// protocol in locker/wire.
+// type and the event log (lockerhub), and the two talk through the sync
+// protocol in lockerwire.
 //
 // This file is the seam between the flows and the hardware: the Board
 // interface, which the Kerong driver implements over a serial line and the

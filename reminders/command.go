@@ -11,23 +11,23 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"naryad/cli"
 	"naryad/hub"
-	"naryad/hub/config"
 	"naryad/hub/store"
 	"naryad/templates"
 )
 
 // PreviewCommand is `naryad reminders preview`: what the reminder scan
 // would send on a date, without sending or writing anything.
-func PreviewCommand() config.Command {
-	return config.Command{
+func PreviewCommand() cli.Command {
+	return cli.Command{
 		Name:    "reminders preview",
 		Summary: "show the reminders a date's scan would send (nothing is sent)",
-		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
 			date := fs.String("date", "", "YYYY-MM-DD, the branch's local date (required); shown at 10:00 local, or now when it is today")
 			branch := fs.String("branch", "", "branch code; empty = every branch")
 			asJSON := fs.Bool("json", false, `print a JSON array of {"rule", "customer_phone", "subject", "due_at", "message"}`)
-			return func(ctx context.Context, cio config.IO) error {
+			return func(ctx context.Context, cio cli.IO) error {
 				if *date == "" {
 					return errors.New("--date is required (YYYY-MM-DD)")
 				}
@@ -53,7 +53,7 @@ type branchItem struct {
 	PreviewItem
 }
 
-func previewBranches(ctx context.Context, st *store.Store, cfg *config.Config, code, date string) ([]branchItem, error) {
+func previewBranches(ctx context.Context, st *store.Store, cfg *cli.Config, code, date string) ([]branchItem, error) {
 	branches, err := st.Branches(ctx)
 	if err != nil {
 		return nil, err

@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"naryad/cli"
 	"naryad/hub"
-	"naryad/hub/config"
 	"naryad/hub/store"
 	"naryad/hub/store/storetest"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 	"naryad/reminders"
 )
 
@@ -24,7 +24,7 @@ func runPreview(t *testing.T, b storetest.Backend, args ...string) (string, erro
 	env := map[string]string{"NARYAD_DATA_DIR": b.DataDir, "NARYAD_DATABASE_URL": b.DatabaseURL}
 	fs := flag.NewFlagSet(cmd.Name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	cfg := config.Bind(fs, func(k string) string { return env[k] })
+	cfg := cli.Bind(fs, func(k string) string { return env[k] })
 	run := cmd.Setup(fs, cfg)
 	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
@@ -33,7 +33,7 @@ func runPreview(t *testing.T, b storetest.Backend, args ...string) (string, erro
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	err := run(t.Context(), config.IO{Stdout: &out, Stderr: io.Discard, Stdin: strings.NewReader("")})
+	err := run(t.Context(), cli.IO{Stdout: &out, Stderr: io.Discard, Stdin: strings.NewReader("")})
 	return out.String(), err
 }
 
@@ -53,7 +53,7 @@ func TestPreviewCommandJSON(t *testing.T) {
 		}
 		ready := time.Date(2026, 5, 10, 5, 0, 0, 0, time.UTC) // 08:00 in Moscow
 		if err := s.Gorm(ctx).Exec("UPDATE locker_compartments SET state = ?, work_order_id = ?, state_since = ? WHERE id = ?",
-			wire.StateReady, w.ID, ready, comps[0].ID).Error; err != nil {
+			lockerwire.StateReady, w.ID, ready, comps[0].ID).Error; err != nil {
 			t.Fatal(err)
 		}
 

@@ -2,15 +2,16 @@ package reminders
 
 import (
 	"context"
-	"strconv"
 	"time"
 
+	"naryad/hub/reply"
 	"naryad/hub/store"
 	"naryad/templates"
 )
 
-// RuleFeedback is the feedback rule's name.
-const RuleFeedback = "feedback"
+// RuleFeedback is the feedback rule's name; the customer's reply to its ask
+// is read in hub/reply, which looks the ask up by this name.
+const RuleFeedback = reply.FeedbackRule
 
 // feedbackOccasion is the only occasion of a work order's feedback: it is
 // asked once.
@@ -20,7 +21,7 @@ const feedbackOccasion = "ask"
 // their visit from the branch-local day after the car was handed over.
 // Level-triggered: an ask missed while the hub was down goes out on a later
 // day, up to MaxDays after the hand-over; later than that the visit is too
-// far back to ask about. The reply is read by ApplyFeedbackReply.
+// far back to ask about. The reply is read by reply.ApplyFeedbackReply.
 type Feedback struct {
 	MaxDays int // the last branch-local day to ask is the hand-over date + MaxDays
 }
@@ -46,13 +47,10 @@ func (f *Feedback) Due(ctx context.Context, st *store.Store, scan Scan) ([]Remin
 		handed := a.HandedOverAt.In(scan.Loc)
 		out = append(out, Reminder{
 			Rule: RuleFeedback, Audience: ToCustomer, CustomerID: a.CustomerID,
-			Subject: workOrderSubject(a.WorkOrderID), Occasion: feedbackOccasion, ThreadID: a.ThreadID,
+			Subject: reply.FeedbackSubject(a.WorkOrderID), Occasion: feedbackOccasion, ThreadID: a.ThreadID,
 			DueAt:    time.Date(handed.Year(), handed.Month(), handed.Day()+1, 0, 0, 0, 0, scan.Loc),
 			Template: templates.KeyReminderFeedback, Data: templates.Data{WorkOrderNumber: a.WorkOrderNumber},
 		})
 	}
 	return out, nil
 }
-
-// workOrderSubject is the ledger subject of a reminder about a work order.
-func workOrderSubject(id int64) string { return "work_order:" + strconv.FormatInt(id, 10) }

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/reminders"
 	"naryad/templates"
 )
@@ -20,7 +20,7 @@ import (
 // typed on their page is the score, and the DMS reads it from the change
 // feed.
 func TestFeedbackFromTheCustomerPageReachesTheDMS(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := t.Context()
 		h.PushWorkOrder(t, "e1", "АА-7", 1, "Выдан", nil)
 		w, err := h.Store.WorkOrderByNumber(ctx, h.Node.ID, "АА-7")

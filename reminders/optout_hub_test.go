@@ -7,15 +7,15 @@ import (
 	"slices"
 	"testing"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/templates"
 )
 
 // STOP typed on the customer page opts the customer out (the hub's
 // default words), and the work order's notifications still go to them.
 func TestOptOutFromTheCustomerPageKeepsNotifications(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := t.Context()
 		h.PushWorkOrder(t, "e1", "АА-1", 1, "Принят", nil)
 		path := h.CustomerPath(t, "АА-1")

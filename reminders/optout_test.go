@@ -6,15 +6,15 @@ import (
 	"time"
 
 	"naryad/hub"
+	"naryad/hub/reply"
 	"naryad/hub/store"
 	"naryad/hub/store/storetest"
-	"naryad/reminders"
 )
 
 // A reply that is exactly an opt-out word stops the customer's reminders
 // (with a system line, and no answer sent); START starts them again.
 func TestOptOutReplies(t *testing.T) {
-	words := reminders.NewOptOutWords([]string{"STOP", "СТОП", "NIE"})
+	words := reply.NewOptOutWords([]string{"STOP", "СТОП", "NIE"})
 	cases := []struct {
 		text    string
 		wantOut bool // opted out after the reply (starting opted in)
@@ -68,7 +68,7 @@ func TestOptOutReplies(t *testing.T) {
 func TestOptedOutCustomerGetsNoReminders(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
 		r := newRig(t, s, "Europe/Warsaw")
-		words := reminders.NewOptOutWords([]string{"NIE"})
+		words := reply.NewOptOutWords([]string{"NIE"})
 		cust, phone := r.customer("pl")
 		_, th := r.order(cust, phone)
 		at := time.Date(2026, 10, 20, 10, 0, 0, 0, time.UTC)

@@ -5,15 +5,15 @@ import (
 	"net/http"
 	"testing"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/hub/store"
 	"naryad/reminders"
 )
 
 // pushVehicle sends one vehicle event through the exchange, as the DMS
 // would, and fails unless it is applied.
-func pushVehicle(t *testing.T, h *servertest.Hub, eventID, occurredAt string, vehicle map[string]any) {
+func pushVehicle(t *testing.T, h *apptest.Hub, eventID, occurredAt string, vehicle map[string]any) {
 	t.Helper()
 	body, err := json.Marshal(map[string]any{"events": []any{map[string]any{
 		"id": eventID, "type": "vehicle", "occurred_at": occurredAt, "vehicle": vehicle,
@@ -25,14 +25,14 @@ func pushVehicle(t *testing.T, h *servertest.Hub, eventID, occurredAt string, ve
 	if status != http.StatusOK {
 		t.Fatalf("push %s: status %d %v", eventID, status, reply)
 	}
-	if r := servertest.Results(t, reply)[0]; r["result"] != "applied" {
+	if r := apptest.Results(t, reply)[0]; r["result"] != "applied" {
 		t.Fatalf("push %s: %v", eventID, r)
 	}
 }
 
 // stored is what the reminders read of a vehicle: its home branch and
 // predicted service date.
-func stored(t *testing.T, h *servertest.Hub, externalID string) (branchID int64, due string) {
+func stored(t *testing.T, h *apptest.Hub, externalID string) (branchID int64, due string) {
 	t.Helper()
 	var row struct {
 		BranchID     *int64
@@ -52,7 +52,7 @@ func stored(t *testing.T, h *servertest.Hub, externalID string) (branchID int64,
 }
 
 func TestServiceDueKeptOnWrite(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		// The hub's DMS node serves every branch, and there are two: a
 		// vehicle it sends alone, without a branch or an owner, has no home
 		// branch, and its date is counted in UTC.
@@ -127,7 +127,7 @@ func mustVehicleID(t *testing.T, s *store.Store, externalID string) int64 {
 // Vehicles stored before the prediction existed (an upgrade) get it from
 // `naryad reminders refresh`.
 func TestRefreshFillsVehiclesStoredBefore(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		h.PushWorkOrder(t, "wo-1", "ЗН-1", 1, "Принят", map[string]any{
 			"vehicle": map[string]any{"external_id": "V-1", "plate": "А123ВС77"}})
 		pushVehicle(t, h, "veh-1", "2026-03-01T10:00:00+03:00", map[string]any{"external_id": "V-1", "plate": "А123ВС77",

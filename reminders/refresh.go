@@ -5,8 +5,8 @@ import (
 	"flag"
 	"fmt"
 
+	"naryad/cli"
 	"naryad/hub"
-	"naryad/hub/config"
 	"naryad/hub/store"
 )
 
@@ -18,12 +18,12 @@ const refreshPage = 500
 // home branch and predicted maintenance date. The DMS exchange keeps both
 // current as data arrives; this is for vehicles stored before they existed
 // (an upgrade) or after a branch's time zone was changed.
-func RefreshCommand() config.Command {
-	return config.Command{
+func RefreshCommand() cli.Command {
+	return cli.Command{
 		Name:    "reminders refresh",
 		Summary: "recompute every vehicle's predicted maintenance date (after an upgrade)",
-		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
-			return func(ctx context.Context, cio config.IO) error {
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
+			return func(ctx context.Context, cio cli.IO) error {
 				return store.With(ctx, cfg, func(st *store.Store) error {
 					n, err := RefreshVehicles(ctx, st)
 					if err != nil {

@@ -8,7 +8,7 @@ import (
 	"naryad/hub"
 	"naryad/hub/store"
 	"naryad/hub/store/storetest"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 	"naryad/reminders"
 	"naryad/templates"
 )
@@ -122,7 +122,7 @@ func TestUncollectedKeys(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		setState(wire.StateReady, &w.ID)
+		setState(lockerwire.StateReady, &w.ID)
 		run := r.runner(reminders.NewKeys())
 		runSteps(t, r, run, ready, []step{
 			{name: "not yet", after: 23 * time.Hour},
@@ -132,7 +132,7 @@ func TestUncollectedKeys(t *testing.T) {
 			{name: "alerted today", after: 50 * time.Hour},
 			{name: "day after", after: 73 * time.Hour, sent: 1, tasks: 1},
 		})
-		setState(wire.StateFree, nil)
+		setState(lockerwire.StateFree, nil)
 		runSteps(t, r, run, ready, []step{{name: "collected", after: 97 * time.Hour}})
 
 		var keys []hub.Message

@@ -8,12 +8,12 @@ import (
 	"io"
 	"strings"
 
+	"naryad/app"
+	"naryad/app/admincmd"
+	"naryad/app/demo"
+	"naryad/cli"
 	"naryad/dms"
 	"naryad/dms/csvimport"
-	"naryad/hub/admin"
-	"naryad/hub/config"
-	"naryad/hub/demo"
-	"naryad/hub/server"
 	"naryad/hub/store"
 	"naryad/hub/whatsapp"
 	"naryad/locker/kerong"
@@ -23,26 +23,26 @@ import (
 )
 
 // commands lists every subcommand; each lives beside the package it drives.
-func commands() []config.Command {
-	return []config.Command{
-		server.Command(),
+func commands() []cli.Command {
+	return []cli.Command{
+		app.Command(),
 		store.MigrateCommand(),
-		admin.BranchAddCommand(),
-		admin.UserAddCommand(),
-		admin.StatusMapCommand(),
-		admin.StatusListCommand(),
-		admin.TemplateSetCommand(),
-		admin.TemplateKeysCommand(),
+		admincmd.BranchAddCommand(),
+		admincmd.UserAddCommand(),
+		admincmd.StatusMapCommand(),
+		admincmd.StatusListCommand(),
+		admincmd.TemplateSetCommand(),
+		admincmd.TemplateKeysCommand(),
 		dms.TokenCreateCommand(),
 		dms.TokenRevokeCommand(),
 		dms.NodesCommand(),
 		whatsapp.LinkCommand(),
 		whatsapp.ListCommand(),
 		whatsapp.LogoutCommand(),
-		admin.LockerSiteAddCommand(),
-		admin.LockerSiteRevokeCommand(),
-		admin.LockerSitesCommand(),
-		admin.LockerPINSetCommand(),
+		admincmd.LockerSiteAddCommand(),
+		admincmd.LockerSiteRevokeCommand(),
+		admincmd.LockerSitesCommand(),
+		admincmd.LockerPINSetCommand(),
 		kerong.OpenCommand(),
 		kerong.StatusCommand(),
 		sim.Command(),
@@ -67,7 +67,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	fs := flag.NewFlagSet("naryad "+cmd.Name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfg := config.Bind(fs, getenv)
+	cfg := cli.Bind(fs, getenv)
 	runner := cmd.Setup(fs, cfg)
 	if err := fs.Parse(rest); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -79,8 +79,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintln(stderr, "naryad:", err)
 		return 2
 	}
-	log := config.NewLogger(cfg, stderr)
-	if err := runner(ctx, config.IO{Stdout: stdout, Stderr: stderr, Stdin: stdin, Log: log}); err != nil {
+	log := cli.NewLogger(cfg, stderr)
+	if err := runner(ctx, cli.IO{Stdout: stdout, Stderr: stderr, Stdin: stdin, Log: log}); err != nil {
 		fmt.Fprintf(stderr, "naryad %s: %v\n", cmd.Name, err)
 		return 1
 	}
@@ -89,8 +89,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 // find picks the command whose name is the longest match of the leading
 // words, so "dms token create" wins over a shorter name.
-func find(cmds []config.Command, args []string) (config.Command, []string, bool) {
-	var best config.Command
+func find(cmds []cli.Command, args []string) (cli.Command, []string, bool) {
+	var best cli.Command
 	bestLen := 0
 	for _, c := range cmds {
 		words := strings.Fields(c.Name)

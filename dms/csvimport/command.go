@@ -5,15 +5,17 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"naryad/cli"
 	"naryad/dms"
 	"naryad/hub"
-	"naryad/hub/config"
-	"naryad/hub/server"
 	"naryad/hub/store"
+	"naryad/templates"
 )
 
 // batchSize is how many events go to the ingest at once (the exchange's
@@ -21,14 +23,14 @@ import (
 const batchSize = 500
 
 // Command is `naryad items import`.
-func Command() config.Command {
-	return config.Command{
+func Command() cli.Command {
+	return cli.Command{
 		Name:    "items import",
 		Summary: "import expiring items (warranty, insurance, subscriptions) from a CSV file",
-		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
 			file := fs.String("file", "", "CSV file with columns item_id, customer_id, customer_name, phone, kind, title, expires_on[, email, locale, branch] (required)")
 			nodeName := fs.String("node", "", "DMS node the items and customers belong to, as in `naryad dms nodes` (required)")
-			return func(ctx context.Context, io config.IO) error {
+			return func(ctx context.Context, io cli.IO) error {
 				if *file == "" || strings.TrimSpace(*nodeName) == "" {
 					return errors.New("--file and --node are required")
 				}
@@ -41,39 +43,75 @@ func Command() config.Command {
 				if err != nil {
 					return err
 				}
-				s, err := server.New(ctx, cfg, io.Log)
-				if err != nil {
-					return err
-				}
-				defer s.Close()
-				node, err := liveNode(ctx, s.Store(), strings.TrimSpace(*nodeName))
-				if err != nil {
-					return err
-				}
-				// The whole file is checked, and every problem reported,
-				// before anything of it is stored.
-				if problems, err = Check(ctx, s.Ingester(), node, rows, problems); err != nil {
-					return err
-				}
-				if len(problems) > 0 {
-					return problems
-				}
-				sum, err := Import(ctx, s.Ingester(), node, rows, time.Now())
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(io.Stdout, "%d items: %d stored or updated, %d unchanged, %d rejected\n",
-					len(rows), sum.Applied, sum.Unchanged, len(sum.Rejected))
-				for _, r := range sum.Rejected {
-					fmt.Fprintln(io.Stdout, "  "+r)
-				}
-				if len(sum.Rejected) > 0 {
-					return fmt.Errorf("%d rows were rejected", len(sum.Rejected))
-				}
-				return nil
+				return store.With(ctx, cfg, func(st *store.Store) error {
+					return importFile(ctx, cfg, st, strings.TrimSpace(*nodeName), rows, problems, io)
+				})
 			}
 		},
 	}
+}
+
+// importFile checks every row of the file and, when none has a problem,
+// imports them for the node.
+func importFile(ctx context.Context, cfg *cli.Config, st *store.Store, nodeName string, rows []Row, problems Problems, io cli.IO) error {
+	in, err := newIngester(cfg, st, io.Log)
+	if err != nil {
+		return err
+	}
+	node, err := liveNode(ctx, st, nodeName)
+	if err != nil {
+		return err
+	}
+	// The whole file is checked, and every problem reported,
+	// before anything of it is stored.
+	if problems, err = Check(ctx, in, node, rows, problems); err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		return problems
+	}
+	sum, err := Import(ctx, in, node, rows, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(io.Stdout, "%d items: %d stored or updated, %d unchanged, %d rejected\n",
+		len(rows), sum.Applied, sum.Unchanged, len(sum.Rejected))
+	for _, r := range sum.Rejected {
+		fmt.Fprintln(io.Stdout, "  "+r)
+	}
+	if len(sum.Rejected) > 0 {
+		return fmt.Errorf("%d rows were rejected", len(sum.Rejected))
+	}
+	return nil
+}
+
+// newIngester builds the one part of the hub an import needs: the DMS
+// ingest, with the hub's customer links (from the same secret as `naryad
+// serve`), message texts and media. Nothing is delivered here: what the
+// ingest queues goes out once `naryad serve` runs. Items and customers
+// need no key locker, so the ingest gets none.
+func newIngester(cfg *cli.Config, st *store.Store, log *slog.Logger) (*dms.Ingester, error) {
+	secret, err := hub.LoadSecret(cfg.Secret, cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("server secret: %w", err)
+	}
+	links, err := hub.NewLinks(secret, cfg.BaseURL())
+	if err != nil {
+		return nil, err
+	}
+	texts, err := templates.New(st)
+	if err != nil {
+		return nil, err
+	}
+	texts.OnBadOverride = func(branchID int64, key, locale string, err error) {
+		log.Error("bad template override; default used", "branch_id", branchID, "key", key, "locale", locale, "error", err)
+	}
+	media := hub.NewMedia(filepath.Join(cfg.DataDir, "media"))
+	in := dms.NewIngester(st, links, texts, media, cfg.LinkTTL, nil, nil)
+	if !cfg.WhatsApp {
+		in.WithoutWhatsApp()
+	}
+	return in, nil
 }
 
 // liveNode finds the newest node of that name with a live token.

@@ -7,10 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"naryad/app/apptest"
+	"naryad/cli"
 	"naryad/dms/csvimport"
 	"naryad/hub"
-	"naryad/hub/config"
-	"naryad/hub/server/servertest"
 	"naryad/hub/store/storetest"
 )
 
@@ -56,7 +56,7 @@ func TestParseReportsEveryProblemAndNothingElse(t *testing.T) {
 }
 
 func TestImportStoresOnceAndUpdatesARenewal(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		file := filepath.Join(t.TempDir(), "items.csv")
 		write := func(body string) {
@@ -109,7 +109,7 @@ func TestImportStoresOnceAndUpdatesARenewal(t *testing.T) {
 // the file's shape (a date) and what the exchange refuses (a phone, a
 // branch code, a control character). Nothing of it is stored.
 func TestImportReportsEveryBadLineAtOnce(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		file := filepath.Join(t.TempDir(), "items.csv")
 		body := "item_id,customer_id,customer_name,phone,kind,title,expires_on,branch\n" +
 			"GPS-1,C-1,Анна,+79161234567,gps,GPS А123ВС77,31.02.2027,\n" +
@@ -150,7 +150,7 @@ func TestImportReportsEveryBadLineAtOnce(t *testing.T) {
 // The branch column places the items (and their customers) for the
 // reminders when the node serves several branches.
 func TestImportBranchColumnPlacesTheItems(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := t.Context()
 		spb := hub.Branch{Code: "SPB1", Name: "Невский", Country: "RU", TimeZone: "Europe/Moscow", Locale: "ru"}
 		if err := h.Store.CreateBranch(ctx, &spb); err != nil {
@@ -173,7 +173,7 @@ func TestImportBranchColumnPlacesTheItems(t *testing.T) {
 }
 
 func TestImportNeedsALiveNode(t *testing.T) {
-	h := servertest.Start(t, storetest.Backends(t)[0])
+	h := apptest.Start(t, storetest.Backends(t)[0])
 	file := filepath.Join(t.TempDir(), "items.csv")
 	os.WriteFile(file, []byte("item_id,customer_id,customer_name,phone,kind,title,expires_on\nI,C,N,+79161234567,k,t,2027-01-01\n"), 0o600)
 	err := runCommand(t, h.Config, &strings.Builder{}, "--file", file, "--node", "no-such-node")
@@ -184,7 +184,7 @@ func TestImportNeedsALiveNode(t *testing.T) {
 
 // runCommand runs `naryad items import` with args against the hub's
 // configuration, as the binary would.
-func runCommand(t *testing.T, cfg *config.Config, out *strings.Builder, args ...string) error {
+func runCommand(t *testing.T, cfg *cli.Config, out *strings.Builder, args ...string) error {
 	t.Helper()
 	fs := flagSet()
 	c := *cfg
@@ -192,5 +192,5 @@ func runCommand(t *testing.T, cfg *config.Config, out *strings.Builder, args ...
 	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
 	}
-	return runner(context.Background(), config.IO{Stdout: out, Stderr: out, Log: discard()})
+	return runner(context.Background(), cli.IO{Stdout: out, Stderr: out, Log: discard()})
 }

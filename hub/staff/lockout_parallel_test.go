@@ -9,14 +9,14 @@ import (
 	"sync"
 	"testing"
 
-	"naryad/hub/server/servertest"
+	"naryad/app/apptest"
 	"naryad/hub/store"
 )
 
 // postLogins posts the login form once per password, all at once, from one
 // browser that opened the login page, and returns each answer's status in
 // the same order.
-func postLogins(t *testing.T, h *servertest.Hub, login string, passwords []string) []int {
+func postLogins(t *testing.T, h *apptest.Hub, login string, passwords []string) []int {
 	t.Helper()
 	b := newBrowser(t, h)
 	_, page := b.do(http.MethodGet, "/login", nil)
@@ -48,7 +48,7 @@ func postLogins(t *testing.T, h *servertest.Hub, login string, passwords []strin
 }
 
 // failuresBy counts the failed-login audit rows of a login by their reason.
-func failuresBy(t *testing.T, h *servertest.Hub, login string) map[string]int {
+func failuresBy(t *testing.T, h *apptest.Hub, login string) map[string]int {
 	t.Helper()
 	out := map[string]int{}
 	for _, e := range audited(t, h, store.AuditLoginFailed) {
@@ -68,7 +68,7 @@ func wrongPasswords(n int) []string {
 }
 
 func TestLockoutHoldsAgainstParallelAttempts(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		u := addUser(t, h, "anna")
 		for i, status := range postLogins(t, h, "anna", wrongPasswords(15)) {
 			if status != http.StatusUnauthorized {
@@ -93,7 +93,7 @@ func TestLockoutHoldsAgainstParallelAttempts(t *testing.T) {
 // as one of the first five attempts; once five are counted, it is refused
 // like the rest.
 func TestRightPasswordAmongParallelWrongOnes(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		addUser(t, h, "boris")
 		tries := append(wrongPasswords(14), password)
 		statuses := postLogins(t, h, "boris", tries)

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/hub/staff"
 	"naryad/hub/store"
 )
@@ -22,11 +22,11 @@ const password = "s3cret-pass-word"
 // browser keeps cookies between requests to one hub, as a browser would.
 type browser struct {
 	t       *testing.T
-	h       *servertest.Hub
+	h       *apptest.Hub
 	cookies map[string]*http.Cookie
 }
 
-func newBrowser(t *testing.T, h *servertest.Hub) *browser {
+func newBrowser(t *testing.T, h *apptest.Hub) *browser {
 	return &browser{t: t, h: h, cookies: map[string]*http.Cookie{}}
 }
 
@@ -80,7 +80,7 @@ func (b *browser) login(login, pw string) (*http.Response, string) {
 	return b.do(http.MethodPost, "/login", url.Values{"login": {login}, "password": {pw}, "csrf": {b.csrf(page)}})
 }
 
-func addUser(t *testing.T, h *servertest.Hub, login string) store.User {
+func addUser(t *testing.T, h *apptest.Hub, login string) store.User {
 	t.Helper()
 	u, err := staff.AddUser(context.Background(), h.Store, staff.NewUser{
 		Login: login, Name: "Анна Петрова", Role: store.RoleAdvisor, Password: password, BranchIDs: []int64{h.Branch.ID},
@@ -92,7 +92,7 @@ func addUser(t *testing.T, h *servertest.Hub, login string) store.User {
 }
 
 // audited counts audit rows with this action (and user, when not nil).
-func audited(t *testing.T, h *servertest.Hub, action string) []store.AuditEntry {
+func audited(t *testing.T, h *apptest.Hub, action string) []store.AuditEntry {
 	t.Helper()
 	all, err := h.Store.AuditLog(context.Background(), 1000)
 	if err != nil {
@@ -108,7 +108,7 @@ func audited(t *testing.T, h *servertest.Hub, action string) []store.AuditEntry 
 }
 
 func TestLoginInboxLogout(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		u := addUser(t, h, "Anna")
 		b := newBrowser(t, h)
 		resp, _ := b.do(http.MethodGet, "/inbox", nil)
@@ -161,7 +161,7 @@ func TestLoginInboxLogout(t *testing.T) {
 }
 
 func TestWrongPasswordAndUnknownLoginLookAlike(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		u := addUser(t, h, "anna")
 		b := newBrowser(t, h)
 		r1, wrong := b.login("anna", "not-the-password")
@@ -183,7 +183,7 @@ func TestWrongPasswordAndUnknownLoginLookAlike(t *testing.T) {
 }
 
 func TestLoginNeedsCSRF(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		addUser(t, h, "anna")
 		b := newBrowser(t, h)
 		_, page := b.do(http.MethodGet, "/login", nil)
@@ -214,7 +214,7 @@ func TestLoginNeedsCSRF(t *testing.T) {
 }
 
 func TestLockoutAfterFiveFailures(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		u := addUser(t, h, "anna")
 		b := newBrowser(t, h)
 		for i := range 5 {
@@ -243,7 +243,7 @@ func TestLockoutAfterFiveFailures(t *testing.T) {
 }
 
 func TestExpiredSessionGoesToLogin(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		addUser(t, h, "anna")
 		ctx := context.Background()
 		cases := []struct {
@@ -286,7 +286,7 @@ func TestExpiredSessionGoesToLogin(t *testing.T) {
 }
 
 func TestLoginRateLimitPerIP(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		b := newBrowser(t, h)
 		for i := range 20 {
 			if resp, _ := b.do(http.MethodPost, "/login", url.Values{"login": {"x"}}); resp.StatusCode != http.StatusForbidden {
@@ -300,7 +300,7 @@ func TestLoginRateLimitPerIP(t *testing.T) {
 }
 
 func TestLoginPageSpeaksRussian(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		req := httptest.NewRequest(http.MethodGet, "/login", nil)
 		req.Header.Set("Accept-Language", "ru-RU,ru;q=0.9,en;q=0.5")
 		resp := h.Do(t, req)

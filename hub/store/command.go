@@ -4,17 +4,17 @@ import (
 	"context"
 	"flag"
 
-	"naryad/hub/config"
+	"naryad/cli"
 	"naryad/migrations"
 )
 
 // MigrateCommand is `naryad migrate up|down|status`.
-func MigrateCommand() config.Command {
-	return config.Command{
+func MigrateCommand() cli.Command {
+	return cli.Command{
 		Name:    "migrate",
 		Summary: "apply (up), roll back one (down) or list (status) schema migrations",
-		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
-			return func(ctx context.Context, io config.IO) error {
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
+			return func(ctx context.Context, io cli.IO) error {
 				s, err := Connect(ctx, cfg.DatabaseURL, cfg.DataDir)
 				if err != nil {
 					return err
@@ -32,7 +32,7 @@ func MigrateCommand() config.Command {
 
 // With opens (and migrates) the configured database for one command, runs
 // fn and closes it.
-func With(ctx context.Context, cfg *config.Config, fn func(s *Store) error) error {
+func With(ctx context.Context, cfg *cli.Config, fn func(s *Store) error) error {
 	s, err := Open(ctx, cfg.DatabaseURL, cfg.DataDir)
 	if err != nil {
 		return err

@@ -8,7 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"naryad/hub"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // Key lockers as the hub sets them up and shows them: sites and their
@@ -40,7 +40,7 @@ func (s *Store) CreateLockerSite(ctx context.Context, site *hub.LockerSite, comp
 		for i := range compartments {
 			c := &compartments[i]
 			c.SiteID = site.ID
-			c.State = wire.StateFree
+			c.State = lockerwire.StateFree
 			c.WorkOrderID = nil
 			c.StateSince, c.UpdatedAt = at, at
 			c.DoorClosed, c.Item = true, false
@@ -113,7 +113,7 @@ func (s *Store) LockerCompartments(ctx context.Context, siteID int64) ([]hub.Loc
 }
 
 // LockerStaffPINRow is one staff member who may open a kiosk's staff menu,
-// with the PIN as stored (wire.Hash(Salt, pin)).
+// with the PIN as stored (lockerwire.Hash(Salt, pin)).
 type LockerStaffPINRow struct {
 	UserID int64
 	Login  string

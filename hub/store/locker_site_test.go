@@ -9,7 +9,7 @@ import (
 	"naryad/hub"
 	"naryad/hub/store"
 	"naryad/hub/store/storetest"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // newLockerSite stores a site of the branch with boards×16 compartments
@@ -55,7 +55,7 @@ func TestLockerSites(t *testing.T) {
 			if c.Board != i/16 || c.Lock != i%16+1 || c.Label != fmt.Sprint(i+1) {
 				t.Fatalf("compartment %d out of order: board %d lock %d label %s", i, c.Board, c.Lock, c.Label)
 			}
-			if c.State != wire.StateFree || c.Size != "M" || !c.DoorClosed || c.Item || c.WorkOrderID != nil || c.StateSince.IsZero() || c.UpdatedAt.IsZero() {
+			if c.State != lockerwire.StateFree || c.Size != "M" || !c.DoorClosed || c.Item || c.WorkOrderID != nil || c.StateSince.IsZero() || c.UpdatedAt.IsZero() {
 				t.Fatalf("compartment %d not a fresh free box: %+v", i, c)
 			}
 		}
@@ -196,9 +196,9 @@ func TestLockerAlarmsAndEvents(t *testing.T) {
 			return e
 		}
 		// Stored out of time order: the listing sorts by when it happened.
-		e2 := event(site.ID, "e2", wire.EventItemLeft, t0.Add(2*time.Minute))
-		e1 := event(site.ID, "e1", wire.EventKeysReceived, t0.Add(time.Minute))
-		e3 := event(otherSite.ID, "e3", wire.EventBoardOffline, t0.Add(3*time.Minute))
+		e2 := event(site.ID, "e2", lockerwire.EventItemLeft, t0.Add(2*time.Minute))
+		e1 := event(site.ID, "e1", lockerwire.EventKeysReceived, t0.Add(time.Minute))
+		e3 := event(otherSite.ID, "e3", lockerwire.EventBoardOffline, t0.Add(3*time.Minute))
 		alarm := func(e hub.LockerEvent) hub.LockerAlarm {
 			a := hub.LockerAlarm{SiteID: e.SiteID, EventID: e.ID, CompartmentID: e.CompartmentID, Kind: e.Kind, RaisedAt: e.OccurredAt}
 			if err := s.Gorm(ctx).Create(&a).Error; err != nil {
@@ -233,7 +233,7 @@ func TestLockerAlarmsAndEvents(t *testing.T) {
 		if err != nil || len(all) != 1 || all[0].ClearedAt == nil || all[0].ClearedBy != "anna" {
 			t.Fatalf("cleared alarm: %+v %v", all, err)
 		}
-		if got, err := s.LockerAlarm(ctx, a3.ID); err != nil || got.Kind != wire.EventBoardOffline {
+		if got, err := s.LockerAlarm(ctx, a3.ID); err != nil || got.Kind != lockerwire.EventBoardOffline {
 			t.Fatalf("alarm by id: %+v %v", got, err)
 		}
 		if none, err := s.LockerAlarms(ctx, nil, true); err != nil || len(none) != 0 {

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"naryad/hub"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // What a kiosk's sync writes and reads: its events (each stored once), the
@@ -76,7 +76,7 @@ func (s *Store) MarkLockerCommandDone(ctx context.Context, siteID, commandID int
 // MirrorLockerCompartments records the kiosk's view of its compartments.
 // Only rows that differ are written (a kiosk reports every few seconds and
 // little changes between reports); ids of other sites are skipped.
-func (s *Store) MirrorLockerCompartments(ctx context.Context, siteID int64, states []wire.CompartmentState) error {
+func (s *Store) MirrorLockerCompartments(ctx context.Context, siteID int64, states []lockerwire.CompartmentState) error {
 	current, err := s.LockerCompartments(ctx, siteID)
 	if err != nil {
 		return err
@@ -173,7 +173,7 @@ func (s *Store) LockerKeysReady(ctx context.Context, workOrderID int64) (bool, e
 	err := s.db.WithContext(ctx).Table("locker_compartments AS c").
 		Joins("JOIN locker_sites s ON s.id = c.site_id AND s.revoked_at IS NULL").
 		Joins("JOIN work_orders w ON w.id = c.work_order_id AND w.branch_id = s.branch_id").
-		Where("c.work_order_id = ? AND c.state = ?", workOrderID, wire.StateReady).
+		Where("c.work_order_id = ? AND c.state = ?", workOrderID, lockerwire.StateReady).
 		Count(&n).Error
 	if err != nil {
 		return false, fmt.Errorf("keys of work order %d in a locker: %w", workOrderID, err)

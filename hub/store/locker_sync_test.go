@@ -9,7 +9,7 @@ import (
 	"naryad/hub"
 	"naryad/hub/store"
 	"naryad/hub/store/storetest"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // syncSite stores a site of the branch with one board of four compartments.
@@ -31,7 +31,7 @@ func TestInsertLockerEventStoresEachIDOnce(t *testing.T) {
 		yard, _ := syncSite(t, s, f.Branch.ID, "Yard")
 		at := time.Date(2026, 3, 1, 9, 30, 0, 0, time.FixedZone("MSK", 3*3600))
 		event := func(site int64, uid string) hub.LockerEvent {
-			return hub.LockerEvent{SiteID: site, EventUID: uid, Kind: wire.EventKeysReceived, OccurredAt: at,
+			return hub.LockerEvent{SiteID: site, EventUID: uid, Kind: lockerwire.EventKeysReceived, OccurredAt: at,
 				CompartmentID: &comps[0].ID, WorkOrderID: &f.Order.ID, Actor: "customer"}
 		}
 		first := event(main.ID, "ev-1")
@@ -40,7 +40,7 @@ func TestInsertLockerEventStoresEachIDOnce(t *testing.T) {
 			t.Fatalf("first insert: new %v, id %d, %v", isNew, first.ID, err)
 		}
 		again := event(main.ID, "ev-1")
-		again.Kind = wire.EventDoorOpened
+		again.Kind = lockerwire.EventDoorOpened
 		if isNew, err := s.InsertLockerEvent(ctx, &again); err != nil || isNew || again.ID != 0 {
 			t.Fatalf("re-sent event: new %v, id %d, %v; want nothing stored", isNew, again.ID, err)
 		}
@@ -52,7 +52,7 @@ func TestInsertLockerEventStoresEachIDOnce(t *testing.T) {
 		if err != nil || len(got) != 1 {
 			t.Fatalf("events of Main: %+v %v", got, err)
 		}
-		if g := got[0]; g.Kind != wire.EventKeysReceived || !g.OccurredAt.Equal(at) || *g.WorkOrderID != f.Order.ID || g.ReceivedAt.IsZero() {
+		if g := got[0]; g.Kind != lockerwire.EventKeysReceived || !g.OccurredAt.Equal(at) || *g.WorkOrderID != f.Order.ID || g.ReceivedAt.IsZero() {
 			t.Fatalf("stored event = %+v; want the first one as sent", g)
 		}
 	})
@@ -88,22 +88,22 @@ func TestResolveLockerAlarms(t *testing.T) {
 			slices.Sort(ids)
 			return ids
 		}
-		doorA := raise(wire.EventDoorLeftOpen, &comps[0].ID)
-		doorB := raise(wire.EventDoorLeftOpen, &comps[1].ID)
-		boardNamed := raise(wire.EventBoardOffline, &comps[2].ID)
-		boardUnnamed := raise(wire.EventBoardOffline, nil)
-		lockout := raise(wire.EventPINLockout, nil)
+		doorA := raise(lockerwire.EventDoorLeftOpen, &comps[0].ID)
+		doorB := raise(lockerwire.EventDoorLeftOpen, &comps[1].ID)
+		boardNamed := raise(lockerwire.EventBoardOffline, &comps[2].ID)
+		boardUnnamed := raise(lockerwire.EventBoardOffline, nil)
+		lockout := raise(lockerwire.EventPINLockout, nil)
 
-		if n, err := s.ResolveLockerAlarms(ctx, site.ID, wire.EventDoorLeftOpen, []int64{comps[0].ID}, "kiosk"); err != nil || n != 1 {
+		if n, err := s.ResolveLockerAlarms(ctx, site.ID, lockerwire.EventDoorLeftOpen, []int64{comps[0].ID}, "kiosk"); err != nil || n != 1 {
 			t.Fatalf("door closed on box 1 cleared %d, %v; want 1", n, err)
 		}
 		if got, want := openIDs(), []int64{doorB.ID, boardNamed.ID, boardUnnamed.ID, lockout.ID}; !slices.Equal(got, want) {
 			t.Fatalf("open after box 1 closed: %v, want %v", got, want)
 		}
-		if n, err := s.ResolveLockerAlarms(ctx, site.ID, wire.EventBoardOffline, []int64{comps[0].ID, comps[1].ID}, "kiosk"); err != nil || n != 1 {
+		if n, err := s.ResolveLockerAlarms(ctx, site.ID, lockerwire.EventBoardOffline, []int64{comps[0].ID, comps[1].ID}, "kiosk"); err != nil || n != 1 {
 			t.Fatalf("board 0 back cleared %d, %v; want only the alarm naming no box", n, err)
 		}
-		if n, err := s.ResolveLockerAlarms(ctx, site.ID, wire.EventBoardOffline, nil, "kiosk"); err != nil || n != 1 {
+		if n, err := s.ResolveLockerAlarms(ctx, site.ID, lockerwire.EventBoardOffline, nil, "kiosk"); err != nil || n != 1 {
 			t.Fatalf("every board back cleared %d, %v; want board 1's", n, err)
 		}
 		if got, want := openIDs(), []int64{doorB.ID, lockout.ID}; !slices.Equal(got, want) {
@@ -157,10 +157,10 @@ func TestMirrorLockerCompartments(t *testing.T) {
 			t.Fatal(err)
 		}
 		since := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
-		states := []wire.CompartmentState{
-			{ID: comps[1].ID, State: wire.StateReady, WorkOrderID: f.Order.ID, Since: since, DoorClosed: true, Item: true},
-			{ID: comps[0].ID, State: wire.StateFree, Since: before[0].StateSince, DoorClosed: true}, // as stored
-			{ID: foreign[0].ID, State: wire.StateBroken, Since: since},
+		states := []lockerwire.CompartmentState{
+			{ID: comps[1].ID, State: lockerwire.StateReady, WorkOrderID: f.Order.ID, Since: since, DoorClosed: true, Item: true},
+			{ID: comps[0].ID, State: lockerwire.StateFree, Since: before[0].StateSince, DoorClosed: true}, // as stored
+			{ID: foreign[0].ID, State: lockerwire.StateBroken, Since: since},
 		}
 		if err := s.MirrorLockerCompartments(ctx, site.ID, states); err != nil {
 			t.Fatal(err)
@@ -170,14 +170,14 @@ func TestMirrorLockerCompartments(t *testing.T) {
 			t.Fatal(err)
 		}
 		box := after[1]
-		if box.State != wire.StateReady || box.WorkOrderID == nil || *box.WorkOrderID != f.Order.ID || !box.StateSince.Equal(since) || !box.Item || !box.DoorClosed {
+		if box.State != lockerwire.StateReady || box.WorkOrderID == nil || *box.WorkOrderID != f.Order.ID || !box.StateSince.Equal(since) || !box.Item || !box.DoorClosed {
 			t.Fatalf("mirrored box = %+v", box)
 		}
 		if !after[0].UpdatedAt.Equal(before[0].UpdatedAt) {
 			t.Fatalf("an unchanged box was rewritten: %v → %v", before[0].UpdatedAt, after[0].UpdatedAt)
 		}
 		others, _ := s.LockerCompartments(ctx, foreign[0].SiteID)
-		if others[0].State != wire.StateFree {
+		if others[0].State != lockerwire.StateFree {
 			t.Fatalf("a kiosk changed another site's box: %+v", others[0])
 		}
 		ready, err := s.LockerKeysReady(ctx, f.Order.ID)

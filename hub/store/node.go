@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"naryad/hub"
 )
@@ -14,6 +15,30 @@ func (s *Store) CreateNode(ctx context.Context, n *hub.DMSNode) error {
 		return fmt.Errorf("create dms node %q: %w", n.Name, err)
 	}
 	return nil
+}
+
+// CreateNodeWithToken registers a DMS node named name, tied to the branch
+// with branchCode or, when it is empty, to every branch, and returns its new
+// token (hub.NewToken), which is stored only as its hash. `naryad dms token
+// create` and the admin page's token form both create nodes this way.
+func (s *Store) CreateNodeWithToken(ctx context.Context, name, branchCode string) (string, hub.DMSNode, error) {
+	n := hub.DMSNode{Name: strings.TrimSpace(name)}
+	if branchCode != "" {
+		b, err := s.BranchByCode(ctx, branchCode)
+		if err != nil {
+			return "", n, fmt.Errorf("--branch: %w", err)
+		}
+		n.BranchID = &b.ID
+	}
+	token, err := hub.NewToken()
+	if err != nil {
+		return "", n, err
+	}
+	n.TokenHash = hub.HashToken(token)
+	if err := s.CreateNode(ctx, &n); err != nil {
+		return "", n, err
+	}
+	return token, n, nil
 }
 
 // NodeByTokenHash finds the live node holding a token.

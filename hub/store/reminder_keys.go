@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // UncollectedKeys is a locker compartment holding a work order's keys,
@@ -34,7 +34,7 @@ func (s *Store) KeysWaiting(ctx context.Context, branchID int64, readyBefore tim
 		 LEFT JOIN threads t ON t.work_order_id = w.id
 		 WHERE s.branch_id = ? AND c.state = ? AND c.state_since <= ?
 		 ORDER BY c.state_since, c.id`,
-		branchID, wire.StateReady, readyBefore.UTC()).Scan(&out).Error
+		branchID, lockerwire.StateReady, readyBefore.UTC()).Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("keys waiting at branch %d: %w", branchID, err)
 	}

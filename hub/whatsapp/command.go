@@ -12,26 +12,26 @@ import (
 
 	"github.com/skip2/go-qrcode"
 
+	"naryad/cli"
 	"naryad/hub"
-	"naryad/hub/config"
 	"naryad/hub/store"
 )
 
 // LinkCommand is `naryad whatsapp link`: links a phone to an account
 // (created when new), showing QR codes in the terminal or, with --phone,
 // a code to type on that phone.
-func LinkCommand() config.Command { return linkCommand(NewWhatsmeowClient) }
+func LinkCommand() cli.Command { return linkCommand(NewWhatsmeowClient) }
 
 // LogoutCommand is `naryad whatsapp logout`.
-func LogoutCommand() config.Command { return logoutCommand(NewWhatsmeowClient) }
+func LogoutCommand() cli.Command { return logoutCommand(NewWhatsmeowClient) }
 
 // ListCommand is `naryad whatsapp list`.
-func ListCommand() config.Command {
-	return config.Command{
+func ListCommand() cli.Command {
+	return cli.Command{
 		Name:    "whatsapp list",
 		Summary: "list WhatsApp accounts with their connection state",
-		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
-			return func(ctx context.Context, cio config.IO) error {
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
+			return func(ctx context.Context, cio cli.IO) error {
 				return store.With(ctx, cfg, func(st *store.Store) error { return writeAccounts(ctx, st, cio.Stdout) })
 			}
 		},
@@ -39,15 +39,15 @@ func ListCommand() config.Command {
 }
 
 // linkCommand takes the client constructor (tests pass a fake's).
-func linkCommand(newClient NewClientFunc) config.Command {
-	return config.Command{
+func linkCommand(newClient NewClientFunc) cli.Command {
+	return cli.Command{
 		Name:    "whatsapp link",
 		Summary: "link a phone to a WhatsApp account (QR code in the terminal, or a pairing code with --phone)",
-		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
 			name := fs.String("account", "", "account name, e.g. main (required); created when new")
 			branch := fs.String("branch", "", "branch code of a new account (required when the account is new)")
 			phone := fs.String("phone", "", "link by a code typed on this phone instead of a QR code, e.g. +48501234567")
-			return func(ctx context.Context, cio config.IO) error {
+			return func(ctx context.Context, cio cli.IO) error {
 				if _, err := pairingDigits(*phone); err != nil {
 					return fmt.Errorf("--phone: %w", err)
 				}
@@ -128,13 +128,13 @@ func showInTerminal(w io.Writer, byPhone bool) func(code string, expires time.Ti
 }
 
 // logoutCommand takes the client constructor (tests pass a fake's).
-func logoutCommand(newClient NewClientFunc) config.Command {
-	return config.Command{
+func logoutCommand(newClient NewClientFunc) cli.Command {
+	return cli.Command{
 		Name:    "whatsapp logout",
 		Summary: "log a WhatsApp account out (the phone must be linked again)",
-		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
 			name := fs.String("account", "", "account name (required)")
-			return func(ctx context.Context, cio config.IO) error {
+			return func(ctx context.Context, cio cli.IO) error {
 				if strings.TrimSpace(*name) == "" {
 					return errors.New("--account: required")
 				}
@@ -160,7 +160,7 @@ func logoutCommand(newClient NewClientFunc) config.Command {
 
 // withManager opens the store and the session store for one command and
 // gives fn a manager that is not running (no sessions of its own).
-func withManager(ctx context.Context, cfg *config.Config, cio config.IO, newClient NewClientFunc, fn func(*store.Store, *Manager) error) error {
+func withManager(ctx context.Context, cfg *cli.Config, cio cli.IO, newClient NewClientFunc, fn func(*store.Store, *Manager) error) error {
 	return store.With(ctx, cfg, func(st *store.Store) error {
 		sessions, err := openSessions(ctx, cfg.DatabaseURL, cfg.DataDir, cio.Log)
 		if err != nil {

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"naryad/cli"
 	"naryad/hub"
-	"naryad/hub/config"
 	"naryad/hub/store"
 	"naryad/hub/store/storetest"
 	"naryad/hub/whatsapp"
@@ -34,12 +34,12 @@ func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return 
 
 // runWACommand parses args as `naryad <cmd.Name>` would and runs it
 // against the backend, returning what it printed.
-func runWACommand(t *testing.T, cmd config.Command, b storetest.Backend, out io.Writer, args ...string) error {
+func runWACommand(t *testing.T, cmd cli.Command, b storetest.Backend, out io.Writer, args ...string) error {
 	t.Helper()
 	env := map[string]string{"NARYAD_DATA_DIR": b.DataDir, "NARYAD_DATABASE_URL": b.DatabaseURL}
 	fs := flag.NewFlagSet(cmd.Name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	cfg := config.Bind(fs, func(k string) string { return env[k] })
+	cfg := cli.Bind(fs, func(k string) string { return env[k] })
 	runner := cmd.Setup(fs, cfg)
 	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
@@ -47,7 +47,7 @@ func runWACommand(t *testing.T, cmd config.Command, b storetest.Backend, out io.
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	return runner(context.Background(), config.IO{Stdout: out, Stderr: io.Discard, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	return runner(context.Background(), cli.IO{Stdout: out, Stderr: io.Discard, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 }
 
 // `whatsapp link` creates the account, draws each QR code in the terminal

@@ -14,8 +14,8 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"naryad/hub"
+	"naryad/hub/reply"
 	"naryad/hub/store"
-	"naryad/reminders"
 )
 
 // storeTimeout bounds the database work for one event: whatsmeow's event
@@ -26,8 +26,8 @@ const storeTimeout = 15 * time.Second
 // production; the media fields are there for tests and have defaults.
 type InboundOptions struct {
 	Logger *slog.Logger
-	OptOut reminders.OptOutWords // STOP/START words a customer may send
-	Now    func() time.Time      // time.Now when nil
+	OptOut reply.OptOutWords // STOP/START words a customer may send
+	Now    func() time.Time  // time.Now when nil
 
 	MediaPoll      time.Duration                   // how often the worker looks for due files (2 s)
 	MediaAttempts  int                             // failed downloads before a file is given up (8)
@@ -43,7 +43,7 @@ type Inbound struct {
 	st     *store.Store
 	media  *hub.Media
 	log    *slog.Logger
-	optOut reminders.OptOutWords
+	optOut reply.OptOutWords
 	now    func() time.Time
 	wake   chan struct{} // a new file to download: the worker looks now
 
@@ -148,7 +148,7 @@ func (in *Inbound) handleMessage(s Session, evt *events.Message) bool {
 			if err := in.optOut.Apply(ctx, tx, r.in.Thread, c.text); err != nil {
 				return err
 			}
-			if err := reminders.ApplyFeedbackReply(ctx, tx, r.in.Thread, m); err != nil {
+			if err := reply.ApplyFeedbackReply(ctx, tx, r.in.Thread, m); err != nil {
 				return err
 			}
 		}

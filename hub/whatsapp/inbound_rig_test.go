@@ -17,11 +17,11 @@ import (
 	"go.mau.fi/whatsmeow/types"
 
 	"naryad/hub"
+	"naryad/hub/reply"
 	"naryad/hub/store"
 	"naryad/hub/store/storetest"
 	"naryad/hub/whatsapp"
 	"naryad/hub/whatsapp/watest"
-	"naryad/reminders"
 )
 
 // inRig is a branch with a linked account whose fake client feeds a real
@@ -229,6 +229,6 @@ func (c *inClock) Add(d time.Duration) {
 	c.mu.Unlock()
 }
 
-func inOptOut() reminders.OptOutWords {
-	return reminders.NewOptOutWords(strings.Split(reminders.DefaultOptOutWords, ","))
+func inOptOut() reply.OptOutWords {
+	return reply.NewOptOutWords(strings.Split(reply.DefaultOptOutWords, ","))
 }

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"naryad/hub/config"
+	"naryad/cli"
 	"naryad/locker"
 )
 
@@ -27,7 +27,7 @@ func (f *portFlags) bind(fs *flag.FlagSet) {
 
 // run opens the port, hands the driver to do and closes it, all within
 // --timeout.
-func (f *portFlags) run(ctx context.Context, cfg *config.Config, io config.IO, do func(context.Context, *Driver) error) error {
+func (f *portFlags) run(ctx context.Context, cfg *cli.Config, io cli.IO, do func(context.Context, *Driver) error) error {
 	port := f.port
 	if port == "" {
 		port = cfg.LockerPort
@@ -47,15 +47,15 @@ func (f *portFlags) run(ctx context.Context, cfg *config.Config, io config.IO, d
 
 // OpenCommand is `naryad locker open`: pulse one lock and wait until it
 // reads open.
-func OpenCommand() config.Command {
-	return config.Command{
+func OpenCommand() cli.Command {
+	return cli.Command{
 		Name:    "locker open",
 		Summary: "open one lock of a lock board (--port, --board, --lock as printed)",
-		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
 			var f portFlags
 			f.bind(fs)
 			lock := fs.Int("lock", 0, "lock number as printed on the board, 1–16 (required)")
-			return func(ctx context.Context, io config.IO) error {
+			return func(ctx context.Context, io cli.IO) error {
 				if err := locker.CheckAddress(f.board, *lock-1); err != nil {
 					return fmt.Errorf("--board/--lock: %w", err)
 				}
@@ -72,14 +72,14 @@ func OpenCommand() config.Command {
 }
 
 // StatusCommand is `naryad locker status`: every lock of one board as JSON.
-func StatusCommand() config.Command {
-	return config.Command{
+func StatusCommand() cli.Command {
+	return cli.Command{
 		Name:    "locker status",
 		Summary: "print the locks and item sensors of one lock board as JSON",
-		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
 			var f portFlags
 			f.bind(fs)
-			return func(ctx context.Context, io config.IO) error {
+			return func(ctx context.Context, io cli.IO) error {
 				if err := locker.CheckAddress(f.board, 0); err != nil {
 					return fmt.Errorf("--board: %w", err)
 				}

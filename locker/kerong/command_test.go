@@ -12,17 +12,17 @@ import (
 	"strings"
 	"testing"
 
-	"naryad/hub/config"
+	"naryad/cli"
 	"naryad/locker/kerong"
 	"naryad/locker/kerong/sim"
 )
 
 // runCommand parses args as `naryad <cmd.Name>` would and runs it.
-func runCommand(t *testing.T, cmd config.Command, args ...string) (string, error) {
+func runCommand(t *testing.T, cmd cli.Command, args ...string) (string, error) {
 	t.Helper()
 	fs := flag.NewFlagSet(cmd.Name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	cfg := config.Bind(fs, func(string) string { return "" })
+	cfg := cli.Bind(fs, func(string) string { return "" })
 	runner := cmd.Setup(fs, cfg)
 	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
@@ -31,7 +31,7 @@ func runCommand(t *testing.T, cmd config.Command, args ...string) (string, error
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	err := runner(t.Context(), config.IO{Stdout: &out, Stderr: io.Discard, Stdin: strings.NewReader("")})
+	err := runner(t.Context(), cli.IO{Stdout: &out, Stderr: io.Discard, Stdin: strings.NewReader("")})
 	return out.String(), err
 }
 
@@ -95,7 +95,7 @@ func TestStatusAndOpenCommands(t *testing.T) {
 
 func TestCommandsRefuseBadInput(t *testing.T) {
 	for _, tc := range []struct {
-		cmd  config.Command
+		cmd  cli.Command
 		args []string
 		want string
 	}{

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // closing is what a door closing means: the box's next state, the events
@@ -26,25 +26,25 @@ func closeRule(c compartment, item bool) closing {
 	switch c.OpeningPurpose {
 	case purposeDropOff:
 		if item {
-			return closing{wire.StateHeld, wo, []string{wire.EventKeysReceived}, ScreenDone}
+			return closing{lockerwire.StateHeld, wo, []string{lockerwire.EventKeysReceived}, ScreenDone}
 		}
-		return closing{wire.StateFree, 0, []string{wire.EventNoItem}, ScreenNoItem}
+		return closing{lockerwire.StateFree, 0, []string{lockerwire.EventNoItem}, ScreenNoItem}
 	case purposePickup:
 		switch {
 		case item:
-			return closing{wire.StateAttention, wo, []string{wire.EventItemLeft}, ScreenItemLeft}
-		case prev == wire.StateFree: // a reopen after the keys were already collected
-			return closing{wire.StateFree, 0, nil, ScreenDone}
+			return closing{lockerwire.StateAttention, wo, []string{lockerwire.EventItemLeft}, ScreenItemLeft}
+		case prev == lockerwire.StateFree: // a reopen after the keys were already collected
+			return closing{lockerwire.StateFree, 0, nil, ScreenDone}
 		}
-		return closing{wire.StateFree, 0, []string{wire.EventKeysCollected}, ScreenDone}
+		return closing{lockerwire.StateFree, 0, []string{lockerwire.EventKeysCollected}, ScreenDone}
 	case purposeStaffTake:
 		if item { // staff changed their mind: the keys stay
 			return closing{prev, prevWO, nil, ScreenStaffMenu}
 		}
-		return closing{wire.StateWithStaff, wo, []string{wire.EventKeysTaken}, ScreenStaffMenu}
+		return closing{lockerwire.StateWithStaff, wo, []string{lockerwire.EventKeysTaken}, ScreenStaffMenu}
 	case purposeStaffReturn:
 		if item {
-			return closing{wire.StateReady, wo, []string{wire.EventKeysReturned}, ScreenStaffMenu}
+			return closing{lockerwire.StateReady, wo, []string{lockerwire.EventKeysReturned}, ScreenStaffMenu}
 		}
 		return closing{prev, prevWO, nil, ScreenStaffMenu}
 	}
@@ -54,18 +54,18 @@ func closeRule(c compartment, item bool) closing {
 	if c.OpeningPurpose == purposeRemote {
 		screen = ""
 	}
-	holdsKeys := prev == wire.StateHeld || prev == wire.StateReady
+	holdsKeys := prev == lockerwire.StateHeld || prev == lockerwire.StateReady
 	switch {
-	case item && (holdsKeys || prev == wire.StateAttention):
+	case item && (holdsKeys || prev == lockerwire.StateAttention):
 		return closing{prev, prevWO, nil, screen}
 	case item: // something put into an empty box
-		return closing{wire.StateAttention, prevWO, nil, screen}
+		return closing{lockerwire.StateAttention, prevWO, nil, screen}
 	case holdsKeys:
-		return closing{wire.StateWithStaff, prevWO, []string{wire.EventKeysTaken}, screen}
-	case prev == wire.StateWithStaff:
-		return closing{wire.StateWithStaff, prevWO, nil, screen}
+		return closing{lockerwire.StateWithStaff, prevWO, []string{lockerwire.EventKeysTaken}, screen}
+	case prev == lockerwire.StateWithStaff:
+		return closing{lockerwire.StateWithStaff, prevWO, nil, screen}
 	}
-	return closing{wire.StateFree, 0, nil, screen}
+	return closing{lockerwire.StateFree, 0, nil, screen}
 }
 
 // finishOpening applies a closed door to a box recorded open, with its
@@ -76,11 +76,11 @@ func (e *Engine) finishOpening(ctx context.Context, c compartment, item bool) (c
 	evWO := cmp.Or(c.workOrder(), deref(c.OpeningPrevWorkOrderID))
 	detail := ""
 	if c.OpeningReopen {
-		detail = wire.DetailReopen
+		detail = lockerwire.DetailReopen
 	}
 	kinds := out.kinds
 	if c.OpeningAlarmed {
-		kinds = append(kinds, wire.EventDoorClosed)
+		kinds = append(kinds, lockerwire.EventDoorClosed)
 	}
 	next := c
 	next.setState(out.state, out.workOrderID, at)
@@ -90,12 +90,12 @@ func (e *Engine) finishOpening(ctx context.Context, c compartment, item bool) (c
 			return err
 		}
 		for _, kind := range kinds {
-			_, err := tx.addEvent(ctx, wire.Event{Kind: kind, OccurredAt: at, CompartmentID: c.ID,
+			_, err := tx.addEvent(ctx, lockerwire.Event{Kind: kind, OccurredAt: at, CompartmentID: c.ID,
 				WorkOrderID: evWO, Actor: c.OpeningActor, Detail: detail})
 			if err != nil {
 				return err
 			}
-			if kind == wire.EventKeysCollected {
+			if kind == lockerwire.EventKeysCollected {
 				if err := e.killPIN(ctx, tx, evWO, at); err != nil {
 					return err
 				}

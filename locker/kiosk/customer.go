@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // Reopen opens the customer's box once more ("I forgot something"): once
@@ -31,7 +31,7 @@ func (e *Engine) Reopen(ctx context.Context) error {
 	}
 	// The box must still be this customer's: free (they took everything
 	// out) or holding their work order.
-	if c.State == wire.StateOpen || (c.State != wire.StateFree && c.workOrder() != sess.workOrderID) {
+	if c.State == lockerwire.StateOpen || (c.State != lockerwire.StateFree && c.workOrder() != sess.workOrderID) {
 		return nil
 	}
 	op := opening{box: c, purpose: sess.purpose, actor: actorCustomer, workOrderID: sess.workOrderID, reopen: true}
@@ -47,7 +47,7 @@ func (e *Engine) Finish(ctx context.Context) error {
 	sess, scr := e.current()
 	if scr.Kind == ScreenNoItem {
 		err := e.store.tx(ctx, func(tx *store) error {
-			_, err := tx.addEvent(ctx, wire.Event{Kind: wire.EventDropOffAborted, OccurredAt: e.now(),
+			_, err := tx.addEvent(ctx, lockerwire.Event{Kind: lockerwire.EventDropOffAborted, OccurredAt: e.now(),
 				CompartmentID: sess.compartmentID, WorkOrderID: sess.workOrderID, Actor: actorCustomer})
 			return err
 		})

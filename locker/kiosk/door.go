@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"naryad/locker"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // opening is a door action about to start.
@@ -17,7 +17,7 @@ type opening struct {
 	actor       string
 	workOrderID int64 // whose keys the opening is about (0 = none)
 	reopen      bool
-	command     *wire.Command // a remote opening
+	command     *lockerwire.Command // a remote opening
 }
 
 // boardError means the door did not open; offline tells whether the board
@@ -41,7 +41,7 @@ func (b *boardError) Unwrap() error { return b.err }
 func (e *Engine) openDoor(ctx context.Context, op opening) (time.Time, error) {
 	at := e.now()
 	c := op.box
-	c.setState(wire.StateOpen, op.workOrderID, at)
+	c.setState(lockerwire.StateOpen, op.workOrderID, at)
 	c.OpeningPurpose, c.OpeningActor, c.OpeningAt, c.OpeningReopen = op.purpose, op.actor, &at, op.reopen
 	c.OpeningPrevState, c.OpeningPrevWorkOrderID = op.box.State, op.box.WorkOrderID
 	var commandEvent string
@@ -55,7 +55,7 @@ func (e *Engine) openDoor(ctx context.Context, op opening) (time.Time, error) {
 		if err := tx.q(ctx).Create(&commandDone{CommandID: op.command.ID, CompartmentID: c.ID, DoneAt: at}).Error; err != nil {
 			return fmt.Errorf("remember command %d: %w", op.command.ID, err)
 		}
-		ev, err := tx.addEvent(ctx, wire.Event{Kind: wire.EventRemoteOpen, OccurredAt: at, CompartmentID: c.ID,
+		ev, err := tx.addEvent(ctx, lockerwire.Event{Kind: lockerwire.EventRemoteOpen, OccurredAt: at, CompartmentID: c.ID,
 			WorkOrderID: op.workOrderID, CommandID: op.command.ID, Actor: op.actor, Detail: op.command.Reason})
 		commandEvent = ev.ID
 		return err
@@ -92,7 +92,7 @@ func (e *Engine) openDoor(ctx context.Context, op opening) (time.Time, error) {
 		if op.command != nil {
 			return nil // remote_open is already queued
 		}
-		_, err := tx.addEvent(ctx, wire.Event{Kind: wire.EventDoorOpened, OccurredAt: at, CompartmentID: c.ID,
+		_, err := tx.addEvent(ctx, lockerwire.Event{Kind: lockerwire.EventDoorOpened, OccurredAt: at, CompartmentID: c.ID,
 			WorkOrderID: op.workOrderID, Actor: op.actor, Detail: doorDetail(op)})
 		return err
 	})
@@ -143,7 +143,7 @@ func (e *Engine) revertOpening(ctx context.Context, op opening, commandEvent str
 func doorDetail(op opening) string {
 	switch {
 	case op.reopen:
-		return wire.DetailReopen
+		return lockerwire.DetailReopen
 	case op.purpose == purposeDropOff || op.purpose == purposePickup:
 		return op.purpose
 	}
@@ -180,14 +180,14 @@ func (e *Engine) readBoard(ctx context.Context, board int) (locker.BoardState, e
 	e.offline[board] = err != nil
 	e.mu.Unlock()
 	if was != (err != nil) {
-		kind, detail := wire.EventBoardOnline, fmt.Sprintf("board %d", board)
+		kind, detail := lockerwire.EventBoardOnline, fmt.Sprintf("board %d", board)
 		if err != nil {
-			kind, detail = wire.EventBoardOffline, fmt.Sprintf("board %d: %v", board, err)
+			kind, detail = lockerwire.EventBoardOffline, fmt.Sprintf("board %d: %v", board, err)
 			e.log.Warn("kiosk: board offline", "board", board, "err", err)
 		} else {
 			e.log.Info("kiosk: board online", "board", board)
 		}
-		e.record(ctx, wire.Event{Kind: kind, OccurredAt: e.now(), Actor: actorKiosk, Detail: detail})
+		e.record(ctx, lockerwire.Event{Kind: kind, OccurredAt: e.now(), Actor: actorKiosk, Detail: detail})
 	}
 	if err != nil {
 		return st, fmt.Errorf("read board %d: %w", board, err)
@@ -196,7 +196,7 @@ func (e *Engine) readBoard(ctx context.Context, board int) (locker.BoardState, e
 }
 
 // record queues an event that goes with no state change.
-func (e *Engine) record(ctx context.Context, ev wire.Event) {
+func (e *Engine) record(ctx context.Context, ev lockerwire.Event) {
 	err := e.store.tx(ctx, func(tx *store) error {
 		_, err := tx.addEvent(ctx, ev)
 		return err

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"naryad/locker/kiosk"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // The first drop-off goes to the smallest box, by label as read ("2" before
@@ -25,14 +25,14 @@ func TestDropOffWithCodeReceivesKeys(t *testing.T) {
 	if !s.ReopenUntil.Equal(r.clock.Now().Add(3 * 60e9)) {
 		t.Fatalf("ReopenUntil %v", s.ReopenUntil)
 	}
-	if c := r.box(firstBox); c.State != wire.StateHeld || c.WorkOrderID != 101 || !c.Item || !c.DoorClosed {
+	if c := r.box(firstBox); c.State != lockerwire.StateHeld || c.WorkOrderID != 101 || !c.Item || !c.DoorClosed {
 		t.Fatalf("box after drop-off: %+v", c)
 	}
-	if got := r.hub.kinds(); !slices.Contains(got, wire.EventDoorOpened) || count(got, wire.EventKeysReceived) != 1 {
+	if got := r.hub.kinds(); !slices.Contains(got, lockerwire.EventDoorOpened) || count(got, lockerwire.EventKeysReceived) != 1 {
 		t.Fatalf("events %v", got)
 	}
 	for _, ev := range r.hub.events() {
-		if ev.Kind == wire.EventKeysReceived && (ev.WorkOrderID != 101 || ev.CompartmentID != firstBox || ev.Actor != "customer") {
+		if ev.Kind == lockerwire.EventKeysReceived && (ev.WorkOrderID != 101 || ev.CompartmentID != firstBox || ev.Actor != "customer") {
 			t.Fatalf("keys_received %+v", ev)
 		}
 	}
@@ -60,7 +60,7 @@ func TestDropOffNoItemReopenOnceThenGiveUp(t *testing.T) {
 	if s.ReopenUntil.IsZero() {
 		t.Fatal("no reopen offered")
 	}
-	if c := r.box(firstBox); c.State != wire.StateFree {
+	if c := r.box(firstBox); c.State != lockerwire.StateFree {
 		t.Fatalf("box after an empty drop-off: %+v", c)
 	}
 	if err := r.e.Reopen(t.Context()); err != nil {
@@ -87,19 +87,19 @@ func TestDropOffNoItemReopenOnceThenGiveUp(t *testing.T) {
 	wantScreen(t, r.e.Screen(), kiosk.ScreenStart, "")
 	r.sync()
 	got := r.hub.kinds()
-	if count(got, wire.EventNoItem) != 2 || count(got, wire.EventDropOffAborted) != 1 {
+	if count(got, lockerwire.EventNoItem) != 2 || count(got, lockerwire.EventDropOffAborted) != 1 {
 		t.Fatalf("events %v", got)
 	}
 	var details []string
 	for _, ev := range r.hub.events() {
-		if ev.Kind == wire.EventDoorOpened {
+		if ev.Kind == lockerwire.EventDoorOpened {
 			details = append(details, ev.Detail)
 		}
 	}
 	if !slices.Equal(details, []string{"dropoff", "reopen"}) {
 		t.Fatalf("door_opened details %v", details)
 	}
-	if c := r.box(firstBox); c.State != wire.StateFree {
+	if c := r.box(firstBox); c.State != lockerwire.StateFree {
 		t.Fatalf("box after giving up: %+v", c)
 	}
 }
@@ -120,7 +120,7 @@ func TestDropOffReopenAfterDone(t *testing.T) {
 	if s := r.waitScreen(kiosk.ScreenDone); !s.ReopenUntil.IsZero() {
 		t.Fatal("reopen offered twice")
 	}
-	if c := r.box(firstBox); c.State != wire.StateHeld || c.WorkOrderID != 101 {
+	if c := r.box(firstBox); c.State != lockerwire.StateHeld || c.WorkOrderID != 101 {
 		t.Fatalf("box %+v", c)
 	}
 	if r.unlocks(firstLock) != 2 {
@@ -192,6 +192,6 @@ func TestHomeWhileDoorOpen(t *testing.T) {
 		t.Fatal("Seq did not move")
 	}
 	r.closeDoor(firstLock, true)
-	r.waitFor("keys received", func() bool { r.sync(); return count(r.hub.kinds(), wire.EventKeysReceived) == 1 })
+	r.waitFor("keys received", func() bool { r.sync(); return count(r.hub.kinds(), lockerwire.EventKeysReceived) == 1 })
 	wantScreen(t, r.e.Screen(), kiosk.ScreenStart, "")
 }

@@ -3,7 +3,7 @@
 // caches what the hub last sent and queues events for the hub, so the locker
 // keeps working while the hub is unreachable. The touch-screen UI
 // (locker/kiosk/ui) drives it through the Engine's methods and renders its
-// Screen; the boards are a locker.Board; the hub is a Hub (locker/wire).
+// Screen; the boards are a locker.Board; the hub is a Hub (lockerwire).
 package kiosk
 
 import (
@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"naryad/locker"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // Options configure an Engine; zero values take the defaults noted.
@@ -127,10 +127,10 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 func (e *Engine) Close() error { return e.store.close() }
 
 // Site is the locker as the hub last described it (zero before the first sync).
-func (e *Engine) Site(ctx context.Context) (wire.Site, error) {
+func (e *Engine) Site(ctx context.Context) (lockerwire.Site, error) {
 	row, err := e.store.kiosk(ctx)
 	if err != nil {
-		return wire.Site{}, fmt.Errorf("kiosk: %w", err)
+		return lockerwire.Site{}, fmt.Errorf("kiosk: %w", err)
 	}
 	return row.site(), nil
 }

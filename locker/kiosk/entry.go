@@ -5,7 +5,7 @@ import (
 	"errors"
 	"strings"
 
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // Entry is what a person typed: a code (drop-off code, pickup PIN or staff
@@ -102,7 +102,7 @@ func (e *Engine) dropOff(ctx context.Context, sess session, in Entry) error {
 	if err := e.rightEntry(ctx); err != nil {
 		return err
 	}
-	_, keysIn, err := e.store.boxOf(ctx, w.ID, wire.StateHeld, wire.StateReady, wire.StateOpen)
+	_, keysIn, err := e.store.boxOf(ctx, w.ID, lockerwire.StateHeld, lockerwire.StateReady, lockerwire.StateOpen)
 	if err != nil {
 		return err
 	}
@@ -147,7 +147,7 @@ func (e *Engine) pickup(ctx context.Context, sess session, in Entry) error {
 		e.problem(sess, ProblemNotPaid)
 		return nil
 	}
-	box, ready, err := e.store.boxOf(ctx, w.ID, wire.StateReady)
+	box, ready, err := e.store.boxOf(ctx, w.ID, lockerwire.StateReady)
 	if err != nil {
 		return err
 	}
@@ -169,13 +169,13 @@ func (e *Engine) matchWorkOrder(ctx context.Context, in Entry, code func(workOrd
 	if err != nil {
 		return workOrder{}, false, err
 	}
-	key := wire.OrderKey(in.OrderNumber, in.PhoneLast4)
+	key := lockerwire.OrderKey(in.OrderNumber, in.PhoneLast4)
 	for _, w := range list {
 		if in.Code != "" {
-			if hash, salt := code(w); wire.Matches(hash, salt, in.Code) {
+			if hash, salt := code(w); lockerwire.Matches(hash, salt, in.Code) {
 				return w, true, nil
 			}
-		} else if wire.Matches(w.OrderKeyHash, w.OrderKeySalt, key) {
+		} else if lockerwire.Matches(w.OrderKeyHash, w.OrderKeySalt, key) {
 			return w, true, nil
 		}
 	}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // wrongEntry counts a wrong code or PIN. The count is the kiosk's, not the
@@ -32,7 +32,7 @@ func (e *Engine) wrongEntry(ctx context.Context, sess session) error {
 		if err := tx.saveLockout(ctx, 0, &until); err != nil {
 			return err
 		}
-		_, err := tx.addEvent(ctx, wire.Event{Kind: wire.EventPINLockout, OccurredAt: at, Actor: actorKiosk,
+		_, err := tx.addEvent(ctx, lockerwire.Event{Kind: lockerwire.EventPINLockout, OccurredAt: at, Actor: actorKiosk,
 			Detail: fmt.Sprintf("%d wrong entries in a row (%s); locked until %s", wrong, sess.mode, until.Format(time.RFC3339))})
 		return err
 	})

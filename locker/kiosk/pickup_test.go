@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"naryad/locker/kiosk"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // keysReady drops off work order 101's keys, lets staff take them and put
@@ -27,7 +27,7 @@ func (r *rig) keysReady() int {
 	wantScreen(r.t, r.e.Screen(), kiosk.ScreenDoorOpen, "")
 	r.closeDoor(firstLock, false)
 	r.waitScreen(kiosk.ScreenStaffMenu)
-	if c := r.box(firstBox); c.State != wire.StateWithStaff || c.WorkOrderID != 101 {
+	if c := r.box(firstBox); c.State != lockerwire.StateWithStaff || c.WorkOrderID != 101 {
 		r.badBox(c)
 	}
 	if err := r.e.StaffReturn(r.t.Context(), "аа-101"); err != nil {
@@ -36,14 +36,14 @@ func (r *rig) keysReady() int {
 	wantScreen(r.t, r.e.Screen(), kiosk.ScreenDoorOpen, "")
 	r.closeDoor(firstLock, true) // the box that held them before is reused
 	r.waitScreen(kiosk.ScreenStaffMenu)
-	if c := r.box(firstBox); c.State != wire.StateReady || c.WorkOrderID != 101 {
+	if c := r.box(firstBox); c.State != lockerwire.StateReady || c.WorkOrderID != 101 {
 		r.badBox(c)
 	}
 	r.e.Home()
 	return firstLock
 }
 
-func (r *rig) badBox(c wire.CompartmentState) { r.t.Helper(); r.t.Fatalf("box %+v", c) }
+func (r *rig) badBox(c lockerwire.CompartmentState) { r.t.Helper(); r.t.Fatalf("box %+v", c) }
 
 func TestStaffTakeReturnThenPickupKillsThePIN(t *testing.T) {
 	r := newRig(t)
@@ -53,17 +53,17 @@ func TestStaffTakeReturnThenPickupKillsThePIN(t *testing.T) {
 	wantScreen(t, s, kiosk.ScreenDoorOpen, "")
 	r.closeDoor(lock, false)
 	r.waitScreen(kiosk.ScreenDone)
-	if c := r.box(firstBox); c.State != wire.StateFree || c.WorkOrderID != 0 {
+	if c := r.box(firstBox); c.State != lockerwire.StateFree || c.WorkOrderID != 0 {
 		r.badBox(c)
 	}
 	kinds := r.hub.kinds()
-	for _, k := range []string{wire.EventKeysReceived, wire.EventKeysTaken, wire.EventKeysReturned, wire.EventKeysCollected} {
+	for _, k := range []string{lockerwire.EventKeysReceived, lockerwire.EventKeysTaken, lockerwire.EventKeysReturned, lockerwire.EventKeysCollected} {
 		if count(kinds, k) != 1 {
 			t.Fatalf("%s: events %v", k, kinds)
 		}
 	}
 	for _, ev := range r.hub.events() {
-		if ev.Kind == wire.EventKeysTaken && ev.Actor != "staff:ivan" {
+		if ev.Kind == lockerwire.EventKeysTaken && ev.Actor != "staff:ivan" {
 			t.Fatalf("keys_taken by %q", ev.Actor)
 		}
 	}
@@ -129,11 +129,11 @@ func TestPickupItemLeft(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantScreen(t, r.e.Screen(), kiosk.ScreenStart, "")
-	if c := r.box(firstBox); c.State != wire.StateAttention || c.WorkOrderID != 101 {
+	if c := r.box(firstBox); c.State != lockerwire.StateAttention || c.WorkOrderID != 101 {
 		r.badBox(c)
 	}
 	kinds := r.hub.kinds()
-	if count(kinds, wire.EventItemLeft) != 1 || count(kinds, wire.EventKeysCollected) != 0 {
+	if count(kinds, lockerwire.EventItemLeft) != 1 || count(kinds, lockerwire.EventKeysCollected) != 0 {
 		t.Fatalf("events %v", kinds)
 	}
 }
@@ -152,10 +152,10 @@ func TestPickupReopenAfterItemLeft(t *testing.T) {
 	wantScreen(t, r.e.Screen(), kiosk.ScreenDoorOpen, "")
 	r.closeDoor(lock, false)
 	r.waitScreen(kiosk.ScreenDone)
-	if c := r.box(firstBox); c.State != wire.StateFree {
+	if c := r.box(firstBox); c.State != lockerwire.StateFree {
 		r.badBox(c)
 	}
-	if count(r.hub.kinds(), wire.EventKeysCollected) != 1 {
+	if count(r.hub.kinds(), lockerwire.EventKeysCollected) != 1 {
 		t.Fatalf("events %v", r.hub.kinds())
 	}
 }
@@ -170,7 +170,7 @@ func TestStaffOpenFollowsTheSensor(t *testing.T) {
 	}
 	r.closeDoor(0, true)
 	r.waitScreen(kiosk.ScreenStaffMenu)
-	if c := r.box(11); c.State != wire.StateAttention {
+	if c := r.box(11); c.State != lockerwire.StateAttention {
 		r.badBox(c)
 	}
 	if err := r.e.StaffOpen(t.Context(), 11); err != nil {
@@ -178,10 +178,10 @@ func TestStaffOpenFollowsTheSensor(t *testing.T) {
 	}
 	r.closeDoor(0, false)
 	s := r.waitScreen(kiosk.ScreenStaffMenu)
-	if c := r.box(11); c.State != wire.StateFree {
+	if c := r.box(11); c.State != lockerwire.StateFree {
 		r.badBox(c)
 	}
-	if s.Boxes[0].Label != "1" || s.Boxes[0].State != wire.StateFree {
+	if s.Boxes[0].Label != "1" || s.Boxes[0].State != lockerwire.StateFree {
 		t.Fatalf("boxes %+v", s.Boxes)
 	}
 	if r.unlocks(0) != 2 {

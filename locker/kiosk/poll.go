@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"naryad/locker"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // pollLoop watches the boards until ctx ends: often while a door is open,
@@ -60,7 +60,7 @@ func (e *Engine) pollOnce(ctx context.Context) (bool, error) {
 				return anyOpen, err
 			}
 		}
-		anyOpen = anyOpen || c.State == wire.StateOpen
+		anyOpen = anyOpen || c.State == lockerwire.StateOpen
 	}
 	return anyOpen, nil
 }
@@ -83,7 +83,7 @@ func (e *Engine) readBoards(ctx context.Context) (map[int]locker.BoardState, err
 // observe applies one lock's reading to its box and returns the box as it
 // now stands. Callers hold act.
 func (e *Engine) observe(ctx context.Context, c compartment, lock locker.LockState) (compartment, error) {
-	if c.State != wire.StateOpen {
+	if c.State != lockerwire.StateOpen {
 		if c.DoorClosed == lock.Closed && c.Item == lock.Item {
 			return c, nil
 		}
@@ -116,7 +116,7 @@ func (e *Engine) observe(ctx context.Context, c compartment, lock locker.LockSta
 		if !alarm {
 			return nil
 		}
-		_, err := tx.addEvent(ctx, wire.Event{Kind: wire.EventDoorLeftOpen, OccurredAt: e.now(), CompartmentID: c.ID,
+		_, err := tx.addEvent(ctx, lockerwire.Event{Kind: lockerwire.EventDoorLeftOpen, OccurredAt: e.now(), CompartmentID: c.ID,
 			WorkOrderID: c.workOrder(), Actor: actorKiosk, Detail: fmt.Sprintf("open %s", openFor.Round(time.Second))})
 		return err
 	})

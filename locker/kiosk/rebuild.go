@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"naryad/locker"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // rebuild reconciles kiosk.db with the boards at start-up, after a restart
@@ -33,7 +33,7 @@ func (e *Engine) rebuild(ctx context.Context) error {
 		}
 		read++
 		lock := st.Locks[c.Lock-1]
-		if c.State == wire.StateOpen {
+		if c.State == lockerwire.StateOpen {
 			if lock.Closed {
 				out, err := e.finishOpening(ctx, c, lock.Item)
 				if err != nil {
@@ -55,7 +55,7 @@ func (e *Engine) rebuild(ctx context.Context) error {
 	}
 	detail := fmt.Sprintf("%d of %d compartments read from %d boards; %d openings finished, %d unexpected",
 		read, len(list), len(readings), finished, unexpected)
-	e.record(ctx, wire.Event{Kind: wire.EventStateRebuilt, OccurredAt: e.now(), Actor: actorKiosk, Detail: detail})
+	e.record(ctx, lockerwire.Event{Kind: lockerwire.EventStateRebuilt, OccurredAt: e.now(), Actor: actorKiosk, Detail: detail})
 	e.log.Info("kiosk: state rebuilt from the boards", "detail", detail)
 	return nil
 }
@@ -67,17 +67,17 @@ func (e *Engine) rebuild(ctx context.Context) error {
 func (e *Engine) reconcile(ctx context.Context, c compartment, lock locker.LockState) (bool, error) {
 	var why string
 	switch {
-	case lock.Item && (c.State == wire.StateFree || c.State == wire.StateWithStaff):
+	case lock.Item && (c.State == lockerwire.StateFree || c.State == lockerwire.StateWithStaff):
 		why = "item in a box recorded empty (" + c.State + ")"
-	case !lock.Item && (c.State == wire.StateHeld || c.State == wire.StateReady):
+	case !lock.Item && (c.State == lockerwire.StateHeld || c.State == lockerwire.StateReady):
 		why = "no item in a box recorded holding keys (" + c.State + ")"
-	case !lock.Closed && c.State != wire.StateOpen:
+	case !lock.Closed && c.State != lockerwire.StateOpen:
 		why = "door open, no opening recorded"
 	}
 	at := e.now()
 	c.DoorClosed, c.Item = lock.Closed, lock.Item
-	if why != "" && c.State != wire.StateOpen {
-		c.setState(wire.StateAttention, c.workOrder(), at)
+	if why != "" && c.State != lockerwire.StateOpen {
+		c.setState(lockerwire.StateAttention, c.workOrder(), at)
 	}
 	err := e.store.tx(ctx, func(tx *store) error {
 		if err := tx.saveCompartment(ctx, &c); err != nil {
@@ -86,7 +86,7 @@ func (e *Engine) reconcile(ctx context.Context, c compartment, lock locker.LockS
 		if why == "" {
 			return nil
 		}
-		_, err := tx.addEvent(ctx, wire.Event{Kind: wire.EventUnexpected, OccurredAt: at, CompartmentID: c.ID,
+		_, err := tx.addEvent(ctx, lockerwire.Event{Kind: lockerwire.EventUnexpected, OccurredAt: at, CompartmentID: c.ID,
 			WorkOrderID: c.workOrder(), Actor: actorKiosk, Detail: why})
 		return err
 	})

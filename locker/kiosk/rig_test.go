@@ -16,7 +16,7 @@ import (
 
 	"naryad/locker/kerong/sim"
 	"naryad/locker/kiosk"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // Codes the test customers and staff type.
@@ -29,61 +29,61 @@ const (
 )
 
 // Compartments of the test locker, all on board 0: lock index = lock − 1.
-var testCompartments = []wire.Compartment{
-	{ID: 11, Board: 0, Lock: 1, Size: wire.SizeM, Label: "1"},
-	{ID: 12, Board: 0, Lock: 2, Size: wire.SizeS, Label: "12"},
-	{ID: 13, Board: 0, Lock: 3, Size: wire.SizeS, Label: "2"},
+var testCompartments = []lockerwire.Compartment{
+	{ID: 11, Board: 0, Lock: 1, Size: lockerwire.SizeM, Label: "1"},
+	{ID: 12, Board: 0, Lock: 2, Size: lockerwire.SizeS, Label: "12"},
+	{ID: 13, Board: 0, Lock: 3, Size: lockerwire.SizeS, Label: "2"},
 }
 
-func workOrder(id int64, number, phoneLast4, dropOff, pickup string, paid bool) wire.WorkOrder {
-	w := wire.WorkOrder{ID: id, Number: number, Paid: paid, Ready: paid,
+func workOrder(id int64, number, phoneLast4, dropOff, pickup string, paid bool) lockerwire.WorkOrder {
+	w := lockerwire.WorkOrder{ID: id, Number: number, Paid: paid, Ready: paid,
 		OrderKeySalt: "ok" + number, DropOffSalt: "do" + number}
-	w.OrderKeyHash = wire.Hash(w.OrderKeySalt, wire.OrderKey(number, phoneLast4))
-	w.DropOffHash = wire.Hash(w.DropOffSalt, dropOff)
+	w.OrderKeyHash = lockerwire.Hash(w.OrderKeySalt, lockerwire.OrderKey(number, phoneLast4))
+	w.DropOffHash = lockerwire.Hash(w.DropOffSalt, dropOff)
 	if pickup != "" {
 		w.PickupSalt = "pu" + number
-		w.PickupHash = wire.Hash(w.PickupSalt, pickup)
+		w.PickupHash = lockerwire.Hash(w.PickupSalt, pickup)
 	}
 	return w
 }
 
 // fakeHub is the hub's end of the sync protocol, in memory: it stores each
-// event once by its ID, like hub/lockers, and can fail or lose its answer.
+// event once by its ID, like lockerhub, and can fail or lose its answer.
 type fakeHub struct {
 	mu         sync.Mutex
-	state      wire.SyncResponse // site, compartments, work orders, staff, commands
-	fail       bool              // refuse every request, storing nothing
-	loseAnswer bool              // store the events, then fail (the answer lost on the way)
-	acceptMax  int               // accept at most this many events per request (0 = all)
-	stored     map[string]wire.Event
+	state      lockerwire.SyncResponse // site, compartments, work orders, staff, commands
+	fail       bool                    // refuse every request, storing nothing
+	loseAnswer bool                    // store the events, then fail (the answer lost on the way)
+	acceptMax  int                     // accept at most this many events per request (0 = all)
+	stored     map[string]lockerwire.Event
 	order      []string // stored event IDs in arrival order
 	deliveries int      // events received, counting re-sends
-	last       wire.SyncRequest
+	last       lockerwire.SyncRequest
 }
 
 func newFakeHub() *fakeHub {
 	return &fakeHub{
-		stored: map[string]wire.Event{},
-		state: wire.SyncResponse{
-			Site:         wire.Site{ID: 1, Name: "Locker A", Locale: "ru", Branch: "Москва"},
+		stored: map[string]lockerwire.Event{},
+		state: lockerwire.SyncResponse{
+			Site:         lockerwire.Site{ID: 1, Name: "Locker A", Locale: "ru", Branch: "Москва"},
 			Compartments: slices.Clone(testCompartments),
-			WorkOrders: []wire.WorkOrder{
+			WorkOrders: []lockerwire.WorkOrder{
 				workOrder(101, "АА-000101", "4567", dropOffCode101, pickupPIN101, true),
 				workOrder(102, "АА-000102", "7654", dropOffCode102, pickupPIN102, false),
 			},
-			Staff: []wire.StaffPIN{{UserID: 5, Login: "ivan", Name: "Иван", PINSalt: "s5", PINHash: wire.Hash("s5", staffPIN)}},
+			Staff: []lockerwire.StaffPIN{{UserID: 5, Login: "ivan", Name: "Иван", PINSalt: "s5", PINHash: lockerwire.Hash("s5", staffPIN)}},
 		},
 	}
 }
 
 var errHubDown = errors.New("hub unreachable")
 
-func (h *fakeHub) Sync(ctx context.Context, req wire.SyncRequest) (wire.SyncResponse, error) {
+func (h *fakeHub) Sync(ctx context.Context, req lockerwire.SyncRequest) (lockerwire.SyncResponse, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.last = req
 	if h.fail {
-		return wire.SyncResponse{}, errHubDown
+		return lockerwire.SyncResponse{}, errHubDown
 	}
 	resp := h.state
 	resp.Accepted = []string{}
@@ -100,7 +100,7 @@ func (h *fakeHub) Sync(ctx context.Context, req wire.SyncRequest) (wire.SyncResp
 	}
 	if h.loseAnswer {
 		h.loseAnswer = false
-		return wire.SyncResponse{}, errHubDown
+		return lockerwire.SyncResponse{}, errHubDown
 	}
 	body, _ := json.Marshal([]any{resp.Site, resp.Compartments, resp.WorkOrders, resp.Staff})
 	sum := sha256.Sum256(body)
@@ -120,10 +120,10 @@ func (h *fakeHub) set(fn func(h *fakeHub)) {
 }
 
 // events lists the stored events in arrival order.
-func (h *fakeHub) events() []wire.Event {
+func (h *fakeHub) events() []lockerwire.Event {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	out := make([]wire.Event, 0, len(h.order))
+	out := make([]lockerwire.Event, 0, len(h.order))
 	for _, id := range h.order {
 		out = append(out, h.stored[id])
 	}
@@ -138,7 +138,7 @@ func (h *fakeHub) kinds() []string {
 	return out
 }
 
-func (h *fakeHub) lastRequest() wire.SyncRequest {
+func (h *fakeHub) lastRequest() lockerwire.SyncRequest {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.last
@@ -280,7 +280,7 @@ func (r *rig) sync() {
 
 // box is the kiosk's view of one compartment, as the hub last got it (in
 // the last request, answered or not).
-func (r *rig) box(id int64) wire.CompartmentState {
+func (r *rig) box(id int64) lockerwire.CompartmentState {
 	r.t.Helper()
 	// The snapshot is read from the request, which a hub that is down still
 	// records; any other failed sync would leave an older one to read.
@@ -293,7 +293,7 @@ func (r *rig) box(id int64) wire.CompartmentState {
 		}
 	}
 	r.t.Fatalf("compartment %d not in the snapshot", id)
-	return wire.CompartmentState{}
+	return lockerwire.CompartmentState{}
 }
 
 // closeDoor puts an item in (or not) and shuts the door of lock index i.

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"naryad/locker/kiosk"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 func TestWrongEntriesLockOutAcrossRestart(t *testing.T) {
@@ -40,7 +40,7 @@ func TestWrongEntriesLockOutAcrossRestart(t *testing.T) {
 		t.Fatalf("%d unlocks", r.totalUnlocks())
 	}
 	r.sync()
-	if got := r.hub.kinds(); count(got, wire.EventPINLockout) != 1 {
+	if got := r.hub.kinds(); count(got, lockerwire.EventPINLockout) != 1 {
 		t.Fatalf("events %v", got)
 	}
 
@@ -60,12 +60,12 @@ func TestDoorLeftOpenAlarmsOnce(t *testing.T) {
 	r.clock.Add(61 * time.Second)
 	r.waitFor("alarm", func() bool { return r.e.Screen().Alarm })
 	r.clock.Add(time.Minute)
-	r.waitFor("a few more polls", func() bool { r.sync(); return count(r.hub.kinds(), wire.EventDoorLeftOpen) == 1 })
+	r.waitFor("a few more polls", func() bool { r.sync(); return count(r.hub.kinds(), lockerwire.EventDoorLeftOpen) == 1 })
 	r.closeDoor(firstLock, true)
 	r.waitScreen(kiosk.ScreenDone)
 	r.sync()
 	got := r.hub.kinds()
-	if count(got, wire.EventDoorLeftOpen) != 1 || count(got, wire.EventDoorClosed) != 1 || count(got, wire.EventKeysReceived) != 1 {
+	if count(got, lockerwire.EventDoorLeftOpen) != 1 || count(got, lockerwire.EventDoorClosed) != 1 || count(got, lockerwire.EventKeysReceived) != 1 {
 		t.Fatalf("events %v", got)
 	}
 }
@@ -82,15 +82,15 @@ func TestRestartFinishesAnOpeningWithoutUnlocking(t *testing.T) {
 	r.sim.SetItem(0, 0, true)
 	r.sim.OpenDoor(0, 1)
 	r.run()
-	r.waitFor("rebuilt", func() bool { r.sync(); return count(r.hub.kinds(), wire.EventStateRebuilt) == 1 })
-	if c := r.box(firstBox); c.State != wire.StateHeld || c.WorkOrderID != 101 {
+	r.waitFor("rebuilt", func() bool { r.sync(); return count(r.hub.kinds(), lockerwire.EventStateRebuilt) == 1 })
+	if c := r.box(firstBox); c.State != lockerwire.StateHeld || c.WorkOrderID != 101 {
 		r.badBox(c)
 	}
-	if c := r.box(11); c.State != wire.StateAttention {
+	if c := r.box(11); c.State != lockerwire.StateAttention {
 		r.badBox(c)
 	}
 	got := r.hub.kinds()
-	if count(got, wire.EventKeysReceived) != 1 || count(got, wire.EventUnexpected) != 2 {
+	if count(got, lockerwire.EventKeysReceived) != 1 || count(got, lockerwire.EventUnexpected) != 2 {
 		t.Fatalf("events %v", got)
 	}
 	if r.totalUnlocks() != 1 {
@@ -109,8 +109,8 @@ func TestRestartNeverUnlocks(t *testing.T) {
 	r.sim.SetItem(0, firstLock, false)
 	before := r.totalUnlocks()
 	r.run()
-	r.waitFor("unexpected state", func() bool { r.sync(); return count(r.hub.kinds(), wire.EventUnexpected) == 1 })
-	if c := r.box(firstBox); c.State != wire.StateAttention || c.WorkOrderID != 101 {
+	r.waitFor("unexpected state", func() bool { r.sync(); return count(r.hub.kinds(), lockerwire.EventUnexpected) == 1 })
+	if c := r.box(firstBox); c.State != lockerwire.StateAttention || c.WorkOrderID != 101 {
 		r.badBox(c)
 	}
 	if r.totalUnlocks() != before {
@@ -122,16 +122,16 @@ func TestBoardOffline(t *testing.T) {
 	r := newRig(t)
 	r.start()
 	r.sim.SetOffline(0, true)
-	r.waitFor("board offline", func() bool { r.sync(); return count(r.hub.kinds(), wire.EventBoardOffline) == 1 })
+	r.waitFor("board offline", func() bool { r.sync(); return count(r.hub.kinds(), lockerwire.EventBoardOffline) == 1 })
 	s := r.submit(kiosk.ModeDropOff, kiosk.Entry{Code: dropOffCode101})
 	wantScreen(t, s, kiosk.ScreenOutOfOrder, "")
-	if c := r.box(firstBox); c.State != wire.StateFree {
+	if c := r.box(firstBox); c.State != lockerwire.StateFree {
 		r.badBox(c)
 	}
 	r.e.Home()
 	r.sim.SetOffline(0, false)
-	r.waitFor("board online", func() bool { r.sync(); return count(r.hub.kinds(), wire.EventBoardOnline) == 1 })
-	if got := r.hub.kinds(); count(got, wire.EventBoardOffline) != 1 || count(got, wire.EventDoorOpened) != 0 {
+	r.waitFor("board online", func() bool { r.sync(); return count(r.hub.kinds(), lockerwire.EventBoardOnline) == 1 })
+	if got := r.hub.kinds(); count(got, lockerwire.EventBoardOffline) != 1 || count(got, lockerwire.EventDoorOpened) != 0 {
 		t.Fatalf("events %v", got)
 	}
 	wantScreen(t, r.submit(kiosk.ModeDropOff, kiosk.Entry{Code: dropOffCode101}), kiosk.ScreenDoorOpen, "")

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // staffSignIn: a staff PIN opens the staff menu.
@@ -14,7 +14,7 @@ func (e *Engine) staffSignIn(ctx context.Context, sess session, in Entry) error 
 		return err
 	}
 	for _, p := range pins {
-		if !wire.Matches(p.PINHash, p.PINSalt, in.Code) {
+		if !lockerwire.Matches(p.PINHash, p.PINSalt, in.Code) {
 			continue
 		}
 		if err := e.rightEntry(ctx); err != nil {
@@ -64,7 +64,7 @@ func (e *Engine) StaffTake(ctx context.Context, compartmentID int64) error {
 	if err != nil {
 		return fmt.Errorf("staff take: %w", err)
 	}
-	if c.State != wire.StateHeld && c.State != wire.StateReady {
+	if c.State != lockerwire.StateHeld && c.State != lockerwire.StateReady {
 		return e.staffMenu(ctx, sess, "", nil) // it changed under the menu: show it as it is
 	}
 	return e.openFor(ctx, sess, opening{box: c, purpose: purposeStaffTake, actor: sess.staffActor(),
@@ -81,7 +81,7 @@ func (e *Engine) StaffReturn(ctx context.Context, orderNumber string) error {
 	if !ok {
 		return nil
 	}
-	key := wire.OrderKey(orderNumber, "")
+	key := lockerwire.OrderKey(orderNumber, "")
 	if key == "|" {
 		return e.staffMenu(ctx, sess, ProblemBadFormat, nil)
 	}
@@ -91,7 +91,7 @@ func (e *Engine) StaffReturn(ctx context.Context, orderNumber string) error {
 	}
 	var w *workOrder
 	for i := range list {
-		if wire.OrderKey(list[i].Number, "") == key {
+		if lockerwire.OrderKey(list[i].Number, "") == key {
 			w = &list[i]
 			break
 		}
@@ -99,14 +99,14 @@ func (e *Engine) StaffReturn(ctx context.Context, orderNumber string) error {
 	if w == nil {
 		return e.staffMenu(ctx, sess, ProblemUnknownOrder, nil)
 	}
-	_, keysIn, err := e.store.boxOf(ctx, w.ID, wire.StateHeld, wire.StateReady, wire.StateOpen)
+	_, keysIn, err := e.store.boxOf(ctx, w.ID, lockerwire.StateHeld, lockerwire.StateReady, lockerwire.StateOpen)
 	if err != nil {
 		return err
 	}
 	if keysIn {
 		return e.staffMenu(ctx, sess, ProblemAlreadyIn, nil)
 	}
-	box, ok, err := e.store.boxOf(ctx, w.ID, wire.StateWithStaff)
+	box, ok, err := e.store.boxOf(ctx, w.ID, lockerwire.StateWithStaff)
 	if err == nil && !ok {
 		box, ok, err = e.store.freeBox(ctx)
 	}
@@ -133,7 +133,7 @@ func (e *Engine) StaffOpen(ctx context.Context, compartmentID int64) error {
 	if err != nil {
 		return fmt.Errorf("staff open: %w", err)
 	}
-	if c.State == wire.StateOpen {
+	if c.State == lockerwire.StateOpen {
 		return e.staffMenu(ctx, sess, "", nil)
 	}
 	return e.openFor(ctx, sess, opening{box: c, purpose: purposeStaffOpen, actor: sess.staffActor(),

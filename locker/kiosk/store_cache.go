@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // kioskRow is kiosk.db's single row: the hub's last answer and the lockout.
@@ -25,11 +25,11 @@ type kioskRow struct {
 
 func (kioskRow) TableName() string { return "kiosk" }
 
-func (r kioskRow) site() wire.Site {
-	return wire.Site{ID: r.SiteID, Name: r.SiteName, Locale: r.Locale, Branch: r.Branch, Phone: r.Phone, TimeZone: r.TimeZone}
+func (r kioskRow) site() lockerwire.Site {
+	return lockerwire.Site{ID: r.SiteID, Name: r.SiteName, Locale: r.Locale, Branch: r.Branch, Phone: r.Phone, TimeZone: r.TimeZone}
 }
 
-// workOrder is a cached wire.WorkOrder.
+// workOrder is a cached lockerwire.WorkOrder.
 type workOrder struct {
 	ID           int64 `gorm:"primaryKey;autoIncrement:false"`
 	Number       string
@@ -45,7 +45,7 @@ type workOrder struct {
 
 func (workOrder) TableName() string { return "work_orders" }
 
-// staffPIN is a cached wire.StaffPIN.
+// staffPIN is a cached lockerwire.StaffPIN.
 type staffPIN struct {
 	UserID  int64 `gorm:"primaryKey;autoIncrement:false"`
 	Login   string
@@ -150,7 +150,7 @@ func (s *store) commandDone(ctx context.Context, id int64) (bool, error) {
 // compartments' configuration follows the hub, their states stay the
 // kiosk's; a box the hub no longer lists goes only once it is free, so the
 // kiosk never forgets keys it holds.
-func (s *store) applyCaches(ctx context.Context, resp wire.SyncResponse, at time.Time) error {
+func (s *store) applyCaches(ctx context.Context, resp lockerwire.SyncResponse, at time.Time) error {
 	db := s.q(ctx)
 	site := resp.Site
 	err := db.Model(&kioskRow{}).Where("id = 1").Updates(map[string]any{
@@ -165,14 +165,14 @@ func (s *store) applyCaches(ctx context.Context, resp wire.SyncResponse, at time
 		keep = append(keep, hc.ID)
 		c, err := s.compartment(ctx, hc.ID)
 		if err != nil {
-			c = compartment{ID: hc.ID, State: wire.StateFree, StateSince: at, DoorClosed: true}
+			c = compartment{ID: hc.ID, State: lockerwire.StateFree, StateSince: at, DoorClosed: true}
 		}
 		c.Board, c.Lock, c.Size, c.Label = hc.Board, hc.Lock, hc.Size, hc.Label
 		if err := s.saveCompartment(ctx, &c); err != nil {
 			return err
 		}
 	}
-	gone := db.Where("state = ?", wire.StateFree)
+	gone := db.Where("state = ?", lockerwire.StateFree)
 	if len(keep) > 0 {
 		gone = gone.Where("id NOT IN ?", keep)
 	}

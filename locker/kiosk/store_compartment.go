@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"time"
 
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // compartment is one box as kiosk.db keeps it: the hub's configuration,
@@ -20,7 +20,7 @@ type compartment struct {
 	Lock        int // 1–16 as printed
 	Size        string
 	Label       string
-	State       string // wire.State*
+	State       string // lockerwire.State*
 	WorkOrderID *int64
 	StateSince  time.Time
 	DoorClosed  bool // as last read from the board
@@ -61,8 +61,8 @@ func (c compartment) workOrder() int64 {
 }
 
 // snapshot is the compartment as the hub sees it in a SyncRequest.
-func (c compartment) snapshot() wire.CompartmentState {
-	return wire.CompartmentState{ID: c.ID, State: c.State, WorkOrderID: c.workOrder(),
+func (c compartment) snapshot() lockerwire.CompartmentState {
+	return lockerwire.CompartmentState{ID: c.ID, State: c.State, WorkOrderID: c.workOrder(),
 		Since: c.StateSince, DoorClosed: c.DoorClosed, Item: c.Item}
 }
 
@@ -126,7 +126,7 @@ func (s *store) boxOf(ctx context.Context, workOrderID int64, states ...string) 
 // the panel), each smallest size first, then by label as a person reads it.
 func (s *store) freeBox(ctx context.Context) (compartment, bool, error) {
 	var out []compartment
-	err := s.q(ctx).Where("state IN ?", []string{wire.StateFree, wire.StateWithStaff}).Find(&out).Error
+	err := s.q(ctx).Where("state IN ?", []string{lockerwire.StateFree, lockerwire.StateWithStaff}).Find(&out).Error
 	if err != nil {
 		return compartment{}, false, fmt.Errorf("free boxes: %w", err)
 	}
@@ -146,7 +146,7 @@ func compareForAllocation(a, b compartment) int {
 }
 
 func stateRank(state string) int {
-	if state == wire.StateFree {
+	if state == lockerwire.StateFree {
 		return 0
 	}
 	return 1
@@ -154,11 +154,11 @@ func stateRank(state string) int {
 
 func sizeRank(size string) int {
 	switch size {
-	case wire.SizeS:
+	case lockerwire.SizeS:
 		return 0
-	case wire.SizeM:
+	case lockerwire.SizeM:
 		return 1
-	case wire.SizeL:
+	case lockerwire.SizeL:
 		return 2
 	}
 	return 3

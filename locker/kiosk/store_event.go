@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // eventRow is one event waiting for (or already accepted by) the hub.
@@ -25,8 +25,8 @@ type eventRow struct {
 
 func (eventRow) TableName() string { return "events" }
 
-func (r eventRow) wire() wire.Event {
-	return wire.Event{ID: r.UID, Kind: r.Kind, OccurredAt: r.OccurredAt, CompartmentID: deref(r.CompartmentID),
+func (r eventRow) wire() lockerwire.Event {
+	return lockerwire.Event{ID: r.UID, Kind: r.Kind, OccurredAt: r.OccurredAt, CompartmentID: deref(r.CompartmentID),
 		WorkOrderID: deref(r.WorkOrderID), CommandID: deref(r.CommandID), Actor: r.Actor, Detail: r.Detail}
 }
 
@@ -45,7 +45,7 @@ const (
 
 // addEvent queues e for the hub under a fresh random id. Call it inside the
 // transaction that makes the change e records, so both or neither are kept.
-func (s *store) addEvent(ctx context.Context, e wire.Event) (wire.Event, error) {
+func (s *store) addEvent(ctx context.Context, e lockerwire.Event) (lockerwire.Event, error) {
 	e.ID = rand.Text()
 	row := eventRow{UID: e.ID, Kind: e.Kind, OccurredAt: e.OccurredAt.UTC(), CompartmentID: idOrNil(e.CompartmentID),
 		WorkOrderID: idOrNil(e.WorkOrderID), CommandID: idOrNil(e.CommandID), Actor: e.Actor, Detail: e.Detail}
@@ -56,12 +56,12 @@ func (s *store) addEvent(ctx context.Context, e wire.Event) (wire.Event, error) 
 }
 
 // unsentEvents lists up to limit events the hub has not accepted, oldest first.
-func (s *store) unsentEvents(ctx context.Context, limit int) ([]wire.Event, error) {
+func (s *store) unsentEvents(ctx context.Context, limit int) ([]lockerwire.Event, error) {
 	var rows []eventRow
 	if err := s.q(ctx).Where("sent_at IS NULL").Order("n").Limit(limit).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("unsent events: %w", err)
 	}
-	out := make([]wire.Event, len(rows))
+	out := make([]lockerwire.Event, len(rows))
 	for i, r := range rows {
 		out[i] = r.wire()
 	}

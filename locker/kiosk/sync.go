@@ -6,14 +6,14 @@ import (
 	"fmt"
 	"time"
 
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // maxBatchesPerSync bounds one SyncNow when a long outage left many events.
 const maxBatchesPerSync = 20
 
 // SyncNow runs one sync with the hub: it sends the unsent events (in
-// batches of wire.MaxEvents while the hub keeps taking whole ones) with a
+// batches of lockerwire.MaxEvents while the hub keeps taking whole ones) with a
 // snapshot of the compartments, applies the answer and carries out the
 // remote openings it lists.
 func (e *Engine) SyncNow(ctx context.Context) error {
@@ -31,7 +31,7 @@ func (e *Engine) SyncNow(ctx context.Context) error {
 // syncBatch is one round trip; more reports a full batch all accepted, so
 // more events may be waiting.
 func (e *Engine) syncBatch(ctx context.Context) (bool, error) {
-	events, err := e.store.unsentEvents(ctx, wire.MaxEvents)
+	events, err := e.store.unsentEvents(ctx, lockerwire.MaxEvents)
 	if err != nil {
 		return false, fmt.Errorf("kiosk sync: %w", err)
 	}
@@ -43,7 +43,7 @@ func (e *Engine) syncBatch(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("kiosk sync: %w", err)
 	}
-	req := wire.SyncRequest{Events: events, Compartments: make([]wire.CompartmentState, 0, len(list)), Known: row.Digest}
+	req := lockerwire.SyncRequest{Events: events, Compartments: make([]lockerwire.CompartmentState, 0, len(list)), Known: row.Digest}
 	for _, c := range list {
 		req.Compartments = append(req.Compartments, c.snapshot())
 	}
@@ -65,13 +65,13 @@ func (e *Engine) syncBatch(ctx context.Context) (bool, error) {
 			errs = append(errs, err)
 		}
 	}
-	return len(events) == wire.MaxEvents && len(resp.Accepted) >= len(events), errors.Join(errs...)
+	return len(events) == lockerwire.MaxEvents && len(resp.Accepted) >= len(events), errors.Join(errs...)
 }
 
 // apply marks the accepted events sent and, unless the hub says nothing
 // changed, replaces the caches; under act, so no flow decides on a cache
 // half replaced.
-func (e *Engine) apply(ctx context.Context, resp wire.SyncResponse) error {
+func (e *Engine) apply(ctx context.Context, resp lockerwire.SyncResponse) error {
 	e.act.Lock()
 	defer e.act.Unlock()
 	at := e.now()
@@ -90,7 +90,7 @@ func (e *Engine) apply(ctx context.Context, resp wire.SyncResponse) error {
 
 // runCommand carries out one remote opening unless it already has been.
 // A box in use right now is left for the hub's next re-send.
-func (e *Engine) runCommand(ctx context.Context, cmd wire.Command) error {
+func (e *Engine) runCommand(ctx context.Context, cmd lockerwire.Command) error {
 	e.act.Lock()
 	defer e.act.Unlock()
 	done, err := e.store.commandDone(ctx, cmd.ID)
@@ -106,7 +106,7 @@ func (e *Engine) runCommand(ctx context.Context, cmd wire.Command) error {
 			if err := tx.q(ctx).Create(&commandDone{CommandID: cmd.ID, CompartmentID: cmd.CompartmentID, DoneAt: at}).Error; err != nil {
 				return fmt.Errorf("remember command %d: %w", cmd.ID, err)
 			}
-			_, err := tx.addEvent(ctx, wire.Event{Kind: wire.EventRemoteOpen, OccurredAt: at, CommandID: cmd.ID,
+			_, err := tx.addEvent(ctx, lockerwire.Event{Kind: lockerwire.EventRemoteOpen, OccurredAt: at, CommandID: cmd.ID,
 				Actor: actor, Detail: fmt.Sprintf("compartment %d unknown to the kiosk; nothing opened", cmd.CompartmentID)})
 			return err
 		})
@@ -114,7 +114,7 @@ func (e *Engine) runCommand(ctx context.Context, cmd wire.Command) error {
 	if err != nil {
 		return fmt.Errorf("remote open %d: %w", cmd.ID, err)
 	}
-	if c.State == wire.StateOpen {
+	if c.State == lockerwire.StateOpen {
 		e.log.Info("kiosk: remote open waits, box in use", "command", cmd.ID, "compartment", c.ID)
 		return nil
 	}

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"naryad/locker/kiosk"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // The hub down through a drop-off and a pickup, then back, losing one
@@ -43,13 +43,13 @@ func TestEventsQueuedOfflineArriveExactlyOnce(t *testing.T) {
 		t.Fatalf("%d events re-sent after the hub accepted them", n)
 	}
 	// Run's state_rebuilt may come before or after the first drop-off.
-	got := slices.DeleteFunc(r.hub.kinds(), func(k string) bool { return k == wire.EventStateRebuilt })
-	want := []string{wire.EventDoorOpened, wire.EventKeysReceived, wire.EventDoorOpened,
-		wire.EventKeysTaken, wire.EventDoorOpened, wire.EventKeysReturned, wire.EventDoorOpened, wire.EventKeysCollected}
-	if !slices.Equal(got, want) || len(got)+1 != queued || count(r.hub.kinds(), wire.EventStateRebuilt) != 1 {
+	got := slices.DeleteFunc(r.hub.kinds(), func(k string) bool { return k == lockerwire.EventStateRebuilt })
+	want := []string{lockerwire.EventDoorOpened, lockerwire.EventKeysReceived, lockerwire.EventDoorOpened,
+		lockerwire.EventKeysTaken, lockerwire.EventDoorOpened, lockerwire.EventKeysReturned, lockerwire.EventDoorOpened, lockerwire.EventKeysCollected}
+	if !slices.Equal(got, want) || len(got)+1 != queued || count(r.hub.kinds(), lockerwire.EventStateRebuilt) != 1 {
 		t.Fatalf("hub holds %v (%d queued), want %v and state_rebuilt", r.hub.kinds(), queued, want)
 	}
-	want = append(want, wire.EventStateRebuilt)
+	want = append(want, lockerwire.EventStateRebuilt)
 	r.hub.mu.Lock()
 	deliveries := r.hub.deliveries
 	r.hub.mu.Unlock()
@@ -69,7 +69,7 @@ func TestUnacceptedEventsAreSentAgain(t *testing.T) {
 	}
 	r.hub.set(func(h *fakeHub) { h.fail, h.acceptMax = false, 1 })
 	r.sync()
-	if got := r.hub.kinds(); !slices.Equal(got, []string{wire.EventDoorOpened}) {
+	if got := r.hub.kinds(); !slices.Equal(got, []string{lockerwire.EventDoorOpened}) {
 		t.Fatalf("one accepted of two: %v", got)
 	}
 	if n := len(r.hub.lastRequest().Events); n != 2 {
@@ -77,7 +77,7 @@ func TestUnacceptedEventsAreSentAgain(t *testing.T) {
 	}
 	r.sync()
 	r.sync()
-	if got := r.hub.kinds(); !slices.Equal(got, []string{wire.EventDoorOpened, wire.EventPINLockout}) {
+	if got := r.hub.kinds(); !slices.Equal(got, []string{lockerwire.EventDoorOpened, lockerwire.EventPINLockout}) {
 		t.Fatalf("in the end: %v", got)
 	}
 	if n := len(r.hub.lastRequest().Events); n != 0 {
@@ -89,7 +89,7 @@ func TestUnacceptedEventsAreSentAgain(t *testing.T) {
 // before it hears of it, and across a restart.
 func TestRemoteCommandRunsOnce(t *testing.T) {
 	r := newRig(t)
-	r.hub.state.Commands = []wire.Command{{ID: 7, CompartmentID: 12, Reason: "customer at the desk", By: "anna", At: time.Now()}}
+	r.hub.state.Commands = []lockerwire.Command{{ID: 7, CompartmentID: 12, Reason: "customer at the desk", By: "anna", At: time.Now()}}
 	r.open() // syncs once: the command runs
 	if r.unlocks(1) != 1 {
 		t.Fatalf("%d unlocks", r.unlocks(1))
@@ -102,9 +102,9 @@ func TestRemoteCommandRunsOnce(t *testing.T) {
 	if r.unlocks(1) != 1 {
 		t.Fatalf("command ran %d times", r.unlocks(1))
 	}
-	var remote []wire.Event
+	var remote []lockerwire.Event
 	for _, ev := range r.hub.events() {
-		if ev.Kind == wire.EventRemoteOpen {
+		if ev.Kind == lockerwire.EventRemoteOpen {
 			remote = append(remote, ev)
 		}
 	}
@@ -114,7 +114,7 @@ func TestRemoteCommandRunsOnce(t *testing.T) {
 	// The box, empty before, closes empty: free again.
 	r.run()
 	r.closeDoor(1, false)
-	r.waitFor("box 12 free", func() bool { return r.box(12).State == wire.StateFree })
+	r.waitFor("box 12 free", func() bool { return r.box(12).State == lockerwire.StateFree })
 }
 
 // A command whose pulse fails is tried again on the hub's next re-send.
@@ -123,18 +123,18 @@ func TestRemoteCommandRetriedAfterBoardFailure(t *testing.T) {
 	r.open()
 	r.sim.SetOffline(0, true)
 	r.hub.set(func(h *fakeHub) {
-		h.state.Commands = []wire.Command{{ID: 8, CompartmentID: 11, Reason: "check", By: "anna"}}
+		h.state.Commands = []lockerwire.Command{{ID: 8, CompartmentID: 11, Reason: "check", By: "anna"}}
 	})
 	if err := r.e.SyncNow(t.Context()); err == nil {
 		t.Fatal("failed remote open not reported")
 	}
-	if count(r.hub.kinds(), wire.EventRemoteOpen) != 0 {
+	if count(r.hub.kinds(), lockerwire.EventRemoteOpen) != 0 {
 		t.Fatalf("events %v", r.hub.kinds())
 	}
 	r.sim.SetOffline(0, false)
 	r.sync()
 	r.sync()
-	if r.unlocks(0) != 1 || count(r.hub.kinds(), wire.EventRemoteOpen) != 1 {
+	if r.unlocks(0) != 1 || count(r.hub.kinds(), lockerwire.EventRemoteOpen) != 1 {
 		t.Fatalf("unlocks %d, events %v", r.unlocks(0), r.hub.kinds())
 	}
 }
@@ -150,7 +150,7 @@ func TestCachesFollowTheHub(t *testing.T) {
 	}
 	wantScreen(t, r.submit(kiosk.ModeStaff, kiosk.Entry{Code: "5555"}), kiosk.ScreenEntry, kiosk.ProblemWrongCode)
 	r.hub.set(func(h *fakeHub) {
-		h.state.Staff = append(h.state.Staff, wire.StaffPIN{UserID: 6, Login: "olga", PINSalt: "s6", PINHash: wire.Hash("s6", "5555")})
+		h.state.Staff = append(h.state.Staff, lockerwire.StaffPIN{UserID: 6, Login: "olga", PINSalt: "s6", PINHash: lockerwire.Hash("s6", "5555")})
 	})
 	r.sync()
 	s := r.submit(kiosk.ModeStaff, kiosk.Entry{Code: "5555"})
@@ -165,24 +165,24 @@ func TestCachesFollowTheHub(t *testing.T) {
 
 func TestHTTPHub(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if req.URL.Path != wire.SyncPath || req.Method != http.MethodPost || req.Header.Get("Authorization") != "Bearer tok" {
+		if req.URL.Path != lockerwire.SyncPath || req.Method != http.MethodPost || req.Header.Get("Authorization") != "Bearer tok" {
 			w.WriteHeader(http.StatusUnauthorized)
 			w.Write([]byte(`{"error":"unknown kiosk token"}`))
 			return
 		}
-		var in wire.SyncRequest
+		var in lockerwire.SyncRequest
 		if err := json.NewDecoder(req.Body).Decode(&in); err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
-		json.NewEncoder(w).Encode(wire.SyncResponse{Accepted: []string{in.Events[0].ID}, Digest: "d1"})
+		json.NewEncoder(w).Encode(lockerwire.SyncResponse{Accepted: []string{in.Events[0].ID}, Digest: "d1"})
 	}))
 	defer srv.Close()
-	resp, err := kiosk.NewHTTPHub(srv.URL+"/", "tok", nil).Sync(t.Context(), wire.SyncRequest{Events: []wire.Event{{ID: "e1"}}})
+	resp, err := kiosk.NewHTTPHub(srv.URL+"/", "tok", nil).Sync(t.Context(), lockerwire.SyncRequest{Events: []lockerwire.Event{{ID: "e1"}}})
 	if err != nil || resp.Digest != "d1" || !slices.Equal(resp.Accepted, []string{"e1"}) {
 		t.Fatalf("sync: %+v, %v", resp, err)
 	}
-	_, err = kiosk.NewHTTPHub(srv.URL, "bad", nil).Sync(t.Context(), wire.SyncRequest{})
+	_, err = kiosk.NewHTTPHub(srv.URL, "bad", nil).Sync(t.Context(), lockerwire.SyncRequest{})
 	if err == nil || !strings.Contains(err.Error(), "unknown kiosk token") {
 		t.Fatalf("refused sync: %v", err)
 	}

@@ -7,22 +7,22 @@ import (
 	"path/filepath"
 	"strings"
 
-	"naryad/hub/config"
+	"naryad/cli"
 	"naryad/locker/kiosk"
 )
 
 // Command is `naryad kiosk`: run the locker on the kiosk PC, syncing with
 // the hub at --hub. --port, --hub and --token are the kiosk's names for the
 // shared --locker-port, --kiosk-hub and --locker-token settings.
-func Command() config.Command {
-	return config.Command{
+func Command() cli.Command {
+	return cli.Command{
 		Name:    "kiosk",
 		Summary: "run a key-locker kiosk: lock boards, touch-screen page, sync with the hub",
-		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
 			fs.StringVar(&cfg.LockerPort, "port", cfg.LockerPort, "serial device of the lock boards, e.g. /dev/ttyUSB0 or COM3 (NARYAD_LOCKER_PORT)")
 			fs.StringVar(&cfg.KioskHub, "hub", cfg.KioskHub, "URL of the hub, e.g. https://hub.example.com (NARYAD_KIOSK_HUB)")
 			fs.StringVar(&cfg.LockerToken, "token", cfg.LockerToken, "this locker's kiosk token from `naryad locker site add` (NARYAD_LOCKER_TOKEN, NARYAD_LOCKER_TOKEN_FILE)")
-			return func(ctx context.Context, io config.IO) error {
+			return func(ctx context.Context, io cli.IO) error {
 				var missing []string
 				if cfg.LockerPort == "" {
 					missing = append(missing, "--port")

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // hubLine is the network between a kiosk and the hub: a reverse proxy
@@ -26,13 +26,13 @@ type hubLine struct {
 	client *http.Client
 
 	mu        sync.Mutex
-	delivered map[string]int    // event ID → syncs that brought it to the hub
-	kinds     map[string]string // event ID → kind
-	state     wire.SyncResponse // the last answer that carried the kiosk's caches
-	loseNext  bool              // lose the answer to the next sync with events
-	lost      int               // answers lost
-	answered  int               // answers that reached the kiosk
-	lastSent  int               // events of the last sync answered to the kiosk
+	delivered map[string]int          // event ID → syncs that brought it to the hub
+	kinds     map[string]string       // event ID → kind
+	state     lockerwire.SyncResponse // the last answer that carried the kiosk's caches
+	loseNext  bool                    // lose the answer to the next sync with events
+	lost      int                     // answers lost
+	answered  int                     // answers that reached the kiosk
+	lastSent  int                     // events of the last sync answered to the kiosk
 }
 
 func newHubLine(t *testing.T, target string) *hubLine {
@@ -50,7 +50,7 @@ func (l *hubLine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	var req wire.SyncRequest
+	var req lockerwire.SyncRequest
 	_ = json.Unmarshal(body, &req) // not a sync: forwarded all the same
 	out, err := http.NewRequestWithContext(r.Context(), r.Method, l.target+r.URL.RequestURI(), bytes.NewReader(body))
 	if err != nil {
@@ -85,7 +85,7 @@ func (l *hubLine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // note records one sync that reached the hub and tells whether its answer
 // is to be lost.
-func (l *hubLine) note(req wire.SyncRequest, status int, answer []byte) (lose bool) {
+func (l *hubLine) note(req lockerwire.SyncRequest, status int, answer []byte) (lose bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if status != http.StatusOK {
@@ -100,7 +100,7 @@ func (l *hubLine) note(req wire.SyncRequest, status int, answer []byte) (lose bo
 		l.lost++
 		return true
 	}
-	var resp wire.SyncResponse
+	var resp lockerwire.SyncResponse
 	if json.Unmarshal(answer, &resp) == nil && !resp.Unchanged {
 		l.state = resp
 	}
@@ -163,7 +163,7 @@ func (l *hubLine) lostAnswers() int {
 }
 
 // workOrder is the work order as the hub last described it to the kiosk.
-func (l *hubLine) workOrder(id int64) (wire.WorkOrder, bool) {
+func (l *hubLine) workOrder(id int64) (lockerwire.WorkOrder, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, w := range l.state.WorkOrders {
@@ -171,7 +171,7 @@ func (l *hubLine) workOrder(id int64) (wire.WorkOrder, bool) {
 			return w, true
 		}
 	}
-	return wire.WorkOrder{}, false
+	return lockerwire.WorkOrder{}, false
 }
 
 func (l *hubLine) String() string {

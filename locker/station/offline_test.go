@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/hub/store"
 	"naryad/locker/kiosk"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 	"naryad/templates"
 )
 
@@ -30,7 +30,7 @@ const (
 // with the Kerong driver on a pseudo-terminal, the locker set up with the
 // admin commands.
 func TestKioskOfflineDropOffAndPickupReachTheHubOnce(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := t.Context()
 		site := addLockerSite(t, h, "Yard", 1)
 		addStaffPIN(t, h, "olga", staffPIN)
@@ -53,7 +53,7 @@ func TestKioskOfflineDropOffAndPickupReachTheHubOnce(t *testing.T) {
 		if err := k.enter(kiosk.ModeStaff, staffPIN); err != nil || k.e.Screen().Kind != kiosk.ScreenStaffMenu {
 			t.Fatalf("staff PIN: %v, screen %+v", err, k.e.Screen())
 		}
-		held := k.box(orderB, wire.StateHeld)
+		held := k.box(orderB, lockerwire.StateHeld)
 		box = k.opens("staff take of "+orderB, func() error { return k.e.StaffTake(ctx, held.ID) })
 		k.shut(box, false, kiosk.ScreenStaffMenu)
 		box = k.opens("staff return of "+orderB, func() error { return k.e.StaffReturn(ctx, orderB) })
@@ -132,17 +132,17 @@ func TestKioskOfflineDropOffAndPickupReachTheHubOnce(t *testing.T) {
 // hubHasEachEventOnce checks the hub holds every event the kiosk sent
 // exactly once: in locker_events, in the threads (a line for staff and a
 // message to the customer) and in the DMS change feed.
-func hubHasEachEventOnce(t *testing.T, h *servertest.Hub, site lockerSite, sent map[string]string) {
+func hubHasEachEventOnce(t *testing.T, h *apptest.Hub, site lockerSite, sent map[string]string) {
 	t.Helper()
 	kinds := map[string]int{}
 	for _, kind := range sent {
 		kinds[kind]++
 	}
 	want := map[string]int{
-		wire.EventStateRebuilt: 1,
-		wire.EventDoorOpened:   5, // B in, staff out, staff back, A in, B out
-		wire.EventKeysReceived: 2,
-		wire.EventKeysTaken:    1, wire.EventKeysReturned: 1, wire.EventKeysCollected: 1,
+		lockerwire.EventStateRebuilt: 1,
+		lockerwire.EventDoorOpened:   5, // B in, staff out, staff back, A in, B out
+		lockerwire.EventKeysReceived: 2,
+		lockerwire.EventKeysTaken:    1, lockerwire.EventKeysReturned: 1, lockerwire.EventKeysCollected: 1,
 	}
 	if !maps.Equal(kinds, want) {
 		t.Fatalf("the kiosk sent %v, want %v", kinds, want)
@@ -190,5 +190,5 @@ func hubHasEachEventOnce(t *testing.T, h *servertest.Hub, site lockerSite, sent 
 // work order that matches pin.
 func pinKnown(line *hubLine, workOrderID int64, pin string) bool {
 	w, ok := line.workOrder(workOrderID)
-	return ok && w.PickupHash != "" && wire.Matches(w.PickupHash, w.PickupSalt, pin)
+	return ok && w.PickupHash != "" && lockerwire.Matches(w.PickupHash, w.PickupSalt, pin)
 }

@@ -17,10 +17,10 @@ import (
 	"testing"
 	"time"
 
+	"naryad/app/admincmd"
+	"naryad/app/apptest"
+	"naryad/cli"
 	"naryad/hub"
-	"naryad/hub/admin"
-	"naryad/hub/config"
-	"naryad/hub/server/servertest"
 	"naryad/hub/store"
 	"naryad/locker/kerong/sim"
 	"naryad/locker/kiosk"
@@ -36,9 +36,9 @@ type lockerSite struct {
 
 // addLockerSite sets a locker up as an operator does, with `naryad locker
 // site add`, and keeps the kiosk token it prints once.
-func addLockerSite(t *testing.T, h *servertest.Hub, name string, boards int) lockerSite {
+func addLockerSite(t *testing.T, h *apptest.Hub, name string, boards int) lockerSite {
 	t.Helper()
-	out := runAdmin(t, h, admin.LockerSiteAddCommand(), "--branch", h.Branch.Code, "--name", name, "--boards", strconv.Itoa(boards))
+	out := runAdmin(t, h, admincmd.LockerSiteAddCommand(), "--branch", h.Branch.Code, "--name", name, "--boards", strconv.Itoa(boards))
 	m := regexp.MustCompile(`--token (\S+)`).FindStringSubmatch(out)
 	if m == nil {
 		t.Fatalf("locker site add printed no token:\n%s", out)
@@ -52,23 +52,23 @@ func addLockerSite(t *testing.T, h *servertest.Hub, name string, boards int) loc
 
 // addStaffPIN adds an advisor of the hub's branch and gives them a kiosk
 // PIN with `naryad locker pin set`.
-func addStaffPIN(t *testing.T, h *servertest.Hub, login, pin string) {
+func addStaffPIN(t *testing.T, h *apptest.Hub, login, pin string) {
 	t.Helper()
 	u := store.User{Login: login, Name: "Ольга", Role: store.RoleAdvisor, PasswordHash: "x"}
 	if err := h.Store.CreateUser(t.Context(), &u, []int64{h.Branch.ID}); err != nil {
 		t.Fatal(err)
 	}
-	runAdmin(t, h, admin.LockerPINSetCommand(), "--login", login, "--pin", pin)
+	runAdmin(t, h, admincmd.LockerPINSetCommand(), "--login", login, "--pin", pin)
 }
 
 // runAdmin runs an admin command against the hub's database, as `naryad`
 // run beside the hub would, and returns what it printed.
-func runAdmin(t *testing.T, h *servertest.Hub, cmd config.Command, args ...string) string {
+func runAdmin(t *testing.T, h *apptest.Hub, cmd cli.Command, args ...string) string {
 	t.Helper()
 	env := map[string]string{"NARYAD_DATA_DIR": h.Config.DataDir, "NARYAD_DATABASE_URL": h.Config.DatabaseURL}
 	fs := flag.NewFlagSet(cmd.Name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	cfg := config.Bind(fs, func(k string) string { return env[k] })
+	cfg := cli.Bind(fs, func(k string) string { return env[k] })
 	run := cmd.Setup(fs, cfg)
 	if err := fs.Parse(args); err != nil {
 		t.Fatalf("%s: %v", cmd.Name, err)
@@ -77,7 +77,7 @@ func runAdmin(t *testing.T, h *servertest.Hub, cmd config.Command, args ...strin
 		t.Fatalf("%s: %v", cmd.Name, err)
 	}
 	var out bytes.Buffer
-	err := run(t.Context(), config.IO{Stdout: &out, Stderr: io.Discard, Stdin: strings.NewReader(""), Log: testLogger()})
+	err := run(t.Context(), cli.IO{Stdout: &out, Stderr: io.Discard, Stdin: strings.NewReader(""), Log: testLogger()})
 	if err != nil {
 		t.Fatalf("%s: %v", cmd.Name, err)
 	}

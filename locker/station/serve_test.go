@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"naryad/hub/server/servertest"
+	"naryad/app/apptest"
 	"naryad/templates"
 )
 
@@ -21,7 +21,7 @@ import (
 // in-process link. The hub has no kiosk URL configured (KioskHub is
 // empty), so nothing can have gone over HTTP to the hub.
 func TestServeRunsTheLockerInProcess(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		site := addLockerSite(t, h, "North gate", 1)
 		h.PushWorkOrder(t, "wo-1", "ЛК-301", 1, "Принят", nil)
 		code := codeIn(t, threadOf(t, h, "ЛК-301"), templates.KeyLockerDropOff)

@@ -9,14 +9,14 @@ import (
 	"strings"
 	"testing"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 )
 
 // What the hub shows of a work order: its thread and its DMS feed.
 
 // threadOf lists the messages of a work order's thread.
-func threadOf(t *testing.T, h *servertest.Hub, number string) []hub.Message {
+func threadOf(t *testing.T, h *apptest.Hub, number string) []hub.Message {
 	t.Helper()
 	w := workOrder(t, h, number)
 	th, err := h.Store.ThreadByWorkOrder(t.Context(), w.ID)
@@ -30,7 +30,7 @@ func threadOf(t *testing.T, h *servertest.Hub, number string) []hub.Message {
 	return msgs
 }
 
-func workOrder(t *testing.T, h *servertest.Hub, number string) hub.WorkOrder {
+func workOrder(t *testing.T, h *apptest.Hub, number string) hub.WorkOrder {
 	t.Helper()
 	w, err := h.Store.WorkOrderByNumber(t.Context(), h.Node.ID, number)
 	if err != nil {
@@ -84,7 +84,7 @@ func codeIn(t *testing.T, msgs []hub.Message, key string) string {
 
 // lockerFeed reads the whole DMS change feed and counts its locker_event
 // changes by the kiosk event they carry.
-func lockerFeed(t *testing.T, h *servertest.Hub) map[string]int {
+func lockerFeed(t *testing.T, h *apptest.Hub) map[string]int {
 	t.Helper()
 	out := map[string]int{}
 	after := int64(0)

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"naryad/hub/server/servertest"
+	"naryad/app/apptest"
 	"naryad/locker/kiosk"
 	"naryad/templates"
 )
@@ -18,7 +18,7 @@ import (
 // here); staff at the locker read times in their branch's zone, which the
 // kiosk learns from the hub's sync answer.
 func TestKioskShowsTimesInTheBranchZone(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		// A zone twelve hours off UTC, with no summer time, so the test
 		// tells it from the kiosk PC's zone wherever it runs.
 		const zone = "Asia/Kamchatka"

@@ -7,7 +7,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"naryad/hub"
-	"naryad/hub/admin"
 	"naryad/hub/store"
 	"naryad/templates"
 )
@@ -29,7 +28,7 @@ func (h *Handler) branchList(c *fiber.Ctx) error {
 }
 
 // branchAdd is POST /admin/branches, with the fields of `naryad branch add`
-// checked the same way (admin.ValidateBranch).
+// checked the same way (hub.ValidateBranch).
 func (h *Handler) branchAdd(c *fiber.Ctx) error {
 	b := hub.Branch{Code: c.FormValue("code"), Name: c.FormValue("name"), Country: c.FormValue("country"),
 		TimeZone: c.FormValue("time-zone"), Locale: c.FormValue("locale"), Phone: c.FormValue("phone"),
@@ -39,7 +38,7 @@ func (h *Handler) branchAdd(c *fiber.Ctx) error {
 		return h.internal(c, "list branches", err)
 	}
 	v := branchesView{Branches: branches, Locales: templates.Locales(), Form: b}
-	if err := admin.ValidateBranch(&b); err != nil {
+	if err := hub.ValidateBranch(&b); err != nil {
 		return h.refuse(c, "branches.html", v, err.Error())
 	}
 	if _, err := h.store.BranchByCode(c.UserContext(), b.Code); err == nil {

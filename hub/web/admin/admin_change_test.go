@@ -9,13 +9,13 @@ import (
 	"strings"
 	"testing"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/hub/store"
 )
 
 func TestAdminChanges(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		b := signIn(t, h, "root", store.RoleAdmin)
 		changes := func() int { return audits(t, h, store.AuditAdminChanged) }

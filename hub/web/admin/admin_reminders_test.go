@@ -10,17 +10,17 @@ import (
 	"testing"
 	"time"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/hub/store"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // /admin/reminders previews what a scan would send (sending nothing) and
 // lists the branch's open staff tasks, each with a "done" button that is
 // audited.
 func TestAdminReminders(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := t.Context()
 		h.PushWorkOrder(t, "e1", "АА-7", 1, "Принят", nil)
 		w, err := h.Store.WorkOrderByNumber(ctx, h.Node.ID, "АА-7")
@@ -33,7 +33,7 @@ func TestAdminReminders(t *testing.T) {
 			t.Fatal(err)
 		}
 		err = h.Store.Gorm(ctx).Exec("UPDATE locker_compartments SET state = ?, work_order_id = ?, state_since = ? WHERE id = ?",
-			wire.StateReady, w.ID, time.Now().UTC().Add(-30*time.Hour), comps[0].ID).Error
+			lockerwire.StateReady, w.ID, time.Now().UTC().Add(-30*time.Hour), comps[0].ID).Error
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,7 +81,7 @@ func TestAdminReminders(t *testing.T) {
 	})
 }
 
-func mustThread(t *testing.T, h *servertest.Hub, workOrderID int64) int64 {
+func mustThread(t *testing.T, h *apptest.Hub, workOrderID int64) int64 {
 	t.Helper()
 	th, err := h.Store.ThreadByWorkOrder(t.Context(), workOrderID)
 	if err != nil {
@@ -94,7 +94,7 @@ func mustThread(t *testing.T, h *servertest.Hub, workOrderID int64) int64 {
 // get no reminders; the page counts them and says how to fix it, instead
 // of leaving the gap silent.
 func TestAdminRemindersCountsRecordsWithoutABranch(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		spb := hub.Branch{Code: "SPB1", Name: "Невский", Country: "RU", TimeZone: "Europe/Moscow", Locale: "ru"}
 		if err := h.Store.CreateBranch(t.Context(), &spb); err != nil {
 			t.Fatal(err)
@@ -104,7 +104,7 @@ func TestAdminRemindersCountsRecordsWithoutABranch(t *testing.T) {
 			body, _ := json.Marshal(map[string]any{"events": []any{map[string]any{
 				"id": "v-" + vehicle["external_id"].(string) + "-" + fmt.Sprint(vehicle["branch"]), "type": "vehicle",
 				"occurred_at": "2026-11-23T10:00:00", "vehicle": vehicle}}})
-			if status, reply := h.PostEvents(t, h.Token, body); status != http.StatusOK || servertest.Results(t, reply)[0]["result"] != "applied" {
+			if status, reply := h.PostEvents(t, h.Token, body); status != http.StatusOK || apptest.Results(t, reply)[0]["result"] != "applied" {
 				t.Fatalf("push: %d %v", status, reply)
 			}
 		}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"naryad/hub/server/servertest"
+	"naryad/app/apptest"
 	"naryad/hub/staff"
 	"naryad/hub/store"
 )
@@ -15,9 +15,9 @@ import (
 const password = "s3cret-pass-word"
 
 // browser is one signed-in staff user.
-type browser = servertest.Client
+type browser = apptest.Client
 
-func signIn(t *testing.T, h *servertest.Hub, login, role string) *browser {
+func signIn(t *testing.T, h *apptest.Hub, login, role string) *browser {
 	t.Helper()
 	_, err := staff.AddUser(context.Background(), h.Store, staff.NewUser{
 		Login: login, Name: login, Role: role, Password: password, BranchIDs: []int64{h.Branch.ID},
@@ -46,7 +46,7 @@ var routes = []struct{ method, path string }{
 }
 
 func TestAdminOnly(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		advisor := signIn(t, h, "anna", store.RoleAdvisor)
 		admin := signIn(t, h, "root", store.RoleAdmin)
 		for _, r := range routes {
@@ -78,7 +78,7 @@ func TestAdminOnly(t *testing.T) {
 }
 
 // audits counts the audit rows of an action.
-func audits(t *testing.T, h *servertest.Hub, action string) int {
+func audits(t *testing.T, h *apptest.Hub, action string) int {
 	t.Helper()
 	log, err := h.Store.AuditLog(context.Background(), 1000)
 	if err != nil {

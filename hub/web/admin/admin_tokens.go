@@ -6,7 +6,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"naryad/dms"
 	"naryad/hub"
 	"naryad/hub/store"
 )
@@ -79,7 +78,7 @@ func (h *Handler) tokenCreate(c *fiber.Ctx) error {
 	}
 	var token string
 	err = h.store.Tx(c.UserContext(), func(tx *store.Store) error {
-		t, n, err := dms.CreateNode(c.UserContext(), tx, v.Form.Name, v.Form.Branch)
+		t, n, err := tx.CreateNodeWithToken(c.UserContext(), v.Form.Name, v.Form.Branch)
 		if err != nil {
 			return err
 		}

@@ -17,9 +17,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"go.mau.fi/whatsmeow/types/events"
 
+	"naryad/app/apptest"
+	"naryad/cli"
 	"naryad/hub"
-	"naryad/hub/config"
-	"naryad/hub/server/servertest"
 	"naryad/hub/staff"
 	"naryad/hub/store"
 	"naryad/hub/store/storetest"
@@ -44,7 +44,7 @@ var waRoutes = []struct{ method, path string }{
 // The hub as wired without WhatsApp: the page is for admins only and shows
 // every account's state plainly, read-only.
 func TestWhatsAppPageReadOnlyWithoutManager(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		states := map[string]func(a hub.WAAccount){}
 		until := time.Date(2025, 3, 10, 12, 0, 0, 0, time.UTC)
@@ -103,7 +103,7 @@ func TestWhatsAppPageReadOnlyWithoutManager(t *testing.T) {
 		if _, err := h.Store.WAAccountByName(ctx, "new"); err == nil {
 			t.Fatal("an account was added while WhatsApp is off")
 		}
-	}, func(c *config.Config) { c.WhatsApp = false })
+	}, func(c *cli.Config) { c.WhatsApp = false })
 }
 
 // waHub is the admin pages with a running manager and the fake WhatsApp.
@@ -164,7 +164,7 @@ func startWAHub(t *testing.T, st *store.Store, b storetest.Backend) *waHub {
 }
 
 // waBrowser is a signed-in user of a waHub.
-type waBrowser = servertest.Client
+type waBrowser = apptest.Client
 
 var csrfInput = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
@@ -176,7 +176,7 @@ func (h *waHub) signIn(t *testing.T, login, role string) *waBrowser {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := servertest.NewAppClient(t, h.app)
+	b := apptest.NewAppClient(t, h.app)
 	_, page := b.Do(http.MethodGet, "/login", nil)
 	m := csrfInput.FindStringSubmatch(page)
 	if m == nil {

@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/hub/web/webtest"
 )
 
@@ -29,7 +29,7 @@ type brSMSLine struct {
 var brCustomerLink = regexp.MustCompile(`https://hub\.example\.test(/c/[A-Za-z0-9_-]+)`)
 
 // brThreadOf is the thread of a work order.
-func brThreadOf(t *testing.T, h *servertest.Hub, number string) hub.Thread {
+func brThreadOf(t *testing.T, h *apptest.Hub, number string) hub.Thread {
 	t.Helper()
 	ctx := context.Background()
 	w, err := h.Store.WorkOrderByNumber(ctx, h.Node.ID, number)
@@ -46,7 +46,7 @@ func brThreadOf(t *testing.T, h *servertest.Hub, number string) hub.Thread {
 // brLinkFromSMS waits until the outbox has written an SMS of the work
 // order's thread to sms.log and returns the path of the customer link in
 // it ("/c/<token>").
-func brLinkFromSMS(t *testing.T, h *servertest.Hub, number string) string {
+func brLinkFromSMS(t *testing.T, h *apptest.Hub, number string) string {
 	t.Helper()
 	thread := brThreadOf(t, h, number)
 	path := filepath.Join(h.Config.DataDir, "sms.log")
@@ -93,7 +93,7 @@ func brReadSMSLog(t *testing.T, path string) []brSMSLine {
 
 // brPushMessage sends an advisor's message about a work order through the
 // DMS API, as 1C would.
-func brPushMessage(t *testing.T, h *servertest.Hub, eventID, number, text string) {
+func brPushMessage(t *testing.T, h *apptest.Hub, eventID, number, text string) {
 	t.Helper()
 	body, err := json.Marshal(map[string]any{"events": []any{map[string]any{
 		"id": eventID, "type": "message", "occurred_at": time.Now().Format("2006-01-02T15:04:05"),
@@ -106,7 +106,7 @@ func brPushMessage(t *testing.T, h *servertest.Hub, eventID, number, text string
 	if status != http.StatusOK {
 		t.Fatalf("push message %s: status %d %v", eventID, status, reply)
 	}
-	if r := servertest.Results(t, reply)[0]; r["result"] != "applied" {
+	if r := apptest.Results(t, reply)[0]; r["result"] != "applied" {
 		t.Fatalf("push message %s: %v", eventID, r)
 	}
 }
@@ -120,7 +120,7 @@ type brChange struct {
 
 // brChanges reads the whole DMS change feed and keeps one work order's
 // changes of one type.
-func brChanges(t *testing.T, h *servertest.Hub, typ, number string) []brChange {
+func brChanges(t *testing.T, h *apptest.Hub, typ, number string) []brChange {
 	t.Helper()
 	status, page := h.Get(t, "/api/dms/v1/changes?after=0")
 	if status != http.StatusOK {
@@ -145,7 +145,7 @@ func brChanges(t *testing.T, h *servertest.Hub, typ, number string) []brChange {
 
 // brLineIDs maps the DMS ids of a work order's lines to the hub's, which the
 // page's form fields carry.
-func brLineIDs(t *testing.T, h *servertest.Hub, number string) map[string]int64 {
+func brLineIDs(t *testing.T, h *apptest.Hub, number string) map[string]int64 {
 	t.Helper()
 	ctx := context.Background()
 	w, err := h.Store.WorkOrderByNumber(ctx, h.Node.ID, number)

@@ -12,7 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"naryad/hub/server/servertest"
+	"naryad/app/apptest"
 	"naryad/hub/store/storetest"
 	"naryad/hub/web/webtest"
 	"naryad/templates"
@@ -44,7 +44,7 @@ var brPlainLines = []any{
 
 // brOrderFields give each work order its own customer and phone: the outbox
 // sends one number's messages one after another, so work orders sharing a
-// phone would wait for each other's SMS. nil lines keep servertest's.
+// phone would wait for each other's SMS. nil lines keep apptest's.
 func brOrderFields(phone string, lines []any) map[string]any {
 	f := map[string]any{"customer": map[string]any{
 		"external_id": "C" + phone, "name": "Иван Петров", "phones": []any{phone}, "locale": "ru",
@@ -62,7 +62,7 @@ func TestBrowserCustomerPage(t *testing.T) {
 	browser := webtest.StartBrowser(t)
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
-			h := servertest.Start(t, b)
+			h := apptest.Start(t, b)
 			base := h.Run(t)
 			t.Run("link_from_sms_then_live_updates", func(t *testing.T) {
 				brTestLinkAndLiveUpdates(t, browser, h, base, b.Name == "sqlite")
@@ -78,7 +78,7 @@ func TestBrowserCustomerPage(t *testing.T) {
 // brTestLinkAndLiveUpdates opens the link the customer got by SMS on a
 // phone-sized screen, then watches a status change and an advisor's
 // message arrive without a reload.
-func brTestLinkAndLiveUpdates(t *testing.T, browser context.Context, h *servertest.Hub, base string, screenshot bool) {
+func brTestLinkAndLiveUpdates(t *testing.T, browser context.Context, h *apptest.Hub, base string, screenshot bool) {
 	const number = "МСК-101"
 	h.PushWorkOrder(t, "wo-101-1", number, 1, "В работе", brOrderFields("+79160000101", nil))
 	path := brLinkFromSMS(t, h, number)
@@ -121,7 +121,7 @@ func brTestLinkAndLiveUpdates(t *testing.T, browser context.Context, h *serverte
 }
 
 // brTestChatWithPhoto sends a text with a photo through the page's form.
-func brTestChatWithPhoto(t *testing.T, browser context.Context, h *servertest.Hub, base string) {
+func brTestChatWithPhoto(t *testing.T, browser context.Context, h *apptest.Hub, base string) {
 	const number = "МСК-102"
 	h.PushWorkOrder(t, "wo-102-1", number, 1, "В работе", brOrderFields("+79160000102", nil))
 	photo := brWritePhoto(t, 64, 48)
@@ -166,7 +166,7 @@ func brTestChatWithPhoto(t *testing.T, browser context.Context, h *servertest.Hu
 // step, with JavaScript on, in a form that arrived over the live stream; the
 // DMS re-prices a line while the review is open, so the customer confirms
 // the new figures.
-func brTestEstimate(t *testing.T, browser context.Context, h *servertest.Hub, base string) {
+func brTestEstimate(t *testing.T, browser context.Context, h *apptest.Hub, base string) {
 	const number = "МСК-103"
 	h.PushWorkOrder(t, "wo-103-1", number, 1, "В работе", brOrderFields("+79160000103", brEstimateLines))
 	p := webtest.NewTab(t, browser)
@@ -194,7 +194,7 @@ func brTestEstimate(t *testing.T, browser context.Context, h *servertest.Hub, ba
 // review is open and must make the filter cost 1500: the confirm then shows
 // the review again, with a notice and the new figures, and the customer
 // confirms those. It returns the new total the last review announced.
-func brDecideEstimate(t *testing.T, p *webtest.Tab, h *servertest.Hub, number string, reprice func()) string {
+func brDecideEstimate(t *testing.T, p *webtest.Tab, h *apptest.Hub, number string, reprice func()) string {
 	t.Helper()
 	ids := brLineIDs(t, h, number)
 	pads, filter := strconv.FormatInt(ids["2"], 10), strconv.FormatInt(ids["3"], 10)
@@ -279,7 +279,7 @@ func brCheckDecided(t *testing.T, p *webtest.Tab, reviewed string) {
 
 // brCheckDecisionFeed checks the DMS change feed holds both decisions, the
 // approved filter at the price the customer confirmed.
-func brCheckDecisionFeed(t *testing.T, h *servertest.Hub, number string, filterMinor float64) {
+func brCheckDecisionFeed(t *testing.T, h *apptest.Hub, number string, filterMinor float64) {
 	t.Helper()
 	changes := brChanges(t, h, "line_decision", number)
 	got := map[string]string{}
@@ -299,7 +299,7 @@ func brCheckDecisionFeed(t *testing.T, h *servertest.Hub, number string, filterM
 
 // brTestResume drops the page's event stream, lets two advisor messages
 // happen meanwhile, and checks each shows up once the stream resumes.
-func brTestResume(t *testing.T, browser context.Context, h *servertest.Hub, base string) {
+func brTestResume(t *testing.T, browser context.Context, h *apptest.Hub, base string) {
 	const number = "МСК-104"
 	h.PushWorkOrder(t, "wo-104-1", number, 1, "В работе", brOrderFields("+79160000104", brPlainLines))
 	proxy := brNewCutProxy(t, base)
@@ -387,7 +387,7 @@ func brTestResume(t *testing.T, browser context.Context, h *servertest.Hub, base
 
 // brTestWithoutJavaScript sends a message and decides the estimate with
 // plain forms in a browser that runs no script.
-func brTestWithoutJavaScript(t *testing.T, browser context.Context, h *servertest.Hub, base string) {
+func brTestWithoutJavaScript(t *testing.T, browser context.Context, h *apptest.Hub, base string) {
 	const number = "МСК-105"
 	h.PushWorkOrder(t, "wo-105-1", number, 1, "В работе", brOrderFields("+79160000105", brEstimateLines))
 	p := webtest.NewTab(t, browser, webtest.NoJavaScript())

@@ -13,9 +13,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"naryad/hub"
+	"naryad/hub/reply"
 	"naryad/hub/store"
 	"naryad/hub/web/attachment"
-	"naryad/reminders"
 )
 
 const maxMessageRunes = 4000
@@ -68,7 +68,7 @@ func (h *Handler) postMessage(c *fiber.Ctx) error {
 			if err := h.optOut.Apply(ctx, tx, v.thread, text); err != nil {
 				return err
 			}
-			return reminders.ApplyFeedbackReply(ctx, tx, v.thread, m)
+			return reply.ApplyFeedbackReply(ctx, tx, v.thread, m)
 		})
 		if errors.Is(err, store.ErrDuplicateForm) {
 			// The same form again (a double click, a browser retry): the

@@ -7,8 +7,8 @@ import (
 	"sync"
 	"testing"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 )
 
 var chatKeyField = regexp.MustCompile(`name="msg_key" value="([^"]+)"`)
@@ -34,7 +34,7 @@ func chatPostAll(t *testing.T, send secSender, v *secVisitor, keys []string) []i
 }
 
 // chatCustomerChanges counts the customer_message entries of the DMS feed.
-func chatCustomerChanges(t *testing.T, h *servertest.Hub) int {
+func chatCustomerChanges(t *testing.T, h *apptest.Hub) int {
 	t.Helper()
 	n := 0
 	for _, c := range secFeed(t, h) {
@@ -48,7 +48,7 @@ func chatCustomerChanges(t *testing.T, h *servertest.Hub) int {
 // A double click or a browser retry sends the same form twice: the key the
 // page put in it stores the message once, and every copy gets the page.
 func TestChatRepeatedPostStoresOneMessage(t *testing.T) {
-	secEachHub(t, func(t *testing.T, h *servertest.Hub) {
+	secEachHub(t, func(t *testing.T, h *apptest.Hub) {
 		send := secOverSocket(t, h.Run(t), "127.0.0.1")
 		a := secPushOrder(t, h, "АА-901", nil)
 		v := secOpen(t, send, a.Path)
@@ -88,7 +88,7 @@ func TestChatRepeatedPostStoresOneMessage(t *testing.T) {
 // 500 (PostgreSQL once found a deadlock between the thread row and the
 // change counter here).
 func TestChatConcurrentMessagesAreAllStored(t *testing.T) {
-	secEachHub(t, func(t *testing.T, h *servertest.Hub) {
+	secEachHub(t, func(t *testing.T, h *apptest.Hub) {
 		send := secOverSocket(t, h.Run(t), "127.0.0.1")
 		a := secPushOrder(t, h, "АА-902", nil)
 		v := secOpen(t, send, a.Path)

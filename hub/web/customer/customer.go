@@ -19,9 +19,9 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/realtime"
+	"naryad/hub/reply"
 	"naryad/hub/store"
 	"naryad/hub/web/render"
-	"naryad/reminders"
 )
 
 //go:embed views/*.html
@@ -41,7 +41,7 @@ type Options struct {
 	// the shutdown does not wait for browsers.
 	Done <-chan struct{}
 	// OptOut recognises a customer's STOP / START reply about reminders.
-	OptOut reminders.OptOutWords
+	OptOut reply.OptOutWords
 }
 
 // Handler serves /c/*.
@@ -60,7 +60,7 @@ type Handler struct {
 	cache         eventCache
 	frames        frameCache
 	zones         hub.Zones
-	optOut        reminders.OptOutWords
+	optOut        reply.OptOutWords
 }
 
 // New parses the page's views once; a missing or broken view fails start-up.

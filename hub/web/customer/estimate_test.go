@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/templates"
 )
 
@@ -106,7 +106,7 @@ func estKey(l hub.WorkOrderLine) string { return "line_" + strconv.FormatInt(l.I
 // figures with a notice in the customer's language; confirming those
 // stores the decision at the price shown.
 func TestConfirmAfterTheDMSChangedAPriceShowsTheNewFiguresAndStoresNothing(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		send := secInProcess(h)
 		for i, lc := range estLocales {
 			t.Run(lc.locale, func(t *testing.T) {
@@ -167,7 +167,7 @@ func TestConfirmAfterTheDMSChangedAPriceShowsTheNewFiguresAndStoresNothing(t *te
 // the version was sent, or a hand-made form) is shown the figures instead of
 // being stored.
 func TestConfirmWithoutTheReviewedVersionStoresNothing(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		send := secInProcess(h)
 		a := secPushOrder(t, h, "ВЕР-1", nil)
 		v := secOpen(t, send, a.Path)
@@ -194,7 +194,7 @@ func TestConfirmWithoutTheReviewedVersionStoresNothing(t *testing.T) {
 // choices no longer cover the estimate, so the customer is sent back to the
 // page (with the notice) to choose again.
 func TestConfirmAfterTheDMSAddedALineSendsBackToThePage(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		send := secInProcess(h)
 		lines := []any{estLine("1", "labor", "Oil change", "1500", false), estLine("2", "part", "Brake pads", "5000", true)}
 		a := secPushOrder(t, h, "НОВ-1", estOrder("ru", "+79165550200", lines...))
@@ -219,7 +219,7 @@ func TestConfirmAfterTheDMSAddedALineSendsBackToThePage(t *testing.T) {
 // line_decision change per line.
 func TestTheSameConfirmPostedManyTimesAtOnceIsStoredOnce(t *testing.T) {
 	const copies = 15
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		base := h.Run(t)
 		send := secOverSocket(t, base, "127.0.0.1")
 		a := secPushOrder(t, h, "РАЗ-15", estOrder("ru", "+79165550300",
@@ -292,7 +292,7 @@ func TestTheSameConfirmPostedManyTimesAtOnceIsStoredOnce(t *testing.T) {
 // announced, in every language, with the declined line shown as declined;
 // once the DMS sends a new version, its own total is shown.
 func TestThePageTotalIsTheReviewedTotalUntilTheDMSSendsANewVersion(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		send := secInProcess(h)
 		for i, lc := range estLocales {
 			t.Run(lc.locale, func(t *testing.T) {

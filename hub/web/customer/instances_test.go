@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"naryad/hub/server/servertest"
+	"naryad/app/apptest"
 	"naryad/hub/store/storetest"
 )
 
@@ -19,7 +19,7 @@ func TestEventsReachPagesOnAnotherInstance(t *testing.T) {
 	if len(backends) < 2 {
 		t.Skip(storetest.EnvPostgresURL + " is not set: several instances need PostgreSQL")
 	}
-	a := servertest.Start(t, backends[1])
+	a := apptest.Start(t, backends[1])
 	b := a.Another(t)
 	a.Run(t)
 	baseB := b.Run(t)

@@ -5,13 +5,13 @@ import (
 	"strings"
 	"testing"
 
-	"naryad/hub/server/servertest"
+	"naryad/app/apptest"
 )
 
 // A line's quantity is written the way the customer writes numbers: 1,5 in
 // Russian and Polish, 1.5 in English.
 func TestLineQuantityInTheCustomersLocale(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		send := secInProcess(h)
 		for i, want := range []struct{ locale, qty string }{{"ru", "1,5"}, {"pl", "1,5"}, {"en", "1.5"}} {
 			t.Run(want.locale, func(t *testing.T) {

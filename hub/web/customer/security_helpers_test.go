@@ -23,9 +23,9 @@ import (
 	"testing"
 	"time"
 
+	"naryad/app/apptest"
+	"naryad/cli"
 	"naryad/hub"
-	"naryad/hub/config"
-	"naryad/hub/server/servertest"
 	"naryad/hub/store"
 	"naryad/hub/store/storetest"
 )
@@ -35,7 +35,7 @@ type secSender func(t testing.TB, req *http.Request) *http.Response
 
 // secInProcess sends through the fiber app in memory, as h.Do does, but gives
 // up after a while instead of hanging on a stream that never ends.
-func secInProcess(h *servertest.Hub) secSender {
+func secInProcess(h *apptest.Hub) secSender {
 	return func(t testing.TB, req *http.Request) *http.Response {
 		t.Helper()
 		resp, err := h.Server.App().Test(req, 60_000) // milliseconds
@@ -69,10 +69,10 @@ func secOverSocket(t testing.TB, base, from string) secSender {
 }
 
 // secEachHub runs fn on a fresh hub per backend, with configuration options.
-func secEachHub(t *testing.T, fn func(t *testing.T, h *servertest.Hub), options ...func(*config.Config)) {
+func secEachHub(t *testing.T, fn func(t *testing.T, h *apptest.Hub), options ...func(*cli.Config)) {
 	t.Helper()
 	storetest.Each(t, func(t *testing.T, _ *store.Store, b storetest.Backend) {
-		fn(t, servertest.Start(t, b, options...))
+		fn(t, apptest.Start(t, b, options...))
 	})
 }
 
@@ -87,7 +87,7 @@ type secOrder struct {
 func (o secOrder) token() string { return strings.TrimPrefix(o.Path, "/c/") }
 
 // line finds the stored line with the DMS id.
-func (o secOrder) line(t testing.TB, h *servertest.Hub, externalID string) hub.WorkOrderLine {
+func (o secOrder) line(t testing.TB, h *apptest.Hub, externalID string) hub.WorkOrderLine {
 	t.Helper()
 	lines, err := h.Store.Lines(context.Background(), o.WO.ID)
 	if err != nil {
@@ -102,7 +102,7 @@ func (o secOrder) line(t testing.TB, h *servertest.Hub, externalID string) hub.W
 	return hub.WorkOrderLine{}
 }
 
-func secPushOrder(t testing.TB, h *servertest.Hub, number string, fields map[string]any) secOrder {
+func secPushOrder(t testing.TB, h *apptest.Hub, number string, fields map[string]any) secOrder {
 	t.Helper()
 	h.PushWorkOrder(t, "wo-"+number, number, 1, "В работе", fields)
 	ctx := context.Background()
@@ -131,7 +131,7 @@ func secOtherCustomer() map[string]any {
 
 // secPushDocument sends a document event (a printed form from the DMS) for a
 // work order and fails unless it is applied.
-func secPushDocument(t testing.TB, h *servertest.Hub, eventID, number, name, contentType string, data []byte) {
+func secPushDocument(t testing.TB, h *apptest.Hub, eventID, number, name, contentType string, data []byte) {
 	t.Helper()
 	body, err := json.Marshal(map[string]any{"events": []any{map[string]any{
 		"id": eventID, "type": "document", "occurred_at": time.Now().Format("2006-01-02T15:04:05"),
@@ -145,13 +145,13 @@ func secPushDocument(t testing.TB, h *servertest.Hub, eventID, number, name, con
 	if status != http.StatusOK {
 		t.Fatalf("push document: %d %v", status, reply)
 	}
-	if r := servertest.Results(t, reply)[0]; r["result"] != "applied" {
+	if r := apptest.Results(t, reply)[0]; r["result"] != "applied" {
 		t.Fatalf("push document: %v", r)
 	}
 }
 
 // secAttachment finds a thread's attachment by file name.
-func secAttachment(t testing.TB, h *servertest.Hub, th hub.Thread, name string) hub.Attachment {
+func secAttachment(t testing.TB, h *apptest.Hub, th hub.Thread, name string) hub.Attachment {
 	t.Helper()
 	files := secThreadFiles(t, h, th)
 	for _, a := range files {
@@ -164,7 +164,7 @@ func secAttachment(t testing.TB, h *servertest.Hub, th hub.Thread, name string) 
 }
 
 // secThreadFiles lists every file of a thread, staff-only ones included.
-func secThreadFiles(t testing.TB, h *servertest.Hub, th hub.Thread) []hub.Attachment {
+func secThreadFiles(t testing.TB, h *apptest.Hub, th hub.Thread) []hub.Attachment {
 	t.Helper()
 	var files []hub.Attachment
 	err := h.Store.Gorm(context.Background()).Raw(
@@ -177,7 +177,7 @@ func secThreadFiles(t testing.TB, h *servertest.Hub, th hub.Thread) []hub.Attach
 
 // secStaffFile adds a message of the direction (a staff note or a system
 // entry) carrying a file, as the staff side would.
-func secStaffFile(t testing.TB, h *servertest.Hub, th hub.Thread, direction, body, name string, data []byte) hub.Attachment {
+func secStaffFile(t testing.TB, h *apptest.Hub, th hub.Thread, direction, body, name string, data []byte) hub.Attachment {
 	t.Helper()
 	ctx := context.Background()
 	hash, err := hub.NewMedia(filepath.Join(h.Config.DataDir, "media")).Put(data)
@@ -341,7 +341,7 @@ type secTally struct {
 	Messages, Attachments, Changes, Decided, Events, MediaFiles int64
 }
 
-func secCount(t testing.TB, h *servertest.Hub) secTally {
+func secCount(t testing.TB, h *apptest.Hub) secTally {
 	t.Helper()
 	db := h.Store.Gorm(context.Background())
 	var n secTally
@@ -377,7 +377,7 @@ func secCount(t testing.TB, h *servertest.Hub) secTally {
 }
 
 // secThreadMessages counts one thread's messages.
-func secThreadMessages(t testing.TB, h *servertest.Hub, th hub.Thread) int {
+func secThreadMessages(t testing.TB, h *apptest.Hub, th hub.Thread) int {
 	t.Helper()
 	msgs, err := h.Store.Messages(context.Background(), th.ID)
 	if err != nil {
@@ -395,7 +395,7 @@ type secChange struct {
 }
 
 // secFeed reads the whole DMS change feed.
-func secFeed(t testing.TB, h *servertest.Hub) []secChange {
+func secFeed(t testing.TB, h *apptest.Hub) []secChange {
 	t.Helper()
 	status, page := h.Get(t, "/api/dms/v1/changes?after=0&limit=1000")
 	if status != http.StatusOK {

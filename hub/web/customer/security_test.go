@@ -15,9 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"naryad/app/apptest"
+	"naryad/cli"
 	"naryad/hub"
-	"naryad/hub/config"
-	"naryad/hub/server/servertest"
 	"naryad/templates"
 )
 
@@ -94,7 +94,7 @@ func secCheckHeaders(t testing.TB, what string, resp *http.Response) {
 var secCustomerData = []string{"Иван Петров", "Иван", "Петров", "А123ВС77", "+79161234567", "79161234567", "9161234567", "Škoda", "Octavia"}
 
 func TestUnknownMalformedAndRevokedTokensAnswerTheSame404(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		send := secInProcess(h)
 		a := secPushOrder(t, h, "АА-100", nil)
@@ -153,7 +153,7 @@ func TestUnknownMalformedAndRevokedTokensAnswerTheSame404(t *testing.T) {
 }
 
 func TestExpiredLinkShowsOnlyTheBranchPhone(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		send := secInProcess(h)
 		a := secPushOrder(t, h, "АА-200", nil)
@@ -201,7 +201,7 @@ func TestExpiredLinkShowsOnlyTheBranchPhone(t *testing.T) {
 }
 
 func TestEveryCustomerResponseCarriesTheSecurityHeaders(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		// A real socket: the event stream never ends, so it is read only up
 		// to its headers.
@@ -282,7 +282,7 @@ func TestSessionCookieIsHttpOnlyStrictAndScopedToTheLink(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			secEachHub(t, func(t *testing.T, h *servertest.Hub) {
+			secEachHub(t, func(t *testing.T, h *apptest.Hub) {
 				send := secInProcess(h)
 				a := secPushOrder(t, h, "АА-400", nil)
 				b := secPushOrder(t, h, "ББ-400", secOtherCustomer())
@@ -344,13 +344,13 @@ func TestSessionCookieIsHttpOnlyStrictAndScopedToTheLink(t *testing.T) {
 						t.Errorf("GET %s: %d, Set-Cookie %q; want 404 without a cookie", p, resp.StatusCode, got)
 					}
 				}
-			}, func(cfg *config.Config) { cfg.PublicURL = tc.publicURL })
+			}, func(cfg *cli.Config) { cfg.PublicURL = tc.publicURL })
 		})
 	}
 }
 
 func TestFormsRefuseMissingOrForeignSessionAndCSRF(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		send := secInProcess(h)
 		a := secPushOrder(t, h, "АА-500", nil)
 		b := secPushOrder(t, h, "ББ-500", secOtherCustomer())
@@ -423,7 +423,7 @@ func TestFormsRefuseMissingOrForeignSessionAndCSRF(t *testing.T) {
 }
 
 func TestOneThreadsCredentialsNeverReachAnother(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		send := secOverSocket(t, h.Run(t), "127.0.0.1")
 		a := secPushOrder(t, h, "АА-600", nil)
@@ -550,7 +550,7 @@ func TestOneThreadsCredentialsNeverReachAnother(t *testing.T) {
 
 func TestUploadsAreCheckedByContentAndSize(t *testing.T) {
 	const limit = 4096
-	secEachHub(t, func(t *testing.T, h *servertest.Hub) {
+	secEachHub(t, func(t *testing.T, h *apptest.Hub) {
 		send := secInProcess(h)
 		a := secPushOrder(t, h, "АА-700", nil)
 		v := secOpen(t, send, a.Path)
@@ -628,7 +628,7 @@ func TestUploadsAreCheckedByContentAndSize(t *testing.T) {
 				}
 			})
 		}
-	}, func(cfg *config.Config) { cfg.UploadMaxBytes = limit })
+	}, func(cfg *cli.Config) { cfg.UploadMaxBytes = limit })
 }
 
 // The app's request body limit is derived from NARYAD_DMS_MAX_BODY_BYTES;
@@ -650,7 +650,7 @@ func TestUploadLimitIsTheUploadSetting(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			secEachHub(t, func(t *testing.T, h *servertest.Hub) {
+			secEachHub(t, func(t *testing.T, h *apptest.Hub) {
 				// A real socket: in process, fiber's test transport turns
 				// its own body limit into an error instead of an answer.
 				base := h.Run(t)
@@ -674,7 +674,7 @@ func TestUploadLimitIsTheUploadSetting(t *testing.T) {
 						resp.Header.Get("Location"), answer, a.Path+tc.wantOutcome)
 				}
 				secCheckHeaders(t, "upload answer", resp)
-			}, func(cfg *config.Config) {
+			}, func(cfg *cli.Config) {
 				if tc.uploadMax > 0 {
 					cfg.UploadMaxBytes = tc.uploadMax
 				}
@@ -688,7 +688,7 @@ func TestUploadLimitIsTheUploadSetting(t *testing.T) {
 
 func TestEstimateDecisionsAreStoredOnceWithEvidence(t *testing.T) {
 	const userAgent = "naryad-security-test/1.0"
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		// Over a socket, so the evidence holds a real client address.
 		send := secOverSocket(t, h.Run(t), "127.0.0.1")
 		withUA := func(t testing.TB, req *http.Request) *http.Response {
@@ -812,7 +812,7 @@ func TestEstimateDecisionsAreStoredOnceWithEvidence(t *testing.T) {
 const secPerMinute = 30
 
 func TestRateLimitPerIPUnderC(t *testing.T) {
-	secEachHub(t, func(t *testing.T, h *servertest.Hub) {
+	secEachHub(t, func(t *testing.T, h *apptest.Hub) {
 		base := h.Run(t)
 		a := secPushOrder(t, h, "АА-900", nil)
 		clients := []struct {
@@ -867,11 +867,11 @@ func TestRateLimitPerIPUnderC(t *testing.T) {
 				t.Errorf("DMS feed after /c/ was limited: %d %v", status, reply)
 			}
 		})
-	}, func(cfg *config.Config) { cfg.CustomerRateLimit = secPerMinute })
+	}, func(cfg *cli.Config) { cfg.CustomerRateLimit = secPerMinute })
 }
 
 func TestDMSDocumentsOnlyForTheThreadsToken(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		send := secInProcess(h)
 		a := secPushOrder(t, h, "АА-1000", nil)

@@ -17,9 +17,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"naryad/app/apptest"
+	"naryad/app/demo"
 	"naryad/hub"
-	"naryad/hub/demo"
-	"naryad/hub/server/servertest"
 	"naryad/hub/staff"
 	"naryad/hub/store"
 	"naryad/hub/web/webtest"
@@ -109,7 +109,7 @@ func ibTestLiveList(t *testing.T, p *webtest.Tab, base, guide string) {
 // ibTestTemplateReply opens the customer's page of АА-000102 first, then
 // fills the advisor's reply from a template, sends it and waits for the
 // customer's open page to show it.
-func ibTestTemplateReply(t *testing.T, browser context.Context, p *webtest.Tab, h *servertest.Hub, base string) {
+func ibTestTemplateReply(t *testing.T, browser context.Context, p *webtest.Tab, h *apptest.Hub, base string) {
 	const number = "АА-000102"
 	threadID := ibThreadOf(t, p, base, number)
 	link, err := h.Store.ActiveMagicLink(context.Background(), threadID)
@@ -150,7 +150,7 @@ func ibTestTemplateReply(t *testing.T, browser context.Context, p *webtest.Tab, 
 // ibTestFailedResend fails a message of WA-000103 through the store (no
 // recipient), checks the thread page marks it failed with the reason, and
 // resends it.
-func ibTestFailedResend(t *testing.T, p *webtest.Tab, h *servertest.Hub, base string) {
+func ibTestFailedResend(t *testing.T, p *webtest.Tab, h *apptest.Hub, base string) {
 	const number = "WA-000103"
 	threadID := ibThreadOf(t, p, base, number)
 	th, err := h.Store.Thread(context.Background(), threadID)
@@ -184,7 +184,7 @@ func ibTestFailedResend(t *testing.T, p *webtest.Tab, h *servertest.Hub, base st
 // ibTestMechanicPhoto signs a mechanic in, finds АА-000101 at /mechanic,
 // uploads a PNG with a comment, and checks the advisor's thread page shows
 // it as an internal message with the picture.
-func ibTestMechanicPhoto(t *testing.T, browser context.Context, p *webtest.Tab, h *servertest.Hub, base string) {
+func ibTestMechanicPhoto(t *testing.T, browser context.Context, p *webtest.Tab, h *apptest.Hub, base string) {
 	const number = "АА-000101"
 	ctx := context.Background()
 	branch, err := h.Store.BranchByCode(ctx, demo.BranchCode)
@@ -258,7 +258,7 @@ func ibTestMechanicPhoto(t *testing.T, browser context.Context, p *webtest.Tab, 
 // ibTestLeadMerge makes a lead (no work order) at the demo branch, merges
 // it into АА-000102 from its page, and checks the work order's thread shows
 // the lead's message.
-func ibTestLeadMerge(t *testing.T, p *webtest.Tab, h *servertest.Hub, base string) {
+func ibTestLeadMerge(t *testing.T, p *webtest.Tab, h *apptest.Hub, base string) {
 	const number = "АА-000102"
 	ctx := context.Background()
 	target := ibThreadOf(t, p, base, number)

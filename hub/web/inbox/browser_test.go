@@ -12,8 +12,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"naryad/hub/demo"
-	"naryad/hub/server/servertest"
+	"naryad/app/apptest"
+	"naryad/app/demo"
 	"naryad/hub/store/storetest"
 	"naryad/hub/web/webtest"
 )
@@ -42,7 +42,7 @@ const ibRows = `[...document.querySelectorAll("ol.threads li.thread")].map(li =>
 func TestBrowserInbox(t *testing.T) {
 	browser := webtest.StartBrowser(t)
 	b := storetest.Backends(t)[0]
-	h := servertest.Start(t, b)
+	h := apptest.Start(t, b)
 	var guide bytes.Buffer
 	if err := demo.Load(context.Background(), h.Server, h.Config, &guide); err != nil {
 		t.Fatalf("demo.Load: %v\n%s", err, guide.String())
@@ -160,7 +160,7 @@ func ibSearch(t *testing.T, p *webtest.Tab, text, number string) {
 // ibTestReplyAndNote answers the customer of АА-000101 from the thread page,
 // sees the reply on the customer's page in another browser context, then
 // adds a private note and checks the customer's page never shows it.
-func ibTestReplyAndNote(t *testing.T, browser context.Context, p *webtest.Tab, h *servertest.Hub, base string) {
+func ibTestReplyAndNote(t *testing.T, browser context.Context, p *webtest.Tab, h *apptest.Hub, base string) {
 	const number = "АА-000101"
 	p.Open(base + "/inbox")
 	row := `[...document.querySelectorAll("ol.threads li.thread")].find(li => li.querySelector(".meta .wo")?.textContent === ` + webtest.JS(number) + `)`

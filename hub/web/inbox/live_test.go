@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"naryad/hub/server/servertest"
+	"naryad/app/apptest"
 	"naryad/hub/store/storetest"
 )
 
@@ -142,7 +142,7 @@ func (s *sseConn) waitReplayed() []sseFrame {
 var eventsAttr = regexp.MustCompile(`data-events="/inbox/events\?after=(\d+)"`)
 
 func TestInboxStreamsOwnBranchEventsAndResumes(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		w := newWorld(t, h)
 		anna := w.signIn(t, "anna")
 		base := h.Run(t)
@@ -203,7 +203,7 @@ func TestInboxStreamsOwnBranchEventsAndResumes(t *testing.T) {
 }
 
 // ownEventIDs lists the ids of the hub branch's events after id after.
-func ownEventIDs(t *testing.T, h *servertest.Hub, after int64) []int64 {
+func ownEventIDs(t *testing.T, h *apptest.Hub, after int64) []int64 {
 	t.Helper()
 	evs, err := h.Store.BranchEventsAfter(context.Background(), []int64{h.Branch.ID}, after, 100)
 	if err != nil {
@@ -217,7 +217,7 @@ func ownEventIDs(t *testing.T, h *servertest.Hub, after int64) []int64 {
 }
 
 func TestInboxStreamNeedsSignIn(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		base := h.Run(t)
 		noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 		resp, err := noRedirect.Get(base + "/inbox/events?after=0")
@@ -238,7 +238,7 @@ func TestInboxReplyReachesAdvisorOnAnotherInstance(t *testing.T) {
 	if len(backends) < 2 {
 		t.Skip(storetest.EnvPostgresURL + " is not set: several instances need PostgreSQL")
 	}
-	a := servertest.Start(t, backends[1])
+	a := apptest.Start(t, backends[1])
 	w := newWorld(t, a)
 	b := a.Another(t)
 	a.Run(t)

@@ -12,8 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/hub/staff"
 	"naryad/hub/store"
 )
@@ -52,7 +52,7 @@ func (b *browser) upload(path, csrf, name string, content []byte, comment string
 	return resp
 }
 
-func count(t *testing.T, h *servertest.Hub, table string) int64 {
+func count(t *testing.T, h *apptest.Hub, table string) int64 {
 	t.Helper()
 	var n int64
 	if err := h.Store.Gorm(context.Background()).Table(table).Count(&n).Error; err != nil {
@@ -63,12 +63,12 @@ func count(t *testing.T, h *servertest.Hub, table string) int64 {
 
 type counts struct{ messages, attachments, outbox int64 }
 
-func countAll(t *testing.T, h *servertest.Hub) counts {
+func countAll(t *testing.T, h *apptest.Hub) counts {
 	t.Helper()
 	return counts{count(t, h, "messages"), count(t, h, "attachments"), count(t, h, "outbox")}
 }
 
-func customerPage(t *testing.T, h *servertest.Hub, number string) string {
+func customerPage(t *testing.T, h *apptest.Hub, number string) string {
 	t.Helper()
 	resp := h.Do(t, httptest.NewRequest(http.MethodGet, h.CustomerPath(t, number), nil))
 	defer resp.Body.Close()
@@ -79,7 +79,7 @@ func customerPage(t *testing.T, h *servertest.Hub, number string) string {
 	return string(page)
 }
 
-func lastMessage(t *testing.T, h *servertest.Hub, th hub.Thread) (hub.Message, []hub.Attachment) {
+func lastMessage(t *testing.T, h *apptest.Hub, th hub.Thread) (hub.Message, []hub.Attachment) {
 	t.Helper()
 	ctx := context.Background()
 	msgs, err := h.Store.Messages(ctx, th.ID)
@@ -95,7 +95,7 @@ func lastMessage(t *testing.T, h *servertest.Hub, th hub.Thread) (hub.Message, [
 }
 
 func TestMechanicFindsOrdersOfOwnBranches(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		w := newWorld(t, h)
 		addMechanic(t, h)
 		misha := w.signIn(t, "misha")
@@ -125,7 +125,7 @@ func TestMechanicFindsOrdersOfOwnBranches(t *testing.T) {
 	})
 }
 
-func addMechanic(t *testing.T, h *servertest.Hub) store.User {
+func addMechanic(t *testing.T, h *apptest.Hub) store.User {
 	t.Helper()
 	u, err := staff.AddUser(context.Background(), h.Store, staff.NewUser{
 		Login: "misha", Name: "Миша", Role: store.RoleMechanic, Password: password, BranchIDs: []int64{h.Branch.ID},
@@ -137,7 +137,7 @@ func addMechanic(t *testing.T, h *servertest.Hub) store.User {
 }
 
 func TestMechanicPhotoIsInternalUntilForwarded(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		w := newWorld(t, h)
 		addMechanic(t, h)

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/hub/store"
 )
 
@@ -38,7 +38,7 @@ func newLead(t *testing.T, w *world, branchID int64, phone string) hub.Thread {
 }
 
 func TestMergeLeadIntoWorkOrderThread(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		w := newWorld(t, h)
 		if _, err := h.Store.AddCustomerMessage(ctx, w.a, "Когда будет готово?", hub.ChannelSMS, nil); err != nil {
@@ -111,7 +111,7 @@ func TestMergeLeadIntoWorkOrderThread(t *testing.T) {
 }
 
 func TestMergeLeadRefusals(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		w := newWorld(t, h)
 		lead := newLead(t, w, h.Branch.ID, "+79031112233")
 		spbLead := newLead(t, w, w.b.BranchID, "+79035556677")

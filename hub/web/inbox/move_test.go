@@ -7,13 +7,13 @@ import (
 	"strings"
 	"testing"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/hub/staff"
 	"naryad/hub/store"
 )
 
-func moveAudits(t *testing.T, h *servertest.Hub) int64 {
+func moveAudits(t *testing.T, h *apptest.Hub) int64 {
 	t.Helper()
 	var n int64
 	if err := h.Store.Gorm(context.Background()).Table("audit_log").Where("action = ?", store.AuditMoveMessage).Count(&n).Error; err != nil {
@@ -23,7 +23,7 @@ func moveAudits(t *testing.T, h *servertest.Hub) int64 {
 }
 
 func TestMoveMessageToAnotherWorkOrder(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		w := newWorld(t, h)
 		h.PushWorkOrder(t, "e3", "ЗН-3", 1, "В работе", nil)

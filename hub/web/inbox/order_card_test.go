@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/hub/store"
 	"naryad/templates"
 )
@@ -52,7 +52,7 @@ func find(t *testing.T, re *regexp.Regexp, page, what string) string {
 
 // decide stores the customer's answers on the work order's current version,
 // as their page does.
-func decide(t *testing.T, h *servertest.Hub, th hub.Thread, answers map[string]string) {
+func decide(t *testing.T, h *apptest.Hub, th hub.Thread, answers map[string]string) {
 	t.Helper()
 	ctx := context.Background()
 	w, err := h.Store.WorkOrder(ctx, *th.WorkOrderID)
@@ -81,7 +81,7 @@ func decide(t *testing.T, h *servertest.Hub, th hub.Thread, answers map[string]s
 // own figure beside it, in every staff language. Once the DMS sends its
 // next version, the card shows that version's total as the page does.
 func TestTheOrderCardTotalIsTheCustomersTotal(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		w := newWorld(t, h)
 		line := func(id, kind, name, price string, approval bool) map[string]any {
 			return map[string]any{"id": id, "kind": kind, "name": name, "qty": 1, "unit_price": price, "needs_approval": approval}
@@ -134,7 +134,7 @@ func TestTheOrderCardTotalIsTheCustomersTotal(t *testing.T) {
 // A reply drafted from a branch's template that names the order's total
 // names the total the customer's page shows, not the DMS's.
 func TestTemplatePickerNamesTheCustomersTotal(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		w := newWorld(t, h)
 		if err := h.Store.SaveTemplateOverride(context.Background(), h.Branch.ID, "status.ready", "ru",
 			"Заказ {{.WorkOrderNumber}} готов, к оплате {{money .TotalMinor .Currency}}."); err != nil {

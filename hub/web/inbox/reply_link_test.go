@@ -6,15 +6,15 @@ import (
 	"net/http"
 	"testing"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 )
 
 // TestReplyCarriesTheLinkOnlyOnSMS: an SMS customer needs the page link to
 // answer; a WhatsApp customer answers in WhatsApp, so the reply is the
 // advisor's words alone.
 func TestReplyCarriesTheLinkOnlyOnSMS(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		w := newWorld(t, h)
 		// With a connected account at the branch, a new work order's

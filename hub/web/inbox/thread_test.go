@@ -16,8 +16,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/hub/staff"
 	"naryad/hub/store"
 )
@@ -28,7 +28,7 @@ const password = "s3cret-pass-word"
 // thread in each, advisors anna and boris at A and oleg at B, and in B's
 // thread a customer photo and a failed message.
 type world struct {
-	h                 *servertest.Hub
+	h                 *apptest.Hub
 	app               *fiber.App
 	media             *hub.Media
 	a, b              hub.Thread
@@ -38,7 +38,7 @@ type world struct {
 }
 
 // newWorld uses the hub's own HTTP app, as wired by the server.
-func newWorld(t *testing.T, h *servertest.Hub) *world {
+func newWorld(t *testing.T, h *apptest.Hub) *world {
 	t.Helper()
 	ctx := context.Background()
 	w := &world{h: h, app: h.Server.App(), media: hub.NewMedia(filepath.Join(h.Config.DataDir, "media"))}
@@ -76,7 +76,7 @@ func newWorld(t *testing.T, h *servertest.Hub) *world {
 	return w
 }
 
-func reload(t *testing.T, h *servertest.Hub, th hub.Thread) hub.Thread {
+func reload(t *testing.T, h *apptest.Hub, th hub.Thread) hub.Thread {
 	t.Helper()
 	th, err := h.Store.Thread(context.Background(), th.ID)
 	if err != nil {
@@ -85,7 +85,7 @@ func reload(t *testing.T, h *servertest.Hub, th hub.Thread) hub.Thread {
 	return th
 }
 
-func addUser(t *testing.T, h *servertest.Hub, login, name string, branch int64) store.User {
+func addUser(t *testing.T, h *apptest.Hub, login, name string, branch int64) store.User {
 	t.Helper()
 	u, err := staff.AddUser(context.Background(), h.Store, staff.NewUser{
 		Login: login, Name: name, Role: store.RoleAdvisor, Password: password, BranchIDs: []int64{branch},
@@ -97,7 +97,7 @@ func addUser(t *testing.T, h *servertest.Hub, login, name string, branch int64) 
 }
 
 // failedMessage queues a message with nobody to send to: it fails at once.
-func failedMessage(t *testing.T, h *servertest.Hub, th hub.Thread, body string) hub.Message {
+func failedMessage(t *testing.T, h *apptest.Hub, th hub.Thread, body string) hub.Message {
 	t.Helper()
 	m, err := h.Store.QueueMessage(context.Background(), store.Outgoing{ThreadID: th.ID, Channel: th.Channel, Body: body, Author: "Анна"})
 	if err != nil || m.Delivery != hub.DeliveryFailed {
@@ -201,7 +201,7 @@ type snapshot struct {
 	thread                         hub.Thread
 }
 
-func take(t *testing.T, h *servertest.Hub, th hub.Thread) snapshot {
+func take(t *testing.T, h *apptest.Hub, th hub.Thread) snapshot {
 	t.Helper()
 	db := h.Store.Gorm(context.Background())
 	var s snapshot
@@ -230,7 +230,7 @@ func sameSnapshot(a, b snapshot) bool {
 }
 
 func TestAnotherBranchsThreadIsNotFoundOnEveryRoute(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		w := newWorld(t, h)
 		anna := w.signIn(t, "anna")
 		bBase := fmt.Sprintf("/inbox/threads/%d", w.b.ID)
@@ -280,7 +280,7 @@ func TestAnotherBranchsThreadIsNotFoundOnEveryRoute(t *testing.T) {
 }
 
 func TestThreadFormsNeedCSRF(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		w := newWorld(t, h)
 		failed := failedMessage(t, h, w.a, "Готово")
 		anna := w.signIn(t, "anna")
@@ -306,7 +306,7 @@ func TestThreadFormsNeedCSRF(t *testing.T) {
 }
 
 func TestReplyNoteAndResend(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		w := newWorld(t, h)
 		if _, err := h.Store.AddCustomerMessage(ctx, w.a, "Когда будет готово?", hub.ChannelSMS, nil); err != nil {
@@ -407,7 +407,7 @@ func TestReplyNoteAndResend(t *testing.T) {
 }
 
 func TestAssignResolveReopenAreAudited(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		w := newWorld(t, h)
 		anna := w.signIn(t, "anna")
 		base := fmt.Sprintf("/inbox/threads/%d", w.a.ID)
@@ -453,7 +453,7 @@ func TestAssignResolveReopenAreAudited(t *testing.T) {
 	})
 }
 
-func auditCount(t *testing.T, h *servertest.Hub) int {
+func auditCount(t *testing.T, h *apptest.Hub) int {
 	t.Helper()
 	log, err := h.Store.AuditLog(context.Background(), 1000)
 	if err != nil {
@@ -463,7 +463,7 @@ func auditCount(t *testing.T, h *servertest.Hub) int {
 }
 
 func TestListShowsOnlyOwnBranchWithStatusNames(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		w := newWorld(t, h)
 		anna := w.signIn(t, "anna")
 		_, page := anna.do(http.MethodGet, "/inbox", nil)
@@ -477,7 +477,7 @@ func TestListShowsOnlyOwnBranchWithStatusNames(t *testing.T) {
 }
 
 func TestTemplatePickerFillsTheReplyWithTheWorkOrder(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		w := newWorld(t, h)
 		anna := w.signIn(t, "anna")
 		base := "/inbox/threads/" + strconv.FormatInt(w.a.ID, 10)
@@ -494,7 +494,7 @@ func TestTemplatePickerFillsTheReplyWithTheWorkOrder(t *testing.T) {
 }
 
 func TestReplyWithAFileReachesTheCustomer(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		w := newWorld(t, h)
 		anna := w.signIn(t, "anna")
 		base := "/inbox/threads/" + strconv.FormatInt(w.a.ID, 10)

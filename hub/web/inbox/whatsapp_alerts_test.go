@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 )
 
 // TestInboxWarnsOfAWhatsAppNumberThatCannotSend: advisors see on the inbox
@@ -16,7 +16,7 @@ import (
 // its customers now get SMS; a connected or briefly disconnected number
 // raises nothing.
 func TestInboxWarnsOfAWhatsAppNumberThatCannotSend(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		w := newWorld(t, h)
 		anna := w.signIn(t, "anna")

@@ -1,7 +1,7 @@
 // Package lockerpanel serves the staff's key-locker panel at /lockers:
 // every locker of the signed-in user's branches with its compartments
 // (state, work order, time held), its open alarms and its event log, as the
-// kiosks last reported them through the sync (hub/lockers). Any staff of
+// kiosks last reported them through the sync (lockerhub). Any staff of
 // the branch may clear an alarm; only an admin may ask for a remote
 // opening, with a reason, which the kiosk carries out at its next sync.
 // Every change is written in one transaction with its audit row.

@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/hub/staff"
 	"naryad/hub/store"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 const password = "s3cret-pass-word"
@@ -23,17 +23,17 @@ const password = "s3cret-pass-word"
 // "Yard" at SPB1; admin boss and advisor anna at MSK1, admin olga and
 // advisor oleg at SPB1.
 type world struct {
-	h          *servertest.Hub
+	h          *apptest.Hub
 	site, yard hub.LockerSite
 	boxes      []hub.LockerCompartment
 	yardBoxes  []hub.LockerCompartment
 	order      hub.WorkOrder
 	thread     hub.Thread
 	alarm      hub.LockerAlarm
-	clients    map[string]*servertest.Client
+	clients    map[string]*apptest.Client
 }
 
-func newWorld(t *testing.T, h *servertest.Hub) *world {
+func newWorld(t *testing.T, h *apptest.Hub) *world {
 	t.Helper()
 	ctx := context.Background()
 	spb := hub.Branch{Code: "SPB1", Name: "Питер", Country: "RU", TimeZone: "Europe/Moscow", Locale: "ru"}
@@ -45,7 +45,7 @@ func newWorld(t *testing.T, h *servertest.Hub) *world {
 	addUser(t, h, "olga", store.RoleAdmin, spb.ID)
 	addUser(t, h, "oleg", store.RoleAdvisor, spb.ID)
 
-	w := &world{h: h, clients: map[string]*servertest.Client{}}
+	w := &world{h: h, clients: map[string]*apptest.Client{}}
 	w.site, w.boxes = newSite(t, h, h.Branch.ID, "Main")
 	w.yard, w.yardBoxes = newSite(t, h, spb.ID, "Yard")
 
@@ -62,7 +62,7 @@ func newWorld(t *testing.T, h *servertest.Hub) *world {
 	db := h.Store.Gorm(ctx)
 	box := w.boxes[2]
 	err = db.Model(&hub.LockerCompartment{}).Where("id = ?", box.ID).Updates(map[string]any{
-		"state": wire.StateHeld, "work_order_id": w.order.ID, "state_since": now.Add(-(3*time.Hour + 12*time.Minute + 30*time.Second)), "item": true,
+		"state": lockerwire.StateHeld, "work_order_id": w.order.ID, "state_since": now.Add(-(3*time.Hour + 12*time.Minute + 30*time.Second)), "item": true,
 	}).Error
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +70,7 @@ func newWorld(t *testing.T, h *servertest.Hub) *world {
 	if err := db.Model(&hub.LockerSite{}).Where("id = ?", w.site.ID).Update("last_sync_at", now.Add(-5*time.Minute)).Error; err != nil {
 		t.Fatal(err)
 	}
-	ev := hub.LockerEvent{SiteID: w.site.ID, EventUID: "k-1", Kind: wire.EventItemLeft, OccurredAt: now.Add(-time.Hour), ReceivedAt: now,
+	ev := hub.LockerEvent{SiteID: w.site.ID, EventUID: "k-1", Kind: lockerwire.EventItemLeft, OccurredAt: now.Add(-time.Hour), ReceivedAt: now,
 		CompartmentID: &box.ID, WorkOrderID: &w.order.ID, Actor: "staff:anna"}
 	if err := db.Create(&ev).Error; err != nil {
 		t.Fatal(err)
@@ -82,7 +82,7 @@ func newWorld(t *testing.T, h *servertest.Hub) *world {
 	return w
 }
 
-func newSite(t *testing.T, h *servertest.Hub, branchID int64, name string) (hub.LockerSite, []hub.LockerCompartment) {
+func newSite(t *testing.T, h *apptest.Hub, branchID int64, name string) (hub.LockerSite, []hub.LockerCompartment) {
 	t.Helper()
 	site := hub.LockerSite{BranchID: branchID, Name: name, TokenHash: hub.HashToken("token-" + name)}
 	boxes := make([]hub.LockerCompartment, 16)
@@ -95,7 +95,7 @@ func newSite(t *testing.T, h *servertest.Hub, branchID int64, name string) (hub.
 	return site, boxes
 }
 
-func addUser(t *testing.T, h *servertest.Hub, login, role string, branch int64) {
+func addUser(t *testing.T, h *apptest.Hub, login, role string, branch int64) {
 	t.Helper()
 	_, err := staff.AddUser(context.Background(), h.Store, staff.NewUser{
 		Login: login, Name: strings.ToUpper(login[:1]) + login[1:], Role: role, Password: password, BranchIDs: []int64{branch},
@@ -106,7 +106,7 @@ func addUser(t *testing.T, h *servertest.Hub, login, role string, branch int64) 
 }
 
 // signIn signs a user in through the login form, once per test.
-func (w *world) signIn(t *testing.T, login string) *servertest.Client {
+func (w *world) signIn(t *testing.T, login string) *apptest.Client {
 	t.Helper()
 	if c, ok := w.clients[login]; ok {
 		return c
@@ -134,7 +134,7 @@ func (w *world) pending(t *testing.T) []hub.LockerCommand {
 }
 
 func TestPanelShowsOwnBranchLockers(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		w := newWorld(t, h)
 		resp, page := w.signIn(t, "anna").Do(http.MethodGet, "/lockers", nil)
 		if resp.StatusCode != http.StatusOK {
@@ -188,7 +188,7 @@ func TestPanelShowsOwnBranchLockers(t *testing.T) {
 }
 
 func TestRemoteOpenByAdmin(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		w := newWorld(t, h)
 		boss := w.signIn(t, "boss")
 		box := w.boxes[2]
@@ -243,7 +243,7 @@ func TestRemoteOpenByAdmin(t *testing.T) {
 }
 
 func TestClearAlarm(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		w := newWorld(t, h)
 		path := fmt.Sprintf("/lockers/alarms/%d/clear", w.alarm.ID)
 		open := func() []hub.LockerAlarm {

@@ -13,7 +13,7 @@ import (
 	"naryad/hub"
 	"naryad/hub/staff"
 	"naryad/hub/store"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // offlineAfter is how long without a sync before the panel warns: the
@@ -145,7 +145,7 @@ func (l *loader) site(ctx context.Context, site hub.LockerSite) (sitePanel, erro
 	for _, c := range comps {
 		labels[c.ID] = c.Label
 		row := boxRow{ID: c.ID, Label: c.Label, Size: c.Size, State: c.State, Word: word(l.t, "s_"+c.State, c.State)}
-		if c.State != wire.StateFree {
+		if c.State != lockerwire.StateFree {
 			row.Held = l.held(l.now.Sub(c.StateSince))
 		}
 		if row.Order, err = l.order(ctx, c.WorkOrderID); err != nil {

@@ -3,12 +3,12 @@ package lockerpanel
 import (
 	"testing"
 
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // Every language has every word, and a word for every state a kiosk reports.
 func TestTextsComplete(t *testing.T) {
-	states := []string{wire.StateFree, wire.StateOpen, wire.StateHeld, wire.StateWithStaff, wire.StateReady, wire.StateAttention, wire.StateBroken}
+	states := []string{lockerwire.StateFree, lockerwire.StateOpen, lockerwire.StateHeld, lockerwire.StateWithStaff, lockerwire.StateReady, lockerwire.StateAttention, lockerwire.StateBroken}
 	for lang, words := range texts {
 		for key := range texts["en"] {
 			if words[key] == "" {

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"naryad/app/apptest"
 	"naryad/hub"
-	"naryad/hub/server/servertest"
 	"naryad/hub/staff"
 	"naryad/hub/store"
 )
@@ -21,10 +21,10 @@ var day = time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
 // world is a hub with branches A (MSK1) and B (SPB1), a thread in each,
 // advisors anna and boris at A and oleg at B, and replies with known times.
 type world struct {
-	h *servertest.Hub
+	h *apptest.Hub
 }
 
-func newWorld(t *testing.T, h *servertest.Hub) *world {
+func newWorld(t *testing.T, h *apptest.Hub) *world {
 	t.Helper()
 	ctx := context.Background()
 	spb := hub.Branch{Code: "SPB1", Name: "Питер", Country: "RU", TimeZone: "Europe/Moscow", Locale: "ru"}
@@ -53,7 +53,7 @@ func newWorld(t *testing.T, h *servertest.Hub) *world {
 	return &world{h: h}
 }
 
-func thread(t *testing.T, h *servertest.Hub, number string) hub.Thread {
+func thread(t *testing.T, h *apptest.Hub, number string) hub.Thread {
 	t.Helper()
 	wo, err := h.Store.WorkOrderByNumber(context.Background(), h.Node.ID, number)
 	if err != nil {
@@ -66,7 +66,7 @@ func thread(t *testing.T, h *servertest.Hub, number string) hub.Thread {
 	return th
 }
 
-func addUser(t *testing.T, h *servertest.Hub, login, name string, branch int64) {
+func addUser(t *testing.T, h *apptest.Hub, login, name string, branch int64) {
 	t.Helper()
 	_, err := staff.AddUser(context.Background(), h.Store, staff.NewUser{
 		Login: login, Name: name, Role: store.RoleAdvisor, Password: password, BranchIDs: []int64{branch},
@@ -77,13 +77,13 @@ func addUser(t *testing.T, h *servertest.Hub, login, name string, branch int64) 
 }
 
 // signIn signs a user in through the login form.
-func (w *world) signIn(t *testing.T, login string) *servertest.Client {
+func (w *world) signIn(t *testing.T, login string) *apptest.Client {
 	t.Helper()
 	return w.h.NewClient(t).SignIn(login, password)
 }
 
 func TestReportPageShowsOwnBranchWithChart(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		w := newWorld(t, h)
 		anna := w.signIn(t, "anna")
 		resp, page := anna.Do(http.MethodGet, "/reports?from=2025-03-01&to=2025-03-31", nil)
@@ -117,7 +117,7 @@ func TestReportPageShowsOwnBranchWithChart(t *testing.T) {
 }
 
 func TestReportBadDates(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		w := newWorld(t, h)
 		anna := w.signIn(t, "anna")
 		for _, c := range []struct{ query, want string }{
@@ -144,7 +144,7 @@ func TestReportBadDates(t *testing.T) {
 }
 
 func TestReportNeedsSignIn(t *testing.T) {
-	servertest.Each(t, func(t *testing.T, h *servertest.Hub) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		resp := h.Do(t, httptest.NewRequest(http.MethodGet, "/reports", nil))
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
 			t.Errorf("anonymous: %d %s", resp.StatusCode, resp.Header.Get("Location"))

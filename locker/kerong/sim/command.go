@@ -9,7 +9,7 @@ import (
 	"log/slog"
 	"time"
 
-	"naryad/hub/config"
+	"naryad/cli"
 	"naryad/locker"
 )
 
@@ -17,15 +17,15 @@ import (
 // pseudo-terminal. The device path is the first line of stdout and the
 // commands are listed on stderr; they (see Exec) are read from stdin, one
 // per line, until interrupted.
-func Command() config.Command {
-	return config.Command{
+func Command() cli.Command {
+	return cli.Command{
 		Name:    "locker sim",
 		Summary: "simulate lock boards on a pseudo-terminal (prints the device path; commands on stdin)",
-		Setup: func(fs *flag.FlagSet, cfg *config.Config) config.Runner {
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
 			boards := fs.Int("boards", 1, fmt.Sprintf("number of boards on the bus, 1–%d", locker.MaxBoards))
 			closeAfter := fs.Duration("close-after", 5*time.Second, "an unlocked door closes by itself after this long; 0 = only by the close command")
 			link := fs.String("link", "", "also make this path a symlink to the device, e.g. /tmp/lockers")
-			return func(ctx context.Context, io config.IO) error {
+			return func(ctx context.Context, io cli.IO) error {
 				if *boards < 1 || *boards > locker.MaxBoards {
 					return fmt.Errorf("--boards: %d: must be 1–%d", *boards, locker.MaxBoards)
 				}
@@ -48,7 +48,7 @@ func Command() config.Command {
 
 // runConsole serves s on a new pseudo-terminal and executes stdin's lines
 // until ctx ends.
-func runConsole(ctx context.Context, s *Sim, link string, cio config.IO) error {
+func runConsole(ctx context.Context, s *Sim, link string, cio cli.IO) error {
 	p, err := ListenPTY(ctx, s, link)
 	if err != nil {
 		return err

@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"naryad/hub/config"
+	"naryad/cli"
 	"naryad/locker/kerong"
 	"naryad/locker/kerong/sim"
 )
@@ -118,7 +118,7 @@ func TestPTYCloseIsAnUnplug(t *testing.T) {
 func TestCommand(t *testing.T) {
 	cmd := sim.Command()
 	fs := flag.NewFlagSet(cmd.Name, flag.ContinueOnError)
-	cfg := config.Bind(fs, func(string) string { return "" })
+	cfg := cli.Bind(fs, func(string) string { return "" })
 	runner := cmd.Setup(fs, cfg)
 	if err := fs.Parse([]string{"--boards", "2", "--close-after", "0"}); err != nil {
 		t.Fatal(err)
@@ -129,7 +129,7 @@ func TestCommand(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() {
-		done <- runner(ctx, config.IO{Stdin: stdinR, Stdout: stdoutW, Stderr: &stderr})
+		done <- runner(ctx, cli.IO{Stdin: stdinR, Stdout: stdoutW, Stderr: &stderr})
 		stdoutW.Close()
 	}()
 	out := bufio.NewScanner(stdoutR)

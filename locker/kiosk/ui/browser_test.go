@@ -12,7 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"naryad/hub/web/webtest"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // kioskScreenshotPath is docs/screenshots/kiosk.png, from this package's
@@ -143,7 +143,7 @@ func testDropOffAndReopen(t *testing.T, browser context.Context) {
 	p.r.putIn(1)
 	p.waitScreen("done")
 	p.says("#done-message", ru["done_dropoff"])
-	p.hubGets(wire.EventKeysReceived, 1)
+	p.hubGets(lockerwire.EventKeysReceived, 1)
 
 	p.tap("#reopen")
 	p.waitScreen("door_open")
@@ -197,7 +197,7 @@ func testPickupAfterPayment(t *testing.T, browser context.Context) {
 	p.r.takeOut(1)
 	p.waitScreen("done")
 	p.says("#done-message", ru["done_pickup"])
-	p.hubGets(wire.EventKeysCollected, 1)
+	p.hubGets(lockerwire.EventKeysCollected, 1)
 	if n := p.r.sim.Unlocks(0, 0); n != 2 {
 		t.Errorf("box 1 got %d unlock pulses, want 2 (staff return, pickup)", n)
 	}
@@ -247,7 +247,7 @@ func testWrongPINLockout(t *testing.T, browser context.Context) {
 	if webtest.Must[bool](p.Tab, `!!document.getElementById("code")`) {
 		t.Errorf("the locked kiosk offers a code field")
 	}
-	p.hubGets(wire.EventPINLockout, 1)
+	p.hubGets(lockerwire.EventPINLockout, 1)
 	if n := p.r.unlocks(); n != 0 {
 		t.Errorf("wrong PINs sent %d unlock pulses", n)
 	}
@@ -264,13 +264,13 @@ func testDoorLeftOpenAlarm(t *testing.T, browser context.Context) {
 	p.waitScreen("door_open")
 	p.WaitFor("alarm shown", `document.getElementById("alarm")?.offsetParent !== null && document.querySelector(".door.alarm")`, "main")
 	p.says("#alarm", ru["alarm"])
-	p.hubGets(wire.EventDoorLeftOpen, 1)
+	p.hubGets(lockerwire.EventDoorLeftOpen, 1)
 	if p.Within(2*time.Second, `!document.body.classList.contains("screen-door_open")`) {
 		t.Fatalf("the open-door screen went away with the door still open")
 	}
 	p.r.putIn(1)
 	p.waitScreen("done")
-	p.hubGets(wire.EventDoorClosed, 1)
+	p.hubGets(lockerwire.EventDoorClosed, 1)
 }
 
 // testIdle: untouched, the page goes back to the start screen and the next

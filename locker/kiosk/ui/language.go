@@ -6,7 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"naryad/locker/kiosk"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // langCookie keeps the language the person at the kiosk chose; the next
@@ -15,7 +15,7 @@ const langCookie = "kiosk_lang"
 
 // locale is the language of this request: the one chosen at the kiosk,
 // else the configured one, else the site's as the hub sent it, else English.
-func (h *Handler) locale(c *fiber.Ctx, site wire.Site) string {
+func (h *Handler) locale(c *fiber.Ctx, site lockerwire.Site) string {
 	if l := c.Cookies(langCookie); texts[l] != nil {
 		return l
 	}

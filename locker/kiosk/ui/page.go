@@ -8,7 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"naryad/locker/kiosk"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // pageView is everything one screen shows, already in the chosen language.
@@ -16,7 +16,7 @@ type pageView struct {
 	T         map[string]string
 	Locale    string
 	Languages []language
-	Site      wire.Site
+	Site      lockerwire.Site
 	Screen    kiosk.Screen
 	// IdleMS is how long the page waits for a touch before going back to
 	// the start; 0 on the start screen and while a door is open.
@@ -103,7 +103,7 @@ func (h *Handler) view(c *fiber.Ctx, s kiosk.Screen) pageView {
 		for _, b := range s.Boxes {
 			v.Boxes = append(v.Boxes, boxView{ID: b.ID, Label: b.Label, Size: b.Size, StateKey: b.State,
 				State: t[stateTexts[b.State]], WorkOrderNumber: b.WorkOrderNumber, Since: since(b.Since, site.Location()),
-				Held: b.State == wire.StateHeld})
+				Held: b.State == lockerwire.StateHeld})
 		}
 	case kiosk.ScreenLockedOut:
 		v.LockedUntil = fill(t["locked_text"])

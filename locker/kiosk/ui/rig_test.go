@@ -15,7 +15,7 @@ import (
 	"naryad/locker/kerong"
 	"naryad/locker/kerong/sim"
 	"naryad/locker/kiosk"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // What the test customers and staff type.
@@ -29,24 +29,24 @@ const (
 )
 
 // rigSite is the locker the hub describes.
-var rigSite = wire.Site{ID: 1, Name: "SAIK Locker", Locale: "ru", Branch: "Москва, Ленинский 1", Phone: "+7 495 123-45-67"}
+var rigSite = lockerwire.Site{ID: 1, Name: "SAIK Locker", Locale: "ru", Branch: "Москва, Ленинский 1", Phone: "+7 495 123-45-67"}
 
 // rigCompartments: two boxes on board 0; lock index = ID − 1. A drop-off
 // takes the smallest free one, so box 1 first.
-var rigCompartments = []wire.Compartment{
-	{ID: 1, Board: 0, Lock: 1, Size: wire.SizeS, Label: "1"},
-	{ID: 2, Board: 0, Lock: 2, Size: wire.SizeM, Label: "2"},
+var rigCompartments = []lockerwire.Compartment{
+	{ID: 1, Board: 0, Lock: 1, Size: lockerwire.SizeS, Label: "1"},
+	{ID: 2, Board: 0, Lock: 2, Size: lockerwire.SizeM, Label: "2"},
 }
 
 // rigWorkOrder is a work order as the hub sends it: codes only as hashes.
-func rigWorkOrder(id int64, number, phoneLast4, dropOff, pickup string, paid bool) wire.WorkOrder {
-	w := wire.WorkOrder{ID: id, Number: number, Paid: paid, Ready: paid,
+func rigWorkOrder(id int64, number, phoneLast4, dropOff, pickup string, paid bool) lockerwire.WorkOrder {
+	w := lockerwire.WorkOrder{ID: id, Number: number, Paid: paid, Ready: paid,
 		OrderKeySalt: "k" + number, DropOffSalt: "d" + number}
-	w.OrderKeyHash = wire.Hash(w.OrderKeySalt, wire.OrderKey(number, phoneLast4))
-	w.DropOffHash = wire.Hash(w.DropOffSalt, dropOff)
+	w.OrderKeyHash = lockerwire.Hash(w.OrderKeySalt, lockerwire.OrderKey(number, phoneLast4))
+	w.DropOffHash = lockerwire.Hash(w.DropOffSalt, dropOff)
 	if pickup != "" {
 		w.PickupSalt = "p" + number
-		w.PickupHash = wire.Hash(w.PickupSalt, pickup)
+		w.PickupHash = lockerwire.Hash(w.PickupSalt, pickup)
 	}
 	return w
 }
@@ -55,26 +55,26 @@ func rigWorkOrder(id int64, number, phoneLast4, dropOff, pickup string, paid boo
 // work orders and staff, and every event the kiosk delivered (once each).
 type memHub struct {
 	mu     sync.Mutex
-	state  wire.SyncResponse
-	events []wire.Event
+	state  lockerwire.SyncResponse
+	events []lockerwire.Event
 	seen   map[string]bool
 }
 
 func newMemHub() *memHub {
-	return &memHub{seen: map[string]bool{}, state: wire.SyncResponse{
+	return &memHub{seen: map[string]bool{}, state: lockerwire.SyncResponse{
 		Digest:       "v1",
 		Site:         rigSite,
 		Compartments: slices.Clone(rigCompartments),
-		WorkOrders: []wire.WorkOrder{
+		WorkOrders: []lockerwire.WorkOrder{
 			rigWorkOrder(101, "АА-000101", "4567", dropOff101, pickup101, true),
 			rigWorkOrder(102, "АА-000102", "7654", dropOff102, "", false),
 			rigWorkOrder(103, "АА-000103", "1111", dropOff103, "666666", true),
 		},
-		Staff: []wire.StaffPIN{{UserID: 7, Login: "anna", Name: "Анна", PINSalt: "s7", PINHash: wire.Hash("s7", staffPIN)}},
+		Staff: []lockerwire.StaffPIN{{UserID: 7, Login: "anna", Name: "Анна", PINSalt: "s7", PINHash: lockerwire.Hash("s7", staffPIN)}},
 	}}
 }
 
-func (h *memHub) Sync(ctx context.Context, req wire.SyncRequest) (wire.SyncResponse, error) {
+func (h *memHub) Sync(ctx context.Context, req lockerwire.SyncRequest) (lockerwire.SyncResponse, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	resp := h.state

@@ -2,7 +2,7 @@ package ui
 
 import (
 	"naryad/locker/kiosk"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // languages are the kiosk's languages in the order the switch shows them,
@@ -26,9 +26,9 @@ var problemTexts = map[string]string{
 
 // stateTexts words a compartment's state in the staff menu.
 var stateTexts = map[string]string{
-	wire.StateFree: "state_free", wire.StateOpen: "state_open", wire.StateHeld: "state_held",
-	wire.StateWithStaff: "state_with_staff", wire.StateReady: "state_ready",
-	wire.StateAttention: "state_attention", wire.StateBroken: "state_broken",
+	lockerwire.StateFree: "state_free", lockerwire.StateOpen: "state_open", lockerwire.StateHeld: "state_held",
+	lockerwire.StateWithStaff: "state_with_staff", lockerwire.StateReady: "state_ready",
+	lockerwire.StateAttention: "state_attention", lockerwire.StateBroken: "state_broken",
 }
 
 // texts are the page's words in each language. {box}, {n}, {time} and

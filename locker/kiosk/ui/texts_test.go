@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"naryad/locker/kiosk"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 // TestTextsComplete: every word exists in every language, every problem
@@ -38,8 +38,8 @@ func TestTextsComplete(t *testing.T) {
 			t.Errorf("problem %q has no words (key %q)", p, key)
 		}
 	}
-	states := []string{wire.StateFree, wire.StateOpen, wire.StateHeld, wire.StateWithStaff, wire.StateReady,
-		wire.StateAttention, wire.StateBroken}
+	states := []string{lockerwire.StateFree, lockerwire.StateOpen, lockerwire.StateHeld, lockerwire.StateWithStaff, lockerwire.StateReady,
+		lockerwire.StateAttention, lockerwire.StateBroken}
 	for _, s := range states {
 		if key := stateTexts[s]; !keys[key] {
 			t.Errorf("state %q has no words (key %q)", s, key)

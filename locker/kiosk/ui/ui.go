@@ -22,7 +22,7 @@ import (
 
 	"naryad/hub/web/render"
 	"naryad/locker/kiosk"
-	"naryad/locker/wire"
+	"naryad/lockerwire"
 )
 
 //go:embed views/*.html
@@ -45,7 +45,7 @@ type Engine interface {
 	StaffOpen(ctx context.Context, compartmentID int64) error
 	// Site is the locker as the hub last described it: its name on the
 	// start screen, the branch phone when something is broken.
-	Site(ctx context.Context) (wire.Site, error)
+	Site(ctx context.Context) (lockerwire.Site, error)
 }
 
 // Options configure the page.
@@ -133,7 +133,7 @@ func (h *Handler) internal(c *fiber.Ctx, what string, err error) error {
 
 // site is the locker as the engine knows it; a failure to read it costs
 // only the name in the header, so it is logged, not shown.
-func (h *Handler) site(c *fiber.Ctx) wire.Site {
+func (h *Handler) site(c *fiber.Ctx) lockerwire.Site {
 	ctx, cancel := context.WithTimeout(c.UserContext(), siteTimeout)
 	defer cancel()
 	s, err := h.engine.Site(ctx)

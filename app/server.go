@@ -1,0 +1,354 @@
+// Package app is the composition root: the one place that builds the whole
+// hub for `naryad serve` (storage, message templates, SMS providers, the
+// outbox workers, WhatsApp, the DMS exchange, reminders, the key lockers and
+// every web page) and runs it. Nothing else constructs the whole hub; the
+// core (hub/...) knows none of the integrations wired here. See
+// docs/architecture.md.
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"naryad/cli"
+	"naryad/dms"
+	"naryad/hub"
+	"naryad/hub/outbox"
+	"naryad/hub/realtime"
+	"naryad/hub/reply"
+	"naryad/hub/sms"
+	"naryad/hub/staff"
+	"naryad/hub/store"
+	"naryad/hub/web/admin"
+	"naryad/hub/web/customer"
+	"naryad/hub/web/inbox"
+	"naryad/hub/web/lockerpanel"
+	"naryad/hub/web/report"
+	"naryad/hub/whatsapp"
+	"naryad/lockerhub"
+	"naryad/reminders"
+	"naryad/templates"
+)
+
+// Command is `naryad serve`.
+func Command() cli.Command {
+	return cli.Command{
+		Name:    "serve",
+		Summary: "run the hub: exchange API, customer links, message delivery",
+		Setup: func(fs *flag.FlagSet, cfg *cli.Config) cli.Runner {
+			return func(ctx context.Context, io cli.IO) error {
+				s, err := New(ctx, cfg, io.Log)
+				if err != nil {
+					return err
+				}
+				return s.Run(ctx)
+			}
+		},
+	}
+}
+
+// Server is a running hub.
+type Server struct {
+	cfg         *cli.Config
+	log         *slog.Logger
+	store       *store.Store
+	app         *fiber.App
+	outbox      *outbox.Pool
+	ingester    *dms.Ingester
+	links       *hub.Links
+	live        *realtime.Realtime
+	lockers     *lockerhub.Service
+	done        chan struct{} // closed at shutdown: ends open event streams
+	remind      *reminders.Scheduler
+	whatsApp    *whatsApp    // nil when WhatsApp is off
+	whatsAppOff *outbox.Pool // when it is off: WhatsApp threads' messages go by SMS
+}
+
+// New opens storage (migrating it) and builds every part of the hub.
+func New(ctx context.Context, cfg *cli.Config, log *slog.Logger) (*Server, error) {
+	return NewWith(ctx, cfg, log, Deps{})
+}
+
+// Deps are the hub's doors to the outside world that tests replace.
+type Deps struct {
+	// WhatsAppClient makes the client of a WhatsApp account; default
+	// whatsapp.NewWhatsmeowClient (tests pass a watest.Registry's).
+	WhatsAppClient whatsapp.NewClientFunc
+}
+
+// NewWith is New with some outside-world doors replaced.
+func NewWith(ctx context.Context, cfg *cli.Config, log *slog.Logger, deps Deps) (*Server, error) {
+	st, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	s, err := build(ctx, cfg, log, st, deps)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Store, deps Deps) (_ *Server, err error) {
+	secret, err := hub.LoadSecret(cfg.Secret, cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("server secret: %w", err)
+	}
+	links, err := hub.NewLinks(secret, cfg.BaseURL())
+	if err != nil {
+		return nil, err
+	}
+	renderer, err := templates.New(st)
+	if err != nil {
+		return nil, err
+	}
+	renderer.OnBadOverride = func(branchID int64, key, locale string, err error) {
+		log.Error("bad template override; default used", "branch_id", branchID, "key", key, "locale", locale, "error", err)
+	}
+	smsProvider, twilio := newSMSProvider(cfg)
+	pool, err := outbox.New(st, map[string]outbox.Sender{hub.ChannelSMS: smsProvider}, outbox.Options{
+		Workers: cfg.OutboxWorkers, MaxAttempts: cfg.OutboxMaxAttempts, Logger: log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	media := hub.NewMedia(filepath.Join(cfg.DataDir, "media"))
+	var wa *whatsApp
+	var adminWhatsApp admin.WhatsApp // a nil interface when WhatsApp is off, not a nil *Manager
+	if cfg.WhatsApp {
+		newClient := deps.WhatsAppClient
+		if newClient == nil {
+			newClient = whatsapp.NewWhatsmeowClient
+		}
+		if wa, err = newWhatsApp(ctx, cfg, st, media, links, newClient, pool.Wake, log); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if err != nil {
+				wa.close()
+			}
+		}()
+		adminWhatsApp = wa.manager
+	}
+	var waOff *outbox.Pool
+	if !cfg.WhatsApp {
+		if waOff, err = newWhatsAppOffPool(st, links, pool.Wake, log); err != nil {
+			return nil, err
+		}
+	}
+	// A message may be queued on either channel: both outboxes look.
+	queued := func() {
+		pool.Wake()
+		wa.wake()
+		if waOff != nil {
+			waOff.Wake()
+		}
+	}
+	lockerSync := lockerhub.New(st, renderer, links, queued)
+	ingester := dms.NewIngester(st, links, renderer, media, cfg.LinkTTL, queued, lockerSync)
+	if !cfg.WhatsApp {
+		ingester.WithoutWhatsApp()
+	}
+	live, err := realtime.New(st, cfg.DatabaseURL, realtime.Options{Logger: log, Broker: realtime.BrokerOptions{Buffer: streamBuffer}})
+	if err != nil {
+		return nil, err
+	}
+	done := make(chan struct{})
+	customerPage, err := customer.New(st, media, live.Broker(), customer.Options{
+		Secret: secret, UploadMaxBytes: int64(cfg.UploadMaxBytes), SecureCookies: strings.HasPrefix(cfg.BaseURL(), "https://"),
+		RateLimit: cfg.CustomerRateLimit, Logger: log, Done: done, OptOut: reply.NewOptOutWords(cfg.OptOutList()),
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	staffPages, err := staff.New(st, staff.Options{Secret: secret, SecureCookies: strings.HasPrefix(cfg.BaseURL(), "https://"), Logger: log})
+	if err != nil {
+		return nil, err
+	}
+
+	inboxPage, err := inbox.New(st, staffPages.RequireStaff, inbox.Options{
+		Logger: log, Media: media, Queued: queued, Texts: renderer, Broker: live.Broker(), Done: done,
+		CustomerLink: func(ctx context.Context, t hub.Thread) (string, error) {
+			l, err := st.ActiveMagicLink(ctx, t.ID)
+			if errors.Is(err, store.ErrNotFound) {
+				return "", nil // revoked: the reply goes without a link
+			}
+			if err != nil {
+				return "", err
+			}
+			return links.URL(l.Salt), nil
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	reportPage, err := report.New(st, staffPages.RequireStaff, report.Options{Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	reminderRunner := reminders.NewRunner(st, renderer, links, queued, reminders.RunnerOptions{Rules: reminders.DefaultRules(), Logger: log})
+	adminPages, err := admin.New(st, staffPages.RequireStaff, admin.Options{Logger: log, Reminders: reminderRunner, WhatsApp: adminWhatsApp})
+	if err != nil {
+		return nil, err
+	}
+	lockerPanel, err := lockerpanel.New(st, staffPages.RequireStaff, lockerpanel.Options{Logger: log})
+	if err != nil {
+		return nil, err
+	}
+
+	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, lockers: lockerSync, done: done, whatsApp: wa, whatsAppOff: waOff,
+		remind: reminders.NewScheduler(st, reminderRunner, reminders.SchedulerOptions{Logger: log})}
+	bodies := newBodyGate(cfg)
+	s.app = newApp(cfg, log, bodies)
+	s.routes(routeDeps{
+		bodies:   bodies,
+		dms:      dms.NewHandler(st, ingester, media, cfg.DMSMaxBodyBytes, log),
+		lockers:  lockerhub.NewHandler(lockerSync, log),
+		twilio:   twilioStatusFor(cfg, st, twilio, log),
+		customer: customerPage,
+		staff:    staffPages,
+		inbox:    inboxPage,
+		report:   reportPage,
+		admin:    adminPages,
+		panel:    lockerPanel,
+		health:   newHealthCheck(st, media, log),
+	})
+	log.Info("hub configured", "database", st.Dialect(), "data_dir", cfg.DataDir, "sms_provider", smsProvider.Name(), "public_url", cfg.BaseURL())
+	return s, nil
+}
+
+// newSMSProvider builds the configured SMS provider; twilio is nil unless
+// it is Twilio (its status callback route needs it).
+func newSMSProvider(cfg *cli.Config) (sms.Provider, *sms.Twilio) {
+	if cfg.SMSProvider == "twilio" {
+		t := sms.NewTwilio(sms.TwilioConfig{
+			AccountSID: cfg.TwilioAccountSID, AuthToken: cfg.TwilioAuthToken, From: cfg.TwilioFrom,
+			BaseURL: cfg.TwilioBaseURL, StatusCallbackURL: cfg.BaseURL() + twilioStatusPath,
+		})
+		return t, t
+	}
+	return sms.NewLog(filepath.Join(cfg.DataDir, "sms.log")), nil
+}
+
+func twilioStatusFor(cfg *cli.Config, st *store.Store, t *sms.Twilio, log *slog.Logger) *twilioStatus {
+	if t == nil {
+		return nil
+	}
+	return &twilioStatus{store: st, twilio: t, callbackURL: cfg.BaseURL() + twilioStatusPath, log: log}
+}
+
+// Run serves until ctx ends, then shuts down in order: HTTP first (no new
+// work), then the outbox (in-flight sends finish), then storage.
+func (s *Server) Run(ctx context.Context) error {
+	defer s.store.Close()
+	defer s.whatsApp.close()
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := s.outbox.Run(workCtx); err != nil {
+			s.log.Error("outbox stopped", "error", err)
+		}
+	}()
+	locker, err := s.newStation(ctx)
+	if err != nil {
+		stopWork()
+		wg.Wait()
+		return err
+	}
+	if locker != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := locker.Run(workCtx); err != nil {
+				s.log.Error("locker stopped", "error", err)
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := s.remind.Run(workCtx); err != nil {
+			s.log.Error("reminders stopped", "error", err)
+		}
+	}()
+	if s.whatsApp != nil {
+		wg.Go(func() { s.whatsApp.run(workCtx) })
+	}
+	if s.whatsAppOff != nil {
+		wg.Go(func() {
+			if err := s.whatsAppOff.Run(workCtx); err != nil {
+				s.log.Error("whatsapp-off outbox stopped", "error", err)
+			}
+		})
+	}
+	if s.cfg.DebugAddr != "" {
+		wg.Add(1)
+		go func() { defer wg.Done(); serveDebug(workCtx, s.cfg.DebugAddr, s.log) }()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := s.live.Run(workCtx); err != nil {
+			s.log.Error("live updates stopped", "error", err)
+		}
+	}()
+	// Pages may only subscribe once the tail knows where it starts, or an
+	// event committed in between would reach nobody until a reconnect.
+	select {
+	case <-s.live.Ready():
+	case <-ctx.Done():
+	}
+
+	listenErr := make(chan error, 1)
+	go func() { listenErr <- s.app.Listen(s.cfg.Addr) }()
+	s.log.Info("listening", "addr", s.cfg.Addr)
+
+	select {
+	case <-ctx.Done():
+	case err = <-listenErr:
+		err = fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
+	}
+	s.log.Info("shutting down")
+	close(s.done)
+	if shutdownErr := s.app.ShutdownWithTimeout(10 * time.Second); shutdownErr != nil {
+		s.log.Warn("http shutdown", "error", shutdownErr)
+	}
+	stopWork()
+	wg.Wait()
+	s.log.Info("stopped")
+	return err
+}
+
+// App exposes the HTTP handler for tests that drive it in process.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Ingester applies DMS events in process (the demo data goes in this way).
+func (s *Server) Ingester() *dms.Ingester { return s.ingester }
+
+// Links makes customer links.
+func (s *Server) Links() *hub.Links { return s.links }
+
+// Store is the hub's storage.
+func (s *Server) Store() *store.Store { return s.store }
+
+// Close releases storage when Run is not called.
+func (s *Server) Close() error { return errors.Join(s.whatsApp.close(), s.store.Close()) }
+
+// streamBuffer is how many live events an open page may fall behind before
+// it is dropped and reconnects (replaying from the database). A page gets
+// a handful of events a day; the buffer is paid for by every open page.
+const streamBuffer = 32

@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func parse(t *testing.T, env map[string]string, args ...string) *Config {
+	t.Helper()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	c := Bind(fs, func(k string) string { return env[k] })
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestDefaultsAreValid(t *testing.T) {
+	c := parse(t, nil)
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.DataDir != "./data" || c.SMSProvider != "log" || c.IsPostgres() || c.BaseURL() != "http://127.0.0.1:8080" {
+		t.Fatalf("defaults = %+v", c)
+	}
+}
+
+func TestFlagsWinOverEnvironment(t *testing.T) {
+	secretFile := filepath.Join(t.TempDir(), "secret")
+	os.WriteFile(secretFile, []byte("from-a-file-0123456789-0123456789\n"), 0o600)
+	env := map[string]string{
+		"NARYAD_ADDR": "0.0.0.0:9000", "NARYAD_LINK_TTL": "48h",
+		"NARYAD_DATABASE_URL": "postgres://u@db/naryad", "NARYAD_SECRET_FILE": secretFile,
+	}
+	c := parse(t, env, "--addr", "127.0.0.1:7000")
+	if c.Addr != "127.0.0.1:7000" || c.LinkTTL != 48*time.Hour || !c.IsPostgres() || c.Secret != "from-a-file-0123456789-0123456789" {
+		t.Fatalf("config = %+v", c)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestValidateReportsEveryProblemOnItsOwnLine(t *testing.T) {
+	env := map[string]string{"NARYAD_OUTBOX_WORKERS": "0", "NARYAD_SECRET": "short", "NARYAD_LOG_LEVEL": "loud", "NARYAD_SECRET_FILE": "/nonexistent"}
+	err := parse(t, env, "--sms-provider", "carrier-pigeon").Validate()
+	if err == nil {
+		t.Fatal("no error")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	for _, want := range []string{"NARYAD_OUTBOX_WORKERS", "NARYAD_SECRET: must be at least 32", "NARYAD_LOG_LEVEL", "NARYAD_SMS_PROVIDER"} {
+		found := false
+		for _, l := range lines {
+			found = found || strings.Contains(l, want)
+		}
+		if !found {
+			t.Errorf("no line names %s:\n%s", want, err)
+		}
+	}
+}
+
+func TestLockerSettings(t *testing.T) {
+	c := parse(t, map[string]string{"NARYAD_LOCKER_PORT": "/dev/ttyUSB0", "NARYAD_LOCK_BIT_OPEN": "true"})
+	if !c.LockBitOpen || c.KioskAddr != "127.0.0.1:8090" {
+		t.Fatalf("config = %+v", c)
+	}
+	err := c.Validate()
+	if err == nil || !strings.Contains(err.Error(), "NARYAD_LOCKER_TOKEN: required") {
+		t.Fatalf("a locker port without a token: %v", err)
+	}
+	err = parse(t, map[string]string{"NARYAD_LOCK_BIT_OPEN": "sometimes", "NARYAD_KIOSK_HUB": "hub.local"}).Validate()
+	if err == nil || !strings.Contains(err.Error(), "NARYAD_LOCK_BIT_OPEN") || !strings.Contains(err.Error(), "NARYAD_KIOSK_HUB") {
+		t.Fatalf("bad locker values: %v", err)
+	}
+}
+
+func TestWhatsAppSetting(t *testing.T) {
+	if c := parse(t, nil); !c.WhatsApp {
+		t.Fatal("WhatsApp accounts run by default")
+	}
+	if c := parse(t, map[string]string{"NARYAD_WHATSAPP": "false"}); c.WhatsApp {
+		t.Fatal("NARYAD_WHATSAPP=false ignored")
+	}
+	if c := parse(t, map[string]string{"NARYAD_WHATSAPP": "false"}, "-whatsapp=true"); !c.WhatsApp {
+		t.Fatal("the flag does not win over the environment")
+	}
+	err := parse(t, map[string]string{"NARYAD_WHATSAPP": "maybe"}).Validate()
+	if err == nil || !strings.Contains(err.Error(), "NARYAD_WHATSAPP") {
+		t.Fatalf("a bad value is not reported: %v", err)
+	}
+}
