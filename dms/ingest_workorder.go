@@ -11,7 +11,7 @@ import (
 // applyWorkOrder upserts a work order document, version-guarded, and queues
 // what the customer must hear about: a new canonical status, new lines to
 // approve. Parts the event left out keep what is stored (see merge).
-func (a *applier) applyWorkOrder(ctx context.Context, w *workOrderCmd) (string, error) {
+func (a *applier) applyWorkOrder(ctx context.Context, w *validWorkOrder) (string, error) {
 	prev, err := a.tx.WorkOrderByNumber(ctx, a.node.ID, w.Number)
 	exists := err == nil
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -34,7 +34,7 @@ func (a *applier) applyWorkOrder(ctx context.Context, w *workOrderCmd) (string, 
 		}
 	}
 
-	claimed, err := a.tx.ClaimEvent(ctx, a.node.ID, a.cmd.ID, a.cmd.Type)
+	claimed, err := a.tx.ClaimEvent(ctx, a.node.ID, a.event.ID, a.event.Type)
 	if err != nil {
 		return "", err
 	}
@@ -42,7 +42,7 @@ func (a *applier) applyWorkOrder(ctx context.Context, w *workOrderCmd) (string, 
 		return store.EventDuplicate, nil
 	}
 	if exists && prev.Version >= w.Version {
-		return store.EventStale, a.tx.MarkEventStale(ctx, a.node.ID, a.cmd.ID)
+		return store.EventStale, a.tx.MarkEventStale(ctx, a.node.ID, a.event.ID)
 	}
 
 	customerID, recipient := prev.CustomerID, ""
@@ -81,10 +81,10 @@ func (a *applier) applyWorkOrder(ctx context.Context, w *workOrderCmd) (string, 
 	}
 
 	doc := merge(prev, w)
-	doc.NodeID, doc.Status, doc.CustomerID, doc.VehicleID, doc.OpenedAt = a.node.ID, canonical, customerID, vehicleID, a.cmd.OccurredAt
+	doc.NodeID, doc.Status, doc.CustomerID, doc.VehicleID, doc.OpenedAt = a.node.ID, canonical, customerID, vehicleID, a.event.OccurredAt
 	statusChanged := canonical != "" && canonical != prev.Status
 	if statusChanged && canonical == hub.StatusDelivered {
-		doc.HandedOverAt = &a.cmd.OccurredAt
+		doc.HandedOverAt = &a.event.OccurredAt
 	}
 	saved, err := a.tx.SaveWorkOrder(ctx, &doc)
 	if err != nil {
@@ -93,7 +93,7 @@ func (a *applier) applyWorkOrder(ctx context.Context, w *workOrderCmd) (string, 
 	if !saved {
 		// A concurrent writer stored a newer version between our read and
 		// our write; the guard in the UPDATE kept it.
-		return store.EventStale, a.tx.MarkEventStale(ctx, a.node.ID, a.cmd.ID)
+		return store.EventStale, a.tx.MarkEventStale(ctx, a.node.ID, a.event.ID)
 	}
 	if err := a.keepVehiclesDue(ctx, prev, doc, exists, w.Vehicle); err != nil {
 		return "", err
@@ -113,7 +113,7 @@ func (a *applier) applyWorkOrder(ctx context.Context, w *workOrderCmd) (string, 
 		return "", err
 	}
 	if w.RawStatus != "" && w.RawStatus != prev.RawStatus {
-		step := hub.StatusChange{WorkOrderID: doc.ID, RawStatus: w.RawStatus, ChangedAt: a.cmd.OccurredAt}
+		step := hub.StatusChange{WorkOrderID: doc.ID, RawStatus: w.RawStatus, ChangedAt: a.event.OccurredAt}
 		if mapped {
 			step.Status = canonical
 		}
@@ -169,7 +169,7 @@ func (a *applier) applyWorkOrder(ctx context.Context, w *workOrderCmd) (string, 
 // changed: the parts it sent replace the stored ones, sent as null they
 // clear them, and the parts it left out stay. The caller sets the status,
 // customer and vehicle, which need the store.
-func merge(prev hub.WorkOrder, w *workOrderCmd) hub.WorkOrder {
+func merge(prev hub.WorkOrder, w *validWorkOrder) hub.WorkOrder {
 	doc := prev
 	doc.BranchID, doc.Number, doc.Version, doc.RawStatus = w.Branch.ID, w.Number, w.Version, w.RawStatus
 	if w.Sent.Advisor {
@@ -197,7 +197,7 @@ func merge(prev hub.WorkOrder, w *workOrderCmd) hub.WorkOrder {
 // currency out and the stored work order's currency has other decimal
 // places than the branch's default they were validated in. It runs before
 // the first write, so a price with too many places rejects the event.
-func (a *applier) linesInStoredCurrency(w *workOrderCmd, prev hub.WorkOrder, exists bool) error {
+func (a *applier) linesInStoredCurrency(w *validWorkOrder, prev hub.WorkOrder, exists bool) error {
 	if w.Sent.Currency || !exists || !w.Sent.Lines {
 		return nil
 	}
@@ -216,7 +216,7 @@ func (a *applier) linesInStoredCurrency(w *workOrderCmd, prev hub.WorkOrder, exi
 
 // storedParties fills in, for a message, the customer and vehicle the
 // event left out but the work order still has.
-func (a *applier) storedParties(ctx context.Context, n *notice, w *workOrderCmd) error {
+func (a *applier) storedParties(ctx context.Context, n *notice, w *validWorkOrder) error {
 	if !w.Sent.Customer && n.order.CustomerID != nil {
 		c, err := a.tx.Customer(ctx, *n.order.CustomerID)
 		if err != nil {
