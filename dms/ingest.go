@@ -23,15 +23,10 @@ type Ingester struct {
 	linkTTL time.Duration
 	queued  func() // called after a commit that queued messages (wakes the outbox)
 	zones   hub.Zones
-	lockers Lockers
+	lockers Lockers // nil: no branch has a key locker
 	// noWhatsApp keeps every new thread on SMS (NARYAD_WHATSAPP=false).
 	noWhatsApp bool
 }
-
-// WithoutWhatsApp makes every new thread start on SMS, whatever the
-// branches' WhatsApp accounts say: for a hub that runs no WhatsApp. Call
-// it before the first Apply.
-func (in *Ingester) WithoutWhatsApp() { in.noWhatsApp = true }
 
 // Lockers is what the ingest needs from the key lockers (hub/lockers).
 type Lockers interface {
@@ -44,12 +39,55 @@ type Lockers interface {
 	WorkOrderSaved(ctx context.Context, tx *store.Store, w hub.WorkOrder, created bool) (bool, error)
 }
 
-// NewIngester wires the ingest. queued and lockers may be nil.
-func NewIngester(s *store.Store, links *hub.Links, r *templates.Renderer, media *hub.Media, linkTTL time.Duration, queued func(), lockers Lockers) *Ingester {
-	if queued == nil {
-		queued = func() {}
+// DefaultLinkTTL is how long a customer's link lives after hand-over when
+// IngesterOptions.LinkTTL is zero: the hub's default of NARYAD_LINK_TTL.
+const DefaultLinkTTL = 30 * 24 * time.Hour
+
+// IngesterOptions wire an Ingester. Store, Links, Renderer and Media are
+// required; the rest may be left zero and take the default each names.
+type IngesterOptions struct {
+	Store    *store.Store
+	Links    *hub.Links          // makes and signs the customers' page links
+	Renderer *templates.Renderer // the messages' texts; branch overrides are read in each batch's transaction
+	Media    *hub.Media          // where pushed documents are kept
+	// LinkTTL is how long a customer's link lives after the work order is
+	// handed over or cancelled; default DefaultLinkTTL.
+	LinkTTL time.Duration
+	// Queued is called after a commit that queued messages, to wake the
+	// outboxes; default: nothing (they find the messages at their next
+	// poll).
+	Queued func()
+	// Lockers gives the work orders of branches with a key locker their
+	// codes; default nil: no branch has one.
+	Lockers Lockers
+	// SMSOnly starts every new thread on SMS, whatever the branches'
+	// WhatsApp accounts say: for a hub that runs no WhatsApp
+	// (NARYAD_WHATSAPP=false). Default false.
+	SMSOnly bool
+}
+
+// NewIngester wires the ingest.
+func NewIngester(o IngesterOptions) (*Ingester, error) {
+	switch {
+	case o.Store == nil:
+		return nil, errors.New("dms ingester: no store")
+	case o.Links == nil:
+		return nil, errors.New("dms ingester: no links")
+	case o.Renderer == nil:
+		return nil, errors.New("dms ingester: no renderer")
+	case o.Media == nil:
+		return nil, errors.New("dms ingester: no media store")
+	case o.LinkTTL < 0:
+		return nil, fmt.Errorf("dms ingester: link lifetime %v is negative", o.LinkTTL)
 	}
-	return &Ingester{store: s, links: links, render: r, media: media, linkTTL: linkTTL, queued: queued, lockers: lockers}
+	if o.LinkTTL == 0 {
+		o.LinkTTL = DefaultLinkTTL
+	}
+	if o.Queued == nil {
+		o.Queued = func() {}
+	}
+	return &Ingester{store: o.Store, links: o.Links, render: o.Renderer, media: o.Media, linkTTL: o.LinkTTL,
+		queued: o.Queued, lockers: o.Lockers, noWhatsApp: o.SMSOnly}, nil
 }
 
 // Result is the answer for one event, in request order.

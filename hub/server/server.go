@@ -150,9 +150,12 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, st *store.
 		}
 	}
 	lockerSync := lockers.New(st, renderer, links, queued)
-	ingester := dms.NewIngester(st, links, renderer, media, cfg.LinkTTL, queued, lockerSync)
-	if !cfg.WhatsApp {
-		ingester.WithoutWhatsApp()
+	ingester, err := dms.NewIngester(dms.IngesterOptions{
+		Store: st, Links: links, Renderer: renderer, Media: media,
+		LinkTTL: cfg.LinkTTL, Queued: queued, Lockers: lockerSync, SMSOnly: !cfg.WhatsApp,
+	})
+	if err != nil {
+		return nil, err
 	}
 	live, err := realtime.New(st, cfg.DatabaseURL, realtime.Options{Logger: log, Broker: realtime.BrokerOptions{Buffer: streamBuffer}})
 	if err != nil {
