@@ -111,7 +111,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, st *store.
 		log.Error("bad template override; default used", "branch_id", branchID, "key", key, "locale", locale, "error", err)
 	}
 	smsProvider, twilio := newSMSProvider(cfg)
-	pool, err := outbox.New(st, map[string]outbox.Sender{hub.ChannelSMS: smsProvider}, outbox.Options{
+	pool, err := outbox.New(st, map[string]outbox.Sender{hub.ChannelSMS: outbox.SMS(smsProvider)}, outbox.Options{
 		Workers: cfg.OutboxWorkers, MaxAttempts: cfg.OutboxMaxAttempts, Logger: log,
 	})
 	if err != nil {
