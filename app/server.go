@@ -116,7 +116,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		log.Error("bad template override; default used", "branch_id", branchID, "key", key, "locale", locale, "error", err)
 	}
 	smsProvider, twilio := newSMSProvider(cfg)
-	pool, err := outbox.New(st, map[string]outbox.Sender{hub.ChannelSMS: smsProvider}, outbox.Options{
+	pool, err := outbox.New(st, map[string]outbox.Sender{hub.ChannelSMS: outbox.SMS(smsProvider)}, outbox.Options{
 		Workers: cfg.OutboxWorkers, MaxAttempts: cfg.OutboxMaxAttempts, Logger: log,
 	})
 	if err != nil {
@@ -155,9 +155,12 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		}
 	}
 	lockerSync := lockerhub.New(st, renderer, links, queued)
-	ingester := dms.NewIngester(st, links, renderer, media, cfg.LinkTTL, queued, lockerSync)
-	if !cfg.WhatsApp {
-		ingester.WithoutWhatsApp()
+	ingester, err := dms.NewIngester(dms.IngesterOptions{
+		Store: st, Links: links, Renderer: renderer, Media: media,
+		LinkTTL: cfg.LinkTTL, Queued: queued, Lockers: lockerSync, SMSOnly: !cfg.WhatsApp,
+	})
+	if err != nil {
+		return nil, err
 	}
 	live, err := realtime.New(st, cfg.DatabaseURL, realtime.Options{Logger: log, Broker: realtime.BrokerOptions{Buffer: streamBuffer}})
 	if err != nil {

@@ -11,7 +11,6 @@ import (
 	"naryad/hub"
 	"naryad/hub/outbox"
 	"naryad/hub/reply"
-	"naryad/hub/sms"
 	"naryad/hub/store"
 	"naryad/hub/whatsapp"
 )
@@ -134,8 +133,8 @@ type whatsAppOff struct{}
 
 func (whatsAppOff) Name() string { return "whatsapp-off" }
 
-func (whatsAppOff) Send(context.Context, sms.Message) (sms.Receipt, error) {
-	return sms.Receipt{}, outbox.Reroute("WhatsApp is off on this hub (NARYAD_WHATSAPP=false)")
+func (whatsAppOff) Send(context.Context, outbox.Message) (outbox.Receipt, error) {
+	return outbox.Receipt{}, outbox.Reroute("WhatsApp is off on this hub (NARYAD_WHATSAPP=false)")
 }
 
 // newWhatsAppOffPool is the outbox of WhatsApp threads on such a hub.

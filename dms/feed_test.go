@@ -9,11 +9,11 @@ import (
 	"naryad/hub/store"
 )
 
-func appendChange(t *testing.T, h *apptest.Hub, branchID int64, typ string) {
+func appendChange(t *testing.T, h *apptest.Hub, branchID int64, data hub.ChangeData) {
 	t.Helper()
 	ctx := context.Background()
 	err := h.Store.Tx(ctx, func(tx *store.Store) error {
-		return tx.AppendChange(ctx, &hub.Change{BranchID: branchID, Type: typ, WorkOrderNumber: "АА-1"}, map[string]string{"text": "Когда будет готово?"})
+		return tx.AppendChange(ctx, &hub.Change{BranchID: branchID, WorkOrderNumber: "АА-1"}, data)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -27,9 +27,9 @@ func TestChangeFeedPagesScopesAndAcknowledges(t *testing.T) {
 		if err := h.Store.CreateBranch(ctx, &other); err != nil {
 			t.Fatal(err)
 		}
-		appendChange(t, h, h.Branch.ID, hub.ChangeCustomerMessage) // 1
-		appendChange(t, h, other.ID, hub.ChangeLead)               // 2
-		appendChange(t, h, h.Branch.ID, hub.ChangeLineDecision)    // 3
+		appendChange(t, h, h.Branch.ID, hub.CustomerMessageData{Text: "Когда будет готово?"}) // 1
+		appendChange(t, h, other.ID, hub.LeadData{Text: "Здравствуйте"})                      // 2
+		appendChange(t, h, h.Branch.ID, hub.LineDecisionData{Name: "Замена колодок"})         // 3
 
 		// A node of every branch sees all three, two at a time.
 		status, page := h.Get(t, "/api/dms/v1/changes?after=0&limit=2")

@@ -159,7 +159,9 @@ func firstInvalidUTF8(b []byte) (at int, ok bool) {
 	return at, false
 }
 
-// changeOut is one entry of the feed as the DMS reads it.
+// changeOut is one entry of the feed as the DMS reads it. Data goes out
+// as stored: the hub.ChangeData of its type, encoded when the change was
+// written (the contract is hub/changefeed.go).
 type changeOut struct {
 	Seq             int64           `json:"seq"`
 	Type            string          `json:"type"`

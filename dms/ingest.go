@@ -23,15 +23,10 @@ type Ingester struct {
 	linkTTL time.Duration
 	queued  func() // called after a commit that queued messages (wakes the outbox)
 	zones   hub.Zones
-	lockers Lockers
+	lockers Lockers // nil: no branch has a key locker
 	// noWhatsApp keeps every new thread on SMS (NARYAD_WHATSAPP=false).
 	noWhatsApp bool
 }
-
-// WithoutWhatsApp makes every new thread start on SMS, whatever the
-// branches' WhatsApp accounts say: for a hub that runs no WhatsApp. Call
-// it before the first Apply.
-func (in *Ingester) WithoutWhatsApp() { in.noWhatsApp = true }
 
 // Lockers is what the ingest needs from the key lockers (lockerhub).
 type Lockers interface {
@@ -44,12 +39,55 @@ type Lockers interface {
 	WorkOrderSaved(ctx context.Context, tx *store.Store, w hub.WorkOrder, created bool) (bool, error)
 }
 
-// NewIngester wires the ingest. queued and lockers may be nil.
-func NewIngester(s *store.Store, links *hub.Links, r *templates.Renderer, media *hub.Media, linkTTL time.Duration, queued func(), lockers Lockers) *Ingester {
-	if queued == nil {
-		queued = func() {}
+// DefaultLinkTTL is how long a customer's link lives after hand-over when
+// IngesterOptions.LinkTTL is zero: the hub's default of NARYAD_LINK_TTL.
+const DefaultLinkTTL = 30 * 24 * time.Hour
+
+// IngesterOptions wire an Ingester. Store, Links, Renderer and Media are
+// required; the rest may be left zero and take the default each names.
+type IngesterOptions struct {
+	Store    *store.Store
+	Links    *hub.Links          // makes and signs the customers' page links
+	Renderer *templates.Renderer // the messages' texts; branch overrides are read in each batch's transaction
+	Media    *hub.Media          // where pushed documents are kept
+	// LinkTTL is how long a customer's link lives after the work order is
+	// handed over or cancelled; default DefaultLinkTTL.
+	LinkTTL time.Duration
+	// Queued is called after a commit that queued messages, to wake the
+	// outboxes; default: nothing (they find the messages at their next
+	// poll).
+	Queued func()
+	// Lockers gives the work orders of branches with a key locker their
+	// codes; default nil: no branch has one.
+	Lockers Lockers
+	// SMSOnly starts every new thread on SMS, whatever the branches'
+	// WhatsApp accounts say: for a hub that runs no WhatsApp
+	// (NARYAD_WHATSAPP=false). Default false.
+	SMSOnly bool
+}
+
+// NewIngester wires the ingest.
+func NewIngester(o IngesterOptions) (*Ingester, error) {
+	switch {
+	case o.Store == nil:
+		return nil, errors.New("dms ingester: no store")
+	case o.Links == nil:
+		return nil, errors.New("dms ingester: no links")
+	case o.Renderer == nil:
+		return nil, errors.New("dms ingester: no renderer")
+	case o.Media == nil:
+		return nil, errors.New("dms ingester: no media store")
+	case o.LinkTTL < 0:
+		return nil, fmt.Errorf("dms ingester: link lifetime %v is negative", o.LinkTTL)
 	}
-	return &Ingester{store: s, links: links, render: r, media: media, linkTTL: linkTTL, queued: queued, lockers: lockers}
+	if o.LinkTTL == 0 {
+		o.LinkTTL = DefaultLinkTTL
+	}
+	if o.Queued == nil {
+		o.Queued = func() {}
+	}
+	return &Ingester{store: o.Store, links: o.Links, render: o.Renderer, media: o.Media, linkTTL: o.LinkTTL,
+		queued: o.Queued, lockers: o.Lockers, noWhatsApp: o.SMSOnly}, nil
 }
 
 // Result is the answer for one event, in request order.
@@ -79,25 +117,25 @@ func (in *Ingester) Apply(ctx context.Context, node hub.DMSNode, raws []json.Raw
 		return nil, err
 	}
 	results := make([]Result, len(raws))
-	cmds := make([]*command, len(raws))
+	events := make([]*validEvent, len(raws))
 	for i, raw := range raws {
-		cmd, p := sc.decode(raw)
+		ev, p := sc.decode(raw)
 		if len(p) > 0 {
-			id := cmd.ID
+			id := ev.ID
 			if id == "" {
 				id = eventIDOf(raw)
 			}
 			results[i] = Result{ID: id, Result: store.EventRejected, Error: p.err().Error()}
 			continue
 		}
-		if cmd.Document != nil {
+		if ev.Document != nil {
 			// Written before the transaction: content-addressed, so a failed
 			// transaction leaves at worst an unreferenced file.
-			if _, err := in.media.Put(cmd.Document.Data); err != nil {
-				return nil, fmt.Errorf("ingest: store document of event %q: %w", cmd.ID, err)
+			if _, err := in.media.Put(ev.Document.Data); err != nil {
+				return nil, fmt.Errorf("ingest: store document of event %q: %w", ev.ID, err)
 			}
 		}
-		cmds[i] = &cmd
+		events[i] = &ev
 	}
 	queued := false
 	statuses := statusCache{}
@@ -109,22 +147,22 @@ func (in *Ingester) Apply(ctx context.Context, node hub.DMSNode, raws []json.Raw
 		}
 		texts := in.render.WithOverrides(&batchOverrides{tx: tx, memo: map[overrideKey]override{}})
 		placed := map[int64]bool{}
-		for i, cmd := range cmds {
-			if cmd == nil {
+		for i, ev := range events {
+			if ev == nil {
 				continue
 			}
-			a := applier{Ingester: in, tx: tx, node: node, cmd: cmd, statuses: statuses, texts: texts,
+			a := applier{Ingester: in, tx: tx, node: node, event: ev, statuses: statuses, texts: texts,
 				lockerBranches: lockerBranches, waBranches: waBranches, placed: placed}
 			result, err := a.apply(ctx)
 			var rej errRejected
 			if errors.As(err, &rej) {
-				results[i] = Result{ID: cmd.ID, Result: store.EventRejected, Error: rej.msg}
+				results[i] = Result{ID: ev.ID, Result: store.EventRejected, Error: rej.msg}
 				continue
 			}
 			if err != nil {
-				return fmt.Errorf("event %q: %w", cmd.ID, err)
+				return fmt.Errorf("event %q: %w", ev.ID, err)
 			}
-			results[i] = Result{ID: cmd.ID, Result: result}
+			results[i] = Result{ID: ev.ID, Result: result}
 			queued = queued || a.queued
 		}
 		return in.placeVehicles(ctx, tx, placed)
@@ -195,7 +233,7 @@ type applier struct {
 	*Ingester
 	tx       *store.Store
 	node     hub.DMSNode
-	cmd      *command
+	event    *validEvent
 	statuses statusCache // status mappings looked up in this batch
 	// lockerBranches remembers, for one batch, whether a branch has a key
 	// locker: most have none, and their work orders then cost no locker work.
@@ -265,37 +303,37 @@ func (a *applier) canonicalStatus(ctx context.Context, branchID int64, raw strin
 
 func (a *applier) apply(ctx context.Context) (string, error) {
 	switch {
-	case a.cmd.WorkOrder != nil:
-		return a.applyWorkOrder(ctx, a.cmd.WorkOrder)
-	case a.cmd.Document != nil:
-		return a.applyDocument(ctx, a.cmd.Document)
-	case a.cmd.Message != nil:
-		return a.applyMessage(ctx, a.cmd.Message)
-	case a.cmd.Customer != nil:
+	case a.event.WorkOrder != nil:
+		return a.applyWorkOrder(ctx, a.event.WorkOrder)
+	case a.event.Document != nil:
+		return a.applyDocument(ctx, a.event.Document)
+	case a.event.Message != nil:
+		return a.applyMessage(ctx, a.event.Message)
+	case a.event.Customer != nil:
 		return a.claimThen(ctx, func() error {
-			id, err := a.tx.UpsertCustomer(ctx, *a.cmd.Customer)
-			if a.cmd.Customer.DefaultBranchID != nil {
+			id, err := a.tx.UpsertCustomer(ctx, *a.event.Customer)
+			if a.event.Customer.DefaultBranchID != nil {
 				a.placed[id] = true
 			}
 			return err
 		})
-	case a.cmd.Vehicle != nil:
+	case a.event.Vehicle != nil:
 		return a.claimThen(ctx, func() error {
-			id, err := a.saveVehicle(ctx, a.cmd.Vehicle, "", 0)
+			id, err := a.saveVehicle(ctx, a.event.Vehicle, "", 0)
 			if err != nil {
 				return err
 			}
 			return a.keepServiceDue(ctx, id)
 		})
-	case a.cmd.ExpiringItem != nil:
-		return a.claimThen(ctx, func() error { return a.saveExpiringItem(ctx, a.cmd.ExpiringItem) })
+	case a.event.ExpiringItem != nil:
+		return a.claimThen(ctx, func() error { return a.saveExpiringItem(ctx, a.event.ExpiringItem) })
 	}
-	return "", fmt.Errorf("validated event of type %q has no object", a.cmd.Type)
+	return "", fmt.Errorf("validated event of type %q has no object", a.event.Type)
 }
 
 // claimThen claims the event id and, unless it was taken before, runs write.
 func (a *applier) claimThen(ctx context.Context, write func() error) (string, error) {
-	claimed, err := a.tx.ClaimEvent(ctx, a.node.ID, a.cmd.ID, a.cmd.Type)
+	claimed, err := a.tx.ClaimEvent(ctx, a.node.ID, a.event.ID, a.event.Type)
 	if err != nil {
 		return "", err
 	}
@@ -310,7 +348,7 @@ func (a *applier) claimThen(ctx context.Context, write func() error) (string, er
 
 // saveVehicle upserts a vehicle, resolving its owner by DMS id; knownExtID
 // and knownID short-cut the lookup when the owner was just written.
-func (a *applier) saveVehicle(ctx context.Context, v *vehicleCmd, knownExtID string, knownID int64) (int64, error) {
+func (a *applier) saveVehicle(ctx context.Context, v *validVehicle, knownExtID string, knownID int64) (int64, error) {
 	data := v.Data
 	switch {
 	case v.CustomerExternalID != "" && v.CustomerExternalID == knownExtID:
@@ -327,14 +365,14 @@ func (a *applier) saveVehicle(ctx context.Context, v *vehicleCmd, knownExtID str
 		return 0, err
 	}
 	if v.MileageKm > 0 {
-		if err := a.tx.AddMileage(ctx, id, v.MileageKm, a.cmd.OccurredAt); err != nil {
+		if err := a.tx.AddMileage(ctx, id, v.MileageKm, a.event.OccurredAt); err != nil {
 			return 0, err
 		}
 	}
 	return id, nil
 }
 
-func (a *applier) saveExpiringItem(ctx context.Context, e *expiringItemCmd) error {
+func (a *applier) saveExpiringItem(ctx context.Context, e *validExpiringItem) error {
 	customerID, err := a.tx.CustomerRef(ctx, a.node.ID, e.CustomerExternalID)
 	if err != nil {
 		return err

@@ -69,7 +69,7 @@ func (a *applier) expireLinks(ctx context.Context, t threadLink, before, after s
 	closed := func(s string) bool { return s == hub.StatusDelivered || s == hub.StatusCancelled }
 	switch {
 	case closed(after) && !closed(before):
-		at := a.cmd.OccurredAt.Add(a.linkTTL)
+		at := a.event.OccurredAt.Add(a.linkTTL)
 		return a.tx.ExpireMagicLinks(ctx, t.thread.ID, &at)
 	case !closed(after) && closed(before):
 		return a.tx.ExpireMagicLinks(ctx, t.thread.ID, nil)

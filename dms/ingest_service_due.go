@@ -19,7 +19,7 @@ func (a *applier) keepServiceDue(ctx context.Context, vehicleID int64) error {
 // service data or a reading) and the one it named before, if that changed.
 // An update that changes none of these — most are status changes — costs
 // nothing here.
-func (a *applier) keepVehiclesDue(ctx context.Context, prev, doc hub.WorkOrder, exists bool, v *vehicleCmd) error {
+func (a *applier) keepVehiclesDue(ctx context.Context, prev, doc hub.WorkOrder, exists bool, v *validVehicle) error {
 	sameCar := exists && prev.BranchID == doc.BranchID &&
 		(prev.VehicleID == nil) == (doc.VehicleID == nil) && (prev.VehicleID == nil || *prev.VehicleID == *doc.VehicleID)
 	if sameCar && (v == nil || (!v.Data.HasService && v.MileageKm == 0)) {

@@ -9,7 +9,7 @@ import (
 
 // applyDocument attaches a printed form or invoice from the DMS to the work
 // order's thread and tells the customer it is there.
-func (a *applier) applyDocument(ctx context.Context, d *documentCmd) (string, error) {
+func (a *applier) applyDocument(ctx context.Context, d *validDocument) (string, error) {
 	n, err := a.noticeFor(ctx, d.WorkOrderNumber, "document.work_order_number")
 	if err != nil {
 		return "", err
@@ -34,7 +34,7 @@ func (a *applier) applyDocument(ctx context.Context, d *documentCmd) (string, er
 }
 
 // applyMessage sends an advisor's words written in 1C to the customer.
-func (a *applier) applyMessage(ctx context.Context, msg *messageCmd) (string, error) {
+func (a *applier) applyMessage(ctx context.Context, msg *validMessage) (string, error) {
 	n, err := a.noticeFor(ctx, msg.WorkOrderNumber, "message.work_order_number")
 	if err != nil {
 		return "", err

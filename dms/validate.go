@@ -72,15 +72,15 @@ func (p problems) err() error {
 
 // decode parses and validates one raw event. The id comes back even when the
 // event is rejected, so the reply can name it.
-func (sc *scope) decode(raw json.RawMessage) (command, problems) {
+func (sc *scope) decode(raw json.RawMessage) (validEvent, problems) {
 	var in eventIn
 	if err := json.Unmarshal(raw, &in); err != nil {
 		var p problems
 		p.addf("", "not a valid event: %s", jsonProblem(err))
-		return command{}, p
+		return validEvent{}, p
 	}
 	var p problems
-	cmd := command{ID: eventID(in.ID, &p), Type: in.Type}
+	ev := validEvent{ID: eventID(in.ID, &p), Type: in.Type}
 	loc := sc.zones.Of(sc.eventBranch(&in))
 	if short(in.OccurredAt, "occurred_at", &p) {
 		at, ok, err := parseTime(in.OccurredAt, loc)
@@ -90,7 +90,7 @@ func (sc *scope) decode(raw json.RawMessage) (command, problems) {
 		case !ok:
 			p.addf("occurred_at", "required")
 		}
-		cmd.OccurredAt = at
+		ev.OccurredAt = at
 	}
 
 	switch in.Type {
@@ -99,43 +99,43 @@ func (sc *scope) decode(raw json.RawMessage) (command, problems) {
 			p.addf("work_order", "required for type work_order")
 			break
 		}
-		cmd.WorkOrder = sc.workOrder(in.WorkOrder, &p)
+		ev.WorkOrder = sc.workOrder(in.WorkOrder, &p)
 	case TypeDocument:
 		if in.Document == nil {
 			p.addf("document", "required for type document")
 			break
 		}
-		cmd.Document = validateDocument(in.Document, &p)
+		ev.Document = validateDocument(in.Document, &p)
 	case TypeMessage:
 		if in.Message == nil {
 			p.addf("message", "required for type message")
 			break
 		}
-		cmd.Message = validateMessage(in.Message, &p)
+		ev.Message = validateMessage(in.Message, &p)
 	case TypeCustomer:
 		if in.Customer == nil {
 			p.addf("customer", "required for type customer")
 			break
 		}
-		cmd.Customer = sc.customer(in.Customer, "customer", &p)
+		ev.Customer = sc.customer(in.Customer, "customer", &p)
 	case TypeVehicle:
 		if in.Vehicle == nil {
 			p.addf("vehicle", "required for type vehicle")
 			break
 		}
-		cmd.Vehicle = sc.vehicle(in.Vehicle, "vehicle", loc, &p)
+		ev.Vehicle = sc.vehicle(in.Vehicle, "vehicle", loc, &p)
 	case TypeExpiringItem:
 		if in.ExpiringItem == nil {
 			p.addf("expiring_item", "required for type expiring_item")
 			break
 		}
-		cmd.ExpiringItem = sc.expiringItem(in.ExpiringItem, &p)
+		ev.ExpiringItem = sc.expiringItem(in.ExpiringItem, &p)
 	case "":
 		p.addf("type", "required")
 	default:
 		p.addf("type", "unknown event type %q (want work_order, document, message, customer, vehicle or expiring_item)", in.Type)
 	}
-	return cmd, p
+	return ev, p
 }
 
 // eventID reads the event's id. An id that breaks the rules (not a string

@@ -16,8 +16,8 @@ import (
 // qtyScale: quantities are stored in thousandths (1.5 h of labour = 1500).
 const qtyScale = 3
 
-func (sc *scope) workOrder(in *workOrderIn, p *problems) *workOrderCmd {
-	w := &workOrderCmd{
+func (sc *scope) workOrder(in *workOrderIn, p *problems) *validWorkOrder {
+	w := &validWorkOrder{
 		Number: requiredCode(in.Number, "work_order.number", p),
 		Sent: workOrderParts{
 			Status: in.Status.Sent, Customer: in.Customer.Sent, Vehicle: in.Vehicle.Sent,
@@ -37,7 +37,7 @@ func (sc *scope) workOrder(in *workOrderIn, p *problems) *workOrderCmd {
 		w.Branch = sc.home
 	}
 	if a := in.Advisor.ptr(); a != nil {
-		w.Advisor = advisorCmd{
+		w.Advisor = validAdvisor{
 			ExternalID: code(a.ExternalID, "work_order.advisor.external_id", p),
 			Name:       text(a.Name, "work_order.advisor.name", nameRule, p),
 			Phone:      text(a.Phone, "work_order.advisor.phone", shortRule, p),
@@ -129,11 +129,11 @@ func validateLines(in []lineIn, scale int, p *problems) ([]hub.WorkOrderLine, in
 // normalised to E.164 in the branch's country, as customers' are: it is
 // the number the work order's WhatsApp group adds, so a wrong one is
 // rejected rather than kept.
-func validateMaster(in *advisorIn, region string, p *problems) advisorCmd {
+func validateMaster(in *advisorIn, region string, p *problems) validAdvisor {
 	if in == nil {
-		return advisorCmd{}
+		return validAdvisor{}
 	}
-	m := advisorCmd{
+	m := validAdvisor{
 		ExternalID: code(in.ExternalID, "work_order.master.external_id", p),
 		Name:       text(in.Name, "work_order.master.name", nameRule, p),
 	}
@@ -307,8 +307,8 @@ func normalizeLocale(raw string) string {
 	return s
 }
 
-func (sc *scope) vehicle(in *vehicleIn, path string, loc *time.Location, p *problems) *vehicleCmd {
-	v := &vehicleCmd{
+func (sc *scope) vehicle(in *vehicleIn, path string, loc *time.Location, p *problems) *validVehicle {
+	v := &validVehicle{
 		CustomerExternalID: code(in.CustomerExternalID, path+".customer_external_id", p),
 		Data: store.VehicleData{
 			NodeID:          sc.node.ID,
@@ -356,8 +356,8 @@ func tyreSeason(raw, path string, p *problems) string {
 	return ""
 }
 
-func validateDocument(in *documentIn, p *problems) *documentCmd {
-	d := &documentCmd{
+func validateDocument(in *documentIn, p *problems) *validDocument {
+	d := &validDocument{
 		WorkOrderNumber: requiredCode(in.WorkOrderNumber, "document.work_order_number", p),
 		Name:            requiredText(in.Name, "document.name", fileNameRule, p),
 	}
@@ -379,16 +379,16 @@ func validateDocument(in *documentIn, p *problems) *documentCmd {
 	return d
 }
 
-func validateMessage(in *messageIn, p *problems) *messageCmd {
-	return &messageCmd{
+func validateMessage(in *messageIn, p *problems) *validMessage {
+	return &validMessage{
 		WorkOrderNumber: requiredCode(in.WorkOrderNumber, "message.work_order_number", p),
 		Text:            requiredText(in.Text, "message.text", messageRule, p),
 		Author:          text(in.Author, "message.author", nameRule, p),
 	}
 }
 
-func (sc *scope) expiringItem(in *expiringItemIn, p *problems) *expiringItemCmd {
-	e := &expiringItemCmd{
+func (sc *scope) expiringItem(in *expiringItemIn, p *problems) *validExpiringItem {
+	e := &validExpiringItem{
 		CustomerExternalID: requiredCode(in.CustomerExternalID, "expiring_item.customer_external_id", p),
 		Data: store.ExpiringItemData{
 			NodeID:          sc.node.ID,

@@ -2,29 +2,9 @@ package hub
 
 import "time"
 
-// What leaves a transaction for others to read: the DMS change feed, the
-// outbox of messages to deliver, and the thread events live pages show.
-
-// Change is one entry of the outbound feed the DMS reads.
-type Change struct {
-	Seq             int64 `gorm:"primaryKey;autoIncrement:false"`
-	BranchID        int64
-	Type            string
-	OccurredAt      time.Time
-	WorkOrderID     *int64
-	WorkOrderNumber string
-	Data            string // JSON object
-}
-
-// Change types in the outbound feed.
-const (
-	ChangeCustomerMessage = "customer_message"
-	ChangeLineDecision    = "line_decision"
-	ChangeDeliveryFailed  = "delivery_failed"
-	ChangeLead            = "lead"
-	ChangeLockerEvent     = "locker_event" // something happened at a key locker
-	ChangeFeedback        = "feedback"     // a customer scored their visit 0-10
-)
+// What leaves a transaction for others to read: the outbox of messages to
+// deliver and the thread events live pages show. The DMS change feed has
+// its own file, changefeed.go.
 
 // Outbox states.
 const (

@@ -128,36 +128,13 @@ func (r *recorder) note(ctx context.Context, w hub.WorkOrder, text string, at ti
 	return r.tx.AddMessage(ctx, &hub.Message{ThreadID: t.ID, Direction: hub.DirectionSystem, Author: "locker", Body: text, CreatedAt: at})
 }
 
-// eventChange is the data of a locker_event change in the DMS feed.
-type eventChange struct {
-	EventID     string             `json:"event_id"`
-	Site        changeSite         `json:"site"`
-	Kind        string             `json:"kind"`
-	Compartment *changeCompartment `json:"compartment,omitempty"`
-	Actor       string             `json:"actor"`
-	Detail      string             `json:"detail,omitempty"`
-	OccurredAt  time.Time          `json:"occurred_at"`
-}
-
-type changeSite struct {
-	ID   int64  `json:"id"`
-	Name string `json:"name"`
-}
-
-type changeCompartment struct {
-	ID    int64  `json:"id"`
-	Label string `json:"label"`
-	Board int    `json:"board"`
-	Lock  int    `json:"lock"`
-}
-
 func (r *recorder) appendChange(ctx context.Context, e hub.LockerEvent, order *hub.WorkOrder, box hub.LockerCompartment, hasBox bool) error {
-	data := eventChange{
-		EventID: e.EventUID, Site: changeSite{ID: r.site.ID, Name: r.site.Name}, Kind: e.Kind,
+	data := hub.LockerEventData{
+		EventID: e.EventUID, Site: hub.LockerSiteData{ID: r.site.ID, Name: r.site.Name}, Kind: e.Kind,
 		Actor: e.Actor, Detail: e.Detail, OccurredAt: e.OccurredAt,
 	}
 	if hasBox {
-		data.Compartment = &changeCompartment{ID: box.ID, Label: box.Label, Board: box.Board, Lock: box.Lock}
+		data.Compartment = &hub.LockerCompartmentData{ID: box.ID, Label: box.Label, Board: box.Board, Lock: box.Lock}
 	}
 	c := hub.Change{BranchID: r.site.BranchID, Type: hub.ChangeLockerEvent, OccurredAt: e.OccurredAt}
 	if order != nil {

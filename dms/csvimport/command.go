@@ -107,11 +107,10 @@ func newIngester(cfg *cli.Config, st *store.Store, log *slog.Logger) (*dms.Inges
 		log.Error("bad template override; default used", "branch_id", branchID, "key", key, "locale", locale, "error", err)
 	}
 	media := hub.NewMedia(filepath.Join(cfg.DataDir, "media"))
-	in := dms.NewIngester(st, links, texts, media, cfg.LinkTTL, nil, nil)
-	if !cfg.WhatsApp {
-		in.WithoutWhatsApp()
-	}
-	return in, nil
+	return dms.NewIngester(dms.IngesterOptions{
+		Store: st, Links: links, Renderer: texts, Media: media,
+		LinkTTL: cfg.LinkTTL, SMSOnly: !cfg.WhatsApp,
+	})
 }
 
 // liveNode finds the newest node of that name with a live token.

@@ -70,16 +70,16 @@ func (p *Pool) deliver(ctx context.Context, item hub.OutboxItem) {
 
 // send looks up the channel's sender and makes the provider call under
 // SendTimeout. It fills in the attempt's provider.
-func (p *Pool) send(ctx context.Context, item hub.OutboxItem, a *hub.DeliveryAttempt) (sms.Receipt, error) {
+func (p *Pool) send(ctx context.Context, item hub.OutboxItem, a *hub.DeliveryAttempt) (Receipt, error) {
 	sender, ok := p.senders[item.Channel]
 	if !ok {
 		a.Provider = "none"
-		return sms.Receipt{}, fmt.Errorf("no sender for channel %s", item.Channel)
+		return Receipt{}, fmt.Errorf("no sender for channel %s", item.Channel)
 	}
 	a.Provider = sender.Name()
 	msg, err := p.message(ctx, item)
 	if err != nil {
-		return sms.Receipt{}, err
+		return Receipt{}, err
 	}
 	sctx, cancel := context.WithTimeout(ctx, p.opts.SendTimeout)
 	defer cancel()
@@ -88,23 +88,23 @@ func (p *Pool) send(ctx context.Context, item hub.OutboxItem, a *hub.DeliveryAtt
 
 // message builds what the provider gets; the thread id comes from the
 // message row, which the outbox row does not repeat.
-func (p *Pool) message(ctx context.Context, item hub.OutboxItem) (sms.Message, error) {
+func (p *Pool) message(ctx context.Context, item hub.OutboxItem) (Message, error) {
 	ctx, cancel := context.WithTimeout(ctx, writeTimeout)
 	defer cancel()
 	m, err := p.store.Message(ctx, item.MessageID)
 	if err != nil {
-		return sms.Message{}, fmt.Errorf("outbox: %w", err)
+		return Message{}, fmt.Errorf("outbox: %w", err)
 	}
-	return sms.Message{To: item.Recipient, Body: item.Body, ThreadID: m.ThreadID, MessageID: m.ID}, nil
+	return Message{To: item.Recipient, Body: item.Body, ThreadID: m.ThreadID, MessageID: m.ID}, nil
 }
 
 // judge decides what an attempt's result means: a permanent or reroute
 // error gives up at once, a temporary one is retried after the backoff (or
 // the provider's Retry-After when longer) until MaxAttempts. Giving up
 // fails the item, or reroutes it on a pool with a Rerouter.
-func (p *Pool) judge(attempt int, r sms.Receipt, err error) (outcome string, next time.Time) {
+func (p *Pool) judge(attempt int, r Receipt, err error) (outcome string, next time.Time) {
 	switch {
-	case err == nil && r.State == sms.StateDelivered:
+	case err == nil && r.Delivered:
 		return outcomeDelivered, time.Time{}
 	case err == nil:
 		return outcomeSent, time.Time{}

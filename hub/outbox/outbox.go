@@ -20,21 +20,18 @@ import (
 	"time"
 
 	"naryad/hub"
-	"naryad/hub/sms"
 	"naryad/hub/store"
 )
 
-// Sender hands one message to a provider, making a single attempt. Failures
-// are classified as sms.Error does (sms.IsPermanent, sms.RetryAfter), or as
-// a RerouteError (give up on this channel now); any other error counts as
-// temporary.
+// Sender hands one message to a provider, making a single attempt: the
+// one door between the outbox and a channel (SMS wraps its providers, the
+// WhatsApp sender speaks it itself). Failures are classified as sms.Error
+// does (sms.IsPermanent, sms.RetryAfter), or as a RerouteError (give up on
+// this channel now); any other error counts as temporary.
 type Sender interface {
-	Name() string
-	Send(ctx context.Context, m sms.Message) (sms.Receipt, error)
+	Name() string // the provider's name, recorded with each attempt
+	Send(ctx context.Context, m Message) (Receipt, error)
 }
-
-// Every SMS provider is a Sender.
-var _ Sender = sms.Provider(nil)
 
 // Options tune a Pool; zero values take the defaults.
 type Options struct {

@@ -25,15 +25,15 @@ type fakeSender struct {
 	calls map[int64]int
 	total int
 	// reply answers the call-th call (from 1) for m; nil accepts every message.
-	reply func(ctx context.Context, m sms.Message, call, total int) (sms.Receipt, error)
-	got   []sms.Message
+	reply func(ctx context.Context, m outbox.Message, call, total int) (outbox.Receipt, error)
+	got   []outbox.Message
 }
 
 var _ outbox.Sender = (*fakeSender)(nil)
 
 func (f *fakeSender) Name() string { return "fake" }
 
-func (f *fakeSender) Send(ctx context.Context, m sms.Message) (sms.Receipt, error) {
+func (f *fakeSender) Send(ctx context.Context, m outbox.Message) (outbox.Receipt, error) {
 	f.mu.Lock()
 	if f.calls == nil {
 		f.calls = map[int64]int{}
@@ -49,8 +49,8 @@ func (f *fakeSender) Send(ctx context.Context, m sms.Message) (sms.Receipt, erro
 	return accept(m, call), nil
 }
 
-func accept(m sms.Message, call int) sms.Receipt {
-	return sms.Receipt{ProviderID: fmt.Sprintf("SM%d-%d", m.MessageID, call), State: sms.StateSent}
+func accept(m outbox.Message, call int) outbox.Receipt {
+	return outbox.Receipt{ProviderID: fmt.Sprintf("SM%d-%d", m.MessageID, call)}
 }
 
 func (f *fakeSender) callsOf(messageID int64) int {
@@ -205,8 +205,8 @@ func TestDeliveredReceipt(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
 		f := storetest.NewFixture(t, s)
 		msgs := f.Queue(t, s, 1)
-		fake := &fakeSender{reply: func(_ context.Context, m sms.Message, call, _ int) (sms.Receipt, error) {
-			return sms.Receipt{ProviderID: "D1", State: sms.StateDelivered}, nil
+		fake := &fakeSender{reply: func(_ context.Context, m outbox.Message, call, _ int) (outbox.Receipt, error) {
+			return outbox.Receipt{ProviderID: "D1", Delivered: true}, nil
 		}}
 		start(t, s, sms1(fake), fast())
 		if m := waitDelivery(t, s, msgs[0].ID); m.Delivery != hub.DeliveryDelivered || m.ProviderID != "D1" {
@@ -219,9 +219,9 @@ func TestTemporaryErrorThenSent(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
 		f := storetest.NewFixture(t, s)
 		msgs := f.Queue(t, s, 1)
-		fake := &fakeSender{reply: func(_ context.Context, m sms.Message, call, _ int) (sms.Receipt, error) {
+		fake := &fakeSender{reply: func(_ context.Context, m outbox.Message, call, _ int) (outbox.Receipt, error) {
 			if call == 1 {
-				return sms.Receipt{}, &sms.Error{Provider: "fake", Code: "503", Message: "service unavailable"}
+				return outbox.Receipt{}, &sms.Error{Provider: "fake", Code: "503", Message: "service unavailable"}
 			}
 			return accept(m, call), nil
 		}}
@@ -245,8 +245,8 @@ func TestPermanentErrorFailsAtOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
 		f := storetest.NewFixture(t, s)
 		msgs := f.Queue(t, s, 1)
-		fake := &fakeSender{reply: func(context.Context, sms.Message, int, int) (sms.Receipt, error) {
-			return sms.Receipt{}, &sms.Error{Provider: "fake", Permanent: true, Code: "21211", Message: "Invalid 'To' Phone Number"}
+		fake := &fakeSender{reply: func(context.Context, outbox.Message, int, int) (outbox.Receipt, error) {
+			return outbox.Receipt{}, &sms.Error{Provider: "fake", Permanent: true, Code: "21211", Message: "Invalid 'To' Phone Number"}
 		}}
 		opts := fast()
 		opts.MaxAttempts = 5
@@ -287,8 +287,8 @@ func TestMaxAttempts(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
 		f := storetest.NewFixture(t, s)
 		msgs := f.Queue(t, s, 1)
-		fake := &fakeSender{reply: func(_ context.Context, _ sms.Message, call, _ int) (sms.Receipt, error) {
-			return sms.Receipt{}, &sms.Error{Provider: "fake", Message: fmt.Sprintf("busy %d", call)}
+		fake := &fakeSender{reply: func(_ context.Context, _ outbox.Message, call, _ int) (outbox.Receipt, error) {
+			return outbox.Receipt{}, &sms.Error{Provider: "fake", Message: fmt.Sprintf("busy %d", call)}
 		}}
 		opts := fast()
 		opts.MaxAttempts = 3
@@ -326,8 +326,8 @@ func TestRetryAfter(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
 				f := storetest.NewFixture(t, s)
 				msgs := f.Queue(t, s, 1)
-				fake := &fakeSender{reply: func(context.Context, sms.Message, int, int) (sms.Receipt, error) {
-					return sms.Receipt{}, &sms.Error{Provider: "fake", Code: "429", Message: "too many requests", RetryAfter: tt.retryAfter}
+				fake := &fakeSender{reply: func(context.Context, outbox.Message, int, int) (outbox.Receipt, error) {
+					return outbox.Receipt{}, &sms.Error{Provider: "fake", Code: "429", Message: "too many requests", RetryAfter: tt.retryAfter}
 				}}
 				opts := fast()
 				opts.Backoff = func(int) time.Duration { return tt.backoff }
@@ -438,11 +438,11 @@ func TestRerouter(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
 				f := storetest.NewFixture(t, s)
 				msgs := f.Queue(t, s, 2) // the second goes to another number and is sent
-				fake := &fakeSender{reply: func(_ context.Context, m sms.Message, call, _ int) (sms.Receipt, error) {
+				fake := &fakeSender{reply: func(_ context.Context, m outbox.Message, call, _ int) (outbox.Receipt, error) {
 					if m.MessageID == msgs[1].ID {
 						return accept(m, call), nil
 					}
-					return sms.Receipt{}, tt.err(call)
+					return outbox.Receipt{}, tt.err(call)
 				}}
 				r := &fakeRerouter{s: s}
 				opts := fast()
@@ -473,8 +473,8 @@ func TestRerouteErrorWithoutRerouter(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
 		f := storetest.NewFixture(t, s)
 		msgs := f.Queue(t, s, 1)
-		fake := &fakeSender{reply: func(context.Context, sms.Message, int, int) (sms.Receipt, error) {
-			return sms.Receipt{}, fmt.Errorf("send: %w", outbox.Reroute("+79161234567 is not on WhatsApp"))
+		fake := &fakeSender{reply: func(context.Context, outbox.Message, int, int) (outbox.Receipt, error) {
+			return outbox.Receipt{}, fmt.Errorf("send: %w", outbox.Reroute("+79161234567 is not on WhatsApp"))
 		}}
 		start(t, s, sms1(fake), fast())
 		m := waitDelivery(t, s, msgs[0].ID)
@@ -510,7 +510,7 @@ func TestTwoPools(t *testing.T) {
 		f := storetest.NewFixture(t, s)
 		const total = 200
 		msgs := f.Queue(t, s, total)
-		fake := &fakeSender{reply: func(ctx context.Context, m sms.Message, call, _ int) (sms.Receipt, error) {
+		fake := &fakeSender{reply: func(ctx context.Context, m outbox.Message, call, _ int) (outbox.Receipt, error) {
 			time.Sleep(time.Millisecond) // a provider takes a while
 			return accept(m, call), nil
 		}}
@@ -552,13 +552,13 @@ func TestRestart(t *testing.T) {
 		var stop1 func()
 		stopping := make(chan struct{})
 		var stopOnce sync.Once
-		fake := &fakeSender{reply: func(ctx context.Context, m sms.Message, call, n int) (sms.Receipt, error) {
+		fake := &fakeSender{reply: func(ctx context.Context, m outbox.Message, call, n int) (outbox.Receipt, error) {
 			if n == 10 {
 				stopOnce.Do(func() { close(stopping) })
 				time.Sleep(50 * time.Millisecond) // Run sees the cancel while this send is in flight
 			}
 			if err := ctx.Err(); err != nil { // as a real provider call would
-				return sms.Receipt{}, &sms.Error{Provider: "fake", Message: "cancelled", Err: err}
+				return outbox.Receipt{}, &sms.Error{Provider: "fake", Message: "cancelled", Err: err}
 			}
 			return accept(m, call), nil
 		}}

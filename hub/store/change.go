@@ -10,11 +10,21 @@ import (
 )
 
 // AppendChange adds an entry to the DMS change feed inside the caller's
-// transaction. The number comes from the one-row feed_counter: its row lock
-// makes every writer that numbers a change commit before the next one can
-// number, so a reader that saw seq N can never later find an uncommitted
-// N-1 appear (the gap that a plain sequence leaves on PostgreSQL).
-func (s *Store) AppendChange(ctx context.Context, c *hub.Change, data any) error {
+// transaction, of the type its data belongs to (c.Type may be left empty;
+// set, it must match). The data types are the feed's contract with the
+// DMS, all in hub/changefeed.go. The number comes from the one-row
+// feed_counter: its row lock makes every writer that numbers a change
+// commit before the next one can number, so a reader that saw seq N can
+// never later find an uncommitted N-1 appear (the gap that a plain
+// sequence leaves on PostgreSQL).
+func (s *Store) AppendChange(ctx context.Context, c *hub.Change, data hub.ChangeData) error {
+	if data == nil {
+		return fmt.Errorf("append %s change: no data", c.Type)
+	}
+	if c.Type != "" && c.Type != data.ChangeType() {
+		return fmt.Errorf("append %s change: data of a %s change", c.Type, data.ChangeType())
+	}
+	c.Type = data.ChangeType()
 	raw, err := json.Marshal(data)
 	if err != nil {
 		return fmt.Errorf("append %s change: encode data: %w", c.Type, err)

@@ -38,7 +38,7 @@ func TestFeedReaderNeverSkipsALateCommit(t *testing.T) {
 				r := rand.New(rand.NewPCG(uint64(w), 1))
 				for range perWriter {
 					err := s.Tx(ctx, func(tx *store.Store) error {
-						if err := tx.AppendChange(ctx, &hub.Change{BranchID: b.ID, Type: hub.ChangeCustomerMessage}, map[string]int{"w": w}); err != nil {
+						if err := tx.AppendChange(ctx, &hub.Change{BranchID: b.ID}, hub.CustomerMessageData{ThreadID: int64(w)}); err != nil {
 							return err
 						}
 						time.Sleep(time.Duration(r.IntN(3)) * time.Millisecond)
@@ -92,7 +92,7 @@ func TestChangesAreScopedToBranches(t *testing.T) {
 		a, b := mustBranch(t, s, "A"), mustBranch(t, s, "B")
 		for _, br := range []hub.Branch{a, b, a} {
 			if err := s.Tx(ctx, func(tx *store.Store) error {
-				return tx.AppendChange(ctx, &hub.Change{BranchID: br.ID, Type: hub.ChangeLead}, struct{}{})
+				return tx.AppendChange(ctx, &hub.Change{BranchID: br.ID}, hub.LeadData{})
 			}); err != nil {
 				t.Fatal(err)
 			}
@@ -100,6 +100,32 @@ func TestChangesAreScopedToBranches(t *testing.T) {
 		got, err := s.ChangesAfter(ctx, []int64{a.ID}, 0, 10)
 		if err != nil || len(got) != 2 || got[0].Seq != 1 || got[1].Seq != 3 {
 			t.Fatalf("changes of A = %+v, %v", got, err)
+		}
+	})
+}
+
+// A change takes its type from its data, and a type set that the data
+// does not belong to stores nothing: a payload never goes out under
+// another type's name.
+func TestChangeTypeComesFromItsData(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		b := mustBranch(t, s, "MSK1")
+		err := s.Tx(ctx, func(tx *store.Store) error {
+			return tx.AppendChange(ctx, &hub.Change{BranchID: b.ID, Type: hub.ChangeLead}, hub.FeedbackData{Score: 9})
+		})
+		if err == nil {
+			t.Fatal("a feedback payload was stored as a lead change")
+		}
+		err = s.Tx(ctx, func(tx *store.Store) error {
+			return tx.AppendChange(ctx, &hub.Change{BranchID: b.ID}, hub.FeedbackData{Score: 9})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.ChangesAfter(ctx, []int64{b.ID}, 0, 10)
+		if err != nil || len(got) != 1 || got[0].Type != hub.ChangeFeedback || got[0].Seq != 1 {
+			t.Fatalf("changes = %+v, %v; want the one feedback change, numbered 1", got, err)
 		}
 	})
 }

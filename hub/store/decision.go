@@ -72,9 +72,9 @@ func (s *Store) DecideLines(ctx context.Context, w hub.WorkOrder, t hub.Thread, 
 			if err := tx.AddMessage(ctx, &note); err != nil {
 				return err
 			}
-			change := hub.Change{BranchID: t.BranchID, Type: hub.ChangeLineDecision, OccurredAt: at,
+			change := hub.Change{BranchID: t.BranchID, OccurredAt: at,
 				WorkOrderID: &w.ID, WorkOrderNumber: w.Number}
-			if err := tx.AppendChange(ctx, &change, lineDecisionData{
+			if err := tx.AppendChange(ctx, &change, hub.LineDecisionData{
 				LineID: line.ExternalID, Name: line.Name, Decision: line.Decision, TotalMinor: line.TotalMinor,
 				DecidedAt: at, DecidedBy: ev.By, IP: ev.IP, UserAgent: ev.UserAgent,
 			}); err != nil {
@@ -105,18 +105,6 @@ func (s *Store) holdVersion(ctx context.Context, w hub.WorkOrder) error {
 		return fmt.Errorf("work order %d, version %d: %w", w.ID, w.Version, ErrEstimateChanged)
 	}
 	return nil
-}
-
-// lineDecisionData is the data of a line_decision change.
-type lineDecisionData struct {
-	LineID     string    `json:"line_id"` // the DMS's id of the line
-	Name       string    `json:"name"`
-	Decision   string    `json:"decision"`
-	TotalMinor int64     `json:"total_minor"`
-	DecidedAt  time.Time `json:"decided_at"`
-	DecidedBy  string    `json:"decided_by"`
-	IP         string    `json:"ip"`
-	UserAgent  string    `json:"user_agent"`
 }
 
 // decisionNote is the staff-facing record of a decision in the thread.

@@ -118,14 +118,6 @@ func (s *Store) failMessages(ctx context.Context, errText, where string, args ..
 	return len(failed), nil
 }
 
-// deliveryFailedData is the data of a delivery_failed change.
-type deliveryFailedData struct {
-	MessageID int64  `json:"message_id"`
-	ThreadID  int64  `json:"thread_id"`
-	Error     string `json:"error"`
-	Recipient string `json:"recipient"`
-}
-
 // appendDeliveryFailed adds the feed entry for a message the customer did
 // not get, under the thread's branch and work order.
 func (s *Store) appendDeliveryFailed(ctx context.Context, messageID, threadID int64, recipient, errText string) error {
@@ -133,7 +125,7 @@ func (s *Store) appendDeliveryFailed(ctx context.Context, messageID, threadID in
 	if err != nil {
 		return err
 	}
-	c := hub.Change{BranchID: th.BranchID, Type: hub.ChangeDeliveryFailed, WorkOrderID: th.WorkOrderID}
+	c := hub.Change{BranchID: th.BranchID, WorkOrderID: th.WorkOrderID}
 	if th.WorkOrderID != nil {
 		wo, err := s.WorkOrder(ctx, *th.WorkOrderID)
 		if err != nil {
@@ -144,7 +136,7 @@ func (s *Store) appendDeliveryFailed(ctx context.Context, messageID, threadID in
 	if recipient == "" {
 		recipient = th.Phone
 	}
-	return s.AppendChange(ctx, &c, deliveryFailedData{
+	return s.AppendChange(ctx, &c, hub.DeliveryFailedData{
 		MessageID: messageID, ThreadID: threadID, Error: errText, Recipient: recipient,
 	})
 }

@@ -74,15 +74,6 @@ type FeedbackScore struct {
 // TableName pins the table name.
 func (FeedbackScore) TableName() string { return "feedback_scores" }
 
-// feedbackData is the data of a feedback change.
-type feedbackData struct {
-	WorkOrderID     int64  `json:"work_order_id"`
-	WorkOrderNumber string `json:"work_order_number"`
-	Score           int    `json:"score"`
-	MessageID       int64  `json:"message_id"`
-	Text            string `json:"text"`
-}
-
 // RecordFeedback stores the score of work order w given by reply (the
 // customer's message), inside the caller's transaction when there is one:
 // the score, a system line in the thread and a feedback change for the
@@ -108,8 +99,8 @@ func (s *Store) RecordFeedback(ctx context.Context, w hub.WorkOrder, reply hub.M
 		if err := tx.AddMessage(ctx, &line); err != nil {
 			return err
 		}
-		c := hub.Change{BranchID: w.BranchID, Type: hub.ChangeFeedback, WorkOrderID: &w.ID, WorkOrderNumber: w.Number}
-		return tx.AppendChange(ctx, &c, feedbackData{
+		c := hub.Change{BranchID: w.BranchID, WorkOrderID: &w.ID, WorkOrderNumber: w.Number}
+		return tx.AppendChange(ctx, &c, hub.FeedbackData{
 			WorkOrderID: w.ID, WorkOrderNumber: w.Number, Score: score, MessageID: reply.ID, Text: reply.Body,
 		})
 	})

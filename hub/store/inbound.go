@@ -16,22 +16,6 @@ type InboundFile struct {
 	SizeBytes   int64
 }
 
-// customerMessageData is the data of a customer_message change.
-type customerMessageData struct {
-	MessageID   int64              `json:"message_id"`
-	ThreadID    int64              `json:"thread_id"`
-	Text        string             `json:"text"`
-	Channel     string             `json:"channel"`
-	Attachments []customerFileData `json:"attachments,omitempty"`
-}
-
-type customerFileData struct {
-	Name        string `json:"name"`
-	ContentType string `json:"content_type"`
-	SizeBytes   int64  `json:"size_bytes"`
-	SHA256      string `json:"sha256"`
-}
-
 // ErrDuplicateForm says a message with this form key is in the thread
 // already: the same form was sent again (a double click, a retry).
 var ErrDuplicateForm = errors.New("message form already stored")
@@ -65,13 +49,13 @@ func (s *Store) AddCustomerForm(ctx context.Context, t hub.Thread, formKey, text
 		if err := tx.setFormKey(ctx, m, formKey); err != nil {
 			return err
 		}
-		data := customerMessageData{MessageID: m.ID, ThreadID: t.ID, Text: text, Channel: channel}
+		data := hub.CustomerMessageData{MessageID: m.ID, ThreadID: t.ID, Text: text, Channel: channel}
 		for _, f := range files {
 			a := hub.Attachment{MessageID: m.ID, SHA256: f.SHA256, Name: f.Name, ContentType: f.ContentType, SizeBytes: f.SizeBytes}
 			if err := tx.AddAttachment(ctx, &a); err != nil {
 				return err
 			}
-			data.Attachments = append(data.Attachments, customerFileData{Name: f.Name, ContentType: f.ContentType, SizeBytes: f.SizeBytes, SHA256: f.SHA256})
+			data.Attachments = append(data.Attachments, hub.CustomerFileData{Name: f.Name, ContentType: f.ContentType, SizeBytes: f.SizeBytes, SHA256: f.SHA256})
 		}
 		if t.State == hub.ThreadResolved {
 			// A customer writing again reopens the conversation.
@@ -79,7 +63,7 @@ func (s *Store) AddCustomerForm(ctx context.Context, t hub.Thread, formKey, text
 				return fmt.Errorf("reopen thread %d: %w", t.ID, err)
 			}
 		}
-		c := hub.Change{BranchID: t.BranchID, Type: hub.ChangeCustomerMessage, WorkOrderID: t.WorkOrderID}
+		c := hub.Change{BranchID: t.BranchID, WorkOrderID: t.WorkOrderID}
 		if t.WorkOrderID != nil {
 			w, err := tx.WorkOrder(ctx, *t.WorkOrderID)
 			if err != nil {

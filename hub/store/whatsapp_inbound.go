@@ -164,11 +164,11 @@ func (s *Store) appendWACustomerMessage(ctx context.Context, m hub.Message, file
 	if err != nil {
 		return err
 	}
-	data := customerMessageData{MessageID: m.ID, ThreadID: th.ID, Text: m.Body, Channel: hub.ChannelWhatsApp}
+	data := hub.CustomerMessageData{MessageID: m.ID, ThreadID: th.ID, Text: m.Body, Channel: hub.ChannelWhatsApp}
 	for _, f := range files {
-		data.Attachments = append(data.Attachments, customerFileData{Name: f.Name, ContentType: f.ContentType, SizeBytes: f.SizeBytes, SHA256: f.SHA256})
+		data.Attachments = append(data.Attachments, hub.CustomerFileData{Name: f.Name, ContentType: f.ContentType, SizeBytes: f.SizeBytes, SHA256: f.SHA256})
 	}
-	c := hub.Change{BranchID: th.BranchID, Type: hub.ChangeCustomerMessage, WorkOrderID: th.WorkOrderID}
+	c := hub.Change{BranchID: th.BranchID, WorkOrderID: th.WorkOrderID}
 	if th.WorkOrderID != nil {
 		w, err := s.WorkOrder(ctx, *th.WorkOrderID)
 		if err != nil {
@@ -273,17 +273,6 @@ type WALead struct {
 	Text     string        // the first message
 }
 
-// leadData is the data of a lead change.
-type leadData struct {
-	ThreadID           int64  `json:"thread_id"`
-	Phone              string `json:"phone"`
-	Name               string `json:"name"`
-	CustomerExternalID string `json:"customer_external_id,omitempty"`
-	Channel            string `json:"channel"`
-	Text               string `json:"text"`
-	WhatsAppID         string `json:"whatsapp_id,omitempty"`
-}
-
 // CreateWALead opens a lead thread on WhatsApp and tells the DMS with a
 // lead change. An unknown sender becomes a lead customer (no DMS node)
 // named by their push name, so the inbox shows who wrote; a number hidden
@@ -291,7 +280,7 @@ type leadData struct {
 func (s *Store) CreateWALead(ctx context.Context, l WALead) (hub.Thread, error) {
 	t := hub.Thread{BranchID: l.BranchID, Phone: l.Phone, Channel: hub.ChannelWhatsApp}
 	err := s.Tx(ctx, func(tx *Store) error {
-		data := leadData{Phone: l.Phone, Name: l.Name, Channel: hub.ChannelWhatsApp, Text: l.Text}
+		data := hub.LeadData{Phone: l.Phone, Name: l.Name, Channel: hub.ChannelWhatsApp, Text: l.Text}
 		if l.Phone == "" {
 			data.WhatsAppID = l.JID
 		}
@@ -312,7 +301,7 @@ func (s *Store) CreateWALead(ctx context.Context, l WALead) (hub.Thread, error) 
 			return err
 		}
 		data.ThreadID = t.ID
-		return tx.AppendChange(ctx, &hub.Change{BranchID: l.BranchID, Type: hub.ChangeLead}, data)
+		return tx.AppendChange(ctx, &hub.Change{BranchID: l.BranchID}, data)
 	})
 	if err != nil {
 		return hub.Thread{}, fmt.Errorf("create WhatsApp lead for %s: %w", l.Phone+l.JID, err)

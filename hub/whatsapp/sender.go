@@ -12,7 +12,6 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/outbox"
-	"naryad/hub/sms"
 	"naryad/hub/store"
 )
 
@@ -79,42 +78,42 @@ func (s *Sender) now() time.Time { return s.opts.Now() }
 // outbox.Reroute errors: no usable account at the branch, the number not
 // on WhatsApp, the account's daily cap of new chats reached, or WhatsApp
 // refusing the chat.
-func (s *Sender) Send(ctx context.Context, m sms.Message) (r sms.Receipt, err error) {
+func (s *Sender) Send(ctx context.Context, m outbox.Message) (r outbox.Receipt, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.Error("whatsapp send: panic", "message_id", m.MessageID, "panic", p)
-			r, err = sms.Receipt{}, fmt.Errorf("whatsapp: send message %d: panic: %v", m.MessageID, p)
+			r, err = outbox.Receipt{}, fmt.Errorf("whatsapp: send message %d: panic: %v", m.MessageID, p)
 		}
 	}()
 	th, err := s.store.Thread(ctx, m.ThreadID)
 	if err != nil {
-		return sms.Receipt{}, fmt.Errorf("whatsapp: %w", err)
+		return outbox.Receipt{}, fmt.Errorf("whatsapp: %w", err)
 	}
 	acc, err := s.account(ctx, th)
 	if err != nil {
-		return sms.Receipt{}, err
+		return outbox.Receipt{}, err
 	}
 	cli, ok := s.clients.Client(acc.ID)
 	if !ok || !cli.IsConnected() {
-		return sms.Receipt{}, fmt.Errorf("whatsapp: account «%s» is not connected (%s): %w", acc.Name, acc.State, whatsmeow.ErrNotConnected)
+		return outbox.Receipt{}, fmt.Errorf("whatsapp: account «%s» is not connected (%s): %w", acc.Name, acc.State, whatsmeow.ErrNotConnected)
 	}
 	lane, err := s.pacer.acquire(ctx, acc.ID)
 	if err != nil {
-		return sms.Receipt{}, fmt.Errorf("whatsapp: waiting for account «%s» to send: %w", acc.Name, err)
+		return outbox.Receipt{}, fmt.Errorf("whatsapp: waiting for account «%s» to send: %w", acc.Name, err)
 	}
 	defer lane.release()
 
 	to, newChat, err := s.destination(ctx, cli, acc, th, m.To)
 	if err != nil {
-		return sms.Receipt{}, err
+		return outbox.Receipt{}, err
 	}
 	parts, err := s.content(ctx, cli, m)
 	if err != nil {
-		return sms.Receipt{}, err
+		return outbox.Receipt{}, err
 	}
 	id, err := s.deliver(ctx, lane, cli, acc, to, parts)
 	if err != nil {
-		return sms.Receipt{}, err
+		return outbox.Receipt{}, err
 	}
 	if newChat {
 		// Sent is sent: a failure to count the chat must not send it again.
@@ -122,7 +121,7 @@ func (s *Sender) Send(ctx context.Context, m sms.Message) (r sms.Receipt, err er
 			s.log.Error("whatsapp: new chat not counted", "account", acc.Name, "message_id", m.MessageID, "error", err)
 		}
 	}
-	return sms.Receipt{ProviderID: string(id), State: sms.StateSent}, nil
+	return outbox.Receipt{ProviderID: string(id)}, nil
 }
 
 // destination is where the thread's message goes: the work order's group

@@ -14,7 +14,6 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/outbox"
-	"naryad/hub/sms"
 )
 
 // sendPart is one WhatsApp message of an outgoing message: the text, or
@@ -28,7 +27,7 @@ type sendPart struct {
 // sent as a photo, video, audio or document, the words as the caption of
 // the first file that takes one (audio takes none: then the words go first,
 // on their own); with no files, the words as a text message.
-func (s *Sender) content(ctx context.Context, cli Client, m sms.Message) ([]sendPart, error) {
+func (s *Sender) content(ctx context.Context, cli Client, m outbox.Message) ([]sendPart, error) {
 	files, err := s.store.Attachments(ctx, m.MessageID)
 	if err != nil {
 		return nil, fmt.Errorf("whatsapp: %w", err)

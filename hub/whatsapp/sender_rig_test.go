@@ -11,7 +11,6 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/outbox"
-	"naryad/hub/sms"
 	"naryad/hub/store"
 	"naryad/hub/store/storetest"
 	"naryad/hub/whatsapp"
@@ -229,16 +228,16 @@ func (r *sendRig) smsFallback(t *testing.T, orig hub.Message, reason string) hub
 // sendSMSBox is the SMS provider of the tests: it accepts every message.
 type sendSMSBox struct {
 	mu   sync.Mutex
-	sent []sms.Message
+	sent []outbox.Message
 }
 
 func (b *sendSMSBox) Name() string { return "sms-box" }
 
-func (b *sendSMSBox) Send(_ context.Context, m sms.Message) (sms.Receipt, error) {
+func (b *sendSMSBox) Send(_ context.Context, m outbox.Message) (outbox.Receipt, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.sent = append(b.sent, m)
-	return sms.Receipt{ProviderID: fmt.Sprintf("SMS-%d", m.MessageID), State: sms.StateSent}, nil
+	return outbox.Receipt{ProviderID: fmt.Sprintf("SMS-%d", m.MessageID)}, nil
 }
 
 func (b *sendSMSBox) got(messageID int64) bool {

@@ -14,7 +14,7 @@ import (
 	"go.mau.fi/whatsmeow/types"
 
 	"naryad/hub"
-	"naryad/hub/sms"
+	"naryad/hub/outbox"
 	"naryad/hub/store"
 	"naryad/hub/store/storetest"
 	"naryad/hub/whatsapp"
@@ -224,7 +224,7 @@ func TestSendKeepsContactChecks(t *testing.T) {
 		send := func() {
 			t.Helper()
 			m := r.queue(t, sendCustomer, "Ответ")
-			if _, err := sender.Send(t.Context(), sms.Message{To: sendCustomer, Body: m.Body, ThreadID: r.thread.ID, MessageID: m.ID}); err != nil {
+			if _, err := sender.Send(t.Context(), outbox.Message{To: sendCustomer, Body: m.Body, ThreadID: r.thread.ID, MessageID: m.ID}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -7,35 +7,35 @@ import (
 	"naryad/hub/store"
 )
 
-// command is a validated event, ready to apply: every field parsed, every
+// validEvent is a validated event, ready to apply: every field parsed, every
 // phone normalised, every number in integer units. Only one of the object
 // fields is set, matching Type.
-type command struct {
+type validEvent struct {
 	ID         string
 	Type       string
 	OccurredAt time.Time
 
-	WorkOrder    *workOrderCmd
-	Document     *documentCmd
-	Message      *messageCmd
+	WorkOrder    *validWorkOrder
+	Document     *validDocument
+	Message      *validMessage
 	Customer     *store.CustomerData
-	Vehicle      *vehicleCmd
-	ExpiringItem *expiringItemCmd
+	Vehicle      *validVehicle
+	ExpiringItem *validExpiringItem
 }
 
-// workOrderCmd is a validated work order. Sent says which of its parts
+// validWorkOrder is a validated work order. Sent says which of its parts
 // the event carried: a part left out keeps what is stored, so its field
 // here means nothing; a part sent as null (lines also as []) is cleared.
-type workOrderCmd struct {
+type validWorkOrder struct {
 	Number     string
 	Version    int64
 	Branch     hub.Branch
 	Sent       workOrderParts
 	RawStatus  string
 	Customer   *store.CustomerData // nil: none
-	Vehicle    *vehicleCmd         // nil: none
-	Advisor    advisorCmd
-	Master     advisorCmd // Phone in E.164, or empty
+	Vehicle    *validVehicle       // nil: none
+	Advisor    validAdvisor
+	Master     validAdvisor // Phone in E.164, or empty
 	PromisedAt *time.Time
 	Currency   string // the branch's default when not sent
 	Paid       bool
@@ -53,30 +53,30 @@ type workOrderParts struct {
 	Status, Customer, Vehicle, Advisor, Master, PromisedAt, Currency, Paid, Lines bool
 }
 
-type advisorCmd struct{ ExternalID, Name, Phone string }
+type validAdvisor struct{ ExternalID, Name, Phone string }
 
-// vehicleCmd is a vehicle with the customer it belongs to named by DMS id
+// validVehicle is a vehicle with the customer it belongs to named by DMS id
 // (resolved to a row when applied) and its latest odometer value (0 = none).
-type vehicleCmd struct {
+type validVehicle struct {
 	Data               store.VehicleData
 	CustomerExternalID string
 	MileageKm          int
 }
 
-type documentCmd struct {
+type validDocument struct {
 	WorkOrderNumber string
 	Name            string
 	ContentType     string
 	Data            []byte
 }
 
-type messageCmd struct {
+type validMessage struct {
 	WorkOrderNumber string
 	Text            string
 	Author          string
 }
 
-type expiringItemCmd struct {
+type validExpiringItem struct {
 	Data               store.ExpiringItemData
 	CustomerExternalID string
 }

@@ -1,0 +1,152 @@
+package hub
+
+import "time"
+
+// The DMS change feed's contract: the entry (Change), its types, and the
+// data each type carries, as docs/exchange.md ("The change feed") promises
+// 1C integrators. The store writes these payloads inside its own
+// transactions, and the core may not import dms, so the contract lives
+// here, in the core, in this one file; dms serves the feed (GET
+// /api/dms/v1/changes) without reading the data. A field renamed or a tag
+// changed here changes what every DMS reads: changefeed_test.go holds each
+// type against the examples in docs/exchange.md.
+
+// Change is one entry of the outbound feed the DMS reads.
+type Change struct {
+	Seq             int64 `gorm:"primaryKey;autoIncrement:false"`
+	BranchID        int64
+	Type            string
+	OccurredAt      time.Time
+	WorkOrderID     *int64
+	WorkOrderNumber string
+	Data            string // JSON object: one of the ChangeData types below, by Type
+}
+
+// Change types in the outbound feed.
+const (
+	ChangeCustomerMessage = "customer_message"
+	ChangeLineDecision    = "line_decision"
+	ChangeDeliveryFailed  = "delivery_failed"
+	ChangeLead            = "lead"
+	ChangeLockerEvent     = "locker_event" // something happened at a key locker
+	ChangeFeedback        = "feedback"     // a customer scored their visit 0-10
+)
+
+// ChangeData is the data of one change type: what a Change's Data holds,
+// encoded as JSON. ChangeType names the type it belongs to, so a change
+// is never stored under another type's name.
+type ChangeData interface {
+	ChangeType() string
+}
+
+// CustomerMessageData is the data of a customer_message change: the
+// customer wrote on their page or over WhatsApp (docs/exchange.md, "The
+// change feed").
+type CustomerMessageData struct {
+	MessageID   int64              `json:"message_id"`
+	ThreadID    int64              `json:"thread_id"`
+	Text        string             `json:"text"`
+	Channel     string             `json:"channel"`
+	Attachments []CustomerFileData `json:"attachments,omitempty"`
+}
+
+// CustomerFileData describes a file of a customer_message; the DMS fetches
+// it by its hash (docs/exchange.md, "Files the customer sent").
+type CustomerFileData struct {
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	SizeBytes   int64  `json:"size_bytes"`
+	SHA256      string `json:"sha256"`
+}
+
+// ChangeType is ChangeCustomerMessage.
+func (CustomerMessageData) ChangeType() string { return ChangeCustomerMessage }
+
+// LineDecisionData is the data of a line_decision change: the customer
+// approved or declined one line on their page, with the evidence kept
+// for a dispute (docs/exchange.md, "The change feed").
+type LineDecisionData struct {
+	LineID     string    `json:"line_id"` // the DMS's id of the line
+	Name       string    `json:"name"`
+	Decision   string    `json:"decision"`    // DecisionApproved or DecisionDeclined
+	TotalMinor int64     `json:"total_minor"` // the line total the customer saw
+	DecidedAt  time.Time `json:"decided_at"`
+	DecidedBy  string    `json:"decided_by"`
+	IP         string    `json:"ip"`
+	UserAgent  string    `json:"user_agent"`
+}
+
+// ChangeType is ChangeLineDecision.
+func (LineDecisionData) ChangeType() string { return ChangeLineDecision }
+
+// DeliveryFailedData is the data of a delivery_failed change: a message
+// did not reach the customer (docs/exchange.md, "The change feed").
+type DeliveryFailedData struct {
+	MessageID int64  `json:"message_id"`
+	ThreadID  int64  `json:"thread_id"`
+	Error     string `json:"error"`     // the provider's reason
+	Recipient string `json:"recipient"` // E.164; empty when there was no number
+}
+
+// ChangeType is ChangeDeliveryFailed.
+func (DeliveryFailedData) ChangeType() string { return ChangeDeliveryFailed }
+
+// LeadData is the data of a lead change: someone with no open work order
+// at the branch wrote in over WhatsApp for the first time
+// (docs/exchange.md, "The change feed" and "Leads from WhatsApp").
+type LeadData struct {
+	ThreadID           int64  `json:"thread_id"`
+	Phone              string `json:"phone"` // E.164; empty when WhatsApp hides the number
+	Name               string `json:"name"`  // the name the sender chose in WhatsApp
+	CustomerExternalID string `json:"customer_external_id,omitempty"`
+	Channel            string `json:"channel"`
+	Text               string `json:"text"`
+	WhatsAppID         string `json:"whatsapp_id,omitempty"` // only when Phone is empty
+}
+
+// ChangeType is ChangeLead.
+func (LeadData) ChangeType() string { return ChangeLead }
+
+// LockerEventData is the data of a locker_event change: one event a key
+// locker's kiosk reported (docs/exchange.md, "The change feed", "Key
+// lockers").
+type LockerEventData struct {
+	EventID     string                 `json:"event_id"` // the kiosk's id of the event
+	Site        LockerSiteData         `json:"site"`
+	Kind        string                 `json:"kind"`
+	Compartment *LockerCompartmentData `json:"compartment,omitempty"` // nil: the event concerns no box
+	Actor       string                 `json:"actor"`
+	Detail      string                 `json:"detail,omitempty"`
+	OccurredAt  time.Time              `json:"occurred_at"` // when it happened at the locker
+}
+
+// LockerSiteData names the locker of a locker_event.
+type LockerSiteData struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// LockerCompartmentData names the box of a locker_event.
+type LockerCompartmentData struct {
+	ID    int64  `json:"id"`
+	Label string `json:"label"` // as printed on the door
+	Board int    `json:"board"`
+	Lock  int    `json:"lock"`
+}
+
+// ChangeType is ChangeLockerEvent.
+func (LockerEventData) ChangeType() string { return ChangeLockerEvent }
+
+// FeedbackData is the data of a feedback change: the customer scored
+// their visit from 0 to 10 (docs/exchange.md, "The change feed",
+// "Feedback").
+type FeedbackData struct {
+	WorkOrderID     int64  `json:"work_order_id"` // the hub's id
+	WorkOrderNumber string `json:"work_order_number"`
+	Score           int    `json:"score"`
+	MessageID       int64  `json:"message_id"` // the customer's reply
+	Text            string `json:"text"`       // the reply as written
+}
+
+// ChangeType is ChangeFeedback.
+func (FeedbackData) ChangeType() string { return ChangeFeedback }
