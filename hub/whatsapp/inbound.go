@@ -196,12 +196,21 @@ func (in *Inbound) handleMessage(s Session, evt *events.Message) bool {
 // message may be before it is not believed.
 const maxClockAhead = 5 * time.Minute
 
-// sentAt is the time a message takes in its thread: WhatsApp's, so a
-// backlog delivered after an outage shows when it was written; a time
-// missing or far ahead of the clock is now.
+// liveWindow is how late a message may arrive and still count as live:
+// it takes the time it arrived. WhatsApp's times have whole seconds, so
+// taking them for live messages would put a customer's words before a
+// note written a moment earlier in the same second; the inbox shows
+// minutes, so within this window the two times look the same.
+const liveWindow = time.Minute
+
+// sentAt is the time a message takes in its thread: for a message that
+// arrives late (a backlog after an outage), WhatsApp's time of writing,
+// so it shows when it was written and sits there in the thread; for a
+// live one, or when WhatsApp's time is missing or far ahead of the clock,
+// now.
 func (in *Inbound) sentAt(ts time.Time) time.Time {
 	now := in.now()
-	if ts.IsZero() || ts.Unix() <= 0 || ts.After(now.Add(maxClockAhead)) {
+	if ts.IsZero() || ts.Unix() <= 0 || ts.After(now.Add(maxClockAhead)) || now.Sub(ts) < liveWindow {
 		return now
 	}
 	return ts

@@ -92,9 +92,10 @@ func TestUndecryptableMessageFromANewNumberAndHiddenOnes(t *testing.T) {
 	})
 }
 
-// Messages take WhatsApp's time: a backlog delivered after an outage sits
-// where it was written, before what staff wrote meanwhile; a time missing
-// or far ahead is now. The DMS hears of each message as it is stored.
+// Messages that arrive late take WhatsApp's time: a backlog delivered
+// after an outage sits where it was written, before what staff wrote
+// meanwhile; a live message, and one whose time is missing or far ahead,
+// takes the time it arrived. The DMS hears of each message as it is stored.
 func TestInboundMessagesKeepWhatsAppsTime(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
 		r := newInRig(t, s, whatsapp.InboundOptions{})
@@ -110,6 +111,11 @@ func TestInboundMessagesKeepWhatsAppsTime(t *testing.T) {
 			m.Info.Timestamp = start.Add(-ago).Truncate(time.Second)
 			r.emit(t, m)
 		}
+		// A live message (WhatsApp's time has whole seconds) keeps its place
+		// after what was written before it arrived.
+		live := watest.Direct(watest.PhoneJID(ivanDigits), "LIVE", "Иван", watest.Text("live"))
+		live.Info.Timestamp = start.Add(-10 * time.Second).Truncate(time.Second)
+		r.emit(t, live)
 		zero := watest.Direct(watest.PhoneJID(ivanDigits), "ZERO", "Иван", watest.Text("no time"))
 		zero.Info.Timestamp = time.Time{}
 		r.emit(t, zero)
@@ -122,7 +128,7 @@ func TestInboundMessagesKeepWhatsAppsTime(t *testing.T) {
 		for _, m := range msgs {
 			bodies = append(bodies, m.Body)
 		}
-		want := []string{"backlog A", "backlog B", "Клиент не отвечает", "no time", "from the future"}
+		want := []string{"backlog A", "backlog B", "Клиент не отвечает", "live", "no time", "from the future"}
 		if len(bodies) != len(want) {
 			t.Fatalf("messages %q, want %q", bodies, want)
 		}
@@ -139,8 +145,8 @@ func TestInboundMessagesKeepWhatsAppsTime(t *testing.T) {
 				t.Fatalf("message %q at %s, want now", m.Body, m.CreatedAt)
 			}
 		}
-		if n := len(r.changes(t, hub.ChangeCustomerMessage)); n != 4 {
-			t.Fatalf("%d customer_message changes, want 4", n)
+		if n := len(r.changes(t, hub.ChangeCustomerMessage)); n != 5 {
+			t.Fatalf("%d customer_message changes, want 5", n)
 		}
 	})
 }
