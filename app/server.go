@@ -126,11 +126,11 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 	var wa *whatsApp
 	var adminWhatsApp admin.WhatsApp // a nil interface when WhatsApp is off, not a nil *Manager
 	if cfg.WhatsApp {
-		newClient := deps.WhatsAppClient
+		newClient, webVersion := deps.WhatsAppClient, whatsapp.WebVersionFunc(nil) // a fake client needs no version
 		if newClient == nil {
-			newClient = whatsapp.NewWhatsmeowClient
+			newClient, webVersion = whatsapp.NewWhatsmeowClient, whatsapp.LatestWebVersion
 		}
-		if wa, err = newWhatsApp(ctx, cfg, st, media, links, newClient, pool.Wake, log); err != nil {
+		if wa, err = newWhatsApp(ctx, cfg, st, media, links, newClient, webVersion, pool.Wake, log); err != nil {
 			return nil, err
 		}
 		defer func() {

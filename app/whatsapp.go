@@ -44,15 +44,17 @@ type whatsApp struct {
 }
 
 // newWhatsApp opens whatsmeow's session store and builds the channel;
-// smsQueued wakes the SMS outbox when a message falls back to SMS.
+// webVersion asks WhatsApp for its current web version (nil with a fake
+// client); smsQueued wakes the SMS outbox when a message falls back to SMS.
 func newWhatsApp(ctx context.Context, cfg *cli.Config, st *store.Store, media *hub.Media, links *hub.Links,
-	newClient whatsapp.NewClientFunc, smsQueued func(), log *slog.Logger) (*whatsApp, error) {
+	newClient whatsapp.NewClientFunc, webVersion whatsapp.WebVersionFunc, smsQueued func(), log *slog.Logger) (*whatsApp, error) {
 	sessions, err := whatsapp.OpenSessions(ctx, cfg.DatabaseURL, cfg.DataDir)
 	if err != nil {
 		return nil, fmt.Errorf("whatsapp: %w", err)
 	}
 	inbound := whatsapp.NewInbound(st, media, whatsapp.InboundOptions{Logger: log, OptOut: reply.NewOptOutWords(cfg.OptOutList())})
-	manager := whatsapp.NewManager(st, sessions, newClient, whatsapp.ManagerOptions{Logger: log, Handler: inbound.Handle})
+	manager := whatsapp.NewManager(st, sessions, newClient, whatsapp.ManagerOptions{Logger: log, Handler: inbound.Handle,
+		WebVersion: webVersion})
 	groups := whatsapp.NewGroups(st, whatsapp.GroupOptions{Logger: log})
 	sender := whatsapp.NewSender(st, media, manager, whatsapp.SenderOptions{Logger: log, Groups: groups})
 	pool, err := outbox.New(st, map[string]outbox.Sender{hub.ChannelWhatsApp: sender}, outbox.Options{

@@ -58,8 +58,11 @@ type Message struct {
 	Delivery    string
 	Error       string
 	ProviderID  string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// Unreadable marks a stand-in for a WhatsApp message that could not be
+	// decrypted yet: no body; the real message fills it when it comes.
+	Unreadable bool
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Attachment is a file on a message, stored once per content hash in the

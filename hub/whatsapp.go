@@ -11,6 +11,7 @@ const (
 	WALoggedOut    = "logged_out"   // the phone removed this device: link again
 	WABanned       = "banned"       // temporarily banned until BanExpiresAt
 	WAReplaced     = "replaced"     // another session took over the same keys
+	WAOutdated     = "outdated"     // WhatsApp refuses this naryad version (405): upgrade
 )
 
 // WAAccount is a WhatsApp number a branch writes from (one of possibly

@@ -87,7 +87,9 @@ func (s *Store) QueueMessage(ctx context.Context, o Outgoing) (hub.Message, erro
 // Messages lists a thread's messages oldest first.
 func (s *Store) Messages(ctx context.Context, threadID int64) ([]hub.Message, error) {
 	var out []hub.Message
-	if err := s.db.WithContext(ctx).Where("thread_id = ?", threadID).Order("id").Find(&out).Error; err != nil {
+	// By their time, not their id: a WhatsApp backlog delivered after an
+	// outage carries WhatsApp's times, older than what was written since.
+	if err := s.db.WithContext(ctx).Where("thread_id = ?", threadID).Order("created_at, id").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("messages of thread %d: %w", threadID, err)
 	}
 	return out, nil

@@ -19,17 +19,40 @@ import (
 // row, so the caller must let its transaction roll back: nothing new stays.
 var ErrWADuplicate = errors.New("WhatsApp message already stored")
 
-// WAInboundSeen tells whether the message with this WhatsApp id in this
-// chat of the account is stored already: the cheap first check before any
-// routing, for the common case of a redelivery.
-func (s *Store) WAInboundSeen(ctx context.Context, accountID int64, chat, waID string) (bool, error) {
-	var n int64
-	err := s.db.WithContext(ctx).Raw(`SELECT COUNT(*) FROM wa_inbound WHERE account_id = ? AND chat = ? AND wa_id = ?`,
-		accountID, chat, waID).Scan(&n).Error
-	if err != nil {
-		return false, fmt.Errorf("look up WhatsApp message %s in %s: %w", waID, chat, err)
+// WAInboundKnown is what the store knows of a WhatsApp message id at an
+// account before a message with it is stored.
+type WAInboundKnown struct {
+	// Stored: the message is stored in this chat already (a redelivery).
+	Stored bool
+	// UnreadableID is the stand-in kept while the message could not be
+	// read (AddWAInbound with Unreadable), whatever chat it came in; 0
+	// when there is none.
+	UnreadableID int64
+}
+
+// WAInboundLookup tells whether a WhatsApp message is stored already, or
+// waits as an unreadable stand-in for its content (FillWAUnreadable).
+func (s *Store) WAInboundLookup(ctx context.Context, accountID int64, chat, waID string) (WAInboundKnown, error) {
+	var rows []struct {
+		Chat       string
+		MessageID  int64
+		Unreadable bool
 	}
-	return n > 0, nil
+	err := s.db.WithContext(ctx).Raw(`SELECT i.chat, i.message_id, m.unreadable FROM wa_inbound i JOIN messages m ON m.id = i.message_id
+		WHERE i.account_id = ? AND i.wa_id = ?`, accountID, waID).Scan(&rows).Error
+	if err != nil {
+		return WAInboundKnown{}, fmt.Errorf("look up WhatsApp message %s in %s: %w", waID, chat, err)
+	}
+	var k WAInboundKnown
+	for _, r := range rows {
+		switch {
+		case r.Unreadable:
+			k.UnreadableID = r.MessageID
+		case r.Chat == chat:
+			k.Stored = true
+		}
+	}
+	return k, nil
 }
 
 // WAInbound is one incoming WhatsApp message to store in its thread.
@@ -54,6 +77,14 @@ type WAInbound struct {
 	// which writes it with the file (FinishWAMedia), so the DMS hears of a
 	// photo once, complete.
 	FilesPending bool
+	// SentAt is WhatsApp's time of the message, so a backlog delivered
+	// after an outage keeps its times and order; zero (or a time ahead of
+	// the clock) is now.
+	SentAt time.Time
+	// Unreadable stores a stand-in for a message that could not be
+	// decrypted yet (no Body): the DMS hears of it only once
+	// FillWAUnreadable gives it its content.
+	Unreadable bool
 }
 
 // AddWAInbound stores an incoming WhatsApp message in one transaction (the
@@ -64,7 +95,7 @@ type WAInbound struct {
 // before returns ErrWADuplicate, and the transaction must roll back.
 func (s *Store) AddWAInbound(ctx context.Context, in WAInbound) (hub.Message, error) {
 	m := hub.Message{ThreadID: in.Thread.ID, Direction: in.Direction, Body: in.Body, Author: in.Author,
-		Delivery: in.Delivery, ProviderID: in.WAID}
+		Delivery: in.Delivery, ProviderID: in.WAID, Unreadable: in.Unreadable, CreatedAt: in.SentAt}
 	err := s.Tx(ctx, func(tx *Store) error {
 		// The message, the binding and the reopening write the thread row
 		// before the change is numbered: the counter first (see
@@ -79,7 +110,7 @@ func (s *Store) AddWAInbound(ctx context.Context, in WAInbound) (hub.Message, er
 		// WAInboundSeen ran before, and a conflict here (another instance
 		// stored it meanwhile) rolls everything back.
 		res := tx.db.WithContext(ctx).Exec(`INSERT INTO wa_inbound (account_id, chat, wa_id, message_id, created_at)
-			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, in.AccountID, in.Chat, in.WAID, m.ID, m.CreatedAt)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, in.AccountID, in.Chat, in.WAID, m.ID, now())
 		if res.Error != nil {
 			return fmt.Errorf("record WhatsApp message %s: %w", in.WAID, res.Error)
 		}
@@ -97,13 +128,58 @@ func (s *Store) AddWAInbound(ctx context.Context, in WAInbound) (hub.Message, er
 		if err != nil {
 			return fmt.Errorf("reopen thread %d: %w", in.Thread.ID, err)
 		}
-		if in.FilesPending {
+		if in.FilesPending || in.Unreadable {
 			return nil
 		}
 		return tx.appendWACustomerMessage(ctx, m, nil)
 	})
 	if err != nil {
 		return hub.Message{}, fmt.Errorf("store WhatsApp message %s: %w", in.WAID, err)
+	}
+	return m, nil
+}
+
+// FillWAUnreadable gives an unreadable stand-in (see WAInboundLookup) the
+// content of the message that finally came: its Body and, for the
+// customer's words, the customer_message change the DMS did not get yet
+// (the media worker's, with the file, when FilesPending). The message
+// keeps its row, thread (it may have been moved since) and time; the chat
+// the message came in now is recorded too, so a later redelivery there is
+// known. ErrWADuplicate when it was filled meanwhile.
+func (s *Store) FillWAUnreadable(ctx context.Context, messageID int64, in WAInbound) (hub.Message, error) {
+	var m hub.Message
+	err := s.Tx(ctx, func(tx *Store) error {
+		if err := tx.LockChangeFeed(ctx); err != nil {
+			return err
+		}
+		db := tx.db.WithContext(ctx)
+		res := db.Exec("UPDATE messages SET body = ?, unreadable = ?, updated_at = ? WHERE id = ? AND unreadable",
+			in.Body, false, now(), messageID)
+		if res.Error != nil {
+			return fmt.Errorf("fill message %d: %w", messageID, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return ErrWADuplicate
+		}
+		var err error
+		if m, err = tx.Message(ctx, messageID); err != nil {
+			return err
+		}
+		err = db.Exec(`INSERT INTO wa_inbound (account_id, chat, wa_id, message_id, created_at)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, in.AccountID, in.Chat, in.WAID, m.ID, now()).Error
+		if err != nil {
+			return fmt.Errorf("record WhatsApp message %s: %w", in.WAID, err)
+		}
+		if err := tx.appendMessageEvent(ctx, hub.EventMessage, m.ID); err != nil {
+			return err
+		}
+		if m.Direction != hub.DirectionIn || in.FilesPending {
+			return nil
+		}
+		return tx.appendWACustomerMessage(ctx, m, nil)
+	})
+	if err != nil {
+		return hub.Message{}, fmt.Errorf("fill unreadable WhatsApp message %s: %w", in.WAID, err)
 	}
 	return m, nil
 }

@@ -98,11 +98,11 @@ func TestAddWAInboundStoresOnceAndRunsTheThreadOnWhatsApp(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if seen, err := s.WAInboundSeen(ctx, w.acc.ID, in.Chat, in.WAID); err != nil || !seen {
-			t.Fatalf("seen = %v %v", seen, err)
+		if k, err := s.WAInboundLookup(ctx, w.acc.ID, in.Chat, in.WAID); err != nil || !k.Stored || k.UnreadableID != 0 {
+			t.Fatalf("lookup = %+v %v", k, err)
 		}
-		if seen, _ := s.WAInboundSeen(ctx, w.acc.ID, in.Chat, "other"); seen {
-			t.Fatal("another id counts as seen")
+		if k, _ := s.WAInboundLookup(ctx, w.acc.ID, in.Chat, "other"); k.Stored {
+			t.Fatal("another id counts as stored")
 		}
 
 		in.Body = "again"
@@ -339,6 +339,54 @@ func TestWAInboundGroupThreadAndNotes(t *testing.T) {
 			if got, err := s.WAInboundNoteRepeats(ctx, w.Thread.ID, note); err != nil || got != st.repeats {
 				t.Errorf("step %d: repeats = %v %v, want %v", i, got, err, st.repeats)
 			}
+		}
+	})
+}
+
+// An unreadable stand-in is found by its id in any chat, tells the DMS
+// nothing, and is filled once, in place, keeping WhatsApp's time.
+func TestWAUnreadableStandInIsFilledOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		w := newWAWorld(t, s)
+		sent := time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
+		in := store.WAInbound{AccountID: w.acc.ID, Chat: "79031112233@s.whatsapp.net", WAID: "3EB0U1", Thread: w.Thread,
+			Direction: hub.DirectionIn, Author: "customer", Phone: "+79031112233", JID: "79031112233@s.whatsapp.net",
+			SentAt: sent, Unreadable: true}
+		standIn, err := s.AddWAInbound(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !standIn.Unreadable || !standIn.CreatedAt.Equal(sent) {
+			t.Fatalf("stand-in %+v", standIn)
+		}
+		if n := len(changesOf(t, s, w.Branch.ID, hub.ChangeCustomerMessage)); n != 0 {
+			t.Fatalf("%d customer_message changes for a stand-in", n)
+		}
+		k, err := s.WAInboundLookup(ctx, w.acc.ID, "777001@lid", in.WAID)
+		if err != nil || k.Stored || k.UnreadableID != standIn.ID {
+			t.Fatalf("lookup from another chat = %+v %v", k, err)
+		}
+		real := store.WAInbound{AccountID: w.acc.ID, Chat: "777001@lid", WAID: in.WAID, Body: "Готово?"}
+		m, err := s.FillWAUnreadable(ctx, standIn.ID, real)
+		if err != nil || m.ID != standIn.ID || m.Unreadable || m.Body != "Готово?" || !m.CreatedAt.Equal(sent) {
+			t.Fatalf("filled %+v %v", m, err)
+		}
+		if _, err := s.FillWAUnreadable(ctx, standIn.ID, real); !errors.Is(err, store.ErrWADuplicate) {
+			t.Fatalf("second fill: %v, want ErrWADuplicate", err)
+		}
+		for _, chat := range []string{in.Chat, real.Chat} {
+			if k, err := s.WAInboundLookup(ctx, w.acc.ID, chat, in.WAID); err != nil || !k.Stored || k.UnreadableID != 0 {
+				t.Fatalf("lookup in %s after the fill = %+v %v", chat, k, err)
+			}
+		}
+		changes := changesOf(t, s, w.Branch.ID, hub.ChangeCustomerMessage)
+		if len(changes) != 1 {
+			t.Fatalf("customer_message changes %+v", changes)
+		}
+		var data map[string]any
+		if err := json.Unmarshal([]byte(changes[0].Data), &data); err != nil || data["text"] != "Готово?" {
+			t.Fatalf("change data %s %v", changes[0].Data, err)
 		}
 	})
 }

@@ -27,8 +27,13 @@ func (s *accountSession) handle(evt any) bool {
 	}()
 	s.mu.Lock()
 	sess := Session{Account: s.account, Client: s.client, Device: s.device}
+	ended := s.ended
 	s.mu.Unlock()
-	return s.m.deliver(sess, evt)
+	ok := s.m.deliver(sess, evt)
+	if _, isMessage := evt.(*events.Message); isMessage && !ended {
+		s.messageHandled(ok)
+	}
+	return ok
 }
 
 // onConnectionEvent turns whatsmeow's connection events into the account's
@@ -79,12 +84,30 @@ func (s *accountSession) onConnectionEvent(evt any) {
 		m.setState(acc, s.jid, replaced())
 		s.raise(sessionSignal{kind: sigEnd})
 	case *events.ConnectFailure:
+		if e.Reason == events.ConnectFailureClientOutdated {
+			s.refusedAsOutdated(acc)
+			return
+		}
 		m.setState(acc, s.jid, cannotConnect(fmt.Sprintf("WhatsApp refused the connection (%s)", describeFailure(e))))
 		s.raise(sessionSignal{kind: sigLost})
 	case *events.ClientOutdated:
-		m.setState(acc, s.jid, cannotConnect("WhatsApp says this naryad version is out of date: update naryad"))
-		s.raise(sessionSignal{kind: sigLost})
+		s.refusedAsOutdated(acc)
+	case *events.PairPasskeyRequest, *events.PairPasskeyConfirmation, *events.PairPasskeyError:
+		// Only a linking asks for a passkey (see link.go); a linked session
+		// has nothing to answer and goes on.
+		m.log.Warn("whatsapp: WhatsApp asked a linked session for a passkey; ignored", "account", acc.Name,
+			"event", fmt.Sprintf("%T", evt))
 	}
+}
+
+// refusedAsOutdated records WhatsApp's 405: the account shows it, staff
+// get a task, and the session waits OutdatedRetry before it tries again
+// (the version does not change by retrying sooner).
+func (s *accountSession) refusedAsOutdated(acc hub.WAAccount) {
+	s.m.log.Error("whatsapp: WhatsApp refuses this client version (405 client outdated)", "account", acc.Name,
+		"version", describeVersion())
+	s.m.setState(acc, s.jid, outdated(s.m.opts.OutdatedRetry))
+	s.raise(sessionSignal{kind: sigOutdated})
 }
 
 func describeFailure(e *events.ConnectFailure) string {

@@ -121,6 +121,19 @@ func cannotConnect(detail string) stateChange {
 		}}
 }
 
+// outdated is WhatsApp refusing the connection because the client
+// version naryad advertises is too old (405 "client outdated").
+func outdated(retry time.Duration) stateChange {
+	detail := fmt.Sprintf("WhatsApp refuses this naryad version (%s, 405 client outdated); next try in %s", describeVersion(), retry)
+	return stateChange{state: hub.WAOutdated, detail: detail,
+		alert: func(name string, _ *time.Location) (string, string) {
+			return fmt.Sprintf("WhatsApp account «%s»: WhatsApp refuses this naryad version: upgrade", name),
+				"WhatsApp refused the connection because it takes this naryad for an outdated WhatsApp Web (" + describeVersion() + "). " +
+					"Restart the hub first: at start it asks WhatsApp for the current version. If the account still shows this state, " +
+					"install a newer naryad. The hub tries again every " + retry.String() + " and at every start. " + smsMeanwhile
+		}}
+}
+
 // connectFailed is a connection attempt that did not get through (network,
 // WhatsApp unreachable): retried with backoff, no alert.
 func connectFailed(err error) stateChange {

@@ -43,6 +43,16 @@ type NewClientFunc func(device *wastore.Device) Client
 // is stored), so a crash between receiving and storing makes WhatsApp
 // deliver it again instead of losing it.
 //
+// A message whose handler failed (the database down, the disk full) is
+// not acknowledged, and WhatsApp delivers it again after a reconnect (the
+// session reconnects for that, see messageHandled). By then the signal
+// session has moved past its ciphertext, which whatsmeow could no longer
+// decrypt: the decrypted-event buffer (table whatsmeow_event_buffer) keeps
+// the plaintext until a handler took it, so the redelivery is readable.
+// A message that cannot be decrypted at all is asked again from the
+// account's own phone (AutomaticMessageRerequestFromPhone); the thread
+// shows a placeholder meanwhile (events.UndecryptableMessage).
+//
 // whatsmeow's own reconnecting is off: the Manager reconnects, with the
 // hub's backoff, after recording the disconnection for the admin page, and
 // it must be the only one deciding, or a ban or a replaced session would
@@ -50,6 +60,8 @@ type NewClientFunc func(device *wastore.Device) Client
 func NewWhatsmeowClient(device *wastore.Device) Client {
 	cli := whatsmeow.NewClient(device, nil)
 	cli.SynchronousAck = true
+	cli.EnableDecryptedEventBuffer = true
+	cli.AutomaticMessageRerequestFromPhone = true
 	cli.EnableAutoReconnect = false
 	return cli
 }

@@ -20,10 +20,10 @@ import (
 // LinkCommand is `naryad whatsapp link`: links a phone to an account
 // (created when new), showing QR codes in the terminal or, with --phone,
 // a code to type on that phone.
-func LinkCommand() cli.Command { return linkCommand(NewWhatsmeowClient) }
+func LinkCommand() cli.Command { return linkCommand(NewWhatsmeowClient, LatestWebVersion) }
 
 // LogoutCommand is `naryad whatsapp logout`.
-func LogoutCommand() cli.Command { return logoutCommand(NewWhatsmeowClient) }
+func LogoutCommand() cli.Command { return logoutCommand(NewWhatsmeowClient, LatestWebVersion) }
 
 // ListCommand is `naryad whatsapp list`.
 func ListCommand() cli.Command {
@@ -38,8 +38,9 @@ func ListCommand() cli.Command {
 	}
 }
 
-// linkCommand takes the client constructor (tests pass a fake's).
-func linkCommand(newClient NewClientFunc) cli.Command {
+// linkCommand takes the client constructor and the version check (tests
+// pass a fake's constructor and nil).
+func linkCommand(newClient NewClientFunc, webVersion WebVersionFunc) cli.Command {
 	return cli.Command{
 		Name:    "whatsapp link",
 		Summary: "link a phone to a WhatsApp account (QR code in the terminal, or a pairing code with --phone)",
@@ -51,7 +52,7 @@ func linkCommand(newClient NewClientFunc) cli.Command {
 				if _, err := pairingDigits(*phone); err != nil {
 					return fmt.Errorf("--phone: %w", err)
 				}
-				return withManager(ctx, cfg, cio, newClient, func(st *store.Store, m *Manager) error {
+				return withManager(ctx, cfg, cio, newClient, webVersion, func(st *store.Store, m *Manager) error {
 					acc, err := accountToLink(ctx, st, *name, *branch)
 					if err != nil {
 						return err
@@ -127,8 +128,9 @@ func showInTerminal(w io.Writer, byPhone bool) func(code string, expires time.Ti
 	}
 }
 
-// logoutCommand takes the client constructor (tests pass a fake's).
-func logoutCommand(newClient NewClientFunc) cli.Command {
+// logoutCommand takes the client constructor and the version check
+// (tests pass a fake's constructor and nil).
+func logoutCommand(newClient NewClientFunc, webVersion WebVersionFunc) cli.Command {
 	return cli.Command{
 		Name:    "whatsapp logout",
 		Summary: "log a WhatsApp account out (the phone must be linked again)",
@@ -138,7 +140,7 @@ func logoutCommand(newClient NewClientFunc) cli.Command {
 				if strings.TrimSpace(*name) == "" {
 					return errors.New("--account: required")
 				}
-				return withManager(ctx, cfg, cio, newClient, func(st *store.Store, m *Manager) error {
+				return withManager(ctx, cfg, cio, newClient, webVersion, func(st *store.Store, m *Manager) error {
 					acc, err := st.WAAccountByName(ctx, strings.TrimSpace(*name))
 					if err != nil {
 						return fmt.Errorf("--account: %w", err)
@@ -160,14 +162,15 @@ func logoutCommand(newClient NewClientFunc) cli.Command {
 
 // withManager opens the store and the session store for one command and
 // gives fn a manager that is not running (no sessions of its own).
-func withManager(ctx context.Context, cfg *cli.Config, cio cli.IO, newClient NewClientFunc, fn func(*store.Store, *Manager) error) error {
+func withManager(ctx context.Context, cfg *cli.Config, cio cli.IO, newClient NewClientFunc, webVersion WebVersionFunc,
+	fn func(*store.Store, *Manager) error) error {
 	return store.With(ctx, cfg, func(st *store.Store) error {
 		sessions, err := openSessions(ctx, cfg.DatabaseURL, cfg.DataDir, cio.Log)
 		if err != nil {
 			return err
 		}
 		defer sessions.Close()
-		return fn(st, NewManager(st, sessions, newClient, ManagerOptions{Logger: cio.Log}))
+		return fn(st, NewManager(st, sessions, newClient, ManagerOptions{Logger: cio.Log, WebVersion: webVersion}))
 	})
 }
 

@@ -99,6 +99,8 @@ func (in *Inbound) Handle(s Session, evt any) (ok bool) {
 	switch e := evt.(type) {
 	case *events.Message:
 		return in.handleMessage(s, e)
+	case *events.UndecryptableMessage:
+		return in.handleUndecryptable(s, e)
 	case *events.Receipt:
 		return in.handleReceipt(s, e)
 	case *events.MediaRetry:
@@ -126,23 +128,37 @@ func (in *Inbound) handleMessage(s Session, evt *events.Message) bool {
 	chat := evt.Info.Chat.ToNonAD().String()
 	var r routed
 	var m hub.Message
+	var filled bool // it replaced its unreadable stand-in
 	err := in.st.Tx(ctx, func(tx *store.Store) error {
-		seen, err := tx.WAInboundSeen(ctx, s.Account.ID, chat, string(evt.Info.ID))
-		if err != nil || seen {
-			if seen {
-				err = store.ErrWADuplicate
-			}
+		known, err := tx.WAInboundLookup(ctx, s.Account.ID, chat, string(evt.Info.ID))
+		if err != nil {
 			return err
 		}
-		if r, err = in.route(ctx, tx, s, evt, c.text); err != nil || r.ignore != "" {
+		if known.Stored {
+			return store.ErrWADuplicate
+		}
+		if known.UnreadableID != 0 {
+			filled = true
+			r.in = store.WAInbound{AccountID: s.Account.ID}
+		} else if r, err = in.route(ctx, tx, s, evt, c.text); err != nil || r.ignore != "" {
 			return err
 		}
 		r.in.Chat, r.in.WAID, r.in.Body, r.in.FilesPending = chat, string(evt.Info.ID), c.text, c.file != nil
-		if m, err = tx.AddWAInbound(ctx, r.in); err != nil {
-			return err
-		}
-		if err := in.noteOnce(ctx, tx, r.in.Thread.ID, r.note); err != nil {
-			return err
+		r.in.SentAt = in.sentAt(evt.Info.Timestamp)
+		if filled {
+			if m, err = tx.FillWAUnreadable(ctx, known.UnreadableID, r.in); err != nil {
+				return err
+			}
+			if r.in.Thread, err = tx.Thread(ctx, m.ThreadID); err != nil {
+				return err
+			}
+		} else {
+			if m, err = tx.AddWAInbound(ctx, r.in); err != nil {
+				return err
+			}
+			if err := in.noteOnce(ctx, tx, r.in.Thread.ID, r.note); err != nil {
+				return err
+			}
 		}
 		if m.Direction == hub.DirectionIn {
 			if err := in.optOut.Apply(ctx, tx, r.in.Thread, c.text); err != nil {
@@ -172,8 +188,32 @@ func (in *Inbound) handleMessage(s Session, evt *events.Message) bool {
 		in.signal()
 	}
 	log.Info("whatsapp inbound: stored", "thread_id", r.in.Thread.ID, "message_id", m.ID, "direction", m.Direction,
-		"lead", r.lead, "file", c.file != nil)
+		"lead", r.lead, "file", c.file != nil, "was_unreadable", filled)
 	return true
+}
+
+// maxClockAhead is how far ahead of the hub's clock WhatsApp's time of a
+// message may be before it is not believed.
+const maxClockAhead = 5 * time.Minute
+
+// liveWindow is how late a message may arrive and still count as live:
+// it takes the time it arrived. WhatsApp's times have whole seconds, so
+// taking them for live messages would put a customer's words before a
+// note written a moment earlier in the same second; the inbox shows
+// minutes, so within this window the two times look the same.
+const liveWindow = time.Minute
+
+// sentAt is the time a message takes in its thread: for a message that
+// arrives late (a backlog after an outage), WhatsApp's time of writing,
+// so it shows when it was written and sits there in the thread; for a
+// live one, or when WhatsApp's time is missing or far ahead of the clock,
+// now.
+func (in *Inbound) sentAt(ts time.Time) time.Time {
+	now := in.now()
+	if ts.IsZero() || ts.Unix() <= 0 || ts.After(now.Add(maxClockAhead)) || now.Sub(ts) < liveWindow {
+		return now
+	}
+	return ts
 }
 
 // noteOnce adds a system note to the thread unless it would only repeat

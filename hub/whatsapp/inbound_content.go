@@ -20,15 +20,12 @@ type content struct {
 // protocol traffic, and anything without words or a file.
 func readContent(evt *events.Message) (content, string) {
 	m, info := evt.Message, evt.Info
+	if why := chatIgnored(evt); why != "" {
+		return content{}, why
+	}
 	switch {
 	case m == nil:
 		return content{}, "no content"
-	case info.Chat == types.StatusBroadcastJID:
-		return content{}, "status broadcast"
-	case info.Chat.Server == types.BroadcastServer && info.IsFromMe:
-		return content{}, "own broadcast list"
-	case info.Chat.Server == types.NewsletterServer:
-		return content{}, "newsletter"
 	case evt.IsEdit || info.Edit != types.EditAttributeEmpty:
 		return content{}, "edit or revoke"
 	case m.GetProtocolMessage() != nil:
@@ -54,4 +51,19 @@ func readContent(evt *events.Message) (content, string) {
 		return content{}, "no text or file"
 	}
 	return content{text: text}, ""
+}
+
+// chatIgnored says why the hub keeps nothing of a chat (status updates,
+// one's own broadcast lists, newsletters); "" for the chats it keeps.
+func chatIgnored(evt *events.Message) string {
+	info := evt.Info
+	switch {
+	case info.Chat == types.StatusBroadcastJID:
+		return "status broadcast"
+	case info.Chat.Server == types.BroadcastServer && info.IsFromMe:
+		return "own broadcast list"
+	case info.Chat.Server == types.NewsletterServer:
+		return "newsletter"
+	}
+	return ""
 }

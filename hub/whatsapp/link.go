@@ -12,6 +12,7 @@ import (
 	"go.mau.fi/whatsmeow/types/events"
 
 	"naryad/hub"
+	"naryad/hub/store"
 )
 
 // LinkTimeout bounds a linking: WhatsApp stops offering codes after about
@@ -120,6 +121,7 @@ func (m *Manager) link(ctx context.Context, acc hub.WAAccount, digits string, sh
 
 // pair connects a new device and offers codes until a phone links it.
 func (m *Manager) pair(ctx context.Context, acc hub.WAAccount, digits string, show func(string, time.Time)) error {
+	m.useLatestWebVersion(ctx)
 	device := m.sessions.NewDevice()
 	cli := m.newClient(device)
 	paired := make(chan error, 1)
@@ -168,6 +170,10 @@ func (m *Manager) pair(ctx context.Context, acc hub.WAAccount, digits string, sh
 				return m.finishLink(ctx, acc, device, loggedIn)
 			case item == whatsmeow.QRChannelScannedWithoutMultidevice:
 				m.log.Warn("whatsapp linking: the phone scanning the code has multi-device off", "account", acc.Name)
+			case item == whatsmeow.QRChannelClientOutdated:
+				return m.linkRefused(ctx, acc, ErrLinkOutdated)
+			case item.Event == whatsmeow.QRChannelEventPasskeyRequest || item.Event == whatsmeow.QRChannelEventPasskeyResponse:
+				return m.linkRefused(ctx, acc, ErrLinkPasskey)
 			case item.Event != whatsmeow.QRChannelEventCode:
 				return fmt.Errorf("pairing failed: %s", item.Event)
 			case digits == "":
@@ -188,6 +194,31 @@ func (m *Manager) pair(ctx context.Context, acc hub.WAAccount, digits string, sh
 			}
 		}
 	}
+}
+
+// ErrLinkPasskey is a linking WhatsApp wants confirmed with the phone
+// owner's passkey. A passkey only answers WhatsApp's own pages, so the hub
+// cannot give one: the phone links by a code typed on it instead.
+var ErrLinkPasskey = errors.New("WhatsApp asks for a passkey to link this device, which naryad cannot give: " +
+	"link by phone number instead (the code is typed on the phone), or turn off passkey sign-in on the phone and scan again")
+
+// ErrLinkOutdated is a linking WhatsApp refused because it takes naryad
+// for an outdated WhatsApp Web (405).
+var ErrLinkOutdated = errors.New("WhatsApp refuses this naryad version (405 client outdated): restart the hub, and if that does not help, upgrade naryad")
+
+// linkRefused ends a linking WhatsApp will not finish this way, leaving
+// staff a task that says what to do (the admin page starts linkings in
+// the background, where an error reaches nobody else).
+func (m *Manager) linkRefused(ctx context.Context, acc hub.WAAccount, why error) error {
+	m.log.Warn("whatsapp linking refused", "account", acc.Name, "reason", why, "version", describeVersion())
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	task := &store.StaffTask{BranchID: acc.BranchID, Kind: StaffTaskKind,
+		Title: fmt.Sprintf("WhatsApp account «%s» could not be linked", acc.Name), Body: why.Error() + "."}
+	if err := m.store.AddStaffTask(ctx, task); err != nil {
+		m.log.Error("whatsapp: staff task for a refused linking", "account", acc.Name, "error", err)
+	}
+	return why
 }
 
 // showCode publishes a code on the account row and to show.

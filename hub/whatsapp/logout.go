@@ -102,6 +102,7 @@ func (m *Manager) connectForLogout(ctx context.Context, acc hub.WAAccount) (Clie
 		// Messages arriving meanwhile are stored as on any connection.
 		return m.deliver(Session{Account: acc, Client: cli, Device: device}, evt)
 	})
+	m.useLatestWebVersion(ctx)
 	if err := cli.Connect(); err != nil {
 		return nil, fmt.Errorf("connect: %w", err)
 	}

@@ -28,6 +28,13 @@ type ManagerOptions struct {
 	Backoff func(attempt int) time.Duration
 	// Now is the clock of ban expiries. Default time.Now.
 	Now func() time.Time
+	// WebVersion asks WhatsApp for the current web client version, once,
+	// before the first connection (LatestWebVersion in production); nil
+	// keeps whatsmeow's built-in version (a fake client needs none).
+	WebVersion WebVersionFunc
+	// OutdatedRetry is how long a session that WhatsApp refused as out of
+	// date waits before it tries again. Default 1 h.
+	OutdatedRetry time.Duration
 }
 
 // Manager owns every WhatsApp connection of this process: one session per
@@ -47,6 +54,7 @@ type Manager struct {
 	mu      sync.Mutex
 	running map[int64]*accountSession // by account id
 	held    map[int64]bool            // being linked or logged out: reloads leave them alone
+	version sync.Once                 // the web client version is settled once (see useLatestWebVersion)
 	started bool
 	stopped bool           // Run has returned: nothing new starts
 	wg      sync.WaitGroup // session goroutines and background linkings
@@ -75,14 +83,18 @@ func NewManager(st *store.Store, sessions *Sessions, newClient NewClientFunc, op
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.OutdatedRetry <= 0 {
+		opts.OutdatedRetry = time.Hour
+	}
 	life, end := context.WithCancel(context.Background())
 	return &Manager{store: st, sessions: sessions, newClient: newClient, opts: opts, log: opts.Logger,
 		wake: make(chan struct{}, 1), life: life, end: end,
 		running: map[int64]*accountSession{}, held: map[int64]bool{}}
 }
 
-// Run keeps a session running for every linked account that may connect
-// (connecting, connected, disconnected or banned) until ctx ends, then
+// Run settles the web client version (see useLatestWebVersion), then
+// keeps a session running for every linked account that may connect
+// (connecting, connected, disconnected, banned or outdated) until ctx ends, then
 // disconnects every client and returns nil. Accounts are re-read every
 // Reload, and at once after a linking in this process.
 func (m *Manager) Run(ctx context.Context) error {
@@ -94,6 +106,7 @@ func (m *Manager) Run(ctx context.Context) error {
 	m.started = true
 	m.mu.Unlock()
 	defer m.shutdown()
+	m.useLatestWebVersion(ctx)
 	tick := time.NewTicker(m.opts.Reload)
 	defer tick.Stop()
 	for {
@@ -131,7 +144,7 @@ func runnable(a hub.WAAccount) bool {
 		return false
 	}
 	switch a.State {
-	case hub.WAConnecting, hub.WAConnected, hub.WADisconnected, hub.WABanned:
+	case hub.WAConnecting, hub.WAConnected, hub.WADisconnected, hub.WABanned, hub.WAOutdated:
 		return true
 	}
 	return false

@@ -34,6 +34,9 @@ type accountSession struct {
 	ended   bool          // the session no longer handles connection events
 	forget  bool          // logged out: delete the device's session when the session ends
 	online  bool          // logged in since the last reconnect: the backoff starts again
+	// unstored counts messages in a row whose store failed: the backoff
+	// of the reconnects that have WhatsApp deliver them again.
+	unstored int
 }
 
 // sessionSignal is what the event goroutine asks the session goroutine to do;
@@ -46,10 +49,12 @@ type sessionSignal struct {
 type signalKind int
 
 const (
-	sigNone   signalKind = iota
-	sigLost              // the connection is gone: reconnect after backoff
-	sigBanned            // temporarily banned: reconnect after the ban
-	sigEnd               // logged out or replaced: the session ends
+	sigNone      signalKind = iota
+	sigLost                 // the connection is gone: reconnect after backoff
+	sigRedeliver            // a message could not be stored: reconnect so WhatsApp delivers it again
+	sigBanned               // temporarily banned: reconnect after the ban
+	sigOutdated             // WhatsApp refuses this client version: try again after OutdatedRetry
+	sigEnd                  // logged out or replaced: the session ends
 )
 
 func newAccountSession(parent context.Context, m *Manager, a hub.WAAccount) *accountSession {
@@ -165,9 +170,22 @@ func (s *accountSession) connectLoop(cli Client) {
 			if !s.sleep(m.opts.Backoff(attempt)) {
 				return
 			}
+		case sigRedeliver:
+			cli.Disconnect()
+			wait := m.opts.Backoff(s.redeliveryAttempt())
+			m.log.Warn("whatsapp: a message could not be stored; reconnecting so WhatsApp delivers it again",
+				"account", s.accountName(), "in", wait)
+			if !s.sleep(wait) {
+				return
+			}
 		case sigBanned:
 			cli.Disconnect()
 			if !s.waitBan(sig.until, &attempt) {
+				return
+			}
+		case sigOutdated:
+			cli.Disconnect()
+			if !s.sleep(m.opts.OutdatedRetry) {
 				return
 			}
 		}
@@ -258,6 +276,32 @@ func (s *accountSession) wasOnline() bool {
 	online := s.online
 	s.online = false
 	return online
+}
+
+// messageHandled notes the outcome of storing a message: a failure asks
+// the session to reconnect (WhatsApp delivers an unacknowledged message
+// again, and the decrypted-event buffer keeps it readable, see
+// NewWhatsmeowClient); a success ends a run of failures.
+func (s *accountSession) messageHandled(ok bool) {
+	s.mu.Lock()
+	if ok {
+		s.unstored = 0
+	} else {
+		s.unstored++
+	}
+	s.mu.Unlock()
+	if !ok {
+		s.raise(sessionSignal{kind: sigRedeliver})
+	}
+}
+
+// redeliveryAttempt is the backoff attempt of the next reconnect for
+// redelivery: it grows while storing keeps failing (a database that is
+// down is not hammered), and is at least 1.
+func (s *accountSession) redeliveryAttempt() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return max(s.unstored, 1)
 }
 
 // take returns the pending signal and clears it.

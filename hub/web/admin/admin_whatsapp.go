@@ -111,6 +111,8 @@ func accountStatus(a hub.WAAccount, loc *time.Location) string {
 		return "banned for a while"
 	case hub.WAReplaced:
 		return "replaced by another session — reconnect"
+	case hub.WAOutdated:
+		return "WhatsApp refuses this naryad version — upgrade"
 	case hub.WAUnlinked:
 		return "not linked — link a phone"
 	}

@@ -67,6 +67,7 @@ func TestWhatsAppPageReadOnlyWithoutManager(t *testing.T) {
 		}
 		states["naughty"] = set(hub.WABanned, "101: too many", &until)
 		states["twin"] = set(hub.WAReplaced, "another program connected", nil)
+		states["old"] = set(hub.WAOutdated, "405 client outdated", nil)
 		for name, fn := range states {
 			a := hub.WAAccount{BranchID: h.Branch.ID, Name: name}
 			if err := h.Store.CreateWAAccount(ctx, &a); err != nil {
@@ -89,6 +90,7 @@ func TestWhatsAppPageReadOnlyWithoutManager(t *testing.T) {
 			`<a href="/admin/whatsapp">WhatsApp</a>`, "WhatsApp is off in this process",
 			">connected<", "disconnected since ", "connection lost; reconnecting", "logged out — link again",
 			"banned until 2025-03-10 15:00 MSK", "replaced by another session — reconnect", "3 s between messages, 30 new chats a day",
+			"WhatsApp refuses this naryad version — upgrade",
 			"Group per work order: off.",
 		} {
 			if !strings.Contains(page, want) {

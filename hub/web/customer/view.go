@@ -201,7 +201,9 @@ func (l *loader) orderView(d orderData, csrf string) orderView {
 
 // visibleToCustomer: notes and system entries are for staff only.
 func visibleToCustomer(m hub.Message) bool {
-	return m.Direction == hub.DirectionIn || m.Direction == hub.DirectionOut
+	// A WhatsApp message not decrypted yet shows once it is (the
+	// customer knows what they wrote; a stand-in would only puzzle them).
+	return (m.Direction == hub.DirectionIn || m.Direction == hub.DirectionOut) && !m.Unreadable
 }
 
 func (l *loader) message(m hub.Message, files []hub.Attachment) messageView {

@@ -42,6 +42,8 @@ var texts = map[string]map[string]string{
 		"wa_logged_out":  "WhatsApp «%s» отключён от телефона: пока администратор не привяжет его снова, сообщения уходят по SMS.",
 		"wa_banned":      "WhatsApp «%s» временно заблокирован до %s: сообщения уходят по SMS.",
 		"wa_replaced":    "WhatsApp «%s» открыт в другой программе: пока администратор не переподключит его, сообщения уходят по SMS.",
+		"wa_outdated":    "WhatsApp «%s» не принимает эту версию naryad: нужно обновить naryad; пока сообщения уходят по SMS.",
+		"wa_unreadable":  "Сообщение пока не удалось прочитать: WhatsApp пришлёт его ещё раз.",
 	},
 	"pl": {
 		"inbox": "Skrzynka", "signed_in_as": "zalogowano jako", "branches": "oddziały", "logout": "Wyloguj",
@@ -77,6 +79,8 @@ var texts = map[string]map[string]string{
 		"wa_logged_out":  "WhatsApp «%s» został odłączony od telefonu: jego wiadomości idą SMS-em, dopóki administrator nie połączy go ponownie.",
 		"wa_banned":      "WhatsApp «%s» jest zablokowany do %s: jego wiadomości idą SMS-em.",
 		"wa_replaced":    "WhatsApp «%s» otwarto w innym programie: jego wiadomości idą SMS-em, dopóki administrator go nie połączy ponownie.",
+		"wa_outdated":    "WhatsApp «%s» odrzuca tę wersję naryad: trzeba zaktualizować naryad; do tego czasu wiadomości idą SMS-em.",
+		"wa_unreadable":  "Wiadomości nie udało się jeszcze odczytać: WhatsApp wyśle ją ponownie.",
 	},
 	"en": {
 		"inbox": "Inbox", "signed_in_as": "signed in as", "branches": "branches", "logout": "Sign out",
@@ -112,6 +116,8 @@ var texts = map[string]map[string]string{
 		"wa_logged_out":  "WhatsApp «%s» was unlinked from its phone: its messages go by SMS until an admin links it again.",
 		"wa_banned":      "WhatsApp «%s» is banned until %s: its messages go by SMS.",
 		"wa_replaced":    "WhatsApp «%s» was opened in another program: its messages go by SMS until an admin reconnects it.",
+		"wa_outdated":    "WhatsApp refuses this naryad version for «%s»: upgrade naryad; until then its messages go by SMS.",
+		"wa_unreadable":  "A message could not be read yet: WhatsApp will send it again.",
 	},
 }
 

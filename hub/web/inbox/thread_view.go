@@ -43,6 +43,7 @@ type messageView struct {
 	Direction, Author string
 	Body, At          string
 	Internal          bool   // a note or a system line: never shown to the customer
+	Unreadable        bool   // a WhatsApp message not decrypted yet: a stand-in (see hub.Message)
 	Delivery          string // outgoing only
 	Error             string // why it failed or is late
 	Failed            bool
@@ -167,7 +168,7 @@ func (h *Handler) conversation(ctx context.Context, s staff.Staff, th hub.Thread
 	for i, m := range msgs {
 		out[i] = messageView{ID: m.ID, Direction: m.Direction, Author: m.Author, Body: m.Body,
 			At: m.CreatedAt.In(loc).Format("02.01 15:04"), Files: byMessage[m.ID],
-			Internal: m.Direction == hub.DirectionNote || m.Direction == hub.DirectionSystem}
+			Internal: m.Direction == hub.DirectionNote || m.Direction == hub.DirectionSystem, Unreadable: m.Unreadable}
 		if m.Direction == hub.DirectionOut {
 			out[i].Delivery, out[i].Error, out[i].Failed = m.Delivery, m.Error, m.Delivery == hub.DeliveryFailed
 		}

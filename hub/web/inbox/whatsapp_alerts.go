@@ -11,7 +11,7 @@ import (
 // whatsAppAlerts words what advisors must know about their branches'
 // WhatsApp numbers: one that cannot send (logged out, banned, replaced by
 // another session) sends its customers' messages by SMS until an admin
-// acts. A short disconnection is left out: it heals on its own.
+// acts, or naryad is upgraded when WhatsApp refuses its version. A short disconnection is left out: it heals on its own.
 func (h *Handler) whatsAppAlerts(ctx context.Context, branchIDs []int64, t map[string]string, zones map[int64]*time.Location) ([]string, error) {
 	var out []string
 	for _, id := range branchIDs {
@@ -21,7 +21,7 @@ func (h *Handler) whatsAppAlerts(ctx context.Context, branchIDs []int64, t map[s
 		}
 		for _, a := range accs {
 			switch a.State {
-			case hub.WALoggedOut, hub.WAReplaced:
+			case hub.WALoggedOut, hub.WAReplaced, hub.WAOutdated:
 				out = append(out, fmt.Sprintf(t["wa_"+a.State], a.Name))
 			case hub.WABanned:
 				until := "?"

@@ -30,6 +30,10 @@ func TestInboxWarnsOfAWhatsAppNumberThatCannotSend(t *testing.T) {
 				return err
 			},
 			"gone": func(id int64) error { return h.Store.SetWAUnlinked(ctx, id, hub.WALoggedOut, "removed on the phone") },
+			"old": func(id int64) error {
+				_, err := h.Store.SetWAAccountState(ctx, id, hub.WAOutdated, "405", nil)
+				return err
+			},
 			"naughty": func(id int64) error {
 				until := time.Date(2026, 12, 3, 9, 30, 0, 0, time.UTC)
 				_, err := h.Store.SetWAAccountState(ctx, id, hub.WABanned, "101", &until)
@@ -51,6 +55,7 @@ func TestInboxWarnsOfAWhatsAppNumberThatCannotSend(t *testing.T) {
 		}
 		for _, want := range []string{
 			"WhatsApp «gone» was unlinked from its phone",
+			"WhatsApp refuses this naryad version for «old»: upgrade naryad",
 			"WhatsApp «naughty» is banned until 03.12 12:30", // the branch's time, Moscow
 		} {
 			if !strings.Contains(page, want) {

@@ -40,6 +40,15 @@ type Fake struct {
 	OnWhatsApp map[string]bool
 	// ConnectErr, when set, fails Connect (called with the attempt number, from 1).
 	ConnectErr func(attempt int) error
+	// RefuseConnect, when set, has WhatsApp refuse the connection once it
+	// is made, with the reason it returns for the attempt (0 accepts): as
+	// in whatsmeow, Connect then returns nil and the refusal arrives as an
+	// event (405 as events.ClientOutdated, see refusal).
+	RefuseConnect func(attempt int) events.ConnectFailureReason
+	// DecryptedEventBuffer is whatsmeow's Client.EnableDecryptedEventBuffer
+	// (off by default there too): without it, a message redelivered after
+	// its handler failed can no longer be decrypted and is dropped (see Deliver).
+	DecryptedEventBuffer bool
 	// SendErr, when set, fails SendMessage to a chat.
 	SendErr func(to types.JID, m *waE2E.Message) error
 	// Media maps a direct path to the bytes Download returns; MediaErr
@@ -64,6 +73,8 @@ type Fake struct {
 	nextID       int
 	qrRelease    chan struct{}
 	disconnected int
+	queued       []queuedMessage   // not acknowledged: WhatsApp delivers them at the next Connect
+	lost         []types.MessageID // redelivered without the buffer: undecryptable, dropped
 }
 
 // New makes a fake for a device; a NewClientFunc closing over a registry
@@ -145,10 +156,15 @@ func (f *Fake) Connect() error {
 			return err
 		}
 	}
+	if reason := f.refusal(n); reason != 0 {
+		f.Emit(refusalEvent(reason))
+		return nil
+	}
 	f.Lock()
 	f.connected = true
 	f.Unlock()
 	f.Emit(&events.Connected{})
+	f.redeliver()
 	return nil
 }
 
