@@ -18,9 +18,9 @@ import (
 	"naryad/hub/web/customer"
 	"naryad/hub/web/forminput"
 	"naryad/hub/web/inbox"
-	"naryad/hub/web/lockerpanel"
 	"naryad/hub/web/report"
 	"naryad/locker/wire"
+	lockerpanel "naryad/lockerhub/panel"
 )
 
 // routeDeps are the handlers the routes dispatch to.

@@ -27,9 +27,9 @@ import (
 	"naryad/hub/web/admin"
 	"naryad/hub/web/customer"
 	"naryad/hub/web/inbox"
-	"naryad/hub/web/lockerpanel"
 	"naryad/hub/web/report"
 	"naryad/hub/whatsapp"
+	lockerpanel "naryad/lockerhub/panel"
 	"naryad/reminders"
 	"naryad/templates"
 )

@@ -16,7 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"naryad/hub/store"
-	"naryad/hub/web/render"
+	"naryad/render"
 )
 
 //go:embed views/*.html

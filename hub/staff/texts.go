@@ -2,7 +2,7 @@ package staff
 
 import (
 	"cmp"
-	"naryad/hub/web/render"
+	"naryad/render"
 )
 
 // texts are the staff pages' words. The login page picks its language

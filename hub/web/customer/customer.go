@@ -20,8 +20,8 @@ import (
 	"naryad/hub"
 	"naryad/hub/realtime"
 	"naryad/hub/store"
-	"naryad/hub/web/render"
 	"naryad/reminders"
+	"naryad/render"
 )
 
 //go:embed views/*.html

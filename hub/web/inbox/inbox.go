@@ -22,7 +22,7 @@ import (
 	"naryad/hub/realtime"
 	"naryad/hub/staff"
 	"naryad/hub/store"
-	"naryad/hub/web/render"
+	"naryad/render"
 	"naryad/templates"
 )
 

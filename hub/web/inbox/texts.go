@@ -2,7 +2,7 @@ package inbox
 
 import (
 	"cmp"
-	"naryad/hub/web/render"
+	"naryad/render"
 )
 
 // texts are the inbox's words in ru, pl and en: staff read their browser's

@@ -15,7 +15,7 @@ import (
 
 	"naryad/hub/staff"
 	"naryad/hub/store"
-	"naryad/hub/web/render"
+	"naryad/render"
 )
 
 //go:embed views/*.html

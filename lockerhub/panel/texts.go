@@ -1,8 +1,8 @@
-package lockerpanel
+package panel
 
 import (
 	"cmp"
-	"naryad/hub/web/render"
+	"naryad/render"
 )
 
 // texts are the panel's words in the languages staff pages speak. Kinds

@@ -1,11 +1,11 @@
-// Package lockerpanel serves the staff's key-locker panel at /lockers:
+// Package panel serves the staff's key-locker panel at /lockers:
 // every locker of the signed-in user's branches with its compartments
 // (state, work order, time held), its open alarms and its event log, as the
 // kiosks last reported them through the sync (hub/lockers). Any staff of
 // the branch may clear an alarm; only an admin may ask for a remote
 // opening, with a reason, which the kiosk carries out at its next sync.
 // Every change is written in one transaction with its audit row.
-package lockerpanel
+package panel
 
 import (
 	"context"
@@ -19,7 +19,7 @@ import (
 
 	"naryad/hub/staff"
 	"naryad/hub/store"
-	"naryad/hub/web/render"
+	"naryad/render"
 )
 
 //go:embed views/*.html

@@ -1,4 +1,4 @@
-package lockerpanel
+package panel
 
 import (
 	"testing"
