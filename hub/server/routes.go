@@ -21,21 +21,23 @@ import (
 	"naryad/hub/web/report"
 	"naryad/locker/wire"
 	lockerpanel "naryad/lockerhub/panel"
+	remindersadmin "naryad/reminders/adminpage"
 )
 
 // routeDeps are the handlers the routes dispatch to.
 type routeDeps struct {
-	bodies   *bodylimit.Gate
-	dms      *dms.Handler
-	lockers  *lockers.Handler // the kiosks' sync
-	twilio   *twilioStatus    // nil unless the SMS provider is Twilio
-	customer *customer.Handler
-	staff    *staff.Handler
-	inbox    *inbox.Handler
-	report   *report.Handler
-	admin    *admin.Handler
-	panel    *lockerpanel.Handler // the staff's locker panel
-	health   *healthCheck
+	bodies    *bodylimit.Gate
+	dms       *dms.Handler
+	lockers   *lockers.Handler // the kiosks' sync
+	twilio    *twilioStatus    // nil unless the SMS provider is Twilio
+	customer  *customer.Handler
+	staff     *staff.Handler
+	inbox     *inbox.Handler
+	report    *report.Handler
+	admin     *admin.Handler
+	reminders *remindersadmin.Handler // /admin/reminders
+	panel     *lockerpanel.Handler    // the staff's locker panel
+	health    *healthCheck
 }
 
 // routes lists every HTTP route of the hub in one place.
@@ -55,6 +57,7 @@ func (s *Server) routes(d routeDeps) {
 	d.inbox.Register(s.app)
 	d.report.Register(s.app)
 	d.admin.Register(s.app)
+	d.reminders.Register(s.app)
 	d.panel.Register(s.app)
 	if d.twilio != nil {
 		s.app.Post(twilioStatusPath, d.twilio.handle)

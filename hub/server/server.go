@@ -17,6 +17,7 @@ import (
 
 	"naryad/dms"
 	"naryad/hub"
+	hubadmin "naryad/hub/admin"
 	"naryad/hub/config"
 	"naryad/hub/lockers"
 	"naryad/hub/outbox"
@@ -31,6 +32,7 @@ import (
 	"naryad/hub/whatsapp"
 	lockerpanel "naryad/lockerhub/panel"
 	"naryad/reminders"
+	remindersadmin "naryad/reminders/adminpage"
 	"naryad/templates"
 )
 
@@ -194,7 +196,12 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, st *store.
 		return nil, err
 	}
 	reminderRunner := reminders.NewRunner(st, renderer, links, queued, reminders.RunnerOptions{Rules: reminders.DefaultRules(), Logger: log})
-	adminPages, err := admin.New(st, staffPages.RequireStaff, admin.Options{Logger: log, Reminders: reminderRunner, WhatsApp: adminWhatsApp})
+	adminPages, err := admin.New(st, staffPages.RequireStaff, admin.Options{Logger: log, WhatsApp: adminWhatsApp,
+		CreateNode: dms.CreateNode, ValidateBranch: hubadmin.ValidateBranch})
+	if err != nil {
+		return nil, err
+	}
+	remindersPage, err := remindersadmin.New(st, staffPages.RequireStaff, remindersadmin.Options{Logger: log, Reminders: reminderRunner})
 	if err != nil {
 		return nil, err
 	}
@@ -208,17 +215,18 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, st *store.
 	bodies := newBodyGate(cfg)
 	s.app = newApp(cfg, log, bodies)
 	s.routes(routeDeps{
-		bodies:   bodies,
-		dms:      dms.NewHandler(st, ingester, media, cfg.DMSMaxBodyBytes, log),
-		lockers:  lockers.NewHandler(lockerSync, log),
-		twilio:   twilioStatusFor(cfg, st, twilio, log),
-		customer: customerPage,
-		staff:    staffPages,
-		inbox:    inboxPage,
-		report:   reportPage,
-		admin:    adminPages,
-		panel:    lockerPanel,
-		health:   newHealthCheck(st, media, log),
+		bodies:    bodies,
+		dms:       dms.NewHandler(st, ingester, media, cfg.DMSMaxBodyBytes, log),
+		lockers:   lockers.NewHandler(lockerSync, log),
+		twilio:    twilioStatusFor(cfg, st, twilio, log),
+		customer:  customerPage,
+		staff:     staffPages,
+		inbox:     inboxPage,
+		report:    reportPage,
+		admin:     adminPages,
+		reminders: remindersPage,
+		panel:     lockerPanel,
+		health:    newHealthCheck(st, media, log),
 	})
 	log.Info("hub configured", "database", st.Dialect(), "data_dir", cfg.DataDir, "sms_provider", smsProvider.Name(), "public_url", cfg.BaseURL())
 	return s, nil

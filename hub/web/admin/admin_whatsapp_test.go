@@ -17,7 +17,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"go.mau.fi/whatsmeow/types/events"
 
+	"naryad/dms"
 	"naryad/hub"
+	hubadmin "naryad/hub/admin"
 	"naryad/hub/config"
 	"naryad/hub/server/servertest"
 	"naryad/hub/staff"
@@ -86,7 +88,7 @@ func TestWhatsAppPageReadOnlyWithoutManager(t *testing.T) {
 			t.Fatalf("status %d", resp.StatusCode)
 		}
 		for _, want := range []string{
-			`<a href="/admin/whatsapp">WhatsApp</a>`, "WhatsApp is off in this process",
+			`<a href="/admin/whatsapp" aria-current="page">WhatsApp</a>`, "WhatsApp is off in this process",
 			">connected<", "disconnected since ", "connection lost; reconnecting", "logged out — link again",
 			"banned until 2025-03-10 15:00 MSK", "replaced by another session — reconnect", "3 s between messages, 30 new chats a day",
 			"Group per work order: off.",
@@ -153,7 +155,8 @@ func startWAHub(t *testing.T, st *store.Store, b storetest.Backend) *waHub {
 	if err != nil {
 		t.Fatal(err)
 	}
-	adminPages, err := admin.New(st, staffPages.RequireStaff, admin.Options{Logger: log, WhatsApp: h.mgr})
+	adminPages, err := admin.New(st, staffPages.RequireStaff, admin.Options{Logger: log, WhatsApp: h.mgr,
+		CreateNode: dms.CreateNode, ValidateBranch: hubadmin.ValidateBranch})
 	if err != nil {
 		t.Fatal(err)
 	}
