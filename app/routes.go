@@ -17,25 +17,27 @@ import (
 	"naryad/hub/web/customer"
 	"naryad/hub/web/forminput"
 	"naryad/hub/web/inbox"
-	"naryad/hub/web/lockerpanel"
 	"naryad/hub/web/report"
 	"naryad/lockerhub"
+	lockerpanel "naryad/lockerhub/panel"
 	"naryad/lockerwire"
+	remindersadmin "naryad/reminders/adminpage"
 )
 
 // routeDeps are the handlers the routes dispatch to.
 type routeDeps struct {
-	bodies   *bodylimit.Gate
-	dms      *dms.Handler
-	lockers  *lockerhub.Handler // the kiosks' sync
-	twilio   *twilioStatus      // nil unless the SMS provider is Twilio
-	customer *customer.Handler
-	staff    *staff.Handler
-	inbox    *inbox.Handler
-	report   *report.Handler
-	admin    *admin.Handler
-	panel    *lockerpanel.Handler // the staff's locker panel
-	health   *healthCheck
+	bodies    *bodylimit.Gate
+	dms       *dms.Handler
+	lockers   *lockerhub.Handler // the kiosks' sync
+	twilio    *twilioStatus      // nil unless the SMS provider is Twilio
+	customer  *customer.Handler
+	staff     *staff.Handler
+	inbox     *inbox.Handler
+	report    *report.Handler
+	admin     *admin.Handler
+	reminders *remindersadmin.Handler // /admin/reminders
+	panel     *lockerpanel.Handler    // the staff's locker panel
+	health    *healthCheck
 }
 
 // routes mounts every part of the hub's HTTP surface, in the order that
@@ -59,6 +61,7 @@ func (s *Server) routes(d routeDeps) {
 	d.inbox.Register(s.app)
 	d.report.Register(s.app)
 	d.admin.Register(s.app)
+	d.reminders.Register(s.app)
 	d.panel.Register(s.app)
 	if d.twilio != nil {
 		s.app.Post(twilioStatusPath, d.twilio.handle)

@@ -31,11 +31,12 @@ import (
 	"naryad/hub/web/admin"
 	"naryad/hub/web/customer"
 	"naryad/hub/web/inbox"
-	"naryad/hub/web/lockerpanel"
 	"naryad/hub/web/report"
 	"naryad/hub/whatsapp"
 	"naryad/lockerhub"
+	lockerpanel "naryad/lockerhub/panel"
 	"naryad/reminders"
+	remindersadmin "naryad/reminders/adminpage"
 	"naryad/templates"
 )
 
@@ -116,7 +117,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		log.Error("bad template override; default used", "branch_id", branchID, "key", key, "locale", locale, "error", err)
 	}
 	smsProvider, twilio := newSMSProvider(cfg)
-	pool, err := outbox.New(st, map[string]outbox.Sender{hub.ChannelSMS: outbox.SMS(smsProvider)}, outbox.Options{
+	pool, err := outbox.New(st, map[string]outbox.Sender{hub.ChannelSMS: sms.OutboxSender(smsProvider)}, outbox.Options{
 		Workers: cfg.OutboxWorkers, MaxAttempts: cfg.OutboxMaxAttempts, Logger: log,
 	})
 	if err != nil {
@@ -202,7 +203,11 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		return nil, err
 	}
 	reminderRunner := reminders.NewRunner(st, renderer, links, queued, reminders.RunnerOptions{Rules: reminders.DefaultRules(), Logger: log})
-	adminPages, err := admin.New(st, staffPages.RequireStaff, admin.Options{Logger: log, Reminders: reminderRunner, WhatsApp: adminWhatsApp})
+	adminPages, err := admin.New(st, staffPages.RequireStaff, admin.Options{Logger: log, WhatsApp: adminWhatsApp})
+	if err != nil {
+		return nil, err
+	}
+	remindersPage, err := remindersadmin.New(st, staffPages.RequireStaff, remindersadmin.Options{Logger: log, Reminders: reminderRunner})
 	if err != nil {
 		return nil, err
 	}
@@ -216,17 +221,18 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 	bodies := newBodyGate(cfg)
 	s.app = newApp(cfg, log, bodies)
 	s.routes(routeDeps{
-		bodies:   bodies,
-		dms:      dms.NewHandler(st, ingester, media, cfg.DMSMaxBodyBytes, log),
-		lockers:  lockerhub.NewHandler(lockerSync, log),
-		twilio:   twilioStatusFor(cfg, st, twilio, log),
-		customer: customerPage,
-		staff:    staffPages,
-		inbox:    inboxPage,
-		report:   reportPage,
-		admin:    adminPages,
-		panel:    lockerPanel,
-		health:   newHealthCheck(st, media, log),
+		bodies:    bodies,
+		dms:       dms.NewHandler(st, ingester, media, cfg.DMSMaxBodyBytes, log),
+		lockers:   lockerhub.NewHandler(lockerSync, log),
+		twilio:    twilioStatusFor(cfg, st, twilio, log),
+		customer:  customerPage,
+		staff:     staffPages,
+		inbox:     inboxPage,
+		report:    reportPage,
+		admin:     adminPages,
+		reminders: remindersPage,
+		panel:     lockerPanel,
+		health:    newHealthCheck(st, media, log),
 	})
 	log.Info("hub configured", "database", st.Dialect(), "data_dir", cfg.DataDir, "sms_provider", smsProvider.Name(), "public_url", cfg.BaseURL())
 	return s, nil

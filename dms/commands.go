@@ -90,37 +90,12 @@ func printUnplaced(ctx context.Context, s *store.Store, nodes []hub.DMSNode, w i
 		names[n.ID] = n.Name
 	}
 	for _, u := range unplaced {
-		fmt.Fprintf(w, "\n%s: %s belong to no branch, so no reminder about them goes out.\n", names[u.NodeID], UnplacedCount(u))
+		fmt.Fprintf(w, "\n%s: %s belong to no branch, so no reminder about them goes out.\n", names[u.NodeID], u.Count())
 	}
 	if len(unplaced) > 0 {
-		fmt.Fprintln(w, UnplacedFix)
+		fmt.Fprintln(w, store.UnplacedFix)
 	}
 	return nil
-}
-
-// UnplacedCount says how many records of a node belong to no branch:
-// "2 vehicles and 1 expiring item".
-func UnplacedCount(u store.Unplaced) string {
-	var parts []string
-	if u.Vehicles > 0 {
-		parts = append(parts, plural(u.Vehicles, "vehicle", "vehicles"))
-	}
-	if u.Items > 0 {
-		parts = append(parts, plural(u.Items, "expiring item", "expiring items"))
-	}
-	return strings.Join(parts, " and ")
-}
-
-// UnplacedFix is how to give such records a branch.
-const UnplacedFix = "Fix: send their customer, vehicle or expiring_item events again with \"branch\" " +
-	"(a column of `naryad items import`), or push a work order for the customer; " +
-	"then run `naryad reminders refresh`. See docs/exchange.md."
-
-func plural(n int64, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 // TokenRevokeCommand is `naryad dms token revoke`: the node's tokens stop

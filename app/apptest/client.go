@@ -19,6 +19,7 @@ type Client struct {
 	app     *fiber.App
 	Cookies map[string]*http.Cookie
 	CSRF    string // the signed-in session's form token (after SignIn)
+	Lang    string // the Accept-Language it sends; none when ""
 }
 
 // NewClient starts a client of the hub with no cookies.
@@ -65,9 +66,18 @@ func (c *Client) Do(method, path string, form url.Values) (*http.Response, strin
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	for _, ck := range c.Cookies {
-		req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value})
+	return c.Send(req)
+}
+
+// Send sends a request built by the test (a multipart upload, say) with
+// the client's cookies and language, and returns the response with its
+// body read; the cookies it sets are kept.
+func (c *Client) Send(req *http.Request) (*http.Response, string) {
+	c.t.Helper()
+	if c.Lang != "" {
+		req.Header.Set("Accept-Language", c.Lang)
 	}
+	c.AddCookies(req)
 	resp, err := c.app.Test(req, -1)
 	if err != nil {
 		c.t.Fatal(err)
@@ -85,6 +95,14 @@ func (c *Client) Do(method, path string, form url.Values) (*http.Response, strin
 		}
 	}
 	return resp, string(raw)
+}
+
+// AddCookies puts the client's cookies on req, for a request sent another
+// way (a live stream over a real socket).
+func (c *Client) AddCookies(req *http.Request) {
+	for _, ck := range c.Cookies {
+		req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value})
+	}
 }
 
 // Post sends a form with the session's CSRF token.

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"naryad/hub"
-	"naryad/hub/sms"
 	"naryad/hub/store"
 )
 
@@ -108,13 +107,13 @@ func (p *Pool) judge(attempt int, r Receipt, err error) (outcome string, next ti
 		return outcomeDelivered, time.Time{}
 	case err == nil:
 		return outcomeSent, time.Time{}
-	case sms.IsPermanent(err) || ShouldReroute(err) || attempt >= p.opts.MaxAttempts:
+	case IsPermanent(err) || ShouldReroute(err) || attempt >= p.opts.MaxAttempts:
 		if p.opts.Reroute != nil {
 			return outcomeRerouted, time.Time{}
 		}
 		return outcomeFailed, time.Time{}
 	default:
-		wait := max(p.opts.Backoff(attempt), sms.RetryAfter(err))
+		wait := max(p.opts.Backoff(attempt), RetryAfter(err))
 		return outcomeRetry, time.Now().Add(wait)
 	}
 }

@@ -24,10 +24,10 @@ import (
 )
 
 // Sender hands one message to a provider, making a single attempt: the
-// one door between the outbox and a channel (SMS wraps its providers, the
-// WhatsApp sender speaks it itself). Failures are classified as sms.Error
-// does (sms.IsPermanent, sms.RetryAfter), or as a RerouteError (give up on
-// this channel now); any other error counts as temporary.
+// one door between the outbox and a channel (sms.OutboxSender wraps an SMS
+// provider, the WhatsApp sender speaks it itself). A failure is permanent
+// or asks for a wait as failure.go reads it, or is a RerouteError (give up
+// on this channel now); any other error counts as temporary.
 type Sender interface {
 	Name() string // the provider's name, recorded with each attempt
 	Send(ctx context.Context, m Message) (Receipt, error)

@@ -47,7 +47,7 @@ func TestSMSProviderAsSender(t *testing.T) {
 		provider := &smsProvider{reply: func(int) (sms.Receipt, error) {
 			return sms.Receipt{ProviderID: "SM-D1", State: sms.StateDelivered}, nil
 		}}
-		start(t, s, map[string]outbox.Sender{hub.ChannelSMS: outbox.SMS(provider)}, fast())
+		start(t, s, map[string]outbox.Sender{hub.ChannelSMS: sms.OutboxSender(provider)}, fast())
 
 		m := waitDelivery(t, s, msgs[0].ID)
 		if m.Delivery != hub.DeliveryDelivered || m.ProviderID != "SM-D1" {
@@ -79,7 +79,7 @@ func TestSMSProviderReceiptsAndErrors(t *testing.T) {
 		}}
 		opts := fast()
 		opts.Workers, opts.MaxAttempts = 1, 5
-		start(t, s, map[string]outbox.Sender{hub.ChannelSMS: outbox.SMS(provider)}, opts)
+		start(t, s, map[string]outbox.Sender{hub.ChannelSMS: sms.OutboxSender(provider)}, opts)
 
 		first, second := waitDelivery(t, s, msgs[0].ID), waitDelivery(t, s, msgs[1].ID)
 		if first.Delivery != hub.DeliverySent || first.ProviderID != "SM-S1" {

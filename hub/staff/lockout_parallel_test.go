@@ -19,8 +19,8 @@ import (
 func postLogins(t *testing.T, h *apptest.Hub, login string, passwords []string) []int {
 	t.Helper()
 	b := newBrowser(t, h)
-	_, page := b.do(http.MethodGet, "/login", nil)
-	csrf, pre := b.csrf(page), b.cookies["nrd_login"]
+	_, page := b.Do(http.MethodGet, "/login", nil)
+	csrf, pre := csrfOf(t, page), b.Cookies["nrd_login"]
 	statuses := make([]int, len(passwords))
 	start := make(chan struct{})
 	var wg sync.WaitGroup

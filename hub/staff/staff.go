@@ -5,7 +5,6 @@
 package staff
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
 	"html/template"
@@ -16,7 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"naryad/hub/store"
-	"naryad/hub/web/render"
+	"naryad/render"
 )
 
 //go:embed views/*.html
@@ -81,8 +80,8 @@ func New(st *store.Store, o Options) (*Handler, error) {
 		loginRateLimit: o.LoginRateLimit, passwordSlots: newPasswordSlots(o.PasswordChecks), log: o.Logger, now: o.Now}, nil
 }
 
-// Register adds the staff routes. Every staff page added later goes here,
-// behind RequireStaff.
+// Register adds the sign-in routes. The pages behind sign-in are built on
+// hub/web/staffpage, whose route groups put RequireStaff before them.
 func (h *Handler) Register(app fiber.Router) {
 	perIP := limiter.New(limiter.Config{
 		Max: h.loginRateLimit, Expiration: time.Minute,
@@ -94,11 +93,10 @@ func (h *Handler) Register(app fiber.Router) {
 	app.Get("/login", SecurityHeaders, h.loginPage)
 	app.Post("/login", SecurityHeaders, perIP, h.login)
 	app.Post("/logout", SecurityHeaders, h.RequireStaff(), h.logout)
-	// GET /inbox is hub/web/inbox, behind RequireStaff.
 }
 
-// SecurityHeaders is the middleware of every staff page (sign-in, inbox,
-// admin): never cached, framed or given a referrer, and running only its
+// SecurityHeaders is the middleware of every staff page (sign-in, and
+// through hub/web/staffpage's route groups every page behind sign-in): never cached, framed or given a referrer, and running only its
 // own scripts and styles.
 func SecurityHeaders(c *fiber.Ctx) error {
 	c.Set("Referrer-Policy", "same-origin")
@@ -113,15 +111,9 @@ func SecurityHeaders(c *fiber.Ctx) error {
 // render executes a view into a buffer first, so a template error never
 // sends half a page.
 func (h *Handler) render(c *fiber.Ctx, status int, view string, data any) error {
-	var buf bytes.Buffer
-	if err := h.views.ExecuteTemplate(&buf, view, data); err != nil {
-		return h.internal(c, "render "+view, err)
-	}
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Status(status).Send(buf.Bytes())
+	return render.Page(c, h.views, status, view, data, h.internal)
 }
 
 func (h *Handler) internal(c *fiber.Ctx, what string, err error) error {
-	h.log.Error("staff page", "op", what, "path", c.Path(), "error", err)
-	return c.Status(fiber.StatusInternalServerError).SendString("Something went wrong. Please try again.")
+	return render.Internal(c, h.log, "staff page", what, err, "Something went wrong. Please try again.")
 }

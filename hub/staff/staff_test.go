@@ -20,64 +20,31 @@ import (
 const password = "s3cret-pass-word"
 
 // browser keeps cookies between requests to one hub, as a browser would.
-type browser struct {
-	t       *testing.T
-	h       *apptest.Hub
-	cookies map[string]*http.Cookie
-}
+type browser = apptest.Client
 
 func newBrowser(t *testing.T, h *apptest.Hub) *browser {
-	return &browser{t: t, h: h, cookies: map[string]*http.Cookie{}}
-}
-
-// do sends a request with the browser's cookies and keeps the ones it sets.
-func (b *browser) do(method, path string, form url.Values) (*http.Response, string) {
-	b.t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req := httptest.NewRequest(method, path, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	req.Header.Set("Accept-Language", "en")
-	for _, c := range b.cookies {
-		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
-	}
-	resp := b.h.Do(b.t, req)
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	for _, c := range resp.Cookies() {
-		if c.MaxAge < 0 || c.Value == "" {
-			delete(b.cookies, c.Name)
-		} else {
-			b.cookies[c.Name] = c
-		}
-	}
-	return resp, string(raw)
+	b := h.NewClient(t)
+	b.Lang = "en"
+	return b
 }
 
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
-// csrf is the token of the form on a page.
-func (b *browser) csrf(page string) string {
-	b.t.Helper()
+// csrfOf is the token of the form on a page.
+func csrfOf(t *testing.T, page string) string {
+	t.Helper()
 	m := csrfField.FindStringSubmatch(page)
 	if m == nil {
-		b.t.Fatalf("no csrf field on the page:\n%s", page)
+		t.Fatalf("no csrf field on the page:\n%s", page)
 	}
 	return m[1]
 }
 
 // login opens the login page and posts the form.
-func (b *browser) login(login, pw string) (*http.Response, string) {
-	b.t.Helper()
-	_, page := b.do(http.MethodGet, "/login", nil)
-	return b.do(http.MethodPost, "/login", url.Values{"login": {login}, "password": {pw}, "csrf": {b.csrf(page)}})
+func login(t *testing.T, b *browser, login, pw string) (*http.Response, string) {
+	t.Helper()
+	_, page := b.Do(http.MethodGet, "/login", nil)
+	return b.Do(http.MethodPost, "/login", url.Values{"login": {login}, "password": {pw}, "csrf": {csrfOf(t, page)}})
 }
 
 func addUser(t *testing.T, h *apptest.Hub, login string) store.User {
@@ -111,22 +78,22 @@ func TestLoginInboxLogout(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		u := addUser(t, h, "Anna")
 		b := newBrowser(t, h)
-		resp, _ := b.do(http.MethodGet, "/inbox", nil)
+		resp, _ := b.Do(http.MethodGet, "/inbox", nil)
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
 			t.Fatalf("inbox without session: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 		}
-		resp, body := b.login("ANNA", password)
+		resp, body := login(t, b, "ANNA", password)
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/inbox" {
 			t.Fatalf("login: %d %s\n%s", resp.StatusCode, resp.Header.Get("Location"), body)
 		}
-		c := b.cookies["nrd_staff"]
+		c := b.Cookies["nrd_staff"]
 		if c == nil || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || !c.Secure || len(c.Value) < 43 {
 			t.Fatalf("session cookie: %+v", c)
 		}
 		if _, err := h.Store.SessionByHash(context.Background(), hub.HashToken(c.Value)); err != nil {
 			t.Fatalf("session not stored by hash: %v", err)
 		}
-		resp, page := b.do(http.MethodGet, "/inbox", nil)
+		resp, page := b.Do(http.MethodGet, "/inbox", nil)
 		if resp.StatusCode != http.StatusOK || !strings.Contains(page, "signed in as Анна Петрова (advisor), branches: MSK1") {
 			t.Fatalf("inbox: %d\n%s", resp.StatusCode, page)
 		}
@@ -139,18 +106,18 @@ func TestLoginInboxLogout(t *testing.T) {
 
 		// Logout needs the form's token; then the old cookie opens nothing.
 		old := c.Value
-		if resp, _ := b.do(http.MethodPost, "/logout", url.Values{}); resp.StatusCode != http.StatusForbidden {
+		if resp, _ := b.Do(http.MethodPost, "/logout", url.Values{}); resp.StatusCode != http.StatusForbidden {
 			t.Fatalf("logout without csrf: %d", resp.StatusCode)
 		}
-		resp, _ = b.do(http.MethodPost, "/logout", url.Values{"csrf": {b.csrf(page)}})
+		resp, _ = b.Do(http.MethodPost, "/logout", url.Values{"csrf": {csrfOf(t, page)}})
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
 			t.Fatalf("logout: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 		}
-		if b.cookies["nrd_staff"] != nil {
+		if b.Cookies["nrd_staff"] != nil {
 			t.Fatal("logout left the session cookie")
 		}
-		b.cookies["nrd_staff"] = &http.Cookie{Name: "nrd_staff", Value: old}
-		resp, _ = b.do(http.MethodGet, "/inbox", nil)
+		b.Cookies["nrd_staff"] = &http.Cookie{Name: "nrd_staff", Value: old}
+		resp, _ = b.Do(http.MethodGet, "/inbox", nil)
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
 			t.Fatalf("old cookie after logout: %d", resp.StatusCode)
 		}
@@ -164,15 +131,15 @@ func TestWrongPasswordAndUnknownLoginLookAlike(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		u := addUser(t, h, "anna")
 		b := newBrowser(t, h)
-		r1, wrong := b.login("anna", "not-the-password")
-		r2, unknown := b.login("zorro", password)
+		r1, wrong := login(t, b, "anna", "not-the-password")
+		r2, unknown := login(t, b, "zorro", password)
 		if r1.StatusCode != http.StatusUnauthorized || r2.StatusCode != r1.StatusCode {
 			t.Fatalf("statuses %d and %d", r1.StatusCode, r2.StatusCode)
 		}
 		if strings.ReplaceAll(wrong, "anna", "X") != strings.ReplaceAll(unknown, "zorro", "X") {
 			t.Fatalf("answers differ:\n%s\n---\n%s", wrong, unknown)
 		}
-		if !strings.Contains(wrong, "Wrong login or password") || b.cookies["nrd_staff"] != nil {
+		if !strings.Contains(wrong, "Wrong login or password") || b.Cookies["nrd_staff"] != nil {
 			t.Fatalf("failure page:\n%s", wrong)
 		}
 		got := audited(t, h, store.AuditLoginFailed)
@@ -186,8 +153,8 @@ func TestLoginNeedsCSRF(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		addUser(t, h, "anna")
 		b := newBrowser(t, h)
-		_, page := b.do(http.MethodGet, "/login", nil)
-		token := b.csrf(page)
+		_, page := b.Do(http.MethodGet, "/login", nil)
+		token := csrfOf(t, page)
 		cases := []struct {
 			name  string
 			csrf  string
@@ -199,14 +166,14 @@ func TestLoginNeedsCSRF(t *testing.T) {
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
-				saved := b.cookies["nrd_login"]
+				saved := b.Cookies["nrd_login"]
 				if c.clear {
-					delete(b.cookies, "nrd_login")
-					defer func() { b.cookies["nrd_login"] = saved }()
+					delete(b.Cookies, "nrd_login")
+					defer func() { b.Cookies["nrd_login"] = saved }()
 				}
-				resp, _ := b.do(http.MethodPost, "/login", url.Values{"login": {"anna"}, "password": {password}, "csrf": {c.csrf}})
-				if resp.StatusCode != http.StatusForbidden || b.cookies["nrd_staff"] != nil {
-					t.Fatalf("status %d, cookies %v", resp.StatusCode, b.cookies)
+				resp, _ := b.Do(http.MethodPost, "/login", url.Values{"login": {"anna"}, "password": {password}, "csrf": {c.csrf}})
+				if resp.StatusCode != http.StatusForbidden || b.Cookies["nrd_staff"] != nil {
+					t.Fatalf("status %d, cookies %v", resp.StatusCode, b.Cookies)
 				}
 			})
 		}
@@ -218,21 +185,21 @@ func TestLockoutAfterFiveFailures(t *testing.T) {
 		u := addUser(t, h, "anna")
 		b := newBrowser(t, h)
 		for i := range 5 {
-			if resp, _ := b.login("anna", "wrong-password"); resp.StatusCode != http.StatusUnauthorized {
+			if resp, _ := login(t, b, "anna", "wrong-password"); resp.StatusCode != http.StatusUnauthorized {
 				t.Fatalf("failure %d: %d", i+1, resp.StatusCode)
 			}
 		}
 		if got := audited(t, h, store.AuditLoginLocked); len(got) != 1 || *got[0].UserID != u.ID {
 			t.Fatalf("lock audit: %+v", got)
 		}
-		if resp, _ := b.login("anna", password); resp.StatusCode != http.StatusUnauthorized || b.cookies["nrd_staff"] != nil {
+		if resp, _ := login(t, b, "anna", password); resp.StatusCode != http.StatusUnauthorized || b.Cookies["nrd_staff"] != nil {
 			t.Fatalf("right password while locked: %d", resp.StatusCode)
 		}
 		past := time.Now().Add(-time.Second)
 		if err := h.Store.SetLockedUntil(context.Background(), u.ID, &past); err != nil {
 			t.Fatal(err)
 		}
-		if resp, _ := b.login("anna", password); resp.StatusCode != http.StatusSeeOther {
+		if resp, _ := login(t, b, "anna", password); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("right password after the lock passed: %d", resp.StatusCode)
 		}
 		got, _ := h.Store.UserByLogin(context.Background(), "anna")
@@ -260,20 +227,20 @@ func TestExpiredSessionGoesToLogin(t *testing.T) {
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
 				b := newBrowser(t, h)
-				if resp, _ := b.login("anna", password); resp.StatusCode != http.StatusSeeOther {
+				if resp, _ := login(t, b, "anna", password); resp.StatusCode != http.StatusSeeOther {
 					t.Fatalf("login: %d", resp.StatusCode)
 				}
-				sess, err := h.Store.SessionByHash(ctx, hub.HashToken(b.cookies["nrd_staff"].Value))
+				sess, err := h.Store.SessionByHash(ctx, hub.HashToken(b.Cookies["nrd_staff"].Value))
 				if err != nil {
 					t.Fatal(err)
 				}
-				if resp, _ := b.do(http.MethodGet, "/inbox", nil); resp.StatusCode != http.StatusOK {
+				if resp, _ := b.Do(http.MethodGet, "/inbox", nil); resp.StatusCode != http.StatusOK {
 					t.Fatalf("inbox before expiry: %d", resp.StatusCode)
 				}
 				if err := c.expire(sess); err != nil {
 					t.Fatal(err)
 				}
-				resp, _ := b.do(http.MethodGet, "/inbox", nil)
+				resp, _ := b.Do(http.MethodGet, "/inbox", nil)
 				if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
 					t.Fatalf("inbox after expiry: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 				}
@@ -289,11 +256,11 @@ func TestLoginRateLimitPerIP(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		b := newBrowser(t, h)
 		for i := range 20 {
-			if resp, _ := b.do(http.MethodPost, "/login", url.Values{"login": {"x"}}); resp.StatusCode != http.StatusForbidden {
+			if resp, _ := b.Do(http.MethodPost, "/login", url.Values{"login": {"x"}}); resp.StatusCode != http.StatusForbidden {
 				t.Fatalf("attempt %d: %d", i+1, resp.StatusCode)
 			}
 		}
-		if resp, _ := b.do(http.MethodPost, "/login", url.Values{"login": {"x"}}); resp.StatusCode != http.StatusTooManyRequests {
+		if resp, _ := b.Do(http.MethodPost, "/login", url.Values{"login": {"x"}}); resp.StatusCode != http.StatusTooManyRequests {
 			t.Fatalf("attempt 21: %d, want 429", resp.StatusCode)
 		}
 	})

@@ -2,35 +2,27 @@ package staff
 
 import (
 	"cmp"
-	"naryad/hub/web/render"
+	"naryad/render"
 )
 
-// texts are the staff pages' words. The login page picks its language
-// from the browser; staff pages may later use a per-user setting.
+// texts are the sign-in page's words; it picks its language from the
+// browser. The pages behind sign-in have their own (hub/web/staffpage has
+// the layout's).
 var texts = map[string]map[string]string{
 	"ru": {
 		"title": "Вход для сотрудников", "login": "Логин", "password": "Пароль", "submit": "Войти",
 		"failed": "Неверный логин или пароль. После нескольких неудачных попыток вход приостанавливается на 15 минут.",
 		"busy":   "Сейчас входят слишком многие. Попробуйте ещё раз через несколько секунд.",
-		"inbox":  "Входящие", "signed_in_as": "Вы вошли как", "branches": "филиалы", "logout": "Выйти",
-		"placeholder": "Общий ящик сообщений появится здесь.",
-		"admin":       "администратор", "advisor": "мастер-приёмщик", "mechanic": "механик",
 	},
 	"pl": {
 		"title": "Logowanie dla pracowników", "login": "Login", "password": "Hasło", "submit": "Zaloguj się",
 		"failed": "Nieprawidłowy login lub hasło. Po kilku nieudanych próbach logowanie zostaje wstrzymane na 15 minut.",
 		"busy":   "W tej chwili loguje się zbyt wiele osób. Spróbuj ponownie za kilka sekund.",
-		"inbox":  "Skrzynka", "signed_in_as": "Zalogowano jako", "branches": "oddziały", "logout": "Wyloguj",
-		"placeholder": "Tutaj pojawi się wspólna skrzynka wiadomości.",
-		"admin":       "administrator", "advisor": "doradca serwisowy", "mechanic": "mechanik",
 	},
 	"en": {
 		"title": "Staff sign-in", "login": "Login", "password": "Password", "submit": "Sign in",
 		"failed": "Wrong login or password. After several failed attempts, sign-in is paused for 15 minutes.",
 		"busy":   "Too many people are signing in right now. Try again in a few seconds.",
-		"inbox":  "Inbox", "signed_in_as": "Signed in as", "branches": "branches", "logout": "Sign out",
-		"placeholder": "The shared inbox will appear here.",
-		"admin":       "admin", "advisor": "advisor", "mechanic": "mechanic",
 	},
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Records no branch can be found for get no reminders: no branch's scan
@@ -16,6 +17,32 @@ type Unplaced struct {
 	NodeID   int64
 	Vehicles int64 // vehicles.branch_id is NULL
 	Items    int64 // expiring items whose homeBranchOfItem is NULL
+}
+
+// Count says how many of the node's records belong to no branch, in
+// English for the admin page and `naryad dms nodes`: "2 vehicles and
+// 1 expiring item".
+func (u Unplaced) Count() string {
+	var parts []string
+	if u.Vehicles > 0 {
+		parts = append(parts, countOf(u.Vehicles, "vehicle", "vehicles"))
+	}
+	if u.Items > 0 {
+		parts = append(parts, countOf(u.Items, "expiring item", "expiring items"))
+	}
+	return strings.Join(parts, " and ")
+}
+
+// UnplacedFix is how to give such records a branch.
+const UnplacedFix = "Fix: send their customer, vehicle or expiring_item events again with \"branch\" " +
+	"(a column of `naryad items import`), or push a work order for the customer; " +
+	"then run `naryad reminders refresh`. See docs/exchange.md."
+
+func countOf(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // UnplacedRecords counts, per DMS node, the vehicles and expiring items

@@ -33,9 +33,7 @@ type layer struct {
 // tree inside another layer's tree is another layer (hub/sms is a channel
 // inside the core's hub/).
 var layers = []layer{
-	// hub/web/render imports nothing of naryad: it is the render leaf,
-	// moving to the top level (issue #15); put its new path here then.
-	{name: "leaf", paths: []string{"cli", "lockerwire", "templates", "migrations", "hub/web/render"},
+	{name: "leaf", paths: []string{"cli", "lockerwire", "templates", "migrations", "render"},
 		may:  []string{"leaf"},
 		rule: "a leaf (cli, lockerwire, templates, migrations, render) imports only other leaves"},
 	{name: "core", paths: []string{"hub"},
@@ -58,20 +56,6 @@ var layers = []layer{
 		rule: "only the composition root (app, cmd) imports the composition root"},
 }
 
-// knownOffences are imports that break the table today and are being
-// removed in work running beside this test's (issue #15). Each entry must
-// still happen: when one is fixed, the test asks to remove it here. Empty
-// this list; never add to it.
-var knownOffences = map[string]string{
-	// The reminders admin page (admin_reminders.go) moves out of
-	// hub/web/admin, taking its reminders and dms imports with it.
-	"hub/web/admin -> dms":       "r-staffpage: the reminders admin page moves out of hub/web/admin",
-	"hub/web/admin -> reminders": "r-staffpage: the reminders admin page moves out of hub/web/admin",
-	// The outbox's Sender speaks sms.Message; it gets its own message and
-	// receipt types.
-	"hub/outbox -> hub/sms": "r-dms: the outbox gets its own message and receipt types",
-}
-
 // goPackage is what `go list -json` tells of a package.
 type goPackage struct {
 	ImportPath string
@@ -87,18 +71,8 @@ func TestImportDirections(t *testing.T) {
 	for _, p := range unplaced {
 		t.Errorf("%s is in no layer: add its path to the table in layering_test.go (and docs/architecture.md)", p)
 	}
-	seen := map[string]bool{}
 	for _, o := range offences {
-		if _, known := knownOffences[o.key()]; known {
-			seen[o.key()] = true
-			continue
-		}
 		t.Errorf("%s", o)
-	}
-	for key, why := range knownOffences {
-		if !seen[key] {
-			t.Errorf("known offence %q (%s) no longer happens: remove it from knownOffences", key, why)
-		}
 	}
 }
 
@@ -147,7 +121,6 @@ type offence struct {
 	rule     string
 }
 
-func (o offence) key() string { return o.from + " -> " + o.to }
 
 func (o offence) String() string {
 	at := ""

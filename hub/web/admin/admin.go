@@ -1,21 +1,20 @@
 // Package admin serves the administrators' pages at /admin: staff accounts,
-// branches, status mappings, message templates and DMS tokens. Every page is
+// branches, status mappings, message templates, DMS tokens and WhatsApp
+// accounts (the reminders page is reminders/adminpage). Every page is
 // for the admin role only; every change is made in one transaction with its
 // audit row, then redirected to a page that shows it (post-redirect-get).
 package admin
 
 import (
-	"cmp"
 	"embed"
 	"fmt"
-	"html/template"
 	"log/slog"
 
 	"github.com/gofiber/fiber/v2"
 
 	"naryad/hub/staff"
 	"naryad/hub/store"
-	"naryad/hub/web/render"
+	"naryad/hub/web/staffpage"
 	"naryad/templates"
 )
 
@@ -28,9 +27,6 @@ var staticFiles embed.FS
 // Options configure the admin pages.
 type Options struct {
 	Logger *slog.Logger
-	// Reminders previews the reminder scan on /admin/reminders; nil shows
-	// only the staff tasks.
-	Reminders Reminders
 	// WhatsApp links, logs out and reconnects accounts on /admin/whatsapp;
 	// nil (WhatsApp off in this process) shows the accounts read-only.
 	WhatsApp WhatsApp
@@ -38,80 +34,64 @@ type Options struct {
 
 // Handler serves /admin.
 type Handler struct {
-	store        *store.Store
-	requireStaff func(roles ...string) fiber.Handler
-	views        *template.Template
-	assets       *render.Static      // its CSS and scripts
-	defaults     *templates.Renderer // default texts, for the template page's preview
-	reminders    Reminders
-	whatsapp     WhatsApp
-	log          *slog.Logger
+	*staffpage.Base
+	store    *store.Store
+	defaults *templates.Renderer // default texts, for the template page's preview
+	whatsapp WhatsApp
 }
 
 // New parses the views once; a broken view fails start-up. requireStaff is
 // the staff handler's RequireStaff.
 func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Options) (*Handler, error) {
-	assets, err := render.NewStatic("/static/a", staticFiles, "static")
+	base, err := staffpage.New(staffpage.Surface{Name: "admin", StaticPrefix: "/static/a", Views: viewFiles, Static: staticFiles,
+		Styles: []string{"admin.css"}}, requireStaff, staffpage.Options{Logger: o.Logger})
 	if err != nil {
-		return nil, fmt.Errorf("admin: %w", err)
-	}
-	views, err := template.New("").Funcs(assets.Funcs()).ParseFS(viewFiles, "views/*.html")
-	if err != nil {
-		return nil, fmt.Errorf("admin: parse views: %w", err)
+		return nil, err
 	}
 	defaults, err := templates.New(nil)
 	if err != nil {
 		return nil, fmt.Errorf("admin: default templates: %w", err)
 	}
-	if o.Logger == nil {
-		o.Logger = slog.Default()
-	}
-	return &Handler{store: st, requireStaff: requireStaff, views: views, assets: assets, defaults: defaults, reminders: o.Reminders,
-		whatsapp: o.WhatsApp, log: o.Logger}, nil
+	return &Handler{Base: base, store: st, defaults: defaults, whatsapp: o.WhatsApp}, nil
 }
 
-// Register adds the admin routes (every route of this surface is here).
+// Register adds the admin routes (every route of this surface is here; the
+// reminders page, /admin/reminders, is reminders/adminpage).
 func (h *Handler) Register(app fiber.Router) {
-	h.assets.Register(app)
-	admin := []fiber.Handler{staff.SecurityHeaders, h.requireStaff(store.RoleAdmin)}
-	route := func(method, path string, fn fiber.Handler) {
-		app.Add(method, path, append(admin[:len(admin):len(admin)], fn)...)
-	}
-	route(fiber.MethodGet, "/admin", h.overview)
-	route(fiber.MethodGet, "/admin/users", h.userList)
-	route(fiber.MethodPost, "/admin/users", h.userAdd)
-	route(fiber.MethodGet, "/admin/branches", h.branchList)
-	route(fiber.MethodPost, "/admin/branches", h.branchAdd)
-	route(fiber.MethodGet, "/admin/statuses", h.statusList)
-	route(fiber.MethodPost, "/admin/statuses", h.statusSet)
-	route(fiber.MethodGet, "/admin/templates", h.templateShow)
-	route(fiber.MethodPost, "/admin/templates", h.templateSave)
-	route(fiber.MethodGet, "/admin/tokens", h.tokenList)
-	route(fiber.MethodPost, "/admin/tokens", h.tokenCreate)
-	route(fiber.MethodPost, "/admin/tokens/revoke", h.tokenRevoke)
-	route(fiber.MethodGet, "/admin/reminders", h.reminderList)
-	route(fiber.MethodPost, "/admin/reminders/tasks/done", h.taskDone)
-	route(fiber.MethodGet, "/admin/whatsapp", h.whatsappList)
-	route(fiber.MethodPost, "/admin/whatsapp/accounts", h.whatsappAccountAdd)
-	route(fiber.MethodPost, "/admin/whatsapp/accounts/:id/pacing", h.whatsappPacing)
-	route(fiber.MethodPost, "/admin/whatsapp/accounts/:id/link", h.whatsappLinkStart)
-	route(fiber.MethodGet, "/admin/whatsapp/accounts/:id/link", h.whatsappLinkPage)
-	route(fiber.MethodGet, "/admin/whatsapp/accounts/:id/qr.png", h.whatsappQR)
-	route(fiber.MethodGet, "/admin/whatsapp/accounts/:id/state", h.whatsappLinkState)
-	route(fiber.MethodPost, "/admin/whatsapp/accounts/:id/logout", h.whatsappLogout)
-	route(fiber.MethodPost, "/admin/whatsapp/accounts/:id/reconnect", h.whatsappReconnect)
-	route(fiber.MethodPost, "/admin/whatsapp/branches/:code", h.whatsappBranch)
+	admin := h.Routes(app).For(store.RoleAdmin)
+	admin.Get("/admin", h.overview)
+	admin.Get("/admin/users", h.userList)
+	admin.Post("/admin/users", h.userAdd)
+	admin.Get("/admin/branches", h.branchList)
+	admin.Post("/admin/branches", h.branchAdd)
+	admin.Get("/admin/statuses", h.statusList)
+	admin.Post("/admin/statuses", h.statusSet)
+	admin.Get("/admin/templates", h.templateShow)
+	admin.Post("/admin/templates", h.templateSave)
+	admin.Get("/admin/tokens", h.tokenList)
+	admin.Post("/admin/tokens", h.tokenCreate)
+	admin.Post("/admin/tokens/revoke", h.tokenRevoke)
+	admin.Get("/admin/whatsapp", h.whatsappList)
+	admin.Post("/admin/whatsapp/accounts", h.whatsappAccountAdd)
+	admin.Post("/admin/whatsapp/accounts/:id/pacing", h.whatsappPacing)
+	admin.Post("/admin/whatsapp/accounts/:id/link", h.whatsappLinkStart)
+	admin.Get("/admin/whatsapp/accounts/:id/link", h.whatsappLinkPage)
+	admin.Get("/admin/whatsapp/accounts/:id/qr.png", h.whatsappQR)
+	admin.Get("/admin/whatsapp/accounts/:id/state", h.whatsappLinkState)
+	admin.Post("/admin/whatsapp/accounts/:id/logout", h.whatsappLogout)
+	admin.Post("/admin/whatsapp/accounts/:id/reconnect", h.whatsappReconnect)
+	admin.Post("/admin/whatsapp/branches/:code", h.whatsappBranch)
 }
 
 // page is what every view gets: who is signed in, the form token, an error
 // (set when input was refused and nothing stored), a notice after a change,
 // and the page's own data.
 type page struct {
-	Name, Role string
-	CSRF       string
-	Error      string
-	Done       string
-	Data       any
+	Frame staffpage.Frame
+	CSRF  string
+	Error string
+	Done  string
+	Data  any
 }
 
 // done are the notices a redirect after a change may ask for.
@@ -122,7 +102,6 @@ var done = map[string]string{
 	"template": "The template was saved.",
 	"reset":    "The template was reset to the default text.",
 	"revoked":  "The node's tokens were revoked.",
-	"task":     "The task was marked done.",
 
 	"wa-account":   "The WhatsApp account was added. Link a phone to it.",
 	"wa-pacing":    "The pacing was saved.",
@@ -131,31 +110,15 @@ var done = map[string]string{
 	"wa-reconnect": "The account connects again.",
 }
 
-func newPage(c *fiber.Ctx, data any) page {
+// newPage is the page c asks for around data.
+func (h *Handler) newPage(c *fiber.Ctx, data any) page {
 	s, _ := staff.Current(c)
-	return page{Name: cmp.Or(s.User.Name, s.User.Login), Role: s.User.Role, CSRF: s.CSRF, Done: done[c.Query("done")], Data: data}
-}
-
-// audit appends an admin change by the signed-in user to the log, through
-// st (the change's transaction).
-func audit(c *fiber.Ctx, st *store.Store, action, subject, detail string) error {
-	s, _ := staff.Current(c)
-	return st.Audit(c.UserContext(), store.AuditEntry{UserID: &s.User.ID, Action: action, Subject: subject, Detail: detail, IP: c.IP()})
-}
-
-// render executes a view into a buffer first, so a template error never
-// sends half a page.
-func (h *Handler) render(c *fiber.Ctx, status int, view string, p page) error {
-	return render.Page(c, h.views, status, view, p, h.internal)
+	return page{Frame: h.Frame(c, "en", "Admin"), CSRF: s.CSRF, Done: done[c.Query("done")], Data: data}
 }
 
 // refuse shows the page again with the problem and a 400; nothing was stored.
 func (h *Handler) refuse(c *fiber.Ctx, view string, data any, problem string) error {
-	p := newPage(c, data)
+	p := h.newPage(c, data)
 	p.Error = problem
-	return h.render(c, fiber.StatusBadRequest, view, p)
-}
-
-func (h *Handler) internal(c *fiber.Ctx, what string, err error) error {
-	return render.Internal(c, h.log, "admin", what, err, "internal error")
+	return h.Render(c, fiber.StatusBadRequest, view, p)
 }

@@ -8,6 +8,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/store"
+	"naryad/hub/web/staffpage"
 	"naryad/templates"
 )
 
@@ -22,9 +23,9 @@ type branchesView struct {
 func (h *Handler) branchList(c *fiber.Ctx) error {
 	branches, err := h.store.Branches(c.UserContext())
 	if err != nil {
-		return h.internal(c, "list branches", err)
+		return h.Internal(c, "list branches", err)
 	}
-	return h.render(c, fiber.StatusOK, "branches.html", newPage(c, branchesView{Branches: branches, Locales: templates.Locales()}))
+	return h.Render(c, fiber.StatusOK, "branches.html", h.newPage(c, branchesView{Branches: branches, Locales: templates.Locales()}))
 }
 
 // branchAdd is POST /admin/branches, with the fields of `naryad branch add`
@@ -35,7 +36,7 @@ func (h *Handler) branchAdd(c *fiber.Ctx) error {
 		WorkingHours: c.FormValue("working-hours")}
 	branches, err := h.store.Branches(c.UserContext())
 	if err != nil {
-		return h.internal(c, "list branches", err)
+		return h.Internal(c, "list branches", err)
 	}
 	v := branchesView{Branches: branches, Locales: templates.Locales(), Form: b}
 	if err := hub.ValidateBranch(&b); err != nil {
@@ -44,17 +45,17 @@ func (h *Handler) branchAdd(c *fiber.Ctx) error {
 	if _, err := h.store.BranchByCode(c.UserContext(), b.Code); err == nil {
 		return h.refuse(c, "branches.html", v, fmt.Sprintf("a branch with code %q already exists", b.Code))
 	} else if !errors.Is(err, store.ErrNotFound) {
-		return h.internal(c, "branch by code", err)
+		return h.Internal(c, "branch by code", err)
 	}
 	err = h.store.Tx(c.UserContext(), func(tx *store.Store) error {
 		if err := tx.CreateBranch(c.UserContext(), &b); err != nil {
 			return err
 		}
-		return audit(c, tx, store.AuditAdminChanged, "branch "+b.Code,
+		return staffpage.Audit(c.UserContext(), c, tx, store.AuditAdminChanged, "branch "+b.Code,
 			fmt.Sprintf("branch_add name=%q country=%s time_zone=%s locale=%s", b.Name, b.Country, b.TimeZone, b.Locale))
 	})
 	if err != nil {
-		return h.internal(c, "add branch", err)
+		return h.Internal(c, "add branch", err)
 	}
 	return c.Redirect("/admin/branches?done=branch", fiber.StatusSeeOther)
 }

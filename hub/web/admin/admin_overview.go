@@ -4,5 +4,5 @@ import "github.com/gofiber/fiber/v2"
 
 // overview is GET /admin: the sections.
 func (h *Handler) overview(c *fiber.Ctx) error {
-	return h.render(c, fiber.StatusOK, "overview.html", newPage(c, nil))
+	return h.Render(c, fiber.StatusOK, "overview.html", h.newPage(c, nil))
 }

@@ -8,6 +8,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/store"
+	"naryad/hub/web/staffpage"
 )
 
 // statusesView is what statuses.html shows.
@@ -34,9 +35,9 @@ func (h *Handler) statusesView(c *fiber.Ctx) (statusesView, error) {
 func (h *Handler) statusList(c *fiber.Ctx) error {
 	v, err := h.statusesView(c)
 	if err != nil {
-		return h.internal(c, "list status mappings", err)
+		return h.Internal(c, "list status mappings", err)
 	}
-	return h.render(c, fiber.StatusOK, "statuses.html", newPage(c, v))
+	return h.Render(c, fiber.StatusOK, "statuses.html", h.newPage(c, v))
 }
 
 // statusSet is POST /admin/statuses: branch (a code, or empty for every
@@ -45,7 +46,7 @@ func (h *Handler) statusList(c *fiber.Ctx) error {
 func (h *Handler) statusSet(c *fiber.Ctx) error {
 	v, err := h.statusesView(c)
 	if err != nil {
-		return h.internal(c, "list status mappings", err)
+		return h.Internal(c, "list status mappings", err)
 	}
 	v.Form.Branch, v.Form.Raw, v.Form.Canonical = c.FormValue("branch"), c.FormValue("raw"), c.FormValue("canonical")
 	raw := strings.TrimSpace(v.Form.Raw)
@@ -71,10 +72,10 @@ func (h *Handler) statusSet(c *fiber.Ctx) error {
 		if err := tx.SetStatusMapping(c.UserContext(), branchID, raw, v.Form.Canonical); err != nil {
 			return err
 		}
-		return audit(c, tx, store.AuditAdminChanged, "status "+raw, fmt.Sprintf("status_map branch=%s canonical=%s", scope, v.Form.Canonical))
+		return staffpage.Audit(c.UserContext(), c, tx, store.AuditAdminChanged, "status "+raw, fmt.Sprintf("status_map branch=%s canonical=%s", scope, v.Form.Canonical))
 	})
 	if err != nil {
-		return h.internal(c, "set status mapping", err)
+		return h.Internal(c, "set status mapping", err)
 	}
 	return c.Redirect("/admin/statuses?done=status", fiber.StatusSeeOther)
 }

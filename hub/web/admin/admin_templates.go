@@ -13,6 +13,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/store"
+	"naryad/hub/web/staffpage"
 	"naryad/templates"
 )
 
@@ -32,7 +33,7 @@ type templatesView struct {
 func (h *Handler) templateShow(c *fiber.Ctx) error {
 	v, b, problem, err := h.templatesView(c, c.Query("branch"), c.Query("key"), c.Query("locale"))
 	if err != nil {
-		return h.internal(c, "template", err)
+		return h.Internal(c, "template", err)
 	}
 	if problem != "" {
 		return h.refuse(c, "templates.html", v, problem)
@@ -40,11 +41,11 @@ func (h *Handler) templateShow(c *fiber.Ctx) error {
 	if v.Chosen {
 		body, found, err := h.store.TemplateOverride(c.UserContext(), b.ID, v.Key, v.Locale)
 		if err != nil {
-			return h.internal(c, "template override", err)
+			return h.Internal(c, "template override", err)
 		}
 		v.Body, v.Overridden = body, found
 	}
-	return h.render(c, fiber.StatusOK, "templates.html", newPage(c, v))
+	return h.Render(c, fiber.StatusOK, "templates.html", h.newPage(c, v))
 }
 
 // templateSave is POST /admin/templates: branch, key, locale and either
@@ -52,7 +53,7 @@ func (h *Handler) templateShow(c *fiber.Ctx) error {
 func (h *Handler) templateSave(c *fiber.Ctx) error {
 	v, b, problem, err := h.templatesView(c, c.FormValue("branch"), c.FormValue("key"), c.FormValue("locale"))
 	if err != nil {
-		return h.internal(c, "template", err)
+		return h.Internal(c, "template", err)
 	}
 	v.Body = c.FormValue("body")
 	if problem == "" && !v.Chosen {
@@ -75,15 +76,15 @@ func (h *Handler) templateSave(c *fiber.Ctx) error {
 			if err := tx.DeleteTemplateOverride(ctx, b.ID, v.Key, v.Locale); err != nil {
 				return err
 			}
-			return audit(c, tx, store.AuditAdminChanged, subject, "template_reset")
+			return staffpage.Audit(c.UserContext(), c, tx, store.AuditAdminChanged, subject, "template_reset")
 		}
 		if err := tx.SaveTemplateOverride(ctx, b.ID, v.Key, v.Locale, v.Body); err != nil {
 			return err
 		}
-		return audit(c, tx, store.AuditAdminChanged, subject, fmt.Sprintf("template_set bytes=%d", len(v.Body)))
+		return staffpage.Audit(c.UserContext(), c, tx, store.AuditAdminChanged, subject, fmt.Sprintf("template_set bytes=%d", len(v.Body)))
 	})
 	if err != nil {
-		return h.internal(c, "save template", err)
+		return h.Internal(c, "save template", err)
 	}
 	q := url.Values{"branch": {b.Code}, "key": {v.Key}, "locale": {v.Locale}, "done": {"template"}}
 	if reset {

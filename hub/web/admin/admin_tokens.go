@@ -8,6 +8,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/store"
+	"naryad/hub/web/staffpage"
 )
 
 // tokensView is what tokens.html shows. Token is set only on the page
@@ -52,9 +53,9 @@ func (h *Handler) tokensView(c *fiber.Ctx) (tokensView, error) {
 func (h *Handler) tokenList(c *fiber.Ctx) error {
 	v, err := h.tokensView(c)
 	if err != nil {
-		return h.internal(c, "list nodes", err)
+		return h.Internal(c, "list nodes", err)
 	}
-	return h.render(c, fiber.StatusOK, "tokens.html", newPage(c, v))
+	return h.Render(c, fiber.StatusOK, "tokens.html", h.newPage(c, v))
 }
 
 // tokenCreate is POST /admin/tokens: name and branch (a code, or empty for
@@ -63,7 +64,7 @@ func (h *Handler) tokenList(c *fiber.Ctx) error {
 func (h *Handler) tokenCreate(c *fiber.Ctx) error {
 	v, err := h.tokensView(c)
 	if err != nil {
-		return h.internal(c, "list nodes", err)
+		return h.Internal(c, "list nodes", err)
 	}
 	v.Form.Name, v.Form.Branch = strings.TrimSpace(c.FormValue("name")), c.FormValue("branch")
 	if v.Form.Name == "" {
@@ -83,16 +84,16 @@ func (h *Handler) tokenCreate(c *fiber.Ctx) error {
 			return err
 		}
 		token = t
-		return audit(c, tx, store.AuditAdminChanged, "dms node "+n.Name, fmt.Sprintf("token_create node_id=%d branch=%s", n.ID, v.Form.Branch))
+		return staffpage.Audit(c.UserContext(), c, tx, store.AuditAdminChanged, "dms node "+n.Name, fmt.Sprintf("token_create node_id=%d branch=%s", n.ID, v.Form.Branch))
 	})
 	if err != nil {
-		return h.internal(c, "create token", err)
+		return h.Internal(c, "create token", err)
 	}
 	if v, err = h.tokensView(c); err != nil {
-		return h.internal(c, "list nodes", err)
+		return h.Internal(c, "list nodes", err)
 	}
 	v.Token, v.Node = token, strings.TrimSpace(c.FormValue("name"))
-	return h.render(c, fiber.StatusOK, "tokens.html", newPage(c, v))
+	return h.Render(c, fiber.StatusOK, "tokens.html", h.newPage(c, v))
 }
 
 // tokenRevoke is POST /admin/tokens/revoke: every live token of the node
@@ -105,15 +106,15 @@ func (h *Handler) tokenRevoke(c *fiber.Ctx) error {
 		if n, err = tx.RevokeNode(c.UserContext(), name); err != nil || n == 0 {
 			return err
 		}
-		return audit(c, tx, store.AuditAdminChanged, "dms node "+name, fmt.Sprintf("token_revoke count=%d", n))
+		return staffpage.Audit(c.UserContext(), c, tx, store.AuditAdminChanged, "dms node "+name, fmt.Sprintf("token_revoke count=%d", n))
 	})
 	if err != nil {
-		return h.internal(c, "revoke node", err)
+		return h.Internal(c, "revoke node", err)
 	}
 	if n == 0 {
 		v, err := h.tokensView(c)
 		if err != nil {
-			return h.internal(c, "list nodes", err)
+			return h.Internal(c, "list nodes", err)
 		}
 		return h.refuse(c, "tokens.html", v, fmt.Sprintf("no node %q with a live token", name))
 	}

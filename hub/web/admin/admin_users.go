@@ -41,9 +41,9 @@ func (h *Handler) usersView(c *fiber.Ctx, f userForm) (usersView, error) {
 func (h *Handler) userList(c *fiber.Ctx) error {
 	v, err := h.usersView(c, userForm{Role: store.RoleAdvisor})
 	if err != nil {
-		return h.internal(c, "list users", err)
+		return h.Internal(c, "list users", err)
 	}
-	return h.render(c, fiber.StatusOK, "users.html", newPage(c, v))
+	return h.Render(c, fiber.StatusOK, "users.html", h.newPage(c, v))
 }
 
 // userAdd is POST /admin/users: login, name, role, branch (repeated),
@@ -52,7 +52,7 @@ func (h *Handler) userAdd(c *fiber.Ctx) error {
 	f := userForm{Login: c.FormValue("login"), Name: c.FormValue("name"), Role: c.FormValue("role"), BranchIDs: map[int64]bool{}}
 	v, err := h.usersView(c, f)
 	if err != nil {
-		return h.internal(c, "list users", err)
+		return h.Internal(c, "list users", err)
 	}
 	known := map[int64]bool{}
 	for _, b := range v.Branches {
@@ -76,9 +76,9 @@ func (h *Handler) userAdd(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		// AddUser's checks name the field; a database failure is logged too.
-		h.log.Warn("admin", "op", "add user", "login", f.Login, "error", err)
+		h.Log.Warn("admin", "op", "add user", "login", f.Login, "error", err)
 		return h.refuse(c, "users.html", v, strings.TrimPrefix(err.Error(), "create user "))
 	}
-	h.log.Info("admin", "op", "add user", "login", u.Login, "by", s.User.Login)
+	h.Log.Info("admin", "op", "add user", "login", u.Login, "by", s.User.Login)
 	return c.Redirect("/admin/users?done=user", fiber.StatusSeeOther)
 }

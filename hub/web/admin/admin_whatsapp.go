@@ -11,6 +11,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/store"
+	"naryad/hub/web/staffpage"
 	"naryad/hub/whatsapp"
 )
 
@@ -123,16 +124,16 @@ func accountStatus(a hub.WAAccount, loc *time.Location) string {
 func (h *Handler) whatsappList(c *fiber.Ctx) error {
 	v, err := h.whatsappView(c.UserContext())
 	if err != nil {
-		return h.internal(c, "whatsapp page", err)
+		return h.Internal(c, "whatsapp page", err)
 	}
-	return h.render(c, fiber.StatusOK, "whatsapp.html", newPage(c, v))
+	return h.Render(c, fiber.StatusOK, "whatsapp.html", h.newPage(c, v))
 }
 
 // refuseWhatsApp shows the page again with a problem; nothing was changed.
 func (h *Handler) refuseWhatsApp(c *fiber.Ctx, problem string, form ...string) error {
 	v, err := h.whatsappView(c.UserContext())
 	if err != nil {
-		return h.internal(c, "whatsapp page", err)
+		return h.Internal(c, "whatsapp page", err)
 	}
 	if len(form) == 2 {
 		v.Form.Branch, v.Form.Name = form[0], form[1]
@@ -158,13 +159,13 @@ func (h *Handler) waAccount(c *fiber.Ctx) (a hub.WAAccount, ok bool, err error) 
 	case errors.Is(err, store.ErrNotFound) || errors.Is(err, strconv.ErrSyntax) || errors.Is(err, strconv.ErrRange):
 		return a, false, c.Status(fiber.StatusNotFound).SendString("No such WhatsApp account.")
 	default:
-		return a, false, h.internal(c, "load WhatsApp account", err)
+		return a, false, h.Internal(c, "load WhatsApp account", err)
 	}
 }
 
 // waAudit records a change of a WhatsApp account.
 func waAudit(c *fiber.Ctx, st *store.Store, a hub.WAAccount, detail string) error {
-	return audit(c, st, store.AuditAdminChanged, "whatsapp account "+a.Name, detail)
+	return staffpage.Audit(c.UserContext(), c, st, store.AuditAdminChanged, "whatsapp account "+a.Name, detail)
 }
 
 func waRedirect(c *fiber.Ctx, done string) error {

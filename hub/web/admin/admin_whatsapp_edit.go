@@ -11,6 +11,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/store"
+	"naryad/hub/web/staffpage"
 	"naryad/hub/whatsapp"
 )
 
@@ -39,7 +40,7 @@ func (h *Handler) whatsappAccountAdd(c *fiber.Ctx) error {
 	if errors.Is(err, store.ErrNotFound) {
 		return h.refuseWhatsApp(c, "unknown branch", code, rawName)
 	} else if err != nil {
-		return h.internal(c, "branch by code", err)
+		return h.Internal(c, "branch by code", err)
 	}
 	a := hub.WAAccount{BranchID: b.ID, Name: name}
 	err = h.store.Tx(ctx, func(tx *store.Store) error {
@@ -52,7 +53,7 @@ func (h *Handler) whatsappAccountAdd(c *fiber.Ctx) error {
 		return h.refuseWhatsApp(c, fmt.Sprintf("an account named %q exists already", name), code, rawName)
 	}
 	if err != nil {
-		return h.internal(c, "add WhatsApp account", err)
+		return h.Internal(c, "add WhatsApp account", err)
 	}
 	return waRedirect(c, "wa-account")
 }
@@ -88,7 +89,7 @@ func (h *Handler) whatsappPacing(c *fiber.Ctx) error {
 		return waAudit(c, tx, a, fmt.Sprintf("whatsapp_pacing min_interval_ms=%d daily_new_chats=%d", ms, chats))
 	})
 	if err != nil {
-		return h.internal(c, "set WhatsApp pacing", err)
+		return h.Internal(c, "set WhatsApp pacing", err)
 	}
 	return waRedirect(c, "wa-pacing")
 }
@@ -105,7 +106,7 @@ func (h *Handler) whatsappBranch(c *fiber.Ctx) error {
 	if errors.Is(err, store.ErrNotFound) {
 		return c.Status(fiber.StatusNotFound).SendString("No such branch.")
 	} else if err != nil {
-		return h.internal(c, "branch by code", err)
+		return h.Internal(c, "branch by code", err)
 	}
 	days, err := strconv.Atoi(strings.TrimSpace(c.FormValue("leave-days")))
 	if err != nil || days < 0 || days > waMaxLeaveDays {
@@ -116,11 +117,11 @@ func (h *Handler) whatsappBranch(c *fiber.Ctx) error {
 		if err := tx.SetBranchWASettings(ctx, b.ID, w); err != nil {
 			return err
 		}
-		return audit(c, tx, store.AuditAdminChanged, "branch "+b.Code,
+		return staffpage.Audit(c.UserContext(), c, tx, store.AuditAdminChanged, "branch "+b.Code,
 			fmt.Sprintf("whatsapp_groups on=%t leave_days=%d", w.Groups, w.GroupLeaveDays))
 	})
 	if err != nil {
-		return h.internal(c, "set branch WhatsApp settings", err)
+		return h.Internal(c, "set branch WhatsApp settings", err)
 	}
 	return waRedirect(c, "wa-branch")
 }

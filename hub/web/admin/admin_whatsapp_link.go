@@ -42,7 +42,7 @@ func (h *Handler) whatsappLinkStart(c *fiber.Ctx) error {
 	if phone != "" {
 		b, err := h.store.Branch(c.UserContext(), a.BranchID)
 		if err != nil {
-			return h.internal(c, "branch of account", err)
+			return h.Internal(c, "branch of account", err)
 		}
 		if phone, err = hub.NormalizePhone(phone, b.Country); err != nil {
 			return h.refuseWhatsApp(c, "phone number to link by code: "+err.Error())
@@ -61,9 +61,9 @@ func (h *Handler) whatsappLinkStart(c *fiber.Ctx) error {
 		detail = "whatsapp_link by=phone phone=" + phone
 	}
 	if err := waAudit(c, h.store, a, detail); err != nil {
-		return h.internal(c, "audit", err)
+		return h.Internal(c, "audit", err)
 	}
-	h.log.Info("whatsapp linking started", "account", a.Name, "by_phone", phone != "")
+	h.Log.Info("whatsapp linking started", "account", a.Name, "by_phone", phone != "")
 	return c.Redirect(page, fiber.StatusSeeOther)
 }
 
@@ -86,7 +86,7 @@ func (h *Handler) whatsappLinkPage(c *fiber.Ctx) error {
 	} else {
 		v.HasQR = code != ""
 	}
-	return h.render(c, fiber.StatusOK, "whatsapp_link.html", newPage(c, v))
+	return h.Render(c, fiber.StatusOK, "whatsapp_link.html", h.newPage(c, v))
 }
 
 // liveCode is the account's link code while it is valid.
@@ -110,7 +110,7 @@ func (h *Handler) whatsappQR(c *fiber.Ctx) error {
 	}
 	png, err := qrcode.Encode(code, qrcode.Medium, 320)
 	if err != nil {
-		return h.internal(c, "draw QR code", err)
+		return h.Internal(c, "draw QR code", err)
 	}
 	return attachment.SendBytes(c, "image/png", "qr.png", png)
 }

@@ -41,11 +41,11 @@ func (h *Handler) waAction(c *fiber.Ctx, done, action string, fn func(context.Co
 		if errors.Is(err, store.ErrNotFound) {
 			return c.Status(fiber.StatusNotFound).SendString("No such WhatsApp account.")
 		}
-		h.log.Warn("whatsapp action refused", "action", action, "account", a.Name, "error", err)
+		h.Log.Warn("whatsapp action refused", "action", action, "account", a.Name, "error", err)
 		return h.refuseWhatsApp(c, err.Error())
 	}
 	if err := waAudit(c, h.store, a, action); err != nil {
-		return h.internal(c, "audit", err)
+		return h.Internal(c, "audit", err)
 	}
 	return waRedirect(c, done)
 }

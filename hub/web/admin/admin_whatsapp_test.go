@@ -87,7 +87,7 @@ func TestWhatsAppPageReadOnlyWithoutManager(t *testing.T) {
 			t.Fatalf("status %d", resp.StatusCode)
 		}
 		for _, want := range []string{
-			`<a href="/admin/whatsapp">WhatsApp</a>`, "WhatsApp is off in this process",
+			`<a href="/admin/whatsapp" aria-current="page">WhatsApp</a>`, "WhatsApp is off in this process",
 			">connected<", "disconnected since ", "connection lost; reconnecting", "logged out — link again",
 			"banned until 2025-03-10 15:00 MSK", "replaced by another session — reconnect", "3 s between messages, 30 new chats a day",
 			"WhatsApp refuses this naryad version — upgrade",

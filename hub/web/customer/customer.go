@@ -21,7 +21,7 @@ import (
 	"naryad/hub/realtime"
 	"naryad/hub/reply"
 	"naryad/hub/store"
-	"naryad/hub/web/render"
+	"naryad/render"
 )
 
 //go:embed views/*.html

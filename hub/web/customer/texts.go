@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"naryad/hub"
-	"naryad/hub/web/render"
+	"naryad/render"
 )
 
 // texts are the page's own words in each language; message texts sent to

@@ -2,7 +2,7 @@ package forminput
 
 import (
 	"cmp"
-	"naryad/hub/web/render"
+	"naryad/render"
 )
 
 // texts are the answer to refused input; {field} is the field's name.

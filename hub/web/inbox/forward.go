@@ -9,6 +9,7 @@ import (
 	"naryad/hub"
 	"naryad/hub/staff"
 	"naryad/hub/store"
+	"naryad/hub/web/staffpage"
 )
 
 // forward is POST /inbox/threads/:id/messages/:mid/forward: an internal
@@ -26,14 +27,14 @@ func (h *Handler) forward(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 		return notFound(c)
 	}
 	if err != nil {
-		return h.internal(c, "load message", err)
+		return h.Internal(c, "load message", err)
 	}
 	if m.Direction != hub.DirectionNote {
 		return back(c, th, "not_forwardable")
 	}
 	files, err := h.store.Attachments(ctx, m.ID)
 	if err != nil {
-		return h.internal(c, "load attachments", err)
+		return h.Internal(c, "load attachments", err)
 	}
 	if len(files) == 0 {
 		return back(c, th, "not_forwardable")
@@ -41,7 +42,7 @@ func (h *Handler) forward(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 	// The default text speaks the branch's language: it is for the customer.
 	branch, err := h.store.Branch(ctx, th.BranchID)
 	if err != nil {
-		return h.internal(c, "load branch", err)
+		return h.Internal(c, "load branch", err)
 	}
 	words := texts[branch.Locale]
 	if words == nil {
@@ -49,15 +50,15 @@ func (h *Handler) forward(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 	}
 	body, err := h.withPageLink(ctx, th, cmp.Or(m.Body, words["forward_default"]))
 	if err != nil {
-		return h.internal(c, "customer link", err)
+		return h.Internal(c, "customer link", err)
 	}
 	out, err := h.store.ForwardFiles(ctx, store.Outgoing{
-		ThreadID: th.ID, Channel: th.Channel, Recipient: th.Phone, Body: body, Author: displayName(s.User),
+		ThreadID: th.ID, Channel: th.Channel, Recipient: th.Phone, Body: body, Author: staffpage.DisplayName(s.User),
 	}, files)
 	if err != nil {
-		return h.internal(c, "forward message", err)
+		return h.Internal(c, "forward message", err)
 	}
 	h.queued()
-	h.log.Info("inbox files forwarded", "thread_id", th.ID, "from_message_id", m.ID, "message_id", out.ID, "user_id", s.User.ID)
+	h.Log.Info("inbox files forwarded", "thread_id", th.ID, "from_message_id", m.ID, "message_id", out.ID, "user_id", s.User.ID)
 	return back(c, th, "")
 }

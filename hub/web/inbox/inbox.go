@@ -11,8 +11,6 @@ package inbox
 import (
 	"context"
 	"embed"
-	"fmt"
-	"html/template"
 	"log/slog"
 	"time"
 
@@ -20,9 +18,8 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/realtime"
-	"naryad/hub/staff"
 	"naryad/hub/store"
-	"naryad/hub/web/render"
+	"naryad/hub/web/staffpage"
 	"naryad/templates"
 )
 
@@ -53,12 +50,8 @@ type Options struct {
 
 // Handler serves /inbox.
 type Handler struct {
+	*staffpage.Base
 	store        *store.Store
-	requireStaff func(roles ...string) fiber.Handler
-	views        *template.Template
-	assets       *render.Static // its CSS and scripts
-	log          *slog.Logger
-	now          func() time.Time
 	media        *hub.Media
 	customerLink func(ctx context.Context, t hub.Thread) (string, error)
 	queued       func()
@@ -70,25 +63,16 @@ type Handler struct {
 // New parses the views once; a broken view fails start-up. requireStaff is
 // the staff handler's RequireStaff.
 func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Options) (*Handler, error) {
-	assets, err := render.NewStatic("/static/i", staticFiles, "static")
+	base, err := staffpage.New(staffpage.Surface{Name: "inbox", StaticPrefix: "/static/i", Views: viewFiles, Static: staticFiles,
+		Funcs: viewFuncs, Styles: []string{"inbox.css"}}, requireStaff, staffpage.Options{Logger: o.Logger, Now: o.Now})
 	if err != nil {
-		return nil, fmt.Errorf("inbox: %w", err)
-	}
-	views, err := template.New("").Funcs(viewFuncs).Funcs(assets.Funcs()).ParseFS(viewFiles, "views/*.html")
-	if err != nil {
-		return nil, fmt.Errorf("inbox: parse views: %w", err)
-	}
-	if o.Logger == nil {
-		o.Logger = slog.Default()
-	}
-	if o.Now == nil {
-		o.Now = time.Now
+		return nil, err
 	}
 	if o.Queued == nil {
 		o.Queued = func() {}
 	}
-	return &Handler{store: st, requireStaff: requireStaff, views: views, assets: assets, log: o.Logger, now: o.Now, media: o.Media,
-		customerLink: o.CustomerLink, queued: o.Queued, texts: o.Texts, broker: o.Broker, done: o.Done}, nil
+	return &Handler{Base: base, store: st, media: o.Media, customerLink: o.CustomerLink, queued: o.Queued, texts: o.Texts,
+		broker: o.Broker, done: o.Done}, nil
 }
 
 // The routes that take a file, up to MaxUploadBytes, from signed-in staff.
@@ -99,33 +83,25 @@ const (
 
 // Register adds the inbox routes (every route of this surface is here).
 func (h *Handler) Register(app fiber.Router) {
-	h.assets.Register(app)
-	app.Get("/inbox", staff.SecurityHeaders, h.requireStaff(), h.livePosition, h.list)
-	app.Get(eventsPath, staff.SecurityHeaders, h.requireStaff(), h.events)
+	routes := h.Routes(app)
+	anyone := routes.For()
+	desk := routes.For(store.RoleAdvisor, store.RoleAdmin)
+	workshop := routes.For(store.RoleMechanic, store.RoleAdvisor, store.RoleAdmin)
+	anyone.Get("/inbox", h.livePosition, h.list)
+	anyone.Get(eventsPath, h.events)
 	const thread = "/inbox/threads/:id"
-	app.Get(thread, staff.SecurityHeaders, h.requireStaff(), h.livePosition, h.withThread(h.show))
-	app.Get(thread+"/files/:fid", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.file))
-	app.Post(ReplyPath, staff.SecurityHeaders, h.requireStaff(), h.withThread(h.reply))
-	app.Post(thread+"/messages/:mid/resend", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.resend))
-	app.Post(thread+"/messages/:mid/forward", staff.SecurityHeaders, h.requireStaff(store.RoleAdvisor, store.RoleAdmin), h.withThread(h.forward))
-	app.Post(thread+"/messages/:mid/move", staff.SecurityHeaders, h.requireStaff(store.RoleAdvisor, store.RoleAdmin), h.withThread(h.move))
-	app.Post(thread+"/notes", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.note))
-	app.Post(thread+"/assign", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.assign))
-	app.Post(thread+"/resolve", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.resolve))
-	app.Post(thread+"/reopen", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.reopen))
-	app.Post(thread+"/merge", staff.SecurityHeaders, h.requireStaff(store.RoleAdvisor, store.RoleAdmin), h.withThread(h.merge))
-	workshop := h.requireStaff(store.RoleMechanic, store.RoleAdvisor, store.RoleAdmin)
-	app.Get("/mechanic", staff.SecurityHeaders, workshop, h.mechanicSearch)
-	app.Get("/mechanic/orders/:id", staff.SecurityHeaders, workshop, h.withThread(h.mechanicOrder))
-	app.Post(MechanicUploadPath, staff.SecurityHeaders, workshop, h.withThread(h.mechanicUpload))
-}
-
-// render executes a view into a buffer first, so a template error never
-// sends half a page.
-func (h *Handler) render(c *fiber.Ctx, view string, data any) error {
-	return render.Page(c, h.views, fiber.StatusOK, view, data, h.internal)
-}
-
-func (h *Handler) internal(c *fiber.Ctx, what string, err error) error {
-	return render.Internal(c, h.log, "inbox", what, err, "internal error")
+	anyone.Get(thread, h.livePosition, h.withThread(h.show))
+	anyone.Get(thread+"/files/:fid", h.withThread(h.file))
+	anyone.Post(ReplyPath, h.withThread(h.reply))
+	anyone.Post(thread+"/messages/:mid/resend", h.withThread(h.resend))
+	desk.Post(thread+"/messages/:mid/forward", h.withThread(h.forward))
+	desk.Post(thread+"/messages/:mid/move", h.withThread(h.move))
+	anyone.Post(thread+"/notes", h.withThread(h.note))
+	anyone.Post(thread+"/assign", h.withThread(h.assign))
+	anyone.Post(thread+"/resolve", h.withThread(h.resolve))
+	anyone.Post(thread+"/reopen", h.withThread(h.reopen))
+	desk.Post(thread+"/merge", h.withThread(h.merge))
+	workshop.Get("/mechanic", h.mechanicSearch)
+	workshop.Get("/mechanic/orders/:id", h.withThread(h.mechanicOrder))
+	workshop.Post(MechanicUploadPath, h.withThread(h.mechanicUpload))
 }

@@ -14,6 +14,7 @@ import (
 	"naryad/hub"
 	"naryad/hub/staff"
 	"naryad/hub/store"
+	"naryad/hub/web/staffpage"
 )
 
 const pageSize = 50
@@ -47,19 +48,19 @@ func (h *Handler) list(c *fiber.Ctx) error {
 		Before: parseCursor(c.Query("before")), Limit: pageSize,
 	})
 	if err != nil {
-		return h.internal(c, "list threads", err)
+		return h.Internal(c, "list threads", err)
 	}
 	codes, zones, hours, err := h.branches(ctx, s.BranchIDs)
 	if err != nil {
-		return h.internal(c, "load branches", err)
+		return h.Internal(c, "load branches", err)
 	}
-	locale := pickLocale(c.Get(fiber.HeaderAcceptLanguage))
+	locale := staffpage.Locale(c, texts)
 	t := texts[locale]
 	alerts, err := h.whatsAppAlerts(ctx, s.BranchIDs, t, zones)
 	if err != nil {
-		return h.internal(c, "whatsapp accounts", err)
+		return h.Internal(c, "whatsapp accounts", err)
 	}
-	now := h.now()
+	now := h.Now()
 	rows := make([]row, len(threads))
 	for i, th := range threads {
 		rows[i] = badge(th, now, t, hours[th.BranchID], zones[th.BranchID])
@@ -74,13 +75,10 @@ func (h *Handler) list(c *fiber.Ctx) error {
 	for i, f := range store.InboxFilters {
 		filters[i] = filterLink{Label: t["f_"+f], URL: listURL(f, search, ""), Active: f == filter}
 	}
-	name := s.User.Name
-	if name == "" {
-		name = s.User.Login
-	}
-	return h.render(c, "inbox.html", map[string]any{
-		"Locale": locale, "T": t, "Events": eventsURL(c), "Name": name, "Role": t["role_"+s.User.Role], "Branches": strings.Join(codes, ", "),
-		"CSRF": s.CSRF, "Rows": rows, "Filters": filters, "Filter": filter, "Search": search,
+	frame := h.Frame(c, locale, t["inbox"])
+	frame.Scripts, frame.Events, frame.Branches = []string{"inbox.js"}, eventsURL(c), strings.Join(codes, ", ")
+	return h.Render(c, fiber.StatusOK, "inbox.html", map[string]any{
+		"Frame": frame, "T": t, "CSRF": s.CSRF, "Rows": rows, "Filters": filters, "Filter": filter, "Search": search,
 		"Next": next, "Paged": c.Query("before") != "", "First": listURL(filter, search, ""), "Alerts": alerts,
 	})
 }

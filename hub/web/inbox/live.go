@@ -41,7 +41,7 @@ func (h *Handler) livePosition(c *fiber.Ctx) error {
 	last, err := h.store.LastEventID(ctx)
 	cancel()
 	if err != nil {
-		return h.internal(c, "last event id", err)
+		return h.Internal(c, "last event id", err)
 	}
 	c.Locals(livePositionKey, last)
 	return c.Next()
@@ -74,7 +74,7 @@ func (h *Handler) events(c *fiber.Ctx) error {
 		last, err := h.store.LastEventID(ctx)
 		cancel()
 		if err != nil {
-			return h.internal(c, "last event id", err)
+			return h.Internal(c, "last event id", err)
 		}
 		after = last
 	}
@@ -85,11 +85,11 @@ func (h *Handler) events(c *fiber.Ctx) error {
 	backlog, err := st.replay()
 	if err != nil {
 		sub.Close()
-		return h.internal(c, "replay events", err)
+		return h.Internal(c, "replay events", err)
 	}
 	sse.Serve(c, sse.Stream{Sub: sub, Sent: st.sent, Backlog: backlog,
 		Frame: func(ev hub.ThreadEvent) (string, error) { return liveFrame(ev), nil },
-		Done:  h.done, Log: h.log.With("user_id", s.User.ID), Name: "inbox"})
+		Done:  h.done, Log: h.Log.With("user_id", s.User.ID), Name: "inbox"})
 	return nil
 }
 

@@ -36,9 +36,7 @@ func openEvents(t *testing.T, base string, b *browser, query, lastEventID string
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range b.cookies {
-		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
-	}
+	b.AddCookies(req)
 	if lastEventID != "" {
 		req.Header.Set("Last-Event-ID", lastEventID)
 	}
@@ -146,12 +144,12 @@ func TestInboxStreamsOwnBranchEventsAndResumes(t *testing.T) {
 		w := newWorld(t, h)
 		anna := w.signIn(t, "anna")
 		base := h.Run(t)
-		_, page := anna.do(http.MethodGet, "/inbox", nil)
+		_, page := anna.Do(http.MethodGet, "/inbox", nil)
 		m := eventsAttr.FindStringSubmatch(page)
 		if m == nil {
 			t.Fatalf("list page has no data-events with a position:\n%s", page)
 		}
-		_, threadPage := anna.do(http.MethodGet, "/inbox/threads/"+strconv.FormatInt(w.a.ID, 10), nil)
+		_, threadPage := anna.Do(http.MethodGet, "/inbox/threads/"+strconv.FormatInt(w.a.ID, 10), nil)
 		if !eventsAttr.MatchString(threadPage) || !strings.Contains(threadPage, `src="/static/i/inbox.js?v=`) {
 			t.Fatal("thread page has no data-events position or script")
 		}
@@ -247,7 +245,7 @@ func TestInboxReplyReachesAdvisorOnAnotherInstance(t *testing.T) {
 
 	s := openEvents(t, baseB, anna, "", "") // no position: from now on
 	s.waitReplayed()
-	resp, _ := boris.post("/inbox/threads/"+strconv.FormatInt(w.a.ID, 10)+"/messages", "text", "Готово к выдаче")
+	resp, _ := post(boris, "/inbox/threads/"+strconv.FormatInt(w.a.ID, 10)+"/messages", "text", "Готово к выдаче")
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("reply through instance A: %d", resp.StatusCode)
 	}

@@ -9,6 +9,7 @@ import (
 	"naryad/hub"
 	"naryad/hub/staff"
 	"naryad/hub/store"
+	"naryad/hub/web/staffpage"
 )
 
 // The mechanic page: a phone-friendly search for an open work order of the
@@ -18,14 +19,15 @@ import (
 
 // mechanicPage is what /mechanic and /mechanic/orders/<id> show.
 type mechanicPage struct {
-	Locale, Name, CSRF string
-	T                  map[string]string
-	Query              string
-	Orders             []mechanicRow
-	Order              *orderCard // the chosen order, on /mechanic/orders/<id>
-	URL                string     // /mechanic/orders/<id>
-	ThreadURL          string     // the advisors' thread page (not for mechanics)
-	Error, OK          string
+	Frame     staffpage.Frame
+	CSRF      string
+	T         map[string]string
+	Query     string
+	Orders    []mechanicRow
+	Order     *orderCard // the chosen order, on /mechanic/orders/<id>
+	URL       string     // /mechanic/orders/<id>
+	ThreadURL string     // the advisors' thread page (not for mechanics)
+	Error, OK string
 }
 
 type mechanicRow struct {
@@ -37,19 +39,19 @@ func mechanicURL(threadID int64) string { return fmt.Sprintf("/mechanic/orders/%
 // mechanicSearch is GET /mechanic?q=: open work orders matching q.
 func (h *Handler) mechanicSearch(c *fiber.Ctx) error {
 	s, _ := staff.Current(c)
-	locale := pickLocale(c.Get(fiber.HeaderAcceptLanguage))
+	locale := staffpage.Locale(c, texts)
 	t := texts[locale]
-	p := mechanicPage{Locale: locale, T: t, Name: displayName(s.User), CSRF: s.CSRF, Query: c.Query("q")}
+	p := mechanicPage{Frame: h.Frame(c, locale, t["mechanic"]), T: t, CSRF: s.CSRF, Query: c.Query("q")}
 	orders, err := h.store.MechanicOrders(c.UserContext(), s.BranchIDs, p.Query, 30)
 	if err != nil {
-		return h.internal(c, "mechanic orders", err)
+		return h.Internal(c, "mechanic orders", err)
 	}
 	for _, o := range orders {
 		v := hub.Vehicle{Make: o.Make, Model: o.Model, Plate: o.Plate}
 		p.Orders = append(p.Orders, mechanicRow{URL: mechanicURL(o.ThreadID), Number: o.Number,
 			Status: cmp.Or(t["s_"+o.Status], o.Status), Vehicle: v.Title()})
 	}
-	return h.render(c, "mechanic.html", p)
+	return h.Render(c, fiber.StatusOK, "mechanic.html", p)
 }
 
 // mechanicOrder is GET /mechanic/orders/<thread id>: the order and the
@@ -59,23 +61,24 @@ func (h *Handler) mechanicOrder(c *fiber.Ctx, s staff.Staff, th hub.Thread) erro
 		return notFound(c)
 	}
 	ctx := c.UserContext()
-	locale := pickLocale(c.Get(fiber.HeaderAcceptLanguage))
+	locale := staffpage.Locale(c, texts)
 	t := texts[locale]
 	branch, err := h.store.Branch(ctx, th.BranchID)
 	if err != nil {
-		return h.internal(c, "load branch", err)
+		return h.Internal(c, "load branch", err)
 	}
 	card, err := h.orderCard(ctx, *th.WorkOrderID, locale, branch.Location())
 	if err != nil {
-		return h.internal(c, "load work order", err)
+		return h.Internal(c, "load work order", err)
 	}
-	p := mechanicPage{Locale: locale, T: t, Name: displayName(s.User), CSRF: s.CSRF, Order: &card,
+	p := mechanicPage{Frame: h.Frame(c, locale, card.Number+" · "+t["mechanic"]), T: t, CSRF: s.CSRF, Order: &card,
 		URL: mechanicURL(th.ID), Error: t["err_"+c.Query("err")]}
 	if c.Query("ok") != "" {
 		p.OK = t["m_uploaded"]
 	}
+	p.Frame.Back = &staffpage.Link{URL: "/mechanic", Label: t["m_all"]}
 	if s.User.Role != store.RoleMechanic {
 		p.ThreadURL = threadURL(th.ID)
 	}
-	return h.render(c, "mechanic_order.html", p)
+	return h.Render(c, fiber.StatusOK, "mechanic_order.html", p)
 }

@@ -21,9 +21,10 @@ import (
 // pngBytes is enough of a PNG for the content check.
 var pngBytes = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR mechanic photo")
 
-// upload posts the mechanic's form as multipart; csrf "" leaves it out.
-func (b *browser) upload(path, csrf, name string, content []byte, comment string) *http.Response {
-	b.t.Helper()
+// sendFile posts the mechanic's (or the reply's) form as multipart; csrf ""
+// leaves it out.
+func sendFile(t *testing.T, b *browser, path, csrf, name string, content []byte, comment string) *http.Response {
+	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	if csrf != "" {
@@ -32,23 +33,15 @@ func (b *browser) upload(path, csrf, name string, content []byte, comment string
 	_ = mw.WriteField("comment", comment)
 	fw, err := mw.CreateFormFile("file", name)
 	if err != nil {
-		b.t.Fatal(err)
+		t.Fatal(err)
 	}
 	_, _ = fw.Write(content)
 	if err := mw.Close(); err != nil {
-		b.t.Fatal(err)
+		t.Fatal(err)
 	}
 	req := httptest.NewRequest(http.MethodPost, path, &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	for _, c := range b.cookies {
-		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
-	}
-	resp, err := b.app.Test(req, -1)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
+	resp, _ := b.Send(req)
 	return resp
 }
 
@@ -103,7 +96,7 @@ func TestMechanicFindsOrdersOfOwnBranches(t *testing.T) {
 		bURL := fmt.Sprintf("/mechanic/orders/%d", w.b.ID)
 		// Both orders carry the plate А123ВС77; only branch A's may show.
 		for _, q := range []string{"ЗН-1", "зн", "а123вс", "А123ВС77", "a123bc"} {
-			resp, page := misha.do(http.MethodGet, "/mechanic?q="+url.QueryEscape(q), nil)
+			resp, page := misha.Do(http.MethodGet, "/mechanic?q="+url.QueryEscape(q), nil)
 			if resp.StatusCode != http.StatusOK || !strings.Contains(page, aURL) || !strings.Contains(page, "ЗН-1") {
 				t.Errorf("q=%q: %d, ЗН-1 not found", q, resp.StatusCode)
 			}
@@ -111,15 +104,15 @@ func TestMechanicFindsOrdersOfOwnBranches(t *testing.T) {
 				t.Errorf("q=%q: branch B's order listed", q)
 			}
 		}
-		if _, page := misha.do(http.MethodGet, "/mechanic?q=ЗН-9", nil); strings.Contains(page, aURL) {
+		if _, page := misha.Do(http.MethodGet, "/mechanic?q=ЗН-9", nil); strings.Contains(page, aURL) {
 			t.Error("q=ЗН-9 found ЗН-1")
 		}
-		resp, page := misha.do(http.MethodGet, aURL, nil)
+		resp, page := misha.Do(http.MethodGet, aURL, nil)
 		if resp.StatusCode != http.StatusOK || !strings.Contains(page, "ЗН-1") || !strings.Contains(page, "А123ВС77") ||
 			!strings.Contains(page, `enctype="multipart/form-data"`) {
 			t.Fatalf("order page: %d\n%s", resp.StatusCode, page)
 		}
-		if resp, _ := misha.do(http.MethodGet, bURL, nil); resp.StatusCode != http.StatusNotFound {
+		if resp, _ := misha.Do(http.MethodGet, bURL, nil); resp.StatusCode != http.StatusNotFound {
 			t.Fatalf("branch B's order page: %d, want 404", resp.StatusCode)
 		}
 	})
@@ -147,15 +140,15 @@ func TestMechanicPhotoIsInternalUntilForwarded(t *testing.T) {
 
 		// Refused: no CSRF, a text file named .jpg, another branch's order.
 		before := countAll(t, h)
-		if resp := misha.upload(upload, "", "brakes.png", pngBytes, comment); resp.StatusCode != http.StatusForbidden {
+		if resp := sendFile(t, misha, upload, "", "brakes.png", pngBytes, comment); resp.StatusCode != http.StatusForbidden {
 			t.Errorf("upload without csrf: %d, want 403", resp.StatusCode)
 		}
-		resp := misha.upload(upload, misha.csrf, "brakes.jpg", []byte("just some text, not a photo"), comment)
+		resp := sendFile(t, misha, upload, misha.CSRF, "brakes.jpg", []byte("just some text, not a photo"), comment)
 		if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || !strings.HasSuffix(loc, "?err=file_type") {
 			t.Errorf("text as .jpg: %d %s", resp.StatusCode, loc)
 		}
 		bUpload := fmt.Sprintf("/mechanic/orders/%d/photos", w.b.ID)
-		if resp := misha.upload(bUpload, misha.csrf, "brakes.png", pngBytes, comment); resp.StatusCode != http.StatusNotFound {
+		if resp := sendFile(t, misha, bUpload, misha.CSRF, "brakes.png", pngBytes, comment); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("upload to branch B: %d, want 404", resp.StatusCode)
 		}
 		if after := countAll(t, h); after != before {
@@ -163,7 +156,7 @@ func TestMechanicPhotoIsInternalUntilForwarded(t *testing.T) {
 		}
 
 		// Accepted: an internal message by the mechanic with the photo.
-		resp = misha.upload(upload, misha.csrf, "brakes.png", pngBytes, comment)
+		resp = sendFile(t, misha, upload, misha.CSRF, "brakes.png", pngBytes, comment)
 		if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != fmt.Sprintf("/mechanic/orders/%d?ok=1", w.a.ID) {
 			t.Fatalf("upload: %d %s", resp.StatusCode, loc)
 		}
@@ -182,7 +175,7 @@ func TestMechanicPhotoIsInternalUntilForwarded(t *testing.T) {
 		base := fmt.Sprintf("/inbox/threads/%d", w.a.ID)
 		forward := fmt.Sprintf("%s/messages/%d/forward", base, note.ID)
 		anna := w.signIn(t, "anna")
-		_, page := anna.do(http.MethodGet, base, nil)
+		_, page := anna.Do(http.MethodGet, base, nil)
 		for _, want := range []string{comment, fmt.Sprintf(`<img src="%s/files/%d"`, base, files[0].ID), `action="` + forward + `"`} {
 			if !strings.Contains(page, want) {
 				t.Errorf("advisor's thread page lacks %q", want)
@@ -192,21 +185,21 @@ func TestMechanicPhotoIsInternalUntilForwarded(t *testing.T) {
 		// Refused forwards: the mechanic, no CSRF, another branch's thread
 		// (and a message of A under B's thread), a message that is not internal.
 		before = countAll(t, h)
-		if resp, _ := misha.post(forward); resp.StatusCode != http.StatusForbidden {
+		if resp, _ := post(misha, forward); resp.StatusCode != http.StatusForbidden {
 			t.Errorf("mechanic forwards: %d, want 403", resp.StatusCode)
 		}
-		if resp, _ := anna.do(http.MethodPost, forward, url.Values{}); resp.StatusCode != http.StatusForbidden {
+		if resp, _ := anna.Do(http.MethodPost, forward, url.Values{}); resp.StatusCode != http.StatusForbidden {
 			t.Errorf("forward without csrf: %d, want 403", resp.StatusCode)
 		}
 		bForward := fmt.Sprintf("/inbox/threads/%d/messages/%d/forward", w.b.ID, note.ID)
-		if resp, _ := anna.post(bForward); resp.StatusCode != http.StatusNotFound {
+		if resp, _ := post(anna, bForward); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("forward under B's thread: %d, want 404", resp.StatusCode)
 		}
 		oleg := w.signIn(t, "oleg")
-		if resp, _ := oleg.post(bForward); resp.StatusCode != http.StatusNotFound {
+		if resp, _ := post(oleg, bForward); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("B's advisor forwards A's message: %d, want 404", resp.StatusCode)
 		}
-		if resp, _ := oleg.post(forward); resp.StatusCode != http.StatusNotFound {
+		if resp, _ := post(oleg, forward); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("B's advisor forwards in A's thread: %d, want 404", resp.StatusCode)
 		}
 		inMsg, err := h.Store.AddCustomerMessage(ctx, w.a, "Что там?", hub.ChannelSMS, nil)
@@ -214,7 +207,7 @@ func TestMechanicPhotoIsInternalUntilForwarded(t *testing.T) {
 			t.Fatal(err)
 		}
 		before.messages++
-		resp, _ = anna.post(fmt.Sprintf("%s/messages/%d/forward", base, inMsg.ID))
+		resp, _ = post(anna, fmt.Sprintf("%s/messages/%d/forward", base, inMsg.ID))
 		if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != base+"?err=not_forwardable" {
 			t.Errorf("forward of a customer message: %d %s", resp.StatusCode, loc)
 		}
@@ -223,7 +216,7 @@ func TestMechanicPhotoIsInternalUntilForwarded(t *testing.T) {
 		}
 
 		// The advisor forwards: queued to the customer with the same file.
-		resp, _ = anna.post(forward)
+		resp, _ = post(anna, forward)
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != base {
 			t.Fatalf("forward: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 		}

@@ -12,6 +12,7 @@ import (
 	"naryad/hub"
 	"naryad/hub/staff"
 	"naryad/hub/store"
+	"naryad/hub/web/staffpage"
 )
 
 // MaxUploadBytes is the largest file staff may send (a mechanic's short
@@ -37,7 +38,7 @@ func (h *Handler) mechanicUpload(c *fiber.Ctx, s staff.Staff, th hub.Thread) err
 		return notFound(c)
 	}
 	if h.media == nil {
-		return h.internal(c, "mechanic upload", errors.New("no media store"))
+		return h.Internal(c, "mechanic upload", errors.New("no media store"))
 	}
 	to := mechanicURL(th.ID)
 	comment := strings.TrimSpace(c.FormValue("comment"))
@@ -55,13 +56,13 @@ func (h *Handler) mechanicUpload(c *fiber.Ctx, s staff.Staff, th hub.Thread) err
 	case errors.Is(err, errFileType):
 		return c.Redirect(to+"?err=file_type", fiber.StatusSeeOther)
 	case err != nil:
-		return h.internal(c, "save upload", err)
+		return h.Internal(c, "save upload", err)
 	}
-	m, err := h.store.AddInternalFile(c.UserContext(), th.ID, displayName(s.User), comment, f)
+	m, err := h.store.AddInternalFile(c.UserContext(), th.ID, staffpage.DisplayName(s.User), comment, f)
 	if err != nil {
-		return h.internal(c, "add internal file", err)
+		return h.Internal(c, "add internal file", err)
 	}
-	h.log.Info("mechanic file added", "thread_id", th.ID, "message_id", m.ID, "user_id", s.User.ID,
+	h.Log.Info("mechanic file added", "thread_id", th.ID, "message_id", m.ID, "user_id", s.User.ID,
 		"content_type", f.ContentType, "size_bytes", f.SizeBytes)
 	return c.Redirect(to+"?ok=1", fiber.StatusSeeOther)
 }

@@ -40,9 +40,9 @@ func (h *Handler) merge(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 	case errors.Is(err, store.ErrNotFound):
 		return notFound(c)
 	case err != nil:
-		return h.internal(c, "merge lead", err)
+		return h.Internal(c, "merge lead", err)
 	}
-	h.log.Info("inbox lead merged", "thread_id", th.ID, "target_thread_id", done.Target.ID,
+	h.Log.Info("inbox lead merged", "thread_id", th.ID, "target_thread_id", done.Target.ID,
 		"work_order", done.WorkOrder.Number, "messages", done.Moved, "user_id", s.User.ID)
 	return c.Redirect(threadURL(done.Target.ID), fiber.StatusSeeOther)
 }

@@ -48,15 +48,15 @@ func TestMergeLeadIntoWorkOrderThread(t *testing.T) {
 		anna := w.signIn(t, "anna")
 		base := fmt.Sprintf("/inbox/threads/%d", lead.ID)
 
-		resp, page := anna.do(http.MethodGet, base, nil)
+		resp, page := anna.Do(http.MethodGet, base, nil)
 		if resp.StatusCode != http.StatusOK || !strings.Contains(page, `action="`+base+`/merge"`) {
 			t.Fatalf("lead page lacks the merge form: %d", resp.StatusCode)
 		}
-		if _, page := anna.do(http.MethodGet, fmt.Sprintf("/inbox/threads/%d", w.a.ID), nil); strings.Contains(page, "/merge") {
+		if _, page := anna.Do(http.MethodGet, fmt.Sprintf("/inbox/threads/%d", w.a.ID), nil); strings.Contains(page, "/merge") {
 			t.Fatal("a work order's thread offers to merge")
 		}
 		audits := auditCount(t, h)
-		resp, _ = anna.post(base+"/merge", "work_order", " ЗН-1 ")
+		resp, _ = post(anna, base+"/merge", "work_order", " ЗН-1 ")
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != fmt.Sprintf("/inbox/threads/%d", w.a.ID) {
 			t.Fatalf("merge: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 		}
@@ -103,7 +103,7 @@ func TestMergeLeadIntoWorkOrderThread(t *testing.T) {
 		if err != nil || len(evs) == 0 || evs[len(evs)-1].MessageID == nil || *evs[len(evs)-1].MessageID != merged.ID {
 			t.Fatalf("no event for the merge line: %+v %v", evs, err)
 		}
-		resp, page = anna.do(http.MethodGet, fmt.Sprintf("/inbox/threads/%d/files/%d", w.a.ID, files[0].ID), nil)
+		resp, page = anna.Do(http.MethodGet, fmt.Sprintf("/inbox/threads/%d/files/%d", w.a.ID, files[0].ID), nil)
 		if resp.StatusCode != http.StatusOK || page != "\xff\xd8 lead photo" {
 			t.Fatalf("moved photo under the work-order thread: %d", resp.StatusCode)
 		}
@@ -132,7 +132,7 @@ func TestMergeLeadRefusals(t *testing.T) {
 		}
 		for _, r := range refused {
 			t.Run(r.name, func(t *testing.T) {
-				resp, _ := anna.post(r.path, "work_order", r.number)
+				resp, _ := post(anna, r.path, "work_order", r.number)
 				if resp.StatusCode != r.status || resp.Header.Get("Location") != r.location {
 					t.Fatalf("%d %q, want %d %q", resp.StatusCode, resp.Header.Get("Location"), r.status, r.location)
 				}
@@ -144,7 +144,7 @@ func TestMergeLeadRefusals(t *testing.T) {
 		if _, err := h.Store.Thread(context.Background(), spbLead.ID); err != nil {
 			t.Fatalf("B's lead: %v", err)
 		}
-		_, page := anna.do(http.MethodGet, base+"?err=unknown_order", nil)
+		_, page := anna.Do(http.MethodGet, base+"?err=unknown_order", nil)
 		if !strings.Contains(page, "No work order with that number at this branch.") {
 			t.Error("the refusal is not explained on the page")
 		}

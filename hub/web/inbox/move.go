@@ -43,9 +43,9 @@ func (h *Handler) move(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 	case errors.Is(err, store.ErrNotFound):
 		return notFound(c)
 	case err != nil:
-		return h.internal(c, "move message", err)
+		return h.Internal(c, "move message", err)
 	}
-	h.log.Info("inbox message moved", "thread_id", th.ID, "message_id", mid, "target_thread_id", done.Target.ID,
+	h.Log.Info("inbox message moved", "thread_id", th.ID, "message_id", mid, "target_thread_id", done.Target.ID,
 		"work_order", done.WorkOrder.Number, "user_id", s.User.ID)
 	return back(c, th, "")
 }

@@ -44,7 +44,7 @@ func TestMoveMessageToAnotherWorkOrder(t *testing.T) {
 		base := fmt.Sprintf("/inbox/threads/%d", w.a.ID)
 		moveURL := func(m int64) string { return fmt.Sprintf("%s/messages/%d/move", base, m) }
 
-		_, page := anna.do(http.MethodGet, base, nil)
+		_, page := anna.Do(http.MethodGet, base, nil)
 		if !strings.Contains(page, `action="`+moveURL(in.ID)+`"`) {
 			t.Fatal("a customer message offers no move form")
 		}
@@ -70,7 +70,7 @@ func TestMoveMessageToAnotherWorkOrder(t *testing.T) {
 		}
 		for _, r := range refused {
 			t.Run(r.name, func(t *testing.T) {
-				resp, _ := r.who.post(r.path, "work_order", r.number)
+				resp, _ := post(r.who, r.path, "work_order", r.number)
 				if resp.StatusCode != r.status || resp.Header.Get("Location") != r.location {
 					t.Fatalf("%d %q, want %d %q", resp.StatusCode, resp.Header.Get("Location"), r.status, r.location)
 				}
@@ -82,11 +82,11 @@ func TestMoveMessageToAnotherWorkOrder(t *testing.T) {
 		if n := moveAudits(t, h); n != 0 {
 			t.Fatalf("%d move audits after refusals", n)
 		}
-		if _, page := anna.do(http.MethodGet, base+"?err=same_order", nil); !strings.Contains(page, "already") {
+		if _, page := anna.Do(http.MethodGet, base+"?err=same_order", nil); !strings.Contains(page, "already") {
 			t.Error("the refusal is not explained on the page")
 		}
 
-		resp, _ := anna.post(moveURL(in.ID), "work_order", " ЗН-3 ")
+		resp, _ := post(anna, moveURL(in.ID), "work_order", " ЗН-3 ")
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != base {
 			t.Fatalf("move: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 		}
@@ -106,7 +106,7 @@ func TestMoveMessageToAnotherWorkOrder(t *testing.T) {
 				t.Errorf("thread %d ends with %+v, want the move noted", th.ID, last)
 			}
 		}
-		_, page = anna.do(http.MethodGet, fmt.Sprintf("/inbox/threads/%d", other.ID), nil)
+		_, page = anna.Do(http.MethodGet, fmt.Sprintf("/inbox/threads/%d", other.ID), nil)
 		if !strings.Contains(page, "А что со второй машиной?") {
 			t.Error("the target thread does not show the moved message")
 		}

@@ -98,8 +98,8 @@ func TestTheOrderCardTotalIsTheCustomersTotal(t *testing.T) {
 
 		anna := w.signIn(t, "anna")
 		for _, lc := range cardLocales {
-			anna.lang = lc.lang
-			_, page := anna.do("GET", base, nil)
+			anna.Lang = lc.lang
+			_, page := anna.Do("GET", base, nil)
 			if got, want := find(t, cardTotal, page, "card total"), rub(t, lc.lang, 350000); got != want {
 				t.Errorf("%s: card total %q, want %q (1 500 + 2 000, as the customer's page: %q)", lc.lang, got, want, customers)
 			}
@@ -120,8 +120,8 @@ func TestTheOrderCardTotalIsTheCustomersTotal(t *testing.T) {
 			line("3", "labor", "Щётки стеклоочистителя", "2000", false),
 			line("4", "labor", "Проверка схождения", "500", false),
 		}})
-		anna.lang = "en"
-		_, page := anna.do("GET", base, nil)
+		anna.Lang = "en"
+		_, page := anna.Do("GET", base, nil)
 		if got, want := find(t, cardTotal, page, "card total"), rub(t, "en", 400000); got != want {
 			t.Errorf("card total %q after the DMS's new version, want its own %q", got, want)
 		}
@@ -142,7 +142,7 @@ func TestTemplatePickerNamesTheCustomersTotal(t *testing.T) {
 		}
 		decide(t, h, w.a, map[string]string{"2": hub.DecisionDeclined}) // 1 500 + 6 800 → 1 500
 		anna := w.signIn(t, "anna")
-		_, page := anna.do("GET", "/inbox/threads/"+strconv.FormatInt(w.a.ID, 10)+"?template=status.ready", nil)
+		_, page := anna.Do("GET", "/inbox/threads/"+strconv.FormatInt(w.a.ID, 10)+"?template=status.ready", nil)
 		draft := find(t, regexp.MustCompile(`(?s)<textarea id="reply"[^>]*>(.*?)</textarea>`), page, "reply box")
 		if want := "Заказ ЗН-1 готов, к оплате " + rub(t, "ru", 150000) + "."; draft != want {
 			t.Errorf("draft %q, want %q", draft, want)

@@ -38,7 +38,7 @@ func TestReplyCarriesTheLinkOnlyOnSMS(t *testing.T) {
 			withLink bool
 		}{{w.a, "ЗН-1", true}, {wa, "ЗН-3", false}} {
 			base := fmt.Sprintf("/inbox/threads/%d", tc.th.ID)
-			if resp, _ := anna.post(base+"/messages", "text", "Сегодня к 18:00"); resp.StatusCode != http.StatusSeeOther {
+			if resp, _ := post(anna, base+"/messages", "text", "Сегодня к 18:00"); resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("reply on %s: %d", tc.th.Channel, resp.StatusCode)
 			}
 			msgs, err := h.Store.Messages(ctx, tc.th.ID)

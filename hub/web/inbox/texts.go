@@ -1,17 +1,11 @@
 package inbox
 
-import (
-	"cmp"
-	"naryad/hub/web/render"
-)
-
 // texts are the inbox's words in ru, pl and en: staff read their browser's
 // language, and a forwarded file's default caption is in the branch's.
 var texts = map[string]map[string]string{
 	"ru": {
-		"inbox": "Входящие", "signed_in_as": "вы вошли как", "branches": "филиалы", "logout": "Выйти",
-		"role_admin": "администратор", "role_advisor": "мастер-приёмщик", "role_mechanic": "механик",
-		"f_": "Активные", "f_mine": "Мои", "f_unassigned": "Без ответственного", "f_waiting_us": "Ждут нас",
+		"inbox": "Входящие",
+		"f_":    "Активные", "f_mine": "Мои", "f_unassigned": "Без ответственного", "f_waiting_us": "Ждут нас",
 		"f_waiting_customer": "Ждут клиента", "f_resolved": "Решённые",
 		"search": "Телефон, госномер, VIN, номер заказ-наряда или имя", "find": "Найти", "reset": "Сбросить",
 		"empty": "Нет диалогов.", "more": "Дальше", "unread": "непрочитанных", "waiting": "ждёт ответа",
@@ -29,7 +23,7 @@ var texts = map[string]map[string]string{
 		"s_ready": "Готов", "s_delivered": "Выдан", "s_cancelled": "Отменён",
 		"err_empty": "Пустой текст не отправлен.", "err_too_long": "Текст слишком длинный.", "err_bad_user": "Такого сотрудника в филиале нет.",
 		"err_no_phone": "У клиента нет номера телефона.", "err_not_failed": "Сообщение уже не в ошибке.",
-		"reports": "Отчёты", "lockers": "Ключницы", "template": "Шаблон", "fill": "Подставить", "mechanic": "Механик", "m_search": "Номер заказ-наряда или госномер", "m_none": "Открытых заказ-нарядов не найдено.",
+		"template": "Шаблон", "fill": "Подставить", "mechanic": "Механик", "m_search": "Номер заказ-наряда или госномер", "m_none": "Открытых заказ-нарядов не найдено.",
 		"m_all": "Все заказ-наряды", "m_file": "Фото или видео", "m_comment": "Комментарий", "m_upload": "Загрузить",
 		"m_hint": "Видно только сотрудникам; клиенту отправит мастер-приёмщик.", "m_uploaded": "Загружено. Мастер-приёмщик увидит это в диалоге.",
 		"m_thread": "Диалог", "forward": "Переслать клиенту", "forward_default": "Фото из сервиса по вашему автомобилю.",
@@ -46,9 +40,8 @@ var texts = map[string]map[string]string{
 		"wa_unreadable":  "Сообщение пока не удалось прочитать: WhatsApp пришлёт его ещё раз.",
 	},
 	"pl": {
-		"inbox": "Skrzynka", "signed_in_as": "zalogowano jako", "branches": "oddziały", "logout": "Wyloguj",
-		"role_admin": "administrator", "role_advisor": "doradca serwisowy", "role_mechanic": "mechanik",
-		"f_": "Aktywne", "f_mine": "Moje", "f_unassigned": "Nieprzypisane", "f_waiting_us": "Czekają na nas",
+		"inbox": "Skrzynka",
+		"f_":    "Aktywne", "f_mine": "Moje", "f_unassigned": "Nieprzypisane", "f_waiting_us": "Czekają na nas",
 		"f_waiting_customer": "Czekają na klienta", "f_resolved": "Zamknięte",
 		"search": "Telefon, nr rejestracyjny, VIN, nr zlecenia lub nazwisko", "find": "Szukaj", "reset": "Wyczyść",
 		"empty": "Brak rozmów.", "more": "Starsze", "unread": "nieprzeczytane", "waiting": "czeka",
@@ -66,7 +59,7 @@ var texts = map[string]map[string]string{
 		"s_ready": "Gotowy", "s_delivered": "Wydany", "s_cancelled": "Anulowany",
 		"err_empty": "Nic nie wysłano: tekst był pusty.", "err_too_long": "Tekst jest za długi.", "err_bad_user": "Nie ma takiego pracownika w tym oddziale.",
 		"err_no_phone": "Klient nie ma numeru telefonu.", "err_not_failed": "Ta wiadomość nie jest już w błędzie.",
-		"reports": "Raporty", "lockers": "Depozytory kluczy", "template": "Szablon", "fill": "Wstaw", "mechanic": "Mechanik", "m_search": "Numer zlecenia lub nr rejestracyjny", "m_none": "Nie znaleziono otwartych zleceń.",
+		"template": "Szablon", "fill": "Wstaw", "mechanic": "Mechanik", "m_search": "Numer zlecenia lub nr rejestracyjny", "m_none": "Nie znaleziono otwartych zleceń.",
 		"m_all": "Wszystkie zlecenia", "m_file": "Zdjęcie lub film", "m_comment": "Komentarz", "m_upload": "Prześlij",
 		"m_hint": "Widoczne tylko dla pracowników; klientowi prześle je doradca.", "m_uploaded": "Przesłano. Doradca zobaczy to w rozmowie.",
 		"m_thread": "Rozmowa", "forward": "Prześlij klientowi", "forward_default": "Zdjęcie z serwisu dotyczące Twojego samochodu.",
@@ -83,9 +76,8 @@ var texts = map[string]map[string]string{
 		"wa_unreadable":  "Wiadomości nie udało się jeszcze odczytać: WhatsApp wyśle ją ponownie.",
 	},
 	"en": {
-		"inbox": "Inbox", "signed_in_as": "signed in as", "branches": "branches", "logout": "Sign out",
-		"role_admin": "admin", "role_advisor": "advisor", "role_mechanic": "mechanic",
-		"f_": "Active", "f_mine": "Mine", "f_unassigned": "Unassigned", "f_waiting_us": "Waiting for us",
+		"inbox": "Inbox",
+		"f_":    "Active", "f_mine": "Mine", "f_unassigned": "Unassigned", "f_waiting_us": "Waiting for us",
 		"f_waiting_customer": "Waiting for customer", "f_resolved": "Resolved",
 		"search": "Phone, plate, VIN, work order or name", "find": "Search", "reset": "Clear",
 		"empty": "No threads.", "more": "Older", "unread": "unread", "waiting": "waiting",
@@ -103,7 +95,7 @@ var texts = map[string]map[string]string{
 		"s_ready": "Ready", "s_delivered": "Handed over", "s_cancelled": "Cancelled",
 		"err_empty": "Nothing sent: the text was empty.", "err_too_long": "The text is too long.", "err_bad_user": "No such colleague at this branch.",
 		"err_no_phone": "The customer has no phone number.", "err_not_failed": "The message has not failed.",
-		"reports": "Reports", "lockers": "Key lockers", "template": "Template", "fill": "Fill in", "mechanic": "Mechanic", "m_search": "Work order number or plate", "m_none": "No open work orders found.",
+		"template": "Template", "fill": "Fill in", "mechanic": "Mechanic", "m_search": "Work order number or plate", "m_none": "No open work orders found.",
 		"m_all": "All work orders", "m_file": "Photo or video", "m_comment": "Comment", "m_upload": "Upload",
 		"m_hint": "Staff only; an advisor forwards it to the customer.", "m_uploaded": "Uploaded. The advisor will see it in the thread.",
 		"m_thread": "Thread", "forward": "Forward to customer", "forward_default": "A photo from the workshop about your car.",
@@ -119,10 +111,4 @@ var texts = map[string]map[string]string{
 		"wa_outdated":    "WhatsApp refuses this naryad version for «%s»: upgrade naryad; until then its messages go by SMS.",
 		"wa_unreadable":  "A message could not be read yet: WhatsApp will send it again.",
 	},
-}
-
-// pickLocale takes the first language of Accept-Language the page speaks,
-// else English (as the other staff pages do).
-func pickLocale(acceptLanguage string) string {
-	return cmp.Or(render.AcceptLanguage(acceptLanguage, func(l string) bool { return texts[l] != nil }), "en")
 }

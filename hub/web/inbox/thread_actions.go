@@ -13,6 +13,7 @@ import (
 	"naryad/hub"
 	"naryad/hub/staff"
 	"naryad/hub/store"
+	"naryad/hub/web/staffpage"
 )
 
 // maxText bounds a reply or a note (an SMS of ten segments and then some).
@@ -62,16 +63,16 @@ func (h *Handler) reply(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 	}
 	body, err := h.withPageLink(c.UserContext(), th, text)
 	if err != nil {
-		return h.internal(c, "customer link", err)
+		return h.Internal(c, "customer link", err)
 	}
 	_, err = h.store.ForwardFiles(c.UserContext(), store.Outgoing{
-		ThreadID: th.ID, Channel: th.Channel, Recipient: th.Phone, Body: strings.TrimPrefix(body, "\n"), Author: displayName(s.User),
+		ThreadID: th.ID, Channel: th.Channel, Recipient: th.Phone, Body: strings.TrimPrefix(body, "\n"), Author: staffpage.DisplayName(s.User),
 	}, files)
 	if err != nil {
-		return h.internal(c, "queue reply", err)
+		return h.Internal(c, "queue reply", err)
 	}
 	h.queued()
-	h.log.Info("inbox reply queued", "thread_id", th.ID, "user_id", s.User.ID)
+	h.Log.Info("inbox reply queued", "thread_id", th.ID, "user_id", s.User.ID)
 	return back(c, th, "")
 }
 
@@ -96,9 +97,9 @@ func (h *Handler) note(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 	if errKey != "" {
 		return back(c, th, errKey)
 	}
-	m := hub.Message{ThreadID: th.ID, Direction: hub.DirectionNote, Body: text, Author: displayName(s.User)}
+	m := hub.Message{ThreadID: th.ID, Direction: hub.DirectionNote, Body: text, Author: staffpage.DisplayName(s.User)}
 	if err := h.store.AddMessage(c.UserContext(), &m); err != nil {
-		return h.internal(c, "add note", err)
+		return h.Internal(c, "add note", err)
 	}
 	return back(c, th, "")
 }
@@ -109,7 +110,7 @@ func (h *Handler) assign(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 	ctx := c.UserContext()
 	colleagues, err := h.store.BranchStaff(ctx, th.BranchID)
 	if err != nil {
-		return h.internal(c, "load colleagues", err)
+		return h.Internal(c, "load colleagues", err)
 	}
 	want := c.FormValue("user")
 	if want == "me" {
@@ -131,7 +132,7 @@ func (h *Handler) assign(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 		return tx.Audit(ctx, h.auditEntry(c, s, store.AuditAssign, th, fmt.Sprintf("assignee=%d (%s)", to.ID, to.Login)))
 	})
 	if err != nil {
-		return h.internal(c, "assign thread", err)
+		return h.Internal(c, "assign thread", err)
 	}
 	return back(c, th, "")
 }
@@ -158,7 +159,7 @@ func (h *Handler) setState(c *fiber.Ctx, s staff.Staff, th hub.Thread, state, ac
 		return tx.Audit(ctx, h.auditEntry(c, s, action, th, "from="+th.State))
 	})
 	if err != nil {
-		return h.internal(c, action+" thread", err)
+		return h.Internal(c, action+" thread", err)
 	}
 	return back(c, th, "")
 }
@@ -180,7 +181,7 @@ func (h *Handler) resend(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 		return notFound(c)
 	}
 	if err != nil {
-		return h.internal(c, "load message", err)
+		return h.Internal(c, "load message", err)
 	}
 	if th.Phone == "" {
 		return back(c, th, "no_phone")
@@ -190,9 +191,9 @@ func (h *Handler) resend(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 		return back(c, th, "not_failed")
 	}
 	if err != nil {
-		return h.internal(c, "resend message", err)
+		return h.Internal(c, "resend message", err)
 	}
-	h.log.Info("inbox message requeued", "thread_id", th.ID, "message_id", m.ID, "user_id", s.User.ID)
+	h.Log.Info("inbox message requeued", "thread_id", th.ID, "message_id", m.ID, "user_id", s.User.ID)
 	return back(c, th, "")
 }
 

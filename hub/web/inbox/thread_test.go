@@ -1,7 +1,6 @@
 package inbox_test
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -13,8 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/gofiber/fiber/v2"
 
 	"naryad/app/apptest"
 	"naryad/hub"
@@ -29,7 +26,6 @@ const password = "s3cret-pass-word"
 // thread a customer photo and a failed message.
 type world struct {
 	h                 *apptest.Hub
-	app               *fiber.App
 	media             *hub.Media
 	a, b              hub.Thread
 	anna, boris, oleg store.User
@@ -37,11 +33,12 @@ type world struct {
 	bFailed           hub.Message
 }
 
-// newWorld uses the hub's own HTTP app, as wired by the server.
+// newWorld signs users in through the hub's own HTTP app, as wired by the
+// server.
 func newWorld(t *testing.T, h *apptest.Hub) *world {
 	t.Helper()
 	ctx := context.Background()
-	w := &world{h: h, app: h.Server.App(), media: hub.NewMedia(filepath.Join(h.Config.DataDir, "media"))}
+	w := &world{h: h, media: hub.NewMedia(filepath.Join(h.Config.DataDir, "media"))}
 
 	spb := hub.Branch{Code: "SPB1", Name: "Питер", Country: "RU", TimeZone: "Europe/Moscow", Locale: "ru"}
 	if err := h.Store.CreateBranch(ctx, &spb); err != nil {
@@ -107,79 +104,20 @@ func failedMessage(t *testing.T, h *apptest.Hub, th hub.Thread, body string) hub
 }
 
 // browser is one signed-in staff user.
-type browser struct {
-	t       *testing.T
-	app     *fiber.App
-	cookies map[string]*http.Cookie
-	csrf    string
-	lang    string // the Accept-Language it sends; "" is English
-}
-
-var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+type browser = apptest.Client
 
 func (w *world) signIn(t *testing.T, login string) *browser {
 	t.Helper()
-	b := &browser{t: t, app: w.app, cookies: map[string]*http.Cookie{}}
-	_, page := b.do(http.MethodGet, "/login", nil)
-	resp, _ := b.do(http.MethodPost, "/login", url.Values{"login": {login}, "password": {password}, "csrf": {b.token(page)}})
-	if resp.StatusCode != http.StatusSeeOther || b.cookies["nrd_staff"] == nil {
-		t.Fatalf("sign in %s: %d", login, resp.StatusCode)
-	}
-	_, page = b.do(http.MethodGet, "/inbox", nil)
-	b.csrf = b.token(page)
-	return b
-}
-
-func (b *browser) token(page string) string {
-	b.t.Helper()
-	m := csrfField.FindStringSubmatch(page)
-	if m == nil {
-		b.t.Fatalf("no csrf field on the page:\n%s", page)
-	}
-	return m[1]
-}
-
-func (b *browser) do(method, path string, form url.Values) (*http.Response, string) {
-	b.t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req := httptest.NewRequest(method, path, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	req.Header.Set("Accept-Language", cmp.Or(b.lang, "en"))
-	for _, c := range b.cookies {
-		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
-	}
-	resp, err := b.app.Test(req, -1)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	for _, c := range resp.Cookies() {
-		if c.MaxAge < 0 || c.Value == "" {
-			delete(b.cookies, c.Name)
-		} else {
-			b.cookies[c.Name] = c
-		}
-	}
-	return resp, string(raw)
+	return w.h.NewClient(t).SignIn(login, password)
 }
 
 // post sends a form with the session's CSRF token and fields as pairs.
-func (b *browser) post(path string, fields ...string) (*http.Response, string) {
-	b.t.Helper()
-	form := url.Values{"csrf": {b.csrf}}
+func post(b *browser, path string, fields ...string) (*http.Response, string) {
+	form := url.Values{}
 	for i := 0; i+1 < len(fields); i += 2 {
 		form.Set(fields[i], fields[i+1])
 	}
-	return b.do(http.MethodPost, path, form)
+	return b.Post(path, form)
 }
 
 // posts are every POST route of a thread, with a valid form each.
@@ -241,14 +179,14 @@ func TestAnotherBranchsThreadIsNotFoundOnEveryRoute(t *testing.T) {
 			fmt.Sprintf("%s/files/%d", aBase, w.bPhoto.ID), // B's file under A's thread
 			"/inbox/threads/999999", "/inbox/threads/junk"}
 		for _, path := range gets {
-			if resp, _ := anna.do(http.MethodGet, path, nil); resp.StatusCode != http.StatusNotFound {
+			if resp, _ := anna.Do(http.MethodGet, path, nil); resp.StatusCode != http.StatusNotFound {
 				t.Errorf("GET %s: %d, want 404", path, resp.StatusCode)
 			}
 		}
 		routes := posts(w.b, w.bFailed.ID, w.oleg.ID)
 		routes[fmt.Sprintf("%s/messages/%d/resend", aBase, w.bFailed.ID)] = nil // B's message under A's thread
 		for path, fields := range routes {
-			if resp, _ := anna.post(path, fields...); resp.StatusCode != http.StatusNotFound {
+			if resp, _ := post(anna, path, fields...); resp.StatusCode != http.StatusNotFound {
 				t.Errorf("POST %s: %d, want 404", path, resp.StatusCode)
 			}
 		}
@@ -261,7 +199,7 @@ func TestAnotherBranchsThreadIsNotFoundOnEveryRoute(t *testing.T) {
 
 		// B's own advisor sees the thread, the photo and the failure.
 		oleg := w.signIn(t, "oleg")
-		resp, page := oleg.do(http.MethodGet, bBase, nil)
+		resp, page := oleg.Do(http.MethodGet, bBase, nil)
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("own thread: %d", resp.StatusCode)
 		}
@@ -272,7 +210,7 @@ func TestAnotherBranchsThreadIsNotFoundOnEveryRoute(t *testing.T) {
 				t.Errorf("thread page lacks %q", want)
 			}
 		}
-		resp, body := oleg.do(http.MethodGet, photoURL, nil)
+		resp, body := oleg.Do(http.MethodGet, photoURL, nil)
 		if resp.StatusCode != http.StatusOK || body != "\xff\xd8 a photo" || resp.Header.Get("Content-Type") != "image/jpeg" {
 			t.Fatalf("own photo: %d %q %s", resp.StatusCode, body, resp.Header.Get("Content-Type"))
 		}
@@ -286,7 +224,7 @@ func TestThreadFormsNeedCSRF(t *testing.T) {
 		anna := w.signIn(t, "anna")
 		before := take(t, h, w.a)
 		for path, fields := range posts(w.a, failed.ID, w.boris.ID) {
-			for name, csrf := range map[string]string{"missing": "", "wrong": "x" + anna.csrf} {
+			for name, csrf := range map[string]string{"missing": "", "wrong": "x" + anna.CSRF} {
 				form := url.Values{}
 				if csrf != "" {
 					form.Set("csrf", csrf)
@@ -294,7 +232,7 @@ func TestThreadFormsNeedCSRF(t *testing.T) {
 				for i := 0; i+1 < len(fields); i += 2 {
 					form.Set(fields[i], fields[i+1])
 				}
-				if resp, _ := anna.do(http.MethodPost, path, form); resp.StatusCode != http.StatusForbidden {
+				if resp, _ := anna.Do(http.MethodPost, path, form); resp.StatusCode != http.StatusForbidden {
 					t.Errorf("POST %s, %s csrf: %d, want 403", path, name, resp.StatusCode)
 				}
 			}
@@ -315,7 +253,7 @@ func TestReplyNoteAndResend(t *testing.T) {
 		anna := w.signIn(t, "anna")
 		base := fmt.Sprintf("/inbox/threads/%d", w.a.ID)
 
-		resp, page := anna.do(http.MethodGet, base, nil)
+		resp, page := anna.Do(http.MethodGet, base, nil)
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("thread page: %d\n%s", resp.StatusCode, page)
 		}
@@ -331,7 +269,7 @@ func TestReplyNoteAndResend(t *testing.T) {
 		}
 
 		// A reply goes to the outbox as the advisor's, and stops the clock.
-		resp, _ = anna.post(base+"/messages", "text", "  Сегодня к 18:00  ")
+		resp, _ = post(anna, base+"/messages", "text", "  Сегодня к 18:00  ")
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != base {
 			t.Fatalf("reply: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 		}
@@ -354,13 +292,13 @@ func TestReplyNoteAndResend(t *testing.T) {
 		if rows[0].AwaitingSince != nil {
 			t.Fatal("the reply did not stop the first-response clock")
 		}
-		if resp, _ := anna.post(base+"/messages", "text", "   "); resp.Header.Get("Location") != base+"?err=empty" {
+		if resp, _ := post(anna, base+"/messages", "text", "   "); resp.Header.Get("Location") != base+"?err=empty" {
 			t.Fatalf("empty reply: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 		}
 
 		// A note stays with the staff: no outbox row, not on the customer's page.
 		before := take(t, h, w.a)
-		anna.post(base+"/notes", "text", "Клиент просил не звонить")
+		post(anna, base+"/notes", "text", "Клиент просил не звонить")
 		msgs, _ = h.Store.Messages(ctx, w.a.ID)
 		note := msgs[len(msgs)-1]
 		if note.Direction != hub.DirectionNote || note.Body != "Клиент просил не звонить" {
@@ -381,7 +319,7 @@ func TestReplyNoteAndResend(t *testing.T) {
 		if strings.Contains(string(custPage), "Клиент просил не звонить") {
 			t.Fatal("the note is on the customer's page")
 		}
-		_, page = anna.do(http.MethodGet, base, nil)
+		_, page = anna.Do(http.MethodGet, base, nil)
 		if !strings.Contains(page, `class="msg note internal"`) {
 			t.Fatal("the note is not shown as internal")
 		}
@@ -389,7 +327,7 @@ func TestReplyNoteAndResend(t *testing.T) {
 		// Resend requeues a failed message of this thread, once.
 		failed := failedMessage(t, h, w.a, "Машина готова")
 		path := fmt.Sprintf("%s/messages/%d/resend", base, failed.ID)
-		if resp, _ := anna.post(path); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != base {
+		if resp, _ := post(anna, path); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != base {
 			t.Fatalf("resend: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 		}
 		m, _ := h.Store.Message(ctx, failed.ID)
@@ -397,10 +335,10 @@ func TestReplyNoteAndResend(t *testing.T) {
 		if err != nil || m.Delivery != hub.DeliveryQueued || item.State != hub.OutboxPending || item.Recipient != w.a.Phone {
 			t.Fatalf("resent %+v, outbox %+v %v", m, item, err)
 		}
-		if resp, _ := anna.post(path); resp.Header.Get("Location") != base+"?err=not_failed" {
+		if resp, _ := post(anna, path); resp.Header.Get("Location") != base+"?err=not_failed" {
 			t.Fatalf("second resend: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 		}
-		if resp, _ := anna.post(fmt.Sprintf("%s/messages/%d/resend", base, reply.ID)); resp.Header.Get("Location") != base+"?err=not_failed" {
+		if resp, _ := post(anna, fmt.Sprintf("%s/messages/%d/resend", base, reply.ID)); resp.Header.Get("Location") != base+"?err=not_failed" {
 			t.Fatalf("resend of a queued reply: %s", resp.Header.Get("Location"))
 		}
 	})
@@ -426,7 +364,7 @@ func TestAssignResolveReopenAreAudited(t *testing.T) {
 		}
 		for i, s := range steps {
 			audits := auditCount(t, h)
-			resp, _ := anna.post(base+s.path, "user", s.user)
+			resp, _ := post(anna, base+s.path, "user", s.user)
 			want := base
 			if s.errKey != "" {
 				want += "?err=" + s.errKey
@@ -466,7 +404,7 @@ func TestListShowsOnlyOwnBranchWithStatusNames(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		w := newWorld(t, h)
 		anna := w.signIn(t, "anna")
-		_, page := anna.do(http.MethodGet, "/inbox", nil)
+		_, page := anna.Do(http.MethodGet, "/inbox", nil)
 		if !strings.Contains(page, "ЗН-1") || strings.Contains(page, "ЗН-2") {
 			t.Fatalf("anna's list should hold ЗН-1 and not branch B's ЗН-2:\n%s", page)
 		}
@@ -481,12 +419,12 @@ func TestTemplatePickerFillsTheReplyWithTheWorkOrder(t *testing.T) {
 		w := newWorld(t, h)
 		anna := w.signIn(t, "anna")
 		base := "/inbox/threads/" + strconv.FormatInt(w.a.ID, 10)
-		_, page := anna.do(http.MethodGet, base+"?template=status.ready", nil)
+		_, page := anna.Do(http.MethodGet, base+"?template=status.ready", nil)
 		m := regexp.MustCompile(`(?s)<textarea id="reply"[^>]*>(.*?)</textarea>`).FindStringSubmatch(page)
 		if m == nil || !strings.Contains(m[1], "ЗН-1") || !strings.Contains(m[1], "готов") {
 			t.Fatalf("the reply box was not filled from status.ready:\n%v", m)
 		}
-		_, page = anna.do(http.MethodGet, base+"?template=no.such.key", nil)
+		_, page = anna.Do(http.MethodGet, base+"?template=no.such.key", nil)
 		if m := regexp.MustCompile(`(?s)<textarea id="reply"[^>]*>(.*?)</textarea>`).FindStringSubmatch(page); m == nil || m[1] != "" {
 			t.Fatalf("an unknown template filled the reply box: %v", m)
 		}
@@ -499,14 +437,14 @@ func TestReplyWithAFileReachesTheCustomer(t *testing.T) {
 		anna := w.signIn(t, "anna")
 		base := "/inbox/threads/" + strconv.FormatInt(w.a.ID, 10)
 		before := countAll(t, h)
-		if resp := anna.upload(base+"/messages", anna.csrf, "notes.txt", []byte("not a document"), ""); resp.Header.Get("Location") != base+"?err=file_type" {
+		if resp := sendFile(t, anna, base+"/messages", anna.CSRF, "notes.txt", []byte("not a document"), ""); resp.Header.Get("Location") != base+"?err=file_type" {
 			t.Fatalf("a text file: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 		}
 		if after := countAll(t, h); after != before {
 			t.Fatalf("a refused file stored something: %+v → %+v", before, after)
 		}
 		invoice := []byte("%PDF-1.4\n% счёт\n")
-		if resp := anna.upload(base+"/messages", anna.csrf, "счёт.pdf", invoice, ""); resp.Header.Get("Location") != base {
+		if resp := sendFile(t, anna, base+"/messages", anna.CSRF, "счёт.pdf", invoice, ""); resp.Header.Get("Location") != base {
 			t.Fatalf("a PDF reply: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 		}
 		m, files := lastMessage(t, h, w.a)

@@ -34,8 +34,8 @@ func TestThreadShowsAnUnreadableWhatsAppMessage(t *testing.T) {
 			"ru": "Сообщение пока не удалось прочитать",
 			"pl": "Wiadomości nie udało się jeszcze odczytać",
 		} {
-			anna.lang = lang
-			resp, page := anna.do(http.MethodGet, path, nil)
+			anna.Lang = lang
+			resp, page := anna.Do(http.MethodGet, path, nil)
 			if resp.StatusCode != http.StatusOK || !strings.Contains(page, want) {
 				t.Fatalf("%s thread page (%d) lacks %q", lang, resp.StatusCode, want)
 			}
@@ -44,8 +44,8 @@ func TestThreadShowsAnUnreadableWhatsAppMessage(t *testing.T) {
 			Chat: "79031112233@s.whatsapp.net", WAID: "3EB0U1", Body: "Можно в пять?"}); err != nil {
 			t.Fatal(err)
 		}
-		anna.lang = "en"
-		_, page := anna.do(http.MethodGet, path, nil)
+		anna.Lang = "en"
+		_, page := anna.Do(http.MethodGet, path, nil)
 		if strings.Contains(page, "could not be read yet") || !strings.Contains(page, "Можно в пять?") {
 			t.Fatal("the filled message still shows as unreadable, or not at all")
 		}

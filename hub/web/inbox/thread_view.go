@@ -14,28 +14,29 @@ import (
 	"naryad/hub/staff"
 	"naryad/hub/store"
 	"naryad/hub/web/attachment"
+	"naryad/hub/web/staffpage"
 	"naryad/templates"
 )
 
 // threadPage is everything the thread page shows.
 type threadPage struct {
-	Locale, Name, CSRF string
-	Draft              string   // the reply box's text, filled by the template picker
-	Templates          []string // the template keys the picker offers
-	Picked             string
-	Events             string // the live stream's URL; "" without live updates
-	T                  map[string]string
-	Error              string // a known error key's words, after a refused form
-	Thread             hub.Thread
-	URL                string // /inbox/threads/<id>
-	Customer           string
-	BranchCode         string
-	Assignee           string
-	Me                 int64
-	Colleagues         []store.User
-	Resolved           bool
-	Messages           []messageView
-	Order              *orderCard // nil for a lead
+	Frame      staffpage.Frame
+	CSRF       string
+	Draft      string   // the reply box's text, filled by the template picker
+	Templates  []string // the template keys the picker offers
+	Picked     string
+	T          map[string]string
+	Error      string // a known error key's words, after a refused form
+	Thread     hub.Thread
+	URL        string // /inbox/threads/<id>
+	Customer   string
+	BranchCode string
+	Assignee   string
+	Me         int64
+	Colleagues []store.User
+	Resolved   bool
+	Messages   []messageView
+	Order      *orderCard // nil for a lead
 }
 
 type messageView struct {
@@ -84,7 +85,7 @@ func (h *Handler) withThread(fn func(c *fiber.Ctx, s staff.Staff, th hub.Thread)
 			return notFound(c)
 		}
 		if err != nil {
-			return h.internal(c, "load thread", err)
+			return h.Internal(c, "load thread", err)
 		}
 		return fn(c, s, th)
 	}
@@ -98,52 +99,54 @@ func notFound(c *fiber.Ctx) error {
 // the composer. Opening it marks the thread read for the user.
 func (h *Handler) show(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 	ctx := c.UserContext()
-	locale := pickLocale(c.Get(fiber.HeaderAcceptLanguage))
+	locale := staffpage.Locale(c, texts)
 	t := texts[locale]
 	branch, err := h.store.Branch(ctx, th.BranchID)
 	if err != nil {
-		return h.internal(c, "load branch", err)
+		return h.Internal(c, "load branch", err)
 	}
-	p := threadPage{Locale: locale, T: t, Name: displayName(s.User), CSRF: s.CSRF, Events: eventsURL(c), Thread: th, Me: s.User.ID,
+	p := threadPage{T: t, CSRF: s.CSRF, Thread: th, Me: s.User.ID,
 		URL: threadURL(th.ID), BranchCode: branch.Code, Resolved: th.State == hub.ThreadResolved,
 		Error: t["err_"+c.Query("err")]}
 	if p.Messages, err = h.conversation(ctx, s, th, branch.Location()); err != nil {
-		return h.internal(c, "load conversation", err)
+		return h.Internal(c, "load conversation", err)
 	}
 	if n := len(p.Messages); n > 0 {
 		if err := h.store.MarkThreadRead(ctx, s.User.ID, th.ID, p.Messages[n-1].ID); err != nil {
-			return h.internal(c, "mark read", err)
+			return h.Internal(c, "mark read", err)
 		}
 	}
 	if th.CustomerID != nil {
 		cu, err := h.store.Customer(ctx, *th.CustomerID)
 		if err != nil {
-			return h.internal(c, "load customer", err)
+			return h.Internal(c, "load customer", err)
 		}
 		p.Customer = cu.Name
 	}
 	if p.Colleagues, err = h.store.BranchStaff(ctx, th.BranchID); err != nil {
-		return h.internal(c, "load colleagues", err)
+		return h.Internal(c, "load colleagues", err)
 	}
 	for _, u := range p.Colleagues {
 		if th.AssigneeID != nil && u.ID == *th.AssigneeID {
-			p.Assignee = displayName(u)
+			p.Assignee = staffpage.DisplayName(u)
 		}
 	}
 	if th.WorkOrderID != nil {
 		card, err := h.orderCard(ctx, *th.WorkOrderID, locale, branch.Location())
 		if err != nil {
-			return h.internal(c, "load work order", err)
+			return h.Internal(c, "load work order", err)
 		}
 		p.Order = &card
 	}
 	if h.texts != nil {
 		p.Templates, p.Picked = templates.ReplyKeys(), c.Query("template")
 		if p.Draft, err = h.draft(ctx, th, branch, p.Picked); err != nil {
-			h.log.Warn("inbox template picker", "thread_id", th.ID, "template", p.Picked, "error", err)
+			h.Log.Warn("inbox template picker", "thread_id", th.ID, "template", p.Picked, "error", err)
 		}
 	}
-	return h.render(c, "thread.html", p)
+	p.Frame = h.Frame(c, locale, cmp.Or(p.Customer, th.Phone)+" · "+t["inbox"])
+	p.Frame.Scripts, p.Frame.Events, p.Frame.Back = []string{"inbox.js"}, eventsURL(c), &staffpage.Link{URL: "/inbox", Label: t["back"]}
+	return h.Render(c, fiber.StatusOK, "thread.html", p)
 }
 
 // conversation lists every message of the thread, oldest first, with its files.
@@ -232,17 +235,15 @@ func (h *Handler) file(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 		return notFound(c)
 	}
 	if err != nil {
-		return h.internal(c, "load attachment", err)
+		return h.Internal(c, "load attachment", err)
 	}
 	if err := attachment.Send(c, h.media, a); err != nil {
-		return h.internal(c, "send attachment", err)
+		return h.Internal(c, "send attachment", err)
 	}
 	return nil
 }
 
 func threadURL(id int64) string { return fmt.Sprintf("/inbox/threads/%d", id) }
-
-func displayName(u store.User) string { return cmp.Or(u.Name, u.Login) }
 
 // money formats minor units in the page's locale; an unknown currency
 // falls back to plain digits rather than failing the page.

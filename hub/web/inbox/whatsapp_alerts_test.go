@@ -49,7 +49,7 @@ func TestInboxWarnsOfAWhatsAppNumberThatCannotSend(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		resp, page := anna.do(http.MethodGet, "/inbox", nil)
+		resp, page := anna.Do(http.MethodGet, "/inbox", nil)
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("inbox: %d", resp.StatusCode)
 		}

@@ -6,16 +6,13 @@ package report
 
 import (
 	"embed"
-	"fmt"
-	"html/template"
 	"log/slog"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"naryad/hub/staff"
 	"naryad/hub/store"
-	"naryad/hub/web/render"
+	"naryad/hub/web/staffpage"
 )
 
 //go:embed views/*.html
@@ -32,46 +29,22 @@ type Options struct {
 
 // Handler serves /reports.
 type Handler struct {
-	store        *store.Store
-	requireStaff func(roles ...string) fiber.Handler
-	views        *template.Template
-	assets       *render.Static // its CSS and scripts
-	log          *slog.Logger
-	now          func() time.Time
+	*staffpage.Base
+	store *store.Store
 }
 
 // New parses the views once; a broken view fails start-up. requireStaff is
 // the staff handler's RequireStaff.
 func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Options) (*Handler, error) {
-	assets, err := render.NewStatic("/static/r", staticFiles, "static")
+	base, err := staffpage.New(staffpage.Surface{Name: "report", StaticPrefix: "/static/r", Views: viewFiles, Static: staticFiles,
+		Styles: []string{"report.css"}}, requireStaff, staffpage.Options{Logger: o.Logger, Now: o.Now})
 	if err != nil {
-		return nil, fmt.Errorf("report: %w", err)
+		return nil, err
 	}
-	views, err := template.New("").Funcs(assets.Funcs()).ParseFS(viewFiles, "views/*.html")
-	if err != nil {
-		return nil, fmt.Errorf("report: parse views: %w", err)
-	}
-	if o.Logger == nil {
-		o.Logger = slog.Default()
-	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	return &Handler{store: st, requireStaff: requireStaff, views: views, assets: assets, log: o.Logger, now: o.Now}, nil
+	return &Handler{Base: base, store: st}, nil
 }
 
 // Register adds the report routes (every route of this surface is here).
 func (h *Handler) Register(app fiber.Router) {
-	h.assets.Register(app)
-	app.Get("/reports", staff.SecurityHeaders, h.requireStaff(store.RoleAdmin, store.RoleAdvisor), h.show)
-}
-
-// render executes a view into a buffer first, so a template error never
-// sends half a page.
-func (h *Handler) render(c *fiber.Ctx, status int, view string, data any) error {
-	return render.Page(c, h.views, status, view, data, h.internal)
-}
-
-func (h *Handler) internal(c *fiber.Ctx, what string, err error) error {
-	return render.Internal(c, h.log, "report", what, err, "internal error")
+	h.Routes(app).For(store.RoleAdmin, store.RoleAdvisor).Get("/reports", h.show)
 }

@@ -12,6 +12,7 @@ import (
 
 	"naryad/hub/staff"
 	"naryad/hub/store"
+	"naryad/hub/web/staffpage"
 )
 
 const (
@@ -22,13 +23,12 @@ const (
 
 // reportView is what report.html shows.
 type reportView struct {
-	Name, Role string
-	CSRF       string
-	From, To   string // as typed, for the form
-	Error      string // set instead of the figures when the period is bad
-	Branches   []row
-	Advisors   []row
-	Chart      template.HTML
+	Frame    staffpage.Frame
+	From, To string // as typed, for the form
+	Error    string // set instead of the figures when the period is bad
+	Branches []row
+	Advisors []row
+	Chart    template.HTML
 }
 
 // row is one line of a table, formatted.
@@ -45,18 +45,18 @@ type row struct {
 // without them, the last 30 days up to today.
 func (h *Handler) show(c *fiber.Ctx) error {
 	s, _ := staff.Current(c)
-	v := reportView{Name: cmp.Or(s.User.Name, s.User.Login), Role: s.User.Role, CSRF: s.CSRF}
-	from, to, err := period(c.Query("from"), c.Query("to"), h.now())
+	v := reportView{Frame: h.Frame(c, "en", "Report")}
+	from, to, err := period(c.Query("from"), c.Query("to"), h.Now())
 	v.From, v.To = cmp.Or(c.Query("from"), from.Format(dateLayout)), cmp.Or(c.Query("to"), to.AddDate(0, 0, -1).Format(dateLayout))
 	if err != nil {
 		v.Error = err.Error()
-		return h.render(c, fiber.StatusBadRequest, "report.html", v)
+		return h.Render(c, fiber.StatusBadRequest, "report.html", v)
 	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), 30*time.Second)
 	defer cancel()
 	r, err := h.store.Report(ctx, store.ReportQuery{BranchIDs: s.BranchIDs, From: from, To: to})
 	if err != nil {
-		return h.internal(c, "report", err)
+		return h.Internal(c, "report", err)
 	}
 	for _, b := range r.Branches {
 		v.Branches = append(v.Branches, format(b.BranchCode, b))
@@ -65,7 +65,7 @@ func (h *Handler) show(c *fiber.Ctx) error {
 		v.Advisors = append(v.Advisors, format(a.Advisor, a))
 	}
 	v.Chart = chart(r.Advisors)
-	return h.render(c, fiber.StatusOK, "report.html", v)
+	return h.Render(c, fiber.StatusOK, "report.html", v)
 }
 
 // period parses the inclusive dates into [from, to) in UTC.

@@ -20,9 +20,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"naryad/hub/web/render"
 	"naryad/locker/kiosk"
 	"naryad/lockerwire"
+	"naryad/render"
 )
 
 //go:embed views/*.html

@@ -1,7 +1,6 @@
-package lockerpanel
+package panel
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"naryad/hub"
 	"naryad/hub/staff"
 	"naryad/hub/store"
+	"naryad/hub/web/staffpage"
 	"naryad/lockerwire"
 )
 
@@ -61,23 +61,22 @@ type orderLink struct{ Number, URL string }
 
 // view is what lockers.html gets.
 type view struct {
-	Locale     string
-	T          map[string]string
-	Name, Role string
-	CSRF       string
-	Admin      bool // sees the remote-open forms
-	Sites      []sitePanel
-	Done       string
-	Error      string
-	ErrorBox   int64 // the compartment whose form was refused
-	Reason     string
+	Frame    staffpage.Frame
+	T        map[string]string
+	CSRF     string
+	Admin    bool // sees the remote-open forms
+	Sites    []sitePanel
+	Done     string
+	Error    string
+	ErrorBox int64 // the compartment whose form was refused
+	Reason   string
 }
 
 // show is GET /lockers.
 func (h *Handler) show(c *fiber.Ctx) error {
 	v, err := h.view(c)
 	if err != nil {
-		return h.internal(c, "show lockers", err)
+		return h.Internal(c, "show lockers", err)
 	}
 	switch c.Query("done") {
 	case "open":
@@ -85,23 +84,22 @@ func (h *Handler) show(c *fiber.Ctx) error {
 	case "cleared":
 		v.Done = v.T["done_cleared"]
 	}
-	return h.render(c, fiber.StatusOK, "lockers.html", v)
+	return h.Render(c, fiber.StatusOK, "lockers.html", v)
 }
 
 // view loads every locker of the signed-in user's branches.
 func (h *Handler) view(c *fiber.Ctx) (view, error) {
 	s, _ := staff.Current(c)
-	locale := pickLocale(c.Get(fiber.HeaderAcceptLanguage))
+	locale := staffpage.Locale(c, texts)
 	t := texts[locale]
-	v := view{Locale: locale, T: t, Name: cmp.Or(s.User.Name, s.User.Login), Role: t["role_"+s.User.Role],
-		CSRF: s.CSRF, Admin: s.User.Role == store.RoleAdmin}
+	v := view{Frame: h.Frame(c, locale, t["title"]), T: t, CSRF: s.CSRF, Admin: s.User.Role == store.RoleAdmin}
 	ctx, cancel := context.WithTimeout(c.UserContext(), 10*time.Second)
 	defer cancel()
 	sites, err := h.store.LockerSites(ctx, s.BranchIDs)
 	if err != nil {
 		return v, err
 	}
-	l := loader{store: h.store, t: t, now: h.now(), branches: map[int64]hub.Branch{}, orders: map[int64]*orderLink{}}
+	l := loader{store: h.store, t: t, now: h.Now(), branches: map[int64]hub.Branch{}, orders: map[int64]*orderLink{}}
 	for _, site := range sites {
 		p, err := l.site(ctx, site)
 		if err != nil {

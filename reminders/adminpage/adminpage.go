@@ -1,26 +1,100 @@
-package admin
+// Package adminpage serves the reminders' page for administrators,
+// /admin/reminders: what a scan of a date would send at a branch (nothing
+// is sent), the records no branch's scan reaches, and the branch's open
+// staff tasks, each with a "done" button that is audited. It is built on
+// the staff-page base and mounted by the composition root, so the admin
+// pages (hub/web/admin) know nothing of reminders.
+package adminpage
 
 import (
 	"context"
+	"embed"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"naryad/dms"
 	"naryad/hub"
 	"naryad/hub/staff"
 	"naryad/hub/store"
+	"naryad/hub/web/staffpage"
 	"naryad/reminders"
 )
 
-// Reminders is what the reminders page needs from the reminder Runner.
+//go:embed views/*.html
+var viewFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// Reminders is what the page needs from the reminder Runner.
 type Reminders interface {
 	Preview(ctx context.Context, branch hub.Branch, at time.Time) ([]reminders.PreviewItem, error)
 }
 
 var _ Reminders = (*reminders.Runner)(nil)
+
+// Options configure the page.
+type Options struct {
+	Logger *slog.Logger
+	Now    func() time.Time // the clock of the default date; time.Now when nil
+	// Reminders previews the reminder scan; nil shows only the staff tasks.
+	Reminders Reminders
+}
+
+// Handler serves /admin/reminders.
+type Handler struct {
+	*staffpage.Base
+	store     *store.Store
+	reminders Reminders
+}
+
+// New parses the views once; a broken view fails start-up. requireStaff is
+// the staff handler's RequireStaff.
+func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Options) (*Handler, error) {
+	base, err := staffpage.New(staffpage.Surface{Name: "reminders page", StaticPrefix: "/static/ra", Views: viewFiles, Static: staticFiles,
+		Styles: []string{"reminders.css"}}, requireStaff, staffpage.Options{Logger: o.Logger, Now: o.Now})
+	if err != nil {
+		return nil, err
+	}
+	return &Handler{Base: base, store: st, reminders: o.Reminders}, nil
+}
+
+// Register adds the page's routes, for admins only.
+func (h *Handler) Register(app fiber.Router) {
+	admin := h.Routes(app).For(store.RoleAdmin)
+	admin.Get("/admin/reminders", h.reminderList)
+	admin.Post("/admin/reminders/tasks/done", h.taskDone)
+}
+
+// page is what reminders.html gets: the frame, the form token, an error
+// (set when input was refused and nothing stored), a notice after a change,
+// and the page's own data.
+type page struct {
+	Frame staffpage.Frame
+	CSRF  string
+	Error string
+	Done  string
+	Data  remindersView
+}
+
+func (h *Handler) newPage(c *fiber.Ctx, v remindersView) page {
+	s, _ := staff.Current(c)
+	p := page{Frame: h.Frame(c, "en", "Admin"), CSRF: s.CSRF, Data: v}
+	if c.Query("done") == "task" {
+		p.Done = "The task was marked done."
+	}
+	return p
+}
+
+// refuse shows the page again with the problem and a 400; nothing was stored.
+func (h *Handler) refuse(c *fiber.Ctx, v remindersView, problem string) error {
+	p := h.newPage(c, v)
+	p.Error = problem
+	return h.Render(c, fiber.StatusBadRequest, "reminders.html", p)
+}
 
 // remindersView is what reminders.html shows: the preview of a date at a
 // branch and the branch's open staff tasks.
@@ -58,23 +132,23 @@ func (h *Handler) reminderList(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	v, err := h.remindersView(ctx, c.Query("branch"))
 	if err != nil {
-		return h.internal(c, "reminders page", err)
+		return h.Internal(c, "reminders page", err)
 	}
 	if v.Branch.ID == 0 {
-		return h.render(c, fiber.StatusOK, "reminders.html", newPage(c, v))
+		return h.Render(c, fiber.StatusOK, "reminders.html", h.newPage(c, v))
 	}
 	loc := v.Branch.Location()
-	now := time.Now()
+	now := h.Now()
 	v.Date = c.Query("date", now.In(loc).Format("2006-01-02"))
 	at, err := reminders.PreviewMoment(v.Date, loc, now)
 	if err != nil {
-		return h.refuse(c, "reminders.html", v, err.Error())
+		return h.refuse(c, v, err.Error())
 	}
 	v.At = at.In(loc).Format("2006-01-02 15:04 MST")
 	if h.reminders != nil {
 		items, err := h.reminders.Preview(ctx, v.Branch, at)
 		if err != nil {
-			return h.internal(c, "preview reminders", err)
+			return h.Internal(c, "preview reminders", err)
 		}
 		for _, it := range items {
 			row := previewRow{PreviewItem: it, Due: it.DueAt.In(loc).Format("2006-01-02 15:04")}
@@ -84,7 +158,7 @@ func (h *Handler) reminderList(c *fiber.Ctx) error {
 			v.Items = append(v.Items, row)
 		}
 	}
-	return h.render(c, fiber.StatusOK, "reminders.html", newPage(c, v))
+	return h.Render(c, fiber.StatusOK, "reminders.html", h.newPage(c, v))
 }
 
 // remindersView loads the branches, picks the one asked for (or the first)
@@ -129,9 +203,9 @@ func (h *Handler) unplaced(ctx context.Context, v *remindersView) error {
 		names[n.ID] = n.Name
 	}
 	for _, u := range counts {
-		v.Unplaced = append(v.Unplaced, unplacedRow{Node: names[u.NodeID], Count: dms.UnplacedCount(u)})
+		v.Unplaced = append(v.Unplaced, unplacedRow{Node: names[u.NodeID], Count: u.Count()})
 	}
-	v.Fix = dms.UnplacedFix
+	v.Fix = store.UnplacedFix
 	return nil
 }
 
@@ -141,11 +215,11 @@ func (h *Handler) taskDone(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	v, err := h.remindersView(ctx, c.FormValue("branch"))
 	if err != nil {
-		return h.internal(c, "reminders page", err)
+		return h.Internal(c, "reminders page", err)
 	}
 	id, err := strconv.ParseInt(c.FormValue("task"), 10, 64)
 	if err != nil || v.Branch.ID == 0 || v.Branch.Code != c.FormValue("branch") {
-		return h.refuse(c, "reminders.html", v, "no such task")
+		return h.refuse(c, v, "no such task")
 	}
 	s, _ := staff.Current(c)
 	var finished bool
@@ -153,13 +227,13 @@ func (h *Handler) taskDone(c *fiber.Ctx) error {
 		if finished, err = tx.FinishStaffTask(ctx, v.Branch.ID, id, s.User.Login); err != nil || !finished {
 			return err
 		}
-		return audit(c, tx, store.AuditAdminChanged, "staff task "+strconv.FormatInt(id, 10), fmt.Sprintf("task_done branch=%s", v.Branch.Code))
+		return staffpage.Audit(c.UserContext(), c, tx, store.AuditAdminChanged, "staff task "+strconv.FormatInt(id, 10), fmt.Sprintf("task_done branch=%s", v.Branch.Code))
 	})
 	if err != nil {
-		return h.internal(c, "finish task", err)
+		return h.Internal(c, "finish task", err)
 	}
 	if !finished {
-		return h.refuse(c, "reminders.html", v, "this task is done already or does not exist")
+		return h.refuse(c, v, "this task is done already or does not exist")
 	}
 	return c.Redirect("/admin/reminders?branch="+v.Branch.Code+"&done=task", fiber.StatusSeeOther)
 }

@@ -1,4 +1,4 @@
-package lockerpanel
+package panel
 
 import (
 	"context"
@@ -29,11 +29,11 @@ func (h *Handler) alarmClear(c *fiber.Ctx) error {
 		return notFound(c)
 	}
 	if err != nil {
-		return h.internal(c, "load alarm", err)
+		return h.Internal(c, "load alarm", err)
 	}
 	site, err := h.store.LockerSite(ctx, alarm.SiteID)
 	if err != nil {
-		return h.internal(c, "load alarm's site", err)
+		return h.Internal(c, "load alarm's site", err)
 	}
 	if !s.InBranch(site.BranchID) {
 		return notFound(c)
@@ -46,7 +46,7 @@ func (h *Handler) alarmClear(c *fiber.Ctx) error {
 			fmt.Sprintf("site=%d kind=%s", site.ID, alarm.Kind))
 	})
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return h.internal(c, "clear alarm", err)
+		return h.Internal(c, "clear alarm", err)
 	}
 	return c.Redirect(fmt.Sprintf("/lockers?done=cleared#site-%d", site.ID), fiber.StatusSeeOther)
 }

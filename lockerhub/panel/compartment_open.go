@@ -1,4 +1,4 @@
-package lockerpanel
+package panel
 
 import (
 	"context"
@@ -36,7 +36,7 @@ func (h *Handler) compartmentOpen(c *fiber.Ctx) error {
 		return notFound(c)
 	}
 	if err != nil {
-		return h.internal(c, "load site", err)
+		return h.Internal(c, "load site", err)
 	}
 	reason := strings.TrimSpace(c.FormValue("reason"))
 	if problem := reasonProblem(reason); problem != "" {
@@ -54,9 +54,9 @@ func (h *Handler) compartmentOpen(c *fiber.Ctx) error {
 		return notFound(c) // the box is not this site's
 	}
 	if err != nil {
-		return h.internal(c, "create command", err)
+		return h.Internal(c, "create command", err)
 	}
-	h.log.Info("locker remote open", "site_id", site.ID, "compartment_id", cmd.CompartmentID, "command_id", cmd.ID, "login", s.User.Login)
+	h.Log.Info("locker remote open", "site_id", site.ID, "compartment_id", cmd.CompartmentID, "command_id", cmd.ID, "login", s.User.Login)
 	return c.Redirect(fmt.Sprintf("/lockers?done=open#site-%d", site.ID), fiber.StatusSeeOther)
 }
 
@@ -76,8 +76,8 @@ func reasonProblem(reason string) string {
 func (h *Handler) refuseOpen(c *fiber.Ctx, boxID int64, reason, problem string) error {
 	v, err := h.view(c)
 	if err != nil {
-		return h.internal(c, "show lockers", err)
+		return h.Internal(c, "show lockers", err)
 	}
 	v.Error, v.ErrorBox, v.Reason = v.T[problem], boxID, reason
-	return h.render(c, fiber.StatusBadRequest, "lockers.html", v)
+	return h.Render(c, fiber.StatusBadRequest, "lockers.html", v)
 }

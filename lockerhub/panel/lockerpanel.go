@@ -1,17 +1,15 @@
-// Package lockerpanel serves the staff's key-locker panel at /lockers:
+// Package panel serves the staff's key-locker panel at /lockers:
 // every locker of the signed-in user's branches with its compartments
 // (state, work order, time held), its open alarms and its event log, as the
 // kiosks last reported them through the sync (lockerhub). Any staff of
 // the branch may clear an alarm; only an admin may ask for a remote
 // opening, with a reason, which the kiosk carries out at its next sync.
 // Every change is written in one transaction with its audit row.
-package lockerpanel
+package panel
 
 import (
 	"context"
 	"embed"
-	"fmt"
-	"html/template"
 	"log/slog"
 	"time"
 
@@ -19,7 +17,7 @@ import (
 
 	"naryad/hub/staff"
 	"naryad/hub/store"
-	"naryad/hub/web/render"
+	"naryad/hub/web/staffpage"
 )
 
 //go:embed views/*.html
@@ -36,50 +34,27 @@ type Options struct {
 
 // Handler serves /lockers.
 type Handler struct {
-	store        *store.Store
-	requireStaff func(roles ...string) fiber.Handler
-	views        *template.Template
-	assets       *render.Static // its CSS and scripts
-	log          *slog.Logger
-	now          func() time.Time
+	*staffpage.Base
+	store *store.Store
 }
 
 // New parses the views once; a broken view fails start-up. requireStaff is
 // the staff handler's RequireStaff.
 func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Options) (*Handler, error) {
-	assets, err := render.NewStatic("/static/l", staticFiles, "static")
+	base, err := staffpage.New(staffpage.Surface{Name: "lockerpanel", StaticPrefix: "/static/l", Views: viewFiles, Static: staticFiles,
+		Styles: []string{"lockers.css"}}, requireStaff, staffpage.Options{Logger: o.Logger, Now: o.Now})
 	if err != nil {
-		return nil, fmt.Errorf("lockerpanel: %w", err)
+		return nil, err
 	}
-	views, err := template.New("").Funcs(assets.Funcs()).ParseFS(viewFiles, "views/*.html")
-	if err != nil {
-		return nil, fmt.Errorf("lockerpanel: parse views: %w", err)
-	}
-	if o.Logger == nil {
-		o.Logger = slog.Default()
-	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	return &Handler{store: st, requireStaff: requireStaff, views: views, assets: assets, log: o.Logger, now: o.Now}, nil
+	return &Handler{Base: base, store: st}, nil
 }
 
 // Register adds the panel's routes (every route of this surface is here).
 func (h *Handler) Register(app fiber.Router) {
-	h.assets.Register(app)
-	app.Get("/lockers", staff.SecurityHeaders, h.requireStaff(), h.show)
-	app.Post("/lockers/alarms/:id/clear", staff.SecurityHeaders, h.requireStaff(), h.alarmClear)
-	app.Post("/lockers/sites/:site/compartments/:id/open", staff.SecurityHeaders, h.requireStaff(store.RoleAdmin), h.compartmentOpen)
-}
-
-// render executes a view into a buffer first, so a template error never
-// sends half a page.
-func (h *Handler) render(c *fiber.Ctx, status int, view string, data any) error {
-	return render.Page(c, h.views, status, view, data, h.internal)
-}
-
-func (h *Handler) internal(c *fiber.Ctx, what string, err error) error {
-	return render.Internal(c, h.log, "lockerpanel", what, err, "internal error")
+	routes := h.Routes(app)
+	routes.For().Get("/lockers", h.show)
+	routes.For().Post("/lockers/alarms/:id/clear", h.alarmClear)
+	routes.For(store.RoleAdmin).Post("/lockers/sites/:site/compartments/:id/open", h.compartmentOpen)
 }
 
 // notFound is the answer for a locker, box or alarm the user may not see:

@@ -1,4 +1,4 @@
-package lockerpanel_test
+package panel_test
 
 import (
 	"context"

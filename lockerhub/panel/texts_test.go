@@ -1,8 +1,9 @@
-package lockerpanel
+package panel
 
 import (
 	"testing"
 
+	"naryad/hub/web/staffpage"
 	"naryad/lockerwire"
 )
 
@@ -25,7 +26,7 @@ func TestTextsComplete(t *testing.T) {
 		}
 	}
 	for header, want := range map[string]string{"pl-PL,pl;q=0.9": "pl", "ru": "ru", "de-DE, en;q=0.5": "en", "": "en"} {
-		if got := pickLocale(header); got != want {
+		if got := staffpage.PickLocale(header, texts); got != want {
 			t.Errorf("Accept-Language %q: %s, want %s", header, got, want)
 		}
 	}

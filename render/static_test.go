@@ -63,3 +63,20 @@ func TestStaticFilesAreVersionedByTheirBytes(t *testing.T) {
 		t.Errorf("a missing file: %d", resp.StatusCode)
 	}
 }
+
+func TestStaticIncludesAnotherFolderOnceUnderItsPrefix(t *testing.T) {
+	s, err := NewStatic("/static/x", fstest.MapFS{"static/app.css": {Data: []byte("a")}}, "static")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := fstest.MapFS{"static/base.css": {Data: []byte("b")}}
+	if err := s.Include(base, "static"); err != nil {
+		t.Fatal(err)
+	}
+	if u, err := s.URL("base.css"); err != nil || !strings.HasPrefix(u, "/static/x/base.css?v=") {
+		t.Errorf("URL(base.css) = %q, %v", u, err)
+	}
+	if err := s.Include(fstest.MapFS{"static/app.css": {Data: []byte("c")}}, "static"); err == nil {
+		t.Error("a second app.css was taken")
+	}
+}

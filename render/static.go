@@ -40,17 +40,31 @@ const (
 // the surface serves them under prefix ("/static/c").
 func NewStatic(prefix string, files fs.FS, dir string) (*Static, error) {
 	s := &Static{prefix: prefix, files: map[string]staticFile{}}
+	if err := s.Include(files, dir); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Include adds every file of dir in files to the ones served, so a surface
+// also serves the files of a base it is built on (the staff pages'
+// layout stylesheet) under its own prefix. A name already there is an
+// error: one address must not mean two files.
+func (s *Static) Include(files fs.FS, dir string) error {
 	entries, err := fs.ReadDir(files, dir)
 	if err != nil {
-		return nil, fmt.Errorf("static %s: %w", prefix, err)
+		return fmt.Errorf("static %s: %w", s.prefix, err)
 	}
 	for _, e := range entries {
 		if e.IsDir() {
 			continue
 		}
+		if _, dup := s.files[e.Name()]; dup {
+			return fmt.Errorf("static %s: two files named %q", s.prefix, e.Name())
+		}
 		data, err := fs.ReadFile(files, path.Join(dir, e.Name()))
 		if err != nil {
-			return nil, fmt.Errorf("static %s: %w", prefix, err)
+			return fmt.Errorf("static %s: %w", s.prefix, err)
 		}
 		sum := sha256.Sum256(data)
 		contentType := mime.TypeByExtension(path.Ext(e.Name()))
@@ -59,7 +73,7 @@ func NewStatic(prefix string, files fs.FS, dir string) (*Static, error) {
 		}
 		s.files[e.Name()] = staticFile{data: data, contentType: contentType, version: hex.EncodeToString(sum[:8])}
 	}
-	return s, nil
+	return nil
 }
 
 // URL is the versioned address of a static file; a name that is not in

@@ -1,6 +1,7 @@
-package admin_test
+package adminpage_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 
 	"naryad/app/apptest"
 	"naryad/hub"
+	"naryad/hub/staff"
 	"naryad/hub/store"
 	"naryad/lockerwire"
 )
@@ -124,4 +126,53 @@ func TestAdminRemindersCountsRecordsWithoutABranch(t *testing.T) {
 			t.Errorf("the warning stays once every vehicle has a branch:\n%s", page)
 		}
 	})
+}
+
+const password = "s3cret-pass-word"
+
+func signIn(t *testing.T, h *apptest.Hub, login, role string) *apptest.Client {
+	t.Helper()
+	_, err := staff.AddUser(context.Background(), h.Store, staff.NewUser{
+		Login: login, Name: login, Role: role, Password: password, BranchIDs: []int64{h.Branch.ID},
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h.NewClient(t).SignIn(login, password)
+}
+
+// audits counts the audit rows of action.
+func audits(t *testing.T, h *apptest.Hub, action string) int {
+	t.Helper()
+	log, err := h.Store.AuditLog(context.Background(), 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range log {
+		if e.Action == action {
+			n++
+		}
+	}
+	return n
+}
+
+// wantRedirect checks a change's answer: a redirect to location, whose page
+// says done.
+func wantRedirect(t *testing.T, b *apptest.Client, resp *http.Response, page, location, done string) {
+	t.Helper()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != location {
+		t.Fatalf("status %d location %q:\n%s", resp.StatusCode, resp.Header.Get("Location"), page)
+	}
+	_, page = b.Do(http.MethodGet, location, nil)
+	if !strings.Contains(page, done) {
+		t.Errorf("%s lacks %q:\n%s", location, done, page)
+	}
+}
+
+func wantRefused(t *testing.T, resp *http.Response, page, problem string) {
+	t.Helper()
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, problem) {
+		t.Errorf("status %d, want 400 with %q:\n%s", resp.StatusCode, problem, page)
+	}
 }

@@ -1,17 +1,11 @@
-package lockerpanel
-
-import (
-	"cmp"
-	"naryad/hub/web/render"
-)
+package panel
 
 // texts are the panel's words in the languages staff pages speak. Kinds
 // (k_*) and states (s_*) are keyed by the wire.Event* and wire.State*
 // values.
 var texts = map[string]map[string]string{
 	"ru": {
-		"title": "Ключницы", "signed_in_as": "вы вошли как", "logout": "Выйти", "inbox": "Входящие",
-		"role_admin": "администратор", "role_advisor": "мастер-приёмщик", "role_mechanic": "механик",
+		"title":    "Ключницы",
 		"no_sites": "В ваших филиалах нет ключниц.", "last_sync": "Последняя связь с киоском",
 		"offline_since": "Киоск не на связи с", "offline_never": "Киоск ещё ни разу не выходил на связь.",
 		"boxes": "Ячейки", "box": "Ячейка", "size": "Размер", "state": "Состояние", "work_order": "Заказ-наряд", "held": "Сколько",
@@ -31,8 +25,7 @@ var texts = map[string]map[string]string{
 		"k_unexpected_state": "состояние не совпадает",
 	},
 	"pl": {
-		"title": "Skrytki na klucze", "signed_in_as": "zalogowano jako", "logout": "Wyloguj", "inbox": "Skrzynka",
-		"role_admin": "administrator", "role_advisor": "doradca serwisowy", "role_mechanic": "mechanik",
+		"title":    "Skrytki na klucze",
 		"no_sites": "W Twoich oddziałach nie ma skrytek.", "last_sync": "Ostatnia synchronizacja kiosku",
 		"offline_since": "Kiosk bez połączenia od", "offline_never": "Kiosk jeszcze nigdy się nie połączył.",
 		"boxes": "Skrytki", "box": "Skrytka", "size": "Rozmiar", "state": "Stan", "work_order": "Zlecenie", "held": "Od",
@@ -52,8 +45,7 @@ var texts = map[string]map[string]string{
 		"k_unexpected_state": "niezgodny stan",
 	},
 	"en": {
-		"title": "Key lockers", "signed_in_as": "signed in as", "logout": "Sign out", "inbox": "Inbox",
-		"role_admin": "admin", "role_advisor": "advisor", "role_mechanic": "mechanic",
+		"title":    "Key lockers",
 		"no_sites": "There are no lockers at your branches.", "last_sync": "Kiosk last synced",
 		"offline_since": "Kiosk offline since", "offline_never": "The kiosk has never synced.",
 		"boxes": "Compartments", "box": "Box", "size": "Size", "state": "State", "work_order": "Work order", "held": "Held",
@@ -72,12 +64,6 @@ var texts = map[string]map[string]string{
 		"k_board_offline": "board not answering", "k_board_online": "board answers again", "k_state_rebuilt": "kiosk restarted",
 		"k_unexpected_state": "state mismatch",
 	},
-}
-
-// pickLocale takes the first language of Accept-Language the page speaks,
-// else English (as the other staff pages do).
-func pickLocale(acceptLanguage string) string {
-	return cmp.Or(render.AcceptLanguage(acceptLanguage, func(l string) bool { return texts[l] != nil }), "en")
 }
 
 // word is the text for key, or fallback when the panel has no word for it

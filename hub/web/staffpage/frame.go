@@ -1,0 +1,107 @@
+package staffpage
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"naryad/hub/staff"
+	"naryad/hub/store"
+)
+
+// Frame is what the layout shows around a page: its title and files, who
+// is signed in, the staff pages they may open and the sign-out button.
+// A view starts with {{template "staffpage-top" .Frame}} and ends with
+// {{template "staffpage-bottom"}}.
+type Frame struct {
+	Locale   string
+	T        map[string]string // the layout's words in Locale
+	Title    string            // before " · naryad"
+	Styles   []string          // the surface's stylesheets
+	Scripts  []string          // the page's scripts
+	Events   string            // the page's live stream, for its script
+	Name     string            // the signed-in user's display name
+	Role     string            // their role, in words
+	Branches string            // their branches' codes, on the pages that list them
+	CSRF     string
+	Back     *Link  // a way back up, on a page below a list
+	Nav      []Link // the staff pages the user may open
+	Sub      []Link // the pages of the section the user is in ({{template "staffpage-sub" .Frame}})
+}
+
+// Link is an address with its words; Current marks the page the user is on.
+type Link struct {
+	URL, Label string
+	Current    bool
+}
+
+// section is a staff page in the navigation, with the roles that may open
+// it (the roles its routes require; any role when none).
+type section struct {
+	url, word string
+	roles     []string
+	pages     []Link // its own pages, when it has several
+}
+
+// sections are the staff pages, in the navigation's order.
+var sections = []section{
+	{url: "/inbox", word: "inbox"},
+	{url: "/mechanic", word: "mechanic"},
+	{url: "/reports", word: "reports", roles: []string{store.RoleAdmin, store.RoleAdvisor}},
+	{url: "/lockers", word: "lockers"},
+	{url: "/admin", word: "admin", roles: []string{store.RoleAdmin}, pages: adminPages},
+}
+
+// adminPages are the administration's pages, in English as they are.
+var adminPages = []Link{
+	{URL: "/admin", Label: "Admin"}, {URL: "/admin/users", Label: "Users"}, {URL: "/admin/branches", Label: "Branches"},
+	{URL: "/admin/statuses", Label: "Status mapping"}, {URL: "/admin/templates", Label: "Templates"},
+	{URL: "/admin/tokens", Label: "DMS tokens"}, {URL: "/admin/reminders", Label: "Reminders"}, {URL: "/admin/whatsapp", Label: "WhatsApp"},
+}
+
+// Frame is the frame of the page c asks for, titled title, in locale
+// (English when the layout has no words for it).
+func (b *Base) Frame(c *fiber.Ctx, locale, title string) Frame {
+	if texts[locale] == nil {
+		locale = "en"
+	}
+	t := texts[locale]
+	s, _ := staff.Current(c)
+	f := Frame{Locale: locale, T: t, Title: title, Styles: b.styles, Name: DisplayName(s.User), Role: roleWord(t, s.User.Role), CSRF: s.CSRF}
+	path := c.Path()
+	for _, sec := range sections {
+		if len(sec.roles) > 0 && !hasRole(sec.roles, s.User.Role) {
+			continue
+		}
+		current := within(path, sec.url)
+		f.Nav = append(f.Nav, Link{URL: sec.url, Label: t[sec.word], Current: current})
+		if !current {
+			continue
+		}
+		for i, p := range sec.pages {
+			// The section's first page is its overview: current only there.
+			p.Current = path == p.URL || (i > 0 && within(path, p.URL))
+			f.Sub = append(f.Sub, p)
+		}
+	}
+	return f
+}
+
+// within says whether path is url or a page below it.
+func within(path, url string) bool { return path == url || strings.HasPrefix(path, url+"/") }
+
+func roleWord(t map[string]string, role string) string {
+	if w, ok := t["role_"+role]; ok {
+		return w
+	}
+	return role
+}
+
+func hasRole(roles []string, role string) bool {
+	for _, r := range roles {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
