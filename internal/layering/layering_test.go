@@ -121,7 +121,6 @@ type offence struct {
 	rule     string
 }
 
-
 func (o offence) String() string {
 	at := ""
 	if o.at != "" {
