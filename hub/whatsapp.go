@@ -29,6 +29,7 @@ type WAAccount struct {
 	LinkExpiresAt *time.Time
 	MinIntervalMs int
 	DailyNewChats int
+	DailySends    int // WhatsApp messages a day at most (0: no cap)
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 }
