@@ -147,6 +147,15 @@ func (s *Sender) destination(ctx context.Context, cli Client, acc hub.WAAccount,
 			return jid, false, nil
 		}
 	}
+	if store.IsWALIDRecipient(phone) {
+		// A customer WhatsApp shows only by a LID wrote first: the chat
+		// exists, and there is no number to check.
+		lid, err := types.ParseJID(phone)
+		if err != nil || lid.Server != types.HiddenUserServer {
+			return types.EmptyJID, false, outbox.Reroute("%q is not a WhatsApp address", phone)
+		}
+		return lid.ToNonAD(), false, nil
+	}
 	to, err = s.directChat(ctx, cli, phone)
 	if err != nil {
 		return types.EmptyJID, false, err
