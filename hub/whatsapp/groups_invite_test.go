@@ -1,6 +1,7 @@
 package whatsapp_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -135,6 +136,33 @@ func TestGroupCountsAsNewChat(t *testing.T) {
 		}
 		if n, err := s.WANewChatsSince(ctx, r.acc.ID, time.Now().Add(-24*time.Hour)); err != nil || n != 2 {
 			t.Fatalf("new chats = %d %v, want 2 (the group counted)", n, err)
+		}
+	})
+}
+
+// TestGroupWaitsForPrivacyToken: whatsmeow failing to read a member's
+// privacy token stops before WhatsApp is asked; that is no failed
+// creation (never retried), so the claim is released and the next message
+// creates the group.
+func TestGroupWaitsForPrivacyToken(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		r := newGroupRig(t, s)
+		cli := &groupRefusingClient{Fake: r.fake,
+			createErr: errors.New("failed to get privacy token for participant 79161234567@s.whatsapp.net: database is locked")}
+		if _, ok, err := r.groups.GroupFor(t.Context(), cli, r.acc, r.f.Thread); err == nil || ok {
+			t.Fatalf("GroupFor = %v %v, want an error to retry", ok, err)
+		}
+		if _, err := s.WAGroupByThread(t.Context(), r.f.Thread.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("claim kept: %v", err)
+		}
+		cli.mu.Lock()
+		cli.createErr = nil
+		cli.mu.Unlock()
+		if _, ok := r.groupFor(t, cli); !ok {
+			t.Fatal("no group on the next message")
+		}
+		if notes := groupNotes(t, s, r.f.Thread.ID); len(notes) != 1 || !strings.Contains(notes[0], "created") {
+			t.Fatalf("notes = %q, want only the creation", notes)
 		}
 	})
 }
