@@ -39,6 +39,7 @@ type whatsApp struct {
 	manager  *whatsapp.Manager
 	inbound  *whatsapp.Inbound
 	groups   *whatsapp.Groups
+	followup *whatsapp.Followups
 	pool     *outbox.Pool
 	log      *slog.Logger
 }
@@ -66,13 +67,16 @@ func newWhatsApp(ctx context.Context, cfg *cli.Config, st *store.Store, media *h
 		sessions.Close()
 		return nil, fmt.Errorf("whatsapp outbox: %w", err)
 	}
-	return &whatsApp{store: st, sessions: sessions, manager: manager, inbound: inbound, groups: groups, pool: pool, log: log}, nil
+	followup := whatsapp.NewFollowups(st, links, whatsapp.FollowupOptions{Logger: log, Queued: smsQueued})
+	return &whatsApp{store: st, sessions: sessions, manager: manager, inbound: inbound, groups: groups, followup: followup,
+		pool: pool, log: log}, nil
 }
 
 // run leads the channel whenever this instance holds the leader lock (on
-// SQLite, always): connections, media downloads, group sweeps and the
-// WhatsApp outbox. Until ctx ends it keeps asking for the lock, so another
-// instance takes over when the leader stops.
+// SQLite, always): connections, media downloads, group sweeps, SMS
+// follow-ups of undelivered messages and the WhatsApp outbox. Until ctx
+// ends it keeps asking for the lock, so another instance takes over when
+// the leader stops.
 func (w *whatsApp) run(ctx context.Context) {
 	for {
 		led, err := w.store.WithScanLock(ctx, whatsAppLeaderLock, w.lead)
@@ -96,10 +100,11 @@ func (w *whatsApp) run(ctx context.Context) {
 func (w *whatsApp) lead(ctx context.Context) error {
 	w.log.Info("whatsapp connections run on this instance")
 	parts := map[string]func(context.Context) error{
-		"connections":  w.manager.Run,
-		"media":        func(ctx context.Context) error { return w.inbound.RunMedia(ctx, w.manager) },
-		"group sweeps": func(ctx context.Context) error { return w.groups.RunSweeper(ctx, w.manager, 0) },
-		"outbox":       w.pool.Run,
+		"connections":                            w.manager.Run,
+		"media":                                  func(ctx context.Context) error { return w.inbound.RunMedia(ctx, w.manager) },
+		"group sweeps":                           func(ctx context.Context) error { return w.groups.RunSweeper(ctx, w.manager, 0) },
+		"SMS follow-ups of undelivered messages": func(ctx context.Context) error { return w.followup.Run(ctx, 0) },
+		"outbox":                                 w.pool.Run,
 	}
 	var wg sync.WaitGroup
 	for name, run := range parts {

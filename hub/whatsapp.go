@@ -30,6 +30,7 @@ type WAAccount struct {
 	LinkExpiresAt *time.Time
 	MinIntervalMs int
 	DailyNewChats int
+	DailySends    int // WhatsApp messages a day at most (0: no cap)
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 }
@@ -50,6 +51,10 @@ const (
 	WAGroupActive = "active" // messages of the thread go to the group
 	WAGroupFailed = "failed" // creating it failed; the thread stays in the direct chat
 	WAGroupLeft   = "left"   // the account left it after hand-over
+	// WAGroupInvited: created, but the customer is not in it (their privacy
+	// settings refused the add and they got an invite link, or they left):
+	// the thread stays in the direct chat until they join.
+	WAGroupInvited = "invited"
 )
 
 // WAGroup is the WhatsApp group of one work order's thread: the customer,

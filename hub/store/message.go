@@ -37,7 +37,7 @@ func (s *Store) AddMessage(ctx context.Context, m *hub.Message) error {
 type Outgoing struct {
 	ThreadID    int64
 	Channel     string // hub.ChannelSMS, …
-	Recipient   string // E.164
+	Recipient   string // E.164; on WhatsApp "" takes the thread's LID chat, if any (store.ThreadWALIDChat)
 	Body        string
 	Author      string
 	TemplateKey string
@@ -51,13 +51,19 @@ func (s *Store) QueueMessage(ctx context.Context, o Outgoing) (hub.Message, erro
 		ThreadID: o.ThreadID, Direction: hub.DirectionOut, Body: o.Body, Author: o.Author,
 		TemplateKey: o.TemplateKey, Delivery: hub.DeliveryQueued,
 	}
-	if o.Recipient == "" {
-		// Nobody to send to: keep the message visible to staff as failed
-		// rather than dropping it.
-		m.Delivery, m.Error = hub.DeliveryFailed, "no phone number for this customer"
-	}
 	err := s.Tx(ctx, func(tx *Store) error {
+		if o.Recipient == "" && o.Channel == hub.ChannelWhatsApp {
+			// A customer WhatsApp shows only by a LID is answered there.
+			lid, err := tx.ThreadWALIDChat(ctx, o.ThreadID)
+			if err != nil {
+				return err
+			}
+			o.Recipient = lid
+		}
 		if o.Recipient == "" {
+			// Nobody to send to: keep the message visible to staff as
+			// failed rather than dropping it.
+			m.Delivery, m.Error = hub.DeliveryFailed, "no phone number for this customer"
 			// A staff reply stops the thread's awaiting clock (a thread
 			// row write) before delivery_failed is numbered: the counter
 			// first (see LockChangeFeed).

@@ -27,6 +27,9 @@ func (s *Store) CreateWAAccount(ctx context.Context, a *hub.WAAccount) error {
 	if a.DailyNewChats == 0 {
 		a.DailyNewChats = 30
 	}
+	if a.DailySends == 0 {
+		a.DailySends = DefaultWADailySends
+	}
 	if err := s.db.WithContext(ctx).Create(a).Error; err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) || isUniqueViolation(err) {
 			return fmt.Errorf("create WhatsApp account %q: %w", a.Name, ErrAccountExists)
@@ -131,6 +134,19 @@ func (s *Store) SetWAUnlinked(ctx context.Context, id int64, state, detail strin
 		ban_expires_at = NULL, updated_at = ? WHERE id = ?`, state, detail, t, t, id).Error
 	if err != nil {
 		return fmt.Errorf("unlink WhatsApp account %d: %w", id, err)
+	}
+	return nil
+}
+
+// DefaultWADailySends is a new account's cap of WhatsApp messages a day.
+const DefaultWADailySends = 300
+
+// SetWADailySends sets an account's cap of WhatsApp messages a day (0: no
+// cap); the caller has checked it.
+func (s *Store) SetWADailySends(ctx context.Context, id int64, n int) error {
+	err := s.db.WithContext(ctx).Exec(`UPDATE wa_accounts SET daily_sends = ?, updated_at = ? WHERE id = ?`, n, now(), id).Error
+	if err != nil {
+		return fmt.Errorf("set daily sends of WhatsApp account %d: %w", id, err)
 	}
 	return nil
 }

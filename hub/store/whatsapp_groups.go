@@ -64,19 +64,19 @@ func (s *Store) FailWAGroup(ctx context.Context, id int64, lastError string) (bo
 	return res.RowsAffected == 1, nil
 }
 
-// SetWAGroupLeft records that the account left an active group at the
-// given time. It reports false when the group was not active (left by
-// another sweep already).
+// SetWAGroupLeft records that the account left an active (or invited)
+// group at the given time. It reports false when the group was neither
+// (left by another sweep already).
 func (s *Store) SetWAGroupLeft(ctx context.Context, id int64, at time.Time) (bool, error) {
-	res := s.db.WithContext(ctx).Exec(`UPDATE wa_groups SET state = ?, left_at = ? WHERE id = ? AND state = ?`,
-		hub.WAGroupLeft, at.UTC().Truncate(time.Microsecond), id, hub.WAGroupActive)
+	res := s.db.WithContext(ctx).Exec(`UPDATE wa_groups SET state = ?, left_at = ? WHERE id = ? AND state IN (?, ?)`,
+		hub.WAGroupLeft, at.UTC().Truncate(time.Microsecond), id, hub.WAGroupActive, hub.WAGroupInvited)
 	if res.Error != nil {
 		return false, fmt.Errorf("mark WhatsApp group %d left: %w", id, res.Error)
 	}
 	return res.RowsAffected == 1, nil
 }
 
-// EndedWAGroup is an active group whose work order is over (delivered or
+// EndedWAGroup is an active or invited group whose work order is over (delivered or
 // cancelled), with what the sweeper needs to decide whether to leave it.
 type EndedWAGroup struct {
 	Group           hub.WAGroup
@@ -105,7 +105,7 @@ type endedWAGroupRow struct {
 	LeaveDays          int
 }
 
-// EndedWAGroups lists the active, created groups whose work order is
+// EndedWAGroups lists the active (or invited), created groups whose work order is
 // delivered or cancelled, oldest group first. A work order reopened after
 // hand-over (status back to a working one) is not listed.
 func (s *Store) EndedWAGroups(ctx context.Context) ([]EndedWAGroup, error) {
@@ -118,9 +118,9 @@ func (s *Store) EndedWAGroups(ctx context.Context) ([]EndedWAGroup, error) {
 		 JOIN threads t ON t.id = g.thread_id
 		 JOIN work_orders w ON w.id = t.work_order_id
 		 JOIN branches b ON b.id = w.branch_id
-		 WHERE g.state = ? AND g.jid <> '' AND w.status IN (?, ?)
+		 WHERE g.state IN (?, ?) AND g.jid <> '' AND w.status IN (?, ?)
 		 ORDER BY g.id`,
-		hub.WAGroupActive, hub.StatusDelivered, hub.StatusCancelled).Scan(&rows).Error
+		hub.WAGroupActive, hub.WAGroupInvited, hub.StatusDelivered, hub.StatusCancelled).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("WhatsApp groups of ended work orders: %w", err)
 	}
@@ -137,4 +137,34 @@ func (s *Store) EndedWAGroups(ctx context.Context) ([]EndedWAGroup, error) {
 		})
 	}
 	return out, nil
+}
+
+// SetWAGroupState moves a created group from one state to another (active
+// ↔ invited as its customer joins or leaves); false when it was not in
+// from.
+func (s *Store) SetWAGroupState(ctx context.Context, id int64, from, to string) (bool, error) {
+	res := s.db.WithContext(ctx).Exec(`UPDATE wa_groups SET state = ? WHERE id = ? AND state = ? AND jid <> ''`, to, id, from)
+	if res.Error != nil {
+		return false, fmt.Errorf("move WhatsApp group %d from %s to %s: %w", id, from, to, res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}
+
+// WAGroupByJID loads the account's group with a JID; ErrNotFound when the
+// hub has no such group.
+func (s *Store) WAGroupByJID(ctx context.Context, accountID int64, jid string) (hub.WAGroup, error) {
+	var g hub.WAGroup
+	err := s.db.WithContext(ctx).Where("account_id = ? AND jid = ?", accountID, jid).Take(&g).Error
+	return g, notFound(err, "WhatsApp group %s of account %d", jid, accountID)
+}
+
+// ReleaseWAGroupClaim deletes a claim that never reached WhatsApp (a
+// privacy token whatsmeow could not get before asking), so a later
+// message may try again; false when the row is no longer an open claim.
+func (s *Store) ReleaseWAGroupClaim(ctx context.Context, id int64) (bool, error) {
+	res := s.db.WithContext(ctx).Exec(`DELETE FROM wa_groups WHERE id = ? AND state = ? AND jid = ''`, id, hub.WAGroupActive)
+	if res.Error != nil {
+		return false, fmt.Errorf("release WhatsApp group claim %d: %w", id, res.Error)
+	}
+	return res.RowsAffected == 1, nil
 }

@@ -12,12 +12,23 @@ import (
 type WASettings struct {
 	Groups         bool `gorm:"column:wa_groups"`
 	GroupLeaveDays int  `gorm:"column:wa_group_leave_days"`
+	// GroupInvites: a customer whose privacy settings block group adds
+	// gets the group's invite link in the direct chat (migration 00012);
+	// off, their work order stays in the direct chat.
+	GroupInvites bool `gorm:"column:wa_group_invites"`
+	// UndeliveredSMSHours: a status or estimate message still only "sent"
+	// on WhatsApp after this many hours also goes by SMS (0: never).
+	UndeliveredSMSHours int `gorm:"column:wa_undelivered_sms_hours"`
 }
+
+// DefaultWAUndeliveredSMSHours is the branch default of UndeliveredSMSHours.
+const DefaultWAUndeliveredSMSHours = 6
 
 // BranchWASettings loads a branch's WhatsApp settings.
 func (s *Store) BranchWASettings(ctx context.Context, branchID int64) (WASettings, error) {
 	var out WASettings
-	res := s.db.WithContext(ctx).Raw(`SELECT wa_groups, wa_group_leave_days FROM branches WHERE id = ?`, branchID).Scan(&out)
+	res := s.db.WithContext(ctx).Raw(`SELECT wa_groups, wa_group_leave_days, wa_group_invites, wa_undelivered_sms_hours
+		FROM branches WHERE id = ?`, branchID).Scan(&out)
 	if res.Error != nil {
 		return out, fmt.Errorf("WhatsApp settings of branch %d: %w", branchID, res.Error)
 	}
@@ -28,10 +39,11 @@ func (s *Store) BranchWASettings(ctx context.Context, branchID int64) (WASetting
 }
 
 // SetBranchWASettings replaces a branch's WhatsApp settings; the caller
-// has checked them (leave days 0–90).
+// has checked them (leave days 0–90, hours 0–168).
 func (s *Store) SetBranchWASettings(ctx context.Context, branchID int64, w WASettings) error {
-	err := s.db.WithContext(ctx).Exec(`UPDATE branches SET wa_groups = ?, wa_group_leave_days = ? WHERE id = ?`,
-		w.Groups, w.GroupLeaveDays, branchID).Error
+	err := s.db.WithContext(ctx).Exec(`UPDATE branches SET wa_groups = ?, wa_group_leave_days = ?, wa_group_invites = ?,
+		wa_undelivered_sms_hours = ? WHERE id = ?`,
+		w.Groups, w.GroupLeaveDays, w.GroupInvites, w.UndeliveredSMSHours, branchID).Error
 	if err != nil {
 		return fmt.Errorf("set WhatsApp settings of branch %d: %w", branchID, err)
 	}

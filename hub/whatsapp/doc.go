@@ -18,15 +18,25 @@
 //     inbound_route.go (which thread: open work order, lead, group),
 //     inbound_content.go (text and files of a message), media.go and
 //     media_file.go (the download worker, expired media re-requested),
-//     receipts.go (delivered and read).
-//   - Outgoing: sender.go (the outbox sender of the whatsapp channel),
-//     sender_account.go (which account sends), sender_content.go (text,
-//     photos, documents), contacts.go (is the number on WhatsApp), pacing.go
-//     (one send per account at a time, spaced), fallback.go (what WhatsApp
-//     cannot deliver goes by SMS with the page link).
+//     receipts.go (delivered and read, matched by the id stored before the
+//     send).
+//   - Outgoing: sender.go (the outbox sender of the whatsapp channel: each
+//     part's id stored before it is sent, so a retry re-sends under it;
+//     error 463 retried; the daily send cap), sender_account.go (which
+//     account sends), sender_content.go (text, photos, documents),
+//     contacts.go (is the number on WhatsApp), pacing.go (one send per
+//     account at a time, spaced, with jitter), fallback.go (what WhatsApp
+//     cannot deliver goes by SMS with the page link), followups.go (a
+//     status or estimate message never confirmed goes by SMS too).
+//   - Hidden numbers: a customer known only by a LID is answered in the
+//     LID chat (store.QueueMessage), and inbound_route.go links the thread
+//     to their number once WhatsApp reveals it.
 //   - A group per work order: groups.go (when a thread's messages go to its
-//     group), groups_create.go, groups_plan.go (name and members),
-//     groups_sweep.go (leaving after hand-over).
+//     group), groups_create.go (a group counts as a new chat),
+//     groups_plan.go (name and members), groups_invite.go (a customer who
+//     blocks group adds gets the invite link; the group waits for them),
+//     groups_members.go (the customer joining or leaving), groups_sweep.go
+//     (leaving after hand-over).
 //
 // contracts.go holds the small interfaces the parts meet at: Clients (the
 // Manager lends clients), EventHandler and Session, GroupRouter.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/types"
@@ -36,6 +37,11 @@ func (g *Groups) createIfDue(ctx context.Context, cli Client, acc hub.WAAccount,
 		// the same way, so the sender retries the message later.
 		return types.EmptyJID, false, fmt.Errorf("whatsapp group for thread %d: %w", t.ID, whatsmeow.ErrNotConnected)
 	}
+	if full, err := g.newChatsUsedUp(ctx, acc); err != nil || full {
+		// A group is a chat the account starts: over the day's cap this
+		// message goes to the direct chat, and a later one creates it.
+		return types.EmptyJID, false, err
+	}
 
 	group := hub.WAGroup{ThreadID: t.ID, AccountID: acc.ID, Name: plan.name}
 	claimed, err := g.store.ClaimWAGroup(ctx, &group)
@@ -59,17 +65,47 @@ func (g *Groups) createIfDue(ctx context.Context, cli Client, acc hub.WAAccount,
 	if err == nil && (info == nil || info.JID.IsEmpty()) {
 		err = errors.New("WhatsApp returned no group")
 	}
+	if err != nil && strings.Contains(err.Error(), "failed to get privacy token") {
+		// whatsmeow stops before asking WhatsApp when it cannot read a
+		// member's privacy token (its store failed): nothing was created,
+		// so the claim is released and a later message tries again.
+		if _, rerr := g.store.ReleaseWAGroupClaim(ctx, group.ID); rerr != nil {
+			return types.EmptyJID, false, rerr
+		}
+		return types.EmptyJID, false, fmt.Errorf("whatsapp group for thread %d: %w", t.ID, err)
+	}
 	if err != nil {
 		// The ctx below is the caller's: the failure is recorded even when
 		// the call ran out of its own time.
 		return types.EmptyJID, false, g.fail(ctx, t, group, err.Error())
 	}
+	if err := g.store.RecordOutboundWAChat(ctx, acc.ID, info.JID.String(), g.now()); err != nil {
+		g.log.Error("whatsapp group: new chat not counted", "thread_id", t.ID, "group", info.JID.String(), "error", err)
+	}
+	plan.refused(info.Participants)
+	if plan.customerOut != "" {
+		return g.withoutCustomer(ctx, cli, t, group, plan, info)
+	}
 	return g.created(ctx, t, group, plan, info)
+}
+
+// newChatsUsedUp tells whether the account started its daily cap of new
+// chats (direct chats and groups) in the last 24 hours.
+func (g *Groups) newChatsUsedUp(ctx context.Context, acc hub.WAAccount) (bool, error) {
+	n, err := g.store.WANewChatsSince(ctx, acc.ID, g.now().Add(-24*time.Hour))
+	if err != nil {
+		return false, fmt.Errorf("whatsapp group: %w", err)
+	}
+	if n >= acc.DailyNewChats {
+		g.log.Info("whatsapp group: the account's new chats of the day are used up; not created now",
+			"account", acc.Name, "cap", acc.DailyNewChats)
+		return true, nil
+	}
+	return false, nil
 }
 
 // created stores the new group's JID with a note naming who is in it.
 func (g *Groups) created(ctx context.Context, t hub.Thread, group hub.WAGroup, plan groupPlan, info *types.GroupInfo) (types.JID, bool, error) {
-	plan.refused(info.Participants)
 	stored := false
 	err := g.store.Tx(ctx, func(tx *store.Store) error {
 		var err error

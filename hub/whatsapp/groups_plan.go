@@ -16,7 +16,15 @@ type groupPlan struct {
 	name    string
 	members []groupMember
 	skipped []string
+	// customerOut says why WhatsApp did not add the customer ("" when it
+	// did); customerInvitable that it was their privacy settings, which
+	// still let them join by the group's invite link.
+	customerOut       string
+	customerInvitable bool
 }
+
+// customerLabel is how the plan names the customer among the members.
+const customerLabel = "customer"
 
 // groupMember is one participant: how the note names them and their
 // number as digits (a phone JID's user part).
@@ -38,7 +46,7 @@ func (p *groupPlan) addMembers(customerPhone string, order hub.WorkOrder, region
 	if own[digits] {
 		return
 	}
-	p.members = append(p.members, groupMember{label: "customer", digits: digits})
+	p.members = append(p.members, groupMember{label: customerLabel, digits: digits})
 	p.addStaff("advisor", order.AdvisorName, order.AdvisorPhone, region, own)
 	p.addStaff("master", order.MasterName, order.MasterPhone, region, own)
 }
@@ -86,7 +94,7 @@ func (p groupPlan) jids() []types.JID {
 // refused moves the members WhatsApp did not add (their privacy settings
 // allow only an invite, a number not on WhatsApp) from members to skipped.
 func (p *groupPlan) refused(participants []types.GroupParticipant) {
-	reason := map[string]string{}
+	reason, invitable := map[string]string{}, map[string]bool{}
 	for _, gp := range participants {
 		if gp.Error == 0 {
 			continue
@@ -97,13 +105,16 @@ func (p *groupPlan) refused(participants []types.GroupParticipant) {
 		}
 		for _, jid := range []types.JID{gp.PhoneNumber, gp.JID} {
 			if jid.Server == types.DefaultUserServer && jid.User != "" {
-				reason[jid.User] = why
+				reason[jid.User], invitable[jid.User] = why, gp.AddRequest != nil
 			}
 		}
 	}
 	kept := p.members[:0]
 	for _, m := range p.members {
 		if why, ok := reason[m.digits]; ok {
+			if m.label == customerLabel {
+				p.customerOut, p.customerInvitable = why, invitable[m.digits]
+			}
 			p.skipped = append(p.skipped, m.label+" ("+why+")")
 			continue
 		}

@@ -105,6 +105,8 @@ func (in *Inbound) Handle(s Session, evt any) (ok bool) {
 		return in.handleReceipt(s, e)
 	case *events.MediaRetry:
 		return in.handleMediaRetry(s, e)
+	case *events.GroupInfo:
+		return in.handleGroupInfo(s, e)
 	}
 	return true
 }

@@ -107,6 +107,9 @@ func (in *Inbound) routeDirect(ctx context.Context, tx *store.Store, s Session, 
 	if fromMe {
 		r.in.Direction, r.in.Delivery, r.in.Author, r.in.ChatStartedBy = hub.DirectionOut, hub.DeliverySent, authorPhone, "phone"
 	}
+	if err := linkLIDThreads(ctx, tx, s.Account.BranchID, evt.Info.Chat, p.phone); err != nil {
+		return routed{}, err
+	}
 	var orders []store.WAOrderThread
 	if p.phone != "" {
 		if orders, err = tx.WAInboundOrderThreads(ctx, s.Account.BranchID, p.phone); err != nil {
@@ -224,4 +227,25 @@ func memberName(pushName string, p peer) string {
 		return p.phone
 	}
 	return p.jid.User
+}
+
+// linkLIDThreads gives the branch's threads that only knew the customer by
+// their LID chat the number WhatsApp now revealed for it (sent along with
+// the message, or learned by whatsmeow's LID ↔ phone-number store): their
+// replies go to the number from then on, and the customer carries it.
+func linkLIDThreads(ctx context.Context, tx *store.Store, branchID int64, chat types.JID, phone string) error {
+	if phone == "" || chat.Server != types.HiddenUserServer {
+		return nil
+	}
+	lid := chat.ToNonAD().String()
+	threads, err := tx.WALIDThreads(ctx, branchID, lid)
+	if err != nil {
+		return err
+	}
+	for _, t := range threads {
+		if _, err := tx.LinkWAThreadPhone(ctx, t.ID, phone, lid); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
+	"strings"
 	"time"
 
 	"go.mau.fi/whatsmeow"
@@ -27,6 +29,9 @@ type SenderOptions struct {
 	// ContactTTL is how long a check of whether a number is on WhatsApp is
 	// trusted; default store.DefaultWAContactTTL.
 	ContactTTL time.Duration
+	// Jitter is the random extra wait added to the account's interval
+	// before each send; default uniform in [0, 3 s). Tests pass a fixed one.
+	Jitter func() time.Duration
 }
 
 // Sender is the outbox sender of the WhatsApp channel. Each message goes
@@ -76,8 +81,8 @@ func (s *Sender) now() time.Time { return s.opts.Now() }
 // Send makes one attempt at a message. Errors are temporary (the pool
 // retries, and after the last attempt reroutes) unless they are
 // outbox.Reroute errors: no usable account at the branch, the number not
-// on WhatsApp, the account's daily cap of new chats reached, or WhatsApp
-// refusing the chat.
+// on WhatsApp, the account's daily cap of new chats or of messages
+// reached, or WhatsApp refusing the chat.
 func (s *Sender) Send(ctx context.Context, m outbox.Message) (r outbox.Receipt, err error) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -111,7 +116,10 @@ func (s *Sender) Send(ctx context.Context, m outbox.Message) (r outbox.Receipt, 
 	if err != nil {
 		return outbox.Receipt{}, err
 	}
-	id, err := s.deliver(ctx, lane, cli, acc, to, parts)
+	if err := s.withinDailySends(ctx, acc, m.MessageID, len(parts)); err != nil {
+		return outbox.Receipt{}, err
+	}
+	id, err := s.deliver(ctx, lane, cli, acc, m.MessageID, to, parts)
 	if err != nil {
 		return outbox.Receipt{}, err
 	}
@@ -138,6 +146,15 @@ func (s *Sender) destination(ctx context.Context, cli Client, acc hub.WAAccount,
 			return jid, false, nil
 		}
 	}
+	if store.IsWALIDRecipient(phone) {
+		// A customer WhatsApp shows only by a LID wrote first: the chat
+		// exists, and there is no number to check.
+		lid, err := types.ParseJID(phone)
+		if err != nil || lid.Server != types.HiddenUserServer {
+			return types.EmptyJID, false, outbox.Reroute("%q is not a WhatsApp address", phone)
+		}
+		return lid.ToNonAD(), false, nil
+	}
 	to, err = s.directChat(ctx, cli, phone)
 	if err != nil {
 		return types.EmptyJID, false, err
@@ -160,32 +177,74 @@ func (s *Sender) destination(ctx context.Context, cli Client, acc hub.WAAccount,
 }
 
 // deliver sends the parts one by one, paced, and returns the first one's
-// WhatsApp id (the id receipts come back with).
-func (s *Sender) deliver(ctx context.Context, lane *paceLane, cli Client, acc hub.WAAccount, to types.JID, parts []sendPart) (types.MessageID, error) {
+// WhatsApp id (the id receipts come back with). Each part's id is stored
+// before it is sent (store.PlanWASend): a part WhatsApp acknowledged in an
+// earlier attempt is not sent again, and one whose fate is unknown (the
+// call timed out, the process stopped) goes again under the same id, which
+// the customer's phone shows once.
+func (s *Sender) deliver(ctx context.Context, lane *paceLane, cli Client, acc hub.WAAccount, messageID int64, to types.JID, parts []sendPart) (types.MessageID, error) {
 	interval := time.Duration(acc.MinIntervalMs) * time.Millisecond
 	var first types.MessageID
 	for i, p := range parts {
-		if err := lane.space(ctx, interval); err != nil {
+		plan, err := s.store.PlanWASend(ctx, messageID, i, acc.ID, string(cli.GenerateMessageID()))
+		if err != nil {
+			return "", fmt.Errorf("whatsapp: %w", err)
+		}
+		if i == 0 {
+			first = types.MessageID(plan.WAID)
+		}
+		if plan.SentAt != nil {
+			continue
+		}
+		if err := lane.space(ctx, interval+s.jitter()); err != nil {
 			return "", fmt.Errorf("whatsapp: waiting for account «%s» to send: %w", acc.Name, err)
 		}
 		cctx, cancel := context.WithTimeout(ctx, sendCallTimeout)
-		resp, err := cli.SendMessage(cctx, to, p.msg)
+		_, err = cli.SendMessage(cctx, to, p.msg, whatsmeow.SendRequestExtra{ID: types.MessageID(plan.WAID)})
 		cancel()
 		lane.sent()
 		if err != nil {
 			return "", sendFailure(to, p.what, err)
 		}
-		if i == 0 {
-			first = resp.ID
+		if err := s.store.MarkWASent(ctx, plan.WAID, acc.ID, s.now()); err != nil {
+			// The next attempt sends the part again under the same id: the
+			// customer still sees it once.
+			return "", fmt.Errorf("whatsapp: %w", err)
 		}
 	}
 	return first, nil
 }
 
+// jitter is the random extra wait before a send, so a burst of reminders
+// is not sent at a machine's even rhythm.
+func (s *Sender) jitter() time.Duration {
+	if s.opts.Jitter != nil {
+		return s.opts.Jitter()
+	}
+	return rand.N(maxSendJitter)
+}
+
+// maxSendJitter bounds the default jitter between two sends of an account.
+const maxSendJitter = 3 * time.Second
+
+// errCode463 is how whatsmeow reports WhatsApp's error 463 on a send
+// ("server returned error 463"): the message lacked the contact's privacy
+// token (tctoken), which WhatsApp now asks for when an account writes to a
+// new contact, and refuses for a while to an account that reached out to
+// many. It says nothing about the customer's number: whatsmeow fetches and
+// issues tokens on its own, so the send is retried like a network error,
+// and after the last attempt the message goes by SMS without the thread
+// being moved off WhatsApp.
+const errCode463 = " 463"
+
 // sendFailure classifies a failed send: WhatsApp refusing the chat (an
 // address it does not serve, a server error code for the message) is a
-// reroute; anything else (not connected, timeouts) is worth a retry.
+// reroute; error 463 and anything else (not connected, timeouts) is worth
+// a retry.
 func sendFailure(to types.JID, what string, err error) error {
+	if isPrivacyTokenError(err) {
+		return fmt.Errorf("whatsapp: send %s to %s: WhatsApp asks for the contact's privacy token (new contact, error 463); trying again: %w", what, to.User, err)
+	}
 	for _, refused := range []error{
 		whatsmeow.ErrUnknownServer, whatsmeow.ErrRecipientADJID, whatsmeow.ErrServerReturnedError,
 		whatsmeow.ErrIQBadRequest, whatsmeow.ErrIQNotAcceptable, whatsmeow.ErrIQNotFound, whatsmeow.ErrIQForbidden,
@@ -195,4 +254,31 @@ func sendFailure(to types.JID, what string, err error) error {
 		}
 	}
 	return fmt.Errorf("whatsapp: send %s to %s: %w", what, to.User, err)
+}
+
+// isPrivacyTokenError tells the errors of WhatsApp's new-contact token
+// rules: a send refused with 463, or whatsmeow lacking a token it needs.
+func isPrivacyTokenError(err error) bool {
+	if errors.Is(err, whatsmeow.ErrNoPrivacyToken) {
+		return true
+	}
+	return errors.Is(err, whatsmeow.ErrServerReturnedError) && strings.HasSuffix(err.Error(), errCode463)
+}
+
+// withinDailySends checks that the message's parts not yet sent fit in the
+// account's cap of messages a day; over it, the message goes by SMS like
+// one over the cap of new chats. The caller holds the account's lane, so
+// two workers cannot both take the last sends of the day.
+func (s *Sender) withinDailySends(ctx context.Context, acc hub.WAAccount, messageID int64, parts int) error {
+	if acc.DailySends <= 0 {
+		return nil // no cap set
+	}
+	sent, err := s.store.WASentSince(ctx, acc.ID, s.now().Add(-24*time.Hour))
+	if err != nil {
+		return fmt.Errorf("whatsapp: %w", err)
+	}
+	if sent+parts > acc.DailySends {
+		return outbox.Reroute("account «%s» sent its %d WhatsApp messages of the last 24 hours", acc.Name, acc.DailySends)
+	}
+	return nil
 }

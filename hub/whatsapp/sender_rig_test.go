@@ -62,7 +62,7 @@ func newSendRig(t *testing.T, s *store.Store) *sendRig {
 		t.Fatal(err)
 	}
 	r.links = links
-	r.sender = whatsapp.NewSender(s, r.media, r.clients, whatsapp.SenderOptions{Logger: quiet()})
+	r.sender = whatsapp.NewSender(s, r.media, r.clients, whatsapp.SenderOptions{Logger: quiet(), Jitter: noJitter})
 	return r
 }
 
@@ -250,3 +250,6 @@ func (b *sendSMSBox) got(messageID int64) bool {
 	}
 	return false
 }
+
+// noJitter keeps the rig's sends at their interval exactly.
+func noJitter() time.Duration { return 0 }

@@ -21,7 +21,9 @@ const (
 	waMinIntervalSec = 1
 	waMaxIntervalSec = 3600
 	waMaxNewChats    = 1000
+	waMaxDailySends  = 5000
 	waMaxLeaveDays   = 90
+	waMaxSMSAfterH   = 168 // a week: later than that an SMS no longer helps
 )
 
 // whatsappAccountAdd is POST /admin/whatsapp/accounts: branch code and
@@ -59,7 +61,7 @@ func (h *Handler) whatsappAccountAdd(c *fiber.Ctx) error {
 }
 
 // whatsappPacing is POST /admin/whatsapp/accounts/:id/pacing: seconds
-// between two messages and new chats a day.
+// between two messages, new chats a day and messages a day (0: no cap).
 func (h *Handler) whatsappPacing(c *fiber.Ctx) error {
 	if h.whatsapp == nil {
 		return h.waOff(c)
@@ -77,6 +79,10 @@ func (h *Handler) whatsappPacing(c *fiber.Ctx) error {
 	if err != nil || chats < 0 || chats > waMaxNewChats {
 		problems = append(problems, fmt.Sprintf("new chats a day: a whole number from 0 to %d", waMaxNewChats))
 	}
+	sends, err := strconv.Atoi(strings.TrimSpace(c.FormValue("daily-sends")))
+	if err != nil || sends < 0 || sends > waMaxDailySends {
+		problems = append(problems, fmt.Sprintf("messages a day: a whole number from 0 (no cap) to %d", waMaxDailySends))
+	}
 	if len(problems) > 0 {
 		return h.refuseWhatsApp(c, "pacing of "+a.Name+" not saved:\n"+strings.Join(problems, "\n"))
 	}
@@ -86,7 +92,10 @@ func (h *Handler) whatsappPacing(c *fiber.Ctx) error {
 		if err := tx.SetWAPacing(ctx, a.ID, ms, chats); err != nil {
 			return err
 		}
-		return waAudit(c, tx, a, fmt.Sprintf("whatsapp_pacing min_interval_ms=%d daily_new_chats=%d", ms, chats))
+		if err := tx.SetWADailySends(ctx, a.ID, sends); err != nil {
+			return err
+		}
+		return waAudit(c, tx, a, fmt.Sprintf("whatsapp_pacing min_interval_ms=%d daily_new_chats=%d daily_sends=%d", ms, chats, sends))
 	})
 	if err != nil {
 		return h.Internal(c, "set WhatsApp pacing", err)
@@ -95,8 +104,10 @@ func (h *Handler) whatsappPacing(c *fiber.Ctx) error {
 }
 
 // whatsappBranch is POST /admin/whatsapp/branches/:code: a WhatsApp group
-// per work order (off by default: ban risk) and the days after hand-over
-// to leave it.
+// per work order (off by default: ban risk), the days after hand-over to
+// leave it, whether a customer who blocks group adds gets an invite link,
+// and the hours after which a status or estimate message WhatsApp has not
+// delivered also goes by SMS.
 func (h *Handler) whatsappBranch(c *fiber.Ctx) error {
 	if h.whatsapp == nil {
 		return h.waOff(c)
@@ -108,17 +119,27 @@ func (h *Handler) whatsappBranch(c *fiber.Ctx) error {
 	} else if err != nil {
 		return h.Internal(c, "branch by code", err)
 	}
+	var problems []string
 	days, err := strconv.Atoi(strings.TrimSpace(c.FormValue("leave-days")))
 	if err != nil || days < 0 || days > waMaxLeaveDays {
-		return h.refuseWhatsApp(c, fmt.Sprintf("days after hand-over to leave the group: a whole number from 0 to %d", waMaxLeaveDays))
+		problems = append(problems, fmt.Sprintf("days after hand-over to leave the group: a whole number from 0 to %d", waMaxLeaveDays))
 	}
-	w := store.WASettings{Groups: c.FormValue("groups") == "on", GroupLeaveDays: days}
+	hours, err := strconv.Atoi(strings.TrimSpace(c.FormValue("sms-after-hours")))
+	if err != nil || hours < 0 || hours > waMaxSMSAfterH {
+		problems = append(problems, fmt.Sprintf("hours before an undelivered status goes by SMS too: a whole number from 0 (never) to %d", waMaxSMSAfterH))
+	}
+	if len(problems) > 0 {
+		return h.refuseWhatsApp(c, strings.Join(problems, "\n"))
+	}
+	w := store.WASettings{Groups: c.FormValue("groups") == "on", GroupLeaveDays: days,
+		GroupInvites: c.FormValue("invites") == "on", UndeliveredSMSHours: hours}
 	err = h.store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.SetBranchWASettings(ctx, b.ID, w); err != nil {
 			return err
 		}
 		return staffpage.Audit(c.UserContext(), c, tx, store.AuditAdminChanged, "branch "+b.Code,
-			fmt.Sprintf("whatsapp_groups on=%t leave_days=%d", w.Groups, w.GroupLeaveDays))
+			fmt.Sprintf("whatsapp_groups on=%t leave_days=%d invites=%t sms_after_hours=%d",
+				w.Groups, w.GroupLeaveDays, w.GroupInvites, w.UndeliveredSMSHours))
 	})
 	if err != nil {
 		return h.Internal(c, "set branch WhatsApp settings", err)

@@ -252,26 +252,33 @@ func TestWhatsAppPageManagesAccounts(t *testing.T) {
 
 		// Pacing.
 		for _, f := range []url.Values{
-			{"min-interval": {"0.5"}, "new-chats": {"10"}},
-			{"min-interval": {"5000"}, "new-chats": {"10"}},
-			{"min-interval": {"2"}, "new-chats": {"-1"}},
-			{"min-interval": {"x"}, "new-chats": {"10"}},
+			{"min-interval": {"0.5"}, "new-chats": {"10"}, "daily-sends": {"100"}},
+			{"min-interval": {"5000"}, "new-chats": {"10"}, "daily-sends": {"100"}},
+			{"min-interval": {"2"}, "new-chats": {"-1"}, "daily-sends": {"100"}},
+			{"min-interval": {"x"}, "new-chats": {"10"}, "daily-sends": {"100"}},
+			{"min-interval": {"2"}, "new-chats": {"10"}, "daily-sends": {"-1"}},
+			{"min-interval": {"2"}, "new-chats": {"10"}},
 		} {
 			resp, page = b.Post("/admin/whatsapp/accounts/"+id+"/pacing", f)
 			wantRefused(t, resp, page, "not saved")
 		}
-		resp, page = b.Post("/admin/whatsapp/accounts/"+id+"/pacing", url.Values{"min-interval": {"2,5"}, "new-chats": {"12"}})
-		wantRedirectTo(t, b, resp, page, "/admin/whatsapp?done=wa-pacing", `value="2.5"`)
-		if a, _ := st.WAAccount(ctx, acc.ID); a.MinIntervalMs != 2500 || a.DailyNewChats != 12 || audits() != 2 {
+		resp, page = b.Post("/admin/whatsapp/accounts/"+id+"/pacing", url.Values{"min-interval": {"2,5"}, "new-chats": {"12"}, "daily-sends": {"150"}})
+		wantRedirectTo(t, b, resp, page, "/admin/whatsapp?done=wa-pacing", `name="daily-sends" value="150"`)
+		if a, _ := st.WAAccount(ctx, acc.ID); a.MinIntervalMs != 2500 || a.DailyNewChats != 12 || a.DailySends != 150 || audits() != 2 {
 			t.Fatalf("pacing %+v, %d audit rows", a, audits())
 		}
 
 		// Branch setting.
-		resp, page = b.Post("/admin/whatsapp/branches/MSK1", url.Values{"groups": {"on"}, "leave-days": {"91"}})
+		if w, _ := st.BranchWASettings(ctx, h.branch.ID); !w.GroupInvites || w.UndeliveredSMSHours != store.DefaultWAUndeliveredSMSHours {
+			t.Fatalf("a new branch's settings %+v, want invites on and SMS after 6 h", w)
+		}
+		resp, page = b.Post("/admin/whatsapp/branches/MSK1", url.Values{"groups": {"on"}, "leave-days": {"91"}, "sms-after-hours": {"6"}})
 		wantRefused(t, resp, page, "from 0 to 90")
-		resp, page = b.Post("/admin/whatsapp/branches/MSK1", url.Values{"groups": {"on"}, "leave-days": {"5"}})
-		wantRedirectTo(t, b, resp, page, "/admin/whatsapp?done=wa-branch", `name="groups" checked`)
-		if w, _ := st.BranchWASettings(ctx, h.branch.ID); !w.Groups || w.GroupLeaveDays != 5 || audits() != 3 {
+		resp, page = b.Post("/admin/whatsapp/branches/MSK1", url.Values{"groups": {"on"}, "leave-days": {"5"}, "sms-after-hours": {"169"}})
+		wantRefused(t, resp, page, "to 168")
+		resp, page = b.Post("/admin/whatsapp/branches/MSK1", url.Values{"groups": {"on"}, "leave-days": {"5"}, "sms-after-hours": {"12"}})
+		wantRedirectTo(t, b, resp, page, "/admin/whatsapp?done=wa-branch", `name="sms-after-hours" value="12"`)
+		if w, _ := st.BranchWASettings(ctx, h.branch.ID); !w.Groups || w.GroupLeaveDays != 5 || w.GroupInvites || w.UndeliveredSMSHours != 12 || audits() != 3 {
 			t.Fatalf("settings %+v, %d audit rows", w, audits())
 		}
 

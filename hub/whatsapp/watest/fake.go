@@ -8,8 +8,10 @@ package watest
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -49,8 +51,13 @@ type Fake struct {
 	// (off by default there too): without it, a message redelivered after
 	// its handler failed can no longer be decrypted and is dropped (see Deliver).
 	DecryptedEventBuffer bool
-	// SendErr, when set, fails SendMessage to a chat.
+	// SendErr, when set, fails SendMessage to a chat (Err463 is WhatsApp's
+	// refusal of a message without the new contact's privacy token).
 	SendErr func(to types.JID, m *waE2E.Message) error
+	// BlocksGroupAdds lists the numbers (digits) whose privacy settings
+	// let nobody add them to a group: CreateGroup leaves them out with
+	// error 403 and an invite request, as WhatsApp does.
+	BlocksGroupAdds map[string]bool
 	// Media maps a direct path to the bytes Download returns; MediaErr
 	// fails Download for a direct path (e.g. whatsmeow.ErrMediaDownloadFailedWith410).
 	Media    map[string][]byte
@@ -65,6 +72,8 @@ type Fake struct {
 	connected    bool
 	connects     int
 	sent         []Sent
+	attempts     []Sent
+	invites      []types.JID
 	uploads      [][]byte
 	retries      []types.MessageID
 	groups       []whatsmeow.ReqCreateGroup
@@ -80,7 +89,8 @@ type Fake struct {
 // New makes a fake for a device; a NewClientFunc closing over a registry
 // of fakes is what a test hands the hub.
 func New(device *wastore.Device) *Fake {
-	return &Fake{Device: device, OnWhatsApp: map[string]bool{}, Media: map[string][]byte{}, MediaErr: map[string]error{}}
+	return &Fake{Device: device, OnWhatsApp: map[string]bool{}, Media: map[string][]byte{}, MediaErr: map[string]error{},
+		BlocksGroupAdds: map[string]bool{}}
 }
 
 // The fake is a client.
@@ -292,13 +302,46 @@ func (f *Fake) PairPhone(ctx context.Context, phone string, _ bool, _ whatsmeow.
 // Pair completes a phone-code pairing as the phone would.
 func (f *Fake) Pair(ctx context.Context, jid types.JID) error { return f.pair(ctx, jid) }
 
-// SendMessage records the message and returns a new id, unless SendErr fails it.
-func (f *Fake) SendMessage(ctx context.Context, to types.JID, m *waE2E.Message, _ ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error) {
+// Err463 is the error whatsmeow returns when WhatsApp refuses a message
+// to a new contact for want of their privacy token.
+var Err463 = fmt.Errorf("%w %d", whatsmeow.ErrServerReturnedError, 463)
+
+// GenerateMessageID makes a new id, as whatsmeow's does (3EB0…).
+func (f *Fake) GenerateMessageID() types.MessageID {
+	f.Lock()
+	defer f.Unlock()
+	f.nextID++
+	return types.MessageID(fmt.Sprintf("3EB0FAKE%06d", f.nextID))
+}
+
+// SendMessage records the attempt and the message under the id the
+// caller chose (SendRequestExtra.ID) or a new one, unless the fake is not
+// connected, SendErr fails it, or a file message lacks what Upload returns
+// (WhatsApp takes it, but no phone can fetch the file: the hub must never
+// send one).
+func (f *Fake) SendMessage(ctx context.Context, to types.JID, m *waE2E.Message, extra ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error) {
+	if len(extra) > 1 {
+		return whatsmeow.SendResponse{}, errors.New("only one extra parameter may be provided to SendMessage")
+	}
+	var id types.MessageID
+	if len(extra) == 1 {
+		id = extra[0].ID
+	}
+	if id == "" {
+		id = f.GenerateMessageID()
+	}
+	if to.Device > 0 {
+		return whatsmeow.SendResponse{}, whatsmeow.ErrRecipientADJID
+	}
 	f.Lock()
 	sendErr, connected := f.SendErr, f.connected
+	f.attempts = append(f.attempts, Sent{To: to, Message: m, ID: id})
 	f.Unlock()
 	if !connected {
 		return whatsmeow.SendResponse{}, whatsmeow.ErrNotConnected
+	}
+	if err := checkMediaFields(m); err != nil {
+		return whatsmeow.SendResponse{}, err
 	}
 	if sendErr != nil {
 		if err := sendErr(to, m); err != nil {
@@ -307,10 +350,56 @@ func (f *Fake) SendMessage(ctx context.Context, to types.JID, m *waE2E.Message, 
 	}
 	f.Lock()
 	defer f.Unlock()
-	f.nextID++
-	id := types.MessageID(fmt.Sprintf("3EB0FAKE%06d", f.nextID))
 	f.sent = append(f.sent, Sent{To: to, Message: m, ID: id})
 	return whatsmeow.SendResponse{ID: id, Timestamp: time.Now()}, nil
+}
+
+// Attempts lists every SendMessage call, failed ones too, oldest first.
+func (f *Fake) Attempts() []Sent {
+	f.Lock()
+	defer f.Unlock()
+	return append([]Sent(nil), f.attempts...)
+}
+
+// checkMediaFields fails a file message that lacks a field Upload returns.
+func checkMediaFields(m *waE2E.Message) error {
+	type media interface {
+		GetURL() string
+		GetDirectPath() string
+		GetMediaKey() []byte
+		GetFileEncSHA256() []byte
+		GetFileSHA256() []byte
+		GetFileLength() uint64
+	}
+	var file media
+	switch {
+	case m.GetImageMessage() != nil:
+		file = m.GetImageMessage()
+	case m.GetVideoMessage() != nil:
+		file = m.GetVideoMessage()
+	case m.GetAudioMessage() != nil:
+		file = m.GetAudioMessage()
+	case m.GetDocumentMessage() != nil:
+		file = m.GetDocumentMessage()
+	case m.GetStickerMessage() != nil:
+		file = m.GetStickerMessage()
+	default:
+		return nil
+	}
+	var missing []string
+	for name, empty := range map[string]bool{
+		"URL": file.GetURL() == "", "DirectPath": file.GetDirectPath() == "", "MediaKey": len(file.GetMediaKey()) == 0,
+		"FileEncSHA256": len(file.GetFileEncSHA256()) == 0, "FileSHA256": len(file.GetFileSHA256()) == 0, "FileLength": file.GetFileLength() == 0,
+	} {
+		if empty {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		return fmt.Errorf("fake: file message without %s from Upload", strings.Join(missing, ", "))
+	}
+	return nil
 }
 
 // Sent lists what was sent, oldest first.
@@ -324,8 +413,11 @@ func (f *Fake) Upload(ctx context.Context, data []byte, appInfo whatsmeow.MediaT
 	f.uploads = append(f.uploads, data)
 	path := fmt.Sprintf("/v/t62/fake-%d", len(f.uploads))
 	f.Media[path] = data
+	plain := sha256.Sum256(data)
+	enc := sha256.Sum256(append([]byte("enc"), data...)) // stands in for the ciphertext's hash
 	return whatsmeow.UploadResponse{URL: "https://mmg.whatsapp.net" + path, DirectPath: path,
-		MediaKey: []byte("0123456789abcdef0123456789abcdef"), FileLength: uint64(len(data))}, nil
+		MediaKey: []byte("0123456789abcdef0123456789abcdef"), FileEncSHA256: enc[:], FileSHA256: plain[:],
+		FileLength: uint64(len(data))}, nil
 }
 
 // Uploads lists uploaded files.
@@ -404,9 +496,33 @@ func (f *Fake) CreateGroup(ctx context.Context, req whatsmeow.ReqCreateGroup) (*
 	jid := types.NewJID(fmt.Sprintf("120363%012d", len(f.groups)), types.GroupServer)
 	info := &types.GroupInfo{JID: jid, GroupName: types.GroupName{Name: req.Name}}
 	for _, p := range req.Participants {
-		info.Participants = append(info.Participants, types.GroupParticipant{JID: p})
+		gp := types.GroupParticipant{JID: p}
+		if f.BlocksGroupAdds[p.User] {
+			gp.Error = 403
+			gp.AddRequest = &types.GroupParticipantAddRequest{Code: "FAKEADD" + p.User, Expiration: time.Now().Add(72 * time.Hour)}
+		}
+		info.Participants = append(info.Participants, gp)
 	}
 	return info, nil
+}
+
+// GetGroupInviteLink returns the group's invite link (the same one each
+// time unless reset) and records that it was asked for.
+func (f *Fake) GetGroupInviteLink(ctx context.Context, jid types.JID, reset bool) (string, error) {
+	f.Lock()
+	defer f.Unlock()
+	if !f.connected {
+		return "", whatsmeow.ErrNotConnected
+	}
+	f.invites = append(f.invites, jid)
+	return whatsmeow.InviteLinkPrefix + "FAKE" + jid.User, nil
+}
+
+// InviteLinks lists the groups whose invite link was asked for.
+func (f *Fake) InviteLinks() []types.JID {
+	f.Lock()
+	defer f.Unlock()
+	return append([]types.JID(nil), f.invites...)
 }
 
 // Groups lists the groups created.
