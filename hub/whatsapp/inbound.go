@@ -116,6 +116,9 @@ var _ EventHandler = (*Inbound)(nil).Handle
 // customer's STOP/START and feedback score, and the file to download.
 func (in *Inbound) handleMessage(s Session, evt *events.Message) bool {
 	log := in.log.With("account_id", s.Account.ID, "wa_id", string(evt.Info.ID), "chat", evt.Info.Chat.String())
+	if handled, ok := in.handleChange(s, evt); handled {
+		return ok
+	}
 	c, why := readContent(evt)
 	if why != "" {
 		log.Debug("whatsapp inbound: ignored", "reason", why)
@@ -138,7 +141,11 @@ func (in *Inbound) handleMessage(s Session, evt *events.Message) bool {
 			return err
 		}
 		r.in.Chat, r.in.WAID, r.in.Body, r.in.FilesPending = chat, string(evt.Info.ID), c.text, c.file != nil
+		r.in.Sender = evt.Info.Sender.ToNonAD().String()
 		if m, err = tx.AddWAInbound(ctx, r.in); err != nil {
+			return err
+		}
+		if err := in.recordExtras(ctx, tx, s, evt, m); err != nil {
 			return err
 		}
 		if err := in.noteOnce(ctx, tx, r.in.Thread.ID, r.note); err != nil {
