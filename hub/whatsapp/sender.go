@@ -112,6 +112,9 @@ func (s *Sender) Send(ctx context.Context, m sms.Message) (r sms.Receipt, err er
 	if err != nil {
 		return sms.Receipt{}, err
 	}
+	if err := s.withContext(ctx, acc.ID, to, m.MessageID, parts); err != nil {
+		return sms.Receipt{}, err
+	}
 	id, err := s.deliver(ctx, lane, cli, acc, to, parts)
 	if err != nil {
 		return sms.Receipt{}, err
