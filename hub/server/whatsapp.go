@@ -40,6 +40,7 @@ type whatsApp struct {
 	manager  *whatsapp.Manager
 	inbound  *whatsapp.Inbound
 	groups   *whatsapp.Groups
+	signals  *whatsapp.Signals // read receipts and "typing…" for the inbox
 	pool     *outbox.Pool
 	log      *slog.Logger
 }
@@ -65,7 +66,9 @@ func newWhatsApp(ctx context.Context, cfg *config.Config, st *store.Store, media
 		sessions.Close()
 		return nil, fmt.Errorf("whatsapp outbox: %w", err)
 	}
-	return &whatsApp{store: st, sessions: sessions, manager: manager, inbound: inbound, groups: groups, pool: pool, log: log}, nil
+	signals := whatsapp.NewSignals(st, manager, whatsapp.SignalOptions{Logger: log})
+	return &whatsApp{store: st, sessions: sessions, manager: manager, inbound: inbound, groups: groups, signals: signals, pool: pool,
+		log: log}, nil
 }
 
 // run leads the channel whenever this instance holds the leader lock (on
@@ -124,6 +127,7 @@ func (w *whatsApp) close() error {
 	if w == nil {
 		return nil
 	}
+	w.signals.Wait() // receipts and presence under way end within their timeout
 	return w.sessions.Close()
 }
 

@@ -64,6 +64,9 @@ type Fake struct {
 	nextID       int
 	qrRelease    chan struct{}
 	disconnected int
+	reads        []ReadMark       // signals.go
+	presence     []types.Presence // signals.go
+	chatStates   []ChatState      // signals.go
 }
 
 // New makes a fake for a device; a NewClientFunc closing over a registry
