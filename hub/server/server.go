@@ -120,6 +120,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, st *store.
 	media := hub.NewMedia(filepath.Join(cfg.DataDir, "media"))
 	var wa *whatsApp
 	var adminWhatsApp admin.WhatsApp // a nil interface when WhatsApp is off, not a nil *Manager
+	var inboxWhatsApp inbox.ChatSignals
 	if cfg.WhatsApp {
 		newClient := deps.WhatsAppClient
 		if newClient == nil {
@@ -133,7 +134,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, st *store.
 				wa.close()
 			}
 		}()
-		adminWhatsApp = wa.manager
+		adminWhatsApp, inboxWhatsApp = wa.manager, wa.signals
 	}
 	var waOff *outbox.Pool
 	if !cfg.WhatsApp {
@@ -173,7 +174,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, st *store.
 	}
 
 	inboxPage, err := inbox.New(st, staffPages.RequireStaff, inbox.Options{
-		Logger: log, Media: media, Queued: queued, Texts: renderer, Broker: live.Broker(), Done: done,
+		Logger: log, Media: media, Queued: queued, Texts: renderer, Broker: live.Broker(), Done: done, WhatsApp: inboxWhatsApp,
 		CustomerLink: func(ctx context.Context, t hub.Thread) (string, error) {
 			l, err := st.ActiveMagicLink(ctx, t.ID)
 			if errors.Is(err, store.ErrNotFound) {

@@ -49,6 +49,9 @@ type Options struct {
 	Broker *realtime.Broker
 	// Done is closed at shutdown: it ends open event streams.
 	Done <-chan struct{}
+	// WhatsApp marks a thread's customer messages read when it is opened
+	// and shows "typing…" while an advisor writes; nil without WhatsApp.
+	WhatsApp ChatSignals
 }
 
 // Handler serves /inbox.
@@ -65,6 +68,7 @@ type Handler struct {
 	texts        *templates.Renderer
 	broker       *realtime.Broker
 	done         <-chan struct{}
+	signals      ChatSignals
 }
 
 // New parses the views once; a broken view fails start-up. requireStaff is
@@ -88,7 +92,8 @@ func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Op
 		o.Queued = func() {}
 	}
 	return &Handler{store: st, requireStaff: requireStaff, views: views, assets: assets, log: o.Logger, now: o.Now, media: o.Media,
-		customerLink: o.CustomerLink, queued: o.Queued, texts: o.Texts, broker: o.Broker, done: o.Done}, nil
+		customerLink: o.CustomerLink, queued: o.Queued, texts: o.Texts, broker: o.Broker, done: o.Done,
+		signals: o.WhatsApp}, nil
 }
 
 // The routes that take a file, up to MaxUploadBytes, from signed-in staff.
@@ -109,6 +114,7 @@ func (h *Handler) Register(app fiber.Router) {
 	app.Post(thread+"/messages/:mid/resend", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.resend))
 	app.Post(thread+"/messages/:mid/forward", staff.SecurityHeaders, h.requireStaff(store.RoleAdvisor, store.RoleAdmin), h.withThread(h.forward))
 	app.Post(thread+"/messages/:mid/move", staff.SecurityHeaders, h.requireStaff(store.RoleAdvisor, store.RoleAdmin), h.withThread(h.move))
+	app.Post(thread+"/typing", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.typing))
 	app.Post(thread+"/notes", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.note))
 	app.Post(thread+"/assign", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.assign))
 	app.Post(thread+"/resolve", staff.SecurityHeaders, h.requireStaff(), h.withThread(h.resolve))
