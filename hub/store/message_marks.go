@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -226,7 +225,3 @@ func (s *Store) ThreadMessageMarks(ctx context.Context, threadID int64) (Message
 	}
 	return out, nil
 }
-
-// ErrNotQuotable refuses a quote of a message that is not the thread's
-// customer's words.
-var ErrNotQuotable = errors.New("only a customer's message can be quoted")
