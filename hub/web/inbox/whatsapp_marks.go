@@ -45,6 +45,7 @@ func (h *Handler) whatsAppView(ctx context.Context, c *fiber.Ctx, th hub.Thread,
 	if err != nil {
 		return err
 	}
+	quote, _ := strconv.ParseInt(c.Query("quote"), 10, 64)
 	for i := range p.Messages {
 		v := &p.Messages[i]
 		if q, ok := m.Quotes[v.ID]; ok {
@@ -63,7 +64,7 @@ func (h *Handler) whatsAppView(ctx context.Context, c *fiber.Ctx, th hub.Thread,
 			}
 		}
 		v.Quotable = p.WhatsApp && v.Direction == hub.DirectionIn && !v.Revoked
-		if id, err := strconv.ParseInt(c.Query("quote"), 10, 64); err == nil && id == v.ID && v.Quotable {
+		if quote == v.ID && v.Quotable {
 			p.Quote = v
 		}
 	}
@@ -93,6 +94,13 @@ func (h *Handler) replyQuote(c *fiber.Ctx, s staff.Staff, th hub.Thread) (*hub.M
 	}
 	if m.Direction != hub.DirectionIn {
 		return nil, "not_quotable", nil
+	}
+	revoked, err := h.store.RevokedMessageIDs(c.UserContext(), th.ID)
+	if err != nil {
+		return nil, "", err
+	}
+	if revoked[m.ID] {
+		return nil, "not_quotable", nil // deleted by the customer: quoting it would show it again
 	}
 	return &m, "", nil
 }

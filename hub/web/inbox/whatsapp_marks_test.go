@@ -194,10 +194,14 @@ func TestInboxReplyQuotesACustomerMessage(t *testing.T) {
 			t.Fatalf("context %+v, want the customer's message quoted", ci)
 		}
 
-		// The hub's own message, or one of another thread, is no quote.
+		// The hub's own message, one the customer deleted, or one of
+		// another thread, is no quote.
+		w.say(t, "Q2", watest.Text("Ой, не то"))
+		w.say(t, "Q3", &waE2E.Message{ProtocolMessage: &waE2E.ProtocolMessage{Type: waE2E.ProtocolMessage_REVOKE.Enum(), Key: waKey("Q2")}})
+		deleted := w.message(t, th.ID, "Ой, не то")
 		before := len(w.phone.Sent())
 		hubs := w.message(t, th.ID, w.sentBody(t, th.ID, string(status.ID)))
-		for _, id := range []int64{hubs.ID, 999999} {
+		for _, id := range []int64{hubs.ID, deleted.ID, 999999} {
 			resp, _ = w.advisor.Post(base+"/messages", url.Values{"text": {"Не уйдёт"}, "reply_to": {strconv.FormatInt(id, 10)}})
 			if loc := resp.Header.Get("Location"); loc != base+"?err=not_quotable" {
 				t.Fatalf("reply quoting %d went to %q", id, loc)
