@@ -16,12 +16,15 @@
 //     link/list/logout`), account_name.go.
 //   - Incoming: inbound.go (every event of a client lands here),
 //     inbound_route.go (which thread: open work order, lead, group),
-//     inbound_content.go (text and files of a message), media.go and
+//     inbound_content.go (text and files of a message), inbound_changes.go
+//     (quotes, reactions, edits, deletions, disappearing timers), media.go and
 //     media_file.go (the download worker, expired media re-requested),
 //     receipts.go (delivered and read).
 //   - Outgoing: sender.go (the outbox sender of the whatsapp channel),
 //     sender_account.go (which account sends), sender_content.go (text,
-//     photos, documents), contacts.go (is the number on WhatsApp), pacing.go
+//     photos, documents), sender_media.go (sizes, previews, lengths, voice
+//     notes), sender_context.go (the quote and the chat's timer),
+//     signals.go (read receipts and "typing…" for the inbox), contacts.go (is the number on WhatsApp), pacing.go
 //     (one send per account at a time, spaced), fallback.go (what WhatsApp
 //     cannot deliver goes by SMS with the page link).
 //   - A group per work order: groups.go (when a thread's messages go to its
