@@ -126,6 +126,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 	media := hub.NewMedia(filepath.Join(cfg.DataDir, "media"))
 	var wa *whatsApp
 	var adminWhatsApp admin.WhatsApp // a nil interface when WhatsApp is off, not a nil *Manager
+	var inboxWhatsApp inbox.ChatSignals
 	if cfg.WhatsApp {
 		newClient, webVersion := deps.WhatsAppClient, whatsapp.WebVersionFunc(nil) // a fake client needs no version
 		if newClient == nil {
@@ -139,7 +140,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 				wa.close()
 			}
 		}()
-		adminWhatsApp = wa.manager
+		adminWhatsApp, inboxWhatsApp = wa.manager, wa.signals
 	}
 	var waOff *outbox.Pool
 	if !cfg.WhatsApp {
@@ -182,7 +183,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 	}
 
 	inboxPage, err := inbox.New(st, staffPages.RequireStaff, inbox.Options{
-		Logger: log, Media: media, Queued: queued, Texts: renderer, Broker: live.Broker(), Done: done,
+		Logger: log, Media: media, Queued: queued, Texts: renderer, Broker: live.Broker(), Done: done, WhatsApp: inboxWhatsApp,
 		CustomerLink: func(ctx context.Context, t hub.Thread) (string, error) {
 			l, err := st.ActiveMagicLink(ctx, t.ID)
 			if errors.Is(err, store.ErrNotFound) {

@@ -40,6 +40,7 @@ type whatsApp struct {
 	inbound  *whatsapp.Inbound
 	groups   *whatsapp.Groups
 	followup *whatsapp.Followups
+	signals  *whatsapp.Signals // read receipts and "typing…" for the inbox
 	pool     *outbox.Pool
 	log      *slog.Logger
 }
@@ -68,7 +69,8 @@ func newWhatsApp(ctx context.Context, cfg *cli.Config, st *store.Store, media *h
 		return nil, fmt.Errorf("whatsapp outbox: %w", err)
 	}
 	followup := whatsapp.NewFollowups(st, links, whatsapp.FollowupOptions{Logger: log, Queued: smsQueued})
-	return &whatsApp{store: st, sessions: sessions, manager: manager, inbound: inbound, groups: groups, followup: followup,
+	signals := whatsapp.NewSignals(st, manager, whatsapp.SignalOptions{Logger: log})
+	return &whatsApp{store: st, sessions: sessions, manager: manager, inbound: inbound, groups: groups, followup: followup, signals: signals,
 		pool: pool, log: log}, nil
 }
 
@@ -130,6 +132,7 @@ func (w *whatsApp) close() error {
 	if w == nil {
 		return nil
 	}
+	w.signals.Wait() // receipts and presence under way end within their timeout
 	return w.sessions.Close()
 }
 

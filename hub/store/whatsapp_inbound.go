@@ -69,6 +69,9 @@ type WAInbound struct {
 	// WhatsApp: the thread then runs on WhatsApp to that number. Empty
 	// leaves the thread's number alone (a group member, a hidden sender).
 	Phone, JID string
+	// Sender is who wrote it (a group member's address; the customer's in
+	// a direct chat): read receipts and quotes name them.
+	Sender string
 	// ChatStartedBy records the direct chat for the account's daily cap of
 	// new chats when it had none with Phone ("customer", "phone"); empty
 	// for groups.
@@ -109,8 +112,10 @@ func (s *Store) AddWAInbound(ctx context.Context, in WAInbound) (hub.Message, er
 		// The dedupe row needs the message's id, so it follows the message;
 		// WAInboundSeen ran before, and a conflict here (another instance
 		// stored it meanwhile) rolls everything back.
-		res := tx.db.WithContext(ctx).Exec(`INSERT INTO wa_inbound (account_id, chat, wa_id, message_id, created_at)
-			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, in.AccountID, in.Chat, in.WAID, m.ID, now())
+		// Only a customer's message waits to be marked read in WhatsApp.
+		res := tx.db.WithContext(ctx).Exec(`INSERT INTO wa_inbound (account_id, chat, wa_id, message_id, created_at, sender, read_marked)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, in.AccountID, in.Chat, in.WAID, m.ID, now(),
+			in.Sender, in.Direction != hub.DirectionIn)
 		if res.Error != nil {
 			return fmt.Errorf("record WhatsApp message %s: %w", in.WAID, res.Error)
 		}

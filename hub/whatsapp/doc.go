@@ -16,14 +16,17 @@
 //     link/list/logout`), account_name.go.
 //   - Incoming: inbound.go (every event of a client lands here),
 //     inbound_route.go (which thread: open work order, lead, group),
-//     inbound_content.go (text and files of a message), media.go and
+//     inbound_content.go (text and files of a message), inbound_changes.go
+//     (quotes, reactions, edits, deletions, disappearing timers), media.go and
 //     media_file.go (the download worker, expired media re-requested),
 //     receipts.go (delivered and read, matched by the id stored before the
 //     send).
 //   - Outgoing: sender.go (the outbox sender of the whatsapp channel: each
 //     part's id stored before it is sent, so a retry re-sends under it;
 //     error 463 retried; the daily send cap), sender_account.go (which
-//     account sends), sender_content.go (text, photos, documents),
+//     account sends), sender_content.go (text, photos, documents), sender_media.go (sizes,
+//     previews, lengths, voice notes), sender_context.go (the quote and the
+//     chat's timer), signals.go (read receipts and "typing…" for the inbox),
 //     contacts.go (is the number on WhatsApp), pacing.go (one send per
 //     account at a time, spaced, with jitter), fallback.go (what WhatsApp
 //     cannot deliver goes by SMS with the page link), followups.go (a

@@ -120,6 +120,9 @@ var _ EventHandler = (*Inbound)(nil).Handle
 // customer's STOP/START and feedback score, and the file to download.
 func (in *Inbound) handleMessage(s Session, evt *events.Message) bool {
 	log := in.log.With("account_id", s.Account.ID, "wa_id", string(evt.Info.ID), "chat", evt.Info.Chat.String())
+	if handled, ok := in.handleChange(s, evt); handled {
+		return ok
+	}
 	c, why := readContent(evt)
 	if why != "" {
 		log.Debug("whatsapp inbound: ignored", "reason", why)
@@ -147,6 +150,7 @@ func (in *Inbound) handleMessage(s Session, evt *events.Message) bool {
 		}
 		r.in.Chat, r.in.WAID, r.in.Body, r.in.FilesPending = chat, string(evt.Info.ID), c.text, c.file != nil
 		r.in.SentAt = in.sentAt(evt.Info.Timestamp)
+		r.in.Sender = evt.Info.Sender.ToNonAD().String()
 		if filled {
 			if m, err = tx.FillWAUnreadable(ctx, known.UnreadableID, r.in); err != nil {
 				return err
@@ -161,6 +165,9 @@ func (in *Inbound) handleMessage(s Session, evt *events.Message) bool {
 			if err := in.noteOnce(ctx, tx, r.in.Thread.ID, r.note); err != nil {
 				return err
 			}
+		}
+		if err := in.recordExtras(ctx, tx, s, evt, m); err != nil {
+			return err
 		}
 		if m.Direction == hub.DirectionIn {
 			if err := in.optOut.Apply(ctx, tx, r.in.Thread, c.text); err != nil {

@@ -119,6 +119,9 @@ func (s *Sender) Send(ctx context.Context, m outbox.Message) (r outbox.Receipt, 
 	if err := s.withinDailySends(ctx, acc, m.MessageID, len(parts)); err != nil {
 		return outbox.Receipt{}, err
 	}
+	if err := s.withContext(ctx, acc.ID, to, m.MessageID, parts); err != nil {
+		return outbox.Receipt{}, err
+	}
 	id, err := s.deliver(ctx, lane, cli, acc, m.MessageID, to, parts)
 	if err != nil {
 		return outbox.Receipt{}, err

@@ -79,7 +79,9 @@ func (s *Sender) filePart(ctx context.Context, cli Client, f hub.Attachment, cap
 	if err != nil {
 		return sendPart{}, fmt.Errorf("whatsapp: upload %s: %w", what, err)
 	}
-	return sendPart{msg: sendFileMessage(kind, f, up, caption), what: what}, nil
+	msg := sendFileMessage(kind, f, up, caption)
+	describeFile(msg, data)
+	return sendPart{msg: msg, what: what}, nil
 }
 
 // sendMediaType is how WhatsApp encrypts and shows a file of a content type.

@@ -236,6 +236,10 @@ func (l *loader) conversation(ctx context.Context) ([]messageView, []fileView, e
 	if err != nil {
 		return nil, nil, err
 	}
+	revoked, err := l.st.RevokedMessageIDs(ctx, l.v.thread.ID)
+	if err != nil {
+		return nil, nil, err
+	}
 	byMessage := map[int64][]hub.Attachment{}
 	for _, a := range files {
 		byMessage[a.MessageID] = append(byMessage[a.MessageID], a)
@@ -243,7 +247,7 @@ func (l *loader) conversation(ctx context.Context) ([]messageView, []fileView, e
 	var out []messageView
 	var docs []fileView
 	for _, m := range msgs {
-		if !visibleToCustomer(m) {
+		if !visibleToCustomer(m) || revoked[m.ID] { // deleted in WhatsApp: kept for staff only
 			continue
 		}
 		out = append(out, l.message(m, byMessage[m.ID]))

@@ -46,6 +46,9 @@ type Options struct {
 	Broker *realtime.Broker
 	// Done is closed at shutdown: it ends open event streams.
 	Done <-chan struct{}
+	// WhatsApp marks a thread's customer messages read when it is opened
+	// and shows "typing…" while an advisor writes; nil without WhatsApp.
+	WhatsApp ChatSignals
 }
 
 // Handler serves /inbox.
@@ -58,6 +61,7 @@ type Handler struct {
 	texts        *templates.Renderer
 	broker       *realtime.Broker
 	done         <-chan struct{}
+	signals      ChatSignals
 }
 
 // New parses the views once; a broken view fails start-up. requireStaff is
@@ -72,7 +76,8 @@ func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Op
 		o.Queued = func() {}
 	}
 	return &Handler{Base: base, store: st, media: o.Media, customerLink: o.CustomerLink, queued: o.Queued, texts: o.Texts,
-		broker: o.Broker, done: o.Done}, nil
+		broker: o.Broker, done: o.Done,
+		signals: o.WhatsApp}, nil
 }
 
 // The routes that take a file, up to MaxUploadBytes, from signed-in staff.
@@ -96,6 +101,7 @@ func (h *Handler) Register(app fiber.Router) {
 	anyone.Post(thread+"/messages/:mid/resend", h.withThread(h.resend))
 	desk.Post(thread+"/messages/:mid/forward", h.withThread(h.forward))
 	desk.Post(thread+"/messages/:mid/move", h.withThread(h.move))
+	anyone.Post(thread+"/typing", h.withThread(h.typing))
 	anyone.Post(thread+"/notes", h.withThread(h.note))
 	anyone.Post(thread+"/assign", h.withThread(h.assign))
 	anyone.Post(thread+"/resolve", h.withThread(h.resolve))

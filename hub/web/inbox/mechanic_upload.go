@@ -69,8 +69,8 @@ func (h *Handler) mechanicUpload(c *fiber.Ctx, s staff.Staff, th hub.Thread) err
 
 // saveUpload checks the file by its content, not its name, against the
 // limit of its kind, and writes it to the media store. Photos and videos
-// are always accepted; PDFs when pdf is set (an advisor's invoice, not a
-// mechanic's evidence).
+// are always accepted; PDFs and audio (a voice note) when pdf is set (an
+// advisor's reply to the customer, not a mechanic's evidence).
 func (h *Handler) saveUpload(fh *multipart.FileHeader, pdf bool) (store.InboundFile, error) {
 	if fh.Size > maxVideoBytes {
 		return store.InboundFile{}, errFileSize
@@ -86,8 +86,8 @@ func (h *Handler) saveUpload(fh *multipart.FileHeader, pdf bool) (store.InboundF
 	}
 	kind := hub.SniffFile(data)
 	switch {
-	case kind == "application/pdf" && !pdf,
-		kind != "application/pdf" && !strings.HasPrefix(kind, "image/") && !strings.HasPrefix(kind, "video/"):
+	case (kind == "application/pdf" || strings.HasPrefix(kind, "audio/")) && !pdf,
+		kind != "application/pdf" && !strings.HasPrefix(kind, "image/") && !strings.HasPrefix(kind, "video/") && !strings.HasPrefix(kind, "audio/"):
 		return store.InboundFile{}, errFileType
 	case strings.HasPrefix(kind, "video/") && len(data) > maxVideoBytes,
 		!strings.HasPrefix(kind, "video/") && len(data) > maxPhotoBytes:

@@ -61,13 +61,20 @@ func (h *Handler) reply(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 	if errKey != "" {
 		return back(c, th, errKey)
 	}
+	quoted, errKey, err := h.replyQuote(c, s, th)
+	if err != nil {
+		return h.Internal(c, "load quoted message", err)
+	}
+	if errKey != "" {
+		return back(c, th, errKey)
+	}
 	body, err := h.withPageLink(c.UserContext(), th, text)
 	if err != nil {
 		return h.Internal(c, "customer link", err)
 	}
-	_, err = h.store.ForwardFiles(c.UserContext(), store.Outgoing{
+	err = h.queueReply(c.UserContext(), store.Outgoing{
 		ThreadID: th.ID, Channel: th.Channel, Recipient: th.Phone, Body: strings.TrimPrefix(body, "\n"), Author: staffpage.DisplayName(s.User),
-	}, files)
+	}, files, quoted)
 	if err != nil {
 		return h.Internal(c, "queue reply", err)
 	}

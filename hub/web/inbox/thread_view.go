@@ -36,7 +36,9 @@ type threadPage struct {
 	Colleagues []store.User
 	Resolved   bool
 	Messages   []messageView
-	Order      *orderCard // nil for a lead
+	Order      *orderCard   // nil for a lead
+	Quote      *messageView // the customer message the reply answers (?quote=<id>)
+	WhatsApp   bool         // the thread runs on WhatsApp: quotes and "typing…"
 }
 
 type messageView struct {
@@ -49,6 +51,7 @@ type messageView struct {
 	Error             string // why it failed or is late
 	Failed            bool
 	Files             []fileView
+	marks             // whatsapp_marks.go: quote, reactions, edit, deletion
 }
 
 type fileView struct {
@@ -115,6 +118,9 @@ func (h *Handler) show(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 		if err := h.store.MarkThreadRead(ctx, s.User.ID, th.ID, p.Messages[n-1].ID); err != nil {
 			return h.Internal(c, "mark read", err)
 		}
+	}
+	if err := h.whatsAppView(ctx, c, th, &p); err != nil {
+		return h.Internal(c, "load quotes and reactions", err)
 	}
 	if th.CustomerID != nil {
 		cu, err := h.store.Customer(ctx, *th.CustomerID)

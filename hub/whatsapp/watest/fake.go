@@ -84,6 +84,9 @@ type Fake struct {
 	disconnected int
 	queued       []queuedMessage   // not acknowledged: WhatsApp delivers them at the next Connect
 	lost         []types.MessageID // redelivered without the buffer: undecryptable, dropped
+	reads        []ReadMark        // signals.go
+	presence     []types.Presence  // signals.go
+	chatStates   []ChatState       // signals.go
 }
 
 // New makes a fake for a device; a NewClientFunc closing over a registry

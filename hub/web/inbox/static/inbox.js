@@ -66,3 +66,34 @@
   // heartbeat.
   window.addEventListener("pagehide", function () { source.close(); });
 })();
+
+// "typing…" in WhatsApp: while an advisor writes in a WhatsApp thread's
+// reply box, the page says so at most every 5 s; after 6 s without a key,
+// on leaving the box and on sending it says they stopped.
+(function () {
+  "use strict";
+  var box = document.querySelector("textarea[data-typing]");
+  if (!box || !window.fetch) { return; }
+  var url = box.getAttribute("data-typing"), csrf = box.getAttribute("data-csrf");
+  var lastSent = 0, idle = null, composing = false;
+  function say(state) {
+    var body = new URLSearchParams({ state: state, csrf: csrf });
+    if (state === "paused" && navigator.sendBeacon) { navigator.sendBeacon(url, body); return; }
+    fetch(url, { method: "POST", body: body, credentials: "same-origin", keepalive: true }).catch(function () {});
+  }
+  function stop() {
+    clearTimeout(idle);
+    if (!composing) { return; }
+    composing = false;
+    lastSent = 0;
+    say("paused");
+  }
+  box.addEventListener("input", function () {
+    if (Date.now() - lastSent >= 5000) { lastSent = Date.now(); composing = true; say("composing"); }
+    clearTimeout(idle);
+    idle = setTimeout(stop, 6000);
+  });
+  box.addEventListener("blur", stop);
+  if (box.form) { box.form.addEventListener("submit", stop); }
+  window.addEventListener("pagehide", stop);
+})();
