@@ -114,7 +114,8 @@ func (in *Inbound) Handle(s Session, evt any) (ok bool) {
 // The inbound handler is an EventHandler.
 var _ EventHandler = (*Inbound)(nil).Handle
 
-// handleMessage stores a message in ONE transaction: the dedupe check,
+// handleMessage stores a message in ONE transaction (or fills the
+// unreadable stand-in kept for it, see handleUndecryptable): the dedupe check,
 // the routing (which may open a lead), the message with all it implies
 // (store.AddWAInbound), a note about other open work orders, the
 // customer's STOP/START and feedback score, and the file to download.
@@ -201,10 +202,6 @@ func (in *Inbound) handleMessage(s Session, evt *events.Message) bool {
 	return true
 }
 
-// maxClockAhead is how far ahead of the hub's clock WhatsApp's time of a
-// message may be before it is not believed.
-const maxClockAhead = 5 * time.Minute
-
 // liveWindow is how late a message may arrive and still count as live:
 // it takes the time it arrived. WhatsApp's times have whole seconds, so
 // taking them for live messages would put a customer's words before a
@@ -215,11 +212,11 @@ const liveWindow = time.Minute
 // sentAt is the time a message takes in its thread: for a message that
 // arrives late (a backlog after an outage), WhatsApp's time of writing,
 // so it shows when it was written and sits there in the thread; for a
-// live one, or when WhatsApp's time is missing or far ahead of the clock,
+// live one, or when WhatsApp's time is missing or ahead of the clock,
 // now.
 func (in *Inbound) sentAt(ts time.Time) time.Time {
 	now := in.now()
-	if ts.IsZero() || ts.Unix() <= 0 || ts.After(now.Add(maxClockAhead)) || now.Sub(ts) < liveWindow {
+	if ts.IsZero() || ts.Unix() <= 0 || now.Sub(ts) < liveWindow { // a time ahead of the clock is < 0
 		return now
 	}
 	return ts

@@ -34,9 +34,9 @@ type accountSession struct {
 	ended   bool          // the session no longer handles connection events
 	forget  bool          // logged out: delete the device's session when the session ends
 	online  bool          // logged in since the last reconnect: the backoff starts again
-	// unstored counts messages in a row whose store failed: the backoff
-	// of the reconnects that have WhatsApp deliver them again.
-	unstored int
+	// redeliveries counts the reconnects for redelivery since a message
+	// was last stored: their backoff attempt.
+	redeliveries int
 }
 
 // sessionSignal is what the event goroutine asks the session goroutine to do;
@@ -281,27 +281,26 @@ func (s *accountSession) wasOnline() bool {
 // messageHandled notes the outcome of storing a message: a failure asks
 // the session to reconnect (WhatsApp delivers an unacknowledged message
 // again, and the decrypted-event buffer keeps it readable, see
-// NewWhatsmeowClient); a success ends a run of failures.
+// NewWhatsmeowClient); a success ends a run of such reconnects.
 func (s *accountSession) messageHandled(ok bool) {
-	s.mu.Lock()
-	if ok {
-		s.unstored = 0
-	} else {
-		s.unstored++
-	}
-	s.mu.Unlock()
 	if !ok {
 		s.raise(sessionSignal{kind: sigRedeliver})
+		return
 	}
+	s.mu.Lock()
+	s.redeliveries = 0
+	s.mu.Unlock()
 }
 
-// redeliveryAttempt is the backoff attempt of the next reconnect for
-// redelivery: it grows while storing keeps failing (a database that is
-// down is not hammered), and is at least 1.
+// redeliveryAttempt counts a reconnect for redelivery and returns its
+// backoff attempt: it grows with every reconnect after which storing still
+// failed (a database that is down is not hammered), however many messages
+// failed in each, and starts again once a message is stored.
 func (s *accountSession) redeliveryAttempt() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return max(s.unstored, 1)
+	s.redeliveries++
+	return s.redeliveries
 }
 
 // take returns the pending signal and clears it.
