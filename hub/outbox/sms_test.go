@@ -37,7 +37,7 @@ func (p *smsProvider) sent() []sms.Message {
 	return append([]sms.Message(nil), p.got...)
 }
 
-// An SMS provider wrapped by outbox.SMS gets the queued message whole,
+// An SMS provider wrapped by sms.OutboxSender gets the queued message whole,
 // its name is recorded with the attempt, and its "delivered" receipt
 // makes the message delivered.
 func TestSMSProviderAsSender(t *testing.T) {

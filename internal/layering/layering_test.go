@@ -19,7 +19,7 @@ import (
 
 // A layer is a kind of package, found by path: a package belongs to the
 // layer of the longest path in the table that is the package's path or a
-// parent of it ("hub/web/render" wins over "hub/web", which wins over "hub").
+// parent of it ("hub/web/inbox" is in "hub/web", which wins over "hub").
 type layer struct {
 	name  string
 	paths []string // module-relative paths of the layer's trees

@@ -25,7 +25,7 @@ import (
 	"naryad/hub/whatsapp/watest"
 )
 
-const ivanDigits = "79161234567" // the customer servertest's work orders carry
+const ivanDigits = "79161234567" // the customer apptest's work orders carry
 
 // waHub is the whole hub with a WhatsApp account linked through the admin
 // page to a fake phone, and an advisor signed in.
