@@ -81,15 +81,19 @@ func (s *Store) MessageQuoteOf(ctx context.Context, messageID int64) (MessageQuo
 }
 
 // MessageByProviderID finds a message of a branch by the id its channel
-// gave it (a WhatsApp message id, incoming or sent); ErrNotFound when the
-// branch has none.
+// gave it (a WhatsApp message id, incoming or sent) or, for a WhatsApp
+// message sent in parts (its words, each file), by any part's id
+// (wa_sends): a reaction or a quote names the part the customer touched,
+// while provider_id keeps only the first. ErrNotFound when the branch has
+// none.
 func (s *Store) MessageByProviderID(ctx context.Context, branchID int64, providerID string) (hub.Message, error) {
 	if providerID == "" {
 		return hub.Message{}, fmt.Errorf("message without an id: %w", ErrNotFound)
 	}
 	var out []hub.Message
 	err := s.db.WithContext(ctx).Raw(`SELECT m.* FROM messages m JOIN threads t ON t.id = m.thread_id
-		WHERE m.provider_id = ? AND t.branch_id = ? ORDER BY m.id DESC LIMIT 1`, providerID, branchID).Scan(&out).Error
+		WHERE (m.provider_id = ? OR m.id IN (SELECT message_id FROM wa_sends WHERE wa_id = ?)) AND t.branch_id = ?
+		ORDER BY m.id DESC LIMIT 1`, providerID, providerID, branchID).Scan(&out).Error
 	if err != nil {
 		return hub.Message{}, fmt.Errorf("message %s at branch %d: %w", providerID, branchID, err)
 	}

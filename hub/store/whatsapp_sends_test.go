@@ -203,3 +203,28 @@ func TestWASMSFollowUpOnce(t *testing.T) {
 		}
 	})
 }
+
+// A message sent in parts is found by any part's id (even before the send
+// recorded the first one as its provider id), only at its branch.
+func TestMessageByProviderIDFindsEveryPart(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		f, a, m := waSendRig(t, s)
+		for part, id := range []string{"3EB0PART0", "3EB0PART1"} {
+			if _, err := s.PlanWASend(ctx, m.ID, part, a.ID, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, id := range []string{"3EB0PART0", "3EB0PART1"} {
+			if got, err := s.MessageByProviderID(ctx, f.Branch.ID, id); err != nil || got.ID != m.ID {
+				t.Fatalf("by %s = %+v %v, want message %d", id, got, err, m.ID)
+			}
+			if _, err := s.MessageByProviderID(ctx, f.Branch.ID+1000, id); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("by %s at another branch: %v, want not found", id, err)
+			}
+		}
+		if _, err := s.MessageByProviderID(ctx, f.Branch.ID, "3EB0PART2"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("an id no part has: %v", err)
+		}
+	})
+}

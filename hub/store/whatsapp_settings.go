@@ -6,9 +6,10 @@ import (
 )
 
 // WASettings are a branch's WhatsApp settings (branches columns of
-// migration 00007): whether each work order gets a WhatsApp group (off by
-// default: creating many groups risks a ban) and how many days after
-// hand-over the account leaves it.
+// migration 00007 and later): whether each work order gets a WhatsApp
+// group (off by default: creating many groups risks a ban) and how many
+// days after hand-over the account leaves it. A zero WASettings turns the
+// settings that are on by default off: set them all.
 type WASettings struct {
 	Groups         bool `gorm:"column:wa_groups"`
 	GroupLeaveDays int  `gorm:"column:wa_group_leave_days"`
@@ -19,6 +20,9 @@ type WASettings struct {
 	// UndeliveredSMSHours: a status or estimate message still only "sent"
 	// on WhatsApp after this many hours also goes by SMS (0: never).
 	UndeliveredSMSHours int `gorm:"column:wa_undelivered_sms_hours"`
+	// MarkRead: opening a thread in the inbox marks the customer's
+	// messages read in WhatsApp (migration 00013, on by default).
+	MarkRead bool `gorm:"column:wa_mark_read"`
 }
 
 // DefaultWAUndeliveredSMSHours is the branch default of UndeliveredSMSHours.
@@ -27,8 +31,8 @@ const DefaultWAUndeliveredSMSHours = 6
 // BranchWASettings loads a branch's WhatsApp settings.
 func (s *Store) BranchWASettings(ctx context.Context, branchID int64) (WASettings, error) {
 	var out WASettings
-	res := s.db.WithContext(ctx).Raw(`SELECT wa_groups, wa_group_leave_days, wa_group_invites, wa_undelivered_sms_hours
-		FROM branches WHERE id = ?`, branchID).Scan(&out)
+	res := s.db.WithContext(ctx).Raw(`SELECT wa_groups, wa_group_leave_days, wa_group_invites, wa_undelivered_sms_hours,
+		wa_mark_read FROM branches WHERE id = ?`, branchID).Scan(&out)
 	if res.Error != nil {
 		return out, fmt.Errorf("WhatsApp settings of branch %d: %w", branchID, res.Error)
 	}
@@ -41,11 +45,14 @@ func (s *Store) BranchWASettings(ctx context.Context, branchID int64) (WASetting
 // SetBranchWASettings replaces a branch's WhatsApp settings; the caller
 // has checked them (leave days 0–90, hours 0–168).
 func (s *Store) SetBranchWASettings(ctx context.Context, branchID int64, w WASettings) error {
-	err := s.db.WithContext(ctx).Exec(`UPDATE branches SET wa_groups = ?, wa_group_leave_days = ?, wa_group_invites = ?,
-		wa_undelivered_sms_hours = ? WHERE id = ?`,
-		w.Groups, w.GroupLeaveDays, w.GroupInvites, w.UndeliveredSMSHours, branchID).Error
-	if err != nil {
-		return fmt.Errorf("set WhatsApp settings of branch %d: %w", branchID, err)
+	res := s.db.WithContext(ctx).Exec(`UPDATE branches SET wa_groups = ?, wa_group_leave_days = ?, wa_group_invites = ?,
+		wa_undelivered_sms_hours = ?, wa_mark_read = ? WHERE id = ?`,
+		w.Groups, w.GroupLeaveDays, w.GroupInvites, w.UndeliveredSMSHours, w.MarkRead, branchID)
+	if res.Error != nil {
+		return fmt.Errorf("set WhatsApp settings of branch %d: %w", branchID, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("set WhatsApp settings of branch %d: %w", branchID, ErrNotFound)
 	}
 	return nil
 }

@@ -74,7 +74,7 @@ func newGroupRig(t *testing.T, s *store.Store) *groupRig {
 func (r *groupRig) setGroups(t *testing.T, on bool) {
 	t.Helper()
 	if err := r.s.SetBranchWASettings(t.Context(), r.f.Branch.ID, store.WASettings{Groups: on, GroupLeaveDays: 3,
-		GroupInvites: true, UndeliveredSMSHours: store.DefaultWAUndeliveredSMSHours}); err != nil {
+		GroupInvites: true, UndeliveredSMSHours: store.DefaultWAUndeliveredSMSHours, MarkRead: true}); err != nil {
 		t.Fatal(err)
 	}
 }

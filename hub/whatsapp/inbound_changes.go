@@ -65,8 +65,9 @@ func (in *Inbound) handleChange(s Session, evt *events.Message) (handled, ok boo
 }
 
 // react shows a reaction on the message it reacts to (the customer's own
-// or one the hub sent); a reaction to a message the hub does not have is
-// dropped.
+// or one the hub sent, by any of its parts: a reaction to the second photo
+// is one to the message); a reaction to a message the hub does not have
+// is dropped.
 func (in *Inbound) react(ctx context.Context, s Session, evt *events.Message, r *waE2E.ReactionMessage) error {
 	target, err := in.st.MessageByProviderID(ctx, s.Account.BranchID, r.GetKey().GetID())
 	if errors.Is(err, store.ErrNotFound) {

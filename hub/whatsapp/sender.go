@@ -180,7 +180,8 @@ func (s *Sender) destination(ctx context.Context, cli Client, acc hub.WAAccount,
 }
 
 // deliver sends the parts one by one, paced, and returns the first one's
-// WhatsApp id (the id receipts come back with). Each part's id is stored
+// WhatsApp id (the message's provider id; receipts, reactions and quotes
+// find the message by any part's id). Each part's id is stored
 // before it is sent (store.PlanWASend): a part WhatsApp acknowledged in an
 // earlier attempt is not sent again, and one whose fate is unknown (the
 // call timed out, the process stopped) goes again under the same id, which

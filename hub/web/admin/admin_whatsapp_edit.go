@@ -106,8 +106,9 @@ func (h *Handler) whatsappPacing(c *fiber.Ctx) error {
 // whatsappBranch is POST /admin/whatsapp/branches/:code: a WhatsApp group
 // per work order (off by default: ban risk), the days after hand-over to
 // leave it, whether a customer who blocks group adds gets an invite link,
-// and the hours after which a status or estimate message WhatsApp has not
-// delivered also goes by SMS.
+// the hours after which a status or estimate message WhatsApp has not
+// delivered also goes by SMS, and whether opening a thread marks the
+// customer's messages read in WhatsApp (the blue ticks).
 func (h *Handler) whatsappBranch(c *fiber.Ctx) error {
 	if h.whatsapp == nil {
 		return h.waOff(c)
@@ -132,14 +133,14 @@ func (h *Handler) whatsappBranch(c *fiber.Ctx) error {
 		return h.refuseWhatsApp(c, strings.Join(problems, "\n"))
 	}
 	w := store.WASettings{Groups: c.FormValue("groups") == "on", GroupLeaveDays: days,
-		GroupInvites: c.FormValue("invites") == "on", UndeliveredSMSHours: hours}
+		GroupInvites: c.FormValue("invites") == "on", UndeliveredSMSHours: hours, MarkRead: c.FormValue("mark-read") == "on"}
 	err = h.store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.SetBranchWASettings(ctx, b.ID, w); err != nil {
 			return err
 		}
 		return staffpage.Audit(c.UserContext(), c, tx, store.AuditAdminChanged, "branch "+b.Code,
-			fmt.Sprintf("whatsapp_groups on=%t leave_days=%d invites=%t sms_after_hours=%d",
-				w.Groups, w.GroupLeaveDays, w.GroupInvites, w.UndeliveredSMSHours))
+			fmt.Sprintf("whatsapp_groups on=%t leave_days=%d invites=%t sms_after_hours=%d mark_read=%t",
+				w.Groups, w.GroupLeaveDays, w.GroupInvites, w.UndeliveredSMSHours, w.MarkRead))
 	})
 	if err != nil {
 		return h.Internal(c, "set branch WhatsApp settings", err)

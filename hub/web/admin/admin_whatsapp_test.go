@@ -91,7 +91,7 @@ func TestWhatsAppPageReadOnlyWithoutManager(t *testing.T) {
 			">connected<", "disconnected since ", "connection lost; reconnecting", "logged out — link again",
 			"banned until 2025-03-10 15:00 MSK", "replaced by another session — reconnect", "3 s between messages, 30 new chats a day",
 			"WhatsApp refuses this naryad version — upgrade",
-			"Group per work order: off.",
+			"Group per work order: off.", "Customer messages marked read when an advisor opens the thread: yes.",
 		} {
 			if !strings.Contains(page, want) {
 				t.Errorf("page lacks %q", want)
@@ -108,7 +108,8 @@ func TestWhatsAppPageReadOnlyWithoutManager(t *testing.T) {
 	}, func(c *cli.Config) { c.WhatsApp = false })
 }
 
-// waHub is the admin pages with a running manager and the fake WhatsApp.
+// waHub is the admin pages with a running manager, which stores what
+// customers send, and the fake WhatsApp.
 type waHub struct {
 	st     *store.Store
 	app    *fiber.App
@@ -144,7 +145,8 @@ func startWAHub(t *testing.T, st *store.Store, b storetest.Backend) *waHub {
 			f.QRCodes = []string{"2@ref-one,noise,identity,adv"}
 		}
 	}}
-	h.mgr = whatsapp.NewManager(st, sessions, h.reg.NewClient, whatsapp.ManagerOptions{
+	inbound := whatsapp.NewInbound(st, hub.NewMedia(t.TempDir()), whatsapp.InboundOptions{Logger: log})
+	h.mgr = whatsapp.NewManager(st, sessions, h.reg.NewClient, whatsapp.ManagerOptions{Handler: inbound.Handle,
 		Logger: log, Reload: 20 * time.Millisecond, Backoff: func(int) time.Duration { return time.Millisecond }})
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
