@@ -64,3 +64,36 @@ func TestInboundHostileWordsAreStoredClean(t *testing.T) {
 		}
 	})
 }
+
+// A quote or a reaction names its message by an id the customer's phone
+// chose. One naming a message WhatsApp never carried (another customer's
+// SMS under its gateway's id) neither shows that message's words in this
+// thread nor marks it.
+func TestInboundQuoteOrReactionNeverReachesAnotherChannel(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		r := newInRig(t, s, whatsapp.InboundOptions{})
+		ivan := r.customer(t, "C-1", ivanPhone)
+		th := r.order(t, "ЗН-1", hub.StatusInProgress, ivan, ivanPhone)
+		petr := r.customer(t, "C-2", "+79035556677")
+		other := r.order(t, "ЗН-2", hub.StatusInProgress, petr, "+79035556677")
+		sms := hub.Message{ThreadID: other.ID, Direction: hub.DirectionOut, Body: "Ваш код 4321", Author: "naryad", ProviderID: "777"}
+		if err := s.AddMessage(t.Context(), &sms); err != nil {
+			t.Fatal(err)
+		}
+		from := watest.PhoneJID(ivanDigits)
+		r.emit(t, watest.Direct(from, "X1", "Иван", quoting("а это что?", "777", "")))
+		r.emit(t, watest.Direct(from, "X2", "Иван", &waE2E.Message{ReactionMessage: &waE2E.ReactionMessage{
+			Key: key(from, "777", false), Text: proto.String("👍")}}))
+
+		msgs := r.messages(t, th.ID)
+		if len(msgs) != 1 {
+			t.Fatalf("%d messages, want the quoting one", len(msgs))
+		}
+		if q := marks(t, s, th.ID).Quotes[msgs[0].ID]; q.QuotedID != nil || strings.Contains(q.Text, "4321") {
+			t.Fatalf("quote %+v reached another customer's SMS", q)
+		}
+		if rs := marks(t, s, other.ID).Reactions[sms.ID]; len(rs) != 0 {
+			t.Fatalf("another customer's SMS got reactions %+v", rs)
+		}
+	})
+}
