@@ -84,16 +84,21 @@ func (s *Store) MessageQuoteOf(ctx context.Context, messageID int64) (MessageQuo
 // gave it (a WhatsApp message id, incoming or sent) or, for a WhatsApp
 // message sent in parts (its words, each file), by any part's id
 // (wa_sends): a reaction or a quote names the part the customer touched,
-// while provider_id keeps only the first. ErrNotFound when the branch has
-// none.
+// while provider_id keeps only the first. Only messages WhatsApp carried
+// (received, or queued for it) count: the id comes from the customer's
+// phone, and another channel's id (an SMS gateway's, often a plain
+// number) must not reach another customer's message. ErrNotFound when the
+// branch has none.
 func (s *Store) MessageByProviderID(ctx context.Context, branchID int64, providerID string) (hub.Message, error) {
 	if providerID == "" {
 		return hub.Message{}, fmt.Errorf("message without an id: %w", ErrNotFound)
 	}
 	var out []hub.Message
 	err := s.db.WithContext(ctx).Raw(`SELECT m.* FROM messages m JOIN threads t ON t.id = m.thread_id
-		WHERE (m.provider_id = ? OR m.id IN (SELECT message_id FROM wa_sends WHERE wa_id = ?)) AND t.branch_id = ?
-		ORDER BY m.id DESC LIMIT 1`, providerID, providerID, branchID).Scan(&out).Error
+		WHERE t.branch_id = ? AND (m.id IN (SELECT message_id FROM wa_sends WHERE wa_id = ?)
+			OR m.provider_id = ? AND (m.id IN (SELECT message_id FROM wa_inbound WHERE wa_id = ?)
+				OR m.id IN (SELECT message_id FROM outbox WHERE channel = ?)))
+		ORDER BY m.id DESC LIMIT 1`, branchID, providerID, providerID, providerID, hub.ChannelWhatsApp).Scan(&out).Error
 	if err != nil {
 		return hub.Message{}, fmt.Errorf("message %s at branch %d: %w", providerID, branchID, err)
 	}

@@ -22,7 +22,8 @@
 //     link/list/logout`), account_name.go.
 //   - Incoming: inbound.go (every event of a client lands here),
 //     inbound_route.go (which thread: open work order, lead, group),
-//     inbound_content.go (text and files of a message), inbound_changes.go
+//     inbound_content.go (text and files of a message), inbound_words.go
+//     (a phone's words cleaned of what no database keeps), inbound_changes.go
 //     (quotes, reactions, edits, deletions, disappearing timers; a sent
 //     message is found by any of its parts' ids), inbound_unreadable.go
 //     (a stand-in for a message not decrypted yet, filled when it comes

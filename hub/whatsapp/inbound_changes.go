@@ -3,7 +3,6 @@ package whatsapp
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"go.mau.fi/whatsmeow/proto/waE2E"
@@ -86,7 +85,7 @@ func (in *Inbound) react(ctx context.Context, s Session, evt *events.Message, r 
 		author = memberName(evt.Info.PushName, peer{jid: evt.Info.Sender.ToNonAD()})
 	}
 	return in.st.SetReaction(ctx, store.Reaction{MessageID: target.ID, Reactor: evt.Info.Sender.ToNonAD().String(), Author: author,
-		Emoji: strings.TrimSpace(r.GetText()), ReactedAt: in.timeOf(evt)})
+		Emoji: cleanWords(r.GetText(), maxReactionRunes), ReactedAt: in.timeOf(evt)})
 }
 
 // changeOwn applies an edit or a deletion to the message it names, which
@@ -202,7 +201,7 @@ func textOf(m *waE2E.Message) string {
 	}
 	for _, s := range []string{m.GetConversation(), m.GetExtendedTextMessage().GetText(), m.GetImageMessage().GetCaption(),
 		m.GetVideoMessage().GetCaption(), m.GetDocumentMessage().GetCaption(), m.GetDocumentMessage().GetFileName()} {
-		if s = strings.TrimSpace(s); s != "" {
+		if s = cleanWords(s, maxWordsRunes); s != "" {
 			return s
 		}
 	}

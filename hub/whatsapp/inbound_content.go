@@ -34,7 +34,7 @@ func readContent(evt *events.Message) (content, string) {
 		return content{}, "reaction"
 	}
 	if f := mediaOf(m); f != nil {
-		return content{text: strings.TrimSpace(f.caption), file: f}, ""
+		return content{text: cleanWords(f.caption, maxWordsRunes), file: f}, ""
 	}
 	text := m.GetConversation()
 	if text == "" {
@@ -47,7 +47,7 @@ func readContent(evt *events.Message) (content, string) {
 	if c := m.GetContactMessage(); text == "" && c != nil {
 		text = strings.TrimSpace("Contact: " + c.GetDisplayName() + "\n" + c.GetVcard())
 	}
-	if text = strings.TrimSpace(text); text == "" {
+	if text = cleanWords(text, maxWordsRunes); text == "" {
 		return content{}, "no text or file"
 	}
 	return content{text: text}, ""

@@ -123,7 +123,7 @@ func (in *Inbound) routeDirect(ctx context.Context, tx *store.Store, s Session, 
 		}
 		return r, nil
 	}
-	name := evt.Info.PushName
+	name := cleanWords(evt.Info.PushName, maxNameRunes)
 	if fromMe {
 		name = "" // the account's own name, not the customer's
 	}
@@ -221,8 +221,8 @@ func isThreadCustomer(ctx context.Context, tx *store.Store, t hub.Thread, phone 
 // memberName names a group member who is not the customer.
 func memberName(pushName string, p peer) string {
 	switch {
-	case strings.TrimSpace(pushName) != "":
-		return strings.TrimSpace(pushName)
+	case cleanWords(pushName, maxNameRunes) != "":
+		return cleanWords(pushName, maxNameRunes)
 	case p.phone != "":
 		return p.phone
 	}

@@ -81,9 +81,14 @@ func TestInboundReactionShowsAndNeverApproves(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		estimate := hub.Message{ThreadID: th.ID, Direction: hub.DirectionOut, Body: "Согласуйте колодки: 4500 ₽", Author: "Анна",
-			Delivery: hub.DeliveryDelivered, ProviderID: "3EB0ESTIMATE"}
-		if err := s.AddMessage(ctx, &estimate); err != nil {
+		// Sent over WhatsApp: only such a message takes a WhatsApp reaction.
+		estimate, err := s.QueueMessage(ctx, store.Outgoing{ThreadID: th.ID, Channel: hub.ChannelWhatsApp, Recipient: ivanPhone,
+			Body: "Согласуйте колодки: 4500 ₽", Author: "Анна"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Gorm(ctx).Exec(`UPDATE messages SET provider_id = ?, delivery = ? WHERE id = ?`,
+			"3EB0ESTIMATE", hub.DeliveryDelivered, estimate.ID).Error; err != nil {
 			t.Fatal(err)
 		}
 		from := watest.PhoneJID(ivanDigits)

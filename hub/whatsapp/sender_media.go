@@ -24,6 +24,12 @@ import (
 // WhatsApp's own apps send.
 const thumbSide = 100
 
+// maxPreviewPixels bounds the photos given a preview: decoding allocates
+// every pixel the header claims, and a few hundred bytes can claim
+// 30000×30000 (3.4 GB). A camera's photo is far below; a larger one goes
+// without a preview.
+const maxPreviewPixels = 50_000_000
+
 // describeFile adds what the file's bytes tell to its message.
 func describeFile(m *waE2E.Message, data []byte) {
 	switch {
@@ -47,6 +53,10 @@ func describeFile(m *waE2E.Message, data []byte) {
 // imagePreview decodes a photo (JPEG, PNG, GIF) and returns its size and
 // a JPEG preview; false for anything it cannot decode (HEIC among them).
 func imagePreview(data []byte) (w, h uint32, thumb []byte, ok bool) {
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxPreviewPixels {
+		return 0, 0, nil, false
+	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return 0, 0, nil, false
