@@ -113,9 +113,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 	if err != nil {
 		return nil, err
 	}
-	renderer.OnBadOverride = func(branchID int64, key, locale string, err error) {
-		log.Error("bad template override; default used", "branch_id", branchID, "key", key, "locale", locale, "error", err)
-	}
+	renderer.LogBadOverrides(log)
 	smsProvider, twilio := newSMSProvider(cfg)
 	pool, err := outbox.New(st, map[string]outbox.Sender{hub.ChannelSMS: sms.OutboxSender(smsProvider)}, outbox.Options{
 		Workers: cfg.OutboxWorkers, MaxAttempts: cfg.OutboxMaxAttempts, Logger: log,

@@ -3,6 +3,7 @@ package templates
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"text/template"
 )
@@ -39,6 +40,15 @@ func New(o Overrides) (*Renderer, error) {
 		defaults:  defaults,
 		cache:     newOverrideCache(maxCachedOverrides),
 	}, nil
+}
+
+// LogBadOverrides makes every bad override an error in log, naming the
+// branch, key and locale, which is what a running hub and a CSV import both
+// want from OnBadOverride. Call it before the first Render.
+func (r *Renderer) LogBadOverrides(log *slog.Logger) {
+	r.OnBadOverride = func(branchID int64, key, locale string, err error) {
+		log.Error("bad template override; default used", "branch_id", branchID, "key", key, "locale", locale, "error", err)
+	}
 }
 
 // WithOverrides returns a renderer that shares r's parsed defaults, cache

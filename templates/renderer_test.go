@@ -1,8 +1,10 @@
 package templates
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 )
@@ -215,6 +217,24 @@ func TestBadOverrideWithoutHook(t *testing.T) {
 	r := newRenderer(t, o) // OnBadOverride left nil
 	if _, err := r.Render(context.Background(), 1, KeyStatusReady, sampleData("en")); err != nil {
 		t.Fatalf("Render with a bad override and no hook: %v", err)
+	}
+}
+
+// LogBadOverrides logs a bad override as an error naming where it is, and
+// the customer still gets the default text.
+func TestLogBadOverridesNamesTheOverride(t *testing.T) {
+	o := &fakeOverrides{bodies: map[overrideKey]string{{4, KeyStatusReady, "en"}: "{{.Nope}}"}}
+	r := newRenderer(t, o)
+	var logged bytes.Buffer
+	r.LogBadOverrides(slog.New(slog.NewTextHandler(&logged, nil)))
+	if _, err := r.Render(context.Background(), 4, KeyStatusReady, sampleData("en")); err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	line := logged.String()
+	for _, want := range []string{"level=ERROR", "bad template override", "branch_id=4", "key=" + KeyStatusReady, "locale=en", "Nope"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("log %q lacks %q", line, want)
+		}
 	}
 }
 

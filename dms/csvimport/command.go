@@ -103,9 +103,7 @@ func newIngester(cfg *cli.Config, st *store.Store, log *slog.Logger) (*dms.Inges
 	if err != nil {
 		return nil, err
 	}
-	texts.OnBadOverride = func(branchID int64, key, locale string, err error) {
-		log.Error("bad template override; default used", "branch_id", branchID, "key", key, "locale", locale, "error", err)
-	}
+	texts.LogBadOverrides(log)
 	media := hub.NewMedia(filepath.Join(cfg.DataDir, "media"))
 	return dms.NewIngester(dms.IngesterOptions{
 		Store: st, Links: links, Renderer: texts, Media: media,
