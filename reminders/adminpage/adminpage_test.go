@@ -66,12 +66,12 @@ func TestAdminReminders(t *testing.T) {
 			t.Errorf("preview of %s:\n%s", yesterday, page)
 		}
 		resp, page = admin.Do(http.MethodGet, "/admin/reminders?date=tomorrow", nil)
-		wantRefused(t, resp, page, "YYYY-MM-DD")
+		apptest.WantRefused(t, resp, page, "YYYY-MM-DD")
 
 		before := audits(t, h, store.AuditAdminChanged)
 		form := url.Values{"branch": {h.Branch.Code}, "task": {strconv.FormatInt(task.ID, 10)}}
 		resp, page = admin.Post("/admin/reminders/tasks/done", form)
-		wantRedirect(t, admin, resp, page, "/admin/reminders?branch="+h.Branch.Code+"&done=task", "The task was marked done.")
+		admin.WantRedirect(resp, page, "/admin/reminders?branch="+h.Branch.Code+"&done=task", "The task was marked done.")
 		if open, err := h.Store.OpenStaffTasks(ctx, h.Branch.ID); err != nil || len(open) != 0 {
 			t.Fatalf("open tasks %+v %v", open, err)
 		}
@@ -79,7 +79,7 @@ func TestAdminReminders(t *testing.T) {
 			t.Errorf("%d audit rows, want %d", n, before+1)
 		}
 		resp, page = admin.Post("/admin/reminders/tasks/done", form)
-		wantRefused(t, resp, page, "done already")
+		apptest.WantRefused(t, resp, page, "done already")
 	})
 }
 
@@ -155,24 +155,4 @@ func audits(t *testing.T, h *apptest.Hub, action string) int {
 		}
 	}
 	return n
-}
-
-// wantRedirect checks a change's answer: a redirect to location, whose page
-// says done.
-func wantRedirect(t *testing.T, b *apptest.Client, resp *http.Response, page, location, done string) {
-	t.Helper()
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != location {
-		t.Fatalf("status %d location %q:\n%s", resp.StatusCode, resp.Header.Get("Location"), page)
-	}
-	_, page = b.Do(http.MethodGet, location, nil)
-	if !strings.Contains(page, done) {
-		t.Errorf("%s lacks %q:\n%s", location, done, page)
-	}
-}
-
-func wantRefused(t *testing.T, resp *http.Response, page, problem string) {
-	t.Helper()
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, problem) {
-		t.Errorf("status %d, want 400 with %q:\n%s", resp.StatusCode, problem, page)
-	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strings"
 	"testing"
 
 	"naryad/app/apptest"
@@ -91,24 +90,4 @@ func audits(t *testing.T, h *apptest.Hub, action string) int {
 		}
 	}
 	return n
-}
-
-// wantRedirect checks a change answered 303 to location and that the page
-// there says done.
-func wantRedirect(t *testing.T, b *browser, resp *http.Response, page, location, done string) {
-	t.Helper()
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != location {
-		t.Fatalf("status %d location %q:\n%s", resp.StatusCode, resp.Header.Get("Location"), page)
-	}
-	_, page = b.Do(http.MethodGet, location, nil)
-	if !strings.Contains(page, done) {
-		t.Errorf("%s lacks %q:\n%s", location, done, page)
-	}
-}
-
-func wantRefused(t *testing.T, resp *http.Response, page, problem string) {
-	t.Helper()
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, problem) {
-		t.Errorf("status %d, want 400 with %q:\n%s", resp.StatusCode, problem, page)
-	}
 }

@@ -35,7 +35,7 @@ func TestWhatsAppPageTurnsReadReceiptsOff(t *testing.T) {
 
 		// A linked account and a customer message in a thread.
 		resp, page := b.Post("/admin/whatsapp/accounts", url.Values{"branch": {"MSK1"}, "name": {"main"}})
-		wantRedirectTo(t, b, resp, page, "/admin/whatsapp?done=wa-account", "main")
+		b.WantRedirect(resp, page, "/admin/whatsapp?done=wa-account", "main")
 		acc, err := st.WAAccountByName(ctx, "main")
 		if err != nil {
 			t.Fatal(err)
@@ -77,7 +77,7 @@ func TestWhatsAppPageTurnsReadReceiptsOff(t *testing.T) {
 		// Off: the box is unchecked, the setting stored, no receipt.
 		form := url.Values{"leave-days": {"3"}, "invites": {"on"}, "sms-after-hours": {"6"}}
 		resp, page = b.Post("/admin/whatsapp/branches/MSK1", form)
-		wantRedirectTo(t, b, resp, page, "/admin/whatsapp?done=wa-branch", `name="mark-read">`)
+		b.WantRedirect(resp, page, "/admin/whatsapp?done=wa-branch", `name="mark-read">`)
 		if w, _ := st.BranchWASettings(ctx, h.branch.ID); w.MarkRead || !w.GroupInvites || w.UndeliveredSMSHours != 6 {
 			t.Fatalf("settings after turning read receipts off: %+v", w)
 		}
@@ -91,7 +91,7 @@ func TestWhatsAppPageTurnsReadReceiptsOff(t *testing.T) {
 		// On again: checked, and opening the thread marks the message read.
 		form.Set("mark-read", "on")
 		resp, page = b.Post("/admin/whatsapp/branches/MSK1", form)
-		wantRedirectTo(t, b, resp, page, "/admin/whatsapp?done=wa-branch", `name="mark-read" checked>`)
+		b.WantRedirect(resp, page, "/admin/whatsapp?done=wa-branch", `name="mark-read" checked>`)
 		if d := lastAudit(); !strings.Contains(d, "mark_read=true") {
 			t.Fatalf("audit %q", d)
 		}

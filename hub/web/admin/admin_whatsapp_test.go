@@ -101,7 +101,7 @@ func TestWhatsAppPageReadOnlyWithoutManager(t *testing.T) {
 			t.Error("the read-only page offers changes")
 		}
 		resp, page = root.Post("/admin/whatsapp/accounts", url.Values{"branch": {"MSK1"}, "name": {"new"}})
-		wantRefused(t, resp, page, "WhatsApp is off in this process")
+		apptest.WantRefused(t, resp, page, "WhatsApp is off in this process")
 		if _, err := h.Store.WAAccountByName(ctx, "new"); err == nil {
 			t.Fatal("an account was added while WhatsApp is off")
 		}
@@ -240,12 +240,12 @@ func TestWhatsAppPageManagesAccounts(t *testing.T) {
 			{"NOPE", "main", "unknown branch"},
 		} {
 			resp, page := b.Post("/admin/whatsapp/accounts", url.Values{"branch": {c.branch}, "name": {c.name}})
-			wantRefused(t, resp, page, c.want)
+			apptest.WantRefused(t, resp, page, c.want)
 		}
 		resp, page := b.Post("/admin/whatsapp/accounts", url.Values{"branch": {"MSK1"}, "name": {"main"}})
-		wantRedirectTo(t, b, resp, page, "/admin/whatsapp?done=wa-account", "not linked — link a phone")
+		b.WantRedirect(resp, page, "/admin/whatsapp?done=wa-account", "not linked — link a phone")
 		resp, page = b.Post("/admin/whatsapp/accounts", url.Values{"branch": {"MSK1"}, "name": {"main"}})
-		wantRefused(t, resp, page, "exists already")
+		apptest.WantRefused(t, resp, page, "exists already")
 		acc, err := st.WAAccountByName(ctx, "main")
 		if err != nil || acc.BranchID != h.branch.ID || audits() != 1 {
 			t.Fatalf("account %+v %v, %d audit rows", acc, err, audits())
@@ -262,10 +262,10 @@ func TestWhatsAppPageManagesAccounts(t *testing.T) {
 			{"min-interval": {"2"}, "new-chats": {"10"}},
 		} {
 			resp, page = b.Post("/admin/whatsapp/accounts/"+id+"/pacing", f)
-			wantRefused(t, resp, page, "not saved")
+			apptest.WantRefused(t, resp, page, "not saved")
 		}
 		resp, page = b.Post("/admin/whatsapp/accounts/"+id+"/pacing", url.Values{"min-interval": {"2,5"}, "new-chats": {"12"}, "daily-sends": {"150"}})
-		wantRedirectTo(t, b, resp, page, "/admin/whatsapp?done=wa-pacing", `name="daily-sends" value="150"`)
+		b.WantRedirect(resp, page, "/admin/whatsapp?done=wa-pacing", `name="daily-sends" value="150"`)
 		if a, _ := st.WAAccount(ctx, acc.ID); a.MinIntervalMs != 2500 || a.DailyNewChats != 12 || a.DailySends != 150 || audits() != 2 {
 			t.Fatalf("pacing %+v, %d audit rows", a, audits())
 		}
@@ -275,11 +275,11 @@ func TestWhatsAppPageManagesAccounts(t *testing.T) {
 			t.Fatalf("a new branch's settings %+v, want invites on and SMS after 6 h", w)
 		}
 		resp, page = b.Post("/admin/whatsapp/branches/MSK1", url.Values{"groups": {"on"}, "leave-days": {"91"}, "sms-after-hours": {"6"}})
-		wantRefused(t, resp, page, "from 0 to 90")
+		apptest.WantRefused(t, resp, page, "from 0 to 90")
 		resp, page = b.Post("/admin/whatsapp/branches/MSK1", url.Values{"groups": {"on"}, "leave-days": {"5"}, "sms-after-hours": {"169"}})
-		wantRefused(t, resp, page, "to 168")
+		apptest.WantRefused(t, resp, page, "to 168")
 		resp, page = b.Post("/admin/whatsapp/branches/MSK1", url.Values{"groups": {"on"}, "leave-days": {"5"}, "sms-after-hours": {"12"}})
-		wantRedirectTo(t, b, resp, page, "/admin/whatsapp?done=wa-branch", `name="sms-after-hours" value="12"`)
+		b.WantRedirect(resp, page, "/admin/whatsapp?done=wa-branch", `name="sms-after-hours" value="12"`)
 		if w, _ := st.BranchWASettings(ctx, h.branch.ID); !w.Groups || w.GroupLeaveDays != 5 || w.GroupInvites || w.UndeliveredSMSHours != 12 || audits() != 3 {
 			t.Fatalf("settings %+v, %d audit rows", w, audits())
 		}
@@ -322,11 +322,11 @@ func TestWhatsAppPageManagesAccounts(t *testing.T) {
 
 		// Linking another account by phone number.
 		resp, page = b.Post("/admin/whatsapp/accounts", url.Values{"branch": {"MSK1"}, "name": {"spare"}})
-		wantRedirectTo(t, b, resp, page, "/admin/whatsapp?done=wa-account", "spare")
+		b.WantRedirect(resp, page, "/admin/whatsapp?done=wa-account", "spare")
 		spare, _ := st.WAAccountByName(ctx, "spare")
 		spareID := strconv.FormatInt(spare.ID, 10)
 		resp, page = b.Post("/admin/whatsapp/accounts/"+spareID+"/link", url.Values{"phone": {"12"}})
-		wantRefused(t, resp, page, "phone number to link by code")
+		apptest.WantRefused(t, resp, page, "phone number to link by code")
 		resp, _ = b.Post("/admin/whatsapp/accounts/"+spareID+"/link", url.Values{"phone": {"+48 500 100 202"}})
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("link by phone: %d", resp.StatusCode)
@@ -354,33 +354,22 @@ func TestWhatsAppPageManagesAccounts(t *testing.T) {
 			t.Fatalf("page of a replaced account:\n%s", page)
 		}
 		resp, page = b.Post("/admin/whatsapp/accounts/"+spareID+"/reconnect", url.Values{})
-		wantRefused(t, resp, page, "only an account replaced by another session")
+		apptest.WantRefused(t, resp, page, "only an account replaced by another session")
 		before := audits()
 		resp, page = b.Post("/admin/whatsapp/accounts/"+id+"/reconnect", url.Values{})
-		wantRedirectTo(t, b, resp, page, "/admin/whatsapp?done=wa-reconnect", "The account connects again.")
+		b.WantRedirect(resp, page, "/admin/whatsapp?done=wa-reconnect", "The account connects again.")
 		watest.Eventually(t, "reconnected", func() bool { a, _ := st.WAAccount(ctx, acc.ID); return a.State == hub.WAConnected })
 
 		// Logging out.
 		resp, page = b.Post("/admin/whatsapp/accounts/"+id+"/logout", url.Values{})
-		wantRedirectTo(t, b, resp, page, "/admin/whatsapp?done=wa-logout", "The account was logged out.")
+		b.WantRedirect(resp, page, "/admin/whatsapp?done=wa-logout", "The account was logged out.")
 		if a, _ := st.WAAccount(ctx, acc.ID); a.State != hub.WAUnlinked || a.JID != "" || audits() != before+2 {
 			t.Fatalf("after logout %+v, %d audit rows", a, audits())
 		}
 		resp, page = b.Post("/admin/whatsapp/accounts/"+id+"/logout", url.Values{})
-		wantRefused(t, resp, page, "no phone is linked")
+		apptest.WantRefused(t, resp, page, "no phone is linked")
 		if resp, _ := b.Post("/admin/whatsapp/accounts/999999/logout", url.Values{}); resp.StatusCode != http.StatusNotFound {
 			t.Fatalf("unknown account: %d", resp.StatusCode)
 		}
 	})
-}
-
-// wantRedirectTo checks a 303 to location whose page contains want.
-func wantRedirectTo(t *testing.T, b *waBrowser, resp *http.Response, page, location, want string) {
-	t.Helper()
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != location {
-		t.Fatalf("status %d location %q:\n%s", resp.StatusCode, resp.Header.Get("Location"), page)
-	}
-	if _, page = b.Do(http.MethodGet, location, nil); !strings.Contains(page, want) {
-		t.Fatalf("%s lacks %q:\n%s", location, want, page)
-	}
 }
