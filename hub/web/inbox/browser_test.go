@@ -203,10 +203,28 @@ func ibTestReplyAndNote(t *testing.T, browser context.Context, p *webtest.Tab, h
 	c.WaitFor("the advisor's reply on the customer's page", theirs+`.some(li => li.textContent.includes(`+webtest.JS(reply)+`))`, "#messages")
 
 	note := "Клиент просил не звонить после 19:00. (" + stamp + ")"
-	p.Do("write and add the note",
-		chromedp.SendKeys(chromedp.ID("note"), note),
-		chromedp.Click(chromedp.CSS(`form.composer.note button[type=submit]`)),
-	)
+	// The customer opening their page is an event of this thread, and the
+	// thread page reloads on it (at most once per 2 s): a box found before
+	// that reload is gone from the page. Type the note again on the
+	// reloaded page; nothing was submitted by an attempt that failed.
+	writeNote := func() error {
+		ctx, cancel := context.WithTimeout(p.Ctx, webtest.StepTimeout)
+		defer cancel()
+		return chromedp.Do(ctx,
+			chromedp.SendKeys(chromedp.ID("note"), note),
+			chromedp.Click(chromedp.CSS(`form.composer.note button[type=submit]`)),
+		)
+	}
+	for attempt := 1; ; attempt++ {
+		err := writeNote()
+		if err == nil {
+			break
+		}
+		if attempt == 3 {
+			t.Fatalf("write and add the note: %v\nlocation: %s\n%s", err, p.Location(), p.Dump("body"))
+		}
+		p.WaitFor("the thread page after a reload", `document.readyState === "complete"`, "body")
+	}
 	p.WaitFor("the note on the thread page, marked internal",
 		`location.pathname === `+webtest.JS(threadPath)+` && document.readyState === "complete" && `+
 			`[...document.querySelectorAll("ol.messages li.msg.note.internal")].some(li => li.querySelector(".body")?.textContent.includes(`+webtest.JS(note)+`))`, "section.chat")
