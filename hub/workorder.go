@@ -50,6 +50,7 @@ type WorkOrder struct {
 	Currency          string
 	Paid              bool
 	TotalMinor        int64
+	AmountDueMinor    *int64 // what the DMS says is owed; nil: AmountDue sums the lines
 	OpenedAt          time.Time
 	HandedOverAt      *time.Time
 	CreatedAt         time.Time

@@ -1,0 +1,115 @@
+package hub
+
+import "time"
+
+// Payment states. A payment starts pending when its hosted page exists at
+// the provider; succeeded, failed and cancelled are final, so an event
+// that arrives late (an "expired" after a "paid") changes nothing.
+const (
+	PaymentPending   = "pending"
+	PaymentSucceeded = "succeeded"
+	PaymentFailed    = "failed"
+	PaymentCancelled = "cancelled" // expired or cancelled at the provider, or never created there
+)
+
+// Payment kinds: what the money is for.
+const (
+	PaymentForWorkOrder = "work_order" // the work order's amount due (AmountDue)
+	PaymentForRequest   = "request"    // an advisor asked for an amount: a deposit, a prepayment
+)
+
+// Payment providers.
+const (
+	ProviderStripe   = "stripe"
+	ProviderYooKassa = "yookassa"
+)
+
+// Payment is one hosted payment at a provider, for a work order. No card
+// data is ever here: the customer pays on the provider's page, and the hub
+// keeps the provider's id and what the provider reports. Money is in
+// minor units (kopecks, grosze, cents).
+type Payment struct {
+	ID             int64
+	BranchID       int64
+	WorkOrderID    int64
+	ThreadID       *int64
+	Kind           string // PaymentForWorkOrder or PaymentForRequest
+	Reason         string // a request's reason, shown to the customer
+	RequestedBy    string // the advisor who asked, for a request
+	AmountMinor    int64  // what the customer was asked to pay
+	Currency       string // ISO 4217, upper case
+	Provider       string
+	ProviderID     string // the provider's id of the session or payment; empty until created there
+	PaymentURL     string // the provider's hosted page
+	IdempotencyKey string // sent with the create call: a retried create makes one payment
+	Status         string
+	Method         string // as the provider names it: card, blik, p24, sbp, sberbank…
+	PaidMinor      int64  // what the provider says was paid; a mismatch with AmountMinor raises a task
+	RefundedMinor  int64
+	ReceiptURL     string
+	FailureReason  string
+	Superseded     bool       // the amount is no longer due: cancel it at the provider, make a new one
+	NextCheckAt    *time.Time // when the poller asks the provider (a webhook may be lost)
+	Checks         int        // how many times the poller asked
+	PaidAt         *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// Final tells whether the payment's state can no longer change (refunds
+// aside).
+func (p Payment) Final() bool { return p.Status != PaymentPending }
+
+// RefundableMinor is what may still be refunded.
+func (p Payment) RefundableMinor() int64 {
+	if p.Status != PaymentSucceeded {
+		return 0
+	}
+	return p.PaidMinor - p.RefundedMinor
+}
+
+// PaymentRefund is a full or partial refund an admin made from the thread.
+type PaymentRefund struct {
+	ID             int64
+	PaymentID      int64
+	AmountMinor    int64
+	Reason         string
+	RefundedBy     string
+	ProviderID     string
+	Status         string // the provider's: pending, succeeded, canceled/failed
+	IdempotencyKey string
+	CreatedAt      time.Time
+}
+
+// BranchPayment is a branch's payment provider and its credentials. The
+// secrets are sealed (Sealer) in storage; SecretKey and WebhookSecret here
+// hold them sealed as stored, and Open returns them in clear.
+type BranchPayment struct {
+	BranchID      int64
+	Provider      string
+	Account       string // YooKassa's shop id; Stripe needs none
+	SecretSealed  string // the API secret key, sealed
+	WebhookSealed string // Stripe's webhook signing secret (whsec_…), sealed
+	WebhookKey    string // the random last part of the branch's webhook address
+	Methods       string // comma-separated payment methods offered; empty: the provider's defaults for the currency
+	VATCode       int    // YooKassa receipt vat_code of every line (1–12); 0 when no receipt is sent
+	TaxSystem     int    // YooKassa receipt tax_system_code (1–6); 0 when not needed
+	UpdatedAt     time.Time
+}
+
+// AmountDue is what the customer owes for a work order: the amount the DMS
+// sent (amountDue non-nil), else the sum of its lines that are not declined
+// and not still waiting for the customer's decision. Money in minor units.
+func AmountDue(amountDue *int64, lines []WorkOrderLine) int64 {
+	if amountDue != nil {
+		return *amountDue
+	}
+	var sum int64
+	for _, l := range lines {
+		if l.Decision == DecisionDeclined || (l.NeedsApproval && l.Decision != DecisionApproved) {
+			continue
+		}
+		sum += l.TotalMinor
+	}
+	return sum
+}
