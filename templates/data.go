@@ -20,6 +20,8 @@ type Data struct {
 	DueAt                                 time.Time      // reminder.maintenance: the service due date; zero = unknown
 	Season                                string         // reminder.tyres: the season to change TO, "winter" or "summer"
 	Items                                 []Item         // reminder.expiring: every item of the customer due in this run
+	PayMinor                              int64          // payment.* and status.ready: the amount to pay online, minor units of Currency; 0 = nothing to pay online
+	ReceiptURL                            string         // payment.received: the provider's receipt, may be empty
 	Location                              *time.Location // branch time zone; nil = UTC
 	Locale                                string         // ru | pl | en
 }
