@@ -30,6 +30,8 @@ const (
 	ChangeLead            = "lead"
 	ChangeLockerEvent     = "locker_event" // something happened at a key locker
 	ChangeFeedback        = "feedback"     // a customer scored their visit 0-10
+	ChangePayment         = "payment"      // a customer paid online
+	ChangeRefund          = "refund"       // an admin refunded (part of) an online payment
 )
 
 // ChangeData is the data of one change type: what a Change's Data holds,
@@ -150,3 +152,42 @@ type FeedbackData struct {
 
 // ChangeType is ChangeFeedback.
 func (FeedbackData) ChangeType() string { return ChangeFeedback }
+
+// PaymentData is the data of a payment change: the customer paid online,
+// by the hosted page of the branch's provider (docs/exchange.md, "Payments").
+// 1C records the payment against the work order; its own paid: true later
+// is accepted as the same payment.
+type PaymentData struct {
+	PaymentID         int64     `json:"payment_id"` // the hub's id; a refund names it
+	Kind              string    `json:"kind"`       // PaymentForWorkOrder or PaymentForRequest
+	Reason            string    `json:"reason,omitempty"`
+	AmountMinor       int64     `json:"amount_minor"` // what was paid
+	RequestedMinor    int64     `json:"requested_minor"`
+	Currency          string    `json:"currency"`
+	Provider          string    `json:"provider"`
+	ProviderPaymentID string    `json:"provider_payment_id"`
+	Method            string    `json:"method"`
+	PaidAt            time.Time `json:"paid_at"`
+	ReceiptURL        string    `json:"receipt_url,omitempty"`
+}
+
+// ChangeType is ChangePayment.
+func (PaymentData) ChangeType() string { return ChangePayment }
+
+// RefundData is the data of a refund change: an admin returned money of an
+// online payment from the thread (docs/exchange.md, "Payments").
+type RefundData struct {
+	PaymentID         int64     `json:"payment_id"`
+	RefundID          int64     `json:"refund_id"`
+	AmountMinor       int64     `json:"amount_minor"`
+	Currency          string    `json:"currency"`
+	Provider          string    `json:"provider"`
+	ProviderPaymentID string    `json:"provider_payment_id"`
+	ProviderRefundID  string    `json:"provider_refund_id"`
+	Reason            string    `json:"reason,omitempty"`
+	RefundedBy        string    `json:"refunded_by"`
+	RefundedAt        time.Time `json:"refunded_at"`
+}
+
+// ChangeType is ChangeRefund.
+func (RefundData) ChangeType() string { return ChangeRefund }

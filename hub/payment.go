@@ -113,3 +113,16 @@ func AmountDue(amountDue *int64, lines []WorkOrderLine) int64 {
 	}
 	return sum
 }
+
+// PaymentSetup is what an admin sets for a branch's online payments, with
+// `naryad payments set` or on /admin. The secrets are in clear here and
+// sealed when stored; an empty secret keeps the stored one.
+type PaymentSetup struct {
+	Provider      string // ProviderStripe or ProviderYooKassa
+	Account       string // YooKassa's shop id
+	SecretKey     string
+	WebhookSecret string // Stripe's whsec_…
+	Methods       string // comma-separated; empty: the provider's defaults for the currency
+	VATCode       int
+	TaxSystem     int
+}

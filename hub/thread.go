@@ -74,8 +74,12 @@ type Attachment struct {
 	Name        string
 	ContentType string
 	SizeBytes   int64
+	DocKind     string // a DMS document's kind ("invoice" shows first); '' for other files
 	CreatedAt   time.Time
 }
+
+// Document kinds the DMS may give (document.kind).
+const DocInvoice = "invoice"
 
 // MagicLink opens a thread's customer page. The token itself is never
 // stored: it is derived from the server secret and Salt, and found by hash.

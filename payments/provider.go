@@ -39,6 +39,19 @@ type Provider interface {
 	Webhook(header http.Header, body []byte) (Notice, error)
 }
 
+// ProviderConfig is what a provider package's New needs: the branch's
+// settings with the secrets opened.
+type ProviderConfig struct {
+	Account       string // YooKassa's shop id
+	SecretKey     string
+	WebhookSecret string // Stripe's webhook signing secret
+	Methods       []string
+	VATCode       int
+	TaxSystem     int
+	BaseURL       string        // the API's address; empty: the provider's real one (tests: stripe-mock, the YooKassa fake)
+	Timeout       time.Duration // of each call; 0: 20 s
+}
+
 // CreateRequest is what the hub asks a provider to collect.
 type CreateRequest struct {
 	PaymentID      int64  // the hub's payment id, kept in the provider's metadata

@@ -70,6 +70,10 @@ CREATE TABLE payments (
 CREATE INDEX payments_work_order ON payments (work_order_id, status);
 CREATE INDEX payments_due_check ON payments (next_check_at);
 CREATE UNIQUE INDEX payments_provider_id ON payments (provider, provider_id) WHERE provider_id <> '';
+-- One open payment of the amount due per work order: fifteen presses of the
+-- pay button at once make one payment (the losers reuse it).
+CREATE UNIQUE INDEX payments_one_open ON payments (work_order_id)
+    WHERE status = 'pending' AND superseded = FALSE AND kind = 'work_order';
 
 CREATE TABLE payment_refunds (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
