@@ -1,0 +1,150 @@
+// Package stripemock runs Stripe's own API mock (github.com/stripe/stripe-mock)
+// for a test: the real binary, started on a free port, behind a small
+// recording proxy. stripe-mock checks every request against Stripe's OpenAPI
+// spec and answers with fixtures; it keeps no state, so a test that needs a
+// paid or expired Checkout Session patches the answer (Patch), and one that
+// needs Stripe to fail says so (Fail, Stall). The proxy records what was
+// sent (Requests), so a test can check the amount, currency and methods.
+//
+// Imported by tests only. `make deps` installs the binary.
+package stripemock
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"go/build"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Binary is the name stripe-mock installs as.
+const Binary = "stripe-mock"
+
+// startTimeout bounds the wait for stripe-mock to listen and answer.
+const startTimeout = 30 * time.Second
+
+// find returns the stripe-mock binary: on PATH, else where `go install`
+// puts it ($GOPATH/bin, by default ~/go/bin).
+func find() (string, error) {
+	if p, err := exec.LookPath(Binary); err == nil {
+		return p, nil
+	}
+	for _, dir := range filepath.SplitList(build.Default.GOPATH) {
+		p := filepath.Join(dir, "bin", Binary)
+		if info, err := os.Stat(p); err == nil && !info.IsDir() {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%s is neither on PATH nor in $GOPATH/bin: run `make deps`", Binary)
+}
+
+// Start runs stripe-mock for the test and returns the recording proxy in
+// front of it; both stop when the test ends. A missing binary fails the
+// test with the command that installs it.
+func Start(t testing.TB) *Server {
+	t.Helper()
+	upstream := startProcess(t)
+	return newServer(t, upstream)
+}
+
+// startProcess starts the binary on a port the system picks and returns
+// its base URL once it answers an API call.
+func startProcess(t testing.TB) string {
+	t.Helper()
+	path, err := find()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, in, err := os.Pipe()
+	if err != nil {
+		t.Fatalf("stripe-mock output pipe: %v", err)
+	}
+	// An empty port in -http-addr lets the system choose, so parallel tests
+	// never race for one; stripe-mock prints the address it got.
+	cmd := exec.Command(path, "-http-addr", "127.0.0.1:")
+	cmd.Stdout = in
+	cmd.Stderr = in
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", path, err)
+	}
+	in.Close() // the child holds its own copy; EOF comes when it exits
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		out.Close()
+	})
+
+	addr := make(chan string, 1)
+	var log strings.Builder // what it printed before listening, for the failure message
+	go func() {
+		sc := bufio.NewScanner(out)
+		const prefix = "Listening for HTTP at address: "
+		found := false
+		for sc.Scan() {
+			line := sc.Text()
+			if !found {
+				log.WriteString(line + "\n")
+				if i := strings.Index(line, prefix); i >= 0 {
+					found = true
+					addr <- strings.TrimSpace(line[i+len(prefix):])
+				}
+			}
+		}
+		if !found {
+			close(addr)
+		}
+	}()
+
+	var base string
+	select {
+	case a, ok := <-addr:
+		if !ok {
+			t.Fatalf("stripe-mock exited before listening:\n%s", log.String())
+		}
+		base = "http://" + a
+	case <-time.After(startTimeout):
+		t.Fatalf("stripe-mock did not listen within %s", startTimeout)
+	}
+	if err := waitAnswers(base); err != nil {
+		t.Fatalf("stripe-mock at %s: %v", base, err)
+	}
+	return base
+}
+
+// waitAnswers polls a cheap API call until stripe-mock answers it.
+func waitAnswers(base string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	defer cancel()
+	client := &http.Client{Timeout: 2 * time.Second}
+	var last error
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/v1/balance", nil)
+		if err != nil {
+			return err
+		}
+		req.SetBasicAuth("sk_test_stripemock", "")
+		resp, err := client.Do(req)
+		if err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+			err = fmt.Errorf("GET /v1/balance: HTTP %d", resp.StatusCode)
+		}
+		last = err
+		select {
+		case <-ctx.Done():
+			return errors.Join(fmt.Errorf("no answer within %s", startTimeout), last)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
