@@ -21,6 +21,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -33,11 +34,11 @@ const startTimeout = 30 * time.Second
 
 // find returns the stripe-mock binary: on PATH, else where `go install`
 // puts it ($GOPATH/bin, by default ~/go/bin).
-func find() (string, error) {
+func find(gopath string) (string, error) {
 	if p, err := exec.LookPath(Binary); err == nil {
 		return p, nil
 	}
-	for _, dir := range filepath.SplitList(build.Default.GOPATH) {
+	for _, dir := range filepath.SplitList(gopath) {
 		p := filepath.Join(dir, "bin", Binary)
 		if info, err := os.Stat(p); err == nil && !info.IsDir() {
 			return p, nil
@@ -59,7 +60,7 @@ func Start(t testing.TB) *Server {
 // its base URL once it answers an API call.
 func startProcess(t testing.TB) string {
 	t.Helper()
-	path, err := find()
+	path, err := find(build.Default.GOPATH)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,35 +68,40 @@ func startProcess(t testing.TB) string {
 	if err != nil {
 		t.Fatalf("stripe-mock output pipe: %v", err)
 	}
-	// An empty port in -http-addr lets the system choose, so parallel tests
-	// never race for one; stripe-mock prints the address it got.
-	cmd := exec.Command(path, "-http-addr", "127.0.0.1:")
+	// An empty port lets the system choose, so parallel tests never race
+	// for one; stripe-mock prints the address it got. It serves HTTPS too,
+	// on its fixed default port unless told otherwise, and exits when that
+	// port is taken: so HTTPS gets a free port as well.
+	cmd := exec.Command(path, "-http-addr", "127.0.0.1:", "-https-addr", "127.0.0.1:")
 	cmd.Stdout = in
 	cmd.Stderr = in
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", path, err)
 	}
 	in.Close() // the child holds its own copy; EOF comes when it exits
+	exited := make(chan struct{})
+	go func() {
+		_ = cmd.Wait()
+		close(exited)
+	}()
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+		<-exited
 		out.Close()
 	})
 
 	addr := make(chan string, 1)
-	var log strings.Builder // what it printed before listening, for the failure message
+	var printed output // for the failure messages
 	go func() {
 		sc := bufio.NewScanner(out)
 		const prefix = "Listening for HTTP at address: "
 		found := false
 		for sc.Scan() {
 			line := sc.Text()
-			if !found {
-				log.WriteString(line + "\n")
-				if i := strings.Index(line, prefix); i >= 0 {
-					found = true
-					addr <- strings.TrimSpace(line[i+len(prefix):])
-				}
+			printed.add(line)
+			if i := strings.Index(line, prefix); i >= 0 && !found {
+				found = true
+				addr <- strings.TrimSpace(line[i+len(prefix):])
 			}
 		}
 		if !found {
@@ -107,20 +113,20 @@ func startProcess(t testing.TB) string {
 	select {
 	case a, ok := <-addr:
 		if !ok {
-			t.Fatalf("stripe-mock exited before listening:\n%s", log.String())
+			t.Fatalf("stripe-mock exited before listening:\n%s", printed.String())
 		}
 		base = "http://" + a
 	case <-time.After(startTimeout):
-		t.Fatalf("stripe-mock did not listen within %s", startTimeout)
+		t.Fatalf("stripe-mock did not listen within %s:\n%s", startTimeout, printed.String())
 	}
-	if err := waitAnswers(base); err != nil {
-		t.Fatalf("stripe-mock at %s: %v", base, err)
+	if err := waitAnswers(base, exited); err != nil {
+		t.Fatalf("stripe-mock at %s: %v\n%s", base, err, printed.String())
 	}
 	return base
 }
 
 // waitAnswers polls a cheap API call until stripe-mock answers it.
-func waitAnswers(base string) error {
+func waitAnswers(base string, exited <-chan struct{}) error {
 	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 	defer cancel()
 	client := &http.Client{Timeout: 2 * time.Second}
@@ -142,9 +148,32 @@ func waitAnswers(base string) error {
 		}
 		last = err
 		select {
+		case <-exited:
+			return errors.Join(errors.New("stripe-mock exited"), last)
 		case <-ctx.Done():
 			return errors.Join(fmt.Errorf("no answer within %s", startTimeout), last)
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// output keeps the last lines stripe-mock printed.
+type output struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (o *output) add(line string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if len(o.lines) == 50 {
+		o.lines = o.lines[1:]
+	}
+	o.lines = append(o.lines, line)
+}
+
+func (o *output) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return strings.Join(o.lines, "\n")
 }
