@@ -26,8 +26,8 @@ import (
 const DefaultTimeout = 20 * time.Second
 
 // maxRetries is how often stripe-go retries a call that failed on the
-// network, with a conflict or a 5xx; POSTs carry an idempotency key, so a
-// retry never makes a second session or refund.
+// network (or that Stripe says to retry); POSTs carry an idempotency key,
+// so a retry never makes a second session or refund.
 const maxRetries = 2
 
 // provider is one branch's Stripe account.
