@@ -108,8 +108,13 @@ func sessionState(s *stripe.CheckoutSession) payments.State {
 	default:
 		st.Status = hub.PaymentPending
 	}
+	// A receipt and a payment time only exist for money taken; a method
+	// only once the customer completed the page (it is what they chose).
 	if st.Status != hub.PaymentSucceeded {
-		st.PaidAt = time.Time{}
+		st.PaidAt, st.ReceiptURL = time.Time{}, ""
+	}
+	if s.Status != stripe.CheckoutSessionStatusComplete {
+		st.Method = ""
 	}
 	return st
 }
