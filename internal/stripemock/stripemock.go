@@ -47,26 +47,64 @@ func find(gopath string) (string, error) {
 	return "", fmt.Errorf("%s is neither on PATH nor in $GOPATH/bin: run `make deps`", Binary)
 }
 
-// Start runs stripe-mock for the test and returns the recording proxy in
-// front of it; both stop when the test ends. A missing binary fails the
-// test with the command that installs it.
+// Start returns a recording proxy for the test, in front of the package's
+// stripe-mock when its TestMain runs Main, else in front of a stripe-mock
+// started for this test alone. The proxy (and a process of its own) stop
+// when the test ends. A missing binary fails the test with the command
+// that installs it.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	upstream := startProcess(t)
-	return newServer(t, upstream)
-}
-
-// startProcess starts the binary on a port the system picks and returns
-// its base URL once it answers an API call.
-func startProcess(t testing.TB) string {
-	t.Helper()
-	path, err := find(build.Default.GOPATH)
+	if upstream := sharedURL(); upstream != "" {
+		return newServer(t, upstream)
+	}
+	upstream, stop, err := launch()
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(stop)
+	return newServer(t, upstream)
+}
+
+// shared is the stripe-mock that Main runs for a whole test binary.
+var shared struct {
+	mu  sync.Mutex
+	url string
+}
+
+func sharedURL() string {
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	return shared.url
+}
+
+// Main runs a package's tests with one stripe-mock for all of them, which
+// saves starting one (a second or more) per test; each Start still gets a
+// proxy of its own, with its own Patch, Fail and records. Use it as
+//
+//	func TestMain(m *testing.M) { os.Exit(stripemock.Main(m)) }
+func Main(m *testing.M) int {
+	upstream, stop, err := launch()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "stripemock:", err)
+		return 1
+	}
+	defer stop()
+	shared.mu.Lock()
+	shared.url = upstream
+	shared.mu.Unlock()
+	return m.Run()
+}
+
+// launch starts the binary on a port the system picks and returns its
+// base URL once it answers an API call, and how to stop it.
+func launch() (string, func(), error) {
+	path, err := find(build.Default.GOPATH)
+	if err != nil {
+		return "", nil, err
+	}
 	out, in, err := os.Pipe()
 	if err != nil {
-		t.Fatalf("stripe-mock output pipe: %v", err)
+		return "", nil, fmt.Errorf("stripe-mock output pipe: %w", err)
 	}
 	// An empty port lets the system choose, so parallel tests never race
 	// for one; stripe-mock prints the address it got. It serves HTTPS too,
@@ -76,7 +114,9 @@ func startProcess(t testing.TB) string {
 	cmd.Stdout = in
 	cmd.Stderr = in
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", path, err)
+		in.Close()
+		out.Close()
+		return "", nil, fmt.Errorf("start %s: %w", path, err)
 	}
 	in.Close() // the child holds its own copy; EOF comes when it exits
 	exited := make(chan struct{})
@@ -84,11 +124,11 @@ func startProcess(t testing.TB) string {
 		_ = cmd.Wait()
 		close(exited)
 	}()
-	t.Cleanup(func() {
+	stop := func() {
 		_ = cmd.Process.Kill()
 		<-exited
 		out.Close()
-	})
+	}
 
 	addr := make(chan string, 1)
 	var printed output // for the failure messages
@@ -109,20 +149,24 @@ func startProcess(t testing.TB) string {
 		}
 	}()
 
+	fail := func(format string, a ...any) (string, func(), error) {
+		stop()
+		return "", nil, fmt.Errorf(format+"\n%s", append(a, printed.String())...)
+	}
 	var base string
 	select {
 	case a, ok := <-addr:
 		if !ok {
-			t.Fatalf("stripe-mock exited before listening:\n%s", printed.String())
+			return fail("stripe-mock exited before listening:")
 		}
 		base = "http://" + a
 	case <-time.After(startTimeout):
-		t.Fatalf("stripe-mock did not listen within %s:\n%s", startTimeout, printed.String())
+		return fail("stripe-mock did not listen within %s:", startTimeout)
 	}
 	if err := waitAnswers(base, exited); err != nil {
-		t.Fatalf("stripe-mock at %s: %v\n%s", base, err, printed.String())
+		return fail("stripe-mock at %s: %v", base, err)
 	}
-	return base
+	return base, stop, nil
 }
 
 // waitAnswers polls a cheap API call until stripe-mock answers it.
