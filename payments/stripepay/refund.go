@@ -2,6 +2,7 @@ package stripepay
 
 import (
 	"context"
+	"unicode/utf8"
 
 	"github.com/stripe/stripe-go/v82"
 
@@ -14,7 +15,8 @@ import (
 const MetadataRefundReason = "naryad_reason"
 
 // Refund returns amountMinor of the session's payment: a refund of its
-// PaymentIntent, sent with the request's idempotency key.
+// PaymentIntent, sent with the request's idempotency key, in the
+// payment's currency (Stripe takes no other).
 func (p *provider) Refund(ctx context.Context, r payments.RefundRequest) (payments.Refunded, error) {
 	switch {
 	case r.AmountMinor <= 0:
@@ -51,10 +53,8 @@ func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	for n > 0 && !utf8RuneStart(s[n]) {
+	for n > 0 && !utf8.RuneStart(s[n]) {
 		n--
 	}
 	return s[:n]
 }
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
