@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"naryad/internal/stripemock"
 	"naryad/payments"
@@ -36,6 +37,17 @@ func TestRefundRefundsTheSessionsPaymentIntent(t *testing.T) {
 	}
 	if k := sent[0].Header.Get("Idempotency-Key"); k != "refund-7" {
 		t.Fatalf("Idempotency-Key %q", k)
+	}
+
+	// A long reason is cut to Stripe's 500 bytes of metadata, whole letters only.
+	long := strings.Repeat("возврат ", 70) // 1050 bytes
+	if _, err := p.Refund(context.Background(), payments.RefundRequest{ProviderID: id, IdempotencyKey: "refund-9", AmountMinor: 100, Reason: long}); err != nil {
+		t.Fatalf("Refund with a long reason: %v", err)
+	}
+	sent = calls(mock, http.MethodPost, "/v1/refunds")
+	reason := sent[len(sent)-1].Form.Get("metadata[naryad_reason]")
+	if len(reason) > 500 || len(reason) < 490 || !utf8.ValidString(reason) || !strings.HasPrefix(long, reason) {
+		t.Fatalf("reason sent as %d bytes %q", len(reason), reason)
 	}
 }
 
