@@ -77,8 +77,13 @@ lint: ## gofmt must list no file; go vet must pass
 	if [ -n "$$unformatted" ]; then echo "gofmt -l lists files that need gofmt -w:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
-deps: ## fetch Go modules; install Chromium for the browser tests when it is missing
+# stripe-mock: Stripe's API mock, which the Stripe provider's tests run
+# (internal/stripemock finds it on PATH or in $GOPATH/bin).
+STRIPE_MOCK := github.com/stripe/stripe-mock@v0.203.0
+
+deps: ## fetch Go modules; install stripe-mock, and Chromium for the browser tests when it is missing
 	$(GO) mod download
+	$(GO) install $(STRIPE_MOCK)
 	@if browser=$$(command -v chromium || command -v chromium-browser); then \
 		echo "browser tests use $$browser"; \
 	else \
