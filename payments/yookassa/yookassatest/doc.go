@@ -42,7 +42,8 @@
 //	yk.FailNext(500)                   // the next API request fails (0: hangs until the client's timeout)
 //
 // and reads what happened with Requests() (every API request, its key, body
-// and answer status), Payments(), Payment(id) and Refunds(). The fake also
+// and answer status), Payments(), Payment(id), PaymentOf(hub payment id)
+// and Refunds(). The fake also
 // serves each payment's confirmation_url as a small page whose Pay and
 // Cancel buttons (ids "pay", "cancel") settle the payment and redirect to
 // the return_url, for browser and redirect-following tests.

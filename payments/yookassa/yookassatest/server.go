@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -189,6 +190,20 @@ func (s *Server) Payment(id string) (Payment, bool) {
 		return Payment{}, false
 	}
 	return clonePayment(p), true
+}
+
+// PaymentOf returns the latest payment made for the hub's payment id (its
+// metadata naryad_payment_id), for a test that knows only the hub's side.
+func (s *Server) PaymentOf(hubPaymentID int64) (Payment, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	want := strconv.FormatInt(hubPaymentID, 10)
+	for i := len(s.order) - 1; i >= 0; i-- {
+		if p := s.payments[s.order[i]]; p.Metadata["naryad_payment_id"] == want {
+			return clonePayment(p), true
+		}
+	}
+	return Payment{}, false
 }
 
 // Refunds returns the refunds made so far, in order.
