@@ -47,10 +47,10 @@ func TestCreateSendsTheDocumentedBody(t *testing.T) {
 		"receipt": map[string]any{
 			"customer": map[string]any{"full_name": "Иван Петров", "phone": "79001234567"},
 			"items": []any{
-				map[string]any{"description": "Замена масла", "quantity": "1.000",
+				map[string]any{"description": "Замена масла", "quantity": float64(1),
 					"amount": map[string]any{"value": "8000.00", "currency": "RUB"}, "vat_code": float64(4),
 					"payment_mode": "full_payment", "payment_subject": "service"},
-				map[string]any{"description": "Масло 5W-30, 4 л", "quantity": "1.000",
+				map[string]any{"description": "Масло 5W-30, 4 л", "quantity": float64(1),
 					"amount": map[string]any{"value": "4500.00", "currency": "RUB"}, "vat_code": float64(4),
 					"payment_mode": "full_payment", "payment_subject": "commodity"},
 			},
@@ -60,7 +60,10 @@ func TestCreateSendsTheDocumentedBody(t *testing.T) {
 	if !reflect.DeepEqual(body, want) {
 		t.Errorf("body:\n %v\nwant:\n %v", body, want)
 	}
-	if got.Receipt == nil || len(got.Receipt.Items) != 2 {
+	if !strings.Contains(string(req.Body), `"quantity":1.000,`) {
+		t.Errorf("quantity is not the number 1.000 in %s", req.Body)
+	}
+	if got.Receipt == nil || len(got.Receipt.Items) != 2 || got.Receipt.Items[0].Quantity != "1.000" {
 		t.Errorf("the fake kept receipt %+v", got.Receipt)
 	}
 }

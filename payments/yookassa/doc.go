@@ -31,7 +31,9 @@
 //     per work-order line (labour "service", parts "commodity"), quantity 1
 //     at the line's total, payment_mode "full_payment", the customer's phone
 //     (digits only) and/or e-mail. The items always add up to the amount:
-//     lines are scaled to it when they do not (see fitLines).
+//     lines are scaled to it when they do not (see fitLines). A shop using
+//     YooKassa's own receipts ("Чеки от ЮKassa") needs the customer's
+//     e-mail: with a phone only, YooKassa refuses the payment (400).
 //   - Methods: no payment_method_data is sent, so the customer chooses on
 //     YooKassa's page among the methods the shop has enabled there;
 //     ProviderConfig.Methods and CreateRequest.Methods are not used.

@@ -1,6 +1,7 @@
 package yookassa
 
 import (
+	"encoding/json"
 	"errors"
 	"math/big"
 	"strings"
@@ -52,7 +53,7 @@ func buildReceipt(c payments.ReceiptCustomer, lines []payments.ReceiptLine, amou
 			Description: desc,
 			// Quantity 1 at the line's total keeps the item exact: a
 			// unit price of total/quantity would need rounding.
-			Quantity:       "1.000",
+			Quantity:       json.Number("1.000"),
 			Amount:         amount{Value: formatAmount(l.AmountMinor), Currency: currency},
 			VATCode:        vatCode,
 			PaymentMode:    "full_payment",

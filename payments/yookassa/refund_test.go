@@ -39,7 +39,7 @@ func TestRefund(t *testing.T) {
 		"description": "Масло не подошло",
 		"receipt": map[string]any{
 			"customer": map[string]any{"full_name": "Иван Петров", "phone": "79001234567"},
-			"items": []any{map[string]any{"description": "Масло 5W-30, 4 л", "quantity": "1.000",
+			"items": []any{map[string]any{"description": "Масло 5W-30, 4 л", "quantity": float64(1),
 				"amount": map[string]any{"value": "4500.00", "currency": "RUB"}, "vat_code": float64(4),
 				"payment_mode": "full_payment", "payment_subject": "commodity"}},
 			"tax_system_code": float64(1),

@@ -34,12 +34,12 @@ type receiptCustomer struct {
 }
 
 type receiptItem struct {
-	Description    string `json:"description"`
-	Quantity       string `json:"quantity"`
-	Amount         amount `json:"amount"`
-	VATCode        int    `json:"vat_code"`
-	PaymentMode    string `json:"payment_mode"`
-	PaymentSubject string `json:"payment_subject"`
+	Description    string      `json:"description"`
+	Quantity       json.Number `json:"quantity"` // a JSON number, as documented
+	Amount         amount      `json:"amount"`
+	VATCode        int         `json:"vat_code"`
+	PaymentMode    string      `json:"payment_mode"`
+	PaymentSubject string      `json:"payment_subject"`
 }
 
 // createPayment is POST /payments.
