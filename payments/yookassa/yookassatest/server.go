@@ -142,7 +142,10 @@ func (s *Server) CancelPayment(id string) {
 // Notification is the body YooKassa would POST to the webhook address for
 // event about the payment id as it is now (payment.succeeded,
 // payment.canceled, payment.waiting_for_capture), or, for refund.*
-// events, about the refund id.
+// events, about the refund id. It does not check that the event fits the
+// object's status, so a test can also forge a notification (a
+// "payment.succeeded" of a payment still pending) and see that the hub
+// fetches the payment back and believes YooKassa, not the notification.
 func (s *Server) Notification(event, id string) []byte {
 	s.tb.Helper()
 	s.mu.Lock()
