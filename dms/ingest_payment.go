@@ -49,16 +49,20 @@ func (a *applier) resolvePaid(ctx context.Context, u *workOrderUpdate) error {
 	if err != nil || paid <= 0 {
 		return err
 	}
-	stored, err := a.tx.Lines(ctx, u.prev.ID)
-	if err != nil {
-		return err
-	}
-	lines, due := stored, u.prev.AmountDueMinor
-	if w.Sent.Lines {
-		lines = linesAfter(stored, w.Lines)
-	}
+	due := u.prev.AmountDueMinor
 	if w.Sent.AmountDue {
 		due = w.AmountDue
+	}
+	var lines []hub.WorkOrderLine
+	if due == nil { // the lines decide: as they stand after the event
+		stored, err := a.tx.Lines(ctx, u.prev.ID)
+		if err != nil {
+			return err
+		}
+		lines = stored
+		if w.Sent.Lines {
+			lines = linesAfter(stored, w.Lines)
+		}
 	}
 	if amount := hub.AmountDue(due, lines); amount > 0 && paid >= amount {
 		u.keepPaid, u.onlinePaid = true, paid
