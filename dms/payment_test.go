@@ -195,10 +195,15 @@ func TestReadyMessageAsksToPayOnlineWhenTheBranchTakesPaymentsInTheCurrency(t *t
 		}
 
 		setPayments(t, h, hub.ProviderYooKassa)
-		// The lines: 1 500,50 ₽ of work and parts waiting for approval,
-		// which are not due until approved.
-		push("b1", "АА-2", 1, "В работе", nil)
-		push("b2", "АА-2", 2, "Готов", nil)
+		// The lines: 1 500,50 ₽ of work, parts waiting for approval and a
+		// recommendation, neither due until approved.
+		withRecommendation := func(ev map[string]any) map[string]any {
+			wo := ev["work_order"].(map[string]any)
+			wo["lines"] = append(wo["lines"].([]any), map[string]any{"id": "3", "kind": "рекомендация", "name": "Замена жидкости ГУР", "qty": 1, "unit_price": "2 500"})
+			return ev
+		}
+		expectResults(t, h, batch(withRecommendation(workOrder("b1", "АА-2", 1, "В работе"))), "applied")
+		expectResults(t, h, batch(withRecommendation(workOrder("b2", "АА-2", 2, "Готов"))), "applied")
 		if body := readyMessage(t, h, "АА-2"); !strings.Contains(body, "готов (заказ-наряд АА-2). К оплате 1 500,50 ₽, оплатить онлайн: https://hub.example.test/c/") {
 			t.Errorf("lines due: %s", body)
 		}
