@@ -89,17 +89,21 @@ func linesAfter(stored, sent []hub.WorkOrderLine) []hub.WorkOrderLine {
 }
 
 // supersedePayments marks the saved work order's pending payments of an
-// amount no longer due superseded, when the event changed its lines or
-// its amount due: the payments service cancels them at the provider, and
-// the customer's next press of the pay button makes a payment of the new
-// amount.
+// amount no longer due superseded, when the event changed its lines, its
+// amount due or its currency: the payments service cancels them at the
+// provider, and the customer's next press of the pay button makes a
+// payment of the new amount.
 func (a *applier) supersedePayments(ctx context.Context, u *workOrderUpdate) error {
-	if !u.exists || !(u.w.Sent.Lines || u.w.Sent.AmountDue) {
+	currencyChanged := u.doc.Currency != u.prev.Currency
+	if !u.exists || !(u.w.Sent.Lines || u.w.Sent.AmountDue || currencyChanged) {
 		return nil
 	}
 	due, err := a.amountDue(ctx, u.doc)
 	if err != nil {
 		return err
+	}
+	if currencyChanged {
+		due = -1 // no payment asks a negative amount: every pending one is of the old currency
 	}
 	_, err = a.tx.SupersedePendingPayments(ctx, u.doc.ID, due)
 	return err

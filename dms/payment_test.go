@@ -299,6 +299,14 @@ func TestAnAmountChangeSupersedesThePendingPayment(t *testing.T) {
 		if !superseded(t, h, second.ID) {
 			t.Fatal("a re-priced line left the payment of the old amount open")
 		}
+
+		// The same amount in another currency is another amount.
+		third := addPayment(t, h, "АА-2", hub.PaymentForWorkOrder, "third", hub.PaymentPending, 160000, 0)
+		euro := withFields(workOrder("f3", "АА-2", 3, "Готов"), map[string]any{"currency": "EUR", "lines": nil})
+		expectResults(t, h, batch(euro), "applied")
+		if !superseded(t, h, third.ID) {
+			t.Fatal("the currency changed and the payment in roubles stays open")
+		}
 	})
 }
 
