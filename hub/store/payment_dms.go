@@ -16,8 +16,9 @@ import (
 // amount they ask is no longer due, so the payments service cancels them
 // at the provider and the next press of the pay button makes a new one.
 // Their next check is brought forward to now, so the poller gets to them
-// at its next run. It returns how many it marked; a payment already
-// superseded, final, or of an advisor's request is left alone.
+// at its next run. A negative amountMinor marks every one (the currency
+// changed). It returns how many it marked; a payment already superseded,
+// final, or of an advisor's request is left alone.
 func (s *Store) SupersedePendingPayments(ctx context.Context, workOrderID, amountMinor int64) (int64, error) {
 	t := now()
 	res := s.db.WithContext(ctx).Model(&hub.Payment{}).
