@@ -98,14 +98,20 @@ func (a *applier) supersedePayments(ctx context.Context, u *workOrderUpdate) err
 	if !u.exists || !(u.w.Sent.Lines || u.w.Sent.AmountDue || currencyChanged) {
 		return nil
 	}
-	due, err := a.amountDue(ctx, u.doc)
-	if err != nil {
-		return err
+	var due int64
+	if u.w.Sent.Lines && u.doc.AmountDueMinor == nil {
+		// The lines as just stored, without reading them back.
+		due = hub.AmountDue(nil, linesAfter(u.storedLines, u.w.Lines))
+	} else {
+		var err error
+		if due, err = a.amountDue(ctx, u.doc); err != nil {
+			return err
+		}
 	}
 	if currencyChanged {
 		due = -1 // no payment asks a negative amount: every pending one is of the old currency
 	}
-	_, err = a.tx.SupersedePendingPayments(ctx, u.doc.ID, due)
+	_, err := a.tx.SupersedePendingPayments(ctx, u.doc.ID, due)
 	return err
 }
 

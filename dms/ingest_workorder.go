@@ -64,6 +64,7 @@ type workOrderUpdate struct {
 	vehicle       hub.Vehicle         // the vehicle the event sent, for the messages
 	recipient     string              // the sent customer's first phone
 	newlyPending  []hub.WorkOrderLine // lines that now wait for the customer's answer
+	storedLines   []hub.WorkOrderLine // the lines before the event, when it sent lines for a stored work order
 	thread        threadLink
 }
 
@@ -125,7 +126,7 @@ func (a *applier) saveWorkOrder(ctx context.Context, u *workOrderUpdate) (bool, 
 		return false, err
 	}
 	if w.Sent.Lines {
-		if u.newlyPending, err = a.replaceLines(ctx, doc.ID, u.exists, w.Lines); err != nil {
+		if u.newlyPending, u.storedLines, err = a.replaceLines(ctx, doc.ID, u.exists, w.Lines); err != nil {
 			return false, err
 		}
 	}
@@ -332,14 +333,14 @@ func (a *applier) storedParties(ctx context.Context, n *notice, w *validWorkOrde
 
 // replaceLines stores the document's lines and returns the lines that now
 // wait for the customer's approval and did not before (new, or re-priced so
-// an earlier decision no longer holds).
-func (a *applier) replaceLines(ctx context.Context, workOrderID int64, exists bool, lines []hub.WorkOrderLine) ([]hub.WorkOrderLine, error) {
+// an earlier decision no longer holds), and the lines stored before.
+func (a *applier) replaceLines(ctx context.Context, workOrderID int64, exists bool, lines []hub.WorkOrderLine) (pending, old []hub.WorkOrderLine, err error) {
 	waitedBefore := map[string]bool{}
 	removed := false
 	if exists {
-		old, err := a.tx.Lines(ctx, workOrderID)
+		old, err = a.tx.Lines(ctx, workOrderID)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		keep := map[string]bool{}
 		for _, l := range lines {
@@ -361,15 +362,14 @@ func (a *applier) replaceLines(ctx context.Context, workOrderID int64, exists bo
 		save = a.tx.ReplaceLines
 	}
 	if err := save(ctx, workOrderID, lines); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var pending []hub.WorkOrderLine
 	for _, l := range lines {
 		if l.NeedsApproval && !waitedBefore[l.ExternalID+"\x00"+itoa(l.TotalMinor)] {
 			pending = append(pending, l)
 		}
 	}
-	return pending, nil
+	return pending, old, nil
 }
 
 // hasLockers tells whether the branch has a key locker the ingest must

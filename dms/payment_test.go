@@ -307,6 +307,25 @@ func TestAnAmountChangeSupersedesThePendingPayment(t *testing.T) {
 		if !superseded(t, h, third.ID) {
 			t.Fatal("the currency changed and the payment in roubles stays open")
 		}
+
+		// The customer approved the parts: the same lines sent again keep
+		// that, and the payment of work and parts stays.
+		ctx := context.Background()
+		expectResults(t, h, batch(workOrder("g1", "АА-3", 1, "Готов")), "applied")
+		w := order(t, h, "АА-3")
+		stored, err := h.Store.Lines(ctx, w.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.Store.DecideLines(ctx, w, h.Thread(t, "АА-3"), []store.Decision{{LineID: stored[1].ID, Decision: hub.DecisionApproved}},
+			store.Evidence{By: "customer"}); err != nil {
+			t.Fatal(err)
+		}
+		approved := addPayment(t, h, "АА-3", hub.PaymentForWorkOrder, "approved", hub.PaymentPending, 150050+680000, 0)
+		expectResults(t, h, batch(workOrder("g2", "АА-3", 2, "Готов")), "applied")
+		if superseded(t, h, approved.ID) {
+			t.Fatal("the same lines again, the approval kept, and the payment of work and parts was superseded")
+		}
 	})
 }
 
