@@ -13,7 +13,9 @@
 //     customer, vehicle, lines and thread, and the messages the customer
 //     must get (a status change, lines to approve, a document) queued in
 //     the outbox. Every event gets a result: applied, duplicate, stale or
-//     rejected with field-precise problems.
+//     rejected with field-precise problems. What a work order event means
+//     for online payments (the amount due moved, "unpaid" after a payment,
+//     the ready message's pay line) is in ingest_payment.go.
 //   - Out: the DMS reads a numbered change feed (GET
 //     /api/dms/v1/changes?after=SEQ): what customers wrote, decided and
 //     scored, failed deliveries, WhatsApp leads and key locker events. The

@@ -49,6 +49,7 @@ type workOrderIn struct {
 	Currency   optional[string]     `json:"currency"`
 	Paid       optional[flexText]   `json:"paid"`
 	Lines      optional[[]lineIn]   `json:"lines"`
+	AmountDue  optional[flexText]   `json:"amount_due"` // what the customer owes; left out or null: the lines decide
 }
 
 // customerIn, vehicleIn and expiringItemIn carry the branch they belong to
@@ -104,6 +105,7 @@ type documentIn struct {
 	WorkOrderNumber flexText `json:"work_order_number"`
 	Name            string   `json:"name"`
 	ContentType     string   `json:"content_type"` // accepted, never believed: the type is sniffed from the data
+	Kind            string   `json:"kind"`         // "invoice" shows first on the customer page; anything else is kept as said
 	DataBase64      string   `json:"data_base64"`
 }
 

@@ -88,6 +88,7 @@ type notice struct {
 	pending   []hub.WorkOrderLine
 	text      string // advisor's words for message.advisor
 	document  string // document name for document.ready
+	payMinor  int64  // status.ready: the amount to pay online by the link; 0: none
 }
 
 // queue renders the template for the customer's language and queues it.
@@ -101,7 +102,7 @@ func (a *applier) queueMessage(ctx context.Context, n notice, key, author string
 		BranchName: n.branch.Name, BranchPhone: n.branch.Phone,
 		WorkOrderNumber: n.order.Number, Vehicle: n.vehicle.Title(), Plate: n.vehicle.Plate,
 		Status: n.order.Status, Link: a.links.URL(n.thread.salt), Text: n.text, DocumentName: n.document,
-		Currency: n.order.Currency, TotalMinor: n.order.TotalMinor,
+		Currency: n.order.Currency, TotalMinor: n.order.TotalMinor, PayMinor: n.payMinor,
 		Location: a.zones.Of(n.branch), Locale: n.branch.Locale,
 	}
 	if n.order.PromisedAt != nil {

@@ -28,7 +28,7 @@ func (a *applier) applyDocument(ctx context.Context, d *validDocument) (string, 
 			return err
 		}
 		return a.tx.AddAttachment(ctx, &hub.Attachment{
-			MessageID: m.ID, SHA256: hash, Name: d.Name, ContentType: d.ContentType, SizeBytes: int64(len(d.Data)),
+			MessageID: m.ID, SHA256: hash, Name: d.Name, ContentType: d.ContentType, SizeBytes: int64(len(d.Data)), DocKind: d.Kind,
 		})
 	})
 }

@@ -53,6 +53,10 @@ type workOrderUpdate struct {
 	exists    bool
 	canonical string // the customer status after the event
 	mapped    bool   // the event sent a raw status that maps to a customer status
+	// keepPaid: the event says unpaid, but the customer paid onlinePaid
+	// online, at least the amount due: the order stays paid (resolvePaid).
+	keepPaid   bool
+	onlinePaid int64
 
 	// Set by saveWorkOrder.
 	doc           hub.WorkOrder
@@ -60,6 +64,7 @@ type workOrderUpdate struct {
 	vehicle       hub.Vehicle         // the vehicle the event sent, for the messages
 	recipient     string              // the sent customer's first phone
 	newlyPending  []hub.WorkOrderLine // lines that now wait for the customer's answer
+	storedLines   []hub.WorkOrderLine // the lines before the event, when it sent lines for a stored work order
 	thread        threadLink
 }
 
@@ -88,6 +93,9 @@ func (a *applier) resolveWorkOrder(ctx context.Context, w *validWorkOrder) (*wor
 			u.canonical = c
 		}
 	}
+	if err := a.resolvePaid(ctx, u); err != nil {
+		return nil, err
+	}
 	return u, nil
 }
 
@@ -102,6 +110,9 @@ func (a *applier) saveWorkOrder(ctx context.Context, u *workOrderUpdate) (bool, 
 	w, prev := u.w, u.prev
 	doc := merge(prev, w)
 	doc.NodeID, doc.Status, doc.CustomerID, doc.VehicleID, doc.OpenedAt = a.node.ID, u.canonical, customerID, vehicleID, a.event.OccurredAt
+	if u.keepPaid {
+		doc.Paid = true
+	}
 	u.statusChanged = u.canonical != "" && u.canonical != prev.Status
 	if u.statusChanged && u.canonical == hub.StatusDelivered {
 		doc.HandedOverAt = &a.event.OccurredAt
@@ -115,9 +126,12 @@ func (a *applier) saveWorkOrder(ctx context.Context, u *workOrderUpdate) (bool, 
 		return false, err
 	}
 	if w.Sent.Lines {
-		if u.newlyPending, err = a.replaceLines(ctx, doc.ID, u.exists, w.Lines); err != nil {
+		if u.newlyPending, u.storedLines, err = a.replaceLines(ctx, doc.ID, u.exists, w.Lines); err != nil {
 			return false, err
 		}
+	}
+	if err := a.supersedePayments(ctx, u); err != nil {
+		return false, err
 	}
 	return true, a.saveThreadSide(ctx, u)
 }
@@ -201,12 +215,23 @@ func (a *applier) notifyWorkOrder(ctx context.Context, u *workOrderUpdate) error
 			return err
 		}
 	}
+	if u.keepPaid {
+		if err := a.raisePaidTask(ctx, u); err != nil {
+			return err
+		}
+	}
 	if u.statusChanged || len(u.newlyPending) > 0 {
 		notice := notice{order: u.doc, branch: w.Branch, vehicle: u.vehicle, customer: w.Customer, thread: t, recipient: t.thread.Phone}
-		if err := a.storedParties(ctx, &notice, w); err != nil {
+		err := a.storedParties(ctx, &notice, w)
+		if err != nil {
 			return err
 		}
 		if u.statusChanged {
+			if u.canonical == hub.StatusReady {
+				if notice.payMinor, err = a.payOnline(ctx, u.doc); err != nil {
+					return err
+				}
+			}
 			if err := a.queue(ctx, notice, "status."+u.canonical); err != nil {
 				return err
 			}
@@ -257,15 +282,19 @@ func merge(prev hub.WorkOrder, w *validWorkOrder) hub.WorkOrder {
 	if w.Sent.Lines {
 		doc.TotalMinor = w.TotalMinor
 	}
+	if w.Sent.AmountDue {
+		doc.AmountDueMinor = w.AmountDue
+	}
 	return doc
 }
 
-// linesInStoredCurrency reads the lines again when the event left the
-// currency out and the stored work order's currency has other decimal
-// places than the branch's default they were validated in. It runs before
-// the first write, so a price with too many places rejects the event.
+// linesInStoredCurrency reads the lines and the amount due again when the
+// event left the currency out and the stored work order's currency has
+// other decimal places than the branch's default they were validated in.
+// It runs before the first write, so a price with too many places rejects
+// the event.
 func (a *applier) linesInStoredCurrency(w *validWorkOrder, prev hub.WorkOrder, exists bool) error {
-	if w.Sent.Currency || !exists || !w.Sent.Lines {
+	if w.Sent.Currency || !exists || !(w.Sent.Lines || w.Sent.AmountDue) {
 		return nil
 	}
 	scale, ok := currencyScale(prev.Currency)
@@ -274,6 +303,7 @@ func (a *applier) linesInStoredCurrency(w *validWorkOrder, prev hub.WorkOrder, e
 	}
 	var p problems
 	w.Lines, w.TotalMinor = validateLines(w.rawLines, scale, &p)
+	w.AmountDue = amountDue(w.rawAmountDue, scale, &p)
 	w.linesScale = scale
 	if err := p.err(); err != nil {
 		return errRejected{err.Error()}
@@ -303,14 +333,14 @@ func (a *applier) storedParties(ctx context.Context, n *notice, w *validWorkOrde
 
 // replaceLines stores the document's lines and returns the lines that now
 // wait for the customer's approval and did not before (new, or re-priced so
-// an earlier decision no longer holds).
-func (a *applier) replaceLines(ctx context.Context, workOrderID int64, exists bool, lines []hub.WorkOrderLine) ([]hub.WorkOrderLine, error) {
+// an earlier decision no longer holds), and the lines stored before.
+func (a *applier) replaceLines(ctx context.Context, workOrderID int64, exists bool, lines []hub.WorkOrderLine) (pending, old []hub.WorkOrderLine, err error) {
 	waitedBefore := map[string]bool{}
 	removed := false
 	if exists {
-		old, err := a.tx.Lines(ctx, workOrderID)
+		old, err = a.tx.Lines(ctx, workOrderID)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		keep := map[string]bool{}
 		for _, l := range lines {
@@ -332,15 +362,14 @@ func (a *applier) replaceLines(ctx context.Context, workOrderID int64, exists bo
 		save = a.tx.ReplaceLines
 	}
 	if err := save(ctx, workOrderID, lines); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var pending []hub.WorkOrderLine
 	for _, l := range lines {
 		if l.NeedsApproval && !waitedBefore[l.ExternalID+"\x00"+itoa(l.TotalMinor)] {
 			pending = append(pending, l)
 		}
 	}
-	return pending, nil
+	return pending, old, nil
 }
 
 // hasLockers tells whether the branch has a key locker the ingest must

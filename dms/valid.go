@@ -41,16 +41,19 @@ type validWorkOrder struct {
 	Paid       bool
 	Lines      []hub.WorkOrderLine
 	TotalMinor int64
-	// rawLines and linesScale let the ingest read the lines again in the
-	// stored currency when the event left the currency out and the stored
-	// one has other decimal places than the default they were read in.
-	rawLines   []lineIn
-	linesScale int
+	AmountDue  *int64 // the amount due the DMS sent; nil: cleared (the lines decide)
+	// rawLines, rawAmountDue and linesScale let the ingest read the money
+	// again in the stored currency when the event left the currency out
+	// and the stored one has other decimal places than the default it was
+	// read in.
+	rawLines     []lineIn
+	rawAmountDue optional[flexText]
+	linesScale   int
 }
 
 // workOrderParts flags the optional parts of a work order an event sent.
 type workOrderParts struct {
-	Status, Customer, Vehicle, Advisor, Master, PromisedAt, Currency, Paid, Lines bool
+	Status, Customer, Vehicle, Advisor, Master, PromisedAt, Currency, Paid, Lines, AmountDue bool
 }
 
 type validAdvisor struct{ ExternalID, Name, Phone string }
@@ -67,6 +70,7 @@ type validDocument struct {
 	WorkOrderNumber string
 	Name            string
 	ContentType     string
+	Kind            string // lower-case; hub.DocInvoice for an invoice, "" when not sent
 	Data            []byte
 }
 

@@ -22,7 +22,7 @@ func (sc *scope) workOrder(in *workOrderIn, p *problems) *validWorkOrder {
 		Sent: workOrderParts{
 			Status: in.Status.Sent, Customer: in.Customer.Sent, Vehicle: in.Vehicle.Sent,
 			Advisor: in.Advisor.Sent, Master: in.Master.Sent, PromisedAt: in.PromisedAt.Sent,
-			Currency: in.Currency.Sent, Paid: in.Paid.Sent, Lines: in.Lines.Sent,
+			Currency: in.Currency.Sent, Paid: in.Paid.Sent, Lines: in.Lines.Sent, AmountDue: in.AmountDue.Sent,
 		},
 		RawStatus: text(in.Status.Value, "work_order.status", labelRule, p),
 	}
@@ -69,7 +69,34 @@ func (sc *scope) workOrder(in *workOrderIn, p *problems) *validWorkOrder {
 	}
 	w.rawLines = in.Lines.Value
 	w.Lines, w.TotalMinor = validateLines(w.rawLines, w.linesScale, p)
+	w.rawAmountDue = in.AmountDue
+	w.AmountDue = amountDue(w.rawAmountDue, w.linesScale, p)
 	return w
+}
+
+// amountDue reads what the customer owes for a work order, when the DMS
+// says (the rest after an advance, a discount on the whole order): money
+// ≥ 0 in the currency. Left out, null or "": nil, and the lines not
+// declined decide (hub.AmountDue).
+func amountDue(in optional[flexText], scale int, p *problems) *int64 {
+	const path = "work_order.amount_due"
+	if in.ptr() == nil || !in.Value.Set || in.Value.String() == "" {
+		return nil
+	}
+	if !in.Value.isCode() {
+		p.addf(path, "expected a number, got %s", in.Value.Kind)
+		return nil
+	}
+	before := len(*p)
+	v := moneyField(in.Value, path, scale, false, p)
+	switch {
+	case len(*p) > before:
+		return nil
+	case v < 0:
+		p.addf(path, "must not be negative, got %q", in.Value.String())
+		return nil
+	}
+	return &v
 }
 
 // version reads a work order's version: a whole number ≥ 1.
@@ -376,7 +403,28 @@ func validateDocument(in *documentIn, p *problems) *validDocument {
 	// bytes, downloaded under its name.
 	text(in.ContentType, "document.content_type", fileNameRule, p)
 	d.ContentType = cmp.Or(hub.SniffFile(data), "application/octet-stream")
+	d.Kind = documentKind(in.Kind, p)
 	return d
+}
+
+// docKindRule caps a document's kind: a word, not a description.
+var docKindRule = textRule{max: 32}
+
+// invoiceWords are the ways a DMS may call an invoice (счёт на оплату,
+// faktura); each is stored as hub.DocInvoice.
+var invoiceWords = map[string]bool{
+	hub.DocInvoice: true, "счет": true, "счёт": true, "счет на оплату": true, "счёт на оплату": true,
+	"faktura": true, "rachunek": true,
+}
+
+// documentKind reads a document's optional kind, lower-cased, with the
+// invoice's other names read as hub.DocInvoice.
+func documentKind(raw string, p *problems) string {
+	kind := strings.ToLower(strings.Join(strings.Fields(text(raw, "document.kind", docKindRule, p)), " "))
+	if invoiceWords[kind] {
+		return hub.DocInvoice
+	}
+	return kind
 }
 
 func validateMessage(in *messageIn, p *problems) *validMessage {

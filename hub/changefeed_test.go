@@ -28,6 +28,8 @@ var changeData = map[string]func() hub.ChangeData{
 	hub.ChangeLead:            func() hub.ChangeData { return &hub.LeadData{} },
 	hub.ChangeLockerEvent:     func() hub.ChangeData { return &hub.LockerEventData{} },
 	hub.ChangeFeedback:        func() hub.ChangeData { return &hub.FeedbackData{} },
+	hub.ChangePayment:         func() hub.ChangeData { return &hub.PaymentData{} },
+	hub.ChangeRefund:          func() hub.ChangeData { return &hub.RefundData{} },
 }
 
 // Every change type the code declares is the one the documentation lists,

@@ -99,14 +99,17 @@ type BranchPayment struct {
 
 // AmountDue is what the customer owes for a work order: the amount the DMS
 // sent (amountDue non-nil), else the sum of its lines that are not declined
-// and not still waiting for the customer's decision. Money in minor units.
+// and not still waiting for the customer's decision; a recommendation
+// counts only once the customer approved it, as in the work order's total
+// (TotalAfterDecisions). Money in minor units.
 func AmountDue(amountDue *int64, lines []WorkOrderLine) int64 {
 	if amountDue != nil {
 		return *amountDue
 	}
 	var sum int64
 	for _, l := range lines {
-		if l.Decision == DecisionDeclined || (l.NeedsApproval && l.Decision != DecisionApproved) {
+		if l.Decision == DecisionDeclined || (l.NeedsApproval && l.Decision != DecisionApproved) ||
+			(l.Kind == LineRecommendation && l.Decision != DecisionApproved) {
 			continue
 		}
 		sum += l.TotalMinor

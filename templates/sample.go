@@ -21,6 +21,7 @@ func samples(locale string) []Data {
 		PromisedAt:      time.Date(2026, 11, 23, 11, 30, 0, 0, time.UTC),
 		Currency:        sampleCurrency(locale),
 		TotalMinor:      1250000,
+		PayMinor:        1250000,
 		Lines: []Line{
 			{Name: "Brake pads", TotalMinor: 450000},
 			{Name: "Brake discs", TotalMinor: 1100050},
@@ -41,6 +42,7 @@ func samples(locale string) []Data {
 	sparse.Link = ""
 	sparse.PromisedAt = time.Time{}
 	sparse.TotalMinor = 0
+	sparse.PayMinor = 0
 	sparse.Lines = nil
 	sparse.DueAt = time.Time{}
 	sparse.Season = "summer"

@@ -43,7 +43,7 @@ func (s *Store) SaveWorkOrder(ctx context.Context, w *hub.WorkOrder) (bool, erro
 		"advisor_external_id": w.AdvisorExternalID, "advisor_name": w.AdvisorName, "advisor_phone": w.AdvisorPhone,
 		"master_name": w.MasterName, "master_phone": w.MasterPhone,
 		"promised_at": w.PromisedAt, "currency": w.Currency, "paid": w.Paid, "total_minor": w.TotalMinor,
-		"handed_over_at": w.HandedOverAt, "updated_at": t,
+		"amount_due_minor": w.AmountDueMinor, "handed_over_at": w.HandedOverAt, "updated_at": t,
 	})
 	if res.Error != nil {
 		return false, fmt.Errorf("update work order %q: %w", w.Number, res.Error)
