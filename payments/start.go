@@ -82,7 +82,7 @@ func (s *Service) orderPayment(ctx context.Context, t hub.Thread, w hub.WorkOrde
 		case err == nil && open.AmountMinor == rest && open.Currency == w.Currency && open.Provider == bp.Provider:
 			return open, nil
 		case err == nil:
-			if _, err := s.store.SupersedePayment(ctx, open.ID); err != nil {
+			if _, err := s.store.SupersedePayment(ctx, open.ID, s.now()); err != nil {
 				return hub.Payment{}, err
 			}
 		case !errors.Is(err, store.ErrNotFound):

@@ -74,13 +74,13 @@ func (s *Store) ApplyPaymentState(ctx context.Context, id int64, st PaymentState
 }
 
 // SupersedePayment marks one pending payment as no longer due (its amount
-// changed) and makes it due for the poller at once, which cancels it at
-// the provider. It reports whether it changed.
-func (s *Store) SupersedePayment(ctx context.Context, id int64) (bool, error) {
-	t := now()
+// changed) and makes it due for the poller at checkAt (now, in the
+// caller's clock), which cancels it at the provider. It reports whether it
+// changed.
+func (s *Store) SupersedePayment(ctx context.Context, id int64, checkAt time.Time) (bool, error) {
 	res := s.db.WithContext(ctx).Model(&hub.Payment{}).
 		Where("id = ? AND status = ? AND superseded = ?", id, hub.PaymentPending, false).
-		Updates(map[string]any{"superseded": true, "next_check_at": t, "updated_at": t})
+		Updates(map[string]any{"superseded": true, "next_check_at": checkAt.UTC().Truncate(time.Microsecond), "updated_at": now()})
 	if res.Error != nil {
 		return false, fmt.Errorf("supersede payment %d: %w", id, res.Error)
 	}

@@ -84,10 +84,10 @@ func TestOpenPaymentAndSupersede(t *testing.T) {
 		if err != nil || open.ID != p.ID {
 			t.Fatalf("open: %+v %v", open, err)
 		}
-		if changed, err := s.SupersedePayment(ctx, p.ID); err != nil || !changed {
+		if changed, err := s.SupersedePayment(ctx, p.ID, time.Now()); err != nil || !changed {
 			t.Fatalf("supersede: %v %v", changed, err)
 		}
-		if changed, err := s.SupersedePayment(ctx, p.ID); err != nil || changed {
+		if changed, err := s.SupersedePayment(ctx, p.ID, time.Now()); err != nil || changed {
 			t.Fatalf("supersede twice: %v %v", changed, err)
 		}
 		if _, err := s.OpenPaymentOfWorkOrder(ctx, f.Order.ID); !errors.Is(err, store.ErrNotFound) {
