@@ -84,10 +84,12 @@ func TestStartConcurrentlyMakesOnePayment(t *testing.T) {
 		const presses = 15
 		urls := make([]string, presses)
 		var wg sync.WaitGroup
+		gate := make(chan struct{})
 		for i := range presses {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				<-gate // all at once
 				url, err := e.svc.Start(context.Background(), e.f.Thread.ID, "order", returnBase)
 				if err != nil {
 					t.Error(err)
@@ -95,6 +97,7 @@ func TestStartConcurrentlyMakesOnePayment(t *testing.T) {
 				urls[i] = url
 			}()
 		}
+		close(gate)
 		wg.Wait()
 		list := e.payments(t)
 		if len(list) != 1 || e.psp.Sessions() != 1 {
@@ -236,12 +239,21 @@ func TestPollerSchedulesAndClosesAnAbandonedPage(t *testing.T) {
 		e := newEnv(t, s, hub.ProviderStripe)
 		sess := sessionOf(e.start(t, "order"))
 		for i, after := range []time.Duration{6 * time.Minute, 31 * time.Minute, 121 * time.Minute} {
+			if i > 0 { // not yet a minute before its time
+				e.clock.t = e.payments(t)[0].CreatedAt.Add(after - 2*time.Minute)
+				if n, _ := e.svc.Poll(ctx); n != 0 {
+					t.Fatalf("check %d came early", i+1)
+				}
+			}
 			e.clock.t = e.payments(t)[0].CreatedAt.Add(after)
 			if n, err := e.svc.Poll(ctx); err != nil || n != 1 {
 				t.Fatalf("check %d: %d %v", i+1, n, err)
 			}
 			if p := e.payments(t)[0]; p.Status != hub.PaymentPending || p.Checks != i+1 {
 				t.Fatalf("after check %d: %+v", i+1, p)
+			}
+			if n, _ := e.svc.Poll(ctx); n != 0 {
+				t.Fatalf("checked again right after check %d", i+1)
 			}
 		}
 		if len(e.psp.Cancels()) != 0 {
