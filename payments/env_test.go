@@ -146,7 +146,7 @@ func (e *env) setAmountDue(t *testing.T, minor int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec("UPDATE work_orders SET amount_due_minor = "+strconv.FormatInt(minor, 10)+" WHERE id = "+strconv.FormatInt(e.f.Order.ID, 10)); err != nil {
+	if _, err := db.Exec("UPDATE work_orders SET amount_due_minor = " + strconv.FormatInt(minor, 10) + " WHERE id = " + strconv.FormatInt(e.f.Order.ID, 10)); err != nil {
 		t.Fatal(err)
 	}
 }
