@@ -74,14 +74,16 @@ func (s *Service) payable(ctx context.Context, threadID int64) (hub.Thread, hub.
 }
 
 // orderRest is what the customer still owes online for the work order:
-// nothing when it is paid or cancelled, or not ready and the DMS sent no
-// amount due; else its amount due less what succeeded payments of it
-// brought in (net of refunds).
+// its amount due less what succeeded payments of it brought in (net of
+// refunds), when it is ready, or when the DMS sent an amount due (asking
+// for it before the car is ready); nothing when it is paid or cancelled,
+// or handed over without an amount due (settled at the counter, most
+// likely, before the DMS says paid).
 func (s *Service) orderRest(ctx context.Context, st *store.Store, w hub.WorkOrder) (int64, error) {
 	if w.Paid || w.Status == hub.StatusCancelled {
 		return 0, nil
 	}
-	if w.AmountDueMinor == nil && w.Status != hub.StatusReady && w.Status != hub.StatusDelivered {
+	if w.AmountDueMinor == nil && w.Status != hub.StatusReady {
 		return 0, nil
 	}
 	due, err := s.amountDue(ctx, st, w)

@@ -45,9 +45,23 @@ func TestDueOffersTheOrderOnlyWhenPayable(t *testing.T) {
 		if err != nil || len(offers) != 1 || offers[0] != (customer.PayOffer{Key: "order", Kind: hub.PaymentForWorkOrder, AmountMinor: 1250000, Currency: "RUB"}) {
 			t.Fatalf("ready and unpaid: %+v %v", offers, err)
 		}
+		setStatus := func(status string) {
+			e.f.Order.Version++
+			e.f.Order.Status = status
+			if ok, err := s.SaveWorkOrder(ctx, &e.f.Order); err != nil || !ok {
+				t.Fatalf("status %s: %v %v", status, ok, err)
+			}
+		}
+		for _, status := range []string{hub.StatusInProgress, hub.StatusDelivered, hub.StatusCancelled} {
+			setStatus(status)
+			if offers, _ := e.svc.Due(ctx, e.f.Thread.ID); len(offers) != 0 {
+				t.Fatalf("%s without an amount due: %+v", status, offers)
+			}
+		}
+		setStatus(hub.StatusInProgress)
 		e.setAmountDue(t, 1000000)
 		if offers, _ := e.svc.Due(ctx, e.f.Thread.ID); len(offers) != 1 || offers[0].AmountMinor != 1000000 {
-			t.Fatalf("the DMS's amount due wins over the lines: %+v", offers)
+			t.Fatalf("the DMS's amount due wins over the lines, and asks before the car is ready: %+v", offers)
 		}
 		if _, err := e.s.MarkWorkOrderPaid(ctx, e.f.Order.ID); err != nil {
 			t.Fatal(err)
@@ -477,8 +491,11 @@ func TestOutcomeAsksTheProviderAndChecksTheThread(t *testing.T) {
 		if got, err := e.svc.Outcome(ctx, e.f.Thread.ID, p.ID); err != nil || got.Status != hub.PaymentSucceeded {
 			t.Fatalf("paid: %+v %v", got, err)
 		}
-		if _, err := e.svc.Start(ctx, e.f.Thread.ID, "order", returnBase); !isUserError(err) {
-			t.Fatalf("start after paying: %v", err)
+		if _, err := e.svc.Start(ctx, e.f.Thread.ID, "order", returnBase); !isUserError(err) || err.Error() != "По этому заказу нечего оплачивать." {
+			t.Fatalf("start after paying, in the customer's language: %v", err)
+		}
+		if _, err := e.svc.Start(ctx, e.f.Thread.ID, "request:x", returnBase); !isUserError(err) || err.Error() != "Эта оплата недоступна." {
+			t.Fatalf("start of a made-up offer: %v", err)
 		}
 	})
 }
@@ -533,4 +550,20 @@ func TestConfigure(t *testing.T) {
 func isUserError(err error) bool {
 	var ue *payments.UserError
 	return errors.As(err, &ue)
+}
+
+func TestCustomerTextsInEveryLanguage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		e := newEnv(t, s, hub.ProviderStripe)
+		for _, locale := range []string{"pl", "en"} {
+			if err := s.Gorm(context.Background()).Exec("UPDATE branches SET locale = ?", locale).Error; err != nil {
+				t.Fatal(err)
+			}
+			_, err := e.svc.Start(context.Background(), e.f.Thread.ID, "bogus", returnBase)
+			want := map[string]string{"pl": "Ta płatność nie jest dostępna.", "en": "This payment is not offered."}[locale]
+			if !isUserError(err) || err.Error() != want {
+				t.Fatalf("%s: %v", locale, err)
+			}
+		}
+	})
 }

@@ -201,7 +201,7 @@ func (s *Service) reopenedRequest(ctx context.Context, threadID int64, closed hu
 			return p.ID, nil
 		}
 	}
-	return 0, userErrorf("This payment request is no longer open.")
+	return 0, problemRequestClosed
 }
 
 func systemLine(ctx context.Context, tx *store.Store, threadID int64, body string) error {

@@ -19,17 +19,27 @@ import (
 // Fifteen presses at once make one payment: the work order's open payment
 // is unique in the database, and every retry of its create at the provider
 // carries the same idempotency key.
+// A refusal is a *UserError in the customer's language.
 func (s *Service) Start(ctx context.Context, threadID int64, offerKey, returnURL string) (string, error) {
+	url, err := s.start(ctx, threadID, offerKey, returnURL)
+	var problem customerProblem
+	if errors.As(err, &problem) {
+		return "", &UserError{Msg: problem.in(s.threadLocale(ctx, threadID))}
+	}
+	return url, err
+}
+
+func (s *Service) start(ctx context.Context, threadID int64, offerKey, returnURL string) (string, error) {
 	requestID, ok := parseOffer(offerKey)
 	if !ok {
-		return "", userErrorf("This payment is not offered.")
+		return "", problemNotOffered
 	}
 	t, w, bp, payable, err := s.payable(ctx, threadID)
 	if err != nil {
 		return "", err
 	}
 	if !payable {
-		return "", userErrorf("Online payment is not available for this order.")
+		return "", problemNotAvailable
 	}
 	prov, err := s.providerFor(bp)
 	if err != nil {
@@ -62,7 +72,7 @@ func (s *Service) Start(ctx context.Context, threadID int64, offerKey, returnURL
 			}
 		}
 	}
-	return "", userErrorf("The payment could not be started, please try again.")
+	return "", problemTryAgain
 }
 
 // orderPayment returns the work order's open payment of what is due, or
@@ -74,7 +84,7 @@ func (s *Service) orderPayment(ctx context.Context, t hub.Thread, w hub.WorkOrde
 		return hub.Payment{}, err
 	}
 	if rest <= 0 {
-		return hub.Payment{}, userErrorf("Nothing is due for this order.")
+		return hub.Payment{}, problemNothingDue
 	}
 	for range 3 {
 		open, err := s.store.OpenPaymentOfWorkOrder(ctx, w.ID)
@@ -105,20 +115,20 @@ func (s *Service) orderPayment(ctx context.Context, t hub.Thread, w hub.WorkOrde
 		}
 		// Another press made it a moment ago: take that one.
 	}
-	return hub.Payment{}, userErrorf("The payment could not be started, please try again.")
+	return hub.Payment{}, problemTryAgain
 }
 
 // requestPayment returns an advisor's open request of the thread.
 func (s *Service) requestPayment(ctx context.Context, t hub.Thread, id int64) (hub.Payment, error) {
 	p, err := s.store.Payment(ctx, id)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (p.ThreadID == nil || *p.ThreadID != t.ID || p.Kind != hub.PaymentForRequest)) {
-		return hub.Payment{}, userErrorf("This payment is not offered.")
+		return hub.Payment{}, problemNotOffered
 	}
 	if err != nil {
 		return hub.Payment{}, err
 	}
 	if p.Status != hub.PaymentPending || p.Superseded {
-		return hub.Payment{}, userErrorf("This payment request is no longer open.")
+		return hub.Payment{}, problemRequestClosed
 	}
 	return p, nil
 }
@@ -154,7 +164,7 @@ func (s *Service) hostedPage(ctx context.Context, prov Provider, t hub.Thread, w
 	cancel()
 	if err != nil {
 		s.log.Error("create payment at provider", "payment", p.ID, "provider", p.Provider, "error", err)
-		return "", false, userErrorf("The payment service does not answer, please try again in a few minutes.")
+		return "", false, problemProviderDown
 	}
 	wrote, err := s.store.SetPaymentCreated(ctx, p.ID, created.ProviderID, created.URL)
 	if err != nil {
