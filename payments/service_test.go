@@ -567,3 +567,44 @@ func TestCustomerTextsInEveryLanguage(t *testing.T) {
 		}
 	})
 }
+
+// Notifications of one payment arriving at once, with the poller's check
+// beside them, apply it once: one change, one receipt, one locker call.
+func TestConcurrentNoticesApplyOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		e := newEnv(t, s, hub.ProviderStripe)
+		sess := sessionOf(e.start(t, "order"))
+		e.psp.Pay(sess, 1250000, "card")
+		e.clock.Add(6 * time.Minute)
+		var wg sync.WaitGroup
+		gate := make(chan struct{})
+		for i := range 6 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-gate
+				if i == 0 {
+					if _, err := e.svc.Poll(context.Background()); err != nil {
+						t.Error(err)
+					}
+					return
+				}
+				body := noticeBody("evt_"+strconv.Itoa(i), sess, hub.PaymentSucceeded, 1250000)
+				if got := e.webhook(t, e.key, body, webhookSecret); got != 200 {
+					t.Errorf("notice %d: %d", i, got)
+				}
+			}()
+		}
+		close(gate)
+		wg.Wait()
+		if n := len(e.changes(t, hub.ChangePayment)); n != 1 {
+			t.Fatalf("%d payment changes", n)
+		}
+		if n := len(e.messages(t, "payment.received", hub.DirectionOut)); n != 1 {
+			t.Fatalf("%d receipts", n)
+		}
+		if n := len(e.lockers.Saved()); n != 1 {
+			t.Fatalf("the key locker heard %d times", n)
+		}
+	})
+}
