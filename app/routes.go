@@ -21,6 +21,7 @@ import (
 	"naryad/lockerhub"
 	lockerpanel "naryad/lockerhub/panel"
 	"naryad/lockerwire"
+	"naryad/payments"
 	remindersadmin "naryad/reminders/adminpage"
 )
 
@@ -37,6 +38,7 @@ type routeDeps struct {
 	admin     *admin.Handler
 	reminders *remindersadmin.Handler // /admin/reminders
 	panel     *lockerpanel.Handler    // the staff's locker panel
+	payments  *payments.Service       // the payment providers' webhooks
 	health    *healthCheck
 }
 
@@ -63,6 +65,7 @@ func (s *Server) routes(d routeDeps) {
 	d.admin.Register(s.app)
 	d.reminders.Register(s.app)
 	d.panel.Register(s.app)
+	d.payments.Register(s.app)
 	if d.twilio != nil {
 		s.app.Post(twilioStatusPath, d.twilio.handle)
 	}

@@ -35,6 +35,7 @@ import (
 	"naryad/hub/whatsapp"
 	"naryad/lockerhub"
 	lockerpanel "naryad/lockerhub/panel"
+	"naryad/payments"
 	"naryad/reminders"
 	remindersadmin "naryad/reminders/adminpage"
 	"naryad/templates"
@@ -72,6 +73,7 @@ type Server struct {
 	remind      *reminders.Scheduler
 	whatsApp    *whatsApp    // nil when WhatsApp is off
 	whatsAppOff *outbox.Pool // when it is off: WhatsApp threads' messages go by SMS
+	payments    *payments.Service
 }
 
 // New opens storage (migrating it) and builds every part of the hub.
@@ -162,6 +164,11 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 	if err != nil {
 		return nil, err
 	}
+	// The pages' Payments (customer, inbox, admin) are this service.
+	pay, err := newPayments(cfg, st, secret, renderer, links, queued, lockerSync, log)
+	if err != nil {
+		return nil, err
+	}
 	live, err := realtime.New(st, cfg.DatabaseURL, realtime.Options{Logger: log, Broker: realtime.BrokerOptions{Buffer: streamBuffer}})
 	if err != nil {
 		return nil, err
@@ -215,7 +222,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		return nil, err
 	}
 
-	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, lockers: lockerSync, done: done, whatsApp: wa, whatsAppOff: waOff,
+	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, lockers: lockerSync, done: done, whatsApp: wa, whatsAppOff: waOff, payments: pay,
 		remind: reminders.NewScheduler(st, reminderRunner, reminders.SchedulerOptions{Logger: log})}
 	bodies := newBodyGate(cfg)
 	s.app = newApp(cfg, log, bodies)
@@ -231,6 +238,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		admin:     adminPages,
 		reminders: remindersPage,
 		panel:     lockerPanel,
+		payments:  pay,
 		health:    newHealthCheck(st, media, log),
 	})
 	log.Info("hub configured", "database", st.Dialect(), "data_dir", cfg.DataDir, "sms_provider", smsProvider.Name(), "public_url", cfg.BaseURL())
@@ -296,6 +304,7 @@ func (s *Server) Run(ctx context.Context) error {
 	if s.whatsApp != nil {
 		wg.Go(func() { s.whatsApp.run(workCtx) })
 	}
+	wg.Go(func() { s.payments.Run(workCtx) }) // the checks that catch lost payment webhooks
 	if s.whatsAppOff != nil {
 		wg.Go(func() {
 			if err := s.whatsAppOff.Run(workCtx); err != nil {

@@ -31,18 +31,24 @@ const (
 	KeyReminderKeys        = "reminder.keys"
 	KeyReminderApproval    = "reminder.approval"
 	KeyReminderFeedback    = "reminder.feedback"
+	// Online payments (package payments): the receipt after the customer
+	// paid, and an amount an advisor asked for from the thread.
+	KeyPaymentReceived = "payment.received"
+	KeyPaymentRequest  = "payment.request"
 )
 
 // ReplyKeys lists the keys an advisor may start a reply from: every key but
 // those carrying a one-time locker code, which exists only in the message
 // sent when the code is issued and cannot be typed into a draft, and the
 // reminders whose text is made of what only a reminder rule knows (the due
-// date, the season, the expiring items).
+// date, the season, the expiring items), and the payment messages, whose
+// amount only the payments service knows.
 func ReplyKeys() []string {
 	var out []string
 	for _, k := range Keys() {
 		switch k {
-		case KeyLockerDropOff, KeyLockerPickupPIN, KeyReminderMaintenance, KeyReminderTyres, KeyReminderExpiring:
+		case KeyLockerDropOff, KeyLockerPickupPIN, KeyReminderMaintenance, KeyReminderTyres, KeyReminderExpiring,
+			KeyPaymentReceived, KeyPaymentRequest:
 			continue
 		}
 		out = append(out, k)
@@ -82,6 +88,8 @@ func Keys() []string {
 		KeyReminderKeys,
 		KeyReminderApproval,
 		KeyReminderFeedback,
+		KeyPaymentReceived,
+		KeyPaymentRequest,
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"naryad/app"
@@ -43,6 +44,8 @@ func commands() []cli.Command {
 		admincmd.LockerSiteRevokeCommand(),
 		admincmd.LockerSitesCommand(),
 		admincmd.LockerPINSetCommand(),
+		admincmd.PaymentsSetCommand(os.Getenv, app.PaymentProviders()),
+		admincmd.PaymentsOffCommand(app.PaymentProviders()),
 		kerong.OpenCommand(),
 		kerong.StatusCommand(),
 		sim.Command(),

@@ -1,0 +1,43 @@
+package app
+
+import (
+	"log/slog"
+
+	"naryad/cli"
+	"naryad/hub"
+	"naryad/hub/store"
+	"naryad/hub/web/customer"
+	"naryad/payments"
+	"naryad/templates"
+)
+
+// The customer page takes the payments service as its Payments (the
+// staff pages' interfaces are met by the same methods).
+var _ customer.Payments = (*payments.Service)(nil)
+
+// PaymentProviders is each payment provider's client maker by name
+// (hub.Provider…), for the payments service and `naryad payments set`:
+// a provider missing here cannot be configured. A third provider is one
+// package and one line here.
+func PaymentProviders() map[string]payments.Factory {
+	return map[string]payments.Factory{
+		// TODO(lead, #16 merge): hub.ProviderStripe: stripepay.New,
+		// hub.ProviderYooKassa: yookassa.New,
+	}
+}
+
+// newPayments builds the payments service: the branches' providers from
+// their settings in the store (secrets sealed under the server secret),
+// its messages through the hub's templates, links and outbox, and the key
+// locker's pickup PIN when a payment makes a work order paid.
+func newPayments(cfg *cli.Config, st *store.Store, secret string, texts *templates.Renderer, links *hub.Links,
+	queued func(), lockers payments.Lockers, log *slog.Logger) (*payments.Service, error) {
+	sealer, err := hub.NewSealer(secret)
+	if err != nil {
+		return nil, err
+	}
+	return payments.New(payments.Options{
+		Store: st, Sealer: sealer, Texts: texts, Links: links, Queued: queued, Lockers: lockers,
+		Providers: PaymentProviders(), PublicURL: cfg.BaseURL(), Logger: log,
+	})
+}

@@ -1,0 +1,135 @@
+package payments
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"naryad/hub"
+	"naryad/hub/store"
+)
+
+// WebhookPath is where providers send their notifications:
+// /api/payments/<provider>/<the branch's webhook key>.
+const WebhookPath = "/api/payments/:provider/:key"
+
+var (
+	digits     = regexp.MustCompile(`^[0-9]{1,20}$`)
+	methodName = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
+)
+
+// Configure sets a branch's payment provider and credentials (`naryad
+// payments set`, /admin). It checks them the way the provider package
+// would use them (its New), seals the secrets, keeps a stored secret when
+// the new one is empty (the same provider only), and picks the branch's
+// webhook key once. Refusals are *UserError.
+func (s *Service) Configure(ctx context.Context, branchID int64, setup hub.PaymentSetup) error {
+	setup.Provider = strings.ToLower(strings.TrimSpace(setup.Provider))
+	setup.Account = strings.TrimSpace(setup.Account)
+	setup.SecretKey = strings.TrimSpace(setup.SecretKey)
+	setup.WebhookSecret = strings.TrimSpace(setup.WebhookSecret)
+	methods, err := cleanMethods(setup.Methods)
+	if err != nil {
+		return err
+	}
+	if _, err := s.store.Branch(ctx, branchID); err != nil {
+		return err
+	}
+	factory, ok := s.factories[setup.Provider]
+	switch {
+	case setup.Provider != hub.ProviderStripe && setup.Provider != hub.ProviderYooKassa:
+		return userErrorf("Unknown payment provider %q: stripe or yookassa.", setup.Provider)
+	case !ok:
+		return userErrorf("The provider %s is not available in this build.", setup.Provider)
+	case setup.Provider == hub.ProviderYooKassa && !digits.MatchString(setup.Account):
+		return userErrorf("YooKassa needs the shop id (digits, from the YooKassa dashboard).")
+	case setup.Provider == hub.ProviderStripe && setup.Account != "":
+		return userErrorf("Stripe needs no shop id: leave it empty.")
+	case setup.VATCode < 0 || setup.VATCode > 12:
+		return userErrorf("The VAT code is 1 to 12 (0: no fiscal receipt).")
+	case setup.TaxSystem < 0 || setup.TaxSystem > 6:
+		return userErrorf("The tax system is 1 to 6 (0: not sent).")
+	case setup.Provider == hub.ProviderStripe && (setup.VATCode != 0 || setup.TaxSystem != 0):
+		return userErrorf("The VAT code and tax system are YooKassa's fiscal receipt: leave them 0 for Stripe.")
+	}
+	prev, err := s.store.BranchPayment(ctx, branchID)
+	exists := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	sameProvider := exists && prev.Provider == setup.Provider
+	secret, webhook := setup.SecretKey, setup.WebhookSecret
+	if secret == "" && sameProvider {
+		if secret, err = s.sealer.Open(prev.SecretSealed); err != nil {
+			return userErrorf("The stored secret key cannot be read (was the server secret changed?): enter it again.")
+		}
+	}
+	if webhook == "" && sameProvider {
+		if webhook, err = s.sealer.Open(prev.WebhookSealed); err != nil {
+			return userErrorf("The stored webhook secret cannot be read (was the server secret changed?): enter it again.")
+		}
+	}
+	if secret == "" {
+		return userErrorf("The provider's secret key is required.")
+	}
+	if _, err := factory(ProviderConfig{Account: setup.Account, SecretKey: secret, WebhookSecret: webhook,
+		Methods: splitMethods(methods), VATCode: setup.VATCode, TaxSystem: setup.TaxSystem}); err != nil {
+		return &UserError{Msg: "The provider's settings are not valid: " + err.Error()}
+	}
+	bp := hub.BranchPayment{BranchID: branchID, Provider: setup.Provider, Account: setup.Account, Methods: methods,
+		VATCode: setup.VATCode, TaxSystem: setup.TaxSystem, WebhookKey: prev.WebhookKey}
+	if bp.SecretSealed, err = s.sealer.Seal(secret); err != nil {
+		return err
+	}
+	if bp.WebhookSealed, err = s.sealer.Seal(webhook); err != nil {
+		return err
+	}
+	if bp.WebhookKey == "" {
+		if bp.WebhookKey, err = newWebhookKey(); err != nil {
+			return err
+		}
+	}
+	return s.store.SaveBranchPayment(ctx, &bp)
+}
+
+// Disable turns a branch's online payments off. Payments made before
+// stay; the pay button goes away.
+func (s *Service) Disable(ctx context.Context, branchID int64) error {
+	return s.store.DeleteBranchPayment(ctx, branchID)
+}
+
+// WebhookURL is the address to paste into the provider's dashboard for a
+// branch; store.ErrNotFound when the branch takes no online payments.
+func (s *Service) WebhookURL(ctx context.Context, branchID int64) (string, error) {
+	bp, err := s.store.BranchPayment(ctx, branchID)
+	if err != nil {
+		return "", err
+	}
+	return s.publicURL + "/api/payments/" + bp.Provider + "/" + bp.WebhookKey, nil
+}
+
+// cleanMethods normalises a comma-separated list of payment methods.
+func cleanMethods(s string) (string, error) {
+	var out []string
+	for _, m := range splitMethods(strings.ToLower(s)) {
+		if !methodName.MatchString(m) {
+			return "", userErrorf("Payment method %q: letters, digits and _ only, e.g. card,blik,p24.", m)
+		}
+		out = append(out, m)
+	}
+	return strings.Join(out, ","), nil
+}
+
+// newWebhookKey is the random last part of a branch's webhook address, so
+// the address cannot be guessed from the branch.
+func newWebhookKey() (string, error) {
+	b := make([]byte, 18)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("payments: webhook key: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}

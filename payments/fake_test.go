@@ -1,0 +1,199 @@
+package payments_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"naryad/hub"
+	"naryad/payments"
+)
+
+// fakePSP is the in-test payment provider at the boundary the outside
+// world controls (the provider's API): hosted pages keyed by idempotency
+// key as real providers do, state the test moves (Pay, Expire), refunds,
+// and notifications signed with the branch's webhook secret when the
+// provider is "stripe" (Trusted), unsigned when "yookassa" (fetched back).
+type fakePSP struct {
+	mu       sync.Mutex
+	sessions map[string]*fakeSession // by provider id
+	byKey    map[string]string       // idempotency key → provider id
+	creates  []payments.CreateRequest
+	refunds  []payments.RefundRequest
+	cancels  []string
+	fetches  int
+	down     bool // every call fails, temporarily
+	n        int
+}
+
+type fakeSession struct {
+	id, url  string
+	amount   int64
+	currency string
+	state    payments.State
+}
+
+func newFakePSP() *fakePSP {
+	return &fakePSP{sessions: map[string]*fakeSession{}, byKey: map[string]string{}}
+}
+
+// factory is what app's Providers map holds for name.
+func (f *fakePSP) factory(name string) payments.Factory {
+	return func(cfg payments.ProviderConfig) (payments.Provider, error) {
+		if !strings.HasPrefix(cfg.SecretKey, "sk_") {
+			return nil, errors.New("secret key must start with sk_")
+		}
+		return &fakeClient{psp: f, name: name, cfg: cfg}, nil
+	}
+}
+
+func (f *fakePSP) Pay(id string, paid int64, method string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s := f.sessions[id]
+	s.state = payments.State{Status: hub.PaymentSucceeded, PaidMinor: paid, Currency: s.currency, Method: method,
+		ReceiptURL: "https://psp.example/receipt/" + id, PaidAt: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)}
+}
+
+func (f *fakePSP) Expire(id string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sessions[id].state = payments.State{Status: hub.PaymentCancelled, Reason: "expired"}
+}
+
+func (f *fakePSP) SetDown(down bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.down = down
+}
+
+func (f *fakePSP) Creates() []payments.CreateRequest {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]payments.CreateRequest(nil), f.creates...)
+}
+
+func (f *fakePSP) Sessions() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.sessions)
+}
+
+func (f *fakePSP) Cancels() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.cancels...)
+}
+
+func (f *fakePSP) Refunds() []payments.RefundRequest {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]payments.RefundRequest(nil), f.refunds...)
+}
+
+// notice is a notification body as the fake provider sends it.
+type notice struct {
+	Event   string `json:"event"`
+	Session string `json:"session"`
+	Status  string `json:"status"`
+	Paid    int64  `json:"paid"`
+}
+
+func noticeBody(event, session, status string, paid int64) []byte {
+	b, _ := json.Marshal(notice{Event: event, Session: session, Status: status, Paid: paid})
+	return b
+}
+
+type fakeClient struct {
+	psp  *fakePSP
+	name string
+	cfg  payments.ProviderConfig
+}
+
+var errDown = &payments.Error{Provider: "fake", Op: "call", Status: 503, Message: "down", Temporary: true}
+
+func (c *fakeClient) Name() string { return c.name }
+
+func (c *fakeClient) Create(ctx context.Context, r payments.CreateRequest) (payments.Created, error) {
+	f := c.psp
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.down {
+		return payments.Created{}, errDown
+	}
+	f.creates = append(f.creates, r)
+	if id, ok := f.byKey[r.IdempotencyKey]; ok {
+		s := f.sessions[id]
+		return payments.Created{ProviderID: s.id, URL: s.url, State: s.state}, nil
+	}
+	f.n++
+	id := fmt.Sprintf("sess_%d", f.n)
+	s := &fakeSession{id: id, url: "https://psp.example/pay/" + id, amount: r.AmountMinor, currency: r.Currency,
+		state: payments.State{Status: hub.PaymentPending}}
+	f.sessions[id], f.byKey[r.IdempotencyKey] = s, id
+	return payments.Created{ProviderID: id, URL: s.url, State: s.state}, nil
+}
+
+func (c *fakeClient) Fetch(ctx context.Context, id string) (payments.State, error) {
+	f := c.psp
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.fetches++
+	if f.down {
+		return payments.State{}, errDown
+	}
+	s, ok := f.sessions[id]
+	if !ok {
+		return payments.State{}, &payments.Error{Provider: c.name, Op: "fetch", Status: 404, Message: "no such payment"}
+	}
+	return s.state, nil
+}
+
+func (c *fakeClient) Cancel(ctx context.Context, id string) (payments.State, error) {
+	f := c.psp
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.down {
+		return payments.State{}, errDown
+	}
+	f.cancels = append(f.cancels, id)
+	s := f.sessions[id]
+	if s.state.Status == hub.PaymentPending {
+		s.state = payments.State{Status: hub.PaymentCancelled, Reason: "expired by the merchant"}
+	}
+	return s.state, nil
+}
+
+func (c *fakeClient) Refund(ctx context.Context, r payments.RefundRequest) (payments.Refunded, error) {
+	f := c.psp
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.down {
+		return payments.Refunded{}, errDown
+	}
+	if r.AmountMinor > 1_000_000_00 {
+		return payments.Refunded{}, &payments.Error{Provider: c.name, Op: "refund", Status: 400, Message: "amount too large"}
+	}
+	f.refunds = append(f.refunds, r)
+	return payments.Refunded{ProviderID: fmt.Sprintf("re_%d", len(f.refunds)), Status: "succeeded"}, nil
+}
+
+func (c *fakeClient) Webhook(h http.Header, body []byte) (payments.Notice, error) {
+	if c.name == hub.ProviderStripe && h.Get("X-Fake-Signature") != c.cfg.WebhookSecret {
+		return payments.Notice{}, payments.ErrBadSignature
+	}
+	var n notice
+	if err := json.Unmarshal(body, &n); err != nil {
+		return payments.Notice{}, err
+	}
+	if n.Status == "" {
+		return payments.Notice{}, payments.ErrIgnored
+	}
+	st := payments.State{Status: n.Status, PaidMinor: n.Paid, Method: "card"}
+	return payments.Notice{EventID: n.Event, ProviderID: n.Session, Trusted: c.name == hub.ProviderStripe, State: st}, nil
+}

@@ -1,0 +1,90 @@
+package payments
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"naryad/hub/store"
+)
+
+// Register mounts the providers' webhook, POST
+// /api/payments/<provider>/<webhook key>.
+func (s *Service) Register(r fiber.Router) {
+	r.Post(WebhookPath, s.webhook)
+}
+
+// webhookTimeout bounds one notification's work, the fetch-back included;
+// providers wait about half a minute before they call it failed and retry.
+const webhookTimeout = 25 * time.Second
+
+// webhook reads a provider's notification. Answers: 404 for an address no
+// branch has; 400 for a bad signature or a body that is not the provider's
+// (nothing stored); 200 for an event about nothing the hub tracks, a
+// repeated event, or one applied; 503 when the provider does not answer
+// the fetch-back, so it sends the event again later.
+func (s *Service) webhook(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), webhookTimeout)
+	defer cancel()
+	name, key := c.Params("provider"), c.Params("key")
+	bp, err := s.store.BranchPaymentByWebhookKey(ctx, key)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && bp.Provider != name) {
+		return fail(c, fiber.StatusNotFound, "unknown webhook address")
+	}
+	if err != nil {
+		return err
+	}
+	prov, err := s.providerFor(bp)
+	if err != nil {
+		s.log.Error("webhook: provider", "branch", bp.BranchID, "error", err)
+		return fail(c, fiber.StatusServiceUnavailable, "provider not available")
+	}
+	header := http.Header{}
+	for k, v := range c.GetReqHeaders() {
+		header[http.CanonicalHeaderKey(k)] = v
+	}
+	body := append([]byte(nil), c.Body()...)
+	n, err := prov.Webhook(header, body)
+	switch {
+	case errors.Is(err, ErrIgnored):
+		return c.SendStatus(fiber.StatusOK)
+	case errors.Is(err, ErrBadSignature):
+		s.log.Warn("webhook: bad signature", "provider", bp.Provider, "branch", bp.BranchID)
+		return fail(c, fiber.StatusBadRequest, "signature does not verify")
+	case err != nil:
+		s.log.Warn("webhook: unreadable", "provider", bp.Provider, "branch", bp.BranchID, "error", err)
+		return fail(c, fiber.StatusBadRequest, "not a notification")
+	case n.EventID == "":
+		return fail(c, fiber.StatusBadRequest, "notification without an event id")
+	}
+	p, err := s.store.PaymentByProviderID(ctx, bp.Provider, n.ProviderID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && p.BranchID != bp.BranchID) {
+		// A payment made elsewhere on the same account: not ours.
+		return c.SendStatus(fiber.StatusOK)
+	}
+	if err != nil {
+		return err
+	}
+	st := n.State
+	if !n.Trusted {
+		// Unsigned (YooKassa): the provider's API says what is true.
+		cctx, cancel := s.call(ctx)
+		st, err = prov.Fetch(cctx, p.ProviderID)
+		cancel()
+		if err != nil {
+			s.log.Warn("webhook: fetch-back failed", "provider", bp.Provider, "payment", p.ID, "error", err)
+			return fail(c, fiber.StatusServiceUnavailable, "provider did not answer, send again later")
+		}
+	}
+	if _, err := s.settle(ctx, p, st, &webhookEvent{provider: bp.Provider, id: n.EventID}); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusOK)
+}
+
+func fail(c *fiber.Ctx, status int, msg string) error {
+	return c.Status(status).JSON(fiber.Map{"error": msg})
+}
