@@ -8,6 +8,8 @@ import (
 	"naryad/hub/store"
 	"naryad/hub/web/customer"
 	"naryad/payments"
+	"naryad/payments/stripepay"
+	"naryad/payments/yookassa"
 	"naryad/templates"
 )
 
@@ -21,8 +23,8 @@ var _ customer.Payments = (*payments.Service)(nil)
 // package and one line here.
 func PaymentProviders() map[string]payments.Factory {
 	return map[string]payments.Factory{
-		// TODO(lead, #16 merge): hub.ProviderStripe: stripepay.New,
-		// hub.ProviderYooKassa: yookassa.New,
+		hub.ProviderStripe:   stripepay.New,
+		hub.ProviderYooKassa: yookassa.New,
 	}
 }
 

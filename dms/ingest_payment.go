@@ -19,22 +19,6 @@ import (
 // an order paid online is unpaid.
 const PaymentTaskKind = "payment"
 
-// providerCurrencies are the currencies each provider takes: Stripe's
-// Checkout for the Polish and euro branches, YooKassa for roubles. A
-// branch whose orders are in another currency gets no pay link.
-var providerCurrencies = map[string][]string{
-	hub.ProviderStripe:   {"PLN", "EUR"},
-	hub.ProviderYooKassa: {"RUB"},
-}
-
-func providerTakes(provider, currency string) bool {
-	for _, c := range providerCurrencies[provider] {
-		if c == currency {
-			return true
-		}
-	}
-	return false
-}
 
 // resolvePaid decides, before anything is written, whether a "paid":
 // false (or null) the event sent is overruled: the customer paid online at
@@ -141,7 +125,7 @@ func (a *applier) payOnline(ctx context.Context, w hub.WorkOrder) (int64, error)
 	if err != nil {
 		return 0, err
 	}
-	if !providerTakes(bp.Provider, w.Currency) {
+	if !hub.ProviderTakes(bp.Provider, w.Currency) {
 		return 0, nil
 	}
 	due, err := a.amountDue(ctx, w)

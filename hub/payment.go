@@ -1,6 +1,9 @@
 package hub
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Payment states. A payment starts pending when its hosted page exists at
 // the provider; succeeded, failed and cancelled are final, so an event
@@ -23,6 +26,20 @@ const (
 	ProviderStripe   = "stripe"
 	ProviderYooKassa = "yookassa"
 )
+
+// providerCurrencies are the currencies each provider takes: Stripe's
+// Checkout for the Polish and euro branches, YooKassa for roubles. A
+// branch whose orders are in another currency gets no pay link.
+var providerCurrencies = map[string][]string{
+	ProviderStripe:   {"PLN", "EUR"},
+	ProviderYooKassa: {"RUB"},
+}
+
+// ProviderTakes tells whether a provider takes payments in a currency
+// (ISO 4217, upper case).
+func ProviderTakes(provider, currency string) bool {
+	return slices.Contains(providerCurrencies[provider], currency)
+}
 
 // Payment is one hosted payment at a provider, for a work order. No card
 // data is ever here: the customer pays on the provider's page, and the hub

@@ -70,7 +70,7 @@ func (s *Service) payable(ctx context.Context, threadID int64) (hub.Thread, hub.
 	if err != nil {
 		return t, w, bp, false, err
 	}
-	return t, w, bp, Accepts(bp.Provider, w.Currency), nil
+	return t, w, bp, hub.ProviderTakes(bp.Provider, w.Currency), nil
 }
 
 // orderRest is what the customer still owes online for the work order:

@@ -111,17 +111,6 @@ func (e *UserError) Error() string { return e.Msg }
 
 func userErrorf(format string, args ...any) error { return &UserError{fmt.Sprintf(format, args...)} }
 
-// Accepts tells whether a provider takes payments in a currency: Stripe
-// here takes PLN and EUR, YooKassa RUB.
-func Accepts(provider, currency string) bool {
-	switch provider {
-	case hub.ProviderStripe:
-		return currency == "PLN" || currency == "EUR"
-	case hub.ProviderYooKassa:
-		return currency == "RUB"
-	}
-	return false
-}
 
 // providerFor builds the client of a branch's provider from its settings.
 func (s *Service) providerFor(bp hub.BranchPayment) (Provider, error) {
