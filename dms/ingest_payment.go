@@ -19,7 +19,6 @@ import (
 // an order paid online is unpaid.
 const PaymentTaskKind = "payment"
 
-
 // resolvePaid decides, before anything is written, whether a "paid":
 // false (or null) the event sent is overruled: the customer paid online at
 // least the amount due after the event, so the order stays paid and staff

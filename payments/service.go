@@ -111,7 +111,6 @@ func (e *UserError) Error() string { return e.Msg }
 
 func userErrorf(format string, args ...any) error { return &UserError{fmt.Sprintf(format, args...)} }
 
-
 // providerFor builds the client of a branch's provider from its settings.
 func (s *Service) providerFor(bp hub.BranchPayment) (Provider, error) {
 	factory, ok := s.factories[bp.Provider]
