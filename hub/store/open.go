@@ -99,7 +99,11 @@ func sqliteDSN(path string) string {
 		"_pragma=synchronous(NORMAL)",
 		"_txlock=immediate",
 	}
-	return "file:" + filepath.ToSlash(path) + "?" + strings.Join(params, "&")
+	// Escape what a file: URI reads as its query, its fragment or an
+	// escape, so a data directory named "data #1" holds the database
+	// instead of a file cut at the '#'.
+	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(filepath.ToSlash(path))
+	return "file:" + escaped + "?" + strings.Join(params, "&")
 }
 
 // Open connects and brings the schema up to date.
