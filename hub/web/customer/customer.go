@@ -42,6 +42,11 @@ type Options struct {
 	Done <-chan struct{}
 	// OptOut recognises a customer's STOP / START reply about reminders.
 	OptOut reply.OptOutWords
+	// Payments takes payments online; nil offers no pay button anywhere.
+	Payments Payments
+	// PublicURL is the hub's public address (no trailing slash): the
+	// payment provider sends the customer back there. Empty: the request's.
+	PublicURL string
 }
 
 // Handler serves /c/*.
@@ -61,6 +66,8 @@ type Handler struct {
 	frames        frameCache
 	zones         hub.Zones
 	optOut        reply.OptOutWords
+	payments      Payments
+	publicURL     string
 }
 
 // New parses the page's views once; a missing or broken view fails start-up.
@@ -78,7 +85,7 @@ func New(st *store.Store, media *hub.Media, broker *realtime.Broker, o Options) 
 	}
 	return &Handler{store: st, media: media, broker: broker, views: views, assets: assets, secret: []byte(o.Secret),
 		uploadMax: o.UploadMaxBytes, secureCookies: o.SecureCookies, rateLimit: o.RateLimit, log: o.Logger, done: o.Done,
-		optOut: o.OptOut}, nil
+		optOut: o.OptOut, payments: o.Payments, publicURL: strings.TrimRight(o.PublicURL, "/")}, nil
 }
 
 // Register adds the customer routes.
@@ -96,6 +103,14 @@ func (h *Handler) Register(app fiber.Router) {
 	c.Post("/:token/estimate/review", h.reviewEstimate)
 	c.Post("/:token/estimate", h.decide)
 	c.Get("/:token/files/:id", h.file)
+	c.Post("/:token/pay", limiter.New(limiter.Config{
+		Max: payPressesPerMinute, Expiration: time.Minute,
+		KeyGenerator: func(c *fiber.Ctx) string { return c.IP() + " " + c.Params("token") },
+		LimitReached: func(c *fiber.Ctx) error {
+			return c.Status(fiber.StatusTooManyRequests).SendString("Too many attempts to pay; try again in a minute.")
+		},
+	}), h.pay)
+	c.Get("/:token/pay/return/:id", h.payReturn)
 }
 
 // MessagesPath is where the customer's page posts a message and its file:
