@@ -47,6 +47,10 @@ type Options struct {
 	// PublicURL is the hub's public address (no trailing slash): the
 	// payment provider sends the customer back there. Empty: the request's.
 	PublicURL string
+	// PayOrigins are where a pay button's redirect may lead (the
+	// providers' hosted pages), for the pages' Content-Security-Policy
+	// form-action; empty: any https origin. Used only with Payments.
+	PayOrigins []string
 }
 
 // Handler serves /c/*.
@@ -68,6 +72,7 @@ type Handler struct {
 	optOut        reply.OptOutWords
 	payments      Payments
 	publicURL     string
+	csp           string // the pages' Content-Security-Policy
 }
 
 // New parses the page's views once; a missing or broken view fails start-up.
@@ -83,7 +88,11 @@ func New(st *store.Store, media *hub.Media, broker *realtime.Broker, o Options) 
 	if o.RateLimit <= 0 {
 		o.RateLimit = 120
 	}
-	return &Handler{store: st, media: media, broker: broker, views: views, assets: assets, secret: []byte(o.Secret),
+	csp, err := contentSecurityPolicy(o.Payments != nil, o.PayOrigins)
+	if err != nil {
+		return nil, fmt.Errorf("customer page: %w", err)
+	}
+	return &Handler{csp: csp, store: st, media: media, broker: broker, views: views, assets: assets, secret: []byte(o.Secret),
 		uploadMax: o.UploadMaxBytes, secureCookies: o.SecureCookies, rateLimit: o.RateLimit, log: o.Logger, done: o.Done,
 		optOut: o.OptOut, payments: o.Payments, publicURL: strings.TrimRight(o.PublicURL, "/")}, nil
 }
@@ -91,7 +100,7 @@ func New(st *store.Store, media *hub.Media, broker *realtime.Broker, o Options) 
 // Register adds the customer routes.
 func (h *Handler) Register(app fiber.Router) {
 	h.assets.Register(app)
-	c := app.Group("/c", securityHeaders, limiter.New(limiter.Config{
+	c := app.Group("/c", h.securityHeaders, limiter.New(limiter.Config{
 		Max: h.rateLimit, Expiration: time.Minute,
 		LimitReached: func(c *fiber.Ctx) error {
 			return c.Status(fiber.StatusTooManyRequests).SendString("Too many requests; try again in a minute.")
@@ -128,18 +137,44 @@ func (h *Handler) MayUpload(c *fiber.Ctx) bool {
 }
 
 // securityHeaders: no referrer leaves the page (the URL is the key), only
-// the page's own scripts and styles run, and it is never framed.
-func securityHeaders(c *fiber.Ctx) error {
-	SecurityHeaders(c)
+// the page's own scripts and styles run, forms post only to the page (and
+// a pay button's answer leads only to a payment provider), and it is
+// never framed.
+func (h *Handler) securityHeaders(c *fiber.Ctx) error {
+	setSecurityHeaders(c, h.csp)
 	return c.Next()
+}
+
+// strictCSP is the policy of a page without pay buttons.
+const strictCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " +
+	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+// contentSecurityPolicy is strictCSP, but with pay buttons the form-action
+// also allows the providers' pages: the browser checks the redirect a
+// form's answer makes against it, and the pay button's answer is a 303 to
+// the provider.
+func contentSecurityPolicy(pay bool, origins []string) (string, error) {
+	if !pay {
+		return strictCSP, nil
+	}
+	if len(origins) == 0 {
+		origins = []string{"https:"}
+	}
+	for _, o := range origins {
+		if o == "" || strings.ContainsAny(o, " ;,'\"*\t\r\n") {
+			return "", fmt.Errorf("pay origin %q is not a CSP source", o)
+		}
+	}
+	return strings.Replace(strictCSP, "form-action 'self'", "form-action 'self' "+strings.Join(origins, " "), 1), nil
 }
 
 // SecurityHeaders sets the customer pages' headers on a response made
 // outside their routes (the server's error handler).
-func SecurityHeaders(c *fiber.Ctx) {
+func SecurityHeaders(c *fiber.Ctx) { setSecurityHeaders(c, strictCSP) }
+
+func setSecurityHeaders(c *fiber.Ctx, csp string) {
 	c.Set("Referrer-Policy", "no-referrer")
-	c.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "+
-		"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	c.Set("Content-Security-Policy", csp)
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("Cache-Control", "no-store")
 }

@@ -148,13 +148,14 @@ type payHub struct {
 }
 
 // payServe starts a customer page on the hub's store with payments (nil:
-// none) and the public address given ("" for the request's).
-func payServe(t *testing.T, h *apptest.Hub, payments customer.Payments, publicURL string) *payHub {
+// none), the public address given ("" for the request's) and the
+// providers' origins.
+func payServe(t *testing.T, h *apptest.Hub, payments customer.Payments, publicURL string, payOrigins ...string) *payHub {
 	t.Helper()
 	done := make(chan struct{})
 	page, err := customer.New(h.Store, hub.NewMedia(filepath.Join(h.Config.DataDir, "media")), realtime.NewBroker(realtime.BrokerOptions{}),
 		customer.Options{Secret: h.Config.Secret, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Done: done,
-			Payments: payments, PublicURL: publicURL})
+			Payments: payments, PublicURL: publicURL, PayOrigins: payOrigins})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -137,6 +137,9 @@ func TestPayWithoutPayments(t *testing.T) {
 		if strings.Contains(body, `/pay"`) || strings.Contains(body, `id="pay"`) {
 			t.Errorf("the page offers payment without Payments")
 		}
+		if csp := secGet(t, h.send, o.Path, v.cookie).Header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self';") {
+			t.Errorf("without payments the forms post only to the page: %q", csp)
+		}
 		resp := secPostForm(t, h.send, o.Path+"/pay", v.cookie, url.Values{"csrf": {v.csrf}, "offer": {"order"}})
 		if resp.StatusCode != http.StatusNotFound {
 			t.Errorf("POST /pay without Payments: %d, want 404", resp.StatusCode)
@@ -160,6 +163,12 @@ func TestPayStart(t *testing.T) {
 			}
 
 			resp := press(v.cookie, url.Values{"csrf": {v.csrf}, "offer": {"request:7"}})
+			secCheckHeaders(t, "pay", resp)
+			// The browser checks the redirect of a form's answer against
+			// the page's form-action: the provider's page must be allowed.
+			if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' https:;") {
+				t.Errorf("CSP %q does not let the pay button lead to the provider", csp)
+			}
 			want := "https://pay.example.test/c?" + url.Values{"id": {"101"}, "return": {"https://hub.example.test" + o.Path + "/pay/return/101"}}.Encode()
 			secExpectRedirect(t, resp, want)
 			if got := f.presses(); len(got) != 1 || got[0] != (payPress{ThreadID: o.Thread.ID, Offer: "request:7", ReturnURL: "https://hub.example.test" + o.Path + "/pay/return"}) {
@@ -199,6 +208,7 @@ func TestPayStart(t *testing.T) {
 			})
 			resp = press(v.cookie, url.Values{"csrf": {v.csrf}, "offer": {"order"}})
 			body := secBody(t, resp)
+			secCheckHeaders(t, "pay refused", resp)
 			if resp.StatusCode != http.StatusConflict || !strings.Contains(body, `<p class="flash err" role="alert">Сумма изменилась, обновите страницу.</p>`) ||
 				len(payForms(body)) != 2 {
 				t.Errorf("user error: %d\n%s", resp.StatusCode, body)
@@ -270,7 +280,9 @@ func TestPayReturn(t *testing.T) {
 				}
 
 				pending := f.put(o.Thread.ID, hub.PaymentPending, 1250000)
-				status, body := get(ret(pending), "")
+				resp := secGet(t, h.send, ret(pending), "")
+				secCheckHeaders(t, "return page", resp)
+				status, body := resp.StatusCode, secBody(t, resp)
 				if status != http.StatusOK || h1(body) != loc.pending {
 					t.Fatalf("pending: %d %q\n%s", status, h1(body), body)
 				}
@@ -297,7 +309,7 @@ func TestPayReturn(t *testing.T) {
 				failed := f.put(o.Thread.ID, hub.PaymentFailed, 1250000)
 				// Back from the provider's site the browser sends no
 				// session cookie: the page starts one for its buttons.
-				resp := secGet(t, h.send, ret(failed), "")
+				resp = secGet(t, h.send, ret(failed), "")
 				body = secBody(t, resp)
 				neverPaid("failed", body)
 				forms := payForms(body)
@@ -348,3 +360,17 @@ func TestPayReturn(t *testing.T) {
 
 // The fake must satisfy the page's interface as the service does.
 var _ customer.Payments = (*payFake)(nil)
+
+// TestPayOriginsMustBeCSPSources: a provider origin that would break or
+// widen the page's policy stops the start.
+func TestPayOriginsMustBeCSPSources(t *testing.T) {
+	f := newPayFake("https://pay.example.test/c")
+	for _, bad := range []string{"", "https://a.test; script-src *", "*", "https://a.test https://b.test", "'unsafe-inline'"} {
+		if _, err := customer.New(nil, nil, nil, customer.Options{Secret: "s", Payments: f, PayOrigins: []string{bad}}); err == nil {
+			t.Errorf("pay origin %q accepted", bad)
+		}
+	}
+	if _, err := customer.New(nil, nil, nil, customer.Options{Secret: "s", Payments: f, PayOrigins: []string{"https://checkout.stripe.com", "https://yoomoney.ru"}}); err != nil {
+		t.Errorf("good origins refused: %v", err)
+	}
+}
