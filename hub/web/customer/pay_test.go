@@ -86,6 +86,9 @@ func TestPayButtonsOnOrderCard(t *testing.T) {
 					t.Errorf("the page does not say %q", want)
 				}
 			}
+			if strings.Contains(text, "Счёт: Акт осмотра.pdf") {
+				t.Errorf("a document that is not the invoice is shown as the invoice")
+			}
 			// At the top of the order card: before the total and the timeline.
 			order := text[strings.Index(text, `id="order"`):]
 			if pay, timeline := strings.Index(order, `id="pay"`), strings.Index(order, `class="timeline"`); pay < 0 || pay > timeline {
