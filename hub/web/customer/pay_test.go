@@ -1,6 +1,7 @@
 package customer_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"naryad/app/apptest"
 	"naryad/hub"
@@ -376,4 +378,26 @@ func TestPayOriginsMustBeCSPSources(t *testing.T) {
 	if _, err := customer.New(nil, nil, nil, customer.Options{Secret: "s", Payments: f, PayOrigins: []string{"https://checkout.stripe.com", "https://yoomoney.ru"}}); err != nil {
 		t.Errorf("good origins refused: %v", err)
 	}
+}
+
+// TestPayExpiredLink: an expired link neither opens a payment nor shows
+// one; it shows the expired page.
+func TestPayExpiredLink(t *testing.T) {
+	payEach(t, func() *payFake { return newPayFake("https://pay.example.test/c", payOrderOffer) }, func(t *testing.T, h *payHub, f *payFake) {
+		o := payPushOrder(t, h, "ОПЛ-7", "ru", "+79160000217", nil)
+		v := secOpen(t, h.send, o.Path)
+		id := f.put(o.Thread.ID, hub.PaymentSucceeded, 1250000)
+		past := time.Now().Add(-time.Minute)
+		if err := h.Store.ExpireMagicLinks(context.Background(), o.Thread.ID, &past); err != nil {
+			t.Fatal(err)
+		}
+		resp := secPostForm(t, h.send, o.Path+"/pay", v.cookie, url.Values{"csrf": {v.csrf}, "offer": {"order"}})
+		if body := secBody(t, resp); resp.StatusCode != http.StatusGone || len(f.presses()) != 0 {
+			t.Errorf("pay on an expired link: %d, %d presses\n%s", resp.StatusCode, len(f.presses()), body)
+		}
+		resp = secGet(t, h.send, o.Path+"/pay/return/"+strconv.FormatInt(id, 10), v.cookie)
+		if body := secBody(t, resp); resp.StatusCode != http.StatusGone || strings.Contains(body, "Оплата прошла") {
+			t.Errorf("return page on an expired link: %d\n%s", resp.StatusCode, body)
+		}
+	})
 }
