@@ -177,6 +177,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 	customerPage, err := customer.New(st, media, live.Broker(), customer.Options{
 		Secret: secret, UploadMaxBytes: int64(cfg.UploadMaxBytes), SecureCookies: strings.HasPrefix(cfg.BaseURL(), "https://"),
 		RateLimit: cfg.CustomerRateLimit, Logger: log, Done: done, OptOut: reply.NewOptOutWords(cfg.OptOutList()),
+		PublicURL: cfg.BaseURL(), // where a payment provider sends the customer back
 	})
 	if err != nil {
 		return nil, err

@@ -42,6 +42,15 @@ type Options struct {
 	Done <-chan struct{}
 	// OptOut recognises a customer's STOP / START reply about reminders.
 	OptOut reply.OptOutWords
+	// Payments takes payments online; nil offers no pay button anywhere.
+	Payments Payments
+	// PublicURL is the hub's public address (no trailing slash): the
+	// payment provider sends the customer back there. Empty: the request's.
+	PublicURL string
+	// PayOrigins are where a pay button's redirect may lead (the
+	// providers' hosted pages), for the pages' Content-Security-Policy
+	// form-action; empty: any https origin. Used only with Payments.
+	PayOrigins []string
 }
 
 // Handler serves /c/*.
@@ -61,6 +70,9 @@ type Handler struct {
 	frames        frameCache
 	zones         hub.Zones
 	optOut        reply.OptOutWords
+	payments      Payments
+	publicURL     string
+	csp           string // the pages' Content-Security-Policy
 }
 
 // New parses the page's views once; a missing or broken view fails start-up.
@@ -76,15 +88,19 @@ func New(st *store.Store, media *hub.Media, broker *realtime.Broker, o Options) 
 	if o.RateLimit <= 0 {
 		o.RateLimit = 120
 	}
-	return &Handler{store: st, media: media, broker: broker, views: views, assets: assets, secret: []byte(o.Secret),
+	csp, err := contentSecurityPolicy(o.Payments != nil, o.PayOrigins)
+	if err != nil {
+		return nil, fmt.Errorf("customer page: %w", err)
+	}
+	return &Handler{csp: csp, store: st, media: media, broker: broker, views: views, assets: assets, secret: []byte(o.Secret),
 		uploadMax: o.UploadMaxBytes, secureCookies: o.SecureCookies, rateLimit: o.RateLimit, log: o.Logger, done: o.Done,
-		optOut: o.OptOut}, nil
+		optOut: o.OptOut, payments: o.Payments, publicURL: strings.TrimRight(o.PublicURL, "/")}, nil
 }
 
 // Register adds the customer routes.
 func (h *Handler) Register(app fiber.Router) {
 	h.assets.Register(app)
-	c := app.Group("/c", securityHeaders, limiter.New(limiter.Config{
+	c := app.Group("/c", h.securityHeaders, limiter.New(limiter.Config{
 		Max: h.rateLimit, Expiration: time.Minute,
 		LimitReached: func(c *fiber.Ctx) error {
 			return c.Status(fiber.StatusTooManyRequests).SendString("Too many requests; try again in a minute.")
@@ -96,6 +112,14 @@ func (h *Handler) Register(app fiber.Router) {
 	c.Post("/:token/estimate/review", h.reviewEstimate)
 	c.Post("/:token/estimate", h.decide)
 	c.Get("/:token/files/:id", h.file)
+	c.Post("/:token/pay", limiter.New(limiter.Config{
+		Max: payPressesPerMinute, Expiration: time.Minute,
+		KeyGenerator: func(c *fiber.Ctx) string { return c.IP() + " " + c.Params("token") },
+		LimitReached: func(c *fiber.Ctx) error {
+			return c.Status(fiber.StatusTooManyRequests).SendString("Too many attempts to pay; try again in a minute.")
+		},
+	}), h.pay)
+	c.Get("/:token/pay/return/:id", h.payReturn)
 }
 
 // MessagesPath is where the customer's page posts a message and its file:
@@ -113,18 +137,44 @@ func (h *Handler) MayUpload(c *fiber.Ctx) bool {
 }
 
 // securityHeaders: no referrer leaves the page (the URL is the key), only
-// the page's own scripts and styles run, and it is never framed.
-func securityHeaders(c *fiber.Ctx) error {
-	SecurityHeaders(c)
+// the page's own scripts and styles run, forms post only to the page (and
+// a pay button's answer leads only to a payment provider), and it is
+// never framed.
+func (h *Handler) securityHeaders(c *fiber.Ctx) error {
+	setSecurityHeaders(c, h.csp)
 	return c.Next()
+}
+
+// strictCSP is the policy of a page without pay buttons.
+const strictCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " +
+	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+// contentSecurityPolicy is strictCSP, but with pay buttons the form-action
+// also allows the providers' pages: the browser checks the redirect a
+// form's answer makes against it, and the pay button's answer is a 303 to
+// the provider.
+func contentSecurityPolicy(pay bool, origins []string) (string, error) {
+	if !pay {
+		return strictCSP, nil
+	}
+	if len(origins) == 0 {
+		origins = []string{"https:"}
+	}
+	for _, o := range origins {
+		if o == "" || strings.ContainsAny(o, " ;,'\"*\t\r\n") {
+			return "", fmt.Errorf("pay origin %q is not a CSP source", o)
+		}
+	}
+	return strings.Replace(strictCSP, "form-action 'self'", "form-action 'self' "+strings.Join(origins, " "), 1), nil
 }
 
 // SecurityHeaders sets the customer pages' headers on a response made
 // outside their routes (the server's error handler).
-func SecurityHeaders(c *fiber.Ctx) {
+func SecurityHeaders(c *fiber.Ctx) { setSecurityHeaders(c, strictCSP) }
+
+func setSecurityHeaders(c *fiber.Ctx, csp string) {
 	c.Set("Referrer-Policy", "no-referrer")
-	c.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "+
-		"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	c.Set("Content-Security-Policy", csp)
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("Cache-Control", "no-store")
 }

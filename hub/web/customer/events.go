@@ -141,7 +141,11 @@ func (h *Handler) fragment(ctx context.Context, l *loader, ev hub.ThreadEvent) (
 		if err != nil {
 			return "", "", err
 		}
-		err = h.views.ExecuteTemplate(&buf, "order", l.orderView(d, ""))
+		o := l.orderView(d, "")
+		if o.Pay, err = h.payBlock(ctx, l, ""); err != nil {
+			return "", "", err
+		}
+		err = h.views.ExecuteTemplate(&buf, "order", o)
 		return ev.Kind, buf.String(), err
 	}
 	return "noop", "", nil

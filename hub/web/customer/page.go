@@ -12,6 +12,7 @@ import (
 var flashes = map[string]bool{
 	"sent_ok": true, "thanks": true, "empty": true, "file_too_big": true, "file_type": true,
 	"decided_already": true, "nothing_to_decide": true, "choose": true, "estimate_changed": true,
+	"pay_gone": true,
 }
 
 // page is GET /c/<token>: the whole customer page.
@@ -54,6 +55,9 @@ func (h *Handler) pageView(ctx context.Context, c *fiber.Ctx, v visit, session s
 		return view, err
 	}
 	if view.Messages, view.Documents, err = l.conversation(ctx); err != nil {
+		return view, err
+	}
+	if view.Order.Pay, err = h.payBlock(ctx, l, csrf); err != nil {
 		return view, err
 	}
 	return view, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"slices"
 	"strings"
 	"time"
 
@@ -47,6 +48,8 @@ type orderView struct {
 	Total      string     // with the customer's decisions applied, as the review announced it
 	Pending    []lineView // awaiting the customer's decision
 	Decided    []lineView
+	Paid       bool     // the work order is paid (online or at the desk)
+	Pay        payBlock // the pay buttons, when the branch takes payments online
 }
 
 type stepView struct{ Name, At string }
@@ -72,6 +75,7 @@ type messageView struct {
 
 type fileView struct {
 	ID          int64
+	Invoice     bool // the DMS sent it as the invoice: listed first
 	Name        string
 	URL         string
 	IsImage     bool
@@ -174,7 +178,7 @@ func (l *loader) orderView(d orderData, csrf string) orderView {
 	w := d.order
 	o := orderView{T: l.t(), Base: l.v.base, CSRF: csrf, Number: w.Number, StatusKey: w.Status,
 		Status: statusNames[l.locale][w.Status], Vehicle: d.vehicle.Title(), Version: w.Version,
-		Total: l.money(hub.TotalAfterDecisions(w, d.lines, nil), w.Currency)}
+		Total: l.money(hub.TotalAfterDecisions(w, d.lines, nil), w.Currency), Paid: w.Paid}
 	if w.PromisedAt != nil {
 		o.Promised = l.when(*w.PromisedAt)
 	}
@@ -222,7 +226,7 @@ func (l *loader) message(m hub.Message, files []hub.Attachment) messageView {
 }
 
 func (l *loader) file(a hub.Attachment) fileView {
-	return fileView{ID: a.ID, Name: a.Name, ContentType: a.ContentType, URL: fmt.Sprintf("%s/files/%d", l.v.base, a.ID),
+	return fileView{ID: a.ID, Invoice: a.DocKind == hub.DocInvoice, Name: a.Name, ContentType: a.ContentType, URL: fmt.Sprintf("%s/files/%d", l.v.base, a.ID),
 		IsImage: attachment.Picture(a.ContentType)}
 }
 
@@ -257,5 +261,15 @@ func (l *loader) conversation(ctx context.Context) ([]messageView, []fileView, e
 			}
 		}
 	}
+	// The invoice first: it is what the customer looks for when paying.
+	slices.SortStableFunc(docs, func(a, b fileView) int {
+		switch {
+		case a.Invoice == b.Invoice:
+			return 0
+		case a.Invoice:
+			return -1
+		}
+		return 1
+	})
 	return out, docs, nil
 }
