@@ -242,14 +242,15 @@ func (h *Handler) refundPayment(c *fiber.Ctx, s staff.Staff, th hub.Thread) erro
 }
 
 // payFailed shows the page again after the service refused or failed: a
-// refusal meant for people in its own words, anything else (the provider
-// down, a timeout) logged and told in general words.
+// refusal meant for people in its own words (the service words a
+// provider's refusal or silence so too), anything else logged and told in
+// general words.
 func (h *Handler) payFailed(c *fiber.Ctx, s staff.Staff, th hub.Thread, refused *payRefusal, t map[string]string, what string, err error) error {
 	if msg, ok := staffpage.UserMessage(err); ok {
 		refused.Problem = msg
-		return h.showThread(c, s, th, fiber.StatusUnprocessableEntity, refused)
+		return h.showThread(c, s, th, fiber.StatusBadRequest, refused)
 	}
 	h.Log.Error("inbox "+what, "thread_id", th.ID, "error", err)
 	refused.Problem = t["err_failed"]
-	return h.showThread(c, s, th, fiber.StatusBadGateway, refused)
+	return h.showThread(c, s, th, fiber.StatusInternalServerError, refused)
 }

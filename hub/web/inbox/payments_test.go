@@ -312,16 +312,16 @@ func TestRequestPaymentFromTheThread(t *testing.T) {
 		// words, never the internal error.
 		w.fake.err = fmt.Errorf("request: %w", userError("This branch takes payments in PLN only."))
 		resp, page = post(anna, url+"/payments", "amount", "10", "reason", "Депозит")
-		if resp.StatusCode != http.StatusUnprocessableEntity {
+		if resp.StatusCode != http.StatusBadRequest {
 			t.Errorf("user error: status %d", resp.StatusCode)
 		}
 		wantAll(t, page, `role="alert">This branch takes payments in PLN only.`, `value="Депозит"`)
-		w.fake.err = errors.New("yookassa create: dial tcp 10.0.0.1:443: connection refused")
+		w.fake.err = errors.New("payments: request on thread 1: dial tcp 10.0.0.1:5432: connection refused")
 		resp, page = post(anna, url+"/payments", "amount", "10", "reason", "Депозит")
-		if resp.StatusCode != http.StatusBadGateway {
-			t.Errorf("provider down: status %d", resp.StatusCode)
+		if resp.StatusCode != http.StatusInternalServerError {
+			t.Errorf("internal failure: status %d", resp.StatusCode)
 		}
-		wantAll(t, page, "the payment provider did not answer")
+		wantAll(t, page, "because of a server error; nothing was done")
 		wantNone(t, page, "10.0.0.1", "connection refused")
 		if n := len(audits(t, h, store.AuditPaymentRequest)); n != 1 {
 			t.Errorf("%d audit rows after failed requests", n)
@@ -404,7 +404,7 @@ func TestRefundFromTheThread(t *testing.T) {
 
 		w.fake.err = userError("YooKassa refuses refunds older than 3 years.")
 		resp, page := post(root, refundURL(w.paidA), "amount", "100", "reason", "Брак")
-		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "YooKassa refuses refunds older than 3 years.") {
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "YooKassa refuses refunds older than 3 years.") {
 			t.Errorf("user error: %d\n%s", resp.StatusCode, page)
 		}
 		w.fake.err = nil

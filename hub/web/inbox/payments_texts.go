@@ -20,7 +20,7 @@ var payTexts = map[string]map[string]string{
 		"err_too_much":      "Вернуть можно не больше %s.",
 		"err_no_refund":     "По этому платежу возвращать нечего.",
 		"err_refund_reason": "Напишите причину возврата.",
-		"err_failed":        "Не получилось: платёжная система не ответила. Попробуйте ещё раз позже.",
+		"err_failed":        "Не получилось из-за ошибки на сервере; ничего не сделано. Попробуйте ещё раз позже.",
 	},
 	"pl": {
 		"payments": "Płatności", "none": "Do tego zlecenia nie było jeszcze płatności.",
@@ -39,7 +39,7 @@ var payTexts = map[string]map[string]string{
 		"err_too_much":      "Można zwrócić najwyżej %s.",
 		"err_no_refund":     "Z tej płatności nie ma już czego zwracać.",
 		"err_refund_reason": "Napisz powód zwrotu.",
-		"err_failed":        "Nie udało się: system płatności nie odpowiedział. Spróbuj ponownie później.",
+		"err_failed":        "Nie udało się z powodu błędu serwera; nic nie zrobiono. Spróbuj ponownie później.",
 	},
 	"en": {
 		"payments": "Payments", "none": "No payments for this work order yet.",
@@ -58,6 +58,6 @@ var payTexts = map[string]map[string]string{
 		"err_too_much":      "At most %s can be refunded.",
 		"err_no_refund":     "Nothing of this payment is left to refund.",
 		"err_refund_reason": "Give a reason for the refund.",
-		"err_failed":        "That did not work: the payment provider did not answer. Try again later.",
+		"err_failed":        "That did not work because of a server error; nothing was done. Try again later.",
 	},
 }
