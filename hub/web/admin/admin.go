@@ -30,6 +30,9 @@ type Options struct {
 	// WhatsApp links, logs out and reconnects accounts on /admin/whatsapp;
 	// nil (WhatsApp off in this process) shows the accounts read-only.
 	WhatsApp WhatsApp
+	// Payments sets a branch's payment provider on
+	// /admin/branches/<id>/payments; nil shows the settings read-only.
+	Payments Payments
 }
 
 // Handler serves /admin.
@@ -38,6 +41,7 @@ type Handler struct {
 	store    *store.Store
 	defaults *templates.Renderer // default texts, for the template page's preview
 	whatsapp WhatsApp
+	payments Payments
 }
 
 // New parses the views once; a broken view fails start-up. requireStaff is
@@ -52,7 +56,7 @@ func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Op
 	if err != nil {
 		return nil, fmt.Errorf("admin: default templates: %w", err)
 	}
-	return &Handler{Base: base, store: st, defaults: defaults, whatsapp: o.WhatsApp}, nil
+	return &Handler{Base: base, store: st, defaults: defaults, whatsapp: o.WhatsApp, payments: o.Payments}, nil
 }
 
 // Register adds the admin routes (every route of this surface is here; the
@@ -64,6 +68,8 @@ func (h *Handler) Register(app fiber.Router) {
 	admin.Post("/admin/users", h.userAdd)
 	admin.Get("/admin/branches", h.branchList)
 	admin.Post("/admin/branches", h.branchAdd)
+	admin.Get("/admin/branches/:id/payments", h.paymentsShow)
+	admin.Post("/admin/branches/:id/payments", h.paymentsSave)
 	admin.Get("/admin/statuses", h.statusList)
 	admin.Post("/admin/statuses", h.statusSet)
 	admin.Get("/admin/templates", h.templateShow)
@@ -102,6 +108,9 @@ var done = map[string]string{
 	"template": "The template was saved.",
 	"reset":    "The template was reset to the default text.",
 	"revoked":  "The node's tokens were revoked.",
+
+	"payments":     "The payment settings were saved.",
+	"payments-off": "Online payments were turned off.",
 
 	"wa-account":   "The WhatsApp account was added. Link a phone to it.",
 	"wa-pacing":    "The pacing was saved.",

@@ -49,6 +49,9 @@ type Options struct {
 	// WhatsApp marks a thread's customer messages read when it is opened
 	// and shows "typing…" while an advisor writes; nil without WhatsApp.
 	WhatsApp ChatSignals
+	// Payments requests and refunds online payments from the thread
+	// page's Payments card; nil hides the card.
+	Payments Payments
 }
 
 // Handler serves /inbox.
@@ -62,6 +65,7 @@ type Handler struct {
 	broker       *realtime.Broker
 	done         <-chan struct{}
 	signals      ChatSignals
+	payments     Payments
 }
 
 // New parses the views once; a broken view fails start-up. requireStaff is
@@ -77,7 +81,7 @@ func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Op
 	}
 	return &Handler{Base: base, store: st, media: o.Media, customerLink: o.CustomerLink, queued: o.Queued, texts: o.Texts,
 		broker: o.Broker, done: o.Done,
-		signals: o.WhatsApp}, nil
+		signals: o.WhatsApp, payments: o.Payments}, nil
 }
 
 // The routes that take a file, up to MaxUploadBytes, from signed-in staff.
@@ -107,6 +111,8 @@ func (h *Handler) Register(app fiber.Router) {
 	anyone.Post(thread+"/resolve", h.withThread(h.resolve))
 	anyone.Post(thread+"/reopen", h.withThread(h.reopen))
 	desk.Post(thread+"/merge", h.withThread(h.merge))
+	desk.Post(thread+"/payments", h.withThread(h.requestPayment))
+	routes.For(store.RoleAdmin).Post(thread+"/payments/:pid/refund", h.withThread(h.refundPayment))
 	workshop.Get("/mechanic", h.mechanicSearch)
 	workshop.Get("/mechanic/orders/:id", h.withThread(h.mechanicOrder))
 	workshop.Post(MechanicUploadPath, h.withThread(h.mechanicUpload))

@@ -39,6 +39,7 @@ type threadPage struct {
 	Order      *orderCard   // nil for a lead
 	Quote      *messageView // the customer message the reply answers (?quote=<id>)
 	WhatsApp   bool         // the thread runs on WhatsApp: quotes and "typing…"
+	Pay        *payCard     // the Payments card (payments.go); nil without Payments or a work order
 }
 
 type messageView struct {
@@ -101,6 +102,12 @@ func notFound(c *fiber.Ctx) error {
 // show is GET /inbox/threads/:id: the conversation, the work-order card and
 // the composer. Opening it marks the thread read for the user.
 func (h *Handler) show(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
+	return h.showThread(c, s, th, fiber.StatusOK, nil)
+}
+
+// showThread renders the thread page with status; refused, when set, is a
+// refused payments form shown again with its problem and what was typed.
+func (h *Handler) showThread(c *fiber.Ctx, s staff.Staff, th hub.Thread, status int, refused *payRefusal) error {
 	ctx := c.UserContext()
 	locale := staffpage.Locale(c, texts)
 	t := texts[locale]
@@ -143,6 +150,15 @@ func (h *Handler) show(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 			return h.Internal(c, "load work order", err)
 		}
 		p.Order = &card
+		if h.payments != nil {
+			w, err := h.store.WorkOrder(ctx, *th.WorkOrderID)
+			if err != nil {
+				return h.Internal(c, "load work order", err)
+			}
+			if p.Pay, err = h.payCard(ctx, s, th, w, locale, branch.Location(), refused); err != nil {
+				return h.Internal(c, "load payments", err)
+			}
+		}
 	}
 	if h.texts != nil {
 		p.Templates, p.Picked = templates.ReplyKeys(), c.Query("template")
@@ -152,7 +168,7 @@ func (h *Handler) show(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 	}
 	p.Frame = h.Frame(c, locale, cmp.Or(p.Customer, th.Phone)+" · "+t["inbox"])
 	p.Frame.Scripts, p.Frame.Events, p.Frame.Back = []string{"inbox.js"}, eventsURL(c), &staffpage.Link{URL: "/inbox", Label: t["back"]}
-	return h.Render(c, fiber.StatusOK, "thread.html", p)
+	return h.Render(c, status, "thread.html", p)
 }
 
 // conversation lists every message of the thread, oldest first, with its files.

@@ -29,6 +29,7 @@ type reportView struct {
 	Branches []row
 	Advisors []row
 	Chart    template.HTML
+	Online   []shareRow // the online-payment share per branch
 }
 
 // row is one line of a table, formatted.
@@ -65,6 +66,9 @@ func (h *Handler) show(c *fiber.Ctx) error {
 		v.Advisors = append(v.Advisors, format(a.Advisor, a))
 	}
 	v.Chart = chart(r.Advisors)
+	if v.Online, err = h.onlineShare(ctx, s.BranchIDs, from, to); err != nil {
+		return h.Internal(c, "online payment share", err)
+	}
 	return h.Render(c, fiber.StatusOK, "report.html", v)
 }
 
