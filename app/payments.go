@@ -28,6 +28,12 @@ func PaymentProviders() map[string]payments.Factory {
 	}
 }
 
+// paymentPageOrigins are the providers' hosted pages, where the customer
+// page's pay button may redirect.
+func paymentPageOrigins() []string {
+	return []string{stripepay.HostedOrigin, yookassa.HostedOrigin}
+}
+
 // newPayments builds the payments service: the branches' providers from
 // their settings in the store (secrets sealed under the server secret),
 // its messages through the hub's templates, links and outbox, and the key

@@ -178,6 +178,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		Secret: secret, UploadMaxBytes: int64(cfg.UploadMaxBytes), SecureCookies: strings.HasPrefix(cfg.BaseURL(), "https://"),
 		RateLimit: cfg.CustomerRateLimit, Logger: log, Done: done, OptOut: reply.NewOptOutWords(cfg.OptOutList()),
 		PublicURL: cfg.BaseURL(), // where a payment provider sends the customer back
+		Payments:  pay, PayOrigins: paymentPageOrigins(),
 	})
 	if err != nil {
 		return nil, err
@@ -189,7 +190,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 	}
 
 	inboxPage, err := inbox.New(st, staffPages.RequireStaff, inbox.Options{
-		Logger: log, Media: media, Queued: queued, Texts: renderer, Broker: live.Broker(), Done: done, WhatsApp: inboxWhatsApp,
+		Logger: log, Media: media, Queued: queued, Texts: renderer, Broker: live.Broker(), Done: done, WhatsApp: inboxWhatsApp, Payments: pay,
 		CustomerLink: func(ctx context.Context, t hub.Thread) (string, error) {
 			l, err := st.ActiveMagicLink(ctx, t.ID)
 			if errors.Is(err, store.ErrNotFound) {
@@ -210,7 +211,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		return nil, err
 	}
 	reminderRunner := reminders.NewRunner(st, renderer, links, queued, reminders.RunnerOptions{Rules: reminders.DefaultRules(), Logger: log})
-	adminPages, err := admin.New(st, staffPages.RequireStaff, admin.Options{Logger: log, WhatsApp: adminWhatsApp})
+	adminPages, err := admin.New(st, staffPages.RequireStaff, admin.Options{Logger: log, WhatsApp: adminWhatsApp, Payments: pay})
 	if err != nil {
 		return nil, err
 	}

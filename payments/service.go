@@ -109,6 +109,10 @@ type UserError struct{ Msg string }
 
 func (e *UserError) Error() string { return e.Msg }
 
+// UserMessage is what the pages show (hub/web/customer.UserError,
+// staffpage.UserMessage).
+func (e *UserError) UserMessage() string { return e.Msg }
+
 func userErrorf(format string, args ...any) error { return &UserError{fmt.Sprintf(format, args...)} }
 
 // providerFor builds the client of a branch's provider from its settings.

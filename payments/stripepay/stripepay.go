@@ -22,6 +22,10 @@ import (
 	"naryad/payments"
 )
 
+// HostedOrigin is where Checkout's pages are: the customer page lets its
+// pay button's redirect go there (Content-Security-Policy form-action).
+const HostedOrigin = "https://checkout.stripe.com"
+
 // DefaultTimeout bounds each API call when the config sets none.
 const DefaultTimeout = 20 * time.Second
 

@@ -12,6 +12,11 @@ import (
 	"naryad/payments"
 )
 
+// HostedOrigin is where YooKassa's payment pages (the confirmation_url of
+// a redirect payment) are: the customer page lets its pay button's
+// redirect go there (Content-Security-Policy form-action).
+const HostedOrigin = "https://yoomoney.ru"
+
 // DefaultBaseURL is YooKassa's API address.
 const DefaultBaseURL = "https://api.yookassa.ru/v3"
 
