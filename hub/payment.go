@@ -125,13 +125,21 @@ func AmountDue(amountDue *int64, lines []WorkOrderLine) int64 {
 	}
 	var sum int64
 	for _, l := range lines {
-		if l.Decision == DecisionDeclined || (l.NeedsApproval && l.Decision != DecisionApproved) ||
-			(l.Kind == LineRecommendation && l.Decision != DecisionApproved) {
-			continue
+		if l.Due() {
+			sum += l.TotalMinor
 		}
-		sum += l.TotalMinor
 	}
 	return sum
+}
+
+// Due tells whether the customer pays for the line (AmountDue): not
+// declined, not waiting for their decision, and a recommendation only once
+// approved.
+func (l WorkOrderLine) Due() bool {
+	if l.NeedsApproval || l.Kind == LineRecommendation {
+		return l.Decision == DecisionApproved
+	}
+	return l.Decision != DecisionDeclined
 }
 
 // PaymentSetup is what an admin sets for a branch's online payments, with

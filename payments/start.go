@@ -254,7 +254,7 @@ func (s *Service) receiptLines(ctx context.Context, w hub.WorkOrder, p hub.Payme
 	var out []ReceiptLine
 	var sum int64
 	for _, l := range lines {
-		if l.Decision == hub.DecisionDeclined || (l.NeedsApproval && l.Decision != hub.DecisionApproved) || l.TotalMinor <= 0 {
+		if !l.Due() || l.TotalMinor <= 0 {
 			continue
 		}
 		out = append(out, ReceiptLine{Description: truncate(l.Name, 128), QtyMilli: l.QtyMilli, AmountMinor: l.TotalMinor, Kind: l.Kind})
