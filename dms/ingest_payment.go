@@ -15,10 +15,6 @@ import (
 // the customer paid online, or makes an order ready that the customer may
 // pay by the link. The payments themselves are the payments service's.
 
-// PaymentTaskKind is the kind of the staff task raised when the DMS says
-// an order paid online is unpaid.
-const PaymentTaskKind = "payment"
-
 // resolvePaid decides, before anything is written, whether a "paid":
 // false (or null) the event sent is overruled: the customer paid online at
 // least the amount due after the event, so the order stays paid and staff
@@ -138,24 +134,17 @@ func (a *applier) payOnline(ctx context.Context, w hub.WorkOrder) (int64, error)
 // online: one open task per thread, noted in the thread like every task.
 func (a *applier) raisePaidTask(ctx context.Context, u *workOrderUpdate) error {
 	t := u.thread.thread
-	open, err := a.tx.HasOpenStaffTask(ctx, t.ID, PaymentTaskKind)
-	if err != nil || open {
-		return err
-	}
 	paid, err := templates.Money(templates.LocaleEN, u.onlinePaid, u.doc.Currency)
 	if err != nil {
 		paid = fmt.Sprintf("%d %s (minor units)", u.onlinePaid, u.doc.Currency)
 	}
 	task := store.StaffTask{
-		BranchID: u.doc.BranchID, ThreadID: &t.ID, Kind: PaymentTaskKind,
+		BranchID: u.doc.BranchID, ThreadID: &t.ID, Kind: store.TaskPayment,
 		Title: fmt.Sprintf("Order %s: the DMS says unpaid, but it was paid online", u.doc.Number),
 		Body: fmt.Sprintf("The DMS sent paid: false for order %s, but the customer paid %s online. "+
 			"The order stays paid in naryad. Record the online payment in the DMS (the feed's payment change), "+
 			"or refund it from the thread.", u.doc.Number, paid),
 	}
-	if err := a.tx.AddStaffTask(ctx, &task); err != nil {
-		return err
-	}
-	line := hub.Message{ThreadID: t.ID, Direction: hub.DirectionSystem, Author: "naryad", Body: "Task: " + task.Title}
-	return a.tx.AddMessage(ctx, &line)
+	_, err = a.tx.RaiseStaffTask(ctx, &task, "")
+	return err
 }

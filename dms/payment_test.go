@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"naryad/app/apptest"
-	"naryad/dms"
 	"naryad/hub"
 	"naryad/hub/store"
 )
@@ -338,7 +337,7 @@ func openTasks(t *testing.T, h *apptest.Hub) []store.StaffTask {
 	}
 	var out []store.StaffTask
 	for _, task := range all {
-		if task.Kind == dms.PaymentTaskKind {
+		if task.Kind == store.TaskPayment {
 			out = append(out, task)
 		}
 	}
@@ -378,7 +377,7 @@ func TestPaidFalseAfterAnOnlinePaymentKeepsTheOrderPaidAndRaisesOneTask(t *testi
 		}
 		notes := 0
 		for _, m := range msgs {
-			if m.Direction == hub.DirectionSystem && m.Body == "Task: "+tasks[0].Title {
+			if m.Direction == hub.DirectionSystem && m.Body == "Task: "+tasks[0].Title+"." {
 				notes++
 			}
 		}

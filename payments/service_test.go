@@ -335,7 +335,7 @@ func TestWrongAmountRaisesAStaffTask(t *testing.T) {
 			t.Fatal("an under-payment marked the order paid")
 		}
 		tasks := e.openTasks(t)
-		if len(tasks) != 1 || tasks[0].Kind != payments.TaskKind || !strings.Contains(tasks[0].Body, "Asked PLN 12,500.00") {
+		if len(tasks) != 1 || tasks[0].Kind != store.TaskPayment || !strings.Contains(tasks[0].Body, "Asked PLN 12,500.00") {
 			t.Fatalf("tasks: %+v", tasks)
 		}
 		if offers, _ := e.svc.Due(context.Background(), e.f.Thread.ID); len(offers) != 1 || offers[0].AmountMinor != 250000 {

@@ -10,10 +10,6 @@ import (
 	"naryad/templates"
 )
 
-// TaskKind is the kind of the staff tasks payments raise: an amount paid
-// that is not the amount asked, a payment of an amount no longer due.
-const TaskKind = "payment"
-
 // webhookEvent is a provider event to record once, in the transaction
 // that applies it.
 type webhookEvent struct{ provider, id string }
@@ -122,7 +118,9 @@ func (s *Service) succeeded(ctx context.Context, tx *store.Store, p hub.Payment,
 		return false, err
 	}
 	if problem := mismatch(p, due, w); problem != "" {
-		if err := raiseTask(ctx, tx, t, "Check the online payment of work order "+w.Number, problem); err != nil {
+		task := store.StaffTask{BranchID: t.BranchID, ThreadID: &t.ID, Kind: store.TaskPayment,
+			Title: "Check the online payment of work order " + w.Number, Body: problem}
+		if _, err := tx.RaiseStaffTask(ctx, &task, problem); err != nil {
 			return false, err
 		}
 	}
@@ -207,20 +205,6 @@ func (s *Service) reopenedRequest(ctx context.Context, threadID int64, closed hu
 func systemLine(ctx context.Context, tx *store.Store, threadID int64, body string) error {
 	m := hub.Message{ThreadID: threadID, Direction: hub.DirectionSystem, Author: "naryad", Body: body}
 	return tx.AddMessage(ctx, &m)
-}
-
-// raiseTask adds a staff task about the thread, unless one of this kind
-// is open for it already, and a line saying so.
-func raiseTask(ctx context.Context, tx *store.Store, t hub.Thread, title, body string) error {
-	open, err := tx.OpenStaffTaskOfKind(ctx, t.ID, TaskKind)
-	if err != nil || open {
-		return err
-	}
-	task := store.StaffTask{BranchID: t.BranchID, ThreadID: &t.ID, Kind: TaskKind, Title: title, Body: body}
-	if err := tx.AddStaffTask(ctx, &task); err != nil {
-		return err
-	}
-	return systemLine(ctx, tx, t.ID, "Task: "+title+". "+body)
 }
 
 // money writes an amount as the thread's system lines do (English).

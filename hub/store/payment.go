@@ -246,17 +246,6 @@ func (s *Store) SetRefundResult(ctx context.Context, refundID int64, providerID,
 	return nil
 }
 
-// OpenStaffTaskOfKind tells whether the thread has an open staff task of a
-// kind, so a repeated cause does not raise a second one.
-func (s *Store) OpenStaffTaskOfKind(ctx context.Context, threadID int64, kind string) (bool, error) {
-	var n int64
-	err := s.db.WithContext(ctx).Model(&StaffTask{}).Where("thread_id = ? AND kind = ? AND done_at IS NULL", threadID, kind).Count(&n).Error
-	if err != nil {
-		return false, fmt.Errorf("open %s tasks of thread %d: %w", kind, threadID, err)
-	}
-	return n > 0, nil
-}
-
 func truncateRunes(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {

@@ -45,15 +45,3 @@ func (s *Store) OnlinePaidMinor(ctx context.Context, workOrderID int64) (int64, 
 	}
 	return sum, nil
 }
-
-// HasOpenStaffTask tells whether the thread has a task of kind not done
-// yet, so a rule that raises one per thread does not raise it twice.
-func (s *Store) HasOpenStaffTask(ctx context.Context, threadID int64, kind string) (bool, error) {
-	var n int64
-	err := s.db.WithContext(ctx).Model(&StaffTask{}).
-		Where("thread_id = ? AND kind = ? AND done_at IS NULL", threadID, kind).Limit(1).Count(&n).Error
-	if err != nil {
-		return false, fmt.Errorf("open %s tasks of thread %d: %w", kind, threadID, err)
-	}
-	return n > 0, nil
-}

@@ -76,33 +76,6 @@ func TestOnlinePaidMinorCountsSucceededPaymentsOfTheAmountDueLessRefunds(t *test
 	})
 }
 
-func TestHasOpenStaffTaskOfAThread(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
-		ctx := context.Background()
-		f := storetest.NewFixture(t, s)
-		other := store.StaffTask{BranchID: f.Branch.ID, ThreadID: &f.Thread.ID, Kind: "keys", Title: "keys"}
-		if err := s.AddStaffTask(ctx, &other); err != nil {
-			t.Fatal(err)
-		}
-		if has, err := s.HasOpenStaffTask(ctx, f.Thread.ID, "payment"); err != nil || has {
-			t.Fatalf("another kind counted: %v %v", has, err)
-		}
-		task := store.StaffTask{BranchID: f.Branch.ID, ThreadID: &f.Thread.ID, Kind: "payment", Title: "paid"}
-		if err := s.AddStaffTask(ctx, &task); err != nil {
-			t.Fatal(err)
-		}
-		if has, err := s.HasOpenStaffTask(ctx, f.Thread.ID, "payment"); err != nil || !has {
-			t.Fatalf("open task not found: %v %v", has, err)
-		}
-		if ok, err := s.FinishStaffTask(ctx, f.Branch.ID, task.ID, "olga"); err != nil || !ok {
-			t.Fatal(ok, err)
-		}
-		if has, err := s.HasOpenStaffTask(ctx, f.Thread.ID, "payment"); err != nil || has {
-			t.Fatalf("a done task counted: %v %v", has, err)
-		}
-	})
-}
-
 func TestSaveWorkOrderKeepsTheAmountDue(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
 		ctx := context.Background()

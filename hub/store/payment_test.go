@@ -265,29 +265,3 @@ func TestRefundReservationNeverExceedsThePayment(t *testing.T) {
 		}
 	})
 }
-
-func TestOpenStaffTaskOfKind(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
-		ctx := context.Background()
-		f := storetest.NewFixture(t, s)
-		if open, err := s.OpenStaffTaskOfKind(ctx, f.Thread.ID, "payment"); err != nil || open {
-			t.Fatalf("before: %v %v", open, err)
-		}
-		task := store.StaffTask{BranchID: f.Branch.ID, ThreadID: &f.Thread.ID, Kind: "payment", Title: "check"}
-		if err := s.AddStaffTask(ctx, &task); err != nil {
-			t.Fatal(err)
-		}
-		if open, err := s.OpenStaffTaskOfKind(ctx, f.Thread.ID, "payment"); err != nil || !open {
-			t.Fatalf("after: %v %v", open, err)
-		}
-		if open, _ := s.OpenStaffTaskOfKind(ctx, f.Thread.ID, "keys"); open {
-			t.Fatal("another kind counted")
-		}
-		if _, err := s.FinishStaffTask(ctx, f.Branch.ID, task.ID, "olga"); err != nil {
-			t.Fatal(err)
-		}
-		if open, _ := s.OpenStaffTaskOfKind(ctx, f.Thread.ID, "payment"); open {
-			t.Fatal("a done task still counts")
-		}
-	})
-}

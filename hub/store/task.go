@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"naryad/hub"
 )
 
 // StaffTask is something a person at a branch must act on: an advisor
@@ -30,6 +32,44 @@ func (s *Store) AddStaffTask(ctx context.Context, t *StaffTask) error {
 		return fmt.Errorf("add staff task %q: %w", t.Title, err)
 	}
 	return nil
+}
+
+// TaskPayment is the kind of the tasks about online payments: the DMS says
+// unpaid what was paid online, an amount paid that is not the one asked.
+const TaskPayment = "payment"
+
+// RaiseStaffTask adds t, an open task about a thread, unless a task of its
+// kind is open for that thread already, and notes it in the thread (a
+// system line "Task: <title>. <note>"). It reports whether it added one.
+func (s *Store) RaiseStaffTask(ctx context.Context, t *StaffTask, note string) (bool, error) {
+	if t.ThreadID == nil {
+		return false, fmt.Errorf("raise staff task %q: no thread", t.Title)
+	}
+	open, err := s.HasOpenStaffTask(ctx, *t.ThreadID, t.Kind)
+	if err != nil || open {
+		return false, err
+	}
+	if err := s.AddStaffTask(ctx, t); err != nil {
+		return false, err
+	}
+	body := "Task: " + t.Title + "."
+	if note != "" {
+		body += " " + note
+	}
+	line := hub.Message{ThreadID: *t.ThreadID, Direction: hub.DirectionSystem, Author: "naryad", Body: body}
+	return true, s.AddMessage(ctx, &line)
+}
+
+// HasOpenStaffTask tells whether the thread has a task of kind not done
+// yet, so a rule that raises one per thread does not raise it twice.
+func (s *Store) HasOpenStaffTask(ctx context.Context, threadID int64, kind string) (bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&StaffTask{}).
+		Where("thread_id = ? AND kind = ? AND done_at IS NULL", threadID, kind).Limit(1).Count(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("open %s tasks of thread %d: %w", kind, threadID, err)
+	}
+	return n > 0, nil
 }
 
 // OpenStaffTasks lists a branch's tasks not done yet, oldest first.
