@@ -4,6 +4,7 @@ package station_test
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -293,6 +295,7 @@ func paymentsOf(t *testing.T, h *apptest.Hub, number string) []hub.Payment {
 	if err != nil {
 		t.Fatal(err)
 	}
+	slices.SortFunc(ps, func(a, b hub.Payment) int { return cmp.Compare(a.ID, b.ID) })
 	return ps
 }
 
@@ -312,9 +315,11 @@ func openTasks(t *testing.T, h *apptest.Hub, kind string) []store.StaffTask {
 	return out
 }
 
-// contains fails the test unless s holds every want.
+// contains fails the test unless s holds every want; a no-break space
+// (pages keep an amount on one line with it) counts as a space.
 func contains(t *testing.T, what, s string, want ...string) {
 	t.Helper()
+	s = strings.ReplaceAll(s, "\u00a0", " ")
 	for _, w := range want {
 		if !strings.Contains(s, w) {
 			t.Fatalf("%s does not carry %q:\n%s", what, w, s)

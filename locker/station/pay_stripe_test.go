@@ -279,3 +279,72 @@ func TestPayByLinkWithStripeThenCollectTheKeys(t *testing.T) {
 		}
 	})
 }
+
+// The DMS changes the amount while the customer's Checkout Session is
+// open: the hub's check expires the old session at Stripe (its link is
+// dead), and the next press of the pay button opens a new session of the
+// new amount.
+func TestAmountChangedWhilePendingExpiresTheOldSessionAndAsksTheNewAmount(t *testing.T) {
+	eachPayHub(t, func(t *testing.T, h *apptest.Hub, peers peers) {
+		ctx, mock := t.Context(), peers.stripe
+		h = polishBranch(t, h)
+		const number = "WA-302"
+		setPayments(t, h, hub.ProviderStripe, stripeKey, stripeWhsec)
+		lines := []any{line("1", "labor", "Wymiana oleju", "250"), line("2", "part", "Klocki hamulcowe", "480.50")}
+		pushEvents(t, h, orderEvent(h, "wo-1", number, 1, "Готов", "PLN", "pl", lines, map[string]any{"paid": false}))
+
+		u := openPage(t, h, number)
+		old := stripeSession(mock, "cs_test_e2e_old")
+		if to := u.pay("order"); to != old {
+			t.Fatalf("the pay button leads to %q, want %q", to, old)
+		}
+		first := paymentsOf(t, h, number)[0]
+
+		// The DMS drops the brake pads' price and sends an amount due.
+		lines[1] = line("2", "part", "Klocki hamulcowe", "400")
+		pushEvents(t, h, orderEvent(h, "wo-2", number, 2, "Готов", "PLN", "pl", lines, map[string]any{"paid": false}))
+		const due = int64(65000)
+		if p, err := h.Store.Payment(ctx, first.ID); err != nil || !p.Superseded || p.Status != hub.PaymentPending {
+			t.Fatalf("the old payment after the change: %+v, %v; want pending and superseded", p, err)
+		}
+		contains(t, "the customer page", u.page(), money(t, "pl", due, "PLN"))
+
+		// The hub's check (the poller's round) expires the old session.
+		mock.Patch(http.MethodPost, sessions+"/cs_test_e2e_old/expire", map[string]any{"id": "cs_test_e2e_old", "status": "expired", "payment_status": "unpaid"})
+		if n, err := h.Server.Payments().Poll(ctx); err != nil || n != 1 {
+			t.Fatalf("poll: %d checked, %v; want the superseded payment", n, err)
+		}
+		if calls := stripeCalls(mock, http.MethodPost, sessions+"/cs_test_e2e_old/expire"); len(calls) != 1 {
+			t.Fatalf("%d expire calls of the old session at Stripe, want 1", len(calls))
+		}
+		if p, err := h.Store.Payment(ctx, first.ID); err != nil || p.Status != hub.PaymentCancelled {
+			t.Fatalf("the old payment after the check: %+v, %v; want cancelled", p, err)
+		}
+		if s := u.returnState(first.ID); s == "paid" || s == "pending" {
+			t.Fatalf("the old payment's return page shows %q", s)
+		}
+
+		// Pressing pay again opens a new session of the new amount.
+		fresh := stripeSession(mock, "cs_test_e2e_new")
+		if to := u.pay("order"); to != fresh {
+			t.Fatalf("the second press leads to %q, want the new session %q", to, fresh)
+		}
+		created := stripeCalls(mock, http.MethodPost, sessions)
+		if len(created) != 2 {
+			t.Fatalf("%d Checkout Sessions made, want 2", len(created))
+		}
+		if got := created[1].Form.Get("line_items[0][price_data][unit_amount]"); got != strconv.FormatInt(due, 10) {
+			t.Fatalf("the new session asks %s, want %d", got, due)
+		}
+		if a, b := created[0].Header.Get("Idempotency-Key"), created[1].Header.Get("Idempotency-Key"); a == "" || a == b {
+			t.Fatalf("idempotency keys %q and %q: the new session must not replay the old one", a, b)
+		}
+		ps := paymentsOf(t, h, number)
+		if len(ps) != 2 || ps[1].AmountMinor != due || ps[1].Status != hub.PaymentPending || ps[1].ProviderID != "cs_test_e2e_new" {
+			t.Fatalf("payments: %+v", ps)
+		}
+		if n := len(changesOf(t, h, hub.ChangePayment, number)); n != 0 {
+			t.Fatalf("%d payment changes with nothing paid", n)
+		}
+	})
+}
