@@ -289,7 +289,7 @@ func TestAmountChangedWhilePendingExpiresTheOldSessionAndAsksTheNewAmount(t *tes
 		ctx, mock := t.Context(), peers.stripe
 		h = polishBranch(t, h)
 		const number = "WA-302"
-		setPayments(t, h, hub.ProviderStripe, stripeKey, stripeWhsec)
+		webhook := setPayments(t, h, hub.ProviderStripe, stripeKey, stripeWhsec)
 		lines := []any{line("1", "labor", "Wymiana oleju", "250"), line("2", "part", "Klocki hamulcowe", "480.50")}
 		pushEvents(t, h, orderEvent(h, "wo-1", number, 1, "Готов", "PLN", "pl", lines, map[string]any{"paid": false}))
 
@@ -345,6 +345,76 @@ func TestAmountChangedWhilePendingExpiresTheOldSessionAndAsksTheNewAmount(t *tes
 		}
 		if n := len(changesOf(t, h, hub.ChangePayment, number)); n != 0 {
 			t.Fatalf("%d payment changes with nothing paid", n)
+		}
+
+		// The customer pays the new session and comes back before Stripe's
+		// webhook (lost, or late): the return page asks Stripe and shows
+		// paid; the webhook arriving after changes nothing more.
+		mock.Patch(http.MethodGet, sessions+"/cs_test_e2e_new", paidSession("cs_test_e2e_new", ps[1].ID, due))
+		if s := u.returnState(ps[1].ID); s != "paid" {
+			t.Fatalf("back from Checkout after paying: the return page shows %q, want paid", s)
+		}
+		hubURL, _ := h.ServeAt(t, "127.0.0.1:0")
+		event := stripemock.SessionEvent("evt_e2e_late", "checkout.session.completed", paidSession("cs_test_e2e_new", ps[1].ID, due))
+		if code := postWebhook(t, hubURL, webhook, stripemock.Signed(stripeWhsec, event, time.Now()), event); code != http.StatusOK {
+			t.Fatalf("the late webhook: %d, want 200", code)
+		}
+		paid := changesOf(t, h, hub.ChangePayment, number)
+		if len(paid) != 1 || paid[0].Data["amount_minor"] != float64(due) || paid[0].Data["payment_id"] != float64(ps[1].ID) {
+			t.Fatalf("payment changes: %+v, want one of the new amount", paid)
+		}
+		if !workOrder(t, h, number).Paid || len(openTasks(t, h, "payment")) != 0 {
+			t.Fatalf("paid %t, %d payment tasks; want paid and no task", workOrder(t, h, number).Paid, len(openTasks(t, h, "payment")))
+		}
+	})
+}
+
+// The customer paid the old session a moment before the DMS changed the
+// amount: Stripe's webhook for it still counts (the money was taken), the
+// DMS hears what was paid, and staff get one task to settle the
+// difference.
+func TestPaymentOfASupersededSessionCountsAndRaisesATask(t *testing.T) {
+	eachPayHub(t, func(t *testing.T, h *apptest.Hub, peers peers) {
+		ctx, mock := t.Context(), peers.stripe
+		h = polishBranch(t, h)
+		const number = "WA-303"
+		webhook := setPayments(t, h, hub.ProviderStripe, stripeKey, stripeWhsec)
+		hubURL, _ := h.ServeAt(t, "127.0.0.1:0")
+		lines := []any{line("1", "labor", "Wymiana oleju", "250"), line("2", "part", "Klocki hamulcowe", "480.50")}
+		pushEvents(t, h, orderEvent(h, "wo-1", number, 1, "Готов", "PLN", "pl", lines, map[string]any{"paid": false}))
+		u := openPage(t, h, number)
+		stripeSession(mock, "cs_test_e2e_paid_old")
+		u.pay("order")
+		p := paymentsOf(t, h, number)[0]
+
+		mock.Patch(http.MethodGet, sessions+"/cs_test_e2e_paid_old", paidSession("cs_test_e2e_paid_old", p.ID, 73050))
+		pushEvents(t, h, orderEvent(h, "wo-2", number, 2, "Готов", "PLN", "pl", lines, map[string]any{"paid": false, "amount_due": "650"}))
+		event := stripemock.SessionEvent("evt_e2e_old", "checkout.session.completed", paidSession("cs_test_e2e_paid_old", p.ID, 73050))
+		if code := postWebhook(t, hubURL, webhook, stripemock.Signed(stripeWhsec, event, time.Now()), event); code != http.StatusOK {
+			t.Fatalf("the webhook: %d, want 200", code)
+		}
+		// The poller's round after it finds the session paid, not open.
+		if _, err := h.Server.Payments().Poll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if calls := stripeCalls(mock, http.MethodPost, sessions+"/cs_test_e2e_paid_old/expire"); len(calls) != 0 {
+			t.Fatalf("the paid session was expired at Stripe (%d calls)", len(calls))
+		}
+		paid := changesOf(t, h, hub.ChangePayment, number)
+		if len(paid) != 1 || paid[0].Data["amount_minor"] != float64(73050) {
+			t.Fatalf("payment changes: %+v, want one of 73050", paid)
+		}
+		if got, err := h.Store.Payment(ctx, p.ID); err != nil || got.Status != hub.PaymentSucceeded {
+			t.Fatalf("the payment: %+v, %v; want succeeded", got, err)
+		}
+		if !workOrder(t, h, number).Paid {
+			t.Fatal("730,50 zł paid of 650 zł due, and the order is not paid")
+		}
+		if tasks := openTasks(t, h, "payment"); len(tasks) != 1 || !strings.Contains(tasks[0].Title, number) {
+			t.Fatalf("payment tasks: %+v, want one naming %s", tasks, number)
+		}
+		if strings.Contains(u.page(), `name="offer" value="order"`) {
+			t.Fatal("the page still offers to pay a paid order")
 		}
 	})
 }
