@@ -418,3 +418,69 @@ func TestPaymentOfASupersededSessionCountsAndRaisesATask(t *testing.T) {
 		}
 	})
 }
+
+// An advisor asks for a deposit from the thread page: the customer gets
+// the request with the link, the page offers it with its reason, the pay
+// button opens a session of that amount, and Stripe's webhook makes a
+// payment change of kind request; the work order is not marked paid by a
+// deposit.
+func TestAdvisorsRequestIsPaidByLink(t *testing.T) {
+	eachPayHub(t, func(t *testing.T, h *apptest.Hub, peers peers) {
+		ctx, mock := t.Context(), peers.stripe
+		h = polishBranch(t, h)
+		const number = "WA-304"
+		webhook := setPayments(t, h, hub.ProviderStripe, stripeKey, stripeWhsec)
+		hubURL, _ := h.ServeAt(t, "127.0.0.1:0")
+		lines := []any{line("1", "labor", "Naprawa skrzyni biegów", "3200")}
+		pushEvents(t, h, orderEvent(h, "wo-1", number, 1, "В работе", "PLN", "pl", lines, nil))
+		if _, err := staff.AddUser(ctx, h.Store, staff.NewUser{Login: "ewa", Name: "Ewa Wiśniewska", Role: store.RoleAdvisor,
+			Password: "s3cret-pass-word", BranchIDs: []int64{h.Branch.ID}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		advisor := h.NewClient(t).SignIn("ewa", "s3cret-pass-word")
+		thread := "/inbox/threads/" + strconv.FormatInt(h.Thread(t, number).ID, 10)
+		resp, body := advisor.Post(thread+"/payments", url.Values{"amount": {"1 200,00"}, "reason": {"Zaliczka na części"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("request: %d\n%s", resp.StatusCode, body)
+		}
+		const deposit = int64(120000)
+		contains(t, "the request message", lastSent(t, threadOf(t, h, number), templates.KeyPaymentRequest),
+			money(t, "pl", deposit, "PLN"), "Zaliczka na części", h.Config.BaseURL()+h.CustomerPath(t, number))
+
+		ps := paymentsOf(t, h, number)
+		if len(ps) != 1 || ps[0].Kind != hub.PaymentForRequest || ps[0].AmountMinor != deposit {
+			t.Fatalf("payments after the request: %+v", ps)
+		}
+		offer := "request:" + strconv.FormatInt(ps[0].ID, 10)
+		u := openPage(t, h, number)
+		contains(t, "the customer page", u.page(), `name="offer" value="`+offer+`"`, "Zaliczka na części", money(t, "pl", deposit, "PLN"))
+		checkout := stripeSession(mock, "cs_test_e2e_deposit")
+		if to := u.pay(offer); to != checkout {
+			t.Fatalf("the pay button leads to %q, want %q", to, checkout)
+		}
+		created := stripeCalls(mock, http.MethodPost, sessions)
+		if len(created) != 1 || created[0].Form.Get("line_items[0][price_data][unit_amount]") != "120000" {
+			t.Fatalf("sessions made: %+v", created)
+		}
+
+		mock.Patch(http.MethodGet, sessions+"/cs_test_e2e_deposit", paidSession("cs_test_e2e_deposit", ps[0].ID, deposit))
+		event := stripemock.SessionEvent("evt_e2e_deposit", "checkout.session.completed", paidSession("cs_test_e2e_deposit", ps[0].ID, deposit))
+		if code := postWebhook(t, hubURL, webhook, stripemock.Signed(stripeWhsec, event, time.Now()), event); code != http.StatusOK {
+			t.Fatalf("the webhook: %d, want 200", code)
+		}
+		paid := changesOf(t, h, hub.ChangePayment, number)
+		if len(paid) != 1 || paid[0].Data["kind"] != hub.PaymentForRequest || paid[0].Data["reason"] != "Zaliczka na części" ||
+			paid[0].Data["amount_minor"] != float64(deposit) {
+			t.Fatalf("payment changes: %+v", paid)
+		}
+		if workOrder(t, h, number).Paid {
+			t.Fatal("a deposit marked the work order paid")
+		}
+		if strings.Contains(u.page(), `value="`+offer+`"`) {
+			t.Fatal("the page still offers the paid request")
+		}
+		if n := sentCount(threadOf(t, h, number), templates.KeyPaymentReceived); n != 1 {
+			t.Fatalf("%d receipts, want 1", n)
+		}
+	})
+}
