@@ -484,3 +484,60 @@ func TestAdvisorsRequestIsPaidByLink(t *testing.T) {
 		}
 	})
 }
+
+// Przelewy24 goes through after the Checkout page completes: Stripe's
+// events come as completed-but-unpaid, then async_payment_succeeded, and
+// a late "expired" after all. The hub shows pending (never paid) until
+// the money is in, then records the payment once; the late event changes
+// nothing.
+func TestAsyncPaymentIsPendingUntilStripeSaysSucceeded(t *testing.T) {
+	eachPayHub(t, func(t *testing.T, h *apptest.Hub, peers peers) {
+		ctx, mock := t.Context(), peers.stripe
+		h = polishBranch(t, h)
+		const number = "WA-305"
+		webhook := setPayments(t, h, hub.ProviderStripe, stripeKey, stripeWhsec)
+		hubURL, _ := h.ServeAt(t, "127.0.0.1:0")
+		pushEvents(t, h, orderEvent(h, "wo-1", number, 1, "Готов", "PLN", "pl",
+			[]any{line("1", "labor", "Wymiana oleju", "250")}, map[string]any{"paid": false}))
+		u := openPage(t, h, number)
+		stripeSession(mock, "cs_test_e2e_p24")
+		u.pay("order")
+		p := paymentsOf(t, h, number)[0]
+		send := func(id, typ string, session map[string]any) {
+			t.Helper()
+			event := stripemock.SessionEvent(id, typ, session)
+			if code := postWebhook(t, hubURL, webhook, stripemock.Signed(stripeWhsec, event, time.Now()), event); code != http.StatusOK {
+				t.Fatalf("%s: %d", typ, code)
+			}
+		}
+		processing := paidSession("cs_test_e2e_p24", p.ID, 25000)
+		processing["payment_status"] = "unpaid"
+		processing["payment_intent"] = map[string]any{"id": "pi_p24", "object": "payment_intent", "status": "processing"}
+		mock.Patch(http.MethodGet, sessions+"/cs_test_e2e_p24", processing)
+		send("evt_p24_completed", "checkout.session.completed", processing)
+		if got, _ := h.Store.Payment(ctx, p.ID); got.Status != hub.PaymentPending || workOrder(t, h, number).Paid {
+			t.Fatalf("completed but unpaid: %s, paid %t; want pending, not paid", got.Status, workOrder(t, h, number).Paid)
+		}
+		if s := u.returnState(p.ID); s != "pending" {
+			t.Fatalf("the return page shows %q while P24 is processing", s)
+		}
+		paid := paidSession("cs_test_e2e_p24", p.ID, 25000)
+		paid["payment_intent"].(map[string]any)["latest_charge"].(map[string]any)["payment_method_details"] = map[string]any{"type": "p24"}
+		mock.Patch(http.MethodGet, sessions+"/cs_test_e2e_p24", paid)
+		send("evt_p24_succeeded", "checkout.session.async_payment_succeeded", paid)
+		expired := map[string]any{"id": "cs_test_e2e_p24", "status": "expired", "payment_status": "unpaid", "currency": "pln",
+			"metadata": map[string]any{"naryad_payment_id": strconv.FormatInt(p.ID, 10)}}
+		send("evt_p24_expired", "checkout.session.expired", expired)
+
+		changes := changesOf(t, h, hub.ChangePayment, number)
+		if len(changes) != 1 || changes[0].Data["method"] != "p24" || changes[0].Data["amount_minor"] != float64(25000) {
+			t.Fatalf("payment changes: %+v", changes)
+		}
+		if got, _ := h.Store.Payment(ctx, p.ID); got.Status != hub.PaymentSucceeded || !workOrder(t, h, number).Paid {
+			t.Fatalf("after the events: %s, paid %t", got.Status, workOrder(t, h, number).Paid)
+		}
+		if s := u.returnState(p.ID); s != "paid" {
+			t.Fatalf("the return page shows %q, want paid", s)
+		}
+	})
+}
