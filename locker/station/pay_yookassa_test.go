@@ -4,12 +4,15 @@ package station_test
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 
 	"naryad/app/apptest"
 	"naryad/hub"
+	"naryad/hub/staff"
+	"naryad/hub/store"
 	"naryad/payments/yookassa/yookassatest"
 	"naryad/templates"
 )
@@ -114,6 +117,35 @@ func TestPayByLinkWithYooKassaTrustsOnlyTheFetchBack(t *testing.T) {
 		contains(t, "the receipt", lastSent(t, msgs, templates.KeyPaymentReceived), money(t, "ru", due, "RUB"))
 		if s := u.returnState(p.ID); s != "paid" {
 			t.Fatalf("the return page shows %q after the payment, want paid", s)
+		}
+
+		// An admin refunds 1 500 ₽ from the thread, with the refund's
+		// 54-FZ receipt to the customer's phone; YooKassa's refund
+		// notification after it changes nothing more.
+		if _, err := staff.AddUser(ctx, h.Store, staff.NewUser{Login: "root", Name: "Анна", Role: store.RoleAdmin,
+			Password: "s3cret-pass-word", BranchIDs: []int64{h.Branch.ID}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		admin := h.NewClient(t).SignIn("root", "s3cret-pass-word")
+		refundAt := "/inbox/threads/" + strconv.FormatInt(h.Thread(t, number).ID, 10) + "/payments/" + strconv.FormatInt(p.ID, 10) + "/refund"
+		resp, body := admin.Post(refundAt, url.Values{"amount": {"1 500"}, "reason": {"Масло клиента"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("refund: %d\n%s", resp.StatusCode, body)
+		}
+		refunds := yk.Refunds()
+		if len(refunds) != 1 || refunds[0].PaymentID != ykp.ID || refunds[0].Amount != (yookassatest.Amount{Value: "1500.00", Currency: "RUB"}) ||
+			refunds[0].Receipt == nil || refunds[0].Receipt.Customer.Phone != "79161234567" {
+			t.Fatalf("refunds at YooKassa: %+v", refunds)
+		}
+		if code := postWebhook(t, hubURL, webhook, http.Header{}, yk.Notification("refund.succeeded", refunds[0].ID)); code != http.StatusOK {
+			t.Fatalf("the refund notification: %d, want 200", code)
+		}
+		back := changesOf(t, h, hub.ChangeRefund, number)
+		if len(back) != 1 || back[0].Data["amount_minor"] != float64(150000) || back[0].Data["provider_refund_id"] != refunds[0].ID {
+			t.Fatalf("refund changes: %+v", back)
+		}
+		if n := len(changesOf(t, h, hub.ChangePayment, number)); n != 1 {
+			t.Fatalf("%d payment changes after the refund, want 1", n)
 		}
 
 		// A notification for an address no branch has: 404, nothing read.
