@@ -541,3 +541,49 @@ func TestAsyncPaymentIsPendingUntilStripeSaysSucceeded(t *testing.T) {
 		}
 	})
 }
+
+// The customer pays at the counter (the DMS says paid) while their
+// Checkout Session is still open: the hub closes that session at Stripe,
+// and if it is paid anyway (twice paid) staff get a task.
+func TestPaidInTheDMSClosesTheOpenSession(t *testing.T) {
+	eachPayHub(t, func(t *testing.T, h *apptest.Hub, peers peers) {
+		ctx, mock := t.Context(), peers.stripe
+		h = polishBranch(t, h)
+		webhook := setPayments(t, h, hub.ProviderStripe, stripeKey, stripeWhsec)
+		hubURL, _ := h.ServeAt(t, "127.0.0.1:0")
+		lines := []any{line("1", "labor", "Wymiana oleju", "250")}
+		open := func(number, session string) hub.Payment {
+			pushEvents(t, h, orderEvent(h, "wo-"+number, number, 1, "Готов", "PLN", "pl", lines, map[string]any{"paid": false}))
+			stripeSession(mock, session)
+			openPage(t, h, number).pay("order")
+			pushEvents(t, h, orderEvent(h, "wo2-"+number, number, 2, "Готов", "PLN", "pl", lines, map[string]any{"paid": true}))
+			return paymentsOf(t, h, number)[0]
+		}
+
+		// Closed at Stripe by the next check.
+		p := open("WA-601", "cs_test_counter_1")
+		mock.Patch(http.MethodPost, sessions+"/cs_test_counter_1/expire", map[string]any{"id": "cs_test_counter_1", "status": "expired", "payment_status": "unpaid"})
+		if _, err := h.Server.Payments().Poll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if calls := stripeCalls(mock, http.MethodPost, sessions+"/cs_test_counter_1/expire"); len(calls) != 1 {
+			t.Fatalf("%d expire calls of the session of an order paid at the counter, want 1", len(calls))
+		}
+		if got, _ := h.Store.Payment(ctx, p.ID); got.Status != hub.PaymentCancelled {
+			t.Fatalf("the payment: %s, want cancelled", got.Status)
+		}
+
+		// Paid online a moment after the counter: a task.
+		p = open("WA-602", "cs_test_counter_2")
+		event := stripemock.SessionEvent("evt_counter_2", "checkout.session.completed", paidSession("cs_test_counter_2", p.ID, 25000))
+		if code := postWebhook(t, hubURL, webhook, stripemock.Signed(stripeWhsec, event, time.Now()), event); code != http.StatusOK {
+			t.Fatalf("the webhook: %d", code)
+		}
+		if n := len(changesOf(t, h, hub.ChangePayment, "WA-602")); n != 1 {
+			t.Fatalf("%d payment changes, want 1 (the money was taken)", n)
+		}
+		if tasks := openTasks(t, h, "payment"); len(tasks) != 1 || !strings.Contains(tasks[0].Title, "WA-602") || !strings.Contains(tasks[0].Body, "paid twice") {
+			t.Fatalf("payment tasks: %+v, want one about WA-602 paid twice", tasks)
+		}
+	})
+}
