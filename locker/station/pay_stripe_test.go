@@ -587,3 +587,66 @@ func TestPaidInTheDMSClosesTheOpenSession(t *testing.T) {
 		}
 	})
 }
+
+// Paid online while the keys are still in the workshop: no PIN yet; the
+// PIN goes out when staff put the keys back in the locker, and opens the
+// door.
+func TestPaidBeforeTheKeysAreBackSendsThePINWhenTheyAre(t *testing.T) {
+	eachPayHub(t, func(t *testing.T, h *apptest.Hub, peers peers) {
+		ctx, mock := t.Context(), peers.stripe
+		h = polishBranch(t, h)
+		const number = "WA-701"
+		webhook := setPayments(t, h, hub.ProviderStripe, stripeKey, stripeWhsec)
+		site := addLockerSite(t, h, "Podwórze", 1)
+		addStaffPIN(t, h, "ewa", staffPIN)
+		hubURL, _ := h.ServeAt(t, "127.0.0.1:0")
+		boards, link := simulateBoards(t, 1)
+		st, _ := startStation(t, link, hubURL, site.Token)
+		k := &front{t: t, e: st.Engine(), boards: boards}
+		lines := []any{line("1", "labor", "Wymiana oleju", "250")}
+		pushEvents(t, h, orderEvent(h, "wo-1", number, 1, "Принят", "PLN", "pl", lines, nil))
+		k.sync()
+		box := k.opens("drop-off", func() error {
+			return k.enter(kiosk.ModeDropOff, codeIn(t, threadOf(t, h, number), templates.KeyLockerDropOff))
+		})
+		k.shut(box, true, kiosk.ScreenDone)
+		if err := k.enter(kiosk.ModeStaff, staffPIN); err != nil {
+			t.Fatal(err)
+		}
+		held := k.box(number, lockerwire.StateHeld)
+		box = k.opens("staff take", func() error { return k.e.StaffTake(ctx, held.ID) })
+		k.shut(box, false, kiosk.ScreenStaffMenu)
+		k.e.Home()
+		k.sync()
+
+		pushEvents(t, h, orderEvent(h, "wo-2", number, 2, "Готов", "PLN", "pl", lines, map[string]any{"paid": false}))
+		stripeSession(mock, "cs_test_e2e_keys_out")
+		openPage(t, h, number).pay("order")
+		p := paymentsOf(t, h, number)[0]
+		event := stripemock.SessionEvent("evt_keys_out", "checkout.session.completed", paidSession("cs_test_e2e_keys_out", p.ID, 25000))
+		if code := postWebhook(t, hubURL, webhook, stripemock.Signed(stripeWhsec, event, time.Now()), event); code != http.StatusOK {
+			t.Fatalf("the webhook: %d", code)
+		}
+		if n := sentCount(threadOf(t, h, number), templates.KeyLockerPickupPIN); n != 0 || !workOrder(t, h, number).Paid {
+			t.Fatalf("%d PINs with the keys in the workshop (paid %t); want none, paid", n, workOrder(t, h, number).Paid)
+		}
+
+		if err := k.enter(kiosk.ModeStaff, staffPIN); err != nil {
+			t.Fatal(err)
+		}
+		box = k.opens("staff return", func() error { return k.e.StaffReturn(ctx, number) })
+		k.shut(box, true, kiosk.ScreenStaffMenu)
+		k.e.Home()
+		k.sync()
+		waitUntil(t, 5*time.Second, func() string { return "no pickup PIN after the keys came back" }, func() bool {
+			return sentCount(threadOf(t, h, number), templates.KeyLockerPickupPIN) == 1
+		})
+		pin := codeIn(t, threadOf(t, h, number), templates.KeyLockerPickupPIN)
+		k.sync()
+		out := k.opens("pickup", func() error { return k.enter(kiosk.ModePickup, pin) })
+		if out != box {
+			t.Fatalf("the PIN opened box %d, the keys are in %d", out+1, box+1)
+		}
+		k.shut(out, false, kiosk.ScreenDone)
+	})
+}
