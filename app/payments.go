@@ -37,15 +37,16 @@ func paymentPageOrigins() []string {
 // newPayments builds the payments service: the branches' providers from
 // their settings in the store (secrets sealed under the server secret),
 // its messages through the hub's templates, links and outbox, and the key
-// locker's pickup PIN when a payment makes a work order paid.
+// locker's pickup PIN when a payment makes a work order paid. baseURLs
+// replaces providers' API addresses (tests).
 func newPayments(cfg *cli.Config, st *store.Store, secret string, texts *templates.Renderer, links *hub.Links,
-	queued func(), lockers payments.Lockers, log *slog.Logger) (*payments.Service, error) {
+	queued func(), lockers payments.Lockers, baseURLs map[string]string, log *slog.Logger) (*payments.Service, error) {
 	sealer, err := hub.NewSealer(secret)
 	if err != nil {
 		return nil, err
 	}
 	return payments.New(payments.Options{
 		Store: st, Sealer: sealer, Texts: texts, Links: links, Queued: queued, Lockers: lockers,
-		Providers: PaymentProviders(), PublicURL: cfg.BaseURL(), Logger: log,
+		Providers: PaymentProviders(), PublicURL: cfg.BaseURL(), Logger: log, BaseURLs: baseURLs,
 	})
 }

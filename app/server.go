@@ -86,6 +86,10 @@ type Deps struct {
 	// WhatsAppClient makes the client of a WhatsApp account; default
 	// whatsapp.NewWhatsmeowClient (tests pass a watest.Registry's).
 	WhatsAppClient whatsapp.NewClientFunc
+	// PaymentBaseURLs points payment providers at other API addresses by
+	// provider name (hub.Provider…): stripe-mock, the YooKassa fake;
+	// default the providers' real ones.
+	PaymentBaseURLs map[string]string
 }
 
 // NewWith is New with some outside-world doors replaced.
@@ -165,7 +169,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		return nil, err
 	}
 	// The pages' Payments (customer, inbox, admin) are this service.
-	pay, err := newPayments(cfg, st, secret, renderer, links, queued, lockerSync, log)
+	pay, err := newPayments(cfg, st, secret, renderer, links, queued, lockerSync, deps.PaymentBaseURLs, log)
 	if err != nil {
 		return nil, err
 	}
@@ -360,6 +364,10 @@ func (s *Server) Ingester() *dms.Ingester { return s.ingester }
 
 // Links makes customer links.
 func (s *Server) Links() *hub.Links { return s.links }
+
+// Payments is the hub's payments service (tests run its checks with Poll
+// rather than waiting for its poller).
+func (s *Server) Payments() *payments.Service { return s.payments }
 
 // Store is the hub's storage.
 func (s *Server) Store() *store.Store { return s.store }

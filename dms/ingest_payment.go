@@ -69,13 +69,20 @@ func linesAfter(stored, sent []hub.WorkOrderLine) []hub.WorkOrderLine {
 
 // supersedePayments marks the saved work order's pending payments of an
 // amount no longer due superseded, when the event changed its lines, its
-// amount due or its currency: the payments service cancels them at the
-// provider, and the customer's next press of the pay button makes a
-// payment of the new amount.
+// amount due or its currency, or made the order paid (at the counter):
+// the payments service cancels them at the provider, so the customer
+// cannot pay twice, and the next press of the pay button (if anything is
+// still due) makes a payment of the new amount.
 func (a *applier) supersedePayments(ctx context.Context, u *workOrderUpdate) error {
 	currencyChanged := u.doc.Currency != u.prev.Currency
-	if !u.exists || !(u.w.Sent.Lines || u.w.Sent.AmountDue || currencyChanged) {
+	paidNow := u.doc.Paid && !u.prev.Paid
+	if !u.exists || !(u.w.Sent.Lines || u.w.Sent.AmountDue || currencyChanged || paidNow) {
 		return nil
+	}
+	if u.doc.Paid {
+		// Nothing of the amount due is left to pay online.
+		_, err := a.tx.SupersedePendingPayments(ctx, u.doc.ID, -1)
+		return err
 	}
 	var due int64
 	if u.w.Sent.Lines && u.doc.AmountDueMinor == nil {

@@ -97,9 +97,63 @@ func (s *Service) Configure(ctx context.Context, branchID int64, setup hub.Payme
 }
 
 // Disable turns a branch's online payments off. Payments made before
-// stay; the pay button goes away.
+// stay; the pay button goes away. Off, the branch has no webhook address
+// and its payments are not checked any more, while a customer could still
+// pay a hosted page made before: money taken and nobody told. So every
+// page still open at the provider is closed there first (a Stripe session
+// expired) and what the provider says applied, which records a payment
+// that went through a moment ago. When one cannot be closed (the provider
+// does not answer; YooKassa cannot cancel a pending payment, it expires
+// within a day) the branch stays on and the refusal says so.
 func (s *Service) Disable(ctx context.Context, branchID int64) error {
+	bp, err := s.store.BranchPayment(ctx, branchID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	open, err := s.store.OpenPaymentsAtProvider(ctx, branchID)
+	if err != nil {
+		return err
+	}
+	still := 0
+	for _, p := range open {
+		if p.Provider != bp.Provider {
+			continue // made before the branch changed provider: that one's checks go on regardless
+		}
+		if err := s.closeAtProvider(ctx, bp, p); err != nil {
+			s.log.Warn("payments off: close an open payment", "branch", branchID, "payment", p.ID, "error", err)
+			still++
+		}
+	}
+	if still > 0 {
+		return userErrorf("Not turned off: %d online payment(s) are still open at %s and could still be paid. "+
+			"Try again later (an open payment closes by itself within a day).", still, bp.Provider)
+	}
 	return s.store.DeleteBranchPayment(ctx, branchID)
+}
+
+// closeAtProvider cancels one open payment at its provider and applies
+// the state it answers; an error when it is still open after that.
+func (s *Service) closeAtProvider(ctx context.Context, bp hub.BranchPayment, p hub.Payment) error {
+	prov, err := s.providerFor(bp)
+	if err != nil {
+		return err
+	}
+	cctx, cancel := s.call(ctx)
+	st, err := prov.Cancel(cctx, p.ProviderID)
+	cancel()
+	if err != nil {
+		return err
+	}
+	if _, err := s.settle(ctx, p, st, nil); err != nil {
+		return err
+	}
+	if st.Status == hub.PaymentPending {
+		return fmt.Errorf("payment %d is still pending at %s", p.ID, p.Provider)
+	}
+	return nil
 }
 
 // WebhookURL is the address to paste into the provider's dashboard for a

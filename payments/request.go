@@ -108,6 +108,12 @@ func (s *Service) Refund(ctx context.Context, paymentID, amountMinor int64, reas
 	if err != nil {
 		return hub.PaymentRefund{}, userErrorf("The branch no longer uses this payment's provider here: refund it in the provider's dashboard.")
 	}
+	// A refund has its fiscal receipt too (YooKassa): to the customer the
+	// payment's went to.
+	who, err := s.refundReceiptCustomer(ctx, p)
+	if err != nil {
+		return hub.PaymentRefund{}, err
+	}
 	key, err := newKey()
 	if err != nil {
 		return hub.PaymentRefund{}, err
@@ -122,7 +128,7 @@ func (s *Service) Refund(ctx context.Context, paymentID, amountMinor int64, reas
 	}
 	cctx, cancel := s.call(ctx)
 	res, err := prov.Refund(cctx, RefundRequest{ProviderID: p.ProviderID, IdempotencyKey: key, AmountMinor: amountMinor,
-		Currency: p.Currency, Reason: reason, Lines: []ReceiptLine{{Description: truncate(reason, 128), QtyMilli: 1000, AmountMinor: amountMinor, Kind: hub.LineLabor}}})
+		Currency: p.Currency, Reason: reason, Customer: who, Lines: []ReceiptLine{{Description: truncate(reason, 128), QtyMilli: 1000, AmountMinor: amountMinor, Kind: hub.LineLabor}}})
 	cancel()
 	if err != nil {
 		if rerr := s.store.ReleaseRefund(ctx, r); rerr != nil {
@@ -166,4 +172,24 @@ func (s *Service) Refund(ctx context.Context, paymentID, amountMinor int64, reas
 		return r, fmt.Errorf("payments: refund %d made at the provider (%s) but not recorded: %w", r.ID, res.ProviderID, err)
 	}
 	return r, nil
+}
+
+// refundReceiptCustomer is who a payment's refund receipt goes to: the
+// payment's thread's phone (when the thread is still there) and its work
+// order's customer.
+func (s *Service) refundReceiptCustomer(ctx context.Context, p hub.Payment) (ReceiptCustomer, error) {
+	w, err := s.store.WorkOrder(ctx, p.WorkOrderID)
+	if err != nil {
+		return ReceiptCustomer{}, err
+	}
+	phone := ""
+	if p.ThreadID != nil {
+		t, err := s.store.Thread(ctx, *p.ThreadID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return ReceiptCustomer{}, err
+		}
+		phone = t.Phone
+	}
+	who, _, err := s.receiptCustomer(ctx, phone, w)
+	return who, err
 }

@@ -198,17 +198,13 @@ func (s *Service) createRequest(ctx context.Context, t hub.Thread, w hub.WorkOrd
 	if err != nil {
 		return CreateRequest{}, err
 	}
+	who, customerLocale, err := s.receiptCustomer(ctx, t.Phone, w)
+	if err != nil {
+		return CreateRequest{}, err
+	}
 	locale := b.Locale
-	who := ReceiptCustomer{Phone: t.Phone}
-	if w.CustomerID != nil {
-		c, err := s.store.Customer(ctx, *w.CustomerID)
-		if err != nil {
-			return CreateRequest{}, err
-		}
-		who.Name, who.Email = c.Name, c.Email
-		if c.Locale != "" {
-			locale = c.Locale
-		}
+	if customerLocale != "" {
+		locale = customerLocale
 	}
 	locale = templates.NormalizeLocale(locale)
 	desc := describe(locale, w.Number, p)
@@ -221,6 +217,22 @@ func (s *Service) createRequest(ctx context.Context, t hub.Thread, w hub.WorkOrd
 		Description: desc, ReturnURL: returnURL + "/" + strconv.FormatInt(p.ID, 10), Locale: locale,
 		Methods: splitMethods(bp.Methods), Customer: who, Lines: lines,
 	}, nil
+}
+
+// receiptCustomer is who a fiscal receipt (YooKassa's, of a payment or a
+// refund) goes to: the thread's phone, the work order's customer's name
+// and e-mail; and the customer's language ("" when not known).
+func (s *Service) receiptCustomer(ctx context.Context, phone string, w hub.WorkOrder) (ReceiptCustomer, string, error) {
+	who := ReceiptCustomer{Phone: phone}
+	if w.CustomerID == nil {
+		return who, "", nil
+	}
+	c, err := s.store.Customer(ctx, *w.CustomerID)
+	if err != nil {
+		return ReceiptCustomer{}, "", err
+	}
+	who.Name, who.Email = c.Name, c.Email
+	return who, c.Locale, nil
 }
 
 // describe is the payment's name on the hosted page and the receipt.

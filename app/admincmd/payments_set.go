@@ -11,6 +11,7 @@ import (
 	"naryad/cli"
 	"naryad/hub"
 	"naryad/hub/store"
+	"naryad/lockerhub"
 	"naryad/payments"
 	"naryad/templates"
 )
@@ -82,7 +83,8 @@ func PaymentsSetCommand(getenv func(string) string, providers map[string]payment
 }
 
 // PaymentsOffCommand is `naryad payments off`: the branch stops offering
-// online payments; payments made before stay.
+// online payments; payments made before stay. Pages still open at the
+// provider are closed first; while one cannot be, the branch stays on.
 func PaymentsOffCommand(providers map[string]payments.Factory) cli.Command {
 	return cli.Command{
 		Name:    "payments off",
@@ -132,8 +134,10 @@ func withPayments(ctx context.Context, cfg *cli.Config, providers map[string]pay
 		if err != nil {
 			return err
 		}
+		// `payments off` may record a payment found paid while closing the
+		// open ones: it then sends the pickup PIN as the server would.
 		svc, err := payments.New(payments.Options{Store: s, Sealer: sealer, Texts: texts, Links: links,
-			Providers: providers, PublicURL: cfg.BaseURL()})
+			Lockers: lockerhub.New(s, texts, links, nil), Providers: providers, PublicURL: cfg.BaseURL()})
 		if err != nil {
 			return err
 		}

@@ -161,6 +161,18 @@ func (s *Store) DuePaymentChecks(ctx context.Context, at time.Time, limit int) (
 	return out, nil
 }
 
+// OpenPaymentsAtProvider lists a branch's pending payments made at a
+// provider (a hosted page the customer may still pay), oldest first.
+func (s *Store) OpenPaymentsAtProvider(ctx context.Context, branchID int64) ([]hub.Payment, error) {
+	var out []hub.Payment
+	err := s.db.WithContext(ctx).Where("branch_id = ? AND status = ? AND provider_id <> ''", branchID, hub.PaymentPending).
+		Order("id").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("open payments of branch %d: %w", branchID, err)
+	}
+	return out, nil
+}
+
 // ClaimPaymentCheck takes a due payment for one check by moving its
 // next_check_at from the value the caller read to leaseUntil, in one
 // conditional UPDATE: of several instances that read the same row, one

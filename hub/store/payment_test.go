@@ -265,3 +265,32 @@ func TestRefundReservationNeverExceedsThePayment(t *testing.T) {
 		}
 	})
 }
+
+func TestOpenPaymentsAtProviderArePendingPagesOfTheBranch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, s)
+		notMade := newPendingPayment(t, s, f, "k-not-made", nil) // no page at the provider yet
+		open := newPendingPayment(t, s, f, "k-open", nil)
+		paid := newPendingPayment(t, s, f, "k-paid", nil)
+		for i, p := range []hub.Payment{open, paid} {
+			if _, err := s.SetPaymentCreated(ctx, p.ID, "pay_"+string(rune('a'+i)), "https://pay.example/"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.ApplyPaymentState(ctx, paid.ID, store.PaymentState{Status: hub.PaymentSucceeded, PaidMinor: 500000}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.OpenPaymentsAtProvider(ctx, f.Branch.ID)
+		if err != nil || len(got) != 1 || got[0].ID != open.ID {
+			t.Fatalf("open at the provider: %+v %v; want only payment %d (not %d, not made there, nor %d, paid)", got, err, open.ID, notMade.ID, paid.ID)
+		}
+		other := hub.Branch{Code: "OTH", Name: "Other", Country: "RU", TimeZone: "Europe/Moscow", Locale: "ru"}
+		if err := s.CreateBranch(ctx, &other); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.OpenPaymentsAtProvider(ctx, other.ID); err != nil || len(got) != 0 {
+			t.Fatalf("another branch: %+v %v", got, err)
+		}
+	})
+}

@@ -65,7 +65,10 @@ func addStaffPIN(t *testing.T, h *apptest.Hub, login, pin string) {
 // run beside the hub would, and returns what it printed.
 func runAdmin(t *testing.T, h *apptest.Hub, cmd cli.Command, args ...string) string {
 	t.Helper()
-	env := map[string]string{"NARYAD_DATA_DIR": h.Config.DataDir, "NARYAD_DATABASE_URL": h.Config.DatabaseURL}
+	// The hub's environment, as an operator runs commands beside it: the
+	// same server secret seals what the hub must open (payment secrets).
+	env := map[string]string{"NARYAD_DATA_DIR": h.Config.DataDir, "NARYAD_DATABASE_URL": h.Config.DatabaseURL,
+		"NARYAD_SECRET": h.Config.Secret, "NARYAD_PUBLIC_URL": h.Config.PublicURL}
 	fs := flag.NewFlagSet(cmd.Name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	cfg := cli.Bind(fs, func(k string) string { return env[k] })
