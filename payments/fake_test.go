@@ -194,6 +194,8 @@ func (c *fakeClient) Webhook(h http.Header, body []byte) (payments.Notice, error
 	if n.Status == "" {
 		return payments.Notice{}, payments.ErrIgnored
 	}
-	st := payments.State{Status: n.Status, PaidMinor: n.Paid, Method: "card"}
+	// Like Stripe's session events, a signed notice names neither the
+	// method nor the receipt.
+	st := payments.State{Status: n.Status, PaidMinor: n.Paid}
 	return payments.Notice{EventID: n.Event, ProviderID: n.Session, Trusted: c.name == hub.ProviderStripe, State: st}, nil
 }

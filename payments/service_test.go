@@ -164,7 +164,7 @@ func TestWebhookAppliesOnceAndKeepsFinalStates(t *testing.T) {
 			t.Fatalf("expired after paid: %d", got)
 		}
 		got := e.payment(t, p.ID)
-		if got.Status != hub.PaymentSucceeded || got.PaidMinor != 1250000 || got.Method != "card" || got.PaidAt == nil || got.NextCheckAt != nil {
+		if got.Status != hub.PaymentSucceeded || got.PaidMinor != 1250000 || got.Method != "blik" || got.PaidAt == nil || got.NextCheckAt != nil {
 			t.Fatalf("payment after the events: %+v", got)
 		}
 		if !e.order(t).Paid {
@@ -172,7 +172,8 @@ func TestWebhookAppliesOnceAndKeepsFinalStates(t *testing.T) {
 		}
 		changes := e.changes(t, hub.ChangePayment)
 		if len(changes) != 1 || changes[0].WorkOrderNumber != e.f.Order.Number ||
-			!strings.Contains(changes[0].Data, `"amount_minor":1250000`) || !strings.Contains(changes[0].Data, `"provider_payment_id":"`+sess+`"`) {
+			!strings.Contains(changes[0].Data, `"amount_minor":1250000`) || !strings.Contains(changes[0].Data, `"provider_payment_id":"`+sess+`"`) ||
+			!strings.Contains(changes[0].Data, `"method":"blik"`) || !strings.Contains(changes[0].Data, `"receipt_url":"https://psp.example/receipt/`+sess+`"`) {
 			t.Fatalf("payment changes: %+v", changes)
 		}
 		receipts := e.messages(t, "payment.received", hub.DirectionOut)

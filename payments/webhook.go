@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"naryad/hub"
 	"naryad/hub/store"
 )
 
@@ -78,6 +79,8 @@ func (s *Service) webhook(c *fiber.Ctx) error {
 			s.log.Warn("webhook: fetch-back failed", "provider", bp.Provider, "payment", p.ID, "error", err)
 			return fail(c, fiber.StatusServiceUnavailable, "provider did not answer, send again later")
 		}
+	} else if st.Status == hub.PaymentSucceeded && (st.Method == "" || st.ReceiptURL == "") {
+		st = s.fuller(ctx, prov, p, st)
 	}
 	if _, err := s.settle(ctx, p, st, &webhookEvent{provider: bp.Provider, id: n.EventID}); err != nil {
 		return err
@@ -87,4 +90,24 @@ func (s *Service) webhook(c *fiber.Ctx) error {
 
 func fail(c *fiber.Ctx, status int, msg string) error {
 	return c.Status(status).JSON(fiber.Map{"error": msg})
+}
+
+// fuller completes a signed success with what its event leaves out (Stripe's
+// session event names neither the method nor the receipt; the feed's
+// payment change carries both): the provider's own record when it agrees
+// the payment went through, else the event as it came.
+func (s *Service) fuller(ctx context.Context, prov Provider, p hub.Payment, st State) State {
+	cctx, cancel := s.call(ctx)
+	full, err := prov.Fetch(cctx, p.ProviderID)
+	cancel()
+	if err != nil || full.Status != hub.PaymentSucceeded {
+		return st
+	}
+	if st.Method == "" {
+		st.Method = full.Method
+	}
+	if st.ReceiptURL == "" {
+		st.ReceiptURL = full.ReceiptURL
+	}
+	return st
 }
