@@ -28,6 +28,10 @@ type fakePSP struct {
 	cancels  []string
 	fetches  int
 	down     bool // every call fails, temporarily
+	// loseRefundAnswer makes a refund happen at the provider while its
+	// answer is lost on the way (a timeout after the provider acted).
+	loseRefundAnswer bool
+	refundByKey      map[string]payments.Refunded
 	n        int
 }
 
@@ -39,7 +43,7 @@ type fakeSession struct {
 }
 
 func newFakePSP() *fakePSP {
-	return &fakePSP{sessions: map[string]*fakeSession{}, byKey: map[string]string{}}
+	return &fakePSP{sessions: map[string]*fakeSession{}, byKey: map[string]string{}, refundByKey: map[string]payments.Refunded{}}
 }
 
 // factory is what app's Providers map holds for name.
@@ -70,6 +74,12 @@ func (f *fakePSP) SetDown(down bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.down = down
+}
+
+func (f *fakePSP) LoseRefundAnswers(lose bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.loseRefundAnswer = lose
 }
 
 func (f *fakePSP) Creates() []payments.CreateRequest {
@@ -176,11 +186,21 @@ func (c *fakeClient) Refund(ctx context.Context, r payments.RefundRequest) (paym
 	if f.down {
 		return payments.Refunded{}, errDown
 	}
-	if r.AmountMinor > 1_000_000_00 {
+	if r.AmountMinor > 1_000_000_00 || r.Reason == "refuse" {
 		return payments.Refunded{}, &payments.Error{Provider: c.name, Op: "refund", Status: 400, Message: "amount too large"}
 	}
-	f.refunds = append(f.refunds, r)
-	return payments.Refunded{ProviderID: fmt.Sprintf("re_%d", len(f.refunds)), Status: "succeeded"}, nil
+	// Idempotent by key, as real providers are: a retry returns the same
+	// refund and moves no more money.
+	done, ok := f.refundByKey[r.IdempotencyKey]
+	if !ok {
+		f.refunds = append(f.refunds, r)
+		done = payments.Refunded{ProviderID: fmt.Sprintf("re_%d", len(f.refunds)), Status: "succeeded"}
+		f.refundByKey[r.IdempotencyKey] = done
+	}
+	if f.loseRefundAnswer {
+		return payments.Refunded{}, &payments.Error{Provider: c.name, Op: "refund", Message: "context deadline exceeded", Temporary: true}
+	}
+	return done, nil
 }
 
 func (c *fakeClient) Webhook(h http.Header, body []byte) (payments.Notice, error) {

@@ -212,7 +212,7 @@ func TestRefundReservationNeverExceedsThePayment(t *testing.T) {
 		f := storetest.NewFixture(t, s)
 		p := newPendingPayment(t, s, f, "r1", nil)
 		r := hub.PaymentRefund{PaymentID: p.ID, AmountMinor: 100, RefundedBy: "olga", Status: "pending", IdempotencyKey: "rk0"}
-		if ok, err := s.ReserveRefund(ctx, &r); err != nil || ok {
+		if ok, err := s.ReserveRefund(ctx, &r, 0); err != nil || ok {
 			t.Fatalf("a pending payment was refunded: %v %v", ok, err)
 		}
 		if _, err := s.ApplyPaymentState(ctx, p.ID, store.PaymentState{Status: hub.PaymentSucceeded, PaidMinor: 500000}); err != nil {
@@ -227,7 +227,7 @@ func TestRefundReservationNeverExceedsThePayment(t *testing.T) {
 				defer wg.Done()
 				r := hub.PaymentRefund{PaymentID: p.ID, AmountMinor: 200000, RefundedBy: "olga", Status: "pending",
 					IdempotencyKey: "rk" + string(rune('a'+i))}
-				ok, err := s.ReserveRefund(ctx, &r)
+				ok, err := s.ReserveRefund(ctx, &r, 0)
 				if err != nil {
 					t.Error(err)
 				}
@@ -242,10 +242,40 @@ func TestRefundReservationNeverExceedsThePayment(t *testing.T) {
 		if len(reserved) != 2 {
 			t.Fatalf("%d refunds of 2 000 reserved from 5 000", len(reserved))
 		}
-		if err := s.ReleaseRefund(ctx, reserved[0]); err != nil {
+		if u, err := s.UnconfirmedRefund(ctx, p.ID); err != nil || u.ID != reserved[0].ID && u.ID != reserved[1].ID || u.ID > reserved[0].ID && u.ID > reserved[1].ID {
+			t.Fatalf("the oldest unconfirmed refund: %+v %v", u, err)
+		}
+		for range 2 { // a second release gives nothing back twice
+			if err := s.ReleaseRefund(ctx, reserved[0]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if ok, err := s.SetRefundResult(ctx, reserved[1].ID, "rf_1", "succeeded"); err != nil || !ok {
+			t.Fatalf("result: %v %v", ok, err)
+		}
+		if ok, err := s.SetRefundResult(ctx, reserved[1].ID, "rf_1", "succeeded"); err != nil || ok {
+			t.Fatalf("a second result of the same refund was written: %v %v", ok, err)
+		}
+		if err := s.ReleaseRefund(ctx, reserved[1]); err != nil { // confirmed: keeps its booking
 			t.Fatal(err)
 		}
-		if err := s.SetRefundResult(ctx, reserved[1].ID, "rf_1", "succeeded"); err != nil {
+		if _, err := s.UnconfirmedRefund(ctx, p.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("no refund left unconfirmed: %v", err)
+		}
+		// A double press: the same amount again within the window is
+		// refused, another amount or a failed one's is not.
+		again := hub.PaymentRefund{PaymentID: p.ID, AmountMinor: 200000, RefundedBy: "olga", Status: "pending", IdempotencyKey: "rk-again"}
+		if ok, err := s.ReserveRefund(ctx, &again, time.Minute); !errors.Is(err, store.ErrRefundRepeated) || ok {
+			t.Fatalf("a repeated refund was booked: %v %v", ok, err)
+		}
+		if got, _ := s.Payment(ctx, p.ID); got.RefundedMinor != 200000 {
+			t.Fatalf("a refused repeat kept a booking: %d", got.RefundedMinor)
+		}
+		other := hub.PaymentRefund{PaymentID: p.ID, AmountMinor: 100000, RefundedBy: "olga", Status: "pending", IdempotencyKey: "rk-other"}
+		if ok, err := s.ReserveRefund(ctx, &other, time.Minute); err != nil || !ok {
+			t.Fatalf("another amount: %v %v", ok, err)
+		}
+		if err := s.ReleaseRefund(ctx, other); err != nil {
 			t.Fatal(err)
 		}
 		got, _ := s.Payment(ctx, p.ID)
@@ -253,7 +283,7 @@ func TestRefundReservationNeverExceedsThePayment(t *testing.T) {
 			t.Fatalf("refunded %d, refundable %d", got.RefundedMinor, got.RefundableMinor())
 		}
 		list, err := s.RefundsOfPayment(ctx, p.ID)
-		if err != nil || len(list) != 2 {
+		if err != nil || len(list) != 3 {
 			t.Fatalf("refunds: %+v %v", list, err)
 		}
 		states := map[int64]hub.PaymentRefund{}
