@@ -32,7 +32,7 @@ type fakePSP struct {
 	// answer is lost on the way (a timeout after the provider acted).
 	loseRefundAnswer bool
 	refundByKey      map[string]payments.Refunded
-	n        int
+	n                int
 }
 
 type fakeSession struct {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"naryad/hub"
 	"naryad/hub/store"
 )
 
@@ -77,6 +78,12 @@ func (s *Service) webhook(c *fiber.Ctx) error {
 		if err != nil {
 			s.log.Warn("webhook: fetch-back failed", "provider", bp.Provider, "payment", p.ID, "error", err)
 			return fail(c, fiber.StatusServiceUnavailable, "provider did not answer, send again later")
+		}
+		if st.Status == hub.PaymentPending {
+			// Nothing to apply yet, and the event id is not used up: an
+			// early or forged "succeeded" must not make the real one,
+			// which carries the same id, look like a repeat.
+			return c.SendStatus(fiber.StatusOK)
 		}
 	}
 	if _, err := s.settle(ctx, p, st, &webhookEvent{provider: bp.Provider, id: n.EventID}); err != nil {
