@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"naryad/hub"
@@ -22,6 +23,21 @@ const (
 	repeatedRefundWindow = time.Minute
 )
 
+// plainText tells whether what staff typed can be stored and sent: UTF-8
+// without control characters other than line breaks and tabs (PostgreSQL
+// refuses a NUL in text, a message must not carry one).
+func plainText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' {
+			return false
+		}
+	}
+	return true
+}
+
 // Request asks the customer of a thread for an amount (a deposit for
 // parts, a prepayment) with a reason: a pending payment of kind request,
 // made at the provider only when the customer presses pay, a line in the
@@ -36,6 +52,8 @@ func (s *Service) Request(ctx context.Context, threadID, amountMinor int64, reas
 		return hub.Payment{}, userErrorf("The amount is too large.")
 	case reason == "":
 		return hub.Payment{}, userErrorf("Say what the payment is for.")
+	case !plainText(reason):
+		return hub.Payment{}, userErrorf("The reason has characters that cannot be sent: type it again.")
 	case utf8.RuneCountInString(reason) > maxReasonRunes:
 		return hub.Payment{}, userErrorf("The reason is longer than %d characters.", maxReasonRunes)
 	case strings.TrimSpace(by) == "":
@@ -116,6 +134,8 @@ func (s *Service) Refund(ctx context.Context, paymentID, amountMinor int64, reas
 		return hub.PaymentRefund{}, userErrorf("At most %s of this payment can be refunded.", money(p.RefundableMinor(), p.Currency))
 	case reason == "":
 		return hub.PaymentRefund{}, userErrorf("Say why the money is refunded.")
+	case !plainText(reason):
+		return hub.PaymentRefund{}, userErrorf("The reason has characters that cannot be sent: type it again.")
 	case utf8.RuneCountInString(reason) > maxReasonRunes:
 		return hub.PaymentRefund{}, userErrorf("The reason is longer than %d characters.", maxReasonRunes)
 	}
