@@ -32,6 +32,12 @@ func (s *Service) Configure(ctx context.Context, branchID int64, setup hub.Payme
 	setup.Account = strings.TrimSpace(setup.Account)
 	setup.SecretKey = strings.TrimSpace(setup.SecretKey)
 	setup.WebhookSecret = strings.TrimSpace(setup.WebhookSecret)
+	if !secretToken(setup.SecretKey) || !secretToken(setup.WebhookSecret) {
+		return userErrorf("A secret is one word of at most %d characters: paste only the key, without spaces or line breaks.", maxSecretLen)
+	}
+	if len(setup.Methods) > 512 {
+		return userErrorf("Too many payment methods.")
+	}
 	methods, err := cleanMethods(setup.Methods)
 	if err != nil {
 		return err
@@ -94,6 +100,25 @@ func (s *Service) Configure(ctx context.Context, branchID int64, setup hub.Payme
 		}
 	}
 	return s.store.SaveBranchPayment(ctx, &bp)
+}
+
+// maxSecretLen bounds a pasted secret: providers' keys are ~100 characters.
+const maxSecretLen = 512
+
+// secretToken tells whether a secret as typed is one token a provider can
+// have issued (empty: none given): printable ASCII without spaces, so a
+// paste of two keys, a line break or a whole file is refused instead of
+// being sealed and failing at every call.
+func secretToken(s string) bool {
+	if len(s) > maxSecretLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
 }
 
 // Disable turns a branch's online payments off. Payments made before

@@ -36,3 +36,28 @@ func TestReasonsWithNULOrInvalidUTF8AreRefused(t *testing.T) {
 		}
 	})
 }
+
+// A careless paste: two secrets in one field, a secret with a line break
+// or a NUL inside, a whole file pasted. Each is refused, nothing stored.
+func TestConfigureRefusesSecretsThatAreNotOneToken(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		e := newEnv(t, s, hub.ProviderStripe)
+		before, _ := s.BranchPayment(ctx, e.f.Branch.ID)
+		for _, bad := range []hub.PaymentSetup{
+			{Provider: hub.ProviderStripe, SecretKey: "sk_test_1\nwhsec_test"},
+			{Provider: hub.ProviderStripe, SecretKey: "sk_test_1 sk_test_2"},
+			{Provider: hub.ProviderStripe, SecretKey: "sk_test_\x001"},
+			{Provider: hub.ProviderStripe, SecretKey: "sk_test_" + strings.Repeat("1", 1<<20)},
+			{Provider: hub.ProviderStripe, SecretKey: "sk_test_1", WebhookSecret: "whsec_\xff"},
+			{Provider: hub.ProviderStripe, Account: "", SecretKey: "sk_test_1", Methods: strings.Repeat("card,", 1000)},
+		} {
+			if err := e.svc.Configure(ctx, e.f.Branch.ID, bad); !isUserError(err) {
+				t.Fatalf("%.40q: %v", bad.SecretKey+" "+bad.WebhookSecret+" "+bad.Methods, err)
+			}
+		}
+		if after, _ := s.BranchPayment(ctx, e.f.Branch.ID); after != before {
+			t.Fatalf("a refused setup changed the stored one")
+		}
+	})
+}
