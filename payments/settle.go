@@ -76,8 +76,8 @@ func (s *Service) succeeded(ctx context.Context, tx *store.Store, p hub.Payment,
 	if err != nil {
 		return false, err
 	}
-	markedPaid := false
-	if p.Kind == hub.PaymentForWorkOrder && !w.Paid && due > 0 {
+	markedPaid, paidBefore := false, w.Paid
+	if p.Kind == hub.PaymentForWorkOrder && !w.Paid && due > 0 && w.Status != hub.StatusCancelled {
 		paid, err := onlinePaid(ctx, tx, w.ID)
 		if err != nil {
 			return false, err
@@ -121,7 +121,7 @@ func (s *Service) succeeded(ctx context.Context, tx *store.Store, p hub.Payment,
 	if err := systemLine(ctx, tx, t.ID, line); err != nil {
 		return false, err
 	}
-	if problem := mismatch(p, due, w); problem != "" {
+	if problem := mismatch(p, due, w, paidBefore); problem != "" {
 		if err := raiseTask(ctx, tx, t, "Check the online payment of work order "+w.Number, problem); err != nil {
 			return false, err
 		}
@@ -141,9 +141,16 @@ func (s *Service) succeeded(ctx context.Context, tx *store.Store, p hub.Payment,
 }
 
 // mismatch says what staff must look at in a payment that went through:
-// an amount other than the one asked, or asked when no longer due.
-func mismatch(p hub.Payment, due int64, w hub.WorkOrder) string {
+// an order paid twice or cancelled, an amount other than the one asked,
+// or asked when no longer due.
+func mismatch(p hub.Payment, due int64, w hub.WorkOrder, paidBefore bool) string {
 	switch {
+	case p.Kind == hub.PaymentForWorkOrder && paidBefore:
+		return fmt.Sprintf("The customer paid %s online for work order %s, which was paid already (at the counter, or online before) (payment %d): refund one of the payments.",
+			money(p.PaidMinor, p.Currency), w.Number, p.ID)
+	case w.Status == hub.StatusCancelled:
+		return fmt.Sprintf("The customer paid %s online for a work order that is cancelled (payment %d): refund it or settle it with the customer.",
+			money(p.PaidMinor, p.Currency), p.ID)
 	case p.PaidMinor != p.AmountMinor:
 		return fmt.Sprintf("Asked %s, the provider reports %s paid (payment %d).", money(p.AmountMinor, p.Currency), money(p.PaidMinor, p.Currency), p.ID)
 	case p.Kind == hub.PaymentForWorkOrder && p.Superseded:
