@@ -73,12 +73,22 @@ func linesAfter(stored, sent []hub.WorkOrderLine) []hub.WorkOrderLine {
 
 // supersedePayments marks the saved work order's pending payments of an
 // amount no longer due superseded, when the event changed its lines, its
-// amount due or its currency: the payments service cancels them at the
+// amount due or its currency, and all of them when the order is paid or
+// cancelled: the payments service cancels them at the
 // provider, and the customer's next press of the pay button makes a
 // payment of the new amount.
 func (a *applier) supersedePayments(ctx context.Context, u *workOrderUpdate) error {
+	if !u.exists {
+		return nil
+	}
+	if u.doc.Paid || u.doc.Status == hub.StatusCancelled {
+		// Paid at the counter or cancelled: nothing is due online, and an
+		// open link must not take the money a second time.
+		_, err := a.tx.SupersedePendingPayments(ctx, u.doc.ID, -1)
+		return err
+	}
 	currencyChanged := u.doc.Currency != u.prev.Currency
-	if !u.exists || !(u.w.Sent.Lines || u.w.Sent.AmountDue || currencyChanged) {
+	if !(u.w.Sent.Lines || u.w.Sent.AmountDue || currencyChanged) {
 		return nil
 	}
 	var due int64
