@@ -32,6 +32,10 @@ type fakePSP struct {
 	// answer is lost on the way (a timeout after the provider acted).
 	loseRefundAnswer bool
 	refundByKey      map[string]payments.Refunded
+	// loseCreateAnswer makes a page at the provider while its answer is
+	// lost (a timeout, or the hub killed before it saved the page's id).
+	loseCreateAnswer bool
+	createdWith      map[string]payments.CreateRequest // by idempotency key
 	n                int
 }
 
@@ -43,7 +47,8 @@ type fakeSession struct {
 }
 
 func newFakePSP() *fakePSP {
-	return &fakePSP{sessions: map[string]*fakeSession{}, byKey: map[string]string{}, refundByKey: map[string]payments.Refunded{}}
+	return &fakePSP{sessions: map[string]*fakeSession{}, byKey: map[string]string{}, refundByKey: map[string]payments.Refunded{},
+		createdWith: map[string]payments.CreateRequest{}}
 }
 
 // factory is what app's Providers map holds for name.
@@ -80,6 +85,12 @@ func (f *fakePSP) LoseRefundAnswers(lose bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.loseRefundAnswer = lose
+}
+
+func (f *fakePSP) LoseCreateAnswers(lose bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.loseCreateAnswer = lose
 }
 
 func (f *fakePSP) Creates() []payments.CreateRequest {
@@ -137,6 +148,12 @@ func (c *fakeClient) Create(ctx context.Context, r payments.CreateRequest) (paym
 		return payments.Created{}, errDown
 	}
 	f.creates = append(f.creates, r)
+	if first, ok := f.createdWith[r.IdempotencyKey]; ok && fmt.Sprint(first) != fmt.Sprint(r) {
+		// As Stripe and YooKassa do: a key reused with other parameters.
+		return payments.Created{}, &payments.Error{Provider: c.name, Op: "create", Status: 400, Code: "idempotency_error",
+			Message: "keys for idempotent requests can only be used with the same parameters"}
+	}
+	f.createdWith[r.IdempotencyKey] = r
 	if id, ok := f.byKey[r.IdempotencyKey]; ok {
 		s := f.sessions[id]
 		return payments.Created{ProviderID: s.id, URL: s.url, State: s.state}, nil
@@ -146,6 +163,9 @@ func (c *fakeClient) Create(ctx context.Context, r payments.CreateRequest) (paym
 	s := &fakeSession{id: id, url: "https://psp.example/pay/" + id, amount: r.AmountMinor, currency: r.Currency,
 		state: payments.State{Status: hub.PaymentPending}}
 	f.sessions[id], f.byKey[r.IdempotencyKey] = s, id
+	if f.loseCreateAnswer {
+		return payments.Created{}, &payments.Error{Provider: c.name, Op: "create", Message: "context deadline exceeded", Temporary: true}
+	}
 	return payments.Created{ProviderID: id, URL: s.url, State: s.state}, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"naryad/hub"
 	"naryad/hub/store"
@@ -164,6 +165,19 @@ func (s *Service) hostedPage(ctx context.Context, prov Provider, t hub.Thread, w
 	cancel()
 	if err != nil {
 		s.log.Error("create payment at provider", "payment", p.ID, "provider", p.Provider, "error", err)
+		if keyReused(err) {
+			// An earlier create of this payment reached the provider but
+			// its answer did not reach us, and what we ask now differs
+			// (another link's return address, a new e-mail on the
+			// receipt): the provider refuses the key for good. Its page
+			// was never shown to anyone, so the payment is given up and
+			// the caller makes a new one with a new key.
+			st := State{Status: hub.PaymentFailed, Reason: "its page at the provider could not be opened again"}
+			if _, err := s.settle(ctx, p, st, nil); err != nil {
+				return "", false, err
+			}
+			return "", false, nil
+		}
 		return "", false, problemProviderDown
 	}
 	wrote, err := s.store.SetPaymentCreated(ctx, p.ID, created.ProviderID, created.URL)
@@ -186,6 +200,17 @@ func (s *Service) hostedPage(ctx context.Context, prov Provider, t hub.Thread, w
 		}
 	}
 	return created.URL, true, nil
+}
+
+// keyReused tells whether a provider refused a create because its
+// idempotency key was used before with other parameters (Stripe's
+// idempotency_error; YooKassa's invalid_request about the Idempotence-Key).
+func keyReused(err error) bool {
+	var pe *Error
+	if !errors.As(err, &pe) || pe.Temporary {
+		return false
+	}
+	return pe.Code == "idempotency_error" || strings.Contains(pe.Message, "Idempotence-Key") || strings.Contains(pe.Message, "Idempotence key")
 }
 
 // createRequest is what the provider is asked to collect for a payment.
