@@ -215,6 +215,9 @@ func (c *fakeClient) Refund(ctx context.Context, r payments.RefundRequest) (paym
 	if !ok {
 		f.refunds = append(f.refunds, r)
 		done = payments.Refunded{ProviderID: fmt.Sprintf("re_%d", len(f.refunds)), Status: "succeeded"}
+		if r.Reason == "declined by the bank" {
+			done.Status = "canceled" // YooKassa and Stripe may answer a refund that did not happen
+		}
 		f.refundByKey[r.IdempotencyKey] = done
 	}
 	if f.loseRefundAnswer {

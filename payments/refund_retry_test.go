@@ -132,3 +132,29 @@ func TestConcurrentRefundsNeverReturnMoreThanPaid(t *testing.T) {
 		}
 	})
 }
+
+// The provider answers that the refund did not happen (canceled, failed):
+// the booking is given back and the DMS hears of no refund.
+func TestRefundTheProviderCancelledIsNotCounted(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		e := newEnv(t, s, hub.ProviderYooKassa)
+		p := e.paidOrder(t)
+		if _, err := e.svc.Refund(ctx, p.ID, 200000, "declined by the bank", "admin"); !isUserError(err) {
+			t.Fatalf("cancelled refund: %v", err)
+		}
+		if got := e.payment(t, p.ID); got.RefundedMinor != 0 {
+			t.Fatalf("a refund that did not happen is counted: %+v", got)
+		}
+		if c := e.changes(t, hub.ChangeRefund); len(c) != 0 {
+			t.Fatalf("the DMS heard of a refund that did not happen: %+v", c)
+		}
+		list, _ := s.RefundsOfPayment(ctx, p.ID)
+		if len(list) != 1 || list[0].Status != "canceled" || list[0].ProviderID == "" {
+			t.Fatalf("refunds: %+v", list)
+		}
+		if _, err := e.svc.Refund(ctx, p.ID, 200000, "again", "admin"); err != nil {
+			t.Fatalf("a new refund after it: %v", err)
+		}
+	})
+}

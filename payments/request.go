@@ -205,6 +205,14 @@ func (s *Service) refundAt(ctx context.Context, prov Provider, p hub.Payment, r 
 		}
 		return hub.PaymentRefund{}, userErrorf("The provider refused the refund; nothing was refunded.")
 	}
+	if notMade(res.Status) {
+		// The provider answered that the money did not go back.
+		if _, err := s.store.RefundNotMade(ctx, r, res.ProviderID, res.Status); err != nil {
+			return hub.PaymentRefund{}, err
+		}
+		return hub.PaymentRefund{}, userErrorf("The provider did not make the refund of %s (%s); nothing was refunded.",
+			money(r.AmountMinor, p.Currency), res.Status)
+	}
 	r.ProviderID, r.Status = res.ProviderID, res.Status
 	err = s.store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.LockChangeFeed(ctx); err != nil {
@@ -238,4 +246,14 @@ func (s *Service) refundAt(ctx context.Context, prov Provider, p hub.Payment, r 
 		return r, fmt.Errorf("payments: refund %d made at the provider (%s) but not recorded: %w", r.ID, res.ProviderID, err)
 	}
 	return r, nil
+}
+
+// notMade tells whether a provider's word for a refund says the money did
+// not go back.
+func notMade(status string) bool {
+	switch strings.ToLower(status) {
+	case "canceled", "cancelled", "failed":
+		return true
+	}
+	return false
 }

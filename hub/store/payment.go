@@ -225,7 +225,7 @@ func (s *Store) ReserveRefund(ctx context.Context, r *hub.PaymentRefund, repeatW
 		}
 		var same int64
 		err := tx.db.WithContext(ctx).Model(&hub.PaymentRefund{}).
-			Where("payment_id = ? AND amount_minor = ? AND status <> ? AND created_at >= ?", r.PaymentID, r.AmountMinor, "failed",
+			Where("payment_id = ? AND amount_minor = ? AND status NOT IN ? AND created_at >= ?", r.PaymentID, r.AmountMinor, refundNotMade,
 				now().Add(-repeatWithin)).Count(&same).Error
 		if err != nil {
 			return fmt.Errorf("recent refunds of payment %d: %w", r.PaymentID, err)
@@ -282,6 +282,36 @@ func (s *Store) SetRefundResult(ctx context.Context, refundID int64, providerID,
 		return false, fmt.Errorf("record result of refund %d: %w", refundID, res.Error)
 	}
 	return res.RowsAffected == 1, nil
+}
+
+// refundNotMade are the refund statuses of money that did not go back: a
+// refusal (failed, ours) and the providers' answers of a refund that did
+// not happen.
+var refundNotMade = []string{"failed", "canceled", "cancelled"}
+
+// RefundNotMade records the provider's answer for a booked refund that it
+// did not make (canceled, failed) and gives its booking back; once only,
+// like SetRefundResult. It reports whether this call wrote.
+func (s *Store) RefundNotMade(ctx context.Context, r hub.PaymentRefund, providerID, status string) (bool, error) {
+	wrote := false
+	err := s.Tx(ctx, func(tx *Store) error {
+		res := tx.db.WithContext(ctx).Model(&hub.PaymentRefund{}).Where("id = ? AND provider_id = '' AND status = ?", r.ID, "pending").
+			Updates(map[string]any{"provider_id": providerID, "status": status})
+		if res.Error != nil {
+			return fmt.Errorf("record refund %d not made: %w", r.ID, res.Error)
+		}
+		if res.RowsAffected != 1 {
+			return nil
+		}
+		wrote = true
+		err := tx.db.WithContext(ctx).Model(&hub.Payment{}).Where("id = ?", r.PaymentID).
+			Updates(map[string]any{"refunded_minor": gorm.Expr("refunded_minor - ?", r.AmountMinor), "updated_at": now()}).Error
+		if err != nil {
+			return fmt.Errorf("release refund %d: %w", r.ID, err)
+		}
+		return nil
+	})
+	return wrote && err == nil, err
 }
 
 // UnconfirmedRefund returns a payment's oldest refund that was booked but

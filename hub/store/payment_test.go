@@ -321,3 +321,30 @@ func TestOpenStaffTaskOfKind(t *testing.T) {
 		}
 	})
 }
+
+func TestRefundNotMadeGivesTheBookingBackOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, s)
+		p := newPendingPayment(t, s, f, "nm1", nil)
+		if _, err := s.ApplyPaymentState(ctx, p.ID, store.PaymentState{Status: hub.PaymentSucceeded, PaidMinor: 500000}); err != nil {
+			t.Fatal(err)
+		}
+		r := hub.PaymentRefund{PaymentID: p.ID, AmountMinor: 200000, RefundedBy: "olga", Status: "pending", IdempotencyKey: "nm-r"}
+		if ok, err := s.ReserveRefund(ctx, &r, time.Minute); err != nil || !ok {
+			t.Fatalf("reserve: %v %v", ok, err)
+		}
+		for i, want := range []bool{true, false} {
+			if wrote, err := s.RefundNotMade(ctx, r, "rf_x", "canceled"); err != nil || wrote != want {
+				t.Fatalf("call %d: %v %v", i, wrote, err)
+			}
+		}
+		if got, _ := s.Payment(ctx, p.ID); got.RefundedMinor != 0 {
+			t.Fatalf("refunded %d", got.RefundedMinor)
+		}
+		again := hub.PaymentRefund{PaymentID: p.ID, AmountMinor: 200000, RefundedBy: "olga", Status: "pending", IdempotencyKey: "nm-r2"}
+		if ok, err := s.ReserveRefund(ctx, &again, time.Minute); err != nil || !ok {
+			t.Fatalf("a refund the provider did not make blocks the same amount again: %v %v", ok, err)
+		}
+	})
+}
