@@ -122,8 +122,46 @@ func secretToken(s string) bool {
 }
 
 // Disable turns a branch's online payments off. Payments made before
-// stay; the pay button goes away.
+// stay; the pay button goes away. The credentials go with the settings,
+// and with them the webhook and the poller's questions, so the payments
+// still open at the provider are closed first and their state recorded
+// (one paid a moment ago counts). When one cannot be closed (the provider
+// does not answer, or cannot cancel it, as YooKassa a pending payment),
+// the settings stay and the refusal says why.
 func (s *Service) Disable(ctx context.Context, branchID int64) error {
+	bp, err := s.store.BranchPayment(ctx, branchID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	open, err := s.store.OpenPaymentsOfBranch(ctx, branchID, bp.Provider)
+	if err != nil {
+		return err
+	}
+	if len(open) > 0 {
+		prov, err := s.providerFor(bp)
+		if err != nil {
+			return userErrorf("The branch has %d payments open at %s, and its stored settings cannot be read to close them: set the provider again first.", len(open), bp.Provider)
+		}
+		left := 0
+		for _, p := range open {
+			cctx, cancel := s.call(ctx)
+			st, err := prov.Cancel(cctx, p.ProviderID)
+			cancel()
+			if err == nil {
+				_, err = s.settle(ctx, p, st, nil)
+			}
+			if err != nil || st.Status == hub.PaymentPending {
+				s.log.Warn("close a payment before turning payments off", "payment", p.ID, "error", err)
+				left++
+			}
+		}
+		if left > 0 {
+			return userErrorf("%d payments are still open at %s and could not be closed now; turning payments off would lose their outcome. Try again later (an unpaid page closes on its own within a day).", left, bp.Provider)
+		}
+	}
 	return s.store.DeleteBranchPayment(ctx, branchID)
 }
 

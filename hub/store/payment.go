@@ -97,6 +97,18 @@ func (s *Store) OpenPaymentOfWorkOrder(ctx context.Context, workOrderID int64) (
 	return p, notFound(err, "open payment of work order %d", workOrderID)
 }
 
+// OpenPaymentsOfBranch lists a branch's pending payments made at provider
+// (with the provider's id): the pages a customer may still pay on.
+func (s *Store) OpenPaymentsOfBranch(ctx context.Context, branchID int64, provider string) ([]hub.Payment, error) {
+	var out []hub.Payment
+	err := s.db.WithContext(ctx).Where("branch_id = ? AND provider = ? AND status = ? AND provider_id <> ''", branchID, provider, hub.PaymentPending).
+		Order("id").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("open payments of branch %d: %w", branchID, err)
+	}
+	return out, nil
+}
+
 // PaymentByProviderID finds a payment by the provider's id of it, or
 // ErrNotFound.
 func (s *Store) PaymentByProviderID(ctx context.Context, provider, providerID string) (hub.Payment, error) {

@@ -348,3 +348,28 @@ func TestRefundNotMadeGivesTheBookingBackOnce(t *testing.T) {
 		}
 	})
 }
+
+func TestOpenPaymentsOfBranch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, s)
+		made := newPendingPayment(t, s, f, "ob1", nil)
+		newPendingPayment(t, s, f, "ob2", nil) // not made at the provider yet
+		done := newPendingPayment(t, s, f, "ob3", nil)
+		for _, p := range []hub.Payment{made, done} {
+			if ok, err := s.SetPaymentCreated(ctx, p.ID, "pv-"+p.IdempotencyKey, "https://pay"); err != nil || !ok {
+				t.Fatal(ok, err)
+			}
+		}
+		if _, err := s.ApplyPaymentState(ctx, done.ID, store.PaymentState{Status: hub.PaymentCancelled}); err != nil {
+			t.Fatal(err)
+		}
+		list, err := s.OpenPaymentsOfBranch(ctx, f.Branch.ID, hub.ProviderYooKassa)
+		if err != nil || len(list) != 1 || list[0].ID != made.ID {
+			t.Fatalf("open: %+v %v", list, err)
+		}
+		if list, _ := s.OpenPaymentsOfBranch(ctx, f.Branch.ID, hub.ProviderStripe); len(list) != 0 {
+			t.Fatalf("another provider's: %+v", list)
+		}
+	})
+}
