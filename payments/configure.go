@@ -86,6 +86,12 @@ func (s *Service) Configure(ctx context.Context, branchID int64, setup hub.Payme
 		Methods: splitMethods(methods), VATCode: setup.VATCode, TaxSystem: setup.TaxSystem}); err != nil {
 		return &UserError{Msg: "The provider's settings are not valid: " + err.Error()}
 	}
+	if exists && !sameProvider {
+		// The old provider's credentials go: close what is open there.
+		if err := s.closeOpen(ctx, prev); err != nil {
+			return err
+		}
+	}
 	bp := hub.BranchPayment{BranchID: branchID, Provider: setup.Provider, Account: setup.Account, Methods: methods,
 		VATCode: setup.VATCode, TaxSystem: setup.TaxSystem, WebhookKey: prev.WebhookKey}
 	if bp.SecretSealed, err = s.sealer.Seal(secret); err != nil {
@@ -124,10 +130,7 @@ func secretToken(s string) bool {
 // Disable turns a branch's online payments off. Payments made before
 // stay; the pay button goes away. The credentials go with the settings,
 // and with them the webhook and the poller's questions, so the payments
-// still open at the provider are closed first and their state recorded
-// (one paid a moment ago counts). When one cannot be closed (the provider
-// does not answer, or cannot cancel it, as YooKassa a pending payment),
-// the settings stay and the refusal says why.
+// still open at the provider are closed first (closeOpen).
 func (s *Service) Disable(ctx context.Context, branchID int64) error {
 	bp, err := s.store.BranchPayment(ctx, branchID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -136,33 +139,51 @@ func (s *Service) Disable(ctx context.Context, branchID int64) error {
 	if err != nil {
 		return err
 	}
-	open, err := s.store.OpenPaymentsOfBranch(ctx, branchID, bp.Provider)
-	if err != nil {
+	if err := s.closeOpen(ctx, bp); err != nil {
 		return err
 	}
-	if len(open) > 0 {
-		prov, err := s.providerFor(bp)
-		if err != nil {
-			return userErrorf("The branch has %d payments open at %s, and its stored settings cannot be read to close them: set the provider again first.", len(open), bp.Provider)
+	return s.store.DeleteBranchPayment(ctx, branchID)
+}
+
+// closeOpen closes the branch's payments still open at its provider, and
+// records their state (one paid a moment ago counts), before the settings
+// that reach that provider go (off, or another provider). When one cannot
+// be closed (the provider does not answer, or cannot cancel it, as
+// YooKassa a pending payment) the refusal says why, and the caller keeps
+// the settings.
+func (s *Service) closeOpen(ctx context.Context, bp hub.BranchPayment) error {
+	open, err := s.store.OpenPaymentsOfBranch(ctx, bp.BranchID, bp.Provider)
+	if err != nil || len(open) == 0 {
+		return err
+	}
+	prov, err := s.providerFor(bp)
+	if err != nil {
+		return userErrorf("The branch has %d payments open at %s, and its stored settings cannot be read to close them: set the provider again first.", len(open), bp.Provider)
+	}
+	left := 0
+	for _, p := range open {
+		cctx, cancel := s.call(ctx)
+		st, err := prov.Cancel(cctx, p.ProviderID)
+		cancel()
+		var pe *Error
+		switch {
+		case errors.As(err, &pe) && !pe.Temporary:
+			// The provider refuses for good (a revoked key, a payment it
+			// does not know): waiting cannot help, so it does not block.
+			s.log.Warn("payment cannot be closed at its provider", "payment", p.ID, "error", err)
+			continue
+		case err == nil:
+			_, err = s.settle(ctx, p, st, nil)
 		}
-		left := 0
-		for _, p := range open {
-			cctx, cancel := s.call(ctx)
-			st, err := prov.Cancel(cctx, p.ProviderID)
-			cancel()
-			if err == nil {
-				_, err = s.settle(ctx, p, st, nil)
-			}
-			if err != nil || st.Status == hub.PaymentPending {
-				s.log.Warn("close a payment before turning payments off", "payment", p.ID, "error", err)
-				left++
-			}
-		}
-		if left > 0 {
-			return userErrorf("%d payments are still open at %s and could not be closed now; turning payments off would lose their outcome. Try again later (an unpaid page closes on its own within a day).", left, bp.Provider)
+		if err != nil || st.Status == hub.PaymentPending {
+			s.log.Warn("close a payment before its provider's settings go", "payment", p.ID, "error", err)
+			left++
 		}
 	}
-	return s.store.DeleteBranchPayment(ctx, branchID)
+	if left > 0 {
+		return userErrorf("%d payments are still open at %s and could not be closed now; without its settings their outcome would be lost. Try again later (an unpaid page closes on its own within a day).", left, bp.Provider)
+	}
+	return nil
 }
 
 // WebhookURL is the address to paste into the provider's dashboard for a

@@ -57,3 +57,29 @@ func TestDisableClosesOpenPaymentsFirst(t *testing.T) {
 		}
 	})
 }
+
+// Switching the branch to another provider drops the old one's
+// credentials the same way: its open pages are closed first.
+func TestSwitchingProviderClosesTheOldOnesPayments(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		e := newEnv(t, s, hub.ProviderStripe)
+		sess := sessionOf(e.start(t, "order"))
+		e.psp.Pay(sess, 1250000, "card")
+		e.psp.SetDown(true)
+		yk := hub.PaymentSetup{Provider: hub.ProviderYooKassa, Account: "123456", SecretKey: "sk_test_2"}
+		if err := e.svc.Configure(ctx, e.f.Branch.ID, yk); !isUserError(err) {
+			t.Fatalf("provider down: %v", err)
+		}
+		if bp, _ := s.BranchPayment(ctx, e.f.Branch.ID); bp.Provider != hub.ProviderStripe {
+			t.Fatalf("switched with a payment open: %+v", bp)
+		}
+		e.psp.SetDown(false)
+		if err := e.svc.Configure(ctx, e.f.Branch.ID, yk); err != nil {
+			t.Fatal(err)
+		}
+		if p := e.payments(t)[0]; p.Status != hub.PaymentSucceeded {
+			t.Fatalf("the payment at the old provider is lost: %+v", p)
+		}
+	})
+}
