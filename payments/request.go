@@ -182,9 +182,14 @@ func (s *Service) retryRefund(ctx context.Context, p hub.Payment, r hub.PaymentR
 
 // refundAt asks the provider for a booked refund and records the answer.
 func (s *Service) refundAt(ctx context.Context, prov Provider, p hub.Payment, r hub.PaymentRefund) (hub.PaymentRefund, error) {
+	who, err := s.receiptCustomer(ctx, p)
+	if err != nil {
+		return hub.PaymentRefund{}, err
+	}
 	cctx, cancel := s.call(ctx)
 	res, err := prov.Refund(cctx, RefundRequest{ProviderID: p.ProviderID, IdempotencyKey: r.IdempotencyKey, AmountMinor: r.AmountMinor,
-		Currency: p.Currency, Reason: r.Reason, Lines: []ReceiptLine{{Description: truncate(r.Reason, 128), QtyMilli: 1000, AmountMinor: r.AmountMinor, Kind: hub.LineLabor}}})
+		Currency: p.Currency, Reason: r.Reason, Customer: who,
+		Lines: []ReceiptLine{{Description: truncate(r.Reason, 128), QtyMilli: 1000, AmountMinor: r.AmountMinor, Kind: hub.LineLabor}}})
 	cancel()
 	// What the provider did is recorded even when the admin's request
 	// went away meanwhile.
@@ -256,4 +261,30 @@ func notMade(status string) bool {
 		return true
 	}
 	return false
+}
+
+// receiptCustomer is who a refund's fiscal receipt goes to, as the
+// payment's did (YooKassa refuses a refund receipt without a phone or an
+// e-mail): the thread's phone, the work order's customer.
+func (s *Service) receiptCustomer(ctx context.Context, p hub.Payment) (ReceiptCustomer, error) {
+	var who ReceiptCustomer
+	if p.ThreadID != nil {
+		t, err := s.store.Thread(ctx, *p.ThreadID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return who, err
+		}
+		who.Phone = t.Phone
+	}
+	w, err := s.store.WorkOrder(ctx, p.WorkOrderID)
+	if err != nil {
+		return who, err
+	}
+	if w.CustomerID != nil {
+		c, err := s.store.Customer(ctx, *w.CustomerID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return who, err
+		}
+		who.Name, who.Email = c.Name, c.Email
+	}
+	return who, nil
 }
