@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"naryad/hub"
 	"naryad/hub/store"
@@ -155,6 +156,40 @@ func TestRefundTheProviderCancelledIsNotCounted(t *testing.T) {
 		}
 		if _, err := e.svc.Refund(ctx, p.ID, 200000, "again", "admin"); err != nil {
 			t.Fatalf("a new refund after it: %v", err)
+		}
+	})
+}
+
+// Nobody presses refund again: the poller retries the unconfirmed refund
+// with its key after a while, so the money that went back is recorded.
+func TestPollerRetriesAnUnconfirmedRefund(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		e := newEnv(t, s, hub.ProviderStripe)
+		p := e.paidOrder(t)
+		e.psp.LoseRefundAnswers(true)
+		if _, err := e.svc.Refund(ctx, p.ID, 200000, "scratched", "admin"); !isUserError(err) {
+			t.Fatalf("lost answer: %v", err)
+		}
+		e.psp.LoseRefundAnswers(false)
+		if _, err := e.svc.Poll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if c := e.changes(t, hub.ChangeRefund); len(c) != 0 {
+			t.Fatal("retried before an admin had the time to")
+		}
+		e.clock.Add(15 * time.Minute)
+		if _, err := e.svc.Poll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if rr := e.psp.Refunds(); len(rr) != 1 {
+			t.Fatalf("the provider refunded %d times", len(rr))
+		}
+		if c := e.changes(t, hub.ChangeRefund); len(c) != 1 {
+			t.Fatalf("refund changes: %d", len(c))
+		}
+		if got := e.payment(t, p.ID); got.RefundedMinor != 200000 {
+			t.Fatalf("refunded: %+v", got)
 		}
 	})
 }

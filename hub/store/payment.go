@@ -326,6 +326,19 @@ func (s *Store) RefundNotMade(ctx context.Context, r hub.PaymentRefund, provider
 	return wrote && err == nil, err
 }
 
+// UnconfirmedRefunds lists up to limit refunds booked before before whose
+// outcome at the provider is still unknown, oldest first: the poller
+// retries them with their keys when nobody presses refund again.
+func (s *Store) UnconfirmedRefunds(ctx context.Context, before time.Time, limit int) ([]hub.PaymentRefund, error) {
+	var out []hub.PaymentRefund
+	err := s.db.WithContext(ctx).Where("provider_id = '' AND status = ? AND created_at < ?", "pending", before.UTC()).
+		Order("id").Limit(limit).Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("unconfirmed refunds: %w", err)
+	}
+	return out, nil
+}
+
 // UnconfirmedRefund returns a payment's oldest refund that was booked but
 // whose outcome at the provider is unknown (no answer came), or
 // ErrNotFound. It is retried with its own idempotency key before any new

@@ -373,3 +373,30 @@ func TestOpenPaymentsOfBranch(t *testing.T) {
 		}
 	})
 }
+
+func TestUnconfirmedRefundsAreListedAfterAWhile(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, s)
+		p := newPendingPayment(t, s, f, "ur1", nil)
+		if _, err := s.ApplyPaymentState(ctx, p.ID, store.PaymentState{Status: hub.PaymentSucceeded, PaidMinor: 500000}); err != nil {
+			t.Fatal(err)
+		}
+		open := hub.PaymentRefund{PaymentID: p.ID, AmountMinor: 100, RefundedBy: "olga", Status: "pending", IdempotencyKey: "ur-a"}
+		done := hub.PaymentRefund{PaymentID: p.ID, AmountMinor: 200, RefundedBy: "olga", Status: "pending", IdempotencyKey: "ur-b"}
+		for _, r := range []*hub.PaymentRefund{&open, &done} {
+			if ok, err := s.ReserveRefund(ctx, r, 0); err != nil || !ok {
+				t.Fatal(ok, err)
+			}
+		}
+		if _, err := s.SetRefundResult(ctx, done.ID, "rf", "succeeded"); err != nil {
+			t.Fatal(err)
+		}
+		if list, err := s.UnconfirmedRefunds(ctx, time.Now().Add(-time.Minute), 10); err != nil || len(list) != 0 {
+			t.Fatalf("too early: %+v %v", list, err)
+		}
+		if list, err := s.UnconfirmedRefunds(ctx, time.Now().Add(time.Minute), 10); err != nil || len(list) != 1 || list[0].ID != open.ID {
+			t.Fatalf("due: %+v %v", list, err)
+		}
+	})
+}
