@@ -69,3 +69,43 @@ func TestOtherThreadsAndBranchesReachNothing(t *testing.T) {
 		}
 	})
 }
+
+// A request made under the branch's previous provider (or in the order's
+// previous currency) is not offered; posting its key anyway must not make
+// a page at the current provider under the old provider's name, where no
+// webhook or check would ever find it.
+func TestARequestOfAnotherProviderOrCurrencyCannotBeStarted(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		e := newEnv(t, s, hub.ProviderStripe)
+		old, err := e.svc.Request(ctx, e.f.Thread.ID, 10000, "deposit", "olga")
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, err := e.svc.Request(ctx, e.f.Thread.ID, 20000, "parts", "olga")
+		if err != nil {
+			t.Fatal(err)
+		}
+		db, err := s.SQL()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec("UPDATE payments SET provider = 'yookassa' WHERE id = " + itoa(old.ID)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec("UPDATE payments SET currency = 'RUB' WHERE id = " + itoa(other.ID)); err != nil {
+			t.Fatal(err)
+		}
+		if offers, err := e.svc.Due(ctx, e.f.Thread.ID); err != nil || len(offers) != 1 || offers[0].Key != "order" {
+			t.Fatalf("offers: %+v %v", offers, err)
+		}
+		for _, id := range []int64{old.ID, other.ID} {
+			if _, err := e.svc.Start(ctx, e.f.Thread.ID, "request:"+itoa(id), returnBase); !isUserError(err) {
+				t.Fatalf("request %d: %v", id, err)
+			}
+		}
+		if e.psp.Sessions() != 0 {
+			t.Fatal("a page was made for a request of another provider or currency")
+		}
+	})
+}

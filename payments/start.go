@@ -51,7 +51,7 @@ func (s *Service) start(ctx context.Context, threadID int64, offerKey, returnURL
 		if requestID == 0 {
 			p, err = s.orderPayment(ctx, t, w, bp)
 		} else {
-			p, err = s.requestPayment(ctx, t, requestID)
+			p, err = s.requestPayment(ctx, t, w, bp, requestID)
 		}
 		if err != nil {
 			return "", err
@@ -120,7 +120,7 @@ func (s *Service) orderPayment(ctx context.Context, t hub.Thread, w hub.WorkOrde
 }
 
 // requestPayment returns an advisor's open request of the thread.
-func (s *Service) requestPayment(ctx context.Context, t hub.Thread, id int64) (hub.Payment, error) {
+func (s *Service) requestPayment(ctx context.Context, t hub.Thread, w hub.WorkOrder, bp hub.BranchPayment, id int64) (hub.Payment, error) {
 	p, err := s.store.Payment(ctx, id)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (p.ThreadID == nil || *p.ThreadID != t.ID || p.Kind != hub.PaymentForRequest)) {
 		return hub.Payment{}, problemNotOffered
@@ -129,6 +129,12 @@ func (s *Service) requestPayment(ctx context.Context, t hub.Thread, id int64) (h
 		return hub.Payment{}, err
 	}
 	if p.Status != hub.PaymentPending || p.Superseded {
+		return hub.Payment{}, problemRequestClosed
+	}
+	if p.Provider != bp.Provider || p.Currency != w.Currency {
+		// Asked under the branch's previous provider or in the order's
+		// previous currency (Due does not offer it): made at today's
+		// provider under the old name, no webhook or check would find it.
 		return hub.Payment{}, problemRequestClosed
 	}
 	return p, nil
