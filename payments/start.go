@@ -178,6 +178,13 @@ func (s *Service) hostedPage(ctx context.Context, prov Provider, t hub.Thread, w
 			// receipt): the provider refuses the key for good. Its page
 			// was never shown to anyone, so the payment is given up and
 			// the caller makes a new one with a new key.
+			// A racing press that got the page (and saved it) wins.
+			if now, err := s.store.Payment(ctx, p.ID); err != nil || now.ProviderID != "" {
+				if err != nil {
+					return "", false, err
+				}
+				return now.PaymentURL, now.Status == hub.PaymentPending && now.PaymentURL != "", nil
+			}
 			st := State{Status: hub.PaymentFailed, Reason: "its page at the provider could not be opened again"}
 			if _, err := s.settle(ctx, p, st, nil); err != nil {
 				return "", false, err
@@ -195,6 +202,9 @@ func (s *Service) hostedPage(ctx context.Context, prov Provider, t hub.Thread, w
 		// provider (same idempotency key), so its page is as good.
 		if p, err = s.store.Payment(ctx, p.ID); err != nil {
 			return "", false, err
+		}
+		if p.Status != hub.PaymentPending || p.PaymentURL == "" {
+			return "", false, nil // closed meanwhile: the caller makes a new one
 		}
 		return p.PaymentURL, true, nil
 	}

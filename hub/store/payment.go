@@ -32,10 +32,11 @@ type PaymentState struct {
 // SetPaymentCreated records the provider's id and hosted page of a payment
 // made there. Only the first call writes: every retry of a create sends
 // the same idempotency key, so the provider answers with the same payment,
-// and a racing second caller keeps the first one's. It reports whether
-// this call wrote them.
+// and a racing second caller keeps the first one's. A payment closed
+// meanwhile (given up) is not written: its page is not offered. It
+// reports whether this call wrote them.
 func (s *Store) SetPaymentCreated(ctx context.Context, id int64, providerID, url string) (bool, error) {
-	res := s.db.WithContext(ctx).Model(&hub.Payment{}).Where("id = ? AND provider_id = ''", id).
+	res := s.db.WithContext(ctx).Model(&hub.Payment{}).Where("id = ? AND provider_id = '' AND status = ?", id, hub.PaymentPending).
 		Updates(map[string]any{"provider_id": providerID, "payment_url": url, "updated_at": now()})
 	if res.Error != nil {
 		return false, fmt.Errorf("record provider id of payment %d: %w", id, res.Error)

@@ -400,3 +400,20 @@ func TestUnconfirmedRefundsAreListedAfterAWhile(t *testing.T) {
 		}
 	})
 }
+
+func TestSetPaymentCreatedLeavesAClosedPaymentAlone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, s)
+		p := newPendingPayment(t, s, f, "gu1", nil)
+		if _, err := s.ApplyPaymentState(ctx, p.ID, store.PaymentState{Status: hub.PaymentFailed, Reason: "given up"}); err != nil {
+			t.Fatal(err)
+		}
+		if wrote, err := s.SetPaymentCreated(ctx, p.ID, "late", "https://pay.example/late"); err != nil || wrote {
+			t.Fatalf("a given-up payment got a page: %v %v", wrote, err)
+		}
+		if got, _ := s.Payment(ctx, p.ID); got.ProviderID != "" || got.PaymentURL != "" {
+			t.Fatalf("payment: %+v", got)
+		}
+	})
+}
