@@ -60,6 +60,9 @@ func (s *Service) webhook(c *fiber.Ctx) error {
 		return fail(c, fiber.StatusBadRequest, "not a notification")
 	case n.EventID == "":
 		return fail(c, fiber.StatusBadRequest, "notification without an event id")
+	case !plainID(n.EventID, maxEventID) || !plainID(n.ProviderID, maxProviderID):
+		// No provider makes such an id; the database would refuse a NUL.
+		return fail(c, fiber.StatusBadRequest, "not a notification")
 	}
 	p, err := s.store.PaymentByProviderID(ctx, bp.Provider, n.ProviderID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && p.BranchID != bp.BranchID) {
@@ -94,4 +97,26 @@ func (s *Service) webhook(c *fiber.Ctx) error {
 
 func fail(c *fiber.Ctx, status int, msg string) error {
 	return c.Status(status).JSON(fiber.Map{"error": msg})
+}
+
+// Bounds of the ids a notification names: Stripe's and YooKassa's are
+// tens of characters (a YooKassa event id is the event, the object's id
+// and its status).
+const (
+	maxProviderID = 255
+	maxEventID    = 512
+)
+
+// plainID tells whether an id a notification names can be one a provider
+// made: printable ASCII within max bytes.
+func plainID(s string, max int) bool {
+	if len(s) > max {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }

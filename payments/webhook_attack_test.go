@@ -1,6 +1,7 @@
 package payments_test
 
 import (
+	"strings"
 	"testing"
 
 	"naryad/hub"
@@ -35,6 +36,25 @@ func TestUnsignedNoticeFetchedPendingDoesNotUseUpItsEventID(t *testing.T) {
 		}
 		if got := e.webhook(t, e.key, noticeBody(event, sess, hub.PaymentSucceeded, 1250000), ""); got != 200 || len(e.changes(t, hub.ChangePayment)) != 1 {
 			t.Fatalf("a repeat after success: %d", got)
+		}
+	})
+}
+
+// A notification naming a payment id no provider makes (a NUL, bytes that
+// are not UTF-8, a megabyte) is not a notification: a 400, never a
+// database error (500).
+func TestNoticeWithAnImpossibleIDIsRefused(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		e := newEnv(t, s, hub.ProviderYooKassa)
+		for _, id := range []string{`pay\u0000`, "pay\xff", strings.Repeat("p", 1<<20)} {
+			for _, body := range []string{
+				`{"event":"e1","status":"succeeded","session":"` + id + `"}`,
+				`{"event":"` + id + `","status":"succeeded","session":"sess_1"}`,
+			} {
+				if got := e.webhook(t, e.key, []byte(body), ""); got >= 500 {
+					t.Fatalf("%.60q: %d", body, got)
+				}
+			}
 		}
 	})
 }
