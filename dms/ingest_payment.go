@@ -69,20 +69,23 @@ func linesAfter(stored, sent []hub.WorkOrderLine) []hub.WorkOrderLine {
 
 // supersedePayments marks the saved work order's pending payments of an
 // amount no longer due superseded, when the event changed its lines, its
-// amount due or its currency, or made the order paid (at the counter):
-// the payments service cancels them at the provider, so the customer
-// cannot pay twice, and the next press of the pay button (if anything is
-// still due) makes a payment of the new amount.
+// amount due or its currency, and all of them when the order is paid or
+// cancelled: the payments service cancels them at the
+// provider, and the customer's next press of the pay button makes a
+// payment of the new amount.
 func (a *applier) supersedePayments(ctx context.Context, u *workOrderUpdate) error {
-	currencyChanged := u.doc.Currency != u.prev.Currency
-	paidNow := u.doc.Paid && !u.prev.Paid
-	if !u.exists || !(u.w.Sent.Lines || u.w.Sent.AmountDue || currencyChanged || paidNow) {
+	if !u.exists {
 		return nil
 	}
-	if u.doc.Paid {
-		// Nothing of the amount due is left to pay online.
+	if u.doc.Paid || u.doc.Status == hub.StatusCancelled {
+		// Paid at the counter or cancelled: nothing is due online, and an
+		// open link must not take the money a second time.
 		_, err := a.tx.SupersedePendingPayments(ctx, u.doc.ID, -1)
 		return err
+	}
+	currencyChanged := u.doc.Currency != u.prev.Currency
+	if !(u.w.Sent.Lines || u.w.Sent.AmountDue || currencyChanged) {
+		return nil
 	}
 	var due int64
 	if u.w.Sent.Lines && u.doc.AmountDueMinor == nil {

@@ -422,3 +422,25 @@ func TestPaidFalseAfterAnOnlinePaymentKeepsTheOrderPaidAndRaisesOneTask(t *testi
 		}
 	})
 }
+
+// The DMS says the order was paid at the counter, or cancelled: the
+// customer's open link must not take the money a second time, so its
+// pending payment is superseded (the payments service cancels it at the
+// provider).
+func TestPaidOrCancelledSupersedesThePendingPayment(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
+		setPayments(t, h, hub.ProviderYooKassa)
+		expectResults(t, h, batch(workOrder("p1", "ПП-1", 1, "Готов")), "applied")
+		open := addPayment(t, h, "ПП-1", hub.PaymentForWorkOrder, "pp-open", hub.PaymentPending, 150050, 0)
+		expectResults(t, h, batch(withFields(workOrder("p2", "ПП-1", 2, "Готов"), map[string]any{"lines": nil, "paid": true})), "applied")
+		if !superseded(t, h, open.ID) {
+			t.Fatal("paid at the counter, and the online link stays open")
+		}
+		expectResults(t, h, batch(workOrder("c1", "ПП-2", 1, "Готов")), "applied")
+		second := addPayment(t, h, "ПП-2", hub.PaymentForWorkOrder, "pp-second", hub.PaymentPending, 150050, 0)
+		expectResults(t, h, batch(withFields(workOrder("c2", "ПП-2", 2, "Отменён"), map[string]any{"lines": nil})), "applied")
+		if !superseded(t, h, second.ID) {
+			t.Fatal("cancelled, and the online link stays open")
+		}
+	})
+}

@@ -32,6 +32,12 @@ func (s *Service) Configure(ctx context.Context, branchID int64, setup hub.Payme
 	setup.Account = strings.TrimSpace(setup.Account)
 	setup.SecretKey = strings.TrimSpace(setup.SecretKey)
 	setup.WebhookSecret = strings.TrimSpace(setup.WebhookSecret)
+	if !secretToken(setup.SecretKey) || !secretToken(setup.WebhookSecret) {
+		return userErrorf("A secret is one word of at most %d characters: paste only the key, without spaces or line breaks.", maxSecretLen)
+	}
+	if len(setup.Methods) > 512 {
+		return userErrorf("Too many payment methods.")
+	}
 	methods, err := cleanMethods(setup.Methods)
 	if err != nil {
 		return err
@@ -80,6 +86,12 @@ func (s *Service) Configure(ctx context.Context, branchID int64, setup hub.Payme
 		Methods: splitMethods(methods), VATCode: setup.VATCode, TaxSystem: setup.TaxSystem}); err != nil {
 		return &UserError{Msg: "The provider's settings are not valid: " + err.Error()}
 	}
+	if exists && !sameProvider {
+		// The old provider's credentials go: close what is open there.
+		if err := s.closeOpen(ctx, prev); err != nil {
+			return err
+		}
+	}
 	bp := hub.BranchPayment{BranchID: branchID, Provider: setup.Provider, Account: setup.Account, Methods: methods,
 		VATCode: setup.VATCode, TaxSystem: setup.TaxSystem, WebhookKey: prev.WebhookKey}
 	if bp.SecretSealed, err = s.sealer.Seal(secret); err != nil {
@@ -96,15 +108,29 @@ func (s *Service) Configure(ctx context.Context, branchID int64, setup hub.Payme
 	return s.store.SaveBranchPayment(ctx, &bp)
 }
 
+// maxSecretLen bounds a pasted secret: providers' keys are ~100 characters.
+const maxSecretLen = 512
+
+// secretToken tells whether a secret as typed is one token a provider can
+// have issued (empty: none given): printable ASCII without spaces, so a
+// paste of two keys, a line break or a whole file is refused instead of
+// being sealed and failing at every call.
+func secretToken(s string) bool {
+	if len(s) > maxSecretLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
+}
+
 // Disable turns a branch's online payments off. Payments made before
-// stay; the pay button goes away. Off, the branch has no webhook address
-// and its payments are not checked any more, while a customer could still
-// pay a hosted page made before: money taken and nobody told. So every
-// page still open at the provider is closed there first (a Stripe session
-// expired) and what the provider says applied, which records a payment
-// that went through a moment ago. When one cannot be closed (the provider
-// does not answer; YooKassa cannot cancel a pending payment, it expires
-// within a day) the branch stays on and the refusal says so.
+// stay; the pay button goes away. The credentials go with the settings,
+// and with them the webhook and the poller's questions, so the payments
+// still open at the provider are closed first (closeOpen).
 func (s *Service) Disable(ctx context.Context, branchID int64) error {
 	bp, err := s.store.BranchPayment(ctx, branchID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -113,45 +139,49 @@ func (s *Service) Disable(ctx context.Context, branchID int64) error {
 	if err != nil {
 		return err
 	}
-	open, err := s.store.OpenPaymentsAtProvider(ctx, branchID)
-	if err != nil {
+	if err := s.closeOpen(ctx, bp); err != nil {
 		return err
-	}
-	still := 0
-	for _, p := range open {
-		if p.Provider != bp.Provider {
-			continue // made before the branch changed provider: that one's checks go on regardless
-		}
-		if err := s.closeAtProvider(ctx, bp, p); err != nil {
-			s.log.Warn("payments off: close an open payment", "branch", branchID, "payment", p.ID, "error", err)
-			still++
-		}
-	}
-	if still > 0 {
-		return userErrorf("Not turned off: %d online payment(s) are still open at %s and could still be paid. "+
-			"Try again later (an open payment closes by itself within a day).", still, bp.Provider)
 	}
 	return s.store.DeleteBranchPayment(ctx, branchID)
 }
 
-// closeAtProvider cancels one open payment at its provider and applies
-// the state it answers; an error when it is still open after that.
-func (s *Service) closeAtProvider(ctx context.Context, bp hub.BranchPayment, p hub.Payment) error {
+// closeOpen closes the branch's payments still open at its provider, and
+// records their state (one paid a moment ago counts), before the settings
+// that reach that provider go (off, or another provider). When one cannot
+// be closed (the provider does not answer, or cannot cancel it, as
+// YooKassa a pending payment) the refusal says why, and the caller keeps
+// the settings.
+func (s *Service) closeOpen(ctx context.Context, bp hub.BranchPayment) error {
+	open, err := s.store.OpenPaymentsOfBranch(ctx, bp.BranchID, bp.Provider)
+	if err != nil || len(open) == 0 {
+		return err
+	}
 	prov, err := s.providerFor(bp)
 	if err != nil {
-		return err
+		return userErrorf("The branch has %d payments open at %s, and its stored settings cannot be read to close them: set the provider again first.", len(open), bp.Provider)
 	}
-	cctx, cancel := s.call(ctx)
-	st, err := prov.Cancel(cctx, p.ProviderID)
-	cancel()
-	if err != nil {
-		return err
+	left := 0
+	for _, p := range open {
+		cctx, cancel := s.call(ctx)
+		st, err := prov.Cancel(cctx, p.ProviderID)
+		cancel()
+		var pe *Error
+		switch {
+		case errors.As(err, &pe) && !pe.Temporary:
+			// The provider refuses for good (a revoked key, a payment it
+			// does not know): waiting cannot help, so it does not block.
+			s.log.Warn("payment cannot be closed at its provider", "payment", p.ID, "error", err)
+			continue
+		case err == nil:
+			_, err = s.settle(ctx, p, st, nil)
+		}
+		if err != nil || st.Status == hub.PaymentPending {
+			s.log.Warn("close a payment before its provider's settings go", "payment", p.ID, "error", err)
+			left++
+		}
 	}
-	if _, err := s.settle(ctx, p, st, nil); err != nil {
-		return err
-	}
-	if st.Status == hub.PaymentPending {
-		return fmt.Errorf("payment %d is still pending at %s", p.ID, p.Provider)
+	if left > 0 {
+		return userErrorf("%d payments are still open at %s and could not be closed now; without its settings their outcome would be lost. Try again later (an unpaid page closes on its own within a day).", left, bp.Provider)
 	}
 	return nil
 }

@@ -28,7 +28,15 @@ type fakePSP struct {
 	cancels  []string
 	fetches  int
 	down     bool // every call fails, temporarily
-	n        int
+	// loseRefundAnswer makes a refund happen at the provider while its
+	// answer is lost on the way (a timeout after the provider acted).
+	loseRefundAnswer bool
+	refundByKey      map[string]payments.Refunded
+	// loseCreateAnswer makes a page at the provider while its answer is
+	// lost (a timeout, or the hub killed before it saved the page's id).
+	loseCreateAnswer bool
+	createdWith      map[string]payments.CreateRequest // by idempotency key
+	n                int
 }
 
 type fakeSession struct {
@@ -39,7 +47,8 @@ type fakeSession struct {
 }
 
 func newFakePSP() *fakePSP {
-	return &fakePSP{sessions: map[string]*fakeSession{}, byKey: map[string]string{}}
+	return &fakePSP{sessions: map[string]*fakeSession{}, byKey: map[string]string{}, refundByKey: map[string]payments.Refunded{},
+		createdWith: map[string]payments.CreateRequest{}}
 }
 
 // factory is what app's Providers map holds for name.
@@ -70,6 +79,18 @@ func (f *fakePSP) SetDown(down bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.down = down
+}
+
+func (f *fakePSP) LoseRefundAnswers(lose bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.loseRefundAnswer = lose
+}
+
+func (f *fakePSP) LoseCreateAnswers(lose bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.loseCreateAnswer = lose
 }
 
 func (f *fakePSP) Creates() []payments.CreateRequest {
@@ -127,6 +148,12 @@ func (c *fakeClient) Create(ctx context.Context, r payments.CreateRequest) (paym
 		return payments.Created{}, errDown
 	}
 	f.creates = append(f.creates, r)
+	if first, ok := f.createdWith[r.IdempotencyKey]; ok && fmt.Sprint(first) != fmt.Sprint(r) {
+		// As Stripe and YooKassa do: a key reused with other parameters.
+		return payments.Created{}, &payments.Error{Provider: c.name, Op: "create", Status: 400, Code: "idempotency_error",
+			Message: "keys for idempotent requests can only be used with the same parameters"}
+	}
+	f.createdWith[r.IdempotencyKey] = r
 	if id, ok := f.byKey[r.IdempotencyKey]; ok {
 		s := f.sessions[id]
 		return payments.Created{ProviderID: s.id, URL: s.url, State: s.state}, nil
@@ -136,6 +163,9 @@ func (c *fakeClient) Create(ctx context.Context, r payments.CreateRequest) (paym
 	s := &fakeSession{id: id, url: "https://psp.example/pay/" + id, amount: r.AmountMinor, currency: r.Currency,
 		state: payments.State{Status: hub.PaymentPending}}
 	f.sessions[id], f.byKey[r.IdempotencyKey] = s, id
+	if f.loseCreateAnswer {
+		return payments.Created{}, &payments.Error{Provider: c.name, Op: "create", Message: "context deadline exceeded", Temporary: true}
+	}
 	return payments.Created{ProviderID: id, URL: s.url, State: s.state}, nil
 }
 
@@ -176,11 +206,24 @@ func (c *fakeClient) Refund(ctx context.Context, r payments.RefundRequest) (paym
 	if f.down {
 		return payments.Refunded{}, errDown
 	}
-	if r.AmountMinor > 1_000_000_00 {
+	if r.AmountMinor > 1_000_000_00 || r.Reason == "refuse" {
 		return payments.Refunded{}, &payments.Error{Provider: c.name, Op: "refund", Status: 400, Message: "amount too large"}
 	}
-	f.refunds = append(f.refunds, r)
-	return payments.Refunded{ProviderID: fmt.Sprintf("re_%d", len(f.refunds)), Status: "succeeded"}, nil
+	// Idempotent by key, as real providers are: a retry returns the same
+	// refund and moves no more money.
+	done, ok := f.refundByKey[r.IdempotencyKey]
+	if !ok {
+		f.refunds = append(f.refunds, r)
+		done = payments.Refunded{ProviderID: fmt.Sprintf("re_%d", len(f.refunds)), Status: "succeeded"}
+		if r.Reason == "declined by the bank" {
+			done.Status = "canceled" // YooKassa and Stripe may answer a refund that did not happen
+		}
+		f.refundByKey[r.IdempotencyKey] = done
+	}
+	if f.loseRefundAnswer {
+		return payments.Refunded{}, &payments.Error{Provider: c.name, Op: "refund", Message: "context deadline exceeded", Temporary: true}
+	}
+	return done, nil
 }
 
 func (c *fakeClient) Webhook(h http.Header, body []byte) (payments.Notice, error) {

@@ -41,7 +41,7 @@ func (s *Service) Due(ctx context.Context, threadID int64) ([]customer.PayOffer,
 	}
 	for i := len(list) - 1; i >= 0; i-- { // oldest request first
 		p := list[i]
-		if p.Kind == hub.PaymentForRequest && p.Status == hub.PaymentPending && !p.Superseded && p.Provider == bp.Provider {
+		if p.Kind == hub.PaymentForRequest && p.Status == hub.PaymentPending && !p.Superseded && p.Provider == bp.Provider && p.Currency == w.Currency {
 			out = append(out, customer.PayOffer{Key: requestPrefix + strconv.FormatInt(p.ID, 10), Kind: p.Kind,
 				Reason: p.Reason, AmountMinor: p.AmountMinor, Currency: p.Currency})
 		}

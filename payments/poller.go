@@ -67,7 +67,39 @@ func (s *Service) Poll(ctx context.Context) (int, error) {
 			s.log.Warn("payment check", "payment", p.ID, "provider", p.Provider, "error", err)
 		}
 	}
-	return n, nil
+	return n + s.retryRefunds(ctx), nil
+}
+
+// refundRetryAfter is how long a refund the provider did not answer waits
+// for an admin's retry before the poller retries it itself.
+const refundRetryAfter = 10 * time.Minute
+
+// retryRefunds retries the refunds whose provider did not answer, each
+// with its own idempotency key (the provider makes it once), so money
+// that went back is recorded and reaches the DMS even when nobody presses
+// refund again. It reports how many it tried.
+func (s *Service) retryRefunds(ctx context.Context) int {
+	list, err := s.store.UnconfirmedRefunds(ctx, s.now().Add(-refundRetryAfter), pollBatch)
+	if err != nil {
+		s.log.Error("unconfirmed refunds", "error", err)
+		return 0
+	}
+	for _, r := range list {
+		if ctx.Err() != nil {
+			return 0
+		}
+		p, err := s.store.Payment(ctx, r.PaymentID)
+		if err == nil {
+			var prov Provider
+			if prov, err = s.branchProvider(ctx, p); err == nil {
+				_, err = s.refundAt(ctx, prov, p, r)
+			}
+		}
+		if err != nil {
+			s.log.Warn("retry of an unconfirmed refund", "refund", r.ID, "payment", r.PaymentID, "error", err)
+		}
+	}
+	return len(list)
 }
 
 // pollOne checks one claimed payment and schedules its next check.

@@ -434,12 +434,30 @@ func TestRequestThenRefund(t *testing.T) {
 		if lines := e.systemLines(t, "Refunded RUB 2,000.00"); len(lines) != 1 {
 			t.Fatalf("lines: %+v", e.messages(t, "", hub.DirectionSystem))
 		}
+		if _, err := e.svc.Refund(ctx, p.ID, 200000, "Запчасть не понадобилась", "admin"); !isUserError(err) {
+			t.Fatalf("a double press refunded twice: %v", err)
+		}
 		e.psp.SetDown(true)
 		if _, err := e.svc.Refund(ctx, p.ID, 100000, "again", "admin"); !isUserError(err) {
 			t.Fatalf("provider down: %v", err)
 		}
+		if got := e.payment(t, p.ID); got.RefundedMinor != 300000 {
+			t.Fatalf("a refund of unknown outcome gave its booking back: %+v", got)
+		}
 		e.psp.SetDown(false)
-		if got := e.payment(t, p.ID); got.RefundedMinor != 200000 {
+		if _, err := e.svc.Refund(ctx, p.ID, 100000, "again", "admin"); err != nil {
+			t.Fatalf("retry: %v", err)
+		}
+		if rr := e.psp.Refunds(); len(rr) != 2 || rr[1].AmountMinor != 100000 {
+			t.Fatalf("refunds at the provider: %+v", rr)
+		}
+		if got := e.payment(t, p.ID); got.RefundedMinor != 300000 {
+			t.Fatalf("refunded: %+v", got)
+		}
+		if _, err := e.svc.Refund(ctx, p.ID, 150000, "refuse", "admin"); !isUserError(err) || !strings.Contains(err.Error(), "amount too large") {
+			t.Fatalf("refused: %v", err)
+		}
+		if got := e.payment(t, p.ID); got.RefundedMinor != 300000 {
 			t.Fatalf("a refused refund kept its booking: %+v", got)
 		}
 	})

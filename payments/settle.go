@@ -72,8 +72,8 @@ func (s *Service) succeeded(ctx context.Context, tx *store.Store, p hub.Payment,
 	if err != nil {
 		return false, err
 	}
-	markedPaid, wasPaid := false, w.Paid
-	if p.Kind == hub.PaymentForWorkOrder && !w.Paid && due > 0 {
+	markedPaid, paidBefore := false, w.Paid
+	if p.Kind == hub.PaymentForWorkOrder && !w.Paid && due > 0 && w.Status != hub.StatusCancelled {
 		paid, err := onlinePaid(ctx, tx, w.ID)
 		if err != nil {
 			return false, err
@@ -117,7 +117,7 @@ func (s *Service) succeeded(ctx context.Context, tx *store.Store, p hub.Payment,
 	if err := systemLine(ctx, tx, t.ID, line); err != nil {
 		return false, err
 	}
-	if problem := mismatch(p, due, w, wasPaid); problem != "" {
+	if problem := mismatch(p, due, w, paidBefore); problem != "" {
 		task := store.StaffTask{BranchID: t.BranchID, ThreadID: &t.ID, Kind: store.TaskPayment,
 			Title: "Check the online payment of work order " + w.Number, Body: problem}
 		if _, err := tx.RaiseStaffTask(ctx, &task, problem); err != nil {
@@ -139,15 +139,18 @@ func (s *Service) succeeded(ctx context.Context, tx *store.Store, p hub.Payment,
 }
 
 // mismatch says what staff must look at in a payment that went through:
-// an amount other than the one asked, asked when no longer due, or for an
-// order paid already (wasPaid: at the counter, as the DMS said).
-func mismatch(p hub.Payment, due int64, w hub.WorkOrder, wasPaid bool) string {
+// an order paid twice or cancelled, an amount other than the one asked,
+// or asked when no longer due.
+func mismatch(p hub.Payment, due int64, w hub.WorkOrder, paidBefore bool) string {
 	switch {
+	case p.Kind == hub.PaymentForWorkOrder && paidBefore:
+		return fmt.Sprintf("The customer paid %s online for work order %s, which was paid already (at the counter, or online before) (payment %d): refund one of the payments.",
+			money(p.PaidMinor, p.Currency), w.Number, p.ID)
+	case w.Status == hub.StatusCancelled:
+		return fmt.Sprintf("The customer paid %s online for a work order that is cancelled (payment %d): refund it or settle it with the customer.",
+			money(p.PaidMinor, p.Currency), p.ID)
 	case p.PaidMinor != p.AmountMinor:
 		return fmt.Sprintf("Asked %s, the provider reports %s paid (payment %d).", money(p.AmountMinor, p.Currency), money(p.PaidMinor, p.Currency), p.ID)
-	case p.Kind == hub.PaymentForWorkOrder && wasPaid:
-		return fmt.Sprintf("The customer paid %s online (payment %d) for a work order the DMS already had as paid: paid twice? Refund one of them.",
-			money(p.PaidMinor, p.Currency), p.ID)
 	case p.Kind == hub.PaymentForWorkOrder && p.Superseded:
 		return fmt.Sprintf("The customer paid %s on a link made before the amount due changed to %s (payment %d): settle the difference.",
 			money(p.PaidMinor, p.Currency), money(due, w.Currency), p.ID)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"naryad/hub"
 	"naryad/hub/store"
@@ -50,7 +51,7 @@ func (s *Service) start(ctx context.Context, threadID int64, offerKey, returnURL
 		if requestID == 0 {
 			p, err = s.orderPayment(ctx, t, w, bp)
 		} else {
-			p, err = s.requestPayment(ctx, t, requestID)
+			p, err = s.requestPayment(ctx, t, w, bp, requestID)
 		}
 		if err != nil {
 			return "", err
@@ -119,7 +120,7 @@ func (s *Service) orderPayment(ctx context.Context, t hub.Thread, w hub.WorkOrde
 }
 
 // requestPayment returns an advisor's open request of the thread.
-func (s *Service) requestPayment(ctx context.Context, t hub.Thread, id int64) (hub.Payment, error) {
+func (s *Service) requestPayment(ctx context.Context, t hub.Thread, w hub.WorkOrder, bp hub.BranchPayment, id int64) (hub.Payment, error) {
 	p, err := s.store.Payment(ctx, id)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (p.ThreadID == nil || *p.ThreadID != t.ID || p.Kind != hub.PaymentForRequest)) {
 		return hub.Payment{}, problemNotOffered
@@ -128,6 +129,12 @@ func (s *Service) requestPayment(ctx context.Context, t hub.Thread, id int64) (h
 		return hub.Payment{}, err
 	}
 	if p.Status != hub.PaymentPending || p.Superseded {
+		return hub.Payment{}, problemRequestClosed
+	}
+	if p.Provider != bp.Provider || p.Currency != w.Currency {
+		// Asked under the branch's previous provider or in the order's
+		// previous currency (Due does not offer it): made at today's
+		// provider under the old name, no webhook or check would find it.
 		return hub.Payment{}, problemRequestClosed
 	}
 	return p, nil
@@ -164,6 +171,26 @@ func (s *Service) hostedPage(ctx context.Context, prov Provider, t hub.Thread, w
 	cancel()
 	if err != nil {
 		s.log.Error("create payment at provider", "payment", p.ID, "provider", p.Provider, "error", err)
+		if keyReused(err) {
+			// An earlier create of this payment reached the provider but
+			// its answer did not reach us, and what we ask now differs
+			// (another link's return address, a new e-mail on the
+			// receipt): the provider refuses the key for good. Its page
+			// was never shown to anyone, so the payment is given up and
+			// the caller makes a new one with a new key.
+			// A racing press that got the page (and saved it) wins.
+			if now, err := s.store.Payment(ctx, p.ID); err != nil || now.ProviderID != "" {
+				if err != nil {
+					return "", false, err
+				}
+				return now.PaymentURL, now.Status == hub.PaymentPending && now.PaymentURL != "", nil
+			}
+			st := State{Status: hub.PaymentFailed, Reason: "its page at the provider could not be opened again"}
+			if _, err := s.settle(ctx, p, st, nil); err != nil {
+				return "", false, err
+			}
+			return "", false, nil
+		}
 		return "", false, problemProviderDown
 	}
 	wrote, err := s.store.SetPaymentCreated(ctx, p.ID, created.ProviderID, created.URL)
@@ -176,6 +203,9 @@ func (s *Service) hostedPage(ctx context.Context, prov Provider, t hub.Thread, w
 		if p, err = s.store.Payment(ctx, p.ID); err != nil {
 			return "", false, err
 		}
+		if p.Status != hub.PaymentPending || p.PaymentURL == "" {
+			return "", false, nil // closed meanwhile: the caller makes a new one
+		}
 		return p.PaymentURL, true, nil
 	}
 	if p.NextCheckAt == nil || p.Checks > 0 {
@@ -186,6 +216,17 @@ func (s *Service) hostedPage(ctx context.Context, prov Provider, t hub.Thread, w
 		}
 	}
 	return created.URL, true, nil
+}
+
+// keyReused tells whether a provider refused a create because its
+// idempotency key was used before with other parameters (Stripe's
+// idempotency_error; YooKassa's invalid_request about the Idempotence-Key).
+func keyReused(err error) bool {
+	var pe *Error
+	if !errors.As(err, &pe) || pe.Temporary {
+		return false
+	}
+	return pe.Code == "idempotency_error" || strings.Contains(pe.Message, "Idempotence-Key") || strings.Contains(pe.Message, "Idempotence key")
 }
 
 // createRequest is what the provider is asked to collect for a payment.

@@ -60,6 +60,9 @@ func (s *Service) webhook(c *fiber.Ctx) error {
 		return fail(c, fiber.StatusBadRequest, "not a notification")
 	case n.EventID == "":
 		return fail(c, fiber.StatusBadRequest, "notification without an event id")
+	case !plainID(n.EventID, maxEventID) || !plainID(n.ProviderID, maxProviderID):
+		// No provider makes such an id; the database would refuse a NUL.
+		return fail(c, fiber.StatusBadRequest, "not a notification")
 	}
 	p, err := s.store.PaymentByProviderID(ctx, bp.Provider, n.ProviderID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && p.BranchID != bp.BranchID) {
@@ -78,6 +81,12 @@ func (s *Service) webhook(c *fiber.Ctx) error {
 		if err != nil {
 			s.log.Warn("webhook: fetch-back failed", "provider", bp.Provider, "payment", p.ID, "error", err)
 			return fail(c, fiber.StatusServiceUnavailable, "provider did not answer, send again later")
+		}
+		if st.Status == hub.PaymentPending {
+			// Nothing to apply yet, and the event id is not used up: an
+			// early or forged "succeeded" must not make the real one,
+			// which carries the same id, look like a repeat.
+			return c.SendStatus(fiber.StatusOK)
 		}
 	} else if st.Status == hub.PaymentSucceeded && (st.Method == "" || st.ReceiptURL == "") {
 		st = s.fuller(ctx, prov, p, st)
@@ -110,4 +119,26 @@ func (s *Service) fuller(ctx context.Context, prov Provider, p hub.Payment, st S
 		st.ReceiptURL = full.ReceiptURL
 	}
 	return st
+}
+
+// Bounds of the ids a notification names: Stripe's and YooKassa's are
+// tens of characters (a YooKassa event id is the event, the object's id
+// and its status).
+const (
+	maxProviderID = 255
+	maxEventID    = 512
+)
+
+// plainID tells whether an id a notification names can be one a provider
+// made: printable ASCII within max bytes.
+func plainID(s string, max int) bool {
+	if len(s) > max {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -145,6 +146,9 @@ func withPayments(ctx context.Context, cfg *cli.Config, providers map[string]pay
 	})
 }
 
+// maxSecretFile bounds a secret file: a provider's key with a line break.
+const maxSecretFile = 4096
+
 // secretFrom reads a secret from the file a flag names, else from the
 // environment variable or the file its _FILE variant names; "" when none
 // is given.
@@ -158,9 +162,19 @@ func secretFrom(path, env string, getenv func(string) string) (string, error) {
 	if path == "" {
 		return "", nil
 	}
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return "", fmt.Errorf("read secret: %w", err)
+	}
+	defer f.Close()
+	// A key is ~100 bytes: reading a little more than any key tells a
+	// wrong file (a log, /dev/zero) from a key without reading it all.
+	b, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
+	if err != nil {
+		return "", fmt.Errorf("read secret: %w", err)
+	}
+	if len(b) > maxSecretFile {
+		return "", fmt.Errorf("%s is longer than a key (%d bytes at most): is it the right file?", path, maxSecretFile)
 	}
 	v := strings.TrimSpace(string(b))
 	if v == "" {

@@ -37,12 +37,18 @@ func TestPaymentsSetAndOff(t *testing.T) {
 		if err := os.WriteFile(keyFile, []byte("sk_live_123\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
+		twoKeys := filepath.Join(t.TempDir(), "two")
+		if err := os.WriteFile(twoKeys, []byte("sk_live_123\nwhsec_abc\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
 		for _, bad := range [][]string{
 			{"--provider", "stripe", "--secret-key-file", keyFile},                     // no branch
 			{"--branch", "NOPE", "--provider", "stripe", "--secret-key-file", keyFile}, // unknown branch
 			{"--branch", "WAW1", "--provider", "paypal", "--secret-key-file", keyFile},
 			{"--branch", "WAW1", "--provider", "stripe"}, // no secret anywhere
 			{"--branch", "WAW1", "--provider", "stripe", "--secret-key-file", filepath.Join(t.TempDir(), "missing")},
+			{"--branch", "WAW1", "--provider", "stripe", "--secret-key-file", "/dev/zero"}, // a wrong file, endless
+			{"--branch", "WAW1", "--provider", "stripe", "--secret-key-file", twoKeys},
 		} {
 			if _, err := runCommand(t, set, b, "", bad...); err == nil {
 				t.Fatalf("%v: accepted", bad)

@@ -212,7 +212,7 @@ func TestRefundReservationNeverExceedsThePayment(t *testing.T) {
 		f := storetest.NewFixture(t, s)
 		p := newPendingPayment(t, s, f, "r1", nil)
 		r := hub.PaymentRefund{PaymentID: p.ID, AmountMinor: 100, RefundedBy: "olga", Status: "pending", IdempotencyKey: "rk0"}
-		if ok, err := s.ReserveRefund(ctx, &r); err != nil || ok {
+		if ok, err := s.ReserveRefund(ctx, &r, 0); err != nil || ok {
 			t.Fatalf("a pending payment was refunded: %v %v", ok, err)
 		}
 		if _, err := s.ApplyPaymentState(ctx, p.ID, store.PaymentState{Status: hub.PaymentSucceeded, PaidMinor: 500000}); err != nil {
@@ -227,7 +227,7 @@ func TestRefundReservationNeverExceedsThePayment(t *testing.T) {
 				defer wg.Done()
 				r := hub.PaymentRefund{PaymentID: p.ID, AmountMinor: 200000, RefundedBy: "olga", Status: "pending",
 					IdempotencyKey: "rk" + string(rune('a'+i))}
-				ok, err := s.ReserveRefund(ctx, &r)
+				ok, err := s.ReserveRefund(ctx, &r, 0)
 				if err != nil {
 					t.Error(err)
 				}
@@ -242,10 +242,40 @@ func TestRefundReservationNeverExceedsThePayment(t *testing.T) {
 		if len(reserved) != 2 {
 			t.Fatalf("%d refunds of 2 000 reserved from 5 000", len(reserved))
 		}
-		if err := s.ReleaseRefund(ctx, reserved[0]); err != nil {
+		if u, err := s.UnconfirmedRefund(ctx, p.ID); err != nil || u.ID != reserved[0].ID && u.ID != reserved[1].ID || u.ID > reserved[0].ID && u.ID > reserved[1].ID {
+			t.Fatalf("the oldest unconfirmed refund: %+v %v", u, err)
+		}
+		for range 2 { // a second release gives nothing back twice
+			if err := s.ReleaseRefund(ctx, reserved[0]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if ok, err := s.SetRefundResult(ctx, reserved[1].ID, "rf_1", "succeeded"); err != nil || !ok {
+			t.Fatalf("result: %v %v", ok, err)
+		}
+		if ok, err := s.SetRefundResult(ctx, reserved[1].ID, "rf_1", "succeeded"); err != nil || ok {
+			t.Fatalf("a second result of the same refund was written: %v %v", ok, err)
+		}
+		if err := s.ReleaseRefund(ctx, reserved[1]); err != nil { // confirmed: keeps its booking
 			t.Fatal(err)
 		}
-		if err := s.SetRefundResult(ctx, reserved[1].ID, "rf_1", "succeeded"); err != nil {
+		if _, err := s.UnconfirmedRefund(ctx, p.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("no refund left unconfirmed: %v", err)
+		}
+		// A double press: the same amount again within the window is
+		// refused, another amount or a failed one's is not.
+		again := hub.PaymentRefund{PaymentID: p.ID, AmountMinor: 200000, RefundedBy: "olga", Status: "pending", IdempotencyKey: "rk-again"}
+		if ok, err := s.ReserveRefund(ctx, &again, time.Minute); !errors.Is(err, store.ErrRefundRepeated) || ok {
+			t.Fatalf("a repeated refund was booked: %v %v", ok, err)
+		}
+		if got, _ := s.Payment(ctx, p.ID); got.RefundedMinor != 200000 {
+			t.Fatalf("a refused repeat kept a booking: %d", got.RefundedMinor)
+		}
+		other := hub.PaymentRefund{PaymentID: p.ID, AmountMinor: 100000, RefundedBy: "olga", Status: "pending", IdempotencyKey: "rk-other"}
+		if ok, err := s.ReserveRefund(ctx, &other, time.Minute); err != nil || !ok {
+			t.Fatalf("another amount: %v %v", ok, err)
+		}
+		if err := s.ReleaseRefund(ctx, other); err != nil {
 			t.Fatal(err)
 		}
 		got, _ := s.Payment(ctx, p.ID)
@@ -253,7 +283,7 @@ func TestRefundReservationNeverExceedsThePayment(t *testing.T) {
 			t.Fatalf("refunded %d, refundable %d", got.RefundedMinor, got.RefundableMinor())
 		}
 		list, err := s.RefundsOfPayment(ctx, p.ID)
-		if err != nil || len(list) != 2 {
+		if err != nil || len(list) != 3 {
 			t.Fatalf("refunds: %+v %v", list, err)
 		}
 		states := map[int64]hub.PaymentRefund{}
@@ -266,31 +296,98 @@ func TestRefundReservationNeverExceedsThePayment(t *testing.T) {
 	})
 }
 
-func TestOpenPaymentsAtProviderArePendingPagesOfTheBranch(t *testing.T) {
+func TestRefundNotMadeGivesTheBookingBackOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
 		ctx := context.Background()
 		f := storetest.NewFixture(t, s)
-		notMade := newPendingPayment(t, s, f, "k-not-made", nil) // no page at the provider yet
-		open := newPendingPayment(t, s, f, "k-open", nil)
-		paid := newPendingPayment(t, s, f, "k-paid", nil)
-		for i, p := range []hub.Payment{open, paid} {
-			if _, err := s.SetPaymentCreated(ctx, p.ID, "pay_"+string(rune('a'+i)), "https://pay.example/"); err != nil {
-				t.Fatal(err)
+		p := newPendingPayment(t, s, f, "nm1", nil)
+		if _, err := s.ApplyPaymentState(ctx, p.ID, store.PaymentState{Status: hub.PaymentSucceeded, PaidMinor: 500000}); err != nil {
+			t.Fatal(err)
+		}
+		r := hub.PaymentRefund{PaymentID: p.ID, AmountMinor: 200000, RefundedBy: "olga", Status: "pending", IdempotencyKey: "nm-r"}
+		if ok, err := s.ReserveRefund(ctx, &r, time.Minute); err != nil || !ok {
+			t.Fatalf("reserve: %v %v", ok, err)
+		}
+		for i, want := range []bool{true, false} {
+			if wrote, err := s.RefundNotMade(ctx, r, "rf_x", "canceled"); err != nil || wrote != want {
+				t.Fatalf("call %d: %v %v", i, wrote, err)
 			}
 		}
-		if _, err := s.ApplyPaymentState(ctx, paid.ID, store.PaymentState{Status: hub.PaymentSucceeded, PaidMinor: 500000}); err != nil {
+		if got, _ := s.Payment(ctx, p.ID); got.RefundedMinor != 0 {
+			t.Fatalf("refunded %d", got.RefundedMinor)
+		}
+		again := hub.PaymentRefund{PaymentID: p.ID, AmountMinor: 200000, RefundedBy: "olga", Status: "pending", IdempotencyKey: "nm-r2"}
+		if ok, err := s.ReserveRefund(ctx, &again, time.Minute); err != nil || !ok {
+			t.Fatalf("a refund the provider did not make blocks the same amount again: %v %v", ok, err)
+		}
+	})
+}
+
+func TestOpenPaymentsOfBranch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, s)
+		made := newPendingPayment(t, s, f, "ob1", nil)
+		newPendingPayment(t, s, f, "ob2", nil) // not made at the provider yet
+		done := newPendingPayment(t, s, f, "ob3", nil)
+		for _, p := range []hub.Payment{made, done} {
+			if ok, err := s.SetPaymentCreated(ctx, p.ID, "pv-"+p.IdempotencyKey, "https://pay"); err != nil || !ok {
+				t.Fatal(ok, err)
+			}
+		}
+		if _, err := s.ApplyPaymentState(ctx, done.ID, store.PaymentState{Status: hub.PaymentCancelled}); err != nil {
 			t.Fatal(err)
 		}
-		got, err := s.OpenPaymentsAtProvider(ctx, f.Branch.ID)
-		if err != nil || len(got) != 1 || got[0].ID != open.ID {
-			t.Fatalf("open at the provider: %+v %v; want only payment %d (not %d, not made there, nor %d, paid)", got, err, open.ID, notMade.ID, paid.ID)
+		list, err := s.OpenPaymentsOfBranch(ctx, f.Branch.ID, hub.ProviderYooKassa)
+		if err != nil || len(list) != 1 || list[0].ID != made.ID {
+			t.Fatalf("open: %+v %v", list, err)
 		}
-		other := hub.Branch{Code: "OTH", Name: "Other", Country: "RU", TimeZone: "Europe/Moscow", Locale: "ru"}
-		if err := s.CreateBranch(ctx, &other); err != nil {
+		if list, _ := s.OpenPaymentsOfBranch(ctx, f.Branch.ID, hub.ProviderStripe); len(list) != 0 {
+			t.Fatalf("another provider's: %+v", list)
+		}
+	})
+}
+
+func TestUnconfirmedRefundsAreListedAfterAWhile(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, s)
+		p := newPendingPayment(t, s, f, "ur1", nil)
+		if _, err := s.ApplyPaymentState(ctx, p.ID, store.PaymentState{Status: hub.PaymentSucceeded, PaidMinor: 500000}); err != nil {
 			t.Fatal(err)
 		}
-		if got, err := s.OpenPaymentsAtProvider(ctx, other.ID); err != nil || len(got) != 0 {
-			t.Fatalf("another branch: %+v %v", got, err)
+		open := hub.PaymentRefund{PaymentID: p.ID, AmountMinor: 100, RefundedBy: "olga", Status: "pending", IdempotencyKey: "ur-a"}
+		done := hub.PaymentRefund{PaymentID: p.ID, AmountMinor: 200, RefundedBy: "olga", Status: "pending", IdempotencyKey: "ur-b"}
+		for _, r := range []*hub.PaymentRefund{&open, &done} {
+			if ok, err := s.ReserveRefund(ctx, r, 0); err != nil || !ok {
+				t.Fatal(ok, err)
+			}
+		}
+		if _, err := s.SetRefundResult(ctx, done.ID, "rf", "succeeded"); err != nil {
+			t.Fatal(err)
+		}
+		if list, err := s.UnconfirmedRefunds(ctx, time.Now().Add(-time.Minute), 10); err != nil || len(list) != 0 {
+			t.Fatalf("too early: %+v %v", list, err)
+		}
+		if list, err := s.UnconfirmedRefunds(ctx, time.Now().Add(time.Minute), 10); err != nil || len(list) != 1 || list[0].ID != open.ID {
+			t.Fatalf("due: %+v %v", list, err)
+		}
+	})
+}
+
+func TestSetPaymentCreatedLeavesAClosedPaymentAlone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, s)
+		p := newPendingPayment(t, s, f, "gu1", nil)
+		if _, err := s.ApplyPaymentState(ctx, p.ID, store.PaymentState{Status: hub.PaymentFailed, Reason: "given up"}); err != nil {
+			t.Fatal(err)
+		}
+		if wrote, err := s.SetPaymentCreated(ctx, p.ID, "late", "https://pay.example/late"); err != nil || wrote {
+			t.Fatalf("a given-up payment got a page: %v %v", wrote, err)
+		}
+		if got, _ := s.Payment(ctx, p.ID); got.ProviderID != "" || got.PaymentURL != "" {
+			t.Fatalf("payment: %+v", got)
 		}
 	})
 }

@@ -110,12 +110,17 @@ func (h *Handler) payCard(ctx context.Context, s staff.Staff, th hub.Thread, w h
 		if p.Status == hub.PaymentSucceeded && p.PaidMinor != p.AmountMinor {
 			r.Paid = money(locale, p.PaidMinor, p.Currency)
 		}
-		if card.CanRefund {
-			r.Refundable = amountInput(locale, p.RefundableMinor(), p.Currency)
-		}
 		refunds, err := h.store.RefundsOfPayment(ctx, p.ID)
 		if err != nil {
 			return nil, err
+		}
+		if card.CanRefund {
+			r.Refundable = amountInput(locale, p.RefundableMinor(), p.Currency)
+			if u, ok := unconfirmed(refunds); ok {
+				// The provider did not answer this refund: the form
+				// retries it (the same refund, never a second one).
+				r.Refundable = amountInput(locale, u.AmountMinor, p.Currency)
+			}
 		}
 		for _, f := range refunds {
 			r.Refunds = append(r.Refunds, refundRow{Amount: money(locale, f.AmountMinor, p.Currency), Reason: f.Reason,
@@ -130,6 +135,17 @@ func (h *Handler) payCard(ctx context.Context, s staff.Staff, th hub.Thread, w h
 		card.Problem, card.Amount, card.Reason = refused.Problem, refused.Amount, refused.Reason
 	}
 	return card, nil
+}
+
+// unconfirmed is the oldest refund the provider has not confirmed (no
+// answer came), as the service retries it.
+func unconfirmed(refunds []hub.PaymentRefund) (hub.PaymentRefund, bool) {
+	for _, f := range refunds {
+		if f.Status == "pending" && f.ProviderID == "" {
+			return f, true
+		}
+	}
+	return hub.PaymentRefund{}, false
 }
 
 // wordOr is the word for a status, or the status itself when there is
@@ -212,6 +228,15 @@ func (h *Handler) refundPayment(c *fiber.Ctx, s staff.Staff, th hub.Thread) erro
 	t := payTexts[locale]
 	refused := &payRefusal{PaymentID: p.ID, Amount: c.FormValue("amount"), Reason: c.FormValue("reason")}
 	rest := p.RefundableMinor()
+	// A refund the provider did not confirm holds its amount booked; the
+	// service retries it (with its key) when that amount is refunded
+	// again, so the booking counts as refundable here.
+	switch u, err := h.store.UnconfirmedRefund(ctx, p.ID); {
+	case err == nil:
+		rest += u.AmountMinor
+	case !errors.Is(err, store.ErrNotFound):
+		return h.Internal(c, "load refunds", err)
+	}
 	amount, err := parseAmount(refused.Amount, p.Currency)
 	switch {
 	case rest <= 0:

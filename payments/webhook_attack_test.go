@@ -1,0 +1,60 @@
+package payments_test
+
+import (
+	"strings"
+	"testing"
+
+	"naryad/hub"
+	"naryad/hub/store"
+	"naryad/hub/store/storetest"
+)
+
+// An unsigned notification claiming success before the payment went
+// through (forged by someone who saw the payment's id, or early) is
+// fetched back as pending and must not use up its event id: the real
+// notification, with the same id, still settles the payment.
+func TestUnsignedNoticeFetchedPendingDoesNotUseUpItsEventID(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		e := newEnv(t, s, hub.ProviderYooKassa)
+		sess := sessionOf(e.start(t, "order"))
+		event := "payment.succeeded:" + sess + ":succeeded"
+		if got := e.webhook(t, e.key, noticeBody(event, sess, hub.PaymentSucceeded, 1250000), ""); got != 200 {
+			t.Fatalf("early notice: %d", got)
+		}
+		if p := e.payments(t)[0]; p.Status != hub.PaymentPending {
+			t.Fatalf("an unsigned notice was believed: %+v", p)
+		}
+		e.psp.Pay(sess, 1250000, "sbp")
+		if got := e.webhook(t, e.key, noticeBody(event, sess, hub.PaymentSucceeded, 1250000), ""); got != 200 {
+			t.Fatalf("real notice: %d", got)
+		}
+		if p := e.payments(t)[0]; p.Status != hub.PaymentSucceeded {
+			t.Fatalf("the real notice was taken for a repeat: %+v", p)
+		}
+		if c := e.changes(t, hub.ChangePayment); len(c) != 1 {
+			t.Fatalf("payment changes: %d", len(c))
+		}
+		if got := e.webhook(t, e.key, noticeBody(event, sess, hub.PaymentSucceeded, 1250000), ""); got != 200 || len(e.changes(t, hub.ChangePayment)) != 1 {
+			t.Fatalf("a repeat after success: %d", got)
+		}
+	})
+}
+
+// A notification naming a payment id no provider makes (a NUL, bytes that
+// are not UTF-8, a megabyte) is not a notification: a 400, never a
+// database error (500).
+func TestNoticeWithAnImpossibleIDIsRefused(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		e := newEnv(t, s, hub.ProviderYooKassa)
+		for _, id := range []string{`pay\u0000`, "pay\xff", strings.Repeat("p", 1<<20)} {
+			for _, body := range []string{
+				`{"event":"e1","status":"succeeded","session":"` + id + `"}`,
+				`{"event":"` + id + `","status":"succeeded","session":"sess_1"}`,
+			} {
+				if got := e.webhook(t, e.key, []byte(body), ""); got >= 500 {
+					t.Fatalf("%.60q: %d", body, got)
+				}
+			}
+		}
+	})
+}
