@@ -582,8 +582,8 @@ func TestPaidInTheDMSClosesTheOpenSession(t *testing.T) {
 		if n := len(changesOf(t, h, hub.ChangePayment, "WA-602")); n != 1 {
 			t.Fatalf("%d payment changes, want 1 (the money was taken)", n)
 		}
-		if tasks := openTasks(t, h, "payment"); len(tasks) != 1 || !strings.Contains(tasks[0].Title, "WA-602") || !strings.Contains(tasks[0].Body, "paid twice") {
-			t.Fatalf("payment tasks: %+v, want one about WA-602 paid twice", tasks)
+		if tasks := openTasks(t, h, "payment"); len(tasks) != 1 || !strings.Contains(tasks[0].Title, "WA-602") || !strings.Contains(tasks[0].Body, "which was paid already") {
+			t.Fatalf("payment tasks: %+v, want one about WA-602 paid already", tasks)
 		}
 	})
 }
