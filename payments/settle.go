@@ -208,21 +208,3 @@ func (s *Service) reopenedRequest(ctx context.Context, threadID int64, closed hu
 	}
 	return 0, problemRequestClosed
 }
-
-func systemLine(ctx context.Context, tx *store.Store, threadID int64, body string) error {
-	m := hub.Message{ThreadID: threadID, Direction: hub.DirectionSystem, Author: "naryad", Body: body}
-	return tx.AddMessage(ctx, &m)
-}
-
-// money writes an amount as the thread's system lines and the staff's
-// refusals do (English).
-func money(minor int64, currency string) string {
-	return templates.MoneyText(templates.LocaleEN, minor, currency)
-}
-
-func by(method string) string {
-	if method == "" {
-		return ""
-	}
-	return " by " + method
-}

@@ -238,7 +238,7 @@ func (s *Store) ReserveRefund(ctx context.Context, r *hub.PaymentRefund, repeatW
 		}
 		var same int64
 		err := tx.db.WithContext(ctx).Model(&hub.PaymentRefund{}).
-			Where("payment_id = ? AND amount_minor = ? AND status NOT IN ? AND created_at >= ?", r.PaymentID, r.AmountMinor, refundNotMade,
+			Where("payment_id = ? AND amount_minor = ? AND status NOT IN ? AND created_at >= ?", r.PaymentID, r.AmountMinor, hub.RefundStatusesNotMade(),
 				now().Add(-repeatWithin)).Count(&same).Error
 		if err != nil {
 			return fmt.Errorf("recent refunds of payment %d: %w", r.PaymentID, err)
@@ -296,11 +296,6 @@ func (s *Store) SetRefundResult(ctx context.Context, refundID int64, providerID,
 	}
 	return res.RowsAffected == 1, nil
 }
-
-// refundNotMade are the refund statuses of money that did not go back: a
-// refusal (failed, ours) and the providers' answers of a refund that did
-// not happen.
-var refundNotMade = []string{"failed", "canceled", "cancelled"}
 
 // RefundNotMade records the provider's answer for a booked refund that it
 // did not make (canceled, failed) and gives its booking back; once only,
