@@ -71,7 +71,7 @@ func describe(locale, number string, p hub.Payment) string {
 	if p.Kind == hub.PaymentForRequest && p.Reason != "" {
 		d += ": " + p.Reason
 	}
-	return truncate(d, 128)
+	return Truncate(d, 128)
 }
 
 // receiptLines are the fiscal receipt's lines: the work order's lines when
@@ -91,21 +91,13 @@ func (s *Service) receiptLines(ctx context.Context, w hub.WorkOrder, p hub.Payme
 		if !l.Due() || l.TotalMinor <= 0 {
 			continue
 		}
-		out = append(out, ReceiptLine{Description: truncate(l.Name, 128), QtyMilli: l.QtyMilli, AmountMinor: l.TotalMinor, Kind: l.Kind})
+		out = append(out, ReceiptLine{Description: Truncate(l.Name, 128), QtyMilli: l.QtyMilli, AmountMinor: l.TotalMinor, Kind: l.Kind})
 		sum += l.TotalMinor
 	}
 	if len(out) == 0 || sum != p.AmountMinor {
 		return one, nil
 	}
 	return out, nil
-}
-
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n])
 }
 
 // refundReceiptCustomer is who a payment's refund receipt goes to: the
