@@ -93,7 +93,7 @@ func (a *applier) supersedePayments(ctx context.Context, u *workOrderUpdate) err
 		due = hub.AmountDue(nil, linesAfter(u.storedLines, u.w.Lines))
 	} else {
 		var err error
-		if due, err = a.amountDue(ctx, u.doc); err != nil {
+		if due, err = a.tx.AmountDue(ctx, u.doc); err != nil {
 			return err
 		}
 	}
@@ -102,18 +102,6 @@ func (a *applier) supersedePayments(ctx context.Context, u *workOrderUpdate) err
 	}
 	_, err := a.tx.SupersedePendingPayments(ctx, u.doc.ID, due)
 	return err
-}
-
-// amountDue is what the customer owes for a saved work order.
-func (a *applier) amountDue(ctx context.Context, w hub.WorkOrder) (int64, error) {
-	if w.AmountDueMinor != nil {
-		return *w.AmountDueMinor, nil
-	}
-	lines, err := a.tx.Lines(ctx, w.ID)
-	if err != nil {
-		return 0, err
-	}
-	return hub.AmountDue(nil, lines), nil
 }
 
 // payOnline is the amount the ready message asks to pay online: the
@@ -133,7 +121,7 @@ func (a *applier) payOnline(ctx context.Context, w hub.WorkOrder) (int64, error)
 	if !hub.ProviderTakes(bp.Provider, w.Currency) {
 		return 0, nil
 	}
-	due, err := a.amountDue(ctx, w)
+	due, err := a.tx.AmountDue(ctx, w)
 	if err != nil || due <= 0 {
 		return 0, err
 	}
@@ -144,10 +132,7 @@ func (a *applier) payOnline(ctx context.Context, w hub.WorkOrder) (int64, error)
 // online: one open task per thread, noted in the thread like every task.
 func (a *applier) raisePaidTask(ctx context.Context, u *workOrderUpdate) error {
 	t := u.thread.thread
-	paid, err := templates.Money(templates.LocaleEN, u.onlinePaid, u.doc.Currency)
-	if err != nil {
-		paid = fmt.Sprintf("%d %s (minor units)", u.onlinePaid, u.doc.Currency)
-	}
+	paid := templates.MoneyText(templates.LocaleEN, u.onlinePaid, u.doc.Currency)
 	task := store.StaffTask{
 		BranchID: u.doc.BranchID, ThreadID: &t.ID, Kind: store.TaskPayment,
 		Title: fmt.Sprintf("Order %s: the DMS says unpaid, but it was paid online", u.doc.Number),
@@ -155,6 +140,6 @@ func (a *applier) raisePaidTask(ctx context.Context, u *workOrderUpdate) error {
 			"The order stays paid in naryad. Record the online payment in the DMS (the feed's payment change), "+
 			"or refund it from the thread.", u.doc.Number, paid),
 	}
-	_, err = a.tx.RaiseStaffTask(ctx, &task, "")
+	_, err := a.tx.RaiseStaffTask(ctx, &task, "")
 	return err
 }

@@ -2,6 +2,7 @@ package hub
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -73,10 +74,6 @@ type Payment struct {
 	UpdatedAt      time.Time
 }
 
-// Final tells whether the payment's state can no longer change (refunds
-// aside).
-func (p Payment) Final() bool { return p.Status != PaymentPending }
-
 // RefundableMinor is what may still be refunded.
 func (p Payment) RefundableMinor() int64 {
 	if p.Status != PaymentSucceeded {
@@ -96,6 +93,18 @@ type PaymentRefund struct {
 	Status         string // the provider's: pending, succeeded, canceled/failed
 	IdempotencyKey string
 	CreatedAt      time.Time
+}
+
+// RefundStatusesNotMade are the refund statuses of money that did not go
+// back: the providers' answers of a refund that did not happen, and the
+// failed the store writes for one the provider refused (ReleaseRefund).
+// A new slice on every call, so no caller can change another's.
+func RefundStatusesNotMade() []string { return []string{"failed", "canceled", "cancelled"} }
+
+// RefundNotMade tells whether a provider's status of a refund says the
+// money did not go back (RefundStatusesNotMade, in any case).
+func RefundNotMade(status string) bool {
+	return slices.Contains(RefundStatusesNotMade(), strings.ToLower(status))
 }
 
 // BranchPayment is a branch's payment provider and its credentials. The

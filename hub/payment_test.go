@@ -41,3 +41,11 @@ func TestProviderTakes(t *testing.T) {
 		}
 	}
 }
+
+func TestRefundNotMade(t *testing.T) {
+	for status, want := range map[string]bool{"failed": true, "Canceled": true, "cancelled": true, "succeeded": false, "pending": false} {
+		if got := hub.RefundNotMade(status); got != want {
+			t.Errorf("RefundNotMade(%q) = %v", status, got)
+		}
+	}
+}

@@ -86,42 +86,15 @@ func (s *Service) orderRest(ctx context.Context, st *store.Store, w hub.WorkOrde
 	if w.AmountDueMinor == nil && w.Status != hub.StatusReady {
 		return 0, nil
 	}
-	due, err := s.amountDue(ctx, st, w)
+	due, err := st.AmountDue(ctx, w)
 	if err != nil {
 		return 0, err
 	}
-	paid, err := onlinePaid(ctx, st, w.ID)
+	paid, err := st.OnlinePaidMinor(ctx, w.ID)
 	if err != nil {
 		return 0, err
 	}
 	return due - paid, nil
-}
-
-func (s *Service) amountDue(ctx context.Context, st *store.Store, w hub.WorkOrder) (int64, error) {
-	if w.AmountDueMinor != nil {
-		return *w.AmountDueMinor, nil
-	}
-	lines, err := st.Lines(ctx, w.ID)
-	if err != nil {
-		return 0, err
-	}
-	return hub.AmountDue(nil, lines), nil
-}
-
-// onlinePaid sums what succeeded payments of a work order's amount due
-// brought in, net of refunds.
-func onlinePaid(ctx context.Context, st *store.Store, workOrderID int64) (int64, error) {
-	list, err := st.PaymentsOfWorkOrder(ctx, workOrderID)
-	if err != nil {
-		return 0, err
-	}
-	var sum int64
-	for _, p := range list {
-		if p.Kind == hub.PaymentForWorkOrder && p.Status == hub.PaymentSucceeded {
-			sum += p.PaidMinor - p.RefundedMinor
-		}
-	}
-	return sum, nil
 }
 
 // parseOffer reads an offer key: the order, or a request's payment id.

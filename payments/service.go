@@ -2,6 +2,8 @@ package payments
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -162,4 +164,12 @@ func splitMethods(s string) []string {
 // packages have their own too).
 func (s *Service) call(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, s.timeout+5*time.Second)
+}
+
+func newKey() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("payments: random key: %w", err)
+	}
+	return hex.EncodeToString(b), nil
 }

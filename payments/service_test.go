@@ -16,27 +16,6 @@ import (
 	"naryad/payments"
 )
 
-// The pages declare what they need; the service is what app passes them.
-var _ customer.Payments = (*payments.Service)(nil)
-
-// inboxPayments and adminPayments are hub/web/inbox.Payments and
-// hub/web/admin.Payments as DESIGN16 gives them.
-type inboxPayments interface {
-	Request(ctx context.Context, threadID, amountMinor int64, reason, by string) (hub.Payment, error)
-	Refund(ctx context.Context, paymentID, amountMinor int64, reason, by string) (hub.PaymentRefund, error)
-}
-
-type adminPayments interface {
-	Configure(ctx context.Context, branchID int64, s hub.PaymentSetup) error
-	Disable(ctx context.Context, branchID int64) error
-	WebhookURL(ctx context.Context, branchID int64) (string, error)
-}
-
-var (
-	_ inboxPayments = (*payments.Service)(nil)
-	_ adminPayments = (*payments.Service)(nil)
-)
-
 func TestDueOffersTheOrderOnlyWhenPayable(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
 		ctx := context.Background()

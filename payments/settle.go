@@ -68,13 +68,13 @@ func (s *Service) settle(ctx context.Context, p hub.Payment, st State, event *we
 
 // succeeded is settle's part for a payment that went through.
 func (s *Service) succeeded(ctx context.Context, tx *store.Store, p hub.Payment, w hub.WorkOrder) (bool, error) {
-	due, err := s.amountDue(ctx, tx, w)
+	due, err := tx.AmountDue(ctx, w)
 	if err != nil {
 		return false, err
 	}
 	markedPaid, paidBefore := false, w.Paid
 	if p.Kind == hub.PaymentForWorkOrder && !w.Paid && due > 0 && w.Status != hub.StatusCancelled {
-		paid, err := onlinePaid(ctx, tx, w.ID)
+		paid, err := tx.OnlinePaidMinor(ctx, w.ID)
 		if err != nil {
 			return false, err
 		}
@@ -207,25 +207,4 @@ func (s *Service) reopenedRequest(ctx context.Context, threadID int64, closed hu
 		}
 	}
 	return 0, problemRequestClosed
-}
-
-func systemLine(ctx context.Context, tx *store.Store, threadID int64, body string) error {
-	m := hub.Message{ThreadID: threadID, Direction: hub.DirectionSystem, Author: "naryad", Body: body}
-	return tx.AddMessage(ctx, &m)
-}
-
-// money writes an amount as the thread's system lines do (English).
-func money(minor int64, currency string) string {
-	s, err := templates.Money(templates.LocaleEN, minor, currency)
-	if err != nil {
-		return fmt.Sprintf("%d %s (minor units)", minor, currency)
-	}
-	return s
-}
-
-func by(method string) string {
-	if method == "" {
-		return ""
-	}
-	return " by " + method
 }

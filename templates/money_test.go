@@ -99,3 +99,12 @@ func TestSumLines(t *testing.T) {
 		})
 	}
 }
+
+func TestMoneyTextFallsBackToMinorUnits(t *testing.T) {
+	if got := MoneyText(LocaleEN, 150050, "RUB"); got != "RUB 1,500.50" {
+		t.Errorf("a known currency: %q", got)
+	}
+	if got := MoneyText(LocaleEN, 150050, "XYZ1"); got != "150050 XYZ1 (minor units)" {
+		t.Errorf("an unknown currency: %q", got)
+	}
+}

@@ -31,6 +31,20 @@ func (s *Store) SupersedePendingPayments(ctx context.Context, workOrderID, amoun
 	return res.RowsAffected, nil
 }
 
+// AmountDue is what the customer owes for a saved work order
+// (hub.AmountDue): the amount the DMS sent, else the sum of its due lines,
+// read only when needed.
+func (s *Store) AmountDue(ctx context.Context, w hub.WorkOrder) (int64, error) {
+	if w.AmountDueMinor != nil {
+		return *w.AmountDueMinor, nil
+	}
+	lines, err := s.Lines(ctx, w.ID)
+	if err != nil {
+		return 0, err
+	}
+	return hub.AmountDue(nil, lines), nil
+}
+
 // OnlinePaidMinor is what the customer paid online for the work order's
 // amount due and still has: the succeeded payments of kind work_order,
 // paid less refunded, in minor units of the work order's currency. An

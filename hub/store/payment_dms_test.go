@@ -106,3 +106,26 @@ func TestSaveWorkOrderKeepsTheAmountDue(t *testing.T) {
 		}
 	})
 }
+
+func TestAmountDueIsTheDMSAmountElseTheDueLines(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, s)
+		lines := []hub.WorkOrderLine{
+			{ExternalID: "l1", Position: 1, Name: "Oil", Kind: hub.LinePart, QtyMilli: 1000, TotalMinor: 300000},
+			{ExternalID: "l2", Position: 2, Name: "Brakes", Kind: hub.LineRecommendation, QtyMilli: 1000, TotalMinor: 900000},
+		}
+		if err := s.ReplaceLines(ctx, f.Order.ID, lines); err != nil {
+			t.Fatal(err)
+		}
+		if due, err := s.AmountDue(ctx, f.Order); err != nil || due != 300000 {
+			t.Errorf("from the lines: %d %v, want 300000 (a recommendation not approved is not due)", due, err)
+		}
+		sent := int64(250000)
+		w := f.Order
+		w.AmountDueMinor = &sent
+		if due, err := s.AmountDue(ctx, w); err != nil || due != sent {
+			t.Errorf("the DMS's amount: %d %v, want %d", due, err, sent)
+		}
+	})
+}

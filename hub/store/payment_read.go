@@ -7,47 +7,8 @@ import (
 	"naryad/hub"
 )
 
-// What the pages and the payments integration read of payments. Writes
-// that move a payment's state live in payment.go.
-
-// BranchPayment returns a branch's payment provider settings, or
-// ErrNotFound when the branch takes no online payments.
-func (s *Store) BranchPayment(ctx context.Context, branchID int64) (hub.BranchPayment, error) {
-	var b hub.BranchPayment
-	err := s.db.WithContext(ctx).Where("branch_id = ?", branchID).Take(&b).Error
-	return b, notFound(err, "payment settings of branch %d", branchID)
-}
-
-// BranchPaymentByWebhookKey finds the settings a webhook address names.
-func (s *Store) BranchPaymentByWebhookKey(ctx context.Context, key string) (hub.BranchPayment, error) {
-	var b hub.BranchPayment
-	err := s.db.WithContext(ctx).Where("webhook_key = ?", key).Take(&b).Error
-	return b, notFound(err, "payment settings with webhook key")
-}
-
-// SaveBranchPayment stores a branch's payment settings, replacing any
-// before. The caller seals the secrets and picks the webhook key.
-func (s *Store) SaveBranchPayment(ctx context.Context, b *hub.BranchPayment) error {
-	b.UpdatedAt = now()
-	return s.Tx(ctx, func(tx *Store) error {
-		if err := tx.db.WithContext(ctx).Where("branch_id = ?", b.BranchID).Delete(&hub.BranchPayment{}).Error; err != nil {
-			return fmt.Errorf("replace payment settings of branch %d: %w", b.BranchID, err)
-		}
-		if err := tx.db.WithContext(ctx).Create(b).Error; err != nil {
-			return fmt.Errorf("save payment settings of branch %d: %w", b.BranchID, err)
-		}
-		return nil
-	})
-}
-
-// DeleteBranchPayment turns a branch's online payments off; payments made
-// before stay.
-func (s *Store) DeleteBranchPayment(ctx context.Context, branchID int64) error {
-	if err := s.db.WithContext(ctx).Where("branch_id = ?", branchID).Delete(&hub.BranchPayment{}).Error; err != nil {
-		return fmt.Errorf("delete payment settings of branch %d: %w", branchID, err)
-	}
-	return nil
-}
+// What the pages and the payments integration read of payments and their
+// refunds. Writes that move a payment's state live in payment.go.
 
 // Payment returns one payment, or ErrNotFound.
 func (s *Store) Payment(ctx context.Context, id int64) (hub.Payment, error) {
@@ -81,4 +42,36 @@ func (s *Store) RefundsOfPayment(ctx context.Context, paymentID int64) ([]hub.Pa
 		return nil, fmt.Errorf("refunds of payment %d: %w", paymentID, err)
 	}
 	return out, nil
+}
+
+// OpenPaymentOfWorkOrder returns the work order's open payment of its
+// amount due (pending, not superseded), or ErrNotFound.
+func (s *Store) OpenPaymentOfWorkOrder(ctx context.Context, workOrderID int64) (hub.Payment, error) {
+	var p hub.Payment
+	err := s.db.WithContext(ctx).Where("work_order_id = ? AND kind = ? AND status = ? AND superseded = ?",
+		workOrderID, hub.PaymentForWorkOrder, hub.PaymentPending, false).Take(&p).Error
+	return p, notFound(err, "open payment of work order %d", workOrderID)
+}
+
+// OpenPaymentsOfBranch lists a branch's pending payments made at provider
+// (with the provider's id): the pages a customer may still pay on.
+func (s *Store) OpenPaymentsOfBranch(ctx context.Context, branchID int64, provider string) ([]hub.Payment, error) {
+	var out []hub.Payment
+	err := s.db.WithContext(ctx).Where("branch_id = ? AND provider = ? AND status = ? AND provider_id <> ''", branchID, provider, hub.PaymentPending).
+		Order("id").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("open payments of branch %d: %w", branchID, err)
+	}
+	return out, nil
+}
+
+// PaymentByProviderID finds a payment by the provider's id of it, or
+// ErrNotFound.
+func (s *Store) PaymentByProviderID(ctx context.Context, provider, providerID string) (hub.Payment, error) {
+	var p hub.Payment
+	if providerID == "" {
+		return p, fmt.Errorf("payment at %s without an id: %w", provider, ErrNotFound)
+	}
+	err := s.db.WithContext(ctx).Where("provider = ? AND provider_id = ?", provider, providerID).Take(&p).Error
+	return p, notFound(err, "payment %s at %s", providerID, provider)
 }

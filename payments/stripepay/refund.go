@@ -36,7 +36,7 @@ func (p *provider) Refund(ctx context.Context, r payments.RefundRequest) (paymen
 		Amount:        stripe.Int64(r.AmountMinor),
 	}
 	if r.Reason != "" {
-		params.Metadata = map[string]string{MetadataRefundReason: truncate(r.Reason, 500)} // Stripe's limit of a metadata value
+		params.Metadata = map[string]string{MetadataRefundReason: truncateBytes(r.Reason, 500)} // Stripe's limit of a metadata value
 	}
 	params.SetIdempotencyKey(r.IdempotencyKey)
 	ctx, cancel := p.call(ctx)
@@ -48,8 +48,8 @@ func (p *provider) Refund(ctx context.Context, r payments.RefundRequest) (paymen
 	return payments.Refunded{ProviderID: ref.ID, Status: string(ref.Status)}, nil
 }
 
-// truncate cuts s to at most n bytes without splitting a character.
-func truncate(s string, n int) string {
+// truncateBytes cuts s to at most n bytes without splitting a character.
+func truncateBytes(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}

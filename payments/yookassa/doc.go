@@ -17,9 +17,9 @@
 //     and the payment (Notice.Trusted is false); the caller fetches the
 //     payment back from the API (Fetch) and trusts only that. YooKassa also
 //     recommends accepting notifications only from its addresses
-//     (SourceNetworks, FromYooKassa); the fetch-back makes a forged
-//     notification harmless, so checking the address is optional hardening
-//     (behind a reverse proxy the peer address is the proxy's).
+//     (FromYooKassa checks one); the fetch-back makes a forged notification
+//     harmless, so the hub does not call it (behind a reverse proxy the peer
+//     address is the proxy's).
 //   - Cancel: YooKassa cancels only a payment waiting for capture. A pending
 //     payment (the customer has not paid yet) cannot be cancelled through
 //     the API: it expires on its own when its confirmation lapses

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"math/big"
 	"strings"
-	"unicode/utf8"
 
 	"naryad/hub"
 	"naryad/payments"
@@ -25,7 +24,7 @@ const (
 // every item, and the customer's phone or e-mail (one is required).
 func buildReceipt(c payments.ReceiptCustomer, lines []payments.ReceiptLine, amountMinor int64, currency string, vatCode, taxSystem int) (*receipt, error) {
 	customer := receiptCustomer{
-		FullName: cut(strings.TrimSpace(c.Name), maxFullName),
+		FullName: payments.Truncate(strings.TrimSpace(c.Name), maxFullName),
 		Phone:    digits(c.Phone),
 		Email:    strings.TrimSpace(c.Email),
 	}
@@ -42,7 +41,7 @@ func buildReceipt(c payments.ReceiptCustomer, lines []payments.ReceiptLine, amou
 		if l.Kind == hub.LinePart {
 			subject = "commodity"
 		}
-		desc := cut(strings.Join(strings.Fields(l.Description), " "), maxItemDescription)
+		desc := payments.Truncate(strings.Join(strings.Fields(l.Description), " "), maxItemDescription)
 		if desc == "" {
 			desc = "Услуга"
 			if subject == "commodity" {
@@ -132,13 +131,4 @@ func digits(phone string) string {
 		}
 	}
 	return b.String()
-}
-
-// cut shortens s to at most n characters (not bytes: descriptions are
-// Cyrillic).
-func cut(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n])
 }

@@ -49,10 +49,10 @@ func (p *Provider) Webhook(_ http.Header, body []byte) (payments.Notice, error) 
 	}
 }
 
-// SourceNetworks are the addresses YooKassa sends notifications from, as
+// sourceNetworks are the addresses YooKassa sends notifications from, as
 // its documentation lists them
 // (https://yookassa.ru/developers/using-api/webhooks#ip).
-var SourceNetworks = []string{
+var sourceNetworks = []string{
 	"185.71.76.0/27",
 	"185.71.77.0/27",
 	"77.75.153.0/25",
@@ -63,7 +63,7 @@ var SourceNetworks = []string{
 }
 
 // FromYooKassa tells whether a peer address ("ip" or "ip:port") is in
-// SourceNetworks. It is optional hardening: the fetch-back is what makes a
+// sourceNetworks. It is optional hardening: the fetch-back is what makes a
 // notification safe.
 func FromYooKassa(addr string) bool {
 	host := addr
@@ -75,7 +75,7 @@ func FromYooKassa(addr string) bool {
 		return false
 	}
 	ip = ip.Unmap()
-	for _, n := range SourceNetworks {
+	for _, n := range sourceNetworks {
 		if prefix, err := netip.ParsePrefix(n); err == nil && prefix.Contains(ip) {
 			return true
 		}

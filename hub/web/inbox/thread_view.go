@@ -39,7 +39,7 @@ type threadPage struct {
 	Order      *orderCard   // nil for a lead
 	Quote      *messageView // the customer message the reply answers (?quote=<id>)
 	WhatsApp   bool         // the thread runs on WhatsApp: quotes and "typing…"
-	Pay        *payCard     // the Payments card (payments.go); nil without Payments or a work order
+	Pay        *payCard     // the Payments card (payments_card.go); nil without Payments or a work order
 }
 
 type messageView struct {

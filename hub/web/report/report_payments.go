@@ -45,13 +45,8 @@ func (h *Handler) onlineShare(ctx context.Context, branchIDs []int64, from, to t
 	return out, nil
 }
 
-// money writes an amount as the English pages do; a currency the
-// formatter does not know is written as plain minor units with its code
-// rather than failing the report.
+// money writes an amount as the English pages do, its digit groups held
+// together on a narrow screen.
 func money(a store.CurrencyAmount) string {
-	s, err := templates.Money(templates.LocaleEN, a.Minor, a.Currency)
-	if err != nil {
-		return fmt.Sprintf("%d (minor units) %s", a.Minor, a.Currency)
-	}
-	return strings.ReplaceAll(s, " ", "\u00a0")
+	return strings.ReplaceAll(templates.MoneyText(templates.LocaleEN, a.Minor, a.Currency), " ", "\u00a0")
 }
