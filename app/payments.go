@@ -34,6 +34,23 @@ func paymentPageOrigins() []string {
 	return []string{stripepay.HostedOrigin, yookassa.HostedOrigin}
 }
 
+// paymentBaseURLs are the providers' API addresses to use instead of
+// their real ones: the settings NARYAD_STRIPE_BASE_URL and
+// NARYAD_YOOKASSA_BASE_URL (a test running the binary against
+// stripe-mock), overridden by Deps.PaymentBaseURLs (in-process tests).
+func paymentBaseURLs(cfg *cli.Config, deps map[string]string) map[string]string {
+	out := map[string]string{}
+	for name, base := range map[string]string{hub.ProviderStripe: cfg.StripeBaseURL, hub.ProviderYooKassa: cfg.YooKassaBaseURL} {
+		if base != "" {
+			out[name] = base
+		}
+	}
+	for name, base := range deps {
+		out[name] = base
+	}
+	return out
+}
+
 // newPayments builds the payments service: the branches' providers from
 // their settings in the store (secrets sealed under the server secret),
 // its messages through the hub's templates, links and outbox, and the key
@@ -47,6 +64,6 @@ func newPayments(cfg *cli.Config, st *store.Store, secret string, texts *templat
 	}
 	return payments.New(payments.Options{
 		Store: st, Sealer: sealer, Texts: texts, Links: links, Queued: queued, Lockers: lockers,
-		Providers: PaymentProviders(), PublicURL: cfg.BaseURL(), Logger: log, BaseURLs: baseURLs,
+		Providers: PaymentProviders(), PublicURL: cfg.BaseURL(), Logger: log, BaseURLs: paymentBaseURLs(cfg, baseURLs),
 	})
 }

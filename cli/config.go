@@ -33,6 +33,9 @@ type Config struct {
 	TwilioFrom       string // NARYAD_TWILIO_FROM: sender number or messaging service SID
 	TwilioBaseURL    string // NARYAD_TWILIO_BASE_URL: API root, changed only in tests
 
+	StripeBaseURL   string // NARYAD_STRIPE_BASE_URL: Stripe's API root, changed only in tests (stripe-mock)
+	YooKassaBaseURL string // NARYAD_YOOKASSA_BASE_URL: YooKassa's API root, changed only in tests
+
 	DMSMaxBodyBytes   int           // NARYAD_DMS_MAX_BODY_BYTES
 	UploadMaxBytes    int           // NARYAD_UPLOAD_MAX_BYTES: largest file a customer may send
 	CustomerRateLimit int           // NARYAD_CUSTOMER_RATE_LIMIT: requests per minute per IP under /c/
@@ -95,6 +98,8 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.StringVar(&c.TwilioAuthToken, "twilio-auth-token", env.secret("NARYAD_TWILIO_AUTH_TOKEN", c.TwilioAuthToken), "Twilio auth token (NARYAD_TWILIO_AUTH_TOKEN, NARYAD_TWILIO_AUTH_TOKEN_FILE)")
 	fs.StringVar(&c.TwilioFrom, "twilio-from", env.str("NARYAD_TWILIO_FROM", c.TwilioFrom), "sender number (E.164), alphanumeric sender ID, or messaging service SID MG + 32 hex digits (NARYAD_TWILIO_FROM)")
 	fs.StringVar(&c.TwilioBaseURL, "twilio-base-url", env.str("NARYAD_TWILIO_BASE_URL", c.TwilioBaseURL), "Twilio API root (NARYAD_TWILIO_BASE_URL)")
+	fs.StringVar(&c.StripeBaseURL, "stripe-base-url", env.str("NARYAD_STRIPE_BASE_URL", c.StripeBaseURL), "Stripe API root; empty = Stripe's own; set only in tests, e.g. stripe-mock (NARYAD_STRIPE_BASE_URL)")
+	fs.StringVar(&c.YooKassaBaseURL, "yookassa-base-url", env.str("NARYAD_YOOKASSA_BASE_URL", c.YooKassaBaseURL), "YooKassa API root; empty = YooKassa's own; set only in tests (NARYAD_YOOKASSA_BASE_URL)")
 	fs.IntVar(&c.DMSMaxBodyBytes, "dms-max-body-bytes", env.integer("NARYAD_DMS_MAX_BODY_BYTES", c.DMSMaxBodyBytes), "largest exchange request body accepted (NARYAD_DMS_MAX_BODY_BYTES)")
 	fs.IntVar(&c.UploadMaxBytes, "upload-max-bytes", env.integer("NARYAD_UPLOAD_MAX_BYTES", c.UploadMaxBytes), "largest photo or file a customer may send (NARYAD_UPLOAD_MAX_BYTES)")
 	fs.IntVar(&c.CustomerRateLimit, "customer-rate-limit", env.integer("NARYAD_CUSTOMER_RATE_LIMIT", c.CustomerRateLimit), "requests per minute one IP may make to customer pages (NARYAD_CUSTOMER_RATE_LIMIT)")
@@ -201,6 +206,11 @@ func (c *Config) Validate() error {
 		u, err := url.Parse(c.KioskHub)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			add("NARYAD_KIOSK_HUB: %q is not an http(s) URL with a host", c.KioskHub)
+		}
+	}
+	for _, s := range [][2]string{{"NARYAD_STRIPE_BASE_URL", c.StripeBaseURL}, {"NARYAD_YOOKASSA_BASE_URL", c.YooKassaBaseURL}} {
+		if u, err := url.Parse(s[1]); s[1] != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+			add("%s: %q is not an http(s) URL with a host", s[0], s[1])
 		}
 	}
 	if len(problems) > 0 {

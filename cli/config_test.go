@@ -95,3 +95,20 @@ func TestWhatsAppSetting(t *testing.T) {
 		t.Fatalf("a bad value is not reported: %v", err)
 	}
 }
+
+// The payment providers' API roots are empty (their own) unless a test
+// points the binary at a fake; anything set must be an http(s) URL.
+func TestPaymentBaseURLSettings(t *testing.T) {
+	c := parse(t, nil)
+	if c.StripeBaseURL != "" || c.YooKassaBaseURL != "" {
+		t.Fatalf("defaults = %q %q", c.StripeBaseURL, c.YooKassaBaseURL)
+	}
+	c = parse(t, map[string]string{"NARYAD_STRIPE_BASE_URL": "http://127.0.0.1:12111"}, "--yookassa-base-url", "http://127.0.0.1:9/v3")
+	if err := c.Validate(); err != nil || c.StripeBaseURL != "http://127.0.0.1:12111" || c.YooKassaBaseURL != "http://127.0.0.1:9/v3" {
+		t.Fatalf("set: %v %+v", err, c)
+	}
+	err := parse(t, map[string]string{"NARYAD_STRIPE_BASE_URL": "127.0.0.1:12111", "NARYAD_YOOKASSA_BASE_URL": "ftp://x"}).Validate()
+	if err == nil || !strings.Contains(err.Error(), "NARYAD_STRIPE_BASE_URL") || !strings.Contains(err.Error(), "NARYAD_YOOKASSA_BASE_URL") {
+		t.Fatalf("bad values: %v", err)
+	}
+}

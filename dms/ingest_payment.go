@@ -80,7 +80,11 @@ func (a *applier) supersedePayments(ctx context.Context, u *workOrderUpdate) err
 	if u.doc.Paid || u.doc.Status == hub.StatusCancelled {
 		// Paid at the counter or cancelled: nothing is due online, and an
 		// open link must not take the money a second time.
-		_, err := a.tx.SupersedePendingPayments(ctx, u.doc.ID, -1)
+		if _, err := a.tx.SupersedePendingPayments(ctx, u.doc.ID, -1); err != nil || u.doc.Status != hub.StatusCancelled {
+			return err
+		}
+		// Cancelled: an advisor's deposit is not due either.
+		_, err := a.tx.SupersedePendingRequests(ctx, u.doc.ID)
 		return err
 	}
 	currencyChanged := u.doc.Currency != u.prev.Currency

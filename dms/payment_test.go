@@ -444,3 +444,18 @@ func TestPaidOrCancelledSupersedesThePendingPayment(t *testing.T) {
 		}
 	})
 }
+
+// The DMS cancels an order while the customer has an advisor's deposit
+// page open at the provider: that page must not take the money either, so
+// the request is superseded too (the poller cancels it at the provider).
+func TestCancelledSupersedesAnOpenRequest(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
+		setPayments(t, h, hub.ProviderYooKassa)
+		expectResults(t, h, batch(workOrder("r1", "ПП-3", 1, "Готов")), "applied")
+		deposit := addPayment(t, h, "ПП-3", hub.PaymentForRequest, "pp-deposit", hub.PaymentPending, 50000, 0)
+		expectResults(t, h, batch(withFields(workOrder("r2", "ПП-3", 2, "Отменён"), map[string]any{"lines": nil})), "applied")
+		if !superseded(t, h, deposit.ID) {
+			t.Fatal("cancelled, and the deposit's page stays open at the provider")
+		}
+	})
+}

@@ -24,7 +24,8 @@ const requestPrefix = "request:"
 // not take the order's currency.
 func (s *Service) Due(ctx context.Context, threadID int64) ([]customer.PayOffer, error) {
 	t, w, bp, ok, err := s.payable(ctx, threadID)
-	if err != nil || !ok {
+	if err != nil || !ok || w.Status == hub.StatusCancelled {
+		// A cancelled order takes no money, an advisor's deposit included.
 		return nil, err
 	}
 	var out []customer.PayOffer

@@ -62,6 +62,8 @@ func (s *Service) Request(ctx context.Context, threadID, amountMinor int64, reas
 	switch {
 	case t.WorkOrderID == nil:
 		return hub.Payment{}, userErrorf("This conversation has no work order to pay for.")
+	case w.Status == hub.StatusCancelled:
+		return hub.Payment{}, userErrorf("The work order is cancelled: it takes no payment.")
 	case bp.Provider == "":
 		return hub.Payment{}, userErrorf("The branch takes no online payments: an admin sets up a provider first.")
 	case !payable:

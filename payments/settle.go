@@ -146,6 +146,11 @@ func mismatch(p hub.Payment, due int64, w hub.WorkOrder, paidBefore bool) string
 	case p.Kind == hub.PaymentForWorkOrder && paidBefore:
 		return fmt.Sprintf("The customer paid %s online for work order %s, which was paid already (at the counter, or online before) (payment %d): refund one of the payments.",
 			money(p.PaidMinor, p.Currency), w.Number, p.ID)
+	case paidBefore:
+		// An advisor's request paid after the order was paid in full (at
+		// the counter, most likely including what was asked).
+		return fmt.Sprintf("The customer paid %s online on a payment request (%s) of work order %s, which was paid already (payment %d): check whether the request was settled at the counter too, and refund if so.",
+			money(p.PaidMinor, p.Currency), p.Reason, w.Number, p.ID)
 	case w.Status == hub.StatusCancelled:
 		return fmt.Sprintf("The customer paid %s online for a work order that is cancelled (payment %d): refund it or settle it with the customer.",
 			money(p.PaidMinor, p.Currency), p.ID)

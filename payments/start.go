@@ -34,7 +34,9 @@ func (s *Service) start(ctx context.Context, threadID int64, offerKey, returnURL
 	if err != nil {
 		return "", err
 	}
-	if !payable {
+	if !payable || w.Status == hub.StatusCancelled {
+		// A cancelled order takes no money, also from a page left open
+		// on an advisor's deposit (Due no longer offers it).
 		return "", problemNotAvailable
 	}
 	prov, err := s.providerFor(bp)

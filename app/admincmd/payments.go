@@ -138,7 +138,10 @@ func withPayments(ctx context.Context, cfg *cli.Config, providers map[string]pay
 		// `payments off` may record a payment found paid while closing the
 		// open ones: it then sends the pickup PIN as the server would.
 		svc, err := payments.New(payments.Options{Store: s, Sealer: sealer, Texts: texts, Links: links,
-			Lockers: lockerhub.New(s, texts, links, nil), Providers: providers, PublicURL: cfg.BaseURL()})
+			Lockers: lockerhub.New(s, texts, links, nil), Providers: providers, PublicURL: cfg.BaseURL(),
+			// The server's API addresses (empty: the providers' own), so
+			// `payments off` closes pages where they were made.
+			BaseURLs: map[string]string{hub.ProviderStripe: cfg.StripeBaseURL, hub.ProviderYooKassa: cfg.YooKassaBaseURL}})
 		if err != nil {
 			return err
 		}

@@ -45,6 +45,23 @@ func (s *Store) AmountDue(ctx context.Context, w hub.WorkOrder) (int64, error) {
 	return hub.AmountDue(nil, lines), nil
 }
 
+// SupersedePendingRequests marks the work order's pending advisor's
+// requests (deposits) superseded, with their next check now, as
+// SupersedePendingPayments does for the amount due: the work order was
+// cancelled, and a deposit page still open at the provider must not take
+// the money. It returns how many it marked.
+func (s *Store) SupersedePendingRequests(ctx context.Context, workOrderID int64) (int64, error) {
+	t := now()
+	res := s.db.WithContext(ctx).Model(&hub.Payment{}).
+		Where("work_order_id = ? AND kind = ? AND status = ? AND superseded = ?",
+			workOrderID, hub.PaymentForRequest, hub.PaymentPending, false).
+		Updates(map[string]any{"superseded": true, "next_check_at": t, "updated_at": t})
+	if res.Error != nil {
+		return 0, fmt.Errorf("supersede pending requests of work order %d: %w", workOrderID, res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
 // OnlinePaidMinor is what the customer paid online for the work order's
 // amount due and still has: the succeeded payments of kind work_order,
 // paid less refunded, in minor units of the work order's currency. An

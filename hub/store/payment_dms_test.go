@@ -129,3 +129,29 @@ func TestAmountDueIsTheDMSAmountElseTheDueLines(t *testing.T) {
 		}
 	})
 }
+
+func TestSupersedePendingRequestsMarksOnlyOpenRequests(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, s)
+		order := payment(t, s, f, hub.PaymentForWorkOrder, "order", hub.PaymentPending, 1250000, 0, 0)
+		open := payment(t, s, f, hub.PaymentForRequest, "open", hub.PaymentPending, 500000, 0, 0)
+		paid := payment(t, s, f, hub.PaymentForRequest, "paid", hub.PaymentSucceeded, 300000, 300000, 0)
+		before := time.Now().UTC().Add(-time.Second)
+		if n, err := s.SupersedePendingRequests(ctx, f.Order.ID); err != nil || n != 1 {
+			t.Fatalf("superseded %d %v, want 1", n, err)
+		}
+		got, err := s.Payment(ctx, open.ID)
+		if err != nil || !got.Superseded || got.Status != hub.PaymentPending || got.NextCheckAt == nil || got.NextCheckAt.Before(before) {
+			t.Fatalf("the open request: %+v %v", got, err)
+		}
+		for _, id := range []int64{order.ID, paid.ID} {
+			if p, err := s.Payment(ctx, id); err != nil || p.Superseded {
+				t.Errorf("payment %s was superseded: %+v %v", p.IdempotencyKey, p, err)
+			}
+		}
+		if n, err := s.SupersedePendingRequests(ctx, f.Order.ID); err != nil || n != 0 {
+			t.Fatalf("again: %d %v", n, err)
+		}
+	})
+}
