@@ -76,6 +76,12 @@ func PaymentsSetCommand(getenv func(string) string, providers map[string]payment
 					}
 					fmt.Fprintf(io.Stdout, "branch %s takes online payments by %s. Webhook address for the provider's dashboard:\n%s\n",
 						b.Code, strings.ToLower(strings.TrimSpace(setup.Provider)), url)
+					if bp, err := s.BranchPayment(ctx, b.ID); err == nil && bp.Provider == hub.ProviderStripe && bp.WebhookSealed == "" {
+						// The address is needed to make the endpoint whose
+						// secret goes here, so a first set has none yet.
+						fmt.Fprintf(io.Stdout, "warning: no webhook signing secret yet: until it is set (--webhook-secret-file), Stripe's webhooks are refused "+
+							"and payments are seen only by the hub's checks 5, 30 and 120 minutes after each page was made\n")
+					}
 					return nil
 				})
 			}

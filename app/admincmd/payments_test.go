@@ -57,9 +57,15 @@ func TestPaymentsSetAndOff(t *testing.T) {
 		if _, err := s.BranchPayment(ctx, br.ID); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("a refused command stored settings: %v", err)
 		}
+		// A first set has no webhook secret yet: the endpoint is made
+		// from the address it prints. It says what that means.
+		out, err := runCommand(t, set, b, "", "--branch", "WAW1", "--provider", "stripe", "--secret-key-file", keyFile)
+		if err != nil || !strings.Contains(out, "/api/payments/stripe/") || !strings.Contains(out, "warning: no webhook signing secret") {
+			t.Fatalf("set without a webhook secret: %q %v", out, err)
+		}
 		env[admincmd.EnvPaymentWebhookSecret] = "whsec_abc"
-		out, err := runCommand(t, set, b, "", "--branch", "WAW1", "--provider", "stripe", "--secret-key-file", keyFile, "--methods", "card,blik")
-		if err != nil || !strings.Contains(out, "/api/payments/stripe/") {
+		out, err = runCommand(t, set, b, "", "--branch", "WAW1", "--provider", "stripe", "--secret-key-file", keyFile, "--methods", "card,blik")
+		if err != nil || !strings.Contains(out, "/api/payments/stripe/") || strings.Contains(out, "warning") {
 			t.Fatalf("set: %q %v", out, err)
 		}
 		bp, err := s.BranchPayment(ctx, br.ID)
@@ -97,7 +103,7 @@ func TestPaymentsSetAndOff(t *testing.T) {
 			t.Fatalf("the stored webhook secret was not kept: %q", wh)
 		}
 		log, err := s.AuditLog(ctx, 10)
-		if err != nil || len(log) != 2 || log[0].Subject != "branch WAW1 payments" {
+		if err != nil || len(log) != 3 || log[0].Subject != "branch WAW1 payments" {
 			t.Fatalf("audit: %+v %v", log, err)
 		}
 		out, err = runCommand(t, admincmd.PaymentsOffCommand(providers), b, "", "--branch", "WAW1")
