@@ -83,12 +83,12 @@ func TestPayButtonsOnOrderCard(t *testing.T) {
 				}
 			}
 			for _, want := range []string{"Оплатить " + estMoney(t, "ru", 1250000), "Оплатить " + estMoney(t, "ru", 500000),
-				"Предоплата за коробку передач", "Счёт: Счёт 45.pdf"} {
+				"Предоплата за коробку передач", `Счёт 45.pdf</a> <span class="tag">Счёт</span>`} {
 				if !strings.Contains(text, want) {
 					t.Errorf("the page does not say %q", want)
 				}
 			}
-			if strings.Contains(text, "Счёт: Акт осмотра.pdf") {
+			if strings.Contains(text, `Акт осмотра.pdf</a> <span class="tag">`) {
 				t.Errorf("a document that is not the invoice is shown as the invoice")
 			}
 			// At the top of the order card: before the total and the timeline.
