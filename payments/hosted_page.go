@@ -3,9 +3,11 @@ package payments
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"naryad/hub"
+	"naryad/hub/store"
 )
 
 // hostedPage makes sure the payment has its page at the provider: a page
@@ -61,7 +63,15 @@ func (s *Service) hostedPage(ctx context.Context, prov Provider, t hub.Thread, w
 		}
 		return "", false, problemProviderDown
 	}
-	wrote, err := s.store.SetPaymentCreated(ctx, p.ID, created.ProviderID, created.URL)
+	var wrote bool
+	err = s.store.Tx(ctx, func(tx *store.Store) error {
+		if wrote, err = tx.SetPaymentCreated(ctx, p.ID, created.ProviderID, created.URL); err != nil || !wrote || p.ThreadID == nil {
+			return err
+		}
+		// Staff see in the thread that the customer is paying.
+		return systemLine(ctx, tx, *p.ThreadID, fmt.Sprintf("The customer opened the %s payment page for %s (payment %d).",
+			p.Provider, money(p.AmountMinor, p.Currency), p.ID))
+	})
 	if err != nil {
 		return "", false, err
 	}

@@ -105,6 +105,9 @@ func TestStartConcurrentlyMakesOnePayment(t *testing.T) {
 		if p.Kind != hub.PaymentForWorkOrder || p.AmountMinor != 1250000 || p.Currency != "RUB" || p.Status != hub.PaymentPending || p.NextCheckAt == nil {
 			t.Fatalf("payment: %+v", p)
 		}
+		if lines := e.systemLines(t, "The customer opened the yookassa payment page for RUB 12,500.00"); len(lines) != 1 {
+			t.Fatalf("%d lines about the page, want 1: %+v", len(lines), e.messages(t, "", hub.DirectionSystem))
+		}
 		c := e.psp.Creates()[0]
 		if c.AmountMinor != 1250000 || c.Currency != "RUB" || c.PaymentID != p.ID || c.IdempotencyKey != p.IdempotencyKey ||
 			c.ReturnURL != returnBase+"/"+strconv.FormatInt(p.ID, 10) || c.Description != "Заказ-наряд ЗН-0001234" ||
