@@ -34,7 +34,7 @@ echo "PostgreSQL test database: $$db"; \
 NARYAD_TEST_POSTGRES_URL="postgres://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$$db?sslmode=disable" $(2)
 endef
 
-.PHONY: help run build cross test test-pg bench lint deps clean screenshots
+.PHONY: help run build cross test test-pg bench lint deps stripe-mock clean screenshots
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -54,7 +54,7 @@ cross: ## CGO-free release builds for linux/amd64, linux/arm64, windows/amd64 in
 	done
 	@ls -l $(BIN)/naryad-*
 
-test: ## run every test (on PostgreSQL too when NARYAD_TEST_POSTGRES_URL is set)
+test: stripe-mock ## run every test (on PostgreSQL too when NARYAD_TEST_POSTGRES_URL is set)
 	$(GO) test -count=1 ./...
 
 screenshots: ## retake docs/screenshots/*.png with the browser tests
@@ -80,6 +80,9 @@ lint: ## gofmt must list no file; go vet must pass
 # stripe-mock: Stripe's API mock, which the Stripe provider's tests run
 # (internal/stripemock finds it on PATH or in $GOPATH/bin).
 STRIPE_MOCK := github.com/stripe/stripe-mock@v0.203.0
+
+stripe-mock: ## install stripe-mock for the payment tests, unless it is on PATH or in $GOPATH/bin already
+	@command -v stripe-mock >/dev/null || [ -x "$$($(GO) env GOPATH)/bin/stripe-mock" ] || $(GO) install $(STRIPE_MOCK)
 
 deps: ## fetch Go modules; install stripe-mock, and Chromium for the browser tests when it is missing
 	$(GO) mod download
