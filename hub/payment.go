@@ -163,3 +163,13 @@ type PaymentSetup struct {
 	VATCode       int
 	TaxSystem     int
 }
+
+// TruncateRunes cuts s to at most n characters (runes, not bytes: names and
+// reasons are often Cyrillic), for the limits of providers and columns.
+func TruncateRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n])
+}

@@ -147,13 +147,3 @@ type Error struct {
 func (e *Error) Error() string {
 	return e.Provider + " " + e.Op + ": " + e.Message
 }
-
-// Truncate cuts s to at most n characters (runes, not bytes: descriptions
-// and names are often Cyrillic), for the limits providers put on texts.
-func Truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n])
-}

@@ -71,7 +71,7 @@ func describe(locale, number string, p hub.Payment) string {
 	if p.Kind == hub.PaymentForRequest && p.Reason != "" {
 		d += ": " + p.Reason
 	}
-	return Truncate(d, 128)
+	return hub.TruncateRunes(d, 128)
 }
 
 // receiptLines are the fiscal receipt's lines: the work order's lines when
@@ -91,7 +91,7 @@ func (s *Service) receiptLines(ctx context.Context, w hub.WorkOrder, p hub.Payme
 		if !l.Due() || l.TotalMinor <= 0 {
 			continue
 		}
-		out = append(out, ReceiptLine{Description: Truncate(l.Name, 128), QtyMilli: l.QtyMilli, AmountMinor: l.TotalMinor, Kind: l.Kind})
+		out = append(out, ReceiptLine{Description: hub.TruncateRunes(l.Name, 128), QtyMilli: l.QtyMilli, AmountMinor: l.TotalMinor, Kind: l.Kind})
 		sum += l.TotalMinor
 	}
 	if len(out) == 0 || sum != p.AmountMinor {

@@ -104,7 +104,7 @@ func (s *Service) refundAt(ctx context.Context, prov Provider, p hub.Payment, r 
 	cctx, cancel := s.call(ctx)
 	res, err := prov.Refund(cctx, RefundRequest{ProviderID: p.ProviderID, IdempotencyKey: r.IdempotencyKey, AmountMinor: r.AmountMinor,
 		Currency: p.Currency, Reason: r.Reason, Customer: who,
-		Lines: []ReceiptLine{{Description: Truncate(r.Reason, 128), QtyMilli: 1000, AmountMinor: r.AmountMinor, Kind: hub.LineLabor}}})
+		Lines: []ReceiptLine{{Description: hub.TruncateRunes(r.Reason, 128), QtyMilli: 1000, AmountMinor: r.AmountMinor, Kind: hub.LineLabor}}})
 	cancel()
 	// What the provider did is recorded even when the admin's request
 	// went away meanwhile.

@@ -60,14 +60,14 @@ func (s *Store) ApplyPaymentState(ctx context.Context, id int64, st PaymentState
 	}
 	t := now()
 	set := map[string]any{
-		"status": st.Status, "failure_reason": truncateRunes(st.Reason, 500), "next_check_at": nil, "updated_at": t,
+		"status": st.Status, "failure_reason": hub.TruncateRunes(st.Reason, 500), "next_check_at": nil, "updated_at": t,
 	}
 	if st.Status == hub.PaymentSucceeded {
 		paidAt := t
 		if st.PaidAt != nil && !st.PaidAt.IsZero() {
 			paidAt = st.PaidAt.UTC().Truncate(time.Microsecond)
 		}
-		set["paid_minor"], set["method"], set["receipt_url"], set["paid_at"] = st.PaidMinor, truncateRunes(st.Method, 64), st.ReceiptURL, paidAt
+		set["paid_minor"], set["method"], set["receipt_url"], set["paid_at"] = st.PaidMinor, hub.TruncateRunes(st.Method, 64), st.ReceiptURL, paidAt
 	}
 	res := s.db.WithContext(ctx).Model(&hub.Payment{}).Where("id = ? AND status = ?", id, hub.PaymentPending).Updates(set)
 	if res.Error != nil {
@@ -128,12 +128,4 @@ func (s *Store) RecordPaymentWebhook(ctx context.Context, provider, eventID stri
 		return false, fmt.Errorf("record %s webhook %q: %w", provider, eventID, err)
 	}
 	return len(got) == 1, nil
-}
-
-func truncateRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n])
 }

@@ -40,7 +40,7 @@ func (p *Provider) Create(ctx context.Context, r payments.CreateRequest) (paymen
 			ReturnURL: r.ReturnURL,
 			Locale:    locale(r.Locale),
 		},
-		Description: payments.Truncate(strings.TrimSpace(r.Description), maxDescription),
+		Description: hub.TruncateRunes(strings.TrimSpace(r.Description), maxDescription),
 		Metadata:    map[string]string{"naryad_payment_id": strconv.FormatInt(r.PaymentID, 10)},
 	}
 	if p.vatCode > 0 {

@@ -24,7 +24,7 @@ const (
 // every item, and the customer's phone or e-mail (one is required).
 func buildReceipt(c payments.ReceiptCustomer, lines []payments.ReceiptLine, amountMinor int64, currency string, vatCode, taxSystem int) (*receipt, error) {
 	customer := receiptCustomer{
-		FullName: payments.Truncate(strings.TrimSpace(c.Name), maxFullName),
+		FullName: hub.TruncateRunes(strings.TrimSpace(c.Name), maxFullName),
 		Phone:    digits(c.Phone),
 		Email:    strings.TrimSpace(c.Email),
 	}
@@ -41,7 +41,7 @@ func buildReceipt(c payments.ReceiptCustomer, lines []payments.ReceiptLine, amou
 		if l.Kind == hub.LinePart {
 			subject = "commodity"
 		}
-		desc := payments.Truncate(strings.Join(strings.Fields(l.Description), " "), maxItemDescription)
+		desc := hub.TruncateRunes(strings.Join(strings.Fields(l.Description), " "), maxItemDescription)
 		if desc == "" {
 			desc = "Услуга"
 			if subject == "commodity" {

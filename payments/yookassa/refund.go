@@ -32,7 +32,7 @@ func (p *Provider) Refund(ctx context.Context, r payments.RefundRequest) (paymen
 	body := createRefund{
 		PaymentID:   r.ProviderID,
 		Amount:      amount{Value: formatAmount(r.AmountMinor), Currency: r.Currency},
-		Description: payments.Truncate(reason, maxRefundDescription),
+		Description: hub.TruncateRunes(reason, maxRefundDescription),
 	}
 	if p.vatCode > 0 {
 		lines := r.Lines
