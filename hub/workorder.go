@@ -90,4 +90,8 @@ type WorkOrderLine struct {
 	DecidedIP      string `gorm:"column:decided_ip"`
 	DecidedUA      string `gorm:"column:decided_ua"`
 	DecidedVersion int64  // the work order's version the decision answered
+	// InspectionItem is the code of the inspection item the line prices
+	// (the DMS's inspection_item), "" for a line of its own: it ties the
+	// item's photos and note to the line on the customer's page.
+	InspectionItem string
 }

@@ -116,20 +116,21 @@ const keepDecisionIfSamePrice = `
 func (s *Store) upsertLines(ctx context.Context, workOrderID int64, lines []hub.WorkOrderLine) error {
 	var b strings.Builder
 	b.WriteString(`INSERT INTO work_order_lines (work_order_id, external_id, position, kind, name, qty_milli,
-	  unit_price_minor, discount_minor, total_minor, needs_approval, decision) VALUES `)
-	args := make([]any, 0, 11*len(lines))
+	  unit_price_minor, discount_minor, total_minor, needs_approval, inspection_item, decision) VALUES `)
+	args := make([]any, 0, 12*len(lines))
 	for i, l := range lines {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')")
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')")
 		args = append(args, workOrderID, l.ExternalID, l.Position, l.Kind, l.Name, l.QtyMilli,
-			l.UnitPriceMinor, l.DiscountMinor, l.TotalMinor, l.NeedsApproval)
+			l.UnitPriceMinor, l.DiscountMinor, l.TotalMinor, l.NeedsApproval, l.InspectionItem)
 	}
 	b.WriteString(` ON CONFLICT (work_order_id, external_id) DO UPDATE SET
 	  position = excluded.position, kind = excluded.kind, name = excluded.name, qty_milli = excluded.qty_milli,
 	  unit_price_minor = excluded.unit_price_minor, discount_minor = excluded.discount_minor,
-	  total_minor = excluded.total_minor, needs_approval = excluded.needs_approval,`)
+	  total_minor = excluded.total_minor, needs_approval = excluded.needs_approval,
+	  inspection_item = excluded.inspection_item,`)
 	b.WriteString(keepDecisionIfSamePrice)
 	if err := s.db.WithContext(ctx).Exec(b.String(), args...).Error; err != nil {
 		return fmt.Errorf("upsert lines of work order %d: %w", workOrderID, err)
