@@ -32,6 +32,10 @@ const (
 	ChangeFeedback        = "feedback"     // a customer scored their visit 0-10
 	ChangePayment         = "payment"      // a customer paid online
 	ChangeRefund          = "refund"       // an admin refunded (part of) an online payment
+	ChangeInspection      = "inspection"   // an advisor sent the mechanic's inspection
+	// ChangeInspectionReport: the customer decided on the estimate; the
+	// inspection and the decisions as a PDF document.
+	ChangeInspectionReport = "inspection_report"
 )
 
 // ChangeData is the data of one change type: what a Change's Data holds,
@@ -191,3 +195,56 @@ type RefundData struct {
 
 // ChangeType is ChangeRefund.
 func (RefundData) ChangeType() string { return ChangeRefund }
+
+// InspectionData is the data of an inspection change: an advisor sent the
+// mechanic's inspection of the work order, so 1C can price its red and
+// yellow items as lines naming them (inspection_item). Sent again after
+// edits, with a higher revision; the newest revision replaces the older
+// (docs/exchange.md, "Inspections"). Hidden items are left out.
+type InspectionData struct {
+	InspectionID int64                `json:"inspection_id"`
+	Revision     int64                `json:"revision"`
+	Mechanic     string               `json:"mechanic"` // who started it
+	SentBy       string               `json:"sent_by"`  // the advisor
+	SentAt       time.Time            `json:"sent_at"`
+	Items        []InspectionItemData `json:"items"`
+}
+
+// InspectionItemData is one item of an inspection change.
+type InspectionItemData struct {
+	Code  string               `json:"code"` // what a line's inspection_item names
+	Name  string               `json:"name"`
+	State string               `json:"state"` // "", ItemGreen, ItemYellow, ItemRed
+	Value string               `json:"value,omitempty"`
+	Unit  string               `json:"unit,omitempty"`
+	Note  string               `json:"note,omitempty"`
+	Files []InspectionFileData `json:"files,omitempty"`
+}
+
+// InspectionFileData is a file of an inspection change; 1C fetches it by
+// URL (GET /api/dms/v1/files/<sha256>, with its token).
+type InspectionFileData struct {
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	SizeBytes   int64  `json:"size_bytes"`
+	SHA256      string `json:"sha256"`
+	URL         string `json:"url"` // "/api/dms/v1/files/<sha256>", relative to the hub
+}
+
+// ChangeType is ChangeInspection.
+func (InspectionData) ChangeType() string { return ChangeInspection }
+
+// InspectionReportData is the data of an inspection_report change: the
+// customer confirmed their decisions; File is the PDF of the inspection
+// and the decisions, to keep with the work order.
+type InspectionReportData struct {
+	InspectionID int64              `json:"inspection_id"`
+	Version      int64              `json:"version"` // the work order's version decided on
+	File         InspectionFileData `json:"file"`
+}
+
+// ChangeType is ChangeInspectionReport.
+func (InspectionReportData) ChangeType() string { return ChangeInspectionReport }
+
+// DMSFileURL is where the DMS fetches a file of the hub by its hash.
+func DMSFileURL(sha256 string) string { return "/api/dms/v1/files/" + sha256 }
