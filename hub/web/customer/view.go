@@ -86,6 +86,9 @@ type messageView struct {
 	Body   string
 	At     string
 	Files  []fileView
+	// Delivery is the outgoing message's state, kept only as an attribute
+	// (scripts and tests wait on it); the customer is not shown it.
+	Delivery string
 }
 
 type fileView struct {
@@ -257,6 +260,7 @@ func (l *loader) message(m hub.Message, files []hub.Attachment) messageView {
 	} else {
 		mv.Author = l.branch.Name
 		mv.Body = withoutPageLinks(m.Body)
+		mv.Delivery = m.Delivery
 	}
 	for _, a := range files {
 		mv.Files = append(mv.Files, l.file(a))
