@@ -317,3 +317,35 @@ func TestTheChatIsAChat(t *testing.T) {
 }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
+
+// The step bar marks where the car is: diagnosis while the mechanic's
+// inspection is not sent, approval while lines wait, then in work, ready.
+func TestTheStepBarFollowsTheOrder(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
+		send := secInProcess(h)
+		phone, number := "+79165550750", "ШАГ-1"
+		plain := estOrder("ru", phone, estLine("1", "labor", "Diagnostics", "1000", false))
+		a := secPushOrder(t, h, number, plain)
+		v := secOpen(t, send, a.Path)
+		current := regexp.MustCompile(`<li class="step current" aria-current="step"><span>([^<]+)</span>`)
+		step := func(what, want string) {
+			t.Helper()
+			body := secBody(t, secGet(t, send, a.Path, v.cookie))
+			if got := current.FindStringSubmatch(body); got == nil || got[1] != want {
+				t.Errorf("%s: current step %v, want %q", what, got, want)
+			}
+		}
+		step("in progress, nothing inspected", "В работе")
+		i, err := h.Store.StartInspection(context.Background(), a.Thread, "Ivan")
+		if err != nil {
+			t.Fatal(err)
+		}
+		step("inspection under way", "Диагностика")
+		h.PushWorkOrder(t, "wo-"+number+"-2", number, 2, "В работе", estOrder("ru", phone,
+			estLine("1", "labor", "Diagnostics", "1000", false), estLine("2", "part", "Pads", "6800", true)))
+		step("a line to approve", "Согласование")
+		repSend(t, h, i.ID)
+		h.PushWorkOrder(t, "wo-"+number+"-3", number, 3, "Готов", plain)
+		step("ready", "Готов")
+	})
+}
