@@ -91,14 +91,14 @@ func brTestLinkAndLiveUpdates(t *testing.T, browser context.Context, h *apptest.
 	p.Open(base + path)
 	p.WaitFor("status shown", `document.querySelector("#status")?.textContent.trim() === "В работе"`, "#order")
 	p.WaitFor("live stream open", `!document.getElementById("live").hidden`, "body")
-	p.WaitFor("status SMS shown as sent", `document.querySelector("#messages li.msg .state-sent")`, "#messages")
+	p.WaitFor("status SMS shown as sent", `document.querySelector("#messages li.msg[data-delivery=sent]")`, "#messages")
 	if got := webtest.Must[float64](p, "document.documentElement.scrollWidth"); got > 360 {
 		t.Errorf("page is %v px wide at a 360 px viewport: it scrolls sideways", got)
 	}
 	if screenshot {
 		// The outbox sends one number's SMS in turn (the estimate request
 		// after the status); let both show as sent so the picture is settled.
-		p.WaitFor("both SMS shown as sent", `document.querySelectorAll("#messages li.msg .state-sent").length === 2`, "#messages")
+		p.WaitFor("both SMS shown as sent", `document.querySelectorAll("#messages li.msg[data-delivery=sent]").length === 2`, "#messages")
 		p.SaveScreenshot(brScreenshotPath, 360, 740)
 	}
 
@@ -269,7 +269,7 @@ func brCheckDecided(t *testing.T, p *webtest.Tab, reviewed string) {
 	if got := p.Text("#order ul.decided li.declined"); !strings.Contains(got, "Тормозные колодки") || !strings.Contains(got, "Отказ") {
 		t.Errorf("declined line = %q\n%s", got, p.Dump("#order"))
 	}
-	if got := p.Text("#order .final"); !strings.HasPrefix(got, "Решение отправлено и больше не меняется.") {
+	if got := p.Text("#order .final"); !strings.HasPrefix(got, "Решение сохранено и больше не меняется.") {
 		t.Errorf("final notice = %q\n%s", got, p.Dump("#order"))
 	}
 	if webtest.Must[bool](p, `!!document.querySelector("form.estimate")`) {
@@ -311,8 +311,8 @@ func brTestResume(t *testing.T, browser context.Context, h *apptest.Hub, base st
 	// id to resume from; wait until it shows as sent, so no event of it is
 	// in flight when the stream drops.
 	brPushMessage(t, h, "msg-104-0", number, "До обрыва связи.")
-	p.WaitFor("message over the live stream", `[...document.querySelectorAll("#messages li.msg")].some(li => li.textContent.includes("До обрыва связи.") && li.querySelector(".state-sent"))`, "#messages")
-	p.WaitFor("status SMS and message shown as sent", `document.querySelectorAll("#messages li.msg .state-sent").length === 2`, "#messages")
+	p.WaitFor("message over the live stream", `[...document.querySelectorAll("#messages li.msg")].some(li => li.textContent.includes("До обрыва связи.") && li.matches("[data-delivery=sent]"))`, "#messages")
+	p.WaitFor("status SMS and message shown as sent", `document.querySelectorAll("#messages li.msg[data-delivery=sent]").length === 2`, "#messages")
 
 	streams, open, _ := proxy.snapshot()
 	if len(streams) != 1 || open != 1 {
@@ -344,7 +344,7 @@ func brTestResume(t *testing.T, browser context.Context, h *apptest.Hub, base st
 		p.WaitFor("missed message after the stream resumed: "+text, count(text)+" === 1", "#messages")
 	}
 	// Both also reach "sent" (their delivery events); still one item each.
-	p.WaitFor("delivery states of the missed messages", `[...document.querySelectorAll("#messages li.msg")].filter(li => li.textContent.includes("Пропущенное") && li.querySelector(".state-sent")).length === 2`, "#messages")
+	p.WaitFor("delivery states of the missed messages", `[...document.querySelectorAll("#messages li.msg")].filter(li => li.textContent.includes("Пропущенное") && li.matches("[data-delivery=sent]")).length === 2`, "#messages")
 	for _, text := range missed {
 		if n := webtest.Must[float64](p, count(text)); n != 1 {
 			t.Errorf("%q is shown %v times, want once\n%s", text, n, p.Dump("#messages"))

@@ -40,7 +40,7 @@ func (h *Handler) postMessage(c *fiber.Ctx) error {
 			text = string([]rune(text)[:maxMessageRunes])
 		}
 		var files []store.InboundFile
-		if fh, err := c.FormFile("file"); err == nil && fh.Size > 0 {
+		if fh := postedFile(c); fh != nil {
 			f, err := h.saveUpload(fh)
 			switch {
 			case errors.Is(err, errFileSize):
@@ -80,6 +80,22 @@ func (h *Handler) postMessage(c *fiber.Ctx) error {
 		}
 		return back(c, v, "ok", "sent_ok")
 	})
+}
+
+// postedFile is the form's first non-empty file: the page has two pickers
+// named "file" (the camera and the file picker), and the one not used
+// still posts an empty part.
+func postedFile(c *fiber.Ctx) *multipart.FileHeader {
+	form, err := c.MultipartForm()
+	if err != nil || form == nil {
+		return nil
+	}
+	for _, fh := range form.File["file"] {
+		if fh.Size > 0 {
+			return fh
+		}
+	}
+	return nil
 }
 
 // maxFormKeyRunes bounds what is stored of a form key; the page's own keys

@@ -28,6 +28,13 @@ func (h *Handler) page(c *fiber.Ctx) error {
 		if err != nil {
 			return h.internal(c, "load page", err)
 		}
+		if id := view.Order.reportID; id != 0 && view.Order.openedAt == nil {
+			// The advisor sees when the customer first looked; a failure
+			// here must not cost the customer the page.
+			if err := h.store.MarkInspectionOpened(ctx, id); err != nil && h.log != nil {
+				h.log.Warn("customer page: mark inspection opened", "inspection_id", id, "err", err)
+			}
+		}
 		return h.render(c, fiber.StatusOK, "page.html", view)
 	})
 }

@@ -43,13 +43,26 @@ type orderView struct {
 	Status     string // localized canonical status
 	StatusKey  string // canonical, for styling
 	Promised   string
+	Steps      []progressStep // the step bar, received → handed over
 	Timeline   []stepView
+	Report     reportView // the sent inspection; empty when there is none
 	Version    int64      // the work order's version shown; the estimate form carries it
 	Total      string     // with the customer's decisions applied, as the review announced it
-	Pending    []lineView // awaiting the customer's decision
-	Decided    []lineView
-	Paid       bool     // the work order is paid (online or at the desk)
-	Pay        payBlock // the pay buttons, when the branch takes payments online
+	TotalMinor int64      // the same in minor units: the script's live total starts here
+	// MoneySample is 1 234 567,89 in the customer's notation: the script
+	// learns from it how to write the live total as the server does.
+	MoneySample string
+	// Provisional: the customer decided and the DMS has not sent a total
+	// that takes the decisions in yet, so the service confirms the sum.
+	Provisional bool
+	Pending     []lineView // awaiting the customer's decision, red evidence first
+	Decided     []lineView
+	Paid        bool     // the work order is paid (online or at the desk)
+	Pay         payBlock // the pay buttons, when the branch takes payments online
+	// reportID is the sent inspection shown (0: none), for recording
+	// that the customer opened it.
+	reportID int64
+	openedAt *time.Time
 }
 
 type stepView struct{ Name, At string }
@@ -60,17 +73,22 @@ type lineView struct {
 	TotalMinor              int64
 	Decision                string // "", approved, declined
 	DecisionText            string
+	Item                    *itemView // the inspection item the line prices: its evidence
+	// What each answer does to the order total (minor units): a declined
+	// line leaves it, an approved recommendation joins it.
+	IfApproved, IfDeclined int64
 }
 
 type messageView struct {
-	ID       int64
-	Mine     bool // written by the customer
-	Author   string
-	Body     string
-	At       string
-	Delivery string // state for outgoing messages
-	State    string // localized state
-	Files    []fileView
+	ID     int64
+	Mine   bool // written by the customer
+	Author string
+	Body   string
+	At     string
+	Files  []fileView
+	// Delivery is the outgoing message's state, kept only as an attribute
+	// (scripts and tests wait on it); the customer is not shown it.
+	Delivery string
 }
 
 type fileView struct {
@@ -139,6 +157,8 @@ type orderData struct {
 	vehicle hub.Vehicle
 	steps   []hub.StatusChange
 	lines   []hub.WorkOrderLine
+	report  reportData
+	sent    bool // the inspection was sent: the report shows
 }
 
 // loadOrder reads the work order of a thread.
@@ -156,7 +176,10 @@ func loadOrder(ctx context.Context, st *store.Store, workOrderID int64) (orderDa
 	if d.steps, err = st.StatusHistory(ctx, workOrderID); err != nil {
 		return d, err
 	}
-	d.lines, err = st.Lines(ctx, workOrderID)
+	if d.lines, err = st.Lines(ctx, workOrderID); err != nil {
+		return d, err
+	}
+	d.report, d.sent, err = loadReport(ctx, st, workOrderID)
 	return d, err
 }
 
@@ -176,9 +199,12 @@ func (l *loader) order(ctx context.Context, csrf string) (orderView, error) {
 // orderView words the work-order section for this viewer.
 func (l *loader) orderView(d orderData, csrf string) orderView {
 	w := d.order
+	picked, provisional := storedAnswers(w, d.lines)
+	totalMinor := hub.TotalAfterDecisions(w, d.lines, picked)
 	o := orderView{T: l.t(), Base: l.v.base, CSRF: csrf, Number: w.Number, StatusKey: w.Status,
 		Status: statusNames[l.locale][w.Status], Vehicle: d.vehicle.Title(), Version: w.Version,
-		Total: l.money(hub.TotalAfterDecisions(w, d.lines, nil), w.Currency), Paid: w.Paid}
+		Total: l.money(totalMinor, w.Currency), TotalMinor: totalMinor, MoneySample: l.money(123456789, w.Currency),
+		Provisional: provisional, Paid: w.Paid}
 	if w.PromisedAt != nil {
 		o.Promised = l.when(*w.PromisedAt)
 	}
@@ -187,12 +213,25 @@ func (l *loader) orderView(d orderData, csrf string) orderView {
 			o.Timeline = append(o.Timeline, stepView{Name: name, At: l.when(s.ChangedAt)})
 		}
 	}
+	var byCode map[string]*itemView
+	if d.sent {
+		o.Report, byCode = l.report(d.report)
+		o.reportID, o.openedAt = d.report.insp.ID, d.report.insp.CustomerOpenedAt
+	}
 	for _, line := range d.lines {
 		if !line.NeedsApproval {
 			continue
 		}
 		lv := lineView{ID: line.ID, Name: line.Name, Qty: templates.Quantity(l.locale, line.QtyMilli), Price: l.money(line.UnitPriceMinor, w.Currency),
 			Total: l.money(line.TotalMinor, w.Currency), TotalMinor: line.TotalMinor, Decision: line.Decision}
+		if line.InspectionItem != "" {
+			lv.Item = byCode[line.InspectionItem]
+		}
+		if line.Kind == hub.LineRecommendation {
+			lv.IfApproved = line.TotalMinor
+		} else {
+			lv.IfDeclined = -line.TotalMinor
+		}
 		if line.Decision == "" {
 			o.Pending = append(o.Pending, lv)
 			continue
@@ -200,6 +239,8 @@ func (l *loader) orderView(d orderData, csrf string) orderView {
 		lv.DecisionText = l.t()[line.Decision]
 		o.Decided = append(o.Decided, lv)
 	}
+	sortByUrgency(o.Pending)
+	o.Steps = l.progress(w.Status, d.report.insp, len(o.Pending) > 0, len(o.Decided) > 0)
 	return o
 }
 
@@ -212,12 +253,14 @@ func visibleToCustomer(m hub.Message) bool {
 
 func (l *loader) message(m hub.Message, files []hub.Attachment) messageView {
 	mv := messageView{ID: m.ID, Mine: m.Direction == hub.DirectionIn, Body: m.Body, At: l.when(m.CreatedAt)}
+	// The page is a chat, not a copy of the SMS log: no delivery states,
+	// and no link to the very page the customer is reading.
 	if mv.Mine {
 		mv.Author = l.t()["you"]
 	} else {
 		mv.Author = l.branch.Name
+		mv.Body = withoutPageLinks(m.Body)
 		mv.Delivery = m.Delivery
-		mv.State = l.t()[m.Delivery]
 	}
 	for _, a := range files {
 		mv.Files = append(mv.Files, l.file(a))

@@ -1,0 +1,31 @@
+package customer
+
+import (
+	"regexp"
+	"strings"
+)
+
+// pageLink is a link to a customer page, as the SMS and WhatsApp texts
+// carry it: shown on that very page it is noise.
+var pageLink = regexp.MustCompile(`https?://[^\s/]+(?:/[^\s]*)?/c/[A-Za-z0-9_-]{32,128}/?`)
+
+// withoutPageLinks drops links to customer pages from a message as shown
+// on the page, with what led up to them on the line ("Details: ").
+func withoutPageLinks(body string) string {
+	if !strings.Contains(body, "/c/") {
+		return body
+	}
+	lines := strings.Split(body, "\n")
+	out := lines[:0]
+	for _, line := range lines {
+		stripped := pageLink.ReplaceAllString(line, "")
+		if stripped != line {
+			stripped = strings.TrimRight(strings.TrimSpace(stripped), ":—-– ")
+			if stripped == "" {
+				continue
+			}
+		}
+		out = append(out, stripped)
+	}
+	return strings.TrimSpace(strings.Join(out, "\n"))
+}
