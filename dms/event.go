@@ -99,6 +99,9 @@ type lineIn struct {
 	Discount      flexText `json:"discount"`
 	Total         flexText `json:"total"`
 	NeedsApproval flexText `json:"needs_approval"`
+	// InspectionItem is the code of the inspection item the line prices
+	// (an item of an inspection change); "" for a line of its own.
+	InspectionItem string `json:"inspection_item"`
 }
 
 type documentIn struct {

@@ -224,6 +224,9 @@ func validateLine(in lineIn, path string, scale int, p *problems) hub.WorkOrderL
 		l.TotalMinor = lineTotal(l.QtyMilli, l.UnitPriceMinor, l.DiscountMinor, path+".total", p)
 	}
 	l.NeedsApproval = yesNo(in.NeedsApproval, path+".needs_approval", p)
+	// Any code is kept, one the hub does not know too: the line then shows
+	// without the item's evidence.
+	l.InspectionItem = text(in.InspectionItem, path+".inspection_item", shortRule, p)
 	return l
 }
 

@@ -22,14 +22,16 @@ const exchangeDoc = "../docs/exchange.md"
 // changeData makes an empty payload of each change type, to decode the
 // documented examples into.
 var changeData = map[string]func() hub.ChangeData{
-	hub.ChangeCustomerMessage: func() hub.ChangeData { return &hub.CustomerMessageData{} },
-	hub.ChangeLineDecision:    func() hub.ChangeData { return &hub.LineDecisionData{} },
-	hub.ChangeDeliveryFailed:  func() hub.ChangeData { return &hub.DeliveryFailedData{} },
-	hub.ChangeLead:            func() hub.ChangeData { return &hub.LeadData{} },
-	hub.ChangeLockerEvent:     func() hub.ChangeData { return &hub.LockerEventData{} },
-	hub.ChangeFeedback:        func() hub.ChangeData { return &hub.FeedbackData{} },
-	hub.ChangePayment:         func() hub.ChangeData { return &hub.PaymentData{} },
-	hub.ChangeRefund:          func() hub.ChangeData { return &hub.RefundData{} },
+	hub.ChangeCustomerMessage:  func() hub.ChangeData { return &hub.CustomerMessageData{} },
+	hub.ChangeLineDecision:     func() hub.ChangeData { return &hub.LineDecisionData{} },
+	hub.ChangeDeliveryFailed:   func() hub.ChangeData { return &hub.DeliveryFailedData{} },
+	hub.ChangeLead:             func() hub.ChangeData { return &hub.LeadData{} },
+	hub.ChangeLockerEvent:      func() hub.ChangeData { return &hub.LockerEventData{} },
+	hub.ChangeFeedback:         func() hub.ChangeData { return &hub.FeedbackData{} },
+	hub.ChangePayment:          func() hub.ChangeData { return &hub.PaymentData{} },
+	hub.ChangeRefund:           func() hub.ChangeData { return &hub.RefundData{} },
+	hub.ChangeInspection:       func() hub.ChangeData { return &hub.InspectionData{} },
+	hub.ChangeInspectionReport: func() hub.ChangeData { return &hub.InspectionReportData{} },
 }
 
 // Every change type the code declares is the one the documentation lists,

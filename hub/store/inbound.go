@@ -146,17 +146,30 @@ func (s *Store) CustomerAttachment(ctx context.Context, threadID, attachmentID i
 
 // BranchFile finds a file by content hash among the threads of the given
 // branches (how a DMS node fetches what a customer sent; it may not read
-// files of other branches).
+// files of other branches), or among the photos and videos of their
+// inspections' items that are not hidden (what an inspection change
+// names). A hidden item's file is left out: the advisor took it out of
+// what the DMS and the customer get. Thread files come first.
 func (s *Store) BranchFile(ctx context.Context, branchIDs []int64, sha256 string) (hub.Attachment, error) {
-	var a hub.Attachment
+	var found []hub.Attachment
 	if len(branchIDs) == 0 {
-		return a, fmt.Errorf("file %s: %w", sha256, ErrNotFound)
+		return hub.Attachment{}, fmt.Errorf("file %s: %w", sha256, ErrNotFound)
 	}
 	err := s.db.WithContext(ctx).Raw(
-		`SELECT a.* FROM attachments a JOIN messages m ON m.id = a.message_id JOIN threads t ON t.id = m.thread_id
-		 WHERE a.sha256 = ? AND t.branch_id IN ? ORDER BY a.id LIMIT 1`, sha256, branchIDs).Scan(&a).Error
-	if err == nil && a.ID == 0 {
-		return a, fmt.Errorf("file %s: %w", sha256, ErrNotFound)
+		`SELECT id, message_id, sha256, name, content_type, size_bytes, doc_kind, created_at FROM (
+		   SELECT 0 AS src, a.id, a.message_id, a.sha256, a.name, a.content_type, a.size_bytes, a.doc_kind, a.created_at
+		   FROM attachments a JOIN messages m ON m.id = a.message_id JOIN threads t ON t.id = m.thread_id
+		   WHERE a.sha256 = ? AND t.branch_id IN ?
+		   UNION ALL
+		   SELECT 1 AS src, f.id, 0 AS message_id, f.sha256, f.name, f.content_type, f.size_bytes, '' AS doc_kind, f.created_at
+		   FROM inspection_media f JOIN inspection_items i ON i.id = f.item_id JOIN inspections n ON n.id = i.inspection_id
+		   WHERE f.sha256 = ? AND n.branch_id IN ? AND NOT i.hidden
+		 ) files ORDER BY src, id LIMIT 1`, sha256, branchIDs, sha256, branchIDs).Scan(&found).Error
+	if err != nil {
+		return hub.Attachment{}, fmt.Errorf("load file %s: %w", sha256, err)
 	}
-	return a, notFound(err, "file %s", sha256)
+	if len(found) == 0 {
+		return hub.Attachment{}, fmt.Errorf("file %s: %w", sha256, ErrNotFound)
+	}
+	return found[0], nil
 }

@@ -40,6 +40,7 @@ type threadPage struct {
 	Quote      *messageView // the customer message the reply answers (?quote=<id>)
 	WhatsApp   bool         // the thread runs on WhatsApp: quotes and "typing…"
 	Pay        *payCard     // the Payments card (payments_card.go); nil without Payments or a work order
+	Insp       *inspCard    // the inspection card (inspection_advisor.go); nil when there is nothing to show
 }
 
 type messageView struct {
@@ -168,6 +169,9 @@ func (h *Handler) showThread(c *fiber.Ctx, s staff.Staff, th hub.Thread, status 
 	}
 	p.Frame = h.Frame(c, locale, cmp.Or(p.Customer, th.Phone)+" · "+t["inbox"])
 	p.Frame.Scripts, p.Frame.Events, p.Frame.Back = []string{"inbox.js"}, eventsURL(c), &staffpage.Link{URL: "/inbox", Label: t["back"]}
+	if err := h.addInspectionCard(c, s, th, branch.Location(), locale, &p); err != nil {
+		return h.Internal(c, "load inspection", err)
+	}
 	return h.Render(c, status, "thread.html", p)
 }
 
