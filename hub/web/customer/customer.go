@@ -112,6 +112,7 @@ func (h *Handler) Register(app fiber.Router) {
 	c.Post("/:token/estimate/review", h.reviewEstimate)
 	c.Post("/:token/estimate", h.decide)
 	c.Get("/:token/files/:id", h.file)
+	c.Get(InspectionPDFPath, h.inspectionPDF)
 	c.Post("/:token/pay", limiter.New(limiter.Config{
 		Max: payPressesPerMinute, Expiration: time.Minute,
 		KeyGenerator: func(c *fiber.Ctx) string { return c.IP() + " " + c.Params("token") },
