@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -149,5 +150,20 @@ func TestRenderEmptyAndHostile(t *testing.T) {
 	}
 	if text := pdfTexts(t, pdf); !strings.Contains(text, "?") || strings.Contains(text, "🚗") {
 		t.Error("a letter the font lacks is not replaced")
+	}
+}
+
+// Every language has every word, and the page counter has its two verbs.
+func TestTextsComplete(t *testing.T) {
+	for _, locale := range []string{"ru", "pl", "en"} {
+		v := reflect.ValueOf(TextsFor(locale))
+		for i := 0; i < v.NumField(); i++ {
+			if v.Field(i).String() == "" {
+				t.Errorf("%s: %s is empty", locale, v.Type().Field(i).Name)
+			}
+		}
+		if p := TextsFor(locale).Page; strings.Count(p, "%d") != 1 || strings.Count(p, "%s") != 1 {
+			t.Errorf("%s: page counter %q", locale, p)
+		}
 	}
 }

@@ -50,7 +50,7 @@ func TextsFor(locale string) Texts {
 	}
 	return Texts{
 		Title: "Отчёт об осмотре автомобиля", WorkOrder: "Заказ-наряд", Vehicle: "Автомобиль", VIN: "VIN",
-		Date: "Дата", Phone: "Тел.", Mechanic: "Мастер",
+		Date: "Дата", Phone: "Тел.", Mechanic: "Механик",
 		Red: "Требует ремонта сейчас", Yellow: "Требует внимания скоро", Green: "В порядке",
 		NoItems: "Проверенных пунктов нет.", Decisions: "Решения клиента", Approved: "согласовано",
 		Declined: "отказано", Undecided: "без решения", Total: "Итого после решений",
