@@ -52,7 +52,8 @@ func Load(ctx context.Context, st *store.Store, media *hub.Media, workOrderID in
 		}
 		r.Vehicle, r.VIN = v.Title(), v.VIN
 	}
-	if r.Items, err = items(ctx, st, media, d.Inspection.ID); err != nil {
+	var states map[string]string
+	if r.Items, states, err = items(ctx, st, media, d.Inspection.ID); err != nil {
 		return d, err
 	}
 	lines, err := st.Lines(ctx, w.ID)
@@ -63,7 +64,8 @@ func Load(ctx context.Context, st *store.Store, media *hub.Media, workOrderID in
 		if !l.NeedsApproval {
 			continue
 		}
-		r.Lines = append(r.Lines, Line{Name: l.Name, Decision: l.Decision, Total: templates.MoneyText(locale, l.TotalMinor, w.Currency)})
+		r.Lines = append(r.Lines, Line{Name: l.Name, Decision: l.Decision, State: states[l.InspectionItem],
+			Total: templates.MoneyText(locale, l.TotalMinor, w.Currency)})
 	}
 	if len(r.Lines) > 0 {
 		r.Total = templates.MoneyText(locale, hub.TotalAfterDecisions(w, lines, nil), w.Currency)
@@ -72,15 +74,16 @@ func Load(ctx context.Context, st *store.Store, media *hub.Media, workOrderID in
 	return d, nil
 }
 
-// items lists the report's items with their thumbnails.
-func items(ctx context.Context, st *store.Store, media *hub.Media, inspectionID int64) ([]Item, error) {
+// items lists the report's items with their thumbnails, and the state of
+// each shown item by its code (what a line's inspection_item names).
+func items(ctx context.Context, st *store.Store, media *hub.Media, inspectionID int64) ([]Item, map[string]string, error) {
 	all, err := st.InspectionItems(ctx, inspectionID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	files, err := st.InspectionMediaOf(ctx, inspectionID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	thumbs := map[int64][]string{}
 	for _, f := range files {
@@ -89,15 +92,17 @@ func items(ctx context.Context, st *store.Store, media *hub.Media, inspectionID 
 		}
 	}
 	var out []Item
+	states := map[string]string{}
 	for _, it := range all {
 		if it.Hidden || it.State == "" {
 			continue
 		}
+		states[it.Code] = it.State
 		item := Item{Name: it.Name, State: it.State, Value: it.Value, Unit: it.Unit, Note: it.Note}
 		for _, sha := range thumbs[it.ID] {
 			data, err := readThumb(media, sha)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			if data != nil {
 				item.Thumbs = append(item.Thumbs, data)
@@ -105,7 +110,7 @@ func items(ctx context.Context, st *store.Store, media *hub.Media, inspectionID 
 		}
 		out = append(out, item)
 	}
-	return out, nil
+	return out, states, nil
 }
 
 // readThumb reads a thumbnail; nil (no error) for one missing from the

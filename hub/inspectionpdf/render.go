@@ -255,18 +255,25 @@ func (p *page) lines(r Report) {
 	p.font("B", 13)
 	f.MultiCell(0, 7, p.clean.text(p.t.Decisions), "", "L", false)
 	f.Ln(1)
-	const decisionW, totalW = 35.0, 35.0
+	const decisionW, totalW, dotW = 35.0, 35.0, 5.0
 	nameW := p.width() - decisionW - totalW
 	for _, l := range r.Lines {
 		p.font("", 10)
 		name := p.clean.text(l.Name)
-		h := float64(len(f.SplitText(name, nameW-2))) * lineHeight
+		h := float64(len(f.SplitText(name, nameW-dotW-2))) * lineHeight
 		if h < lineHeight {
 			h = lineHeight
 		}
 		p.room(h + 1)
 		x, y := f.GetX(), f.GetY()
-		f.MultiCell(nameW, lineHeight, name, "", "L", false)
+		if l.State != "" {
+			// The item's colour before the name: why the work is offered.
+			r, g, b := stateColor(l.State)
+			f.SetFillColor(r, g, b)
+			f.Rect(x, y+1, 3, 3, "F")
+		}
+		f.SetX(x + dotW)
+		f.MultiCell(nameW-dotW, lineHeight, name, "", "L", false)
 		f.SetXY(x+nameW, y)
 		if l.Decision == hub.DecisionDeclined {
 			f.SetTextColor(180, 30, 40)

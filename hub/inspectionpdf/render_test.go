@@ -73,7 +73,7 @@ func sample(t *testing.T, locale string) Report {
 			{Name: "Not looked at", State: ""},
 		},
 		Lines: []Line{
-			{Name: "Замена тормозных колодок (работа и запчасти)", Decision: hub.DecisionApproved, Total: "4 500 ₽"},
+			{Name: "Замена тормозных колодок (работа и запчасти)", Decision: hub.DecisionApproved, State: hub.ItemRed, Total: "4 500 ₽"},
 			{Name: "Wymiana opon", Decision: hub.DecisionDeclined, Total: "1 800,00 zł"},
 			{Name: "Later", Decision: "", Total: "100 ₽"},
 		},

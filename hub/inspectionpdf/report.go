@@ -39,5 +39,6 @@ const MaxThumbs = 4
 type Line struct {
 	Name     string
 	Decision string // hub.DecisionApproved, hub.DecisionDeclined, "" undecided
+	State    string // the state of the inspection item the line prices; "" for a line of its own
 	Total    string // formatted with its currency
 }
