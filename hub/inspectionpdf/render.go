@@ -22,6 +22,19 @@ const (
 	lineHeight = 5.0
 )
 
+// maxName bounds a name drawn beside other cells (a line's decision and
+// sum, an item's measurement): those are placed by hand, so the name must
+// fit on one page; a DMS or a mechanic may send any length.
+const maxName = 300
+
+// short cuts a name to maxName characters, marking the cut.
+func short(s string) string {
+	if cut := hub.TruncateRunes(s, maxName); cut != s {
+		return cut + "…"
+	}
+	return s
+}
+
 // family is the embedded font's name inside the PDF.
 const family = "Go"
 
@@ -151,6 +164,9 @@ func (p *page) items(items []Item) {
 		r, g, b := stateColor(state)
 		f.SetFillColor(r, g, b)
 		f.SetTextColor(255, 255, 255)
+		if state == hub.ItemYellow {
+			f.SetTextColor(33, 33, 33) // white on amber is hard to read, printed or not
+		}
 		p.font("B", 11)
 		f.CellFormat(0, 7, p.clean.text(fmt.Sprintf("%s (%d)", p.t.stateTitle(state), len(group))), "", 1, "L", true, 0, "")
 		f.SetTextColor(0, 0, 0)
@@ -183,7 +199,7 @@ func (p *page) item(it Item) {
 		mw = f.GetStringWidth(p.clean.text(measure)) + 4
 	}
 	x, y := f.GetX(), f.GetY()
-	f.MultiCell(p.width()-mw, 6, p.clean.text(it.Name), "", "L", false)
+	f.MultiCell(p.width()-mw, 6, p.clean.text(short(it.Name)), "", "L", false)
 	after := f.GetY()
 	if measure != "" {
 		f.SetXY(x+p.width()-mw, y)
@@ -259,7 +275,7 @@ func (p *page) lines(r Report) {
 	nameW := p.width() - decisionW - totalW
 	for _, l := range r.Lines {
 		p.font("", 10)
-		name := p.clean.text(l.Name)
+		name := p.clean.text(short(l.Name))
 		h := float64(len(f.SplitText(name, nameW-dotW-2))) * lineHeight
 		if h < lineHeight {
 			h = lineHeight

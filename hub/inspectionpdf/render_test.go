@@ -148,8 +148,12 @@ func TestRenderEmptyAndHostile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if text := pdfTexts(t, pdf); !strings.Contains(text, "?") || strings.Contains(text, "🚗") {
+	text := pdfTexts(t, pdf)
+	if !strings.Contains(text, "?") || strings.Contains(text, "🚗") {
 		t.Error("a letter the font lacks is not replaced")
+	}
+	if !strings.Contains(text, "…") {
+		t.Error("a line's very long name is not cut")
 	}
 }
 
