@@ -139,8 +139,8 @@ func TestRenderEmptyAndHostile(t *testing.T) {
 		t.Error("an empty report does not say so")
 	}
 	long := strings.Repeat("Очень длинное примечание механика 🚗 \xff ", 400)
-	r := Report{Texts: TextsFor("ru"), BranchName: long, Items: make([]Item, 0, 200)}
-	for i := 0; i < 200; i++ {
+	r := Report{Texts: TextsFor("ru"), BranchName: long, Items: make([]Item, 0, 60)}
+	for i := 0; i < 60; i++ {
 		r.Items = append(r.Items, Item{Name: long[:200], State: hub.ItemRed, Note: long})
 	}
 	r.Lines = []Line{{Name: long, Total: long}}
