@@ -114,6 +114,7 @@ func (h *Handler) Register(app fiber.Router) {
 	c.Get("/:token/files/:id", h.file)
 	c.Get("/:token/inspection/media/:id", h.reportMedia(false))
 	c.Get("/:token/inspection/media/:id/thumb", h.reportMedia(true))
+	c.Get(InspectionPDFPath, h.inspectionPDF)
 	c.Post("/:token/pay", limiter.New(limiter.Config{
 		Max: payPressesPerMinute, Expiration: time.Minute,
 		KeyGenerator: func(c *fiber.Ctx) string { return c.IP() + " " + c.Params("token") },

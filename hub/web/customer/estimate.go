@@ -153,6 +153,7 @@ func (h *Handler) decide(c *fiber.Ctx) error {
 		case err != nil:
 			return h.internal(c, "decide", err)
 		}
+		h.keepInspectionReport(c, v, w)
 		return back(c, v, "ok", "thanks")
 	})
 }

@@ -101,6 +101,7 @@ func (h *Handler) Register(app fiber.Router) {
 	const thread = "/inbox/threads/:id"
 	anyone.Get(thread, h.livePosition, h.withThread(h.show))
 	anyone.Get(thread+"/files/:fid", h.withThread(h.file))
+	anyone.Get(InspectionPDFPath, h.withThread(h.inspectionPDF))
 	anyone.Post(ReplyPath, h.withThread(h.reply))
 	anyone.Post(thread+"/messages/:mid/resend", h.withThread(h.resend))
 	desk.Post(thread+"/messages/:mid/forward", h.withThread(h.forward))
