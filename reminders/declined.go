@@ -25,18 +25,22 @@ const declinedOccasionPrefix = "offer"
 // every item due. Sending marks the rows offered in the same transaction
 // (Record), so each row is offered once even when later rows of the same
 // vehicle fall due; work a later work order did is closed and never
-// offered.
-type DeclinedWork struct{}
+// offered. Past Within after its offer date a row is not offered at all:
+// an offer months late (the customer opted back in, the hub was down)
+// would confuse more than help.
+type DeclinedWork struct {
+	Within time.Duration
+}
 
-// NewDeclinedWork is the rule.
-func NewDeclinedWork() *DeclinedWork { return &DeclinedWork{} }
+// NewDeclinedWork offers rows up to 30 days after their offer date.
+func NewDeclinedWork() *DeclinedWork { return &DeclinedWork{Within: 30 * 24 * time.Hour} }
 
 // Name is RuleDeclinedWork.
 func (*DeclinedWork) Name() string { return RuleDeclinedWork }
 
 // Due lists one reminder per vehicle of the branch with declined work due.
-func (*DeclinedWork) Due(ctx context.Context, st *store.Store, scan Scan) ([]Reminder, error) {
-	due, err := st.DeclinedWorkDue(ctx, scan.Branch.ID, scan.Now)
+func (r *DeclinedWork) Due(ctx context.Context, st *store.Store, scan Scan) ([]Reminder, error) {
+	due, err := st.DeclinedWorkDue(ctx, scan.Branch.ID, scan.Now.Add(-r.Within), scan.Now)
 	if err != nil {
 		return nil, fmt.Errorf("declined work scan of branch %s: %w", scan.Branch.Code, err)
 	}

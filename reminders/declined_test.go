@@ -102,9 +102,16 @@ func TestDeclinedWorkIsOfferedOnceAfterTheBranchDays(t *testing.T) {
 		if res := r.scan(run); res.Sent != 0 || len(r.sent(cust)) != 1 {
 			t.Fatalf("weeks later: %+v, %d sent in all; want it offered once", res, len(r.sent(cust)))
 		}
-		due, err := s.DeclinedWorkDue(t.Context(), r.branch.ID, r.clock())
+		due, err := s.DeclinedWorkDue(t.Context(), r.branch.ID, declined, r.clock())
 		if err != nil || len(due) != 1 || due[0].CustomerID != stopped {
 			t.Fatalf("still due: %+v %v; want only the opted-out customer's row", due, err)
+		}
+		// Back in after weeks: too late for an offer.
+		if _, err := s.SetOptOut(t.Context(), stoppedThread, false); err != nil {
+			t.Fatal(err)
+		}
+		if res := r.scan(run); res.Sent != 0 || len(r.sent(stopped)) != 0 {
+			t.Fatalf("an offer %v late went out: %+v", r.clock().Sub(declined.AddDate(0, 0, 60)), res)
 		}
 	})
 }

@@ -108,18 +108,18 @@ type DeclinedDue struct {
 }
 
 // DeclinedWorkDue lists, per vehicle, the branch's open declined work
-// whose offer_after has passed by at and that was never offered, for the
-// vehicle's owner (the declining work order's customer when the vehicle
-// names none). Vehicles with no customer are left out.
-func (s *Store) DeclinedWorkDue(ctx context.Context, branchID int64, at time.Time) ([]DeclinedDue, error) {
+// whose offer_after is after from and not after until, never offered, for
+// the vehicle's owner (the declining work order's customer when the
+// vehicle names none). Vehicles with no customer are left out.
+func (s *Store) DeclinedWorkDue(ctx context.Context, branchID int64, from, until time.Time) ([]DeclinedDue, error) {
 	var rows []struct {
 		hub.DeclinedWork
 		CustomerID *int64
 	}
 	err := s.db.WithContext(ctx).Raw(`SELECT d.*, COALESCE(v.customer_id, w.customer_id) AS customer_id
 		FROM declined_work d JOIN vehicles v ON v.id = d.vehicle_id JOIN work_orders w ON w.id = d.work_order_id
-		WHERE d.branch_id = ? AND d.offered_at IS NULL AND d.closed_at IS NULL AND d.offer_after <= ?
-		ORDER BY d.vehicle_id, d.declined_at, d.id`, branchID, at.UTC()).Scan(&rows).Error
+		WHERE d.branch_id = ? AND d.offered_at IS NULL AND d.closed_at IS NULL AND d.offer_after > ? AND d.offer_after <= ?
+		ORDER BY d.vehicle_id, d.declined_at, d.id`, branchID, from.UTC(), until.UTC()).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("declined work due at branch %d: %w", branchID, err)
 	}

@@ -191,7 +191,7 @@ func TestLaterWorkOrderClosesDeclinedWork(t *testing.T) {
 		if got["pads_front"].ClosedAt == nil || got["wipers"].ClosedAt != nil {
 			t.Fatalf("after the later order: pads %+v, wipers %+v", got["pads_front"], got["wipers"])
 		}
-		due, err := s.DeclinedWorkDue(ctx, w.Branch.ID, time.Now().AddDate(1, 0, 0))
+		due, err := s.DeclinedWorkDue(ctx, w.Branch.ID, time.Now(), time.Now().AddDate(1, 0, 0))
 		if err != nil || len(due) != 1 || len(due[0].Items) != 1 || due[0].Items[0].ItemCode != "wipers" || due[0].CustomerID != w.customer {
 			t.Fatalf("due a year on: %+v %v", due, err)
 		}
