@@ -66,3 +66,10 @@ type Rule interface {
 	Name() string
 	Due(ctx context.Context, st *store.Store, scan Scan) ([]Reminder, error)
 }
+
+// Recorder is a Rule that writes something of its own with each customer
+// reminder it proposed, inside the transaction that queues the message
+// (DeclinedWork marks its rows offered there, so they go out once).
+type Recorder interface {
+	Record(ctx context.Context, tx *store.Store, rem Reminder, at time.Time) error
+}

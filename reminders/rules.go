@@ -10,5 +10,6 @@ func DefaultRules() []Rule {
 		NewExpiring(),
 		NewExpiredList(),
 		NewFeedback(),
+		NewDeclinedWork(),
 	}
 }

@@ -77,6 +77,9 @@ func (r *Runner) sendMessage(ctx context.Context, tx *store.Store, p *scanPlan, 
 	if err != nil {
 		return 0, err
 	}
+	if err := r.record(ctx, tx, p, it); err != nil {
+		return 0, err
+	}
 	return sentMessage, tx.LinkReminder(ctx, ledgerID, &m.ID, nil)
 }
 
@@ -132,6 +135,17 @@ func (r *Runner) raiseTask(ctx context.Context, tx *store.Store, p *scanPlan, it
 		}
 	}
 	return raisedTask, tx.LinkReminder(ctx, ledgerID, nil, &task.ID)
+}
+
+// record lets the reminder's rule write its own part of the sending, when
+// it is a Recorder.
+func (r *Runner) record(ctx context.Context, tx *store.Store, p *scanPlan, it planned) error {
+	for _, rule := range r.rules {
+		if rec, ok := rule.(Recorder); ok && rule.Name() == it.Rule {
+			return rec.Record(ctx, tx, it.Reminder, p.scan.Now)
+		}
+	}
+	return nil
 }
 
 func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

@@ -31,6 +31,9 @@ const (
 	KeyReminderKeys        = "reminder.keys"
 	KeyReminderApproval    = "reminder.approval"
 	KeyReminderFeedback    = "reminder.feedback"
+	// KeyReminderDeclinedWork offers again, once, the inspection items the
+	// customer declined (Lines: the items' names).
+	KeyReminderDeclinedWork = "reminder.declined_work"
 	// Online payments (package payments): the receipt after the customer
 	// paid, and an amount an advisor asked for from the thread.
 	KeyPaymentReceived = "payment.received"
@@ -48,7 +51,7 @@ func ReplyKeys() []string {
 	for _, k := range Keys() {
 		switch k {
 		case KeyLockerDropOff, KeyLockerPickupPIN, KeyReminderMaintenance, KeyReminderTyres, KeyReminderExpiring,
-			KeyPaymentReceived, KeyPaymentRequest:
+			KeyReminderDeclinedWork, KeyPaymentReceived, KeyPaymentRequest:
 			continue
 		}
 		out = append(out, k)
@@ -88,6 +91,7 @@ func Keys() []string {
 		KeyReminderKeys,
 		KeyReminderApproval,
 		KeyReminderFeedback,
+		KeyReminderDeclinedWork,
 		KeyPaymentReceived,
 		KeyPaymentRequest,
 	}

@@ -16,17 +16,17 @@ func TestRenderEveryDefault(t *testing.T) {
 	// The reminders of a vehicle or of expiring items are about no work
 	// order: they show the due date (1 Dec), the season, both items.
 	wantExtra := map[string]map[string]string{
-		"ru": {KeyStatusInProgress: "23.11.2026 14:30", KeyEstimateRequest: "15 500,50 ₽", KeyDocumentReady: "Invoice",
+		"ru": {KeyReminderDeclinedWork: "Brake pads; Brake discs", KeyStatusInProgress: "23.11.2026 14:30", KeyEstimateRequest: "15 500,50 ₽", KeyDocumentReady: "Invoice",
 			KeyReminderApproval: "15 500,50 ₽", KeyReminderMaintenance: "01.12.2026", KeyReminderTyres: "зимние",
 			KeyReminderExpiring: "GPS subscription A123BC77 — 01.12.2026; Insurance — 05.12.2026"},
-		"pl": {KeyStatusInProgress: "23.11.2026 14:30", KeyEstimateRequest: "15 500,50 zł", KeyDocumentReady: "Invoice",
+		"pl": {KeyReminderDeclinedWork: "Brake pads; Brake discs", KeyStatusInProgress: "23.11.2026 14:30", KeyEstimateRequest: "15 500,50 zł", KeyDocumentReady: "Invoice",
 			KeyReminderApproval: "15 500,50 zł", KeyReminderMaintenance: "01.12.2026", KeyReminderTyres: "zimowe",
 			KeyReminderExpiring: "GPS subscription A123BC77 — 01.12.2026; Insurance — 05.12.2026"},
-		"en": {KeyStatusInProgress: "23 Nov 2026, 14:30", KeyEstimateRequest: "€15,500.50", KeyDocumentReady: "Invoice",
+		"en": {KeyReminderDeclinedWork: "Brake pads; Brake discs", KeyStatusInProgress: "23 Nov 2026, 14:30", KeyEstimateRequest: "€15,500.50", KeyDocumentReady: "Invoice",
 			KeyReminderApproval: "€15,500.50", KeyReminderMaintenance: "1 Dec 2026", KeyReminderTyres: "winter tyres",
 			KeyReminderExpiring: "GPS subscription A123BC77 on 1 Dec 2026; Insurance on 5 Dec 2026"},
 	}
-	noWorkOrder := map[string]bool{KeyReminderMaintenance: true, KeyReminderTyres: true, KeyReminderExpiring: true}
+	noWorkOrder := map[string]bool{KeyReminderMaintenance: true, KeyReminderTyres: true, KeyReminderExpiring: true, KeyReminderDeclinedWork: true}
 	for _, locale := range Locales() {
 		for _, key := range Keys() {
 			t.Run(locale+"/"+key, func(t *testing.T) {

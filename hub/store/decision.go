@@ -66,6 +66,9 @@ func (s *Store) DecideLines(ctx context.Context, w hub.WorkOrder, t hub.Thread, 
 			}
 			decided = append(decided, line)
 		}
+		if err := tx.declinedWorkOf(ctx, w, decided, at); err != nil {
+			return err
+		}
 		for _, line := range decided {
 			note := hub.Message{ThreadID: t.ID, Direction: hub.DirectionSystem, Author: ev.By,
 				Body: decisionNote(line)}

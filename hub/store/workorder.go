@@ -98,7 +98,7 @@ func (s *Store) replaceLines(ctx context.Context, workOrderID int64, lines []hub
 			return err
 		}
 	}
-	return nil
+	return s.closeDeclinedWorkDone(ctx, workOrderID, now())
 }
 
 // keepDecisionIfSamePrice is the upsert's SET clause for a line's decision

@@ -67,6 +67,7 @@ func (h *Handler) Register(app fiber.Router) {
 	admin := h.Routes(app).For(store.RoleAdmin)
 	admin.Get("/admin/reminders", h.reminderList)
 	admin.Post("/admin/reminders/tasks/done", h.taskDone)
+	admin.Post("/admin/reminders/settings", h.settingsSave)
 }
 
 // page is what reminders.html gets: the frame, the form token, an error
@@ -78,13 +79,17 @@ type page struct {
 	Error string
 	Done  string
 	Data  remindersView
+	T     map[string]string // the settings form's words (settings.go)
 }
 
 func (h *Handler) newPage(c *fiber.Ctx, v remindersView) page {
 	s, _ := staff.Current(c)
-	p := page{Frame: h.Frame(c, "en", "Admin"), CSRF: s.CSRF, Data: v}
-	if c.Query("done") == "task" {
+	p := page{Frame: h.Frame(c, "en", "Admin"), CSRF: s.CSRF, Data: v, T: settingsWords(c)}
+	switch c.Query("done") {
+	case "task":
 		p.Done = "The task was marked done."
+	case "settings":
+		p.Done = p.T["saved"]
 	}
 	return p
 }
@@ -109,6 +114,8 @@ type remindersView struct {
 	// with Fix saying how to place them: never a silent gap.
 	Unplaced []unplacedRow
 	Fix      string
+	// OfferDays is the branch's declined_offer_days (settings.go).
+	OfferDays int
 }
 
 type unplacedRow struct {
@@ -181,6 +188,11 @@ func (h *Handler) remindersView(ctx context.Context, code string) (remindersView
 	if err := h.unplaced(ctx, &v); err != nil {
 		return v, err
 	}
+	set, err := h.store.BranchReminderSettings(ctx, v.Branch.ID)
+	if err != nil {
+		return v, err
+	}
+	v.OfferDays = set.DeclinedOfferDays
 	tasks, err := h.store.OpenStaffTasks(ctx, v.Branch.ID)
 	for _, t := range tasks {
 		v.Tasks = append(v.Tasks, taskRow{StaffTask: t, Raised: t.CreatedAt.In(v.Branch.Location()).Format("2006-01-02 15:04")})

@@ -87,6 +87,7 @@ func (h *Handler) Register(app fiber.Router) {
 	admin.Post("/admin/whatsapp/accounts/:id/logout", h.whatsappLogout)
 	admin.Post("/admin/whatsapp/accounts/:id/reconnect", h.whatsappReconnect)
 	admin.Post("/admin/whatsapp/branches/:code", h.whatsappBranch)
+	h.registerChecklist(admin)
 }
 
 // page is what every view gets: who is signed in, the form token, an error
