@@ -116,4 +116,5 @@ func (h *Handler) Register(app fiber.Router) {
 	workshop.Get("/mechanic", h.mechanicSearch)
 	workshop.Get("/mechanic/orders/:id", h.withThread(h.mechanicOrder))
 	workshop.Post(MechanicUploadPath, h.withThread(h.mechanicUpload))
+	h.registerInspection(workshop)
 }
