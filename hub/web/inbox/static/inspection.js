@@ -208,7 +208,8 @@
       } else if (xhr.status >= 500 || xhr.status === 429 || xhr.status === 408) {
         retry(job); // the server was busy or restarting: the same key again
       } else {
-        failed(job, body.error || String(xhr.status));
+        // 413 may come from the server's edge, before the page's own check.
+        failed(job, body.error || (xhr.status === 413 ? w("err_file_too_big") : String(xhr.status)));
       }
     };
     xhr.onerror = xhr.ontimeout = function () { retry(job); };
