@@ -99,7 +99,7 @@ func TestBrowserMechanicInspection(t *testing.T) {
 		t.Fatal(err)
 	}
 	pads := items[5] // pads_front, in mm
-	sel := "#item-" + itoa(pads.ID)
+	sel := "#item-" + mechIDText(pads.ID)
 	if w := webtest.Must[float64](p, `document.documentElement.scrollWidth`); w > 360 {
 		t.Errorf("the page is %v px wide on a 360 px phone", w)
 	}
@@ -137,8 +137,8 @@ func TestBrowserMechanicInspection(t *testing.T) {
 
 	// Closed and opened again: the draft is the server's.
 	p.Open(base + "/inbox")
-	p.Open(base + "/mechanic/orders/" + itoa(th.ID) + "/inspection")
+	p.Open(base + "/mechanic/orders/" + mechIDText(th.ID) + "/inspection")
 	p.WaitFor("reopened", `document.querySelector("`+sel+` button.st-red")?.getAttribute("aria-pressed") === "true" && document.querySelector("`+sel+` input[name=value]").value === "2.5" && document.querySelectorAll("`+sel+` ul.media img").length === 2`, "main")
 }
 
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+func mechIDText(n int64) string { return strconv.FormatInt(n, 10) }
