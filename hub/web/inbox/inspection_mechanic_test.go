@@ -24,9 +24,9 @@ import (
 	"naryad/hub"
 )
 
-// noisyPNG is a real PNG larger than the hub's 64 KiB small-body limit, so
+// mechNoisyPNG is a real PNG larger than the hub's 64 KiB small-body limit, so
 // its upload also proves the upload path is in the app's upload table.
-func noisyPNG(t *testing.T) []byte {
+func mechNoisyPNG(t *testing.T) []byte {
 	t.Helper()
 	r := rand.New(rand.NewPCG(1, 2))
 	img := image.NewRGBA(image.Rect(0, 0, 300, 200))
@@ -45,8 +45,8 @@ func noisyPNG(t *testing.T) []byte {
 	return buf.Bytes()
 }
 
-// pngBomb is a valid 1×1 PNG whose header claims 50 000 × 50 000 pixels.
-func pngBomb(t *testing.T) []byte {
+// mechPNGBomb is a valid 1×1 PNG whose header claims 50 000 × 50 000 pixels.
+func mechPNGBomb(t *testing.T) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, 1, 1))); err != nil {
@@ -59,8 +59,8 @@ func pngBomb(t *testing.T) []byte {
 	return b
 }
 
-// inspectionFixture: Миша (mechanic, branch A) with A's inspection open.
-type inspectionFixture struct {
+// mechInspection: Миша (mechanic, branch A) with A's inspection open.
+type mechInspection struct {
 	h     *apptest.Hub
 	w     *world
 	misha *browser
@@ -69,11 +69,11 @@ type inspectionFixture struct {
 	items []hub.InspectionItem
 }
 
-func openInspection(t *testing.T, h *apptest.Hub) *inspectionFixture {
+func mechOpenInspection(t *testing.T, h *apptest.Hub) *mechInspection {
 	t.Helper()
 	w := newWorld(t, h)
 	addMechanic(t, h)
-	f := &inspectionFixture{h: h, w: w, misha: w.signIn(t, "misha"), url: fmt.Sprintf("/mechanic/orders/%d/inspection", w.a.ID)}
+	f := &mechInspection{h: h, w: w, misha: w.signIn(t, "misha"), url: fmt.Sprintf("/mechanic/orders/%d/inspection", w.a.ID)}
 	resp, page := f.misha.Do(http.MethodGet, f.url, nil)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("inspection page: %d\n%s", resp.StatusCode, page)
@@ -89,9 +89,9 @@ func openInspection(t *testing.T, h *apptest.Hub) *inspectionFixture {
 	return f
 }
 
-// jsonPost posts form (urlencoded, with the CSRF token) as inspection.js
+// mechJSONPost posts form (urlencoded, with the CSRF token) as inspection.js
 // does and decodes the answer.
-func jsonPost(t *testing.T, b *browser, path string, form url.Values) (int, map[string]any) {
+func mechJSONPost(t *testing.T, b *browser, path string, form url.Values) (int, map[string]any) {
 	t.Helper()
 	form.Set("csrf", b.CSRF)
 	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
@@ -105,10 +105,10 @@ func jsonPost(t *testing.T, b *browser, path string, form url.Values) (int, map[
 	return resp.StatusCode, out
 }
 
-// refusedClearly posts form as the script does and tells whether it was
+// mechRefused posts form as the script does and tells whether it was
 // refused with words: the page's 422 {"error": …}, or the app's 400 naming
 // the field for a NUL or bytes that are not UTF-8 (refused at the edge).
-func refusedClearly(t *testing.T, b *browser, path string, form url.Values) bool {
+func mechRefused(t *testing.T, b *browser, path string, form url.Values) bool {
 	t.Helper()
 	form.Set("csrf", b.CSRF)
 	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
@@ -126,8 +126,8 @@ func refusedClearly(t *testing.T, b *browser, path string, form url.Values) bool
 	return false
 }
 
-// uploadRequest is inspection.js's upload of one file.
-func uploadRequest(t *testing.T, b *browser, path, key, name string, content []byte) *http.Request {
+// mechUploadRequest is inspection.js's upload of one file.
+func mechUploadRequest(t *testing.T, b *browser, path, key, name string, content []byte) *http.Request {
 	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
@@ -148,15 +148,15 @@ func uploadRequest(t *testing.T, b *browser, path, key, name string, content []b
 	return req
 }
 
-func upload(t *testing.T, b *browser, path, key, name string, content []byte) (int, map[string]any) {
+func mechUpload(t *testing.T, b *browser, path, key, name string, content []byte) (int, map[string]any) {
 	t.Helper()
-	resp, body := b.Send(uploadRequest(t, b, path, key, name, content))
+	resp, body := b.Send(mechUploadRequest(t, b, path, key, name, content))
 	var out map[string]any
 	_ = json.Unmarshal([]byte(body), &out)
 	return resp.StatusCode, out
 }
 
-func (f *inspectionFixture) item(t *testing.T, id int64) hub.InspectionItem {
+func (f *mechInspection) item(t *testing.T, id int64) hub.InspectionItem {
 	t.Helper()
 	items, err := f.h.Store.InspectionItems(context.Background(), f.insp.ID)
 	if err != nil {
@@ -176,7 +176,7 @@ func (f *inspectionFixture) item(t *testing.T, id int64) hub.InspectionItem {
 // the mechanic's order page links to it.
 func TestInspectionPageShowsTheChecklist(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
-		f := openInspection(t, h)
+		f := mechOpenInspection(t, h)
 		f.misha.Lang = "ru"
 		_, page := f.misha.Do(http.MethodGet, f.url, nil)
 		for _, want := range []string{"Осмотр · ЗН-1", "<h2>Шины</h2>", "<h2>Тормоза</h2>", "Шина передняя левая, протектор",
@@ -210,16 +210,16 @@ func TestInspectionPageShowsTheChecklist(t *testing.T) {
 // nothing; another branch's or inspection's item is 404.
 func TestInspectionItemEdits(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
-		f := openInspection(t, h)
+		f := mechOpenInspection(t, h)
 		tyre := f.items[0]
 		itemURL := fmt.Sprintf("%s/items/%d", f.url, tyre.ID)
 
-		status, body := jsonPost(t, f.misha, itemURL, url.Values{"state": {"red"}, "value": {" 1,6 "}})
+		status, body := mechJSONPost(t, f.misha, itemURL, url.Values{"state": {"red"}, "value": {" 1,6 "}})
 		if status != http.StatusOK || body["state"] != "red" || body["value"] != "1.6" {
 			t.Fatalf("save: %d %v", status, body)
 		}
 		// Only the note: state and value stay.
-		if status, _ := jsonPost(t, f.misha, itemURL, url.Values{"note": {"Корд виден"}}); status != http.StatusOK {
+		if status, _ := mechJSONPost(t, f.misha, itemURL, url.Values{"note": {"Корд виден"}}); status != http.StatusOK {
 			t.Fatalf("note: %d", status)
 		}
 		got := f.item(t, tyre.ID)
@@ -241,7 +241,7 @@ func TestInspectionItemEdits(t *testing.T) {
 			"invalid UTF-8": {"note": {"a\xffb"}},
 			"huge note":     {"note": {strings.Repeat("я", 2001)}},
 		} {
-			if !refusedClearly(t, f.misha, itemURL, form) {
+			if !mechRefused(t, f.misha, itemURL, form) {
 				t.Errorf("%s: not refused with a message", name)
 			}
 		}
@@ -260,11 +260,11 @@ func TestInspectionItemEdits(t *testing.T) {
 			t.Fatal(err)
 		}
 		bItems, _ := h.Store.InspectionItems(context.Background(), bInsp.ID)
-		if status, _ := jsonPost(t, anna, fmt.Sprintf("%s/items/%d", f.url, bItems[0].ID), url.Values{"state": {"red"}}); status != http.StatusNotFound {
+		if status, _ := mechJSONPost(t, anna, fmt.Sprintf("%s/items/%d", f.url, bItems[0].ID), url.Values{"state": {"red"}}); status != http.StatusNotFound {
 			t.Errorf("B's item under A's page: %d, want 404", status)
 		}
 		bURL := fmt.Sprintf("/mechanic/orders/%d/inspection/items/%d", f.w.b.ID, tyre.ID)
-		if status, _ := jsonPost(t, f.misha, bURL, url.Values{"state": {"green"}}); status != http.StatusNotFound {
+		if status, _ := mechJSONPost(t, f.misha, bURL, url.Values{"state": {"green"}}); status != http.StatusNotFound {
 			t.Errorf("A's item under B's page: %d, want 404", status)
 		}
 		req := httptest.NewRequest(http.MethodPost, itemURL, strings.NewReader("state=green"))
@@ -282,7 +282,7 @@ func TestInspectionItemEdits(t *testing.T) {
 // control character is refused.
 func TestInspectionFreeItemOnce(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
-		f := openInspection(t, h)
+		f := mechOpenInspection(t, h)
 		var wg sync.WaitGroup
 		codes := make([]int, 15)
 		for n := range codes {
@@ -314,7 +314,7 @@ func TestInspectionFreeItemOnce(t *testing.T) {
 			t.Error("the free item is not on the page")
 		}
 		for _, name := range []string{"", "a\x00b", "a\xff", strings.Repeat("x", 121)} {
-			if !refusedClearly(t, f.misha, f.url+"/items", url.Values{"name": {name}}) {
+			if !mechRefused(t, f.misha, f.url+"/items", url.Values{"name": {name}}) {
 				t.Errorf("name %q: not refused with a message", name)
 			}
 		}
@@ -329,10 +329,10 @@ func TestInspectionFreeItemOnce(t *testing.T) {
 // errors storing nothing; the same upload fifteen times at once is one row.
 func TestInspectionUploads(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
-		f := openInspection(t, h)
+		f := mechOpenInspection(t, h)
 		pads := f.items[5]
 		mediaPath := fmt.Sprintf("%s/items/%d/media", f.url, pads.ID)
-		photo := noisyPNG(t)
+		photo := mechNoisyPNG(t)
 
 		for name, tc := range map[string]struct {
 			key, file string
@@ -342,13 +342,13 @@ func TestInspectionUploads(t *testing.T) {
 		}{
 			"svg as jpg":  {"k-svg", "pads.jpg", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), http.StatusUnsupportedMediaType, "file_type"},
 			"html as jpg": {"k-html", "pads.jpg", []byte("<!doctype html><p>hi"), http.StatusUnsupportedMediaType, "file_type"},
-			"bomb":        {"k-bomb", "pads.png", pngBomb(t), http.StatusUnprocessableEntity, "image_too_big"},
+			"bomb":        {"k-bomb", "pads.png", mechPNGBomb(t), http.StatusUnprocessableEntity, "image_too_big"},
 			"broken jpeg": {"k-broken", "pads.jpg", []byte("\xff\xd8\xff\xe0 not a real jpeg"), http.StatusUnprocessableEntity, "bad_image"},
 			"no key":      {"", "pads.png", photo, http.StatusUnprocessableEntity, "upload_key"},
 			"bad key":     {"a/../b", "pads.png", photo, http.StatusUnprocessableEntity, "upload_key"},
 			"empty file":  {"k-empty", "pads.png", nil, http.StatusUnprocessableEntity, "no_file"},
 		} {
-			status, body := upload(t, f.misha, mediaPath, tc.key, tc.file, tc.content)
+			status, body := mechUpload(t, f.misha, mediaPath, tc.key, tc.file, tc.content)
 			if msg, _ := body["error"].(string); status != tc.status || body["code"] != tc.code || msg == "" {
 				t.Errorf("%s: %d %v, want %d %s", name, status, body, tc.status, tc.code)
 			}
@@ -361,7 +361,7 @@ func TestInspectionUploads(t *testing.T) {
 		var wg sync.WaitGroup
 		codes := make([]int, 15)
 		for n := range codes {
-			req := uploadRequest(t, f.misha, mediaPath, "same-key-1", "pads.png", photo)
+			req := mechUploadRequest(t, f.misha, mediaPath, "same-key-1", "pads.png", photo)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -381,7 +381,7 @@ func TestInspectionUploads(t *testing.T) {
 		if n := count(t, h, "inspection_media"); n != 1 {
 			t.Fatalf("one upload fifteen times stored %d rows", n)
 		}
-		status, body := upload(t, f.misha, mediaPath, "same-key-1", "pads.png", photo)
+		status, body := mechUpload(t, f.misha, mediaPath, "same-key-1", "pads.png", photo)
 		thumbURL, _ := body["thumb"].(string)
 		fileURL, _ := body["url"].(string)
 		if status != http.StatusOK || fileURL == "" || thumbURL != fileURL+"/thumb" {
@@ -420,7 +420,7 @@ func TestInspectionUploads(t *testing.T) {
 		}
 		del := fmt.Sprintf("%s/media/%d/delete", f.url, id)
 		for i := 0; i < 2; i++ {
-			if status, _ := jsonPost(t, f.misha, del, url.Values{}); status != http.StatusOK {
+			if status, _ := mechJSONPost(t, f.misha, del, url.Values{}); status != http.StatusOK {
 				t.Fatalf("delete %d: %d", i, status)
 			}
 		}
