@@ -412,6 +412,22 @@ func TestInspectionUploads(t *testing.T) {
 			}
 		}
 
+		// HEIC and video have no pure-Go decoder: stored without a thumbnail.
+		for name, content := range map[string][]byte{"pads.heic": []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"),
+			"pads.mp4": []byte("\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2")} {
+			status, body := mechUpload(t, f.misha, mediaPath, "key-"+name[5:], name, content)
+			if status != http.StatusOK || body["thumb"] != "" || body["video"] != (name == "pads.mp4") {
+				t.Errorf("%s: %d %v", name, status, body)
+			}
+			if resp, _ := f.misha.Do(http.MethodGet, body["url"].(string)+"/thumb", nil); resp.StatusCode != http.StatusNotFound {
+				t.Errorf("%s thumb: %d, want 404", name, resp.StatusCode)
+			}
+			id := int64(body["id"].(float64))
+			if status, _ := mechJSONPost(t, f.misha, fmt.Sprintf("%s/media/%d/delete", f.url, id), url.Values{}); status != http.StatusOK {
+				t.Fatalf("delete %s: %d", name, status)
+			}
+		}
+
 		// Delete: from B's page 404; from A's page gone, twice is fine.
 		id := int64(body["id"].(float64))
 		bDelete := fmt.Sprintf("/mechanic/orders/%d/inspection/media/%d/delete", f.w.b.ID, id)
