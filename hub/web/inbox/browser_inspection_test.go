@@ -68,16 +68,7 @@ func TestBrowserMechanicInspection(t *testing.T) {
 	}
 	base := h.Run(t)
 
-	p := webtest.NewTab(t, browser, webtest.AcceptLanguage("ru-RU,ru;q=0.9"))
-	p.Do("phone viewport", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile, chromedp.EmulatePortrait))
-	p.Open(base + "/login")
-	p.WaitFor("login form", `document.querySelector("form[action='/login'] input[name=csrf]")?.value`, "body")
-	p.Do("mechanic signs in",
-		chromedp.SendKeys(chromedp.ID("login"), "mech"),
-		chromedp.SendKeys(chromedp.ID("password"), pass),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
-	)
-	p.WaitFor("signed in", `location.pathname !== "/login" && document.readyState === "complete"`, "body")
+	p := mechPhone(t, browser, base, pass)
 
 	// The QR code on the job card: /mechanic?q=<number>.
 	p.Open(base + "/mechanic?q=" + "АА-000101")
@@ -139,6 +130,35 @@ func TestBrowserMechanicInspection(t *testing.T) {
 	p.Open(base + "/inbox")
 	p.Open(base + "/mechanic/orders/" + mechIDText(th.ID) + "/inspection")
 	p.WaitFor("reopened", `document.querySelector("`+sel+` button.st-red")?.getAttribute("aria-pressed") === "true" && document.querySelector("`+sel+` input[name=value]").value === "2.5" && document.querySelectorAll("`+sel+` ul.media img").length === 2`, "main")
+
+	// Without JavaScript the forms post: a state, then a photo.
+	nojs := mechPhone(t, browser, base, pass, webtest.NoJavaScript())
+	tyre := "#item-" + mechIDText(items[0].ID)
+	nojs.Open(base + "/mechanic/orders/" + mechIDText(th.ID) + "/inspection")
+	nojs.WaitFor("the page without script", `document.readyState === "complete" && !document.body.classList.contains("js") && document.querySelector("`+tyre+` button.save")`, "body")
+	nojs.Do("mark the tyre green", chromedp.Click(chromedp.CSS(tyre+` button.st-green`)))
+	nojs.WaitFor("green after the post", `location.search === "?ok=saved" && document.querySelector("`+tyre+` button.st-green")?.getAttribute("aria-pressed") === "true"`, "main")
+	nojs.Do("upload a photo",
+		chromedp.SetUploadFiles(chromedp.CSS(tyre+` input[type=file]`), files[:1]),
+		chromedp.Click(chromedp.CSS(tyre+` button.send-file`)),
+	)
+	nojs.WaitFor("the photo after the post", `location.search === "?ok=uploaded" && document.querySelectorAll("`+tyre+` ul.media img").length === 1`, "main")
+}
+
+// mechPhone is a 360×740 phone tab in Russian with the mechanic signed in.
+func mechPhone(t *testing.T, browser context.Context, base, pass string, options ...webtest.TabOption) *webtest.Tab {
+	t.Helper()
+	p := webtest.NewTab(t, browser, append(options, webtest.AcceptLanguage("ru-RU,ru;q=0.9"))...)
+	p.Do("phone viewport", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile, chromedp.EmulatePortrait))
+	p.Open(base + "/login")
+	p.WaitFor("login form", `document.querySelector("form[action='/login'] input[name=csrf]")?.value`, "body")
+	p.Do("mechanic signs in",
+		chromedp.SendKeys(chromedp.ID("login"), "mech"),
+		chromedp.SendKeys(chromedp.ID("password"), pass),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
+	)
+	p.WaitFor("signed in", `location.pathname !== "/login" && document.readyState === "complete"`, "body")
+	return p
 }
 
 func mechIDText(n int64) string { return strconv.FormatInt(n, 10) }
