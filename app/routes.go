@@ -103,6 +103,7 @@ func (s *Server) uploads(d routeDeps) []bodylimit.Upload {
 			Pool: customersPool, OneAt: func(c *fiber.Ctx) string { return c.Params("token") }},
 		{Method: post, Path: inbox.ReplyPath, MaxBytes: staffMax, Allowed: d.staff.SignedIn, Pool: staffPool},
 		{Method: post, Path: inbox.MechanicUploadPath, MaxBytes: staffMax, Allowed: d.staff.SignedIn, Pool: staffPool},
+		{Method: post, Path: inbox.InspectionUploadPath, MaxBytes: staffMax, Allowed: d.staff.SignedIn, Pool: staffPool},
 	}
 }
 

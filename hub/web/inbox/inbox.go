@@ -118,4 +118,5 @@ func (h *Handler) Register(app fiber.Router) {
 	workshop.Get("/mechanic/orders/:id", h.withThread(h.mechanicOrder))
 	workshop.Post(MechanicUploadPath, h.withThread(h.mechanicUpload))
 	h.registerInspectionCard(routes)
+	h.registerInspection(workshop)
 }

@@ -46,6 +46,9 @@ func (h *Handler) mechanicSearch(c *fiber.Ctx) error {
 	if err != nil {
 		return h.Internal(c, "mechanic orders", err)
 	}
+	if to, ok := inspectionShortcut(p.Query, orders); ok {
+		return c.Redirect(to, fiber.StatusSeeOther)
+	}
 	for _, o := range orders {
 		v := hub.Vehicle{Make: o.Make, Model: o.Model, Plate: o.Plate}
 		p.Orders = append(p.Orders, mechanicRow{URL: mechanicURL(o.ThreadID), Number: o.Number,

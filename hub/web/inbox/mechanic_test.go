@@ -95,7 +95,14 @@ func TestMechanicFindsOrdersOfOwnBranches(t *testing.T) {
 		aURL := fmt.Sprintf("/mechanic/orders/%d", w.a.ID)
 		bURL := fmt.Sprintf("/mechanic/orders/%d", w.b.ID)
 		// Both orders carry the plate А123ВС77; only branch A's may show.
-		for _, q := range []string{"ЗН-1", "зн", "а123вс", "А123ВС77", "a123bc"} {
+		// The job card's QR code (its number exactly) opens the inspection.
+		for _, q := range []string{"ЗН-1", "зн-1 "} {
+			resp, _ := misha.Do(http.MethodGet, "/mechanic?q="+url.QueryEscape(q), nil)
+			if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != aURL+"/inspection" {
+				t.Errorf("q=%q: %d %s, want the inspection", q, resp.StatusCode, loc)
+			}
+		}
+		for _, q := range []string{"зн", "а123вс", "А123ВС77", "a123bc"} {
 			resp, page := misha.Do(http.MethodGet, "/mechanic?q="+url.QueryEscape(q), nil)
 			if resp.StatusCode != http.StatusOK || !strings.Contains(page, aURL) || !strings.Contains(page, "ЗН-1") {
 				t.Errorf("q=%q: %d, ЗН-1 not found", q, resp.StatusCode)

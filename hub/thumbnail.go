@@ -1,0 +1,136 @@
+package hub
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"strings"
+
+	"golang.org/x/image/draw"
+)
+
+// Thumbnails: the small JPEG a list shows instead of a phone's 12-megapixel
+// photo. Made on upload in pure Go (CGO_ENABLED=0 builds stay), so HEIC and
+// videos, which have no pure-Go decoder, get none.
+
+// Limits of MakeThumbnail.
+const (
+	ThumbLongEdge  = 480        // the thumbnail's longer side, in pixels
+	MaxThumbPixels = 40_000_000 // a larger picture is refused before decoding
+)
+
+// ErrImageTooLarge is returned for a picture over MaxThumbPixels: a few
+// kilobytes of PNG can claim gigabytes of pixels (a decompression bomb).
+var ErrImageTooLarge = errors.New("image has too many pixels")
+
+// ErrImageUnreadable is returned for a JPEG or PNG that cannot be decoded.
+var ErrImageUnreadable = errors.New("image cannot be read")
+
+// MakeThumbnail makes a JPEG of data (a JPEG or PNG) whose long edge is at
+// most ThumbLongEdge, turned upright by the JPEG's EXIF orientation. HEIC,
+// videos and other types give (nil, nil): no thumbnail, not an error.
+func MakeThumbnail(data []byte, contentType string) ([]byte, error) {
+	var decode func([]byte) (image.Image, error)
+	switch contentType {
+	case "image/jpeg":
+		decode = func(b []byte) (image.Image, error) { return jpeg.Decode(bytes.NewReader(b)) }
+	case "image/png":
+		decode = func(b []byte) (image.Image, error) { return png.Decode(bytes.NewReader(b)) }
+	default:
+		if strings.HasPrefix(contentType, "image/") || strings.HasPrefix(contentType, "video/") {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("thumbnail of %q: not a picture", contentType)
+	}
+	cfg, err := decodeConfig(data, contentType)
+	if err != nil {
+		return nil, fmt.Errorf("thumbnail: %w: %v", ErrImageUnreadable, err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxThumbPixels {
+		return nil, fmt.Errorf("thumbnail: %w: %d×%d", ErrImageTooLarge, cfg.Width, cfg.Height)
+	}
+	src, err := decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("thumbnail: %w: %v", ErrImageUnreadable, err)
+	}
+	orientation := 1
+	if contentType == "image/jpeg" {
+		orientation = JPEGOrientation(data)
+	}
+	out := orient(scaleDown(src, ThumbLongEdge), orientation)
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, out, &jpeg.Options{Quality: 80}); err != nil {
+		return nil, fmt.Errorf("thumbnail: encode: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// decodeConfig reads only the header: the size, before any pixel is
+// allocated.
+func decodeConfig(data []byte, contentType string) (image.Config, error) {
+	if contentType == "image/png" {
+		return png.DecodeConfig(bytes.NewReader(data))
+	}
+	return jpeg.DecodeConfig(bytes.NewReader(data))
+}
+
+// scaleDown draws src into an RGBA whose long edge is at most edge (the
+// same size when it already fits). A PNG's transparency lands on white,
+// as JPEG has none.
+func scaleDown(src image.Image, edge int) *image.RGBA {
+	b := src.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w > edge || h > edge {
+		if w >= h {
+			w, h = edge, max(1, h*edge/b.Dx())
+		} else {
+			w, h = max(1, w*edge/b.Dy()), edge
+		}
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.Draw(dst, dst.Bounds(), image.White, image.Point{}, draw.Src)
+	draw.BiLinear.Scale(dst, dst.Bounds(), src, b, draw.Over, nil)
+	return dst
+}
+
+// orient turns src upright by an EXIF orientation (1–8): 2 mirrored, 3
+// upside down, 4 mirrored upside down, 5–8 the same on their side (the
+// camera held upright: 6, the picture must turn 90° clockwise).
+func orient(src *image.RGBA, orientation int) *image.RGBA {
+	if orientation < 2 || orientation > 8 {
+		return src
+	}
+	w, h := src.Bounds().Dx(), src.Bounds().Dy()
+	dw, dh := w, h
+	if orientation >= 5 {
+		dw, dh = h, w
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	for sy := 0; sy < h; sy++ {
+		for sx := 0; sx < w; sx++ {
+			var dx, dy int
+			switch orientation {
+			case 2:
+				dx, dy = w-1-sx, sy
+			case 3:
+				dx, dy = w-1-sx, h-1-sy
+			case 4:
+				dx, dy = sx, h-1-sy
+			case 5:
+				dx, dy = sy, sx
+			case 6:
+				dx, dy = h-1-sy, sx
+			case 7:
+				dx, dy = h-1-sy, w-1-sx
+			case 8:
+				dx, dy = sy, w-1-sx
+			}
+			i, j := src.PixOffset(sx, sy), dst.PixOffset(dx, dy)
+			copy(dst.Pix[j:j+4], src.Pix[i:i+4])
+		}
+	}
+	return dst
+}
