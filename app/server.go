@@ -188,7 +188,8 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		return nil, err
 	}
 
-	staffPages, err := staff.New(st, staff.Options{Secret: secret, SecureCookies: strings.HasPrefix(cfg.BaseURL(), "https://"), Logger: log})
+	staffPages, err := staff.New(st, staff.Options{Secret: secret, SecureCookies: strings.HasPrefix(cfg.BaseURL(), "https://"),
+		PasswordWait: cfg.LoginWait, Logger: log})
 	if err != nil {
 		return nil, err
 	}

@@ -40,6 +40,7 @@ type Config struct {
 	UploadMaxBytes    int           // NARYAD_UPLOAD_MAX_BYTES: largest file a customer may send
 	CustomerRateLimit int           // NARYAD_CUSTOMER_RATE_LIMIT: requests per minute per IP under /c/
 	LinkTTL           time.Duration // NARYAD_LINK_TTL: magic link lifetime after hand-over
+	LoginWait         time.Duration // NARYAD_LOGIN_WAIT: how long a sign-in waits for a password check before "busy"
 	OutboxWorkers     int           // NARYAD_OUTBOX_WORKERS
 	OutboxMaxAttempts int           // NARYAD_OUTBOX_MAX_ATTEMPTS
 	DebugAddr         string        // NARYAD_DEBUG_ADDR: Go profiler (pprof) listener; empty = off
@@ -70,6 +71,7 @@ func Defaults() Config {
 		SMSProvider:       "log",
 		TwilioBaseURL:     "https://api.twilio.com",
 		DMSMaxBodyBytes:   32 << 20,
+		LoginWait:         10 * time.Second,
 		UploadMaxBytes:    20 << 20,
 		CustomerRateLimit: 120,
 		LinkTTL:           30 * 24 * time.Hour,
@@ -104,6 +106,7 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.IntVar(&c.UploadMaxBytes, "upload-max-bytes", env.integer("NARYAD_UPLOAD_MAX_BYTES", c.UploadMaxBytes), "largest photo or file a customer may send (NARYAD_UPLOAD_MAX_BYTES)")
 	fs.IntVar(&c.CustomerRateLimit, "customer-rate-limit", env.integer("NARYAD_CUSTOMER_RATE_LIMIT", c.CustomerRateLimit), "requests per minute one IP may make to customer pages (NARYAD_CUSTOMER_RATE_LIMIT)")
 	fs.DurationVar(&c.LinkTTL, "link-ttl", env.duration("NARYAD_LINK_TTL", c.LinkTTL), "how long a customer link lives after hand-over (NARYAD_LINK_TTL)")
+	fs.DurationVar(&c.LoginWait, "login-wait", env.duration("NARYAD_LOGIN_WAIT", c.LoginWait), "how long a sign-in waits for a free password check before the page says to try again (NARYAD_LOGIN_WAIT)")
 	fs.IntVar(&c.OutboxWorkers, "outbox-workers", env.integer("NARYAD_OUTBOX_WORKERS", c.OutboxWorkers), "parallel message senders (NARYAD_OUTBOX_WORKERS)")
 	fs.IntVar(&c.OutboxMaxAttempts, "outbox-max-attempts", env.integer("NARYAD_OUTBOX_MAX_ATTEMPTS", c.OutboxMaxAttempts), "delivery attempts before a message is failed (NARYAD_OUTBOX_MAX_ATTEMPTS)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env.str("NARYAD_TRUSTED_PROXIES", c.TrustedProxies), "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For names the client (NARYAD_TRUSTED_PROXIES)")
@@ -159,6 +162,9 @@ func (c *Config) Validate() error {
 		}
 	default:
 		add("NARYAD_SMS_PROVIDER: %q is not one of log, twilio", c.SMSProvider)
+	}
+	if c.LoginWait < time.Second || c.LoginWait > 5*time.Minute {
+		add("NARYAD_LOGIN_WAIT: %s is not between 1s and 5m", c.LoginWait)
 	}
 	if c.DMSMaxBodyBytes < 1024 {
 		add("NARYAD_DMS_MAX_BODY_BYTES: %d is below 1024", c.DMSMaxBodyBytes)

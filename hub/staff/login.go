@@ -65,7 +65,7 @@ func (h *Handler) login(c *fiber.Ctx) error {
 		return h.renderLogin(c, fiber.StatusUnauthorized, pre, login, "failed")
 	}
 	now := h.now()
-	waitCtx, cancelWait := context.WithTimeout(c.UserContext(), 10*time.Second)
+	waitCtx, cancelWait := context.WithTimeout(c.UserContext(), h.passwordWait)
 	defer cancelWait()
 	if !h.passwordSlots.take(waitCtx) {
 		c.Set(fiber.HeaderRetryAfter, "5")

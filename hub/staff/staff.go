@@ -40,8 +40,11 @@ type Options struct {
 	SecureCookies  bool   // the public URL is https
 	LoginRateLimit int    // POST /login per minute per IP; default 20
 	PasswordChecks int    // password checks at once (64 MiB each); default one per CPU, at least 2
-	Logger         *slog.Logger
-	Now            func() time.Time // the clock; time.Now when nil (tests move it)
+	// PasswordWait is how long a sign-in waits for a free check before
+	// the page says "busy, try again"; default 10 s.
+	PasswordWait time.Duration
+	Logger       *slog.Logger
+	Now          func() time.Time // the clock; time.Now when nil (tests move it)
 }
 
 // Handler serves /login, /logout and the staff pages.
@@ -53,6 +56,7 @@ type Handler struct {
 	secureCookies  bool
 	loginRateLimit int
 	passwordSlots  passwordSlots
+	passwordWait   time.Duration
 	log            *slog.Logger
 	now            func() time.Time
 }
@@ -70,6 +74,9 @@ func New(st *store.Store, o Options) (*Handler, error) {
 	if o.LoginRateLimit <= 0 {
 		o.LoginRateLimit = 20
 	}
+	if o.PasswordWait <= 0 {
+		o.PasswordWait = 10 * time.Second
+	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -77,7 +84,8 @@ func New(st *store.Store, o Options) (*Handler, error) {
 		o.Now = time.Now
 	}
 	return &Handler{store: st, views: views, assets: assets, secret: []byte(o.Secret), secureCookies: o.SecureCookies,
-		loginRateLimit: o.LoginRateLimit, passwordSlots: newPasswordSlots(o.PasswordChecks), log: o.Logger, now: o.Now}, nil
+		loginRateLimit: o.LoginRateLimit, passwordSlots: newPasswordSlots(o.PasswordChecks),
+		passwordWait: o.PasswordWait, log: o.Logger, now: o.Now}, nil
 }
 
 // Register adds the sign-in routes. The pages behind sign-in are built on
