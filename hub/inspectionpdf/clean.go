@@ -30,7 +30,8 @@ func newCleaner() (*cleaner, error) {
 	return &cleaner{regular: r, bold: b}, nil
 }
 
-// substitutes stand in for signs the fonts lack but money texts use.
+// substitutes stand in for signs the fonts lack but money texts use (the
+// rouble sign, a narrow no-break space) and turn a tab into a space.
 var substitutes = strings.NewReplacer(
 	"₽", "руб.",
 	"\u202f", "\u00a0", // narrow no-break space, as some locales group digits

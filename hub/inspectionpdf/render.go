@@ -133,7 +133,8 @@ func (p *page) header(r Report) {
 	f.Ln(4)
 }
 
-// stateColors are the group bars' colours: red, amber, green.
+// stateColor is a state's colour (red, amber, green; green for any
+// other): the group bars' and the dots before the lines' names.
 func stateColor(state string) (r, g, b int) {
 	switch state {
 	case hub.ItemRed:
@@ -218,8 +219,10 @@ func (p *page) item(it Item) {
 	f.Ln(3)
 }
 
-// thumbs draws up to MaxThumbs photos in a row; a file that is not a
-// readable JPEG is left out rather than failing the whole report.
+// thumbs draws up to MaxThumbs photos in a row. A file whose header is
+// not a JPEG's is left out; one that passes that check but fpdf still
+// cannot read sets fpdf's error, which fails the whole report (Render
+// checks it).
 func (p *page) thumbs(thumbs [][]byte) {
 	f := p.pdf
 	type placed struct {

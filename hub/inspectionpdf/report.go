@@ -17,7 +17,7 @@ type Report struct {
 	VIN         string
 	Date        string // when the report was made, in the branch's zone
 	Mechanic    string // who started the inspection
-	Items       []Item // in the order shown: red, yellow, green
+	Items       []Item // in checklist order; Render groups them red, yellow, green
 	Lines       []Line // the lines that waited for the customer's approval
 	Total       string // the work order's total after the decisions; "" for none
 }

@@ -158,7 +158,7 @@ func (s *Store) MarkDeclinedOffered(ctx context.Context, ids []int64, at time.Ti
 }
 
 // DeclinedWorkOfVehicle lists all of a vehicle's declined work, newest
-// first, closed and offered rows too (tests and support read it).
+// first, closed and offered rows too. Only the tests read it.
 func (s *Store) DeclinedWorkOfVehicle(ctx context.Context, vehicleID int64) ([]hub.DeclinedWork, error) {
 	var out []hub.DeclinedWork
 	if err := s.db.WithContext(ctx).Where("vehicle_id = ?", vehicleID).Order("declined_at DESC, id DESC").Find(&out).Error; err != nil {

@@ -147,9 +147,10 @@ func (s *Store) CustomerAttachment(ctx context.Context, threadID, attachmentID i
 // BranchFile finds a file by content hash among the threads of the given
 // branches (how a DMS node fetches what a customer sent; it may not read
 // files of other branches), or among the photos and videos of their
-// inspections' items that are not hidden (what an inspection change
-// names). A hidden item's file is left out: the advisor took it out of
-// what the DMS and the customer get. Thread files come first.
+// inspections' items that are not hidden. A hidden item's file is left
+// out: the advisor took it out of what the DMS and the customer get. An
+// unchecked item's file is served although no inspection change names
+// it. Thread files come first.
 func (s *Store) BranchFile(ctx context.Context, branchIDs []int64, sha256 string) (hub.Attachment, error) {
 	var found []hub.Attachment
 	if len(branchIDs) == 0 {
