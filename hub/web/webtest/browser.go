@@ -31,9 +31,10 @@ func chromiumPath() string {
 	return ""
 }
 
-// StartBrowser starts one headless Chromium for the test (skipping it when
-// none is installed) and returns its context; tabs are made from it.
-func StartBrowser(t *testing.T) context.Context {
+// StartBrowser starts one headless Chromium for the test or benchmark
+// (skipping it when none is installed) and returns its context; tabs are
+// made from it.
+func StartBrowser(t testing.TB) context.Context {
 	t.Helper()
 	path := chromiumPath()
 	if path == "" {
