@@ -14,8 +14,12 @@ const (
 	ItemRed    = "red"    // needs work now
 )
 
-// ItemStates are the states an item may be set to, best first.
-var ItemStates = []string{ItemGreen, ItemYellow, ItemRed}
+// ItemStates are the states an item may be set to, best first (the order
+// of the mechanic's buttons).
+func ItemStates() []string { return []string{ItemGreen, ItemYellow, ItemRed} }
+
+// StatesWorstFirst is the order of a report's groups: red, yellow, green.
+func StatesWorstFirst() []string { return []string{ItemRed, ItemYellow, ItemGreen} }
 
 // ValidItemState tells whether s is a state an item may hold ("" too: not
 // looked at).
@@ -69,6 +73,23 @@ type InspectionItem struct {
 
 // TableName pins the table name.
 func (InspectionItem) TableName() string { return "inspection_items" }
+
+// Reported tells whether the item is part of what the customer and the
+// DMS get: looked at (it has a state) and not hidden by the advisor. The
+// store's SQL says the same in store.reportedItem.
+func (i InspectionItem) Reported() bool { return !i.Hidden && i.State != "" }
+
+// ItemName is the item's name in locale: the checklist's own word for a
+// checklist item, so a Polish customer of a Russian branch reads Polish;
+// the stored name for a free item or a code the checklist no longer has.
+func ItemName(i InspectionItem, checklist []ChecklistItem, locale string) string {
+	for _, c := range checklist {
+		if c.Code == i.Code {
+			return c.Name(locale)
+		}
+	}
+	return i.Name
+}
 
 // InspectionMedia is one photo or video of an item, stored in Media by
 // its hash; ThumbSHA256 names a small JPEG for lists ("" when none could be

@@ -32,3 +32,19 @@ func TestCleanItemText(t *testing.T) {
 		}
 	}
 }
+
+func TestItemNameFollowsTheChecklistsLanguage(t *testing.T) {
+	list := hub.DefaultChecklist()
+	it := hub.InspectionItem{Code: "pads_front", Name: "Тормозные колодки передние"}
+	if got := hub.ItemName(it, list, "pl"); got != "Klocki hamulcowe przednie" {
+		t.Errorf("pl: %q", got)
+	}
+	free := hub.InspectionItem{Code: "free-1", Name: "Сколы на капоте"}
+	if got := hub.ItemName(free, list, "pl"); got != "Сколы на капоте" {
+		t.Errorf("a free item keeps its name: %q", got)
+	}
+	if (hub.InspectionItem{State: hub.ItemRed, Hidden: true}).Reported() || (hub.InspectionItem{}).Reported() ||
+		!(hub.InspectionItem{State: hub.ItemGreen}).Reported() {
+		t.Error("Reported: hidden or unchecked items are not reported, checked ones are")
+	}
+}
