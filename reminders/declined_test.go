@@ -44,6 +44,9 @@ func (r *rig) declinedAt(locale string, at time.Time) (int64, hub.Thread) {
 			}
 		}
 	}
+	if _, err := r.st.SendInspection(ctx, insp.ID, "Anna"); err != nil {
+		r.t.Fatal(err)
+	}
 	if err := r.st.ReplaceLines(ctx, w.ID, []hub.WorkOrderLine{{ExternalID: "1", Position: 1, Kind: hub.LinePart, Name: "Pads",
 		QtyMilli: 1000, UnitPriceMinor: 40000, TotalMinor: 40000, NeedsApproval: true, InspectionItem: "pads_front"}}); err != nil {
 		r.t.Fatal(err)

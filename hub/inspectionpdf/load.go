@@ -53,7 +53,7 @@ func Load(ctx context.Context, st *store.Store, media *hub.Media, workOrderID in
 		r.Vehicle, r.VIN = v.Title(), v.VIN
 	}
 	var states map[string]string
-	if r.Items, states, err = items(ctx, st, media, d.Inspection.ID); err != nil {
+	if r.Items, states, err = items(ctx, st, media, d.Inspection); err != nil {
 		return d, err
 	}
 	lines, err := st.Lines(ctx, w.ID)
@@ -76,12 +76,15 @@ func Load(ctx context.Context, st *store.Store, media *hub.Media, workOrderID in
 
 // items lists the report's items with their thumbnails, and the state of
 // each shown item by its code (what a line's inspection_item names).
-func items(ctx context.Context, st *store.Store, media *hub.Media, inspectionID int64) ([]Item, map[string]string, error) {
-	all, err := st.InspectionItems(ctx, inspectionID)
-	if err != nil {
-		return nil, nil, err
+// A sent inspection reads as it was sent (what the customer saw and
+// decided on); an unsent one, for staff, as it is now.
+func items(ctx context.Context, st *store.Store, media *hub.Media, insp hub.Inspection) ([]Item, map[string]string, error) {
+	all, files, err := st.SentInspection(ctx, insp.ID)
+	if !insp.Sent() {
+		if all, err = st.InspectionItems(ctx, insp.ID); err == nil {
+			files, err = st.InspectionMediaOf(ctx, insp.ID)
+		}
 	}
-	files, err := st.InspectionMediaOf(ctx, inspectionID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -94,7 +97,7 @@ func items(ctx context.Context, st *store.Store, media *hub.Media, inspectionID 
 	var out []Item
 	states := map[string]string{}
 	for _, it := range all {
-		if it.Hidden || it.State == "" {
+		if !it.Reported() {
 			continue
 		}
 		states[it.Code] = it.State

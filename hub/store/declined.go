@@ -46,7 +46,9 @@ func (s *Store) recordDeclinedWork(ctx context.Context, w hub.WorkOrder, decided
 	}
 	db := s.db.WithContext(ctx)
 	var items []hub.InspectionItem
-	if err := db.Raw(`SELECT it.* FROM inspection_items it JOIN inspections i ON i.id = it.inspection_id
+	// The items as the advisor sent them: what the customer declined.
+	if err := db.Raw(`SELECT it.item_id AS id, it.inspection_id, it.code, it.position, it.name, it.state, it.value, it.unit, it.note
+		FROM inspection_sent_items it JOIN inspections i ON i.id = it.inspection_id
 		WHERE i.work_order_id = ? AND it.code IN ? AND it.state IN ?
 		AND NOT EXISTS (SELECT 1 FROM work_order_lines l WHERE l.work_order_id = i.work_order_id
 			AND l.inspection_item = it.code AND l.decision = ?)`,

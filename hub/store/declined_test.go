@@ -54,6 +54,9 @@ func newDeclinedWorld(t *testing.T, s *store.Store) declinedWorld {
 			}
 		}
 	}
+	if _, err := s.SendInspection(ctx, insp.ID, "Anna"); err != nil {
+		t.Fatal(err)
+	}
 	lines := []hub.WorkOrderLine{
 		{ExternalID: "pads-part", Position: 1, Kind: hub.LinePart, Name: "Колодки", QtyMilli: 1000, UnitPriceMinor: 500000, TotalMinor: 500000, NeedsApproval: true, InspectionItem: "pads_front"},
 		{ExternalID: "pads-labour", Position: 2, Kind: hub.LineLabor, Name: "Замена колодок", QtyMilli: 1000, UnitPriceMinor: 150000, TotalMinor: 150000, NeedsApproval: true, InspectionItem: "pads_front"},

@@ -20,15 +20,15 @@ func (s *Store) MarkInspectionOpened(ctx context.Context, inspectionID int64) er
 }
 
 // CustomerInspectionMedia loads a photo or video the customer of thread
-// threadID may see: one of a sent inspection of that thread, of an item
-// not hidden from the report. Anything else is ErrNotFound, so a guessed
-// id tells nothing.
+// threadID may see: one the advisor sent in that thread's inspection
+// (its last send). Anything else is ErrNotFound, so a guessed id tells
+// nothing.
 func (s *Store) CustomerInspectionMedia(ctx context.Context, threadID, mediaID int64) (hub.InspectionMedia, error) {
 	var out []hub.InspectionMedia
 	err := s.db.WithContext(ctx).Raw(`SELECT m.* FROM inspection_media m
-		JOIN inspection_items i ON i.id = m.item_id
-		JOIN inspections n ON n.id = i.inspection_id
-		WHERE m.id = ? AND n.thread_id = ? AND n.sent_revision > 0 AND NOT i.hidden AND i.state <> ''`,
+		JOIN inspection_sent_media s ON s.media_id = m.id
+		JOIN inspections n ON n.id = s.inspection_id
+		WHERE m.id = ? AND n.thread_id = ?`,
 		mediaID, threadID).Scan(&out).Error
 	if err != nil {
 		return hub.InspectionMedia{}, fmt.Errorf("customer media %d of thread %d: %w", mediaID, threadID, err)

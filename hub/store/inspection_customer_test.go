@@ -27,7 +27,10 @@ func TestMarkInspectionOpenedOnlyOnceAfterSent(t *testing.T) {
 		if got, _ := s.InspectionOf(ctx, f.Order.ID); got.CustomerOpenedAt != nil {
 			t.Fatalf("opened before it was sent: %v", got.CustomerOpenedAt)
 		}
-		if err := s.Gorm(ctx).Exec(`UPDATE inspections SET sent_revision = 1, revision = 1 WHERE id = ?`, i.ID).Error; err != nil {
+		if err := s.Gorm(ctx).Exec(`UPDATE inspections SET revision = 1 WHERE id = ?`, i.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SendInspection(ctx, i.ID, "Anna"); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.MarkInspectionOpened(ctx, i.ID); err != nil {
@@ -75,7 +78,7 @@ func TestCustomerInspectionMediaOnlyOfASentVisibleItemOfTheThread(t *testing.T) 
 		if _, err := s.CustomerInspectionMedia(ctx, f.Thread.ID, m.ID); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("media of an unsent inspection: %v, want ErrNotFound", err)
 		}
-		if err := s.Gorm(ctx).Exec(`UPDATE inspections SET sent_revision = revision WHERE id = ?`, i.ID).Error; err != nil {
+		if _, err := s.SendInspection(ctx, i.ID, "Anna"); err != nil {
 			t.Fatal(err)
 		}
 		got, err := s.CustomerInspectionMedia(ctx, f.Thread.ID, m.ID)
@@ -90,6 +93,13 @@ func TestCustomerInspectionMediaOnlyOfASentVisibleItemOfTheThread(t *testing.T) 
 		}
 		hide := true
 		if _, err := s.EditInspectionItem(ctx, i.ID, items[0].ID, store.ItemEdit{Hidden: &hide}); err != nil {
+			t.Fatal(err)
+		}
+		// The customer keeps what was sent until the advisor sends again.
+		if _, err := s.CustomerInspectionMedia(ctx, f.Thread.ID, m.ID); err != nil {
+			t.Fatalf("media hidden after the send, before the next send: %v", err)
+		}
+		if _, err := s.SendInspection(ctx, i.ID, "Anna"); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.CustomerInspectionMedia(ctx, f.Thread.ID, m.ID); !errors.Is(err, store.ErrNotFound) {

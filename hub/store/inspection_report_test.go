@@ -29,7 +29,10 @@ func TestAddInspectionReportOncePerVersion(t *testing.T) {
 		if !errors.Is(err, store.ErrInspectionNotSent) {
 			t.Fatalf("unsent inspection: %v", err)
 		}
-		if err := s.Gorm(ctx).Exec("UPDATE inspections SET revision = 1, sent_revision = 1 WHERE id = ?", insp.ID).Error; err != nil {
+		if err := s.Gorm(ctx).Exec("UPDATE inspections SET revision = 1 WHERE id = ?", insp.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SendInspection(ctx, insp.ID, "Anna"); err != nil {
 			t.Fatal(err)
 		}
 		other := hub.Thread{BranchID: f.Branch.ID, Phone: "+79160000000", Channel: hub.ChannelSMS}

@@ -55,6 +55,9 @@ func (s *Store) SendInspection(ctx context.Context, inspectionID int64, by strin
 		if data, err = tx.inspectionData(ctx, insp); err != nil {
 			return err
 		}
+		if err := tx.keepSentInspection(ctx, insp.ID); err != nil {
+			return err
+		}
 		w, err := tx.WorkOrder(ctx, insp.WorkOrderID)
 		if err != nil {
 			return err
@@ -109,7 +112,7 @@ func (s *Store) inspectionData(ctx context.Context, insp hub.Inspection) (hub.In
 			SizeBytes: m.SizeBytes, SHA256: m.SHA256, URL: hub.DMSFileURL(m.SHA256)})
 	}
 	for _, it := range items {
-		if it.Hidden || it.State == "" {
+		if !it.Reported() {
 			continue
 		}
 		d.Items = append(d.Items, hub.InspectionItemData{Code: it.Code, Name: it.Name, State: it.State,

@@ -17,6 +17,11 @@
 --   page's own id of one upload, so a retry over a weak Wi-Fi stores
 --   nothing twice. thumb_sha256 names the small JPEG made on upload (''
 --   when none could be made, e.g. HEIC or a video).
+-- * inspection_sent_items, inspection_sent_media: the items (as they
+--   read then) and the photos the advisor last sent. The customer's report,
+--   its PDF, its media and the declined work read these, so what the
+--   mechanic or the advisor change after a send reaches the customer only
+--   with the next send.
 -- * work_order_lines.inspection_item: the code of the inspection item a
 --   DMS line prices ('' for a line of its own).
 -- * declined_work: a red or yellow item whose line the customer declined,
@@ -89,6 +94,25 @@ CREATE TABLE inspection_media (
 );
 CREATE INDEX inspection_media_sha ON inspection_media (sha256);
 
+CREATE TABLE inspection_sent_items (
+    inspection_id INTEGER NOT NULL REFERENCES inspections (id) ON DELETE CASCADE,
+    item_id       INTEGER NOT NULL REFERENCES inspection_items (id) ON DELETE CASCADE,
+    code          TEXT NOT NULL,
+    position      INTEGER NOT NULL,
+    name          TEXT NOT NULL,
+    state         TEXT NOT NULL,
+    value         TEXT NOT NULL DEFAULT '',
+    unit          TEXT NOT NULL DEFAULT '',
+    note          TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (inspection_id, item_id)
+);
+
+CREATE TABLE inspection_sent_media (
+    inspection_id INTEGER NOT NULL REFERENCES inspections (id) ON DELETE CASCADE,
+    media_id      INTEGER NOT NULL REFERENCES inspection_media (id) ON DELETE CASCADE,
+    PRIMARY KEY (inspection_id, media_id)
+);
+
 CREATE TABLE declined_work (
     id            INTEGER PRIMARY KEY AUTOINCREMENT,
     vehicle_id    INTEGER NOT NULL REFERENCES vehicles (id) ON DELETE CASCADE,
@@ -111,6 +135,8 @@ CREATE INDEX declined_work_due ON declined_work (offer_after) WHERE offered_at I
 
 -- +goose Down
 DROP TABLE declined_work;
+DROP TABLE inspection_sent_media;
+DROP TABLE inspection_sent_items;
 DROP TABLE inspection_media;
 DROP TABLE inspection_items;
 DROP TABLE inspections;

@@ -52,13 +52,10 @@ func pdfInspect(t *testing.T, h *apptest.Hub, o secOrder) hub.Inspection {
 	return insp
 }
 
-// pdfSend marks the inspection sent to the DMS (the advisor's part does it
-// through its own store call).
+// pdfSend sends the inspection as the advisor's button does.
 func pdfSend(t *testing.T, h *apptest.Hub, insp hub.Inspection) {
 	t.Helper()
-	err := h.Store.Gorm(context.Background()).Exec("UPDATE inspections SET sent_revision = revision, sent_at = ?, sent_by = 'Анна' WHERE id = ?",
-		time.Now().UTC(), insp.ID).Error
-	if err != nil {
+	if _, err := h.Store.SendInspection(context.Background(), insp.ID, "Анна"); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -38,10 +38,8 @@ func loadReport(ctx context.Context, st *store.Store, workOrderID int64) (report
 	if !d.insp.Sent() {
 		return d, false, nil
 	}
-	if d.items, err = st.InspectionItems(ctx, d.insp.ID); err != nil {
-		return d, false, err
-	}
-	if d.media, err = st.InspectionMediaOf(ctx, d.insp.ID); err != nil {
+	// What the advisor sent, not what was edited since.
+	if d.items, d.media, err = st.SentInspection(ctx, d.insp.ID); err != nil {
 		return d, false, err
 	}
 	return d, true, nil

@@ -89,10 +89,10 @@ func repInspect(t testing.TB, h *apptest.Hub, a secOrder) repInspection {
 	return r
 }
 
-// repSend marks the inspection sent as the advisor's send does.
+// repSend sends the inspection as the advisor's button does.
 func repSend(t testing.TB, h *apptest.Hub, id int64) {
 	t.Helper()
-	if err := h.Store.Gorm(context.Background()).Exec(`UPDATE inspections SET sent_revision = revision, sent_at = CURRENT_TIMESTAMP, sent_by = 'adv' WHERE id = ?`, id).Error; err != nil {
+	if _, err := h.Store.SendInspection(context.Background(), id, "adv"); err != nil {
 		t.Fatal(err)
 	}
 }
