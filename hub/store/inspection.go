@@ -35,7 +35,9 @@ func (s *Store) InspectionOf(ctx context.Context, workOrderID int64) (hub.Inspec
 
 // StartInspection returns the work order's inspection, creating it with
 // one item per checklist row (named in the branch's language) when there
-// is none: fifteen mechanics opening it at once make one.
+// is none: fifteen mechanics opening it at once make one. Opening it names
+// no one: the inspection's mechanic (StartedBy) is whoever first records
+// something in it, not an advisor who only looked.
 func (s *Store) StartInspection(ctx context.Context, th hub.Thread, by string) (hub.Inspection, error) {
 	if th.WorkOrderID == nil {
 		return hub.Inspection{}, fmt.Errorf("start inspection: thread %d has no work order", th.ID)
@@ -55,7 +57,7 @@ func (s *Store) StartInspection(ctx context.Context, th hub.Thread, by string) (
 		t := now()
 		i := hub.Inspection{WorkOrderID: *th.WorkOrderID, BranchID: th.BranchID, ThreadID: th.ID, StartedBy: by, CreatedAt: t, UpdatedAt: t}
 		res := tx.db.WithContext(ctx).Exec(`INSERT INTO inspections (work_order_id, branch_id, thread_id, started_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (work_order_id) DO NOTHING`, i.WorkOrderID, i.BranchID, i.ThreadID, by, t, t)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (work_order_id) DO NOTHING`, i.WorkOrderID, i.BranchID, i.ThreadID, "", t, t)
 		if res.Error != nil {
 			return fmt.Errorf("start inspection of work order %d: %w", i.WorkOrderID, res.Error)
 		}
@@ -149,7 +151,7 @@ func (s *Store) EditInspectionItem(ctx context.Context, inspectionID, itemID int
 			"updated_at": item.UpdatedAt, "updated_by": item.UpdatedBy}).Error; err != nil {
 			return fmt.Errorf("save item %d: %w", item.ID, err)
 		}
-		return tx.touchInspection(ctx, inspectionID)
+		return tx.touchInspection(ctx, inspectionID, e.By)
 	})
 	return item, err
 }
@@ -162,7 +164,7 @@ func (s *Store) AddFreeItem(ctx context.Context, inspectionID int64, name, unit,
 		db := tx.db.WithContext(ctx)
 		// The inspection row's lock orders concurrent adds, so two never
 		// take the same free-<n>.
-		if err := tx.touchInspection(ctx, inspectionID); err != nil {
+		if err := tx.touchInspection(ctx, inspectionID, by); err != nil {
 			return err
 		}
 		var last struct {
@@ -212,7 +214,7 @@ func (s *Store) AddInspectionMedia(ctx context.Context, inspectionID int64, m *h
 		if !added {
 			return nil
 		}
-		return tx.touchInspection(ctx, inspectionID)
+		return tx.touchInspection(ctx, inspectionID, m.CreatedBy)
 	})
 	return added, err
 }
@@ -230,14 +232,16 @@ func (s *Store) DeleteInspectionMedia(ctx context.Context, inspectionID, mediaID
 		if res.RowsAffected == 0 {
 			return fmt.Errorf("media %d of inspection %d: %w", mediaID, inspectionID, ErrNotFound)
 		}
-		return tx.touchInspection(ctx, inspectionID)
+		return tx.touchInspection(ctx, inspectionID, "")
 	})
 }
 
-// touchInspection moves the revision on after an edit (and takes the
-// inspection row's lock to the commit).
-func (s *Store) touchInspection(ctx context.Context, inspectionID int64) error {
-	res := s.db.WithContext(ctx).Exec(`UPDATE inspections SET revision = revision + 1, updated_at = ? WHERE id = ?`, now(), inspectionID)
+// touchInspection moves the revision on after an edit by (and takes the
+// inspection row's lock to the commit); the first one to record something
+// becomes its mechanic.
+func (s *Store) touchInspection(ctx context.Context, inspectionID int64, by string) error {
+	res := s.db.WithContext(ctx).Exec(`UPDATE inspections SET revision = revision + 1, updated_at = ?,
+		started_by = CASE WHEN started_by = '' THEN ? ELSE started_by END WHERE id = ?`, now(), by, inspectionID)
 	if res.Error != nil {
 		return fmt.Errorf("touch inspection %d: %w", inspectionID, res.Error)
 	}

@@ -41,7 +41,7 @@ var errSameFreeItem = errors.New("free item exists")
 // inspection row's lock orders concurrent adds, so fifteen at once add one.
 func (s *Store) AddFreeItemOnce(ctx context.Context, inspectionID int64, name, unit, by string) (item hub.InspectionItem, added bool, err error) {
 	err = s.Tx(ctx, func(tx *Store) error {
-		if err := tx.touchInspection(ctx, inspectionID); err != nil {
+		if err := tx.touchInspection(ctx, inspectionID, by); err != nil {
 			return err
 		}
 		res := tx.db.WithContext(ctx).Where("inspection_id = ? AND code LIKE ? AND name = ?",

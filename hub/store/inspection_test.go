@@ -76,6 +76,12 @@ func TestInspectionEditsMoveTheRevision(t *testing.T) {
 		if revision() != 1 {
 			t.Fatalf("revision %d after one edit", revision())
 		}
+		if insp.StartedBy != "" {
+			t.Fatalf("opening the inspection named %q its mechanic", insp.StartedBy)
+		}
+		if got, _ := s.InspectionOf(ctx, f.Order.ID); got.StartedBy != "Ivan" {
+			t.Fatalf("the first to record something is its mechanic, got %q", got.StartedBy)
+		}
 		if _, err := s.EditInspectionItem(ctx, insp.ID, items[5].ID, store.ItemEdit{State: &red, By: "Ivan"}); err != nil || revision() != 1 {
 			t.Fatalf("a no-op edit moved the revision to %d (%v)", revision(), err)
 		}
