@@ -204,7 +204,7 @@ func (RefundData) ChangeType() string { return ChangeRefund }
 type InspectionData struct {
 	InspectionID int64                `json:"inspection_id"`
 	Revision     int64                `json:"revision"`
-	Mechanic     string               `json:"mechanic"` // who started it
+	Mechanic     string               `json:"mechanic"` // who first recorded something in it
 	SentBy       string               `json:"sent_by"`  // the advisor
 	SentAt       time.Time            `json:"sent_at"`
 	Items        []InspectionItemData `json:"items"`
@@ -214,7 +214,7 @@ type InspectionData struct {
 type InspectionItemData struct {
 	Code  string               `json:"code"` // what a line's inspection_item names
 	Name  string               `json:"name"`
-	State string               `json:"state"` // "", ItemGreen, ItemYellow, ItemRed
+	State string               `json:"state"` // ItemGreen, ItemYellow or ItemRed: items not looked at are left out
 	Value string               `json:"value,omitempty"`
 	Unit  string               `json:"unit,omitempty"`
 	Note  string               `json:"note,omitempty"`

@@ -164,7 +164,7 @@ func (s *Store) BranchFile(ctx context.Context, branchIDs []int64, sha256 string
 		   UNION ALL
 		   SELECT 1 AS src, f.id, 0 AS message_id, f.sha256, f.name, f.content_type, f.size_bytes, '' AS doc_kind, f.created_at
 		   FROM inspection_media f JOIN inspection_items i ON i.id = f.item_id JOIN inspections n ON n.id = i.inspection_id
-		   WHERE f.sha256 = ? AND n.branch_id IN ? AND NOT i.hidden
+		   WHERE f.sha256 = ? AND n.branch_id IN ? AND `+reportedItem+`
 		 ) files ORDER BY src, id LIMIT 1`, sha256, branchIDs, sha256, branchIDs).Scan(&found).Error
 	if err != nil {
 		return hub.Attachment{}, fmt.Errorf("load file %s: %w", sha256, err)

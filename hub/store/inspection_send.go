@@ -14,10 +14,14 @@ var ErrInspectionUnchanged = errors.New("inspection unchanged since it was sent"
 
 // sentLine is the thread's system line after a send, in the branch's
 // language: staff read it where they read the conversation.
-var sentLine = map[string]string{
-	"ru": "Осмотр отправлен в 1С (версия %d), отправил(а) %s",
-	"pl": "Oględziny wysłane do DMS (wersja %d), wysłał(a) %s",
-	"en": "Inspection sent to the DMS (revision %d) by %s",
+func sentLine(locale string, revision int64, by string) string {
+	switch locale {
+	case "pl":
+		return fmt.Sprintf("Przegląd wysłany do DMS (wersja %d), wysłał(a) %s", revision, by)
+	case "en":
+		return fmt.Sprintf("Inspection sent to the DMS (revision %d) by %s", revision, by)
+	}
+	return fmt.Sprintf("Осмотр отправлен в 1С (версия %d), отправил(а) %s", revision, by)
 }
 
 // SendInspection hands the inspection's current revision to the DMS as an
@@ -37,8 +41,8 @@ func (s *Store) SendInspection(ctx context.Context, inspectionID int64, by strin
 		}
 		db := tx.db.WithContext(ctx)
 		t := now()
-		// The conditional update takes the row lock: a racing send waits,
-		// then finds nothing left to send.
+		// The feed lock above already lets one send run at a time; the
+		// condition makes a send of an unchanged revision change nothing.
 		res := db.Exec(`UPDATE inspections SET sent_revision = revision, sent_at = ?, sent_by = ?
 			WHERE id = ? AND revision > sent_revision`, t, by, inspectionID)
 		if res.Error != nil {
@@ -74,12 +78,8 @@ func (s *Store) SendInspection(ctx context.Context, inspectionID int64, by strin
 		if err != nil {
 			return err
 		}
-		format, ok := sentLine[branch.Locale]
-		if !ok {
-			format = sentLine["ru"]
-		}
 		line := hub.Message{ThreadID: th.ID, Direction: hub.DirectionSystem, Author: "naryad",
-			Body: fmt.Sprintf(format, insp.Revision, by)}
+			Body: sentLine(branch.Locale, insp.Revision, by)}
 		if err := tx.AddMessage(ctx, &line); err != nil {
 			return err
 		}
