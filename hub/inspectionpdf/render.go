@@ -218,8 +218,9 @@ func (p *page) item(it Item) {
 	f.Ln(3)
 }
 
-// thumbs draws up to MaxThumbs photos in a row; a file that is not a
-// readable JPEG is left out rather than failing the whole report.
+// thumbs draws up to MaxThumbs photos in a row, and none once the report
+// holds MaxReportThumbs (items are drawn worst first); a file that is not
+// a readable JPEG is left out rather than failing the whole report.
 func (p *page) thumbs(thumbs [][]byte) {
 	f := p.pdf
 	type placed struct {
@@ -228,7 +229,7 @@ func (p *page) thumbs(thumbs [][]byte) {
 	}
 	var row []placed
 	for _, data := range thumbs {
-		if len(row) == MaxThumbs {
+		if len(row) == MaxThumbs || p.images == MaxReportThumbs {
 			break
 		}
 		cfg, err := jpeg.DecodeConfig(bytes.NewReader(data))
