@@ -74,7 +74,10 @@ type itemView struct {
 type mediaView struct {
 	ID    int64
 	URL   string // the full file
-	Thumb string // a small JPEG; the full file when none was made
+	// Thumb is a small JPEG; "" when none was made (HEIC, a photo over
+	// the decompression-bomb guard): the page links the file instead of
+	// loading up to 20 MB, or a picture it cannot draw, as a thumbnail.
+	Thumb string
 	Name  string
 	Type  string
 	Group string // the item's id: the enlarged view swipes within it
@@ -104,9 +107,8 @@ func (l *loader) report(d reportData) (reportView, map[string]*itemView) {
 		for _, m := range mediaOf[it.ID] {
 			mv := mediaView{ID: m.ID, URL: fmt.Sprintf("%s/inspection/media/%d", l.v.base, m.ID), Name: m.Name,
 				Type: m.ContentType, Group: fmt.Sprintf("item-%d", it.ID)}
-			mv.Thumb = mv.URL
 			if m.ThumbSHA256 != "" {
-				mv.Thumb += "/thumb"
+				mv.Thumb = mv.URL + "/thumb"
 			}
 			if strings.HasPrefix(m.ContentType, "video/") {
 				iv.Videos = append(iv.Videos, mv)
