@@ -23,28 +23,43 @@ const (
 
 // recordDeclinedWork remembers, on w's vehicle, every item of w's
 // inspection in state red or yellow that a declined line of decided
-// prices: one row per item (a second decline of another line of the same
-// item adds its total). Nothing when w has no vehicle or no inspection, or
-// when a line of the same item was approved (the work is being done).
+// prices: one row per item, with the total of its declined lines (a
+// second decline of another line of the same item adds its total).
+// Nothing when w has no vehicle or no inspection, or when a line of the
+// same item was approved (the work is being done).
 func (s *Store) recordDeclinedWork(ctx context.Context, w hub.WorkOrder, decided []hub.WorkOrderLine, at time.Time) error {
 	if w.VehicleID == nil {
 		return nil
 	}
-	declined := map[string]int64{} // item code → total declined now
+	seen := map[string]bool{}
 	var codes []string
 	for _, l := range decided {
-		if l.Decision != hub.DecisionDeclined || l.InspectionItem == "" {
+		if l.Decision != hub.DecisionDeclined || l.InspectionItem == "" || seen[l.InspectionItem] {
 			continue
 		}
-		if _, ok := declined[l.InspectionItem]; !ok {
-			codes = append(codes, l.InspectionItem)
-		}
-		declined[l.InspectionItem] += l.TotalMinor
+		seen[l.InspectionItem] = true
+		codes = append(codes, l.InspectionItem)
 	}
 	if len(codes) == 0 {
 		return nil
 	}
 	db := s.db.WithContext(ctx)
+	// An item's total is what its declined lines cost now, not a sum of
+	// every decline: a line the DMS re-priced waits again, and declining
+	// it again must not count it twice.
+	var sums []struct {
+		Code  string
+		Total int64
+	}
+	if err := db.Raw(`SELECT inspection_item AS code, SUM(total_minor) AS total FROM work_order_lines
+		WHERE work_order_id = ? AND inspection_item IN ? AND decision = ? GROUP BY inspection_item`,
+		w.ID, codes, hub.DecisionDeclined).Scan(&sums).Error; err != nil {
+		return fmt.Errorf("declined totals of work order %d: %w", w.ID, err)
+	}
+	declined := map[string]int64{} // item code → its declined lines' total
+	for _, r := range sums {
+		declined[r.Code] = r.Total
+	}
 	var items []hub.InspectionItem
 	if err := db.Raw(`SELECT it.* FROM inspection_items it JOIN inspections i ON i.id = it.inspection_id
 		WHERE i.work_order_id = ? AND it.code IN ? AND it.state IN ?
@@ -65,11 +80,12 @@ func (s *Store) recordDeclinedWork(ctx context.Context, w hub.WorkOrder, decided
 	}
 	for _, it := range items {
 		// ON CONFLICT: one row per (work order, item) however many of its
-		// lines are declined, in one request or several.
+		// lines are declined, in one request or several; its total is
+		// the declined lines' total now.
 		if err := db.Exec(`INSERT INTO declined_work (vehicle_id, branch_id, work_order_id, item_code, name, state, note,
 				total_minor, currency, declined_at, offer_after)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (work_order_id, item_code) DO UPDATE SET total_minor = declined_work.total_minor + excluded.total_minor`,
+			ON CONFLICT (work_order_id, item_code) DO UPDATE SET total_minor = excluded.total_minor`,
 			*w.VehicleID, w.BranchID, w.ID, it.Code, it.Name, it.State, it.Note, declined[it.Code], w.Currency,
 			at, at.AddDate(0, 0, days)).Error; err != nil {
 			return fmt.Errorf("remember declined %s of work order %d: %w", it.Code, w.ID, err)
