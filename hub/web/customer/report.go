@@ -72,8 +72,8 @@ type itemView struct {
 }
 
 type mediaView struct {
-	ID    int64
-	URL   string // the full file
+	ID  int64
+	URL string // the full file
 	// Thumb is a small JPEG; "" when none was made (HEIC, a photo over
 	// the decompression-bomb guard): the page links the file instead of
 	// loading up to 20 MB, or a picture it cannot draw, as a thumbnail.
