@@ -126,7 +126,9 @@ type DeclinedDue struct {
 // DeclinedWorkDue lists, per vehicle, the branch's open declined work
 // whose offer_after is after from and not after until, never offered, for
 // the vehicle's owner (the declining work order's customer when the
-// vehicle names none). Vehicles with no customer are left out.
+// vehicle names none). Vehicles with no customer are left out, and so are
+// rows of a vehicle that changed hands since: the offer speaks of "your
+// last visit" and its prices, which were another customer's.
 func (s *Store) DeclinedWorkDue(ctx context.Context, branchID int64, from, until time.Time) ([]DeclinedDue, error) {
 	var rows []struct {
 		hub.DeclinedWork
@@ -135,6 +137,7 @@ func (s *Store) DeclinedWorkDue(ctx context.Context, branchID int64, from, until
 	err := s.db.WithContext(ctx).Raw(`SELECT d.*, COALESCE(v.customer_id, w.customer_id) AS customer_id
 		FROM declined_work d JOIN vehicles v ON v.id = d.vehicle_id JOIN work_orders w ON w.id = d.work_order_id
 		WHERE d.branch_id = ? AND d.offered_at IS NULL AND d.closed_at IS NULL AND d.offer_after > ? AND d.offer_after <= ?
+		AND (v.customer_id IS NULL OR w.customer_id IS NULL OR v.customer_id = w.customer_id)
 		ORDER BY d.vehicle_id, d.declined_at, d.id`, branchID, from.UTC(), until.UTC()).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("declined work due at branch %d: %w", branchID, err)

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"naryad/hub"
 	"naryad/hub/store"
@@ -40,6 +41,40 @@ func TestARepricedLineDeclinedAgainIsNotCountedTwice(t *testing.T) {
 		if got["pads_front"].TotalMinor != 550000 || got["wipers"].TotalMinor != 120000 {
 			t.Fatalf("after the re-decline: pads %d, wipers %d; want 550000 and 120000",
 				got["pads_front"].TotalMinor, got["wipers"].TotalMinor)
+		}
+	})
+}
+
+// The car changes hands after its owner declined the pads: the new owner
+// is not offered "the work we recommended on your last visit" (a visit
+// that was not theirs, with its prices); the row stays for the advisor.
+func TestDeclinedWorkIsNotOfferedToTheVehiclesNextOwner(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		w := newDeclinedWorld(t, s)
+		if err := w.decide(t, s, hub.DecisionDeclined, "pads-part", "pads-labour", "wipers", "battery"); err != nil {
+			t.Fatal(err)
+		}
+		buyer, err := s.UpsertCustomer(ctx, store.CustomerData{NodeID: w.Node.ID, ExternalID: "c2", Name: "Пётр",
+			Phones: []string{"+79167654321"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UpsertVehicle(ctx, store.VehicleData{NodeID: w.Node.ID, ExternalID: "v1", CustomerID: &buyer,
+			Plate: "А123ВС77", Make: "Škoda", Model: "Octavia"}); err != nil {
+			t.Fatal(err)
+		}
+		due, err := s.DeclinedWorkDue(ctx, w.Branch.ID, time.Now(), time.Now().AddDate(1, 0, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range due {
+			if d.CustomerID == buyer {
+				t.Fatalf("the next owner is offered %+v", d.Items)
+			}
+		}
+		if open, err := s.OpenDeclinedWork(ctx, w.vehicle, 0); err != nil || len(open) != 2 {
+			t.Fatalf("the advisor's rows: %d %v", len(open), err)
 		}
 	})
 }
