@@ -81,12 +81,14 @@ func (s *Store) recordDeclinedWork(ctx context.Context, w hub.WorkOrder, decided
 	for _, it := range items {
 		// ON CONFLICT: one row per (work order, item) however many of its
 		// lines are declined, in one request or several; its total is
-		// the declined lines' total now.
+		// the declined lines' total now. The name goes into the
+		// reminder's SMS: no direction override may turn its text around.
 		if err := db.Exec(`INSERT INTO declined_work (vehicle_id, branch_id, work_order_id, item_code, name, state, note,
 				total_minor, currency, declined_at, offer_after)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (work_order_id, item_code) DO UPDATE SET total_minor = excluded.total_minor`,
-			*w.VehicleID, w.BranchID, w.ID, it.Code, it.Name, it.State, it.Note, declined[it.Code], w.Currency,
+			*w.VehicleID, w.BranchID, w.ID, it.Code, hub.WithoutDirectionOverrides(it.Name), it.State,
+			hub.WithoutDirectionOverrides(it.Note), declined[it.Code], w.Currency,
 			at, at.AddDate(0, 0, days)).Error; err != nil {
 			return fmt.Errorf("remember declined %s of work order %d: %w", it.Code, w.ID, err)
 		}

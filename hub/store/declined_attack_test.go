@@ -78,3 +78,41 @@ func TestDeclinedWorkIsNotOfferedToTheVehiclesNextOwner(t *testing.T) {
 		}
 	})
 }
+
+// A free item named with a direction override (U+202E), declined, is
+// remembered without it: the reminder's SMS lists the name before the
+// sums and the link, which the override would turn around on the phone.
+func TestDeclinedWorkKeepsNoDirectionOverrides(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		w := newDeclinedWorld(t, s)
+		insp, err := s.InspectionOf(ctx, w.Order.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		item, err := s.AddFreeItem(ctx, insp.ID, "Рулевая тяга\u202e 00,0004", "", "Ivan")
+		if err != nil {
+			t.Fatal(err)
+		}
+		red, note := hub.ItemRed, "Люфт\u2067 1"
+		if _, err := s.EditInspectionItem(ctx, insp.ID, item.ID, store.ItemEdit{State: &red, Note: &note, By: "Ivan"}); err != nil {
+			t.Fatal(err)
+		}
+		line := hub.WorkOrderLine{ExternalID: "rod", Position: 5, Kind: hub.LinePart, Name: "Тяга", QtyMilli: 1000,
+			UnitPriceMinor: 400000, TotalMinor: 400000, NeedsApproval: true, InspectionItem: item.Code}
+		if err := s.UpsertLines(ctx, w.Order.ID, []hub.WorkOrderLine{line}); err != nil {
+			t.Fatal(err)
+		}
+		stored, _ := s.Lines(ctx, w.Order.ID)
+		for _, l := range stored {
+			w.lines[l.ExternalID] = l
+		}
+		if err := w.decide(t, s, hub.DecisionDeclined, "pads-part", "pads-labour", "wipers", "battery", "rod"); err != nil {
+			t.Fatal(err)
+		}
+		row := declined(t, s, w.vehicle)[item.Code]
+		if row.Name != "Рулевая тяга 00,0004" || row.Note != "Люфт 1" {
+			t.Fatalf("remembered %q / %q", row.Name, row.Note)
+		}
+	})
+}

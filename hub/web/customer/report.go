@@ -102,8 +102,8 @@ func (l *loader) report(d reportData) (reportView, map[string]*itemView) {
 		if it.Hidden || g == nil {
 			continue
 		}
-		iv := &itemView{ID: it.ID, Code: it.Code, Name: noOverrides(it.Name), State: it.State, StateText: l.t()["state_"+it.State],
-			Value: l.measurement(it.Value, noOverrides(it.Unit)), Note: noOverrides(it.Note)}
+		iv := &itemView{ID: it.ID, Code: it.Code, Name: hub.WithoutDirectionOverrides(it.Name), State: it.State, StateText: l.t()["state_"+it.State],
+			Value: l.measurement(it.Value, hub.WithoutDirectionOverrides(it.Unit)), Note: hub.WithoutDirectionOverrides(it.Note)}
 		for _, m := range mediaOf[it.ID] {
 			mv := mediaView{ID: m.ID, URL: fmt.Sprintf("%s/inspection/media/%d", l.v.base, m.ID), Name: m.Name,
 				Type: m.ContentType, Group: fmt.Sprintf("item-%d", it.ID)}
