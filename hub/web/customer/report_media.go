@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -43,6 +44,9 @@ func (h *Handler) reportMedia(thumb bool) fiber.Handler {
 					return h.notFound(c) // the page links the full file then
 				}
 				st, err := os.Stat(h.media.Path(m.ThumbSHA256))
+				if errors.Is(err, fs.ErrNotExist) {
+					return h.notFound(c) // not on the disk: the PDF leaves it out too
+				}
 				if err != nil {
 					return h.internal(c, "thumbnail", err)
 				}
@@ -51,7 +55,11 @@ func (h *Handler) reportMedia(thumb bool) fiber.Handler {
 			if r := c.Get(fiber.HeaderRange); r != "" && !thumb {
 				return h.sendRange(c, a, r)
 			}
-			if err := attachment.Send(c, h.media, a); err != nil {
+			err = attachment.Send(c, h.media, a)
+			if errors.Is(err, fs.ErrNotExist) {
+				return h.notFound(c)
+			}
+			if err != nil {
 				return h.internal(c, "send inspection media", err)
 			}
 			c.Set(fiber.HeaderAcceptRanges, "bytes")
@@ -67,6 +75,9 @@ func (h *Handler) reportMedia(thumb bool) fiber.Handler {
 // file is 416, and a form this does not read gets the whole file.
 func (h *Handler) sendRange(c *fiber.Ctx, a hub.Attachment, header string) error {
 	f, err := os.Open(h.media.Path(a.SHA256))
+	if errors.Is(err, fs.ErrNotExist) {
+		return h.notFound(c)
+	}
 	if err != nil {
 		return h.internal(c, "open inspection media", err)
 	}
