@@ -95,23 +95,38 @@ func items(ctx context.Context, st *store.Store, media *hub.Media, insp hub.Insp
 		}
 	}
 	var out []Item
+	var ids []int64 // the inspection item of each of out
 	states := map[string]string{}
 	for _, it := range all {
 		if !it.Reported() {
 			continue
 		}
 		states[it.Code] = it.State
-		item := Item{Name: it.Name, State: it.State, Value: it.Value, Unit: it.Unit, Note: it.Note}
-		for _, sha := range thumbs[it.ID] {
-			data, err := readThumb(media, sha)
-			if err != nil {
-				return nil, nil, err
+		out = append(out, Item{Name: it.Name, State: it.State, Value: it.Value, Unit: it.Unit, Note: it.Note})
+		ids = append(ids, it.ID)
+	}
+	// Only the photos the report can show are read (MaxReportThumbs),
+	// in the order it draws the items: red, yellow, green.
+	read := 0
+	for _, state := range []string{hub.ItemRed, hub.ItemYellow, hub.ItemGreen} {
+		for n := range out {
+			if out[n].State != state {
+				continue
 			}
-			if data != nil {
-				item.Thumbs = append(item.Thumbs, data)
+			for _, sha := range thumbs[ids[n]] {
+				if read == MaxReportThumbs {
+					break
+				}
+				data, err := readThumb(media, sha)
+				if err != nil {
+					return nil, nil, err
+				}
+				if data != nil {
+					out[n].Thumbs = append(out[n].Thumbs, data)
+					read++
+				}
 			}
 		}
-		out = append(out, item)
 	}
 	return out, states, nil
 }

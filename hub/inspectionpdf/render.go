@@ -219,8 +219,9 @@ func (p *page) item(it Item) {
 	f.Ln(3)
 }
 
-// thumbs draws up to MaxThumbs photos in a row. A file whose header is
-// not a JPEG's is left out; one that passes that check but fpdf still
+// thumbs draws up to MaxThumbs photos in a row, and none once the report
+// holds MaxReportThumbs (items are drawn worst first). A file whose header
+// is not a JPEG's is left out; one that passes that check but fpdf still
 // cannot read sets fpdf's error, which fails the whole report (Render
 // checks it).
 func (p *page) thumbs(thumbs [][]byte) {
@@ -231,7 +232,7 @@ func (p *page) thumbs(thumbs [][]byte) {
 	}
 	var row []placed
 	for _, data := range thumbs {
-		if len(row) == MaxThumbs {
+		if len(row) == MaxThumbs || p.images == MaxReportThumbs {
 			break
 		}
 		cfg, err := jpeg.DecodeConfig(bytes.NewReader(data))

@@ -35,6 +35,12 @@ type Item struct {
 // MaxThumbs is how many photos of an item the report shows.
 const MaxThumbs = 4
 
+// MaxReportThumbs is how many photos the whole report shows, the worst
+// items' first: an inspection has no limit on items or photos, and the
+// PDF is made on every download, so its size and the time to make it
+// must not grow with them (800 thumbnails made a 70 MB file in seconds).
+const MaxReportThumbs = 48
+
 // Line is one priced line the customer decided on (or has yet to).
 type Line struct {
 	Name     string

@@ -23,28 +23,43 @@ const (
 
 // recordDeclinedWork remembers, on w's vehicle, every item of w's
 // inspection in state red or yellow that a declined line of decided
-// prices: one row per item (a second decline of another line of the same
-// item adds its total). Nothing when w has no vehicle or no inspection, or
-// when a line of the same item was approved (the work is being done).
+// prices: one row per item, with the total of its declined lines (a
+// second decline of another line of the same item adds its total).
+// Nothing when w has no vehicle or no inspection, or when a line of the
+// same item was approved (the work is being done).
 func (s *Store) recordDeclinedWork(ctx context.Context, w hub.WorkOrder, decided []hub.WorkOrderLine, at time.Time) error {
 	if w.VehicleID == nil {
 		return nil
 	}
-	declined := map[string]int64{} // item code → total declined now
+	seen := map[string]bool{}
 	var codes []string
 	for _, l := range decided {
-		if l.Decision != hub.DecisionDeclined || l.InspectionItem == "" {
+		if l.Decision != hub.DecisionDeclined || l.InspectionItem == "" || seen[l.InspectionItem] {
 			continue
 		}
-		if _, ok := declined[l.InspectionItem]; !ok {
-			codes = append(codes, l.InspectionItem)
-		}
-		declined[l.InspectionItem] += l.TotalMinor
+		seen[l.InspectionItem] = true
+		codes = append(codes, l.InspectionItem)
 	}
 	if len(codes) == 0 {
 		return nil
 	}
 	db := s.db.WithContext(ctx)
+	// An item's total is what its declined lines cost now, not a sum of
+	// every decline: a line the DMS re-priced waits again, and declining
+	// it again must not count it twice.
+	var sums []struct {
+		Code  string
+		Total int64
+	}
+	if err := db.Raw(`SELECT inspection_item AS code, SUM(total_minor) AS total FROM work_order_lines
+		WHERE work_order_id = ? AND inspection_item IN ? AND decision = ? GROUP BY inspection_item`,
+		w.ID, codes, hub.DecisionDeclined).Scan(&sums).Error; err != nil {
+		return fmt.Errorf("declined totals of work order %d: %w", w.ID, err)
+	}
+	declined := map[string]int64{} // item code → its declined lines' total
+	for _, r := range sums {
+		declined[r.Code] = r.Total
+	}
 	var items []hub.InspectionItem
 	// The items as the advisor sent them: what the customer declined.
 	if err := db.Raw(`SELECT it.item_id AS id, it.inspection_id, it.code, it.position, it.name, it.state, it.value, it.unit, it.note
@@ -67,12 +82,15 @@ func (s *Store) recordDeclinedWork(ctx context.Context, w hub.WorkOrder, decided
 	}
 	for _, it := range items {
 		// ON CONFLICT: one row per (work order, item) however many of its
-		// lines are declined, in one request or several.
+		// lines are declined, in one request or several; its total is
+		// the declined lines' total now. The name goes into the
+		// reminder's SMS: no direction override may turn its text around.
 		if err := db.Exec(`INSERT INTO declined_work (vehicle_id, branch_id, work_order_id, item_code, name, state, note,
 				total_minor, currency, declined_at, offer_after)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (work_order_id, item_code) DO UPDATE SET total_minor = declined_work.total_minor + excluded.total_minor`,
-			*w.VehicleID, w.BranchID, w.ID, it.Code, it.Name, it.State, it.Note, declined[it.Code], w.Currency,
+			ON CONFLICT (work_order_id, item_code) DO UPDATE SET total_minor = excluded.total_minor`,
+			*w.VehicleID, w.BranchID, w.ID, it.Code, hub.WithoutDirectionOverrides(it.Name), it.State,
+			hub.WithoutDirectionOverrides(it.Note), declined[it.Code], w.Currency,
 			at, at.AddDate(0, 0, days)).Error; err != nil {
 			return fmt.Errorf("remember declined %s of work order %d: %w", it.Code, w.ID, err)
 		}
@@ -112,7 +130,9 @@ type DeclinedDue struct {
 // DeclinedWorkDue lists, per vehicle, the branch's open declined work
 // whose offer_after is after from and not after until, never offered, for
 // the vehicle's owner (the declining work order's customer when the
-// vehicle names none). Vehicles with no customer are left out.
+// vehicle names none). Vehicles with no customer are left out, and so are
+// rows of a vehicle that changed hands since: the offer speaks of "your
+// last visit" and its prices, which were another customer's.
 func (s *Store) DeclinedWorkDue(ctx context.Context, branchID int64, from, until time.Time) ([]DeclinedDue, error) {
 	var rows []struct {
 		hub.DeclinedWork
@@ -121,6 +141,7 @@ func (s *Store) DeclinedWorkDue(ctx context.Context, branchID int64, from, until
 	err := s.db.WithContext(ctx).Raw(`SELECT d.*, COALESCE(v.customer_id, w.customer_id) AS customer_id
 		FROM declined_work d JOIN vehicles v ON v.id = d.vehicle_id JOIN work_orders w ON w.id = d.work_order_id
 		WHERE d.branch_id = ? AND d.offered_at IS NULL AND d.closed_at IS NULL AND d.offer_after > ? AND d.offer_after <= ?
+		AND (v.customer_id IS NULL OR w.customer_id IS NULL OR v.customer_id = w.customer_id)
 		ORDER BY d.vehicle_id, d.declined_at, d.id`, branchID, from.UTC(), until.UTC()).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("declined work due at branch %d: %w", branchID, err)

@@ -140,6 +140,13 @@ func (h *Handler) decide(c *fiber.Ctx) error {
 		if !sameVersion(c, w.Version) {
 			return h.showReview(c, v, true)
 		}
+		lines, err := h.store.Lines(ctx, w.ID)
+		if err != nil {
+			return h.internal(c, "load lines", err)
+		}
+		if !answersAll(lines, decisions) {
+			return back(c, v, "err", "choose")
+		}
 		// DecideLines checks the version again under lock: the DMS may
 		// store a newer one between the read above and the transaction.
 		_, err = h.store.DecideLines(ctx, w, v.thread, decisions, store.Evidence{
@@ -177,4 +184,22 @@ func postedDecisions(c *fiber.Ctx) ([]store.Decision, bool) {
 		out = append(out, store.Decision{LineID: lineID, Decision: d})
 	})
 	return out, ok && len(out) > 0
+}
+
+// answersAll tells whether decisions answer every line still waiting, as
+// the review's form always does. A forged confirm of only some would keep
+// the version's one inspection report with the others undecided; the
+// lines cannot change before DecideLines without a new version, which it
+// refuses.
+func answersAll(lines []hub.WorkOrderLine, decisions []store.Decision) bool {
+	answered := make(map[int64]bool, len(decisions))
+	for _, d := range decisions {
+		answered[d.LineID] = true
+	}
+	for _, l := range lines {
+		if l.NeedsApproval && l.Decision == "" && !answered[l.ID] {
+			return false
+		}
+	}
+	return true
 }

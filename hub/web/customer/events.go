@@ -142,6 +142,7 @@ func (h *Handler) fragment(ctx context.Context, l *loader, ev hub.ThreadEvent) (
 			return "", "", err
 		}
 		o := l.orderView(d, "")
+		h.markOpened(ctx, o)
 		if o.Pay, err = h.payBlock(ctx, l, ""); err != nil {
 			return "", "", err
 		}

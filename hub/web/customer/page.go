@@ -28,15 +28,21 @@ func (h *Handler) page(c *fiber.Ctx) error {
 		if err != nil {
 			return h.internal(c, "load page", err)
 		}
-		if id := view.Order.reportID; id != 0 && view.Order.openedAt == nil {
-			// The advisor sees when the customer first looked; a failure
-			// here must not cost the customer the page.
-			if err := h.store.MarkInspectionOpened(ctx, id); err != nil && h.log != nil {
-				h.log.Warn("customer page: mark inspection opened", "inspection_id", id, "err", err)
-			}
-		}
+		h.markOpened(ctx, view.Order)
 		return h.render(c, fiber.StatusOK, "page.html", view)
 	})
+}
+
+// markOpened records that the customer saw the report o shows, the first
+// time: on the page, or live when it reaches an open page over the event
+// stream. The advisor sees when the customer first looked; a failure here
+// must not cost the customer the page.
+func (h *Handler) markOpened(ctx context.Context, o orderView) {
+	if id := o.reportID; id != 0 && o.openedAt == nil {
+		if err := h.store.MarkInspectionOpened(ctx, id); err != nil && h.log != nil {
+			h.log.Warn("customer page: mark inspection opened", "inspection_id", id, "err", err)
+		}
+	}
 }
 
 func (h *Handler) pageView(ctx context.Context, c *fiber.Ctx, v visit, session string) (pageView, error) {

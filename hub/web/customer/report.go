@@ -70,9 +70,12 @@ type itemView struct {
 }
 
 type mediaView struct {
-	ID    int64
-	URL   string // the full file
-	Thumb string // a small JPEG; the full file when none was made
+	ID  int64
+	URL string // the full file
+	// Thumb is a small JPEG; "" when none was made (HEIC, a photo over
+	// the decompression-bomb guard): the page links the file instead of
+	// loading up to 20 MB, or a picture it cannot draw, as a thumbnail.
+	Thumb string
 	Name  string
 	Type  string
 	Group string // the item's id: the enlarged view swipes within it
@@ -97,14 +100,13 @@ func (l *loader) report(d reportData) (reportView, map[string]*itemView) {
 		if it.Hidden || g == nil {
 			continue
 		}
-		iv := &itemView{ID: it.ID, Code: it.Code, Name: it.Name, State: it.State, StateText: l.t()["state_"+it.State],
-			Value: l.measurement(it.Value, it.Unit), Note: it.Note}
+		iv := &itemView{ID: it.ID, Code: it.Code, Name: hub.WithoutDirectionOverrides(it.Name), State: it.State, StateText: l.t()["state_"+it.State],
+			Value: l.measurement(it.Value, hub.WithoutDirectionOverrides(it.Unit)), Note: hub.WithoutDirectionOverrides(it.Note)}
 		for _, m := range mediaOf[it.ID] {
 			mv := mediaView{ID: m.ID, URL: fmt.Sprintf("%s/inspection/media/%d", l.v.base, m.ID), Name: m.Name,
 				Type: m.ContentType, Group: fmt.Sprintf("item-%d", it.ID)}
-			mv.Thumb = mv.URL
 			if m.ThumbSHA256 != "" {
-				mv.Thumb += "/thumb"
+				mv.Thumb = mv.URL + "/thumb"
 			}
 			if strings.HasPrefix(m.ContentType, "video/") {
 				iv.Videos = append(iv.Videos, mv)

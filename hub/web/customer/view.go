@@ -202,7 +202,7 @@ func (l *loader) orderView(d orderData, csrf string) orderView {
 	picked, provisional := storedAnswers(w, d.lines)
 	totalMinor := hub.TotalAfterDecisions(w, d.lines, picked)
 	o := orderView{T: l.t(), Base: l.v.base, CSRF: csrf, Number: w.Number, StatusKey: w.Status,
-		Status: statusNames[l.locale][w.Status], Vehicle: d.vehicle.Title(), Version: w.Version,
+		Status: statusNames[l.locale][w.Status], Vehicle: hub.WithoutDirectionOverrides(d.vehicle.Title()), Version: w.Version,
 		Total: l.money(totalMinor, w.Currency), TotalMinor: totalMinor, MoneySample: l.money(123456789, w.Currency),
 		Provisional: provisional, Paid: w.Paid}
 	if w.PromisedAt != nil {
@@ -222,7 +222,7 @@ func (l *loader) orderView(d orderData, csrf string) orderView {
 		if !line.NeedsApproval {
 			continue
 		}
-		lv := lineView{ID: line.ID, Name: line.Name, Qty: templates.Quantity(l.locale, line.QtyMilli), Price: l.money(line.UnitPriceMinor, w.Currency),
+		lv := lineView{ID: line.ID, Name: hub.WithoutDirectionOverrides(line.Name), Qty: templates.Quantity(l.locale, line.QtyMilli), Price: l.money(line.UnitPriceMinor, w.Currency),
 			Total: l.money(line.TotalMinor, w.Currency), TotalMinor: line.TotalMinor, Decision: line.Decision}
 		if line.InspectionItem != "" {
 			lv.Item = byCode[line.InspectionItem]
