@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"image/jpeg"
 	"image/png"
 	"strings"
@@ -20,6 +21,10 @@ import (
 const (
 	ThumbLongEdge  = 480        // the thumbnail's longer side, in pixels
 	MaxThumbPixels = 40_000_000 // a larger picture is refused before decoding
+	// MaxThumbDecoded bounds the decoded picture in bytes (40 MP of 8-bit
+	// RGBA): a 16-bit PNG of 25 MP is only a few hundred kilobytes
+	// uploaded yet decodes to 200 MB.
+	MaxThumbDecoded = MaxThumbPixels * 4
 )
 
 // ErrImageTooLarge is returned for a picture over MaxThumbPixels: a few
@@ -49,7 +54,8 @@ func MakeThumbnail(data []byte, contentType string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("thumbnail: %w: %v", ErrImageUnreadable, err)
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxThumbPixels {
+	pixels := int64(cfg.Width) * int64(cfg.Height)
+	if cfg.Width <= 0 || cfg.Height <= 0 || pixels > MaxThumbPixels || pixels*bytesPerPixel(cfg.ColorModel) > MaxThumbDecoded {
 		return nil, fmt.Errorf("thumbnail: %w: %d×%d", ErrImageTooLarge, cfg.Width, cfg.Height)
 	}
 	src, err := decode(data)
@@ -75,6 +81,25 @@ func decodeConfig(data []byte, contentType string) (image.Config, error) {
 		return png.DecodeConfig(bytes.NewReader(data))
 	}
 	return jpeg.DecodeConfig(bytes.NewReader(data))
+}
+
+// bytesPerPixel is what the decoder allocates per pixel for a colour model
+// (a JPEG's YCbCr counted as unsubsampled, its worst case).
+func bytesPerPixel(m color.Model) int64 {
+	switch m {
+	case color.GrayModel:
+		return 1
+	case color.Gray16Model:
+		return 2
+	case color.RGBA64Model, color.NRGBA64Model:
+		return 8
+	case color.YCbCrModel:
+		return 3
+	}
+	if _, ok := m.(color.Palette); ok {
+		return 1
+	}
+	return 4 // RGBA, NRGBA, CMYK
 }
 
 // scaleDown draws src into an RGBA whose long edge is at most edge (the
