@@ -56,3 +56,45 @@ func TestAttackThumbnailRefusesA16BitPNGBomb(t *testing.T) {
 		t.Errorf("16-bit bomb: %v, want ErrImageTooLarge (allocated %d MB)", err, (after.TotalAlloc-before.TotalAlloc)>>20)
 	}
 }
+
+// atkProgressiveJPEG is a few hundred bytes: a progressive JPEG header of
+// w×h, three full-resolution components, and the first DC scan. Go's
+// decoder allocates 4 bytes per pixel and component of coefficients at
+// that scan, before any pixel is read.
+func atkProgressiveJPEG(w, h int, ySampling byte) []byte {
+	seg := func(out []byte, marker byte, body []byte) []byte {
+		out = append(out, 0xFF, marker)
+		out = binary.BigEndian.AppendUint16(out, uint16(len(body)+2))
+		return append(out, body...)
+	}
+	out := []byte{0xFF, 0xD8}
+	out = seg(out, 0xDB, append([]byte{0}, bytes.Repeat([]byte{1}, 64)...)) // DQT 0
+	sof := []byte{8}
+	sof = binary.BigEndian.AppendUint16(sof, uint16(h))
+	sof = binary.BigEndian.AppendUint16(sof, uint16(w))
+	sof = append(sof, 3, 1, ySampling, 0, 2, 0x11, 0, 3, 0x11, 0)
+	out = seg(out, 0xC2, sof)                                                     // SOF2: progressive
+	out = seg(out, 0xC4, append([]byte{0x00, 1}, append(make([]byte, 15), 0)...)) // DC table 0: one 1-bit code for 0
+	out = seg(out, 0xDA, []byte{3, 1, 0x00, 2, 0x00, 3, 0x00, 0, 0, 0})           // SOS: DC first scan
+	out = append(out, make([]byte, 64)...)
+	return append(out, 0xFF, 0xD9)
+}
+
+// A progressive JPEG of 39 MP in a few hundred bytes passes the pixel
+// limit, but its decoding would take 600 MB: refused from its header.
+func TestAttackThumbnailRefusesAProgressiveJPEGBomb(t *testing.T) {
+	bomb := atkProgressiveJPEG(7000, 5600, 0x11)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := hub.MakeThumbnail(bomb, "image/jpeg")
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, hub.ErrImageTooLarge) {
+		t.Errorf("progressive bomb of %d bytes: %v, want ErrImageTooLarge (allocated %d MB)", len(bomb), err,
+			(after.TotalAlloc-before.TotalAlloc)>>20)
+	}
+	// A phone's 12 MP progressive JPEG (chroma at a quarter) is not
+	// refused for its size (this one has no real scan: unreadable).
+	if _, err := hub.MakeThumbnail(atkProgressiveJPEG(4000, 3000, 0x22), "image/jpeg"); errors.Is(err, hub.ErrImageTooLarge) {
+		t.Errorf("12 MP progressive 4:2:0: %v", err)
+	}
+}
