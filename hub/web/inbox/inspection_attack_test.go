@@ -330,3 +330,115 @@ func TestAttackInspectionUploadStormMemory(t *testing.T) {
 		}
 	})
 }
+
+// The page opened fifteen times at once on a fresh order starts one
+// inspection with one set of items; ids out of range are 404.
+func TestAttackInspectionOpenedAtOnce(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
+		w := newWorld(t, h)
+		addMechanic(t, h)
+		misha := w.signIn(t, "misha")
+		page := fmt.Sprintf("/mechanic/orders/%d/inspection", w.a.ID)
+		// Before the page was ever opened: no inspection, every post 404.
+		if status, _ := mechJSONPost(t, misha, page+"/items", url.Values{"name": {"x"}}); status != http.StatusNotFound {
+			t.Errorf("free item before the page: %d", status)
+		}
+		var wg sync.WaitGroup
+		codes := make([]int, 15)
+		for n := range codes {
+			req := httptest.NewRequest(http.MethodGet, page, nil)
+			misha.AddCookies(req)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				resp, err := h.Server.App().Test(req, -1)
+				if err == nil {
+					codes[n] = resp.StatusCode
+					resp.Body.Close()
+				}
+			}()
+		}
+		wg.Wait()
+		for n, c := range codes {
+			if c != http.StatusOK {
+				t.Errorf("open %d: %d", n, c)
+			}
+		}
+		if n := count(t, h, "inspections"); n != 1 {
+			t.Fatalf("%d inspections", n)
+		}
+		if n := count(t, h, "inspection_items"); n != int64(len(hub.DefaultChecklist())) {
+			t.Fatalf("%d items", n)
+		}
+		for _, p := range []string{"/items/99999999999999999999", "/items/-1", "/items/0", "/items/1e3", "/items/%00",
+			"/media/99999999999999999999/delete", "/items/99999999999999999999/media"} {
+			if status, _ := mechJSONPost(t, misha, page+p, url.Values{"state": {"red"}}); status != http.StatusNotFound {
+				t.Errorf("%s: %d, want 404", p, status)
+			}
+		}
+		for _, p := range []string{"/inspection/media/99999999999999999999", "/inspection/media/-1/thumb"} {
+			if resp, _ := misha.Do(http.MethodGet, p, nil); resp.StatusCode != http.StatusNotFound {
+				t.Errorf("GET %s: %d, want 404", p, resp.StatusCode)
+			}
+		}
+	})
+}
+
+// Sent, edited by the mechanic, then sent fifteen times at once: one more
+// change, of the new revision; then nothing to send.
+func TestAttackInspectionResendAtOnce(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
+		w := newInspWorld(t, h)
+		anna := w.signIn(t, "anna")
+		if resp, _ := post(anna, w.url+"/inspection/send"); resp.StatusCode != http.StatusSeeOther || w.changes(t) != 1 {
+			t.Fatalf("send: %d, %d changes", resp.StatusCode, w.changes(t))
+		}
+		addMechanic(t, h)
+		misha := w.signIn(t, "misha")
+		mech := fmt.Sprintf("/mechanic/orders/%d/inspection/items/%d", w.a.ID, w.items[3].ID)
+		if status, _ := mechJSONPost(t, misha, mech, url.Values{"state": {"yellow"}, "note": {"после отправки"}}); status != http.StatusOK {
+			t.Fatalf("edit after send: %d", status)
+		}
+		var wg sync.WaitGroup
+		codes := make([]int, 15)
+		for n := range codes {
+			form := url.Values{"csrf": {anna.CSRF}}
+			req := httptest.NewRequest(http.MethodPost, w.url+"/inspection/send", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			anna.AddCookies(req)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				resp, err := h.Server.App().Test(req, -1)
+				if err == nil {
+					codes[n] = resp.StatusCode
+					resp.Body.Close()
+				}
+			}()
+		}
+		wg.Wait()
+		sent := 0
+		for n, c := range codes {
+			switch c {
+			case http.StatusSeeOther:
+				sent++
+			case http.StatusConflict:
+			default:
+				t.Errorf("send %d: %d", n, c)
+			}
+		}
+		insp, _ := h.Store.InspectionOf(context.Background(), w.insp.WorkOrderID)
+		if sent != 1 || w.changes(t) != 2 || insp.SentRevision != insp.Revision || insp.Unsent() {
+			t.Fatalf("%d sends, %d changes, %+v", sent, w.changes(t), insp)
+		}
+		var data []string
+		if err := h.Store.Gorm(context.Background()).Table("changes").Where("type = ?", hub.ChangeInspection).
+			Order("seq").Pluck("data", &data).Error; err != nil || len(data) != 2 {
+			t.Fatalf("%v %v", data, err)
+		}
+		if !strings.Contains(data[1], "после отправки") || strings.Contains(data[0], "после отправки") ||
+			!strings.Contains(data[1], fmt.Sprintf(`"revision":%d`, insp.Revision)) {
+			t.Errorf("the second change is not the new revision:\n%s\n%s", data[0], data[1])
+		}
+	})
+}
