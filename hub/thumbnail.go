@@ -2,9 +2,11 @@ package hub
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"image/jpeg"
 	"image/png"
 	"strings"
@@ -20,6 +22,10 @@ import (
 const (
 	ThumbLongEdge  = 480        // the thumbnail's longer side, in pixels
 	MaxThumbPixels = 40_000_000 // a larger picture is refused before decoding
+	// MaxThumbDecoded bounds the decoded picture in bytes (40 MP of 8-bit
+	// RGBA): a 16-bit PNG of 25 MP is only a few hundred kilobytes
+	// uploaded yet decodes to 200 MB.
+	MaxThumbDecoded = MaxThumbPixels * 4
 )
 
 // ErrImageTooLarge is returned for a picture over MaxThumbPixels: a few
@@ -49,7 +55,11 @@ func MakeThumbnail(data []byte, contentType string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("thumbnail: %w: %v", ErrImageUnreadable, err)
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxThumbPixels {
+	pixels, perPixel := int64(cfg.Width)*int64(cfg.Height), bytesPerPixel(cfg.ColorModel)
+	if contentType == "image/jpeg" {
+		perPixel += progressiveCoefficients(data)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || pixels > MaxThumbPixels || pixels*perPixel > MaxThumbDecoded {
 		return nil, fmt.Errorf("thumbnail: %w: %d×%d", ErrImageTooLarge, cfg.Width, cfg.Height)
 	}
 	src, err := decode(data)
@@ -75,6 +85,65 @@ func decodeConfig(data []byte, contentType string) (image.Config, error) {
 		return png.DecodeConfig(bytes.NewReader(data))
 	}
 	return jpeg.DecodeConfig(bytes.NewReader(data))
+}
+
+// bytesPerPixel is what the decoder allocates per pixel for a colour model
+// (a JPEG's YCbCr counted as unsubsampled, its worst case).
+func bytesPerPixel(m color.Model) int64 {
+	switch m {
+	case color.GrayModel:
+		return 1
+	case color.Gray16Model:
+		return 2
+	case color.RGBA64Model, color.NRGBA64Model:
+		return 8
+	case color.YCbCrModel:
+		return 3
+	}
+	if _, ok := m.(color.Palette); ok {
+		return 1
+	}
+	return 4 // RGBA, NRGBA, CMYK
+}
+
+// progressiveCoefficients is what Go's decoder keeps per pixel, beside
+// the picture, for a progressive JPEG (SOF2): every component's DCT
+// coefficients, 4 bytes each per pixel of that component's resolution,
+// allocated at the first scan. 0 for a baseline JPEG or one it cannot read.
+func progressiveCoefficients(data []byte) int64 {
+	p := 2
+	for p+4 <= len(data) && data[p] == 0xFF {
+		marker := data[p+1]
+		if marker == 0xFF { // fill byte
+			p++
+			continue
+		}
+		if marker == 0xC0 || marker == 0xC1 || marker == 0xDA || marker == 0xD9 {
+			return 0
+		}
+		size := int(binary.BigEndian.Uint16(data[p+2 : p+4]))
+		if marker == 0xC2 {
+			return sofCoefficients(data[p+4 : min(len(data), p+2+size)])
+		}
+		p += 2 + size
+	}
+	return 0
+}
+
+// sofCoefficients reads a frame header's components (id, sampling
+// factors h<<4|v, table): bytes of coefficients per pixel, rounded up.
+func sofCoefficients(sof []byte) int64 {
+	if len(sof) < 6 {
+		return 0
+	}
+	n := int(sof[5])
+	var blocks, hmax, vmax int64 = 0, 1, 1
+	for i := 0; i < n && 6+3*i+2 < len(sof); i++ {
+		h, v := int64(sof[6+3*i+1]>>4), int64(sof[6+3*i+1]&0x0F)
+		blocks += h * v
+		hmax, vmax = max(hmax, h), max(vmax, v)
+	}
+	return (4*blocks + hmax*vmax - 1) / (hmax * vmax)
 }
 
 // scaleDown draws src into an RGBA whose long edge is at most edge (the

@@ -146,11 +146,11 @@ func (s *Store) CustomerAttachment(ctx context.Context, threadID, attachmentID i
 
 // BranchFile finds a file by content hash among the threads of the given
 // branches (how a DMS node fetches what a customer sent; it may not read
-// files of other branches), or among the photos and videos of their
-// inspections' items that are not hidden. A hidden item's file is left
-// out: the advisor took it out of what the DMS and the customer get. An
-// unchecked item's file is served although no inspection change names
-// it. Thread files come first.
+// files of other branches), or among the photos and videos of their sent
+// inspections' items that are marked and not hidden (what an inspection
+// change names, as the customer's report). A hidden item's file is left
+// out: the advisor took it out of what the DMS and the customer get.
+// Thread files come first.
 func (s *Store) BranchFile(ctx context.Context, branchIDs []int64, sha256 string) (hub.Attachment, error) {
 	var found []hub.Attachment
 	if len(branchIDs) == 0 {
@@ -164,7 +164,7 @@ func (s *Store) BranchFile(ctx context.Context, branchIDs []int64, sha256 string
 		   UNION ALL
 		   SELECT 1 AS src, f.id, 0 AS message_id, f.sha256, f.name, f.content_type, f.size_bytes, '' AS doc_kind, f.created_at
 		   FROM inspection_media f JOIN inspection_items i ON i.id = f.item_id JOIN inspections n ON n.id = i.inspection_id
-		   WHERE f.sha256 = ? AND n.branch_id IN ? AND `+reportedItem+`
+		   WHERE f.sha256 = ? AND n.branch_id IN ? AND n.sent_revision > 0 AND `+reportedItem+`
 		 ) files ORDER BY src, id LIMIT 1`, sha256, branchIDs, sha256, branchIDs).Scan(&found).Error
 	if err != nil {
 		return hub.Attachment{}, fmt.Errorf("load file %s: %w", sha256, err)

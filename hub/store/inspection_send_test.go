@@ -170,6 +170,13 @@ func TestBranchFileServesInspectionMedia(t *testing.T) {
 		ctx := context.Background()
 		w := newSendWorld(t, s)
 		mine := []int64{w.f.Branch.ID}
+		// Not before it is sent: no change named it yet.
+		if _, err := s.BranchFile(ctx, mine, w.redSHA); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("unsent inspection's photo: %v", err)
+		}
+		if _, err := s.SendInspection(ctx, w.insp.ID, "Анна"); err != nil {
+			t.Fatal(err)
+		}
 		a, err := s.BranchFile(ctx, mine, w.redSHA)
 		if err != nil || a.Name != "tyre.jpg" || a.ContentType != "image/jpeg" || a.SizeBytes != 10 || a.SHA256 != w.redSHA {
 			t.Fatalf("red item's photo: %+v %v", a, err)

@@ -66,6 +66,7 @@ type Handler struct {
 	done         <-chan struct{}
 	signals      ChatSignals
 	payments     Payments
+	thumbs       chan struct{} // thumbnail slots, see makeThumbnail
 }
 
 // New parses the views once; a broken view fails start-up. requireStaff is
@@ -81,7 +82,7 @@ func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Op
 	}
 	return &Handler{Base: base, store: st, media: o.Media, customerLink: o.CustomerLink, queued: o.Queued, texts: o.Texts,
 		broker: o.Broker, done: o.Done,
-		signals: o.WhatsApp, payments: o.Payments}, nil
+		signals: o.WhatsApp, payments: o.Payments, thumbs: make(chan struct{}, thumbSlots)}, nil
 }
 
 // The routes that take a file, up to MaxUploadBytes, from signed-in staff.

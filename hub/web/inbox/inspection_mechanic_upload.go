@@ -1,12 +1,14 @@
 package inbox
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -74,8 +76,10 @@ func (h *Handler) inspectionUpload(c *fiber.Ctx, s staff.Staff, th hub.Thread) e
 	case err != nil:
 		return h.Internal(c, "read upload", err)
 	}
-	thumb, err := hub.MakeThumbnail(data, kind)
+	thumb, err := h.makeThumbnail(c.UserContext(), data, kind)
 	switch {
+	case errors.Is(err, errThumbBusy):
+		return h.inspectionRefused(c, th, itemID, fiber.StatusServiceUnavailable, "busy")
 	case errors.Is(err, hub.ErrImageTooLarge):
 		return h.inspectionRefused(c, th, itemID, fiber.StatusUnprocessableEntity, "image_too_big")
 	case err != nil:
@@ -110,6 +114,47 @@ func (h *Handler) inspectionUpload(c *fiber.Ctx, s staff.Staff, th hub.Thread) e
 		v["thumb"] = mediaURL(m.ID) + "/thumb"
 	}
 	return inspectionDone(c, th, itemID, "uploaded", v)
+}
+
+// thumbSlots is how many thumbnails the hub decodes at once: each may take
+// up to hub.MaxThumbDecoded bytes and a core, so fifteen uploads at once (a
+// retry storm, a hostile phone) wait their turn instead of decoding
+// together.
+const thumbSlots = 2
+
+// thumbStoreTime is the part of an upload's time kept for storing it after
+// its thumbnail is made.
+const thumbStoreTime = 3 * time.Second
+
+// errThumbBusy: no thumbnail slot came free in the request's time; the
+// page's script retries the upload with the same key.
+var errThumbBusy = errors.New("thumbnail: busy")
+
+// makeThumbnail is hub.MakeThumbnail in one of the handler's slots.
+func (h *Handler) makeThumbnail(ctx context.Context, data []byte, kind string) ([]byte, error) {
+	if kind != "image/jpeg" && kind != "image/png" {
+		return hub.MakeThumbnail(data, kind) // nothing to decode
+	}
+	// The wait ends thumbStoreTime before the request's deadline: what
+	// follows the thumbnail (files, the row) needs that much of it.
+	wait := ctx
+	if deadline, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		wait, cancel = context.WithDeadline(ctx, deadline.Add(-thumbStoreTime))
+		defer cancel()
+	}
+	select {
+	case h.thumbs <- struct{}{}:
+	case <-wait.Done():
+		return nil, fmt.Errorf("%w: %w", errThumbBusy, wait.Err())
+	}
+	defer func() { <-h.thumbs }()
+	thumb, err := hub.MakeThumbnail(data, kind)
+	if err == nil && wait.Err() != nil {
+		// Made, but too late to store within the request's time.
+		return nil, fmt.Errorf("%w: %w", errThumbBusy, wait.Err())
+	}
+	return thumb, err
 }
 
 // readEvidence reads an uploaded photo or video and names its type by its
