@@ -68,7 +68,8 @@ func Load(ctx context.Context, st *store.Store, media *hub.Media, workOrderID in
 			Total: templates.MoneyText(locale, l.TotalMinor, w.Currency)})
 	}
 	if len(r.Lines) > 0 {
-		r.Total = templates.MoneyText(locale, hub.TotalAfterDecisions(w, lines, nil), w.Currency)
+		total, _ := hub.CustomerTotal(w, lines, nil)
+		r.Total = templates.MoneyText(locale, total, w.Currency)
 	}
 	d.Report = r
 	return d, nil
