@@ -208,6 +208,9 @@ func inspFlow(t *testing.T, browser context.Context, h *apptest.Hub, photos []st
 	if why := webtest.Spaces(c.Text(padsLine + " .why")); !strings.Contains(why, "Колодки стёрты почти до металла") {
 		t.Errorf("the pads line's why: %q", why)
 	}
+	if first := webtest.Spaces(c.Text("#messages li.msg .body")); !strings.HasPrefix(first, "Автомобиль Škoda Octavia") {
+		t.Errorf("the chat's first message repeats its author or is empty: %q", first)
+	}
 	if got := webtest.Spaces(c.Text("#order p.total strong")); got != money(950000) {
 		t.Errorf("the page's total before choosing: %q, want %q", got, money(950000))
 	}

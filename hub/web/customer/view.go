@@ -258,7 +258,7 @@ func (l *loader) message(m hub.Message, files []hub.Attachment) messageView {
 		mv.Author = l.t()["you"]
 	} else {
 		mv.Author = l.branch.Name
-		mv.Body = withoutPageLinks(m.Body)
+		mv.Body = withoutSender(withoutPageLinks(m.Body), l.branch.Name)
 		mv.Delivery = m.Delivery
 	}
 	for _, a := range files {
