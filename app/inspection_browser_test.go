@@ -146,6 +146,9 @@ func inspFlow(t *testing.T, browser context.Context, h *apptest.Hub, photos []st
 	if n := webtest.Must[float64](a, `document.querySelectorAll("#insp-item-`+strconv.FormatInt(items["pads_front"].ID, 10)+` .insp-media img").length`); n != 2 {
 		t.Errorf("the card shows %v photos of the pads, want 2", n)
 	}
+	if v := webtest.Spaces(a.Text(`#insp-item-` + strconv.FormatInt(items["pads_front"].ID, 10) + ` .insp-value`)); !strings.HasSuffix(v, "мм") {
+		t.Errorf("the card measures the pads as %q, want millimetres in Russian", v)
+	}
 	a.Do("send to 1C", chromedp.Click(chromedp.CSS(`#inspection .insp-send button`)))
 	a.WaitFor("sent", `new URLSearchParams(location.search).get("insp") === "sent" && document.querySelector("#inspection .insp-sent:not(.no)") && !document.querySelector("#inspection .insp-send")`, "#inspection")
 	inspFetchPDF(t, a, `#inspection .insp-pdf a`)
@@ -204,6 +207,9 @@ func inspFlow(t *testing.T, browser context.Context, h *apptest.Hub, photos []st
 		c.Do("scroll to "+l.sel, chromedp.ScrollIntoView(chromedp.CSS(l.sel)))
 		c.WaitFor("the photos beside "+l.sel, `document.querySelectorAll("`+l.sel+` a.thumb img").length === `+strconv.Itoa(l.photos)+
 			` && [...document.querySelectorAll("`+l.sel+` a.thumb img")].every(i => i.complete && i.naturalWidth > 0) && document.querySelector("`+l.sel+` .`+l.badge+`")`, l.sel)
+	}
+	if v := webtest.Spaces(c.Text(padsLine + " .urgency .value")); v != "2,5 мм" {
+		t.Errorf("the pads line's measurement: %q, want «2,5 мм»", v)
 	}
 	if why := webtest.Spaces(c.Text(padsLine + " .why")); !strings.Contains(why, "Колодки стёрты почти до металла") {
 		t.Errorf("the pads line's why: %q", why)

@@ -56,6 +56,9 @@ func Load(ctx context.Context, st *store.Store, media *hub.Media, workOrderID in
 	if r.Items, states, err = items(ctx, st, media, d.Inspection.ID); err != nil {
 		return d, err
 	}
+	for i := range r.Items {
+		r.Items[i].Unit = hub.UnitText(locale, r.Items[i].Unit)
+	}
 	lines, err := st.Lines(ctx, w.ID)
 	if err != nil {
 		return d, err
