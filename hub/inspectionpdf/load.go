@@ -56,6 +56,9 @@ func Load(ctx context.Context, st *store.Store, media *hub.Media, workOrderID in
 	if r.Items, states, err = items(ctx, st, media, d.Inspection); err != nil {
 		return d, err
 	}
+	for i := range r.Items {
+		r.Items[i].Unit = hub.UnitText(locale, r.Items[i].Unit)
+	}
 	lines, err := st.Lines(ctx, w.ID)
 	if err != nil {
 		return d, err
@@ -68,7 +71,8 @@ func Load(ctx context.Context, st *store.Store, media *hub.Media, workOrderID in
 			Total: templates.MoneyText(locale, l.TotalMinor, w.Currency)})
 	}
 	if len(r.Lines) > 0 {
-		r.Total = templates.MoneyText(locale, hub.TotalAfterDecisions(w, lines, nil), w.Currency)
+		total, _ := hub.CustomerTotal(w, lines, nil)
+		r.Total = templates.MoneyText(locale, total, w.Currency)
 	}
 	d.Report = r
 	return d, nil

@@ -3,6 +3,8 @@ package customer
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // pageLink is a link to a customer page, as the SMS and WhatsApp texts
@@ -28,4 +30,20 @@ func withoutPageLinks(body string) string {
 		out = append(out, stripped)
 	}
 	return strings.TrimSpace(strings.Join(out, "\n"))
+}
+
+// withoutSender drops the "<branch>: " an SMS opens with to say who writes:
+// on the page the bubble already names the branch, and the same name twice
+// in a row made every message read as a copy of the SMS.
+func withoutSender(body, branch string) string {
+	if branch == "" {
+		return body
+	}
+	rest, ok := strings.CutPrefix(body, branch+":")
+	if rest = strings.TrimSpace(rest); !ok || rest == "" {
+		return body
+	}
+	// The sentence went on after the name; it now starts the message.
+	first, size := utf8.DecodeRuneInString(rest)
+	return string(unicode.ToUpper(first)) + rest[size:]
 }

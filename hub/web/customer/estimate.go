@@ -89,9 +89,9 @@ func (h *Handler) showReview(c *fiber.Ctx, v visit, refused bool) error {
 	if !ok {
 		return back(c, v, "err", "choose")
 	}
-	stored, _ := storedAnswers(w, d.lines)
+	newTotal, _ := hub.CustomerTotal(w, d.lines, picked)
 	view := reviewView{T: l.t(), Locale: l.locale, Base: v.base, CSRF: csrf, Version: w.Version,
-		NewTotal: l.money(hub.TotalAfterDecisions(w, d.lines, withChoices(stored, picked)), w.Currency)}
+		NewTotal: l.money(newTotal, w.Currency)}
 	if changed {
 		view.Notice = l.t()["estimate_changed"]
 	}

@@ -141,7 +141,7 @@ func (l *loader) measurement(value, unit string) string {
 	if unit == "%" {
 		return value + "\u00a0%"
 	}
-	return value + "\u00a0" + unit
+	return value + "\u00a0" + hub.UnitText(l.locale, unit)
 }
 
 // urgencyRank orders lines to approve: red evidence first, then yellow,

@@ -1,7 +1,6 @@
 package customer_test
 
 import (
-	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -37,9 +36,8 @@ func TestBrowserReport(t *testing.T) {
 			}
 			line := "#line-" + strconv.FormatInt(pads.ID, 10)
 			p.WaitFor("evidence on the line", `document.querySelectorAll("`+line+` a.thumb img").length === 2 && document.querySelector("`+line+` .badge-red")`, "#order")
-			if b.Name == "sqlite" {
-				p.SaveScreenshot(filepath.Join("..", "..", "..", "docs", "screenshots", "customer-report.png"), 360, 740)
-			}
+			// docs/screenshots/customer-report.png is the whole flow's
+			// (app/inspection_browser_test.go), one writer per file.
 
 			p.Do("tap the photo", chromedp.Click(chromedp.CSS(line+" a.thumb")))
 			p.WaitFor("photo enlarged", `document.getElementById("viewer").open && document.querySelector("#viewer .viewer-count").textContent === "1 / 2"`, "body")

@@ -132,7 +132,7 @@ func TestTheSentInspectionIsTheCustomersReport(t *testing.T) {
 		body = secBody(t, secGet(t, send, a.Path, v.cookie))
 		text := estText(body)
 		for _, want := range []string{"Результаты осмотра", "Нужен ремонт сейчас", "Скоро понадобится внимание", "В порядке",
-			"Колодки стёрты до металла", "1,5 mm", "Почему:", "Срочно"} {
+			"Колодки стёрты до металла", "1,5 мм", "Почему:", "Срочно"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("report lacks %q", want)
 			}

@@ -199,8 +199,7 @@ func (l *loader) order(ctx context.Context, csrf string) (orderView, error) {
 // orderView words the work-order section for this viewer.
 func (l *loader) orderView(d orderData, csrf string) orderView {
 	w := d.order
-	picked, provisional := storedAnswers(w, d.lines)
-	totalMinor := hub.TotalAfterDecisions(w, d.lines, picked)
+	totalMinor, provisional := hub.CustomerTotal(w, d.lines, nil)
 	o := orderView{T: l.t(), Base: l.v.base, CSRF: csrf, Number: w.Number, StatusKey: w.Status,
 		Status: statusNames[l.locale][w.Status], Vehicle: hub.WithoutDirectionOverrides(d.vehicle.Title()), Version: w.Version,
 		Total: l.money(totalMinor, w.Currency), TotalMinor: totalMinor, MoneySample: l.money(123456789, w.Currency),
@@ -259,7 +258,7 @@ func (l *loader) message(m hub.Message, files []hub.Attachment) messageView {
 		mv.Author = l.t()["you"]
 	} else {
 		mv.Author = l.branch.Name
-		mv.Body = withoutPageLinks(m.Body)
+		mv.Body = withoutSender(withoutPageLinks(m.Body), l.branch.Name)
 		mv.Delivery = m.Delivery
 	}
 	for _, a := range files {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/chromedp/chromedp"
 
@@ -143,8 +144,15 @@ func ibTestTemplateReply(t *testing.T, browser context.Context, p *webtest.Tab, 
 	p.WaitFor("the reply on the thread page",
 		`location.pathname === `+webtest.JS(path)+` && location.search === "" && document.readyState === "complete" && `+
 			`[...document.querySelectorAll("ol.messages li.msg.out")].some(li => `+ibNorm(`li.querySelector(".body")?.textContent`)+`.includes(`+webtest.JS(want)+`))`, "section.chat")
+	// The customer's page drops the "<branch>: " the text opens with (the
+	// bubble names the branch) and capitalises what follows: match the rest.
+	seen := want
+	if _, rest, ok := strings.Cut(want, ": "); ok {
+		_, size := utf8.DecodeRuneInString(rest)
+		seen = rest[size:]
+	}
 	c.WaitFor("the template reply live on the customer's page (no reload)",
-		`[...document.querySelectorAll("#messages li.msg.theirs")].some(li => `+ibNorm(`li.textContent`)+`.includes(`+webtest.JS(want)+`))`, "#messages")
+		`[...document.querySelectorAll("#messages li.msg.theirs")].some(li => `+ibNorm(`li.textContent`)+`.includes(`+webtest.JS(seen)+`))`, "#messages")
 }
 
 // ibTestFailedResend fails a message of WA-000103 through the store (no

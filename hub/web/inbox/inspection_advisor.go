@@ -116,6 +116,11 @@ func (h *Handler) addInspectionCard(c *fiber.Ctx, s staff.Staff, th hub.Thread, 
 		if err := h.fillInspection(ctx, card, insp, loc, refused); err != nil {
 			return err
 		}
+		for _, g := range card.Groups {
+			for i := range g.Items {
+				g.Items[i].Unit = hub.UnitText(locale, g.Items[i].Unit)
+			}
+		}
 		if refused != nil && refused.ItemID == 0 {
 			card.Problem = refused.Problem
 		}

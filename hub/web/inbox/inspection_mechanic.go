@@ -161,6 +161,7 @@ func inspectionSections(items []hub.InspectionItem, media []hub.InspectionMedia,
 		if c, ok := section[item.Code]; ok {
 			sec, item.Name = c.Section, c.Name(locale)
 		}
+		item.Unit = hub.UnitText(locale, item.Unit) // shown only; the form never posts it
 		grouped[sec] = append(grouped[sec], inspectionItemView{InspectionItem: item,
 			URL: fmt.Sprintf("%s/items/%d", url, item.ID), Media: byItem[item.ID]})
 	}

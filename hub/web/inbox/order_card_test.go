@@ -114,14 +114,28 @@ func TestTheOrderCardTotalIsTheCustomersTotal(t *testing.T) {
 			}
 		}
 
+		// A status-only version before the DMS read the answers: its total is
+		// still 8 300, and the card keeps the customer's 3 500 as the page does.
+		h.PushWorkOrder(t, "e1-v3", "ЗН-1", 3, "Готов", map[string]any{"lines": []any{
+			line("1", "labor", "Диагностика", "1500", false),
+			line("2", "part", "Тормозные колодки", "6800", true),
+			line("3", "recommendation", "Щётки стеклоочистителя", "2000", true),
+		}})
+		anna.Lang = "ru"
+		_, page := anna.Do("GET", base, nil)
+		customers = find(t, customerTotal, customerPage(t, h, "ЗН-1"), "customer page total")
+		if got, want := find(t, cardTotal, page, "card total"), rub(t, "ru", 350000); got != want || got != customers {
+			t.Errorf("after a status-only version: card total %q, customer's page %q, want %q", got, customers, want)
+		}
+
 		// The DMS took the answers in: no pads, the wipers added.
-		h.PushWorkOrder(t, "e1-v3", "ЗН-1", 3, "В работе", map[string]any{"lines": []any{
+		h.PushWorkOrder(t, "e1-v4", "ЗН-1", 4, "В работе", map[string]any{"lines": []any{
 			line("1", "labor", "Диагностика", "1500", false),
 			line("3", "labor", "Щётки стеклоочистителя", "2000", false),
 			line("4", "labor", "Проверка схождения", "500", false),
 		}})
 		anna.Lang = "en"
-		_, page := anna.Do("GET", base, nil)
+		_, page = anna.Do("GET", base, nil)
 		if got, want := find(t, cardTotal, page, "card total"), rub(t, "en", 400000); got != want {
 			t.Errorf("card total %q after the DMS's new version, want its own %q", got, want)
 		}

@@ -38,7 +38,7 @@ func (h *Handler) draft(ctx context.Context, th hub.Thread, branch hub.Branch, k
 		}
 		// The total the customer's page shows, so the reply quotes it.
 		d.WorkOrderNumber, d.Status, d.Currency = w.Number, w.Status, w.Currency
-		d.TotalMinor = hub.TotalAfterDecisions(w, lines, nil)
+		d.TotalMinor, _ = hub.CustomerTotal(w, lines, nil)
 		if w.PromisedAt != nil {
 			d.PromisedAt = *w.PromisedAt
 		}

@@ -206,7 +206,7 @@ func (h *Handler) conversation(ctx context.Context, s staff.Staff, th hub.Thread
 }
 
 // orderCard is the work order beside the chat: every line, not only those
-// awaiting approval. Its total is the customer's (hub.TotalAfterDecisions),
+// awaiting approval. Its total is the customer's (hub.CustomerTotal),
 // so the advisor quotes the figure the customer was shown; while the DMS's
 // own total differs, the card names it too, since that is what the DMS shows.
 func (h *Handler) orderCard(ctx context.Context, workOrderID int64, locale string, loc *time.Location) (orderCard, error) {
@@ -233,7 +233,7 @@ func (h *Handler) orderCard(ctx context.Context, workOrderID int64, locale strin
 	if err != nil {
 		return orderCard{}, err
 	}
-	total := hub.TotalAfterDecisions(w, lines, nil)
+	total, _ := hub.CustomerTotal(w, lines, nil)
 	card.Total = money(locale, total, w.Currency)
 	if total != w.TotalMinor {
 		card.DMSTotal = money(locale, w.TotalMinor, w.Currency)
