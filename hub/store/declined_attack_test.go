@@ -98,6 +98,10 @@ func TestDeclinedWorkKeepsNoDirectionOverrides(t *testing.T) {
 		if _, err := s.EditInspectionItem(ctx, insp.ID, item.ID, store.ItemEdit{State: &red, Note: &note, By: "Ivan"}); err != nil {
 			t.Fatal(err)
 		}
+		// Sent again: the customer declines what the advisor sent.
+		if _, err := s.SendInspection(ctx, insp.ID, "Anna"); err != nil {
+			t.Fatal(err)
+		}
 		line := hub.WorkOrderLine{ExternalID: "rod", Position: 5, Kind: hub.LinePart, Name: "Тяга", QtyMilli: 1000,
 			UnitPriceMinor: 400000, TotalMinor: 400000, NeedsApproval: true, InspectionItem: item.Code}
 		if err := s.UpsertLines(ctx, w.Order.ID, []hub.WorkOrderLine{line}); err != nil {
