@@ -344,6 +344,14 @@ func TestTheStepBarFollowsTheOrder(t *testing.T) {
 		h.PushWorkOrder(t, "wo-"+number+"-2", number, 2, "В работе", estOrder("ru", phone,
 			estLine("1", "labor", "Diagnostics", "1000", false), estLine("2", "part", "Pads", "6800", true)))
 		step("a line to approve", "Согласование")
+		items, err := h.Store.InspectionItems(context.Background(), i.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		red := hub.ItemRed
+		if _, err := h.Store.EditInspectionItem(context.Background(), i.ID, items[0].ID, store.ItemEdit{State: &red, By: "Ivan"}); err != nil {
+			t.Fatal(err)
+		}
 		repSend(t, h, i.ID)
 		h.PushWorkOrder(t, "wo-"+number+"-3", number, 3, "Готов", plain)
 		step("ready", "Готов")
