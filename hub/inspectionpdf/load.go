@@ -52,12 +52,13 @@ func Load(ctx context.Context, st *store.Store, media *hub.Media, workOrderID in
 		}
 		r.Vehicle, r.VIN = v.Title(), v.VIN
 	}
-	var states map[string]string
-	if r.Items, states, err = items(ctx, st, media, d.Inspection); err != nil {
-		return d, err
+	checklist, err := st.Checklist(ctx, d.Inspection.BranchID)
+	if err != nil {
+		return d, fmt.Errorf("inspection pdf: checklist of branch %d: %w", d.Inspection.BranchID, err)
 	}
-	for i := range r.Items {
-		r.Items[i].Unit = hub.UnitText(locale, r.Items[i].Unit)
+	var states map[string]string
+	if r.Items, states, err = items(ctx, st, media, d.Inspection, checklist, r.Texts.Locale); err != nil {
+		return d, err
 	}
 	lines, err := st.Lines(ctx, w.ID)
 	if err != nil {
@@ -78,11 +79,12 @@ func Load(ctx context.Context, st *store.Store, media *hub.Media, workOrderID in
 	return d, nil
 }
 
-// items lists the report's items with their thumbnails, and the state of
-// each shown item by its code (what a line's inspection_item names).
+// items lists the report's items with their thumbnails, named and measured
+// in locale, and the state of each shown item by its code (what a line's
+// inspection_item names).
 // A sent inspection reads as it was sent (what the customer saw and
 // decided on); an unsent one, for staff, as it is now.
-func items(ctx context.Context, st *store.Store, media *hub.Media, insp hub.Inspection) ([]Item, map[string]string, error) {
+func items(ctx context.Context, st *store.Store, media *hub.Media, insp hub.Inspection, checklist []hub.ChecklistItem, locale string) ([]Item, map[string]string, error) {
 	all, files, err := st.SentInspection(ctx, insp.ID)
 	if !insp.Sent() {
 		if all, err = st.InspectionItems(ctx, insp.ID); err == nil {
@@ -106,13 +108,14 @@ func items(ctx context.Context, st *store.Store, media *hub.Media, insp hub.Insp
 			continue
 		}
 		states[it.Code] = it.State
-		out = append(out, Item{Name: it.Name, State: it.State, Value: it.Value, Unit: it.Unit, Note: it.Note})
+		out = append(out, Item{Name: hub.ItemName(it, checklist, locale), State: it.State,
+			Value: templates.Measurement(locale, it.Value, it.Unit), Note: it.Note})
 		ids = append(ids, it.ID)
 	}
 	// Only the photos the report can show are read (MaxReportThumbs),
 	// in the order it draws the items: red, yellow, green.
 	read := 0
-	for _, state := range []string{hub.ItemRed, hub.ItemYellow, hub.ItemGreen} {
+	for _, state := range hub.StatesWorstFirst() {
 		for n := range out {
 			if out[n].State != state {
 				continue

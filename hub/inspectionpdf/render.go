@@ -149,7 +149,7 @@ func stateColor(state string) (r, g, b int) {
 // (not looked at) is not part of a report.
 func (p *page) items(items []Item) {
 	shown := 0
-	for _, state := range []string{hub.ItemRed, hub.ItemYellow, hub.ItemGreen} {
+	for _, state := range hub.StatesWorstFirst() {
 		var group []Item
 		for _, it := range items {
 			if it.State == state {
@@ -187,13 +187,7 @@ func (p *page) items(items []Item) {
 func (p *page) item(it Item) {
 	f := p.pdf
 	p.room(12)
-	measure := ""
-	if it.Value != "" {
-		measure = it.Value
-		if it.Unit != "" {
-			measure += " " + it.Unit
-		}
-	}
+	measure := it.Value
 	p.font("B", 11)
 	mw := 0.0
 	if measure != "" {

@@ -66,10 +66,10 @@ func sample(t *testing.T, locale string) Report {
 		WorkOrder: "АА-000101", Vehicle: "Škoda Octavia А123ВС77", VIN: "XW8ZZZ1ZZKG000001", Date: "07.12.2026 10:30",
 		Mechanic: "Пётр Щукин",
 		Items: []Item{
-			{Name: "Тормозные колодки передние", State: hub.ItemRed, Value: "2.5", Unit: "мм", Note: "Износ до металла, скрип",
+			{Name: "Тормозные колодки передние", State: hub.ItemRed, Value: "2,5\u00a0мм", Note: "Износ до металла, скрип",
 				Thumbs: [][]byte{photo(120), photo(60), []byte("<svg/>"), photo(90), photo(200), photo(30)}},
-			{Name: "Opony zimowe — bieżnik", State: hub.ItemYellow, Value: "4.5", Unit: "mm", Note: "Zużycie nierównomierne\x00\u202f"},
-			{Name: "Аккумулятор", State: hub.ItemGreen, Value: "12.6", Unit: "V"},
+			{Name: "Opony zimowe — bieżnik", State: hub.ItemYellow, Value: "4,5\u00a0mm", Note: "Zużycie nierównomierne\x00\u202f"},
+			{Name: "Аккумулятор", State: hub.ItemGreen, Value: "12,6\u00a0В"},
 			{Name: "Not looked at", State: ""},
 		},
 		Lines: []Line{
@@ -91,8 +91,8 @@ func TestRenderHasTheTexts(t *testing.T) {
 	}
 	text := pdfTexts(t, pdf)
 	for _, want := range []string{
-		"Отчёт об осмотре автомобиля", "АА-000101", "Łódź Żółć", "Тормозные колодки передние", "2.5 мм",
-		"Износ до металла, скрип", "Требует ремонта сейчас (1)", "Требует внимания скоро (1)", "В порядке (1)",
+		"Отчёт об осмотре автомобиля", "АА-000101", "Łódź Żółć", "Тормозные колодки передние", "2,5\u00a0мм",
+		"Износ до металла, скрип", "Нужен ремонт сейчас (1)", "Скоро понадобится внимание (1)", "В порядке (1)",
 		"Zużycie nierównomierne", "согласовано", "отказано", "без решения", "12 500 руб.", "Итого после решений",
 		"Страница 1 из",
 	} {

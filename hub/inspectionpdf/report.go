@@ -26,8 +26,7 @@ type Report struct {
 type Item struct {
 	Name   string
 	State  string // hub.ItemRed, hub.ItemYellow, hub.ItemGreen
-	Value  string // a measurement, "" for none
-	Unit   string
+	Value  string // a measurement with its unit in the reader's notation ("2,5 мм"), "" for none
 	Note   string
 	Thumbs [][]byte // up to MaxThumbs small JPEGs; more are left out
 }

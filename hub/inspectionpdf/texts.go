@@ -1,9 +1,13 @@
 package inspectionpdf
 
-import "naryad/hub"
+import (
+	"naryad/hub"
+	"naryad/templates"
+)
 
 // Texts are the report's fixed words in one language.
 type Texts struct {
+	Locale      string // the language of these words: ru, pl or en
 	Title       string
 	WorkOrder   string
 	Vehicle     string
@@ -11,9 +15,6 @@ type Texts struct {
 	Date        string
 	Phone       string
 	Mechanic    string
-	Red         string
-	Yellow      string
-	Green       string
 	NoItems     string
 	Decisions   string
 	Approved    string
@@ -31,43 +32,33 @@ func TextsFor(locale string) Texts {
 	switch locale {
 	case "pl":
 		return Texts{
-			Title: "Raport z przeglądu pojazdu", WorkOrder: "Zlecenie", Vehicle: "Pojazd", VIN: "VIN",
+			Locale: "pl", Title: "Raport z przeglądu pojazdu", WorkOrder: "Zlecenie", Vehicle: "Pojazd", VIN: "VIN",
 			Date: "Data", Phone: "Tel.", Mechanic: "Mechanik",
-			Red: "Wymaga naprawy teraz", Yellow: "Wymaga uwagi wkrótce", Green: "W porządku",
 			NoItems: "Brak sprawdzonych pozycji.", Decisions: "Decyzje klienta", Approved: "zaakceptowano",
 			Declined: "odrzucono", Undecided: "bez decyzji", Total: "Suma po decyzjach",
 			TotalNotice: "Serwis potwierdzi ostateczną kwotę.", Page: "Strona %d z %s",
 		}
 	case "en":
 		return Texts{
-			Title: "Vehicle inspection report", WorkOrder: "Work order", Vehicle: "Vehicle", VIN: "VIN",
+			Locale: "en", Title: "Vehicle inspection report", WorkOrder: "Work order", Vehicle: "Vehicle", VIN: "VIN",
 			Date: "Date", Phone: "Phone", Mechanic: "Mechanic",
-			Red: "Needs work now", Yellow: "Needs attention soon", Green: "Fine",
 			NoItems: "No items were checked.", Decisions: "Customer's decisions", Approved: "approved",
 			Declined: "declined", Undecided: "not decided", Total: "Total after decisions",
 			TotalNotice: "The service will confirm the final sum.", Page: "Page %d of %s",
 		}
 	}
 	return Texts{
-		Title: "Отчёт об осмотре автомобиля", WorkOrder: "Заказ-наряд", Vehicle: "Автомобиль", VIN: "VIN",
+		Locale: "ru", Title: "Отчёт об осмотре автомобиля", WorkOrder: "Заказ-наряд", Vehicle: "Автомобиль", VIN: "VIN",
 		Date: "Дата", Phone: "Тел.", Mechanic: "Механик",
-		Red: "Требует ремонта сейчас", Yellow: "Требует внимания скоро", Green: "В порядке",
 		NoItems: "Проверенных пунктов нет.", Decisions: "Решения клиента", Approved: "согласовано",
 		Declined: "отказано", Undecided: "без решения", Total: "Итого после решений",
 		TotalNotice: "Окончательную сумму подтвердит сервис.", Page: "Страница %d из %s",
 	}
 }
 
-// stateTitle is the heading of a state's group.
-func (t Texts) stateTitle(state string) string {
-	switch state {
-	case hub.ItemRed:
-		return t.Red
-	case hub.ItemYellow:
-		return t.Yellow
-	}
-	return t.Green
-}
+// stateTitle is the heading of a state's group, the same words as the
+// customer's page (templates.StateHeading).
+func (t Texts) stateTitle(state string) string { return templates.StateHeading(t.Locale, state) }
 
 // decision is a line's decision in words.
 func (t Texts) decision(d string) string {

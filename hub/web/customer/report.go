@@ -9,6 +9,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/store"
+	"naryad/templates"
 )
 
 // The inspection report on the customer's page: the items the mechanic
@@ -18,9 +19,10 @@ import (
 
 // reportData is the stored inspection behind the report.
 type reportData struct {
-	insp  hub.Inspection
-	items []hub.InspectionItem
-	media []hub.InspectionMedia
+	insp      hub.Inspection
+	items     []hub.InspectionItem
+	media     []hub.InspectionMedia
+	checklist []hub.ChecklistItem // the branch's: item names in the customer's language
 }
 
 // loadReport reads the work order's inspection when it was sent; ok is
@@ -41,6 +43,9 @@ func loadReport(ctx context.Context, st *store.Store, workOrderID int64) (report
 	// What the advisor sent, not what was edited since.
 	if d.items, d.media, err = st.SentInspection(ctx, d.insp.ID); err != nil {
 		return d, false, err
+	}
+	if d.checklist, err = st.Checklist(ctx, d.insp.BranchID); err != nil {
+		return d, false, fmt.Errorf("checklist of branch %d: %w", d.insp.BranchID, err)
 	}
 	return d, true, nil
 }
@@ -91,17 +96,17 @@ func (l *loader) report(d reportData) (reportView, map[string]*itemView) {
 		mediaOf[m.ItemID] = append(mediaOf[m.ItemID], m)
 	}
 	groups := map[string]*itemGroup{}
-	order := []string{hub.ItemRed, hub.ItemYellow, hub.ItemGreen}
-	for _, s := range order {
-		groups[s] = &itemGroup{State: s, Title: l.t()["group_"+s]}
+	for _, s := range hub.StatesWorstFirst() {
+		groups[s] = &itemGroup{State: s, Title: templates.StateHeading(l.locale, s)}
 	}
 	for _, it := range d.items {
 		g := groups[it.State]
-		if it.Hidden || g == nil {
+		if !it.Reported() || g == nil {
 			continue
 		}
-		iv := &itemView{ID: it.ID, Code: it.Code, Name: hub.WithoutDirectionOverrides(it.Name), State: it.State, StateText: l.t()["state_"+it.State],
-			Value: l.measurement(it.Value, hub.WithoutDirectionOverrides(it.Unit)), Note: hub.WithoutDirectionOverrides(it.Note)}
+		iv := &itemView{ID: it.ID, Code: it.Code, Name: hub.WithoutDirectionOverrides(hub.ItemName(it, d.checklist, l.locale)),
+			State: it.State, StateText: templates.StateWord(l.locale, it.State),
+			Value: templates.Measurement(l.locale, it.Value, hub.WithoutDirectionOverrides(it.Unit)), Note: hub.WithoutDirectionOverrides(it.Note)}
 		for _, m := range mediaOf[it.ID] {
 			mv := mediaView{ID: m.ID, URL: fmt.Sprintf("%s/inspection/media/%d", l.v.base, m.ID), Name: m.Name,
 				Type: m.ContentType, Group: fmt.Sprintf("item-%d", it.ID)}
@@ -118,30 +123,12 @@ func (l *loader) report(d reportData) (reportView, map[string]*itemView) {
 		byCode[it.Code] = iv
 		r.Count++
 	}
-	for _, s := range order {
+	for _, s := range hub.StatesWorstFirst() {
 		if len(groups[s].Items) > 0 {
 			r.Groups = append(r.Groups, *groups[s])
 		}
 	}
 	return r, byCode
-}
-
-// measurement writes a stored decimal ("4.5") the way the customer's
-// language does ("4,5" in ru and pl), with its unit.
-func (l *loader) measurement(value, unit string) string {
-	if value == "" {
-		return ""
-	}
-	if l.locale != "en" {
-		value = strings.ReplaceAll(value, ".", ",")
-	}
-	if unit == "" {
-		return value
-	}
-	if unit == "%" {
-		return value + "\u00a0%"
-	}
-	return value + "\u00a0" + hub.UnitText(l.locale, unit)
 }
 
 // urgencyRank orders lines to approve: red evidence first, then yellow,

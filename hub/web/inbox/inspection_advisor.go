@@ -13,6 +13,7 @@ import (
 	"naryad/hub/staff"
 	"naryad/hub/store"
 	"naryad/hub/web/staffpage"
+	"naryad/templates"
 )
 
 // The inspection card on the thread page (views/inspection_card.html): the
@@ -50,12 +51,13 @@ type inspGroup struct {
 }
 
 type inspItemRow struct {
-	ID                int64
-	Name, Value, Unit string
-	Note              string // as stored, or as typed after a refusal
-	Hidden            bool
-	Media             []inspMediaRow
-	Problem           string // a refusal of this item's form
+	ID      int64
+	Name    string // in the staff's language when the checklist has it
+	Value   string // the measurement with its unit, as the staff's language writes it
+	Note    string // as stored, or as typed after a refusal
+	Hidden  bool
+	Media   []inspMediaRow
+	Problem string // a refusal of this item's form
 }
 
 type inspMediaRow struct {
@@ -64,6 +66,7 @@ type inspMediaRow struct {
 
 type declinedRow struct {
 	Name, State, Note, Number, At, Total string
+	StateText                            string // the state's shared word; "" for an unknown state
 }
 
 // inspRefusal is a refused item form, shown again on the page (400).
@@ -113,13 +116,8 @@ func (h *Handler) addInspectionCard(c *fiber.Ctx, s staff.Staff, th hub.Thread, 
 		return err
 	default:
 		refused, _ := c.Locals(inspRefusalKey{}).(*inspRefusal)
-		if err := h.fillInspection(ctx, card, insp, loc, refused); err != nil {
+		if err := h.fillInspection(ctx, card, insp, loc, locale, refused); err != nil {
 			return err
-		}
-		for _, g := range card.Groups {
-			for i := range g.Items {
-				g.Items[i].Unit = hub.UnitText(locale, g.Items[i].Unit)
-			}
 		}
 		if refused != nil && refused.ItemID == 0 {
 			card.Problem = refused.Problem
@@ -135,8 +133,7 @@ func (h *Handler) addInspectionCard(c *fiber.Ctx, s staff.Staff, th hub.Thread, 
 }
 
 // fillInspection puts the inspection's state and items on the card.
-func (h *Handler) fillInspection(ctx context.Context, card *inspCard, insp hub.Inspection, loc *time.Location, refused *inspRefusal) error {
-	t := card.T
+func (h *Handler) fillInspection(ctx context.Context, card *inspCard, insp hub.Inspection, loc *time.Location, locale string, refused *inspRefusal) error {
 	card.Started, card.Mechanic = true, insp.StartedBy
 	if insp.Sent() && insp.SentAt != nil {
 		card.SentAt, card.SentBy = insp.SentAt.In(loc).Format("02.01.2006 15:04"), insp.SentBy
@@ -154,6 +151,10 @@ func (h *Handler) fillInspection(ctx context.Context, card *inspCard, insp hub.I
 	if err != nil {
 		return err
 	}
+	checklist, err := h.store.Checklist(ctx, insp.BranchID)
+	if err != nil {
+		return fmt.Errorf("checklist of branch %d: %w", insp.BranchID, err)
+	}
 	byItem := map[int64][]inspMediaRow{}
 	for _, m := range media {
 		r := inspMediaRow{URL: fmt.Sprintf("/inspection/media/%d", m.ID), Name: m.Name}
@@ -162,19 +163,24 @@ func (h *Handler) fillInspection(ctx context.Context, card *inspCard, insp hub.I
 		}
 		byItem[m.ItemID] = append(byItem[m.ItemID], r)
 	}
-	// Worst first: what the advisor prices and explains comes on top.
-	card.Groups = []inspGroup{{State: hub.ItemRed, Title: t["red"]}, {State: hub.ItemYellow, Title: t["yellow"]},
-		{State: hub.ItemGreen, Title: t["green"]}, {State: "none", Title: t["unchecked"], Folded: true}}
-	index := map[string]int{hub.ItemRed: 0, hub.ItemYellow: 1, hub.ItemGreen: 2, "": 3}
+	// Worst first: what the advisor prices and explains comes on top; the
+	// items not looked at last, folded.
+	index := map[string]int{}
+	for _, st := range hub.StatesWorstFirst() {
+		index[st] = len(card.Groups)
+		card.Groups = append(card.Groups, inspGroup{State: st, Title: templates.StateWord(locale, st)})
+	}
+	unchecked := len(card.Groups)
+	card.Groups = append(card.Groups, inspGroup{State: "none", Title: templates.StateWord(locale, ""), Folded: true})
 	for _, it := range items {
-		row := inspItemRow{ID: it.ID, Name: it.Name, Value: it.Value, Unit: it.Unit, Note: it.Note, Hidden: it.Hidden,
-			Media: byItem[it.ID]}
+		row := inspItemRow{ID: it.ID, Name: hub.ItemName(it, checklist, locale), Value: templates.Measurement(locale, it.Value, it.Unit),
+			Note: it.Note, Hidden: it.Hidden, Media: byItem[it.ID]}
 		if refused != nil && refused.ItemID == it.ID {
 			row.Problem, row.Note = refused.Problem, refused.Note
 		}
 		g, ok := index[it.State]
 		if !ok {
-			g = 3
+			g = unchecked
 		}
 		card.Groups[g].Items = append(card.Groups[g].Items, row)
 	}
@@ -187,7 +193,6 @@ func (h *Handler) declinedRows(ctx context.Context, vehicleID, workOrderID int64
 	if err != nil {
 		return nil, err
 	}
-	t := inspTexts[locale]
 	numbers := map[int64]string{}
 	out := make([]declinedRow, 0, len(list))
 	for _, d := range list {
@@ -201,7 +206,9 @@ func (h *Handler) declinedRows(ctx context.Context, vehicleID, workOrderID int64
 		}
 		r := declinedRow{Name: d.Name, State: d.State, Note: d.Note, Number: number,
 			At: d.DeclinedAt.In(loc).Format("02.01.2006")}
-		if _, ok := t[d.State]; !ok {
+		if slices.Contains(hub.StatesWorstFirst(), d.State) {
+			r.StateText = templates.StateWord(locale, d.State)
+		} else {
 			r.State = ""
 		}
 		if d.TotalMinor > 0 {

@@ -5,7 +5,6 @@ package inbox
 var inspTexts = map[string]map[string]string{
 	"ru": {
 		"inspection": "Осмотр", "mechanic": "Механик", "not_started": "Механик ещё не начинал осмотр.",
-		"red": "Срочно", "yellow": "Скоро", "green": "В порядке", "unchecked": "Не проверено",
 		"hidden": "скрыт от клиента и 1С", "hide": "Скрыть", "show": "Показать",
 		"note": "Комментарий", "save": "Сохранить", "edit_note": "Изменить комментарий",
 		"send": "Отправить в 1С", "not_sent": "В 1С ещё не отправлен.",
@@ -19,7 +18,6 @@ var inspTexts = map[string]map[string]string{
 	},
 	"pl": {
 		"inspection": "Przegląd", "mechanic": "Mechanik", "not_started": "Mechanik nie rozpoczął jeszcze przeglądu.",
-		"red": "Pilne", "yellow": "Wkrótce", "green": "W porządku", "unchecked": "Niesprawdzone",
 		"hidden": "ukryte przed klientem i DMS", "hide": "Ukryj", "show": "Pokaż",
 		"note": "Komentarz", "save": "Zapisz", "edit_note": "Zmień komentarz",
 		"send": "Wyślij do DMS", "not_sent": "Jeszcze nie wysłano do DMS.",
@@ -33,7 +31,6 @@ var inspTexts = map[string]map[string]string{
 	},
 	"en": {
 		"inspection": "Inspection", "mechanic": "Mechanic", "not_started": "The mechanic has not started the inspection yet.",
-		"red": "Urgent", "yellow": "Soon", "green": "OK", "unchecked": "Not checked",
 		"hidden": "hidden from the customer and the DMS", "hide": "Hide", "show": "Show",
 		"note": "Note", "save": "Save", "edit_note": "Edit the note",
 		"send": "Send to 1C", "not_sent": "Not sent to 1C yet.",

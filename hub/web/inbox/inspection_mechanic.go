@@ -49,8 +49,9 @@ type inspectionPage struct {
 	URL       string // the page; its forms post below it
 	OrderURL  string // the mechanic's order page
 	Sections  []inspectionSection
-	States    []string // hub.ItemStates()
-	UploadKey string   // for a form posted without the script: a repost stores nothing twice
+	States    []string          // hub.ItemStates()
+	StateWord map[string]string // each state's shared word, for its button
+	UploadKey string            // for a form posted without the script: a repost stores nothing twice
 	JS        []jsText
 	Error, OK string
 }
@@ -116,7 +117,7 @@ func (h *Handler) inspectionPage(c *fiber.Ctx, s staff.Staff, th hub.Thread) err
 	}
 	url := inspectionURL(th.ID)
 	p := inspectionPage{Frame: h.Frame(c, locale, it["inspection"]+" · "+card.Number), CSRF: s.CSRF, T: t, I: it, Order: card,
-		URL: url, OrderURL: mechanicURL(th.ID), States: hub.ItemStates(), UploadKey: key,
+		URL: url, OrderURL: mechanicURL(th.ID), States: hub.ItemStates(), StateWord: inspStateWords(locale), UploadKey: key,
 		Sections: inspectionSections(items, media, list, locale, it, url), Error: it["err_"+c.Query("err")], OK: it[c.Query("ok")]}
 	p.Frame.Styles = append(p.Frame.Styles[:len(p.Frame.Styles):len(p.Frame.Styles)], "inspection.css")
 	p.Frame.Scripts = []string{"inspection.js"}
@@ -161,7 +162,7 @@ func inspectionSections(items []hub.InspectionItem, media []hub.InspectionMedia,
 		if c, ok := section[item.Code]; ok {
 			sec, item.Name = c.Section, c.Name(locale)
 		}
-		item.Unit = hub.UnitText(locale, item.Unit) // shown only; the form never posts it
+		item.Unit = inspUnit(locale, item.Unit) // shown only; the form never posts it
 		grouped[sec] = append(grouped[sec], inspectionItemView{InspectionItem: item,
 			URL: fmt.Sprintf("%s/items/%d", url, item.ID), Media: byItem[item.ID]})
 	}

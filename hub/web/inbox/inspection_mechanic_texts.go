@@ -5,9 +5,7 @@ package inbox
 // js_ words are handed to inspection.js on the page.
 var inspectionTexts = map[string]map[string]string{
 	"ru": {
-		"inspection": "Осмотр", "open_inspection": "Осмотр автомобиля", "order": "Заказ-наряд",
-		"st_green": "Норма", "st_yellow": "Скоро", "st_red": "Срочно", "st_": "не осмотрено",
-		"value": "Замер", "note": "Комментарий", "save": "Сохранить", "photos": "Фото и видео",
+		"inspection": "Осмотр", "value": "Замер", "note": "Комментарий", "save": "Сохранить", "photos": "Фото и видео",
 		"add_photo": "Снять фото или видео", "upload": "Загрузить", "delete": "Удалить", "video": "Видео",
 		"free_item": "Добавить свой пункт", "free_name": "Что осмотрено", "free_unit": "Единица замера (мм, %, В…)", "add": "Добавить",
 		"sec_tyres": "Шины", "sec_brakes": "Тормоза", "sec_fluids": "Жидкости", "sec_lights": "Свет", "sec_visibility": "Обзор",
@@ -27,9 +25,7 @@ var inspectionTexts = map[string]map[string]string{
 		"js_failed": "не загружено", "js_remove": "Убрать", "js_confirm_delete": "Удалить этот файл?", "js_leave": "Файлы ещё загружаются.", "js_video": "Видео",
 	},
 	"pl": {
-		"inspection": "Przegląd", "open_inspection": "Przegląd samochodu", "order": "Zlecenie",
-		"st_green": "OK", "st_yellow": "Wkrótce", "st_red": "Pilne", "st_": "nie sprawdzono",
-		"value": "Pomiar", "note": "Komentarz", "save": "Zapisz", "photos": "Zdjęcia i wideo",
+		"inspection": "Przegląd", "value": "Pomiar", "note": "Komentarz", "save": "Zapisz", "photos": "Zdjęcia i wideo",
 		"add_photo": "Zrób zdjęcie lub wideo", "upload": "Wyślij", "delete": "Usuń", "video": "Wideo",
 		"free_item": "Dodaj własny punkt", "free_name": "Co sprawdzono", "free_unit": "Jednostka pomiaru (mm, %, V…)", "add": "Dodaj",
 		"sec_tyres": "Opony", "sec_brakes": "Hamulce", "sec_fluids": "Płyny", "sec_lights": "Światła", "sec_visibility": "Widoczność",
@@ -49,9 +45,7 @@ var inspectionTexts = map[string]map[string]string{
 		"js_failed": "nie wysłano", "js_remove": "Usuń z listy", "js_confirm_delete": "Usunąć ten plik?", "js_leave": "Pliki jeszcze się wysyłają.", "js_video": "Wideo",
 	},
 	"en": {
-		"inspection": "Inspection", "open_inspection": "Vehicle inspection", "order": "Work order",
-		"st_green": "OK", "st_yellow": "Soon", "st_red": "Urgent", "st_": "not checked",
-		"value": "Measured", "note": "Note", "save": "Save", "photos": "Photos and videos",
+		"inspection": "Inspection", "value": "Measured", "note": "Note", "save": "Save", "photos": "Photos and videos",
 		"add_photo": "Take a photo or video", "upload": "Upload", "delete": "Delete", "video": "Video",
 		"free_item": "Add your own item", "free_name": "What was checked", "free_unit": "Unit of measure (mm, %, V…)", "add": "Add",
 		"sec_tyres": "Tyres", "sec_brakes": "Brakes", "sec_fluids": "Fluids", "sec_lights": "Lights", "sec_visibility": "Visibility",
