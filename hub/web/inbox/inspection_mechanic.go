@@ -29,10 +29,10 @@ const InspectionUploadPath = "/mechanic/orders/:id/inspection/items/:item/media"
 func (h *Handler) registerInspection(workshop staffpage.Group) {
 	const base = "/mechanic/orders/:id/inspection"
 	workshop.Get(base, h.withThread(h.inspectionPage))
-	workshop.Post(base+"/items", h.withThread(h.inspectionFreeItem))
-	workshop.Post(base+"/items/:item", h.withThread(h.inspectionItemEdit))
-	workshop.Post(InspectionUploadPath, h.withThread(h.inspectionUpload))
-	workshop.Post(base+"/media/:media/delete", h.withThread(h.inspectionMediaDelete))
+	workshop.Post(base+"/items", h.withInspection(h.inspectionFreeItem))
+	workshop.Post(base+"/items/:item", h.withInspection(h.inspectionItemEdit))
+	workshop.Post(InspectionUploadPath, h.withInspection(h.inspectionUpload))
+	workshop.Post(base+"/media/:media/delete", h.withInspection(h.inspectionMediaDelete))
 	workshop.Get("/inspection/media/:media", h.inspectionMedia(false))
 	workshop.Get("/inspection/media/:media/thumb", h.inspectionMedia(true))
 }

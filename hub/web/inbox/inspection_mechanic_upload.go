@@ -44,14 +44,7 @@ func validUploadKey(k string) bool {
 // file and upload_key. The file is checked by its content (photos and
 // videos only, limits as the mechanic page's), stored with its thumbnail,
 // then recorded once per upload key.
-func (h *Handler) inspectionUpload(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
-	insp, err := h.inspectionOf(c, th)
-	if errors.Is(err, store.ErrNotFound) {
-		return notFound(c)
-	}
-	if err != nil {
-		return h.Internal(c, "load inspection", err)
-	}
+func (h *Handler) inspectionUpload(c *fiber.Ctx, s staff.Staff, th hub.Thread, insp hub.Inspection) error {
 	itemID := itemParam(c, "item")
 	if itemID == 0 {
 		return notFound(c)
@@ -185,19 +178,12 @@ func readEvidence(fh *multipart.FileHeader) ([]byte, string, error) {
 }
 
 // inspectionMediaDelete is POST …/inspection/media/<media>/delete.
-func (h *Handler) inspectionMediaDelete(c *fiber.Ctx, _ staff.Staff, th hub.Thread) error {
-	insp, err := h.inspectionOf(c, th)
-	if errors.Is(err, store.ErrNotFound) {
-		return notFound(c)
-	}
-	if err != nil {
-		return h.Internal(c, "load inspection", err)
-	}
+func (h *Handler) inspectionMediaDelete(c *fiber.Ctx, _ staff.Staff, th hub.Thread, insp hub.Inspection) error {
 	id := itemParam(c, "media")
 	if id == 0 {
 		return notFound(c)
 	}
-	err = h.store.DeleteInspectionMedia(c.UserContext(), insp.ID, id)
+	err := h.store.DeleteInspectionMedia(c.UserContext(), insp.ID, id)
 	if errors.Is(err, store.ErrNotFound) {
 		// Deleted already (a second tap): what was asked is done.
 		return inspectionDone(c, th, 0, "deleted", fiber.Map{"id": id})
