@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
-	"os"
 	"strings"
 	"time"
 
@@ -211,19 +210,11 @@ func (h *Handler) inspectionMedia(thumb bool) fiber.Handler {
 		if err != nil {
 			return h.Internal(c, "load inspection media", err)
 		}
-		a := hub.Attachment{ID: m.ID, SHA256: m.SHA256, Name: m.Name, ContentType: m.ContentType, SizeBytes: m.SizeBytes}
-		if thumb {
-			if m.ThumbSHA256 == "" {
-				return notFound(c)
-			}
-			st, err := os.Stat(h.media.Path(m.ThumbSHA256))
-			if err != nil {
-				return h.Internal(c, "thumbnail", err)
-			}
-			a.SHA256, a.ContentType, a.SizeBytes = m.ThumbSHA256, "image/jpeg", st.Size()
-			a.Name = strings.TrimSuffix(m.Name, ".jpg") + "-thumb.jpg"
+		err = attachment.SendInspectionMedia(c, h.media, m, thumb)
+		if attachment.IsMissing(err) {
+			return notFound(c) // no thumbnail made, or a file lost from the disk
 		}
-		if err := attachment.Send(c, h.media, a); err != nil {
+		if err != nil {
 			return h.Internal(c, "send inspection media", err)
 		}
 		return nil
