@@ -125,9 +125,6 @@ func (h *Handler) checklistSave(c *fiber.Ctx) error {
 	if len(items) == 0 {
 		return h.refuse(c, "checklist.html", v, v.T["empty"])
 	}
-	if _, err := store.CleanChecklist(items); err != nil {
-		return h.refuse(c, "checklist.html", v, err.Error())
-	}
 	err = h.store.Tx(c.UserContext(), func(tx *store.Store) error {
 		if err := tx.SetChecklist(c.UserContext(), b.ID, items); err != nil {
 			return err
@@ -136,7 +133,7 @@ func (h *Handler) checklistSave(c *fiber.Ctx) error {
 			fmt.Sprintf("checklist_set items=%d", len(items)))
 	})
 	switch {
-	case errors.Is(err, store.ErrChecklist):
+	case errors.Is(err, store.ErrChecklist): // SetChecklist checks the list (store.CleanChecklist)
 		return h.refuse(c, "checklist.html", v, err.Error())
 	case err != nil:
 		return h.Internal(c, "save checklist", err)
