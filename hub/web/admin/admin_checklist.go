@@ -111,7 +111,7 @@ func (h *Handler) checklistSave(c *fiber.Ctx) error {
 	v := checklistView{T: checklistWords(c), Branch: b}
 	rows, err := checklistForm(c)
 	if err != nil {
-		return h.refuse(c, "checklist.html", v, err.Error())
+		return h.refuse(c, "checklist.html", v, checklistProblem(v.T, err))
 	}
 	v.Rows = withBlankRows(rows)
 	var items []hub.ChecklistItem
@@ -134,7 +134,7 @@ func (h *Handler) checklistSave(c *fiber.Ctx) error {
 	})
 	switch {
 	case errors.Is(err, store.ErrChecklist): // SetChecklist checks the list (store.CleanChecklist)
-		return h.refuse(c, "checklist.html", v, err.Error())
+		return h.refuse(c, "checklist.html", v, checklistProblem(v.T, err))
 	case err != nil:
 		return h.Internal(c, "save checklist", err)
 	}
@@ -166,7 +166,9 @@ func (h *Handler) checklistReset(c *fiber.Ctx) error {
 func checklistForm(c *fiber.Ctx) ([]checklistRow, error) {
 	n, err := strconv.Atoi(c.FormValue("rows"))
 	if err != nil || n < 0 || n > store.MaxChecklistItems+blankChecklistRows {
-		return nil, fmt.Errorf("%w: the form's row count is not 0 to %d", store.ErrChecklist, store.MaxChecklistItems+blankChecklistRows)
+		max := store.MaxChecklistItems + blankChecklistRows
+		return nil, &store.ChecklistError{Reason: store.ChecklistFormRows, Max: max,
+			Detail: fmt.Sprintf("the form's row count is not 0 to %d", max)}
 	}
 	type ordered struct {
 		row checklistRow
@@ -184,7 +186,8 @@ func checklistForm(c *fiber.Ctx) ([]checklistRow, error) {
 		if r.Position != "" {
 			p, err := strconv.Atoi(r.Position)
 			if err != nil || p < 1 || p > 10000 {
-				return nil, fmt.Errorf("%w: %q: the order %q is not a number from 1 to 10000", store.ErrChecklist, r.Code, r.Position)
+				return nil, &store.ChecklistError{Reason: store.ChecklistFormOrder, Item: i + 1, Code: r.Code,
+					Detail: fmt.Sprintf("%q: the order %q is not a number from 1 to 10000", r.Code, r.Position)}
 			}
 			pos = p
 		}
@@ -197,4 +200,26 @@ func checklistForm(c *fiber.Ctx) ([]checklistRow, error) {
 		out[i] = r.row
 	}
 	return out, nil
+}
+
+// checklistProblem says a refusal of the list in the admin's language
+// (t): which case, of which item and field; the English detail is only
+// for the logs.
+func checklistProblem(t map[string]string, err error) string {
+	var ce *store.ChecklistError
+	if !errors.As(err, &ce) {
+		return t["err_other"]
+	}
+	text := t["err_"+ce.Reason]
+	if text == "" {
+		return t["err_other"]
+	}
+	text = strings.NewReplacer("{max}", strconv.Itoa(ce.Max), "{field}", t[ce.Field]).Replace(text)
+	switch {
+	case ce.Code != "":
+		return fmt.Sprintf("%s «%s»: %s", t["item"], ce.Code, text)
+	case ce.Item > 0:
+		return fmt.Sprintf("%s %d: %s", t["item"], ce.Item, text)
+	}
+	return text
 }
