@@ -59,7 +59,7 @@ func checklistWords(c *fiber.Ctx) map[string]string {
 
 // checklistShow is GET /admin/branches/<id>/checklist.
 func (h *Handler) checklistShow(c *fiber.Ctx) error {
-	b, ok, err := h.payBranch(c)
+	b, ok, err := h.branchParam(c)
 	if !ok {
 		return err
 	}
@@ -104,7 +104,7 @@ func withBlankRows(rows []checklistRow) []checklistRow {
 // checklistSave is POST /admin/branches/<id>/checklist: every row of the
 // form; the list is checked whole and stored whole, or nothing is.
 func (h *Handler) checklistSave(c *fiber.Ctx) error {
-	b, ok, err := h.payBranch(c)
+	b, ok, err := h.branchParam(c)
 	if !ok {
 		return err
 	}
@@ -144,7 +144,7 @@ func (h *Handler) checklistSave(c *fiber.Ctx) error {
 // checklistReset is POST /admin/branches/<id>/checklist/reset: the
 // branch's own list is dropped and the default list applies again.
 func (h *Handler) checklistReset(c *fiber.Ctx) error {
-	b, ok, err := h.payBranch(c)
+	b, ok, err := h.branchParam(c)
 	if !ok {
 		return err
 	}

@@ -17,8 +17,8 @@ import (
 // from the customer and the DMS (field hidden, 1 or 0). A refused form
 // shows the page again (400) with the problem and the note as typed.
 func (h *Handler) editInspectionItem(c *fiber.Ctx, s staff.Staff, th hub.Thread, insp hub.Inspection) error {
-	itemID, perr := c.ParamsInt("item")
-	if perr != nil || itemID <= 0 {
+	itemID := idParam(c, "item")
+	if itemID == 0 {
 		return notFound(c)
 	}
 	t := inspTexts[staffpage.Locale(c, inspTexts)]
@@ -37,7 +37,7 @@ func (h *Handler) editInspectionItem(c *fiber.Ctx, s staff.Staff, th hub.Thread,
 			if !utf8.ValidString(raw) || len(raw) > 4*hub.MaxItemNoteRunes {
 				raw = ""
 			}
-			return h.refuseInspection(c, s, th, &inspRefusal{ItemID: int64(itemID), Problem: problem, Note: raw})
+			return h.refuseInspection(c, s, th, &inspRefusal{ItemID: itemID, Problem: problem, Note: raw})
 		}
 		edit.Note = &note
 	}
@@ -55,7 +55,7 @@ func (h *Handler) editInspectionItem(c *fiber.Ctx, s staff.Staff, th hub.Thread,
 	if edit.Note == nil && edit.Hidden == nil {
 		return h.refuseInspection(c, s, th, &inspRefusal{Problem: t["err_form"]})
 	}
-	_, err := h.store.EditInspectionItem(c.UserContext(), insp.ID, int64(itemID), edit)
+	_, err := h.store.EditInspectionItem(c.UserContext(), insp.ID, itemID, edit)
 	if errors.Is(err, store.ErrNotFound) {
 		return notFound(c)
 	}

@@ -53,8 +53,9 @@ func (h *Handler) inspectionRefused(c *fiber.Ctx, th hub.Thread, itemID int64, s
 	return c.Redirect(to, fiber.StatusSeeOther)
 }
 
-// itemParam is the :item of the path; 0 when it is not a positive number.
-func itemParam(c *fiber.Ctx, name string) int64 {
+// idParam is the route parameter name (:item, :media) as an id; 0 when it
+// is not a positive number.
+func idParam(c *fiber.Ctx, name string) int64 {
 	n, err := c.ParamsInt(name)
 	if err != nil || n <= 0 {
 		return 0
@@ -65,7 +66,7 @@ func itemParam(c *fiber.Ctx, name string) int64 {
 // inspectionItemEdit is POST …/inspection/items/<item>: any of state,
 // value and note; a field left out of the form is left as it is.
 func (h *Handler) inspectionItemEdit(c *fiber.Ctx, s staff.Staff, th hub.Thread, insp hub.Inspection) error {
-	itemID := itemParam(c, "item")
+	itemID := idParam(c, "item")
 	if itemID == 0 {
 		return notFound(c)
 	}

@@ -44,7 +44,7 @@ func validUploadKey(k string) bool {
 // videos only, limits as the mechanic page's), stored with its thumbnail,
 // then recorded once per upload key.
 func (h *Handler) inspectionUpload(c *fiber.Ctx, s staff.Staff, th hub.Thread, insp hub.Inspection) error {
-	itemID := itemParam(c, "item")
+	itemID := idParam(c, "item")
 	if itemID == 0 {
 		return notFound(c)
 	}
@@ -178,7 +178,7 @@ func readEvidence(fh *multipart.FileHeader) ([]byte, string, error) {
 
 // inspectionMediaDelete is POST …/inspection/media/<media>/delete.
 func (h *Handler) inspectionMediaDelete(c *fiber.Ctx, _ staff.Staff, th hub.Thread, insp hub.Inspection) error {
-	id := itemParam(c, "media")
+	id := idParam(c, "media")
 	if id == 0 {
 		return notFound(c)
 	}
@@ -199,7 +199,7 @@ func (h *Handler) inspectionMediaDelete(c *fiber.Ctx, _ staff.Staff, th hub.Thre
 func (h *Handler) inspectionMedia(thumb bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		s, _ := staff.Current(c)
-		id := itemParam(c, "media")
+		id := idParam(c, "media")
 		if id == 0 || h.media == nil {
 			return notFound(c)
 		}
