@@ -39,3 +39,22 @@ func TestReminderTyresSeason(t *testing.T) {
 		}
 	}
 }
+
+// The declined-work row may come from any earlier visit (a later work order
+// that did not do the work leaves it open): the reminder must not say it
+// was the last one.
+func TestReminderDeclinedWorkDoesNotClaimTheLastVisit(t *testing.T) {
+	r := newRenderer(t, nil)
+	for locale, want := range map[string]string{LocaleRU: "недавних визитов", LocalePL: "ostatnich wizyt", LocaleEN: "on a recent visit"} {
+		d := Data{BranchName: "Сервис", Locale: locale, Lines: []Line{{Name: "Колодки"}}, Link: "https://x/c/1"}
+		got, err := r.Render(t.Context(), 1, KeyReminderDeclinedWork, d)
+		if err != nil || !strings.Contains(got, want) {
+			t.Errorf("%s: %q, %v; want %q", locale, got, err, want)
+		}
+		for _, last := range []string{"прошлом визите", "ostatniej wizyty", "last visit"} {
+			if strings.Contains(got, last) {
+				t.Errorf("%s: %q still says %q", locale, got, last)
+			}
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"unicode/utf8"
 
 	"naryad/hub"
 )
@@ -31,38 +32,43 @@ var checklistCode = regexp.MustCompile(`^[a-z0-9_]{1,40}$`)
 // hub.CleanItemText allows; positions become 1..n in the given order.
 func CleanChecklist(items []hub.ChecklistItem) ([]hub.ChecklistItem, error) {
 	if len(items) > MaxChecklistItems {
-		return nil, fmt.Errorf("%w: %d items, at most %d", ErrChecklist, len(items), MaxChecklistItems)
+		return nil, checklistRefusal(ChecklistTooMany, 0, "", "", MaxChecklistItems, "%d items, at most %d", len(items), MaxChecklistItems)
 	}
 	out := make([]hub.ChecklistItem, len(items))
 	seen := make(map[string]bool, len(items))
 	for n, it := range items {
 		if !checklistCode.MatchString(it.Code) {
-			return nil, fmt.Errorf("%w: item %d: code %q is not 1 to 40 of a-z, 0-9, _", ErrChecklist, n+1, it.Code)
+			return nil, checklistRefusal(ChecklistBadCode, n+1, it.Code, "", 0, "item %d: code %q is not 1 to 40 of a-z, 0-9, _", n+1, it.Code)
 		}
 		if seen[it.Code] {
-			return nil, fmt.Errorf("%w: code %q is used twice", ErrChecklist, it.Code)
+			return nil, checklistRefusal(ChecklistCodeTwice, n+1, it.Code, "", 0, "code %q is used twice", it.Code)
 		}
 		seen[it.Code] = true
 		c := hub.ChecklistItem{Code: it.Code, Position: n + 1}
 		var err error
 		for _, f := range []struct {
 			what string
+			key  string // ChecklistError.Field
 			in   string
 			out  *string
 			max  int
 		}{
-			{"name (ru)", it.NameRu, &c.NameRu, hub.MaxItemNameRunes},
-			{"name (pl)", it.NamePl, &c.NamePl, hub.MaxItemNameRunes},
-			{"name (en)", it.NameEn, &c.NameEn, hub.MaxItemNameRunes},
-			{"section", it.Section, &c.Section, maxSectionRunes},
-			{"unit", it.Unit, &c.Unit, hub.MaxItemUnitRunes},
+			{"name (ru)", "name_ru", it.NameRu, &c.NameRu, hub.MaxItemNameRunes},
+			{"name (pl)", "name_pl", it.NamePl, &c.NamePl, hub.MaxItemNameRunes},
+			{"name (en)", "name_en", it.NameEn, &c.NameEn, hub.MaxItemNameRunes},
+			{"section", "section", it.Section, &c.Section, maxSectionRunes},
+			{"unit", "unit", it.Unit, &c.Unit, hub.MaxItemUnitRunes},
 		} {
 			if *f.out, err = hub.CleanItemText(f.what, f.in, f.max); err != nil {
-				return nil, fmt.Errorf("%w: %s: %w", ErrChecklist, it.Code, err)
+				reason := ChecklistFieldBad
+				if utf8.ValidString(f.in) && utf8.RuneCountInString(f.in) > f.max {
+					reason = ChecklistFieldLong
+				}
+				return nil, checklistRefusal(reason, n+1, it.Code, f.key, f.max, "%s: %v", it.Code, err)
 			}
 		}
 		if c.NameRu == "" {
-			return nil, fmt.Errorf("%w: %s: the Russian name is required", ErrChecklist, it.Code)
+			return nil, checklistRefusal(ChecklistNoRussian, n+1, it.Code, "name_ru", 0, "%s: the Russian name is required", it.Code)
 		}
 		if c.NamePl == "" {
 			c.NamePl = c.NameRu

@@ -73,10 +73,11 @@ func (s *Store) recordDeclinedWork(ctx context.Context, w hub.WorkOrder, decided
 	if len(items) == 0 {
 		return nil
 	}
-	var days int
-	if err := db.Raw(`SELECT declined_offer_days FROM branches WHERE id = ?`, w.BranchID).Scan(&days).Error; err != nil {
-		return fmt.Errorf("declined offer days of branch %d: %w", w.BranchID, err)
+	settings, err := s.BranchReminderSettings(ctx, w.BranchID) // s is the caller's transaction
+	if err != nil {
+		return fmt.Errorf("declined work of work order %d: %w", w.ID, err)
 	}
+	days := settings.DeclinedOfferDays
 	if days < MinDeclinedOfferDays || days > MaxDeclinedOfferDays {
 		days = DefaultDeclinedOfferDays
 	}

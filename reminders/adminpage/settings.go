@@ -15,28 +15,31 @@ import (
 // staff member's language.
 var settingsTexts = map[string]map[string]string{
 	"ru": {
-		"heading": "Настройки напоминаний",
-		"offer":   "Предложить отклонённые работы снова через, дней",
-		"hint":    "Красные и жёлтые пункты осмотра, от которых клиент отказался, предлагаются один раз через столько дней (1–730).",
-		"save":    "Сохранить",
-		"saved":   "Настройки напоминаний сохранены.",
-		"bad":     "Число дней — целое от 1 до 730.",
+		"heading":   "Настройки напоминаний",
+		"offer":     "Предложить отклонённые работы снова через, дней",
+		"hint":      "Красные и жёлтые пункты осмотра, от которых клиент отказался, предлагаются один раз через столько дней (1–730).",
+		"save":      "Сохранить",
+		"saved":     "Настройки напоминаний сохранены.",
+		"bad":       "Число дней — целое от 1 до 730.",
+		"no_branch": "Такого филиала нет. Выберите филиал из списка.",
 	},
 	"pl": {
-		"heading": "Ustawienia przypomnień",
-		"offer":   "Zaproponuj odrzucone prace ponownie po, dni",
-		"hint":    "Czerwone i żółte pozycje przeglądu odrzucone przez klienta są proponowane raz, po tylu dniach (1–730).",
-		"save":    "Zapisz",
-		"saved":   "Ustawienia przypomnień zapisane.",
-		"bad":     "Liczba dni to liczba całkowita od 1 do 730.",
+		"heading":   "Ustawienia przypomnień",
+		"offer":     "Zaproponuj odrzucone prace ponownie po, dni",
+		"hint":      "Czerwone i żółte pozycje przeglądu odrzucone przez klienta są proponowane raz, po tylu dniach (1–730).",
+		"save":      "Zapisz",
+		"saved":     "Ustawienia przypomnień zapisane.",
+		"bad":       "Liczba dni to liczba całkowita od 1 do 730.",
+		"no_branch": "Nie ma takiego oddziału. Wybierz oddział z listy.",
 	},
 	"en": {
-		"heading": "Reminder settings",
-		"offer":   "Offer declined work again after, days",
-		"hint":    "Red and yellow inspection items the customer declined are offered once, this many days later (1–730).",
-		"save":    "Save",
-		"saved":   "The reminder settings were saved.",
-		"bad":     "The number of days is a whole number from 1 to 730.",
+		"heading":   "Reminder settings",
+		"offer":     "Offer declined work again after, days",
+		"hint":      "Red and yellow inspection items the customer declined are offered once, this many days later (1–730).",
+		"save":      "Save",
+		"saved":     "The reminder settings were saved.",
+		"bad":       "The number of days is a whole number from 1 to 730.",
+		"no_branch": "There is no such branch. Choose a branch from the list.",
 	},
 }
 
@@ -55,7 +58,7 @@ func (h *Handler) settingsSave(c *fiber.Ctx) error {
 		return h.Internal(c, "reminders page", err)
 	}
 	if v.Branch.ID == 0 || v.Branch.Code != code {
-		return h.refuse(c, v, "no such branch")
+		return h.refuse(c, v, settingsWords(c)["no_branch"])
 	}
 	days, err := strconv.Atoi(strings.TrimSpace(c.FormValue("declined-offer-days")))
 	if err != nil || days < store.MinDeclinedOfferDays || days > store.MaxDeclinedOfferDays {

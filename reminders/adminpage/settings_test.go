@@ -42,9 +42,14 @@ func TestAdminRemindersSetsTheDeclinedOfferDays(t *testing.T) {
 			}
 		}
 		resp, page = admin.Post("/admin/reminders/settings", url.Values{"branch": {"NOPE"}, "declined-offer-days": {"10"}})
-		apptest.WantRefused(t, resp, page, "no such branch")
+		apptest.WantRefused(t, resp, page, "There is no such branch")
 		if days() != 30 {
 			t.Fatalf("a refused form stored %d", days())
+		}
+		for lang, want := range map[string]string{"ru": "Такого филиала нет", "pl": "Nie ma takiego oddziału"} {
+			admin.Lang = lang
+			resp, page = admin.Post("/admin/reminders/settings", url.Values{"branch": {"NOPE"}, "declined-offer-days": {"10"}})
+			apptest.WantRefused(t, resp, page, want)
 		}
 
 		admin.Lang = "ru-RU,ru;q=0.9"

@@ -59,7 +59,7 @@ func checklistWords(c *fiber.Ctx) map[string]string {
 
 // checklistShow is GET /admin/branches/<id>/checklist.
 func (h *Handler) checklistShow(c *fiber.Ctx) error {
-	b, ok, err := h.payBranch(c)
+	b, ok, err := h.branchParam(c)
 	if !ok {
 		return err
 	}
@@ -104,14 +104,14 @@ func withBlankRows(rows []checklistRow) []checklistRow {
 // checklistSave is POST /admin/branches/<id>/checklist: every row of the
 // form; the list is checked whole and stored whole, or nothing is.
 func (h *Handler) checklistSave(c *fiber.Ctx) error {
-	b, ok, err := h.payBranch(c)
+	b, ok, err := h.branchParam(c)
 	if !ok {
 		return err
 	}
 	v := checklistView{T: checklistWords(c), Branch: b}
 	rows, err := checklistForm(c)
 	if err != nil {
-		return h.refuse(c, "checklist.html", v, err.Error())
+		return h.refuse(c, "checklist.html", v, checklistProblem(v.T, err))
 	}
 	v.Rows = withBlankRows(rows)
 	var items []hub.ChecklistItem
@@ -125,9 +125,6 @@ func (h *Handler) checklistSave(c *fiber.Ctx) error {
 	if len(items) == 0 {
 		return h.refuse(c, "checklist.html", v, v.T["empty"])
 	}
-	if _, err := store.CleanChecklist(items); err != nil {
-		return h.refuse(c, "checklist.html", v, err.Error())
-	}
 	err = h.store.Tx(c.UserContext(), func(tx *store.Store) error {
 		if err := tx.SetChecklist(c.UserContext(), b.ID, items); err != nil {
 			return err
@@ -136,8 +133,8 @@ func (h *Handler) checklistSave(c *fiber.Ctx) error {
 			fmt.Sprintf("checklist_set items=%d", len(items)))
 	})
 	switch {
-	case errors.Is(err, store.ErrChecklist):
-		return h.refuse(c, "checklist.html", v, err.Error())
+	case errors.Is(err, store.ErrChecklist): // SetChecklist checks the list (store.CleanChecklist)
+		return h.refuse(c, "checklist.html", v, checklistProblem(v.T, err))
 	case err != nil:
 		return h.Internal(c, "save checklist", err)
 	}
@@ -147,7 +144,7 @@ func (h *Handler) checklistSave(c *fiber.Ctx) error {
 // checklistReset is POST /admin/branches/<id>/checklist/reset: the
 // branch's own list is dropped and the default list applies again.
 func (h *Handler) checklistReset(c *fiber.Ctx) error {
-	b, ok, err := h.payBranch(c)
+	b, ok, err := h.branchParam(c)
 	if !ok {
 		return err
 	}
@@ -169,7 +166,9 @@ func (h *Handler) checklistReset(c *fiber.Ctx) error {
 func checklistForm(c *fiber.Ctx) ([]checklistRow, error) {
 	n, err := strconv.Atoi(c.FormValue("rows"))
 	if err != nil || n < 0 || n > store.MaxChecklistItems+blankChecklistRows {
-		return nil, fmt.Errorf("%w: the form's row count is not 0 to %d", store.ErrChecklist, store.MaxChecklistItems+blankChecklistRows)
+		max := store.MaxChecklistItems + blankChecklistRows
+		return nil, &store.ChecklistError{Reason: store.ChecklistFormRows, Max: max,
+			Detail: fmt.Sprintf("the form's row count is not 0 to %d", max)}
 	}
 	type ordered struct {
 		row checklistRow
@@ -187,7 +186,8 @@ func checklistForm(c *fiber.Ctx) ([]checklistRow, error) {
 		if r.Position != "" {
 			p, err := strconv.Atoi(r.Position)
 			if err != nil || p < 1 || p > 10000 {
-				return nil, fmt.Errorf("%w: %q: the order %q is not a number from 1 to 10000", store.ErrChecklist, r.Code, r.Position)
+				return nil, &store.ChecklistError{Reason: store.ChecklistFormOrder, Item: i + 1, Code: r.Code,
+					Detail: fmt.Sprintf("%q: the order %q is not a number from 1 to 10000", r.Code, r.Position)}
 			}
 			pos = p
 		}
@@ -200,4 +200,26 @@ func checklistForm(c *fiber.Ctx) ([]checklistRow, error) {
 		out[i] = r.row
 	}
 	return out, nil
+}
+
+// checklistProblem says a refusal of the list in the admin's language
+// (t): which case, of which item and field; the English detail is only
+// for the logs.
+func checklistProblem(t map[string]string, err error) string {
+	var ce *store.ChecklistError
+	if !errors.As(err, &ce) {
+		return t["err_other"]
+	}
+	text := t["err_"+ce.Reason]
+	if text == "" {
+		return t["err_other"]
+	}
+	text = strings.NewReplacer("{max}", strconv.Itoa(ce.Max), "{field}", t[ce.Field]).Replace(text)
+	switch {
+	case ce.Code != "":
+		return fmt.Sprintf("%s «%s»: %s", t["item"], ce.Code, text)
+	case ce.Item > 0:
+		return fmt.Sprintf("%s %d: %s", t["item"], ce.Item, text)
+	}
+	return text
 }

@@ -50,9 +50,9 @@ type payForm struct {
 // paymentsPath is the branch's payment settings page.
 func paymentsPath(branchID int64) string { return fmt.Sprintf("/admin/branches/%d/payments", branchID) }
 
-// payBranch loads the branch named by the route's :id. When ok is false
+// branchParam loads the branch named by the route's :id. When ok is false
 // the request has been answered (404, or 500) and err is that answer's.
-func (h *Handler) payBranch(c *fiber.Ctx) (b hub.Branch, ok bool, err error) {
+func (h *Handler) branchParam(c *fiber.Ctx) (b hub.Branch, ok bool, err error) {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err == nil && id > 0 {
 		b, err = h.store.Branch(c.UserContext(), id)
@@ -93,7 +93,7 @@ func (h *Handler) paymentsView(ctx context.Context, b hub.Branch) (payView, erro
 
 // paymentsShow is GET /admin/branches/:id/payments.
 func (h *Handler) paymentsShow(c *fiber.Ctx) error {
-	b, ok, err := h.payBranch(c)
+	b, ok, err := h.branchParam(c)
 	if !ok {
 		return err
 	}
@@ -124,7 +124,7 @@ func (h *Handler) refusePayments(c *fiber.Ctx, b hub.Branch, form *payForm, stat
 // methods, VAT code and tax system sets them. An empty secret keeps the
 // stored one. Audited, never with a secret.
 func (h *Handler) paymentsSave(c *fiber.Ctx) error {
-	b, ok, err := h.payBranch(c)
+	b, ok, err := h.branchParam(c)
 	if !ok {
 		return err
 	}

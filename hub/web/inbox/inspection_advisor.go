@@ -84,8 +84,8 @@ type inspRefusalKey struct{}
 func (h *Handler) registerInspectionCard(routes staffpage.Routes) {
 	desk := routes.For(store.RoleAdvisor, store.RoleAdmin)
 	const base = "/inbox/threads/:id/inspection"
-	desk.Post(base+"/items/:item", h.withThread(h.editInspectionItem))
-	desk.Post(base+"/send", h.withThread(h.sendInspection))
+	desk.Post(base+"/items/:item", h.withInspection(h.editInspectionItem))
+	desk.Post(base+"/send", h.withInspection(h.sendInspection))
 }
 
 // addInspectionCard loads the card of a work-order thread into p.

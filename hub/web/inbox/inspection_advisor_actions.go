@@ -16,13 +16,9 @@ import (
 // the advisor's correction of an item's note (field note) or hiding it
 // from the customer and the DMS (field hidden, 1 or 0). A refused form
 // shows the page again (400) with the problem and the note as typed.
-func (h *Handler) editInspectionItem(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
-	insp, ok, err := h.threadInspection(c, th)
-	if err != nil || !ok {
-		return err
-	}
-	itemID, perr := c.ParamsInt("item")
-	if perr != nil || itemID <= 0 {
+func (h *Handler) editInspectionItem(c *fiber.Ctx, s staff.Staff, th hub.Thread, insp hub.Inspection) error {
+	itemID := idParam(c, "item")
+	if itemID == 0 {
 		return notFound(c)
 	}
 	t := inspTexts[staffpage.Locale(c, inspTexts)]
@@ -41,7 +37,7 @@ func (h *Handler) editInspectionItem(c *fiber.Ctx, s staff.Staff, th hub.Thread)
 			if !utf8.ValidString(raw) || len(raw) > 4*hub.MaxItemNoteRunes {
 				raw = ""
 			}
-			return h.refuseInspection(c, s, th, &inspRefusal{ItemID: int64(itemID), Problem: problem, Note: raw})
+			return h.refuseInspection(c, s, th, &inspRefusal{ItemID: itemID, Problem: problem, Note: raw})
 		}
 		edit.Note = &note
 	}
@@ -59,7 +55,7 @@ func (h *Handler) editInspectionItem(c *fiber.Ctx, s staff.Staff, th hub.Thread)
 	if edit.Note == nil && edit.Hidden == nil {
 		return h.refuseInspection(c, s, th, &inspRefusal{Problem: t["err_form"]})
 	}
-	_, err = h.store.EditInspectionItem(c.UserContext(), insp.ID, int64(itemID), edit)
+	_, err := h.store.EditInspectionItem(c.UserContext(), insp.ID, itemID, edit)
 	if errors.Is(err, store.ErrNotFound) {
 		return notFound(c)
 	}
@@ -73,12 +69,8 @@ func (h *Handler) editInspectionItem(c *fiber.Ctx, s staff.Staff, th hub.Thread)
 // inspection goes to 1C as an inspection change. Nothing changed since
 // the last send (a second click, a colleague was first): 409 with the
 // page saying so, and no second change.
-func (h *Handler) sendInspection(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
-	insp, ok, err := h.threadInspection(c, th)
-	if err != nil || !ok {
-		return err
-	}
-	_, err = h.store.SendInspection(c.UserContext(), insp.ID, staffpage.DisplayName(s.User))
+func (h *Handler) sendInspection(c *fiber.Ctx, s staff.Staff, th hub.Thread, insp hub.Inspection) error {
+	_, err := h.store.SendInspection(c.UserContext(), insp.ID, staffpage.DisplayName(s.User))
 	if errors.Is(err, store.ErrInspectionUnchanged) {
 		t := inspTexts[staffpage.Locale(c, inspTexts)]
 		c.Locals(inspRefusalKey{}, &inspRefusal{Problem: t["unchanged"]})
@@ -88,22 +80,6 @@ func (h *Handler) sendInspection(c *fiber.Ctx, s staff.Staff, th hub.Thread) err
 		return h.Internal(c, "send inspection", err)
 	}
 	return c.Redirect(threadURL(th.ID)+"?insp=sent#inspection", fiber.StatusSeeOther)
-}
-
-// threadInspection is the inspection of the thread's work order; false
-// after answering 404 when there is none.
-func (h *Handler) threadInspection(c *fiber.Ctx, th hub.Thread) (hub.Inspection, bool, error) {
-	if th.WorkOrderID == nil {
-		return hub.Inspection{}, false, notFound(c)
-	}
-	insp, err := h.store.InspectionOf(c.UserContext(), *th.WorkOrderID)
-	if errors.Is(err, store.ErrNotFound) {
-		return insp, false, notFound(c)
-	}
-	if err != nil {
-		return insp, false, h.Internal(c, "load inspection", err)
-	}
-	return insp, true, nil
 }
 
 // refuseInspection shows the page again with the refusal on the card.

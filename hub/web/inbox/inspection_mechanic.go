@@ -11,7 +11,6 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/staff"
-	"naryad/hub/store"
 	"naryad/hub/web/staffpage"
 )
 
@@ -30,10 +29,10 @@ const InspectionUploadPath = "/mechanic/orders/:id/inspection/items/:item/media"
 func (h *Handler) registerInspection(workshop staffpage.Group) {
 	const base = "/mechanic/orders/:id/inspection"
 	workshop.Get(base, h.withThread(h.inspectionPage))
-	workshop.Post(base+"/items", h.withThread(h.inspectionFreeItem))
-	workshop.Post(base+"/items/:item", h.withThread(h.inspectionItemEdit))
-	workshop.Post(InspectionUploadPath, h.withThread(h.inspectionUpload))
-	workshop.Post(base+"/media/:media/delete", h.withThread(h.inspectionMediaDelete))
+	workshop.Post(base+"/items", h.withInspection(h.inspectionFreeItem))
+	workshop.Post(base+"/items/:item", h.withInspection(h.inspectionItemEdit))
+	workshop.Post(InspectionUploadPath, h.withInspection(h.inspectionUpload))
+	workshop.Post(base+"/media/:media/delete", h.withInspection(h.inspectionMediaDelete))
 	workshop.Get("/inspection/media/:media", h.inspectionMedia(false))
 	workshop.Get("/inspection/media/:media/thumb", h.inspectionMedia(true))
 }
@@ -190,25 +189,4 @@ func newUploadKey() (string, error) {
 		return "", fmt.Errorf("upload key: %w", err)
 	}
 	return hex.EncodeToString(b), nil
-}
-
-// inspectionShortcut is where /mechanic?q=<number> (the QR code on the job
-// card) goes at once: the inspection of the one order whose number is q
-// exactly (ЗН-1, not ЗН-10 which also starts so). A plate or part of a
-// number still lists the orders, so the mechanic may pick the photo page.
-func inspectionShortcut(q string, orders []store.MechanicOrder) (string, bool) {
-	q = strings.TrimSpace(q)
-	if q == "" {
-		return "", false
-	}
-	var exact []store.MechanicOrder
-	for _, o := range orders {
-		if strings.EqualFold(o.Number, q) {
-			exact = append(exact, o)
-		}
-	}
-	if len(exact) == 1 {
-		return inspectionURL(exact[0].ThreadID), true
-	}
-	return "", false
 }

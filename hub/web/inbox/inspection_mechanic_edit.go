@@ -22,18 +22,6 @@ func wantsJSON(c *fiber.Ctx) bool {
 	return strings.Contains(c.Get(fiber.HeaderAccept), fiber.MIMEApplicationJSON)
 }
 
-// inspectionOf loads the thread's inspection: only one the page started.
-func (h *Handler) inspectionOf(c *fiber.Ctx, th hub.Thread) (hub.Inspection, error) {
-	if th.WorkOrderID == nil {
-		return hub.Inspection{}, store.ErrNotFound
-	}
-	insp, err := h.store.InspectionOf(c.UserContext(), *th.WorkOrderID)
-	if err == nil && insp.BranchID != th.BranchID {
-		return hub.Inspection{}, store.ErrNotFound
-	}
-	return insp, err
-}
-
 // inspectionDone answers a change: JSON for the script, else back to the
 // page at the item (to the form's own message when ok is set).
 func inspectionDone(c *fiber.Ctx, th hub.Thread, itemID int64, ok string, body any) error {
@@ -65,8 +53,9 @@ func (h *Handler) inspectionRefused(c *fiber.Ctx, th hub.Thread, itemID int64, s
 	return c.Redirect(to, fiber.StatusSeeOther)
 }
 
-// itemParam is the :item of the path; 0 when it is not a positive number.
-func itemParam(c *fiber.Ctx, name string) int64 {
+// idParam is the route parameter name (:item, :media) as an id; 0 when it
+// is not a positive number.
+func idParam(c *fiber.Ctx, name string) int64 {
 	n, err := c.ParamsInt(name)
 	if err != nil || n <= 0 {
 		return 0
@@ -76,15 +65,8 @@ func itemParam(c *fiber.Ctx, name string) int64 {
 
 // inspectionItemEdit is POST …/inspection/items/<item>: any of state,
 // value and note; a field left out of the form is left as it is.
-func (h *Handler) inspectionItemEdit(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
-	insp, err := h.inspectionOf(c, th)
-	if errors.Is(err, store.ErrNotFound) {
-		return notFound(c)
-	}
-	if err != nil {
-		return h.Internal(c, "load inspection", err)
-	}
-	itemID := itemParam(c, "item")
+func (h *Handler) inspectionItemEdit(c *fiber.Ctx, s staff.Staff, th hub.Thread, insp hub.Inspection) error {
+	itemID := idParam(c, "item")
 	if itemID == 0 {
 		return notFound(c)
 	}
@@ -123,14 +105,7 @@ func (h *Handler) inspectionItemEdit(c *fiber.Ctx, s staff.Staff, th hub.Thread)
 
 // inspectionFreeItem is POST …/inspection/items: an item of the mechanic's
 // own (name, unit). The same name posted again adds nothing.
-func (h *Handler) inspectionFreeItem(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
-	insp, err := h.inspectionOf(c, th)
-	if errors.Is(err, store.ErrNotFound) {
-		return notFound(c)
-	}
-	if err != nil {
-		return h.Internal(c, "load inspection", err)
-	}
+func (h *Handler) inspectionFreeItem(c *fiber.Ctx, s staff.Staff, th hub.Thread, insp hub.Inspection) error {
 	name, err := hub.CleanItemText("name", c.FormValue("name"), hub.MaxItemNameRunes)
 	if err != nil || name == "" || strings.ContainsAny(name, "\n\t") {
 		return h.inspectionRefused(c, th, 0, fiber.StatusUnprocessableEntity, "name")

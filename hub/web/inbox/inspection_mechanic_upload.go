@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
-	"os"
 	"strings"
 	"time"
 
@@ -44,15 +43,8 @@ func validUploadKey(k string) bool {
 // file and upload_key. The file is checked by its content (photos and
 // videos only, limits as the mechanic page's), stored with its thumbnail,
 // then recorded once per upload key.
-func (h *Handler) inspectionUpload(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
-	insp, err := h.inspectionOf(c, th)
-	if errors.Is(err, store.ErrNotFound) {
-		return notFound(c)
-	}
-	if err != nil {
-		return h.Internal(c, "load inspection", err)
-	}
-	itemID := itemParam(c, "item")
+func (h *Handler) inspectionUpload(c *fiber.Ctx, s staff.Staff, th hub.Thread, insp hub.Inspection) error {
+	itemID := idParam(c, "item")
 	if itemID == 0 {
 		return notFound(c)
 	}
@@ -185,19 +177,12 @@ func readEvidence(fh *multipart.FileHeader) ([]byte, string, error) {
 }
 
 // inspectionMediaDelete is POST …/inspection/media/<media>/delete.
-func (h *Handler) inspectionMediaDelete(c *fiber.Ctx, _ staff.Staff, th hub.Thread) error {
-	insp, err := h.inspectionOf(c, th)
-	if errors.Is(err, store.ErrNotFound) {
-		return notFound(c)
-	}
-	if err != nil {
-		return h.Internal(c, "load inspection", err)
-	}
-	id := itemParam(c, "media")
+func (h *Handler) inspectionMediaDelete(c *fiber.Ctx, _ staff.Staff, th hub.Thread, insp hub.Inspection) error {
+	id := idParam(c, "media")
 	if id == 0 {
 		return notFound(c)
 	}
-	err = h.store.DeleteInspectionMedia(c.UserContext(), insp.ID, id)
+	err := h.store.DeleteInspectionMedia(c.UserContext(), insp.ID, id)
 	if errors.Is(err, store.ErrNotFound) {
 		// Deleted already (a second tap): what was asked is done.
 		return inspectionDone(c, th, 0, "deleted", fiber.Map{"id": id})
@@ -214,7 +199,7 @@ func (h *Handler) inspectionMediaDelete(c *fiber.Ctx, _ staff.Staff, th hub.Thre
 func (h *Handler) inspectionMedia(thumb bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		s, _ := staff.Current(c)
-		id := itemParam(c, "media")
+		id := idParam(c, "media")
 		if id == 0 || h.media == nil {
 			return notFound(c)
 		}
@@ -225,19 +210,11 @@ func (h *Handler) inspectionMedia(thumb bool) fiber.Handler {
 		if err != nil {
 			return h.Internal(c, "load inspection media", err)
 		}
-		a := hub.Attachment{ID: m.ID, SHA256: m.SHA256, Name: m.Name, ContentType: m.ContentType, SizeBytes: m.SizeBytes}
-		if thumb {
-			if m.ThumbSHA256 == "" {
-				return notFound(c)
-			}
-			st, err := os.Stat(h.media.Path(m.ThumbSHA256))
-			if err != nil {
-				return h.Internal(c, "thumbnail", err)
-			}
-			a.SHA256, a.ContentType, a.SizeBytes = m.ThumbSHA256, "image/jpeg", st.Size()
-			a.Name = strings.TrimSuffix(m.Name, ".jpg") + "-thumb.jpg"
+		err = attachment.SendInspectionMedia(c, h.media, m, thumb)
+		if attachment.IsMissing(err) {
+			return notFound(c) // no thumbnail made, or a file lost from the disk
 		}
-		if err := attachment.Send(c, h.media, a); err != nil {
+		if err != nil {
 			return h.Internal(c, "send inspection media", err)
 		}
 		return nil

@@ -42,12 +42,16 @@ func (h *Handler) mechanicSearch(c *fiber.Ctx) error {
 	locale := staffpage.Locale(c, texts)
 	t := texts[locale]
 	p := mechanicPage{Frame: h.Frame(c, locale, t["mechanic"]), T: t, CSRF: s.CSRF, Query: c.Query("q")}
+	// The QR code on the job card holds the number exactly: its inspection
+	// at once, looked up by itself (a prefix search lists newer ЗН-1x first).
+	if o, ok, err := h.store.MechanicOrderByNumber(c.UserContext(), s.BranchIDs, p.Query); err != nil {
+		return h.Internal(c, "mechanic order by number", err)
+	} else if ok {
+		return c.Redirect(inspectionURL(o.ThreadID), fiber.StatusSeeOther)
+	}
 	orders, err := h.store.MechanicOrders(c.UserContext(), s.BranchIDs, p.Query, 30)
 	if err != nil {
 		return h.Internal(c, "mechanic orders", err)
-	}
-	if to, ok := inspectionShortcut(p.Query, orders); ok {
-		return c.Redirect(to, fiber.StatusSeeOther)
 	}
 	for _, o := range orders {
 		v := hub.Vehicle{Make: o.Make, Model: o.Model, Plate: o.Plate}

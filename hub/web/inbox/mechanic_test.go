@@ -242,3 +242,27 @@ func TestMechanicPhotoIsInternalUntilForwarded(t *testing.T) {
 		}
 	})
 }
+
+// The job card's QR code holds ЗН-1 exactly; 40 newer open ЗН-1x orders
+// fill the prefix search's 30 rows, yet ЗН-1's inspection opens at once.
+func TestMechanicShortcutFindsTheExactNumberAmongMany(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
+		w := newWorld(t, h)
+		addMechanic(t, h)
+		for i := 10; i < 50; i++ {
+			n := fmt.Sprintf("ЗН-1%d", i)
+			h.PushWorkOrder(t, "e-"+n, n, 1, "В работе", nil)
+		}
+		misha := w.signIn(t, "misha")
+		resp, _ := misha.Do(http.MethodGet, "/mechanic?q="+url.QueryEscape("ЗН-1"), nil)
+		want := fmt.Sprintf("/mechanic/orders/%d/inspection", w.a.ID)
+		if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != want {
+			t.Fatalf("q=ЗН-1: %d %q, want %s", resp.StatusCode, loc, want)
+		}
+		// A prefix still lists the orders.
+		if resp, page := misha.Do(http.MethodGet, "/mechanic?q="+url.QueryEscape("ЗН-14"), nil); resp.StatusCode != http.StatusOK ||
+			!strings.Contains(page, "ЗН-140") {
+			t.Fatalf("q=ЗН-14: %d, no list", resp.StatusCode)
+		}
+	})
+}

@@ -30,6 +30,7 @@
   var pending = load();
   var inFlight = {};
   var timers = {};
+  var saveTimeout = 20000; // ms a save may take before it is retried
 
   function load() {
     try { return JSON.parse(localStorage.getItem(storeKey) || "{}") || {}; } catch (e) { return {}; }
@@ -70,12 +71,19 @@
     say(w("js_saving"));
     var body = new URLSearchParams();
     Object.keys(fields).forEach(function (k) { body.set(k, fields[k]); });
+    // On bay Wi-Fi a request can hang without failing; inFlight would then
+    // hold every later change of this item back for good. After 20 s the
+    // request is aborted and the catch below retries it (the edit is the
+    // same fields again, so a save that did arrive is only repeated).
+    var abort = window.AbortController ? new AbortController() : null;
+    var hung = setTimeout(function () { if (abort) { abort.abort(); } }, saveTimeout);
     fetch(action, {
-      method: "POST", credentials: "same-origin", body: body,
+      method: "POST", credentials: "same-origin", body: body, signal: abort ? abort.signal : undefined,
       headers: { "Accept": "application/json", "X-CSRF-Token": csrf }
     }).then(function (resp) {
       return resp.json().catch(function () { return {}; }).then(function (data) { return { resp: resp, data: data }; });
     }).then(function (r) {
+      clearTimeout(hung);
       inFlight[action] = false;
       if (r.resp.status >= 500 || r.resp.status === 429) { throw new Error("server busy"); }
       if (!r.resp.ok) {
@@ -87,8 +95,9 @@
       say(w("js_saved"));
       if (pending[action]) { flush(action, 0); } // typed on while this one was sent
     }).catch(function () {
-      // No network (or a server restarting): put the fields back under
-      // anything typed since, and try again later.
+      // No network, a hung request (aborted above) or a server restarting:
+      // put the fields back under anything typed since, and try again later.
+      clearTimeout(hung);
       inFlight[action] = false;
       pending[action] = Object.assign({}, fields, pending[action] || {});
       keep();
