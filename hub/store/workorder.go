@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"naryad/hub"
@@ -97,6 +98,11 @@ func (s *Store) replaceLines(ctx context.Context, workOrderID int64, lines []hub
 		if err := s.upsertLines(ctx, workOrderID, lines[start:end]); err != nil {
 			return err
 		}
+	}
+	// Only a line pricing an inspection item can do declined work; the
+	// usual batch has none and costs no statement here.
+	if !slices.ContainsFunc(lines, func(l hub.WorkOrderLine) bool { return l.InspectionItem != "" }) {
+		return nil
 	}
 	return s.closeDeclinedWorkDone(ctx, workOrderID, now())
 }
