@@ -250,3 +250,27 @@ func (s *Store) touchInspection(ctx context.Context, inspectionID int64, by stri
 	}
 	return nil
 }
+
+// StoredUpload is asked before an upload's bytes are read: ErrNotFound
+// when itemID is not an item of inspection inspectionID (nothing is
+// written for a made-up id), and the row already stored under uploadKey
+// when the upload is a retry (its file need not be decoded again); nil
+// for a new upload.
+func (s *Store) StoredUpload(ctx context.Context, inspectionID, itemID int64, uploadKey string) (*hub.InspectionMedia, error) {
+	db := s.db.WithContext(ctx)
+	var n int64
+	if err := db.Model(&hub.InspectionItem{}).Where("id = ? AND inspection_id = ?", itemID, inspectionID).Count(&n).Error; err != nil {
+		return nil, fmt.Errorf("item %d of inspection %d: %w", itemID, inspectionID, err)
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("item %d of inspection %d: %w", itemID, inspectionID, ErrNotFound)
+	}
+	var found []hub.InspectionMedia
+	if err := db.Where("item_id = ? AND upload_key = ?", itemID, uploadKey).Limit(1).Find(&found).Error; err != nil {
+		return nil, fmt.Errorf("upload %q of item %d: %w", uploadKey, itemID, err)
+	}
+	if len(found) == 0 {
+		return nil, nil
+	}
+	return &found[0], nil
+}

@@ -55,6 +55,18 @@ func (h *Handler) inspectionUpload(c *fiber.Ctx, s staff.Staff, th hub.Thread, i
 	if !validUploadKey(key) {
 		return h.inspectionRefused(c, th, itemID, fiber.StatusUnprocessableEntity, "upload_key")
 	}
+	// The item and a retry are known before the file is read: a made-up
+	// item id writes no file, a retried upload is not decoded again.
+	stored, err := h.store.StoredUpload(c.UserContext(), insp.ID, itemID, key)
+	if errors.Is(err, store.ErrNotFound) {
+		return h.inspectionRefused(c, th, itemID, fiber.StatusNotFound, "not_found")
+	}
+	if err != nil {
+		return h.Internal(c, "inspection upload", err)
+	}
+	if stored != nil {
+		return h.uploadDone(c, th, itemID, *stored)
+	}
 	fh, err := c.FormFile("file")
 	if err != nil || fh.Size == 0 {
 		return h.inspectionRefused(c, th, itemID, fiber.StatusUnprocessableEntity, "no_file")
@@ -100,6 +112,12 @@ func (h *Handler) inspectionUpload(c *fiber.Ctx, s staff.Staff, th hub.Thread, i
 		h.Log.Info("inspection file added", "thread_id", th.ID, "item_id", itemID, "media_id", m.ID, "user_id", s.User.ID,
 			"content_type", kind, "size_bytes", m.SizeBytes)
 	}
+	return h.uploadDone(c, th, itemID, m)
+}
+
+// uploadDone answers a stored upload (new or a retry) as the page's
+// script reads it.
+func (h *Handler) uploadDone(c *fiber.Ctx, th hub.Thread, itemID int64, m hub.InspectionMedia) error {
 	v := fiber.Map{"id": m.ID, "url": mediaURL(m.ID), "name": m.Name, "video": strings.HasPrefix(m.ContentType, "video/"),
 		"delete": fmt.Sprintf("%s/media/%d/delete", inspectionURL(th.ID), m.ID), "thumb": ""}
 	if m.ThumbSHA256 != "" {
