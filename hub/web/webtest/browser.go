@@ -178,11 +178,15 @@ func (p *Tab) WaitFor(what, cond, section string) {
 	}
 }
 
-// Within reports whether cond holds at some point in the next d.
+// Within reports whether cond holds at some point in the next d, on a
+// page that has finished loading: a condition true on a document still
+// being parsed after a form post lets the next step query nodes that
+// chromedp forgets when the load completes ("Could not find node with
+// given id").
 func (p *Tab) Within(d time.Duration, cond string) bool {
 	deadline := time.Now().Add(d)
 	for {
-		ok, err := Eval[bool](p, "!!("+cond+")")
+		ok, err := Eval[bool](p, `document.readyState === "complete" && !!(`+cond+`)`)
 		if err == nil && ok {
 			return true
 		}
