@@ -84,9 +84,20 @@ STRIPE_MOCK := github.com/stripe/stripe-mock@v0.203.0
 stripe-mock: ## install stripe-mock for the payment tests, unless it is on PATH or in $GOPATH/bin already
 	@command -v stripe-mock >/dev/null || [ -x "$$($(GO) env GOPATH)/bin/stripe-mock" ] || $(GO) install $(STRIPE_MOCK)
 
-deps: ## fetch Go modules; install stripe-mock, and Chromium for the browser tests when it is missing
+# Lighthouse audits the staff pages' accessibility (app's Lighthouse test);
+# installed by npm under .cache/lighthouse, pinned.
+LIGHTHOUSE := lighthouse@12.8.2
+
+deps: ## fetch Go modules; install stripe-mock, Lighthouse (npm), and Chromium for the browser tests when it is missing
 	$(GO) mod download
 	$(GO) install $(STRIPE_MOCK)
+	@if [ -x .cache/lighthouse/node_modules/.bin/lighthouse ]; then \
+		echo "Lighthouse is in .cache/lighthouse"; \
+	elif command -v npm >/dev/null; then \
+		npm install --prefix .cache/lighthouse --no-audit --no-fund --loglevel=error $(LIGHTHOUSE); \
+	else \
+		echo "no npm: the Lighthouse test skips (apt-get install -y npm)"; \
+	fi
 	@if browser=$$(command -v chromium || command -v chromium-browser); then \
 		echo "browser tests use $$browser"; \
 	else \
