@@ -101,7 +101,7 @@ func TestReportPageShowsOwnBranchWithChart(t *testing.T) {
 				t.Errorf("the chart lacks %q", want)
 			}
 		}
-		for _, want := range []string{"<svg", "MSK1", "Анна", "Борис", 
+		for _, want := range []string{"<svg", "MSK1", "Анна", "Борис",
 			// Анна's 12m is the thread's first response, Борис's 40m the next.
 			"<tr><td>Анна</td><td>1</td><td>12m</td><td>12m</td><td>0</td><td>—</td><td>—</td><td>0</td><td>—</td></tr>",
 			"<tr><td>Борис</td><td>0</td><td>—</td><td>—</td><td>1</td><td>40m</td><td>40m</td><td>0</td><td>—</td></tr>",

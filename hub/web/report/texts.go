@@ -7,7 +7,7 @@ var texts = map[string]map[string]string{
 	"ru": {
 		"title": "Отчёты", "from": "С", "to": "По", "show": "Показать", "group_by": "Конверсия по",
 		"by_branch": "филиалам", "by_region": "регионам", "by_customer": "клиентам", "by_make": "маркам",
-		"note": "Первый ответ — от первого сообщения клиента в диалоге до ответа сотрудника; следующий ответ — каждое последующее ожидание клиента до ответа сотрудника. Согласование — от отправки сметы до решения по позиции. Даты включительно, UTC.",
+		"note":           "Первый ответ — от первого сообщения клиента в диалоге до ответа сотрудника; следующий ответ — каждое последующее ожидание клиента до ответа сотрудника. Согласование — от отправки сметы до решения по позиции. Даты включительно, UTC.",
 		"chart_response": "Медиана первого ответа по сотрудникам", "chart_response_desc": "Горизонтальные столбцы: чем длиннее, тем дольше клиент ждал первого ответа.",
 		"no_replies": "В этом периоде ответов не было.", "per_branch": "По филиалам", "per_region": "По регионам", "per_advisor": "По сотрудникам",
 		"branch": "Филиал", "region": "Регион", "advisor": "Сотрудник", "no_region": "без региона", "no_advisors": "В этом периоде сотрудники не отвечали.",
@@ -34,7 +34,7 @@ var texts = map[string]map[string]string{
 	"pl": {
 		"title": "Raporty", "from": "Od", "to": "Do", "show": "Pokaż", "group_by": "Konwersja według",
 		"by_branch": "oddziałów", "by_region": "regionów", "by_customer": "klientów", "by_make": "marek",
-		"note": "Pierwsza odpowiedź — od pierwszej wiadomości klienta w rozmowie do odpowiedzi pracownika; kolejna odpowiedź — każde następne oczekiwanie klienta do odpowiedzi pracownika. Akceptacja — od wysłania kosztorysu do decyzji o pozycji. Daty włącznie, UTC.",
+		"note":           "Pierwsza odpowiedź — od pierwszej wiadomości klienta w rozmowie do odpowiedzi pracownika; kolejna odpowiedź — każde następne oczekiwanie klienta do odpowiedzi pracownika. Akceptacja — od wysłania kosztorysu do decyzji o pozycji. Daty włącznie, UTC.",
 		"chart_response": "Mediana pierwszej odpowiedzi według pracowników", "chart_response_desc": "Poziome słupki: im dłuższy, tym dłużej klient czekał na pierwszą odpowiedź.",
 		"no_replies": "W tym okresie nie było odpowiedzi.", "per_branch": "Według oddziałów", "per_region": "Według regionów", "per_advisor": "Według pracowników",
 		"branch": "Oddział", "region": "Region", "advisor": "Pracownik", "no_region": "bez regionu", "no_advisors": "W tym okresie pracownicy nie odpowiadali.",
@@ -61,7 +61,7 @@ var texts = map[string]map[string]string{
 	"en": {
 		"title": "Reports", "from": "From", "to": "To", "show": "Show", "group_by": "Conversion by",
 		"by_branch": "branch", "by_region": "region", "by_customer": "customer", "by_make": "vehicle make",
-		"note": "First response: from the customer's first message in a thread to a reply written by a person; next response: every later wait of the customer until a person replies. Approval: from the estimate sent to the decision on a line. Dates are inclusive, UTC.",
+		"note":           "First response: from the customer's first message in a thread to a reply written by a person; next response: every later wait of the customer until a person replies. Approval: from the estimate sent to the decision on a line. Dates are inclusive, UTC.",
 		"chart_response": "Median first response per advisor", "chart_response_desc": "Horizontal bars: the longer the bar, the longer the customer waited for the first reply.",
 		"no_replies": "No replies in this period.", "per_branch": "Per branch", "per_region": "Per region", "per_advisor": "Per advisor",
 		"branch": "Branch", "region": "Region", "advisor": "Advisor", "no_region": "no region", "no_advisors": "No advisor activity in this period.",
