@@ -121,4 +121,3 @@ func TestReportCSVExport(t *testing.T) {
 		}
 	})
 }
-
