@@ -9,14 +9,18 @@ import (
 	"naryad/hub"
 )
 
-// The report measures two waits, over the threads of the asked branches:
+// The report measures three waits, over the threads of the asked branches:
 //
-// First-response time: for each customer (inbound) message that started a
-// wait — no earlier unanswered inbound message in its thread — and was
-// written in the period, the time until the next outgoing message written
-// by a person (author not empty) in that thread. Automatic notifications
-// (no author), notes and system entries do not answer. A wait still
-// unanswered is not counted. Messages carry no user id, so a reply is
+// A wait starts with a customer (inbound) message that has no earlier
+// unanswered inbound message in its thread, and ends with the next
+// outgoing message written by a person (author not empty) in that thread.
+// Automatic notifications (no author), notes and system entries do not
+// answer. A wait still unanswered is not counted; a wait is counted in the
+// period its customer message was written in.
+//
+// First-response time: the thread's first wait (nothing was answered in
+// the thread before it). Next-response time: every later wait of the
+// thread, each answered by a person. Messages carry no user id, so a reply is
 // attributed to its author name (messages.author as the inbox writes it:
 // the user's name, or login when the name is empty), not matched to users,
 // and to the thread's branch.
@@ -42,18 +46,24 @@ type ReportQuery struct {
 type ReportRow struct {
 	BranchID       int64  // set on branch rows
 	BranchCode     string // set on branch rows
+	Region         string // set on branch and region rows; '' none
 	Advisor        string // set on advisor rows
-	ResponseCount  int
+	ResponseCount  int    // first responses
 	ResponseMedian time.Duration
 	ResponseP90    time.Duration
+	NextCount      int // next responses
+	NextMedian     time.Duration
+	NextP90        time.Duration
 	ApprovalCount  int
 	ApprovalMedian time.Duration
 }
 
-// Report is the period's figures per branch (by code) and per advisor (by
-// name).
+// Report is the period's figures per branch (by code), per region (the
+// branches' regions, by name; branches without one make the row of the
+// empty region) and per advisor (by name).
 type Report struct {
 	Branches []ReportRow
+	Regions  []ReportRow
 	Advisors []ReportRow
 }
 
@@ -62,6 +72,7 @@ type reportSample struct {
 	branchID int64
 	advisor  string
 	d        time.Duration
+	next     bool // a next response (not the thread's first)
 }
 
 // Report computes the first-response and approval times of q.
@@ -77,18 +88,28 @@ func (s *Store) Report(ctx context.Context, q ReportQuery) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	var codes []struct {
-		ID   int64
-		Code string
-	}
-	if err := s.db.WithContext(ctx).Raw(`SELECT id, code FROM branches WHERE id IN ? ORDER BY code`, q.BranchIDs).Scan(&codes).Error; err != nil {
-		return Report{}, fmt.Errorf("report branches: %w", err)
+	codes, err := s.reportBranches(ctx, q.BranchIDs)
+	if err != nil {
+		return Report{}, err
 	}
 	var out Report
+	var regions []string
 	for _, b := range codes {
-		row := ReportRow{BranchID: b.ID, BranchCode: b.Code}
+		row := ReportRow{BranchID: b.ID, BranchCode: b.Code, Region: b.Region}
 		fill(&row, responses, approvals, func(x reportSample) bool { return x.branchID == b.ID })
 		out.Branches = append(out.Branches, row)
+		if !slices.Contains(regions, b.Region) {
+			regions = append(regions, b.Region)
+		}
+	}
+	slices.Sort(regions)
+	for _, r := range regions {
+		row := ReportRow{Region: r}
+		fill(&row, responses, approvals, func(x reportSample) bool {
+			i := slices.IndexFunc(codes, func(b reportBranch) bool { return b.ID == x.branchID })
+			return i >= 0 && codes[i].Region == r
+		})
+		out.Regions = append(out.Regions, row)
 	}
 	var names []string
 	for _, x := range slices.Concat(responses, approvals) {
@@ -106,9 +127,13 @@ func (s *Store) Report(ctx context.Context, q ReportQuery) (Report, error) {
 }
 
 func fill(row *ReportRow, responses, approvals []reportSample, keep func(reportSample) bool) {
-	var r, a []time.Duration
+	var r, n, a []time.Duration
 	for _, x := range responses {
-		if keep(x) {
+		switch {
+		case !keep(x):
+		case x.next:
+			n = append(n, x.d)
+		default:
 			r = append(r, x.d)
 		}
 	}
@@ -118,6 +143,7 @@ func fill(row *ReportRow, responses, approvals []reportSample, keep func(reportS
 		}
 	}
 	row.ResponseCount, row.ResponseMedian, row.ResponseP90 = len(r), Percentile(r, 50), Percentile(r, 90)
+	row.NextCount, row.NextMedian, row.NextP90 = len(n), Percentile(n, 50), Percentile(n, 90)
 	row.ApprovalCount, row.ApprovalMedian = len(a), Percentile(a, 50)
 }
 
@@ -165,19 +191,20 @@ func (s *Store) reportResponses(ctx context.Context, q ReportQuery) ([]reportSam
 	}
 	var out []reportSample
 	var waiting *reportMessage // the inbound message that started the open wait
+	answered := false          // a wait of this thread was answered before
 	for i := range msgs {
 		m := &msgs[i]
-		if waiting != nil && waiting.ThreadID != m.ThreadID {
-			waiting = nil
+		if i > 0 && msgs[i-1].ThreadID != m.ThreadID {
+			waiting, answered = nil, false
 		}
 		switch {
 		case m.Direction == hub.DirectionIn && waiting == nil:
 			waiting = m
 		case m.Direction == hub.DirectionOut && m.Author != "" && waiting != nil:
 			if !waiting.CreatedAt.Before(q.From) && waiting.CreatedAt.Before(q.To) {
-				out = append(out, reportSample{branchID: m.BranchID, advisor: m.Author, d: m.CreatedAt.Sub(waiting.CreatedAt)})
+				out = append(out, reportSample{branchID: m.BranchID, advisor: m.Author, d: m.CreatedAt.Sub(waiting.CreatedAt), next: answered})
 			}
-			waiting = nil
+			waiting, answered = nil, true
 		}
 	}
 	return out, nil

@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,7 +40,8 @@ func TestReportMediansPerBranchAndAdvisor(t *testing.T) {
 		w := newInboxWorld(t, s)
 		msk, spb := w.msk.Thread, w.spb.Thread
 		const in, out, note = hub.DirectionIn, hub.DirectionOut, hub.DirectionNote
-		// msk thread: waits of 10 min (Анна), 30 min (Борис), 20 min (Анна).
+		// msk thread: the first wait answered in 10 min (Анна), then next
+		// waits of 30 min (Борис) and 20 min (Анна).
 		addAt(t, s, msk, in, "", "", 0)
 		addAt(t, s, msk, in, "", "", 5*time.Minute) // same wait: not a new start
 		addAt(t, s, msk, out, "", "status.ready", 7*time.Minute)
@@ -80,8 +83,10 @@ func TestReportMediansPerBranchAndAdvisor(t *testing.T) {
 			t.Fatalf("branches %+v", r.Branches)
 		}
 		b := r.Branches[0]
-		want := store.ReportRow{BranchID: w.msk.Branch.ID, BranchCode: "msk1", ResponseCount: 3, ResponseMedian: 20 * time.Minute,
-			ResponseP90: 28 * time.Minute, ApprovalCount: 2, ApprovalMedian: 2 * time.Hour}
+		// First: {10m}. Next: {30m, 20m}: median 25m, p90 20m + 0.9×10m = 29m.
+		want := store.ReportRow{BranchID: w.msk.Branch.ID, BranchCode: "msk1", ResponseCount: 1, ResponseMedian: 10 * time.Minute,
+			ResponseP90: 10 * time.Minute, NextCount: 2, NextMedian: 25 * time.Minute, NextP90: 29 * time.Minute,
+			ApprovalCount: 2, ApprovalMedian: 2 * time.Hour}
 		if b != want {
 			t.Errorf("branch\n got %+v\nwant %+v", b, want)
 		}
@@ -89,20 +94,35 @@ func TestReportMediansPerBranchAndAdvisor(t *testing.T) {
 			t.Fatalf("advisors %+v", r.Advisors)
 		}
 		anna, bor := r.Advisors[0], r.Advisors[1]
-		if anna.Advisor != "Анна" || anna.ResponseCount != 2 || anna.ResponseMedian != 15*time.Minute || anna.ApprovalCount != 0 {
+		if anna.Advisor != "Анна" || anna.ResponseCount != 1 || anna.ResponseMedian != 10*time.Minute ||
+			anna.NextCount != 1 || anna.NextMedian != 20*time.Minute || anna.ApprovalCount != 0 {
 			t.Errorf("Анна %+v", anna)
 		}
-		if bor.Advisor != "Борис" || bor.ResponseCount != 1 || bor.ResponseMedian != 30*time.Minute ||
+		if bor.Advisor != "Борис" || bor.ResponseCount != 0 || bor.NextCount != 1 || bor.NextMedian != 30*time.Minute ||
 			bor.ApprovalCount != 2 || bor.ApprovalMedian != 2*time.Hour {
 			t.Errorf("Борис %+v", bor)
 		}
 
+		if len(r.Regions) != 1 || r.Regions[0].Region != "" || r.Regions[0].ResponseCount != 1 || r.Regions[0].NextCount != 2 {
+			t.Errorf("regions without any set: %+v", r.Regions)
+		}
+
+		setRegion(t, s, w.msk.Branch.ID, "  Центр ")
+		setRegion(t, s, w.spb.Branch.ID, "Северо-Запад")
 		both, err := s.Report(ctx, store.ReportQuery{BranchIDs: []int64{w.msk.Branch.ID, w.spb.Branch.ID}, From: q.From, To: q.To})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(both.Branches) != 2 || both.Branches[1].BranchCode != "spb1" || both.Branches[1].ResponseMedian != 5*time.Minute {
+		if len(both.Branches) != 2 || both.Branches[1].BranchCode != "spb1" || both.Branches[1].ResponseMedian != 5*time.Minute ||
+			both.Branches[0].Region != "Центр" {
 			t.Errorf("both branches %+v", both.Branches)
+		}
+		// Regions by name: Северо-Запад (spb: one first response of 5m),
+		// Центр (msk as above).
+		if len(both.Regions) != 2 || both.Regions[0].Region != "Северо-Запад" || both.Regions[0].ResponseCount != 1 ||
+			both.Regions[0].ResponseMedian != 5*time.Minute || both.Regions[1].Region != "Центр" ||
+			both.Regions[1].NextMedian != 25*time.Minute || both.Regions[1].ApprovalCount != 2 {
+			t.Errorf("regions %+v", both.Regions)
 		}
 	})
 }
@@ -123,4 +143,35 @@ func TestPercentile(t *testing.T) {
 			t.Errorf("Percentile(%v, %v) = %v, want %v", c.in, c.p, got, c.want)
 		}
 	}
+}
+
+func setRegion(t *testing.T, s *store.Store, branchID int64, region string) {
+	t.Helper()
+	if err := s.SetBranchRegion(context.Background(), branchID, region); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBranchRegions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, s)
+		setRegion(t, s, f.Branch.ID, " Mazowsze ")
+		got, err := s.BranchRegions(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[f.Branch.ID] != "Mazowsze" {
+			t.Errorf("regions %v", got)
+		}
+		if err := s.SetBranchRegion(ctx, f.Branch.ID+100, "x"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("unknown branch: %v", err)
+		}
+		if err := s.SetBranchRegion(ctx, f.Branch.ID, strings.Repeat("ж", store.MaxRegionLength+1)); err == nil {
+			t.Error("a too long region was stored")
+		}
+		if got, _ := s.BranchRegions(ctx); got[f.Branch.ID] != "Mazowsze" {
+			t.Errorf("a refused region changed the stored one: %v", got)
+		}
+	})
 }

@@ -68,6 +68,7 @@ func (h *Handler) Register(app fiber.Router) {
 	admin.Post("/admin/users", h.userAdd)
 	admin.Get("/admin/branches", h.branchList)
 	admin.Post("/admin/branches", h.branchAdd)
+	admin.Post("/admin/branches/:id/region", h.branchRegion)
 	admin.Get("/admin/branches/:id/payments", h.paymentsShow)
 	admin.Post("/admin/branches/:id/payments", h.paymentsSave)
 	admin.Get("/admin/statuses", h.statusList)
@@ -105,6 +106,7 @@ type page struct {
 var done = map[string]string{
 	"user":     "The user was added.",
 	"branch":   "The branch was added.",
+	"region":   "The branch's region was saved.",
 	"status":   "The status mapping was saved.",
 	"template": "The template was saved.",
 	"reset":    "The template was reset to the default text.",

@@ -15,6 +15,7 @@ import (
 // branchesView is what branches.html shows.
 type branchesView struct {
 	Branches []hub.Branch
+	Regions  map[int64]string // by branch id: the groups of /reports
 	Locales  []string
 	Form     hub.Branch
 }
@@ -25,7 +26,11 @@ func (h *Handler) branchList(c *fiber.Ctx) error {
 	if err != nil {
 		return h.Internal(c, "list branches", err)
 	}
-	return h.Render(c, fiber.StatusOK, "branches.html", h.newPage(c, branchesView{Branches: branches, Locales: templates.Locales()}))
+	regions, err := h.store.BranchRegions(c.UserContext())
+	if err != nil {
+		return h.Internal(c, "branch regions", err)
+	}
+	return h.Render(c, fiber.StatusOK, "branches.html", h.newPage(c, branchesView{Branches: branches, Regions: regions, Locales: templates.Locales()}))
 }
 
 // branchAdd is POST /admin/branches, with the fields of `naryad branch add`

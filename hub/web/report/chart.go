@@ -4,52 +4,57 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
-
-	"naryad/hub/store"
 )
 
 // Chart geometry, in SVG user units.
 const (
 	chartWidth = 640
 	labelWidth = 160
-	valueWidth = 80
+	valueWidth = 100
 	barHeight  = 22
 	barGap     = 8
 )
 
-// chart draws the median first-response time of each advisor with
-// responses as a horizontal bar: one <rect class="bar"> per advisor, scaled
-// to the slowest. No script, no style attribute (the pages' CSP allows only
-// the stylesheet); names are escaped.
-func chart(advisors []store.ReportRow) template.HTML {
-	var rows []store.ReportRow
-	var longest float64
-	for _, a := range advisors {
-		if a.ResponseCount > 0 {
-			rows = append(rows, a)
-			longest = max(longest, float64(a.ResponseMedian))
-		}
-	}
-	if len(rows) == 0 {
+// bar is one bar of a chart: its label, its length and the value written
+// beside it, and a class that colours it ("bar" and maybe one more word).
+type bar struct {
+	Label, Value string
+	Amount       float64
+	Class        string
+}
+
+// barChart draws horizontal bars scaled to the longest, as an accessible
+// image: role="img" named by its <title> and described by its <desc>
+// (screen readers read both), each bar with its own <title>. No script, no
+// style attribute (the pages' CSP allows only the stylesheet); every text
+// is escaped. id must be unique on the page.
+func barChart(id, title, desc string, bars []bar) template.HTML {
+	if len(bars) == 0 {
 		return ""
 	}
+	var longest float64
+	for _, b := range bars {
+		longest = max(longest, b.Amount)
+	}
 	span := float64(chartWidth - labelWidth - valueWidth)
-	height := len(rows)*(barHeight+barGap) + barGap
+	height := len(bars)*(barHeight+barGap) + barGap
+	esc := template.HTMLEscapeString
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="Median first-response time per advisor">`,
-		chartWidth, height, chartWidth, height)
-	for i, a := range rows {
+	fmt.Fprintf(&b, `<svg class="chart" id="%s" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-labelledby="%s-title %s-desc">`,
+		id, chartWidth, height, chartWidth, height, id, id)
+	fmt.Fprintf(&b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, id, esc(title), id, esc(desc))
+	for i, x := range bars {
 		y := barGap + i*(barHeight+barGap)
 		w := 1.0
 		if longest > 0 {
-			w = max(1, span*float64(a.ResponseMedian)/longest)
+			w = max(1, span*x.Amount/longest)
 		}
-		name := template.HTMLEscapeString(a.Advisor)
-		fmt.Fprintf(&b, `<text class="label" x="%d" y="%d" text-anchor="end">%s</text>`, labelWidth-8, y+barHeight-6, name)
-		fmt.Fprintf(&b, `<rect class="bar" x="%d" y="%d" width="%.1f" height="%d"><title>%s: %s</title></rect>`,
-			labelWidth, y, w, barHeight, name, duration(a.ResponseMedian))
-		fmt.Fprintf(&b, `<text class="value" x="%.1f" y="%d">%s</text>`, float64(labelWidth)+w+6, y+barHeight-6, duration(a.ResponseMedian))
+		label, value := esc(x.Label), esc(x.Value)
+		fmt.Fprintf(&b, `<text class="label" x="%d" y="%d" text-anchor="end">%s</text>`, labelWidth-8, y+barHeight-6, label)
+		fmt.Fprintf(&b, `<rect class="%s" x="%d" y="%d" width="%.1f" height="%d"><title>%s: %s</title></rect>`,
+			esc(x.Class), labelWidth, y, w, barHeight, label, value)
+		fmt.Fprintf(&b, `<text class="value" x="%.1f" y="%d">%s</text>`, float64(labelWidth)+w+6, y+barHeight-6, value)
 	}
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String()) //nolint:gosec // built here from escaped names and numbers
+	return template.HTML(b.String()) //nolint:gosec // built here from escaped texts and numbers
 }

@@ -34,7 +34,7 @@ func TestReportShowsOnlinePaymentShare(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("status %d:\n%s", resp.StatusCode, page)
 		}
-		want := "<tr><td>MSK1</td><td>3</td><td>1</td><td>33.3 %</td><td>RUB\u00a012,500.50</td></tr>"
+		want := "<tr><td>MSK1</td><td>3</td><td>1</td><td>33.3\u00a0%</td><td>RUB\u00a012,500.50</td></tr>"
 		if !strings.Contains(page, "Online payments") || !strings.Contains(page, want) {
 			t.Errorf("page lacks %q:\n%s", want, page)
 		}

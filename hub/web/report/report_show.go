@@ -3,9 +3,10 @@ package report
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"html/template"
+	"net/url"
+	"slices"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -23,64 +24,89 @@ const (
 
 // reportView is what report.html shows.
 type reportView struct {
-	Frame    staffpage.Frame
-	From, To string // as typed, for the form
-	Error    string // set instead of the figures when the period is bad
-	Branches []row
-	Advisors []row
-	Chart    template.HTML
-	Online   []shareRow // the online-payment share per branch
+	Frame     staffpage.Frame
+	T         map[string]string
+	From, To  string // as typed, for the form
+	By        string // the conversion's grouping
+	Groupings []string
+	Error     string // set instead of the figures when the request is bad
+	Tables    map[string]*table
+	Charts    struct{ Response, Funnel, Scores template.HTML }
 }
 
-// row is one line of a table, formatted.
-type row struct {
-	Label                       string
-	ResponseCount               int
-	ResponseMedian, ResponseP90 string
-	ApprovalCount               int
-	ApprovalMedian              string
-}
-
-// show is GET /reports?from=YYYY-MM-DD&to=YYYY-MM-DD: the period's figures
-// of the user's branches. Both dates are inclusive calendar days in UTC;
-// without them, the last 30 days up to today.
+// show is GET /reports?from=YYYY-MM-DD&to=YYYY-MM-DD&by=branch: the
+// period's figures of the user's branches, in the user's language. Both
+// dates are inclusive calendar days in UTC; without them, the last 30 days
+// up to today. With format=csv&table=<name>, that one table as a CSV file
+// (csv.go) instead of the page.
 func (h *Handler) show(c *fiber.Ctx) error {
 	s, _ := staff.Current(c)
-	v := reportView{Frame: h.Frame(c, "en", "Report")}
-	from, to, err := period(c.Query("from"), c.Query("to"), h.Now())
+	locale := staffpage.Locale(c, texts)
+	t := texts[locale]
+	v := reportView{Frame: h.Frame(c, locale, t["title"]), T: t, By: cmp.Or(c.Query("by"), "branch"),
+		Groupings: []string{"branch", "region", "customer", "make"}}
+	from, to, err := period(t, c.Query("from"), c.Query("to"), h.Now())
 	v.From, v.To = cmp.Or(c.Query("from"), from.Format(dateLayout)), cmp.Or(c.Query("to"), to.AddDate(0, 0, -1).Format(dateLayout))
+	if err == nil && groupings[v.By] == "" {
+		err = fmt.Errorf("%s", t["err_by"])
+	}
 	if err != nil {
 		v.Error = err.Error()
 		return h.Render(c, fiber.StatusBadRequest, "report.html", v)
 	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), 30*time.Second)
 	defer cancel()
-	r, err := h.store.Report(ctx, store.ReportQuery{BranchIDs: s.BranchIDs, From: from, To: to})
+	f, err := h.figures(ctx, store.ReportQuery{BranchIDs: s.BranchIDs, From: from, To: to})
 	if err != nil {
 		return h.Internal(c, "report", err)
 	}
-	for _, b := range r.Branches {
-		v.Branches = append(v.Branches, format(b.BranchCode, b))
+	query := url.Values{"from": {v.From}, "to": {v.To}, "by": {v.By}}
+	all := tables(t, locale, v.By, f, query)
+	v.Tables = make(map[string]*table, len(all))
+	for _, x := range all {
+		v.Tables[x.Name] = x
 	}
-	for _, a := range r.Advisors {
-		v.Advisors = append(v.Advisors, format(a.Advisor, a))
+	if c.Query("format") == "csv" {
+		i := slices.IndexFunc(all, func(x *table) bool { return x.Name == c.Query("table") })
+		if i < 0 {
+			v.Error, v.Tables = t["err_table"], nil
+			return h.Render(c, fiber.StatusBadRequest, "report.html", v)
+		}
+		return writeCSV(c, all[i], v.From, v.To)
 	}
-	v.Chart = chart(r.Advisors)
-	if v.Online, err = h.onlineShare(ctx, s.BranchIDs, from, to); err != nil {
-		return h.Internal(c, "online payment share", err)
-	}
+	v.Charts.Response, v.Charts.Funnel, v.Charts.Scores = charts(t, f)
 	return h.Render(c, fiber.StatusOK, "report.html", v)
 }
 
-// period parses the inclusive dates into [from, to) in UTC.
-func period(fromText, toText string, now time.Time) (time.Time, time.Time, error) {
+// figures asks the store for every figure of q.
+func (h *Handler) figures(ctx context.Context, q store.ReportQuery) (figures, error) {
+	var f figures
+	var err error
+	if f.times, err = h.store.Report(ctx, q); err != nil {
+		return f, err
+	}
+	if f.nps, err = h.store.NPSReport(ctx, q); err != nil {
+		return f, err
+	}
+	if f.leads, err = h.store.LeadConversionReport(ctx, q); err != nil {
+		return f, err
+	}
+	if f.online, err = h.store.OnlinePaymentShare(ctx, q.BranchIDs, q.From, q.To); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+// period parses the inclusive dates into [from, to) in UTC; an error is
+// in the words of t.
+func period(t map[string]string, fromText, toText string, now time.Time) (time.Time, time.Time, error) {
 	today := now.UTC().Truncate(24 * time.Hour)
 	to := today.AddDate(0, 0, 1)
 	from := to.AddDate(0, 0, -defaultDays)
 	if toText != "" {
 		d, err := time.Parse(dateLayout, toText)
 		if err != nil {
-			return from, to, fmt.Errorf("“to” must be a date as YYYY-MM-DD, not %q", toText)
+			return from, to, fmt.Errorf(t["err_to"], fmt.Sprintf("«%s»", toText))
 		}
 		to = d.AddDate(0, 0, 1)
 		if fromText == "" {
@@ -90,40 +116,15 @@ func period(fromText, toText string, now time.Time) (time.Time, time.Time, error
 	if fromText != "" {
 		d, err := time.Parse(dateLayout, fromText)
 		if err != nil {
-			return from, to, fmt.Errorf("“from” must be a date as YYYY-MM-DD, not %q", fromText)
+			return from, to, fmt.Errorf(t["err_from"], fmt.Sprintf("«%s»", fromText))
 		}
 		from = d
 	}
 	switch {
 	case !from.Before(to):
-		return from, to, errors.New("“from” must not be after “to”")
+		return from, to, fmt.Errorf("%s", t["err_order"])
 	case to.Sub(from) > maxDays*24*time.Hour:
-		return from, to, fmt.Errorf("the period may be at most %d days", maxDays)
+		return from, to, fmt.Errorf("%s", t["err_long"])
 	}
 	return from, to, nil
-}
-
-func format(label string, r store.ReportRow) row {
-	out := row{Label: label, ResponseCount: r.ResponseCount, ApprovalCount: r.ApprovalCount, ResponseMedian: "—", ResponseP90: "—", ApprovalMedian: "—"}
-	if r.ResponseCount > 0 {
-		out.ResponseMedian, out.ResponseP90 = duration(r.ResponseMedian), duration(r.ResponseP90)
-	}
-	if r.ApprovalCount > 0 {
-		out.ApprovalMedian = duration(r.ApprovalMedian)
-	}
-	return out
-}
-
-// duration is d for people: "45s", "12m", "3h 05m", "2d 4h".
-func duration(d time.Duration) string {
-	d = d.Round(time.Second)
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	case d < 24*time.Hour:
-		return fmt.Sprintf("%dh %02dm", int(d.Hours()), int(d.Minutes())%60)
-	}
-	return fmt.Sprintf("%dd %dh", int(d.Hours())/24, int(d.Hours())%24)
 }

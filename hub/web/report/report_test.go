@@ -90,11 +90,22 @@ func TestReportPageShowsOwnBranchWithChart(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("status %d:\n%s", resp.StatusCode, page)
 		}
-		if n := strings.Count(page, `<rect class="bar"`); n != 2 {
-			t.Errorf("%d bars, want one per advisor (2):\n%s", n, page)
+		// One bar per advisor with a first response: Анна (Борис only
+		// answered a next wait).
+		if n := strings.Count(page, `<rect class="bar"`); n != 1 {
+			t.Errorf("%d bars, want one per advisor with a first response (1):\n%s", n, page)
 		}
-		for _, want := range []string{"<svg", "MSK1", "Анна", "Борис", "<td>Анна</td><td>1</td><td>12m</td>", "<td>Борис</td><td>1</td><td>40m</td>",
-			"<td>MSK1</td><td>2</td><td>26m</td>"} {
+		for _, want := range []string{`role="img" aria-labelledby="chart-response-title chart-response-desc"`,
+			`<title id="chart-response-title">Median first response per advisor</title>`, `<title>Анна: 12m</title>`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the chart lacks %q", want)
+			}
+		}
+		for _, want := range []string{"<svg", "MSK1", "Анна", "Борис",
+			// Анна's 12m is the thread's first response, Борис's 40m the next.
+			"<tr><td>Анна</td><td>1</td><td>12m</td><td>12m</td><td>0</td><td>—</td><td>—</td><td>0</td><td>—</td></tr>",
+			"<tr><td>Борис</td><td>0</td><td>—</td><td>—</td><td>1</td><td>40m</td><td>40m</td><td>0</td><td>—</td></tr>",
+			"<tr><td>MSK1</td><td>no region</td><td>1</td><td>12m</td><td>12m</td><td>1</td><td>40m</td><td>40m</td><td>0</td><td>—</td></tr>"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("page lacks %q:\n%s", want, page)
 			}
@@ -121,10 +132,12 @@ func TestReportBadDates(t *testing.T) {
 		w := newWorld(t, h)
 		anna := w.signIn(t, "anna")
 		for _, c := range []struct{ query, want string }{
-			{"from=2025-13-01&to=2025-03-31", "“from” must be a date as YYYY-MM-DD"},
-			{"from=2025-03-01&to=yesterday", "“to” must be a date as YYYY-MM-DD"},
-			{"from=2025-03-31&to=2025-03-01", "“from” must not be after “to”"},
+			{"from=2025-13-01&to=2025-03-31", "“From” must be a date as YYYY-MM-DD, not «2025-13-01»."},
+			{"from=2025-03-01&to=yesterday", "“To” must be a date as YYYY-MM-DD, not «yesterday»."},
+			{"from=2025-03-31&to=2025-03-01", "“From” must not be after “To”."},
 			{"from=2020-01-01&to=2025-03-01", "at most 366 days"},
+			{"by=colour", "Conversion cannot be grouped that way."},
+			{"format=csv&table=secrets", "The report has no such table."},
 		} {
 			t.Run(c.query, func(t *testing.T) {
 				resp, page := anna.Do(http.MethodGet, "/reports?"+c.query, nil)
