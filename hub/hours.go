@@ -230,3 +230,53 @@ func (h Hours) Elapsed(from, to time.Time, loc *time.Location) time.Duration {
 	}
 	return total
 }
+
+// AddWorking is the time when d of opening hours have passed since from,
+// read as wall-clock times in loc (nil means UTC): the earliest t with
+// h.Elapsed(from, t, loc) == d. A deadline "two working hours after this
+// message" that starts after closing runs from the next opening, and one
+// that does not fit into today goes on at the next open day. Like Elapsed
+// it walks day by day (so DST changes and midnight are the calendar's),
+// skipping whole weeks at the weekly total for long durations. Hours with
+// no open time at all (never the case for parsed text) add wall-clock time.
+func (h Hours) AddWorking(from time.Time, d time.Duration, loc *time.Location) time.Time {
+	if d <= 0 || !h.limited {
+		return from.Add(max(d, 0))
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	var week time.Duration
+	for _, spans := range h.days {
+		for _, s := range spans {
+			week += time.Duration(s.to-s.from) * time.Minute
+		}
+	}
+	if week == 0 {
+		return from.Add(d)
+	}
+	from = from.In(loc)
+	if weeks := int(d/week) - 1; weeks > 0 {
+		from = from.AddDate(0, 0, 7*weeks)
+		d -= time.Duration(weeks) * week
+	}
+	y, m, dd := from.Date()
+	for i := 0; i < 22; i++ { // d < two weeks of opening hours: at most 15 days
+		for _, s := range h.days[time.Date(y, m, dd+i, 0, 0, 0, 0, loc).Weekday()] {
+			start := time.Date(y, m, dd+i, s.from/60, s.from%60, 0, 0, loc)
+			end := time.Date(y, m, dd+i, s.to/60, s.to%60, 0, 0, loc)
+			if start.Before(from) {
+				start = from
+			}
+			if !end.After(start) {
+				continue
+			}
+			if open := end.Sub(start); open >= d {
+				return start.Add(d)
+			} else {
+				d -= open
+			}
+		}
+	}
+	return from.Add(d) // unreachable with a non-zero week
+}

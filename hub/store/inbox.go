@@ -63,7 +63,9 @@ type InboxThread struct {
 	LastMessage          string
 	LastDirection        string
 	LastMessageAt        *time.Time
-	Unread               int // customer messages after the user's read mark
+	Unread               int        // customer messages after the user's read mark
+	SLADueAt             *time.Time // the earliest running SLA clock's due time (breached once past)
+	SLAKind              string     // that clock's kind (SLAFirst, …)
 }
 
 // Cursor is where the next page starts after this row.
@@ -98,7 +100,7 @@ func (s *Store) InboxThreads(ctx context.Context, q InboxQuery) ([]InboxThread, 
 	sql := `SELECT t.id, t.branch_id, b.code AS branch_code, t.state, t.phone, COALESCE(c.name, '') AS customer_name,
 	  COALESCE(w.number, '') AS work_order_number, COALESCE(w.status, '') AS work_order_status,
 	  COALESCE(v.plate, '') AS plate, t.assignee_id, COALESCE(NULLIF(u.name, ''), u.login, '') AS assignee_name,
-	  t.last_activity_at, t.awaiting_since, b.first_response_minutes
+	  t.last_activity_at, t.awaiting_since, b.first_response_minutes, t.sla_due_at, t.sla_kind
 	FROM threads t
 	JOIN branches b ON b.id = t.branch_id
 	LEFT JOIN customers c ON c.id = t.customer_id
@@ -217,10 +219,15 @@ func (s *Store) SetFirstResponseTarget(ctx context.Context, branchID int64, minu
 // SetThreadState and AssignThread are the least the list's filters need
 // to be exercised; the thread page will own these actions.
 func (s *Store) SetThreadState(ctx context.Context, threadID int64, state string) error {
-	if err := s.db.WithContext(ctx).Exec("UPDATE threads SET state = ? WHERE id = ?", state, threadID).Error; err != nil {
-		return fmt.Errorf("set state of thread %d: %w", threadID, err)
-	}
-	return nil
+	return s.Tx(ctx, func(tx *Store) error {
+		if err := tx.db.WithContext(ctx).Exec("UPDATE threads SET state = ? WHERE id = ?", state, threadID).Error; err != nil {
+			return fmt.Errorf("set state of thread %d: %w", threadID, err)
+		}
+		if state == hub.ThreadResolved {
+			return tx.slaOnResolve(ctx, threadID) // resolving stops the SLA clocks
+		}
+		return nil
+	})
 }
 
 // AssignThread gives a thread to a user (nil: nobody).

@@ -133,6 +133,9 @@ func (s *Store) moveMessages(ctx context.Context, lead, target hub.Thread) (int6
 	if err != nil {
 		return 0, fmt.Errorf("carry awaiting clock of thread %d: %w", lead.ID, err)
 	}
+	if err := s.moveSLAClocks(ctx, lead.ID, target.ID); err != nil {
+		return 0, err
+	}
 	return res.RowsAffected, nil
 }
 

@@ -29,6 +29,9 @@ func (s *Store) AddMessage(ctx context.Context, m *hub.Message) error {
 		if err := tx.markAwaiting(ctx, *m); err != nil {
 			return err
 		}
+		if err := tx.slaOnMessage(ctx, *m); err != nil {
+			return err
+		}
 		return tx.appendNewMessageEvent(ctx, m.ThreadID, m.ID)
 	})
 }

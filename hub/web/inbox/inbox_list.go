@@ -26,6 +26,7 @@ type row struct {
 	Late    bool   // waiting longer than the branch's first-response target
 	At      string // last activity in the branch's time zone
 	Status  string // the work order's status in the viewer's language
+	SLA     slaBadge
 }
 
 // filterLink is one filter tab.
@@ -66,6 +67,7 @@ func (h *Handler) list(c *fiber.Ctx) error {
 		rows[i] = badge(th, now, t, hours[th.BranchID], zones[th.BranchID])
 		rows[i].At = th.LastActivityAt.In(zones[th.BranchID]).Format("02.01 15:04")
 		rows[i].Status = t["s_"+th.WorkOrderStatus]
+		rows[i].SLA = newSLABadge(th, now, locale)
 	}
 	next := ""
 	if len(threads) == pageSize {
@@ -80,6 +82,7 @@ func (h *Handler) list(c *fiber.Ctx) error {
 	return h.Render(c, fiber.StatusOK, "inbox.html", map[string]any{
 		"Frame": frame, "T": t, "CSRF": s.CSRF, "Rows": rows, "Filters": filters, "Filter": filter, "Search": search,
 		"Next": next, "Paged": c.Query("before") != "", "First": listURL(filter, search, ""), "Alerts": alerts,
+		"SLA": slaTexts[staffpage.Locale(c, slaTexts)],
 	})
 }
 
