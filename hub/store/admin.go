@@ -13,7 +13,7 @@ type UserRow struct {
 	Name        string
 	Role        string
 	Disabled    bool
-	Locale      string // '' when the user chose none
+	Locale      string   // '' when the user chose none
 	BranchCodes []string // ascending
 }
 

@@ -12,7 +12,7 @@ import (
 )
 
 // UserLocales are the languages a staff user may choose for the staff
-// pages; '' is "none chosen" (the browser's language, then the branch's).
+// pages; ” is "none chosen" (the browser's language, then the branch's).
 var UserLocales = []string{"", "ru", "pl", "en"}
 
 // MaxUserNameRunes is the longest display name a user may have.
@@ -25,7 +25,7 @@ var (
 )
 
 // SetUserProfile changes what a user may change about themselves: their
-// display name (trimmed; '' shows the login) and their language. Nothing is
+// display name (trimmed; ” shows the login) and their language. Nothing is
 // stored when either is refused.
 func (s *Store) SetUserProfile(ctx context.Context, userID int64, name, locale string) error {
 	name = strings.TrimSpace(name)
