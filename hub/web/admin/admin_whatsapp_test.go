@@ -181,6 +181,7 @@ func (h *waHub) signIn(t *testing.T, login, role string) *waBrowser {
 		t.Fatal(err)
 	}
 	b := apptest.NewAppClient(t, h.app)
+	b.Lang = "en" // the words these tests expect are English
 	_, page := b.Do(http.MethodGet, "/login", nil)
 	m := csrfInput.FindStringSubmatch(page)
 	if m == nil {
