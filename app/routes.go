@@ -17,6 +17,7 @@ import (
 	"naryad/hub/web/customer"
 	"naryad/hub/web/forminput"
 	"naryad/hub/web/inbox"
+	"naryad/hub/web/profile"
 	"naryad/hub/web/report"
 	"naryad/lockerhub"
 	lockerpanel "naryad/lockerhub/panel"
@@ -35,6 +36,7 @@ type routeDeps struct {
 	staff     *staff.Handler
 	inbox     *inbox.Handler
 	report    *report.Handler
+	profile   *profile.Handler // /profile
 	admin     *admin.Handler
 	reminders *remindersadmin.Handler // /admin/reminders
 	panel     *lockerpanel.Handler    // the staff's locker panel
@@ -62,6 +64,7 @@ func (s *Server) routes(d routeDeps) {
 	d.staff.Register(s.app)
 	d.inbox.Register(s.app)
 	d.report.Register(s.app)
+	d.profile.Register(s.app)
 	d.admin.Register(s.app)
 	d.reminders.Register(s.app)
 	d.panel.Register(s.app)

@@ -31,6 +31,7 @@ import (
 	"naryad/hub/web/admin"
 	"naryad/hub/web/customer"
 	"naryad/hub/web/inbox"
+	"naryad/hub/web/profile"
 	"naryad/hub/web/report"
 	"naryad/hub/whatsapp"
 	"naryad/lockerhub"
@@ -224,6 +225,10 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 	if err != nil {
 		return nil, err
 	}
+	profilePage, err := profile.New(st, staffPages.RequireStaff, profile.Options{Logger: log})
+	if err != nil {
+		return nil, err
+	}
 	lockerPanel, err := lockerpanel.New(st, staffPages.RequireStaff, lockerpanel.Options{Logger: log})
 	if err != nil {
 		return nil, err
@@ -242,6 +247,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		staff:     staffPages,
 		inbox:     inboxPage,
 		report:    reportPage,
+		profile:   profilePage,
 		admin:     adminPages,
 		reminders: remindersPage,
 		panel:     lockerPanel,

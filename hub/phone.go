@@ -24,3 +24,14 @@ func NormalizePhone(raw, region string) (string, error) {
 	}
 	return phonenumbers.Format(n, phonenumbers.E164), nil
 }
+
+// DisplayPhone is a stored E.164 number as people read it, in the
+// international format ("+7 916 123-45-67", "+48 601 234 567"); anything
+// that does not parse is shown as it is.
+func DisplayPhone(e164 string) string {
+	n, err := phonenumbers.Parse(e164, "")
+	if err != nil {
+		return e164
+	}
+	return phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
+}

@@ -28,3 +28,8 @@ func MoneyText(locale string, minor int64, currency string) string {
 func DateTime(locale string, t time.Time) string {
 	return formatDateTime(NormalizeLocale(locale), t)
 }
+
+// Date formats a day for a locale in the time's own zone; "" for zero.
+func Date(locale string, t time.Time) string {
+	return formatDate(NormalizeLocale(locale), t)
+}

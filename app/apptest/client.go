@@ -35,8 +35,16 @@ var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 // SignIn signs in through the login form, as a person would, and keeps the
 // session's CSRF token from the inbox.
+//
+// A signed-in client asks for English unless the test chose a language, as
+// a browser always names one: without any, the staff pages would speak the
+// user's branch's language. A test of that fallback sets Lang to one the
+// pages do not speak ("de").
 func (c *Client) SignIn(login, password string) *Client {
 	c.t.Helper()
+	if c.Lang == "" {
+		c.Lang = "en"
+	}
 	_, page := c.Do(http.MethodGet, "/login", nil)
 	m := csrfField.FindStringSubmatch(page)
 	if m == nil {

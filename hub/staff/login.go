@@ -193,6 +193,7 @@ func (h *Handler) logout(c *fiber.Ctx) error {
 		return h.internal(c, "delete session", err)
 	}
 	h.clearSession(c)
+	h.clearBranch(c)
 	if err := h.store.Audit(ctx, store.AuditEntry{UserID: &s.User.ID, Action: store.AuditLogout, Subject: s.User.Login, IP: c.IP()}); err != nil {
 		return h.internal(c, "audit", err)
 	}

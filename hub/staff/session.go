@@ -22,14 +22,19 @@ import (
 const (
 	sessionCookie    = "nrd_staff"
 	preSessionCookie = "nrd_login"
+	branchCookie     = "nrd_branch" // the branch switcher's choice (branch.go)
 	localsKey        = "naryad.staff"
 )
 
 // Staff is the signed-in user of a request, as RequireStaff loads it.
 type Staff struct {
-	User      store.User
-	BranchIDs []int64 // the branches the user works at, ascending
-	CSRF      string  // the token every form of this session posts as "csrf"
+	User store.User
+	// BranchIDs are the branches every page shows, ascending: the ones
+	// the user works at, or the one of them chosen in the branch switcher.
+	BranchIDs []int64
+	Branches  []hub.Branch // every branch the user works at, by id
+	Chosen    int64        // the switcher's branch; 0 for all of them
+	CSRF      string       // the token every form of this session posts as "csrf"
 	SessionID int64
 	token     string
 }
@@ -114,7 +119,7 @@ func (h *Handler) load(ctx context.Context, c *fiber.Ctx) (Staff, error) {
 	if u.DisabledAt != nil {
 		return Staff{}, errNoSession
 	}
-	branches, err := h.store.UserBranches(ctx, u.ID)
+	branches, err := h.store.UserBranchList(ctx, u.ID)
 	if err != nil {
 		return Staff{}, err
 	}
@@ -123,7 +128,9 @@ func (h *Handler) load(ctx context.Context, c *fiber.Ctx) (Staff, error) {
 			return Staff{}, err
 		}
 	}
-	return Staff{User: u, BranchIDs: branches, CSRF: h.mac("staff-csrf", token), SessionID: sess.ID, token: token}, nil
+	s := Staff{User: u, Branches: branches, CSRF: h.mac("staff-csrf", token), SessionID: sess.ID, token: token}
+	s.narrow(c.Cookies(branchCookie))
+	return s, nil
 }
 
 // startSession creates a session for u and sets its cookie.

@@ -101,6 +101,7 @@ func (h *Handler) Register(app fiber.Router) {
 	app.Get("/login", SecurityHeaders, h.loginPage)
 	app.Post("/login", SecurityHeaders, perIP, h.login)
 	app.Post("/logout", SecurityHeaders, h.RequireStaff(), h.logout)
+	app.Post("/branch", SecurityHeaders, h.RequireStaff(), h.chooseBranch)
 }
 
 // SecurityHeaders is the middleware of every staff page (sign-in, and

@@ -94,7 +94,7 @@ func TestLoginInboxLogout(t *testing.T) {
 			t.Fatalf("session not stored by hash: %v", err)
 		}
 		resp, page := b.Do(http.MethodGet, "/inbox", nil)
-		if resp.StatusCode != http.StatusOK || !strings.Contains(page, "signed in as Анна Петрова (advisor), branches: MSK1") {
+		if resp.StatusCode != http.StatusOK || !strings.Contains(page, `<a class="me" href="/profile" title="Profile">Анна Петрова</a> <span class="role">(advisor), branches: MSK1`) {
 			t.Fatalf("inbox: %d\n%s", resp.StatusCode, page)
 		}
 		if resp.Header.Get("Cache-Control") != "no-store" || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'") {

@@ -15,6 +15,7 @@ type NewUser struct {
 	Login     string
 	Name      string
 	Role      string // store.RoleAdmin, RoleAdvisor or RoleMechanic
+	Locale    string // one of store.UserLocales; '' lets the pages choose
 	Password  string // at least MinPasswordLen characters
 	BranchIDs []int64
 }
@@ -33,12 +34,14 @@ func AddUser(ctx context.Context, st *store.Store, n NewUser, actor *int64) (sto
 		return store.User{}, fmt.Errorf("password: at least %d characters", MinPasswordLen)
 	case len(n.BranchIDs) == 0:
 		return store.User{}, fmt.Errorf("at least one branch is required")
+	case !slices.Contains(store.UserLocales, n.Locale):
+		return store.User{}, fmt.Errorf("language %q: must be one of ru, pl, en or none", n.Locale)
 	}
 	hash, err := HashPassword(n.Password)
 	if err != nil {
 		return store.User{}, err
 	}
-	u := store.User{Login: login, Name: strings.TrimSpace(n.Name), Role: n.Role, PasswordHash: hash}
+	u := store.User{Login: login, Name: strings.TrimSpace(n.Name), Role: n.Role, Locale: n.Locale, PasswordHash: hash}
 	err = st.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.CreateUser(ctx, &u, n.BranchIDs); err != nil {
 			return err

@@ -13,6 +13,7 @@ type UserRow struct {
 	Name        string
 	Role        string
 	Disabled    bool
+	Locale      string   // '' when the user chose none
 	BranchCodes []string // ascending
 }
 
@@ -39,7 +40,7 @@ func (s *Store) UsersWithBranches(ctx context.Context) ([]UserRow, error) {
 	out := make([]UserRow, 0, len(users))
 	for _, u := range users {
 		slices.Sort(codes[u.ID]) // byte order on both databases
-		out = append(out, UserRow{ID: u.ID, Login: u.Login, Name: u.Name, Role: u.Role,
+		out = append(out, UserRow{ID: u.ID, Login: u.Login, Name: u.Name, Role: u.Role, Locale: u.Locale,
 			Disabled: u.DisabledAt != nil, BranchCodes: codes[u.ID]})
 	}
 	return out, nil

@@ -15,6 +15,7 @@ const (
 	AuditUserAdd      = "user_add"      // an admin created an account
 	AuditAssign       = "assign"        // a thread was assigned (the inbox writes these)
 	AuditAdminChanged = "admin_changed" // any other administrative change
+	AuditProfile      = "profile"       // a user changed their own name or language
 )
 
 // AuditEntry is one row of the audit log. UserID is who acted (nil for the

@@ -36,6 +36,7 @@ type User struct {
 	FirstFailedAt *time.Time
 	LockedUntil   *time.Time
 	DisabledAt    *time.Time
+	Locale        string // the staff pages' language: one of UserLocales ('' = not chosen)
 	CreatedAt     time.Time
 }
 
@@ -54,6 +55,9 @@ func (s *Store) CreateUser(ctx context.Context, u *User, branchIDs []int64) erro
 	}
 	if len(branchIDs) == 0 {
 		return fmt.Errorf("create user %q: at least one branch is required", u.Login)
+	}
+	if !slices.Contains(UserLocales, u.Locale) {
+		return fmt.Errorf("create user %q: %w", u.Login, ErrUnknownLocale)
 	}
 	u.CreatedAt = now()
 	return s.Tx(ctx, func(tx *Store) error {

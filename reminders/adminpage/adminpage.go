@@ -84,7 +84,8 @@ type page struct {
 
 func (h *Handler) newPage(c *fiber.Ctx, v remindersView) page {
 	s, _ := staff.Current(c)
-	p := page{Frame: h.Frame(c, "en", "Admin"), CSRF: s.CSRF, Data: v, T: settingsWords(c)}
+	t := settingsWords(c)
+	p := page{Frame: h.Frame(c, staffpage.Locale(c, settingsTexts), t["title"]), CSRF: s.CSRF, Data: v, T: t}
 	switch c.Query("done") {
 	case "task":
 		p.Done = "The task was marked done."

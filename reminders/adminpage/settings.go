@@ -15,6 +15,7 @@ import (
 // staff member's language.
 var settingsTexts = map[string]map[string]string{
 	"ru": {
+		"title":     "Напоминания",
 		"heading":   "Настройки напоминаний",
 		"offer":     "Предложить отклонённые работы снова через, дней",
 		"hint":      "Красные и жёлтые пункты осмотра, от которых клиент отказался, предлагаются один раз через столько дней (1–730).",
@@ -24,6 +25,7 @@ var settingsTexts = map[string]map[string]string{
 		"no_branch": "Такого филиала нет. Выберите филиал из списка.",
 	},
 	"pl": {
+		"title":     "Przypomnienia",
 		"heading":   "Ustawienia przypomnień",
 		"offer":     "Zaproponuj odrzucone prace ponownie po, dni",
 		"hint":      "Czerwone i żółte pozycje przeglądu odrzucone przez klienta są proponowane raz, po tylu dniach (1–730).",
@@ -33,6 +35,7 @@ var settingsTexts = map[string]map[string]string{
 		"no_branch": "Nie ma takiego oddziału. Wybierz oddział z listy.",
 	},
 	"en": {
+		"title":     "Reminders",
 		"heading":   "Reminder settings",
 		"offer":     "Offer declined work again after, days",
 		"hint":      "Red and yellow inspection items the customer declined are offered once, this many days later (1–730).",

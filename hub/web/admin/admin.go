@@ -66,6 +66,7 @@ func (h *Handler) Register(app fiber.Router) {
 	admin.Get("/admin", h.overview)
 	admin.Get("/admin/users", h.userList)
 	admin.Post("/admin/users", h.userAdd)
+	admin.Post("/admin/users/:id/locale", h.userLocale)
 	admin.Get("/admin/branches", h.branchList)
 	admin.Post("/admin/branches", h.branchAdd)
 	admin.Post("/admin/branches/:id/region", h.branchRegion)
@@ -97,37 +98,27 @@ func (h *Handler) Register(app fiber.Router) {
 // and the page's own data.
 type page struct {
 	Frame staffpage.Frame
+	T     map[string]string // the admin pages' words in the user's language (admin_texts.go)
 	CSRF  string
 	Error string
 	Done  string
 	Data  any
 }
 
-// done are the notices a redirect after a change may ask for.
-var done = map[string]string{
-	"user":     "The user was added.",
-	"branch":   "The branch was added.",
-	"region":   "The branch's region was saved.",
-	"status":   "The status mapping was saved.",
-	"template": "The template was saved.",
-	"reset":    "The template was reset to the default text.",
-	"revoked":  "The node's tokens were revoked.",
-
-	"payments":     "The payment settings were saved.",
-	"payments-off": "Online payments were turned off.",
-
-	"wa-account":   "The WhatsApp account was added. Link a phone to it.",
-	"wa-pacing":    "The pacing was saved.",
-	"wa-branch":    "The branch's WhatsApp settings were saved.",
-	"wa-logout":    "The account was logged out.",
-	"wa-reconnect": "The account connects again.",
-}
-
-// newPage is the page c asks for around data.
+// newPage is the page c asks for around data, in the user's language; a
+// redirect after a change names its notice in ?done= (texts' "done_…").
 func (h *Handler) newPage(c *fiber.Ctx, data any) page {
 	s, _ := staff.Current(c)
-	return page{Frame: h.Frame(c, "en", "Admin"), CSRF: s.CSRF, Done: done[c.Query("done")], Data: data}
+	t := words(c)
+	p := page{Frame: h.Frame(c, staffpage.Locale(c, texts), t["title"]), T: t, CSRF: s.CSRF, Data: data}
+	if d := c.Query("done"); d != "" {
+		p.Done = t["done_"+d]
+	}
+	return p
 }
+
+// words are the admin pages' words in the language of the page c asks for.
+func words(c *fiber.Ctx) map[string]string { return texts[staffpage.Locale(c, texts)] }
 
 // refuse shows the page again with the problem and a 400; nothing was stored.
 func (h *Handler) refuse(c *fiber.Ctx, view string, data any, problem string) error {

@@ -31,7 +31,7 @@ func (h *Handler) branchRegion(c *fiber.Ctx) error {
 			return h.Internal(c, "branch regions", err)
 		}
 		v := branchesView{Branches: branches, Regions: regions, Locales: templates.Locales()}
-		return h.refuse(c, "branches.html", v, fmt.Sprintf("A region is at most %d characters.", store.MaxRegionLength))
+		return h.refuse(c, "branches.html", v, fmt.Sprintf(words(c)["err_region_long"], store.MaxRegionLength))
 	}
 	err = h.store.Tx(c.UserContext(), func(tx *store.Store) error {
 		if err := tx.SetBranchRegion(c.UserContext(), b.ID, region); err != nil {

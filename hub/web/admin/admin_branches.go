@@ -44,11 +44,12 @@ func (h *Handler) branchAdd(c *fiber.Ctx) error {
 		return h.Internal(c, "list branches", err)
 	}
 	v := branchesView{Branches: branches, Locales: templates.Locales(), Form: b}
+	t := words(c)
 	if err := hub.ValidateBranch(&b); err != nil {
-		return h.refuse(c, "branches.html", v, err.Error())
+		return h.refuse(c, "branches.html", v, fmt.Sprintf(t["err_branch"], err.Error()))
 	}
 	if _, err := h.store.BranchByCode(c.UserContext(), b.Code); err == nil {
-		return h.refuse(c, "branches.html", v, fmt.Sprintf("a branch with code %q already exists", b.Code))
+		return h.refuse(c, "branches.html", v, fmt.Sprintf(t["err_branch_taken"], b.Code))
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return h.Internal(c, "branch by code", err)
 	}

@@ -108,6 +108,7 @@ func payAdmin(t *testing.T, h *apptest.Hub, p admin.Payments, login, role string
 		}
 	}
 	b := apptest.NewAppClient(t, app)
+	b.Lang = "en" // the words these tests expect are English
 	_, page := b.Do(http.MethodGet, "/login", nil)
 	m := csrfInput.FindStringSubmatch(page)
 	if m == nil {

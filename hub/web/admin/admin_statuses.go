@@ -2,6 +2,7 @@ package admin
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -51,10 +52,10 @@ func (h *Handler) statusSet(c *fiber.Ctx) error {
 	v.Form.Branch, v.Form.Raw, v.Form.Canonical = c.FormValue("branch"), c.FormValue("raw"), c.FormValue("canonical")
 	raw := strings.TrimSpace(v.Form.Raw)
 	if store.StatusKey(raw) == "" {
-		return h.refuse(c, "statuses.html", v, "the DMS status name is required")
+		return h.refuse(c, "statuses.html", v, words(c)["err_raw_required"])
 	}
 	if !hub.IsCanonicalStatus(v.Form.Canonical) {
-		return h.refuse(c, "statuses.html", v, fmt.Sprintf("canonical status %q is not one of %s", v.Form.Canonical, strings.Join(hub.CanonicalStatuses, ", ")))
+		return h.refuse(c, "statuses.html", v, fmt.Sprintf(words(c)["err_canonical"], v.Form.Canonical, strings.Join(hub.CanonicalStatuses, ", ")))
 	}
 	var branchID *int64
 	scope := "*"
@@ -65,7 +66,7 @@ func (h *Handler) statusSet(c *fiber.Ctx) error {
 			}
 		}
 		if branchID == nil {
-			return h.refuse(c, "statuses.html", v, fmt.Sprintf("unknown branch %q", v.Form.Branch))
+			return h.refuse(c, "statuses.html", v, fmt.Sprintf(words(c)["err_unknown_branch"], strconv.Quote(v.Form.Branch)))
 		}
 	}
 	err = h.store.Tx(c.UserContext(), func(tx *store.Store) error {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -57,7 +58,7 @@ func (h *Handler) templateSave(c *fiber.Ctx) error {
 	}
 	v.Body = c.FormValue("body")
 	if problem == "" && !v.Chosen {
-		problem = "choose a branch, a template and a language"
+		problem = words(c)["err_choose"]
 	}
 	if problem != "" {
 		return h.refuse(c, "templates.html", v, problem)
@@ -107,13 +108,13 @@ func (h *Handler) templatesView(c *fiber.Ctx, branch, key, locale string) (v tem
 	}
 	switch {
 	case !templates.IsKey(key):
-		return v, b, fmt.Sprintf("unknown template %q", key), nil
+		return v, b, fmt.Sprintf(words(c)["err_unknown_template"], key), nil
 	case !slices.Contains(templates.Locales(), locale):
-		return v, b, fmt.Sprintf("unknown language %q", locale), nil
+		return v, b, words(c)["err_locale"], nil
 	}
 	b, err = h.store.BranchByCode(ctx, branch)
 	if errors.Is(err, store.ErrNotFound) {
-		return v, b, fmt.Sprintf("unknown branch %q", branch), nil
+		return v, b, fmt.Sprintf(words(c)["err_unknown_branch"], strconv.Quote(branch)), nil
 	}
 	if err != nil {
 		return v, b, "", err

@@ -24,7 +24,9 @@ func signIn(t *testing.T, h *apptest.Hub, login, role string) *browser {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return h.NewClient(t).SignIn(login, password)
+	b := h.NewClient(t)
+	b.Lang = "en" // the expected words below are English; admin_words_test.go checks ru and pl
+	return b.SignIn(login, password)
 }
 
 var routes = []struct{ method, path string }{

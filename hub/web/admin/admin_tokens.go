@@ -2,6 +2,7 @@ package admin
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -68,14 +69,14 @@ func (h *Handler) tokenCreate(c *fiber.Ctx) error {
 	}
 	v.Form.Name, v.Form.Branch = strings.TrimSpace(c.FormValue("name")), c.FormValue("branch")
 	if v.Form.Name == "" {
-		return h.refuse(c, "tokens.html", v, "the node name is required")
+		return h.refuse(c, "tokens.html", v, words(c)["err_node_required"])
 	}
 	known := v.Form.Branch == ""
 	for _, b := range v.Branches {
 		known = known || b.Code == v.Form.Branch
 	}
 	if !known {
-		return h.refuse(c, "tokens.html", v, fmt.Sprintf("unknown branch %q", v.Form.Branch))
+		return h.refuse(c, "tokens.html", v, fmt.Sprintf(words(c)["err_unknown_branch"], strconv.Quote(v.Form.Branch)))
 	}
 	var token string
 	err = h.store.Tx(c.UserContext(), func(tx *store.Store) error {
@@ -116,7 +117,7 @@ func (h *Handler) tokenRevoke(c *fiber.Ctx) error {
 		if err != nil {
 			return h.Internal(c, "list nodes", err)
 		}
-		return h.refuse(c, "tokens.html", v, fmt.Sprintf("no node %q with a live token", name))
+		return h.refuse(c, "tokens.html", v, fmt.Sprintf(words(c)["err_no_node"], name))
 	}
 	return c.Redirect("/admin/tokens?done=revoked", fiber.StatusSeeOther)
 }

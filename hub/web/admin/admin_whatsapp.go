@@ -57,7 +57,7 @@ type waAccountRow struct {
 }
 
 // whatsappView loads every branch with its accounts and settings.
-func (h *Handler) whatsappView(ctx context.Context) (waView, error) {
+func (h *Handler) whatsappView(ctx context.Context, t map[string]string) (waView, error) {
 	v := waView{On: h.whatsapp != nil}
 	branches, err := h.store.Branches(ctx)
 	if err != nil {
@@ -76,7 +76,7 @@ func (h *Handler) whatsappView(ctx context.Context) (waView, error) {
 		row := waBranchRow{Branch: b, Settings: settings}
 		for _, a := range accounts {
 			if a.BranchID == b.ID {
-				row.Accounts = append(row.Accounts, accountRow(a, b.Location(), now))
+				row.Accounts = append(row.Accounts, accountRow(a, b.Location(), now, t))
 			}
 		}
 		v.Branches = append(v.Branches, row)
@@ -84,8 +84,8 @@ func (h *Handler) whatsappView(ctx context.Context) (waView, error) {
 	return v, nil
 }
 
-func accountRow(a hub.WAAccount, loc *time.Location, now time.Time) waAccountRow {
-	r := waAccountRow{WAAccount: a, Status: accountStatus(a, loc),
+func accountRow(a hub.WAAccount, loc *time.Location, now time.Time, t map[string]string) waAccountRow {
+	r := waAccountRow{WAAccount: a, Status: accountStatus(a, loc, t),
 		IntervalSec: strconv.FormatFloat(float64(a.MinIntervalMs)/1000, 'f', -1, 64),
 		Linking:     a.LinkCode != "" && a.LinkExpiresAt != nil && a.LinkExpiresAt.After(now),
 		CanLogout:   a.JID != "", CanRecon: a.JID != "" && a.State == hub.WAReplaced}
@@ -93,36 +93,26 @@ func accountRow(a hub.WAAccount, loc *time.Location, now time.Time) waAccountRow
 	return r
 }
 
-// accountStatus says an account's state as staff read it.
-func accountStatus(a hub.WAAccount, loc *time.Location) string {
+// accountStatus says an account's state as staff read it, in t's words.
+func accountStatus(a hub.WAAccount, loc *time.Location, t map[string]string) string {
 	since := a.StateSince.In(loc).Format("2006-01-02 15:04")
 	switch a.State {
-	case hub.WAConnected:
-		return "connected"
-	case hub.WAConnecting:
-		return "connecting…"
+	case hub.WAConnected, hub.WAConnecting, hub.WALoggedOut, hub.WAReplaced, hub.WAOutdated, hub.WAUnlinked:
+		return t["wa_st_"+a.State]
 	case hub.WADisconnected:
-		return "disconnected since " + since + " — reconnecting"
-	case hub.WALoggedOut:
-		return "logged out — link again"
+		return fmt.Sprintf(t["wa_st_disconnected"], since)
 	case hub.WABanned:
 		if a.BanExpiresAt != nil {
-			return "banned until " + a.BanExpiresAt.In(loc).Format("2006-01-02 15:04 MST")
+			return fmt.Sprintf(t["wa_st_banned_until"], a.BanExpiresAt.In(loc).Format("2006-01-02 15:04 MST"))
 		}
-		return "banned for a while"
-	case hub.WAReplaced:
-		return "replaced by another session — reconnect"
-	case hub.WAOutdated:
-		return "WhatsApp refuses this naryad version — upgrade"
-	case hub.WAUnlinked:
-		return "not linked — link a phone"
+		return t["wa_st_banned"]
 	}
 	return a.State
 }
 
 // whatsappList is GET /admin/whatsapp.
 func (h *Handler) whatsappList(c *fiber.Ctx) error {
-	v, err := h.whatsappView(c.UserContext())
+	v, err := h.whatsappView(c.UserContext(), words(c))
 	if err != nil {
 		return h.Internal(c, "whatsapp page", err)
 	}
@@ -131,7 +121,7 @@ func (h *Handler) whatsappList(c *fiber.Ctx) error {
 
 // refuseWhatsApp shows the page again with a problem; nothing was changed.
 func (h *Handler) refuseWhatsApp(c *fiber.Ctx, problem string, form ...string) error {
-	v, err := h.whatsappView(c.UserContext())
+	v, err := h.whatsappView(c.UserContext(), words(c))
 	if err != nil {
 		return h.Internal(c, "whatsapp page", err)
 	}

@@ -20,13 +20,25 @@ type Frame struct {
 	Styles   []string          // the surface's stylesheets
 	Scripts  []string          // the page's scripts
 	Events   string            // the page's live stream, for its script
-	Name     string            // the signed-in user's display name
+	Name     string            // the signed-in user's display name, linked to /profile
 	Role     string            // their role, in words
 	Branches string            // their branches' codes, on the pages that list them
 	CSRF     string
 	Back     *Link  // a way back up, on a page below a list
 	Nav      []Link // the staff pages the user may open
 	Sub      []Link // the pages of the section the user is in ({{template "staffpage-sub" .Frame}})
+	// Switcher is the user's branches for the header's branch switcher
+	// (shown with two or more); Here is this page's address, to come back
+	// to after a switch.
+	Switcher []BranchChoice
+	Here     string
+}
+
+// BranchChoice is one option of the branch switcher; ID 0 is "all".
+type BranchChoice struct {
+	ID       int64
+	Label    string
+	Selected bool
 }
 
 // Link is an address with its words; Current marks the page the user is on.
@@ -52,11 +64,12 @@ var sections = []section{
 	{url: "/admin", word: "admin", roles: []string{store.RoleAdmin}, pages: adminPages},
 }
 
-// adminPages are the administration's pages, in English as they are.
+// adminPages are the administration's pages; Label is the key of its
+// words in texts.
 var adminPages = []Link{
-	{URL: "/admin", Label: "Admin"}, {URL: "/admin/users", Label: "Users"}, {URL: "/admin/branches", Label: "Branches"},
-	{URL: "/admin/statuses", Label: "Status mapping"}, {URL: "/admin/templates", Label: "Templates"},
-	{URL: "/admin/tokens", Label: "DMS tokens"}, {URL: "/admin/reminders", Label: "Reminders"}, {URL: "/admin/whatsapp", Label: "WhatsApp"},
+	{URL: "/admin", Label: "admin_overview"}, {URL: "/admin/users", Label: "admin_users"}, {URL: "/admin/branches", Label: "admin_branches"},
+	{URL: "/admin/statuses", Label: "admin_statuses"}, {URL: "/admin/templates", Label: "admin_templates"},
+	{URL: "/admin/tokens", Label: "admin_tokens"}, {URL: "/admin/reminders", Label: "admin_reminders"}, {URL: "/admin/whatsapp", Label: "admin_whatsapp"},
 }
 
 // Frame is the frame of the page c asks for, titled title, in locale
@@ -69,6 +82,13 @@ func (b *Base) Frame(c *fiber.Ctx, locale, title string) Frame {
 	s, _ := staff.Current(c)
 	f := Frame{Locale: locale, T: t, Title: title, Styles: b.styles, Name: DisplayName(s.User), Role: roleWord(t, s.User.Role), CSRF: s.CSRF}
 	path := c.Path()
+	f.Here = string(c.Request().URI().RequestURI())
+	if len(s.Branches) > 1 {
+		f.Switcher = append(f.Switcher, BranchChoice{Label: t["all_branches"], Selected: s.Chosen == 0})
+		for _, br := range s.Branches {
+			f.Switcher = append(f.Switcher, BranchChoice{ID: br.ID, Label: br.Code + " · " + br.Name, Selected: s.Chosen == br.ID})
+		}
+	}
 	for _, sec := range sections {
 		if len(sec.roles) > 0 && !hasRole(sec.roles, s.User.Role) {
 			continue
@@ -81,6 +101,7 @@ func (b *Base) Frame(c *fiber.Ctx, locale, title string) Frame {
 		for i, p := range sec.pages {
 			// The section's first page is its overview: current only there.
 			p.Current = path == p.URL || (i > 0 && within(path, p.URL))
+			p.Label = t[p.Label]
 			f.Sub = append(f.Sub, p)
 		}
 	}

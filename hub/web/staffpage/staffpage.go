@@ -18,6 +18,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"naryad/hub/staff"
 	"naryad/hub/store"
 	"naryad/render"
 )
@@ -70,7 +71,7 @@ func New(s Surface, requireStaff RequireStaff, o Options) (*Base, error) {
 	if err := assets.Include(layoutStatic, "static"); err != nil {
 		return nil, fmt.Errorf("%s: %w", s.Name, err)
 	}
-	views, err := template.New("").Funcs(assets.Funcs()).Funcs(s.Funcs).ParseFS(layoutFiles, "views/layout.html")
+	views, err := template.New("").Funcs(assets.Funcs()).Funcs(formatFuncs()).Funcs(s.Funcs).ParseFS(layoutFiles, "views/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("%s: parse the staff layout: %w", s.Name, err)
 	}
@@ -103,10 +104,16 @@ func (b *Base) Internal(c *fiber.Ctx, what string, err error) error {
 // their name, else their login.
 func DisplayName(u store.User) string { return cmp.Or(u.Name, u.Login) }
 
-// Locale is the language of the page c asks for: PickLocale of its
-// Accept-Language.
+// Locale is the language of the page c asks for, among those texts has
+// words for: the signed-in user's own (their profile), else the browser's
+// (Accept-Language), else their first branch's, else English; see
+// staff.Staff.Locale. Without a signed-in user, PickLocale.
 func Locale(c *fiber.Ctx, texts map[string]map[string]string) string {
-	return PickLocale(c.Get(fiber.HeaderAcceptLanguage), texts)
+	s, ok := staff.Current(c)
+	if !ok {
+		return PickLocale(c.Get(fiber.HeaderAcceptLanguage), texts)
+	}
+	return s.Locale(c.Get(fiber.HeaderAcceptLanguage), func(l string) bool { return texts[l] != nil })
 }
 
 // PickLocale is the first language of acceptLanguage that texts has words

@@ -82,8 +82,8 @@ func TestEveryRouteOfAGroupIsGuarded(t *testing.T) {
 }
 
 var (
-	sectionsNav = regexp.MustCompile(`(?s)<nav class="sections">(.*?)</nav>`)
-	subNav      = regexp.MustCompile(`(?s)<nav class="subsections">(.*?)</nav>`)
+	sectionsNav = regexp.MustCompile(`(?s)<nav class="sections"[^>]*>(.*?)</nav>`)
+	subNav      = regexp.MustCompile(`(?s)<nav class="subsections"[^>]*>(.*?)</nav>`)
 	navLink     = regexp.MustCompile(`<a href="([^"]+)"`)
 )
 
