@@ -60,8 +60,8 @@ type InboxThread struct {
 	LastActivityAt       time.Time
 	AwaitingSince        *time.Time // oldest unanswered customer message
 	FirstResponseMinutes int        // the branch's target
-	LastMessage          string // the body; LastText for the reader's language
-	LastTextKey          string // a system line's key and parameters (hub.Message)
+	LastMessage          string     // the body; LastText for the reader's language
+	LastTextKey          string     // a system line's key and parameters (hub.Message)
 	LastTextArgs         string
 	LastDirection        string
 	LastMessageAt        *time.Time
