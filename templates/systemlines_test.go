@@ -68,3 +68,48 @@ func TestSystemLineUnknownKeyFallsBackToBody(t *testing.T) {
 		t.Errorf("unknown key: %q", got)
 	}
 }
+
+func TestOldSystemLinesAreRecognised(t *testing.T) {
+	cases := []struct {
+		body, key string
+		pl        string // how it then reads in Polish
+	}{
+		{"Customer declined «Замена колодок» (1800.00)", SysDecisionDeclined, "Klient odrzucił «Замена колодок» (1 800,00)"},
+		{"Customer approved «Oil» (-5.05)", SysDecisionApproved, "Klient zaakceptował «Oil» (-5,05)"},
+		{"Task: Low score 3/10 — call the customer (order ЗН-1)", SysFeedbackLowScore, "Zadanie: niska ocena 3/10 — zadzwoń do klienta (zlecenie ЗН-1)"},
+		{"Task: Check the online payment of work order ЗН-1. Asked more.", SysTask, "Zadanie: Check the online payment of work order ЗН-1. Asked more."},
+		{"Feedback score: 9/10", SysFeedbackScore, "Ocena klienta: 9/10"},
+		{"Customer opted out of reminders", SysOptedOut, "Klient zrezygnował z przypomnień"},
+		{"Merged lead thread 7 (+48500100200): 3 messages", SysLeadMerged, "Dołączono wątek leada 7 (+48500100200), wiadomości: 3"},
+		{`A customer message was moved to work order ЗН-2: "когда \"готово\"?"`, SysMovedTo, `Wiadomość klienta przeniesiono do zlecenia ЗН-2: «когда "готово"?»`},
+		{`A customer message was moved here from another conversation: "hi"`, SysMovedFromOther, "Wiadomość klienta przeniesiono tutaj z innej rozmowy: «hi»"},
+		{"Осмотр отправлен в 1С (версия 2), отправил(а) Иван", SysInspectionSent, "Przegląd wysłany do DMS (wersja 2), wysłał(a) Иван"},
+		{"DMS status «В работе» is not mapped to a customer status; no message was sent. Map it in the branch settings.", SysStatusUnmapped,
+			"Status DMS «В работе» nie ma odpowiednika dla klienta; wiadomość nie została wysłana. Przypisz go w ustawieniach oddziału."},
+		{`Locker "Север", box 1: door opened for a drop-off.`, SysLockerEvent, "Skrytka «Север», schowek 1: drzwiczki otwarte do zostawienia kluczy."},
+		{`Locker "Main": ALARM: a lock board stopped answering (staff ivanov).`, SysLockerEvent, "Skrytka «Main»: ALARM: płytka zamków przestała odpowiadać (staff ivanov)."},
+	}
+	for _, c := range cases {
+		key, args, ok := ParseOldSystemLine(c.body)
+		if !ok || key != c.key {
+			t.Errorf("%q: key %q ok %v, want %q", c.body, key, ok, c.key)
+			continue
+		}
+		if got := SystemLine(LocalePL, key, args, c.body); got != c.pl {
+			t.Errorf("%q in pl: %q, want %q", c.body, got, c.pl)
+		}
+	}
+	for _, body := range []string{"Paid online: RUB 1,500.00 (stripe payment pi_1).", "hello", `A customer message was moved to work order 1: not quoted`} {
+		if key, _, ok := ParseOldSystemLine(body); ok {
+			t.Errorf("%q recognised as %s", body, key)
+		}
+	}
+}
+
+func TestEveryOldPatternHasAKeyInTheCatalog(t *testing.T) {
+	for _, p := range oldLines {
+		if !IsSystemLineKey(p.key) {
+			t.Errorf("old pattern %s: no such key", p.re)
+		}
+	}
+}
