@@ -14,7 +14,7 @@ import (
 const keyOldLinesBatch = 500
 
 // KeyOldSystemLines gives the system lines written before keys existed
-// (text_key '') the key and parameters their English body stands for
+// (text_key ”) the key and parameters their English body stands for
 // (templates.ParseOldSystemLine), so they read in every language. Run at
 // start-up rather than as a goose migration: recognising a line takes the
 // Go regexes of the templates catalog, the same on both databases, and a
