@@ -112,6 +112,13 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 	if err != nil {
 		return nil, fmt.Errorf("server secret: %w", err)
 	}
+	// Old English system lines get keys (read in every language); one that
+	// fails to is still read by its body, so the hub starts anyway.
+	if n, err := st.KeyOldSystemLines(ctx); err != nil {
+		log.Warn("old system lines not keyed", "keyed", n, "error", err)
+	} else if n > 0 {
+		log.Info("old system lines keyed", "keyed", n)
+	}
 	links, err := hub.NewLinks(secret, cfg.BaseURL())
 	if err != nil {
 		return nil, err

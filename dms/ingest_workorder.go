@@ -6,6 +6,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/store"
+	"naryad/templates"
 )
 
 // applyWorkOrder upserts a work order document, version-guarded, and queues
@@ -209,8 +210,7 @@ func (a *applier) saveThreadSide(ctx context.Context, u *workOrderUpdate) error 
 func (a *applier) notifyWorkOrder(ctx context.Context, u *workOrderUpdate) error {
 	w, t := u.w, u.thread
 	if w.RawStatus != "" && !u.mapped && w.RawStatus != u.prev.RawStatus {
-		note := hub.Message{ThreadID: t.thread.ID, Direction: hub.DirectionSystem, Author: "naryad",
-			Body: "DMS status «" + w.RawStatus + "» is not mapped to a customer status; no message was sent. Map it in the branch settings."}
+		note := hub.SystemLine(t.thread.ID, "naryad", templates.SysStatusUnmapped, map[string]string{"status": w.RawStatus})
 		if err := a.tx.AddMessage(ctx, &note); err != nil {
 			return err
 		}

@@ -55,9 +55,14 @@ type Message struct {
 	Body        string
 	Author      string
 	TemplateKey string
-	Delivery    string
-	Error       string
-	ProviderID  string
+	// TextKey and TextArgs (a JSON object of strings) make a system line
+	// readable in every language: see SystemLine and Text. Empty for
+	// everything else, and for old lines not recognised.
+	TextKey    string
+	TextArgs   string
+	Delivery   string
+	Error      string
+	ProviderID string
 	// Unreadable marks a stand-in for a WhatsApp message that could not be
 	// decrypted yet: no body; the real message fills it when it comes.
 	Unreadable bool

@@ -1,75 +1,70 @@
 package lockerhub
 
 import (
-	"strconv"
 	"strings"
 
 	"naryad/hub"
 	"naryad/lockerwire"
+	"naryad/templates"
 )
 
-// describe is the line staff read in a work order's thread, e.g.
-// `Locker "Main", box 12: keys received from the customer.` Staff notes
-// and system lines are in English like the hub's other system lines.
-func describe(site hub.LockerSite, box hub.LockerCompartment, hasBox bool, e lockerwire.Event) string {
-	var b strings.Builder
-	b.WriteString("Locker " + strconv.Quote(site.Name))
+// describe is the line staff read in a work order's thread: the
+// parameters of templates.SysLockerEvent, e.g. Locker «Main», box 12: keys
+// received from the customer, in each reader's language.
+func describe(site hub.LockerSite, box hub.LockerCompartment, hasBox bool, e lockerwire.Event) map[string]string {
+	args := map[string]string{"site": site.Name, "what_key": what(e), "by": who(e.Actor)}
 	if hasBox {
-		b.WriteString(", box " + box.Label)
+		args["box"] = box.Label
 	}
-	b.WriteString(": " + what(e))
-	if by := who(e.Actor); by != "" {
-		b.WriteString(" (" + by + ")")
-	}
-	b.WriteString(".")
-	return b.String()
+	return args
 }
 
-// what says what happened, without the final full stop.
+// what is the catalog phrase of what happened (an unknown kind: the kind
+// itself, shown as it is).
 func what(e lockerwire.Event) string {
 	switch e.Kind {
 	case lockerwire.EventDoorOpened:
 		switch e.Detail {
 		case "dropoff":
-			return "door opened for a drop-off"
+			return templates.SysLockerOpenedDropOff
 		case "pickup":
-			return "door opened for a pickup"
+			return templates.SysLockerOpenedPickup
 		case "staff":
-			return "door opened by staff"
+			return templates.SysLockerOpenedStaff
 		case lockerwire.DetailReopen:
-			return "door opened again"
+			return templates.SysLockerOpenedAgain
 		}
-		return "door opened"
+		return templates.SysLockerOpened
 	case lockerwire.EventKeysReceived:
-		return "keys received from the customer"
+		return templates.SysLockerKeysReceived
 	case lockerwire.EventNoItem:
-		return "door closed with nothing inside; the drop-off is not finished"
+		return templates.SysLockerNoItem
 	case lockerwire.EventDropOffAborted:
-		return "drop-off given up; the box is free again"
+		return templates.SysLockerDropOffAborted
 	case lockerwire.EventKeysTaken:
-		return "keys taken out by staff"
+		return templates.SysLockerKeysTaken
 	case lockerwire.EventKeysReturned:
-		return "keys put back for pickup"
+		return templates.SysLockerKeysReturned
 	case lockerwire.EventKeysCollected:
-		return "keys collected by the customer"
+		return templates.SysLockerKeysCollected
 	case lockerwire.EventItemLeft:
-		return "ALARM: something is still inside after the pickup"
+		return templates.SysLockerItemLeft
 	case lockerwire.EventPINLockout:
-		return "ALARM: too many wrong codes, code entry locked"
+		return templates.SysLockerPINLockout
 	case lockerwire.EventDoorLeftOpen:
-		return "ALARM: door left open"
+		return templates.SysLockerDoorLeftOpen
 	case lockerwire.EventDoorClosed:
-		return "door closed again"
+		return templates.SysLockerDoorClosed
 	case lockerwire.EventRemoteOpen:
-		return "opened remotely"
+		return templates.SysLockerRemoteOpen
 	case lockerwire.EventBoardOffline:
-		return "ALARM: a lock board stopped answering"
+		return templates.SysLockerBoardOffline
 	case lockerwire.EventBoardOnline:
-		return "the lock board answers again"
+		return templates.SysLockerBoardOnline
 	case lockerwire.EventStateRebuilt:
-		return "kiosk restarted, state read back from the lock boards"
+		return templates.SysLockerStateRebuilt
 	case lockerwire.EventUnexpected:
-		return "ALARM: the lock boards disagree with the kiosk's records"
+		return templates.SysLockerUnexpected
 	}
 	return e.Kind
 }

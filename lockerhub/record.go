@@ -117,7 +117,7 @@ func (r *recorder) order(ctx context.Context, id int64) (hub.WorkOrder, error) {
 // note writes a line for staff into the work order's thread, dated when
 // it happened at the locker: events the kiosk kept while the hub was
 // unreachable arrive late, and staff must read when the keys went in.
-func (r *recorder) note(ctx context.Context, w hub.WorkOrder, text string, at time.Time) error {
+func (r *recorder) note(ctx context.Context, w hub.WorkOrder, args map[string]string, at time.Time) error {
 	t, err := r.tx.ThreadByWorkOrder(ctx, w.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil // every DMS work order has a thread; nothing to write to otherwise
@@ -125,7 +125,9 @@ func (r *recorder) note(ctx context.Context, w hub.WorkOrder, text string, at ti
 	if err != nil {
 		return err
 	}
-	return r.tx.AddMessage(ctx, &hub.Message{ThreadID: t.ID, Direction: hub.DirectionSystem, Author: "locker", Body: text, CreatedAt: at})
+	line := hub.SystemLine(t.ID, "locker", templates.SysLockerEvent, args)
+	line.CreatedAt = at
+	return r.tx.AddMessage(ctx, &line)
 }
 
 func (r *recorder) appendChange(ctx context.Context, e hub.LockerEvent, order *hub.WorkOrder, box hub.LockerCompartment, hasBox bool) error {

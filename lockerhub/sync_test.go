@@ -36,8 +36,8 @@ func TestSyncStoresEachEventOnce(t *testing.T) {
 
 		msgs := thread(t, h, "ЛК-101")
 		wantNotes := []string{
-			`Locker "Main", box 17: door opened for a drop-off.`,
-			`Locker "Main", box 17: keys received from the customer.`,
+			`Locker «Main», box 17: door opened for a drop-off.`,
+			`Locker «Main», box 17: keys received from the customer.`,
 		}
 		if got := notes(msgs); !slices.Equal(got, wantNotes) {
 			t.Fatalf("thread lines %q, want %q", got, wantNotes)

@@ -3,11 +3,11 @@ package payments
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"naryad/hub"
 	"naryad/hub/store"
+	"naryad/templates"
 )
 
 // hostedPage makes sure the payment has its page at the provider: a page
@@ -69,8 +69,8 @@ func (s *Service) hostedPage(ctx context.Context, prov Provider, t hub.Thread, w
 			return err
 		}
 		// Staff see in the thread that the customer is paying.
-		return systemLine(ctx, tx, *p.ThreadID, fmt.Sprintf("The customer opened the %s payment page for %s (payment %d).",
-			p.Provider, money(p.AmountMinor, p.Currency), p.ID))
+		return systemLine(ctx, tx, *p.ThreadID, templates.SysPaymentPageOpened, map[string]string{"provider": p.Provider,
+			"amount_minor": minor(p.AmountMinor), "currency": p.Currency, "payment": minor(p.ID)})
 	})
 	if err != nil {
 		return "", false, err

@@ -10,6 +10,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/store"
+	"naryad/templates"
 )
 
 // repeatedRefundWindow: the same refund again this soon is a double press
@@ -157,8 +158,8 @@ func (s *Service) refundAt(ctx context.Context, prov Provider, p hub.Payment, r 
 		if p.ThreadID == nil {
 			return nil
 		}
-		return systemLine(ctx, tx, *p.ThreadID, fmt.Sprintf("Refunded %s of the online payment of %s by %s: %s.",
-			money(r.AmountMinor, p.Currency), money(p.PaidMinor, p.Currency), r.RefundedBy, r.Reason))
+		return systemLine(ctx, tx, *p.ThreadID, templates.SysRefunded, map[string]string{"refund_minor": minor(r.AmountMinor),
+			"paid_minor": minor(p.PaidMinor), "currency": p.Currency, "by": r.RefundedBy, "reason": r.Reason})
 	})
 	if err != nil {
 		// The money went back: what is missing is our record of it, and

@@ -88,7 +88,8 @@ func (s *Service) Request(ctx context.Context, threadID, amountMinor int64, reas
 		}); err != nil {
 			return err
 		}
-		return systemLine(ctx, tx, t.ID, fmt.Sprintf("Payment requested by %s: %s, %s.", by, money(amountMinor, w.Currency), reason))
+		return systemLine(ctx, tx, t.ID, templates.SysPaymentRequested, map[string]string{"by": by,
+			"amount_minor": minor(amountMinor), "currency": w.Currency, "reason": reason})
 	})
 	if err != nil {
 		return hub.Payment{}, fmt.Errorf("payments: request %d on thread %d: %w", amountMinor, threadID, err)

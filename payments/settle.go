@@ -110,11 +110,12 @@ func (s *Service) succeeded(ctx context.Context, tx *store.Store, p hub.Payment,
 	if err != nil {
 		return false, err
 	}
-	line := fmt.Sprintf("Paid online: %s%s (%s payment %s).", money(p.PaidMinor, p.Currency), by(p.Method), p.Provider, p.ProviderID)
+	args := map[string]string{"paid_minor": minor(p.PaidMinor), "currency": p.Currency, "method": p.Method,
+		"provider": p.Provider, "provider_id": p.ProviderID}
 	if markedPaid {
-		line += " The work order is marked paid."
+		args["marked_key"] = "payment.marked_paid"
 	}
-	if err := systemLine(ctx, tx, t.ID, line); err != nil {
+	if err := systemLine(ctx, tx, t.ID, templates.SysPaid, args); err != nil {
 		return false, err
 	}
 	if problem := mismatch(p, due, w, paidBefore); problem != "" {
@@ -170,20 +171,15 @@ func (s *Service) closed(ctx context.Context, tx *store.Store, p hub.Payment) er
 	if p.ThreadID == nil {
 		return nil
 	}
-	what := "failed"
+	key := templates.SysPaymentFailed
 	if p.Status == hub.PaymentCancelled {
-		what = "was cancelled"
+		key = templates.SysPaymentCancelled
 	}
-	line := fmt.Sprintf("Online payment of %s %s", money(p.AmountMinor, p.Currency), what)
-	switch {
-	case p.Superseded:
-		line += ": the amount due changed."
-	case p.FailureReason != "":
-		line += ": " + p.FailureReason + "."
-	default:
-		line += "."
+	args := map[string]string{"amount_minor": minor(p.AmountMinor), "currency": p.Currency, "reason": p.FailureReason}
+	if p.Superseded {
+		args["reason"] = "the amount due changed"
 	}
-	if err := systemLine(ctx, tx, *p.ThreadID, line); err != nil {
+	if err := systemLine(ctx, tx, *p.ThreadID, key, args); err != nil {
 		return err
 	}
 	if p.Kind != hub.PaymentForRequest || p.Superseded {

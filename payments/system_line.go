@@ -2,31 +2,26 @@ package payments
 
 import (
 	"context"
+	"strconv"
 
 	"naryad/hub"
 	"naryad/hub/store"
 	"naryad/templates"
 )
 
-// systemLine notes in the thread, for staff, what happened to a payment:
-// the customer does not see system lines. They are in English, like the
-// hub's other system lines, whatever the customer's language.
-func systemLine(ctx context.Context, tx *store.Store, threadID int64, body string) error {
-	m := hub.Message{ThreadID: threadID, Direction: hub.DirectionSystem, Author: "naryad", Body: body}
+// systemLine notes in the thread, for staff, what happened to a payment
+// (a key of templates' system lines, read in each reader's language): the
+// customer does not see system lines.
+func systemLine(ctx context.Context, tx *store.Store, threadID int64, key string, args map[string]string) error {
+	m := hub.SystemLine(threadID, "naryad", key, args)
 	return tx.AddMessage(ctx, &m)
 }
+
+// minor is an amount as a system line's "_minor" parameter.
+func minor(v int64) string { return strconv.FormatInt(v, 10) }
 
 // money writes an amount as the thread's system lines and the staff's
 // refusals do (English).
 func money(minor int64, currency string) string {
 	return templates.MoneyText(templates.LocaleEN, minor, currency)
-}
-
-// by is the " by <method>" of a line about a payment, when the provider
-// said how it was paid.
-func by(method string) string {
-	if method == "" {
-		return ""
-	}
-	return " by " + method
 }

@@ -129,7 +129,7 @@ func (r *Runner) raiseTask(ctx context.Context, tx *store.Store, p *scanPlan, it
 		return 0, err
 	}
 	if it.ThreadID != 0 {
-		line := hub.Message{ThreadID: it.ThreadID, Direction: hub.DirectionSystem, Author: "naryad", Body: "Task: " + it.Title}
+		line := hub.SystemLine(it.ThreadID, "naryad", templates.SysTask, map[string]string{"title": it.Title})
 		if err := tx.AddMessage(ctx, &line); err != nil {
 			return 0, err
 		}

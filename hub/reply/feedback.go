@@ -7,6 +7,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/store"
+	"naryad/templates"
 )
 
 // FeedbackRule is the reminder rule that asks for the score (the reminders'
@@ -66,6 +67,6 @@ func raiseFollowUp(ctx context.Context, tx *store.Store, w hub.WorkOrder, t hub.
 	if err := tx.AddStaffTask(ctx, &task); err != nil {
 		return err
 	}
-	line := hub.Message{ThreadID: t.ID, Direction: hub.DirectionSystem, Author: "naryad", Body: "Task: " + task.Title}
+	line := hub.SystemLine(t.ID, "naryad", templates.SysFeedbackLowScore, map[string]string{"score": strconv.Itoa(score), "order": w.Number})
 	return tx.AddMessage(ctx, &line)
 }

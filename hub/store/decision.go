@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"naryad/hub"
+	"naryad/templates"
 )
 
 // ErrDecided is returned when a decision targets a line that was already
@@ -70,8 +72,7 @@ func (s *Store) DecideLines(ctx context.Context, w hub.WorkOrder, t hub.Thread, 
 			return err
 		}
 		for _, line := range decided {
-			note := hub.Message{ThreadID: t.ID, Direction: hub.DirectionSystem, Author: ev.By,
-				Body: decisionNote(line)}
+			note := decisionNote(t.ID, ev.By, line, w.Currency)
 			if err := tx.AddMessage(ctx, &note); err != nil {
 				return err
 			}
@@ -111,19 +112,11 @@ func (s *Store) holdVersion(ctx context.Context, w hub.WorkOrder) error {
 }
 
 // decisionNote is the staff-facing record of a decision in the thread.
-func decisionNote(l hub.WorkOrderLine) string {
-	verb := "approved"
+func decisionNote(threadID int64, by string, l hub.WorkOrderLine, currency string) hub.Message {
+	key := templates.SysDecisionApproved
 	if l.Decision == hub.DecisionDeclined {
-		verb = "declined"
+		key = templates.SysDecisionDeclined
 	}
-	return fmt.Sprintf("Customer %s «%s» (%s)", verb, l.Name, formatMinor(l.TotalMinor))
-}
-
-// formatMinor writes minor units as a plain decimal for staff notes.
-func formatMinor(v int64) string {
-	sign := ""
-	if v < 0 {
-		sign, v = "-", -v
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, v/100, v%100)
+	return hub.SystemLine(threadID, by, key, map[string]string{
+		"name": l.Name, "total_minor": strconv.FormatInt(l.TotalMinor, 10), "currency": currency})
 }

@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"naryad/hub"
+	"naryad/templates"
 )
 
 // FeedbackAsk is a delivered work order whose customer may be asked how
@@ -94,8 +96,7 @@ func (s *Store) RecordFeedback(ctx context.Context, w hub.WorkOrder, reply hub.M
 			return nil
 		}
 		recorded = true
-		line := hub.Message{ThreadID: reply.ThreadID, Direction: hub.DirectionSystem, Author: "naryad",
-			Body: fmt.Sprintf("Feedback score: %d/10", score)}
+		line := hub.SystemLine(reply.ThreadID, "naryad", templates.SysFeedbackScore, map[string]string{"score": strconv.Itoa(score)})
 		if err := tx.AddMessage(ctx, &line); err != nil {
 			return err
 		}

@@ -60,12 +60,20 @@ type InboxThread struct {
 	LastActivityAt       time.Time
 	AwaitingSince        *time.Time // oldest unanswered customer message
 	FirstResponseMinutes int        // the branch's target
-	LastMessage          string
+	LastMessage          string     // the body; LastText for the reader's language
+	LastTextKey          string     // a system line's key and parameters (hub.Message)
+	LastTextArgs         string
 	LastDirection        string
 	LastMessageAt        *time.Time
 	Unread               int        // customer messages after the user's read mark
 	SLADueAt             *time.Time // the earliest running SLA clock's due time (breached once past)
 	SLAKind              string     // that clock's kind (SLAFirst, …)
+}
+
+// LastText is the last message as locale reads it (a system line in that
+// language, anything else as written).
+func (t InboxThread) LastText(locale string) string {
+	return hub.Message{Body: t.LastMessage, TextKey: t.LastTextKey, TextArgs: t.LastTextArgs}.Text(locale)
 }
 
 // Cursor is where the next page starts after this row.
@@ -156,11 +164,13 @@ func (s *Store) fillLastMessages(ctx context.Context, userID int64, rows []Inbox
 	var last []struct {
 		ThreadID  int64
 		Body      string
+		TextKey   string
+		TextArgs  string
 		Direction string
 		CreatedAt time.Time
 		Unread    int
 	}
-	err := s.db.WithContext(ctx).Raw(`SELECT m.thread_id, m.body, m.direction, m.created_at,
+	err := s.db.WithContext(ctx).Raw(`SELECT m.thread_id, m.body, m.text_key, m.text_args, m.direction, m.created_at,
 	  (SELECT COUNT(*) FROM messages u WHERE u.thread_id = m.thread_id AND u.direction = 'in'
 	     AND u.id > COALESCE((SELECT r.last_read_message_id FROM thread_reads r
 	                          WHERE r.user_id = ? AND r.thread_id = m.thread_id), 0)) AS unread
@@ -178,6 +188,7 @@ func (s *Store) fillLastMessages(ctx context.Context, userID int64, rows []Inbox
 		r := &rows[byThread[m.ThreadID]]
 		at := m.CreatedAt
 		r.LastMessage, r.LastDirection, r.LastMessageAt, r.Unread = m.Body, m.Direction, &at, m.Unread
+		r.LastTextKey, r.LastTextArgs = m.TextKey, m.TextArgs
 	}
 	return nil
 }

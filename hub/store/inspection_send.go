@@ -4,25 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"naryad/hub"
+	"naryad/templates"
 )
 
 // ErrInspectionUnchanged: the DMS has the inspection's newest revision
 // already, so a send would only repeat it (a second click, fifteen at once).
 var ErrInspectionUnchanged = errors.New("inspection unchanged since it was sent")
-
-// sentLine is the thread's system line after a send, in the branch's
-// language: staff read it where they read the conversation.
-func sentLine(locale string, revision int64, by string) string {
-	switch locale {
-	case "pl":
-		return fmt.Sprintf("Przegląd wysłany do DMS (wersja %d), wysłał(a) %s", revision, by)
-	case "en":
-		return fmt.Sprintf("Inspection sent to the DMS (revision %d) by %s", revision, by)
-	}
-	return fmt.Sprintf("Осмотр отправлен в 1С (версия %d), отправил(а) %s", revision, by)
-}
 
 // SendInspection hands the inspection's current revision to the DMS as an
 // inspection change: its items that are not hidden and have a state, each
@@ -74,12 +64,8 @@ func (s *Store) SendInspection(ctx context.Context, inspectionID int64, by strin
 		if err != nil {
 			return err
 		}
-		branch, err := tx.Branch(ctx, insp.BranchID)
-		if err != nil {
-			return err
-		}
-		line := hub.Message{ThreadID: th.ID, Direction: hub.DirectionSystem, Author: "naryad",
-			Body: sentLine(branch.Locale, insp.Revision, by)}
+		line := hub.SystemLine(th.ID, "naryad", templates.SysInspectionSent,
+			map[string]string{"revision": strconv.FormatInt(insp.Revision, 10), "by": by})
 		if err := tx.AddMessage(ctx, &line); err != nil {
 			return err
 		}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"naryad/hub"
+	"naryad/templates"
 )
 
 // AuditMergeLead: a lead thread was merged into a work order's thread.
@@ -64,8 +66,8 @@ func (s *Store) MergeLead(ctx context.Context, branchIDs []int64, leadID int64, 
 		if err := tx.deleteLead(ctx, lead.ID); err != nil {
 			return err
 		}
-		note := hub.Message{ThreadID: target.ID, Direction: hub.DirectionSystem,
-			Body: fmt.Sprintf("Merged lead thread %d (%s): %d messages", lead.ID, lead.Phone, out.Moved)}
+		note := hub.SystemLine(target.ID, "", templates.SysLeadMerged, map[string]string{
+			"lead": strconv.FormatInt(lead.ID, 10), "phone": lead.Phone, "count": strconv.FormatInt(out.Moved, 10)})
 		return tx.AddMessage(ctx, &note) // touches the thread and tells live pages
 	})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"naryad/hub"
+	"naryad/templates"
 )
 
 // ReminderRecipient is what a customer reminder needs to know about its
@@ -95,12 +96,13 @@ func (s *Store) SetOptOut(ctx context.Context, t hub.Thread, out bool) (int, err
 		if res.RowsAffected == 0 {
 			return nil
 		}
-		line := "Customer opted out of reminders"
+		key := templates.SysOptedOut
 		result = OptedOut
 		if !out {
-			result, line = OptedIn, "Customer opted back in to reminders"
+			result, key = OptedIn, templates.SysOptedIn
 		}
-		return tx.AddMessage(ctx, &hub.Message{ThreadID: t.ID, Direction: hub.DirectionSystem, Author: "naryad", Body: line})
+		line := hub.SystemLine(t.ID, "naryad", key, nil)
+		return tx.AddMessage(ctx, &line)
 	})
 	if err != nil {
 		return OptOutNoChange, err

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"naryad/hub"
+	"naryad/templates"
 )
 
 // StaffTask is something a person at a branch must act on: an advisor
@@ -52,11 +53,7 @@ func (s *Store) RaiseStaffTask(ctx context.Context, t *StaffTask, note string) (
 	if err := s.AddStaffTask(ctx, t); err != nil {
 		return false, err
 	}
-	body := "Task: " + t.Title + "."
-	if note != "" {
-		body += " " + note
-	}
-	line := hub.Message{ThreadID: *t.ThreadID, Direction: hub.DirectionSystem, Author: "naryad", Body: body}
+	line := hub.SystemLine(*t.ThreadID, "naryad", templates.SysTaskNote, map[string]string{"title": t.Title, "note": note})
 	return true, s.AddMessage(ctx, &line)
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"naryad/hub"
+	"naryad/templates"
 )
 
 // Hidden numbers. WhatsApp may show a customer only by a LID (a "lid"
@@ -72,8 +73,7 @@ func (s *Store) LinkWAThreadPhone(ctx context.Context, threadID int64, phone, ch
 				return err
 			}
 		}
-		note := hub.Message{ThreadID: threadID, Direction: hub.DirectionSystem, Author: "naryad",
-			Body: fmt.Sprintf("WhatsApp revealed the number of this customer (%s): %s. Messages go to it from now on.", chat, phone)}
+		note := hub.SystemLine(threadID, "naryad", templates.SysNumberRevealed, map[string]string{"chat": chat, "phone": phone})
 		return tx.AddMessage(ctx, &note)
 	})
 	if err != nil {

@@ -111,7 +111,7 @@ func (s *Store) SetWAMediaProto(ctx context.Context, id int64, proto []byte, due
 // explains a file given up on, live pages hear of it, and a customer's
 // message finally goes to the DMS as a customer_message change, with the
 // file when there is one.
-func (s *Store) FinishWAMedia(ctx context.Context, id int64, file *InboundFile, note string) (done bool, err error) {
+func (s *Store) FinishWAMedia(ctx context.Context, id int64, file *InboundFile, note *hub.Message) (done bool, err error) {
 	err = s.Tx(ctx, func(tx *Store) error {
 		var messageIDs []int64
 		if err := tx.db.WithContext(ctx).Raw("DELETE FROM wa_media WHERE id = ? RETURNING message_id", id).Scan(&messageIDs).Error; err != nil {
@@ -134,8 +134,9 @@ func (s *Store) FinishWAMedia(ctx context.Context, id int64, file *InboundFile, 
 				return err
 			}
 		}
-		if note != "" {
-			line := hub.Message{ThreadID: m.ThreadID, Direction: hub.DirectionSystem, Author: "naryad", Body: note}
+		if note != nil {
+			line := *note // a system line (hub.SystemLine) for the message's thread
+			line.ThreadID = m.ThreadID
 			if err := tx.AddMessage(ctx, &line); err != nil {
 				return err
 			}

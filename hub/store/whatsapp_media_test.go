@@ -10,6 +10,7 @@ import (
 	"naryad/hub"
 	"naryad/hub/store"
 	"naryad/hub/store/storetest"
+	"naryad/templates"
 )
 
 // waPhoto stores a customer's WhatsApp photo message whose file is still
@@ -82,12 +83,12 @@ func TestWAMediaLifecycle(t *testing.T) {
 			t.Fatal(err)
 		}
 		file := &store.InboundFile{SHA256: "abc", Name: "photo-P1.jpg", ContentType: "image/jpeg", SizeBytes: 3}
-		done, err := s.FinishWAMedia(ctx, job.ID, file, "")
+		done, err := s.FinishWAMedia(ctx, job.ID, file, nil)
 		if err != nil || !done {
 			t.Fatalf("finish: %v %v", done, err)
 		}
 		// A second worker finishing the same file stores nothing.
-		if done, err := s.FinishWAMedia(ctx, job.ID, file, ""); err != nil || done {
+		if done, err := s.FinishWAMedia(ctx, job.ID, file, nil); err != nil || done {
 			t.Fatalf("second finish: %v %v", done, err)
 		}
 		files, err := s.Attachments(ctx, m.ID)
@@ -133,7 +134,8 @@ func TestFinishWAMediaGivenUp(t *testing.T) {
 		ctx := context.Background()
 		w := newWAWorld(t, s)
 		m, job := waPhoto(t, s, w, "P2")
-		if done, err := s.FinishWAMedia(ctx, job.ID, nil, "A photo could not be downloaded: gone"); err != nil || !done {
+		note := hub.SystemLine(0, "naryad", templates.SysMediaGone, map[string]string{"file": "A photo"})
+		if done, err := s.FinishWAMedia(ctx, job.ID, nil, &note); err != nil || !done {
 			t.Fatalf("give up: %v %v", done, err)
 		}
 		if files, _ := s.Attachments(ctx, m.ID); len(files) != 0 {
@@ -144,7 +146,8 @@ func TestFinishWAMediaGivenUp(t *testing.T) {
 			t.Fatal(err)
 		}
 		last := msgs[len(msgs)-1]
-		if last.Direction != hub.DirectionSystem || last.Body != "A photo could not be downloaded: gone" {
+		if last.Direction != hub.DirectionSystem || last.TextKey != templates.SysMediaGone ||
+			last.Body != "A photo sent over WhatsApp could not be downloaded: it is no longer on the sender's phone." {
 			t.Fatalf("no note: %+v", last)
 		}
 		changes := changesOf(t, s, w.Branch.ID, hub.ChangeCustomerMessage)

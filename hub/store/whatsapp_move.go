@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"naryad/hub"
+	"naryad/templates"
 )
 
 // AuditMoveMessage: a customer's message was moved to another work order's
@@ -68,19 +69,18 @@ func (s *Store) MoveCustomerMessage(ctx context.Context, branchIDs []int64, thre
 		}
 		m.ThreadID = target.ID
 		out = MessageMove{Message: m, Source: src, Target: target, WorkOrder: w}
-		from := "another conversation"
+		snippet := moveSnippet(m.Body)
+		fromKey, fromArgs := templates.SysMovedFromOther, map[string]string{"snippet": snippet}
 		if src.WorkOrderID != nil {
 			sw, err := tx.WorkOrder(ctx, *src.WorkOrderID)
 			if err != nil {
 				return err
 			}
-			from = "work order " + sw.Number
+			fromKey, fromArgs["order"] = templates.SysMovedFromOrder, sw.Number
 		}
 		notes := []hub.Message{
-			{ThreadID: src.ID, Direction: hub.DirectionSystem, Author: "naryad",
-				Body: fmt.Sprintf("A customer message was moved to work order %s: %q", w.Number, moveSnippet(m.Body))},
-			{ThreadID: target.ID, Direction: hub.DirectionSystem, Author: "naryad",
-				Body: fmt.Sprintf("A customer message was moved here from %s: %q", from, moveSnippet(m.Body))},
+			hub.SystemLine(src.ID, "naryad", templates.SysMovedTo, map[string]string{"order": w.Number, "snippet": snippet}),
+			hub.SystemLine(target.ID, "naryad", fromKey, fromArgs),
 		}
 		for i := range notes {
 			if err := tx.AddMessage(ctx, &notes[i]); err != nil {

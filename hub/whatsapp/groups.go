@@ -11,6 +11,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/store"
+	"naryad/templates"
 )
 
 // GroupOptions configure Groups; zero values take the defaults.
@@ -145,9 +146,7 @@ func (g *Groups) fail(ctx context.Context, t hub.Thread, group hub.WAGroup, reas
 		if err != nil || !changed {
 			return err
 		}
-		note := hub.Message{ThreadID: t.ID, Direction: hub.DirectionSystem, Author: groupNoteAuthor,
-			Body: fmt.Sprintf("WhatsApp group «%s» could not be created: %s. Messages go to the customer's direct chat; the group will not be tried again.",
-				group.Name, reason)}
+		note := hub.SystemLine(t.ID, groupNoteAuthor, templates.SysGroupFailed, map[string]string{"name": group.Name, "reason": reason})
 		return tx.AddMessage(ctx, &note)
 	})
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/store"
+	"naryad/templates"
 )
 
 // createIfDue creates the thread's group when its work order is being
@@ -112,7 +113,7 @@ func (g *Groups) created(ctx context.Context, t hub.Thread, group hub.WAGroup, p
 		if stored, err = tx.SetWAGroupJID(ctx, group.ID, info.JID.String()); err != nil || !stored {
 			return err
 		}
-		note := hub.Message{ThreadID: t.ID, Direction: hub.DirectionSystem, Author: groupNoteAuthor, Body: plan.note()}
+		note := hub.SystemLine(t.ID, groupNoteAuthor, templates.SysGroupCreated, plan.noteArgs())
 		return tx.AddMessage(ctx, &note)
 	})
 	if err != nil || !stored {

@@ -8,6 +8,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/store"
+	"naryad/templates"
 )
 
 // A group WhatsApp created without the customer. A customer whose privacy
@@ -63,8 +64,7 @@ func (g *Groups) invited(ctx context.Context, t hub.Thread, group hub.WAGroup, p
 		if _, err := tx.SetWAGroupState(ctx, group.ID, hub.WAGroupActive, hub.WAGroupInvited); err != nil {
 			return err
 		}
-		note := hub.Message{ThreadID: t.ID, Direction: hub.DirectionSystem, Author: groupNoteAuthor,
-			Body: plan.note() + " The customer got the group's invite link in the direct chat; messages go there until they join."}
+		note := hub.SystemLine(t.ID, groupNoteAuthor, templates.SysGroupInvited, plan.noteArgs())
 		if err := tx.AddMessage(ctx, &note); err != nil {
 			return err
 		}

@@ -3,13 +3,13 @@ package whatsapp
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"go.mau.fi/whatsmeow/types"
 	"go.mau.fi/whatsmeow/types/events"
 
 	"naryad/hub"
 	"naryad/hub/store"
+	"naryad/templates"
 )
 
 // handleGroupInfo follows the customer in and out of a work order's group:
@@ -54,10 +54,10 @@ func (in *Inbound) groupMembersChanged(ctx context.Context, s Session, evt *even
 	switch {
 	case joined && !left:
 		return in.moveGroup(ctx, group, hub.WAGroupInvited, hub.WAGroupActive,
-			fmt.Sprintf("The customer joined the WhatsApp group «%s»: messages go there now.", group.Name))
+			templates.SysGroupJoined)
 	case left && !joined:
 		return in.moveGroup(ctx, group, hub.WAGroupActive, hub.WAGroupInvited,
-			fmt.Sprintf("The customer left the WhatsApp group «%s»: messages go to their direct chat until they join again.", group.Name))
+			templates.SysGroupLeftByCustomer)
 	}
 	return nil
 }
@@ -78,14 +78,15 @@ func (in *Inbound) anyCustomer(ctx context.Context, s Session, t hub.Thread, jid
 	return false, nil
 }
 
-// moveGroup changes the group's state with a note, once.
-func (in *Inbound) moveGroup(ctx context.Context, group hub.WAGroup, from, to, note string) error {
+// moveGroup changes the group's state with a note (a system line key
+// taking the group's name), once.
+func (in *Inbound) moveGroup(ctx context.Context, group hub.WAGroup, from, to, noteKey string) error {
 	return in.st.Tx(ctx, func(tx *store.Store) error {
 		changed, err := tx.SetWAGroupState(ctx, group.ID, from, to)
 		if err != nil || !changed {
 			return err
 		}
-		m := hub.Message{ThreadID: group.ThreadID, Direction: hub.DirectionSystem, Author: groupNoteAuthor, Body: note}
+		m := hub.SystemLine(group.ThreadID, groupNoteAuthor, noteKey, map[string]string{"name": group.Name})
 		return tx.AddMessage(ctx, &m)
 	})
 }

@@ -123,17 +123,14 @@ func (p *groupPlan) refused(participants []types.GroupParticipant) {
 	p.members = kept
 }
 
-// note is the thread's system line about the new group.
-func (p groupPlan) note() string {
+// noteArgs are the parameters of the thread's system line about the new
+// group (templates.SysGroupCreated, SysGroupInvited).
+func (p groupPlan) noteArgs() map[string]string {
 	labels := make([]string, len(p.members))
 	for i, m := range p.members {
 		labels[i] = m.label
 	}
-	s := fmt.Sprintf("WhatsApp group «%s» created: %s.", p.name, strings.Join(labels, ", "))
-	if len(p.skipped) > 0 {
-		s += " Not added: " + strings.Join(p.skipped, "; ") + "."
-	}
-	return s
+	return map[string]string{"name": p.name, "members": strings.Join(labels, ", "), "skipped": strings.Join(p.skipped, "; ")}
 }
 
 // WhatsApp refuses a group name over 25 characters (406 not acceptable).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"go.mau.fi/whatsmeow"
@@ -11,6 +12,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/store"
+	"naryad/templates"
 )
 
 // groupSweepEvery is how often RunSweeper looks for groups to leave by
@@ -106,13 +108,12 @@ func (g *Groups) leave(ctx context.Context, cli Client, e store.EndedWAGroup, no
 	callCtx, cancel := context.WithTimeout(ctx, groupCallTimeout)
 	err = cli.LeaveGroup(callCtx, jid)
 	cancel()
-	why := fmt.Sprintf("The account left the WhatsApp group «%s»: work order %s ended more than %d day(s) ago.",
-		e.Group.Name, e.WorkOrderNumber, e.LeaveDays)
+	whyKey, whyArgs := templates.SysGroupLeftEnded, map[string]string{"name": e.Group.Name,
+		"order": e.WorkOrderNumber, "days": strconv.Itoa(e.LeaveDays)}
 	switch {
 	case err == nil:
 	case errors.Is(err, whatsmeow.ErrIQNotFound), errors.Is(err, whatsmeow.ErrIQForbidden):
-		why = fmt.Sprintf("The WhatsApp group «%s» is gone or the account was removed from it (%v); it counts as left.",
-			e.Group.Name, err)
+		whyKey, whyArgs = templates.SysGroupGone, map[string]string{"name": e.Group.Name, "error": err.Error()}
 	default:
 		g.log.Warn("whatsapp group sweep: leave failed; next round", "group", e.Group.JID,
 			"thread_id", e.Group.ThreadID, "error", err)
@@ -124,8 +125,7 @@ func (g *Groups) leave(ctx context.Context, cli Client, e store.EndedWAGroup, no
 		if changed, err = tx.SetWAGroupLeft(ctx, e.Group.ID, now); err != nil || !changed {
 			return err
 		}
-		note := hub.Message{ThreadID: e.Group.ThreadID, Direction: hub.DirectionSystem, Author: groupNoteAuthor,
-			Body: why + " Messages go to the customer's direct chat again."}
+		note := hub.SystemLine(e.Group.ThreadID, groupNoteAuthor, whyKey, whyArgs)
 		return tx.AddMessage(ctx, &note)
 	})
 	if err != nil {

@@ -224,15 +224,19 @@ func (in *Inbound) sentAt(ts time.Time) time.Time {
 
 // noteOnce adds a system note to the thread unless it would only repeat
 // the one before (a customer writing five lines gets one note, not five).
-func (in *Inbound) noteOnce(ctx context.Context, tx *store.Store, threadID int64, note string) error {
-	if note == "" {
+// The English body tells a repeat: it is rendered from the key and
+// parameters, so the same line has the same body.
+func (in *Inbound) noteOnce(ctx context.Context, tx *store.Store, threadID int64, note *hub.Message) error {
+	if note == nil {
 		return nil
 	}
-	repeats, err := tx.WAInboundNoteRepeats(ctx, threadID, note)
+	repeats, err := tx.WAInboundNoteRepeats(ctx, threadID, note.Body)
 	if err != nil || repeats {
 		return err
 	}
-	return tx.AddMessage(ctx, &hub.Message{ThreadID: threadID, Direction: hub.DirectionSystem, Author: "naryad", Body: note})
+	line := *note
+	line.ThreadID = threadID
+	return tx.AddMessage(ctx, &line)
 }
 
 // queueFile keeps what the worker needs to download the message's file:

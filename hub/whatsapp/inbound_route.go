@@ -12,6 +12,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/store"
+	"naryad/templates"
 )
 
 // Who wrote an incoming message and which thread it belongs to.
@@ -27,7 +28,7 @@ const (
 // note to add after it, or why it is not stored at all.
 type routed struct {
 	in     store.WAInbound
-	note   string
+	note   *hub.Message // a system line; its thread is set when added
 	ignore string
 	lead   bool // a new lead was opened for it
 }
@@ -157,13 +158,13 @@ func (in *Inbound) leadThread(ctx context.Context, tx *store.Store, branchID int
 
 // otherOrdersNote tells the advisor that a customer with several open
 // work orders wrote, and where else the message may belong.
-func otherOrdersNote(others []store.WAOrderThread) string {
+func otherOrdersNote(others []store.WAOrderThread) *hub.Message {
 	numbers := make([]string, len(others))
 	for i, o := range others {
 		numbers[i] = o.Number
 	}
-	return fmt.Sprintf("This customer has other open work orders: %s. If the message is about one of them, move it there.",
-		strings.Join(numbers, ", "))
+	m := hub.SystemLine(0, "naryad", templates.SysOtherOrders, map[string]string{"orders": strings.Join(numbers, ", ")})
+	return &m
 }
 
 // routeGroup places a message of a work order's group in that work

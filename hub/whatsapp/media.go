@@ -16,7 +16,9 @@ import (
 	"go.mau.fi/whatsmeow/types/events"
 	"google.golang.org/protobuf/proto"
 
+	"naryad/hub"
 	"naryad/hub/store"
+	"naryad/templates"
 )
 
 // The download worker: files of incoming messages (wa_media rows) are
@@ -137,7 +139,7 @@ func (in *Inbound) keep(ctx context.Context, log *slog.Logger, job store.WAMedia
 	contentType := f.contentType(data)
 	file := &store.InboundFile{SHA256: hash, Name: f.fileName(job.WAID, contentType), ContentType: contentType, SizeBytes: int64(len(data))}
 	in.storeStep(ctx, log, "attach", func(ctx context.Context) error {
-		done, err := in.st.FinishWAMedia(ctx, job.ID, file, "")
+		done, err := in.st.FinishWAMedia(ctx, job.ID, file, nil)
 		if err == nil && done {
 			log.Info("whatsapp media: attached", "name", file.Name, "content_type", file.ContentType, "bytes", file.SizeBytes)
 		}
@@ -185,10 +187,10 @@ func (in *Inbound) failAttempt(ctx context.Context, log *slog.Logger, job store.
 // giveUp ends a file that cannot be had, with a note in its thread; a
 // customer's message then reaches the DMS with its caption alone.
 func (in *Inbound) giveUp(ctx context.Context, log *slog.Logger, job store.WAMedia, f *mediaFile, reason string) {
-	note := fmt.Sprintf("%s sent over WhatsApp could not be downloaded: %s. Ask the sender to send it again.", f.noun(), reason)
+	note := hub.SystemLine(0, "naryad", templates.SysMediaFailed, map[string]string{"file": f.noun(), "reason": reason})
 	log.Warn("whatsapp media: given up", "reason", reason)
 	in.storeStep(ctx, log, "give up", func(ctx context.Context) error {
-		_, err := in.st.FinishWAMedia(ctx, job.ID, nil, note)
+		_, err := in.st.FinishWAMedia(ctx, job.ID, nil, &note)
 		return err
 	})
 }
@@ -234,8 +236,8 @@ func (in *Inbound) handleMediaRetry(s Session, evt *events.MediaRetry) bool {
 	switch {
 	case errors.Is(err, whatsmeow.ErrMediaNotAvailableOnPhone) ||
 		(err == nil && notif.GetResult() == waMmsRetry.MediaRetryNotification_NOT_FOUND):
-		note := fmt.Sprintf("%s sent over WhatsApp could not be downloaded: it is no longer on the sender's phone.", f.noun())
-		step = func(ctx context.Context) error { _, err := in.st.FinishWAMedia(ctx, job.ID, nil, note); return err }
+		note := hub.SystemLine(0, "naryad", templates.SysMediaGone, map[string]string{"file": f.noun()})
+		step = func(ctx context.Context) error { _, err := in.st.FinishWAMedia(ctx, job.ID, nil, &note); return err }
 	case err != nil || notif.GetResult() != waMmsRetry.MediaRetryNotification_SUCCESS || notif.GetDirectPath() == "":
 		reason := fmt.Sprintf("the phone did not upload it again (%s)", notif.GetResult())
 		if err != nil {

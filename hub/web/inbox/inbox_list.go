@@ -68,6 +68,7 @@ func (h *Handler) list(c *fiber.Ctx) error {
 		rows[i].At = th.LastActivityAt.In(zones[th.BranchID]).Format("02.01 15:04")
 		rows[i].Status = t["s_"+th.WorkOrderStatus]
 		rows[i].SLA = newSLABadge(th, now, locale)
+		rows[i].LastMessage = th.LastText(locale)
 	}
 	next := ""
 	if len(threads) == pageSize {

@@ -119,7 +119,7 @@ func (h *Handler) showThread(c *fiber.Ctx, s staff.Staff, th hub.Thread, status 
 	p := threadPage{T: t, CSRF: s.CSRF, Thread: th, Me: s.User.ID,
 		URL: threadURL(th.ID), BranchCode: branch.Code, Resolved: th.State == hub.ThreadResolved,
 		Error: t["err_"+c.Query("err")]}
-	if p.Messages, err = h.conversation(ctx, s, th, branch.Location()); err != nil {
+	if p.Messages, err = h.conversation(ctx, s, th, branch.Location(), locale); err != nil {
 		return h.Internal(c, "load conversation", err)
 	}
 	if n := len(p.Messages); n > 0 {
@@ -175,8 +175,9 @@ func (h *Handler) showThread(c *fiber.Ctx, s staff.Staff, th hub.Thread, status 
 	return h.Render(c, status, "thread.html", p)
 }
 
-// conversation lists every message of the thread, oldest first, with its files.
-func (h *Handler) conversation(ctx context.Context, s staff.Staff, th hub.Thread, loc *time.Location) ([]messageView, error) {
+// conversation lists every message of the thread, oldest first, with its
+// files; system lines in the viewer's language.
+func (h *Handler) conversation(ctx context.Context, s staff.Staff, th hub.Thread, loc *time.Location, locale string) ([]messageView, error) {
 	msgs, err := h.store.Messages(ctx, th.ID)
 	if err != nil {
 		return nil, err
@@ -195,7 +196,7 @@ func (h *Handler) conversation(ctx context.Context, s staff.Staff, th hub.Thread
 	}
 	out := make([]messageView, len(msgs))
 	for i, m := range msgs {
-		out[i] = messageView{ID: m.ID, Direction: m.Direction, Author: m.Author, Body: m.Body,
+		out[i] = messageView{ID: m.ID, Direction: m.Direction, Author: m.Author, Body: m.Text(locale),
 			At: m.CreatedAt.In(loc).Format("02.01 15:04"), Files: byMessage[m.ID],
 			Internal: m.Direction == hub.DirectionNote || m.Direction == hub.DirectionSystem, Unreadable: m.Unreadable}
 		if m.Direction == hub.DirectionOut {

@@ -1,0 +1,68 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"naryad/hub"
+	"naryad/templates"
+)
+
+// keyOldLinesBatch is how many system lines one pass reads: a short
+// transaction each, so the hub starts serving while a big table is done.
+const keyOldLinesBatch = 500
+
+// KeyOldSystemLines gives the system lines written before keys existed
+// (text_key ”) the key and parameters their English body stands for
+// (templates.ParseOldSystemLine), so they read in every language. Run at
+// start-up rather than as a goose migration: recognising a line takes the
+// Go regexes of the templates catalog, the same on both databases, and a
+// plain store method is tested like any other. It is idempotent: only
+// lines without a key are read, and a line is updated only while it still
+// has none; lines it does not recognise keep their body. It returns how
+// many lines got a key.
+func (s *Store) KeyOldSystemLines(ctx context.Context) (int, error) {
+	keyed := 0
+	var after int64
+	for {
+		var rows []struct {
+			ID   int64
+			Body string
+		}
+		err := s.db.WithContext(ctx).Raw(`SELECT id, body FROM messages WHERE direction = ? AND text_key = '' AND id > ?
+			ORDER BY id LIMIT ?`, hub.DirectionSystem, after, keyOldLinesBatch).Scan(&rows).Error
+		if err != nil {
+			return keyed, fmt.Errorf("key old system lines after %d: %w", after, err)
+		}
+		if len(rows) == 0 {
+			return keyed, nil
+		}
+		batch := 0
+		err = s.Tx(ctx, func(tx *Store) error {
+			batch = 0 // a retried transaction counts again from nothing
+			for _, r := range rows {
+				key, args, ok := templates.ParseOldSystemLine(r.Body)
+				if !ok {
+					continue
+				}
+				encoded, err := json.Marshal(args)
+				if err != nil {
+					return err
+				}
+				res := tx.db.WithContext(ctx).Exec(`UPDATE messages SET text_key = ?, text_args = ? WHERE id = ? AND text_key = ''`,
+					key, string(encoded), r.ID)
+				if res.Error != nil {
+					return fmt.Errorf("message %d: %w", r.ID, res.Error)
+				}
+				batch += int(res.RowsAffected)
+			}
+			return nil
+		})
+		if err != nil {
+			return keyed, fmt.Errorf("key old system lines: %w", err)
+		}
+		keyed += batch
+		after = rows[len(rows)-1].ID
+	}
+}

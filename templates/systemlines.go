@@ -1,0 +1,320 @@
+package templates
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// System lines are what naryad itself writes into a thread (a decision, a
+// payment, a locker event …). They are stored as a key of this catalog with
+// string parameters, and worded here in every language, so each reader sees
+// them in theirs: the advisor in the inbox, the customer on their page.
+//
+// A wording names its parameters in braces: "{name}". A part in square
+// brackets is written only when every parameter inside it is non-empty
+// ("[, box {box}]"). Two kinds of parameter are rendered, not copied:
+//
+//   - a name ending in "_minor" is an amount in minor units, written as
+//     money in the reader's locale with args["currency"] (no currency, as in
+//     lines migrated from the old English text: the number alone);
+//   - a name ending in "_key" is another key of this catalog (a phrase such
+//     as what a locker door did), rendered in the same locale.
+//
+// Other parameters (names, numbers of work orders, a provider's reason) are
+// written as given.
+
+// System line keys.
+const (
+	SysDecisionApproved    = "decision.approved"
+	SysDecisionDeclined    = "decision.declined"
+	SysTask                = "task"
+	SysTaskNote            = "task.note"
+	SysFeedbackScore       = "feedback.score"
+	SysFeedbackLowScore    = "feedback.low_score"
+	SysOptedOut            = "reminders.opted_out"
+	SysOptedIn             = "reminders.opted_in"
+	SysNumberRevealed      = "whatsapp.number_revealed"
+	SysLeadMerged          = "lead.merged"
+	SysMovedTo             = "message.moved_to"
+	SysMovedFromOrder      = "message.moved_from_order"
+	SysMovedFromOther      = "message.moved_from_other"
+	SysInspectionSent      = "inspection.sent"
+	SysStatusUnmapped      = "dms.status_unmapped"
+	SysLockerEvent         = "locker.event"
+	SysOtherOrders         = "whatsapp.other_orders"
+	SysMediaFailed         = "whatsapp.media_failed"
+	SysMediaGone           = "whatsapp.media_gone"
+	SysGroupCreated        = "group.created"
+	SysGroupInvited        = "group.invited"
+	SysGroupFailed         = "group.failed"
+	SysGroupJoined         = "group.joined"
+	SysGroupLeftByCustomer = "group.customer_left"
+	SysGroupLeftEnded      = "group.left_ended"
+	SysGroupGone           = "group.gone"
+	SysPaid                = "payment.paid"
+	SysPaymentFailed       = "payment.failed"
+	SysPaymentCancelled    = "payment.cancelled"
+	SysPaymentPageOpened   = "payment.page_opened"
+	SysPaymentRequested    = "payment.requested"
+	SysRefunded            = "payment.refunded"
+)
+
+// systemLines is the catalog: key → locale → wording.
+var systemLines = map[string]map[string]string{
+	SysDecisionApproved: {
+		LocaleRU: "Клиент согласовал «{name}» ({total_minor})",
+		LocalePL: "Klient zaakceptował «{name}» ({total_minor})",
+		LocaleEN: "Customer approved «{name}» ({total_minor})",
+	},
+	SysDecisionDeclined: {
+		LocaleRU: "Клиент отказался от «{name}» ({total_minor})",
+		LocalePL: "Klient odrzucił «{name}» ({total_minor})",
+		LocaleEN: "Customer declined «{name}» ({total_minor})",
+	},
+	SysTask: {
+		LocaleRU: "Задача: {title}",
+		LocalePL: "Zadanie: {title}",
+		LocaleEN: "Task: {title}",
+	},
+	SysTaskNote: {
+		LocaleRU: "Задача: {title}.[ {note}]",
+		LocalePL: "Zadanie: {title}.[ {note}]",
+		LocaleEN: "Task: {title}.[ {note}]",
+	},
+	SysFeedbackScore: {
+		LocaleRU: "Оценка клиента: {score}/10",
+		LocalePL: "Ocena klienta: {score}/10",
+		LocaleEN: "Feedback score: {score}/10",
+	},
+	SysFeedbackLowScore: {
+		LocaleRU: "Задача: низкая оценка {score}/10 — позвоните клиенту (заказ-наряд {order})",
+		LocalePL: "Zadanie: niska ocena {score}/10 — zadzwoń do klienta (zlecenie {order})",
+		LocaleEN: "Task: Low score {score}/10 — call the customer (order {order})",
+	},
+	SysOptedOut: {
+		LocaleRU: "Клиент отказался от напоминаний",
+		LocalePL: "Klient zrezygnował z przypomnień",
+		LocaleEN: "Customer opted out of reminders",
+	},
+	SysOptedIn: {
+		LocaleRU: "Клиент снова согласился на напоминания",
+		LocalePL: "Klient ponownie zgodził się na przypomnienia",
+		LocaleEN: "Customer opted back in to reminders",
+	},
+	SysNumberRevealed: {
+		LocaleRU: "WhatsApp раскрыл номер этого клиента ({chat}): {phone}. Сообщения теперь идут на него.",
+		LocalePL: "WhatsApp ujawnił numer tego klienta ({chat}): {phone}. Wiadomości trafiają teraz na ten numer.",
+		LocaleEN: "WhatsApp revealed the number of this customer ({chat}): {phone}. Messages go to it from now on.",
+	},
+	SysLeadMerged: {
+		LocaleRU: "Присоединён диалог лида {lead} ({phone}), сообщений: {count}",
+		LocalePL: "Dołączono wątek leada {lead} ({phone}), wiadomości: {count}",
+		LocaleEN: "Merged lead thread {lead} ({phone}): {count} messages",
+	},
+	SysMovedTo: {
+		LocaleRU: "Сообщение клиента перенесено в заказ-наряд {order}: «{snippet}»",
+		LocalePL: "Wiadomość klienta przeniesiono do zlecenia {order}: «{snippet}»",
+		LocaleEN: "A customer message was moved to work order {order}: «{snippet}»",
+	},
+	SysMovedFromOrder: {
+		LocaleRU: "Сообщение клиента перенесено сюда из заказ-наряда {order}: «{snippet}»",
+		LocalePL: "Wiadomość klienta przeniesiono tutaj ze zlecenia {order}: «{snippet}»",
+		LocaleEN: "A customer message was moved here from work order {order}: «{snippet}»",
+	},
+	SysMovedFromOther: {
+		LocaleRU: "Сообщение клиента перенесено сюда из другого диалога: «{snippet}»",
+		LocalePL: "Wiadomość klienta przeniesiono tutaj z innej rozmowy: «{snippet}»",
+		LocaleEN: "A customer message was moved here from another conversation: «{snippet}»",
+	},
+	SysInspectionSent: {
+		LocaleRU: "Осмотр отправлен в 1С (версия {revision}), отправил(а) {by}",
+		LocalePL: "Przegląd wysłany do DMS (wersja {revision}), wysłał(a) {by}",
+		LocaleEN: "Inspection sent to the DMS (revision {revision}) by {by}",
+	},
+	SysStatusUnmapped: {
+		LocaleRU: "Статус 1С «{status}» не сопоставлен со статусом для клиента; сообщение не отправлено. Сопоставьте его в настройках филиала.",
+		LocalePL: "Status DMS «{status}» nie ma odpowiednika dla klienta; wiadomość nie została wysłana. Przypisz go w ustawieniach oddziału.",
+		LocaleEN: "DMS status «{status}» is not mapped to a customer status; no message was sent. Map it in the branch settings.",
+	},
+	SysLockerEvent: {
+		LocaleRU: "Постамат «{site}»[, ячейка {box}]: {what_key}[ ({by})].",
+		LocalePL: "Skrytka «{site}»[, schowek {box}]: {what_key}[ ({by})].",
+		LocaleEN: "Locker «{site}»[, box {box}]: {what_key}[ ({by})].",
+	},
+	SysOtherOrders: {
+		LocaleRU: "У этого клиента есть другие открытые заказ-наряды: {orders}. Если сообщение о них, перенесите его туда.",
+		LocalePL: "Ten klient ma inne otwarte zlecenia: {orders}. Jeśli wiadomość dotyczy jednego z nich, przenieś ją tam.",
+		LocaleEN: "This customer has other open work orders: {orders}. If the message is about one of them, move it there.",
+	},
+	SysMediaFailed: {
+		LocaleRU: "Файл из WhatsApp ({file}) не удалось скачать: {reason}. Попросите отправителя прислать его ещё раз.",
+		LocalePL: "Nie udało się pobrać pliku z WhatsApp ({file}): {reason}. Poproś nadawcę o ponowne wysłanie.",
+		LocaleEN: "{file} sent over WhatsApp could not be downloaded: {reason}. Ask the sender to send it again.",
+	},
+	SysMediaGone: {
+		LocaleRU: "Файл из WhatsApp ({file}) не удалось скачать: его уже нет на телефоне отправителя.",
+		LocalePL: "Nie udało się pobrać pliku z WhatsApp ({file}): nie ma go już na telefonie nadawcy.",
+		LocaleEN: "{file} sent over WhatsApp could not be downloaded: it is no longer on the sender's phone.",
+	},
+	SysGroupCreated: {
+		LocaleRU: "Создана группа WhatsApp «{name}»: {members}.[ Не добавлены: {skipped}.]",
+		LocalePL: "Utworzono grupę WhatsApp «{name}»: {members}.[ Nie dodano: {skipped}.]",
+		LocaleEN: "WhatsApp group «{name}» created: {members}.[ Not added: {skipped}.]",
+	},
+	SysGroupInvited: {
+		LocaleRU: "Создана группа WhatsApp «{name}»: {members}.[ Не добавлены: {skipped}.] Клиент получил ссылку-приглашение в личном чате; сообщения идут туда, пока он не вступит.",
+		LocalePL: "Utworzono grupę WhatsApp «{name}»: {members}.[ Nie dodano: {skipped}.] Klient dostał link z zaproszeniem na czacie prywatnym; wiadomości trafiają tam, dopóki nie dołączy.",
+		LocaleEN: "WhatsApp group «{name}» created: {members}.[ Not added: {skipped}.] The customer got the group's invite link in the direct chat; messages go there until they join.",
+	},
+	SysGroupFailed: {
+		LocaleRU: "Группу WhatsApp «{name}» не удалось создать: {reason}. Сообщения идут в личный чат клиента; повторной попытки не будет.",
+		LocalePL: "Nie udało się utworzyć grupy WhatsApp «{name}»: {reason}. Wiadomości trafiają na czat prywatny klienta; nie będzie kolejnej próby.",
+		LocaleEN: "WhatsApp group «{name}» could not be created: {reason}. Messages go to the customer's direct chat; the group will not be tried again.",
+	},
+	SysGroupJoined: {
+		LocaleRU: "Клиент вступил в группу WhatsApp «{name}»: сообщения теперь идут туда.",
+		LocalePL: "Klient dołączył do grupy WhatsApp «{name}»: wiadomości trafiają teraz tam.",
+		LocaleEN: "The customer joined the WhatsApp group «{name}»: messages go there now.",
+	},
+	SysGroupLeftByCustomer: {
+		LocaleRU: "Клиент вышел из группы WhatsApp «{name}»: сообщения идут в его личный чат, пока он не вернётся.",
+		LocalePL: "Klient opuścił grupę WhatsApp «{name}»: wiadomości trafiają na jego czat prywatny, dopóki nie wróci.",
+		LocaleEN: "The customer left the WhatsApp group «{name}»: messages go to their direct chat until they join again.",
+	},
+	SysGroupLeftEnded: {
+		LocaleRU: "Аккаунт вышел из группы WhatsApp «{name}»: заказ-наряд {order} закрыт более {days} дн. назад. Сообщения снова идут в личный чат клиента.",
+		LocalePL: "Konto opuściło grupę WhatsApp «{name}»: zlecenie {order} zakończyło się ponad {days} dni temu. Wiadomości znów trafiają na czat prywatny klienta.",
+		LocaleEN: "The account left the WhatsApp group «{name}»: work order {order} ended more than {days} day(s) ago. Messages go to the customer's direct chat again.",
+	},
+	SysGroupGone: {
+		LocaleRU: "Группы WhatsApp «{name}» больше нет, или аккаунт из неё удалён ({error}); она считается покинутой. Сообщения снова идут в личный чат клиента.",
+		LocalePL: "Grupy WhatsApp «{name}» już nie ma lub konto zostało z niej usunięte ({error}); uznano ją za opuszczoną. Wiadomości znów trafiają na czat prywatny klienta.",
+		LocaleEN: "The WhatsApp group «{name}» is gone or the account was removed from it ({error}); it counts as left. Messages go to the customer's direct chat again.",
+	},
+	SysPaid: {
+		LocaleRU: "Оплачено онлайн: {paid_minor}[ ({method})] ({provider}, платёж {provider_id}).[{marked_key}]",
+		LocalePL: "Zapłacono online: {paid_minor}[ ({method})] ({provider}, płatność {provider_id}).[{marked_key}]",
+		LocaleEN: "Paid online: {paid_minor}[ by {method}] ({provider} payment {provider_id}).[{marked_key}]",
+	},
+	"payment.marked_paid": {
+		LocaleRU: " Заказ-наряд отмечен оплаченным.",
+		LocalePL: " Zlecenie oznaczono jako opłacone.",
+		LocaleEN: " The work order is marked paid.",
+	},
+	SysPaymentFailed: {
+		LocaleRU: "Онлайн-платёж на {amount_minor} не прошёл[: {reason}].",
+		LocalePL: "Płatność online na {amount_minor} nie powiodła się[: {reason}].",
+		LocaleEN: "Online payment of {amount_minor} failed[: {reason}].",
+	},
+	SysPaymentCancelled: {
+		LocaleRU: "Онлайн-платёж на {amount_minor} отменён[: {reason}].",
+		LocalePL: "Płatność online na {amount_minor} została anulowana[: {reason}].",
+		LocaleEN: "Online payment of {amount_minor} was cancelled[: {reason}].",
+	},
+	SysPaymentPageOpened: {
+		LocaleRU: "Клиент открыл страницу оплаты {provider} на {amount_minor} (платёж {payment}).",
+		LocalePL: "Klient otworzył stronę płatności {provider} na {amount_minor} (płatność {payment}).",
+		LocaleEN: "The customer opened the {provider} payment page for {amount_minor} (payment {payment}).",
+	},
+	SysPaymentRequested: {
+		LocaleRU: "{by} запросил(а) оплату: {amount_minor}, {reason}.",
+		LocalePL: "{by} poprosił(a) o płatność: {amount_minor}, {reason}.",
+		LocaleEN: "Payment requested by {by}: {amount_minor}, {reason}.",
+	},
+	SysRefunded: {
+		LocaleRU: "Возвращено {refund_minor} из онлайн-платежа {paid_minor}, вернул(а) {by}: {reason}.",
+		LocalePL: "Zwrócono {refund_minor} z płatności online {paid_minor}, zwrócił(a) {by}: {reason}.",
+		LocaleEN: "Refunded {refund_minor} of the online payment of {paid_minor} by {by}: {reason}.",
+	},
+}
+
+// SystemLineKeys returns every key of the catalog (phrases included).
+func SystemLineKeys() []string {
+	keys := make([]string, 0, len(systemLines)+len(lockerPhrases))
+	for k := range systemLines {
+		keys = append(keys, k)
+	}
+	for k := range lockerPhrases {
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// IsSystemLineKey tells whether key is in the catalog.
+func IsSystemLineKey(key string) bool {
+	_, ok := lineWordings(key)
+	return ok
+}
+
+// lineWordings finds a key's wordings in the catalog's tables.
+func lineWordings(key string) (map[string]string, bool) {
+	if w, ok := systemLines[key]; ok {
+		return w, true
+	}
+	w, ok := lockerPhrases[key]
+	return w, ok
+}
+
+var (
+	optionalPart = regexp.MustCompile(`\[([^\[\]]*)\]`)
+	linePlace    = regexp.MustCompile(`\{([a-z_]+)\}`)
+)
+
+// SystemLine writes the line key with args in locale (unsupported → en).
+// fallback (the stored English body) is returned when the key is unknown,
+// e.g. a line written before keys, or by a newer version.
+func SystemLine(locale, key string, args map[string]string, fallback string) string {
+	wordings, ok := lineWordings(key)
+	if !ok {
+		return fallback
+	}
+	locale = NormalizeLocale(locale)
+	text := optionalPart.ReplaceAllStringFunc(wordings[locale], func(part string) string {
+		inner := part[1 : len(part)-1]
+		for _, m := range linePlace.FindAllStringSubmatch(inner, -1) {
+			if args[m[1]] == "" {
+				return ""
+			}
+		}
+		return inner
+	})
+	return linePlace.ReplaceAllStringFunc(text, func(place string) string {
+		return lineParam(locale, place[1:len(place)-1], args)
+	})
+}
+
+// lineParam renders one parameter (see the catalog's comment).
+func lineParam(locale, name string, args map[string]string) string {
+	v := args[name]
+	switch {
+	case strings.HasSuffix(name, "_minor"):
+		minor, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return v
+		}
+		if args["currency"] == "" {
+			return plainAmount(locale, minor)
+		}
+		return MoneyText(locale, minor, args["currency"])
+	case strings.HasSuffix(name, "_key"):
+		if !IsSystemLineKey(v) {
+			return v // an unknown phrase (a new locker event kind) as it came
+		}
+		return SystemLine(locale, v, args, v)
+	}
+	return v
+}
+
+// plainAmount writes hundredths without a currency, as the old lines had
+// them ("1800.00"), with the locale's separators ("1 800,00").
+func plainAmount(locale string, minor int64) string {
+	sign := ""
+	if minor < 0 {
+		sign, minor = "-", -minor
+	}
+	if locale == LocaleEN {
+		return sign + formatDecimal(minor, 2, ",", ".")
+	}
+	return sign + formatDecimal(minor, 2, " ", ",")
+}
