@@ -24,7 +24,7 @@ var staticFiles embed.FS
 // Options configure the report.
 type Options struct {
 	Logger *slog.Logger
-	Now    func() time.Time // the clock of the default period; time.Now when nil
+	Now    func() time.Time // the clock of the default period and of the SLA clocks still running; time.Now when nil
 }
 
 // Handler serves /reports.
