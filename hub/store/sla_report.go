@@ -44,7 +44,11 @@ type SLAReport struct {
 // counts for its thread's branch and for the advisor it was held against:
 // the thread's assignee when it stopped (or when it started, while it
 // runs); a clock nobody was assigned to counts for the branch only.
-func (s *Store) SLAReport(ctx context.Context, q ReportQuery) (SLAReport, error) {
+//
+// now decides what a running clock is: breached once now is past its due
+// time (as on the breach list and the inbox badge), running before. The
+// caller passes its clock, so a page and its tests agree on it.
+func (s *Store) SLAReport(ctx context.Context, q ReportQuery, now time.Time) (SLAReport, error) {
 	if len(q.BranchIDs) == 0 {
 		return SLAReport{}, nil
 	}
@@ -64,7 +68,6 @@ func (s *Store) SLAReport(ctx context.Context, q ReportQuery) (SLAReport, error)
 	if err != nil {
 		return SLAReport{}, fmt.Errorf("SLA report: %w", err)
 	}
-	at := now()
 	type key struct {
 		branch, advisor int64
 		kind            string
@@ -88,7 +91,7 @@ func (s *Store) SLAReport(ctx context.Context, q ReportQuery) (SLAReport, error)
 	}
 	for _, c := range clocks {
 		met := c.StoppedAt != nil && !c.StoppedAt.After(c.DueAt)
-		breached := (c.StoppedAt != nil && c.StoppedAt.After(c.DueAt)) || (c.StoppedAt == nil && !at.Before(c.DueAt))
+		breached := (c.StoppedAt != nil && c.StoppedAt.After(c.DueAt)) || (c.StoppedAt == nil && now.After(c.DueAt))
 		add(key{branch: c.BranchID, kind: c.Kind}, SLAReportRow{BranchID: c.BranchID, BranchCode: c.BranchCode, Kind: c.Kind}, met, breached)
 		if c.AssigneeID != nil {
 			add(key{advisor: *c.AssigneeID, kind: c.Kind}, SLAReportRow{AdvisorID: *c.AssigneeID, Advisor: c.Advisor, Kind: c.Kind}, met, breached)

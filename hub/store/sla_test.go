@@ -303,7 +303,7 @@ func TestSLAReport(t *testing.T) {
 		w.write(t, c, "in", now.Add(-2*time.Hour))
 		w.write(t, c, "reply", now.Add(-119*time.Minute)) // first met, nobody's
 
-		rep, err := s.SLAReport(ctx, store.ReportQuery{BranchIDs: []int64{w.branch.ID}, From: now.Add(-24 * time.Hour), To: now.Add(24 * time.Hour)})
+		rep, err := s.SLAReport(ctx, store.ReportQuery{BranchIDs: []int64{w.branch.ID}, From: now.Add(-24 * time.Hour), To: now.Add(24 * time.Hour)}, now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -335,8 +335,16 @@ func TestSLAReport(t *testing.T) {
 			t.Fatal("a kind with nothing decided has a met %")
 		}
 
+		// The caller's clock decides a running clock: 45 minutes ago,
+		// Борис's first response (due 30 minutes ago) was still running.
+		rep, err = s.SLAReport(ctx, store.ReportQuery{BranchIDs: []int64{w.branch.ID}, From: now.Add(-24 * time.Hour), To: now.Add(24 * time.Hour)},
+			now.Add(-45*time.Minute))
+		if err != nil || len(rep.Advisors) != 5 || line(rep.Advisors[3]) != "Борис first due=1 met=0 breached=0 running=1" {
+			t.Fatalf("report 45 minutes ago: %+v %v", rep.Advisors, err)
+		}
+
 		// Only clocks due in the period count: a's first was due at -9h30m.
-		rep, err = s.SLAReport(ctx, store.ReportQuery{BranchIDs: []int64{w.branch.ID}, From: now.Add(-12 * time.Hour), To: now.Add(-9 * time.Hour)})
+		rep, err = s.SLAReport(ctx, store.ReportQuery{BranchIDs: []int64{w.branch.ID}, From: now.Add(-12 * time.Hour), To: now.Add(-9 * time.Hour)}, now)
 		if err != nil || len(rep.Branches) != 1 || line(rep.Branches[0]) != "sla1 first due=1 met=1 breached=0 running=0" {
 			t.Fatalf("narrow period: %+v %v", rep.Branches, err)
 		}

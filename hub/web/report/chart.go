@@ -29,10 +29,17 @@ type bar struct {
 // style attribute (the pages' CSP allows only the stylesheet); every text
 // is escaped. id must be unique on the page.
 func barChart(id, title, desc string, bars []bar) template.HTML {
+	return scaledBarChart(id, title, desc, bars, 0)
+}
+
+// scaledBarChart is barChart with a full-length bar of full (e.g. 100 for
+// percentages, so 50 % is half a bar however long the others are); with
+// full 0 the longest bar is the full length.
+func scaledBarChart(id, title, desc string, bars []bar, full float64) template.HTML {
 	if len(bars) == 0 {
 		return ""
 	}
-	var longest float64
+	longest := full
 	for _, b := range bars {
 		longest = max(longest, b.Amount)
 	}

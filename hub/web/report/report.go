@@ -1,7 +1,9 @@
-// Package report serves the advisors' report at /reports: first-response
-// and approval times per branch and per advisor over a chosen period, with
-// a server-rendered SVG bar chart. The figures and their definitions are in
-// hub/store/report.go.
+// Package report serves the advisors' report at /reports: response and
+// approval times, SLA met %, NPS, lead conversion and online payments per
+// branch and per advisor over a chosen period, with server-rendered SVG
+// bar charts and a CSV export of every table. The figures and their
+// definitions are in hub/store/report*.go and sla_report.go
+// (docs/reports.md).
 package report
 
 import (
@@ -24,7 +26,7 @@ var staticFiles embed.FS
 // Options configure the report.
 type Options struct {
 	Logger *slog.Logger
-	Now    func() time.Time // the clock of the default period; time.Now when nil
+	Now    func() time.Time // the clock of the default period and of the SLA clocks still running; time.Now when nil
 }
 
 // Handler serves /reports.

@@ -31,7 +31,7 @@ type reportView struct {
 	Groupings []string
 	Error     string // set instead of the figures when the request is bad
 	Tables    map[string]*table
-	Charts    struct{ Response, Funnel, Scores template.HTML }
+	Charts    struct{ Response, Funnel, Scores, SLA template.HTML }
 }
 
 // show is GET /reports?from=YYYY-MM-DD&to=YYYY-MM-DD&by=branch: the
@@ -56,7 +56,7 @@ func (h *Handler) show(c *fiber.Ctx) error {
 	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), 30*time.Second)
 	defer cancel()
-	f, err := h.figures(ctx, store.ReportQuery{BranchIDs: s.BranchIDs, From: from, To: to})
+	f, err := h.figures(ctx, store.ReportQuery{BranchIDs: s.BranchIDs, From: from, To: to}, h.Now())
 	if err != nil {
 		return h.Internal(c, "report", err)
 	}
@@ -75,11 +75,13 @@ func (h *Handler) show(c *fiber.Ctx) error {
 		return writeCSV(c, all[i], v.From, v.To)
 	}
 	v.Charts.Response, v.Charts.Funnel, v.Charts.Scores = charts(t, f)
+	v.Charts.SLA = slaChart(t, locale, f.sla)
 	return h.Render(c, fiber.StatusOK, "report.html", v)
 }
 
-// figures asks the store for every figure of q.
-func (h *Handler) figures(ctx context.Context, q store.ReportQuery) (figures, error) {
+// figures asks the store for every figure of q; now tells the SLA clocks
+// still running from those already breached.
+func (h *Handler) figures(ctx context.Context, q store.ReportQuery, now time.Time) (figures, error) {
 	var f figures
 	var err error
 	if f.times, err = h.store.Report(ctx, q); err != nil {
@@ -92,6 +94,9 @@ func (h *Handler) figures(ctx context.Context, q store.ReportQuery) (figures, er
 		return f, err
 	}
 	if f.online, err = h.store.OnlinePaymentShare(ctx, q.BranchIDs, q.From, q.To); err != nil {
+		return f, err
+	}
+	if f.sla, err = h.store.SLAReport(ctx, q, now); err != nil {
 		return f, err
 	}
 	return f, nil

@@ -27,6 +27,7 @@ type figures struct {
 	nps    store.NPS
 	leads  store.LeadConversion
 	online []store.OnlineShare
+	sla    store.SLAReport
 }
 
 // groupings are the ways the conversion table can be grouped (?by=),
@@ -109,7 +110,9 @@ func tables(t map[string]string, locale, by string, f figures, query url.Values)
 			share(locale, s.SharePermille(), s.HandedOver), sums(locale, s.Paid)})
 	}
 
-	all := []*table{branches, regions, advisors, npsBranches, npsRegions, comments, conversion, online}
+	sla, slaAdvisors := slaTables(t, locale, f.sla)
+
+	all := []*table{branches, regions, advisors, sla, slaAdvisors, npsBranches, npsRegions, comments, conversion, online}
 	for _, x := range all {
 		q := url.Values{}
 		for k, v := range query {
