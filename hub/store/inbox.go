@@ -21,10 +21,11 @@ const (
 	FilterWaitingUs       = "waiting_us"
 	FilterWaitingCustomer = "waiting_customer"
 	FilterResolved        = "resolved"
+	FilterFollowing       = "following" // threads the user observes (assign_team.go)
 )
 
 // InboxFilters lists the filters in the order the page shows them.
-var InboxFilters = []string{FilterActive, FilterMine, FilterUnassigned, FilterWaitingUs, FilterWaitingCustomer, FilterResolved}
+var InboxFilters = []string{FilterActive, FilterMine, FilterFollowing, FilterUnassigned, FilterWaitingUs, FilterWaitingCustomer, FilterResolved}
 
 // InboxCursor is where a page of the list ends: the next page starts
 // strictly after it in (last activity, id) order, newest first.
@@ -63,7 +64,8 @@ type InboxThread struct {
 	LastMessage          string
 	LastDirection        string
 	LastMessageAt        *time.Time
-	Unread               int // customer messages after the user's read mark
+	Unread               int  // customer messages after the user's read mark
+	Following            bool // the user observes the thread: "my queue" is mine OR following
 }
 
 // Cursor is where the next page starts after this row.
@@ -115,6 +117,9 @@ func (s *Store) InboxThreads(ctx context.Context, q InboxQuery) ([]InboxThread, 
 	if err := s.fillLastMessages(ctx, q.UserID, rows); err != nil {
 		return nil, err
 	}
+	if err := s.fillFollowing(ctx, q.UserID, rows); err != nil {
+		return nil, err
+	}
 	return rows, nil
 }
 
@@ -126,6 +131,8 @@ func inboxFilter(filter string, userID int64) (string, []any, error) {
 		return open, nil, nil
 	case FilterMine:
 		return open + " AND t.assignee_id = ?", []any{userID}, nil
+	case FilterFollowing:
+		return open + " AND t.id IN (SELECT o.thread_id FROM thread_observers o WHERE o.user_id = ?)", []any{userID}, nil
 	case FilterUnassigned:
 		return open + " AND t.assignee_id IS NULL", nil, nil
 	case FilterWaitingUs:
