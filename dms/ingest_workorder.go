@@ -187,6 +187,12 @@ func (a *applier) saveThreadSide(ctx context.Context, u *workOrderUpdate) error 
 	if err != nil {
 		return err
 	}
+	if u.exists && u.doc.AdvisorExternalID != u.prev.AdvisorExternalID {
+		// The DMS handed the car to another advisor: an automatic assignee follows.
+		if err := a.tx.FollowWorkOrderAdvisor(ctx, t.thread.ID); err != nil {
+			return err
+		}
+	}
 	u.thread = t
 	if err := a.expireLinks(ctx, t, u.prev.Status, u.canonical); err != nil {
 		return err

@@ -21,10 +21,11 @@ const (
 	FilterWaitingUs       = "waiting_us"
 	FilterWaitingCustomer = "waiting_customer"
 	FilterResolved        = "resolved"
+	FilterFollowing       = "following" // threads the user observes (assign_team.go)
 )
 
 // InboxFilters lists the filters in the order the page shows them.
-var InboxFilters = []string{FilterActive, FilterMine, FilterUnassigned, FilterWaitingUs, FilterWaitingCustomer, FilterResolved}
+var InboxFilters = []string{FilterActive, FilterMine, FilterFollowing, FilterUnassigned, FilterWaitingUs, FilterWaitingCustomer, FilterResolved}
 
 // InboxCursor is where a page of the list ends: the next page starts
 // strictly after it in (last activity, id) order, newest first.
@@ -66,6 +67,7 @@ type InboxThread struct {
 	LastDirection        string
 	LastMessageAt        *time.Time
 	Unread               int        // customer messages after the user's read mark
+	Following            bool       // the user observes the thread: "my queue" is mine OR following
 	SLADueAt             *time.Time // the earliest running SLA clock's due time (breached once past)
 	SLAKind              string     // that clock's kind (SLAFirst, …)
 }
@@ -125,6 +127,9 @@ func (s *Store) InboxThreads(ctx context.Context, q InboxQuery) ([]InboxThread, 
 	if err := s.fillLastMessages(ctx, q.UserID, rows); err != nil {
 		return nil, err
 	}
+	if err := s.fillFollowing(ctx, q.UserID, rows); err != nil {
+		return nil, err
+	}
 	return rows, nil
 }
 
@@ -136,6 +141,8 @@ func inboxFilter(filter string, userID int64) (string, []any, error) {
 		return open, nil, nil
 	case FilterMine:
 		return open + " AND t.assignee_id = ?", []any{userID}, nil
+	case FilterFollowing:
+		return open + " AND t.id IN (SELECT o.thread_id FROM thread_observers o WHERE o.user_id = ?)", []any{userID}, nil
 	case FilterUnassigned:
 		return open + " AND t.assignee_id IS NULL", nil, nil
 	case FilterWaitingUs:

@@ -8,18 +8,21 @@ import (
 	"naryad/hub"
 )
 
-// CreateThread opens a conversation.
+// CreateThread opens a conversation and, in the same transaction, gives
+// it a responsible advisor and its branch's observers (assign.go).
 func (s *Store) CreateThread(ctx context.Context, t *hub.Thread) error {
 	ts := now()
 	t.CreatedAt, t.LastActivityAt = ts, ts
 	if t.State == "" {
 		t.State = hub.ThreadOpen
 	}
-	if err := s.db.WithContext(ctx).Create(t).Error; err != nil {
-		return fmt.Errorf("create thread: %w", err)
-	}
-	s.rememberBranch(*t)
-	return nil
+	return s.Tx(ctx, func(tx *Store) error {
+		if err := tx.db.WithContext(ctx).Create(t).Error; err != nil {
+			return fmt.Errorf("create thread: %w", err)
+		}
+		tx.rememberBranch(*t)
+		return tx.assignNewThread(ctx, t)
+	})
 }
 
 // rememberBranch notes a thread's branch for the rest of the transaction,

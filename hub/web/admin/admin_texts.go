@@ -5,7 +5,7 @@ package admin
 // in the handler or with printf in the view.
 var texts = map[string]map[string]string{
 	"ru": {
-		"region_label": "Регион (для отчётов)", "region_of": "Регион филиала", "sla": "SLA", "done_region": "Регион филиала сохранён.", "err_region_long": "Регион — не больше %d символов.",
+		"region_label": "Регион (для отчётов)", "region_of": "Регион филиала", "assign_link_branches": "Распределение обращений", "assign_link_users": "ID мастеров в 1С, лимиты обращений, наблюдатели", "sla": "SLA", "done_region": "Регион филиала сохранён.", "err_region_long": "Регион — не больше %d символов.",
 		"wa_st_connected": "подключён", "wa_st_connecting": "подключается…", "wa_st_disconnected": "отключён с %s — переподключается",
 		"wa_st_logged_out": "вышел из аккаунта — привяжите снова", "wa_st_banned_until": "заблокирован до %s", "wa_st_banned": "временно заблокирован",
 		"wa_st_replaced": "заменён другим сеансом — переподключите", "wa_st_outdated": "WhatsApp не принимает эту версию naryad — обновите",
@@ -81,7 +81,7 @@ var texts = map[string]map[string]string{
 		"err_node_required": "Укажите имя узла.", "err_no_node": "Нет узла %q с действующим токеном.",
 	},
 	"pl": {
-		"region_label": "Region (do raportów)", "region_of": "Region oddziału", "sla": "SLA", "done_region": "Region oddziału zapisany.", "err_region_long": "Region może mieć najwyżej %d znaków.",
+		"region_label": "Region (do raportów)", "region_of": "Region oddziału", "assign_link_branches": "Przydzielanie rozmów", "assign_link_users": "Identyfikatory doradców w DMS, limity rozmów, obserwatorzy", "sla": "SLA", "done_region": "Region oddziału zapisany.", "err_region_long": "Region może mieć najwyżej %d znaków.",
 		"wa_st_connected": "połączone", "wa_st_connecting": "łączenie…", "wa_st_disconnected": "rozłączone od %s — ponowne łączenie",
 		"wa_st_logged_out": "wylogowane — połącz ponownie", "wa_st_banned_until": "zablokowane do %s", "wa_st_banned": "tymczasowo zablokowane",
 		"wa_st_replaced": "zastąpione inną sesją — połącz ponownie", "wa_st_outdated": "WhatsApp odrzuca tę wersję naryad — zaktualizuj",
@@ -157,7 +157,7 @@ var texts = map[string]map[string]string{
 		"err_node_required": "Podaj nazwę węzła.", "err_no_node": "Brak węzła %q z aktywnym tokenem.",
 	},
 	"en": {
-		"region_label": "Region (for reports)", "region_of": "Region of", "sla": "SLA", "done_region": "The branch's region was saved.", "err_region_long": "A region is at most %d characters.",
+		"region_label": "Region (for reports)", "region_of": "Region of", "assign_link_branches": "Thread assignment mode", "assign_link_users": "DMS advisor ids, thread limits, observers", "sla": "SLA", "done_region": "The branch's region was saved.", "err_region_long": "A region is at most %d characters.",
 		"wa_st_connected": "connected", "wa_st_connecting": "connecting…", "wa_st_disconnected": "disconnected since %s — reconnecting",
 		"wa_st_logged_out": "logged out — link again", "wa_st_banned_until": "banned until %s", "wa_st_banned": "banned for a while",
 		"wa_st_replaced": "replaced by another session — reconnect", "wa_st_outdated": "WhatsApp refuses this naryad version — upgrade",

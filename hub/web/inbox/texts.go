@@ -5,7 +5,7 @@ package inbox
 var texts = map[string]map[string]string{
 	"ru": {
 		"inbox": "Входящие",
-		"f_":    "Активные", "f_mine": "Мои", "f_unassigned": "Без ответственного", "f_waiting_us": "Ждут нас",
+		"f_":    "Активные", "f_mine": "Мои", "f_following": "Слежу", "f_unassigned": "Без ответственного", "f_waiting_us": "Ждут нас",
 		"f_waiting_customer": "Ждут клиента", "f_resolved": "Решённые",
 		"search": "Телефон, госномер, VIN, номер заказ-наряда или имя", "find": "Найти", "reset": "Сбросить",
 		"empty": "Нет диалогов.", "more": "Дальше", "unread": "непрочитанных", "waiting": "ждёт ответа",
@@ -45,7 +45,7 @@ var texts = map[string]map[string]string{
 	},
 	"pl": {
 		"inbox": "Skrzynka",
-		"f_":    "Aktywne", "f_mine": "Moje", "f_unassigned": "Nieprzypisane", "f_waiting_us": "Czekają na nas",
+		"f_":    "Aktywne", "f_mine": "Moje", "f_following": "Obserwowane", "f_unassigned": "Nieprzypisane", "f_waiting_us": "Czekają na nas",
 		"f_waiting_customer": "Czekają na klienta", "f_resolved": "Zamknięte",
 		"search": "Telefon, nr rejestracyjny, VIN, nr zlecenia lub nazwisko", "find": "Szukaj", "reset": "Wyczyść",
 		"empty": "Brak rozmów.", "more": "Starsze", "unread": "nieprzeczytane", "waiting": "czeka",
@@ -85,7 +85,7 @@ var texts = map[string]map[string]string{
 	},
 	"en": {
 		"inbox": "Inbox",
-		"f_":    "Active", "f_mine": "Mine", "f_unassigned": "Unassigned", "f_waiting_us": "Waiting for us",
+		"f_":    "Active", "f_mine": "Mine", "f_following": "Following", "f_unassigned": "Unassigned", "f_waiting_us": "Waiting for us",
 		"f_waiting_customer": "Waiting for customer", "f_resolved": "Resolved",
 		"search": "Phone, plate, VIN, work order or name", "find": "Search", "reset": "Clear",
 		"empty": "No threads.", "more": "Older", "unread": "unread", "waiting": "waiting",

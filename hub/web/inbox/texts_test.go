@@ -12,3 +12,9 @@ import (
 func TestEveryLanguageHasEveryText(t *testing.T) {
 	webtest.EveryLanguageHasEveryText(t, texts, func(accept string) string { return staffpage.PickLocale(accept, texts) })
 }
+
+// Every word of the team page and the assignment line exists in each
+// language, with the same blanks to fill.
+func TestTeamHasEveryText(t *testing.T) {
+	webtest.EveryLanguageHasEveryText(t, teamTexts, func(accept string) string { return staffpage.PickLocale(accept, teamTexts) })
+}

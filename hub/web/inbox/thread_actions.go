@@ -112,7 +112,8 @@ func (h *Handler) note(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 }
 
 // assign is POST /inbox/threads/:id/assign with user=me or the id of a
-// colleague working at the thread's branch; audited.
+// colleague working at the thread's branch; audited in the audit log and
+// in the thread's assignment audit (reason manual).
 func (h *Handler) assign(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 	ctx := c.UserContext()
 	colleagues, err := h.store.BranchStaff(ctx, th.BranchID)
@@ -133,7 +134,7 @@ func (h *Handler) assign(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 		return back(c, th, "bad_user")
 	}
 	err = h.store.Tx(ctx, func(tx *store.Store) error {
-		if err := tx.AssignThread(ctx, th.ID, &to.ID); err != nil {
+		if err := tx.AssignThreadBy(ctx, th.ID, &to.ID, store.ReasonManual, &s.User.ID); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, h.auditEntry(c, s, store.AuditAssign, th, fmt.Sprintf("assignee=%d (%s)", to.ID, to.Login)))

@@ -41,6 +41,7 @@ type threadPage struct {
 	WhatsApp   bool         // the thread runs on WhatsApp: quotes and "typing…"
 	Pay        *payCard     // the Payments card (payments_card.go); nil without Payments or a work order
 	Insp       *inspCard    // the inspection card (inspection_advisor.go); nil when there is nothing to show
+	Assign     *assignLine  // the latest assignment, observers, follow (assign_card.go)
 }
 
 type messageView struct {
@@ -144,6 +145,9 @@ func (h *Handler) showThread(c *fiber.Ctx, s staff.Staff, th hub.Thread, status 
 		if th.AssigneeID != nil && u.ID == *th.AssigneeID {
 			p.Assignee = staffpage.DisplayName(u)
 		}
+	}
+	if err := h.addAssignLine(ctx, c, s, th, branch.Location(), &p); err != nil {
+		return h.Internal(c, "load assignment", err)
 	}
 	if th.WorkOrderID != nil {
 		card, err := h.orderCard(ctx, *th.WorkOrderID, locale, branch.Location())
