@@ -98,7 +98,7 @@ func (h *Handler) Register(app fiber.Router) {
 	desk := routes.For(store.RoleAdvisor, store.RoleAdmin)
 	workshop := routes.For(store.RoleMechanic, store.RoleAdvisor, store.RoleAdmin)
 	anyone.Get("/inbox", h.livePosition, h.list)
-	anyone.Get(SLAPath, h.slaList)
+	desk.Get(SLAPath, h.slaList)
 	anyone.Get(eventsPath, h.events)
 	const thread = "/inbox/threads/:id"
 	anyone.Get(thread, h.livePosition, h.withThread(h.show))

@@ -58,6 +58,8 @@ type section struct {
 // sections are the staff pages, in the navigation's order.
 var sections = []section{
 	{url: "/inbox", word: "inbox"},
+	{url: "/inbox/team", word: "team", roles: []string{store.RoleAdmin, store.RoleAdvisor}},
+	{url: "/inbox/sla", word: "sla", roles: []string{store.RoleAdmin, store.RoleAdvisor}},
 	{url: "/mechanic", word: "mechanic"},
 	{url: "/reports", word: "reports", roles: []string{store.RoleAdmin, store.RoleAdvisor}},
 	{url: "/lockers", word: "lockers"},
@@ -68,6 +70,7 @@ var sections = []section{
 // words in texts.
 var adminPages = []Link{
 	{URL: "/admin", Label: "admin_overview"}, {URL: "/admin/users", Label: "admin_users"}, {URL: "/admin/branches", Label: "admin_branches"},
+	{URL: "/admin/assign", Label: "admin_assign"},
 	{URL: "/admin/statuses", Label: "admin_statuses"}, {URL: "/admin/templates", Label: "admin_templates"},
 	{URL: "/admin/tokens", Label: "admin_tokens"}, {URL: "/admin/reminders", Label: "admin_reminders"}, {URL: "/admin/whatsapp", Label: "admin_whatsapp"},
 }
@@ -93,7 +96,7 @@ func (b *Base) Frame(c *fiber.Ctx, locale, title string) Frame {
 		if len(sec.roles) > 0 && !hasRole(sec.roles, s.User.Role) {
 			continue
 		}
-		current := within(path, sec.url)
+		current := within(path, sec.url) && !deeperSection(path, sec.url)
 		f.Nav = append(f.Nav, Link{URL: sec.url, Label: t[sec.word], Current: current})
 		if !current {
 			continue
@@ -106,6 +109,17 @@ func (b *Base) Frame(c *fiber.Ctx, locale, title string) Frame {
 		}
 	}
 	return f
+}
+
+// deeperSection says whether another section's address holds path more
+// closely than url does (/inbox/team is the team's page, not the inbox's).
+func deeperSection(path, url string) bool {
+	for _, other := range sections {
+		if len(other.url) > len(url) && within(other.url, url) && within(path, other.url) {
+			return true
+		}
+	}
+	return false
 }
 
 // within says whether path is url or a page below it.

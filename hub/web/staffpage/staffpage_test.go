@@ -93,10 +93,10 @@ var (
 // the one open marked.
 func TestHeaderLinksTheStaffPagesTheUserMayOpen(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
-		all := []string{"/inbox", "/mechanic", "/reports", "/lockers", "/admin"}
+		all := []string{"/inbox", "/inbox/team", "/inbox/sla", "/mechanic", "/reports", "/lockers", "/admin"}
 		want := map[string][]string{
 			store.RoleMechanic: {"/inbox", "/mechanic", "/lockers"},
-			store.RoleAdvisor:  {"/inbox", "/mechanic", "/reports", "/lockers"},
+			store.RoleAdvisor:  {"/inbox", "/inbox/team", "/inbox/sla", "/mechanic", "/reports", "/lockers"},
 			store.RoleAdmin:    all,
 		}
 		for role, shown := range want {

@@ -8,7 +8,7 @@ var texts = map[string]map[string]string{
 		"admin_templates": "Шаблоны", "admin_tokens": "Токены DMS", "admin_reminders": "Напоминания", "admin_whatsapp": "WhatsApp",
 		"admin_nav": "Разделы администрирования", "main_nav": "Разделы",
 		"branches": "филиалы", "logout": "Выйти",
-		"inbox": "Входящие", "mechanic": "Механик", "reports": "Отчёты", "lockers": "Ключницы", "admin": "Администрирование",
+		"inbox": "Входящие", "team": "Команда", "sla": "Просрочки SLA", "admin_assign": "Распределение", "mechanic": "Механик", "reports": "Отчёты", "lockers": "Ключницы", "admin": "Администрирование",
 		"role_admin": "администратор", "role_advisor": "мастер-приёмщик", "role_mechanic": "механик",
 	},
 	"pl": {
@@ -17,7 +17,7 @@ var texts = map[string]map[string]string{
 		"admin_templates": "Szablony", "admin_tokens": "Tokeny DMS", "admin_reminders": "Przypomnienia", "admin_whatsapp": "WhatsApp",
 		"admin_nav": "Sekcje administracji", "main_nav": "Sekcje",
 		"branches": "oddziały", "logout": "Wyloguj",
-		"inbox": "Skrzynka", "mechanic": "Mechanik", "reports": "Raporty", "lockers": "Skrytki na klucze", "admin": "Administracja",
+		"inbox": "Skrzynka", "team": "Zespół", "sla": "Przekroczenia SLA", "admin_assign": "Przydzielanie", "mechanic": "Mechanik", "reports": "Raporty", "lockers": "Skrytki na klucze", "admin": "Administracja",
 		"role_admin": "administrator", "role_advisor": "doradca serwisowy", "role_mechanic": "mechanik",
 	},
 	"en": {
@@ -26,7 +26,7 @@ var texts = map[string]map[string]string{
 		"admin_templates": "Templates", "admin_tokens": "DMS tokens", "admin_reminders": "Reminders", "admin_whatsapp": "WhatsApp",
 		"admin_nav": "Administration pages", "main_nav": "Sections",
 		"branches": "branches", "logout": "Sign out",
-		"inbox": "Inbox", "mechanic": "Mechanic", "reports": "Reports", "lockers": "Key lockers", "admin": "Admin",
+		"inbox": "Inbox", "team": "Team", "sla": "SLA breaches", "admin_assign": "Assignment", "mechanic": "Mechanic", "reports": "Reports", "lockers": "Key lockers", "admin": "Admin",
 		"role_admin": "admin", "role_advisor": "advisor", "role_mechanic": "mechanic",
 	},
 }
