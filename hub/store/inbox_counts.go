@@ -9,11 +9,15 @@ import (
 // InboxCounts is how many threads of the user's branches each inbox filter
 // shows (keys: the InboxFilters), for the counts on the filter tabs.
 //
-// One statement sums every filter's condition over the branches' threads,
-// read through the threads_branch_activity index: one pass instead of six
-// COUNT(*) queries, so the list page stays well under its 50 ms at 100 k
-// threads (bench: inbox_counts_p99_ms). The conditions are inboxFilter's,
-// so a count always matches what its tab lists.
+// One statement sums every filter's condition over the branches' threads:
+// one pass instead of six COUNT(*) queries (bench: inbox_counts_p99_ms, at
+// 100 k threads). The pass is a plain scan of the threads table: the unary
+// plus in "+t.branch_id" keeps SQLite off the threads_branch_activity
+// index, whose row-by-row look-ups back into the table measured 3–4× slower
+// than reading the narrow table straight through when the user's branches
+// hold most threads, as they do in a hub of one dealer (PostgreSQL picks
+// its own plan; the plus changes nothing there). The conditions are
+// inboxFilter's, so a count always matches what its tab lists.
 func (s *Store) InboxCounts(ctx context.Context, userID int64, branchIDs []int64) (map[string]int, error) {
 	out := make(map[string]int, len(InboxFilters))
 	if len(branchIDs) == 0 {
@@ -30,7 +34,7 @@ func (s *Store) InboxCounts(ctx context.Context, userID int64, branchIDs []int64
 		args = append(args, fargs...)
 	}
 	args = append(args, branchIDs)
-	rows, err := s.db.WithContext(ctx).Raw("SELECT "+strings.Join(sums, ", ")+" FROM threads t WHERE t.branch_id IN ?", args...).Rows()
+	rows, err := s.db.WithContext(ctx).Raw("SELECT "+strings.Join(sums, ", ")+" FROM threads t WHERE +t.branch_id IN ?", args...).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("inbox counts: %w", err)
 	}
