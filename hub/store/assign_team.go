@@ -82,6 +82,16 @@ func (s *Store) UnfollowThread(ctx context.Context, threadID, userID int64) erro
 	return nil
 }
 
+// Follows says whether a user observes a thread.
+func (s *Store) Follows(ctx context.Context, threadID, userID int64) (bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Raw("SELECT COUNT(*) FROM thread_observers WHERE thread_id = ? AND user_id = ?", threadID, userID).Scan(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("does user %d follow thread %d: %w", userID, threadID, err)
+	}
+	return n > 0, nil
+}
+
 // ThreadObservers lists the names of a thread's observers, by name.
 func (s *Store) ThreadObservers(ctx context.Context, threadID int64) ([]User, error) {
 	var out []User

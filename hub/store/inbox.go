@@ -52,6 +52,7 @@ type InboxThread struct {
 	BranchCode           string
 	State                string
 	Phone                string
+	Channel              string // hub.ChannelSMS, hub.ChannelWhatsApp
 	CustomerName         string
 	WorkOrderNumber      string
 	WorkOrderStatus      string
@@ -107,7 +108,7 @@ func (s *Store) InboxThreads(ctx context.Context, q InboxQuery) ([]InboxThread, 
 		}
 		where, args = append(where, "t.id IN ("+sub+")"), append(args, sargs...)
 	}
-	sql := `SELECT t.id, t.branch_id, b.code AS branch_code, t.state, t.phone, COALESCE(c.name, '') AS customer_name,
+	sql := `SELECT t.id, t.branch_id, b.code AS branch_code, t.state, t.phone, t.channel, COALESCE(c.name, '') AS customer_name,
 	  COALESCE(w.number, '') AS work_order_number, COALESCE(w.status, '') AS work_order_status,
 	  COALESCE(v.plate, '') AS plate, t.assignee_id, COALESCE(NULLIF(u.name, ''), u.login, '') AS assignee_name,
 	  t.last_activity_at, t.awaiting_since, b.first_response_minutes, t.sla_due_at, t.sla_kind

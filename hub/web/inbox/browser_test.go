@@ -19,7 +19,8 @@ import (
 )
 
 // ibScreenshotPath is docs/screenshots/inbox.png, from this package's
-// directory (hub/web/inbox), where go test runs.
+// directory (hub/web/inbox), where go test runs; TestBrowserInboxPanes
+// takes it.
 var ibScreenshotPath = filepath.Join("..", "..", "..", "docs", "screenshots", "inbox.png")
 
 // ibDemoOrders are the work orders demo.Load pushes, with a plate and a
@@ -117,7 +118,7 @@ func ibTestSignInAndList(t *testing.T, p *webtest.Tab, base, login, pass string)
 	if t.Failed() {
 		t.Fatalf("list:\n%s", p.Dump("main"))
 	}
-	p.SaveScreenshot(ibScreenshotPath, 1280, 800)
+	// docs/screenshots/inbox.png is taken by TestBrowserInboxPanes (1366×768).
 
 	ibSearch(t, p, ibDemoOrders[0].plate, ibDemoOrders[0].number)
 	ibSearch(t, p, ibDemoOrders[1].phone, ibDemoOrders[1].number)

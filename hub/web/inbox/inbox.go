@@ -102,6 +102,7 @@ func (h *Handler) Register(app fiber.Router) {
 	anyone.Get(eventsPath, h.events)
 	const thread = "/inbox/threads/:id"
 	anyone.Get(thread, h.livePosition, h.withThread(h.show))
+	anyone.Get(thread+"/peek", h.withThread(h.peek))
 	anyone.Get(thread+"/files/:fid", h.withThread(h.file))
 	anyone.Get(InspectionPDFPath, h.withThread(h.inspectionPDF))
 	anyone.Post(ReplyPath, h.withThread(h.reply))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,65 +26,42 @@ type row struct {
 	At      string // last activity in the branch's time zone
 	Status  string // the work order's status in the viewer's language
 	SLA     slaBadge
+	// PhoneText is the number grouped for reading; Mine: assigned to the viewer.
+	PhoneText string
+	Mine      bool
 }
 
 // filterLink is one filter tab.
 type filterLink struct {
 	Label, URL string
 	Active     bool
+	Count      string // how many threads the filter shows
 }
 
-// list is GET /inbox?f=<filter>&q=<search>&before=<cursor>.
+// list is GET /inbox?f=<filter>&q=<search>&before=<cursor>: the list, and
+// at desktop width an empty conversation pane with a hint.
 func (h *Handler) list(c *fiber.Ctx) error {
 	s, _ := staff.Current(c)
-	filter, search := c.Query("f"), strings.TrimSpace(c.Query("q"))
-	if !slices.Contains(store.InboxFilters, filter) {
-		filter = store.FilterActive
-	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), 10*time.Second)
 	defer cancel()
-	threads, err := h.store.InboxThreads(ctx, store.InboxQuery{
-		UserID: s.User.ID, BranchIDs: s.BranchIDs, Filter: filter, Search: search,
-		Before: parseCursor(c.Query("before")), Limit: pageSize,
-	})
+	locale := staffpage.Locale(c, texts)
+	t := texts[locale]
+	pane, err := h.loadListPane(ctx, c, s, locale, 0)
 	if err != nil {
 		return h.Internal(c, "list threads", err)
 	}
-	codes, zones, hours, err := h.branches(ctx, s.BranchIDs)
+	codes, _, _, err := h.branches(ctx, s.BranchIDs)
 	if err != nil {
 		return h.Internal(c, "load branches", err)
 	}
-	locale := staffpage.Locale(c, texts)
-	t := texts[locale]
-	alerts, err := h.whatsAppAlerts(ctx, s.BranchIDs, t, zones)
-	if err != nil {
-		return h.Internal(c, "whatsapp accounts", err)
-	}
-	now := h.Now()
-	rows := make([]row, len(threads))
-	for i, th := range threads {
-		rows[i] = badge(th, now, t, hours[th.BranchID], zones[th.BranchID])
-		rows[i].At = th.LastActivityAt.In(zones[th.BranchID]).Format("02.01 15:04")
-		rows[i].Status = t["s_"+th.WorkOrderStatus]
-		rows[i].SLA = newSLABadge(th, now, locale)
-		rows[i].LastMessage = th.LastText(locale)
-	}
-	next := ""
-	if len(threads) == pageSize {
-		next = listURL(filter, search, formatCursor(threads[len(threads)-1].Cursor()))
-	}
-	filters := make([]filterLink, len(store.InboxFilters))
-	for i, f := range store.InboxFilters {
-		filters[i] = filterLink{Label: t["f_"+f], URL: listURL(f, search, ""), Active: f == filter}
-	}
 	frame := h.Frame(c, locale, t["inbox"])
-	frame.Scripts, frame.Events, frame.Branches = []string{"inbox.js"}, eventsURL(c), strings.Join(codes, ", ")
-	return h.Render(c, fiber.StatusOK, "inbox.html", map[string]any{
-		"Frame": frame, "T": t, "CSRF": s.CSRF, "Rows": rows, "Filters": filters, "Filter": filter, "Search": search,
-		"Next": next, "Paged": c.Query("before") != "", "First": listURL(filter, search, ""), "Alerts": alerts,
-		"SLA": slaTexts[staffpage.Locale(c, slaTexts)],
-	})
+	frame.Scripts, frame.Events, frame.Branches = inboxScripts, eventsURL(c), strings.Join(codes, ", ")
+	return h.Render(c, fiber.StatusOK, "inbox.html", map[string]any{"Frame": frame, "T": t, "CSRF": s.CSRF, "List": pane})
 }
+
+// inboxScripts are the list's and the thread page's scripts: live
+// updates, keyboard shortcuts, desktop notifications.
+var inboxScripts = []string{"inbox.js", "inbox_keys.js", "inbox_notify.js"}
 
 // badge works out the first-response badge of a thread.
 //

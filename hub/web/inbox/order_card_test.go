@@ -106,7 +106,7 @@ func TestTheOrderCardTotalIsTheCustomersTotal(t *testing.T) {
 			if lc.lang == "ru" && find(t, cardTotal, page, "card total") != customers {
 				t.Errorf("ru: the card and the customer's page disagree on the total")
 			}
-			if !regexp.MustCompile(`<tr class="declined">\s*<td>Тормозные колодки<`).MatchString(page) {
+			if !regexp.MustCompile(`<tr class="declined">\s*<td class="item">Тормозные колодки<`).MatchString(page) {
 				t.Errorf("%s: the declined pads are not shown as declined:\n%s", lc.lang, page)
 			}
 			if note := lc.note + " " + rub(t, lc.lang, 830000); !strings.Contains(readable(page), note) {

@@ -408,7 +408,7 @@ func TestListShowsOnlyOwnBranchWithStatusNames(t *testing.T) {
 		if !strings.Contains(page, "ЗН-1") || strings.Contains(page, "ЗН-2") {
 			t.Fatalf("anna's list should hold ЗН-1 and not branch B's ЗН-2:\n%s", page)
 		}
-		if !strings.Contains(page, `<span class="status">In progress</span>`) && !strings.Contains(page, `<span class="status">В работе</span>`) {
+		if !strings.Contains(page, `<span class="status st-in_progress">In progress</span>`) && !strings.Contains(page, `<span class="status st-in_progress">В работе</span>`) {
 			t.Errorf("the list does not name the status in words:\n%s", page)
 		}
 	})

@@ -22,8 +22,8 @@ import (
 type threadPage struct {
 	Frame      staffpage.Frame
 	CSRF       string
-	Draft      string   // the reply box's text, filled by the template picker
-	Templates  []string // the template keys the picker offers
+	Draft      string         // the reply box's text, filled by the template picker
+	Templates  []pickerOption // the templates the picker offers, by name with a preview
 	Picked     string
 	T          map[string]string
 	Error      string // a known error key's words, after a refused form
@@ -36,12 +36,16 @@ type threadPage struct {
 	Colleagues []store.User
 	Resolved   bool
 	Messages   []messageView
-	Order      *orderCard   // nil for a lead
-	Quote      *messageView // the customer message the reply answers (?quote=<id>)
-	WhatsApp   bool         // the thread runs on WhatsApp: quotes and "typing…"
-	Pay        *payCard     // the Payments card (payments_card.go); nil without Payments or a work order
-	Insp       *inspCard    // the inspection card (inspection_advisor.go); nil when there is nothing to show
-	Assign     *assignLine  // the latest assignment, observers, follow (assign_card.go)
+	Order      *orderCard    // nil for a lead
+	Quote      *messageView  // the customer message the reply answers (?quote=<id>)
+	WhatsApp   bool          // the thread runs on WhatsApp: quotes and "typing…"
+	Pay        *payCard      // the Payments card (payments_card.go); nil without Payments or a work order
+	Insp       *inspCard     // the inspection card (inspection_advisor.go); nil when there is nothing to show
+	List       listPane      // the thread list beside the conversation (inbox_pane.go)
+	Side       *customerCard // the side panel's customer (thread_side.go); nil for an unknown one
+	Channel    string        // the thread's channel for its icon
+	PhoneText  string        // the thread's number grouped for reading
+	Assign     *assignLine   // the latest assignment, observers, follow (assign_card.go)
 }
 
 type messageView struct {
@@ -64,6 +68,7 @@ type fileView struct {
 
 type orderCard struct {
 	Number, Status, Vehicle, VIN, Promised string
+	StatusKey                              string // hub status, for its colour
 	Total                                  string // what the customer's page shows: their answers applied
 	DMSTotal                               string // the DMS's own total, only while it differs from Total
 	Lines                                  []lineRow
@@ -120,7 +125,7 @@ func (h *Handler) showThread(c *fiber.Ctx, s staff.Staff, th hub.Thread, status 
 	p := threadPage{T: t, CSRF: s.CSRF, Thread: th, Me: s.User.ID,
 		URL: threadURL(th.ID), BranchCode: branch.Code, Resolved: th.State == hub.ThreadResolved,
 		Error: t["err_"+c.Query("err")]}
-	if p.Messages, err = h.conversation(ctx, s, th, branch.Location(), locale); err != nil {
+	if p.Messages, err = h.conversation(ctx, s, th, locale, branch.Location()); err != nil {
 		return h.Internal(c, "load conversation", err)
 	}
 	if n := len(p.Messages); n > 0 {
@@ -166,13 +171,23 @@ func (h *Handler) showThread(c *fiber.Ctx, s staff.Staff, th hub.Thread, status 
 		}
 	}
 	if h.texts != nil {
-		p.Templates, p.Picked = templates.ReplyKeys(), c.Query("template")
+		p.Picked = c.Query("template")
+		if p.Templates, err = h.pickerOptions(ctx, th, branch, locale); err != nil {
+			return h.Internal(c, "template picker", err)
+		}
 		if p.Draft, err = h.draft(ctx, th, branch, p.Picked); err != nil {
 			h.Log.Warn("inbox template picker", "thread_id", th.ID, "template", p.Picked, "error", err)
 		}
 	}
+	if p.List, err = h.loadListPane(ctx, c, s, locale, th.ID); err != nil {
+		return h.Internal(c, "list threads", err)
+	}
+	if p.Side, err = h.customerCard(ctx, s, th, locale, branch.Location()); err != nil {
+		return h.Internal(c, "load customer panel", err)
+	}
+	p.Channel, p.PhoneText = th.Channel, hub.DisplayPhone(th.Phone)
 	p.Frame = h.Frame(c, locale, cmp.Or(p.Customer, th.Phone)+" · "+t["inbox"])
-	p.Frame.Scripts, p.Frame.Events, p.Frame.Back = []string{"inbox.js"}, eventsURL(c), &staffpage.Link{URL: "/inbox", Label: t["back"]}
+	p.Frame.Scripts, p.Frame.Events, p.Frame.Back = inboxScripts, eventsURL(c), &staffpage.Link{URL: "/inbox", Label: t["back"]}
 	if err := h.addInspectionCard(c, s, th, branch.Location(), locale, &p); err != nil {
 		return h.Internal(c, "load inspection", err)
 	}
@@ -181,7 +196,7 @@ func (h *Handler) showThread(c *fiber.Ctx, s staff.Staff, th hub.Thread, status 
 
 // conversation lists every message of the thread, oldest first, with its
 // files; system lines in the viewer's language.
-func (h *Handler) conversation(ctx context.Context, s staff.Staff, th hub.Thread, loc *time.Location, locale string) ([]messageView, error) {
+func (h *Handler) conversation(ctx context.Context, s staff.Staff, th hub.Thread, locale string, loc *time.Location) ([]messageView, error) {
 	msgs, err := h.store.Messages(ctx, th.ID)
 	if err != nil {
 		return nil, err
@@ -201,7 +216,7 @@ func (h *Handler) conversation(ctx context.Context, s staff.Staff, th hub.Thread
 	out := make([]messageView, len(msgs))
 	for i, m := range msgs {
 		out[i] = messageView{ID: m.ID, Direction: m.Direction, Author: m.Author, Body: m.Text(locale),
-			At: m.CreatedAt.In(loc).Format("02.01 15:04"), Files: byMessage[m.ID],
+			At: templates.DateTime(locale, m.CreatedAt.In(loc)), Files: byMessage[m.ID],
 			Internal: m.Direction == hub.DirectionNote || m.Direction == hub.DirectionSystem, Unreadable: m.Unreadable}
 		if m.Direction == hub.DirectionOut {
 			out[i].Delivery, out[i].Error, out[i].Failed = m.Delivery, m.Error, m.Delivery == hub.DeliveryFailed
@@ -220,12 +235,12 @@ func (h *Handler) orderCard(ctx context.Context, workOrderID int64, locale strin
 		return orderCard{}, err
 	}
 	t := texts[locale]
-	card := orderCard{Number: w.Number, Status: t["s_"+w.Status]}
+	card := orderCard{Number: w.Number, Status: t["s_"+w.Status], StatusKey: w.Status}
 	if card.Status == "" {
 		card.Status = w.RawStatus
 	}
 	if w.PromisedAt != nil {
-		card.Promised = w.PromisedAt.In(loc).Format("02.01.2006 15:04")
+		card.Promised = templates.DateTime(locale, w.PromisedAt.In(loc))
 	}
 	if w.VehicleID != nil {
 		v, err := h.store.Vehicle(ctx, *w.VehicleID)

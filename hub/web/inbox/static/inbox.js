@@ -57,6 +57,8 @@
 
   var source = new EventSource(url);
   source.addEventListener("thread", function (e) {
+    // inbox_notify.js listens for this to notify of a new customer message.
+    document.dispatchEvent(new CustomEvent("naryad:thread", { detail: e.data }));
     if (thread === null) { reload(); return; }
     if (e.data !== thread) { return; }
     if (unsaved()) { notice(); return; }
@@ -96,4 +98,18 @@
   box.addEventListener("blur", stop);
   if (box.form) { box.form.addEventListener("submit", stop); }
   window.addEventListener("pagehide", stop);
+})();
+
+// The template picker's preview: the selected template's text as this
+// thread's customer would get it (the server renders each one).
+(function () {
+  "use strict";
+  var select = document.getElementById("template"), out = document.getElementById("template-preview");
+  if (!select || !out) { return; }
+  function show() {
+    var o = select.options[select.selectedIndex];
+    out.textContent = o ? o.getAttribute("data-preview") || "" : "";
+  }
+  select.addEventListener("change", show);
+  show();
 })();
