@@ -73,7 +73,7 @@ type Handler struct {
 // the staff handler's RequireStaff.
 func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Options) (*Handler, error) {
 	base, err := staffpage.New(staffpage.Surface{Name: "inbox", StaticPrefix: "/static/i", Views: viewFiles, Static: staticFiles,
-		Funcs: viewFuncs, Styles: []string{"inbox.css"}}, requireStaff, staffpage.Options{Logger: o.Logger, Now: o.Now})
+		Funcs: viewFuncs, Styles: []string{"inbox.css", "team.css"}}, requireStaff, staffpage.Options{Logger: o.Logger, Now: o.Now})
 	if err != nil {
 		return nil, err
 	}

@@ -97,7 +97,6 @@ func (h *Handler) renderTeam(c *fiber.Ctx, status int, msg, errKey string) error
 		msg = tt["err_"+errKey]
 	}
 	frame := h.Frame(c, locale, tt["team"])
-	frame.Styles = append(slices.Clone(frame.Styles), "team.css")
 	frame.Sub = append(frame.Sub, staffpage.Link{URL: "/inbox", Label: texts[staffpage.Locale(c, texts)]["inbox"]},
 		staffpage.Link{URL: TeamPath, Label: tt["team"], Current: true})
 	return h.Render(c, status, "team.html", map[string]any{
