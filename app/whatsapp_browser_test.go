@@ -73,5 +73,6 @@ func TestBrowserWhatsAppLinking(t *testing.T) {
 	}
 	watest.Eventually(t, "the account to connect", func() bool { a, _ := h.Store.WAAccount(ctx, acc.ID); return a.State == hub.WAConnected })
 	p.Open(base + "/admin/whatsapp")
-	p.WaitFor("the account shown connected", `document.querySelector("main").textContent.includes("connected") && document.querySelector("main").textContent.includes("+74957770011")`, "main")
+	// The list shows the number grouped for reading (hub.DisplayPhone).
+	p.WaitFor("the account shown connected", `document.querySelector("main").textContent.includes("connected") && document.querySelector("main").textContent.includes("+7 495 777-00-11")`, "main")
 }
