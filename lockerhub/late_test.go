@@ -13,6 +13,7 @@ import (
 	"naryad/hub/staff"
 	"naryad/hub/store"
 	"naryad/lockerwire"
+	"naryad/templates"
 )
 
 // Events the kiosk kept while the hub was unreachable reach the thread
@@ -65,7 +66,8 @@ func TestLateEventsKeepTheirTimeInTheThread(t *testing.T) {
 		if i < 0 || end < 0 {
 			t.Fatalf("the thread page lacks the line %q", m.Body)
 		}
-		shown := "<time>" + received.OccurredAt.In(h.Branch.Location()).Format("02.01 15:04") + "</time>"
+		// The advisor's client reads English: the date as English writes it.
+		shown := "<time>" + templates.DateTime("en", received.OccurredAt.In(h.Branch.Location())) + "</time>"
 		if item := page[i : i+end]; !strings.Contains(item, shown) {
 			t.Errorf("the thread page dates %q otherwise than %s:\n%s", m.Body, shown, item)
 		}

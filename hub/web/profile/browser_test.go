@@ -48,7 +48,7 @@ func TestBrowserPolishUserWithAnEnglishBrowser(t *testing.T) {
 	p.WaitFor("the Polish layout, once", `(() => { const h = `+header+`; return h &&
 		h.querySelector("a.product").textContent === "naryad" &&
 		h.querySelector("a.me[href='/profile']").textContent === "Aleksandra Wiśniewska-Kowalczyk" &&
-		[...h.querySelectorAll("nav.sections a")].map(a => a.textContent).join("|") === "Skrzynka|Mechanik|Raporty|Skrytki na klucze|Administracja" &&
+		[...h.querySelectorAll("nav.sections a")].map(a => a.textContent).join("|") === "Skrzynka|Zespół|Przekroczenia SLA|Mechanik|Raporty|Skrytki na klucze|Administracja" &&
 		document.querySelectorAll("form[action='/logout']").length === 1 &&
 		h.querySelector("form[action='/logout'] button").textContent === "Wyloguj" &&
 		h.querySelector("form.branch-switch select").options[0].textContent === "Wszystkie oddziały" })()`, "header")
