@@ -15,7 +15,9 @@ import (
 //
 //   - first: the thread's first customer wait (its first response clock).
 //   - next: every later customer wait — a customer message while no
-//     response clock runs, after a person answered the previous one.
+//     response clock runs, after a person answered the previous one
+//     (told by the stopped first clock, or, when none ran, by a person's
+//     reply in the thread).
 //   - resolution: a customer message while no resolution clock runs,
 //     stopped when the thread is resolved (a customer writing to a
 //     resolved thread reopens it and starts a new one).
@@ -127,6 +129,14 @@ func (s *Store) startSLAClocks(ctx context.Context, threadID int64, at time.Time
 	if responding && resolving {
 		return nil
 	}
+	if !responding && !answeredBefore {
+		// No first clock ever ran (no first-response target, or a thread
+		// older than the clocks): a person's earlier reply still makes
+		// this a next wait.
+		if answeredBefore, err = s.personAnswered(ctx, threadID); err != nil {
+			return err
+		}
+	}
 	var t slaThread
 	err = db.Raw(`SELECT t.branch_id, t.assignee_id, b.working_hours, b.time_zone,
 	  b.first_response_minutes, b.next_response_minutes, b.resolution_minutes
@@ -166,6 +176,19 @@ func (s *Store) startSLAClocks(ctx context.Context, threadID int64, at time.Time
 		return nil
 	}
 	return s.refreshSLADue(ctx, threadID)
+}
+
+// personAnswered says whether a person has replied in the thread (what
+// stops a response clock: an outgoing message that is not an automatic
+// template).
+func (s *Store) personAnswered(ctx context.Context, threadID int64) (bool, error) {
+	var ids []int64
+	err := s.db.WithContext(ctx).Raw(`SELECT id FROM messages WHERE thread_id = ? AND direction = ?
+	  AND (template_key = '' OR author <> '') LIMIT 1`, threadID, hub.DirectionOut).Scan(&ids).Error
+	if err != nil {
+		return false, fmt.Errorf("replies in thread %d: %w", threadID, err)
+	}
+	return len(ids) > 0, nil
 }
 
 // slaDue is at plus d in the branch's opening hours; hours that do not

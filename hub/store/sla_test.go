@@ -242,6 +242,29 @@ func TestSLATargetsZeroAndRange(t *testing.T) {
 	})
 }
 
+// A branch that measures only the next response (no first-response
+// target) still starts a next clock once a person has answered: the
+// thread's history tells that the customer's wait is a later one, not the
+// first clocks that were never started. So does a thread answered before
+// any clock existed (written before the SLA migration).
+func TestSLANextClockWithoutAFirstResponseTarget(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		w := newSLAWorld(t, s, "", store.SLATargets{NextResponseMinutes: 15})
+		th := w.thread(t, "+79160000009", nil)
+		w.write(t, th, "in", time.Now().Add(-time.Hour))
+		w.write(t, th, "auto", time.Now().Add(-55*time.Minute))
+		w.write(t, th, "in", time.Now().Add(-54*time.Minute))
+		if got := describe(clocks(t, s, th)); got != "" {
+			t.Fatalf("clocks %q before any person answered, want none (the first wait is not measured)", got)
+		}
+		w.write(t, th, "reply", time.Now().Add(-50*time.Minute))
+		w.write(t, th, "in", time.Now().Add(-40*time.Minute))
+		if got := describe(clocks(t, s, th)); got != "next:running " {
+			t.Fatalf("clocks %q, want the next response measured", got)
+		}
+	})
+}
+
 // The breach list holds running clocks past due, longest overdue first,
 // of the asked branches only.
 func TestSLABreaches(t *testing.T) {

@@ -15,7 +15,8 @@ import (
 // (static/inbox_notify.js) needs after a live event, as JSON — whether the
 // thread is in the user's queue (assigned to them or followed), the id and time of its
 // last customer message (0 when none) and a title and text to show. It
-// changes nothing: opening the thread still marks it read.
+// changes nothing: opening the thread still marks it read. Like every staff
+// route it is never cached (staff.SecurityHeaders).
 func (h *Handler) peek(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 	ctx := c.UserContext()
 	following, err := h.store.Follows(ctx, th.ID, s.User.ID)
@@ -39,6 +40,5 @@ func (h *Handler) peek(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 		}
 		out["title"] = cmp.Or(cu.Name, out["title"].(string))
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(out)
 }

@@ -27,11 +27,21 @@ func TestPeekTellsANewCustomerMessageInMyQueue(t *testing.T) {
 				if err := json.Unmarshal([]byte(body), &out); err != nil {
 					t.Fatalf("peek answered %q: %v", body, err)
 				}
+				if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+					t.Errorf("peek of thread %d: Cache-Control %q, want no-store", th.ID, cc)
+				}
 			}
 			return resp.StatusCode, out
 		}
 		if status, _ := peek(w.b); status != http.StatusNotFound {
 			t.Errorf("another branch's thread: status %d, want 404", status)
+		}
+		quiet := hub.Thread{BranchID: w.a.BranchID, Phone: "+79160000077", Channel: hub.ChannelSMS}
+		if err := h.Store.CreateThread(ctx, &quiet); err != nil {
+			t.Fatal(err)
+		}
+		if status, got := peek(quiet); status != http.StatusOK || got["in_id"] != float64(0) {
+			t.Errorf("a thread without customer messages: %d %v, want in_id 0", status, got)
 		}
 		if err := h.Store.AssignThread(ctx, w.a.ID, &w.anna.ID); err != nil {
 			t.Fatal(err)

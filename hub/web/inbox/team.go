@@ -60,16 +60,12 @@ func (h *Handler) renderTeam(c *fiber.Ctx, status int, msg, errKey string) error
 	defer cancel()
 	locale := staffpage.Locale(c, teamTexts)
 	tt := teamTexts[locale]
-	_, zones, _, err := h.branches(ctx, s.BranchIDs)
+	codes, zones, _, err := h.branches(ctx, s.BranchIDs)
 	if err != nil {
 		return h.Internal(c, "load branches", err)
 	}
 	var branches []teamBranch
-	for _, id := range s.BranchIDs {
-		b, err := h.store.Branch(ctx, id)
-		if err != nil {
-			return h.Internal(c, "load branch", err)
-		}
+	for i, id := range s.BranchIDs {
 		mode, err := h.store.AssignMode(ctx, id)
 		if err != nil {
 			return h.Internal(c, "load assignment mode", err)
@@ -78,7 +74,7 @@ func (h *Handler) renderTeam(c *fiber.Ctx, status int, msg, errKey string) error
 		if err != nil {
 			return h.Internal(c, "load team", err)
 		}
-		tb := teamBranch{ID: id, Code: b.Code, Mode: tt["m_"+mode]}
+		tb := teamBranch{ID: id, Code: codes[i], Mode: tt["m_"+mode]}
 		for _, m := range members {
 			me := m.UserID == s.User.ID
 			tb.Members = append(tb.Members, teamMember{TeamMember: m, Me: me, CanToggle: me || s.User.Role == store.RoleAdmin})

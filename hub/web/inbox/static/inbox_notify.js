@@ -1,5 +1,5 @@
 // Desktop notifications and a sound for a new customer message in my
-// queue (threads assigned to me), opt-in: the bell button in the list's
+// queue (threads assigned to me or that I follow), opt-in: the bell button in the list's
 // head turns them on (asking the browser's permission) and off; the
 // choice is kept in localStorage. It listens to the page's live stream
 // through inbox.js's "naryad:thread" event, asks the server what the
