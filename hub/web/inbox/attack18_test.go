@@ -205,3 +205,49 @@ func TestAssignRefusesOutsiders(t *testing.T) {
 		}
 	})
 }
+
+// Hostile search text is a page or a 400, never a 500; a hostile name in
+// a system line and in the list reaches the pages as text.
+func TestHostileSearchAndSystemLineText(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
+		ctx := context.Background()
+		addStaff(t, h, "anna", "Анна", store.RoleAdvisor, "")
+		h.PushWorkOrder(t, "e1", "ЗН-1", 1, `<script>alert(1)</script>`, map[string]any{
+			"customer": map[string]any{"external_id": "C-1", "name": `<img src=x onerror=alert(2)>`, "phones": []any{"+79161234567"}, "locale": "ru"},
+		})
+		th := h.Thread(t, "ЗН-1")
+		line := hub.SystemLine(th.ID, "naryad", "decision.declined", map[string]string{"name": `<svg onload=alert(3)>`, "total_minor": "180000", "currency": "RUB"})
+		if err := h.Store.AddMessage(ctx, &line); err != nil {
+			t.Fatal(err)
+		}
+		ac := h.NewClient(t)
+		ac.Lang = "ru"
+		ac.SignIn("anna", password)
+		for _, path := range []string{"/inbox", "/inbox/threads/" + strconv.FormatInt(th.ID, 10), "/inbox/threads/" + strconv.FormatInt(th.ID, 10) + "/peek", "/inbox/sla"} {
+			resp, page := ac.Do(http.MethodGet, path, nil)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("%s: %d", path, resp.StatusCode)
+			}
+			for _, bad := range []string{"<script>alert", "<img src=x", "<svg onload"} {
+				if strings.Contains(page, bad) {
+					t.Errorf("%s: %q as markup", path, bad)
+				}
+			}
+		}
+		if _, page := ac.Do(http.MethodGet, "/inbox/threads/"+strconv.FormatInt(th.ID, 10), nil); !strings.Contains(page, "Клиент отказался от «&lt;svg onload=alert(3)&gt;»") {
+			t.Errorf("the system line is not shown as text in Russian:\n%s", page)
+		}
+		for _, q := range []string{"%", "_", "%25%25", "\\", "'", "\U0010FFFF", strings.Repeat("я", 600), "ЗН-1%", "*", "[a-z]"} {
+			resp, page := ac.Do(http.MethodGet, "/inbox?q="+url.QueryEscape(q), nil)
+			if resp.StatusCode != http.StatusOK || (q != "ЗН-1%" && strings.Contains(page, `href="/inbox/threads/`+strconv.FormatInt(th.ID, 10)+`"`) && strings.ContainsAny(q, "%_*\\")) {
+				t.Errorf("q=%.20q: %d", q, resp.StatusCode)
+			}
+		}
+		for _, raw := range []string{"q=%00", "q=%ff%fe", "q=a%00b"} {
+			resp, page := ac.Do(http.MethodGet, "/inbox?"+raw, nil)
+			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "q") {
+				t.Errorf("%s: %d %s", raw, resp.StatusCode, page)
+			}
+		}
+	})
+}
