@@ -265,6 +265,14 @@ var (
 // fallback (the stored English body) is returned when the key is unknown,
 // e.g. a line written before keys, or by a newer version.
 func SystemLine(locale, key string, args map[string]string, fallback string) string {
+	return systemLine(locale, key, args, fallback, true)
+}
+
+// systemLine is SystemLine; nest tells whether a "_key" parameter is
+// rendered as its phrase (in a line) or written as given (in a phrase):
+// one level only, so a stored line whose phrase names a line with a phrase
+// (itself, say) cannot recurse without end and overflow the stack.
+func systemLine(locale, key string, args map[string]string, fallback string, nest bool) string {
 	wordings, ok := lineWordings(key)
 	if !ok {
 		return fallback
@@ -280,12 +288,12 @@ func SystemLine(locale, key string, args map[string]string, fallback string) str
 		return inner
 	})
 	return linePlace.ReplaceAllStringFunc(text, func(place string) string {
-		return lineParam(locale, place[1:len(place)-1], args)
+		return lineParam(locale, place[1:len(place)-1], args, nest)
 	})
 }
 
 // lineParam renders one parameter (see the catalog's comment).
-func lineParam(locale, name string, args map[string]string) string {
+func lineParam(locale, name string, args map[string]string, nest bool) string {
 	v := args[name]
 	switch {
 	case strings.HasSuffix(name, "_minor"):
@@ -298,10 +306,10 @@ func lineParam(locale, name string, args map[string]string) string {
 		}
 		return MoneyText(locale, minor, args["currency"])
 	case strings.HasSuffix(name, "_key"):
-		if !IsSystemLineKey(v) {
+		if !nest || !IsSystemLineKey(v) {
 			return v // an unknown phrase (a new locker event kind) as it came
 		}
-		return SystemLine(locale, v, args, v)
+		return systemLine(locale, v, args, v, false)
 	}
 	return v
 }

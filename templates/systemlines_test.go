@@ -2,6 +2,7 @@ package templates
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -111,5 +112,21 @@ func TestEveryOldPatternHasAKeyInTheCatalog(t *testing.T) {
 		if !IsSystemLineKey(p.key) {
 			t.Errorf("old pattern %s: no such key", p.re)
 		}
+	}
+}
+
+// A phrase parameter naming a line that itself has a phrase parameter
+// (stored data, a line keyed from an old body) is rendered one level
+// deep, its own phrase written as given: following it further was endless recursion, a stack overflow
+// that kills the whole process on the page that shows the line.
+func TestSystemLineNestedKeyIsWrittenOnce(t *testing.T) {
+	args := map[string]string{"site": "Север", "what_key": SysLockerEvent}
+	got := SystemLine(LocaleEN, SysLockerEvent, args, "fallback")
+	if got != "Locker «Север»: Locker «Север»: locker.event.." {
+		t.Errorf("got %q", got)
+	}
+	args = map[string]string{"site": "Север", "what_key": SysLockerOpenedDropOff}
+	if got := SystemLine(LocaleRU, SysLockerEvent, args, ""); got == "" || !strings.Contains(got, "Север") || strings.Contains(got, "locker.") {
+		t.Errorf("a phrase: %q", got)
 	}
 }

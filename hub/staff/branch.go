@@ -59,8 +59,10 @@ func (h *Handler) chooseBranch(c *fiber.Ctx) error {
 	}
 	c.Cookie(&fiber.Cookie{Name: branchCookie, Value: raw, Path: "/", HTTPOnly: true, Secure: h.secure(c),
 		SameSite: fiber.CookieSameSiteLaxMode, MaxAge: int(SessionLifetime.Seconds())})
+	// Only a path of this site: a browser reads a backslash as "/" and drops tabs
+	// and line ends, so "/\t/evil.example" would leave it.
 	back := c.FormValue("back")
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.ContainsAny(back, "\\\r\n") {
+	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.ContainsAny(back, "\\\t\r\n") {
 		back = "/inbox"
 	}
 	return c.Redirect(back, fiber.StatusSeeOther)

@@ -18,7 +18,7 @@ var ErrNotBranchStaff = errors.New("not staff of the thread's branch")
 // someone's request (by), recorded in the assignment audit with reason.
 func (s *Store) AssignThreadBy(ctx context.Context, threadID int64, to *int64, reason string, by *int64) error {
 	return s.Tx(ctx, func(tx *Store) error {
-		t, err := tx.Thread(ctx, threadID)
+		t, err := tx.lockedThread(ctx, threadID)
 		if err != nil {
 			return err
 		}
@@ -33,9 +33,6 @@ func (s *Store) AssignThreadBy(ctx context.Context, threadID int64, to *int64, r
 				return fmt.Errorf("assign thread %d to user %d: %w", threadID, *to, ErrNotBranchStaff)
 			}
 		}
-		if err := tx.lockBranchAssign(ctx, t.BranchID); err != nil {
-			return err
-		}
 		return tx.changeAssignee(ctx, t, to, reason, by)
 	})
 }
@@ -46,7 +43,7 @@ func (s *Store) AssignThreadBy(ctx context.Context, threadID int64, to *int64, r
 // the thread follows the advisor. A person's choice is never overridden.
 func (s *Store) FollowWorkOrderAdvisor(ctx context.Context, threadID int64) error {
 	return s.Tx(ctx, func(tx *Store) error {
-		t, err := tx.Thread(ctx, threadID)
+		t, err := tx.lockedThread(ctx, threadID)
 		if err != nil {
 			return err
 		}
@@ -63,11 +60,24 @@ func (s *Store) FollowWorkOrderAdvisor(ctx context.Context, threadID int64) erro
 		if !automatic {
 			return nil
 		}
-		if err := tx.lockBranchAssign(ctx, t.BranchID); err != nil {
-			return err
-		}
 		return tx.changeAssignee(ctx, t, to, reason, nil)
 	})
+}
+
+// lockedThread takes the assignment lock of the thread's branch and then
+// reads the thread, so its assignee is the one the change starts from:
+// read before the lock, two people assigning at once (PostgreSQL) both
+// started from the same old assignee and the audit recorded that change
+// twice, the second row's "from" not the first row's "to".
+func (s *Store) lockedThread(ctx context.Context, threadID int64) (hub.Thread, error) {
+	t, err := s.Thread(ctx, threadID)
+	if err != nil {
+		return t, err
+	}
+	if err := s.lockBranchAssign(ctx, t.BranchID); err != nil {
+		return t, err
+	}
+	return s.Thread(ctx, threadID)
 }
 
 // SetOnShift starts or ends a user's shift at a branch (by: who did it).

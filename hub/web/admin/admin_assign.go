@@ -132,11 +132,11 @@ func (h *Handler) assignUserSave(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil {
-		return c.Status(fiber.StatusNotFound).SendString("Not found")
+		return c.Status(fiber.StatusNotFound).SendString(words(c)["err_no_user"])
 	}
 	u, err := h.store.User(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return c.Status(fiber.StatusNotFound).SendString("Not found")
+		return c.Status(fiber.StatusNotFound).SendString(words(c)["err_no_user"])
 	}
 	if err != nil {
 		return h.Internal(c, "load user", err)

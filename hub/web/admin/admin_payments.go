@@ -63,7 +63,7 @@ func (h *Handler) branchParam(c *fiber.Ctx) (b hub.Branch, ok bool, err error) {
 	case err == nil:
 		return b, true, nil
 	case errors.Is(err, store.ErrNotFound):
-		return b, false, c.Status(fiber.StatusNotFound).SendString("No such branch.")
+		return b, false, c.Status(fiber.StatusNotFound).SendString(words(c)["err_no_branch"])
 	default:
 		return b, false, h.Internal(c, "load branch", err)
 	}

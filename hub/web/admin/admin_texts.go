@@ -57,7 +57,7 @@ var texts = map[string]map[string]string{
 		"role_admin": "администратор", "role_advisor": "мастер-приёмщик", "role_mechanic": "механик",
 		"locale_": "не выбран (браузер, затем филиал)", "locale_ru": "Русский", "locale_pl": "Polski", "locale_en": "English",
 		"err_unknown_branch": "Неизвестный филиал %s.", "err_login_taken": "Логин %s уже занят.", "err_user": "Пользователь не добавлен: %s.",
-		"err_locale": "Такого языка нет: выберите из списка.", "err_no_user": "Такого пользователя нет.",
+		"err_locale": "Такого языка нет: выберите из списка.", "err_no_user": "Такого пользователя нет.", "err_no_branch": "Такого филиала нет.",
 
 		"branches_h1": "Филиалы", "code": "Код", "country": "Страна", "time_zone": "Часовой пояс", "phone": "Телефон",
 		"working_hours": "Часы работы", "online_payments": "Онлайн-оплата", "inspection": "Осмотр", "settings": "настройки", "checklist": "чек-лист",
@@ -133,7 +133,7 @@ var texts = map[string]map[string]string{
 		"role_admin": "administrator", "role_advisor": "doradca serwisowy", "role_mechanic": "mechanik",
 		"locale_": "nie wybrano (przeglądarka, potem oddział)", "locale_ru": "Русский", "locale_pl": "Polski", "locale_en": "English",
 		"err_unknown_branch": "Nieznany oddział %s.", "err_login_taken": "Login %s jest już zajęty.", "err_user": "Nie dodano użytkownika: %s.",
-		"err_locale": "Nie ma takiego języka: wybierz z listy.", "err_no_user": "Nie ma takiego użytkownika.",
+		"err_locale": "Nie ma takiego języka: wybierz z listy.", "err_no_user": "Nie ma takiego użytkownika.", "err_no_branch": "Nie ma takiego oddziału.",
 
 		"branches_h1": "Oddziały", "code": "Kod", "country": "Kraj", "time_zone": "Strefa czasowa", "phone": "Telefon",
 		"working_hours": "Godziny pracy", "online_payments": "Płatności online", "inspection": "Przegląd", "settings": "ustawienia", "checklist": "lista kontrolna",
@@ -209,7 +209,7 @@ var texts = map[string]map[string]string{
 		"role_admin": "admin", "role_advisor": "advisor", "role_mechanic": "mechanic",
 		"locale_": "none (the browser's, then the branch's)", "locale_ru": "Русский", "locale_pl": "Polski", "locale_en": "English",
 		"err_unknown_branch": "Unknown branch %s.", "err_login_taken": "Login %s is already taken.", "err_user": "The user was not added: %s.",
-		"err_locale": "No such language: choose one from the list.", "err_no_user": "No such user.",
+		"err_locale": "No such language: choose one from the list.", "err_no_user": "No such user.", "err_no_branch": "No such branch.",
 
 		"branches_h1": "Branches", "code": "Code", "country": "Country", "time_zone": "Time zone", "phone": "Phone",
 		"working_hours": "Working hours", "online_payments": "Online payments", "inspection": "Inspection", "settings": "settings", "checklist": "checklist",
