@@ -1,0 +1,105 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"naryad/migrations"
+)
+
+// searchThreads builds a subquery of thread ids whose phone, customer name
+// or phone, plate, VIN or work-order number contains text. Each key is
+// matched through the substring index of migration 00019 (FTS5 trigram on
+// SQLite, pg_trgm on PostgreSQL), exactly: a row is returned only when it
+// holds the substring. Queries shorter than searchMinSubstring characters
+// are prefix searches (searchPrefix). InboxThreads scopes and filters the
+// ids it returns.
+func (s *Store) searchThreads(ctx context.Context, text string, branchIDs []int64) (string, []any, error) {
+	text = strings.Join(strings.Fields(text), " ")
+	if utf8.RuneCountInString(text) < searchMinSubstring {
+		sub, args := s.searchPrefix(text)
+		return sub, args, nil
+	}
+	var countries []string
+	if err := s.db.WithContext(ctx).Raw("SELECT DISTINCT country FROM branches WHERE id IN ?", branchIDs).Scan(&countries).Error; err != nil {
+		return "", nil, fmt.Errorf("inbox search: %w", err)
+	}
+	terms := newSearchTerms(text, countries)
+	var parts []string
+	var args []any
+	add := func(sql string, a ...any) { parts, args = append(parts, sql), append(args, a...) }
+	keyed := utf8.RuneCountInString(terms.Key) >= searchMinSubstring
+	if s.dialect == migrations.Postgres {
+		add("SELECT t.id FROM customers c JOIN threads t ON t.customer_id = c.id WHERE lower(c.name) LIKE lower(?)", likeContains(terms.Name))
+		if len(terms.Phones) > 0 {
+			phones, pargs := anyLike("phone", terms.Phones)
+			add("SELECT id FROM threads WHERE "+phones, pargs...)
+			phones, pargs = anyLike("p.e164", terms.Phones)
+			add("SELECT t.id FROM customer_phones p JOIN threads t ON t.customer_id = p.customer_id WHERE "+phones, pargs...)
+		}
+		if keyed {
+			key := likeContains(terms.Key)
+			add("SELECT t.id FROM work_orders w JOIN threads t ON t.work_order_id = w.id WHERE search_key(w.number) LIKE search_key(?)", key)
+			add(`SELECT t.id FROM vehicles v JOIN work_orders w ON w.vehicle_id = v.id JOIN threads t ON t.work_order_id = w.id
+			  WHERE search_key(v.plate) LIKE search_key(?) OR search_key(v.vin) LIKE search_key(?)`, key, key)
+		}
+		return strings.Join(parts, " UNION "), args, nil
+	}
+	add("SELECT id FROM threads WHERE customer_id IN (SELECT rowid FROM search_customer_names WHERE search_customer_names MATCH ?)", ftsPhrases(terms.Name))
+	if len(terms.Phones) > 0 {
+		phones := ftsPhrases(terms.Phones...)
+		add("SELECT rowid FROM search_thread_phones WHERE search_thread_phones MATCH ?", phones)
+		add(`SELECT t.id FROM customer_phones p JOIN threads t ON t.customer_id = p.customer_id
+		  WHERE p.id IN (SELECT rowid FROM search_customer_phones WHERE search_customer_phones MATCH ?)`, phones)
+	}
+	if keyed {
+		key := ftsPhrases(terms.Key)
+		add("SELECT id FROM threads WHERE work_order_id IN (SELECT rowid FROM search_work_order_numbers WHERE search_work_order_numbers MATCH ?)", key)
+		add(`SELECT t.id FROM work_orders w JOIN threads t ON t.work_order_id = w.id
+		  WHERE w.vehicle_id IN (SELECT rowid FROM search_vehicle_keys WHERE search_vehicle_keys MATCH ?)`, key)
+	}
+	return strings.Join(parts, " UNION "), args, nil
+}
+
+// anyLike is "(col LIKE ? OR …)" matching col containing any of values.
+func anyLike(col string, values []string) (string, []any) {
+	conds := make([]string, len(values))
+	args := make([]any, len(values))
+	for i, v := range values {
+		conds[i], args[i] = col+" LIKE ?", likeContains(v)
+	}
+	return "(" + strings.Join(conds, " OR ") + ")", args
+}
+
+// searchPrefix is the search of a query too short for substrings: names,
+// plates, VINs and work-order numbers starting with it, each a prefix range
+// on a btree index (migration 00004).
+func (s *Store) searchPrefix(text string) (string, []any) {
+	var args []any
+	rng := func(col string, prefixes []string) string {
+		conds := make([]string, 0, len(prefixes))
+		for _, p := range prefixes {
+			conds = append(conds, s.collateC(col)+" >= ? AND "+s.collateC(col)+" < ?")
+			args = append(args, p, p+"\U0010FFFF")
+		}
+		return "(" + strings.Join(conds, " OR ") + ")"
+	}
+	parts := []string{"SELECT t.id FROM customers c JOIN threads t ON t.customer_id = c.id WHERE " + rng("c.name", nameVariants(text))}
+	if keys := keyVariants(text); len(keys) > 0 {
+		parts = append(parts, "SELECT t.id FROM work_orders w JOIN threads t ON t.work_order_id = w.id WHERE "+rng("w.number", keys))
+		parts = append(parts, "SELECT t.id FROM vehicles v JOIN work_orders w ON w.vehicle_id = v.id JOIN threads t ON t.work_order_id = w.id WHERE "+
+			rng("v.plate", keys)+" OR "+rng("v.vin", keys))
+	}
+	return strings.Join(parts, " UNION "), args
+}
+
+// collateC compares col in code-point order on PostgreSQL, matching the
+// C-collated indexes of migration 00004 (SQLite's default already is).
+func (s *Store) collateC(col string) string {
+	if s.dialect == migrations.Postgres && (col == "c.name" || col == "phone") {
+		return col + ` COLLATE "C"`
+	}
+	return col
+}
