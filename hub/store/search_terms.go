@@ -67,7 +67,7 @@ func phoneDigits(text string, countries []string) []string {
 		return nil
 	}
 	out := []string{d}
-	if strings.HasPrefix(d, "00") && len(d) >= searchMinPhoneDigits+2 {
+	if strings.HasPrefix(d, "00") && len(d) >= 10 { // 00 48 601…: a whole international number, not "0001234"
 		out = append(out, d[2:])
 	}
 	for _, country := range countries {
