@@ -41,18 +41,29 @@ func (s *Store) searchThreads(ctx context.Context, text string, branchIDs []int6
 		}
 		if keyed {
 			key := likeContains(terms.Key)
-			add("SELECT t.id FROM work_orders w JOIN threads t ON t.work_order_id = w.id WHERE search_key(w.number) LIKE search_key(?)", key)
-			add(`SELECT t.id FROM vehicles v JOIN work_orders w ON w.vehicle_id = v.id JOIN threads t ON t.work_order_id = w.id
+			// A work order has at most one thread (threads.work_order_id is
+			// unique): a scalar subquery looks it up by that index. As a
+			// join, the planner's guess for LIKE '%…%' (1% of the rows) made
+			// it hash every thread instead.
+			const thread = "(SELECT t.id FROM threads t WHERE t.work_order_id = w.id)"
+			add("SELECT "+thread+" FROM work_orders w WHERE search_key(w.number) LIKE search_key(?)", key)
+			add("SELECT "+thread+` FROM vehicles v JOIN work_orders w ON w.vehicle_id = v.id
 			  WHERE search_key(v.plate) LIKE search_key(?) OR search_key(v.vin) LIKE search_key(?)`, key, key)
 		}
-		return strings.Join(parts, " UNION "), args, nil
+		return strings.Join(parts, " UNION ALL "), args, nil
 	}
 	add("SELECT id FROM threads WHERE customer_id IN (SELECT rowid FROM search_customer_names WHERE search_customer_names MATCH ?)", ftsPhrases(terms.Name))
 	if len(terms.Phones) > 0 {
-		phones := ftsPhrases(terms.Phones...)
-		add("SELECT rowid FROM search_thread_phones WHERE search_thread_phones MATCH ?", phones)
+		// Every number shares its first trigrams (+7916…) with most others,
+		// and FTS5 reads each trigram's whole posting list: the index is
+		// asked for the last digits only, common to every variant, and the
+		// candidates are checked for a whole variant.
+		tail := phoneTail(terms.Phones)
+		holds, hargs := anyInstr("phone", terms.Phones)
+		add("SELECT rowid FROM search_thread_phones WHERE search_thread_phones MATCH ? AND "+holds, append([]any{tail}, hargs...)...)
+		holds, hargs = anyInstr("p.e164", terms.Phones)
 		add(`SELECT t.id FROM customer_phones p JOIN threads t ON t.customer_id = p.customer_id
-		  WHERE p.id IN (SELECT rowid FROM search_customer_phones WHERE search_customer_phones MATCH ?)`, phones)
+		  WHERE p.id IN (SELECT rowid FROM search_customer_phones WHERE search_customer_phones MATCH ?) AND `+holds, append([]any{tail}, hargs...)...)
 	}
 	if keyed {
 		key := ftsPhrases(terms.Key)
@@ -60,7 +71,17 @@ func (s *Store) searchThreads(ctx context.Context, text string, branchIDs []int6
 		add(`SELECT t.id FROM work_orders w JOIN threads t ON t.work_order_id = w.id
 		  WHERE w.vehicle_id IN (SELECT rowid FROM search_vehicle_keys WHERE search_vehicle_keys MATCH ?)`, key)
 	}
-	return strings.Join(parts, " UNION "), args, nil
+	return strings.Join(parts, " UNION ALL "), args, nil
+}
+
+// anyInstr is "(instr(col, ?) > 0 OR …)": col contains any of values.
+func anyInstr(col string, values []string) (string, []any) {
+	conds := make([]string, len(values))
+	args := make([]any, len(values))
+	for i, v := range values {
+		conds[i], args[i] = "instr("+col+", ?) > 0", v
+	}
+	return "(" + strings.Join(conds, " OR ") + ")", args
 }
 
 // anyLike is "(col LIKE ? OR …)" matching col containing any of values.

@@ -81,6 +81,26 @@ func phoneDigits(text string, countries []string) []string {
 	return unique(out...)
 }
 
+// phoneTail is an FTS5 query for candidates of the phone variants: the
+// last digits they all share (they differ in their prefix only: 8 916… and
+// 7916…), at most six; the caller checks each candidate for a whole
+// variant. Without three shared digits, the variants themselves.
+func phoneTail(variants []string) string {
+	const most = 6
+	tail := variants[0]
+	for _, v := range variants[1:] {
+		n := 0
+		for n < len(tail) && n < len(v) && tail[len(tail)-1-n] == v[len(v)-1-n] {
+			n++
+		}
+		tail = tail[len(tail)-n:]
+	}
+	if len(tail) < searchMinSubstring {
+		return ftsPhrases(variants...)
+	}
+	return ftsPhrases(tail[max(0, len(tail)-most):])
+}
+
 // likeContains is a LIKE pattern matching rows that contain s literally.
 func likeContains(s string) string {
 	return "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s) + "%"
