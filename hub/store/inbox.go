@@ -84,11 +84,9 @@ func (s *Store) InboxThreads(ctx context.Context, q InboxQuery) ([]InboxThread, 
 		where = append(where, "(t.last_activity_at < ? OR (t.last_activity_at = ? AND t.id < ?))")
 		args = append(args, q.Before.At.UTC(), q.Before.At.UTC(), q.Before.ID)
 	}
-	if search := strings.TrimSpace(q.Search); search != "" {
-		sub, sargs, err := s.searchThreads(ctx, search, q.BranchIDs)
-		if err != nil {
-			return nil, err
-		}
+	if sub, sargs, err := s.searchThreads(ctx, q.Search, q.BranchIDs); err != nil {
+		return nil, err
+	} else if sub != "" {
 		where, args = append(where, "t.id IN ("+sub+")"), append(args, sargs...)
 	}
 	sql := `SELECT t.id, t.branch_id, b.code AS branch_code, t.state, t.phone, COALESCE(c.name, '') AS customer_name,

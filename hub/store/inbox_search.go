@@ -13,14 +13,13 @@ import (
 // or phone, plate, VIN or work-order number contains text. Each key is
 // matched through the substring index of migration 00019 (FTS5 trigram on
 // SQLite, pg_trgm on PostgreSQL), exactly: a row is returned only when it
-// holds the substring. Queries shorter than searchMinSubstring characters
-// are prefix searches (searchPrefix). InboxThreads scopes and filters the
-// ids it returns.
+// holds the substring. A query shorter than searchMinSubstring characters
+// searches nothing ("" : the list stays as it is). InboxThreads scopes and
+// filters the ids it returns.
 func (s *Store) searchThreads(ctx context.Context, text string, branchIDs []int64) (string, []any, error) {
 	text = strings.Join(strings.Fields(text), " ")
 	if utf8.RuneCountInString(text) < searchMinSubstring {
-		sub, args := s.searchPrefix(text)
-		return sub, args, nil
+		return "", nil, nil
 	}
 	var countries []string
 	if err := s.db.WithContext(ctx).Raw("SELECT DISTINCT country FROM branches WHERE id IN ?", branchIDs).Scan(&countries).Error; err != nil {
@@ -92,35 +91,4 @@ func anyLike(col string, values []string) (string, []any) {
 		conds[i], args[i] = col+" LIKE ?", likeContains(v)
 	}
 	return "(" + strings.Join(conds, " OR ") + ")", args
-}
-
-// searchPrefix is the search of a query too short for substrings: names,
-// plates, VINs and work-order numbers starting with it, each a prefix range
-// on a btree index (migration 00004).
-func (s *Store) searchPrefix(text string) (string, []any) {
-	var args []any
-	rng := func(col string, prefixes []string) string {
-		conds := make([]string, 0, len(prefixes))
-		for _, p := range prefixes {
-			conds = append(conds, s.collateC(col)+" >= ? AND "+s.collateC(col)+" < ?")
-			args = append(args, p, p+"\U0010FFFF")
-		}
-		return "(" + strings.Join(conds, " OR ") + ")"
-	}
-	parts := []string{"SELECT t.id FROM customers c JOIN threads t ON t.customer_id = c.id WHERE " + rng("c.name", nameVariants(text))}
-	if keys := keyVariants(text); len(keys) > 0 {
-		parts = append(parts, "SELECT t.id FROM work_orders w JOIN threads t ON t.work_order_id = w.id WHERE "+rng("w.number", keys))
-		parts = append(parts, "SELECT t.id FROM vehicles v JOIN work_orders w ON w.vehicle_id = v.id JOIN threads t ON t.work_order_id = w.id WHERE "+
-			rng("v.plate", keys)+" OR "+rng("v.vin", keys))
-	}
-	return strings.Join(parts, " UNION "), args
-}
-
-// collateC compares col in code-point order on PostgreSQL, matching the
-// C-collated indexes of migration 00004 (SQLite's default already is).
-func (s *Store) collateC(col string) string {
-	if s.dialect == migrations.Postgres && (col == "c.name" || col == "phone") {
-		return col + ` COLLATE "C"`
-	}
-	return col
 }

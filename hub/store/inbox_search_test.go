@@ -30,14 +30,14 @@ func TestInboxSearchFindsSubstrings(t *testing.T) {
 			"1234567":      both,  // a run of digits both phones hold
 			"601 234":      other, // a Polish number's middle
 			"+48 601":      other,
-			"Ив":           mine, // short: a name's prefix
-			"ЗН":           mine, // short: a key's prefix
+			"Ив":           both, // short: no search, the whole list
+			"ЗН":           both,
 		} {
 			if got := inboxIDs(t, s, store.InboxQuery{BranchIDs: msk, Search: q}); !slices.Equal(got, want) {
 				t.Errorf("search %q: %v, want %v", q, got, want)
 			}
 		}
-		for _, q := range []string{"1235", "вс78", "1_34", "12%4", "ванов_", "ов", "Смирнов", "zzz"} {
+		for _, q := range []string{"1235", "вс78", "1_34", "12%4", "ванов_", "Смирнов", "zzz"} {
 			if got := inboxIDs(t, s, store.InboxQuery{BranchIDs: msk, Search: q}); len(got) != 0 {
 				t.Errorf("search %q found %v, want nothing", q, got)
 			}

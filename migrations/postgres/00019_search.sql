@@ -23,8 +23,8 @@
 -- through the same function, so both sides always agree.
 --
 -- SQLite does the same with FTS5 trigram indexes kept by triggers
--- (migrations/sqlite/00019_search.sql). Queries shorter than three
--- characters stay prefix searches on the btree indexes (00004).
+-- (migrations/sqlite/00019_search.sql). A query shorter than three
+-- characters searches nothing (hub/store/search_terms.go says why).
 
 -- +goose Up
 CREATE EXTENSION IF NOT EXISTS pg_trgm;

@@ -23,8 +23,8 @@
 -- (hub/store/search_terms.go, searchKey).
 --
 -- PostgreSQL does the same with pg_trgm GIN indexes on the columns
--- themselves (migrations/postgres/00019_search.sql). Queries shorter than
--- three characters stay prefix searches on the btree indexes (00004).
+-- themselves (migrations/postgres/00019_search.sql). A query shorter than
+-- three characters searches nothing (hub/store/search_terms.go says why).
 
 -- +goose Up
 CREATE VIRTUAL TABLE search_customer_names USING fts5(name, tokenize = 'trigram case_sensitive 0');
