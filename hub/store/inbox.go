@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"naryad/hub"
@@ -84,10 +83,18 @@ func (s *Store) InboxThreads(ctx context.Context, q InboxQuery) ([]InboxThread, 
 		where = append(where, "(t.last_activity_at < ? OR (t.last_activity_at = ? AND t.id < ?))")
 		args = append(args, q.Before.At.UTC(), q.Before.At.UTC(), q.Before.ID)
 	}
-	if sub, sargs, err := s.searchThreads(ctx, q.Search, q.BranchIDs); err != nil {
+	search, err := s.newThreadSearch(ctx, q.Search, q.BranchIDs)
+	if err != nil {
 		return nil, err
-	} else if sub != "" {
-		where, args = append(where, "t.id IN ("+sub+")"), append(args, sargs...)
+	}
+	// The page's ids first (inbox_page.go), then its rows: the joins run
+	// for the rows shown only.
+	ids, err := s.inboxPageIDs(ctx, where, args, search, q.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("inbox threads: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
 	}
 	sql := `SELECT t.id, t.branch_id, b.code AS branch_code, t.state, t.phone, COALESCE(c.name, '') AS customer_name,
 	  COALESCE(w.number, '') AS work_order_number, COALESCE(w.status, '') AS work_order_status,
@@ -99,11 +106,9 @@ func (s *Store) InboxThreads(ctx context.Context, q InboxQuery) ([]InboxThread, 
 	LEFT JOIN work_orders w ON w.id = t.work_order_id
 	LEFT JOIN vehicles v ON v.id = w.vehicle_id
 	LEFT JOIN users u ON u.id = t.assignee_id
-	WHERE ` + strings.Join(where, " AND ") + `
-	ORDER BY t.last_activity_at DESC, t.id DESC LIMIT ?`
-	args = append(args, q.Limit)
+	WHERE t.id IN ?` + inboxOrder
 	var rows []InboxThread
-	if err := s.db.WithContext(ctx).Raw(sql, args...).Scan(&rows).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(sql, ids).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("inbox threads: %w", err)
 	}
 	if err := s.fillLastMessages(ctx, q.UserID, rows); err != nil {

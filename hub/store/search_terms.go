@@ -3,6 +3,7 @@ package store
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
 
@@ -19,6 +20,13 @@ const (
 	searchMinSubstring   = 3
 	searchMinPhoneDigits = 4
 )
+
+// SearchTooShort tells whether a search text (not blank) is too short to
+// search: the list is then shown unfiltered and the page says why.
+func SearchTooShort(text string) bool {
+	text = strings.Join(strings.Fields(text), " ")
+	return text != "" && utf8.RuneCountInString(text) < searchMinSubstring
+}
 
 // searchTerms is one query spelled the way each kind of key is indexed
 // (migration 00019): the name as typed (the indexes fold case), the key in
