@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"naryad/migrations"
 )
 
 // How a searched page of the inbox is found (inboxPageIDs). A search can
@@ -86,7 +88,14 @@ func (s *Store) inboxPageIDs(ctx context.Context, where []string, args []any, se
 		return ids, nil
 	}
 	at := edge[0].LastActivityAt.UTC()
-	rest, err := page(" AND (t.last_activity_at < ? OR (t.last_activity_at = ? AND t.id < ?)) AND t.id IN ("+search.matches+")",
+	// On PostgreSQL the matches are an array made first: as IN, the
+	// planner walked the list testing each thread against every match
+	// (it expected them spread evenly), minutes at 25,000 matches.
+	member := "t.id IN (" + search.matches + ")"
+	if s.dialect == migrations.Postgres {
+		member = "t.id = ANY (ARRAY(" + search.matches + "))"
+	}
+	rest, err := page(" AND (t.last_activity_at < ? OR (t.last_activity_at = ? AND t.id < ?)) AND "+member,
 		append([]any{at, at, edge[0].ID}, search.matchArgs...), limit-len(ids))
 	if err != nil {
 		return nil, fmt.Errorf("inbox search after the window: %w", err)
