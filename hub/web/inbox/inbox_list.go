@@ -79,7 +79,8 @@ func (h *Handler) list(c *fiber.Ctx) error {
 	frame.Scripts, frame.Events, frame.Branches = []string{"inbox.js"}, eventsURL(c), strings.Join(codes, ", ")
 	return h.Render(c, fiber.StatusOK, "inbox.html", map[string]any{
 		"Frame": frame, "T": t, "CSRF": s.CSRF, "Rows": rows, "Filters": filters, "Filter": filter, "Search": search,
-		"Next": next, "Paged": c.Query("before") != "", "First": listURL(filter, search, ""), "Alerts": alerts,
+		"SearchShort": store.SearchTooShort(search),
+		"Next":        next, "Paged": c.Query("before") != "", "First": listURL(filter, search, ""), "Alerts": alerts,
 	})
 }
 
