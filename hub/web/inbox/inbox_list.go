@@ -79,8 +79,8 @@ func (h *Handler) list(c *fiber.Ctx) error {
 	frame.Scripts, frame.Events, frame.Branches = []string{"inbox.js"}, eventsURL(c), strings.Join(codes, ", ")
 	return h.Render(c, fiber.StatusOK, "inbox.html", map[string]any{
 		"Frame": frame, "T": t, "CSRF": s.CSRF, "Rows": rows, "Filters": filters, "Filter": filter, "Search": search,
-		"SearchShort": store.SearchTooShort(search),
-		"Next":        next, "Paged": c.Query("before") != "", "First": listURL(filter, search, ""), "Alerts": alerts,
+		"Next": next, "Paged": c.Query("before") != "", "First": listURL(filter, search, ""), "Alerts": alerts,
+		"SearchShort": store.SearchTooShort(search), // the list is whole: say why
 	})
 }
 
