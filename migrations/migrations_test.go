@@ -18,11 +18,13 @@ import (
 )
 
 // columns lists "table.column" for every naryad table (goose's own and
-// whatsmeow's tables excluded).
+// whatsmeow's tables excluded). SQLite's FTS5 search indexes (virtual
+// tables and their shadow tables, migration 00019) are indexes, not
+// tables: PostgreSQL has GIN indexes in their place.
 func columns(t *testing.T, db *sql.DB, dialect migrations.Dialect) []string {
 	t.Helper()
-	q := `SELECT m.name || '.' || p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
-	      WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> 'goose_db_version'`
+	q := `SELECT m.name || '.' || p.name FROM pragma_table_list m JOIN pragma_table_info(m.name) p
+	      WHERE m.type = 'table' AND m.schema = 'main' AND m.name NOT LIKE 'sqlite_%' AND m.name <> 'goose_db_version'`
 	if dialect == migrations.Postgres {
 		q = `SELECT table_name || '.' || column_name FROM information_schema.columns
 		     WHERE table_schema = 'public' AND table_name <> 'goose_db_version'`

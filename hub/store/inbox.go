@@ -3,14 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
-	"github.com/nyaruka/phonenumbers"
-
 	"naryad/hub"
-	"naryad/migrations"
 )
 
 // Inbox filters. The default (FilterActive) shows every thread not resolved.
@@ -101,12 +96,18 @@ func (s *Store) InboxThreads(ctx context.Context, q InboxQuery) ([]InboxThread, 
 		where = append(where, "(t.last_activity_at < ? OR (t.last_activity_at = ? AND t.id < ?))")
 		args = append(args, q.Before.At.UTC(), q.Before.At.UTC(), q.Before.ID)
 	}
-	if search := strings.TrimSpace(q.Search); search != "" {
-		sub, sargs, err := s.searchThreads(ctx, search, q.BranchIDs)
-		if err != nil {
-			return nil, err
-		}
-		where, args = append(where, "t.id IN ("+sub+")"), append(args, sargs...)
+	search, err := s.newThreadSearch(ctx, q.Search, q.BranchIDs)
+	if err != nil {
+		return nil, err
+	}
+	// The page's ids first (inbox_page.go), then its rows: the joins run
+	// for the rows shown only.
+	ids, err := s.inboxPageIDs(ctx, where, args, search, q.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("inbox threads: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
 	}
 	sql := `SELECT t.id, t.branch_id, b.code AS branch_code, t.state, t.phone, t.channel, COALESCE(c.name, '') AS customer_name,
 	  COALESCE(w.number, '') AS work_order_number, COALESCE(w.status, '') AS work_order_status,
@@ -118,11 +119,9 @@ func (s *Store) InboxThreads(ctx context.Context, q InboxQuery) ([]InboxThread, 
 	LEFT JOIN work_orders w ON w.id = t.work_order_id
 	LEFT JOIN vehicles v ON v.id = w.vehicle_id
 	LEFT JOIN users u ON u.id = t.assignee_id
-	WHERE ` + strings.Join(where, " AND ") + `
-	ORDER BY t.last_activity_at DESC, t.id DESC LIMIT ?`
-	args = append(args, q.Limit)
+	WHERE t.id IN ?` + inboxOrder
 	var rows []InboxThread
-	if err := s.db.WithContext(ctx).Raw(sql, args...).Scan(&rows).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(sql, ids).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("inbox threads: %w", err)
 	}
 	if err := s.fillLastMessages(ctx, q.UserID, rows); err != nil {
@@ -255,135 +254,4 @@ func (s *Store) AssignThread(ctx context.Context, threadID int64, userID *int64)
 		return fmt.Errorf("assign thread %d: %w", threadID, err)
 	}
 	return nil
-}
-
-// searchThreads builds a subquery of thread ids matching text by any key:
-// phone (any format), customer name, plate, VIN, work-order number. Each
-// key is a prefix range on a btree index (see migration 00004).
-func (s *Store) searchThreads(ctx context.Context, text string, branchIDs []int64) (string, []any, error) {
-	var parts []string
-	var args []any
-	rng := func(col string, prefixes []string) string {
-		conds := make([]string, 0, len(prefixes))
-		for _, p := range prefixes {
-			conds = append(conds, s.collateC(col)+" >= ? AND "+s.collateC(col)+" < ?")
-			args = append(args, p, p+"\U0010FFFF")
-		}
-		return "(" + strings.Join(conds, " OR ") + ")"
-	}
-	var countries []string
-	if err := s.db.WithContext(ctx).Raw("SELECT DISTINCT country FROM branches WHERE id IN ?", branchIDs).Scan(&countries).Error; err != nil {
-		return "", nil, fmt.Errorf("inbox search: %w", err)
-	}
-	if phones := phonePrefixes(text, countries); len(phones) > 0 {
-		parts = append(parts, "SELECT id FROM threads WHERE "+rng("phone", phones))
-		parts = append(parts, "SELECT t.id FROM customer_phones p JOIN threads t ON t.customer_id = p.customer_id WHERE "+rng("p.e164", phones))
-	}
-	parts = append(parts, "SELECT t.id FROM customers c JOIN threads t ON t.customer_id = c.id WHERE "+rng("c.name", nameVariants(text)))
-	if keys := keyVariants(text); len(keys) > 0 {
-		parts = append(parts, "SELECT t.id FROM work_orders w JOIN threads t ON t.work_order_id = w.id WHERE "+rng("w.number", keys))
-		parts = append(parts, "SELECT t.id FROM vehicles v JOIN work_orders w ON w.vehicle_id = v.id JOIN threads t ON t.work_order_id = w.id WHERE "+
-			rng("v.plate", keys)+" OR "+rng("v.vin", keys))
-	}
-	return strings.Join(parts, " UNION "), args, nil
-}
-
-// collateC compares col in code-point order on PostgreSQL, matching the
-// C-collated indexes of migration 00004 (SQLite's default already is).
-func (s *Store) collateC(col string) string {
-	if s.dialect == migrations.Postgres && (col == "c.name" || col == "phone") {
-		return col + ` COLLATE "C"`
-	}
-	return col
-}
-
-// phonePrefixes reads text as (part of) a phone number in any format:
-// "+7 916 123-45-67", "8 (916) 123 45 67", "9161234567", "7916123". It
-// returns E.164 prefixes to look for, or nil when text is not phone-like
-// (fewer than five digits, or letters in it).
-func phonePrefixes(text string, countries []string) []string {
-	var digits strings.Builder
-	for _, r := range text {
-		switch {
-		case r >= '0' && r <= '9':
-			digits.WriteRune(r)
-		case strings.ContainsRune("+-() .", r):
-		default:
-			return nil
-		}
-	}
-	d := digits.String()
-	if len(d) < 5 {
-		return nil
-	}
-	seen := map[string]bool{"+" + d: true}
-	for _, country := range countries {
-		if full, err := hub.NormalizePhone(text, country); err == nil {
-			seen[full] = true
-		}
-		if cc := phoneCountryCode(country); cc != "" && !strings.HasPrefix(text, "+") {
-			seen["+"+cc+d] = true
-			if cc == "7" && d[0] == '8' {
-				seen["+7"+d[1:]] = true // the Russian trunk prefix: 8 916… is +7 916…
-			}
-		}
-	}
-	out := make([]string, 0, len(seen))
-	for p := range seen {
-		out = append(out, p)
-	}
-	return out
-}
-
-// nameVariants are the spellings a name prefix is looked up in: as typed,
-// lower case, upper case and capitalised words ("иванов и" → "Иванов И").
-// Go folds Cyrillic case properly; SQLite's lower() would not.
-func nameVariants(text string) []string {
-	words := strings.Fields(strings.ToLower(text))
-	for i, w := range words {
-		r := []rune(w)
-		words[i] = strings.ToUpper(string(r[:1])) + string(r[1:])
-	}
-	return unique(strings.Join(strings.Fields(text), " "), strings.ToLower(text), strings.ToUpper(text), strings.Join(words, " "))
-}
-
-// keyVariants are the spellings of a plate, VIN or work-order number:
-// upper case without spaces, as typed, and plates with Cyrillic letters
-// swapped for their Latin look-alikes and back ("a123bc" → "А123ВС").
-func keyVariants(text string) []string {
-	key := strings.ToUpper(strings.Join(strings.Fields(text), ""))
-	if len([]rune(key)) < 2 {
-		return nil
-	}
-	toCyr := strings.NewReplacer("A", "А", "B", "В", "E", "Е", "K", "К", "M", "М", "H", "Н", "O", "О", "P", "Р", "C", "С", "T", "Т", "Y", "У", "X", "Х")
-	toLat := strings.NewReplacer("А", "A", "В", "B", "Е", "E", "К", "K", "М", "M", "Н", "H", "О", "O", "Р", "P", "С", "C", "Т", "T", "У", "Y", "Х", "X")
-	return unique(key, strings.TrimSpace(text), toCyr.Replace(key), toLat.Replace(key))
-}
-
-func unique(values ...string) []string {
-	out := make([]string, 0, len(values))
-	for _, v := range values {
-		if v != "" && !contains(out, v) {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
-// phoneCountryCode is the calling code of a region ("RU" → "7").
-func phoneCountryCode(region string) string {
-	cc := phonenumbers.GetCountryCodeForRegion(strings.ToUpper(region))
-	if cc == 0 {
-		return ""
-	}
-	return strconv.Itoa(cc)
 }

@@ -29,6 +29,9 @@ type listPane struct {
 	Alerts  []string
 	Current int64  // the thread open beside the list; 0 on /inbox
 	Query   string // "?f=…&q=…" carried by each row's link, so the list stays as it was
+	// SearchShort: the query is too short to search, so the list is whole;
+	// the page says why.
+	SearchShort bool
 }
 
 // loadListPane reads the list as the request asks (?f, ?q, ?before) with
@@ -39,7 +42,8 @@ func (h *Handler) loadListPane(ctx context.Context, c *fiber.Ctx, s staff.Staff,
 	if !slices.Contains(store.InboxFilters, filter) {
 		filter = store.FilterActive
 	}
-	p := listPane{T: t, Filter: filter, Search: search, Current: current, Paged: c.Query("before") != "", First: listURL(filter, search, "")}
+	p := listPane{T: t, Filter: filter, Search: search, Current: current, Paged: c.Query("before") != "", First: listURL(filter, search, ""),
+		SearchShort: store.SearchTooShort(search)}
 	if q := strings.TrimPrefix(listURL(filter, search, ""), "/inbox"); q != "" {
 		p.Query = q
 	}
