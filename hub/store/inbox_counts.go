@@ -9,32 +9,41 @@ import (
 // InboxCounts is how many threads of the user's branches each inbox filter
 // shows (keys: the InboxFilters), for the counts on the filter tabs.
 //
-// One statement sums every filter's condition over the branches' threads:
-// one pass instead of six COUNT(*) queries (bench: inbox_counts_p99_ms, at
-// 100 k threads). The pass is a plain scan of the threads table: the unary
-// plus in "+t.branch_id" keeps SQLite off the threads_branch_activity
-// index, whose row-by-row look-ups back into the table measured 3–4× slower
-// than reading the narrow table straight through when the user's branches
-// hold most threads, as they do in a hub of one dealer (PostgreSQL picks
-// its own plan; the plus changes nothing there). The conditions are
-// inboxFilter's, so a count always matches what its tab lists.
+// The list page asks on every load, so the counts read thread_tallies
+// (migration 00023): per branch, the number of threads in each
+// combination of state, assignee and "awaiting us", kept by triggers in
+// the statement that changes a thread. That is a few rows per branch
+// whatever the number of threads; summing every thread instead, even
+// index-only, cost 200–600 ms p99 at 100 k threads (bench:
+// inbox_counts_p99_ms). Each sum uses inboxFilter's own condition on a
+// tally row shaped like a thread (t.state, t.assignee_id, t.awaiting_since),
+// so a count always matches what its tab lists; a condition on anything
+// else would fail loudly as an unknown column. The filters listed in
+// perThread look at more than a tally holds and are counted on the threads.
 func (s *Store) InboxCounts(ctx context.Context, userID int64, branchIDs []int64) (map[string]int, error) {
 	out := make(map[string]int, len(InboxFilters))
 	if len(branchIDs) == 0 {
 		return out, nil
 	}
-	sums := make([]string, len(InboxFilters))
+	cols := make([]string, len(InboxFilters))
 	var args []any
 	for i, f := range InboxFilters {
 		cond, fargs, err := inboxFilter(f, userID)
 		if err != nil {
 			return nil, err
 		}
-		sums[i] = fmt.Sprintf("COALESCE(SUM(CASE WHEN %s THEN 1 ELSE 0 END), 0)", cond)
+		if perThread[f] {
+			cols[i] = "(SELECT COUNT(*) FROM threads t WHERE t.branch_id IN ? AND " + cond + ")"
+			args = append(args, branchIDs)
+		} else {
+			cols[i] = fmt.Sprintf("COALESCE(SUM(CASE WHEN %s THEN t.n ELSE 0 END), 0)", cond)
+		}
 		args = append(args, fargs...)
 	}
 	args = append(args, branchIDs)
-	rows, err := s.db.WithContext(ctx).Raw("SELECT "+strings.Join(sums, ", ")+" FROM threads t WHERE +t.branch_id IN ?", args...).Rows()
+	rows, err := s.db.WithContext(ctx).Raw("SELECT "+strings.Join(cols, ", ")+` FROM (
+	  SELECT state, NULLIF(assignee_id, 0) AS assignee_id, CASE WHEN awaiting THEN 1 END AS awaiting_since, n
+	  FROM thread_tallies WHERE branch_id IN ?) t`, args...).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("inbox counts: %w", err)
 	}
@@ -57,3 +66,9 @@ func (s *Store) InboxCounts(ctx context.Context, userID int64, branchIDs []int64
 	}
 	return out, nil
 }
+
+// perThread are the filters counted over the threads themselves: whether
+// the user follows a thread is per user and thread, not in a tally. The
+// count walks the user's thread_observers rows (thread_observers_user)
+// with a primary-key look-up each, so it costs what the user follows.
+var perThread = map[string]bool{FilterFollowing: true}
