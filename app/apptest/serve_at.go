@@ -29,8 +29,10 @@ func (h *Hub) ServeAt(t testing.TB, addr string) (base string, stop func()) {
 	stop = func() {
 		once.Do(func() {
 			// Shutdown closes the listener and the idle connections, so
-			// a client's next request fails as with a stopped process.
-			if err := app.ShutdownWithTimeout(10 * time.Second); err != nil {
+			// a client's next request fails as with a stopped process. It
+			// waits for requests in flight: a kiosk's sync (its own
+			// timeout is 20 s) on a busy machine took over 10 s.
+			if err := app.ShutdownWithTimeout(30 * time.Second); err != nil {
 				t.Errorf("stop hub at %s: %v", ln.Addr(), err)
 			}
 			<-served
