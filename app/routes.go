@@ -12,6 +12,7 @@ import (
 	"naryad/cli"
 	"naryad/dms"
 	"naryad/hub/staff"
+	"naryad/hub/web/account"
 	"naryad/hub/web/admin"
 	"naryad/hub/web/bodylimit"
 	"naryad/hub/web/customer"
@@ -33,6 +34,7 @@ type routeDeps struct {
 	lockers   *lockerhub.Handler // the kiosks' sync
 	twilio    *twilioStatus      // nil unless the SMS provider is Twilio
 	customer  *customer.Handler
+	account   *account.Handler // /account: the customer's own account
 	staff     *staff.Handler
 	inbox     *inbox.Handler
 	report    *report.Handler
@@ -61,6 +63,7 @@ func (s *Server) routes(d routeDeps) {
 	d.dms.Register(s.app)
 	d.lockers.Register(s.app)
 	d.customer.Register(s.app)
+	d.account.Register(s.app)
 	d.staff.Register(s.app)
 	d.inbox.Register(s.app)
 	d.report.Register(s.app)

@@ -28,6 +28,7 @@ import (
 	"naryad/hub/sms"
 	"naryad/hub/staff"
 	"naryad/hub/store"
+	"naryad/hub/web/account"
 	"naryad/hub/web/admin"
 	"naryad/hub/web/customer"
 	"naryad/hub/web/inbox"
@@ -232,6 +233,13 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 	if err != nil {
 		return nil, err
 	}
+	accountPages, err := account.New(st, account.Options{
+		Secret: secret, SecureCookies: strings.HasPrefix(cfg.BaseURL(), "https://"),
+		RateLimit: cfg.CustomerRateLimit, Logger: log,
+	})
+	if err != nil {
+		return nil, err
+	}
 	profilePage, err := profile.New(st, staffPages.RequireStaff, profile.Options{Logger: log})
 	if err != nil {
 		return nil, err
@@ -251,6 +259,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		lockers:   lockerhub.NewHandler(lockerSync, log),
 		twilio:    twilioStatusFor(cfg, st, twilio, log),
 		customer:  customerPage,
+		account:   accountPages,
 		staff:     staffPages,
 		inbox:     inboxPage,
 		report:    reportPage,

@@ -1,0 +1,9 @@
+package account
+
+import "embed"
+
+//go:embed views/*.html
+var viewFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
