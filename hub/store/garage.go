@@ -29,12 +29,6 @@ import (
 // life under another customer at another node (same VIN, not tied to the
 // phone) is somebody else's data and stays out.
 
-// garageManagerRole marks a company's phone that sees the whole fleet.
-const garageManagerRole = "manager"
-
-// garageCompanyKind is the customers.kind of a company (else a person).
-const garageCompanyKind = "company"
-
 // GarageCar is one car of the garage: one vehicles row per DMS node that
 // knows it, joined by VIN.
 type GarageCar struct {
@@ -91,7 +85,7 @@ func (g garageScope) sees(vehicleID, workOrderID int64) bool {
 // ownerCustomers selects the customers a phone speaks for in full: persons
 // holding one of the phones and companies whose phone is a manager's.
 const ownerCustomers = `SELECT cp.customer_id FROM customer_phones cp JOIN customers c ON c.id = cp.customer_id
-	WHERE cp.e164 IN ? AND (c.kind <> '` + garageCompanyKind + `' OR cp.role = '` + garageManagerRole + `')`
+	WHERE cp.e164 IN ? AND (c.kind <> '` + hub.CustomerCompany + `' OR cp.role = '` + hub.PhoneRoleManager + `')`
 
 // scopeOf finds what the phones see, in two queries.
 func (s *Store) scopeOf(ctx context.Context, phones []string) (garageScope, error) {

@@ -128,3 +128,60 @@ func TestAccountDocument(t *testing.T) {
 		}
 	})
 }
+
+func TestGarageCompanyRule(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		w := storetest.NewFleetWorld(t, s)
+		carIDs := func(phone string) []int64 {
+			t.Helper()
+			cars, err := s.Garage(ctx, []string{phone})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []int64
+			for _, c := range cars {
+				ids = append(ids, c.ID)
+			}
+			slices.Sort(ids)
+			return ids
+		}
+		if got := carIDs(w.Manager); !slices.Equal(got, w.Cars[:]) {
+			t.Fatalf("the manager sees the fleet, each car apart: %v, want %v", got, w.Cars)
+		}
+		if got := carIDs(w.Driver1); !slices.Equal(got, w.Cars[:1]) {
+			t.Fatalf("driver 1 sees the car they brought: %v", got)
+		}
+		if got := carIDs(w.Driver2); !slices.Equal(got, w.Cars[:2]) {
+			t.Fatalf("driver 2 sees the two cars they brought: %v", got)
+		}
+
+		orders := func(phone string, car int64) []string {
+			t.Helper()
+			h, err := s.VehicleHistory(ctx, []string{phone}, car)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, o := range h.Orders {
+				out = append(out, o.Number)
+			}
+			return out
+		}
+		if got := orders(w.Manager, w.Cars[0]); !slices.Equal(got, []string{"FV/2", "FV/1"}) {
+			t.Fatalf("the manager sees every visit: %v", got)
+		}
+		if got := orders(w.Driver1, w.Cars[0]); !slices.Equal(got, []string{"FV/1"}) {
+			t.Fatalf("a driver sees their own visits only: %v", got)
+		}
+		if _, err := s.VehicleHistory(ctx, []string{w.Driver1}, w.Cars[1]); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("a driver's other fleet car: %v", err)
+		}
+		if _, err := s.AccountWorkOrder(ctx, []string{w.Driver1}, w.Visit2.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("another driver's visit of the same car: %v", err)
+		}
+		if _, err := s.AccountWorkOrder(ctx, []string{w.Manager}, w.Visit2.ID); err != nil {
+			t.Fatalf("the manager opens a driver's visit: %v", err)
+		}
+	})
+}

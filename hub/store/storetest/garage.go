@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"testing"
 	"time"
 
@@ -170,4 +171,50 @@ func garageFile(t testing.TB, s *store.Store, th hub.Thread, key, name, kind str
 		t.Fatal(err)
 	}
 	return a
+}
+
+// FleetWorld is a company the DMS marks as such, with a fleet manager's
+// phone and two drivers' phones: three cars, the first brought by both
+// drivers (one visit each), the second by the second driver, the third
+// never brought.
+type FleetWorld struct {
+	Branch                    hub.Branch
+	Node                      hub.DMSNode
+	Company                   int64
+	Manager, Driver1, Driver2 string
+	Cars                      [3]int64      // vehicle ids
+	Visit1, Visit2, Visit3    hub.WorkOrder // Cars[0] by Driver1, Cars[0] by Driver2, Cars[1] by Driver2
+}
+
+// NewFleetWorld stores a FleetWorld.
+func NewFleetWorld(t testing.TB, s *store.Store) FleetWorld {
+	t.Helper()
+	ctx := context.Background()
+	w := FleetWorld{Manager: "+48601000001", Driver1: "+48601000002", Driver2: "+48601000003",
+		Branch: hub.Branch{Code: "waw1", Name: "Warszawa Wola", Country: "PL", TimeZone: "Europe/Warsaw", Locale: "pl"}}
+	if err := s.CreateBranch(ctx, &w.Branch); err != nil {
+		t.Fatal(err)
+	}
+	w.Node = hub.DMSNode{Name: "gamma", TokenHash: "hash-" + randomHex(8), BranchID: &w.Branch.ID}
+	if err := s.CreateNode(ctx, &w.Node); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	w.Company, err = s.UpsertCustomer(ctx, store.CustomerData{NodeID: w.Node.ID, ExternalID: "FLEET-1", Name: "Trans-Pol Sp. z o.o.",
+		Kind: hub.CustomerCompany, Phones: []string{w.Manager, w.Driver1, w.Driver2}, Managers: []string{w.Manager}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vins := []string{"WF0XXXTTGXKA00001", "WF0XXXTTGXKA00002", "WF0XXXTTGXKA00003"}
+	for i, vin := range vins {
+		if w.Cars[i], err = s.UpsertVehicle(ctx, store.VehicleData{NodeID: w.Node.ID, ExternalID: vin, CustomerID: &w.Company,
+			VIN: vin, Plate: fmt.Sprintf("WW %d001A", i+1), Make: "Ford", Model: "Transit"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	day := time.Date(2026, 10, 1, 8, 0, 0, 0, time.UTC)
+	w.Visit1, _ = garageOrder(t, s, w.Branch, w.Node, "FV/1", w.Company, w.Cars[0], w.Driver1, day)
+	w.Visit2, _ = garageOrder(t, s, w.Branch, w.Node, "FV/2", w.Company, w.Cars[0], w.Driver2, day.AddDate(0, 0, 7))
+	w.Visit3, _ = garageOrder(t, s, w.Branch, w.Node, "FV/3", w.Company, w.Cars[1], w.Driver2, day.AddDate(0, 0, 14))
+	return w
 }
