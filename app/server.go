@@ -235,7 +235,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 	}
 	accountPages, err := account.New(st, account.Options{
 		Secret: secret, SecureCookies: strings.HasPrefix(cfg.BaseURL(), "https://"),
-		RateLimit: cfg.CustomerRateLimit, Logger: log,
+		RateLimit: cfg.CustomerRateLimit, Logger: log, Media: media,
 	})
 	if err != nil {
 		return nil, err

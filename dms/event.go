@@ -55,12 +55,21 @@ type workOrderIn struct {
 // customerIn, vehicleIn and expiringItemIn carry the branch they belong to
 // while no work order says otherwise (the reminders' home branch).
 type customerIn struct {
-	ExternalID flexText   `json:"external_id"`
-	Name       string     `json:"name"`
-	Phones     []flexText `json:"phones"`
-	Email      string     `json:"email"`
-	Locale     string     `json:"locale"`
-	Branch     string     `json:"branch"`
+	ExternalID flexText `json:"external_id"`
+	Name       string   `json:"name"`
+	// Phones are numbers ("+7 916 …", 79161234567) or objects
+	// {"number": "…", "role": "manager"} marking a company's fleet manager.
+	Phones []flexText `json:"phones"`
+	Email  string     `json:"email"`
+	Locale string     `json:"locale"`
+	Branch string     `json:"branch"`
+	Kind   string     `json:"kind"` // person or company; left out keeps the stored kind
+}
+
+// phoneObjectIn is a customer's phone sent as an object, with its role.
+type phoneObjectIn struct {
+	Number flexText `json:"number"`
+	Role   string   `json:"role"`
 }
 
 type vehicleIn struct {

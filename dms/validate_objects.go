@@ -47,7 +47,8 @@ func (sc *scope) workOrder(in *workOrderIn, p *problems) *validWorkOrder {
 	loc := sc.zones.Of(w.Branch)
 	if c := in.Customer.ptr(); c != nil {
 		w.Customer = sc.customerIn(c, "work_order.customer", p)
-		w.Customer.Phones = phones(c.Phones, "work_order.customer", w.Branch.Country, p)
+		w.Customer.Phones, w.Customer.Managers = phones(c.Phones, "work_order.customer", w.Branch.Country, p)
+		checkManagers(w.Customer, "work_order.customer", p)
 	}
 	if v := in.Vehicle.ptr(); v != nil {
 		w.Vehicle = sc.vehicle(v, "work_order.vehicle", loc, p)
@@ -284,7 +285,8 @@ func (sc *scope) customer(in *customerIn, path string, p *problems) *store.Custo
 	if b, ok := sc.branches[strings.TrimSpace(in.Branch)]; ok {
 		region = b.Country
 	}
-	c.Phones = phones(in.Phones, path, region, p)
+	c.Phones, c.Managers = phones(in.Phones, path, region, p)
+	checkManagers(c, path, p)
 	return c
 }
 
@@ -297,35 +299,9 @@ func (sc *scope) customerIn(in *customerIn, path string, p *problems) *store.Cus
 		Name:            text(in.Name, path+".name", nameRule, p),
 		Email:           text(in.Email, path+".email", emailRule, p),
 		Locale:          normalizeLocale(text(in.Locale, path+".locale", shortRule, p)),
+		Kind:            customerKind(in.Kind, path+".kind", p),
 		DefaultBranchID: branchID(sc.placement(in.Branch, path+".branch", p)),
 	}
-}
-
-// phones normalises a customer's numbers to E.164 in region, dropping
-// empty entries and repeats.
-func phones(in []flexText, path, region string, p *problems) []string {
-	var out []string
-	seen := map[string]bool{}
-	for i, raw := range in {
-		at := fmt.Sprintf("%s.phones[%d]", path, i)
-		if !raw.isCode() {
-			p.addf(at, "expected a string or a number, got %s", raw.Kind)
-			continue
-		}
-		if raw.String() == "" || !short(raw.Raw, at, p) {
-			continue
-		}
-		e164, err := hub.NormalizePhone(raw.String(), region)
-		if err != nil {
-			p.add(at, err)
-			continue
-		}
-		if !seen[e164] {
-			seen[e164] = true
-			out = append(out, e164)
-		}
-	}
-	return out
 }
 
 // normalizeLocale keeps the language of "ru-RU", "pl_PL", "EN".

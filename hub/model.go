@@ -52,17 +52,31 @@ type Customer struct {
 	Name       string
 	Email      string
 	Locale     string
+	Kind       string `gorm:"default:person"` // CustomerPerson or CustomerCompany
 	OptedOutAt *time.Time
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 }
+
+// A customer's kinds. A company's phones see its cars by role (see
+// PhoneRoleManager); a person's phones see all the person's cars.
+const (
+	CustomerPerson  = "person"
+	CustomerCompany = "company"
+)
 
 // CustomerPhone is one of a customer's numbers in E.164.
 type CustomerPhone struct {
 	ID         int64
 	CustomerID int64
 	E164       string `gorm:"column:e164"`
+	Role       string // "" or PhoneRoleManager
 }
+
+// PhoneRoleManager marks the number of a company's fleet manager, who sees
+// all the company's cars; the company's other numbers (drivers) see only
+// the cars of work orders whose thread is on their number.
+const PhoneRoleManager = "manager"
 
 // Vehicle is a car with its service plan, as the DMS knows it.
 type Vehicle struct {

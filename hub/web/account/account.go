@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 
+	"naryad/hub"
 	"naryad/hub/store"
 	"naryad/render"
 )
@@ -25,6 +26,8 @@ type Options struct {
 	SecureCookies bool   // the public URL is https: cookies only over TLS
 	RateLimit     int    // requests per minute per IP under /account; default 120
 	Logger        *slog.Logger
+	// Media holds the stored files the garage's documents are read from.
+	Media *hub.Media
 	// Now is the clock; tests set it. Default time.Now.
 	Now func() time.Time
 }
@@ -39,6 +42,7 @@ type Handler struct {
 	secureCookies bool
 	rateLimit     int
 	log           *slog.Logger
+	media         *hub.Media
 	now           func() time.Time
 }
 
@@ -52,7 +56,7 @@ func New(st *store.Store, o Options) (*Handler, error) {
 		return nil, fmt.Errorf("account pages: %w", err)
 	}
 	h := &Handler{store: st, assets: assets, secret: []byte(o.Secret), secureCookies: o.SecureCookies,
-		rateLimit: o.RateLimit, log: o.Logger, now: o.Now}
+		rateLimit: o.RateLimit, log: o.Logger, media: o.Media, now: o.Now}
 	if h.rateLimit <= 0 {
 		h.rateLimit = 120
 	}
