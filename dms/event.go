@@ -10,6 +10,7 @@ const (
 	TypeCustomer     = "customer"
 	TypeVehicle      = "vehicle"
 	TypeExpiringItem = "expiring_item"
+	TypeBooking      = "booking"
 )
 
 // batchIn is the request body of POST /api/dms/v1/events. Events stay raw
@@ -31,6 +32,7 @@ type eventIn struct {
 	Customer     *customerIn     `json:"customer"`
 	Vehicle      *vehicleIn      `json:"vehicle"`
 	ExpiringItem *expiringItemIn `json:"expiring_item"`
+	Booking      *bookingIn      `json:"booking"`
 }
 
 // workOrderIn is a work order. Number, version and branch are always
@@ -134,4 +136,13 @@ type expiringItemIn struct {
 	Title              string   `json:"title"`
 	ExpiresOn          string   `json:"expires_on"`
 	Branch             string   `json:"branch"`
+}
+
+// bookingIn is the DMS's answer to a service_request change: the booking
+// (the hub's id) confirmed, moved to another time, or declined.
+type bookingIn struct {
+	BookingID flexText `json:"booking_id"`
+	State     string   `json:"state"`
+	StartsAt  string   `json:"starts_at"`
+	Note      string   `json:"note"`
 }

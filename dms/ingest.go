@@ -327,6 +327,8 @@ func (a *applier) apply(ctx context.Context) (string, error) {
 		})
 	case a.event.ExpiringItem != nil:
 		return a.claimThen(ctx, func() error { return a.saveExpiringItem(ctx, a.event.ExpiringItem) })
+	case a.event.Booking != nil:
+		return a.applyBooking(ctx, a.event.Booking)
 	}
 	return "", fmt.Errorf("validated event of type %q has no object", a.event.Type)
 }

@@ -21,6 +21,7 @@ type validEvent struct {
 	Customer     *store.CustomerData
 	Vehicle      *validVehicle
 	ExpiringItem *validExpiringItem
+	Booking      *validBooking
 }
 
 // validWorkOrder is a validated work order. Sent says which of its parts

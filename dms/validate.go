@@ -130,10 +130,16 @@ func (sc *scope) decode(raw json.RawMessage) (validEvent, problems) {
 			break
 		}
 		ev.ExpiringItem = sc.expiringItem(in.ExpiringItem, &p)
+	case TypeBooking:
+		if in.Booking == nil {
+			p.addf("booking", "required for type booking")
+			break
+		}
+		ev.Booking = validateBooking(in.Booking, &p)
 	case "":
 		p.addf("type", "required")
 	default:
-		p.addf("type", "unknown event type %q (want work_order, document, message, customer, vehicle or expiring_item)", in.Type)
+		p.addf("type", "unknown event type %q (want work_order, document, message, customer, vehicle, expiring_item or booking)", in.Type)
 	}
 	return ev, p
 }

@@ -62,6 +62,7 @@ func (r *DeclinedWork) Due(ctx context.Context, st *store.Store, scan Scan) ([]R
 			Audience:   ToCustomer,
 			CustomerID: v.CustomerID,
 			Subject:    store.VehicleSubject(v.VehicleID),
+			VehicleID:  v.VehicleID,
 			Occasion:   itemsOccasion(declinedOccasionPrefix, ids),
 			DueAt:      first.UTC(),
 			Template:   templates.KeyReminderDeclinedWork,

@@ -95,7 +95,8 @@ func TestDeclinedWorkIsOfferedOnceAfterTheBranchDays(t *testing.T) {
 		msgs := r.sent(cust)
 		if len(msgs) != 1 || msgs[0].TemplateKey != templates.KeyReminderDeclinedWork ||
 			!strings.Contains(msgs[0].Body, "zaleciliśmy") || !strings.Contains(msgs[0].Body, "Brake pads front") ||
-			!strings.Contains(msgs[0].Body, "https://hub.test/") {
+			!strings.Contains(msgs[0].Body, "https://hub.test/account/book?vehicle=") ||
+			!strings.HasSuffix(msgs[0].Body, "&branch="+r.branch.Code) {
 			t.Fatalf("sent %+v", msgs)
 		}
 		if n := len(r.sent(stopped)); n != 0 {

@@ -87,6 +87,7 @@ func (m *Maintenance) Due(ctx context.Context, st *store.Store, scan Scan) ([]Re
 			Audience:   ToCustomer,
 			CustomerID: v.CustomerID,
 			Subject:    store.VehicleSubject(v.VehicleID),
+			VehicleID:  v.VehicleID,
 			Occasion:   v.ServiceDueOn + "/" + v.Lead,
 			DueAt:      becameDue(due.AddDate(0, 0, -lead), scan.Now),
 			Template:   templates.KeyReminderMaintenance,

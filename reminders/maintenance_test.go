@@ -47,6 +47,9 @@ func TestMaintenanceLeadsAndCatchUp(t *testing.T) {
 			if r.Rule != "maintenance" || r.Audience != reminders.ToCustomer || r.CustomerID != c || r.Template != templates.KeyReminderMaintenance || r.ThreadID != 0 {
 				t.Fatalf("reminder %+v", r)
 			}
+			if r.VehicleID == 0 || subject(r.VehicleID) != r.Subject {
+				t.Fatalf("reminder of %s names vehicle %d (its book link would choose the wrong car)", r.Subject, r.VehicleID)
+			}
 			if r.Subject == subject(in14) {
 				if !r.Data.DueAt.Equal(time.Date(2026, 6, 1, 0, 0, 0, 0, msk)) || r.Data.Vehicle != "Škoda Octavia "+r.Data.Plate || r.Data.Plate == "" {
 					t.Fatalf("data %+v", r.Data)

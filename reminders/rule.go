@@ -50,8 +50,12 @@ type Reminder struct {
 	// ThreadID is the thread to write on (a work order's); 0 = the
 	// customer's own thread, opened if they have none.
 	ThreadID int64
+	// VehicleID is the vehicle a reminder is about (maintenance, tyres,
+	// declined work); 0 for none. Its message carries a link to book a
+	// visit for that car at the branch (Data.BookURL).
+	VehicleID int64
 	// Template and Data make a customer message; the Runner fills the
-	// branch, the customer's name and language, and the link.
+	// branch, the customer's name and language, the link and the book link.
 	Template string
 	Data     templates.Data
 	// Title and Body make a staff task.

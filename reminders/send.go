@@ -104,12 +104,15 @@ func (r *Runner) threadFor(ctx context.Context, tx *store.Store, b hub.Branch, i
 }
 
 // render fills what the Runner knows (branch, customer, language, zone,
-// link) into the rule's data and renders the branch's text.
+// link, the book link of a vehicle's reminder) into the rule's data and renders the branch's text.
 func (r *Runner) render(ctx context.Context, texts *templates.Renderer, p *scanPlan, it planned, link string) (string, error) {
 	d := it.Data
 	b := p.scan.Branch
 	d.BranchName, d.BranchPhone, d.Location, d.Link = b.Name, b.Phone, p.scan.Loc, link
 	d.CustomerName, d.Locale = it.recipient.Name, b.Locale
+	if it.VehicleID != 0 {
+		d.BookURL = r.links.BookURL(it.VehicleID, b.Code)
+	}
 	if it.recipient.Locale != "" {
 		d.Locale = it.recipient.Locale
 	}

@@ -86,6 +86,7 @@ func (r *Tyres) Due(ctx context.Context, st *store.Store, scan Scan) ([]Reminder
 				Audience:   ToCustomer,
 				CustomerID: v.CustomerID,
 				Subject:    store.VehicleSubject(v.VehicleID),
+				VehicleID:  v.VehicleID,
 				Occasion:   occasion,
 				DueAt:      dueAt,
 				Template:   templates.KeyReminderTyres,

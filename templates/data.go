@@ -10,7 +10,7 @@ type Data struct {
 	WorkOrderNumber, Vehicle, Plate       string         // Vehicle e.g. "Škoda Octavia A123BC77"
 	Status                                string         // canonical status
 	Link                                  string         // customer page URL, may be empty
-	Text                                  string         // advisor text for message.advisor
+	Text                                  string         // advisor text for message.advisor; booking.*: the DMS's note
 	DocumentName                          string         // for document.ready
 	Code                                  string         // locker drop-off code or pickup PIN, for locker.*
 	PromisedAt                            time.Time      // zero = unknown
@@ -22,6 +22,8 @@ type Data struct {
 	Items                                 []Item         // reminder.expiring: every item of the customer due in this run
 	PayMinor                              int64          // payment.* and status.ready: the amount to pay online, minor units of Currency; 0 = nothing to pay online
 	ReceiptURL                            string         // payment.received: the provider's receipt, may be empty
+	BookingAt                             time.Time      // booking.*: the booked visit's start
+	BookURL                               string         // reminders of a vehicle: the account's booking page with the car chosen; may be empty
 	Location                              *time.Location // branch time zone; nil = UTC
 	Locale                                string         // ru | pl | en
 }
@@ -50,6 +52,7 @@ func prepare(d Data) Data {
 	}
 	d.PromisedAt = inZone(d.PromisedAt, d.Location)
 	d.DueAt = inZone(d.DueAt, d.Location)
+	d.BookingAt = inZone(d.BookingAt, d.Location)
 	if d.Items != nil {
 		items := make([]Item, len(d.Items)) // the caller's slice stays as it was
 		for i, it := range d.Items {

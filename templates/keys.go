@@ -38,6 +38,12 @@ const (
 	// paid, and an amount an advisor asked for from the thread.
 	KeyPaymentReceived = "payment.received"
 	KeyPaymentRequest  = "payment.request"
+	// Bookings from the customer's account (issue 19): the DMS confirmed,
+	// moved or declined a booking (BookingAt: its start; Text: the DMS's
+	// note, may be empty).
+	KeyBookingConfirmed = "booking.confirmed"
+	KeyBookingMoved     = "booking.moved"
+	KeyBookingDeclined  = "booking.declined"
 )
 
 // ReplyKeys lists the keys an advisor may start a reply from: every key but
@@ -45,13 +51,15 @@ const (
 // sent when the code is issued and cannot be typed into a draft, and the
 // reminders whose text is made of what only a reminder rule knows (the due
 // date, the season, the expiring items), and the payment messages, whose
-// amount only the payments service knows.
+// amount only the payments service knows, and the booking answers, whose
+// time only the DMS's booking event brings.
 func ReplyKeys() []string {
 	var out []string
 	for _, k := range Keys() {
 		switch k {
 		case KeyLockerDropOff, KeyLockerPickupPIN, KeyReminderMaintenance, KeyReminderTyres, KeyReminderExpiring,
-			KeyReminderDeclinedWork, KeyPaymentReceived, KeyPaymentRequest:
+			KeyReminderDeclinedWork, KeyPaymentReceived, KeyPaymentRequest,
+			KeyBookingConfirmed, KeyBookingMoved, KeyBookingDeclined:
 			continue
 		}
 		out = append(out, k)
@@ -94,6 +102,9 @@ func Keys() []string {
 		KeyReminderDeclinedWork,
 		KeyPaymentReceived,
 		KeyPaymentRequest,
+		KeyBookingConfirmed,
+		KeyBookingMoved,
+		KeyBookingDeclined,
 	}
 }
 

@@ -18,15 +18,23 @@ func TestRenderEveryDefault(t *testing.T) {
 	wantExtra := map[string]map[string]string{
 		"ru": {KeyReminderDeclinedWork: "Brake pads; Brake discs", KeyStatusInProgress: "23.11.2026 14:30", KeyEstimateRequest: "15 500,50 ₽", KeyDocumentReady: "Invoice",
 			KeyReminderApproval: "15 500,50 ₽", KeyReminderMaintenance: "01.12.2026", KeyReminderTyres: "зимние",
+			KeyBookingConfirmed: "12.12.2026 10:00", KeyBookingMoved: "12.12.2026 10:00", KeyBookingDeclined: "12.12.2026 10:00",
 			KeyReminderExpiring: "GPS subscription A123BC77 — 01.12.2026; Insurance — 05.12.2026"},
 		"pl": {KeyReminderDeclinedWork: "Brake pads; Brake discs", KeyStatusInProgress: "23.11.2026 14:30", KeyEstimateRequest: "15 500,50 zł", KeyDocumentReady: "Invoice",
 			KeyReminderApproval: "15 500,50 zł", KeyReminderMaintenance: "01.12.2026", KeyReminderTyres: "zimowe",
+			KeyBookingConfirmed: "12.12.2026 10:00", KeyBookingMoved: "12.12.2026 10:00", KeyBookingDeclined: "12.12.2026 10:00",
 			KeyReminderExpiring: "GPS subscription A123BC77 — 01.12.2026; Insurance — 05.12.2026"},
 		"en": {KeyReminderDeclinedWork: "Brake pads; Brake discs", KeyStatusInProgress: "23 Nov 2026, 14:30", KeyEstimateRequest: "€15,500.50", KeyDocumentReady: "Invoice",
 			KeyReminderApproval: "€15,500.50", KeyReminderMaintenance: "1 Dec 2026", KeyReminderTyres: "winter tyres",
+			KeyBookingConfirmed: "12 Dec 2026, 10:00", KeyBookingMoved: "12 Dec 2026, 10:00", KeyBookingDeclined: "12 Dec 2026, 10:00",
 			KeyReminderExpiring: "GPS subscription A123BC77 on 1 Dec 2026; Insurance on 5 Dec 2026"},
 	}
-	noWorkOrder := map[string]bool{KeyReminderMaintenance: true, KeyReminderTyres: true, KeyReminderExpiring: true, KeyReminderDeclinedWork: true}
+	noWorkOrder := map[string]bool{KeyReminderMaintenance: true, KeyReminderTyres: true, KeyReminderExpiring: true, KeyReminderDeclinedWork: true,
+		KeyBookingConfirmed: true, KeyBookingMoved: true, KeyBookingDeclined: true}
+	// The reminders of a vehicle link to the account's booking page, not
+	// the thread's page; the booking answers carry the DMS's note.
+	bookLink := map[string]bool{KeyReminderMaintenance: true, KeyReminderTyres: true, KeyReminderDeclinedWork: true}
+	withNote := map[string]bool{KeyMessageAdvisor: true, KeyBookingConfirmed: true, KeyBookingMoved: true, KeyBookingDeclined: true}
 	for _, locale := range Locales() {
 		for _, key := range Keys() {
 			t.Run(locale+"/"+key, func(t *testing.T) {
@@ -36,8 +44,11 @@ func TestRenderEveryDefault(t *testing.T) {
 					t.Fatalf("Render: %v", err)
 				}
 				want := []string{d.Link}
+				if bookLink[key] {
+					want = []string{d.BookURL}
+				}
 				switch {
-				case key == KeyMessageAdvisor:
+				case withNote[key]:
 					want = append(want, d.Text)
 				case noWorkOrder[key]:
 					want = append(want, d.BranchName)

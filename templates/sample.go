@@ -26,8 +26,10 @@ func samples(locale string) []Data {
 			{Name: "Brake pads", TotalMinor: 450000},
 			{Name: "Brake discs", TotalMinor: 1100050},
 		},
-		DueAt:  time.Date(2026, 12, 1, 0, 0, 0, 0, time.FixedZone("MSK", 3*60*60)),
-		Season: "winter",
+		DueAt:     time.Date(2026, 12, 1, 0, 0, 0, 0, time.FixedZone("MSK", 3*60*60)),
+		Season:    "winter",
+		BookingAt: time.Date(2026, 12, 12, 7, 0, 0, 0, time.UTC),
+		BookURL:   "https://naryad.example/account/book?vehicle=42&branch=msk1",
 		Items: []Item{
 			{Title: "GPS subscription A123BC77", Kind: "subscription", ExpiresAt: time.Date(2026, 12, 1, 0, 0, 0, 0, time.FixedZone("MSK", 3*60*60))},
 			{Title: "Insurance", Kind: "insurance", ExpiresAt: time.Date(2026, 12, 5, 0, 0, 0, 0, time.FixedZone("MSK", 3*60*60))},
@@ -47,6 +49,7 @@ func samples(locale string) []Data {
 	sparse.DueAt = time.Time{}
 	sparse.Season = "summer"
 	sparse.Items = nil
+	sparse.BookURL = ""
 	sparse.Location = nil
 	return []Data{full, sparse}
 }
