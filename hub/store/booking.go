@@ -43,7 +43,7 @@ type BookingRequest struct {
 // validate tidies the request and names the first wrong field.
 func (r *BookingRequest) validate(branch hub.Branch) error {
 	r.VehicleText, r.Note, r.RequestKey = strings.TrimSpace(r.VehicleText), strings.TrimSpace(r.Note), strings.TrimSpace(r.RequestKey)
-	var codes []string
+	codes := []string{} // never nil: stored as JSON [] (the column is NOT NULL), a note-only request included
 	for _, c := range r.Services {
 		if c = strings.TrimSpace(c); c != "" && !slices.Contains(codes, c) {
 			codes = append(codes, c)

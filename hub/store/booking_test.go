@@ -435,3 +435,21 @@ func TestBookingSettingsAreValidated(t *testing.T) {
 		}
 	})
 }
+
+// A request with only a note (no catalogue service) is a booking too: the
+// customer describes the problem in their own words.
+func TestBookingWithOnlyANote(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		f := bookingBranch(t, s, 2)
+		r := bookingRequest(f, "note-only", bookingSlot)
+		r.Services = nil
+		b, err := s.CreateBooking(context.Background(), r, bookingNow)
+		if err != nil {
+			t.Fatalf("note-only booking: %v", err)
+		}
+		got, err := s.Booking(context.Background(), b.ID)
+		if err != nil || got.Services == nil || len(got.Services) != 0 || got.Note != "Стучит подвеска" {
+			t.Fatalf("stored %+v %v", got, err)
+		}
+	})
+}
