@@ -116,9 +116,10 @@ const TaskPrivacyDeletion = "privacy_deletion"
 
 // RequestAccountDeletion records the account's request to delete its data
 // and raises a staff task at every branch its phones' threads belong to
-// (or the first branch, when there are none). Asking again changes
-// nothing: it reports whether this call was the first.
-func (s *Store) RequestAccountDeletion(ctx context.Context, accountID int64, title, body string, at time.Time) (bool, error) {
+// (or the first branch, when there are none), worded by words in the
+// branch's language. Asking again changes nothing: it reports whether this
+// call was the first.
+func (s *Store) RequestAccountDeletion(ctx context.Context, accountID int64, words func(locale string) (title, body string), at time.Time) (bool, error) {
 	at = at.UTC().Truncate(time.Microsecond)
 	first := false
 	err := s.Tx(ctx, func(tx *Store) error {
@@ -148,6 +149,11 @@ func (s *Store) RequestAccountDeletion(ctx context.Context, accountID int64, tit
 			}
 		}
 		for _, b := range branches {
+			var locale []string
+			if err := db.Table("branches").Where("id = ?", b).Pluck("locale", &locale).Error; err != nil {
+				return err
+			}
+			title, body := words(append(locale, "")[0])
 			if err := tx.AddStaffTask(ctx, &StaffTask{BranchID: b, Kind: TaskPrivacyDeletion, Title: title, Body: body}); err != nil {
 				return err
 			}

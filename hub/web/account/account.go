@@ -25,6 +25,9 @@ type Options struct {
 	SecureCookies bool   // the public URL is https: cookies only over TLS
 	RateLimit     int    // requests per minute per IP under /account; default 120
 	Logger        *slog.Logger
+	// Codes delivers sign-in codes (SMSCodeSender in the hub); nil: the
+	// sign-in page says codes cannot be sent.
+	Codes CodeSender
 	// Now is the clock; tests set it. Default time.Now.
 	Now func() time.Time
 }
@@ -40,6 +43,7 @@ type Handler struct {
 	rateLimit     int
 	log           *slog.Logger
 	now           func() time.Time
+	codes         CodeSender
 }
 
 // New parses the views and merges the texts of every part.
@@ -52,7 +56,7 @@ func New(st *store.Store, o Options) (*Handler, error) {
 		return nil, fmt.Errorf("account pages: %w", err)
 	}
 	h := &Handler{store: st, assets: assets, secret: []byte(o.Secret), secureCookies: o.SecureCookies,
-		rateLimit: o.RateLimit, log: o.Logger, now: o.Now}
+		rateLimit: o.RateLimit, log: o.Logger, now: o.Now, codes: o.Codes}
 	if h.rateLimit <= 0 {
 		h.rateLimit = 120
 	}
