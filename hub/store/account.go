@@ -59,6 +59,9 @@ func (s *Store) AccountForVerifiedPhone(ctx context.Context, e164 string, at tim
 		if err := s.db.WithContext(ctx).Delete(&hub.Account{}, acc.ID).Error; err != nil {
 			return hub.Account{}, fmt.Errorf("account for phone: drop duplicate: %w", err)
 		}
+		// A fresh value: gorm would add acc's own (dropped) id to the
+		// query and find nothing.
+		acc = hub.Account{}
 		if err := s.db.WithContext(ctx).Take(&acc, owner.AccountID).Error; err != nil {
 			return hub.Account{}, fmt.Errorf("account for phone: %w", err)
 		}

@@ -20,6 +20,9 @@ type ReminderRecipient struct {
 	Locale     string
 	OptedOutAt *time.Time
 	Phone      string // first number; empty when none is known
+	// RemindersDenied: one of their phones withdrew its reminders consent;
+	// OptedOutAt is then set too.
+	RemindersDenied bool
 }
 
 // ReminderRecipients loads the customers of a scan at once.
@@ -30,12 +33,20 @@ func (s *Store) ReminderRecipients(ctx context.Context, ids []int64) (map[int64]
 		var rows []ReminderRecipient
 		err := s.db.WithContext(ctx).Raw(
 			`SELECT c.id, c.name, c.locale, c.opted_out_at,
-			   COALESCE((SELECT p.e164 FROM customer_phones p WHERE p.customer_id = c.id ORDER BY p.id LIMIT 1), '') AS phone
-			 FROM customers c WHERE c.id IN ?`, part).Scan(&rows).Error
+			   COALESCE((SELECT p.e164 FROM customer_phones p WHERE p.customer_id = c.id ORDER BY p.id LIMIT 1), '') AS phone,
+			   EXISTS (SELECT 1 FROM customer_phones p JOIN consents k ON k.e164 = p.e164
+			           WHERE p.customer_id = c.id AND k.purpose = ? AND k.granted = ?) AS reminders_denied
+			 FROM customers c WHERE c.id IN ?`, ConsentReminders, false, part).Scan(&rows).Error
 		if err != nil {
 			return nil, fmt.Errorf("reminder recipients: %w", err)
 		}
 		for _, r := range rows {
+			if r.RemindersDenied && r.OptedOutAt == nil {
+				// A phone of theirs said no to reminders (on the account
+				// page) after the customer was stored: the same as a STOP.
+				at := now()
+				r.OptedOutAt = &at
+			}
 			out[r.ID] = r
 		}
 	}
@@ -43,10 +54,14 @@ func (s *Store) ReminderRecipients(ctx context.Context, ids []int64) (map[int64]
 }
 
 // CustomerOptedOut tells, inside the sending transaction, whether the
-// customer has opted out of reminders since the scan began.
+// customer has opted out of reminders since the scan began (a STOP, or a
+// phone of theirs withdrawing its reminders consent).
 func (s *Store) CustomerOptedOut(ctx context.Context, customerID int64) (bool, error) {
 	var n int64
-	err := s.db.WithContext(ctx).Raw("SELECT COUNT(*) FROM customers WHERE id = ? AND opted_out_at IS NOT NULL", customerID).Scan(&n).Error
+	err := s.db.WithContext(ctx).Raw(
+		`SELECT COUNT(*) FROM customers c WHERE c.id = ? AND (c.opted_out_at IS NOT NULL OR EXISTS (
+		   SELECT 1 FROM customer_phones p JOIN consents k ON k.e164 = p.e164
+		   WHERE p.customer_id = c.id AND k.purpose = ? AND k.granted = ?))`, customerID, ConsentReminders, false).Scan(&n).Error
 	if err != nil {
 		return false, fmt.Errorf("opt-out of customer %d: %w", customerID, err)
 	}
@@ -77,12 +92,23 @@ const (
 // and a system line saying so. It changes nothing when the customer is
 // already in that state or the thread has no customer (a lead), and it
 // never sends anything back (an answer to STOP could start an SMS loop).
+//
+// The phone's reminders consent follows (source stop_reply), for a lead's
+// phone too, so the account's privacy page shows it and a customer the
+// DMS stores later with that phone is not reminded either.
 func (s *Store) SetOptOut(ctx context.Context, t hub.Thread, out bool) (int, error) {
-	if t.CustomerID == nil {
-		return OptOutNoChange, nil
-	}
 	result := OptOutNoChange
 	err := s.Tx(ctx, func(tx *Store) error {
+		recordConsent := func() error {
+			if t.Phone == "" {
+				return nil
+			}
+			_, err := tx.SetConsent(ctx, t.Phone, ConsentReminders, !out, ConsentFromStopReply, now())
+			return err
+		}
+		if t.CustomerID == nil {
+			return recordConsent()
+		}
 		var res *gorm.DB
 		db := tx.db.WithContext(ctx)
 		if out {
@@ -92,6 +118,9 @@ func (s *Store) SetOptOut(ctx context.Context, t hub.Thread, out bool) (int, err
 		}
 		if res.Error != nil {
 			return fmt.Errorf("set opt-out of customer %d: %w", *t.CustomerID, res.Error)
+		}
+		if err := recordConsent(); err != nil {
+			return err
 		}
 		if res.RowsAffected == 0 {
 			return nil

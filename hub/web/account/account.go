@@ -28,6 +28,9 @@ type Options struct {
 	Logger        *slog.Logger
 	// Media holds the stored files the garage's documents are read from.
 	Media *hub.Media
+	// Codes delivers sign-in codes (SMSCodeSender in the hub); nil: the
+	// sign-in page says codes cannot be sent.
+	Codes CodeSender
 	// Now is the clock; tests set it. Default time.Now.
 	Now func() time.Time
 }
@@ -44,6 +47,7 @@ type Handler struct {
 	log           *slog.Logger
 	media         *hub.Media
 	now           func() time.Time
+	codes         CodeSender
 }
 
 // New parses the views and merges the texts of every part.
@@ -56,7 +60,7 @@ func New(st *store.Store, o Options) (*Handler, error) {
 		return nil, fmt.Errorf("account pages: %w", err)
 	}
 	h := &Handler{store: st, assets: assets, secret: []byte(o.Secret), secureCookies: o.SecureCookies,
-		rateLimit: o.RateLimit, log: o.Logger, media: o.Media, now: o.Now}
+		rateLimit: o.RateLimit, log: o.Logger, media: o.Media, now: o.Now, codes: o.Codes}
 	if h.rateLimit <= 0 {
 		h.rateLimit = 120
 	}

@@ -5,15 +5,7 @@ import "github.com/gofiber/fiber/v2"
 // The parts of the account pages, each filled in by its own files. A part
 // that lands moves its function out of this file.
 
-// registerSignIn adds sign-in by code and sign-out (signin*.go).
-func (h *Handler) registerSignIn(public fiber.Router) {}
-
 // registerBooking adds the branch directory (public) and booking (in).
 func (h *Handler) registerBooking(public, in fiber.Router) {}
 
-// registerPrivacy adds consent, data download and deletion (privacy*.go).
-func (h *Handler) registerPrivacy(in fiber.Router) {}
-
-func signInTexts() map[string]map[string]string  { return nil }
 func bookingTexts() map[string]map[string]string { return nil }
-func privacyTexts() map[string]map[string]string { return nil }

@@ -123,6 +123,7 @@ func (h *Handler) Register(app fiber.Router) {
 		},
 	}), h.pay)
 	c.Get("/:token/pay/return/:id", h.payReturn)
+	c.Post("/:token/account", h.toAccount)
 }
 
 // MessagesPath is where the customer's page posts a message and its file:

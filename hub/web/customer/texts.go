@@ -35,8 +35,9 @@ var texts = map[string]map[string]string{
 		"pending_title": "Платёж обрабатывается", "pending_text": "Банк ещё не подтвердил платёж. Мы напишем вам, когда он пройдёт; повторно платить не нужно.",
 		"pay_refreshing": "Страница обновляется сама", "failed_title": "Оплата не прошла", "failed_text": "Платёж не прошёл. Попробуйте ещё раз или выберите другой способ оплаты.",
 		"cancelled_title": "Оплата отменена", "cancelled_text": "Платёж отменён или время на оплату истекло. Деньги не списаны — можно оплатить заново.",
-		"pay_error": "Не удалось открыть страницу оплаты. Попробуйте ещё раз через минуту или позвоните нам.",
-		"pay_gone":  "Эта сумма больше не к оплате. Проверьте заказ ниже.",
+		"pay_error":   "Не удалось открыть страницу оплаты. Попробуйте ещё раз через минуту или позвоните нам.",
+		"pay_gone":    "Эта сумма больше не к оплате. Проверьте заказ ниже.",
+		"all_my_cars": "Все мои автомобили",
 	},
 	"pl": {
 		"title": "Twoje zlecenie", "order": "Zlecenie", "vehicle": "Samochód", "promised": "Planowany odbiór",
@@ -63,8 +64,9 @@ var texts = map[string]map[string]string{
 		"pending_title": "Płatność w trakcie", "pending_text": "Bank jeszcze nie potwierdził płatności. Napiszemy, gdy dotrze; nie trzeba płacić ponownie.",
 		"pay_refreshing": "Strona odświeża się sama", "failed_title": "Płatność nieudana", "failed_text": "Płatność nie powiodła się. Spróbuj ponownie lub wybierz inną metodę płatności.",
 		"cancelled_title": "Płatność anulowana", "cancelled_text": "Płatność została anulowana lub minął czas na jej dokonanie. Pieniądze nie zostały pobrane — możesz zapłacić ponownie.",
-		"pay_error": "Nie udało się otworzyć strony płatności. Spróbuj ponownie za minutę lub zadzwoń do nas.",
-		"pay_gone":  "Ta kwota nie jest już do zapłaty. Sprawdź zlecenie poniżej.",
+		"pay_error":   "Nie udało się otworzyć strony płatności. Spróbuj ponownie za minutę lub zadzwoń do nas.",
+		"pay_gone":    "Ta kwota nie jest już do zapłaty. Sprawdź zlecenie poniżej.",
+		"all_my_cars": "Wszystkie moje samochody",
 	},
 	"en": {
 		"title": "Your work order", "order": "Work order", "vehicle": "Vehicle", "promised": "Promised for",
@@ -91,8 +93,9 @@ var texts = map[string]map[string]string{
 		"pending_title": "Payment in progress", "pending_text": "Your bank has not confirmed the payment yet. We will write to you when it goes through; there is no need to pay again.",
 		"pay_refreshing": "This page updates itself", "failed_title": "Payment failed", "failed_text": "The payment did not go through. Please try again or choose another payment method.",
 		"cancelled_title": "Payment cancelled", "cancelled_text": "The payment was cancelled or its time ran out. No money was taken; you can pay again.",
-		"pay_error": "We could not open the payment page. Please try again in a minute or call us.",
-		"pay_gone":  "This amount is no longer due. Please check your order below.",
+		"pay_error":   "We could not open the payment page. Please try again in a minute or call us.",
+		"pay_gone":    "This amount is no longer due. Please check your order below.",
+		"all_my_cars": "All my cars",
 	},
 }
 

@@ -1,0 +1,154 @@
+package account
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"naryad/hub/store"
+)
+
+// registerPrivacy adds consent per purpose, the data download and the
+// deletion request.
+func (h *Handler) registerPrivacy(in fiber.Router) {
+	in.Get("/privacy", h.privacyPage)
+	in.Post("/privacy/consent", h.setConsent)
+	in.Get("/privacy/export", h.exportData)
+	in.Post("/privacy/delete", h.requestDeletion)
+}
+
+// privacyView is the page: each verified phone's consents and history.
+type privacyView struct {
+	Phones            []phoneConsents
+	Flash, Error      string
+	DeletionRequested *time.Time
+}
+
+type phoneConsents struct {
+	E164     string
+	Consents []consentRow
+	History  []consentRow
+}
+
+type consentRow struct {
+	Purpose string // service | reminders | marketing
+	Granted bool
+	When    string // formatted; "" for a default never answered
+	Source  string // localized
+}
+
+// privacyPage is GET /account/privacy.
+func (h *Handler) privacyPage(c *fiber.Ctx) error {
+	flash := map[string]string{"consent": "privacy_saved", "deletion": "privacy_deletion_sent"}[c.Query("done")]
+	return h.showPrivacy(c, fiber.StatusOK, flash, "")
+}
+
+func (h *Handler) showPrivacy(c *fiber.Ctx, status int, flashKey, errKey string) error {
+	v := h.current(c)
+	ctx, cancel := context.WithTimeout(c.UserContext(), 10*time.Second)
+	defer cancel()
+	data := privacyView{DeletionRequested: v.Account.DeletionRequestedAt}
+	if flashKey != "" {
+		data.Flash = h.t(v.Locale, flashKey)
+	}
+	if errKey != "" {
+		data.Error = h.t(v.Locale, errKey)
+	}
+	for _, p := range v.Phones {
+		cs, err := h.store.Consents(ctx, p)
+		if err != nil {
+			return h.internal(c, "consents", err)
+		}
+		hs, err := h.store.ConsentHistory(ctx, p)
+		if err != nil {
+			return h.internal(c, "consent history", err)
+		}
+		pc := phoneConsents{E164: p}
+		for _, k := range cs {
+			pc.Consents = append(pc.Consents, h.consentRow(v.Locale, k.Purpose, k.Granted, k.ChangedAt, k.Source))
+		}
+		for _, k := range hs {
+			pc.History = append(pc.History, h.consentRow(v.Locale, k.Purpose, k.Granted, k.ChangedAt, k.Source))
+		}
+		data.Phones = append(data.Phones, pc)
+	}
+	return h.render(c, status, "privacy.html", v.Locale, "privacy_title", data)
+}
+
+func (h *Handler) consentRow(locale, purpose string, granted bool, at time.Time, source string) consentRow {
+	r := consentRow{Purpose: purpose, Granted: granted}
+	if source != "" {
+		r.Source = h.t(locale, "privacy_source_"+source)
+	}
+	if !at.IsZero() {
+		// The customer's own clock is unknown; UTC, said so, is never wrong.
+		r.When = at.UTC().Format("2006-01-02 15:04") + " UTC"
+	}
+	return r
+}
+
+// setConsent is POST /account/privacy/consent: phone (one of the
+// account's), purpose and granted (1 or 0).
+func (h *Handler) setConsent(c *fiber.Ctx) error {
+	v := h.current(c)
+	phone, purpose, granted := c.FormValue("phone"), c.FormValue("purpose"), c.FormValue("granted")
+	if !slices.Contains(v.Phones, phone) || !slices.Contains(store.ConsentPurposes, purpose) || (granted != "1" && granted != "0") {
+		return h.showPrivacy(c, fiber.StatusUnprocessableEntity, "", "privacy_bad_input")
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), 10*time.Second)
+	defer cancel()
+	if _, err := h.store.SetConsent(ctx, phone, purpose, granted == "1", store.ConsentFromAccount, h.now()); err != nil {
+		return h.internal(c, "set consent", err)
+	}
+	return c.Redirect("/account/privacy?done=consent", fiber.StatusSeeOther)
+}
+
+// exportData is GET /account/privacy/export: everything tied to the
+// account's verified phones, as a JSON file.
+func (h *Handler) exportData(c *fiber.Ctx) error {
+	v := h.current(c)
+	ctx, cancel := context.WithTimeout(c.UserContext(), 30*time.Second)
+	defer cancel()
+	data, err := h.store.PersonalDataOf(ctx, v.Account.ID)
+	if err != nil {
+		return h.internal(c, "export personal data", err)
+	}
+	body, err := json.MarshalIndent(struct {
+		ExportedAt time.Time `json:"exported_at"`
+		store.PersonalData
+	}{h.now().UTC(), data}, "", "  ")
+	if err != nil {
+		return h.internal(c, "encode personal data", err)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="my-data.json"`)
+	return c.Send(body)
+}
+
+// requestDeletion is POST /account/privacy/delete: the request is noted
+// on the account and staff get a task; asking twice is the same as once.
+func (h *Handler) requestDeletion(c *fiber.Ctx) error {
+	v := h.current(c)
+	ctx, cancel := context.WithTimeout(c.UserContext(), 10*time.Second)
+	defer cancel()
+	words := func(locale string) (string, string) {
+		if _, ok := h.texts[locale]; !ok {
+			locale = "en"
+		}
+		phones := ""
+		for i, p := range v.Phones {
+			if i > 0 {
+				phones += ", "
+			}
+			phones += p
+		}
+		return h.t(locale, "privacy_task_title"), h.t(locale, "privacy_task_body") + " " + phones
+	}
+	if _, err := h.store.RequestAccountDeletion(ctx, v.Account.ID, words, h.now()); err != nil {
+		return h.internal(c, "request deletion", err)
+	}
+	return c.Redirect("/account/privacy?done=deletion", fiber.StatusSeeOther)
+}

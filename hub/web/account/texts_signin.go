@@ -1,0 +1,55 @@
+package account
+
+// signInTexts are the words of sign-in by code and sign-out.
+func signInTexts() map[string]map[string]string {
+	return map[string]map[string]string{
+		"ru": {
+			"signin_title": "Вход в личный кабинет", "signin_code_title": "Код из сообщения",
+			"signin_phone": "Номер телефона", "signin_phone_hint": "Пришлём код для входа в SMS на этот номер.",
+			"signin_send": "Получить код", "signin_code": "Код из 6 цифр", "signin_remember": "Запомнить этот телефон",
+			"signin_enter": "Войти", "signin_sent": "Мы отправили код на номер %s. Он действует 10 минут.",
+			"signin_resend": "Получить новый код", "signin_other_phone": "Другой номер",
+			"signin_sms":          "Код для входа в личный кабинет: %s. Никому его не сообщайте.",
+			"signin_bad_phone":    "Не удалось распознать номер. Введите его с кодом страны, например +7 916 123-45-67.",
+			"signin_limit":        "Слишком много запросов кода. Попробуйте позже.",
+			"signin_send_failed":  "Не удалось отправить код. Попробуйте через несколько минут.",
+			"signin_code_format":  "Введите 6 цифр из сообщения.",
+			"signin_code_wrong":   "Неверный код. Осталось попыток: %d.",
+			"signin_code_locked":  "Слишком много неверных попыток, код больше не действует. Запросите новый.",
+			"signin_code_expired": "Срок действия кода истёк. Запросите новый.",
+			"signin_code_none":    "Этот код уже не действует. Запросите новый.",
+		},
+		"pl": {
+			"signin_title": "Logowanie do konta", "signin_code_title": "Kod z wiadomości",
+			"signin_phone": "Numer telefonu", "signin_phone_hint": "Wyślemy kod logowania SMS-em na ten numer.",
+			"signin_send": "Wyślij kod", "signin_code": "Kod z 6 cyfr", "signin_remember": "Zapamiętaj ten telefon",
+			"signin_enter": "Zaloguj", "signin_sent": "Wysłaliśmy kod na numer %s. Jest ważny 10 minut.",
+			"signin_resend": "Wyślij nowy kod", "signin_other_phone": "Inny numer",
+			"signin_sms":          "Kod logowania do konta: %s. Nie podawaj go nikomu.",
+			"signin_bad_phone":    "Nie rozpoznano numeru. Wpisz go z kodem kraju, np. +48 601 234 567.",
+			"signin_limit":        "Zbyt wiele próśb o kod. Spróbuj później.",
+			"signin_send_failed":  "Nie udało się wysłać kodu. Spróbuj za kilka minut.",
+			"signin_code_format":  "Wpisz 6 cyfr z wiadomości.",
+			"signin_code_wrong":   "Błędny kod. Pozostało prób: %d.",
+			"signin_code_locked":  "Zbyt wiele błędnych prób, kod jest już nieważny. Poproś o nowy.",
+			"signin_code_expired": "Kod wygasł. Poproś o nowy.",
+			"signin_code_none":    "Ten kod jest już nieważny. Poproś o nowy.",
+		},
+		"en": {
+			"signin_title": "Sign in to your account", "signin_code_title": "The code we sent",
+			"signin_phone": "Phone number", "signin_phone_hint": "We will text a sign-in code to this number.",
+			"signin_send": "Send the code", "signin_code": "6-digit code", "signin_remember": "Remember this phone",
+			"signin_enter": "Sign in", "signin_sent": "We sent a code to %s. It is valid for 10 minutes.",
+			"signin_resend": "Send a new code", "signin_other_phone": "Another number",
+			"signin_sms":          "Your account sign-in code: %s. Do not share it with anyone.",
+			"signin_bad_phone":    "That does not look like a phone number. Enter it with the country code, e.g. +48 601 234 567.",
+			"signin_limit":        "Too many codes requested. Please try again later.",
+			"signin_send_failed":  "The code could not be sent. Please try again in a few minutes.",
+			"signin_code_format":  "Enter the 6 digits from the message.",
+			"signin_code_wrong":   "Wrong code. Tries left: %d.",
+			"signin_code_locked":  "Too many wrong tries; this code no longer works. Request a new one.",
+			"signin_code_expired": "This code has expired. Request a new one.",
+			"signin_code_none":    "This code no longer works. Request a new one.",
+		},
+	}
+}
