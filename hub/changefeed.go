@@ -36,6 +36,9 @@ const (
 	// ChangeInspectionReport: the customer decided on the estimate; the
 	// inspection and the decisions as a PDF document.
 	ChangeInspectionReport = "inspection_report"
+	// ChangeServiceRequest: a customer booked a visit from their account,
+	// or cancelled or moved it (issue 19).
+	ChangeServiceRequest = "service_request"
 )
 
 // ChangeData is the data of one change type: what a Change's Data holds,
@@ -248,3 +251,34 @@ func (InspectionReportData) ChangeType() string { return ChangeInspectionReport 
 
 // DMSFileURL is where the DMS fetches a file of the hub by its hash.
 func DMSFileURL(sha256 string) string { return "/api/dms/v1/files/" + sha256 }
+
+// ServiceRequestData is the data of a service_request change: a customer
+// asked for a visit from their account, or cancelled or moved it
+// (docs/exchange.md, "The change feed", "Service requests"). The DMS
+// answers with a booking event. External ids are the DMS's own, sent only
+// when the customer or vehicle is one of a node serving the branch.
+type ServiceRequestData struct {
+	BookingID          int64                `json:"booking_id"`
+	ThreadID           int64                `json:"thread_id"`
+	State              string               `json:"state"` // requested (new or moved by the customer) or cancelled
+	BranchCode         string               `json:"branch_code"`
+	Phone              string               `json:"phone"` // E.164
+	CustomerExternalID string               `json:"customer_external_id,omitempty"`
+	VehicleExternalID  string               `json:"vehicle_external_id,omitempty"`
+	VehicleText        string               `json:"vehicle_text"`
+	Kind               string               `json:"kind"` // maintenance, tyres, diagnostics or other
+	Services           []ServiceRequestItem `json:"services"`
+	Note               string               `json:"note"`
+	StartsAt           time.Time            `json:"starts_at"`
+	EndsAt             time.Time            `json:"ends_at"`
+}
+
+// ServiceRequestItem is one service of the branch's catalogue the
+// customer chose, named in the branch's language.
+type ServiceRequestItem struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// ChangeType is ChangeServiceRequest.
+func (ServiceRequestData) ChangeType() string { return ChangeServiceRequest }

@@ -32,6 +32,7 @@ var changeData = map[string]func() hub.ChangeData{
 	hub.ChangeRefund:           func() hub.ChangeData { return &hub.RefundData{} },
 	hub.ChangeInspection:       func() hub.ChangeData { return &hub.InspectionData{} },
 	hub.ChangeInspectionReport: func() hub.ChangeData { return &hub.InspectionReportData{} },
+	hub.ChangeServiceRequest:   func() hub.ChangeData { return &hub.ServiceRequestData{} },
 }
 
 // Every change type the code declares is the one the documentation lists,

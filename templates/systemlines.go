@@ -231,8 +231,11 @@ var systemLines = map[string]map[string]string{
 
 // SystemLineKeys returns every key of the catalog (phrases included).
 func SystemLineKeys() []string {
-	keys := make([]string, 0, len(systemLines)+len(lockerPhrases))
+	keys := make([]string, 0, len(systemLines)+len(lockerPhrases)+len(bookingLines))
 	for k := range systemLines {
+		keys = append(keys, k)
+	}
+	for k := range bookingLines {
 		keys = append(keys, k)
 	}
 	for k := range lockerPhrases {
@@ -250,6 +253,9 @@ func IsSystemLineKey(key string) bool {
 // lineWordings finds a key's wordings in the catalog's tables.
 func lineWordings(key string) (map[string]string, bool) {
 	if w, ok := systemLines[key]; ok {
+		return w, true
+	}
+	if w, ok := bookingLines[key]; ok {
 		return w, true
 	}
 	w, ok := lockerPhrases[key]
