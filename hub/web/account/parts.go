@@ -11,13 +11,9 @@ func (h *Handler) registerSignIn(public fiber.Router) {}
 // registerGarage adds the garage and each car's history (garage*.go).
 func (h *Handler) registerGarage(in fiber.Router) {}
 
-// registerBooking adds the branch directory (public) and booking (in).
-func (h *Handler) registerBooking(public, in fiber.Router) {}
-
 // registerPrivacy adds consent, data download and deletion (privacy*.go).
 func (h *Handler) registerPrivacy(in fiber.Router) {}
 
 func signInTexts() map[string]map[string]string  { return nil }
 func garageTexts() map[string]map[string]string  { return nil }
-func bookingTexts() map[string]map[string]string { return nil }
 func privacyTexts() map[string]map[string]string { return nil }
