@@ -31,9 +31,15 @@ const maxNote = 1000
 // requestTimeout bounds the store work of one booking page.
 const requestTimeout = 10 * time.Second
 
-// registerBooking adds the branch directory (public) and booking (in).
-func (h *Handler) registerBooking(public, in fiber.Router) {
+// registerDirectory adds the public branch directory. Register calls it
+// before it adds the sign-in guard (see there).
+func (h *Handler) registerDirectory(public fiber.Router) {
 	public.Get("/branches", h.branchesPage)
+}
+
+// registerBooking adds booking, behind the guard. Its public route (the
+// directory) is added by registerDirectory, before the guard exists.
+func (h *Handler) registerBooking(_, in fiber.Router) {
 	in.Get("/book", h.bookPage)
 	in.Post("/book", h.bookSubmit)
 	in.Get("/bookings", h.bookingsPage)
@@ -178,11 +184,15 @@ func (h *Handler) resolve(ctx context.Context, v visitor, c bookingChoice, check
 	}
 	r.start = start
 	if checkFree {
-		free, err := h.freeSlots(ctx, r.w.Branch, r.w.Kind, start, time.Time{})
-		if err != nil {
+		slots, err := h.store.FreeSlots(ctx, r.w.Branch.ID, r.w.Kind, start, h.now())
+		if err != nil && !errors.Is(err, store.ErrNoCapacity) {
 			return nil, err
 		}
-		if !slices.ContainsFunc(free[start.Format(time.DateOnly)], func(s hub.Slot) bool { return s.Start.Equal(start) }) {
+		switch i := slices.IndexFunc(slots, func(s hub.Slot) bool { return s.Start.Equal(start) }); {
+		case i < 0: // not a bookable slot (any more): past, day off, outside hours
+			r.fail(stepSlot, "bk_err_slot")
+			return r, nil
+		case slots[i].Free <= 0:
 			r.fail(stepSlot, "bk_err_full")
 			return r, nil
 		}

@@ -166,3 +166,13 @@ func (r *bookingRig) bookingCount() int64 {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// httpPost is a form POST request to adjust before sending.
+func httpPost(target string, form url.Values) *http.Request {
+	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return req
+}
+
+// httpGet is a GET request to adjust before sending.
+func httpGet(target string) *http.Request { return httptest.NewRequest(http.MethodGet, target, nil) }
