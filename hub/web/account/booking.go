@@ -253,7 +253,7 @@ func (r *wizardRun) summary() []summaryRow {
 	var rows []summaryRow
 	if r.step > stepBranch {
 		b := r.w.Branch
-		rows = append(rows, summaryRow{h.t(l, "bk_branch"), joinNonEmpty(", ", b.Name, b.City, b.Address), r.choice.link(stepBranch)})
+		rows = append(rows, summaryRow{h.t(l, "bk_branch"), joinNonEmpty(", ", b.Name, b.City), r.choice.link(stepBranch)})
 	}
 	if r.step > stepVehicle {
 		rows = append(rows, summaryRow{h.t(l, "bk_vehicle"), r.w.CarText, r.choice.link(stepVehicle)})
