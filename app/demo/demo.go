@@ -58,6 +58,12 @@ func LoadAt(ctx context.Context, s *app.Server, cfg *cli.Config, out io.Writer, 
 	if err != nil {
 		return err
 	}
+	if err := seedBooking(ctx, st, moscow, moscowBooking); err != nil {
+		return err
+	}
+	if err := seedBooking(ctx, st, warsaw, warsawBooking); err != nil {
+		return err
+	}
 	// The locker comes before the work orders, so their customers get
 	// drop-off codes as they would at a branch with one.
 	lockerToken, err := demoLocker(ctx, st, moscow)

@@ -94,6 +94,7 @@ func (h *Handler) Register(app fiber.Router) {
 	admin.Post("/admin/whatsapp/branches/:code", h.whatsappBranch)
 	h.registerChecklist(admin)
 	h.registerSLA(admin)
+	h.registerBooking(admin)
 }
 
 // page is what every view gets: who is signed in, the form token, an error
