@@ -213,8 +213,9 @@ func (r *wizardRun) fail(step int, key string) {
 func (r *wizardRun) page(c *fiber.Ctx) error {
 	h, l := r.h, r.v.Locale
 	r.w.Step = stepNames[r.step]
-	for _, name := range sortedKeys(r.choice.values(r.step)) {
-		for _, val := range r.choice.values(r.step)[name] {
+	carried := r.choice.values(r.step)
+	for _, name := range sortedKeys(carried) {
+		for _, val := range carried[name] {
 			r.w.Hidden = append(r.w.Hidden, formField{name, val})
 		}
 	}
@@ -227,7 +228,11 @@ func (r *wizardRun) page(c *fiber.Ctx) error {
 		}
 	case stepSlot:
 		ch := r.choice
-		cal, err := h.calendar(r.ctx, l, r.w.Branch, r.w.Kind, c.Query(fMonth), c.Query(fDay), time.Time{}, calendarLinks{
+		month, day := c.Query(fMonth), c.Query(fDay)
+		if month == "" && day == "" && !r.start.IsZero() {
+			day = r.start.Format(time.DateOnly) // a refused time: show the rest of its day
+		}
+		cal, err := h.calendar(r.ctx, l, r.w.Branch, r.w.Kind, month, day, time.Time{}, calendarLinks{
 			day:  func(month, day string) string { return ch.link(stepSlot, fMonth, month, fDay, day) },
 			time: func(at string) string { return ch.link(stepSlot, fAt, at) },
 		})

@@ -242,7 +242,7 @@ func (h *Handler) showMove(ctx context.Context, c *fiber.Ctx, v visitor, b hub.B
 		if d.Error == "" {
 			d.Error = card.ChangeText
 		}
-		return h.render(c, max(status, fiber.StatusOK), "booking_move.html", v.Locale, "bk_move_title", d)
+		return h.render(c, status, "booking_move.html", v.Locale, "bk_move_title", d)
 	}
 	dir, err := h.store.BranchDirectory(ctx)
 	if err != nil {

@@ -52,6 +52,10 @@ func TestBookingRaceForTheLastPlaces(t *testing.T) {
 				made++
 			case a.status == http.StatusUnprocessableEntity && strings.Contains(a.body, "That time is already taken"):
 				taken++
+				// The page offers the rest of that day.
+				if !strings.Contains(a.body, url.QueryEscape(r.slot(3, 12))) {
+					t.Fatalf("a slot-taken page without the day's other times\n%s", a.body)
+				}
 			default:
 				t.Fatalf("unexpected answer %d %q\n%s", a.status, a.location, a.body)
 			}
