@@ -92,9 +92,13 @@ func (h *Handler) Register(app fiber.Router) {
 		},
 	}))
 	h.registerSignIn(public)
+	// Public routes go before the guard: a fiber group with a handler is
+	// a middleware on its whole prefix, so a public route registered after
+	// it would be sent to sign-in.
+	h.registerDirectory(public)
 	in := public.Group("", h.requireAccount)
 	h.registerGarage(in)
-	h.registerBooking(public, in)
+	h.registerBooking(in)
 	h.registerPrivacy(in)
 }
 
