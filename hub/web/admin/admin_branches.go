@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -36,6 +38,23 @@ func (h *Handler) branchesView(ctx context.Context, form hub.Branch) (branchesVi
 	return branchesView{Branches: branches, Regions: regions, Locales: templates.Locales(), Form: form}, nil
 }
 
+// branchProblems says ValidateBranch's problems in the admin's words.
+func branchProblems(c *fiber.Ctx, err error) string {
+	var be *hub.BranchError
+	if !errors.As(err, &be) {
+		return refusals(c)["wa_failed"] // ValidateBranch returns nothing else
+	}
+	r := refusals(c)
+	said := make([]string, len(be.Problems))
+	for i, p := range be.Problems {
+		said[i] = r["branch_"+p.Field]
+		if strings.Contains(said[i], "%s") {
+			said[i] = fmt.Sprintf(said[i], strconv.Quote(p.Value))
+		}
+	}
+	return strings.Join(said, "; ")
+}
+
 // branchList is GET /admin/branches.
 func (h *Handler) branchList(c *fiber.Ctx) error {
 	v, err := h.branchesView(c.UserContext(), hub.Branch{})
@@ -57,7 +76,7 @@ func (h *Handler) branchAdd(c *fiber.Ctx) error {
 	}
 	t := words(c)
 	if err := hub.ValidateBranch(&b); err != nil {
-		return h.refuse(c, "branches.html", v, fmt.Sprintf(t["err_branch"], err.Error()))
+		return h.refuse(c, "branches.html", v, fmt.Sprintf(t["err_branch"], branchProblems(c, err)))
 	}
 	if _, err := h.store.BranchByCode(c.UserContext(), b.Code); err == nil {
 		return h.refuse(c, "branches.html", v, fmt.Sprintf(t["err_branch_taken"], b.Code))
