@@ -1,14 +1,17 @@
 package admin_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
 	"naryad/app/apptest"
 	"naryad/cli"
+	"naryad/hub"
 	"naryad/hub/store"
 )
 
@@ -50,6 +53,44 @@ func TestAdminRefusalsSpeakTheAdminsLanguage(t *testing.T) {
 		}
 		if resp, page := b.Do(http.MethodGet, "/admin/whatsapp/accounts/999999/link", nil); resp.StatusCode != http.StatusNotFound || page != "Nie ma takiego konta WhatsApp." {
 			t.Errorf("unknown account: %d %q", resp.StatusCode, page)
+		}
+	}, func(c *cli.Config) { c.WhatsApp = false })
+}
+
+// The WhatsApp link page and the words its script shows are in the
+// admin's language; the script itself holds no words.
+func TestWhatsAppLinkPageSpeaksTheAdminsLanguage(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
+		a := hub.WAAccount{BranchID: h.Branch.ID, Name: "main"}
+		if err := h.Store.CreateWAAccount(context.Background(), &a); err != nil {
+			t.Fatal(err)
+		}
+		b := signIn(t, h, "root", store.RoleAdmin)
+		b.Lang = "ru"
+		resp, page := b.Do(http.MethodGet, fmt.Sprintf("/admin/whatsapp/accounts/%d/link", a.ID), nil)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("link page: %d", resp.StatusCode)
+		}
+		for _, w := range []string{"<h1>Привязка телефона к аккаунту main</h1>", "Связанные устройства", "Ждём, когда WhatsApp предложит код…",
+			"Назад к аккаунтам", `data-linked="Привязан: {phone}. Хаб подключает его."`, `data-ended="Привязка закончилась без телефона.`, `data-waiting="Ждём телефон…"`} {
+			if !strings.Contains(page, w) {
+				t.Errorf("link page lacks %q", w)
+			}
+		}
+		for _, english := range []string{"Link a phone", "Waiting for", "Back to the accounts", "On the phone", "Reload this page"} {
+			if strings.Contains(page, english) {
+				t.Errorf("English %q on a Russian page", english)
+			}
+		}
+		m := regexp.MustCompile(`src="(/static/a/whatsapp\.js[^"]*)"`).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatal("no script on the link page")
+		}
+		_, script := b.Do(http.MethodGet, m[1], nil)
+		for _, english := range []string{"Linked:", "the phone", "The linking ended", "Waiting for"} {
+			if strings.Contains(script, english) {
+				t.Errorf("the script says %q itself", english)
+			}
 		}
 	}, func(c *cli.Config) { c.WhatsApp = false })
 }
