@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"naryad/hub"
 )
@@ -14,27 +16,82 @@ import (
 // not work (enabled) at its branch.
 var ErrNotBranchStaff = errors.New("not staff of the thread's branch")
 
-// AssignThreadBy gives a thread to a user of its branch (nil: nobody) on
-// someone's request (by), recorded in the assignment audit with reason.
+// ErrUserDisabled is returned when a thread is given to a colleague whose
+// account was disabled (a page may still have offered them).
+var ErrUserDisabled = errors.New("the user is disabled")
+
+// ErrNotAssignable is returned when a thread is given to someone whose
+// role does not answer customers (a mechanic): only advisors and admins.
+var ErrNotAssignable = errors.New("only advisors and admins are responsible for threads")
+
+// ErrBadReason is returned for an assignment reason that is empty, too
+// long or has control characters: the reason is shown on the thread page
+// and the team page.
+var ErrBadReason = errors.New("bad assignment reason")
+
+// maxReasonLen bounds an assignment reason (the Reason… keys are short).
+const maxReasonLen = 64
+
+// checkReason refuses a reason the audit should not keep.
+func checkReason(reason string) error {
+	if reason == "" || utf8.RuneCountInString(reason) > maxReasonLen || !utf8.ValidString(reason) {
+		return fmt.Errorf("reason %q: %w", reason, ErrBadReason)
+	}
+	for _, r := range reason {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("reason %q: %w", reason, ErrBadReason)
+		}
+	}
+	return nil
+}
+
+// Assignable tells whether a user of role may be responsible for a thread.
+func Assignable(role string) bool { return slices.Contains(assignableRoles, role) }
+
+// AssignThreadBy gives a thread to an advisor or admin of its branch (nil:
+// nobody) on someone's request (by), recorded in the assignment audit with
+// reason. The person is checked in the same transaction, under the
+// branch's assignment lock, as the change: one disabled or moved a moment
+// ago is refused with ErrUserDisabled or ErrNotBranchStaff, a mechanic
+// with ErrNotAssignable, never stored.
 func (s *Store) AssignThreadBy(ctx context.Context, threadID int64, to *int64, reason string, by *int64) error {
+	if err := checkReason(reason); err != nil {
+		return fmt.Errorf("assign thread %d: %w", threadID, err)
+	}
 	return s.Tx(ctx, func(tx *Store) error {
 		t, err := tx.lockedThread(ctx, threadID)
 		if err != nil {
 			return err
 		}
 		if to != nil {
-			var n int64
-			err := tx.db.WithContext(ctx).Raw(`SELECT COUNT(*) FROM user_branches ub JOIN users u ON u.id = ub.user_id
-			  WHERE ub.user_id = ? AND ub.branch_id = ? AND u.disabled_at IS NULL`, *to, t.BranchID).Scan(&n).Error
-			if err != nil {
-				return fmt.Errorf("assign thread %d: check user %d: %w", threadID, *to, err)
-			}
-			if n == 0 {
-				return fmt.Errorf("assign thread %d to user %d: %w", threadID, *to, ErrNotBranchStaff)
+			if err := tx.checkAssignee(ctx, t.BranchID, *to); err != nil {
+				return fmt.Errorf("assign thread %d to user %d: %w", threadID, *to, err)
 			}
 		}
 		return tx.changeAssignee(ctx, t, to, reason, by)
 	})
+}
+
+// checkAssignee says why userID may not be given a thread of the branch
+// (nil: they may).
+func (s *Store) checkAssignee(ctx context.Context, branchID, userID int64) error {
+	var rows []struct {
+		Role     string
+		Disabled bool
+	}
+	err := s.db.WithContext(ctx).Raw(`SELECT u.role, u.disabled_at IS NOT NULL AS disabled FROM user_branches ub JOIN users u ON u.id = ub.user_id
+	  WHERE ub.user_id = ? AND ub.branch_id = ?`, userID, branchID).Scan(&rows).Error
+	switch {
+	case err != nil:
+		return fmt.Errorf("check user: %w", err)
+	case len(rows) == 0:
+		return ErrNotBranchStaff
+	case rows[0].Disabled:
+		return ErrUserDisabled
+	case !Assignable(rows[0].Role):
+		return ErrNotAssignable
+	}
+	return nil
 }
 
 // FollowWorkOrderAdvisor is called when a DMS event updates a work order

@@ -106,3 +106,46 @@ func TestDecisionLineIsStoredAsAKey(t *testing.T) {
 		}
 	})
 }
+
+// A second start-up reads only messages written since the first: a line
+// below the mark is not looked at again (here one whose key was cleared,
+// which a rescan would key anew), a line written after it is. More lines
+// than one batch are walked to the end.
+func TestKeyOldSystemLinesRemembersWhereItStopped(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, s)
+		add := func(body string) hub.Message {
+			t.Helper()
+			m := hub.Message{ThreadID: f.Thread.ID, Direction: hub.DirectionSystem, Author: "customer", Body: body}
+			if err := s.AddMessage(ctx, &m); err != nil {
+				t.Fatal(err)
+			}
+			return m
+		}
+		for i := 0; i < 501; i++ { // more than a batch of lines nobody recognises
+			add("An old line nobody knows")
+		}
+		first := add("Customer declined «Замена колодок» (1800.00)")
+		if n, err := s.KeyOldSystemLines(ctx); err != nil || n != 1 {
+			t.Fatalf("first start-up: keyed %d, %v; want 1", n, err)
+		}
+		if err := s.Gorm(ctx).Exec("UPDATE messages SET text_key = '' WHERE id = ?", first.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if n, err := s.KeyOldSystemLines(ctx); err != nil || n != 0 {
+			t.Fatalf("second start-up looked below its mark: keyed %d, %v", n, err)
+		}
+		later := add("Customer approved «Масло» (900.00)")
+		if n, err := s.KeyOldSystemLines(ctx); err != nil || n != 1 {
+			t.Fatalf("a line written after the mark: keyed %d, %v; want 1", n, err)
+		}
+		m, err := s.Message(ctx, later.ID)
+		if err != nil || m.TextKey == "" {
+			t.Fatalf("the later line %+v, %v", m, err)
+		}
+		if m, _ := s.Message(ctx, first.ID); m.TextKey != "" {
+			t.Errorf("the line below the mark was read again: key %q", m.TextKey)
+		}
+	})
+}

@@ -69,6 +69,10 @@ var ErrNotLinked = errors.New("no phone is linked to this account")
 // ErrBusy is returned while the account is being linked or logged out.
 var ErrBusy = errors.New("the account is being linked or logged out right now; try again in a moment")
 
+// ErrNotReplaced is returned when staff reconnect an account that another
+// session has not replaced: only such an account is reconnected by hand.
+var ErrNotReplaced = errors.New("only an account replaced by another session is reconnected by hand")
+
 // NewManager makes a manager; Run starts its sessions.
 func NewManager(st *store.Store, sessions *Sessions, newClient NewClientFunc, opts ManagerOptions) *Manager {
 	if opts.Logger == nil {
@@ -290,7 +294,7 @@ func (m *Manager) Reconnect(ctx context.Context, accountID int64) error {
 		return fmt.Errorf("reconnect WhatsApp account %q: %w", a.Name, ErrNotLinked)
 	}
 	if a.State != hub.WAReplaced {
-		return fmt.Errorf("reconnect WhatsApp account %q: it is %s; only an account replaced by another session is reconnected by hand", a.Name, a.State)
+		return fmt.Errorf("reconnect WhatsApp account %q: it is %s: %w", a.Name, a.State, ErrNotReplaced)
 	}
 	if _, err := m.store.SetWAAccountState(ctx, a.ID, hub.WAConnecting, "reconnect asked by staff", nil); err != nil {
 		return err

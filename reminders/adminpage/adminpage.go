@@ -88,7 +88,7 @@ func (h *Handler) newPage(c *fiber.Ctx, v remindersView) page {
 	p := page{Frame: h.Frame(c, staffpage.Locale(c, settingsTexts), t["title"]), CSRF: s.CSRF, Data: v, T: t}
 	switch c.Query("done") {
 	case "task":
-		p.Done = "The task was marked done."
+		p.Done = p.T["task_done"]
 	case "settings":
 		p.Done = p.T["saved"]
 	}
@@ -114,13 +114,16 @@ type remindersView struct {
 	// Unplaced lists, per DMS node, the records no branch's scan reaches,
 	// with Fix saying how to place them: never a silent gap.
 	Unplaced []unplacedRow
-	Fix      string
+	Fix      bool // the page's unplaced_fix words follow the list (store.UnplacedFix in English)
 	// OfferDays is the branch's declined_offer_days (settings.go).
 	OfferDays int
 }
 
+// unplacedRow is a node's records without a branch; the page counts them
+// in the reader's words.
 type unplacedRow struct {
-	Node, Count string
+	Node            string
+	Vehicles, Items int64
 }
 
 type previewRow struct {
@@ -150,7 +153,8 @@ func (h *Handler) reminderList(c *fiber.Ctx) error {
 	v.Date = c.Query("date", now.In(loc).Format("2006-01-02"))
 	at, err := reminders.PreviewMoment(v.Date, loc, now)
 	if err != nil {
-		return h.refuse(c, v, err.Error())
+		h.Log.Info("reminders page: bad date", "error", err)
+		return h.refuse(c, v, settingsWords(c)["bad_date"])
 	}
 	v.At = at.In(loc).Format("2006-01-02 15:04 MST")
 	if h.reminders != nil {
@@ -216,9 +220,9 @@ func (h *Handler) unplaced(ctx context.Context, v *remindersView) error {
 		names[n.ID] = n.Name
 	}
 	for _, u := range counts {
-		v.Unplaced = append(v.Unplaced, unplacedRow{Node: names[u.NodeID], Count: u.Count()})
+		v.Unplaced = append(v.Unplaced, unplacedRow{Node: names[u.NodeID], Vehicles: u.Vehicles, Items: u.Items})
 	}
-	v.Fix = store.UnplacedFix
+	v.Fix = true
 	return nil
 }
 
@@ -232,7 +236,7 @@ func (h *Handler) taskDone(c *fiber.Ctx) error {
 	}
 	id, err := strconv.ParseInt(c.FormValue("task"), 10, 64)
 	if err != nil || v.Branch.ID == 0 || v.Branch.Code != c.FormValue("branch") {
-		return h.refuse(c, v, "no such task")
+		return h.refuse(c, v, settingsWords(c)["no_task"])
 	}
 	s, _ := staff.Current(c)
 	var finished bool
@@ -246,7 +250,7 @@ func (h *Handler) taskDone(c *fiber.Ctx) error {
 		return h.Internal(c, "finish task", err)
 	}
 	if !finished {
-		return h.refuse(c, v, "this task is done already or does not exist")
+		return h.refuse(c, v, settingsWords(c)["task_gone"])
 	}
 	return c.Redirect("/admin/reminders?branch="+v.Branch.Code+"&done=task", fiber.StatusSeeOther)
 }

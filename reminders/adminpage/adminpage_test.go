@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -115,7 +116,7 @@ func TestAdminRemindersCountsRecordsWithoutABranch(t *testing.T) {
 		admin := signIn(t, h, "root", store.RoleAdmin)
 
 		_, page := admin.Do(http.MethodGet, "/admin/reminders", nil)
-		for _, want := range []string{`id="unplaced"`, "1c-test: 2 vehicles belong to no branch", `with &#34;branch&#34;`, "naryad reminders refresh"} {
+		for _, want := range []string{`id="unplaced"`, "1c-test: these belong to no branch", "vehicles: 2.", `with &#34;branch&#34;`, "naryad reminders refresh"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("page lacks %q:\n%s", want, page)
 			}
@@ -155,4 +156,45 @@ func audits(t *testing.T, h *apptest.Hub, action string) int {
 		}
 	}
 	return n
+}
+
+// The whole page — preview, unplaced records, tasks and refusals — is in
+// the admin's language, here Russian, with no English left.
+func TestAdminRemindersSpeaksTheAdminsLanguage(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
+		push := func(id string) {
+			t.Helper()
+			body, _ := json.Marshal(map[string]any{"events": []any{map[string]any{"id": "v-" + id, "type": "vehicle",
+				"occurred_at": "2026-11-23T10:00:00", "vehicle": map[string]any{"external_id": id, "customer_external_id": "C-1", "make": "Lada"}}}})
+			if status, reply := h.PostEvents(t, h.Token, body); status != http.StatusOK {
+				t.Fatalf("push: %d %v", status, reply)
+			}
+		}
+		spb := hub.Branch{Code: "SPB1", Name: "Невский", Country: "RU", TimeZone: "Europe/Moscow", Locale: "ru"}
+		if err := h.Store.CreateBranch(t.Context(), &spb); err != nil {
+			t.Fatal(err)
+		}
+		push("V-1")
+		admin := signIn(t, h, "root", store.RoleAdmin)
+		admin.Lang = "ru"
+		_, page := admin.Do(http.MethodGet, "/admin/reminders", nil)
+		for _, want := range []string{"<h1>Напоминания</h1>", "Показать", "Напоминания, которые не могут уйти.", "автомобилей: 1",
+			"Как исправить", "Что отправил бы обход в", "Открытые задачи сотрудникам"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("page lacks %q", want)
+			}
+		}
+		english := regexp.MustCompile(`Preview|Open staff tasks|No open tasks|Nothing due|What a scan|belong to no branch|Fix: send|Nothing is sent`)
+		if m := english.FindString(page); m != "" {
+			t.Errorf("English %q on a Russian page", m)
+		}
+		resp, page := admin.Post("/admin/reminders/tasks/done", url.Values{"branch": {h.Branch.Code}, "task": {"999999"}})
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Эта задача уже выполнена или её нет.") {
+			t.Errorf("unknown task: %d", resp.StatusCode)
+		}
+		resp, page = admin.Do(http.MethodGet, "/admin/reminders?date=31.12.2026", nil)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Дата — в виде ГГГГ-ММ-ДД.") {
+			t.Errorf("bad date: %d", resp.StatusCode)
+		}
+	})
 }

@@ -11,10 +11,19 @@ import (
 	"naryad/hub/web/staffpage"
 )
 
-// settingsTexts are the words of the page's reminder settings form, in the
-// staff member's language.
+// settingsTexts are the words of the reminders page (its preview, tasks
+// and settings form), in the staff member's language.
 var settingsTexts = map[string]map[string]string{
 	"ru": {
+		"branch": "Филиал", "date": "Дата", "preview": "Показать", "unplaced_h": "Напоминания, которые не могут уйти.",
+		"unplaced": "Узел DMS %s: эти записи не относятся ни к одному филиалу, поэтому напоминания о них не уходят —", "n_vehicles": "автомобилей: %d", "n_items": "позиций с истекающим сроком: %d",
+		"unplaced_fix": "Как исправить: отправьте события их клиента, автомобиля или expiring_item ещё раз с полем «branch» (колонка `naryad items import`) или передайте заказ-наряд клиента; затем выполните `naryad reminders refresh`. См. docs/exchange.md.",
+		"scan_h":       "Что отправил бы обход в %s", "scan_hint": "С этой страницы ничего не отправляется. Прошлая или будущая дата показывается на 10:00 по времени филиала, сегодняшняя — на текущее время.",
+		"rule": "Правило", "to": "Кому", "subject": "О чём", "due": "Срок", "sent": "Отправка", "message": "Сообщение",
+		"staff_task": "задача сотрудникам", "held_until": "отложено до %s", "now": "сейчас", "nothing_due": "Нечего отправлять.",
+		"tasks_h": "Открытые задачи сотрудникам", "raised": "Создана", "task": "Задача", "done": "Выполнено", "no_tasks": "Открытых задач нет.",
+		"no_branch_yet": "Филиалов пока нет.", "task_done": "Задача отмечена выполненной.", "no_task": "Такой задачи нет.",
+		"task_gone": "Эта задача уже выполнена или её нет.", "bad_date": "Дата — в виде ГГГГ-ММ-ДД.",
 		"title":     "Напоминания",
 		"heading":   "Настройки напоминаний",
 		"offer":     "Предложить отклонённые работы снова через, дней",
@@ -25,6 +34,15 @@ var settingsTexts = map[string]map[string]string{
 		"no_branch": "Такого филиала нет. Выберите филиал из списка.",
 	},
 	"pl": {
+		"branch": "Oddział", "date": "Data", "preview": "Pokaż", "unplaced_h": "Przypomnienia, które nie mogą wyjść.",
+		"unplaced": "Węzeł DMS %s: te rekordy nie należą do żadnego oddziału, więc przypomnienia o nich nie wychodzą —", "n_vehicles": "pojazdy: %d", "n_items": "pozycje z terminem ważności: %d",
+		"unplaced_fix": "Jak to naprawić: wyślij ponownie zdarzenia ich klienta, pojazdu lub expiring_item z polem „branch” (kolumna `naryad items import`) albo prześlij zlecenie klienta; potem uruchom `naryad reminders refresh`. Zobacz docs/exchange.md.",
+		"scan_h":       "Co wysłałoby sprawdzenie o %s", "scan_hint": "Z tej strony nic nie jest wysyłane. Data przeszła lub przyszła jest pokazana na 10:00 czasu oddziału, dzisiejsza na bieżącą godzinę.",
+		"rule": "Reguła", "to": "Do", "subject": "Czego dotyczy", "due": "Termin", "sent": "Wysyłka", "message": "Wiadomość",
+		"staff_task": "zadanie dla pracowników", "held_until": "wstrzymane do %s", "now": "teraz", "nothing_due": "Nic do wysłania.",
+		"tasks_h": "Otwarte zadania dla pracowników", "raised": "Utworzono", "task": "Zadanie", "done": "Zrobione", "no_tasks": "Brak otwartych zadań.",
+		"no_branch_yet": "Nie ma jeszcze oddziałów.", "task_done": "Zadanie oznaczono jako zrobione.", "no_task": "Nie ma takiego zadania.",
+		"task_gone": "To zadanie jest już zrobione albo nie istnieje.", "bad_date": "Data w postaci RRRR-MM-DD.",
 		"title":     "Przypomnienia",
 		"heading":   "Ustawienia przypomnień",
 		"offer":     "Zaproponuj odrzucone prace ponownie po, dni",
@@ -35,6 +53,15 @@ var settingsTexts = map[string]map[string]string{
 		"no_branch": "Nie ma takiego oddziału. Wybierz oddział z listy.",
 	},
 	"en": {
+		"branch": "Branch", "date": "Date", "preview": "Preview", "unplaced_h": "Reminders that cannot go out.",
+		"unplaced": "DMS node %s: these belong to no branch, so no reminder about them goes out —", "n_vehicles": "vehicles: %d", "n_items": "expiring items: %d",
+		"unplaced_fix": "Fix: send their customer, vehicle or expiring_item events again with \"branch\" (a column of `naryad items import`), or push a work order for the customer; then run `naryad reminders refresh`. See docs/exchange.md.",
+		"scan_h":       "What a scan at %s would send", "scan_hint": "Nothing is sent from this page. A past or future date is shown at 10:00 branch time; today at the current time.",
+		"rule": "Rule", "to": "To", "subject": "Subject", "due": "Due", "sent": "Sent", "message": "Message",
+		"staff_task": "staff task", "held_until": "held until %s", "now": "now", "nothing_due": "Nothing due.",
+		"tasks_h": "Open staff tasks", "raised": "Raised", "task": "Task", "done": "Done", "no_tasks": "No open tasks.",
+		"no_branch_yet": "No branch yet.", "task_done": "The task was marked done.", "no_task": "No such task.",
+		"task_gone": "This task is done already or does not exist.", "bad_date": "The date is YYYY-MM-DD.",
 		"title":     "Reminders",
 		"heading":   "Reminder settings",
 		"offer":     "Offer declined work again after, days",

@@ -124,6 +124,10 @@ func (h *Handler) newPage(c *fiber.Ctx, data any) page {
 // words are the admin pages' words in the language of the page c asks for.
 func words(c *fiber.Ctx) map[string]string { return texts[staffpage.Locale(c, texts)] }
 
+// refusals are the words of the forms' refusals written in Go, in the
+// language of the page c asks for (admin_refusal_texts.go).
+func refusals(c *fiber.Ctx) map[string]string { return refusalTexts[staffpage.Locale(c, refusalTexts)] }
+
 // refuse shows the page again with the problem and a 400; nothing was stored.
 func (h *Handler) refuse(c *fiber.Ctx, view string, data any, problem string) error {
 	p := h.newPage(c, data)

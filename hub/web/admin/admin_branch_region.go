@@ -7,9 +7,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"naryad/hub"
 	"naryad/hub/store"
 	"naryad/hub/web/staffpage"
-	"naryad/templates"
 )
 
 // branchRegion is POST /admin/branches/:id/region: the branch's region
@@ -22,15 +22,10 @@ func (h *Handler) branchRegion(c *fiber.Ctx) error {
 	}
 	region := strings.TrimSpace(c.FormValue("region"))
 	if utf8.RuneCountInString(region) > store.MaxRegionLength {
-		branches, err := h.store.Branches(c.UserContext())
+		v, err := h.branchesView(c.UserContext(), hub.Branch{})
 		if err != nil {
-			return h.Internal(c, "list branches", err)
+			return h.Internal(c, "branches page", err)
 		}
-		regions, err := h.store.BranchRegions(c.UserContext())
-		if err != nil {
-			return h.Internal(c, "branch regions", err)
-		}
-		v := branchesView{Branches: branches, Regions: regions, Locales: templates.Locales()}
 		return h.refuse(c, "branches.html", v, fmt.Sprintf(words(c)["err_region_long"], store.MaxRegionLength))
 	}
 	err = h.store.Tx(c.UserContext(), func(tx *store.Store) error {

@@ -34,6 +34,11 @@ func TestAdminSetsBranchRegion(t *testing.T) {
 		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "at most 60 characters") {
 			t.Errorf("too long: %d", resp.StatusCode)
 		}
+		// A refused new branch shows the same list, regions included.
+		resp, page = admin.Post("/admin/branches", url.Values{"code": {"NEW"}, "name": {""}})
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, `aria-label="Region of `+h.Branch.Code+`" value="Центр"`) {
+			t.Errorf("refused new branch: %d, regions missing:\n%s", resp.StatusCode, page)
+		}
 		if resp, _ := admin.Post("/admin/branches/9999/region", url.Values{"region": {"x"}}); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("unknown branch: %d", resp.StatusCode)
 		}

@@ -129,7 +129,7 @@ func (h *Handler) paymentsSave(c *fiber.Ctx) error {
 		return err
 	}
 	if h.payments == nil {
-		return h.refusePayments(c, b, nil, fiber.StatusBadRequest, "Online payments are off in this process: nothing can be changed here.")
+		return h.refusePayments(c, b, nil, fiber.StatusBadRequest, refusals(c)["pay_off"])
 	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), paymentsTimeout)
 	defer cancel()
@@ -139,20 +139,21 @@ func (h *Handler) paymentsSave(c *fiber.Ctx) error {
 	if form.Provider == "off" {
 		return h.paymentsOff(ctx, c, b)
 	}
+	r := refusals(c)
 	var problems []string
 	if form.Provider != hub.ProviderStripe && form.Provider != hub.ProviderYooKassa {
-		problems = append(problems, "provider: off, stripe or yookassa")
+		problems = append(problems, r["pay_provider"])
 	}
 	vat, err := wholeNumber(form.VATCode)
 	if err != nil {
-		problems = append(problems, "VAT code: a whole number (0: no receipt)")
+		problems = append(problems, r["pay_vat"])
 	}
 	tax, err := wholeNumber(form.TaxSystem)
 	if err != nil {
-		problems = append(problems, "tax system: a whole number (0: not sent)")
+		problems = append(problems, r["pay_tax"])
 	}
 	if len(problems) > 0 {
-		return h.refusePayments(c, b, &form, fiber.StatusBadRequest, "Not saved:\n"+strings.Join(problems, "\n"))
+		return h.refusePayments(c, b, &form, fiber.StatusBadRequest, r["pay_not_saved"]+"\n"+strings.Join(problems, "\n"))
 	}
 	setup := hub.PaymentSetup{Provider: form.Provider, Account: form.Account, Methods: form.Methods, VATCode: vat, TaxSystem: tax,
 		SecretKey: strings.TrimSpace(c.FormValue("secret-key")), WebhookSecret: strings.TrimSpace(c.FormValue("webhook-secret"))}
@@ -193,7 +194,7 @@ func (h *Handler) paymentsFailed(c *fiber.Ctx, b hub.Branch, form *payForm, what
 		return h.refusePayments(c, b, form, fiber.StatusBadRequest, msg)
 	}
 	h.Log.Error("admin "+what, "branch", b.Code, "error", err)
-	return h.refusePayments(c, b, form, fiber.StatusInternalServerError, "Not saved: something went wrong (the log has the cause). Try again.")
+	return h.refusePayments(c, b, form, fiber.StatusInternalServerError, refusals(c)["pay_failed"])
 }
 
 // wholeNumber reads a form's non-negative whole number; empty is 0.

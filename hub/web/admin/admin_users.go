@@ -79,10 +79,19 @@ func (h *Handler) userAdd(c *fiber.Ctx) error {
 	if errors.Is(err, store.ErrLoginTaken) {
 		return h.refuse(c, "users.html", v, fmt.Sprintf(t["err_login_taken"], strconv.Quote(store.NormalizeLogin(f.Login))))
 	}
+	var ue *staff.UserError
+	if errors.As(err, &ue) {
+		said, value := refusals(c)["user_"+ue.Field], ue.Value
+		if ue.Field != "password" { // the password's value is its least length, not what was typed
+			value = strconv.Quote(value)
+		}
+		if strings.Contains(said, "%s") {
+			said = fmt.Sprintf(said, value)
+		}
+		return h.refuse(c, "users.html", v, fmt.Sprintf(t["err_user"], said))
+	}
 	if err != nil {
-		// AddUser's checks name the field; a database failure is logged too.
-		h.Log.Warn("admin", "op", "add user", "login", f.Login, "error", err)
-		return h.refuse(c, "users.html", v, fmt.Sprintf(t["err_user"], strings.TrimPrefix(err.Error(), "create user ")))
+		return h.Internal(c, "add user", err)
 	}
 	h.Log.Info("admin", "op", "add user", "login", u.Login, "by", s.User.Login)
 	return c.Redirect("/admin/users?done=user", fiber.StatusSeeOther)

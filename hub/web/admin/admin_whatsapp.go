@@ -133,7 +133,7 @@ func (h *Handler) refuseWhatsApp(c *fiber.Ctx, problem string, form ...string) e
 
 // waOff refuses a change while the manager does not run in this process.
 func (h *Handler) waOff(c *fiber.Ctx) error {
-	return h.refuseWhatsApp(c, "WhatsApp is off in this process (NARYAD_WHATSAPP=false): nothing can be changed here.")
+	return h.refuseWhatsApp(c, refusals(c)["wa_off"])
 }
 
 // waAccount loads the account named by the route's :id. When ok is false
@@ -147,10 +147,27 @@ func (h *Handler) waAccount(c *fiber.Ctx) (a hub.WAAccount, ok bool, err error) 
 	case err == nil:
 		return a, true, nil
 	case errors.Is(err, store.ErrNotFound) || errors.Is(err, strconv.ErrSyntax) || errors.Is(err, strconv.ErrRange):
-		return a, false, c.Status(fiber.StatusNotFound).SendString("No such WhatsApp account.")
+		return a, false, c.Status(fiber.StatusNotFound).SendString(refusals(c)["wa_no_account"])
 	default:
 		return a, false, h.Internal(c, "load WhatsApp account", err)
 	}
+}
+
+// waRefusal says in the admin's words why the manager refused an action
+// (a linking, a logout, a reconnect); anything else is logged and told in
+// general words, so nothing internal reaches the page.
+func (h *Handler) waRefusal(c *fiber.Ctx, action string, err error) string {
+	r := refusals(c)
+	switch {
+	case errors.Is(err, whatsapp.ErrNotLinked):
+		return r["wa_not_linked"]
+	case errors.Is(err, whatsapp.ErrBusy):
+		return r["wa_busy"]
+	case errors.Is(err, whatsapp.ErrNotReplaced):
+		return r["wa_not_replaced"]
+	}
+	h.Log.Error("whatsapp action failed", "action", action, "error", err)
+	return r["wa_failed"]
 }
 
 // waAudit records a change of a WhatsApp account.

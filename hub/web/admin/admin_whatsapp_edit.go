@@ -34,13 +34,14 @@ func (h *Handler) whatsappAccountAdd(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	code, rawName := c.FormValue("branch"), c.FormValue("name")
+	r := refusals(c)
 	name, err := whatsapp.CheckAccountName(rawName)
 	if err != nil {
-		return h.refuseWhatsApp(c, err.Error(), code, rawName)
+		return h.refuseWhatsApp(c, r[accountNameProblem(err)], code, rawName)
 	}
 	b, err := h.store.BranchByCode(ctx, code)
 	if errors.Is(err, store.ErrNotFound) {
-		return h.refuseWhatsApp(c, "unknown branch", code, rawName)
+		return h.refuseWhatsApp(c, fmt.Sprintf(r["wa_unknown_branch"], strconv.Quote(code)), code, rawName)
 	} else if err != nil {
 		return h.Internal(c, "branch by code", err)
 	}
@@ -52,12 +53,23 @@ func (h *Handler) whatsappAccountAdd(c *fiber.Ctx) error {
 		return waAudit(c, tx, a, "whatsapp_account_add branch="+b.Code)
 	})
 	if errors.Is(err, store.ErrAccountExists) {
-		return h.refuseWhatsApp(c, fmt.Sprintf("an account named %q exists already", name), code, rawName)
+		return h.refuseWhatsApp(c, fmt.Sprintf(r["wa_exists"], strconv.Quote(name)), code, rawName)
 	}
 	if err != nil {
 		return h.Internal(c, "add WhatsApp account", err)
 	}
 	return waRedirect(c, "wa-account")
+}
+
+// accountNameProblem is the refusal key of CheckAccountName's error.
+func accountNameProblem(err error) string {
+	switch {
+	case errors.Is(err, whatsapp.ErrAccountNameEmpty):
+		return "wa_name_empty"
+	case errors.Is(err, whatsapp.ErrAccountNameLong):
+		return "wa_name_long"
+	}
+	return "wa_name_chars"
 }
 
 // whatsappPacing is POST /admin/whatsapp/accounts/:id/pacing: seconds
@@ -70,21 +82,22 @@ func (h *Handler) whatsappPacing(c *fiber.Ctx) error {
 	if !ok {
 		return err
 	}
+	r := refusals(c)
 	var problems []string
 	sec, err := strconv.ParseFloat(strings.TrimSpace(strings.ReplaceAll(c.FormValue("min-interval"), ",", ".")), 64)
 	if err != nil || math.IsNaN(sec) || sec < waMinIntervalSec || sec > waMaxIntervalSec {
-		problems = append(problems, fmt.Sprintf("seconds between messages: a number from %d to %d", waMinIntervalSec, waMaxIntervalSec))
+		problems = append(problems, fmt.Sprintf(r["wa_interval"], strconv.Itoa(waMinIntervalSec), strconv.Itoa(waMaxIntervalSec)))
 	}
 	chats, err := strconv.Atoi(strings.TrimSpace(c.FormValue("new-chats")))
 	if err != nil || chats < 0 || chats > waMaxNewChats {
-		problems = append(problems, fmt.Sprintf("new chats a day: a whole number from 0 to %d", waMaxNewChats))
+		problems = append(problems, fmt.Sprintf(r["wa_new_chats"], strconv.Itoa(waMaxNewChats)))
 	}
 	sends, err := strconv.Atoi(strings.TrimSpace(c.FormValue("daily-sends")))
 	if err != nil || sends < 0 || sends > waMaxDailySends {
-		problems = append(problems, fmt.Sprintf("messages a day: a whole number from 0 (no cap) to %d", waMaxDailySends))
+		problems = append(problems, fmt.Sprintf(r["wa_daily"], strconv.Itoa(waMaxDailySends)))
 	}
 	if len(problems) > 0 {
-		return h.refuseWhatsApp(c, "pacing of "+a.Name+" not saved:\n"+strings.Join(problems, "\n"))
+		return h.refuseWhatsApp(c, fmt.Sprintf(r["wa_pacing_not_saved"], a.Name)+"\n"+strings.Join(problems, "\n"))
 	}
 	ms := int(math.Round(sec * 1000))
 	ctx := c.UserContext()
@@ -116,18 +129,19 @@ func (h *Handler) whatsappBranch(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	b, err := h.store.BranchByCode(ctx, c.Params("code"))
 	if errors.Is(err, store.ErrNotFound) {
-		return c.Status(fiber.StatusNotFound).SendString("No such branch.")
+		return c.Status(fiber.StatusNotFound).SendString(words(c)["err_no_branch"])
 	} else if err != nil {
 		return h.Internal(c, "branch by code", err)
 	}
+	r := refusals(c)
 	var problems []string
 	days, err := strconv.Atoi(strings.TrimSpace(c.FormValue("leave-days")))
 	if err != nil || days < 0 || days > waMaxLeaveDays {
-		problems = append(problems, fmt.Sprintf("days after hand-over to leave the group: a whole number from 0 to %d", waMaxLeaveDays))
+		problems = append(problems, fmt.Sprintf(r["wa_leave"], strconv.Itoa(waMaxLeaveDays)))
 	}
 	hours, err := strconv.Atoi(strings.TrimSpace(c.FormValue("sms-after-hours")))
 	if err != nil || hours < 0 || hours > waMaxSMSAfterH {
-		problems = append(problems, fmt.Sprintf("hours before an undelivered status goes by SMS too: a whole number from 0 (never) to %d", waMaxSMSAfterH))
+		problems = append(problems, fmt.Sprintf(r["wa_sms_after"], strconv.Itoa(waMaxSMSAfterH)))
 	}
 	if len(problems) > 0 {
 		return h.refuseWhatsApp(c, strings.Join(problems, "\n"))

@@ -45,7 +45,7 @@ func (h *Handler) whatsappLinkStart(c *fiber.Ctx) error {
 			return h.Internal(c, "branch of account", err)
 		}
 		if phone, err = hub.NormalizePhone(phone, b.Country); err != nil {
-			return h.refuseWhatsApp(c, "phone number to link by code: "+err.Error())
+			return h.refuseWhatsApp(c, refusals(c)["wa_phone"])
 		}
 	}
 	page := linkPage(a)
@@ -54,7 +54,7 @@ func (h *Handler) whatsappLinkStart(c *fiber.Ctx) error {
 		return c.Redirect(page, fiber.StatusSeeOther) // the linking under way shows its codes
 	}
 	if err != nil {
-		return h.refuseWhatsApp(c, err.Error())
+		return h.refuseWhatsApp(c, h.waRefusal(c, "link", err))
 	}
 	detail := "whatsapp_link by=qr"
 	if phone != "" {
@@ -106,7 +106,7 @@ func (h *Handler) whatsappQR(c *fiber.Ctx) error {
 	}
 	code := liveCode(a)
 	if code == "" || whatsapp.IsPairingCode(code) {
-		return c.Status(fiber.StatusNotFound).SendString("No QR code right now.")
+		return c.Status(fiber.StatusNotFound).SendString(refusals(c)["wa_no_qr"])
 	}
 	png, err := qrcode.Encode(code, qrcode.Medium, 320)
 	if err != nil {

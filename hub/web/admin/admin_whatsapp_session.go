@@ -39,10 +39,10 @@ func (h *Handler) waAction(c *fiber.Ctx, done, action string, fn func(context.Co
 	defer cancel()
 	if err := fn(ctx, a); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return c.Status(fiber.StatusNotFound).SendString("No such WhatsApp account.")
+			return c.Status(fiber.StatusNotFound).SendString(refusals(c)["wa_no_account"])
 		}
 		h.Log.Warn("whatsapp action refused", "action", action, "account", a.Name, "error", err)
-		return h.refuseWhatsApp(c, err.Error())
+		return h.refuseWhatsApp(c, h.waRefusal(c, action, err))
 	}
 	if err := waAudit(c, h.store, a, action); err != nil {
 		return h.Internal(c, "audit", err)

@@ -238,7 +238,7 @@ func TestWhatsAppPageManagesAccounts(t *testing.T) {
 		// Accounts.
 		for _, c := range []struct{ branch, name, want string }{
 			{"MSK1", "my account", "only letters"},
-			{"NOPE", "main", "unknown branch"},
+			{"NOPE", "main", "Unknown branch &#34;NOPE&#34;"},
 		} {
 			resp, page := b.Post("/admin/whatsapp/accounts", url.Values{"branch": {c.branch}, "name": {c.name}})
 			apptest.WantRefused(t, resp, page, c.want)

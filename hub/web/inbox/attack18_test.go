@@ -158,10 +158,22 @@ func TestAssignRefusesOutsiders(t *testing.T) {
 		ac := h.NewClient(t)
 		ac.Lang = "ru"
 		ac.SignIn("anna", password)
-		for _, who := range []string{strconv.FormatInt(far.ID, 10), strconv.FormatInt(gone.ID, 10), "0", "-1", "99999999999999999999", "", "me; DROP TABLE users"} {
+		for _, who := range []string{strconv.FormatInt(far.ID, 10), "0", "-1", "99999999999999999999", "", "me; DROP TABLE users"} {
 			resp, _ := ac.Post("/inbox/threads/"+id+"/assign", url.Values{"user": {who}})
 			if resp.StatusCode != http.StatusSeeOther || !strings.HasSuffix(resp.Header.Get("Location"), "?err=bad_user") {
 				t.Errorf("assign to %q: %d %s", who, resp.StatusCode, resp.Header.Get("Location"))
+			}
+		}
+		// The picker offers advisors and admins only; a mechanic's id typed
+		// by hand, and a colleague disabled since the page was shown, are
+		// a 422 saying why.
+		if _, page := ac.Do(http.MethodGet, "/inbox/threads/"+id, nil); strings.Contains(page, `<option value="`+strconv.FormatInt(mech.ID, 10)+`"`) {
+			t.Errorf("the picker offers the mechanic:\n%s", page)
+		}
+		for who, want := range map[int64]string{mech.ID: "Диалог можно передать только мастеру-приёмщику", gone.ID: "Этот сотрудник отключён"} {
+			resp, page := ac.Post("/inbox/threads/"+id+"/assign", url.Values{"user": {strconv.FormatInt(who, 10)}})
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, want) {
+				t.Errorf("assign to %d: %d, want 422 %q", who, resp.StatusCode, want)
 			}
 		}
 		if now := reload(t, h, th); now.AssigneeID != nil {
@@ -172,6 +184,9 @@ func TestAssignRefusesOutsiders(t *testing.T) {
 		}
 		mc := h.NewClient(t)
 		mc.SignIn("mech", password)
+		if resp, _ := mc.Post("/inbox/threads/"+id+"/assign", url.Values{"user": {"me"}}); resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("a mechanic takes the thread: %d", resp.StatusCode)
+		}
 		for _, path := range []string{"/inbox/team", "/inbox/sla"} {
 			if resp, _ := mc.Do(http.MethodGet, path, nil); resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusSeeOther {
 				t.Errorf("mechanic %s: %d", path, resp.StatusCode)

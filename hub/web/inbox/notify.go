@@ -18,7 +18,7 @@ import (
 // changes nothing: opening the thread still marks it read. Like every staff
 // route it is never cached (staff.SecurityHeaders).
 func (h *Handler) peek(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
-	ctx := c.UserContext()
+	ctx := c.UserContext() // bounded by withThread, like every thread route
 	following, err := h.store.Follows(ctx, th.ID, s.User.ID)
 	if err != nil {
 		return h.Internal(c, "follows", err)

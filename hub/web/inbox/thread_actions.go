@@ -111,38 +111,54 @@ func (h *Handler) note(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 	return back(c, th, "")
 }
 
-// assign is POST /inbox/threads/:id/assign with user=me or the id of a
-// colleague working at the thread's branch; audited in the audit log and
-// in the thread's assignment audit (reason manual).
+// assign is POST /inbox/threads/:id/assign with user=me or the id of an
+// advisor or admin working at the thread's branch; audited in the audit
+// log and in the thread's assignment audit (reason manual). The store
+// checks the person in the assignment's transaction: an id of no colleague
+// here comes back as ?err=bad_user; a mechanic, or a colleague disabled
+// since the page offered them, is a 422 with the page saying why.
 func (h *Handler) assign(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
-	ctx := c.UserContext()
-	colleagues, err := h.store.BranchStaff(ctx, th.BranchID)
-	if err != nil {
-		return h.Internal(c, "load colleagues", err)
-	}
-	want := c.FormValue("user")
-	if want == "me" {
-		want = strconv.FormatInt(s.User.ID, 10)
-	}
-	var to *store.User
-	for i, u := range colleagues {
-		if strconv.FormatInt(u.ID, 10) == want {
-			to = &colleagues[i]
+	ctx := c.UserContext() // bounded by withThread
+	to := s.User.ID
+	if want := c.FormValue("user"); want != "me" {
+		id, err := strconv.ParseInt(want, 10, 64)
+		if err != nil || id <= 0 {
+			return back(c, th, "bad_user")
 		}
+		to = id
 	}
-	if to == nil {
-		return back(c, th, "bad_user")
-	}
-	err = h.store.Tx(ctx, func(tx *store.Store) error {
-		if err := tx.AssignThreadBy(ctx, th.ID, &to.ID, store.ReasonManual, &s.User.ID); err != nil {
+	err := h.store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.AssignThreadBy(ctx, th.ID, &to, store.ReasonManual, &s.User.ID); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, h.auditEntry(c, s, store.AuditAssign, th, fmt.Sprintf("assignee=%d (%s)", to.ID, to.Login)))
+		u, err := tx.User(ctx, to)
+		if err != nil {
+			return err
+		}
+		return tx.Audit(ctx, h.auditEntry(c, s, store.AuditAssign, th, fmt.Sprintf("assignee=%d (%s)", u.ID, u.Login)))
 	})
-	if err != nil {
+	switch {
+	case errors.Is(err, store.ErrNotBranchStaff):
+		return back(c, th, "bad_user")
+	case errors.Is(err, store.ErrNotAssignable):
+		return h.refuseThread(c, s, th, fiber.StatusUnprocessableEntity, "not_assignable")
+	case errors.Is(err, store.ErrUserDisabled):
+		return h.refuseThread(c, s, th, fiber.StatusUnprocessableEntity, "user_gone")
+	case err != nil:
 		return h.Internal(c, "assign thread", err)
 	}
 	return back(c, th, "")
+}
+
+// threadErrKey carries, in the request's locals, the error key a refused
+// form shows the thread page with (instead of ?err= after a redirect).
+type threadErrKey struct{}
+
+// refuseThread shows the thread page with status and the words of errKey;
+// nothing was changed.
+func (h *Handler) refuseThread(c *fiber.Ctx, s staff.Staff, th hub.Thread, status int, errKey string) error {
+	c.Locals(threadErrKey{}, errKey)
+	return h.showThread(c, s, th, status, nil)
 }
 
 // resolve is POST /inbox/threads/:id/resolve; audited.

@@ -20,32 +20,33 @@ import (
 
 // threadPage is everything the thread page shows.
 type threadPage struct {
-	Frame      staffpage.Frame
-	CSRF       string
-	Draft      string         // the reply box's text, filled by the template picker
-	Templates  []pickerOption // the templates the picker offers, by name with a preview
-	Picked     string
-	T          map[string]string
-	Error      string // a known error key's words, after a refused form
-	Thread     hub.Thread
-	URL        string // /inbox/threads/<id>
-	Customer   string
-	BranchCode string
-	Assignee   string
-	Me         int64
-	Colleagues []store.User
-	Resolved   bool
-	Messages   []messageView
-	Order      *orderCard    // nil for a lead
-	Quote      *messageView  // the customer message the reply answers (?quote=<id>)
-	WhatsApp   bool          // the thread runs on WhatsApp: quotes and "typing…"
-	Pay        *payCard      // the Payments card (payments_card.go); nil without Payments or a work order
-	Insp       *inspCard     // the inspection card (inspection_advisor.go); nil when there is nothing to show
-	List       listPane      // the thread list beside the conversation (inbox_pane.go)
-	Side       *customerCard // the side panel's customer (thread_side.go); nil for an unknown one
-	Channel    string        // the thread's channel for its icon
-	PhoneText  string        // the thread's number grouped for reading
-	Assign     *assignLine   // the latest assignment, observers, follow (assign_card.go)
+	Frame        staffpage.Frame
+	CSRF         string
+	Draft        string         // the reply box's text, filled by the template picker
+	Templates    []pickerOption // the templates the picker offers, by name with a preview
+	Picked       string
+	T            map[string]string
+	Error        string // a known error key's words, after a refused form
+	Thread       hub.Thread
+	URL          string // /inbox/threads/<id>
+	Customer     string
+	BranchCode   string
+	Assignee     string
+	Me           int64
+	Colleagues   []store.User // the advisors and admins a thread may be given to
+	MeAssignable bool         // the reader may take the thread (not a mechanic)
+	Resolved     bool
+	Messages     []messageView
+	Order        *orderCard    // nil for a lead
+	Quote        *messageView  // the customer message the reply answers (?quote=<id>)
+	WhatsApp     bool          // the thread runs on WhatsApp: quotes and "typing…"
+	Pay          *payCard      // the Payments card (payments_card.go); nil without Payments or a work order
+	Insp         *inspCard     // the inspection card (inspection_advisor.go); nil when there is nothing to show
+	List         listPane      // the thread list beside the conversation (inbox_pane.go)
+	Side         *customerCard // the side panel's customer (thread_side.go); nil for an unknown one
+	Channel      string        // the thread's channel for its icon
+	PhoneText    string        // the thread's number grouped for reading
+	Assign       *assignLine   // the latest assignment, observers, follow (assign_card.go)
 }
 
 type messageView struct {
@@ -102,6 +103,15 @@ func (h *Handler) withThread(fn func(c *fiber.Ctx, s staff.Staff, th hub.Thread)
 	}
 }
 
+// errKeyOf is the error the thread page shows: a refused form's in this
+// request (refuseThread), else ?err= after a redirect.
+func errKeyOf(c *fiber.Ctx) string {
+	if k, ok := c.Locals(threadErrKey{}).(string); ok {
+		return k
+	}
+	return c.Query("err")
+}
+
 func notFound(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusNotFound).SendString("Not found")
 }
@@ -123,8 +133,8 @@ func (h *Handler) showThread(c *fiber.Ctx, s staff.Staff, th hub.Thread, status 
 		return h.Internal(c, "load branch", err)
 	}
 	p := threadPage{T: t, CSRF: s.CSRF, Thread: th, Me: s.User.ID,
-		URL: threadURL(th.ID), BranchCode: branch.Code, Resolved: th.State == hub.ThreadResolved,
-		Error: t["err_"+c.Query("err")]}
+		URL: threadURL(th.ID), BranchCode: branch.Code, MeAssignable: store.Assignable(s.User.Role), Resolved: th.State == hub.ThreadResolved,
+		Error: t["err_"+errKeyOf(c)]}
 	if p.Messages, err = h.conversation(ctx, s, th, locale, branch.Location()); err != nil {
 		return h.Internal(c, "load conversation", err)
 	}
@@ -143,12 +153,16 @@ func (h *Handler) showThread(c *fiber.Ctx, s staff.Staff, th hub.Thread, status 
 		}
 		p.Customer = cu.Name
 	}
-	if p.Colleagues, err = h.store.BranchStaff(ctx, th.BranchID); err != nil {
+	colleagues, err := h.store.BranchStaff(ctx, th.BranchID)
+	if err != nil {
 		return h.Internal(c, "load colleagues", err)
 	}
-	for _, u := range p.Colleagues {
+	for _, u := range colleagues {
 		if th.AssigneeID != nil && u.ID == *th.AssigneeID {
 			p.Assignee = staffpage.DisplayName(u)
+		}
+		if store.Assignable(u.Role) {
+			p.Colleagues = append(p.Colleagues, u) // the picker offers only who may answer customers
 		}
 	}
 	if err := h.addAssignLine(ctx, c, s, th, branch.Location(), &p); err != nil {

@@ -1,6 +1,7 @@
 // The link page follows a linking in progress: the QR image follows the
 // newest code, and the status line says when a phone is linked or the
-// linking ended without one.
+// linking ended without one, in the words the page put on #linking
+// (data-linked, data-the-phone, data-ended, data-waiting: the user's language).
 (function () {
   "use strict";
   var box = document.getElementById("linking");
@@ -16,14 +17,14 @@
     if (s.linked) {
       img.hidden = true;
       pairing.hidden = true;
-      status.textContent = "Linked: " + (s.phone || "the phone") + ". The hub connects it now.";
+      status.textContent = box.dataset.linked.replace("{phone}", s.phone || box.dataset.thePhone);
       return false;
     }
     if (!s.linking) {
       if (seenCode || Date.now() - started > 30000) {
         img.hidden = true;
         pairing.hidden = true;
-        status.textContent = "The linking ended without a phone. Go back and start it again.";
+        status.textContent = box.dataset.ended;
         return false;
       }
       return true; // WhatsApp has not offered the first code yet
@@ -38,7 +39,7 @@
       img.src = img.dataset.src + "?v=" + encodeURIComponent(s.code_id);
       img.hidden = false;
     }
-    status.textContent = "Waiting for the phone…";
+    status.textContent = box.dataset.waiting;
     return true;
   }
 
