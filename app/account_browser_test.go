@@ -180,6 +180,12 @@ func accFlow(t *testing.T, browser context.Context, h *apptest.Hub) {
 	c.WaitFor("the work order's page", `document.querySelector("form.to-account button")`, "body")
 	c.Do("all my cars", chromedp.Click(chromedp.CSS(`form.to-account button`)))
 	c.WaitFor("the garage, signed in", `location.pathname === "/account" && document.querySelectorAll("li.car").length === 2`, "main")
+	// On the phone that is remembered, it keeps the remembered session.
+	p.Open(base + accCustomerPath(t, h, n.msk.node, accMSKNumber))
+	p.WaitFor("the work order's page", `document.querySelector("form.to-account button")`, "body")
+	p.Do("all my cars", chromedp.Click(chromedp.CSS(`form.to-account button`)))
+	p.WaitFor("the garage, still signed in", `location.pathname === "/account" && document.querySelectorAll("li.car").length === 2`, "main")
+	accRemembered(t, p)
 }
 
 // accSetUp adds SPB1, a DMS node with a token for each branch, and makes
