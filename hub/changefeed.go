@@ -256,7 +256,9 @@ func DMSFileURL(sha256 string) string { return "/api/dms/v1/files/" + sha256 }
 // asked for a visit from their account, or cancelled or moved it
 // (docs/exchange.md, "The change feed", "Service requests"). The DMS
 // answers with a booking event. External ids are the DMS's own, sent only
-// when the customer or vehicle is one of a node serving the branch.
+// when the customer or vehicle is one of a node serving the branch; a car
+// of another node's customer carries the branch's node's customer with
+// the same phone, as the hub links them by that phone.
 type ServiceRequestData struct {
 	BookingID          int64                `json:"booking_id"`
 	ThreadID           int64                `json:"thread_id"`

@@ -262,6 +262,14 @@ func (s *Store) appendServiceRequest(ctx context.Context, b hub.Booking, branch 
 	if data.CustomerExternalID, err = s.externalIDAtBranch(ctx, "customers", b.CustomerID, branch.ID); err != nil {
 		return err
 	}
+	if data.CustomerExternalID == "" {
+		// The booking's customer is another node's record (the car came
+		// from another branch's DMS); this branch's DMS may know the same
+		// person by the verified phone under its own id.
+		if data.CustomerExternalID, err = s.customerIDAtBranchByPhone(ctx, b.Phone, branch.ID); err != nil {
+			return err
+		}
+	}
 	if data.VehicleExternalID, err = s.externalIDAtBranch(ctx, "vehicles", b.VehicleID, branch.ID); err != nil {
 		return err
 	}
@@ -280,6 +288,24 @@ func (s *Store) externalIDAtBranch(ctx context.Context, table string, id *int64,
 		WHERE r.id = ? AND r.external_id IS NOT NULL AND (n.branch_id IS NULL OR n.branch_id = ?)`, *id, branchID).Scan(&ids).Error
 	if err != nil {
 		return "", fmt.Errorf("external id of %s %d: %w", table, *id, err)
+	}
+	if len(ids) == 0 {
+		return "", nil
+	}
+	return ids[0], nil
+}
+
+// customerIDAtBranchByPhone is the external id of the customer with the
+// phone that a node serving the branch keeps (the most recently updated
+// when it keeps several); "" when none does.
+func (s *Store) customerIDAtBranchByPhone(ctx context.Context, phone string, branchID int64) (string, error) {
+	var ids []string
+	err := s.db.WithContext(ctx).Raw(`SELECT c.external_id FROM customers c JOIN dms_nodes n ON n.id = c.node_id
+		WHERE c.external_id IS NOT NULL AND (n.branch_id IS NULL OR n.branch_id = ?)
+		AND c.id IN (SELECT customer_id FROM customer_phones WHERE e164 = ?)
+		ORDER BY c.updated_at DESC, c.id DESC LIMIT 1`, branchID, phone).Scan(&ids).Error
+	if err != nil {
+		return "", fmt.Errorf("customer with phone %s at branch %d: %w", phone, branchID, err)
 	}
 	if len(ids) == 0 {
 		return "", nil

@@ -2,11 +2,13 @@ package customer
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"naryad/hub"
+	"naryad/hub/store"
 	"naryad/hub/web/account"
 )
 
@@ -30,11 +32,35 @@ func (h *Handler) toAccount(c *fiber.Ctx) error {
 		if err != nil {
 			return h.internal(c, "account of the link's phone", err)
 		}
-		token, err := h.store.CreateAccountSession(ctx, acc.ID, false, c.Get(fiber.HeaderUserAgent), now)
+		same, err := h.signedInTo(ctx, c, acc.ID, now)
 		if err != nil {
 			return h.internal(c, "account session", err)
 		}
-		account.SetSessionCookie(c, token, false, h.secureCookies || c.Protocol() == "https")
+		if !same {
+			token, err := h.store.CreateAccountSession(ctx, acc.ID, false, c.Get(fiber.HeaderUserAgent), now)
+			if err != nil {
+				return h.internal(c, "account session", err)
+			}
+			account.SetSessionCookie(c, token, false, h.secureCookies || c.Protocol() == "https")
+		}
 		return c.Redirect("/account", fiber.StatusSeeOther)
 	})
+}
+
+// signedInTo tells whether the browser already holds a live session of
+// the account: then it is kept, so a "remember this phone" session is
+// not swapped for one that ends with the browser.
+func (h *Handler) signedInTo(ctx context.Context, c *fiber.Ctx, accountID int64, now time.Time) (bool, error) {
+	token := c.Cookies(account.SessionCookie)
+	if token == "" || len(token) > 128 {
+		return false, nil
+	}
+	acc, _, err := h.store.AccountBySession(ctx, token, now)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return acc.ID == accountID, nil
 }
