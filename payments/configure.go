@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"naryad/hub"
@@ -33,10 +34,10 @@ func (s *Service) Configure(ctx context.Context, branchID int64, setup hub.Payme
 	setup.SecretKey = strings.TrimSpace(setup.SecretKey)
 	setup.WebhookSecret = strings.TrimSpace(setup.WebhookSecret)
 	if !secretToken(setup.SecretKey) || !secretToken(setup.WebhookSecret) {
-		return userErrorf("A secret is one word of at most %d characters: paste only the key, without spaces or line breaks.", maxSecretLen)
+		return refuse("setup_secret_token", maxSecretLen)
 	}
 	if len(setup.Methods) > 512 {
-		return userErrorf("Too many payment methods.")
+		return refuse("setup_too_many_methods")
 	}
 	methods, err := cleanMethods(setup.Methods)
 	if err != nil {
@@ -48,19 +49,19 @@ func (s *Service) Configure(ctx context.Context, branchID int64, setup hub.Payme
 	factory, ok := s.factories[setup.Provider]
 	switch {
 	case setup.Provider != hub.ProviderStripe && setup.Provider != hub.ProviderYooKassa:
-		return userErrorf("Unknown payment provider %q: stripe or yookassa.", setup.Provider)
+		return refuse("setup_unknown_provider", strconv.Quote(setup.Provider))
 	case !ok:
-		return userErrorf("The provider %s is not available in this build.", setup.Provider)
+		return refuse("setup_provider_missing", setup.Provider)
 	case setup.Provider == hub.ProviderYooKassa && !digits.MatchString(setup.Account):
-		return userErrorf("YooKassa needs the shop id (digits, from the YooKassa dashboard).")
+		return refuse("setup_yookassa_shop")
 	case setup.Provider == hub.ProviderStripe && setup.Account != "":
-		return userErrorf("Stripe needs no shop id: leave it empty.")
+		return refuse("setup_stripe_shop")
 	case setup.VATCode < 0 || setup.VATCode > 12:
-		return userErrorf("The VAT code is 1 to 12 (0: no fiscal receipt).")
+		return refuse("setup_vat_code")
 	case setup.TaxSystem < 0 || setup.TaxSystem > 6:
-		return userErrorf("The tax system is 1 to 6 (0: not sent).")
+		return refuse("setup_tax_system")
 	case setup.Provider == hub.ProviderStripe && (setup.VATCode != 0 || setup.TaxSystem != 0):
-		return userErrorf("The VAT code and tax system are YooKassa's fiscal receipt: leave them 0 for Stripe.")
+		return refuse("setup_stripe_receipt")
 	}
 	prev, err := s.store.BranchPayment(ctx, branchID)
 	exists := err == nil
@@ -71,20 +72,20 @@ func (s *Service) Configure(ctx context.Context, branchID int64, setup hub.Payme
 	secret, webhook := setup.SecretKey, setup.WebhookSecret
 	if secret == "" && sameProvider {
 		if secret, err = s.sealer.Open(prev.SecretSealed); err != nil {
-			return userErrorf("The stored secret key cannot be read (was the server secret changed?): enter it again.")
+			return refuse("setup_secret_unreadable")
 		}
 	}
 	if webhook == "" && sameProvider {
 		if webhook, err = s.sealer.Open(prev.WebhookSealed); err != nil {
-			return userErrorf("The stored webhook secret cannot be read (was the server secret changed?): enter it again.")
+			return refuse("setup_webhook_unreadable")
 		}
 	}
 	if secret == "" {
-		return userErrorf("The provider's secret key is required.")
+		return refuse("setup_secret_required")
 	}
 	if _, err := factory(ProviderConfig{Account: setup.Account, SecretKey: secret, WebhookSecret: webhook,
 		Methods: splitMethods(methods), VATCode: setup.VATCode, TaxSystem: setup.TaxSystem}); err != nil {
-		return &UserError{Msg: "The provider's settings are not valid: " + err.Error()}
+		return refuse("setup_not_valid", err.Error())
 	}
 	if exists && !sameProvider {
 		// The old provider's credentials go: close what is open there.
@@ -158,7 +159,7 @@ func (s *Service) closeOpen(ctx context.Context, bp hub.BranchPayment) error {
 	}
 	prov, err := s.providerFor(bp)
 	if err != nil {
-		return userErrorf("The branch has %d payments open at %s, and its stored settings cannot be read to close them: set the provider again first.", len(open), bp.Provider)
+		return refuse("setup_open_unreadable", len(open), bp.Provider)
 	}
 	left := 0
 	for _, p := range open {
@@ -181,7 +182,7 @@ func (s *Service) closeOpen(ctx context.Context, bp hub.BranchPayment) error {
 		}
 	}
 	if left > 0 {
-		return userErrorf("%d payments are still open at %s and could not be closed now; without its settings their outcome would be lost. Try again later (an unpaid page closes on its own within a day).", left, bp.Provider)
+		return refuse("setup_open_left", left, bp.Provider)
 	}
 	return nil
 }
@@ -201,7 +202,7 @@ func cleanMethods(s string) (string, error) {
 	var out []string
 	for _, m := range splitMethods(strings.ToLower(s)) {
 		if !methodName.MatchString(m) {
-			return "", userErrorf("Payment method %q: letters, digits and _ only, e.g. card,blik,p24.", m)
+			return "", refuse("setup_method_name", strconv.Quote(m))
 		}
 		out = append(out, m)
 	}

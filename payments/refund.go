@@ -43,21 +43,21 @@ func (s *Service) Refund(ctx context.Context, paymentID, amountMinor int64, reas
 	}
 	switch {
 	case p.Status != hub.PaymentSucceeded:
-		return hub.PaymentRefund{}, userErrorf("Only a payment that went through can be refunded.")
+		return hub.PaymentRefund{}, refuse("refund_not_paid")
 	case amountMinor <= 0:
-		return hub.PaymentRefund{}, userErrorf("The amount must be more than zero.")
+		return hub.PaymentRefund{}, refuse("amount_not_positive")
 	case amountMinor > p.RefundableMinor():
-		return hub.PaymentRefund{}, userErrorf("At most %s of this payment can be refunded.", money(p.RefundableMinor(), p.Currency))
+		return hub.PaymentRefund{}, refuse("refund_too_much", Amount{p.RefundableMinor(), p.Currency})
 	case reason == "":
-		return hub.PaymentRefund{}, userErrorf("Say why the money is refunded.")
+		return hub.PaymentRefund{}, refuse("refund_reason_missing")
 	case !plainText(reason):
-		return hub.PaymentRefund{}, userErrorf("The reason has characters that cannot be sent: type it again.")
+		return hub.PaymentRefund{}, refuse("reason_unsendable")
 	case utf8.RuneCountInString(reason) > maxReasonRunes:
-		return hub.PaymentRefund{}, userErrorf("The reason is longer than %d characters.", maxReasonRunes)
+		return hub.PaymentRefund{}, refuse("reason_too_long", maxReasonRunes)
 	}
 	prov, err := s.branchProvider(ctx, p)
 	if err != nil {
-		return hub.PaymentRefund{}, userErrorf("The branch no longer uses this payment's provider here: refund it in the provider's dashboard.")
+		return hub.PaymentRefund{}, refuse("refund_provider_gone")
 	}
 	key, err := newKey()
 	if err != nil {
@@ -66,14 +66,13 @@ func (s *Service) Refund(ctx context.Context, paymentID, amountMinor int64, reas
 	r := hub.PaymentRefund{PaymentID: p.ID, AmountMinor: amountMinor, Reason: reason, RefundedBy: by, Status: "pending", IdempotencyKey: key}
 	booked, err := s.store.ReserveRefund(ctx, &r, repeatedRefundWindow)
 	if errors.Is(err, store.ErrRefundRepeated) {
-		return hub.PaymentRefund{}, userErrorf("A refund of %s of this payment was made a moment ago; to refund that much again, wait a minute.",
-			money(amountMinor, p.Currency))
+		return hub.PaymentRefund{}, refuse("refund_repeated", Amount{amountMinor, p.Currency})
 	}
 	if err != nil {
 		return hub.PaymentRefund{}, err
 	}
 	if !booked {
-		return hub.PaymentRefund{}, userErrorf("Another refund of this payment was made meanwhile: look at the payment again.")
+		return hub.PaymentRefund{}, refuse("refund_meanwhile")
 	}
 	return s.refundAt(ctx, prov, p, r)
 }
@@ -85,15 +84,13 @@ func (s *Service) Refund(ctx context.Context, paymentID, amountMinor int64, reas
 func (s *Service) retryRefund(ctx context.Context, p hub.Payment, r hub.PaymentRefund, amountMinor int64) (hub.PaymentRefund, error) {
 	prov, err := s.branchProvider(ctx, p)
 	if err != nil {
-		return hub.PaymentRefund{}, userErrorf("A refund of %s of this payment is unconfirmed and the branch no longer uses its provider here: check it in the provider's dashboard.",
-			money(r.AmountMinor, p.Currency))
+		return hub.PaymentRefund{}, refuse("refund_unconfirmed_gone", Amount{r.AmountMinor, p.Currency})
 	}
 	done, err := s.refundAt(ctx, prov, p, r)
 	if err != nil || amountMinor == r.AmountMinor {
 		return done, err
 	}
-	return done, userErrorf("An earlier refund of %s of this payment, unconfirmed until now, went through; nothing else was refunded: look at the payment again.",
-		money(r.AmountMinor, p.Currency))
+	return done, refuse("refund_earlier_went_through", Amount{r.AmountMinor, p.Currency})
 }
 
 // refundAt asks the provider for a booked refund and records the answer.
@@ -115,24 +112,22 @@ func (s *Service) refundAt(ctx context.Context, prov Provider, p hub.Payment, r 
 		var pe *Error
 		isPE := errors.As(err, &pe)
 		if (isPE && pe.Temporary) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-			return hub.PaymentRefund{}, userErrorf("The provider did not answer, so the refund of %s is unconfirmed and stays booked: refund again later to retry the same refund (it is never made twice).",
-				money(r.AmountMinor, p.Currency))
+			return hub.PaymentRefund{}, refuse("refund_no_answer", Amount{r.AmountMinor, p.Currency})
 		}
 		if rerr := s.store.ReleaseRefund(ctx, r); rerr != nil {
 			s.log.Error("release a refused refund", "refund", r.ID, "error", rerr)
 		}
 		if isPE && pe.Message != "" {
-			return hub.PaymentRefund{}, userErrorf("The provider refused the refund: %s", pe.Message)
+			return hub.PaymentRefund{}, refuse("refund_refused_saying", pe.Message)
 		}
-		return hub.PaymentRefund{}, userErrorf("The provider refused the refund; nothing was refunded.")
+		return hub.PaymentRefund{}, refuse("refund_refused")
 	}
 	if hub.RefundNotMade(res.Status) {
 		// The provider answered that the money did not go back.
 		if _, err := s.store.RefundNotMade(ctx, r, res.ProviderID, res.Status); err != nil {
 			return hub.PaymentRefund{}, err
 		}
-		return hub.PaymentRefund{}, userErrorf("The provider did not make the refund of %s (%s); nothing was refunded.",
-			money(r.AmountMinor, p.Currency), res.Status)
+		return hub.PaymentRefund{}, refuse("refund_not_made", Amount{r.AmountMinor, p.Currency}, res.Status)
 	}
 	r.ProviderID, r.Status = res.ProviderID, res.Status
 	err = s.store.Tx(ctx, func(tx *store.Store) error {

@@ -43,15 +43,15 @@ func (s *Service) Request(ctx context.Context, threadID, amountMinor int64, reas
 	reason = strings.TrimSpace(reason)
 	switch {
 	case amountMinor <= 0:
-		return hub.Payment{}, userErrorf("The amount must be more than zero.")
+		return hub.Payment{}, refuse("amount_not_positive")
 	case amountMinor > maxAmountMinor:
-		return hub.Payment{}, userErrorf("The amount is too large.")
+		return hub.Payment{}, refuse("amount_too_large")
 	case reason == "":
-		return hub.Payment{}, userErrorf("Say what the payment is for.")
+		return hub.Payment{}, refuse("request_reason_missing")
 	case !plainText(reason):
-		return hub.Payment{}, userErrorf("The reason has characters that cannot be sent: type it again.")
+		return hub.Payment{}, refuse("reason_unsendable")
 	case utf8.RuneCountInString(reason) > maxReasonRunes:
-		return hub.Payment{}, userErrorf("The reason is longer than %d characters.", maxReasonRunes)
+		return hub.Payment{}, refuse("reason_too_long", maxReasonRunes)
 	case strings.TrimSpace(by) == "":
 		return hub.Payment{}, errors.New("payments: request without who asked")
 	}
@@ -61,13 +61,13 @@ func (s *Service) Request(ctx context.Context, threadID, amountMinor int64, reas
 	}
 	switch {
 	case t.WorkOrderID == nil:
-		return hub.Payment{}, userErrorf("This conversation has no work order to pay for.")
+		return hub.Payment{}, refuse("request_no_work_order")
 	case w.Status == hub.StatusCancelled:
-		return hub.Payment{}, userErrorf("The work order is cancelled: it takes no payment.")
+		return hub.Payment{}, refuse("request_cancelled")
 	case bp.Provider == "":
-		return hub.Payment{}, userErrorf("The branch takes no online payments: an admin sets up a provider first.")
+		return hub.Payment{}, refuse("request_no_provider")
 	case !payable:
-		return hub.Payment{}, userErrorf("The branch's payment provider does not take %s.", w.Currency)
+		return hub.Payment{}, refuse("request_currency", w.Currency)
 	}
 	key, err := newKey()
 	if err != nil {

@@ -106,16 +106,24 @@ func New(o Options) (*Service, error) {
 
 // UserError is a refusal meant for the person who asked (an advisor, an
 // admin, a customer): pages show its message; other errors get a generic
-// text.
-type UserError struct{ Msg string }
+// text. A staff refusal has a Key (staff_refusals.go), so staff pages word
+// it in their reader's language; a customer's (Start) has only Msg, in the
+// customer's language already.
+type UserError struct {
+	Key  string // "" for a customer's refusal
+	Args []any  // the Key's blanks, in order: strings, numbers, Amounts
+	Msg  string // the words as the service writes them (English for staff)
+}
 
 func (e *UserError) Error() string { return e.Msg }
 
-// UserMessage is what the pages show (hub/web/customer.UserError,
-// staffpage.UserMessage).
+// UserMessage is what a page shows that does not word Key itself
+// (hub/web/customer.UserError, staffpage.UserMessage).
 func (e *UserError) UserMessage() string { return e.Msg }
 
-func userErrorf(format string, args ...any) error { return &UserError{fmt.Sprintf(format, args...)} }
+// UserRefusal is the refusal's key and blanks for staff pages
+// (staffpage.UserMessageIn); the key is "" for a customer's refusal.
+func (e *UserError) UserRefusal() (string, []any) { return e.Key, e.Args }
 
 // providerFor builds the client of a branch's provider from its settings.
 func (s *Service) providerFor(bp hub.BranchPayment) (Provider, error) {

@@ -187,10 +187,12 @@ func (h *Handler) paymentsOff(ctx context.Context, c *fiber.Ctx, b hub.Branch) e
 	return c.Redirect(paymentsPath(b.ID)+"?done=payments-off", fiber.StatusSeeOther)
 }
 
-// paymentsFailed shows the service's refusal in its words (a bad key, a
-// VAT code YooKassa does not know), and anything else in general words.
+// paymentsFailed shows the service's refusal (a bad key, a VAT code
+// YooKassa does not know) in the admin's language, and anything else in
+// general words.
 func (h *Handler) paymentsFailed(c *fiber.Ctx, b hub.Branch, form *payForm, what string, err error) error {
-	if msg, ok := staffpage.UserMessage(err); ok {
+	locale := staffpage.Locale(c, payRefusalTexts)
+	if msg, ok := staffpage.UserMessageIn(err, locale, payRefusalTexts[locale]); ok {
 		return h.refusePayments(c, b, form, fiber.StatusBadRequest, msg)
 	}
 	h.Log.Error("admin "+what, "branch", b.Code, "error", err)

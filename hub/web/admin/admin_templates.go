@@ -120,22 +120,23 @@ func (h *Handler) templatesView(c *fiber.Ctx, branch, key, locale string) (v tem
 		return v, b, "", err
 	}
 	v.Chosen = true
-	v.Default = h.preview(ctx, key, locale)
+	v.Default = h.preview(ctx, key, locale, previewTexts[staffpage.Locale(c, previewTexts)])
 	return v, b, "", nil
 }
 
-// preview renders the default text of key with sample data.
-func (h *Handler) preview(ctx context.Context, key, locale string) string {
+// preview renders the default text of key in locale with sample data
+// whose words (sample, the admin's previewTexts) the admin reads.
+func (h *Handler) preview(ctx context.Context, key, locale string, sample map[string]string) string {
 	currency := map[string]string{templates.LocaleRU: "RUB", templates.LocalePL: "PLN"}[locale]
 	text, err := h.defaults.Render(ctx, 0, key, templates.Data{
 		CustomerName: "Ivan Petrov", BranchName: "AutoService", BranchPhone: "+7 495 123-45-67",
 		WorkOrderNumber: "00012345", Vehicle: "Škoda Octavia A123BC77", Plate: "A123BC77", Status: hub.StatusReady,
-		Link: "https://naryad.example/c/AbC123", Text: "Your car is ready.", DocumentName: "Invoice",
+		Link: "https://naryad.example/c/AbC123", Text: sample["text"], DocumentName: sample["document"],
 		PromisedAt: time.Date(2026, 11, 23, 11, 30, 0, 0, time.UTC), Currency: cmp.Or(currency, "EUR"), TotalMinor: 1250000,
-		Lines: []templates.Line{{Name: "Brake pads", TotalMinor: 1250000}}, Locale: locale,
+		Lines: []templates.Line{{Name: sample["line"], TotalMinor: 1250000}}, Locale: locale,
 	})
 	if err != nil {
-		return "(the default text cannot be previewed: " + err.Error() + ")"
+		return fmt.Sprintf(sample["failed"], err.Error())
 	}
 	return text
 }

@@ -160,11 +160,12 @@ func (h *Handler) refundPayment(c *fiber.Ctx, s staff.Staff, th hub.Thread) erro
 }
 
 // payFailed shows the page again after the service refused or failed: a
-// refusal meant for people in its own words (the service words a
+// refusal meant for people in the user's language (the service words a
 // provider's refusal or silence so too), anything else logged and told in
 // general words.
 func (h *Handler) payFailed(c *fiber.Ctx, s staff.Staff, th hub.Thread, refused *payRefusal, t map[string]string, what string, err error) error {
-	if msg, ok := staffpage.UserMessage(err); ok {
+	locale := staffpage.Locale(c, payRefusalTexts)
+	if msg, ok := staffpage.UserMessageIn(err, locale, payRefusalTexts[locale]); ok {
 		refused.Problem = msg
 		return h.showThread(c, s, th, fiber.StatusBadRequest, refused)
 	}

@@ -1,0 +1,62 @@
+package admin
+
+// payRefusalTexts are the payments service's refusals of a provider's
+// settings (payments.SetupRefusals: Configure, Disable) in the admin's
+// language; each %s is the refusal's blank in turn. A key missing here
+// would show the service's English.
+var payRefusalTexts = map[string]map[string]string{
+	"ru": {
+		"setup_secret_token":       "Секрет — одно слово не длиннее %s символов: вставьте только ключ, без пробелов и переносов строк.",
+		"setup_too_many_methods":   "Слишком много способов оплаты.",
+		"setup_unknown_provider":   "Неизвестная платёжная система %s: stripe или yookassa.",
+		"setup_provider_missing":   "Платёжная система %s недоступна в этой сборке.",
+		"setup_yookassa_shop":      "Для ЮKassa нужен идентификатор магазина (цифры, из личного кабинета ЮKassa).",
+		"setup_stripe_shop":        "Для Stripe идентификатор магазина не нужен: оставьте поле пустым.",
+		"setup_vat_code":           "Код НДС — от 1 до 12 (0 — без фискального чека).",
+		"setup_tax_system":         "Система налогообложения — от 1 до 6 (0 — не передаётся).",
+		"setup_stripe_receipt":     "Код НДС и система налогообложения относятся к чеку ЮKassa: для Stripe оставьте 0.",
+		"setup_secret_unreadable":  "Сохранённый секретный ключ не читается (сменили секрет сервера?): введите его ещё раз.",
+		"setup_webhook_unreadable": "Сохранённый секрет вебхука не читается (сменили секрет сервера?): введите его ещё раз.",
+		"setup_secret_required":    "Нужен секретный ключ платёжной системы.",
+		"setup_not_valid":          "Настройки платёжной системы неверны: %s",
+		"setup_open_unreadable":    "Открытых платежей филиала: %s (в %s), а сохранённые настройки не читаются, чтобы их закрыть: сначала задайте платёжную систему заново.",
+		"setup_open_left":          "Не удалось сейчас закрыть открытые платежи: %s (в %s); без настроек их исход потеряется. Попробуйте позже (неоплаченная страница закрывается сама в течение суток).",
+		"setup_method_name":        "Способ оплаты %s: только латинские буквы, цифры и _, например card,blik,p24.",
+	},
+	"pl": {
+		"setup_secret_token":       "Sekret to jedno słowo o długości najwyżej %s znaków: wklej tylko klucz, bez spacji i podziałów wiersza.",
+		"setup_too_many_methods":   "Za dużo metod płatności.",
+		"setup_unknown_provider":   "Nieznany operator płatności %s: stripe lub yookassa.",
+		"setup_provider_missing":   "Operator płatności %s nie jest dostępny w tej wersji.",
+		"setup_yookassa_shop":      "YooKassa wymaga identyfikatora sklepu (cyfry, z panelu YooKassa).",
+		"setup_stripe_shop":        "Stripe nie potrzebuje identyfikatora sklepu: zostaw to pole puste.",
+		"setup_vat_code":           "Kod VAT to liczba od 1 do 12 (0 — bez paragonu fiskalnego).",
+		"setup_tax_system":         "System podatkowy to liczba od 1 do 6 (0 — nie jest wysyłany).",
+		"setup_stripe_receipt":     "Kod VAT i system podatkowy dotyczą paragonu YooKassa: dla Stripe zostaw 0.",
+		"setup_secret_unreadable":  "Zapisanego klucza tajnego nie da się odczytać (czy zmieniono sekret serwera?): wpisz go ponownie.",
+		"setup_webhook_unreadable": "Zapisanego sekretu webhooka nie da się odczytać (czy zmieniono sekret serwera?): wpisz go ponownie.",
+		"setup_secret_required":    "Klucz tajny operatora płatności jest wymagany.",
+		"setup_not_valid":          "Ustawienia operatora płatności są nieprawidłowe: %s",
+		"setup_open_unreadable":    "Otwarte płatności oddziału: %s (w %s), a zapisanych ustawień nie da się odczytać, by je zamknąć: najpierw ustaw operatora płatności ponownie.",
+		"setup_open_left":          "Nie udało się teraz zamknąć otwartych płatności: %s (w %s); bez ustawień ich wynik by przepadł. Spróbuj później (niezapłacona strona zamyka się sama w ciągu doby).",
+		"setup_method_name":        "Metoda płatności %s: tylko litery łacińskie, cyfry i _, np. card,blik,p24.",
+	},
+	"en": {
+		"setup_secret_token":       "A secret is one word of at most %s characters: paste only the key, without spaces or line breaks.",
+		"setup_too_many_methods":   "Too many payment methods.",
+		"setup_unknown_provider":   "Unknown payment provider %s: stripe or yookassa.",
+		"setup_provider_missing":   "The provider %s is not available in this build.",
+		"setup_yookassa_shop":      "YooKassa needs the shop id (digits, from the YooKassa dashboard).",
+		"setup_stripe_shop":        "Stripe needs no shop id: leave it empty.",
+		"setup_vat_code":           "The VAT code is 1 to 12 (0: no fiscal receipt).",
+		"setup_tax_system":         "The tax system is 1 to 6 (0: not sent).",
+		"setup_stripe_receipt":     "The VAT code and tax system are YooKassa's fiscal receipt: leave them 0 for Stripe.",
+		"setup_secret_unreadable":  "The stored secret key cannot be read (was the server secret changed?): enter it again.",
+		"setup_webhook_unreadable": "The stored webhook secret cannot be read (was the server secret changed?): enter it again.",
+		"setup_secret_required":    "The provider's secret key is required.",
+		"setup_not_valid":          "The provider's settings are not valid: %s",
+		"setup_open_unreadable":    "The branch has %s payments open at %s, and its stored settings cannot be read to close them: set the provider again first.",
+		"setup_open_left":          "%s payments are still open at %s and could not be closed now; without its settings their outcome would be lost. Try again later (an unpaid page closes on its own within a day).",
+		"setup_method_name":        "Payment method %s: letters, digits and _ only, e.g. card,blik,p24.",
+	},
+}
