@@ -134,6 +134,7 @@ func newApp(cfg *cli.Config, log *slog.Logger, bodies *bodylimit.Gate) *fiber.Ap
 		// Behind a reverse proxy the client is in X-Forwarded-For, believed
 		// only from the proxies named in NARYAD_TRUSTED_PROXIES: it keys the
 		// customer pages' rate limit and is kept as decision evidence.
+		// clientAddress reads it from the right into clientIPHeader.
 		ProxyHeader:             proxyHeader(cfg),
 		EnableTrustedProxyCheck: len(cfg.Proxies()) > 0,
 		TrustedProxies:          cfg.Proxies(),
@@ -165,6 +166,9 @@ func newApp(cfg *cli.Config, log *slog.Logger, bodies *bodylimit.Gate) *fiber.Ap
 	// idle request workers, with the stacks they grew, go back to the
 	// runtime within seconds instead of the default ten.
 	app.Server().MaxIdleWorkerDuration = 2 * time.Second
+	if proxies := cfg.Proxies(); len(proxies) > 0 {
+		app.Use(clientAddress(trustedProxies(proxies))) // first: before anything asks c.IP()
+	}
 	return app
 }
 
@@ -189,5 +193,5 @@ func proxyHeader(cfg *cli.Config) string {
 	if len(cfg.Proxies()) == 0 {
 		return ""
 	}
-	return fiber.HeaderXForwardedFor
+	return clientIPHeader
 }

@@ -20,7 +20,13 @@ func SlotStarts(h Hours, loc *time.Location, day time.Time, slotMinutes int) []t
 	var out []time.Time
 	for _, sp := range spans {
 		for from := sp.from; from+slotMinutes <= sp.to; from += slotMinutes {
-			out = append(out, time.Date(y, m, d, from/60, from%60, 0, 0, loc))
+			t := time.Date(y, m, d, from/60, from%60, 0, 0, loc)
+			if t.Hour()*60+t.Minute() != from {
+				// A time the clock skips (02:30 when summer time begins)
+				// would be normalised onto a later slot and offered twice.
+				continue
+			}
+			out = append(out, t)
 		}
 	}
 	return out

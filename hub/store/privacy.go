@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Row is one exported record, column by column.
@@ -26,7 +28,7 @@ type PersonalData struct {
 }
 
 // PersonalDataOf gathers the account's data across every branch and DMS
-// node. Messages are the conversation the customer saw (in and out);
+// node, as far as the garage shows it to the phones. Messages are the conversation the customer saw (in and out);
 // staff notes and system lines are the staff's and stay out.
 func (s *Store) PersonalDataOf(ctx context.Context, accountID int64) (PersonalData, error) {
 	var d PersonalData
@@ -65,14 +67,28 @@ func (s *Store) PersonalDataOf(ctx context.Context, accountID int64) (PersonalDa
 		d.Consents = append(d.Consents, cs...)
 		d.ConsentHistory = append(d.ConsentHistory, hs...)
 	}
-	customers := db.Table("customer_phones").Select("customer_id").Where("e164 IN ?", phones)
-	rows(&d.Customers, "customers", "SELECT id, external_id, name, email, locale, opted_out_at, created_at FROM customers WHERE id IN (?)", customers)
-	rows(&d.Vehicles, "vehicles", "SELECT id, customer_id, vin, plate, make, model, year FROM vehicles WHERE customer_id IN (?) ORDER BY id", customers)
-	orders := db.Table("work_orders").Select("id").Where("customer_id IN (?)", customers)
+	// The garage's rule (garage.go) bounds the export too: the customers
+	// the phones speak for in full (a company only to its manager), the cars
+	// and work orders the garage shows, and only the conversations on the
+	// phones themselves, not other drivers' on the same company record.
+	scope, e := s.scopeOf(ctx, phones)
+	if e != nil {
+		return d, e
+	}
+	orderIDs := make([]int64, 0, len(scope.orders))
+	for id := range scope.orders {
+		orderIDs = append(orderIDs, id)
+	}
+	rows(&d.Customers, "customers", `SELECT id, external_id, name, email, locale, opted_out_at, created_at FROM customers
+		WHERE id IN (`+ownerCustomers+`) ORDER BY id`, phones)
+	rows(&d.Vehicles, "vehicles", "SELECT id, customer_id, vin, plate, make, model, year FROM vehicles WHERE id IN ? ORDER BY id",
+		append(scope.vehicleIDs(), 0))
+	orders := db.Table("work_orders").Select("id").Where("customer_id IN (?) OR id IN ?",
+		gorm.Expr(ownerCustomers, phones), append(orderIDs, 0))
 	rows(&d.WorkOrders, "work orders", `SELECT id, branch_id, number, status, customer_id, vehicle_id, promised_at, currency,
 		paid, total_minor, opened_at, handed_over_at FROM work_orders WHERE id IN (?) ORDER BY opened_at, id`, orders)
 	rows(&d.WorkOrderLines, "work order lines", "SELECT * FROM work_order_lines WHERE work_order_id IN (?) ORDER BY id", orders)
-	threads := db.Table("threads").Select("id").Where("phone IN ? OR customer_id IN (?)", phones, customers)
+	threads := db.Table("threads").Select("id").Where("phone IN ?", phones)
 	rows(&d.Threads, "threads", "SELECT id, branch_id, work_order_id, phone, channel, created_at FROM threads WHERE id IN (?) ORDER BY id", threads)
 	rows(&d.Messages, "messages", `SELECT id, thread_id, direction, body, delivery, created_at FROM messages
 		WHERE thread_id IN (?) AND direction IN ('in', 'out') ORDER BY id`, threads)

@@ -123,7 +123,8 @@ const codeReuse = time.Minute
 // CheckSignInCode judges codeHash against the phone's latest code (a new
 // code replaces the ones before it). Every comparison happens inside an
 // UPDATE's WHERE with tries < 5, so however many entries race, at most 5
-// wrong ones are ever counted and none is judged against a dead code.
+// wrong ones are ever counted (before or after the code's use) and none is
+// judged against a dead code.
 func (s *Store) CheckSignInCode(ctx context.Context, e164, codeHash string, at time.Time) (CodeResult, error) {
 	at = at.UTC().Truncate(time.Microsecond)
 	db := s.db.WithContext(ctx)
@@ -145,8 +146,11 @@ func (s *Store) CheckSignInCode(ctx context.Context, e164, codeHash string, at t
 	if right.RowsAffected == 1 {
 		return CodeResult{Check: CodeRight}, nil
 	}
+	// A wrong entry counts whether or not the code was used: the right
+	// code still signs in for codeReuse after its use, and guesses in that
+	// minute must use up the same 5 tries.
 	wrong := db.Model(&SignInCode{}).
-		Where("id = ? AND code_hash <> ? AND tries < ? AND expires_at > ? AND used_at IS NULL",
+		Where("id = ? AND code_hash <> ? AND tries < ? AND expires_at > ?",
 			latest.ID, codeHash, MaxSignInTries, at).
 		Update("tries", gorm.Expr("tries + 1"))
 	if wrong.Error != nil {
