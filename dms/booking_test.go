@@ -187,6 +187,8 @@ func TestBadBookingEventsAreRejectedAndChangeNothing(t *testing.T) {
 			{map[string]any{"booking_id": id}, `booking.state: required`},
 			{map[string]any{"booking_id": id, "state": "moved"}, `booking.starts_at: required when the state is moved`},
 			{map[string]any{"booking_id": id, "state": "moved", "starts_at": "завтра"}, `booking.starts_at: not an ISO 8601 time`},
+			{map[string]any{"booking_id": id, "state": "moved", "starts_at": "2020-01-10T10:00:00"}, `booking.starts_at: 10.01.2020 10:00 has passed; a booking moves to a time to come`},
+			{map[string]any{"booking_id": id, "state": "moved", "starts_at": "0001-01-01T00:00:00Z"}, `booking.starts_at:`},
 			{map[string]any{"booking_id": id, "state": "confirmed", "note": "a\x00b"}, `booking.note:`},
 		}
 		var events []map[string]any

@@ -39,6 +39,11 @@ func (a *applier) applyBooking(ctx context.Context, v *validBooking) (string, er
 		if start, _, err = parseTime(v.StartsAt, loc); err != nil {
 			return "", rejectf("booking.starts_at: %v", err)
 		}
+		// Telling a customer their visit moved to a time already gone
+		// helps nobody: it is a typing error in 1C, refused so it is seen.
+		if v.State == hub.BookingMoved && start.Before(time.Now()) {
+			return "", rejectf("booking.starts_at: %s has passed; a booking moves to a time to come", start.In(loc).Format("02.01.2006 15:04"))
+		}
 	}
 	claimed, err := a.tx.ClaimEvent(ctx, a.node.ID, a.event.ID, a.event.Type)
 	if err != nil || !claimed {
