@@ -41,12 +41,33 @@ type signInView struct {
 	Next   string
 	Phone  string // as typed (step 1) or E.164 (step 2)
 	Error  string
-	Resend bool // the code is dead: offer to request a new one
+	Resend bool   // the code is dead: offer to request a new one
+	CSRF   string // the login-CSRF token of the browser's pre-session (signin_csrf.go)
+}
+
+// signInPage renders a sign-in step with the form token of the browser's
+// pre-session, which every sign-in form carries.
+func (h *Handler) signInPage(c *fiber.Ctx, status int, view, locale, titleKey string, v signInView) error {
+	token, err := h.signInToken(c)
+	if err != nil {
+		return h.internal(c, "sign-in form token", err)
+	}
+	v.CSRF = token
+	return h.render(c, status, view, locale, titleKey, v)
+}
+
+// forgedSignIn answers a sign-in post without its pre-session's token
+// (another site's, or a form from before the browser dropped its
+// cookie): nothing is sent or checked, and the phone step is shown again
+// with a fresh token, so a real visitor only has to press the button again.
+func (h *Handler) forgedSignIn(c *fiber.Ctx, locale, next string) error {
+	return h.signInPage(c, fiber.StatusForbidden, "signin.html", locale, "signin_title",
+		signInView{Next: next, Error: h.t(locale, "signin_csrf")})
 }
 
 // signInForm is GET /account/sign-in: the phone number.
 func (h *Handler) signInForm(c *fiber.Ctx) error {
-	return h.render(c, fiber.StatusOK, "signin.html", h.browserLocale(c), "signin_title",
+	return h.signInPage(c, fiber.StatusOK, "signin.html", h.browserLocale(c), "signin_title",
 		signInView{Next: safeNext(c.Query("next"))})
 }
 
@@ -55,10 +76,13 @@ func (h *Handler) signInForm(c *fiber.Ctx) error {
 // alike: the page never tells whether someone is a customer.
 func (h *Handler) sendCode(c *fiber.Ctx) error {
 	locale, next := h.browserLocale(c), safeNext(c.FormValue("next"))
+	if !h.signInTokenValid(c) {
+		return h.forgedSignIn(c, locale, next)
+	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), 10*time.Second)
 	defer cancel()
 	again := func(status int, key string) error {
-		return h.render(c, status, "signin.html", locale, "signin_title",
+		return h.signInPage(c, status, "signin.html", locale, "signin_title",
 			signInView{Next: next, Phone: c.FormValue("phone"), Error: h.t(locale, key)})
 	}
 	e164, ok := h.signInPhone(ctx, c.FormValue("phone"))
@@ -102,7 +126,7 @@ func (h *Handler) codeForm(c *fiber.Ctx) error {
 	if !isE164(e164) {
 		return c.Redirect(SignInPath, fiber.StatusSeeOther)
 	}
-	return h.render(c, fiber.StatusOK, "signin_code.html", h.browserLocale(c), "signin_code_title",
+	return h.signInPage(c, fiber.StatusOK, "signin_code.html", h.browserLocale(c), "signin_code_title",
 		signInView{Next: safeNext(c.Query("next")), Phone: e164})
 }
 
@@ -112,13 +136,16 @@ func (h *Handler) codeForm(c *fiber.Ctx) error {
 // the try.
 func (h *Handler) enterCode(c *fiber.Ctx) error {
 	locale, next, e164 := h.browserLocale(c), safeNext(c.FormValue("next")), c.FormValue("phone")
+	if !h.signInTokenValid(c) {
+		return h.forgedSignIn(c, locale, next)
+	}
 	if !isE164(e164) {
 		return c.Redirect(SignInPath, fiber.StatusSeeOther)
 	}
 	again := func(key string, args ...any) error {
 		v := signInView{Next: next, Phone: e164, Error: fmt.Sprintf(h.t(locale, key), args...)}
 		v.Resend = key != "signin_code_format" && key != "signin_code_wrong"
-		return h.render(c, fiber.StatusUnprocessableEntity, "signin_code.html", locale, "signin_code_title", v)
+		return h.signInPage(c, fiber.StatusUnprocessableEntity, "signin_code.html", locale, "signin_code_title", v)
 	}
 	code := strings.Map(func(r rune) rune {
 		if r == ' ' || r == '-' {

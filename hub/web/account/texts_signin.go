@@ -18,6 +18,7 @@ func signInTexts() map[string]map[string]string {
 			"signin_code_locked":  "Слишком много неверных попыток, код больше не действует. Запросите новый.",
 			"signin_code_expired": "Срок действия кода истёк. Запросите новый.",
 			"signin_code_none":    "Этот код уже не действует. Запросите новый.",
+			"signin_csrf":         "Страница входа устарела. Нажмите кнопку ещё раз.",
 		},
 		"pl": {
 			"signin_title": "Logowanie do konta", "signin_code_title": "Kod z wiadomości",
@@ -34,6 +35,7 @@ func signInTexts() map[string]map[string]string {
 			"signin_code_locked":  "Zbyt wiele błędnych prób, kod jest już nieważny. Poproś o nowy.",
 			"signin_code_expired": "Kod wygasł. Poproś o nowy.",
 			"signin_code_none":    "Ten kod jest już nieważny. Poproś o nowy.",
+			"signin_csrf":         "Strona logowania wygasła. Naciśnij przycisk jeszcze raz.",
 		},
 		"en": {
 			"signin_title": "Sign in to your account", "signin_code_title": "The code we sent",
@@ -50,6 +52,7 @@ func signInTexts() map[string]map[string]string {
 			"signin_code_locked":  "Too many wrong tries; this code no longer works. Request a new one.",
 			"signin_code_expired": "This code has expired. Request a new one.",
 			"signin_code_none":    "This code no longer works. Request a new one.",
+			"signin_csrf":         "The sign-in page has expired. Please press the button again.",
 		},
 	}
 }
