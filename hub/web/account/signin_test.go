@@ -161,7 +161,7 @@ func TestSignInByCode(t *testing.T) {
 		r := newSignInRig(t, st)
 		// Russian national form with the trunk 8, and a next page.
 		resp, _ := r.post("/account/sign-in", url.Values{"phone": {"8 (916) 123-45-67"}, "next": {"/account/privacy"}}, "")
-		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != codePath("+79161234567", "/account/privacy") {
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != codePath("+79161234567", "/account/privacy", viaSMS) {
 			t.Fatalf("send code: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 		}
 		code := r.codes.last(t, "+79161234567")
