@@ -236,7 +236,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 	accountPages, err := account.New(st, account.Options{
 		Secret: secret, SecureCookies: strings.HasPrefix(cfg.BaseURL(), "https://"),
 		RateLimit: cfg.CustomerRateLimit, Logger: log, Media: media,
-		Codes: account.SMSCodeSender(smsProvider), // SMS only: WhatsApp codes are not offered yet
+		Codes: account.SMSCodeSender(smsProvider), WhatsAppCodes: wa.signInCodes(),
 	})
 	if err != nil {
 		return nil, err

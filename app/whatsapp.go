@@ -12,6 +12,7 @@ import (
 	"naryad/hub/outbox"
 	"naryad/hub/reply"
 	"naryad/hub/store"
+	"naryad/hub/web/account"
 	"naryad/hub/whatsapp"
 )
 
@@ -41,6 +42,7 @@ type whatsApp struct {
 	groups   *whatsapp.Groups
 	followup *whatsapp.Followups
 	signals  *whatsapp.Signals // read receipts and "typing…" for the inbox
+	codes    *whatsapp.Codes   // account sign-in codes by WhatsApp
 	pool     *outbox.Pool
 	log      *slog.Logger
 }
@@ -71,7 +73,7 @@ func newWhatsApp(ctx context.Context, cfg *cli.Config, st *store.Store, media *h
 	followup := whatsapp.NewFollowups(st, links, whatsapp.FollowupOptions{Logger: log, Queued: smsQueued})
 	signals := whatsapp.NewSignals(st, manager, whatsapp.SignalOptions{Logger: log})
 	return &whatsApp{store: st, sessions: sessions, manager: manager, inbound: inbound, groups: groups, followup: followup, signals: signals,
-		pool: pool, log: log}, nil
+		codes: whatsapp.NewCodes(sender), pool: pool, log: log}, nil
 }
 
 // run leads the channel whenever this instance holds the leader lock (on
@@ -118,6 +120,16 @@ func (w *whatsApp) lead(ctx context.Context) error {
 	}
 	wg.Wait()
 	return nil
+}
+
+// signInCodes is what sends account sign-in codes by WhatsApp; nil (SMS
+// only) on a hub without the channel. (A nil *whatsapp.Codes in the
+// interface would not be nil, hence the explicit check.)
+func (w *whatsApp) signInCodes() account.OptionalCodeSender {
+	if w == nil {
+		return nil
+	}
+	return w.codes
 }
 
 // wake asks the WhatsApp outbox to look for work now.

@@ -123,12 +123,23 @@ func (a *applier) queueMessage(ctx context.Context, n notice, key, author string
 	}
 	m, err := a.tx.QueueMessage(ctx, store.Outgoing{
 		ThreadID: n.thread.thread.ID, Channel: n.thread.thread.Channel, Recipient: n.recipient,
-		Body: body, Author: author, TemplateKey: key,
+		Body: body, Author: author, TemplateKey: key, Purpose: noticePurpose(key),
 	})
 	if err == nil && m.Delivery == hub.DeliveryQueued {
 		a.queued = true
 	}
 	return m, err
+}
+
+// noticePurpose is the consent a DMS notice needs to go by SMS or
+// WhatsApp. The automatic ones (status changes, estimates, documents
+// ready) are service messages: a phone that refused those gets them only
+// on its page. An advisor's own words are a conversation and always go.
+func noticePurpose(key string) string {
+	if key == "message.advisor" {
+		return ""
+	}
+	return store.ConsentService
 }
 
 func sameID(a, b *int64) bool {

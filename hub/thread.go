@@ -45,6 +45,10 @@ const (
 	DeliveryDelivered = "delivered"
 	DeliveryRead      = "read"
 	DeliveryFailed    = "failed"
+	// DeliveryPageOnly: not sent at all, on purpose — the recipient refused
+	// the message's purpose (store.Outgoing.Purpose), so it is only on the
+	// thread: the customer's page and the inbox. It is final.
+	DeliveryPageOnly = "page_only"
 )
 
 // Message is one entry of a thread.

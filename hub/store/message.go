@@ -44,6 +44,12 @@ type Outgoing struct {
 	Body        string
 	Author      string
 	TemplateKey string
+	// Purpose is the consent purpose the message serves (ConsentService
+	// for status notifications); when the recipient refused it, the
+	// message is written to the thread as hub.DeliveryPageOnly with no
+	// outbox row: the customer reads it on their page, not by SMS or
+	// WhatsApp. "" (a person's reply) is sent whatever the consents say.
+	Purpose string
 }
 
 // QueueMessage writes an outgoing message and its outbox row in one
@@ -55,6 +61,16 @@ func (s *Store) QueueMessage(ctx context.Context, o Outgoing) (hub.Message, erro
 		TemplateKey: o.TemplateKey, Delivery: hub.DeliveryQueued,
 	}
 	err := s.Tx(ctx, func(tx *Store) error {
+		if o.Purpose != "" && o.Recipient != "" {
+			refused, err := tx.ConsentDenied(ctx, o.Recipient, o.Purpose)
+			if err != nil {
+				return err
+			}
+			if refused {
+				m.Delivery = hub.DeliveryPageOnly
+				return tx.AddMessage(ctx, &m)
+			}
+		}
 		if o.Recipient == "" && o.Channel == hub.ChannelWhatsApp {
 			// A customer WhatsApp shows only by a LID is answered there.
 			lid, err := tx.ThreadWALIDChat(ctx, o.ThreadID)

@@ -31,6 +31,9 @@ type Options struct {
 	// Codes delivers sign-in codes (SMSCodeSender in the hub); nil: the
 	// sign-in page says codes cannot be sent.
 	Codes CodeSender
+	// WhatsAppCodes delivers codes by WhatsApp when the hub has a connected
+	// account (whatsapp.Codes); nil: SMS only.
+	WhatsAppCodes OptionalCodeSender
 	// Now is the clock; tests set it. Default time.Now.
 	Now func() time.Time
 }
@@ -48,6 +51,7 @@ type Handler struct {
 	media         *hub.Media
 	now           func() time.Time
 	codes         CodeSender
+	waCodes       OptionalCodeSender
 }
 
 // New parses the views and merges the texts of every part.
@@ -60,7 +64,7 @@ func New(st *store.Store, o Options) (*Handler, error) {
 		return nil, fmt.Errorf("account pages: %w", err)
 	}
 	h := &Handler{store: st, assets: assets, secret: []byte(o.Secret), secureCookies: o.SecureCookies,
-		rateLimit: o.RateLimit, log: o.Logger, media: o.Media, now: o.Now, codes: o.Codes}
+		rateLimit: o.RateLimit, log: o.Logger, media: o.Media, now: o.Now, codes: o.Codes, waCodes: o.WhatsAppCodes}
 	if h.rateLimit <= 0 {
 		h.rateLimit = 120
 	}

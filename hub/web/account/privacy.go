@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"naryad/hub/store"
+	"naryad/templates"
 )
 
 // registerPrivacy adds consent per purpose, the data download and the
@@ -24,7 +25,7 @@ func (h *Handler) registerPrivacy(in fiber.Router) {
 type privacyView struct {
 	Phones            []phoneConsents
 	Flash, Error      string
-	DeletionRequested *time.Time
+	DeletionRequested string // when the customer asked, in their locale; "" if never
 }
 
 type phoneConsents struct {
@@ -50,7 +51,11 @@ func (h *Handler) showPrivacy(c *fiber.Ctx, status int, flashKey, errKey string)
 	v := h.current(c)
 	ctx, cancel := context.WithTimeout(c.UserContext(), 10*time.Second)
 	defer cancel()
-	data := privacyView{DeletionRequested: v.Account.DeletionRequestedAt}
+	loc := h.deploymentZone(ctx)
+	data := privacyView{}
+	if at := v.Account.DeletionRequestedAt; at != nil {
+		data.DeletionRequested = templates.DateTime(v.Locale, at.In(loc))
+	}
 	if flashKey != "" {
 		data.Flash = h.t(v.Locale, flashKey)
 	}
@@ -68,26 +73,37 @@ func (h *Handler) showPrivacy(c *fiber.Ctx, status int, flashKey, errKey string)
 		}
 		pc := phoneConsents{E164: p}
 		for _, k := range cs {
-			pc.Consents = append(pc.Consents, h.consentRow(v.Locale, k.Purpose, k.Granted, k.ChangedAt, k.Source))
+			pc.Consents = append(pc.Consents, h.consentRow(v.Locale, loc, k.Purpose, k.Granted, k.ChangedAt, k.Source))
 		}
 		for _, k := range hs {
-			pc.History = append(pc.History, h.consentRow(v.Locale, k.Purpose, k.Granted, k.ChangedAt, k.Source))
+			pc.History = append(pc.History, h.consentRow(v.Locale, loc, k.Purpose, k.Granted, k.ChangedAt, k.Source))
 		}
 		data.Phones = append(data.Phones, pc)
 	}
 	return h.render(c, status, "privacy.html", v.Locale, "privacy_title", data)
 }
 
-func (h *Handler) consentRow(locale, purpose string, granted bool, at time.Time, source string) consentRow {
+// consentRow words one answer; its time is written the way locale writes
+// dates and times (as the booking pages do), on the clock of loc.
+func (h *Handler) consentRow(locale string, loc *time.Location, purpose string, granted bool, at time.Time, source string) consentRow {
 	r := consentRow{Purpose: purpose, Granted: granted}
 	if source != "" {
 		r.Source = h.t(locale, "privacy_source_"+source)
 	}
-	if !at.IsZero() {
-		// The customer's own clock is unknown; UTC, said so, is never wrong.
-		r.When = at.UTC().Format("2006-01-02 15:04") + " UTC"
-	}
+	r.When = templates.DateTime(locale, at.In(loc)) // "" for a default never answered
 	return r
+}
+
+// deploymentZone is the clock the privacy page writes times on: the
+// visitor's own is unknown to the server, and the deployment's first
+// branch (which also reads phone numbers typed without a country code)
+// is where its customers live. UTC when there is no branch yet.
+func (h *Handler) deploymentZone(ctx context.Context) *time.Location {
+	branches, err := h.store.Branches(ctx)
+	if err != nil || len(branches) == 0 {
+		return time.UTC
+	}
+	return branches[0].Location()
 }
 
 // setConsent is POST /account/privacy/consent: phone (one of the

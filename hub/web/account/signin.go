@@ -41,42 +41,83 @@ type signInView struct {
 	Next   string
 	Phone  string // as typed (step 1) or E.164 (step 2)
 	Error  string
-	Resend bool // the code is dead: offer to request a new one
+	Resend bool   // the code is dead: offer to request a new one
+	CSRF   string // the login-CSRF token of the browser's pre-session (signin_csrf.go)
+	Via    string // the channel the code went by (code step): sms | whatsapp
+	// WhatsApp offers codes by WhatsApp (a connected account); WhatsAppFailed
+	// says it just failed, and then only SMS is offered.
+	WhatsApp, WhatsAppFailed bool
+}
+
+// signInPage renders a sign-in step with the form token of the browser's
+// pre-session, which every sign-in form carries.
+func (h *Handler) signInPage(c *fiber.Ctx, status int, view, locale, titleKey string, v signInView) error {
+	token, err := h.signInToken(c)
+	if err != nil {
+		return h.internal(c, "sign-in form token", err)
+	}
+	v.CSRF = token
+	if h.waCodes != nil && !v.WhatsAppFailed {
+		ctx, cancel := context.WithTimeout(c.UserContext(), 5*time.Second)
+		v.WhatsApp = h.waCodes.Available(ctx)
+		cancel()
+	}
+	return h.render(c, status, view, locale, titleKey, v)
+}
+
+// forgedSignIn answers a sign-in post without its pre-session's token
+// (another site's, or a form from before the browser dropped its
+// cookie): nothing is sent or checked, and the phone step is shown again
+// with a fresh token, so a real visitor only has to press the button again.
+func (h *Handler) forgedSignIn(c *fiber.Ctx, locale, next string) error {
+	return h.signInPage(c, fiber.StatusForbidden, "signin.html", locale, "signin_title",
+		signInView{Next: next, Error: h.t(locale, "signin_csrf")})
 }
 
 // signInForm is GET /account/sign-in: the phone number.
 func (h *Handler) signInForm(c *fiber.Ctx) error {
-	return h.render(c, fiber.StatusOK, "signin.html", h.browserLocale(c), "signin_title",
+	return h.signInPage(c, fiber.StatusOK, "signin.html", h.browserLocale(c), "signin_title",
 		signInView{Next: safeNext(c.Query("next"))})
 }
 
-// sendCode is POST /account/sign-in: a new code to the phone, then the
-// code step. Known and unknown numbers get the same answer and a code
-// alike: the page never tells whether someone is a customer.
+// sendCode is POST /account/sign-in: a new code to the phone, by SMS or
+// (via=whatsapp, when offered) by WhatsApp, then the code step. Known and
+// unknown numbers get the same answer and a code alike: the page never
+// tells whether someone is a customer.
 func (h *Handler) sendCode(c *fiber.Ctx) error {
 	locale, next := h.browserLocale(c), safeNext(c.FormValue("next"))
+	if !h.signInTokenValid(c) {
+		return h.forgedSignIn(c, locale, next)
+	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), 10*time.Second)
 	defer cancel()
-	again := func(status int, key string) error {
-		return h.render(c, status, "signin.html", locale, "signin_title",
-			signInView{Next: next, Phone: c.FormValue("phone"), Error: h.t(locale, key)})
+	via, sender := viaSMS, h.codes
+	if c.FormValue("via") == viaWhatsApp && h.waCodes != nil {
+		via, sender = viaWhatsApp, h.waCodes
 	}
+	again := func(status int, key string) error {
+		return h.signInPage(c, status, "signin.html", locale, "signin_title",
+			signInView{Next: next, Phone: c.FormValue("phone"), Error: h.t(locale, key), WhatsAppFailed: via == viaWhatsApp})
+	}
+	failed := map[string]string{viaSMS: "signin_send_failed", viaWhatsApp: "signin_wa_failed"}[via]
 	e164, ok := h.signInPhone(ctx, c.FormValue("phone"))
 	if !ok {
-		return again(fiber.StatusUnprocessableEntity, "signin_bad_phone")
+		return h.signInPage(c, fiber.StatusUnprocessableEntity, "signin.html", locale, "signin_title",
+			signInView{Next: next, Phone: c.FormValue("phone"), Error: h.t(locale, "signin_bad_phone")})
 	}
-	if h.codes == nil {
-		return again(fiber.StatusServiceUnavailable, "signin_send_failed")
+	if sender == nil {
+		return again(fiber.StatusServiceUnavailable, failed)
 	}
 	code, err := newCode()
 	if err != nil {
 		return h.internal(c, "new sign-in code", err)
 	}
 	at := h.now()
-	row := store.SignInCode{E164: e164, CodeHash: h.codeHash(e164, code), IP: c.IP(), Channel: "sms", ExpiresAt: at.Add(codeTTL)}
+	row := store.SignInCode{E164: e164, CodeHash: h.codeHash(e164, code), IP: c.IP(), Channel: via, ExpiresAt: at.Add(codeTTL)}
 	err = h.store.IssueSignInCode(ctx, &row, signInLimits, at)
 	if errors.Is(err, store.ErrSignInLimit) {
-		return again(fiber.StatusTooManyRequests, "signin_limit")
+		return h.signInPage(c, fiber.StatusTooManyRequests, "signin.html", locale, "signin_title",
+			signInView{Next: next, Phone: c.FormValue("phone"), Error: h.t(locale, "signin_limit")})
 	}
 	if err != nil {
 		return h.internal(c, "issue sign-in code", err)
@@ -84,16 +125,21 @@ func (h *Handler) sendCode(c *fiber.Ctx) error {
 	// The send gets its own clock: the visitor waits, but not forever.
 	sendCtx, cancelSend := context.WithTimeout(c.UserContext(), sendTimeout)
 	defer cancelSend()
-	if err := h.codes.SendCode(sendCtx, e164, fmt.Sprintf(h.t(locale, "signin_sms"), code)); err != nil {
-		h.log.Warn("account sign-in: code not sent", "error", err)
-		return again(fiber.StatusServiceUnavailable, "signin_send_failed")
+	if err := sender.SendCode(sendCtx, e164, fmt.Sprintf(h.t(locale, "signin_sms"), code)); err != nil {
+		h.log.Warn("account sign-in: code not sent", "via", via, "error", err)
+		return again(fiber.StatusServiceUnavailable, failed)
 	}
-	return c.Redirect(codePath(e164, next), fiber.StatusSeeOther)
+	return c.Redirect(codePath(e164, next, via), fiber.StatusSeeOther)
 }
 
-// codePath is the code step's address for a phone.
-func codePath(e164, next string) string {
-	return SignInPath + "/code?" + url.Values{"phone": {e164}, "next": {next}}.Encode()
+// codePath is the code step's address for a phone and the channel the
+// code went by.
+func codePath(e164, next, via string) string {
+	q := url.Values{"phone": {e164}, "next": {next}}
+	if via == viaWhatsApp {
+		q.Set("via", viaWhatsApp)
+	}
+	return SignInPath + "/code?" + q.Encode()
 }
 
 // codeForm is GET /account/sign-in/code: the code sent to the phone.
@@ -102,8 +148,12 @@ func (h *Handler) codeForm(c *fiber.Ctx) error {
 	if !isE164(e164) {
 		return c.Redirect(SignInPath, fiber.StatusSeeOther)
 	}
-	return h.render(c, fiber.StatusOK, "signin_code.html", h.browserLocale(c), "signin_code_title",
-		signInView{Next: safeNext(c.Query("next")), Phone: e164})
+	via := viaSMS
+	if c.Query("via") == viaWhatsApp {
+		via = viaWhatsApp
+	}
+	return h.signInPage(c, fiber.StatusOK, "signin_code.html", h.browserLocale(c), "signin_code_title",
+		signInView{Next: safeNext(c.Query("next")), Phone: e164, Via: via})
 }
 
 // enterCode is POST /account/sign-in/code: the right code signs the
@@ -112,13 +162,16 @@ func (h *Handler) codeForm(c *fiber.Ctx) error {
 // the try.
 func (h *Handler) enterCode(c *fiber.Ctx) error {
 	locale, next, e164 := h.browserLocale(c), safeNext(c.FormValue("next")), c.FormValue("phone")
+	if !h.signInTokenValid(c) {
+		return h.forgedSignIn(c, locale, next)
+	}
 	if !isE164(e164) {
 		return c.Redirect(SignInPath, fiber.StatusSeeOther)
 	}
 	again := func(key string, args ...any) error {
 		v := signInView{Next: next, Phone: e164, Error: fmt.Sprintf(h.t(locale, key), args...)}
 		v.Resend = key != "signin_code_format" && key != "signin_code_wrong"
-		return h.render(c, fiber.StatusUnprocessableEntity, "signin_code.html", locale, "signin_code_title", v)
+		return h.signInPage(c, fiber.StatusUnprocessableEntity, "signin_code.html", locale, "signin_code_title", v)
 	}
 	code := strings.Map(func(r rune) rune {
 		if r == ' ' || r == '-' {

@@ -15,6 +15,20 @@ type CodeSender interface {
 	SendCode(ctx context.Context, e164, text string) error
 }
 
+// OptionalCodeSender is a channel that can carry codes only some of the
+// time: WhatsApp, while one of the hub's accounts is connected. The
+// sign-in page offers it only when Available says so.
+type OptionalCodeSender interface {
+	CodeSender
+	Available(ctx context.Context) bool
+}
+
+// Code channels, as the form posts them and signin_codes.channel keeps them.
+const (
+	viaSMS      = "sms"
+	viaWhatsApp = "whatsapp"
+)
+
 // sendTimeout bounds one delivery; the visitor is waiting for the page.
 const sendTimeout = 15 * time.Second
 

@@ -55,6 +55,11 @@ type signInRig struct {
 	codes *fakeCodes
 	clock time.Time
 	mu    sync.Mutex
+	// pre and token are the browser's pre-session cookie and the form
+	// token the sign-in page gave it; post adds them to sign-in posts
+	// that bring no _csrf of their own.
+	pre   *http.Cookie
+	token string
 }
 
 func newSignInRig(t *testing.T, st *store.Store) *signInRig {
@@ -71,7 +76,39 @@ func newSignInRig(t *testing.T, st *store.Store) *signInRig {
 	// clients (the hub behind its proxy does the same).
 	r.app, r.h = fiber.New(fiber.Config{ProxyHeader: "X-Real-IP"}), h
 	h.Register(r.app)
+	r.pre, r.token = r.openSignIn()
 	return r
+}
+
+var formToken = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// openSignIn loads the sign-in page as a new browser does: the
+// pre-session cookie it sets and the token its form carries.
+func (r *signInRig) openSignIn(cookies ...*http.Cookie) (*http.Cookie, string) {
+	r.t.Helper()
+	req := httptest.NewRequest("GET", "/account/sign-in", nil)
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	resp, err := r.app.Test(req, -1)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	m := formToken.FindStringSubmatch(string(b))
+	if resp.StatusCode != http.StatusOK || m == nil {
+		r.t.Fatalf("sign-in page: %d, no form token in\n%s", resp.StatusCode, b)
+	}
+	for _, c := range resp.Cookies() {
+		if c.Name == r.h.preSessionCookie() {
+			return c, m[1]
+		}
+	}
+	if len(cookies) > 0 {
+		return cookies[0], m[1] // the browser's cookie was kept
+	}
+	r.t.Fatal("the sign-in page set no pre-session cookie")
+	return nil, ""
 }
 
 func (r *signInRig) advance(d time.Duration) {
@@ -81,6 +118,11 @@ func (r *signInRig) advance(d time.Duration) {
 }
 
 func (r *signInRig) post(path string, form url.Values, ip string, cookies ...*http.Cookie) (*http.Response, string) {
+	if strings.HasPrefix(path, SignInPath) && !form.Has("_csrf") {
+		form = cloneForm(form)
+		form.Set("_csrf", r.token)
+		cookies = append(cookies, r.pre)
+	}
 	req := httptest.NewRequest("POST", path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if ip != "" {
@@ -97,6 +139,14 @@ func (r *signInRig) post(path string, form url.Values, ip string, cookies ...*ht
 	return resp, string(b)
 }
 
+func cloneForm(f url.Values) url.Values {
+	out := url.Values{}
+	for k, v := range f {
+		out[k] = append([]string(nil), v...)
+	}
+	return out
+}
+
 func sessionCookie(resp *http.Response) *http.Cookie {
 	for _, c := range resp.Cookies() {
 		if c.Name == SessionCookie && c.Value != "" {
@@ -111,7 +161,7 @@ func TestSignInByCode(t *testing.T) {
 		r := newSignInRig(t, st)
 		// Russian national form with the trunk 8, and a next page.
 		resp, _ := r.post("/account/sign-in", url.Values{"phone": {"8 (916) 123-45-67"}, "next": {"/account/privacy"}}, "")
-		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != codePath("+79161234567", "/account/privacy") {
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != codePath("+79161234567", "/account/privacy", viaSMS) {
 			t.Fatalf("send code: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 		}
 		code := r.codes.last(t, "+79161234567")

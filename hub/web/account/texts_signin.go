@@ -4,7 +4,11 @@ package account
 func signInTexts() map[string]map[string]string {
 	return map[string]map[string]string{
 		"ru": {
-			"signin_title": "Вход в личный кабинет", "signin_code_title": "Код из сообщения",
+			"signin_send_sms": "Получить код в SMS", "signin_send_wa": "Получить код в WhatsApp", "signin_resend_wa": "Новый код в WhatsApp",
+			"signin_phone_hint_wa": "Пришлём код для входа на этот номер в SMS или WhatsApp.",
+			"signin_sent_wa":       "Мы отправили код в WhatsApp на номер %s. Он действует 10 минут.",
+			"signin_wa_failed":     "Не удалось отправить код в WhatsApp. Получите его в SMS.",
+			"signin_title":         "Вход в личный кабинет", "signin_code_title": "Код из сообщения",
 			"signin_phone": "Номер телефона", "signin_phone_hint": "Пришлём код для входа в SMS на этот номер.",
 			"signin_send": "Получить код", "signin_code": "Код из 6 цифр", "signin_remember": "Запомнить этот телефон",
 			"signin_enter": "Войти", "signin_sent": "Мы отправили код на номер %s. Он действует 10 минут.",
@@ -18,9 +22,14 @@ func signInTexts() map[string]map[string]string {
 			"signin_code_locked":  "Слишком много неверных попыток, код больше не действует. Запросите новый.",
 			"signin_code_expired": "Срок действия кода истёк. Запросите новый.",
 			"signin_code_none":    "Этот код уже не действует. Запросите новый.",
+			"signin_csrf":         "Страница входа устарела. Нажмите кнопку ещё раз.",
 		},
 		"pl": {
-			"signin_title": "Logowanie do konta", "signin_code_title": "Kod z wiadomości",
+			"signin_send_sms": "Wyślij kod SMS-em", "signin_send_wa": "Wyślij kod przez WhatsApp", "signin_resend_wa": "Nowy kod przez WhatsApp",
+			"signin_phone_hint_wa": "Wyślemy kod logowania na ten numer SMS-em lub przez WhatsApp.",
+			"signin_sent_wa":       "Wysłaliśmy kod przez WhatsApp na numer %s. Jest ważny 10 minut.",
+			"signin_wa_failed":     "Nie udało się wysłać kodu przez WhatsApp. Odbierz go SMS-em.",
+			"signin_title":         "Logowanie do konta", "signin_code_title": "Kod z wiadomości",
 			"signin_phone": "Numer telefonu", "signin_phone_hint": "Wyślemy kod logowania SMS-em na ten numer.",
 			"signin_send": "Wyślij kod", "signin_code": "Kod z 6 cyfr", "signin_remember": "Zapamiętaj ten telefon",
 			"signin_enter": "Zaloguj", "signin_sent": "Wysłaliśmy kod na numer %s. Jest ważny 10 minut.",
@@ -34,9 +43,14 @@ func signInTexts() map[string]map[string]string {
 			"signin_code_locked":  "Zbyt wiele błędnych prób, kod jest już nieważny. Poproś o nowy.",
 			"signin_code_expired": "Kod wygasł. Poproś o nowy.",
 			"signin_code_none":    "Ten kod jest już nieważny. Poproś o nowy.",
+			"signin_csrf":         "Strona logowania wygasła. Naciśnij przycisk jeszcze raz.",
 		},
 		"en": {
-			"signin_title": "Sign in to your account", "signin_code_title": "The code we sent",
+			"signin_send_sms": "Send the code by SMS", "signin_send_wa": "Send the code by WhatsApp", "signin_resend_wa": "New code by WhatsApp",
+			"signin_phone_hint_wa": "We will send a sign-in code to this number by SMS or WhatsApp.",
+			"signin_sent_wa":       "We sent a code by WhatsApp to %s. It is valid for 10 minutes.",
+			"signin_wa_failed":     "The code could not be sent by WhatsApp. Get it by SMS instead.",
+			"signin_title":         "Sign in to your account", "signin_code_title": "The code we sent",
 			"signin_phone": "Phone number", "signin_phone_hint": "We will text a sign-in code to this number.",
 			"signin_send": "Send the code", "signin_code": "6-digit code", "signin_remember": "Remember this phone",
 			"signin_enter": "Sign in", "signin_sent": "We sent a code to %s. It is valid for 10 minutes.",
@@ -50,6 +64,7 @@ func signInTexts() map[string]map[string]string {
 			"signin_code_locked":  "Too many wrong tries; this code no longer works. Request a new one.",
 			"signin_code_expired": "This code has expired. Request a new one.",
 			"signin_code_none":    "This code no longer works. Request a new one.",
+			"signin_csrf":         "The sign-in page has expired. Please press the button again.",
 		},
 	}
 }
