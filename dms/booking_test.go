@@ -2,6 +2,7 @@ package dms_test
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -233,3 +234,40 @@ func TestBadBookingEventsAreRejectedAndChangeNothing(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A phone that refused service messages reads the DMS's answer on its
+// account page: the message is kept on the thread, nothing is sent.
+func TestBookingAnswerToAPhoneThatRefusedServiceMessagesStaysOnThePage(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
+		ctx := context.Background()
+		id := bookVisit(t, h, "k1", "ru")
+		if _, err := h.Store.SetConsent(ctx, "+79161234567", store.ConsentService, false, store.ConsentFromAccount, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		expectResults(t, h, batch(bookingEvent("bk1", map[string]any{"booking_id": float64(id), "state": "confirmed"})), "applied")
+		b, err := h.Store.Booking(ctx, id)
+		if err != nil || b.State != hub.BookingConfirmed {
+			t.Fatalf("booking %+v %v", b, err)
+		}
+		msgs, err := h.Store.Messages(ctx, *b.ThreadID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, m := range msgs {
+			if m.TemplateKey != "booking.confirmed" {
+				continue
+			}
+			found = true
+			if m.Delivery != hub.DeliveryPageOnly {
+				t.Fatalf("the answer's delivery is %q, want %q", m.Delivery, hub.DeliveryPageOnly)
+			}
+			if _, err := h.Store.OutboxByMessage(ctx, m.ID); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("the answer was queued for sending: %v", err)
+			}
+		}
+		if !found {
+			t.Fatal("no booking.confirmed message on the thread")
+		}
+	})
+}

@@ -100,6 +100,7 @@ func (a *applier) tellBooking(ctx context.Context, b hub.Booking, branch hub.Bra
 	}
 	m, err := a.tx.QueueMessage(ctx, store.Outgoing{
 		ThreadID: t.ID, Channel: t.Channel, Recipient: t.Phone, Body: body, TemplateKey: key,
+		Purpose: store.ConsentService, // a phone that refused service messages reads the answer on /account/bookings
 	})
 	if err == nil && m.Delivery == hub.DeliveryQueued {
 		a.queued = true
