@@ -35,3 +35,13 @@ func DisplayPhone(e164 string) string {
 	}
 	return phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
 }
+
+// PhoneRegion is the ISO 3166 alpha-2 country of an E.164 number ("RU",
+// "PL"), or "" when the number belongs to no country.
+func PhoneRegion(e164 string) string {
+	n, err := phonenumbers.Parse(e164, "")
+	if err != nil {
+		return ""
+	}
+	return phonenumbers.GetRegionCodeForNumber(n)
+}

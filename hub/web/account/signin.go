@@ -100,10 +100,10 @@ func (h *Handler) sendCode(c *fiber.Ctx) error {
 			signInView{Next: next, Phone: c.FormValue("phone"), Error: h.t(locale, key), WhatsAppFailed: via == viaWhatsApp})
 	}
 	failed := map[string]string{viaSMS: "signin_send_failed", viaWhatsApp: "signin_wa_failed"}[via]
-	e164, ok := h.signInPhone(ctx, c.FormValue("phone"))
-	if !ok {
+	e164, problem := h.signInPhone(ctx, c.FormValue("phone"))
+	if problem != "" {
 		return h.signInPage(c, fiber.StatusUnprocessableEntity, "signin.html", locale, "signin_title",
-			signInView{Next: next, Phone: c.FormValue("phone"), Error: h.t(locale, "signin_bad_phone")})
+			signInView{Next: next, Phone: c.FormValue("phone"), Error: h.t(locale, problem)})
 	}
 	if sender == nil {
 		return again(fiber.StatusServiceUnavailable, failed)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"naryad/hub"
 	"naryad/hub/store"
 	"naryad/hub/store/storetest"
 )
@@ -371,6 +372,36 @@ func TestSafeNext(t *testing.T) {
 		resp, _ := r.post("/account/sign-in/code", url.Values{"phone": {"+79165556677"}, "code": {r.codes.last(t, "+79165556677")}, "next": {"//evil.example/"}}, "")
 		if resp.Header.Get("Location") != "/account" {
 			t.Fatalf("next //evil.example/ led to %q", resp.Header.Get("Location"))
+		}
+	})
+}
+
+// Codes go only to numbers of the branches' countries: a German number on
+// a Russian and Polish deployment, or a Russian one on a Polish-only
+// deployment, is refused with its own message and gets no SMS.
+func TestSignInOnlyToTheBranchesCountries(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store, _ storetest.Backend) {
+		r := newSignInRig(t, st)
+		resp, body := r.post("/account/sign-in", url.Values{"phone": {"+49 30 12345678"}}, "10.0.0.1")
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Codes go only to numbers of the countries") {
+			t.Fatalf("a German number: %d", resp.StatusCode)
+		}
+		if len(r.codes.sent) != 0 {
+			t.Fatalf("codes sent: %v", r.codes.sent)
+		}
+		b := hub.Branch{Code: "waw1", Name: "Warszawa", Country: "PL", TimeZone: "Europe/Warsaw", Locale: "pl"}
+		if err := st.CreateBranch(context.Background(), &b); err != nil {
+			t.Fatal(err)
+		}
+		if resp, _ := r.post("/account/sign-in", url.Values{"phone": {"+7 916 123-45-67"}}, "10.0.0.2"); resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("a Russian number on a Polish deployment: %d", resp.StatusCode)
+		}
+		if resp, _ := r.post("/account/sign-in", url.Values{"phone": {"601 234 567"}}, "10.0.0.3"); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("a Polish number without its code: %d", resp.StatusCode)
+		}
+		r.codes.last(t, "+48601234567")
+		if len(r.codes.sent) != 1 {
+			t.Fatalf("codes sent: %v", r.codes.sent)
 		}
 	})
 }
