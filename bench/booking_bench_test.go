@@ -40,6 +40,7 @@ func BenchmarkBookingSlots(b *testing.B) {
 		// of it is within the horizon.
 		asOf := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 		run := 0
+		stopProfile := startEndpointProfile(b, backend.Name+"-slots")
 		slots := p99(b, func() error {
 			run++
 			branch := branches[run%len(branches)]
@@ -58,6 +59,7 @@ func BenchmarkBookingSlots(b *testing.B) {
 			}
 			return fmt.Errorf("branch %d, %s: no slot shows its seeded bookings", branch, month.Format("2006-01"))
 		})
+		stopProfile()
 		pk := p99(b, func() error { _, err := s.Booking(ctx, 4242); return err })
 		ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 		fmt.Printf("BENCH booking_free_slots_p99_ms%s %.2f ms\n", suffix, ms(slots))
