@@ -83,7 +83,7 @@ func checkSlotsPlan(b *testing.B, s *store.Store, log *statementLog, branch int6
 		_, err := s.FreeSlots(context.Background(), branch, hub.KindMaintenance, asOf.AddDate(0, 5, 0), asOf)
 		return err
 	})
-	for _, plan := range explain(b, s, "free slots", stmts, "b", "branches", "c", "branch_capacity") {
+	for _, plan := range explain(b, s, "free slots", stmts, "booking_slots", "bookings") {
 		if slotsRange.MatchString(plan) {
 			return
 		}

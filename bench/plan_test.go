@@ -81,9 +81,10 @@ var (
 )
 
 // explain prints the plan of each statement as `# plan` lines and fails
-// when one reads the whole of a table other than the small ones (SQLite
-// names tables by their alias in plans, so small lists aliases too).
-func explain(b *testing.B, s *store.Store, what string, stmts []recorded, small ...string) []string {
+// when one reads the whole of a big table: one the benchmark filled
+// (SQLite names tables by their alias in plans, so big lists the aliases
+// too). Tables left empty are not judged: a planner rightly scans those.
+func explain(b *testing.B, s *store.Store, what string, stmts []recorded, big ...string) []string {
 	b.Helper()
 	if len(stmts) == 0 {
 		b.Fatalf("%s: no statements recorded", what)
@@ -126,7 +127,7 @@ func explain(b *testing.B, s *store.Store, what string, stmts []recorded, small 
 			} else if m := sqliteFullRow.FindStringSubmatch(line); m != nil {
 				table = m[1]
 			}
-			if table != "" && !slices.Contains(small, table) {
+			if slices.Contains(big, table) {
 				b.Fatalf("%s reads the whole of %s: %s\n%s", what, table, oneLine(st.sql), plan)
 			}
 		}

@@ -42,7 +42,7 @@ func insertIgnoring(table, columns string, rows, cols int) string {
 // which costs more than the query.
 func (s *Store) unixSeconds(col string) string {
 	if s.dialect == migrations.Postgres {
-		return "CAST(EXTRACT(EPOCH FROM " + col + ") AS BIGINT)"
+		return "CAST(FLOOR(EXTRACT(EPOCH FROM " + col + ")) AS BIGINT)" // FLOOR: truncate like strftime, not round
 	}
 	return "CAST(strftime('%s', " + col + ") AS INTEGER)"
 }
