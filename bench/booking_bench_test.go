@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -39,7 +40,9 @@ func BenchmarkBookingSlots(b *testing.B) {
 		// The clock stands at the start of the seeded year, so every month
 		// of it is within the horizon.
 		asOf := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		checkSlotsPlan(b, s, recordStatements(b, s), branches[0], asOf)
 		run := 0
+		stopProfile := startEndpointProfile(b, backend.Name+"-slots")
 		slots := p99(b, func() error {
 			run++
 			branch := branches[run%len(branches)]
@@ -58,12 +61,34 @@ func BenchmarkBookingSlots(b *testing.B) {
 			}
 			return fmt.Errorf("branch %d, %s: no slot shows its seeded bookings", branch, month.Format("2006-01"))
 		})
+		stopProfile()
 		pk := p99(b, func() error { _, err := s.Booking(ctx, 4242); return err })
 		ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 		fmt.Printf("BENCH booking_free_slots_p99_ms%s %.2f ms\n", suffix, ms(slots))
 		fmt.Printf("BENCH booking_pk_lookup_p99_ms%s %.3f ms\n", suffix, ms(pk))
 		fmt.Printf("BENCH booking_free_slots_ratio%s %.1f x\n", suffix, ms(slots)/ms(pk))
 	}
+}
+
+// slotsRange is the taken slots' range read through booking_slots'
+// primary key (branch_id, kind, starts_at) in either database's plan.
+var slotsRange = regexp.MustCompile(`Index Scan (using|on) booking_slots_pkey.*Index Cond: \(\(branch_id = .*kind = .*starts_at >= .*starts_at < ` +
+	`|SEARCH booking_slots USING INDEX sqlite_autoindex_booking_slots_\d+ \(branch_id=\? AND kind=\? AND starts_at>\? AND starts_at<\?\)`)
+
+// checkSlotsPlan EXPLAINs what FreeSlots runs: no whole table read, and the
+// month's taken slots one range of booking_slots' primary key.
+func checkSlotsPlan(b *testing.B, s *store.Store, log *statementLog, branch int64, asOf time.Time) {
+	b.Helper()
+	stmts := log.during(b, func() error {
+		_, err := s.FreeSlots(context.Background(), branch, hub.KindMaintenance, asOf.AddDate(0, 5, 0), asOf)
+		return err
+	})
+	for _, plan := range explain(b, s, "free slots", stmts, "booking_slots", "bookings") {
+		if slotsRange.MatchString(plan) {
+			return
+		}
+	}
+	b.Fatalf("free slots: no plan reads booking_slots as a range of its primary key")
 }
 
 // seedBookings makes 84 branches open Mon–Sun 08:00–20:00 in Moscow,

@@ -233,7 +233,7 @@ func (s *Store) bookingLine(ctx context.Context, b hub.Booking, key string, bran
 	if b.ThreadID == nil {
 		return nil
 	}
-	args["when"] = bookingWhen(b.StartsAt, branch.Location())
+	args["when"] = bookingWhen(b.StartsAt, s.zone(branch.TimeZone))
 	line := hub.SystemLine(*b.ThreadID, "", key, args)
 	return s.AddMessage(ctx, &line)
 }

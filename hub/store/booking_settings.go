@@ -134,7 +134,7 @@ func (s *Store) BranchDirectory(ctx context.Context) ([]hub.DirectoryBranch, err
 				d.BranchBooking = r.rules()
 			}
 		}
-		today := time.Now().In(b.Location()).Format(time.DateOnly)
+		today := time.Now().In(s.zone(b.TimeZone)).Format(time.DateOnly)
 		for _, h := range holidays {
 			if h.BranchID == b.ID && h.Day >= today {
 				d.Holidays = append(d.Holidays, h)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"naryad/hub"
@@ -31,33 +30,54 @@ var (
 
 // calendar is what deciding on slots of one branch and kind needs.
 type calendar struct {
-	branch hub.Branch
-	rules  hub.BranchBooking
-	cap    hub.Capacity
-	hours  hub.Hours
-	loc    *time.Location
+	branchID int64
+	rules    hub.BranchBooking
+	cap      hub.Capacity
+	hours    hub.Hours
+	loc      *time.Location
 }
 
-// loadCalendar reads a branch's calendar for kind: ErrNoCapacity when the
-// branch does not book it.
+// calendarRow is a branch's row with its capacity for one kind; the
+// capacity columns are nil when the branch never set the kind. (gorm
+// skips embedded unexported structs, so branchRulesRow's columns are
+// spelled out.)
+type calendarRow struct {
+	ID                                                         int64
+	Code, TimeZone, WorkingHours, City, Address, Brands        string
+	BookingCancelHours, BookingHorizonDays, BookingLeadMinutes int
+	SlotMinutes, PerSlot                                       *int
+}
+
+func (r calendarRow) rules() hub.BranchBooking {
+	return branchRulesRow{ID: r.ID, City: r.City, Address: r.Address, Brands: r.Brands, BookingCancelHours: r.BookingCancelHours,
+		BookingHorizonDays: r.BookingHorizonDays, BookingLeadMinutes: r.BookingLeadMinutes}.rules()
+}
+
+// loadCalendar reads a branch's calendar for kind in one query (branch,
+// rules and capacity): ErrNoCapacity when the branch does not book it.
 func (s *Store) loadCalendar(ctx context.Context, branchID int64, kind string) (calendar, error) {
-	var c calendar
-	var err error
-	if c.branch, err = s.Branch(ctx, branchID); err != nil {
-		return c, err
+	var rows []calendarRow
+	err := s.db.WithContext(ctx).Raw(`SELECT b.id, b.code, b.time_zone, b.working_hours, b.city, b.address, b.brands,
+		  b.booking_cancel_hours, b.booking_horizon_days, b.booking_lead_minutes, c.slot_minutes, c.per_slot
+		FROM branches b LEFT JOIN branch_capacity c ON c.branch_id = b.id AND c.kind = ?
+		WHERE b.id = ?`, kind, branchID).Scan(&rows).Error
+	if err != nil {
+		return calendar{}, fmt.Errorf("%s calendar of branch %d: %w", kind, branchID, err)
 	}
-	if c.rules, err = s.BranchBooking(ctx, branchID); err != nil {
-		return c, err
+	if len(rows) == 0 {
+		return calendar{}, fmt.Errorf("branch %d: %w", branchID, ErrNotFound)
 	}
-	if c.cap, err = s.capacity(ctx, branchID, kind); err != nil {
-		return c, err
+	r := rows[0]
+	if r.PerSlot == nil || *r.PerSlot == 0 || r.SlotMinutes == nil {
+		return calendar{}, ErrNoCapacity
 	}
-	if c.hours, err = hub.ParseHours(c.branch.WorkingHours); err != nil {
+	c := calendar{branchID: r.ID, rules: r.rules(), loc: s.zone(r.TimeZone),
+		cap: hub.Capacity{BranchID: r.ID, Kind: kind, SlotMinutes: *r.SlotMinutes, PerSlot: *r.PerSlot}}
+	if c.hours, err = hub.ParseHours(r.WorkingHours); err != nil {
 		// The hours were typed by an admin; unreadable ones give no slots
 		// rather than slots at the wrong times.
-		return c, fmt.Errorf("branch %s: %w (%v)", c.branch.Code, ErrBookingOutsideHours, err)
+		return c, fmt.Errorf("branch %s: %w (%v)", r.Code, ErrBookingOutsideHours, err)
 	}
-	c.loc = c.branch.Location()
 	return c, nil
 }
 
@@ -80,9 +100,9 @@ func (s *Store) checkStart(ctx context.Context, c calendar, start, asOf time.Tim
 	}
 	day := start.In(c.loc).Format(time.DateOnly)
 	var n int64
-	if err := s.db.WithContext(ctx).Raw(`SELECT COUNT(*) FROM branch_holidays WHERE branch_id = ? AND day = ?`, c.branch.ID, day).
+	if err := s.db.WithContext(ctx).Raw(`SELECT COUNT(*) FROM branch_holidays WHERE branch_id = ? AND day = ?`, c.branchID, day).
 		Scan(&n).Error; err != nil {
-		return fmt.Errorf("holiday %s of branch %d: %w", day, c.branch.ID, err)
+		return fmt.Errorf("holiday %s of branch %d: %w", day, c.branchID, err)
 	}
 	if n > 0 {
 		return ErrBookingHoliday
@@ -99,7 +119,8 @@ func (s *Store) checkStart(ctx context.Context, c calendar, start, asOf time.Tim
 // holding month (read in the branch's zone): within working hours, not on
 // holidays, from asOf+lead to the horizon, each with its free places (0
 // when full, so pages can show it taken). ErrNoCapacity when the branch
-// does not book the kind. One range query over booking_slots.
+// does not book the kind. Two queries: the calendar, then the month's
+// holidays and taken slots.
 func (s *Store) FreeSlots(ctx context.Context, branchID int64, kind string, month, asOf time.Time) ([]hub.Slot, error) {
 	c, err := s.loadCalendar(ctx, branchID, kind)
 	if err != nil {
@@ -112,40 +133,66 @@ func (s *Store) FreeSlots(ctx context.Context, branchID int64, kind string, mont
 	if !next.After(earliest) || first.After(latest) {
 		return []hub.Slot{}, nil
 	}
-	db := s.db.WithContext(ctx)
-	var closed []string
-	err = db.Raw(`SELECT day FROM branch_holidays WHERE branch_id = ? AND day >= ? AND day < ?`,
-		branchID, first.Format(time.DateOnly), next.Format(time.DateOnly)).Scan(&closed).Error
+	m, err := s.monthBookings(ctx, branchID, kind, first, next)
 	if err != nil {
-		return nil, fmt.Errorf("holidays of branch %d: %w", branchID, err)
-	}
-	var taken []struct {
-		StartsAt time.Time
-		Taken    int
-	}
-	err = db.Raw(`SELECT starts_at, taken FROM booking_slots WHERE branch_id = ? AND kind = ? AND starts_at >= ? AND starts_at < ?`,
-		branchID, kind, first.UTC(), next.UTC()).Scan(&taken).Error
-	if err != nil {
-		return nil, fmt.Errorf("taken slots of branch %d: %w", branchID, err)
-	}
-	held := make(map[int64]int, len(taken))
-	for _, t := range taken {
-		held[t.StartsAt.Unix()] = t.Taken
+		return nil, err
 	}
 	slot := time.Duration(c.cap.SlotMinutes) * time.Minute
 	out := []hub.Slot{}
 	for day := first; day.Before(next); day = day.AddDate(0, 0, 1) {
-		if slices.Contains(closed, day.Format(time.DateOnly)) {
+		if m.closed[day.Format(time.DateOnly)] {
 			continue
 		}
 		for _, start := range hub.SlotStarts(c.hours, c.loc, day, c.cap.SlotMinutes) {
 			if start.Before(earliest) || start.After(latest) {
 				continue
 			}
-			out = append(out, hub.Slot{Start: start, End: start.Add(slot), Free: max(0, c.cap.PerSlot-held[start.Unix()])})
+			out = append(out, hub.Slot{Start: start, End: start.Add(slot), Free: max(0, c.cap.PerSlot-m.held[start.Unix()])})
 		}
 	}
 	return out, nil
+}
+
+// monthState is what the database knows of a branch's month: its holidays
+// ("YYYY-MM-DD") and how many bookings hold each slot of a kind, by the
+// slot's start in Unix seconds.
+type monthState struct {
+	closed map[string]bool
+	held   map[int64]int
+}
+
+// monthBookings reads a month [from, to) of a branch in one round trip:
+// the holidays, and the taken slots in one range over booking_slots'
+// primary key (branch_id, kind, starts_at). The rows are scanned without
+// gorm's reflection and the starts read as integers, not times to parse.
+func (s *Store) monthBookings(ctx context.Context, branchID int64, kind string, from, to time.Time) (monthState, error) {
+	m := monthState{closed: map[string]bool{}, held: map[int64]int{}}
+	rows, err := s.db.WithContext(ctx).Raw(`SELECT `+s.unixSeconds("starts_at")+` AS at, taken, '' AS day FROM booking_slots
+		  WHERE branch_id = ? AND kind = ? AND starts_at >= ? AND starts_at < ?
+		UNION ALL
+		SELECT 0, 0, day FROM branch_holidays WHERE branch_id = ? AND day >= ? AND day < ?`,
+		branchID, kind, from.UTC(), to.UTC(), branchID, from.Format(time.DateOnly), to.Format(time.DateOnly)).Rows()
+	if err != nil {
+		return m, fmt.Errorf("bookings of branch %d in %s: %w", branchID, from.Format("2006-01"), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var at int64
+		var taken int
+		var day string
+		if err := rows.Scan(&at, &taken, &day); err != nil {
+			return m, fmt.Errorf("bookings of branch %d in %s: %w", branchID, from.Format("2006-01"), err)
+		}
+		if day != "" {
+			m.closed[day] = true
+		} else {
+			m.held[at] = taken
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return m, fmt.Errorf("bookings of branch %d in %s: %w", branchID, from.Format("2006-01"), err)
+	}
+	return m, nil
 }
 
 // takeSlot counts one more booking in a slot, in one conditional upsert:

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"naryad/migrations"
 )
 
 // isUniqueViolation recognises a unique-constraint error from either
@@ -32,4 +34,15 @@ func insertIgnoring(table, columns string, rows, cols int) string {
 	}
 	b.WriteString(" ON CONFLICT DO NOTHING")
 	return b.String()
+}
+
+// unixSeconds is SQL reading the timestamp column col as whole Unix
+// seconds. Hot reads that only compare instants select this: SQLite's
+// driver would parse each stored time's text (trying several layouts),
+// which costs more than the query.
+func (s *Store) unixSeconds(col string) string {
+	if s.dialect == migrations.Postgres {
+		return "CAST(FLOOR(EXTRACT(EPOCH FROM " + col + ")) AS BIGINT)" // FLOOR: truncate like strftime, not round
+	}
+	return "CAST(strftime('%s', " + col + ") AS INTEGER)"
 }

@@ -17,6 +17,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
+	"naryad/hub"
 	"naryad/migrations"
 )
 
@@ -31,6 +32,10 @@ type Store struct {
 	appended *bool
 	buf      *txBuffer
 	scans    *scanLocks // WithScanLock's in-process locks (SQLite)
+	// zones loads each branch's time zone once per process: the booking
+	// calendar reads one per call, and time.LoadLocation parses the zone
+	// file every time. Shared with the store's transactions.
+	zones *hub.Zones
 }
 
 // Connect opens the database named by databaseURL, or the embedded SQLite
@@ -46,7 +51,7 @@ func Connect(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("store: open postgres: %w", err)
 		}
-		s := &Store{db: db, dialect: migrations.Postgres, events: &eventHook{}, scans: newScanLocks()}
+		s := &Store{db: db, dialect: migrations.Postgres, events: &eventHook{}, scans: newScanLocks(), zones: &hub.Zones{}}
 		sqlDB, err := db.DB()
 		if err != nil {
 			return nil, fmt.Errorf("store: postgres handle: %w", err)
@@ -75,7 +80,7 @@ func Connect(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 	// (see sqliteDSN), so writers queue on busy_timeout instead of failing
 	// with SQLITE_BUSY when a read lock cannot be upgraded.
 	sqlDB.SetMaxOpenConns(4)
-	s := &Store{db: db, dialect: migrations.SQLite, events: &eventHook{}, scans: newScanLocks()}
+	s := &Store{db: db, dialect: migrations.SQLite, events: &eventHook{}, scans: newScanLocks(), zones: &hub.Zones{}}
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -172,7 +177,7 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	}
 	appended := false
 	err := s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
-		tx := &Store{db: gtx, dialect: s.dialect, events: s.events, appended: &appended, buf: newTxBuffer(), scans: s.scans}
+		tx := &Store{db: gtx, dialect: s.dialect, events: s.events, appended: &appended, buf: newTxBuffer(), scans: s.scans, zones: s.zones}
 		if err := fn(tx); err != nil {
 			return err
 		}

@@ -164,7 +164,7 @@ func (s *Store) startSLAClocks(ctx context.Context, threadID int64, at time.Time
 		if c.minutes <= 0 {
 			continue
 		}
-		due := slaDue(t, at, time.Duration(c.minutes)*time.Minute)
+		due := slaDue(t, s.zone(t.TimeZone), at, time.Duration(c.minutes)*time.Minute)
 		err := db.Exec(`INSERT INTO sla_clocks (thread_id, branch_id, kind, started_at, due_at, assignee_id) VALUES (?, ?, ?, ?, ?, ?)`,
 			threadID, t.BranchID, c.kind, at.UTC(), due.UTC(), t.AssigneeID).Error
 		if err != nil {
@@ -191,14 +191,15 @@ func (s *Store) personAnswered(ctx context.Context, threadID int64) (bool, error
 	return len(ids) > 0, nil
 }
 
-// slaDue is at plus d in the branch's opening hours; hours that do not
-// parse count wall-clock time, as the inbox badge does.
-func slaDue(t slaThread, at time.Time, d time.Duration) time.Time {
+// slaDue is at plus d in the branch's opening hours (read in loc, the
+// branch's zone); hours that do not parse count wall-clock time, as the
+// inbox badge does.
+func slaDue(t slaThread, loc *time.Location, at time.Time, d time.Duration) time.Time {
 	hours, err := hub.ParseHours(t.WorkingHours)
 	if err != nil {
 		return at.Add(d)
 	}
-	return hours.AddWorking(at, d, hub.Branch{TimeZone: t.TimeZone}.Location())
+	return hours.AddWorking(at, d, loc)
 }
 
 // stopSLAClocks stops the thread's running clocks of kinds at `at`; the
