@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -20,9 +21,18 @@ import (
 // time.
 func TestSignInLimitPerIPSurvivesForgedForwardedFor(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
+		// The sign-in form's login-CSRF pair: its pre-session cookie and token.
+		resp := h.Do(t, httptest.NewRequest(http.MethodGet, "/account/sign-in", nil))
+		body, _ := io.ReadAll(resp.Body)
+		m := signInToken.FindStringSubmatch(string(body))
+		if resp.StatusCode != http.StatusOK || m == nil || len(resp.Cookies()) == 0 {
+			t.Fatalf("sign-in page: %d", resp.StatusCode)
+		}
+		pre := resp.Cookies()[0]
 		send := func(i int, forwarded string) int {
-			form := url.Values{"phone": {fmt.Sprintf("+7916555%04d", i)}}
+			form := url.Values{"phone": {fmt.Sprintf("+7916555%04d", i)}, "_csrf": {m[1]}}
 			req := httptest.NewRequest(http.MethodPost, "/account/sign-in", strings.NewReader(form.Encode()))
+			req.AddCookie(pre)
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			req.Header.Set("X-Forwarded-For", forwarded)
 			req.Header.Set("X-Naryad-Client-Ip", fmt.Sprintf("192.0.2.%d", i+1)) // the hub's own header, forged
