@@ -68,7 +68,7 @@ func Render(a Agreement, locale string) ([]byte, error) {
 		f.CellFormat(0, 4, clean.Text(fmt.Sprintf(p.t.Page, f.PageNo(), "{nb}")+"  ·  "+id), "", 0, "C", false, 0, "")
 	})
 	f.AddPage()
-	p.header(a, id)
+	p.header(id)
 	p.parties(a)
 	p.car(a)
 	p.handover(a)
@@ -105,24 +105,16 @@ func (p *page) room(h float64) {
 	}
 }
 
-func (p *page) header(a Agreement, id string) {
+// header is the title and the document id; the branch follows as the
+// first party.
+func (p *page) header(id string) {
 	f := p.pdf
-	p.font("B", 13)
-	f.MultiCell(0, 6, p.clean.Text(a.Branch.Name), "", "L", false)
-	p.font("", 10)
-	for _, line := range []string{a.Branch.Address, a.Branch.Phone} {
-		if line != "" {
-			f.MultiCell(0, lineHeight, p.clean.Text(line), "", "L", false)
-		}
-	}
-	f.Ln(3)
 	p.font("B", 16)
 	f.MultiCell(0, 8, p.clean.Text(p.t.Title), "", "L", false)
 	p.font("", 9)
 	f.SetTextColor(90, 90, 90)
 	f.MultiCell(0, lineHeight, p.clean.Text(p.t.DocumentID+": "+id), "", "L", false)
 	f.SetTextColor(0, 0, 0)
-	f.Ln(2)
 }
 
 // section starts a titled block, on a new page when its first rows would
@@ -130,10 +122,10 @@ func (p *page) header(a Agreement, id string) {
 func (p *page) section(title string) {
 	p.room(20)
 	f := p.pdf
-	f.Ln(2)
+	f.Ln(1.5)
 	p.font("B", 11)
 	f.SetFillColor(235, 238, 242)
-	f.CellFormat(0, 7, p.clean.Text(title), "", 1, "L", true, 0, "")
+	f.CellFormat(0, 6.5, p.clean.Text(title), "", 1, "L", true, 0, "")
 	f.Ln(1)
 }
 

@@ -108,7 +108,7 @@ func TestRenderPolish(t *testing.T) {
 		"07.12.2026 10:30", "09.12.2026 12:30", "Europe/Warsaw", // handover and due back in the branch's zone
 		"6/8", "12 345 km", "500,00 zł", "Zapoznałem(-am) się z warunkami",
 		"2026-12-07T10:25:00+01:00", "203.0.113.7", "Chrome/131.0", DocumentID(a, "pl"),
-		"Podpisał(a)",
+		"Podpisał(a)", "Strona 1 z 1", // the default terms fit one page
 	)
 	if n := bytes.Count(pdf, []byte("/Subtype /Image")); n != 1 {
 		t.Errorf("%d images, want the signature", n)
@@ -247,6 +247,17 @@ func TestRenderRefusesBadInput(t *testing.T) {
 				t.Errorf("field %q, want %q (%v)", bad.Field, c.field, err)
 			}
 		})
+	}
+}
+
+// The longest terms allowed flow over several pages, each with its footer.
+func TestRenderLongestTerms(t *testing.T) {
+	a := sample(t)
+	a.Terms = strings.Repeat("Długie warunki oddziału, ", MaxTerms/25)
+	text := pdfToText(t, mustRender(t, a, "en"))
+	wantText(t, text, "Page 1 of", "Signing record", DocumentID(a, "en"))
+	if strings.Contains(text, "Page 1 of 1 ") {
+		t.Error("the longest terms fit one page?")
 	}
 }
 
