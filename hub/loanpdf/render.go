@@ -49,9 +49,11 @@ func Render(a Agreement, locale string) ([]byte, error) {
 	p := &page{pdf: fpdf.New("P", "mm", "A4", ""), t: TextsFor(locale), locale: locale, clean: clean, zone: a.Zone}
 	f := p.pdf
 	// Fixed dates and a sorted catalogue make the bytes depend on the
-	// agreement only, so its Digest can be recomputed from the same input.
-	f.SetCreationDate(a.Signature.SignedAt)
-	f.SetModificationDate(a.Signature.SignedAt)
+	// agreement only, so its Digest can be recomputed from the same input;
+	// in UTC, since a time read back from a database may carry another
+	// location for the same instant.
+	f.SetCreationDate(a.Signature.SignedAt.UTC())
+	f.SetModificationDate(a.Signature.SignedAt.UTC())
 	f.SetCatalogSort(true)
 	f.SetMargins(margin, margin, margin)
 	f.SetAutoPageBreak(true, margin+5)

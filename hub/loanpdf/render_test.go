@@ -155,6 +155,18 @@ func TestRenderIsDeterministic(t *testing.T) {
 	if Digest(first) != Digest(second) || len(Digest(first)) != 64 {
 		t.Fatalf("digest %q", Digest(first))
 	}
+	// The file's dates are the signing time, not the clock's.
+	if !bytes.Contains(first, []byte("/CreationDate (D:20261207092500")) || !bytes.Contains(first, []byte("/ModDate (D:20261207092500")) {
+		t.Error("the PDF's dates are not the signing time")
+	}
+	// The same instants in another location (as a database may return
+	// them) give the same bytes.
+	moved := a
+	moved.HandoverAt, moved.DueBackAt = a.HandoverAt.In(time.Local), a.DueBackAt.In(a.Zone)
+	moved.Signature.SignedAt = a.Signature.SignedAt.In(a.Zone)
+	if !bytes.Equal(mustRender(t, moved, "pl"), first) {
+		t.Error("the same times in another location give other bytes")
+	}
 	a.Signature.SignedAt = a.Signature.SignedAt.Add(time.Second)
 	if Digest(mustRender(t, a, "pl")) == Digest(first) {
 		t.Error("another signing time gives the same digest")
