@@ -57,8 +57,9 @@ cross: ## CGO-free release builds for linux/amd64, linux/arm64, windows/amd64 in
 test: stripe-mock ## run every test (on PostgreSQL too when NARYAD_TEST_POSTGRES_URL is set)
 	$(GO) test -count=1 ./...
 
-screenshots: ## retake docs/screenshots/*.png with the browser tests
+screenshots: ## retake docs/screenshots/*.png with the browser tests (and the loan agreement's first page with pdftoppm)
 	NARYAD_WRITE_SCREENSHOTS=1 $(GO) test -count=1 -run 'Browser' ./hub/web/customer/ ./hub/web/inbox/ ./hub/web/account/ ./app/ ./locker/kiosk/ui/
+	NARYAD_WRITE_SCREENSHOTS=1 $(GO) test -count=1 -run 'TestRenderPolish' ./hub/loanpdf/
 
 test-pg: ## run every test on SQLite and on a fresh database on the local PostgreSQL
 	@$(call with_fresh_pg,naryad_ci,$(MAKE) --no-print-directory test)
@@ -88,7 +89,7 @@ stripe-mock: ## install stripe-mock for the payment tests, unless it is on PATH 
 # installed by npm under .cache/lighthouse, pinned.
 LIGHTHOUSE := lighthouse@12.8.2
 
-deps: ## fetch Go modules; install stripe-mock, Lighthouse (npm), and Chromium for the browser tests when it is missing
+deps: ## fetch Go modules; install stripe-mock, Lighthouse (npm), Chromium for the browser tests and poppler-utils for the PDF tests when missing
 	$(GO) mod download
 	$(GO) install $(STRIPE_MOCK)
 	@if [ -x .cache/lighthouse/node_modules/.bin/lighthouse ]; then \
@@ -103,6 +104,12 @@ deps: ## fetch Go modules; install stripe-mock, Lighthouse (npm), and Chromium f
 	else \
 		echo "no chromium on PATH: installing chromium chromium-driver (the browser tests skip without it)"; \
 		apt-get update && apt-get install -y chromium chromium-driver; \
+	fi
+	@if command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null; then \
+		echo "PDF tests use $$(command -v pdftotext)"; \
+	else \
+		echo "no pdftotext/pdftoppm: installing poppler-utils (the PDF tests read the agreement with it; they skip without it, but fail in CI)"; \
+		apt-get update && apt-get install -y poppler-utils; \
 	fi
 
 clean: ## remove bin/ (the demo data in ./data stays; rm -rf data to start over)

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/image/font/gofont/goregular"
 
 	"naryad/hub"
+	"naryad/hub/pdftext"
 )
 
 // Page geometry in millimetres (A4).
@@ -46,7 +47,7 @@ func Render(r Report) ([]byte, error) {
 // render is Render with the page streams' compression switchable: the
 // tests read the texts from an uncompressed file.
 func render(r Report, compress bool) ([]byte, error) {
-	c, err := newCleaner()
+	c, err := pdftext.NewCleaner()
 	if err != nil {
 		return nil, err
 	}
@@ -57,14 +58,14 @@ func render(r Report, compress bool) ([]byte, error) {
 	f.SetAutoPageBreak(true, margin+5)
 	f.AddUTF8FontFromBytes(family, "", goregular.TTF)
 	f.AddUTF8FontFromBytes(family, "B", gobold.TTF)
-	f.SetTitle(c.text(r.Texts.Title+" "+r.WorkOrder), true)
+	f.SetTitle(c.Text(r.Texts.Title+" "+r.WorkOrder), true)
 	f.SetCreator("naryad", true)
 	f.AliasNbPages("{nb}")
 	f.SetFooterFunc(func() {
 		f.SetY(-margin)
 		p.font("", 8)
 		f.SetTextColor(120, 120, 120)
-		f.CellFormat(0, 4, c.text(fmt.Sprintf(r.Texts.Page, f.PageNo(), "{nb}")), "", 0, "C", false, 0, "")
+		f.CellFormat(0, 4, c.Text(fmt.Sprintf(r.Texts.Page, f.PageNo(), "{nb}")), "", 0, "C", false, 0, "")
 	})
 	f.AddPage()
 	p.header(r)
@@ -84,7 +85,7 @@ func render(r Report, compress bool) ([]byte, error) {
 type page struct {
 	pdf    *fpdf.Fpdf
 	t      Texts
-	clean  *cleaner
+	clean  *pdftext.Cleaner
 	images int
 }
 
@@ -108,14 +109,14 @@ func (p *page) header(r Report) {
 	f := p.pdf
 	f.SetTextColor(0, 0, 0)
 	p.font("B", 13)
-	f.MultiCell(0, 6, p.clean.text(r.BranchName), "", "L", false)
+	f.MultiCell(0, 6, p.clean.Text(r.BranchName), "", "L", false)
 	if r.BranchPhone != "" {
 		p.font("", 10)
-		f.MultiCell(0, lineHeight, p.clean.text(p.t.Phone+" "+r.BranchPhone), "", "L", false)
+		f.MultiCell(0, lineHeight, p.clean.Text(p.t.Phone+" "+r.BranchPhone), "", "L", false)
 	}
 	f.Ln(3)
 	p.font("B", 16)
-	f.MultiCell(0, 8, p.clean.text(p.t.Title), "", "L", false)
+	f.MultiCell(0, 8, p.clean.Text(p.t.Title), "", "L", false)
 	f.Ln(1)
 	for _, row := range [][2]string{
 		{p.t.WorkOrder, r.WorkOrder}, {p.t.Vehicle, r.Vehicle}, {p.t.VIN, r.VIN},
@@ -126,9 +127,9 @@ func (p *page) header(r Report) {
 		}
 		p.font("", 10)
 		f.SetTextColor(90, 90, 90)
-		f.CellFormat(35, lineHeight, p.clean.text(row[0]), "", 0, "L", false, 0, "")
+		f.CellFormat(35, lineHeight, p.clean.Text(row[0]), "", 0, "L", false, 0, "")
 		f.SetTextColor(0, 0, 0)
-		f.MultiCell(0, lineHeight, p.clean.text(row[1]), "", "L", false)
+		f.MultiCell(0, lineHeight, p.clean.Text(row[1]), "", "L", false)
 	}
 	f.Ln(4)
 }
@@ -169,7 +170,7 @@ func (p *page) items(items []Item) {
 			f.SetTextColor(33, 33, 33) // white on amber is hard to read, printed or not
 		}
 		p.font("B", 11)
-		f.CellFormat(0, 7, p.clean.text(fmt.Sprintf("%s (%d)", p.t.stateTitle(state), len(group))), "", 1, "L", true, 0, "")
+		f.CellFormat(0, 7, p.clean.Text(fmt.Sprintf("%s (%d)", p.t.stateTitle(state), len(group))), "", 1, "L", true, 0, "")
 		f.SetTextColor(0, 0, 0)
 		f.Ln(1)
 		for _, it := range group {
@@ -179,7 +180,7 @@ func (p *page) items(items []Item) {
 	}
 	if shown == 0 {
 		p.font("", 10)
-		p.pdf.MultiCell(0, lineHeight, p.clean.text(p.t.NoItems), "", "L", false)
+		p.pdf.MultiCell(0, lineHeight, p.clean.Text(p.t.NoItems), "", "L", false)
 		p.pdf.Ln(2)
 	}
 }
@@ -191,20 +192,20 @@ func (p *page) item(it Item) {
 	p.font("B", 11)
 	mw := 0.0
 	if measure != "" {
-		mw = f.GetStringWidth(p.clean.text(measure)) + 4
+		mw = f.GetStringWidth(p.clean.Text(measure)) + 4
 	}
 	x, y := f.GetX(), f.GetY()
-	f.MultiCell(p.width()-mw, 6, p.clean.text(short(it.Name)), "", "L", false)
+	f.MultiCell(p.width()-mw, 6, p.clean.Text(short(it.Name)), "", "L", false)
 	after := f.GetY()
 	if measure != "" {
 		f.SetXY(x+p.width()-mw, y)
-		f.CellFormat(mw, 6, p.clean.text(measure), "", 0, "R", false, 0, "")
+		f.CellFormat(mw, 6, p.clean.Text(measure), "", 0, "R", false, 0, "")
 		f.SetXY(x, after)
 	}
 	if it.Note != "" {
 		p.font("", 10)
 		f.SetTextColor(60, 60, 60)
-		f.MultiCell(0, lineHeight, p.clean.text(it.Note), "", "L", false)
+		f.MultiCell(0, lineHeight, p.clean.Text(it.Note), "", "L", false)
 		f.SetTextColor(0, 0, 0)
 	}
 	p.thumbs(it.Thumbs)
@@ -267,13 +268,13 @@ func (p *page) lines(r Report) {
 	p.room(20)
 	f.Ln(2)
 	p.font("B", 13)
-	f.MultiCell(0, 7, p.clean.text(p.t.Decisions), "", "L", false)
+	f.MultiCell(0, 7, p.clean.Text(p.t.Decisions), "", "L", false)
 	f.Ln(1)
 	const decisionW, totalW, dotW = 35.0, 35.0, 5.0
 	nameW := p.width() - decisionW - totalW
 	for _, l := range r.Lines {
 		p.font("", 10)
-		name := p.clean.text(short(l.Name))
+		name := p.clean.Text(short(l.Name))
 		h := float64(len(f.SplitText(name, nameW-dotW-2))) * lineHeight
 		if h < lineHeight {
 			h = lineHeight
@@ -292,19 +293,19 @@ func (p *page) lines(r Report) {
 		if l.Decision == hub.DecisionDeclined {
 			f.SetTextColor(180, 30, 40)
 		}
-		f.CellFormat(decisionW, lineHeight, p.clean.text(p.t.decision(l.Decision)), "", 0, "L", false, 0, "")
+		f.CellFormat(decisionW, lineHeight, p.clean.Text(p.t.decision(l.Decision)), "", 0, "L", false, 0, "")
 		f.SetTextColor(0, 0, 0)
-		f.CellFormat(totalW, lineHeight, p.clean.text(l.Total), "", 0, "R", false, 0, "")
+		f.CellFormat(totalW, lineHeight, p.clean.Text(l.Total), "", 0, "R", false, 0, "")
 		f.SetXY(x, y+h+1)
 	}
 	if r.Total != "" {
 		f.Ln(2)
 		p.font("B", 12)
-		f.CellFormat(nameW+decisionW, 7, p.clean.text(p.t.Total), "T", 0, "L", false, 0, "")
-		f.CellFormat(totalW, 7, p.clean.text(r.Total), "T", 1, "R", false, 0, "")
+		f.CellFormat(nameW+decisionW, 7, p.clean.Text(p.t.Total), "T", 0, "L", false, 0, "")
+		f.CellFormat(totalW, 7, p.clean.Text(r.Total), "T", 1, "R", false, 0, "")
 		p.font("", 9)
 		f.SetTextColor(90, 90, 90)
-		f.MultiCell(0, lineHeight, p.clean.text(p.t.TotalNotice), "", "L", false)
+		f.MultiCell(0, lineHeight, p.clean.Text(p.t.TotalNotice), "", "L", false)
 		f.SetTextColor(0, 0, 0)
 	}
 }

@@ -1,4 +1,7 @@
-package inspectionpdf
+// Package pdftext makes texts drawable in the PDFs naryad writes with fpdf
+// and the embedded Go fonts (hub/inspectionpdf, hub/loanpdf): one place
+// decides which letters print and which are replaced.
+package pdftext
 
 import (
 	"fmt"
@@ -10,24 +13,26 @@ import (
 	"golang.org/x/image/font/sfnt"
 )
 
-// cleaner makes a text drawable with the Go fonts: a letter they lack
+// Cleaner makes a text drawable with the Go fonts: a letter they lack
 // would print as an empty box, and a control character could upset the
 // layout. Texts come from mechanics, the DMS and customers.
-type cleaner struct {
+type Cleaner struct {
 	regular, bold *sfnt.Font
 	buf           sfnt.Buffer
 }
 
-func newCleaner() (*cleaner, error) {
+// NewCleaner parses the Go fonts once; a Cleaner is not safe for
+// concurrent use (its glyph buffer is reused), so make one per document.
+func NewCleaner() (*Cleaner, error) {
 	r, err := sfnt.Parse(goregular.TTF)
 	if err != nil {
-		return nil, fmt.Errorf("inspection pdf: regular font: %w", err)
+		return nil, fmt.Errorf("pdf text: regular font: %w", err)
 	}
 	b, err := sfnt.Parse(gobold.TTF)
 	if err != nil {
-		return nil, fmt.Errorf("inspection pdf: bold font: %w", err)
+		return nil, fmt.Errorf("pdf text: bold font: %w", err)
 	}
-	return &cleaner{regular: r, bold: b}, nil
+	return &Cleaner{regular: r, bold: b}, nil
 }
 
 // substitutes stand in for signs the fonts lack but money texts use (the
@@ -38,10 +43,10 @@ var substitutes = strings.NewReplacer(
 	"\t", " ",
 )
 
-// text returns s with invalid UTF-8 dropped, the known substitutes made,
+// Text returns s with invalid UTF-8 dropped, the known substitutes made,
 // line breaks kept, other control characters removed, and any letter
 // missing from either font shown as "?".
-func (c *cleaner) text(s string) string {
+func (c *Cleaner) Text(s string) string {
 	s = substitutes.Replace(strings.ToValidUTF8(s, ""))
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	var b strings.Builder
@@ -60,7 +65,7 @@ func (c *cleaner) text(s string) string {
 	return b.String()
 }
 
-func (c *cleaner) has(r rune) bool {
+func (c *Cleaner) has(r rune) bool {
 	if r < 0x80 {
 		return true
 	}
