@@ -76,6 +76,11 @@ type State struct {
 	Reference   string // as given to Start, read back from the provider
 	ErrorCode   string // why the last try failed (e.g. document_expired, selfie_face_mismatch); empty when none
 	ErrorReason string // the same in the provider's words, for staff
+	// URL is a fresh hosted page while the verification waits for input
+	// (the one from Start is single use): how a customer who comes back,
+	// or failed a try, goes on. Empty in any other state; not to be
+	// stored or logged.
+	URL string
 }
 
 // ErrBadSignature means a webhook's signature did not verify (forged,

@@ -27,7 +27,7 @@ func TestStartAsksForADocumentWithAMatchingSelfie(t *testing.T) {
 		t.Fatalf("Start: %v", err)
 	}
 	want := identity.Started{ProviderID: "vs_loan7", URL: "https://verify.stripe.com/start/test_abc",
-		State: identity.State{Status: identity.RequiresInput, Reference: "7"}}
+		State: identity.State{Status: identity.RequiresInput, Reference: "7", URL: "https://verify.stripe.com/start/test_abc"}}
 	if got != want {
 		t.Fatalf("Start =\n %+v\nwant\n %+v", got, want)
 	}

@@ -71,6 +71,11 @@ func sessionState(s *stripe.IdentityVerificationSession) identity.State {
 	if s.LastError != nil && (st.Status == identity.RequiresInput || st.Status == identity.Canceled) {
 		st.ErrorCode, st.ErrorReason = string(s.LastError.Code), s.LastError.Reason
 	}
+	// Stripe gives a new single-use url with every retrieve of a session
+	// that waits for input, and none otherwise.
+	if st.Status == identity.RequiresInput {
+		st.URL = s.URL
+	}
 	return st
 }
 

@@ -16,18 +16,19 @@ func TestFetchReadsTheSessionState(t *testing.T) {
 	const id = "vs_fetch"
 	ours := map[string]any{"naryad_reference": "7"}
 	failed := map[string]any{"code": "document_expired", "reason": "The document is expired."}
+	const page = "https://verify.stripe.com/start/test_again"
 	cases := []struct {
 		name  string
 		patch map[string]any
 		want  identity.State
 	}{
-		{"waiting for the customer", map[string]any{"status": "requires_input", "metadata": ours, "last_error": nil},
-			identity.State{Status: identity.RequiresInput, Reference: "7"}},
-		{"a try failed", map[string]any{"status": "requires_input", "metadata": ours, "last_error": failed},
-			identity.State{Status: identity.RequiresInput, Reference: "7", ErrorCode: "document_expired", ErrorReason: "The document is expired."}},
-		{"being checked (the old error is not the news)", map[string]any{"status": "processing", "metadata": ours, "last_error": failed},
+		{"waiting for the customer: a fresh page", map[string]any{"status": "requires_input", "metadata": ours, "last_error": nil, "url": page},
+			identity.State{Status: identity.RequiresInput, Reference: "7", URL: page}},
+		{"a try failed", map[string]any{"status": "requires_input", "metadata": ours, "last_error": failed, "url": page},
+			identity.State{Status: identity.RequiresInput, Reference: "7", ErrorCode: "document_expired", ErrorReason: "The document is expired.", URL: page}},
+		{"being checked (the old error is not the news)", map[string]any{"status": "processing", "metadata": ours, "last_error": failed, "url": page},
 			identity.State{Status: identity.Processing, Reference: "7"}},
-		{"verified", map[string]any{"status": "verified", "metadata": ours, "last_error": nil},
+		{"verified: no page", map[string]any{"status": "verified", "metadata": ours, "last_error": nil, "url": page},
 			identity.State{Status: identity.Verified, Reference: "7"}},
 		{"canceled after a failed selfie", map[string]any{"status": "canceled", "metadata": ours,
 			"last_error": map[string]any{"code": "selfie_face_mismatch", "reason": "The face does not match."}},
