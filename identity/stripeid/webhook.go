@@ -72,8 +72,12 @@ func ParseWebhook(body []byte, signatureHeader, secret string, now time.Time) (E
 		return Event{}, fmt.Errorf("%w: %v", identity.ErrBadSignature, err)
 	}
 	if age := now.Sub(signedAt); age > Tolerance || age < -Tolerance {
-		return Event{}, fmt.Errorf("%w: signed at %s, %s from now (at most %s)", identity.ErrStale,
-			signedAt.UTC().Format(time.RFC3339), age.Round(time.Second), Tolerance)
+		when := age.Round(time.Second).String() + " old"
+		if age < 0 {
+			when = (-age).Round(time.Second).String() + " in the future"
+		}
+		return Event{}, fmt.Errorf("%w: signed at %s, %s (at most %s either way)", identity.ErrStale,
+			signedAt.UTC().Format(time.RFC3339), when, Tolerance)
 	}
 
 	var ev stripe.Event

@@ -106,6 +106,9 @@ func TestWebhookRefusesWhatIsNotFreshlySignedByStripe(t *testing.T) {
 		{"replayed a day later", good, testWhsec, body, nil}, // checked below with another now
 		{"signed in the future", signed(t, testWhsec, body, now.Add(10*time.Minute)), testWhsec, body, identity.ErrStale},
 	}
+	if _, err := stripeid.ParseWebhook(body, signed(t, testWhsec, body, now.Add(10*time.Minute)), testWhsec, now); err == nil || !strings.Contains(err.Error(), "10m0s in the future") {
+		t.Errorf("signed in the future: %v, want it said", err)
+	}
 	for _, c := range cases {
 		if c.want == nil {
 			continue
@@ -116,7 +119,7 @@ func TestWebhookRefusesWhatIsNotFreshlySignedByStripe(t *testing.T) {
 		}
 	}
 	_, err := stripeid.ParseWebhook(body, good, testWhsec, now.Add(24*time.Hour))
-	if !errors.Is(err, identity.ErrStale) || !strings.Contains(err.Error(), "24h0m0s from now") {
+	if !errors.Is(err, identity.ErrStale) || !strings.Contains(err.Error(), "24h0m0s old") {
 		t.Errorf("the good one replayed a day later: %v, want ErrStale saying how old", err)
 	}
 	if errors.Is(err, identity.ErrBadSignature) {
