@@ -13,8 +13,15 @@ import (
 // "checkout.session.completed") about the Checkout Session object, as
 // Stripe sends it.
 func SessionEvent(eventID, eventType string, session map[string]any) []byte {
-	obj := map[string]any{"object": "checkout.session"}
-	for k, v := range session {
+	return ObjectEvent(eventID, eventType, "checkout.session", session)
+}
+
+// ObjectEvent returns the body of a webhook event of eventType about an
+// object of the kind named (e.g. "identity.verification_session"), with
+// the fields given, as Stripe sends it.
+func ObjectEvent(eventID, eventType, object string, fields map[string]any) []byte {
+	obj := map[string]any{"object": object}
+	for k, v := range fields {
 		obj[k] = v
 	}
 	body, err := json.Marshal(map[string]any{
