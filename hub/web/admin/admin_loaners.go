@@ -36,10 +36,12 @@ type loanersView struct {
 	Methods  []string
 }
 
-// loanerRow is a car in use and the states it may go to without override.
+// loanerRow is a car in use, the states it may go to without override
+// and whether it is promised to or with a customer (then not retired).
 type loanerRow struct {
 	hub.CourtesyCar
 	Moves []string
+	Busy  bool
 }
 
 func loanersPath(branchID int64) string { return fmt.Sprintf("/admin/branches/%d/loaners", branchID) }
@@ -89,7 +91,7 @@ func (h *Handler) loanersView(c *fiber.Ctx, b hub.Branch) (loanersView, error) {
 			v.Retired = append(v.Retired, car)
 			continue
 		}
-		v.Cars = append(v.Cars, loanerRow{CourtesyCar: car, Moves: hub.CarMovesFrom(car.State)})
+		v.Cars = append(v.Cars, loanerRow{CourtesyCar: car, Moves: hub.CarMovesFrom(car.State), Busy: hub.CarBusy(car.State)})
 	}
 	if v.Settings, err = h.store.LoanSettings(ctx, b.ID); err != nil {
 		return v, err
@@ -118,7 +120,7 @@ func (h *Handler) loanerSave(c *fiber.Ctx, b hub.Branch, done string, change fun
 	case err == nil:
 		return c.Redirect(loanersPath(b.ID)+"?done="+done, fiber.StatusSeeOther)
 	case invalid:
-		return h.loanerRefuse(c, b, fiber.StatusBadRequest, h.fieldProblem(c, f))
+		return h.loanerRefuse(c, b, fiber.StatusBadRequest, fieldProblem(c, f))
 	case errors.As(err, &refused):
 		t := loanerWords(c)
 		return h.loanerRefuse(c, b, fiber.StatusUnprocessableEntity, strings.NewReplacer(
@@ -133,7 +135,7 @@ func (h *Handler) loanerSave(c *fiber.Ctx, b hub.Branch, done string, change fun
 }
 
 // fieldProblem is the sentence naming a refused field and its problem.
-func (h *Handler) fieldProblem(c *fiber.Ctx, f *hub.InvalidField) string {
+func fieldProblem(c *fiber.Ctx, f *hub.InvalidField) string {
 	t := loanerWords(c)
 	label := t["f_"+f.Field]
 	if label == "" {
@@ -262,7 +264,7 @@ func (h *Handler) loanSettingsSave(c *fiber.Ctx) error {
 		set.DepositMinor, err = parseDeposit(c.FormValue("deposit"), set.DepositCurrency)
 	}
 	if f, invalid := store.IsInvalidField(err); invalid {
-		return h.loanerRefuse(c, b, fiber.StatusBadRequest, h.fieldProblem(c, f))
+		return h.loanerRefuse(c, b, fiber.StatusBadRequest, fieldProblem(c, f))
 	}
 	return h.loanerSave(c, b, "settings", func(tx *store.Store) (string, error) {
 		if err := tx.SetLoanSettings(c.UserContext(), set); err != nil {

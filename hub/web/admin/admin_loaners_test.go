@@ -62,6 +62,9 @@ func TestAdminKeepsTheFleet(t *testing.T) {
 				t.Errorf("the page lacks %q", want)
 			}
 		}
+		if strings.Contains(page, fmt.Sprintf("/cars/%d/retire", octavia.ID)) || !strings.Contains(page, fmt.Sprintf("/cars/%d/retire", fabia.ID)) {
+			t.Errorf("the retire button is offered for the car that is out, or not for the one in cleaning")
+		}
 		settings, _ := h.Store.LoanSettings(ctx, id)
 		if settings.DepositMinor != 150050 || settings.DepositCurrency != "PLN" || settings.PhotoRetentionDays != 14 || settings.IdentityMethod != hub.IdentityStripe {
 			t.Errorf("settings %+v", settings)
