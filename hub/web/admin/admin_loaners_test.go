@@ -79,6 +79,8 @@ func TestAdminKeepsTheFleet(t *testing.T) {
 		}{
 			{"", url.Values{"plate": {"W-A 777"}, "model": {"Kia"}, "fuel": {"petrol"}}, http.StatusBadRequest, "“Plate” — another car of the branch has this plate"},
 			{"", url.Values{"plate": {""}, "model": {"Kia"}, "fuel": {"petrol"}}, http.StatusBadRequest, "“Plate” — required"},
+			{"", url.Values{"plate": {"WA 5"}, "model": {"Kia\x00"}, "fuel": {"petrol"}}, http.StatusBadRequest, ""},
+			{"", url.Values{"plate": {"WA 6"}, "model": {"Kia\xff"}, "fuel": {"petrol"}}, http.StatusBadRequest, ""},
 			{"", url.Values{"plate": {"WA 1"}, "model": {"Kia"}, "fuel": {"coal"}}, http.StatusBadRequest, "“Fuel” — not in the right format"},
 			{"", url.Values{"plate": {"WA 1"}, "model": {"Kia"}, "fuel": {"petrol"}, "vin": {"123"}}, http.StatusBadRequest, "“VIN” — not in the right format"},
 			{carPath(fabia), url.Values{"plate": {"wa12345"}, "model": {"X"}, "fuel": {"petrol"}}, http.StatusBadRequest, "another car of the branch has this plate"},
