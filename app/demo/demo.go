@@ -64,6 +64,12 @@ func LoadAt(ctx context.Context, s *app.Server, cfg *cli.Config, out io.Writer, 
 	if err := seedBooking(ctx, st, warsaw, warsawBooking); err != nil {
 		return err
 	}
+	if err := seedLoaners(ctx, st, moscow, moscowLoaners); err != nil {
+		return err
+	}
+	if err := seedLoaners(ctx, st, warsaw, warsawLoaners); err != nil {
+		return err
+	}
 	// The locker comes before the work orders, so their customers get
 	// drop-off codes as they would at a branch with one.
 	lockerToken, err := demoLocker(ctx, st, moscow)

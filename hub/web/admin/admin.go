@@ -95,6 +95,7 @@ func (h *Handler) Register(app fiber.Router) {
 	h.registerChecklist(admin)
 	h.registerSLA(admin)
 	h.registerBooking(admin)
+	h.registerLoaners(admin)
 }
 
 // page is what every view gets: who is signed in, the form token, an error

@@ -65,7 +65,7 @@ var texts = map[string]map[string]string{
 		"err_locale": "Такого языка нет: выберите из списка.", "err_no_user": "Такого пользователя нет.", "err_no_branch": "Такого филиала нет.",
 
 		"branches_h1": "Филиалы", "code": "Код", "country": "Страна", "time_zone": "Часовой пояс", "phone": "Телефон",
-		"working_hours": "Часы работы", "online_payments": "Онлайн-оплата", "inspection": "Осмотр", "settings": "настройки", "checklist": "чек-лист", "booking": "запись",
+		"working_hours": "Часы работы", "online_payments": "Онлайн-оплата", "inspection": "Осмотр", "settings": "настройки", "checklist": "чек-лист", "booking": "запись", "loaners": "подменные авто",
 		"branches_add": "Добавить филиал", "code_label": "Код (как его передаёт DMS)", "name_label": "Название, которое видят клиенты",
 		"country_label": "Страна (код ISO, например RU)", "time_zone_label": "Часовой пояс (например Europe/Moscow)", "add_branch": "Добавить филиал",
 		"err_branch": "Филиал не добавлен: %s.", "err_branch_taken": "Филиал с кодом %q уже есть.",
@@ -146,7 +146,7 @@ var texts = map[string]map[string]string{
 		"err_locale": "Nie ma takiego języka: wybierz z listy.", "err_no_user": "Nie ma takiego użytkownika.", "err_no_branch": "Nie ma takiego oddziału.",
 
 		"branches_h1": "Oddziały", "code": "Kod", "country": "Kraj", "time_zone": "Strefa czasowa", "phone": "Telefon",
-		"working_hours": "Godziny pracy", "online_payments": "Płatności online", "inspection": "Przegląd", "settings": "ustawienia", "checklist": "lista kontrolna", "booking": "rezerwacje",
+		"working_hours": "Godziny pracy", "online_payments": "Płatności online", "inspection": "Przegląd", "settings": "ustawienia", "checklist": "lista kontrolna", "booking": "rezerwacje", "loaners": "samochody zastępcze",
 		"branches_add": "Dodaj oddział", "code_label": "Kod (tak jak wysyła go DMS)", "name_label": "Nazwa widoczna dla klientów",
 		"country_label": "Kraj (kod ISO, np. PL)", "time_zone_label": "Strefa czasowa (np. Europe/Warsaw)", "add_branch": "Dodaj oddział",
 		"err_branch": "Nie dodano oddziału: %s.", "err_branch_taken": "Oddział z kodem %q już istnieje.",
@@ -227,7 +227,7 @@ var texts = map[string]map[string]string{
 		"err_locale": "No such language: choose one from the list.", "err_no_user": "No such user.", "err_no_branch": "No such branch.",
 
 		"branches_h1": "Branches", "code": "Code", "country": "Country", "time_zone": "Time zone", "phone": "Phone",
-		"working_hours": "Working hours", "online_payments": "Online payments", "inspection": "Inspection", "settings": "settings", "checklist": "checklist", "booking": "booking",
+		"working_hours": "Working hours", "online_payments": "Online payments", "inspection": "Inspection", "settings": "settings", "checklist": "checklist", "booking": "booking", "loaners": "courtesy cars",
 		"branches_add": "Add a branch", "code_label": "Code (as the DMS sends it)", "name_label": "Name customers see",
 		"country_label": "Country (ISO code, e.g. RU)", "time_zone_label": "Time zone (e.g. Europe/Moscow)", "add_branch": "Add branch",
 		"err_branch": "The branch was not added: %s.", "err_branch_taken": "A branch with code %q already exists.",
