@@ -49,6 +49,7 @@ type Handler struct {
 	rateLimit     int
 	log           *slog.Logger
 	media         *hub.Media
+	zones         hub.Zones // branches' clocks, each loaded once: cards and calendars read them in loops
 	now           func() time.Time
 	codes         CodeSender
 	waCodes       OptionalCodeSender

@@ -174,7 +174,7 @@ func (h *Handler) resolve(ctx context.Context, v visitor, c bookingChoice, check
 		return r, nil
 	}
 	r.w.Kind = bookingKind(r.chosen, r.w.Branch.Kinds)
-	start, ok := c.slotStart(r.w.Branch.Location())
+	start, ok := c.slotStart(h.zones.Of(r.w.Branch.Branch))
 	if !ok {
 		r.step = stepSlot
 		if c.At != "" {

@@ -61,7 +61,7 @@ const monthLayout = "2006-01"
 // slot start left out (the booking being moved), zero for none.
 func (h *Handler) calendar(ctx context.Context, locale string, branch hub.DirectoryBranch, kind, monthParam, dayParam string,
 	skip time.Time, links calendarLinks) (calendarView, error) {
-	loc := branch.Location()
+	loc := h.zones.Of(branch.Branch)
 	now := h.now().In(loc)
 	first := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, loc) }
 	cur := first(now)
@@ -165,7 +165,7 @@ func (h *Handler) freeSlots(ctx context.Context, branch hub.DirectoryBranch, kin
 	if err != nil {
 		return nil, fmt.Errorf("free slots of %s: %w", branch.Code, err)
 	}
-	loc := branch.Location()
+	loc := h.zones.Of(branch.Branch)
 	out := map[string][]hub.Slot{}
 	for _, s := range slots {
 		if s.Free <= 0 || s.Start.Equal(skip) {

@@ -97,7 +97,7 @@ func (h *Handler) bookingCard(ctx context.Context, locale string, b hub.Booking,
 			return bookingCard{}, err
 		}
 	}
-	loc := bw.branch.Location()
+	loc := h.zones.Of(bw.branch.Branch)
 	names := make([]string, 0, len(b.Services))
 	for _, code := range b.Services {
 		name := code
@@ -286,7 +286,7 @@ func (h *Handler) bookingMove(c *fiber.Ctx) error {
 	if err != nil {
 		return h.internal(c, "move booking", err)
 	}
-	start, err := time.ParseInLocation(slotLayout, strings.TrimSpace(c.FormValue(fAt)), branch.Location())
+	start, err := time.ParseInLocation(slotLayout, strings.TrimSpace(c.FormValue(fAt)), h.zones.Of(branch))
 	if err != nil {
 		return h.showMove(ctx, c, v, b, fiber.StatusUnprocessableEntity, h.t(v.Locale, "bk_err_slot"))
 	}

@@ -73,7 +73,7 @@ func (h *Handler) directoryCard(locale string, b hub.DirectoryBranch) directoryC
 	if strings.TrimSpace(card.Hours) == "" {
 		card.Hours = h.t(locale, "br_hours_always")
 	}
-	loc := b.Location()
+	loc := h.zones.Of(b.Branch)
 	for i, hol := range b.Holidays {
 		if i == maxHolidaysShown {
 			break

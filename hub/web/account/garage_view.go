@@ -106,10 +106,7 @@ func (h *Handler) historyView(locale string, hist store.CarHistory) historyView 
 
 // orderView words one work order.
 func (h *Handler) orderView(locale string, o store.HistoryOrder) orderView {
-	loc := time.UTC
-	if z, err := time.LoadLocation(o.BranchZone); err == nil {
-		loc = z
-	}
+	loc := h.zones.Of(hub.Branch{TimeZone: o.BranchZone}) // UTC for an unknown name
 	v := orderView{
 		URL: "/account/orders/" + strconv.FormatInt(o.ID, 10), Branch: o.BranchName, Number: o.Number,
 		Status: h.t(locale, "g_status_"+o.Status), Opened: templates.Date(locale, o.OpenedAt.In(loc)),

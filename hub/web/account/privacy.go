@@ -103,7 +103,7 @@ func (h *Handler) deploymentZone(ctx context.Context) *time.Location {
 	if err != nil || len(branches) == 0 {
 		return time.UTC
 	}
-	return branches[0].Location()
+	return h.zones.Of(branches[0])
 }
 
 // setConsent is POST /account/privacy/consent: phone (one of the
