@@ -39,6 +39,9 @@ const (
 	// ChangeServiceRequest: a customer booked a visit from their account,
 	// or cancelled or moved it (issue 19).
 	ChangeServiceRequest = "service_request"
+	// ChangeLoan: a courtesy-car loan moved (offered, verified, signed,
+	// out, returned…), with the car, fuel and odometer (issue 20).
+	ChangeLoan = "loan"
 )
 
 // ChangeData is the data of one change type: what a Change's Data holds,
@@ -284,3 +287,52 @@ type ServiceRequestItem struct {
 
 // ChangeType is ChangeServiceRequest.
 func (ServiceRequestData) ChangeType() string { return ChangeServiceRequest }
+
+// Events of a loan change: what just happened to the loan.
+const (
+	LoanEventOffered         = "offered"
+	LoanEventVerified        = "verified"
+	LoanEventIdentityRefused = "identity_refused"
+	LoanEventSigned          = "signed"
+	LoanEventDepositHeld     = "deposit_held"
+	LoanEventOut             = "out"
+	LoanEventReturned        = "returned"
+	LoanEventClosed          = "closed"
+	LoanEventWithdrawn       = "withdrawn"
+)
+
+// LoanData is the data of a loan change: a courtesy-car loan of a work
+// order moved (docs/exchange.md, "Courtesy cars"). Each change carries the
+// whole loan as it is after the event, so the DMS needs no earlier one.
+type LoanData struct {
+	LoanID            int64               `json:"loan_id"`
+	ThreadID          int64               `json:"thread_id"`
+	Event             string              `json:"event"` // a LoanEvent…
+	State             string              `json:"state"` // the loan's state after it: offered, out, returned, closed, withdrawn, refused
+	Car               LoanCarData         `json:"car"`
+	Phone             string              `json:"phone"` // E.164
+	CustomerName      string              `json:"customer_name"`
+	HandoverAt        time.Time           `json:"handover_at"`
+	DueBackAt         time.Time           `json:"due_back_at"`
+	FuelEighths       int                 `json:"fuel_eighths"` // at handover, 0 (empty) to 8 (full)
+	OdometerKm        int                 `json:"odometer_km"`  // at handover
+	ReturnFuelEighths *int                `json:"return_fuel_eighths,omitempty"`
+	ReturnOdometerKm  *int                `json:"return_odometer_km,omitempty"`
+	IdentityStatus    string              `json:"identity_status"` // pending, submitted, processing, verified, refused
+	DepositMinor      int64               `json:"deposit_minor"`   // 0: none asked
+	DepositCurrency   string              `json:"deposit_currency,omitempty"`
+	DepositStatus     string              `json:"deposit_status"`        // none, required, held, captured, released, failed
+	Agreement         *InspectionFileData `json:"agreement,omitempty"`   // the signed PDF, once signed
+	DocumentID        string              `json:"document_id,omitempty"` // the agreement's id printed on it
+	SignedAt          *time.Time          `json:"signed_at,omitempty"`
+}
+
+// LoanCarData is the courtesy car of a loan change.
+type LoanCarData struct {
+	Plate string `json:"plate"`
+	VIN   string `json:"vin,omitempty"`
+	Model string `json:"model"`
+}
+
+// ChangeType is ChangeLoan.
+func (LoanData) ChangeType() string { return ChangeLoan }
