@@ -110,7 +110,9 @@ func (s *Store) LoansOfThread(ctx context.Context, threadID int64) ([]hub.Loan, 
 // loan meanwhile (else ErrLoanChanged), moves the car with the loan
 // (out → car out, returned → car returned, withdrawn or refused → car
 // available) and, when event is not empty, appends a `loan` change with
-// the loan as it is now. It returns the loan as written. Called inside a
+// the loan as it is now. A loan that ends (returned, withdrawn, refused)
+// gets EndedAt and PhotosPurgeAt (the end plus the branch's photo
+// retention) here, so no caller forgets them. It returns the loan as written. Called inside a
 // transaction, it runs in it, so the caller's own writes (a system line, a
 // message to the customer, an audit row) commit or roll back with it.
 func (s *Store) ChangeLoan(ctx context.Context, id int64, event string, change func(l *hub.Loan) error) (hub.Loan, error) {
@@ -135,6 +137,16 @@ func (s *Store) ChangeLoan(ctx context.Context, id int64, event string, change f
 		}
 		after.Version = before.Version + 1
 		after.UpdatedAt = now()
+		if hub.LoanEnded(after.State) && !hub.LoanEnded(before.State) {
+			// The identity photos go the branch's retention after the end.
+			settings, err := tx.LoanSettings(ctx, after.BranchID)
+			if err != nil {
+				return fmt.Errorf("loan %d: settings: %w", id, err)
+			}
+			end := after.UpdatedAt
+			purge := end.AddDate(0, 0, settings.PhotoRetentionDays)
+			after.EndedAt, after.PhotosPurgeAt = &end, &purge
+		}
 		res := tx.db.WithContext(ctx).Model(&hub.Loan{}).Where("id = ? AND version = ?", id, before.Version).
 			Select("*").Omit("id", "branch_id", "thread_id", "car_id", "token_hash", "created_at").Updates(&after)
 		if res.Error != nil {

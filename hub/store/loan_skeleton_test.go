@@ -56,6 +56,11 @@ func TestLoanOfferAndChange(t *testing.T) {
 		if c, _ := s.CourtesyCar(ctx, f.Branch.ID, car.ID); c.State != hub.CarOut {
 			t.Fatalf("car after the loan went out: %s", c.State)
 		}
+		returned, err := s.ChangeLoan(ctx, l.ID, hub.LoanEventReturned, func(x *hub.Loan) error { x.State = hub.LoanReturned; return nil })
+		if err != nil || returned.EndedAt == nil || returned.PhotosPurgeAt == nil ||
+			returned.PhotosPurgeAt.Sub(*returned.EndedAt) != time.Duration(hub.DefaultPhotoRetentionDays)*24*time.Hour {
+			t.Fatalf("returned loan %+v %v: want the end and the purge 30 days later", returned, err)
+		}
 		back, err := s.LoanByToken(ctx, "nope")
 		if !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("unknown token: %+v %v", back, err)
@@ -70,8 +75,8 @@ func TestLoanOfferAndChange(t *testing.T) {
 				events = append(events, c.Data)
 			}
 		}
-		if len(events) != 3 {
-			t.Fatalf("loan changes %v, want offered, verified, out", events)
+		if len(events) != 4 {
+			t.Fatalf("loan changes %v, want offered, verified, out, returned", events)
 		}
 	})
 }
