@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -46,6 +47,7 @@ func (s *Store) CreateLoan(ctx context.Context, l *hub.Loan) error {
 			return fmt.Errorf("offer loan: reserve car %d: %w", l.CarID, err)
 		}
 		t := now()
+		utcLoanTimes(l)
 		l.State = hub.LoanOffered
 		l.Version = 1
 		l.CreatedAt, l.UpdatedAt = t, t
@@ -137,6 +139,7 @@ func (s *Store) ChangeLoan(ctx context.Context, id int64, event string, change f
 		}
 		after.Version = before.Version + 1
 		after.UpdatedAt = now()
+		utcLoanTimes(&after)
 		if hub.LoanEnded(after.State) && !hub.LoanEnded(before.State) {
 			// The identity photos go the branch's retention after the end.
 			settings, err := tx.LoanSettings(ctx, after.BranchID)
@@ -173,6 +176,19 @@ func (s *Store) ChangeLoan(ctx context.Context, id int64, event string, change f
 		return hub.Loan{}, err
 	}
 	return after, nil
+}
+
+// utcLoanTimes stores every time of a loan in UTC: SQLite compares times
+// as text, so a time kept with another zone would sort wrongly against
+// now() in the reminders' and the purge's queries.
+func utcLoanTimes(l *hub.Loan) {
+	l.HandoverAt, l.DueBackAt = l.HandoverAt.UTC(), l.DueBackAt.UTC()
+	for _, t := range []**time.Time{&l.IdentityCheckedAt, &l.SignedAt, &l.OutAt, &l.ReturnedAt, &l.EndedAt, &l.PhotosPurgeAt} {
+		if *t != nil {
+			u := (**t).UTC()
+			*t = &u
+		}
+	}
 }
 
 // carStateFor is where a loan's move takes its car; "" leaves it.
