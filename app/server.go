@@ -22,6 +22,7 @@ import (
 	"naryad/cli"
 	"naryad/dms"
 	"naryad/hub"
+	"naryad/hub/loanpurge"
 	"naryad/hub/outbox"
 	"naryad/hub/realtime"
 	"naryad/hub/reply"
@@ -76,6 +77,7 @@ type Server struct {
 	whatsApp    *whatsApp    // nil when WhatsApp is off
 	whatsAppOff *outbox.Pool // when it is off: WhatsApp threads' messages go by SMS
 	payments    *payments.Service
+	loanPurge   *loanpurge.Purger // deletes loans' identity photos after the retention (#20)
 }
 
 // New opens storage (migrating it) and builds every part of the hub.
@@ -252,6 +254,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 
 	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, lockers: lockerSync, done: done, whatsApp: wa, whatsAppOff: waOff, payments: pay,
 		remind: reminders.NewScheduler(st, reminderRunner, reminders.SchedulerOptions{Logger: log})}
+	s.loanPurge = loanpurge.New(st, media, loanpurge.Options{Logger: log})
 	bodies := newBodyGate(cfg)
 	s.app = newApp(cfg, log, bodies)
 	s.routes(routeDeps{
@@ -335,6 +338,8 @@ func (s *Server) Run(ctx context.Context) error {
 		wg.Go(func() { s.whatsApp.run(workCtx) })
 	}
 	wg.Go(func() { s.payments.Run(workCtx) }) // the checks that catch lost payment webhooks
+	// Hourly: the identity photos of loans past the branch's retention.
+	wg.Go(func() { s.loanPurge.Run(workCtx) })
 	if s.whatsAppOff != nil {
 		wg.Go(func() {
 			if err := s.whatsAppOff.Run(workCtx); err != nil {

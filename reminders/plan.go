@@ -100,12 +100,12 @@ func (r *Runner) judge(ctx context.Context, p *scanPlan, due []Reminder) error {
 			case !known:
 				r.log.Warn("reminder for an unknown customer", "rule", rem.Rule, "subject", rem.Subject, "customer_id", rem.CustomerID)
 				it.skip = true
-			case rc.OptedOutAt != nil:
+			case rc.OptedOutAt != nil && !rem.Service:
 				p.result.OptedOut++
 				it.skip = true
 			case release.After(p.scan.Now):
 				it.heldUntil = release
-			case today[rem.CustomerID] >= p.settings.ReminderDailyCap:
+			case today[rem.CustomerID] >= p.settings.ReminderDailyCap && !rem.Service:
 				it.heldUntil = p.quiet.nextDay(p.scan.Now, p.scan.Loc)
 			default:
 				today[rem.CustomerID]++

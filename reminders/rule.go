@@ -60,6 +60,28 @@ type Reminder struct {
 	Data     templates.Data
 	// Title and Body make a staff task.
 	Title, Body string
+
+	// Service marks a customer message about something the customer has
+	// running with the branch (a courtesy car due back) rather than a
+	// reminder: the quiet hours hold it like any reminder, but neither the
+	// reminders opt-out (STOP) nor the daily cap does, as neither holds a
+	// work order's notifications; it goes as a service message
+	// (store.ConsentService), so a number that refused those reads it on
+	// its page only. Its ledger row counts towards the day's cap.
+	Service bool
+	// Locale is the language the rule knows for this message (a loan's,
+	// chosen at the offer); "" takes the customer's, else the branch's.
+	Locale string
+	// Line and LineArgs, for a staff reminder on a thread, are the system
+	// line written there (a templates key, worded in each reader's
+	// language) instead of "Task: <Title>".
+	Line     string
+	LineArgs map[string]string
+	// OneOpenTask keeps a staff reminder from adding a task while its
+	// thread has one of the same rule not done yet; the line is written
+	// all the same, so a repeat shows in the thread with no second task
+	// to close.
+	OneOpenTask bool
 }
 
 // Rule proposes the reminders due at a scan. A rule is level-triggered: it

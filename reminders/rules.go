@@ -11,5 +11,7 @@ func DefaultRules() []Rule {
 		NewExpiredList(),
 		NewFeedback(),
 		NewDeclinedWork(),
+		NewLoanDue(),
+		NewLoanOverdue(),
 	}
 }

@@ -52,6 +52,7 @@ func NewRunner(st *store.Store, texts *templates.Renderer, links *hub.Links, que
 type Result struct {
 	Sent       int // customer messages queued
 	Tasks      int // staff tasks raised
+	Noted      int // staff reminders written in their thread only: a task of their rule was still open
 	Held       int // quiet hours or the daily cap: a later scan sends them
 	OptedOut   int // not sent: the customer opted out of reminders
 	Duplicates int // the ledger had them: sent before, or by another instance
@@ -88,6 +89,8 @@ func (r *Runner) Scan(ctx context.Context, branch hub.Branch) (Result, error) {
 			res.Sent++
 		case raisedTask:
 			res.Tasks++
+		case notedOnly:
+			res.Noted++
 		case heldByCap:
 			res.Held++
 		case optedOut:
@@ -99,7 +102,7 @@ func (r *Runner) Scan(ctx context.Context, branch hub.Branch) (Result, error) {
 	if res.Sent > 0 {
 		r.queued()
 	}
-	r.log.Info("reminder scan", "branch", branch.Code, "sent", res.Sent, "tasks", res.Tasks, "held", res.Held,
+	r.log.Info("reminder scan", "branch", branch.Code, "sent", res.Sent, "tasks", res.Tasks, "noted", res.Noted, "held", res.Held,
 		"opted_out", res.OptedOut, "duplicates", res.Duplicates, "took_ms", time.Since(started).Milliseconds(), "error", err)
 	return res, err
 }

@@ -16,6 +16,7 @@ type outcome int
 const (
 	sentMessage outcome = iota
 	raisedTask
+	notedOnly   // a staff reminder written as its line only: a task of its rule was open
 	heldByCap   // the cap was reached since planning
 	optedOut    // the customer opted out since planning
 	alreadySent // the ledger row appeared since planning: another instance sent it
@@ -46,14 +47,20 @@ func (r *Runner) claim(ctx context.Context, tx *store.Store, p *scanPlan, it pla
 
 func (r *Runner) sendMessage(ctx context.Context, tx *store.Store, p *scanPlan, it planned) (outcome, error) {
 	// Checked again inside the transaction: a STOP or another branch's
-	// reminder may have come in since the plan was made.
-	out, err := tx.CustomerOptedOut(ctx, it.CustomerID)
-	if err != nil || out {
-		return optedOut, err
-	}
-	n, err := tx.RemindersOnDate(ctx, it.CustomerID, p.scan.Today)
-	if err != nil || n >= p.settings.ReminderDailyCap {
-		return heldByCap, err
+	// reminder may have come in since the plan was made. A service
+	// message reads neither (Reminder.Service).
+	purpose := ""
+	if it.Service {
+		purpose = store.ConsentService
+	} else {
+		out, err := tx.CustomerOptedOut(ctx, it.CustomerID)
+		if err != nil || out {
+			return optedOut, err
+		}
+		n, err := tx.RemindersOnDate(ctx, it.CustomerID, p.scan.Today)
+		if err != nil || n >= p.settings.ReminderDailyCap {
+			return heldByCap, err
+		}
 	}
 	ledgerID, claimed, err := r.claim(ctx, tx, p, it)
 	if err != nil || !claimed {
@@ -72,7 +79,7 @@ func (r *Runner) sendMessage(ctx context.Context, tx *store.Store, p *scanPlan, 
 		return 0, err
 	}
 	m, err := tx.QueueMessage(ctx, store.Outgoing{
-		ThreadID: t.ID, Channel: t.Channel, Recipient: t.Phone, Body: body, TemplateKey: it.Template,
+		ThreadID: t.ID, Channel: t.Channel, Recipient: t.Phone, Body: body, TemplateKey: it.Template, Purpose: purpose,
 	})
 	if err != nil {
 		return 0, err
@@ -116,6 +123,9 @@ func (r *Runner) render(ctx context.Context, texts *templates.Renderer, p *scanP
 	if it.recipient.Locale != "" {
 		d.Locale = it.recipient.Locale
 	}
+	if it.Locale != "" {
+		d.Locale = it.Locale
+	}
 	return texts.Render(ctx, b.ID, it.Template, d)
 }
 
@@ -124,20 +134,37 @@ func (r *Runner) raiseTask(ctx context.Context, tx *store.Store, p *scanPlan, it
 	if err != nil || !claimed {
 		return alreadySent, err
 	}
-	task := store.StaffTask{BranchID: p.scan.Branch.ID, Kind: it.Rule, Title: it.Title, Body: it.Body}
-	if it.ThreadID != 0 {
-		task.ThreadID = &it.ThreadID
+	open := false
+	if it.OneOpenTask && it.ThreadID != 0 {
+		if open, err = tx.HasOpenStaffTask(ctx, it.ThreadID, it.Rule); err != nil {
+			return 0, err
+		}
 	}
-	if err := tx.AddStaffTask(ctx, &task); err != nil {
-		return 0, err
+	var taskID *int64
+	if !open {
+		task := store.StaffTask{BranchID: p.scan.Branch.ID, Kind: it.Rule, Title: it.Title, Body: it.Body}
+		if it.ThreadID != 0 {
+			task.ThreadID = &it.ThreadID
+		}
+		if err := tx.AddStaffTask(ctx, &task); err != nil {
+			return 0, err
+		}
+		taskID = &task.ID
 	}
 	if it.ThreadID != 0 {
-		line := hub.SystemLine(it.ThreadID, "naryad", templates.SysTask, map[string]string{"title": it.Title})
+		key, args := templates.SysTask, map[string]string{"title": it.Title}
+		if it.Line != "" {
+			key, args = it.Line, it.LineArgs
+		}
+		line := hub.SystemLine(it.ThreadID, "naryad", key, args)
 		if err := tx.AddMessage(ctx, &line); err != nil {
 			return 0, err
 		}
 	}
-	return raisedTask, tx.LinkReminder(ctx, ledgerID, nil, &task.ID)
+	if open {
+		return notedOnly, tx.LinkReminder(ctx, ledgerID, nil, nil)
+	}
+	return raisedTask, tx.LinkReminder(ctx, ledgerID, nil, taskID)
 }
 
 // record lets the reminder's rule write its own part of the sending, when

@@ -17,7 +17,7 @@ type Data struct {
 	Currency                              string         // ISO 4217, e.g. RUB, PLN, EUR
 	TotalMinor                            int64          // integer minor units (kopecks, grosze)
 	Lines                                 []Line         // lines awaiting approval
-	DueAt                                 time.Time      // reminder.maintenance: the service due date; zero = unknown
+	DueAt                                 time.Time      // reminder.maintenance: the service due date; reminder.loan_due: when the courtesy car is due back; zero = unknown
 	Season                                string         // reminder.tyres: the season to change TO, "winter" or "summer"
 	Items                                 []Item         // reminder.expiring: every item of the customer due in this run
 	PayMinor                              int64          // payment.* and status.ready: the amount to pay online, minor units of Currency; 0 = nothing to pay online

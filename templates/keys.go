@@ -44,6 +44,9 @@ const (
 	KeyBookingConfirmed = "booking.confirmed"
 	KeyBookingMoved     = "booking.moved"
 	KeyBookingDeclined  = "booking.declined"
+	// KeyReminderLoanDue tells the customer their courtesy car (Vehicle:
+	// model and plate) is due back (DueAt: when), the day before (#20).
+	KeyReminderLoanDue = "reminder.loan_due"
 )
 
 // ReplyKeys lists the keys an advisor may start a reply from: every key but
@@ -52,14 +55,15 @@ const (
 // reminders whose text is made of what only a reminder rule knows (the due
 // date, the season, the expiring items), and the payment messages, whose
 // amount only the payments service knows, and the booking answers, whose
-// time only the DMS's booking event brings.
+// time only the DMS's booking event brings, and the courtesy car's due-back
+// reminder, whose car and time only the loan knows.
 func ReplyKeys() []string {
 	var out []string
 	for _, k := range Keys() {
 		switch k {
 		case KeyLockerDropOff, KeyLockerPickupPIN, KeyReminderMaintenance, KeyReminderTyres, KeyReminderExpiring,
 			KeyReminderDeclinedWork, KeyPaymentReceived, KeyPaymentRequest,
-			KeyBookingConfirmed, KeyBookingMoved, KeyBookingDeclined:
+			KeyBookingConfirmed, KeyBookingMoved, KeyBookingDeclined, KeyReminderLoanDue:
 			continue
 		}
 		out = append(out, k)
@@ -105,6 +109,7 @@ func Keys() []string {
 		KeyBookingConfirmed,
 		KeyBookingMoved,
 		KeyBookingDeclined,
+		KeyReminderLoanDue,
 	}
 }
 

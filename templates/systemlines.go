@@ -60,6 +60,15 @@ const (
 	SysRefunded            = "payment.refunded"
 )
 
+// System line keys of the courtesy car's reminders (#20, the DUE helper):
+// the first overdue line (the task), a line each further 24 h the car is
+// still out, and the task's title (a phrase, in the branch's language).
+const (
+	SysLoanOverdue      = "loan.overdue"
+	SysLoanStillOverdue = "loan.still_overdue"
+	SysLoanOverdueTask  = "loan.overdue_task"
+)
+
 // systemLines is the catalog: key → locale → wording.
 var systemLines = map[string]map[string]string{
 	SysDecisionApproved: {
@@ -226,6 +235,22 @@ var systemLines = map[string]map[string]string{
 		LocaleRU: "Возвращено {refund_minor} из онлайн-платежа {paid_minor}, вернул(а) {by}: {reason}.",
 		LocalePL: "Zwrócono {refund_minor} z płatności online {paid_minor}, zwrócił(a) {by}: {reason}.",
 		LocaleEN: "Refunded {refund_minor} of the online payment of {paid_minor} by {by}: {reason}.",
+	},
+	// Courtesy car reminders (#20, the DUE helper).
+	SysLoanOverdue: {
+		LocaleRU: "Задача: подменный автомобиль {plate}[ ({model})] не возвращён к сроку {due}[, заказ-наряд {order}]. Позвоните клиенту.",
+		LocalePL: "Zadanie: samochód zastępczy {plate}[ ({model})] nie wrócił w terminie {due}[, zlecenie {order}]. Zadzwoń do klienta.",
+		LocaleEN: "Task: courtesy car {plate}[ ({model})] was not returned by {due}[, order {order}]. Call the customer.",
+	},
+	SysLoanStillOverdue: {
+		LocaleRU: "Подменный автомобиль {plate}[ ({model})] всё ещё не возвращён: срок был {due}, просрочка {days} сут.",
+		LocalePL: "Samochód zastępczy {plate}[ ({model})] nadal nie wrócił: termin minął {due}, opóźnienie {days} dni.",
+		LocaleEN: "Courtesy car {plate}[ ({model})] is still not back: it was due {due}, {days} day(s) late.",
+	},
+	SysLoanOverdueTask: {
+		LocaleRU: "Подменный автомобиль {plate} не возвращён (срок {due})[, заказ-наряд {order}]",
+		LocalePL: "Samochód zastępczy {plate} nie wrócił (termin {due})[, zlecenie {order}]",
+		LocaleEN: "Courtesy car {plate} not returned (due {due})[, order {order}]",
 	},
 }
 
