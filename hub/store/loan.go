@@ -33,6 +33,9 @@ var ErrLoanMove = errors.New("the loan cannot do that now")
 // (two advisors at once), is refused with ErrCarTaken and nothing is kept.
 func (s *Store) CreateLoan(ctx context.Context, l *hub.Loan) error {
 	return s.Tx(ctx, func(tx *Store) error {
+		if err := tx.LockChangeFeed(ctx); err != nil {
+			return err
+		}
 		car, err := tx.CourtesyCar(ctx, l.BranchID, l.CarID)
 		if err != nil {
 			return fmt.Errorf("offer loan: car %d: %w", l.CarID, err)
@@ -115,11 +118,18 @@ func (s *Store) LoansOfThread(ctx context.Context, threadID int64) ([]hub.Loan, 
 // the loan as it is now. A loan that ends (returned, withdrawn, refused)
 // gets EndedAt and PhotosPurgeAt (the end plus the branch's photo
 // retention) here, so no caller forgets them. It returns the loan as written. Called inside a
-// transaction, it runs in it, so the caller's own writes (a system line, a
+// transaction, it runs in it (call it before writing thread rows: it takes
+// the feed's lock first), so the caller's own writes (a system line, a
 // message to the customer, an audit row) commit or roll back with it.
 func (s *Store) ChangeLoan(ctx context.Context, id int64, event string, change func(l *hub.Loan) error) (hub.Loan, error) {
 	var after hub.Loan
 	err := s.Tx(ctx, func(tx *Store) error {
+		// The feed's lock first, as every writer of a change and thread
+		// rows takes it (LockChangeFeed): a caller adding a system line or
+		// a message in the same transaction does so after this.
+		if err := tx.LockChangeFeed(ctx); err != nil {
+			return err
+		}
 		before, err := tx.Loan(ctx, id)
 		if err != nil {
 			return err
