@@ -47,7 +47,10 @@ func (s *Service) startCheck(ctx context.Context, loanID int64, returnURL string
 			return "", problemUnavailable
 		}
 		if err != nil {
-			return "", err
+			// A secret that no longer opens (the server secret changed), a
+			// key the provider package refuses: an admin must set it again.
+			s.log.Error("identity check of the branch cannot be built", "loan", l.ID, "branch", l.BranchID, "error", err)
+			return "", problemUnavailable
 		}
 		prev := l.IdentityProviderID
 		if prev != "" {

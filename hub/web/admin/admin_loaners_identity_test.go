@@ -85,3 +85,24 @@ func TestAdminSetsTheIdentityCheck(t *testing.T) {
 		}
 	})
 }
+
+// Without the identity service in the process the section is read-only
+// and a save is refused with nothing stored.
+func TestIdentityCheckReadOnlyWithoutService(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
+		path := fmt.Sprintf("/admin/branches/%d/loaners", h.Branch.ID)
+		a := payAdmin(t, h, nil, "root", store.RoleAdmin)
+		_, page := a.Do(http.MethodGet, path, nil)
+		wantPage(t, page, `id="identity-unavailable"`)
+		if strings.Contains(page, `id="loan-identity"`) {
+			t.Fatalf("a form without the service")
+		}
+		resp, body := a.Post(path+"/identity", url.Values{"webhook_secret": {"whsec_x"}})
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "read-only") {
+			t.Fatalf("save without the service: %d", resp.StatusCode)
+		}
+		if _, err := h.Store.BranchIdentity(context.Background(), h.Branch.ID); err == nil {
+			t.Fatalf("stored without the service")
+		}
+	})
+}
