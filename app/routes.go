@@ -20,6 +20,7 @@ import (
 	"naryad/hub/web/inbox"
 	"naryad/hub/web/profile"
 	"naryad/hub/web/report"
+	"naryad/identity"
 	"naryad/lockerhub"
 	lockerpanel "naryad/lockerhub/panel"
 	"naryad/lockerwire"
@@ -43,6 +44,7 @@ type routeDeps struct {
 	reminders *remindersadmin.Handler // /admin/reminders
 	panel     *lockerpanel.Handler    // the staff's locker panel
 	payments  *payments.Service       // the payment providers' webhooks
+	identity  *identity.Service       // the identity providers' webhooks
 	health    *healthCheck
 }
 
@@ -72,6 +74,7 @@ func (s *Server) routes(d routeDeps) {
 	d.reminders.Register(s.app)
 	d.panel.Register(s.app)
 	d.payments.Register(s.app)
+	d.identity.Register(s.app)
 	if d.twilio != nil {
 		s.app.Post(twilioStatusPath, d.twilio.handle)
 	}

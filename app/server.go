@@ -36,6 +36,7 @@ import (
 	"naryad/hub/web/profile"
 	"naryad/hub/web/report"
 	"naryad/hub/whatsapp"
+	"naryad/identity"
 	"naryad/lockerhub"
 	lockerpanel "naryad/lockerhub/panel"
 	"naryad/payments"
@@ -78,6 +79,7 @@ type Server struct {
 	whatsAppOff *outbox.Pool // when it is off: WhatsApp threads' messages go by SMS
 	payments    *payments.Service
 	loanPurge   *loanpurge.Purger // deletes loans' identity photos after the retention (#20)
+	identity    *identity.Service
 }
 
 // New opens storage (migrating it) and builds every part of the hub.
@@ -184,6 +186,11 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 	if err != nil {
 		return nil, err
 	}
+	// The loan page's Identity and the admin's IdentityCheck (#20).
+	idCheck, err := newIdentity(cfg, st, secret, queued, deps.PaymentBaseURLs, log)
+	if err != nil {
+		return nil, err
+	}
 	live, err := realtime.New(st, cfg.DatabaseURL, realtime.Options{Logger: log, Broker: realtime.BrokerOptions{Buffer: streamBuffer}})
 	if err != nil {
 		return nil, err
@@ -227,7 +234,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		return nil, err
 	}
 	reminderRunner := reminders.NewRunner(st, renderer, links, queued, reminders.RunnerOptions{Rules: reminders.DefaultRules(), Logger: log})
-	adminPages, err := admin.New(st, staffPages.RequireStaff, admin.Options{Logger: log, WhatsApp: adminWhatsApp, Payments: pay})
+	adminPages, err := admin.New(st, staffPages.RequireStaff, admin.Options{Logger: log, WhatsApp: adminWhatsApp, Payments: pay, Identity: idCheck})
 	if err != nil {
 		return nil, err
 	}
@@ -252,7 +259,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		return nil, err
 	}
 
-	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, lockers: lockerSync, done: done, whatsApp: wa, whatsAppOff: waOff, payments: pay,
+	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, lockers: lockerSync, done: done, whatsApp: wa, whatsAppOff: waOff, payments: pay, identity: idCheck,
 		remind: reminders.NewScheduler(st, reminderRunner, reminders.SchedulerOptions{Logger: log})}
 	s.loanPurge = loanpurge.New(st, media, loanpurge.Options{Logger: log})
 	bodies := newBodyGate(cfg)
@@ -272,6 +279,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		reminders: remindersPage,
 		panel:     lockerPanel,
 		payments:  pay,
+		identity:  idCheck,
 		health:    newHealthCheck(st, media, log),
 	})
 	log.Info("hub configured", "database", st.Dialect(), "data_dir", cfg.DataDir, "sms_provider", smsProvider.Name(), "public_url", cfg.BaseURL())
@@ -397,6 +405,9 @@ func (s *Server) Links() *hub.Links { return s.links }
 // Payments is the hub's payments service (tests run its checks with Poll
 // rather than waiting for its poller).
 func (s *Server) Payments() *payments.Service { return s.payments }
+
+// Identity is the hub's identity check service (the courtesy car's loan).
+func (s *Server) Identity() *identity.Service { return s.identity }
 
 // Store is the hub's storage.
 func (s *Server) Store() *store.Store { return s.store }

@@ -4,9 +4,12 @@
 // identity document and a selfie), and the hub learns the outcome.
 //
 // A provider package (identity/stripeid: Stripe Identity) implements
-// Check for one branch's account. The package knows nothing of loans: a
-// verification carries the caller's Reference (the loan id) to the
-// provider and back, so a webhook can be matched to its loan.
+// Check for one branch's account and knows nothing of loans: a
+// verification carries the caller's Reference ("loan-<id>") to the
+// provider and back, so a webhook can be matched to its loan. Service
+// (service.go) is the loan's check on top of it: starting it for the
+// customer's loan page, the providers' webhook route, the branches'
+// settings. See docs/identity.md.
 package identity
 
 import (
@@ -33,7 +36,7 @@ type Check interface {
 
 // StartRequest is what the hub asks to have verified.
 type StartRequest struct {
-	Reference      string // the hub's reference (the loan id), kept at the provider and returned in webhooks
+	Reference      string // the hub's reference ("loan-<id>"), kept at the provider and returned in webhooks
 	IdempotencyKey string // the same for every retry of this start
 	ReturnURL      string // where the provider sends the customer back (absolute http(s))
 }

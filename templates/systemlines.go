@@ -69,6 +69,15 @@ const (
 	SysLoanOverdueTask  = "loan.overdue_task"
 )
 
+// System line keys of the courtesy car's online identity check (package
+// identity): Stripe checking, verified, a failed try, a canceled check.
+const (
+	SysLoanIdentityProcessing = "loan.identity_processing"
+	SysLoanIdentityVerified   = "loan.identity_verified"
+	SysLoanIdentityFailed     = "loan.identity_failed"
+	SysLoanIdentityCanceled   = "loan.identity_canceled"
+)
+
 // systemLines is the catalog: key → locale → wording.
 var systemLines = map[string]map[string]string{
 	SysDecisionApproved: {
@@ -251,6 +260,27 @@ var systemLines = map[string]map[string]string{
 		LocaleRU: "Подменный автомобиль {plate} не возвращён (срок {due})[, заказ-наряд {order}]",
 		LocalePL: "Samochód zastępczy {plate} nie wrócił (termin {due})[, zlecenie {order}]",
 		LocaleEN: "Courtesy car {plate} not returned (due {due})[, order {order}]",
+	},
+	// The courtesy car's online identity check (package identity, #20).
+	SysLoanIdentityProcessing: {
+		LocaleRU: "Клиент отправил документ и селфи для подменного автомобиля {plate}; {provider} проверяет их (проверка {session}).",
+		LocalePL: "Klient przesłał dokument i selfie do samochodu zastępczego {plate}; {provider} je sprawdza (weryfikacja {session}).",
+		LocaleEN: "The customer sent their document and selfie for courtesy car {plate}; {provider} is checking them (verification {session}).",
+	},
+	SysLoanIdentityVerified: {
+		LocaleRU: "{provider} подтвердил личность клиента для подменного автомобиля {plate} (проверка {session}).",
+		LocalePL: "{provider} potwierdził tożsamość klienta do samochodu zastępczego {plate} (weryfikacja {session}).",
+		LocaleEN: "{provider} verified the customer's identity for courtesy car {plate} (verification {session}).",
+	},
+	SysLoanIdentityFailed: {
+		LocaleRU: "Проверка личности {provider} для подменного автомобиля {plate} не прошла[: {reason}] (проверка {session}); клиент может попробовать ещё раз.",
+		LocalePL: "Weryfikacja tożsamości {provider} do samochodu zastępczego {plate} nie powiodła się[: {reason}] (weryfikacja {session}); klient może spróbować ponownie.",
+		LocaleEN: "The {provider} identity check for courtesy car {plate} failed[: {reason}] (verification {session}); the customer may try again.",
+	},
+	SysLoanIdentityCanceled: {
+		LocaleRU: "Проверка личности {provider} {session} для подменного автомобиля {plate} отменена[: {reason}]; клиент может начать заново.",
+		LocalePL: "Weryfikacja tożsamości {provider} {session} do samochodu zastępczego {plate} została anulowana[: {reason}]; klient może zacząć od nowa.",
+		LocaleEN: "The {provider} identity check {session} for courtesy car {plate} was canceled[: {reason}]; the customer may start again.",
 	},
 }
 

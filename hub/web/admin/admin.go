@@ -33,6 +33,9 @@ type Options struct {
 	// Payments sets a branch's payment provider on
 	// /admin/branches/<id>/payments; nil shows the settings read-only.
 	Payments Payments
+	// Identity sets a branch's online identity check on
+	// /admin/branches/<id>/loaners; nil shows it read-only.
+	Identity IdentityCheck
 }
 
 // Handler serves /admin.
@@ -42,6 +45,7 @@ type Handler struct {
 	defaults *templates.Renderer // default texts, for the template page's preview
 	whatsapp WhatsApp
 	payments Payments
+	identity IdentityCheck
 }
 
 // New parses the views once; a broken view fails start-up. requireStaff is
@@ -56,7 +60,7 @@ func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Op
 	if err != nil {
 		return nil, fmt.Errorf("admin: default templates: %w", err)
 	}
-	return &Handler{Base: base, store: st, defaults: defaults, whatsapp: o.WhatsApp, payments: o.Payments}, nil
+	return &Handler{Base: base, store: st, defaults: defaults, whatsapp: o.WhatsApp, payments: o.Payments, identity: o.Identity}, nil
 }
 
 // Register adds the admin routes (every route of this surface is here; the
@@ -96,6 +100,7 @@ func (h *Handler) Register(app fiber.Router) {
 	h.registerSLA(admin)
 	h.registerBooking(admin)
 	h.registerLoaners(admin)
+	h.registerLoanIdentity(admin)
 }
 
 // page is what every view gets: who is signed in, the form token, an error

@@ -34,6 +34,7 @@ type loanersView struct {
 	Fuels    []string
 	States   []string
 	Methods  []string
+	Identity loanIdentityView // the online identity check (admin_loaners_identity.go)
 }
 
 // loanerRow is a car in use, the states it may go to without override
@@ -94,6 +95,9 @@ func (h *Handler) loanersView(c *fiber.Ctx, b hub.Branch) (loanersView, error) {
 		v.Cars = append(v.Cars, loanerRow{CourtesyCar: car, Moves: hub.CarMovesFrom(car.State), Busy: hub.CarBusy(car.State)})
 	}
 	if v.Settings, err = h.store.LoanSettings(ctx, b.ID); err != nil {
+		return v, err
+	}
+	if v.Identity, err = h.loanIdentityView(c, b, v.Settings); err != nil {
 		return v, err
 	}
 	v.Deposit = depositField(v.Settings.DepositMinor, v.Settings.DepositCurrency)
