@@ -32,9 +32,11 @@ import (
 	"naryad/hub/web/admin"
 	"naryad/hub/web/customer"
 	"naryad/hub/web/inbox"
+	"naryad/hub/web/loan"
 	"naryad/hub/web/profile"
 	"naryad/hub/web/report"
 	"naryad/hub/whatsapp"
+	"naryad/identity/stripeid"
 	"naryad/lockerhub"
 	lockerpanel "naryad/lockerhub/panel"
 	"naryad/payments"
@@ -197,6 +199,18 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		return nil, err
 	}
 
+	// The courtesy car's page (/l/<token>, issue 20). Identity, Deposits
+	// and Keys are nil until their integrations are wired: the page then
+	// sends the customer to the manual check and the desk.
+	loanPage, err := loan.New(st, media, loan.Options{
+		Secret: secret, SecureCookies: strings.HasPrefix(cfg.BaseURL(), "https://"),
+		RateLimit: cfg.CustomerRateLimit, UploadMaxBytes: int64(cfg.UploadMaxBytes), PublicURL: cfg.BaseURL(),
+		FormOrigins: append(paymentPageOrigins(), stripeid.HostedOrigin), Texts: renderer, Queued: queued, Logger: log,
+	})
+	if err != nil {
+		return nil, err
+	}
+
 	staffPages, err := staff.New(st, staff.Options{Secret: secret, SecureCookies: strings.HasPrefix(cfg.BaseURL(), "https://"),
 		PasswordWait: cfg.LoginWait, Logger: log})
 	if err != nil {
@@ -260,6 +274,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		lockers:   lockerhub.NewHandler(lockerSync, log),
 		twilio:    twilioStatusFor(cfg, st, twilio, log),
 		customer:  customerPage,
+		loan:      loanPage,
 		account:   accountPages,
 		staff:     staffPages,
 		inbox:     inboxPage,

@@ -58,6 +58,9 @@ const (
 	SysPaymentPageOpened   = "payment.page_opened"
 	SysPaymentRequested    = "payment.requested"
 	SysRefunded            = "payment.refunded"
+	// Courtesy-car loan page (issue 20, the customer's side).
+	SysLoanIdentitySubmitted = "loan.identity_submitted"
+	SysLoanSigned            = "loan.signed"
 )
 
 // systemLines is the catalog: key → locale → wording.
@@ -226,6 +229,17 @@ var systemLines = map[string]map[string]string{
 		LocaleRU: "Возвращено {refund_minor} из онлайн-платежа {paid_minor}, вернул(а) {by}: {reason}.",
 		LocalePL: "Zwrócono {refund_minor} z płatności online {paid_minor}, zwrócił(a) {by}: {reason}.",
 		LocaleEN: "Refunded {refund_minor} of the online payment of {paid_minor} by {by}: {reason}.",
+	},
+	// Courtesy-car loan page (issue 20, the customer's side).
+	SysLoanIdentitySubmitted: {
+		LocaleRU: "Клиент прислал фото документов для подменного автомобиля {plate}: паспорт, водительское удостоверение и селфи. Сверьте их и подтвердите или отклоните личность.",
+		LocalePL: "Klient przesłał zdjęcia dokumentów do samochodu zastępczego {plate}: dowód, prawo jazdy i selfie. Porównaj je i potwierdź lub odrzuć tożsamość.",
+		LocaleEN: "The customer sent the photos for courtesy car {plate}: ID, driving licence and a selfie. Compare them and approve or refuse the identity.",
+	},
+	SysLoanSigned: {
+		LocaleRU: "Клиент подписал договор на подменный автомобиль {plate} ({document}) как «{name}».",
+		LocalePL: "Klient podpisał umowę na samochód zastępczy {plate} ({document}) jako «{name}».",
+		LocaleEN: "The customer signed the courtesy car agreement for {plate} ({document}) as «{name}».",
 	},
 }
 
