@@ -222,7 +222,9 @@ func signForm(page, name string, signature []byte) url.Values {
 	return form
 }
 
-func dataURL(png []byte) string { return "data:image/png;base64," + base64.StdEncoding.EncodeToString(png) }
+func dataURL(png []byte) string {
+	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
+}
 
 // signaturePNG is a transparent canvas with a dark stroke, as the page's
 // canvas sends it.

@@ -105,7 +105,7 @@ var texts = map[string]map[string]string{
 	"pl": {
 		"title": "Samochód zastępczy", "call": "Zadzwoń", "reload": "Odśwież stronę", "done": "Gotowe",
 		"step_identity": "Tożsamość", "step_agreement": "Umowa", "step_deposit": "Kaucja", "step_key": "Kluczyk", "step_return": "Zwrot",
-		"steps": "Kroki",
+		"steps":                "Kroki",
 		"identity_h":           "Potwierdź tożsamość",
 		"identity_stripe":      "Sfotografuj dowód osobisty lub paszport i zrób selfie na bezpiecznej stronie Stripe. Nie otrzymujemy zdjęć dokumentów.",
 		"identity_start":       "Potwierdź tożsamość",
@@ -191,7 +191,7 @@ var texts = map[string]map[string]string{
 	"en": {
 		"title": "Courtesy car", "call": "Call", "reload": "Reload the page", "done": "Done",
 		"step_identity": "Identity", "step_agreement": "Agreement", "step_deposit": "Deposit", "step_key": "Key", "step_return": "Return",
-		"steps": "Steps",
+		"steps":                "Steps",
 		"identity_h":           "Confirm your identity",
 		"identity_stripe":      "Photograph your ID card or passport and take a selfie on Stripe's secure page. The pictures of your documents never reach us.",
 		"identity_start":       "Confirm my identity",
