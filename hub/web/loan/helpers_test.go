@@ -196,6 +196,13 @@ func (c *client) page(t *testing.T) string {
 // upload posts one identity photo.
 func (c *client) upload(t *testing.T, kind, name string, data []byte) (*http.Response, string) {
 	t.Helper()
+	return c.Send(c.uploadRequest(t, kind, name, data))
+}
+
+// uploadRequest is the request of an identity photo, with the client's
+// cookies, for a test that sends many at once.
+func (c *client) uploadRequest(t *testing.T, kind, name string, data []byte) *http.Request {
+	t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
 	_ = w.WriteField("csrf", c.CSRF)
@@ -210,7 +217,29 @@ func (c *client) upload(t *testing.T, kind, name string, data []byte) (*http.Res
 	w.Close()
 	req := httptest.NewRequest(http.MethodPost, c.base+"/identity/photo", &body)
 	req.Header.Set("Content-Type", w.FormDataContentType())
-	return c.Send(req)
+	c.AddCookies(req)
+	return req
+}
+
+// sendAll sends the requests at once and returns their statuses.
+func (e *env) sendAll(reqs []*http.Request) []int {
+	out := make([]int, len(reqs))
+	var wg sync.WaitGroup
+	for i, req := range reqs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := e.app.Test(req, -1)
+			if err != nil {
+				out[i] = -1
+				return
+			}
+			resp.Body.Close()
+			out[i] = resp.StatusCode
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // signForm is a complete signing of the page's agreement.
