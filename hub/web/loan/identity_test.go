@@ -6,9 +6,9 @@ import (
 	"encoding/base64"
 	"image"
 	"net/http"
+	"net/url"
 	"os"
 	"slices"
-	"net/url"
 	"strings"
 	"testing"
 
