@@ -109,7 +109,7 @@ func New(st *store.Store, media *hub.Media, o Options) (*Handler, error) {
 	if o.Texts == nil {
 		return nil, errors.New("loan page: no message texts")
 	}
-	assets, err := render.NewStatic("/static/l", staticFiles, "static")
+	assets, err := render.NewStatic("/static/loan", staticFiles, "static")
 	if err != nil {
 		return nil, fmt.Errorf("loan page: %w", err)
 	}
