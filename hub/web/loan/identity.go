@@ -31,6 +31,7 @@ type identityView struct {
 	Verified   bool
 	Submitted  bool
 	Processing bool
+	Refused    bool // staff refused the check (the loan ends refused with it)
 }
 
 // photoView is one photo of the manual check: whether it arrived, never
@@ -51,7 +52,7 @@ func (h *Handler) identityView(ctx context.Context, l hub.Loan, t map[string]str
 	open := l.State == hub.LoanOffered && l.IdentityStatus == hub.IdentityPending
 	v := &identityView{Stripe: h.onlineCheck(l), Status: l.IdentityStatus,
 		Verified: l.IdentityStatus == hub.IdentityVerified || l.State == hub.LoanOut, Submitted: l.IdentityStatus == hub.IdentitySubmitted,
-		Processing: l.IdentityStatus == hub.IdentityProcessing}
+		Processing: l.IdentityStatus == hub.IdentityProcessing, Refused: l.IdentityStatus == hub.IdentityRefused}
 	if v.Stripe {
 		v.CanStart = open
 		v.Failed = open && l.IdentityError != ""

@@ -145,6 +145,12 @@ func TestManualIdentityPhotos(t *testing.T) {
 		if after := e.snapshot(l.ID); after != before {
 			t.Errorf("a refused photo changed %+v → %+v", before, after)
 		}
+
+		// Staff refuse the photos: the page says so and takes none.
+		e.change(l.ID, func(l *hub.Loan) { l.IdentityStatus = hub.IdentityRefused })
+		if page = c.page(t); !strings.Contains(page, `id="identity-refused"`) || strings.Contains(page, `name="photo"`) {
+			t.Errorf("refused identity:\n%s", snippet(page))
+		}
 	})
 }
 

@@ -136,7 +136,8 @@ func steps(l hub.Loan, t map[string]string) []stepView {
 		{t["step_agreement"], state(l.Signed(), false)},
 	}
 	if l.DepositStatus != hub.DepositNone {
-		s = append(s, stepView{t["step_deposit"], state(l.DepositStatus != hub.DepositRequired && l.DepositStatus != hub.DepositFailed || out, false)})
+		held := l.DepositStatus != hub.DepositRequired && l.DepositStatus != hub.DepositFailed
+		s = append(s, stepView{t["step_deposit"], state(held || out, false)})
 	}
 	s = append(s,
 		stepView{t["step_key"], state(out, false)},

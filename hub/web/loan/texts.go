@@ -11,7 +11,7 @@ import (
 // templates package's document.ready.
 var texts = map[string]map[string]string{
 	"ru": {
-		"title": "Подменный автомобиль", "call": "Позвонить", "reload": "Обновить страницу", "done": "Готово",
+		"title": "Подменный автомобиль", "call": "Позвонить", "reload": "Обновить страницу",
 		"step_identity": "Личность", "step_agreement": "Договор", "step_deposit": "Залог", "step_key": "Ключ", "step_return": "Возврат",
 		"steps": "Шаги",
 		// Identity.
@@ -84,7 +84,6 @@ var texts = map[string]map[string]string{
 		"key_desk":    "Ключ выдадут на стойке сервиса.",
 		"key_soon":    "Ключ скоро положат в постамат — мы пришлём код сообщением.",
 		"key_error":   "Код сейчас не получить. Обновите страницу через минуту или позвоните нам.",
-		"car":         "Автомобиль",
 		"address":     "Адрес",
 		"return_h":    "Возврат автомобиля",
 		"due_back":    "Вернуть до",
@@ -103,7 +102,7 @@ var texts = map[string]map[string]string{
 		"notfound":   "Эта ссылка не работает. Проверьте, что она скопирована целиком, или позвоните в сервис.",
 	},
 	"pl": {
-		"title": "Samochód zastępczy", "call": "Zadzwoń", "reload": "Odśwież stronę", "done": "Gotowe",
+		"title": "Samochód zastępczy", "call": "Zadzwoń", "reload": "Odśwież stronę",
 		"step_identity": "Tożsamość", "step_agreement": "Umowa", "step_deposit": "Kaucja", "step_key": "Kluczyk", "step_return": "Zwrot",
 		"steps":                "Kroki",
 		"identity_h":           "Potwierdź tożsamość",
@@ -172,7 +171,6 @@ var texts = map[string]map[string]string{
 		"key_desk":             "Kluczyk odbierzesz w recepcji serwisu.",
 		"key_soon":             "Kluczyk wkrótce trafi do skrytki — kod wyślemy w wiadomości.",
 		"key_error":            "Nie można teraz pobrać kodu. Odśwież stronę za minutę lub zadzwoń do nas.",
-		"car":                  "Samochód",
 		"address":              "Adres",
 		"return_h":             "Zwrot samochodu",
 		"due_back":             "Zwrot do",
@@ -189,7 +187,7 @@ var texts = map[string]map[string]string{
 		"notfound":             "Ten link nie działa. Sprawdź, czy został skopiowany w całości, lub zadzwoń do serwisu.",
 	},
 	"en": {
-		"title": "Courtesy car", "call": "Call", "reload": "Reload the page", "done": "Done",
+		"title": "Courtesy car", "call": "Call", "reload": "Reload the page",
 		"step_identity": "Identity", "step_agreement": "Agreement", "step_deposit": "Deposit", "step_key": "Key", "step_return": "Return",
 		"steps":                "Steps",
 		"identity_h":           "Confirm your identity",
@@ -258,7 +256,6 @@ var texts = map[string]map[string]string{
 		"key_desk":             "Collect the key at the service centre's desk.",
 		"key_soon":             "The key will be in the locker soon: we will message you the code.",
 		"key_error":            "The code cannot be fetched right now. Reload the page in a minute or call us.",
-		"car":                  "Car",
 		"address":              "Address",
 		"return_h":             "Returning the car",
 		"due_back":             "Due back",
