@@ -18,6 +18,7 @@ import (
 	"naryad/hub/web/customer"
 	"naryad/hub/web/forminput"
 	"naryad/hub/web/inbox"
+	"naryad/hub/web/loan"
 	"naryad/hub/web/profile"
 	"naryad/hub/web/report"
 	"naryad/identity"
@@ -35,6 +36,7 @@ type routeDeps struct {
 	lockers   *lockerhub.Handler // the kiosks' sync
 	twilio    *twilioStatus      // nil unless the SMS provider is Twilio
 	customer  *customer.Handler
+	loan      *loan.Handler    // /l/<token>: the courtesy car
 	account   *account.Handler // /account: the customer's own account
 	staff     *staff.Handler
 	inbox     *inbox.Handler
@@ -65,6 +67,7 @@ func (s *Server) routes(d routeDeps) {
 	d.dms.Register(s.app)
 	d.lockers.Register(s.app)
 	d.customer.Register(s.app)
+	d.loan.Register(s.app)
 	d.account.Register(s.app)
 	d.staff.Register(s.app)
 	d.inbox.Register(s.app)
@@ -109,6 +112,12 @@ func (s *Server) uploads(d routeDeps) []bodylimit.Upload {
 		// One file at a time per link: a visitor with one SMS link holds
 		// at most one upload's worth of the customers' pool.
 		{Method: post, Path: customer.MessagesPath, MaxBytes: s.cfg.UploadMaxBytes + uploadSlack, Allowed: d.customer.MayUpload,
+			Pool: customersPool, OneAt: func(c *fiber.Ctx) string { return c.Params("token") }},
+		// The courtesy car's identity photos and drawn signature: as a
+		// customer's message, one at a time per loan link.
+		{Method: post, Path: loan.PhotoPath, MaxBytes: s.cfg.UploadMaxBytes + uploadSlack, Allowed: d.loan.MayUpload,
+			Pool: customersPool, OneAt: func(c *fiber.Ctx) string { return c.Params("token") }},
+		{Method: post, Path: loan.SignPath, MaxBytes: loan.SignMaxBytes, Allowed: d.loan.MayUpload,
 			Pool: customersPool, OneAt: func(c *fiber.Ctx) string { return c.Params("token") }},
 		{Method: post, Path: inbox.ReplyPath, MaxBytes: staffMax, Allowed: d.staff.SignedIn, Pool: staffPool},
 		{Method: post, Path: inbox.MechanicUploadPath, MaxBytes: staffMax, Allowed: d.staff.SignedIn, Pool: staffPool},
@@ -155,6 +164,12 @@ func newApp(cfg *cli.Config, log *slog.Logger, bodies *bodylimit.Gate) *fiber.Ap
 				// with the same words as a file over the upload limit.
 				customer.SecurityHeaders(c)
 				return c.Redirect(strings.TrimSuffix(c.Path(), "/messages")+"?err=file_too_big", fiber.StatusSeeOther)
+			}
+			if code == fiber.StatusRequestEntityTooLarge && loan.PageOf(c.Path()) != "" {
+				// An identity photo or a signature over every limit: back
+				// to the loan page, which says so in the customer's words.
+				loan.SecurityHeaders(c)
+				return c.Redirect(loan.PageOf(c.Path())+"?err=file_too_big", fiber.StatusSeeOther)
 			}
 			msg := statusText(code, fe, c.Path())
 			if strings.HasPrefix(c.Path(), "/api/") {

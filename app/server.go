@@ -33,10 +33,12 @@ import (
 	"naryad/hub/web/admin"
 	"naryad/hub/web/customer"
 	"naryad/hub/web/inbox"
+	"naryad/hub/web/loan"
 	"naryad/hub/web/profile"
 	"naryad/hub/web/report"
 	"naryad/hub/whatsapp"
 	"naryad/identity"
+	"naryad/identity/stripeid"
 	"naryad/lockerhub"
 	lockerpanel "naryad/lockerhub/panel"
 	"naryad/payments"
@@ -206,6 +208,19 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		return nil, err
 	}
 
+	// The courtesy car's page (/l/<token>, issue 20): Stripe Identity for
+	// the branches that use it. Deposits and Keys are nil until their
+	// integrations are wired: the page then sends the customer to the desk.
+	loanPage, err := loan.New(st, media, loan.Options{
+		Secret: secret, SecureCookies: strings.HasPrefix(cfg.BaseURL(), "https://"),
+		RateLimit: cfg.CustomerRateLimit, UploadMaxBytes: int64(cfg.UploadMaxBytes), PublicURL: cfg.BaseURL(),
+		FormOrigins: append(paymentPageOrigins(), stripeid.HostedOrigin), Texts: renderer, Queued: queued, Logger: log,
+		Identity: idCheck,
+	})
+	if err != nil {
+		return nil, err
+	}
+
 	staffPages, err := staff.New(st, staff.Options{Secret: secret, SecureCookies: strings.HasPrefix(cfg.BaseURL(), "https://"),
 		PasswordWait: cfg.LoginWait, Logger: log})
 	if err != nil {
@@ -270,6 +285,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		lockers:   lockerhub.NewHandler(lockerSync, log),
 		twilio:    twilioStatusFor(cfg, st, twilio, log),
 		customer:  customerPage,
+		loan:      loanPage,
 		account:   accountPages,
 		staff:     staffPages,
 		inbox:     inboxPage,

@@ -58,6 +58,9 @@ const (
 	SysPaymentPageOpened   = "payment.page_opened"
 	SysPaymentRequested    = "payment.requested"
 	SysRefunded            = "payment.refunded"
+	// Courtesy-car loan page (issue 20, the customer's side).
+	SysLoanIdentitySubmitted = "loan.identity_submitted"
+	SysLoanSigned            = "loan.signed"
 )
 
 // System line keys of the courtesy car's reminders (#20, the DUE helper):
@@ -281,6 +284,17 @@ var systemLines = map[string]map[string]string{
 		LocaleRU: "Проверка личности {provider} {session} для подменного автомобиля {plate} отменена[: {reason}]; клиент может начать заново.",
 		LocalePL: "Weryfikacja tożsamości {provider} {session} do samochodu zastępczego {plate} została anulowana[: {reason}]; klient może zacząć od nowa.",
 		LocaleEN: "The {provider} identity check {session} for courtesy car {plate} was canceled[: {reason}]; the customer may start again.",
+	},
+	// Courtesy-car loan page (issue 20, the customer's side).
+	SysLoanIdentitySubmitted: {
+		LocaleRU: "Клиент прислал фото документов для подменного автомобиля {plate}: паспорт, водительское удостоверение и селфи. Сверьте их и подтвердите или отклоните личность.",
+		LocalePL: "Klient przesłał zdjęcia dokumentów do samochodu zastępczego {plate}: dowód, prawo jazdy i selfie. Porównaj je i potwierdź lub odrzuć tożsamość.",
+		LocaleEN: "The customer sent the photos for courtesy car {plate}: ID, driving licence and a selfie. Compare them and approve or refuse the identity.",
+	},
+	SysLoanSigned: {
+		LocaleRU: "Клиент подписал договор на подменный автомобиль {plate} ({document}) как «{name}».",
+		LocalePL: "Klient podpisał umowę na samochód zastępczy {plate} ({document}) jako «{name}».",
+		LocaleEN: "The customer signed the courtesy car agreement for {plate} ({document}) as «{name}».",
 	},
 }
 
