@@ -44,6 +44,12 @@ const (
 	KeyBookingConfirmed = "booking.confirmed"
 	KeyBookingMoved     = "booking.moved"
 	KeyBookingDeclined  = "booking.declined"
+	// Courtesy cars' keys in the key locker (issue 20, lockerhub): the
+	// code to take the car's key, the code to bring it back, and the key
+	// back. Vehicle and Plate are the courtesy car, not the customer's.
+	KeyLoanKeyPickup   = "loan.key_pickup"
+	KeyLoanKeyReturn   = "loan.key_return"
+	KeyLoanKeyReturned = "loan.key_returned"
 )
 
 // ReplyKeys lists the keys an advisor may start a reply from: every key but
@@ -52,14 +58,16 @@ const (
 // reminders whose text is made of what only a reminder rule knows (the due
 // date, the season, the expiring items), and the payment messages, whose
 // amount only the payments service knows, and the booking answers, whose
-// time only the DMS's booking event brings.
+// time only the DMS's booking event brings, and the courtesy car's key
+// messages, whose car and code only the locker knows.
 func ReplyKeys() []string {
 	var out []string
 	for _, k := range Keys() {
 		switch k {
 		case KeyLockerDropOff, KeyLockerPickupPIN, KeyReminderMaintenance, KeyReminderTyres, KeyReminderExpiring,
 			KeyReminderDeclinedWork, KeyPaymentReceived, KeyPaymentRequest,
-			KeyBookingConfirmed, KeyBookingMoved, KeyBookingDeclined:
+			KeyBookingConfirmed, KeyBookingMoved, KeyBookingDeclined,
+			KeyLoanKeyPickup, KeyLoanKeyReturn, KeyLoanKeyReturned:
 			continue
 		}
 		out = append(out, k)
@@ -105,6 +113,9 @@ func Keys() []string {
 		KeyBookingConfirmed,
 		KeyBookingMoved,
 		KeyBookingDeclined,
+		KeyLoanKeyPickup,
+		KeyLoanKeyReturn,
+		KeyLoanKeyReturned,
 	}
 }
 
