@@ -11,6 +11,8 @@ import (
 // loanEntries lists the courtesy cars' keys the kiosk may handle, as
 // entries beside the work orders (lockerwire.LoanKeysID): the branch's
 // offered and out loans, and those whose key a compartment still holds.
+// Ready (staff may put the key in) while the loan is offered and its key
+// is in no box of any of the branch's lockers.
 // A code goes with an entry only while its loan is at the code's step
 // (loanAtStep): the pickup hash while the loan is Ready, the drop-off hash
 // while the car is out. This is the gate: a loan withdrawn, refused or
@@ -29,6 +31,14 @@ func (s *Service) loanEntries(ctx context.Context, branch hub.Branch, held []int
 	if err != nil {
 		return nil, err
 	}
+	inBoxes, err := s.store.LoanKeysInLockers(ctx, branch.ID)
+	if err != nil {
+		return nil, err
+	}
+	keyIn := make(map[int64]bool, len(inBoxes))
+	for _, id := range inBoxes {
+		keyIn[id] = true
+	}
 	live := make(map[int64]map[string]hub.LoanKeyCode, len(codes))
 	for _, c := range codes {
 		if live[c.LoanID] == nil {
@@ -40,7 +50,7 @@ func (s *Service) loanEntries(ctx context.Context, branch hub.Branch, held []int
 	for i, ll := range loans {
 		l := ll.Loan
 		w := lockerwire.WorkOrder{ID: lockerwire.LoanKeysID(l.ID), Number: strings.TrimSpace(ll.Plate + " " + ll.Model),
-			Ready: l.State == hub.LoanOffered, Paid: l.Ready()}
+			Ready: l.State == hub.LoanOffered && !keyIn[l.ID], Paid: l.Ready()}
 		if c, ok := live[l.ID][hub.LockerCodePickup]; ok && loanAtStep(l, hub.LockerCodePickup) {
 			w.PickupHash, w.PickupSalt = c.Hash, c.Salt
 		}

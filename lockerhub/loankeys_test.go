@@ -157,7 +157,10 @@ func TestLoanKeyThroughTheLocker(t *testing.T) {
 		// Staff put the key in from the staff menu.
 		back := event("ev-in", lockerwire.EventKeysReturned, box, id)
 		back.Actor = "staff:olga"
-		k.sync(t, lockerwire.SyncRequest{Events: []lockerwire.Event{back}, Compartments: k.holding(box, lockerwire.StateReady, id)})
+		resp = k.sync(t, lockerwire.SyncRequest{Events: []lockerwire.Event{back}, Compartments: k.holding(box, lockerwire.StateReady, id)})
+		if e, ok := loanEntry(resp, l.ID); !ok || e.Ready || e.PickupHash != "" {
+			t.Fatalf("the key in, the loan not ready: entry %+v (listed %v); want no longer wanted, no code", e, ok)
+		}
 		if got := sent(thread(t, h, "ЛК-101")); count(got, templates.KeyLoanKeyPickup) != 0 {
 			t.Fatalf("a code went out for a loan not ready: %v", got)
 		}

@@ -132,7 +132,8 @@ type CompartmentState struct {
 // opens its box, the drop-off hash takes it back. Its ID is LoanKeysID(the
 // loan's id), below zero where no work order is; Number is the car
 // ("WA 12345 Škoda Fabia"); it has no order key. Ready means the key
-// belongs in the locker (the loan is offered: staff may put it in), Paid
+// belongs in the locker and no box of the branch's lockers holds it (staff
+// may put it in), Paid
 // that the customer may take it (identity, agreement and deposit done):
 // the pickup hash is sent only then, and the drop-off hash only while the
 // car is out. Events and compartments name it by the same ID.

@@ -73,6 +73,21 @@ func (s *Store) BranchLoanIDs(ctx context.Context, branchID int64, ids []int64) 
 	return out, nil
 }
 
+// LoanKeysInLockers returns which loans of the branch have their key in a
+// box of one of its live lockers (held, ready, open or needing attention),
+// as the kiosks last reported.
+func (s *Store) LoanKeysInLockers(ctx context.Context, branchID int64) ([]int64, error) {
+	var out []int64
+	err := s.db.WithContext(ctx).Table("locker_compartments AS c").
+		Joins("JOIN locker_sites s ON s.id = c.site_id AND s.revoked_at IS NULL AND s.branch_id = ?", branchID).
+		Where("c.loan_id IS NOT NULL AND c.state IN ?", []string{lockerwire.StateHeld, lockerwire.StateReady, lockerwire.StateOpen, lockerwire.StateAttention}).
+		Distinct().Pluck("c.loan_id", &out).Error
+	if err != nil {
+		return nil, fmt.Errorf("courtesy cars' keys in the lockers of branch %d: %w", branchID, err)
+	}
+	return out, nil
+}
+
 // LoanKeyBox is where a loan's key waits for its customer: the compartment
 // and its locker.
 type LoanKeyBox struct {
