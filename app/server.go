@@ -209,13 +209,12 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 	}
 
 	// The courtesy car's page (/l/<token>, issue 20): Stripe Identity for
-	// the branches that use it. Deposits and Keys are nil until their
-	// integrations are wired: the page then sends the customer to the desk.
+	// the branches that use it, the key through the branch's locker.
 	loanPage, err := loan.New(st, media, loan.Options{
 		Secret: secret, SecureCookies: strings.HasPrefix(cfg.BaseURL(), "https://"),
 		RateLimit: cfg.CustomerRateLimit, UploadMaxBytes: int64(cfg.UploadMaxBytes), PublicURL: cfg.BaseURL(),
 		FormOrigins: append(paymentPageOrigins(), stripeid.HostedOrigin), Texts: renderer, Queued: queued, Logger: log,
-		Identity: idCheck,
+		Identity: idCheck, Keys: lockerSync.LoanKeys(),
 	})
 	if err != nil {
 		return nil, err

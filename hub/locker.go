@@ -33,6 +33,7 @@ type LockerCompartment struct {
 	Label       string
 	State       string
 	WorkOrderID *int64
+	LoanID      *int64 // a courtesy car's key (the kiosk's entry -LoanID); WorkOrderID is nil then
 	StateSince  time.Time
 	DoorClosed  bool
 	Item        bool
@@ -64,6 +65,25 @@ type LockerCode struct {
 // TableName pins the table name.
 func (LockerCode) TableName() string { return "locker_codes" }
 
+// LoanKeyCode is a code the customer of a courtesy-car loan types at the
+// kiosk for the car's key: kind LockerCodePickup to take it, kind
+// LockerCodeDropOff to bring it back. Kept only as wire.Hash(Salt, code);
+// it opens nothing after ExpiresAt, once used, or once revoked.
+type LoanKeyCode struct {
+	ID        int64
+	LoanID    int64
+	Kind      string
+	Salt      string
+	Hash      string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+	RevokedAt *time.Time
+}
+
+// TableName pins the table name.
+func (LoanKeyCode) TableName() string { return "loan_key_codes" }
+
 // LockerStaffPIN opens the kiosk's staff menu for one user.
 type LockerStaffPIN struct {
 	UserID    int64 `gorm:"primaryKey;autoIncrement:false"`
@@ -86,6 +106,7 @@ type LockerEvent struct {
 	ReceivedAt    time.Time
 	CompartmentID *int64
 	WorkOrderID   *int64
+	LoanID        *int64 // an event of a courtesy car's key
 	CommandID     *int64
 	Actor         string
 	Detail        string

@@ -26,16 +26,24 @@ func (s *Service) answer(ctx context.Context, site hub.LockerSite, branch hub.Br
 			TimeZone: branch.TimeZone},
 		Compartments: make([]lockerwire.Compartment, len(compartments)),
 	}
-	var held []int64
+	var held, heldLoans []int64
 	for i, c := range compartments {
 		state.Compartments[i] = lockerwire.Compartment{ID: c.ID, Board: c.Board, Lock: c.Lock, Size: c.Size, Label: c.Label}
 		if c.WorkOrderID != nil {
 			held = append(held, *c.WorkOrderID)
 		}
+		if c.LoanID != nil {
+			heldLoans = append(heldLoans, *c.LoanID)
+		}
 	}
 	if state.WorkOrders, err = s.workOrders(ctx, site, branch, held); err != nil {
 		return lockerwire.SyncResponse{}, err
 	}
+	loans, err := s.loanEntries(ctx, branch, heldLoans)
+	if err != nil {
+		return lockerwire.SyncResponse{}, err
+	}
+	state.WorkOrders = append(state.WorkOrders, loans...)
 	if state.Staff, err = s.staff(ctx, branch); err != nil {
 		return lockerwire.SyncResponse{}, err
 	}

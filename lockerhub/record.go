@@ -39,15 +39,21 @@ func newRecorder(s *Service, tx *store.Store, site hub.LockerSite, branch hub.Br
 func (r *recorder) record(ctx context.Context, e lockerwire.Event) error {
 	row := hub.LockerEvent{
 		SiteID: r.site.ID, EventUID: e.ID, Kind: e.Kind, OccurredAt: e.OccurredAt,
-		CompartmentID: ref(e.CompartmentID), WorkOrderID: ref(e.WorkOrderID), CommandID: ref(e.CommandID),
+		CompartmentID: ref(e.CompartmentID), CommandID: ref(e.CommandID),
 		Actor: e.Actor, Detail: e.Detail,
+	}
+	loanID, isLoan := lockerwire.LoanOf(e.WorkOrderID)
+	if isLoan {
+		row.LoanID = &loanID
+	} else {
+		row.WorkOrderID = ref(e.WorkOrderID)
 	}
 	isNew, err := r.tx.InsertLockerEvent(ctx, &row)
 	if err != nil || !isNew {
 		return err
 	}
 	var order *hub.WorkOrder
-	if e.WorkOrderID != 0 {
+	if e.WorkOrderID != 0 && !isLoan {
 		w, err := r.order(ctx, e.WorkOrderID)
 		if err != nil {
 			return err
@@ -66,7 +72,13 @@ func (r *recorder) record(ctx context.Context, e lockerwire.Event) error {
 	if err := r.alarm(ctx, row, box, hasBox); err != nil {
 		return err
 	}
-	return r.react(ctx, e, order)
+	if err := r.react(ctx, e, order); err != nil {
+		return err
+	}
+	if isLoan {
+		return r.loanEvent(ctx, e, loanID, box, hasBox)
+	}
+	return nil
 }
 
 // react does what an event means beyond recording it: the customer hears

@@ -80,30 +80,55 @@ func (s *Service) validate(ctx context.Context, site hub.LockerSite, compartment
 	return s.checkOrders(ctx, site, req, ours, orderIDs)
 }
 
-// checkOrders refuses work order ids that are not the site's branch's.
+// checkOrders refuses work order ids that are not the site's branch's, and
+// entries of courtesy cars' keys (lockerwire.LoanKeysID) that are not its
+// loans.
 func (s *Service) checkOrders(ctx context.Context, site hub.LockerSite, req lockerwire.SyncRequest, ours map[int64]bool, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	found, err := s.store.BranchWorkOrderIDs(ctx, site.BranchID, ids)
+	var orders, loans []int64
+	for _, id := range ids {
+		if loanID, ok := lockerwire.LoanOf(id); ok {
+			loans = append(loans, loanID)
+		} else {
+			orders = append(orders, id)
+		}
+	}
+	slices.Sort(orders)
+	slices.Sort(loans)
+	foundOrders, err := s.store.BranchWorkOrderIDs(ctx, site.BranchID, slices.Compact(orders))
 	if err != nil {
 		return err
 	}
-	known := make(map[int64]bool, len(found))
-	for _, id := range found {
+	foundLoans, err := s.store.BranchLoanIDs(ctx, site.BranchID, slices.Compact(loans))
+	if err != nil {
+		return err
+	}
+	known := make(map[int64]bool, len(foundOrders)+len(foundLoans))
+	for _, id := range foundOrders {
 		known[id] = true
+	}
+	for _, id := range foundLoans {
+		known[lockerwire.LoanKeysID(id)] = true
 	}
 	for i, e := range req.Events {
 		if e.WorkOrderID != 0 && !known[e.WorkOrderID] {
-			return invalidf("events[%d] (id %q): work_order_id %d is not a work order of this locker's branch", i, e.ID, e.WorkOrderID)
+			return invalidf("events[%d] (id %q): work_order_id %d is not a %s of this locker's branch", i, e.ID, e.WorkOrderID, entryKind(e.WorkOrderID))
 		}
 	}
 	for i, c := range req.Compartments {
 		if ours[c.ID] && c.WorkOrderID != 0 && !known[c.WorkOrderID] {
-			return invalidf("compartments[%d] (id %d): work_order_id %d is not a work order of this locker's branch", i, c.ID, c.WorkOrderID)
+			return invalidf("compartments[%d] (id %d): work_order_id %d is not a %s of this locker's branch", i, c.ID, c.WorkOrderID, entryKind(c.WorkOrderID))
 		}
 	}
 	return nil
+}
+
+// entryKind names what an entry id stands for, in a refusal.
+func entryKind(id int64) string {
+	if lockerwire.IsLoanKeys(id) {
+		return "courtesy-car loan"
+	}
+	return "work order"
 }

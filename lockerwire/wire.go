@@ -7,8 +7,9 @@
 // compartments; the hub stores each event once (by its kiosk-made ID),
 // answers with the IDs it now holds, and hands back what the kiosk needs to
 // decide offline: the site's compartments, the open work orders with their
-// hashed drop-off codes and pickup PINs, the staff PINs (hashed) and the
-// remote openings staff asked for.
+// hashed drop-off codes and pickup PINs (and the courtesy cars' keys, as
+// entries of the same kind), the staff PINs (hashed) and the remote
+// openings staff asked for.
 package lockerwire
 
 import (
@@ -116,8 +117,8 @@ const (
 type CompartmentState struct {
 	ID          int64     `json:"id"`
 	State       string    `json:"state"`
-	WorkOrderID int64     `json:"work_order_id,omitempty"`
-	Since       time.Time `json:"since"` // when State began
+	WorkOrderID int64     `json:"work_order_id,omitempty"` // or LoanKeysID of a courtesy car's key
+	Since       time.Time `json:"since"`                   // when State began
 	DoorClosed  bool      `json:"door_closed"`
 	Item        bool      `json:"item"`
 }
@@ -125,6 +126,17 @@ type CompartmentState struct {
 // WorkOrder is an open work order of the site's branch, with what a
 // customer may type for it. Codes are never sent in clear: each hash is
 // Hash(salt, code) with its own salt.
+//
+// A courtesy car's key (a loan, issue 20) is an entry too, so the kiosk's
+// flows serve it as they are: staff put it in for pickup, the pickup hash
+// opens its box, the drop-off hash takes it back. Its ID is LoanKeysID(the
+// loan's id), below zero where no work order is; Number is the car
+// ("WA 12345 Škoda Fabia"); it has no order key. Ready means the key
+// belongs in the locker and no box of the branch's lockers holds it (staff
+// may put it in), Paid
+// that the customer may take it (identity, agreement and deposit done):
+// the pickup hash is sent only then, and the drop-off hash only while the
+// car is out. Events and compartments name it by the same ID.
 type WorkOrder struct {
 	ID     int64  `json:"id"`
 	Number string `json:"number"` // as the DMS prints it, e.g. "АА-000123"
@@ -158,6 +170,21 @@ type Command struct {
 	Reason        string    `json:"reason"`
 	By            string    `json:"by"` // the admin's login
 	At            time.Time `json:"at"`
+}
+
+// LoanKeysID is the entry ID of a loan's key (see WorkOrder).
+func LoanKeysID(loanID int64) int64 { return -loanID }
+
+// IsLoanKeys tells whether an entry ID is a loan's key, not a work order.
+func IsLoanKeys(id int64) bool { return id < 0 }
+
+// LoanOf is the loan whose key an entry ID names, ok false for a work
+// order (or none).
+func LoanOf(id int64) (loanID int64, ok bool) {
+	if id < 0 {
+		return -id, true
+	}
+	return 0, false
 }
 
 // Event kinds: everything that happens at the locker.
@@ -200,7 +227,7 @@ type Event struct {
 	Kind          string    `json:"kind"`
 	OccurredAt    time.Time `json:"occurred_at"`
 	CompartmentID int64     `json:"compartment_id,omitempty"`
-	WorkOrderID   int64     `json:"work_order_id,omitempty"`
+	WorkOrderID   int64     `json:"work_order_id,omitempty"` // or LoanKeysID of a courtesy car's key
 	CommandID     int64     `json:"command_id,omitempty"`
 	// Actor is "customer", "staff:<login>", "admin:<login>" or "kiosk".
 	Actor  string `json:"actor"`

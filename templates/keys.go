@@ -47,6 +47,12 @@ const (
 	// KeyReminderLoanDue tells the customer their courtesy car (Vehicle:
 	// model and plate) is due back (DueAt: when), the day before (#20).
 	KeyReminderLoanDue = "reminder.loan_due"
+	// Courtesy cars' keys in the key locker (issue 20, lockerhub): the
+	// code to take the car's key, the code to bring it back, and the key
+	// back. Vehicle and Plate are the courtesy car, not the customer's.
+	KeyLoanKeyPickup   = "loan.key_pickup"
+	KeyLoanKeyReturn   = "loan.key_return"
+	KeyLoanKeyReturned = "loan.key_returned"
 )
 
 // ReplyKeys lists the keys an advisor may start a reply from: every key but
@@ -55,15 +61,17 @@ const (
 // reminders whose text is made of what only a reminder rule knows (the due
 // date, the season, the expiring items), and the payment messages, whose
 // amount only the payments service knows, and the booking answers, whose
-// time only the DMS's booking event brings, and the courtesy car's due-back
-// reminder, whose car and time only the loan knows.
+// time only the DMS's booking event brings, and the courtesy car's
+// due-back reminder and key messages, whose car, time and code only the
+// loan and the locker know.
 func ReplyKeys() []string {
 	var out []string
 	for _, k := range Keys() {
 		switch k {
 		case KeyLockerDropOff, KeyLockerPickupPIN, KeyReminderMaintenance, KeyReminderTyres, KeyReminderExpiring,
 			KeyReminderDeclinedWork, KeyPaymentReceived, KeyPaymentRequest,
-			KeyBookingConfirmed, KeyBookingMoved, KeyBookingDeclined, KeyReminderLoanDue:
+			KeyBookingConfirmed, KeyBookingMoved, KeyBookingDeclined, KeyReminderLoanDue,
+			KeyLoanKeyPickup, KeyLoanKeyReturn, KeyLoanKeyReturned:
 			continue
 		}
 		out = append(out, k)
@@ -110,6 +118,9 @@ func Keys() []string {
 		KeyBookingMoved,
 		KeyBookingDeclined,
 		KeyReminderLoanDue,
+		KeyLoanKeyPickup,
+		KeyLoanKeyReturn,
+		KeyLoanKeyReturned,
 	}
 }
 

@@ -28,8 +28,8 @@ func TestNormalizeLocale(t *testing.T) {
 
 func TestKeysAndLocales(t *testing.T) {
 	keys := Keys()
-	if len(keys) != 27 {
-		t.Fatalf("Keys() has %d keys, want 27", len(keys))
+	if len(keys) != 30 {
+		t.Fatalf("Keys() has %d keys, want 30", len(keys))
 	}
 	keys[0] = "mutated"
 	if Keys()[0] != KeyStatusReceived {
@@ -49,13 +49,13 @@ func TestReplyKeysLeaveOutOneTimeCodes(t *testing.T) {
 		t.Fatalf("reply keys offer a one-time code message: %v", got)
 	}
 	for _, k := range []string{KeyReminderMaintenance, KeyReminderTyres, KeyReminderExpiring, KeyReminderDeclinedWork, KeyPaymentReceived, KeyPaymentRequest,
-		KeyBookingConfirmed, KeyBookingMoved, KeyBookingDeclined, KeyReminderLoanDue} {
+		KeyBookingConfirmed, KeyBookingMoved, KeyBookingDeclined, KeyReminderLoanDue, KeyLoanKeyPickup, KeyLoanKeyReturn, KeyLoanKeyReturned} {
 		if slices.Contains(got, k) {
 			t.Fatalf("reply keys offer %s, whose data only a reminder rule has: %v", k, got)
 		}
 	}
 	if !slices.Contains(got, KeyMessageAdvisor) || !slices.Contains(got, KeyLockerReceived) ||
-		!slices.Contains(got, KeyReminderKeys) || !slices.Contains(got, KeyReminderFeedback) || len(got) != len(Keys())-12 {
+		!slices.Contains(got, KeyReminderKeys) || !slices.Contains(got, KeyReminderFeedback) || len(got) != len(Keys())-15 {
 		t.Fatalf("reply keys = %v", got)
 	}
 }

@@ -30,7 +30,8 @@ func TestRenderEveryDefault(t *testing.T) {
 			KeyReminderExpiring: "GPS subscription A123BC77 on 1 Dec 2026; Insurance on 5 Dec 2026"},
 	}
 	noWorkOrder := map[string]bool{KeyReminderMaintenance: true, KeyReminderTyres: true, KeyReminderExpiring: true, KeyReminderDeclinedWork: true,
-		KeyBookingConfirmed: true, KeyBookingMoved: true, KeyBookingDeclined: true}
+		KeyBookingConfirmed: true, KeyBookingMoved: true, KeyBookingDeclined: true,
+		KeyLoanKeyPickup: true, KeyLoanKeyReturn: true, KeyLoanKeyReturned: true}
 	// The reminders of a vehicle link to the account's booking page, not
 	// the thread's page; the booking answers carry the DMS's note.
 	bookLink := map[string]bool{KeyReminderMaintenance: true, KeyReminderTyres: true, KeyReminderDeclinedWork: true}

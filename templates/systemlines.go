@@ -79,6 +79,14 @@ const (
 	SysLoanIdentityVerified   = "loan.identity_verified"
 	SysLoanIdentityFailed     = "loan.identity_failed"
 	SysLoanIdentityCanceled   = "loan.identity_canceled"
+
+	// Courtesy cars' keys in the key locker (issue 20, lockerhub): an
+	// event of the key, the key taken (the loan out) and brought back (the
+	// loan returned), and a key gone while the loan was not ready for it.
+	SysLoanLockerEvent    = "loan.locker_event"
+	SysLoanLockerOut      = "loan.locker_out"
+	SysLoanLockerReturned = "loan.locker_returned"
+	SysLoanLockerAstray   = "loan.locker_astray"
 )
 
 // systemLines is the catalog: key → locale → wording.
@@ -295,6 +303,28 @@ var systemLines = map[string]map[string]string{
 		LocaleRU: "Клиент подписал договор на подменный автомобиль {plate} ({document}) как «{name}».",
 		LocalePL: "Klient podpisał umowę na samochód zastępczy {plate} ({document}) jako «{name}».",
 		LocaleEN: "The customer signed the courtesy car agreement for {plate} ({document}) as «{name}».",
+	},
+
+	// Courtesy cars' keys in the key locker (lockerhub).
+	SysLoanLockerEvent: {
+		LocaleRU: "Постамат «{site}»[, ячейка {box}], ключ подменного автомобиля {plate}: {what_key}[ ({by})].",
+		LocalePL: "Skrytka «{site}»[, schowek {box}], kluczyk auta zastępczego {plate}: {what_key}[ ({by})].",
+		LocaleEN: "Locker «{site}»[, box {box}], key of courtesy car {plate}: {what_key}[ ({by})].",
+	},
+	SysLoanLockerOut: {
+		LocaleRU: "Клиент забрал ключ подменного автомобиля {plate} из постамата «{site}»[, ячейка {box}]: автомобиль выдан.",
+		LocalePL: "Klient odebrał kluczyk auta zastępczego {plate} ze skrytki «{site}»[, schowek {box}]: auto wydane.",
+		LocaleEN: "The customer took the key of courtesy car {plate} from locker «{site}»[, box {box}]: the car is out.",
+	},
+	SysLoanLockerReturned: {
+		LocaleRU: "Клиент вернул ключ подменного автомобиля {plate} в постамат «{site}»[, ячейка {box}]: автомобиль возвращён. Проверьте топливо и пробег.",
+		LocalePL: "Klient zwrócił kluczyk auta zastępczego {plate} do skrytki «{site}»[, schowek {box}]: auto wróciło. Sprawdź paliwo i przebieg.",
+		LocaleEN: "The customer returned the key of courtesy car {plate} to locker «{site}»[, box {box}]: the car is back. Check its fuel and odometer.",
+	},
+	SysLoanLockerAstray: {
+		LocaleRU: "ВНИМАНИЕ: ключ подменного автомобиля {plate} забран из постамата «{site}», хотя выдача не была к этому готова или её состояние не удалось изменить. Свяжитесь с клиентом и исправьте выдачу вручную.",
+		LocalePL: "UWAGA: kluczyk auta zastępczego {plate} wyjęto ze skrytki «{site}», choć wypożyczenie nie było na to gotowe lub nie dało się zmienić jego stanu. Zadzwoń do klienta i popraw wypożyczenie ręcznie.",
+		LocaleEN: "ATTENTION: the key of courtesy car {plate} was taken from locker «{site}» although the loan was not ready for it or could not move. Call the customer and set the loan right by hand.",
 	},
 }
 

@@ -41,7 +41,7 @@ func (s *Store) CreateLockerSite(ctx context.Context, site *hub.LockerSite, comp
 			c := &compartments[i]
 			c.SiteID = site.ID
 			c.State = lockerwire.StateFree
-			c.WorkOrderID = nil
+			c.WorkOrderID, c.LoanID = nil, nil
 			c.StateSince, c.UpdatedAt = at, at
 			c.DoorClosed, c.Item = true, false
 			if c.Size == "" {

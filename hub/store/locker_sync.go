@@ -21,10 +21,10 @@ func (s *Store) InsertLockerEvent(ctx context.Context, e *hub.LockerEvent) (bool
 	e.OccurredAt = e.OccurredAt.UTC().Truncate(time.Microsecond)
 	var ids []int64
 	err := s.db.WithContext(ctx).Raw(`INSERT INTO locker_events
-		(site_id, event_uid, kind, occurred_at, received_at, compartment_id, work_order_id, command_id, actor, detail)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		(site_id, event_uid, kind, occurred_at, received_at, compartment_id, work_order_id, loan_id, command_id, actor, detail)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (site_id, event_uid) DO NOTHING RETURNING id`,
-		e.SiteID, e.EventUID, e.Kind, e.OccurredAt, e.ReceivedAt, e.CompartmentID, e.WorkOrderID, e.CommandID, e.Actor, e.Detail).
+		e.SiteID, e.EventUID, e.Kind, e.OccurredAt, e.ReceivedAt, e.CompartmentID, e.WorkOrderID, e.LoanID, e.CommandID, e.Actor, e.Detail).
 		Scan(&ids).Error
 	if err != nil {
 		return false, fmt.Errorf("store locker event %q of site %d: %w", e.EventUID, e.SiteID, err)
@@ -75,7 +75,8 @@ func (s *Store) MarkLockerCommandDone(ctx context.Context, siteID, commandID int
 
 // MirrorLockerCompartments records the kiosk's view of its compartments.
 // Only rows that differ are written (a kiosk reports every few seconds and
-// little changes between reports); ids of other sites are skipped.
+// little changes between reports); ids of other sites are skipped. A box
+// holding a courtesy car's key (lockerwire.LoanKeysID) gets its loan_id.
 func (s *Store) MirrorLockerCompartments(ctx context.Context, siteID int64, states []lockerwire.CompartmentState) error {
 	current, err := s.LockerCompartments(ctx, siteID)
 	if err != nil {
@@ -92,17 +93,19 @@ func (s *Store) MirrorLockerCompartments(ctx context.Context, siteID int64, stat
 		if !ok {
 			continue
 		}
-		var wo *int64
-		if st.WorkOrderID != 0 {
+		var wo, loan *int64
+		if id, ok := lockerwire.LoanOf(st.WorkOrderID); ok {
+			loan = &id
+		} else if st.WorkOrderID != 0 {
 			wo = &st.WorkOrderID
 		}
 		since := st.Since.UTC().Truncate(time.Microsecond)
-		if c.State == st.State && sameRef(c.WorkOrderID, wo) && c.StateSince.Equal(since) &&
+		if c.State == st.State && sameRef(c.WorkOrderID, wo) && sameRef(c.LoanID, loan) && c.StateSince.Equal(since) &&
 			c.DoorClosed == st.DoorClosed && c.Item == st.Item {
 			continue
 		}
 		err := db.Model(&hub.LockerCompartment{}).Where("id = ? AND site_id = ?", st.ID, siteID).Updates(map[string]any{
-			"state": st.State, "work_order_id": wo, "state_since": since,
+			"state": st.State, "work_order_id": wo, "loan_id": loan, "state_since": since,
 			"door_closed": st.DoorClosed, "item": st.Item, "updated_at": t,
 		}).Error
 		if err != nil {

@@ -133,9 +133,10 @@ func (e *Engine) closed(ctx context.Context, c compartment, out closing) {
 		return
 	}
 	var boxes []Box
+	var loans []LoanKey
 	if out.screen == ScreenStaffMenu {
 		var err error
-		if boxes, err = e.boxes(ctx); err != nil {
+		if boxes, loans, err = e.staffLists(ctx); err != nil {
 			e.log.Error("kiosk: staff menu", "err", err)
 		}
 	}
@@ -147,7 +148,7 @@ func (e *Engine) closed(ctx context.Context, c compartment, out closing) {
 	s := e.sess.doorScreen(out.screen, *c.OpeningAt)
 	switch out.screen {
 	case ScreenStaffMenu:
-		s = Screen{Kind: ScreenStaffMenu, Mode: ModeStaff, StaffName: e.sess.staffName(), Boxes: boxes}
+		s = Screen{Kind: ScreenStaffMenu, Mode: ModeStaff, StaffName: e.sess.staffName(), Boxes: boxes, LoanKeys: loans}
 	default:
 		if !e.sess.reopenUsed {
 			s.ReopenUntil = e.now().Add(e.opts.ReopenWithin)
@@ -156,15 +157,21 @@ func (e *Engine) closed(ctx context.Context, c compartment, out closing) {
 	e.show(s)
 }
 
-// boxes lists every compartment for the staff menu.
-func (e *Engine) boxes(ctx context.Context) ([]Box, error) {
+// staffLists lists every compartment for the staff menu, and the courtesy
+// cars whose key staff may put in: the hub's loan entries marked Ready
+// (the loan is offered) whose key no box holds.
+func (e *Engine) staffLists(ctx context.Context) ([]Box, []LoanKey, error) {
 	list, err := e.store.compartments(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	numbers, err := e.store.workOrderNumbers(ctx)
+	entries, err := e.store.workOrders(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return boxesFor(list, numbers), nil
+	numbers := make(map[int64]string, len(entries))
+	for _, w := range entries {
+		numbers[w.ID] = w.Number
+	}
+	return boxesFor(list, numbers), loanKeysFor(list, entries), nil
 }

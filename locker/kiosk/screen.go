@@ -59,6 +59,7 @@ type Screen struct {
 	// ScreenStaffMenu.
 	StaffName string
 	Boxes     []Box
+	LoanKeys  []LoanKey // courtesy cars whose key staff may put in
 
 	// Seq changes whenever the screen does; the UI polls it.
 	Seq int64
@@ -70,6 +71,14 @@ type Box struct {
 	Label           string
 	Size            string
 	State           string // wire.State*
-	WorkOrderNumber string
+	WorkOrderNumber string // or the courtesy car, when Loan
+	Loan            bool   // a courtesy car's key (lockerwire.LoanKeysID)
 	Since           time.Time
+}
+
+// LoanKey is a courtesy car whose key staff may put in for its customer,
+// as the staff menu lists it (StaffPutLoanKey).
+type LoanKey struct {
+	LoanID int64
+	Car    string // plate and model, e.g. "WA 12345 Škoda Fabia"
 }

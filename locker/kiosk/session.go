@@ -3,7 +3,10 @@ package kiosk
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"time"
+
+	"naryad/lockerwire"
 )
 
 // session is the person at the kiosk now: one at a time.
@@ -110,8 +113,29 @@ func boxesFor(list []compartment, numbers map[int64]string) []Box {
 	out := make([]Box, 0, len(list))
 	for _, c := range list {
 		out = append(out, Box{ID: c.ID, Label: c.Label, Size: c.Size, State: c.State,
-			WorkOrderNumber: numbers[c.workOrder()], Since: c.StateSince})
+			WorkOrderNumber: numbers[c.workOrder()], Loan: lockerwire.IsLoanKeys(c.workOrder()), Since: c.StateSince})
 	}
 	slices.SortFunc(out, func(a, b Box) int { return compareLabels(a.Label, b.Label) })
+	return out
+}
+
+// loanKeysFor lists the courtesy cars whose key staff may put in for
+// pickup, by car: loan entries marked Ready whose key no box holds (nor
+// is being put in right now).
+func loanKeysFor(list []compartment, entries []workOrder) []LoanKey {
+	in := map[int64]bool{}
+	for _, c := range list {
+		switch c.State {
+		case lockerwire.StateHeld, lockerwire.StateReady, lockerwire.StateOpen, lockerwire.StateAttention:
+			in[c.workOrder()] = true
+		}
+	}
+	var out []LoanKey
+	for _, w := range entries {
+		if loanID, ok := lockerwire.LoanOf(w.ID); ok && w.Ready && !in[w.ID] {
+			out = append(out, LoanKey{LoanID: loanID, Car: w.Number})
+		}
+	}
+	slices.SortFunc(out, func(a, b LoanKey) int { return strings.Compare(a.Car, b.Car) })
 	return out
 }

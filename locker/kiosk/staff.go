@@ -2,6 +2,7 @@ package kiosk
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"naryad/lockerwire"
@@ -28,7 +29,7 @@ func (e *Engine) staffSignIn(ctx context.Context, sess session, in Entry) error 
 
 // staffMenu shows the staff menu, with a problem if any.
 func (e *Engine) staffMenu(ctx context.Context, sess session, problem string, update func(*session)) error {
-	boxes, err := e.boxes(ctx)
+	boxes, loans, err := e.staffLists(ctx)
 	if err != nil {
 		return err
 	}
@@ -38,7 +39,7 @@ func (e *Engine) staffMenu(ctx context.Context, sess session, problem string, up
 		update(&next)
 		name = next.staffName()
 	}
-	e.showFor(sess.gen, Screen{Kind: ScreenStaffMenu, Mode: ModeStaff, StaffName: name, Boxes: boxes, Problem: problem}, update)
+	e.showFor(sess.gen, Screen{Kind: ScreenStaffMenu, Mode: ModeStaff, StaffName: name, Boxes: boxes, LoanKeys: loans, Problem: problem}, update)
 	return nil
 }
 
@@ -91,7 +92,9 @@ func (e *Engine) StaffReturn(ctx context.Context, orderNumber string) error {
 	}
 	var w *workOrder
 	for i := range list {
-		if lockerwire.OrderKey(list[i].Number, "") == key {
+		// A courtesy car's key is put in from its own button: the digits
+		// of a plate must never stand for a work order's number.
+		if !lockerwire.IsLoanKeys(list[i].ID) && lockerwire.OrderKey(list[i].Number, "") == key {
 			w = &list[i]
 			break
 		}
@@ -99,6 +102,37 @@ func (e *Engine) StaffReturn(ctx context.Context, orderNumber string) error {
 	if w == nil {
 		return e.staffMenu(ctx, sess, ProblemUnknownOrder, nil)
 	}
+	return e.putBack(ctx, sess, *w)
+}
+
+// StaffPutLoanKey opens a box for staff to put a courtesy car's key in for
+// its customer (the staff menu's LoanKeys): as StaffReturn, for the
+// loan's entry. A loan the hub no longer lists as waiting for its key is
+// refused as an unknown number.
+func (e *Engine) StaffPutLoanKey(ctx context.Context, loanID int64) error {
+	e.act.Lock()
+	defer e.act.Unlock()
+	sess, ok := e.staffSession()
+	if !ok {
+		return nil
+	}
+	var w workOrder
+	err := errNotFound
+	if loanID > 0 {
+		err = notFound(e.store.q(ctx).Take(&w, lockerwire.LoanKeysID(loanID)).Error, "loan %d", loanID)
+	}
+	switch {
+	case errors.Is(err, errNotFound) || (err == nil && !w.Ready):
+		return e.staffMenu(ctx, sess, ProblemUnknownOrder, nil)
+	case err != nil:
+		return fmt.Errorf("staff put loan key: %w", err)
+	}
+	return e.putBack(ctx, sess, w)
+}
+
+// putBack opens the box a work order's keys (or a loan's key) go back into
+// for pickup: the one that held them if still empty, else a free one.
+func (e *Engine) putBack(ctx context.Context, sess session, w workOrder) error {
 	_, keysIn, err := e.store.boxOf(ctx, w.ID, lockerwire.StateHeld, lockerwire.StateReady, lockerwire.StateOpen)
 	if err != nil {
 		return err

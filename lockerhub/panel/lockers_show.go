@@ -99,7 +99,7 @@ func (h *Handler) view(c *fiber.Ctx) (view, error) {
 	if err != nil {
 		return v, err
 	}
-	l := loader{store: h.store, t: t, now: h.Now(), branches: map[int64]hub.Branch{}, orders: map[int64]*orderLink{}}
+	l := loader{store: h.store, t: t, now: h.Now(), branches: map[int64]hub.Branch{}, orders: map[int64]*orderLink{}, loans: map[int64]*orderLink{}}
 	for _, site := range sites {
 		p, err := l.site(ctx, site)
 		if err != nil {
@@ -118,6 +118,7 @@ type loader struct {
 	now      time.Time
 	branches map[int64]hub.Branch
 	orders   map[int64]*orderLink
+	loans    map[int64]*orderLink
 }
 
 func (l *loader) site(ctx context.Context, site hub.LockerSite) (sitePanel, error) {
@@ -146,7 +147,7 @@ func (l *loader) site(ctx context.Context, site hub.LockerSite) (sitePanel, erro
 		if c.State != lockerwire.StateFree {
 			row.Held = l.held(l.now.Sub(c.StateSince))
 		}
-		if row.Order, err = l.order(ctx, c.WorkOrderID); err != nil {
+		if row.Order, err = l.order(ctx, c.WorkOrderID, c.LoanID); err != nil {
 			return p, err
 		}
 		p.Boxes = append(p.Boxes, row)
@@ -166,7 +167,7 @@ func (l *loader) site(ctx context.Context, site hub.LockerSite) (sitePanel, erro
 	for _, e := range events {
 		row := eventRow{Time: e.OccurredAt.In(zone).Format("02.01 15:04:05"), Box: label(labels, e.CompartmentID),
 			Kind: word(l.t, "k_"+e.Kind, e.Kind), Detail: e.Detail, Actor: l.actor(e.Actor)}
-		if row.Order, err = l.order(ctx, e.WorkOrderID); err != nil {
+		if row.Order, err = l.order(ctx, e.WorkOrderID, e.LoanID); err != nil {
 			return p, err
 		}
 		p.Events = append(p.Events, row)
@@ -174,8 +175,12 @@ func (l *loader) site(ctx context.Context, site hub.LockerSite) (sitePanel, erro
 	return p, nil
 }
 
-// order links a work order to its thread; nil for none.
-func (l *loader) order(ctx context.Context, id *int64) (*orderLink, error) {
+// order links a work order to its thread, or a courtesy car's loan (whose
+// key the box holds) to the loan's thread; nil for neither.
+func (l *loader) order(ctx context.Context, id, loanID *int64) (*orderLink, error) {
+	if id == nil && loanID != nil {
+		return l.loan(ctx, *loanID)
+	}
 	if id == nil {
 		return nil, nil
 	}
@@ -195,6 +200,25 @@ func (l *loader) order(ctx context.Context, id *int64) (*orderLink, error) {
 		return nil, err
 	}
 	l.orders[*id] = o
+	return o, nil
+}
+
+// loan names a courtesy car's loan by its car ("Courtesy car WA 12345"),
+// linked to the loan's thread.
+func (l *loader) loan(ctx context.Context, id int64) (*orderLink, error) {
+	if o, ok := l.loans[id]; ok {
+		return o, nil
+	}
+	ln, err := l.store.Loan(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	car, err := l.store.CourtesyCar(ctx, ln.BranchID, ln.CarID)
+	if err != nil {
+		return nil, err
+	}
+	o := &orderLink{Number: l.t["courtesy_car"] + " " + car.Plate, URL: fmt.Sprintf("/inbox/threads/%d", ln.ThreadID)}
+	l.loans[id] = o
 	return o, nil
 }
 

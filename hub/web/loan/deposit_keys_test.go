@@ -116,6 +116,13 @@ func TestKeyCode(t *testing.T) {
 				t.Errorf("ready loan's page lacks %q", want)
 			}
 		}
+		// The locker keeps only the code's hash: shown once, then "sent".
+		f.mu.Lock()
+		f.pickup.Code = ""
+		f.mu.Unlock()
+		if page = c.page(t); !strings.Contains(page, `id="key-sent"`) || strings.Contains(page, `id="key-error"`) || !strings.Contains(page, "Ключница у входа") {
+			t.Errorf("a code issued before: want «sent to you» with the locker:\n%s", snippet(page))
+		}
 		f.pickupErr = loan.ErrNoLocker
 		if page = c.page(t); !strings.Contains(page, `id="key-desk"`) || strings.Contains(page, "482913") {
 			t.Errorf("no locker: want the desk:\n%s", snippet(page))

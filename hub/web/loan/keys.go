@@ -17,8 +17,13 @@ type keyView struct {
 	Failed bool // the code could not be had now
 }
 
-// codeView is a locker code with where and until when to use it.
-type codeView struct{ Code, Site, Address, Until string }
+// codeView is a locker code with where and until when to use it. Sent: the
+// code was issued earlier and sent on the customer's channel; the locker
+// keeps only its hash, so the page cannot show it again.
+type codeView struct {
+	Code, Site, Address, Until string
+	Sent                       bool
+}
 
 // returnView is the loan while the car is out.
 type returnView struct {
@@ -82,7 +87,7 @@ func (h *Handler) returnView(ctx context.Context, l hub.Loan, locale string, zon
 }
 
 func codeFor(k KeyCode, locale string, zone *time.Location) codeView {
-	v := codeView{Code: k.Code, Site: k.SiteName, Address: k.Address}
+	v := codeView{Code: k.Code, Site: k.SiteName, Address: k.Address, Sent: k.Code == ""}
 	if !k.ExpiresAt.IsZero() {
 		v.Until = sprintf(texts[locale]["key_until"], when(locale, zone, k.ExpiresAt))
 	}

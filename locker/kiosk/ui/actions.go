@@ -87,6 +87,16 @@ func (h *Handler) staffReturn(c *fiber.Ctx) error {
 	return h.act(c, "staff return", func(ctx context.Context) error { return h.engine.StaffReturn(ctx, order) })
 }
 
+// staffPutLoanKey is POST /staff/loan/:id: open a free box to put a
+// courtesy car's key in for its customer (id: the loan).
+func (h *Handler) staffPutLoanKey(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return c.Status(fiber.StatusBadRequest).SendString("bad loan id")
+	}
+	return h.act(c, "staff put loan key", func(ctx context.Context) error { return h.engine.StaffPutLoanKey(ctx, id) })
+}
+
 // act runs one engine action and goes back to the page.
 func (h *Handler) act(c *fiber.Ctx, op string, fn func(ctx context.Context) error) error {
 	if err := h.call(c, op, fn); err != nil {

@@ -35,6 +35,7 @@ type pageView struct {
 	LockedUntil string
 	StaffTitle  string
 	Boxes       []boxView
+	LoanKeys    []kiosk.LoanKey // courtesy cars whose key staff may put in
 }
 
 // boxView is one compartment in the staff menu.
@@ -101,10 +102,15 @@ func (h *Handler) view(c *fiber.Ctx, s kiosk.Screen) pageView {
 	case kiosk.ScreenStaffMenu:
 		v.StaffTitle = fill(t["staff_title"])
 		for _, b := range s.Boxes {
+			number := b.WorkOrderNumber
+			if b.Loan && number != "" {
+				number = t["courtesy_car"] + " " + number
+			}
 			v.Boxes = append(v.Boxes, boxView{ID: b.ID, Label: b.Label, Size: b.Size, StateKey: b.State,
-				State: t[stateTexts[b.State]], WorkOrderNumber: b.WorkOrderNumber, Since: since(b.Since, site.Location()),
+				State: t[stateTexts[b.State]], WorkOrderNumber: number, Since: since(b.Since, site.Location()),
 				Held: b.State == lockerwire.StateHeld})
 		}
+		v.LoanKeys = s.LoanKeys
 	case kiosk.ScreenLockedOut:
 		v.LockedUntil = fill(t["locked_text"])
 	}

@@ -24,6 +24,7 @@ func (h *Handler) Register(app *fiber.App) {
 	post("/home", h.home)
 	post("/staff/take/:id", h.staffTake)
 	post("/staff/return", h.staffReturn)
+	post("/staff/loan/:id", h.staffPutLoanKey)
 	post("/staff/open/:id", h.staffOpen)
 	post("/lang/:code", h.language)
 }

@@ -42,6 +42,7 @@ type Engine interface {
 	Home()
 	StaffTake(ctx context.Context, compartmentID int64) error
 	StaffReturn(ctx context.Context, orderNumber string) error
+	StaffPutLoanKey(ctx context.Context, loanID int64) error
 	StaffOpen(ctx context.Context, compartmentID int64) error
 	// Site is the locker as the hub last described it: its name on the
 	// start screen, the branch phone when something is broken.
