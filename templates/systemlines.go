@@ -58,6 +58,14 @@ const (
 	SysPaymentPageOpened   = "payment.page_opened"
 	SysPaymentRequested    = "payment.requested"
 	SysRefunded            = "payment.refunded"
+	// Courtesy-car loans, the staff's side (the inbox's loan card).
+	SysLoanOffered          = "loan.offered"
+	SysLoanWithdrawn        = "loan.withdrawn"
+	SysLoanIdentityApproved = "loan.identity_approved"
+	SysLoanIdentityRefused  = "loan.identity_refused"
+	SysLoanOutDesk          = "loan.out_desk"
+	SysLoanReturnedDesk     = "loan.returned_desk"
+	SysLoanLessFuel         = "loan.less_fuel" // a phrase of loan.returned_desk
 )
 
 // systemLines is the catalog: key → locale → wording.
@@ -226,6 +234,43 @@ var systemLines = map[string]map[string]string{
 		LocaleRU: "Возвращено {refund_minor} из онлайн-платежа {paid_minor}, вернул(а) {by}: {reason}.",
 		LocalePL: "Zwrócono {refund_minor} z płatności online {paid_minor}, zwrócił(a) {by}: {reason}.",
 		LocaleEN: "Refunded {refund_minor} of the online payment of {paid_minor} by {by}: {reason}.",
+	},
+	// Courtesy-car loans, the staff's side (the inbox's loan card). {car}
+	// is the plate and model, times are the branch's wall clock.
+	SysLoanOffered: {
+		LocaleRU: "{by} предложил(а) подменный автомобиль {car} с {from} до {to}; ссылка отправлена клиенту.",
+		LocalePL: "{by} zaproponował(a) samochód zastępczy {car} od {from} do {to}; link wysłano klientowi.",
+		LocaleEN: "{by} offered the courtesy car {car} from {from} to {to}; the link was sent to the customer.",
+	},
+	SysLoanWithdrawn: {
+		LocaleRU: "{by} отозвал(а) предложение подменного автомобиля {car}; автомобиль снова свободен.",
+		LocalePL: "{by} wycofał(a) propozycję samochodu zastępczego {car}; samochód jest znów wolny.",
+		LocaleEN: "{by} withdrew the offer of the courtesy car {car}; the car is available again.",
+	},
+	SysLoanIdentityApproved: {
+		LocaleRU: "{by} проверил(а) документы клиента для подменного автомобиля {car}: личность подтверждена.",
+		LocalePL: "{by} sprawdził(a) dokumenty klienta do samochodu zastępczego {car}: tożsamość potwierdzona.",
+		LocaleEN: "{by} checked the customer's papers for the courtesy car {car}: identity verified.",
+	},
+	SysLoanIdentityRefused: {
+		LocaleRU: "{by} отклонил(а) документы клиента для подменного автомобиля {car}: {reason}. Выдача отменена, автомобиль снова свободен.",
+		LocalePL: "{by} odrzucił(a) dokumenty klienta do samochodu zastępczego {car}: {reason}. Wydanie anulowane, samochód jest znów wolny.",
+		LocaleEN: "{by} refused the customer's papers for the courtesy car {car}: {reason}. The loan is cancelled; the car is available again.",
+	},
+	SysLoanOutDesk: {
+		LocaleRU: "{by} выдал(а) ключ от подменного автомобиля {car} на стойке.",
+		LocalePL: "{by} wydał(a) kluczyk do samochodu zastępczego {car} w recepcji.",
+		LocaleEN: "{by} handed over the key of the courtesy car {car} at the desk.",
+	},
+	SysLoanReturnedDesk: {
+		LocaleRU: "{by} принял(а) подменный автомобиль {car} на стойке: топливо {fuel}/8, пробег {km} км.[ {fuel_key}]",
+		LocalePL: "{by} przyjął(a) samochód zastępczy {car} w recepcji: paliwo {fuel}/8, przebieg {km} km.[ {fuel_key}]",
+		LocaleEN: "{by} took the courtesy car {car} back at the desk: fuel {fuel}/8, odometer {km} km.[ {fuel_key}]",
+	},
+	SysLoanLessFuel: {
+		LocaleRU: "Топлива меньше, чем при выдаче ({fuel_out}/8).",
+		LocalePL: "Mniej paliwa niż przy wydaniu ({fuel_out}/8).",
+		LocaleEN: "Less fuel than at the handover ({fuel_out}/8).",
 	},
 }
 
