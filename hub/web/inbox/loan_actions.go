@@ -155,6 +155,9 @@ func reviewVersion(c *fiber.Ctx) int64 {
 // reviewable refuses a review of a loan that is not a manual check with
 // its photos in, or that changed since the page showed it.
 func reviewable(t map[string]string, x *hub.Loan, version int64) error {
+	if version == 0 {
+		return &loanProblem{status: fiber.StatusBadRequest, problem: t["err_form"]}
+	}
 	if err := notAt(t, x, hub.LoanOffered); err != nil {
 		return err
 	}

@@ -159,10 +159,14 @@ func (h *Handler) addLoanCard(c *fiber.Ctx, s staff.Staff, th hub.Thread, branch
 		}
 		card.Loans = append(card.Loans, row)
 	}
-	if card.CanAct {
+	if card.CanAct && !slices.ContainsFunc(loans, func(l hub.Loan) bool { return hub.LoanOpen(l.State) }) {
+		// One car at a time per work order: the form comes back once
+		// the open loan is withdrawn, refused or returned.
 		if err := h.fillOffer(ctx, card, th, loc, refused); err != nil {
 			return err
 		}
+	} else if refused != nil && refused.LoanID == 0 {
+		card.Problem = refused.Problem
 	}
 	p.Loan = card
 	// Clipped: the frame's list is the surface's, shared by every page.

@@ -3,6 +3,7 @@ package inbox
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -77,6 +78,17 @@ func (h *Handler) offerLoan(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 		return h.Internal(c, "load courtesy car", err)
 	}
 
+	// One car at a time per work order. Not atomic with the offer: two
+	// advisors offering two cars in the same instant both get theirs,
+	// and one withdraws.
+	open, err := h.store.LoansOfThread(ctx, th.ID)
+	if err != nil {
+		return h.Internal(c, "load loans", err)
+	}
+	if slices.ContainsFunc(open, func(l hub.Loan) bool { return hub.LoanOpen(l.State) }) {
+		refused.Problem = t["err_open"]
+		return h.refuseLoan(c, s, th, fiber.StatusConflict, refused)
+	}
 	settings, err := h.store.LoanSettings(ctx, th.BranchID)
 	if err != nil {
 		return h.Internal(c, "load loan settings", err)

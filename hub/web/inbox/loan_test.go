@@ -226,14 +226,28 @@ func TestLoanOfferSendsTheCustomerTheLink(t *testing.T) {
 
 		_, page = anna.Do(http.MethodGet, w.url, nil)
 		for _, want := range []string{"предложен", "ожидаем документы", "не подписан", "15\u00a0000,00\u00a0₽", "топливо 6/8 · 12345 км",
-			"Свободных подменных автомобилей нет.", "/loans/" + strconv.FormatInt(l.ID, 10) + "/withdraw",
+			"/loans/" + strconv.FormatInt(l.ID, 10) + "/withdraw",
 			"Для выдачи ключа не хватает: подтверждённой личности, подписанного договора, залога."} {
 			if !strings.Contains(page, want) {
 				t.Errorf("the card lacks %q", want)
 			}
 		}
 		if strings.Contains(page, `action="`+w.url+`/loans"`) {
-			t.Error("the offer form is shown with no car available")
+			t.Error("the offer form is shown beside an open loan")
+		}
+
+		// One car at a time per work order, even with another available.
+		other := hub.CourtesyCar{BranchID: w.a.BranchID, Plate: "М 222 ММ 77", Model: "Kia Ceed", Fuel: hub.FuelDiesel}
+		if err := h.Store.AddCourtesyCar(ctx, &other); err != nil {
+			t.Fatal(err)
+		}
+		before := w.counts(t)
+		resp, page = post(anna, w.url+"/loans", w.offerFields(other)...)
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(page, "По этому заказ-наряду подменный автомобиль уже предложен или выдан") {
+			t.Fatalf("a second car on the work order: %d", resp.StatusCode)
+		}
+		if after := w.counts(t); after != before {
+			t.Fatalf("something was stored:\nbefore %+v\nafter  %+v", before, after)
 		}
 	})
 }
@@ -305,10 +319,34 @@ func TestLoanOfferRefusesBadInput(t *testing.T) {
 // offers at once make one loan, one message, one change.
 func TestLoanOfferCarTakenAndFifteenAtOnce(t *testing.T) {
 	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
+		ctx := context.Background()
 		w := newLoanWorld(t, h)
 		anna := w.signIn(t, "anna")
-		base := w.counts(t)
 
+		// Another advisor offers the car on another work order while
+		// Anna's page still lists it.
+		h.PushWorkOrder(t, "e3", "ЗН-3", 1, "В работе", nil)
+		elsewhere := h.Thread(t, "ЗН-3")
+		at := time.Now().Add(time.Hour).UTC()
+		taken := hub.Loan{BranchID: w.a.BranchID, ThreadID: elsewhere.ID, WorkOrderID: elsewhere.WorkOrderID, CarID: w.car.ID,
+			TokenHash: "other-advisor", Locale: "ru", HandoverAt: at, DueBackAt: at.Add(time.Hour), FuelEighths: 8,
+			IdentityMethod: hub.IdentityManual, OfferedBy: "Борис"}
+		if err := h.Store.CreateLoan(ctx, &taken); err != nil {
+			t.Fatal(err)
+		}
+		before := w.counts(t)
+		resp, page := post(anna, w.url+"/loans", w.offerFields(w.car)...)
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(page, "This car has just been offered to another customer") {
+			t.Fatalf("offer of a taken car: %d", resp.StatusCode)
+		}
+		if after := w.counts(t); after != before {
+			t.Fatalf("something was stored:\nbefore %+v\nafter  %+v", before, after)
+		}
+		if _, err := h.Store.ChangeLoan(ctx, taken.ID, hub.LoanEventWithdrawn, func(x *hub.Loan) error { x.State = hub.LoanWithdrawn; return nil }); err != nil {
+			t.Fatal(err)
+		}
+
+		base := w.counts(t)
 		var wg sync.WaitGroup
 		start := make(chan struct{})
 		codes := make([]int, 15)
@@ -348,24 +386,14 @@ func TestLoanOfferCarTakenAndFifteenAtOnce(t *testing.T) {
 			}
 		}
 		n := w.counts(t)
-		if won != 1 || n.loans != 1 || n.outbox-base.outbox != 1 || n.messages-base.messages != 2 || n.audit != 1 || n.changes != 1 || n.carState != hub.CarReserved {
-			t.Fatalf("15 offers at once: %d taken, %+v", won, n)
+		if won != 1 || n.loans-base.loans != 1 || n.outbox-base.outbox != 1 || n.messages-base.messages != 2 ||
+			n.audit-base.audit != 1 || n.changes-base.changes != 1 || n.carState != hub.CarReserved {
+			t.Fatalf("15 offers at once: %d taken, %+v after %+v", won, n, base)
 		}
 		lines := int64(0)
-		h.Store.Gorm(context.Background()).Table("messages").Where("text_key = ?", templates.SysLoanOffered).Count(&lines)
+		h.Store.Gorm(ctx).Table("messages").Where("text_key = ?", templates.SysLoanOffered).Count(&lines)
 		if lines != 1 {
 			t.Fatalf("%d system lines of the offer, want 1", lines)
-		}
-
-		// The car is taken: an offer of it from a page shown before fails
-		// in words and stores nothing.
-		before := w.counts(t)
-		resp, page := post(anna, w.url+"/loans", fields...)
-		if resp.StatusCode != http.StatusConflict || !strings.Contains(page, "This car has just been offered to another customer") {
-			t.Fatalf("offer of a taken car: %d", resp.StatusCode)
-		}
-		if after := w.counts(t); after != before {
-			t.Fatalf("something was stored:\nbefore %+v\nafter  %+v", before, after)
 		}
 	})
 }
@@ -497,6 +525,11 @@ func TestLoanIdentityPhotosAndApproval(t *testing.T) {
 			t.Fatalf("a purged photo: %d %q", resp.StatusCode, body)
 		}
 
+		// An approval must name the version looked at.
+		if resp, page := post(anna, fmt.Sprintf("%s/loans/%d/identity/approve", w.url, l.ID)); resp.StatusCode != http.StatusBadRequest ||
+			!strings.Contains(page, "The form was not filled in correctly") || w.onlyLoan(t).IdentityStatus != hub.IdentitySubmitted {
+			t.Fatalf("approval without a version: %d", resp.StatusCode)
+		}
 		// Approving what was looked at before a retake is refused.
 		approve := fmt.Sprintf("%s/loans/%d/identity/approve", w.url, l.ID)
 		stale := strconv.FormatInt(w.onlyLoan(t).Version, 10)

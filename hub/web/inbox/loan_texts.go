@@ -53,6 +53,7 @@ var loanTexts = map[string]map[string]string{
 		"err_identity_state": "Проверять нечего: личность — «%s».",
 		"err_not_ready":      "Ключ выдавать рано: не хватает %s.",
 		"err_locker":         "В этом филиале ключи подменных автомобилей выдаются через постамат.",
+		"err_open":           "По этому заказ-наряду подменный автомобиль уже предложен или выдан: сначала отзовите предложение.",
 	},
 	"pl": {
 		"title": "Samochód zastępczy", "none": "Nie proponowano samochodu zastępczego.",
@@ -102,6 +103,7 @@ var loanTexts = map[string]map[string]string{
 		"err_identity_state": "Nie ma czego sprawdzać: tożsamość — „%s”.",
 		"err_not_ready":      "Za wcześnie na wydanie kluczyka: brakuje %s.",
 		"err_locker":         "W tym oddziale kluczyki samochodów zastępczych wydaje skrytka.",
+		"err_open":           "Do tego zlecenia samochód zastępczy jest już zaproponowany lub wydany: najpierw wycofaj propozycję.",
 	},
 	"en": {
 		"title": "Courtesy car", "none": "No courtesy car has been offered.",
@@ -151,6 +153,7 @@ var loanTexts = map[string]map[string]string{
 		"err_identity_state": "There is nothing to check: the identity is %s.",
 		"err_not_ready":      "Too early for the key: %s is missing.",
 		"err_locker":         "This branch hands courtesy-car keys over through the key locker.",
+		"err_open":           "This work order already has a courtesy car offered or out: withdraw that offer first.",
 	},
 }
 
