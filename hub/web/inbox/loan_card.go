@@ -118,9 +118,9 @@ type loanRefusal struct {
 // loanRefusalKey keeps a loanRefusal in the request's locals for the card.
 type loanRefusalKey struct{}
 
-// desk tells whether the staff member works the desk: advisors and
+// atDesk tells whether the staff member works the desk: advisors and
 // admins offer cars and see the ID photos; mechanics only read the card.
-func desk(s staff.Staff) bool {
+func atDesk(s staff.Staff) bool {
 	return s.User.Role == store.RoleAdvisor || s.User.Role == store.RoleAdmin
 }
 
@@ -135,7 +135,7 @@ func (h *Handler) addLoanCard(c *fiber.Ctx, s staff.Staff, th hub.Thread, branch
 	ctx := c.UserContext()
 	t := loanTexts[locale]
 	loc := branch.Location()
-	card := &loanCard{T: t, URL: threadURL(th.ID), CSRF: s.CSRF, CanAct: desk(s)}
+	card := &loanCard{T: t, URL: threadURL(th.ID), CSRF: s.CSRF, CanAct: atDesk(s)}
 	if k := c.Query("loan"); k != "" {
 		card.Notice = t["done_"+k]
 	}
