@@ -44,37 +44,40 @@ type loanCard struct {
 // loanRow is one loan, for people. Loan is the loan itself, for what the
 // card does not spell out (the deposit helper's slot reads it).
 type loanRow struct {
-	Loan             hub.Loan
-	T                map[string]string
-	URL              string // the thread's
-	LoanURL          string // URL + "/loans/<id>", the actions' base
-	CSRF             string
-	CanAct           bool
-	Locale           string
-	Car, State       string
-	StateWord        string
-	From, To         string
-	Offered          string
-	Handover         string // fuel and odometer at the handover
-	Return           string // … at the return, once back
-	LessFuel         string // a notice when the car came back with less fuel
-	Identity         string
-	IdentityWord     string
-	IdentityNote     string // the refusal's reason, Stripe's last error, who checked
-	Signed           string // "" while not signed
-	DepositWord      string
-	Deposit          string // the amount, "" when none asked
-	OutAt, BackAt    string
-	Waits            string // what the key still waits for, while offered
-	Photos           []loanPhoto
-	CanReview        bool // a manual check with the photos in: approve or refuse
-	CanWithdraw      bool
-	CanHandOver      bool // at the desk: a branch without a locker, and the loan Ready
-	LockerHint       bool // a branch with a locker: the key goes there
-	CanReturn        bool
+	Loan          hub.Loan
+	T             map[string]string
+	URL           string // the thread's
+	LoanURL       string // URL + "/loans/<id>", the actions' base
+	CSRF          string
+	CanAct        bool
+	Locale        string
+	Car, State    string
+	StateWord     string
+	From, To      string
+	Offered       string
+	Handover      string // fuel and odometer at the handover
+	Return        string // … at the return, once back
+	LessFuel      string // a notice when the car came back with less fuel
+	Identity      string
+	IdentityWord  string
+	IdentityNote  string // the refusal's reason, Stripe's last error, who checked
+	Signed        string // "" while not signed
+	DepositWord   string
+	Deposit       string // the amount, "" when none asked
+	OutAt, BackAt string
+	Waits         string // what the key still waits for, while offered
+	Photos        []loanPhoto
+	CanReview     bool // a manual check with the photos in: approve or refuse
+	CanWithdraw   bool
+	CanHandOver   bool // at the desk: a branch without a locker, and the loan Ready
+	LockerHint    bool // a branch with a locker: the key goes there
+	CanReturn     bool
+	// DepositPart is the deposit's own part of the row, for the slot
+	// "loan-deposit-actions" (views/loan_card.html): nil here; the
+	// deposit's code fills it (c and s are at hand in loanRow).
+	DepositPart      any
 	Problem          string // why a form of this loan was refused
-	ReturnFuel       string // the return form's fields, as typed after a refusal
-	ReturnKm         string
+	ReturnKm         string // the return form's odometer, as typed after a refusal
 	RefuseReason     string
 	ReturnFuelChoice []loanFuelOption
 }
@@ -149,12 +152,12 @@ func (h *Handler) addLoanCard(c *fiber.Ctx, s staff.Staff, th hub.Thread, branch
 		return err
 	}
 	for _, l := range loans {
-		row, err := h.loanRow(ctx, card, l, locale, loc, hasLocker)
+		row, err := h.loanRow(c, s, card, l, locale, loc, hasLocker)
 		if err != nil {
 			return err
 		}
 		if refused != nil && refused.LoanID == l.ID {
-			row.Problem, row.ReturnFuel, row.ReturnKm, row.RefuseReason = refused.Problem, refused.Fuel, refused.Km, refused.Reason
+			row.Problem, row.ReturnKm, row.RefuseReason = refused.Problem, refused.Km, refused.Reason
 			row.ReturnFuelChoice = fuelOptions(t, refused.Fuel)
 		}
 		card.Loans = append(card.Loans, row)
@@ -210,9 +213,9 @@ func (h *Handler) fillOffer(ctx context.Context, card *loanCard, th hub.Thread, 
 	return nil
 }
 
-// loanRow describes one loan for the card.
-func (h *Handler) loanRow(ctx context.Context, card *loanCard, l hub.Loan, locale string, loc *time.Location, hasLocker bool) (loanRow, error) {
-	t := card.T
+// loanRow describes one loan for the card, for the signed-in s.
+func (h *Handler) loanRow(c *fiber.Ctx, s staff.Staff, card *loanCard, l hub.Loan, locale string, loc *time.Location, hasLocker bool) (loanRow, error) {
+	ctx, t := c.UserContext(), card.T
 	car, err := h.store.CourtesyCar(ctx, l.BranchID, l.CarID)
 	if err != nil {
 		return loanRow{}, err
