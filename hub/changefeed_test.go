@@ -33,6 +33,7 @@ var changeData = map[string]func() hub.ChangeData{
 	hub.ChangeInspection:       func() hub.ChangeData { return &hub.InspectionData{} },
 	hub.ChangeInspectionReport: func() hub.ChangeData { return &hub.InspectionReportData{} },
 	hub.ChangeServiceRequest:   func() hub.ChangeData { return &hub.ServiceRequestData{} },
+	hub.ChangeLoan:             func() hub.ChangeData { return &hub.LoanData{} },
 }
 
 // Every change type the code declares is the one the documentation lists,

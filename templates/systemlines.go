@@ -87,6 +87,14 @@ const (
 	SysLoanLockerOut      = "loan.locker_out"
 	SysLoanLockerReturned = "loan.locker_returned"
 	SysLoanLockerAstray   = "loan.locker_astray"
+	// Courtesy-car loans, the staff's side (the inbox's loan card).
+	SysLoanOffered          = "loan.offered"
+	SysLoanWithdrawn        = "loan.withdrawn"
+	SysLoanIdentityApproved = "loan.identity_approved"
+	SysLoanIdentityRefused  = "loan.identity_refused"
+	SysLoanOutDesk          = "loan.out_desk"
+	SysLoanReturnedDesk     = "loan.returned_desk"
+	SysLoanLessFuel         = "loan.less_fuel" // a phrase of loan.returned_desk
 )
 
 // systemLines is the catalog: key → locale → wording.
@@ -325,6 +333,43 @@ var systemLines = map[string]map[string]string{
 		LocaleRU: "ВНИМАНИЕ: ключ подменного автомобиля {plate} забран из постамата «{site}», хотя выдача не была к этому готова или её состояние не удалось изменить. Свяжитесь с клиентом и исправьте выдачу вручную.",
 		LocalePL: "UWAGA: kluczyk auta zastępczego {plate} wyjęto ze skrytki «{site}», choć wypożyczenie nie było na to gotowe lub nie dało się zmienić jego stanu. Zadzwoń do klienta i popraw wypożyczenie ręcznie.",
 		LocaleEN: "ATTENTION: the key of courtesy car {plate} was taken from locker «{site}» although the loan was not ready for it or could not move. Call the customer and set the loan right by hand.",
+	},
+	// Courtesy-car loans, the staff's side (the inbox's loan card). {car}
+	// is the plate and model, times are the branch's wall clock.
+	SysLoanOffered: {
+		LocaleRU: "{by} предложил(а) подменный автомобиль {car} с {from} до {to}; ссылка отправлена клиенту.",
+		LocalePL: "{by} zaproponował(a) samochód zastępczy {car} od {from} do {to}; link wysłano klientowi.",
+		LocaleEN: "{by} offered the courtesy car {car} from {from} to {to}; the link was sent to the customer.",
+	},
+	SysLoanWithdrawn: {
+		LocaleRU: "{by} отозвал(а) предложение подменного автомобиля {car}; автомобиль снова свободен.",
+		LocalePL: "{by} wycofał(a) propozycję samochodu zastępczego {car}; samochód jest znów wolny.",
+		LocaleEN: "{by} withdrew the offer of the courtesy car {car}; the car is available again.",
+	},
+	SysLoanIdentityApproved: {
+		LocaleRU: "{by} проверил(а) документы клиента для подменного автомобиля {car}: личность подтверждена.",
+		LocalePL: "{by} sprawdził(a) dokumenty klienta do samochodu zastępczego {car}: tożsamość potwierdzona.",
+		LocaleEN: "{by} checked the customer's papers for the courtesy car {car}: identity verified.",
+	},
+	SysLoanIdentityRefused: {
+		LocaleRU: "{by} отклонил(а) документы клиента для подменного автомобиля {car}: {reason}. Выдача отменена, автомобиль снова свободен.",
+		LocalePL: "{by} odrzucił(a) dokumenty klienta do samochodu zastępczego {car}: {reason}. Wydanie anulowane, samochód jest znów wolny.",
+		LocaleEN: "{by} refused the customer's papers for the courtesy car {car}: {reason}. The loan is cancelled; the car is available again.",
+	},
+	SysLoanOutDesk: {
+		LocaleRU: "{by} выдал(а) ключ от подменного автомобиля {car} на стойке.",
+		LocalePL: "{by} wydał(a) kluczyk do samochodu zastępczego {car} w recepcji.",
+		LocaleEN: "{by} handed over the key of the courtesy car {car} at the desk.",
+	},
+	SysLoanReturnedDesk: {
+		LocaleRU: "{by} принял(а) подменный автомобиль {car} на стойке: топливо {fuel}/8, пробег {km} км.[ {fuel_key}]",
+		LocalePL: "{by} przyjął(a) samochód zastępczy {car} w recepcji: paliwo {fuel}/8, przebieg {km} km.[ {fuel_key}]",
+		LocaleEN: "{by} took the courtesy car {car} back at the desk: fuel {fuel}/8, odometer {km} km.[ {fuel_key}]",
+	},
+	SysLoanLessFuel: {
+		LocaleRU: "Топлива меньше, чем при выдаче ({fuel_out}/8).",
+		LocalePL: "Mniej paliwa niż przy wydaniu ({fuel_out}/8).",
+		LocaleEN: "Less fuel than at the handover ({fuel_out}/8).",
 	},
 }
 

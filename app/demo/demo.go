@@ -100,6 +100,10 @@ func LoadAt(ctx context.Context, s *app.Server, cfg *cli.Config, out io.Writer, 
 			return fmt.Errorf("demo event %s rejected: %s", r.ID, r.Error)
 		}
 	}
+	loanLink, err := seedLoan(ctx, st, cfg.BaseURL(), moscow, node)
+	if err != nil {
+		return err
+	}
 	acct, err := demoAccount(ctx, st, moscow, warsaw)
 	if err != nil {
 		return err
@@ -108,5 +112,6 @@ func LoadAt(ctx context.Context, s *app.Server, cfg *cli.Config, out io.Writer, 
 		return err
 	}
 	printLockerGuide(out, cfg, lockerToken, acct)
+	printLoanGuide(out, loanLink)
 	return nil
 }

@@ -52,6 +52,9 @@ type Options struct {
 	// Payments requests and refunds online payments from the thread
 	// page's Payments card; nil hides the card.
 	Payments Payments
+	// PublicURL is the hub's address customers open: a courtesy-car
+	// offer sends PublicURL + "/l/" + token. "" offers no car.
+	PublicURL string
 }
 
 // Handler serves /inbox.
@@ -66,6 +69,7 @@ type Handler struct {
 	done         <-chan struct{}
 	signals      ChatSignals
 	payments     Payments
+	publicURL    string        // Options.PublicURL, for the loan card's links
 	thumbs       chan struct{} // thumbnail slots, see makeThumbnail
 }
 
@@ -82,7 +86,7 @@ func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Op
 	}
 	return &Handler{Base: base, store: st, media: o.Media, customerLink: o.CustomerLink, queued: o.Queued, texts: o.Texts,
 		broker: o.Broker, done: o.Done,
-		signals: o.WhatsApp, payments: o.Payments, thumbs: make(chan struct{}, thumbSlots)}, nil
+		signals: o.WhatsApp, payments: o.Payments, publicURL: o.PublicURL, thumbs: make(chan struct{}, thumbSlots)}, nil
 }
 
 // The routes that take a file, up to MaxUploadBytes, from signed-in staff.
@@ -126,4 +130,5 @@ func (h *Handler) Register(app fiber.Router) {
 	workshop.Post(MechanicUploadPath, h.withThread(h.mechanicUpload))
 	h.registerInspectionCard(routes)
 	h.registerInspection(workshop)
+	h.registerLoans(desk)
 }

@@ -42,6 +42,7 @@ type threadPage struct {
 	WhatsApp     bool          // the thread runs on WhatsApp: quotes and "typing…"
 	Pay          *payCard      // the Payments card (payments_card.go); nil without Payments or a work order
 	Insp         *inspCard     // the inspection card (inspection_advisor.go); nil when there is nothing to show
+	Loan         *loanCard     // the courtesy-car card (loan_card.go); nil without a work order
 	List         listPane      // the thread list beside the conversation (inbox_pane.go)
 	Side         *customerCard // the side panel's customer (thread_side.go); nil for an unknown one
 	Channel      string        // the thread's channel for its icon
@@ -204,6 +205,9 @@ func (h *Handler) showThread(c *fiber.Ctx, s staff.Staff, th hub.Thread, status 
 	p.Frame.Scripts, p.Frame.Events, p.Frame.Back = inboxScripts, eventsURL(c), &staffpage.Link{URL: "/inbox", Label: t["back"]}
 	if err := h.addInspectionCard(c, s, th, branch.Location(), locale, &p); err != nil {
 		return h.Internal(c, "load inspection", err)
+	}
+	if err := h.addLoanCard(c, s, th, branch, locale, &p); err != nil {
+		return h.Internal(c, "load courtesy car", err)
 	}
 	return h.Render(c, status, "thread.html", p)
 }
