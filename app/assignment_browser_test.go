@@ -164,6 +164,8 @@ func asgCustomerWrites(t *testing.T, browser context.Context, base string, h *ap
 	c := inspPhone(t, browser)
 	c.Open(base + h.CustomerPath(t, number))
 	c.WaitFor("the customer page", `document.querySelector("form.composer textarea#text")`, "body")
-	c.Do("write", chromedp.SendKeys(chromedp.ID("text"), text), chromedp.Click(chromedp.CSS(`form.composer button[type=submit]`)))
+	// Submit, not Do: the page's live stream shows the message before the
+	// form's redirect comes.
+	c.Submit("write", chromedp.SendKeys(chromedp.ID("text"), text), chromedp.Click(chromedp.CSS(`form.composer button[type=submit]`)))
 	c.WaitFor("sent", `[...document.querySelectorAll("#messages li.msg.mine")].some(li => li.textContent.includes(`+webtest.JS(text)+`))`, "#messages")
 }

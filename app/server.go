@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -390,8 +391,14 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 
 	listenErr := make(chan error, 1)
-	go func() { listenErr <- s.app.Listen(s.cfg.Addr) }()
-	s.log.Info("listening", "addr", s.cfg.Addr)
+	var ln *Listener
+	if raw, err := net.Listen(s.app.Config().Network, s.cfg.Addr); err != nil {
+		listenErr <- err
+	} else {
+		ln = NewListener(raw)
+		go func() { listenErr <- s.app.Listener(ln) }()
+		s.log.Info("listening", "addr", s.cfg.Addr)
+	}
 
 	select {
 	case <-ctx.Done():
@@ -399,9 +406,14 @@ func (s *Server) Run(ctx context.Context) error {
 		err = fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
 	}
 	s.log.Info("shutting down")
-	close(s.done)
-	if shutdownErr := s.app.ShutdownWithTimeout(10 * time.Second); shutdownErr != nil {
-		s.log.Warn("http shutdown", "error", shutdownErr)
+	close(s.done) // ends the open event streams
+	if ln != nil {
+		if shutdownErr := s.app.ShutdownWithTimeout(10 * time.Second); shutdownErr != nil {
+			s.log.Warn("http shutdown", "error", shutdownErr, "open", ln.Open())
+		}
+		// A Shutdown that came before Serve had started found nothing to
+		// stop; a closed listener ends such a Serve at its first Accept.
+		ln.Close()
 	}
 	stopWork()
 	wg.Wait()

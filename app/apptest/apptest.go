@@ -144,14 +144,15 @@ func Results(t testing.TB, body map[string]any) []map[string]any {
 // for what the in-memory transport cannot show (body limits, streaming).
 func (h *Hub) Listen(t testing.TB) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	raw, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	ln := app.NewListener(raw) // its Close drops connections that sent nothing, which Shutdown waits for
 	web := h.Server.App()
 	go func() { _ = web.Listener(ln) }()
 	t.Cleanup(func() { _ = web.Shutdown() })
-	return "http://" + ln.Addr().String()
+	return "http://" + raw.Addr().String()
 }
 
 // PushWorkOrder applies one work_order event as the DMS would send it and

@@ -3,9 +3,12 @@ package apptest
 import (
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"naryad/app"
 )
 
 // ServeAt serves the hub's HTTP stack (no outbox, no live updates) on addr
@@ -15,26 +18,29 @@ import (
 // a kiosk or a DMS configured with that URL would find it again.
 func (h *Hub) ServeAt(t testing.TB, addr string) (base string, stop func()) {
 	t.Helper()
-	ln, err := net.Listen("tcp", addr)
+	raw, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatalf("serve hub on %s: %v", addr, err)
 	}
-	app := h.Server.App()
+	ln := app.NewListener(raw)
+	web := h.Server.App()
 	served := make(chan struct{})
 	go func() {
 		defer close(served)
-		_ = app.Listener(ln)
+		_ = web.Listener(ln)
 	}()
 	var once sync.Once
 	stop = func() {
 		once.Do(func() {
-			// Shutdown closes the listener and the idle connections, so
-			// a client's next request fails as with a stopped process. It
-			// waits for requests in flight: a kiosk's sync (its own
-			// timeout is 20 s) on a busy machine took over 10 s.
-			if err := app.ShutdownWithTimeout(30 * time.Second); err != nil {
-				t.Errorf("stop hub at %s: %v", ln.Addr(), err)
+			// Shutdown closes the listener, the idle connections and those
+			// that never sent a request, so a client's next request fails
+			// as with a stopped process. It waits for requests in flight:
+			// a kiosk's sync (its own timeout is 20 s) on a busy machine
+			// took over 10 s.
+			if err := web.ShutdownWithTimeout(30 * time.Second); err != nil {
+				t.Errorf("stop hub at %s: %v; still open:\n%s", raw.Addr(), err, strings.Join(ln.Open(), "\n"))
 			}
+			ln.Close() // ends a Serve that had not started when Shutdown came
 			<-served
 		})
 	}

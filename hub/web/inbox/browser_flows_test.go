@@ -180,7 +180,9 @@ func ibTestFailedResend(t *testing.T, p *webtest.Tab, h *apptest.Hub, base strin
 	if got := webtest.Spaces(webtest.Must[string](p, li+`.querySelector(".delivery").textContent`)); !strings.HasPrefix(got, "не доставлено") {
 		t.Errorf("delivery line = %q, want «не доставлено: <reason>»", got)
 	}
-	p.Do("resend", chromedp.Click(chromedp.CSS(`li#m`+strconv.FormatInt(m.ID, 10)+` .delivery form button[type=submit]`)))
+	// Submit, not Do: the next test's navigation must not race the form's
+	// redirect, whatever the page showed meanwhile.
+	p.Submit("resend", chromedp.Click(chromedp.CSS(`li#m`+strconv.FormatInt(m.ID, 10)+` .delivery form button[type=submit]`)))
 	p.WaitFor("the message queued or sent again",
 		`document.readyState === "complete" && `+li+` && !`+li+`.querySelector(".delivery.failed") && `+
 			`["queued", "sent", "delivered"].some(c => `+li+`.querySelector(".delivery." + c))`, "section.chat")
@@ -298,4 +300,35 @@ func ibTestLeadMerge(t *testing.T, p *webtest.Tab, h *apptest.Hub, base string) 
 	if _, err := h.Store.Thread(ctx, lead.ID); err == nil {
 		t.Errorf("the lead thread %s still exists after the merge", leadPath)
 	}
+}
+
+// ibTestNoReloadWhileLeaving checks a thread page being left does not
+// reload itself on its thread's events: a reload that starts after the
+// next page answered, before it is shown, wins, and the browser stays on
+// the thread (a test that opened another thread found itself back here).
+// If the page is still shown 5 s on, it catches up.
+func ibTestNoReloadWhileLeaving(t *testing.T, p *webtest.Tab, h *apptest.Hub, base string) {
+	const number = "АА-000101"
+	ctx := context.Background()
+	th, err := h.Store.Thread(ctx, ibThreadOf(t, p, base, number))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ibOpenThread(p, base, th.ID)
+	// The page's own document, and the thread events its stream delivers
+	// (inbox.js passes each on as naryad:thread).
+	p.Do("mark the page and leave it", chromedp.Evaluate[chromedp.Void](`window.__ibStay = true;
+		document.addEventListener("naryad:thread", e => { window.__ibHeard = e.detail; });
+		window.dispatchEvent(new Event("beforeunload"))`))
+	text := "Можно забрать завтра утром? (" + time.Now().Format("15:04:05.000") + ")"
+	if _, err := h.Store.AddCustomerMessage(ctx, th, text, hub.ChannelSMS, nil); err != nil {
+		t.Fatal(err)
+	}
+	p.WaitFor("the thread's event on the page being left", `window.__ibHeard === `+webtest.JS(strconv.FormatInt(th.ID, 10)), "body")
+	// Unheld, the reload would come within 2 s of the page's load.
+	if p.Within(2500*time.Millisecond, `!window.__ibStay`) {
+		t.Fatalf("the thread page reloaded itself while being left\nlocation: %s", p.Location())
+	}
+	p.WaitFor("the page catches up once it stays", `!window.__ibStay && [...document.querySelectorAll("ol.messages li.msg.in")].some(li => `+
+		ibNorm(`li.querySelector(".body")?.textContent`)+`.includes(`+webtest.JS(text)+`))`, "section.chat")
 }

@@ -88,6 +88,10 @@ func TestBrowserInbox(t *testing.T) {
 		advisor.T = t
 		ibTestLeadMerge(t, advisor, h, base)
 	})
+	t.Run("thread_page_being_left_does_not_reload", func(t *testing.T) {
+		advisor.T = t
+		ibTestNoReloadWhileLeaving(t, advisor, h, base)
+	})
 }
 
 // ibTestSignInAndList signs in through the login form, checks the list

@@ -151,6 +151,23 @@ func (p *Tab) Open(url string) {
 	p.Do("open "+url, chromedp.Navigate(url))
 }
 
+// Submit runs steps that submit a form the page leaves to the browser (a
+// post answered by a redirect, a search), and returns once the page the
+// form leads to has loaded. A condition waited for after a plain click can
+// already hold on the page being left — its live stream may show the
+// change before the form's answer comes — and the next step would then
+// race the navigation still under way. The page is marked before the
+// steps; a new document is one without the mark. The test fails with the
+// page's state if none has loaded within StepTimeout.
+func (p *Tab) Submit(what string, steps ...chromedp.Action[chromedp.Void]) {
+	p.T.Helper()
+	const mark = "__webtestSubmitted"
+	p.Do(what, append([]chromedp.Action[chromedp.Void]{chromedp.Evaluate[chromedp.Void]("window." + mark + " = true")}, steps...)...)
+	if !p.Within(StepTimeout, "!window."+mark) {
+		p.T.Fatalf("%s: no new page loaded within %s\nlocation: %s\n%s", what, StepTimeout, p.Location(), p.Dump("body"))
+	}
+}
+
 // Eval evaluates a JavaScript expression in the page.
 func Eval[T any](p *Tab, expr string) (T, error) {
 	ctx, cancel := context.WithTimeout(p.Ctx, StepTimeout)

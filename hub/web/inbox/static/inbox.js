@@ -12,6 +12,9 @@
   var thread = m ? m[1] : null;
   var pending = null;
   var lastReload = Date.now();
+  // leaving is set while the page is being left (see beforeunload below);
+  // missed, that a reload was held back meanwhile.
+  var leaving = null, missed = false;
 
   // typing tells whether the user is writing in a field (the list's
   // search): the reload waits until they stop.
@@ -22,6 +25,7 @@
 
   // reload at most once per 2 s, however many events arrive.
   function reload() {
+    if (leaving) { missed = true; return; }
     if (pending) { return; }
     var wait = Math.max(0, lastReload + 2000 - Date.now());
     pending = setTimeout(function fire() {
@@ -63,6 +67,19 @@
     if (e.data !== thread) { return; }
     if (unsaved()) { notice(); return; }
     reload();
+  });
+  // A page being left must not reload itself: a reload that starts after
+  // the next page has answered, before it is shown, wins over it and the
+  // browser stays here (or it cancels the form just submitted). If the
+  // page is still here 5 s on (the navigation was a download, or stopped),
+  // it catches up.
+  window.addEventListener("beforeunload", function () {
+    if (pending) { clearTimeout(pending); pending = null; missed = true; }
+    clearTimeout(leaving);
+    leaving = setTimeout(function () {
+      leaving = null;
+      if (missed) { missed = false; reload(); }
+    }, 5000);
   });
   // Leaving the page closes the stream at once instead of at the next
   // heartbeat.
