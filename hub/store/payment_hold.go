@@ -166,3 +166,8 @@ func (s *Store) HeldHoldsOfBranch(ctx context.Context, branchID int64, provider 
 	}
 	return int(n), nil
 }
+
+// AuditLoanDeposit is the audit action of a courtesy car's deposit
+// captured or released (the inbox's deposit form, or the hub releasing
+// the deposit of a loan that ended before the car left).
+const AuditLoanDeposit = "loan_deposit"
