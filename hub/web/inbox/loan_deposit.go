@@ -26,7 +26,9 @@ import (
 // ("capture" with amount, or "release") and csrf.
 const LoanDepositPath = "/inbox/loans/:id/deposit"
 
-func loanDepositURL(loanID int64) string { return "/inbox/loans/" + strconv.FormatInt(loanID, 10) + "/deposit" }
+func loanDepositURL(loanID int64) string {
+	return "/inbox/loans/" + strconv.FormatInt(loanID, 10) + "/deposit"
+}
 
 // depositForm is the deposit's part of the courtesy car's card.
 type depositForm struct {
