@@ -118,14 +118,9 @@ func (s *Service) settleDepositAt(ctx context.Context, p hub.Payment, captureMin
 	if err != nil || changed {
 		return err
 	}
-	// A second press (or the poller) recorded the same answer first.
-	l, err := s.store.Loan(ctx, *p.LoanID)
-	if err != nil {
-		return err
-	}
-	if (want == hub.PaymentSucceeded && l.DepositStatus == hub.DepositCaptured) || (want == hub.PaymentCancelled && l.DepositStatus == hub.DepositReleased) {
-		return nil
-	}
+	// A second press at the same moment (the same call, the same key: the
+	// provider did it once) or the poller recorded it first: the person
+	// who pressed is told, and their page audits nothing.
 	return refuse("deposit_meanwhile")
 }
 

@@ -3,6 +3,8 @@ package payments
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/url"
 
 	"naryad/hub"
 	"naryad/hub/store"
@@ -39,6 +41,9 @@ func (s *Service) StartHold(ctx context.Context, l hub.Loan, returnURL string) (
 }
 
 func (s *Service) startHold(ctx context.Context, loanID int64, returnURL string) (string, error) {
+	if !returnAddress(returnURL) {
+		return "", fmt.Errorf("payments: hold of loan %d: the return address is not an absolute http(s) URL", loanID)
+	}
 	l, err := s.store.Loan(ctx, loanID) // as it is now, not as the page read it
 	if err != nil {
 		return "", err
@@ -222,4 +227,18 @@ func (s *Service) holdRequest(ctx context.Context, l hub.Loan, p hub.Payment, re
 		Customer: ReceiptCustomer{Name: l.CustomerName, Phone: l.CustomerPhone},
 		Lines:    []ReceiptLine{{Description: desc, QtyMilli: 1000, AmountMinor: p.AmountMinor, Kind: hub.LineLabor}},
 	}, nil
+}
+
+// maxReturnURL bounds the address the provider sends the customer back
+// to: the hub's own loan link is far shorter.
+const maxReturnURL = 2000
+
+// returnAddress tells whether u can be a provider's return address: an
+// absolute http(s) URL of printable ASCII.
+func returnAddress(u string) bool {
+	if len(u) > maxReturnURL || !plainID(u, maxReturnURL) {
+		return false
+	}
+	p, err := url.Parse(u)
+	return err == nil && (p.Scheme == "https" || p.Scheme == "http") && p.Host != ""
 }

@@ -407,9 +407,9 @@ func TestDepositCaptureWithoutAnAnswer(t *testing.T) {
 	})
 }
 
-// Refusals of the customer's press: no deposit asked, the loan no longer
-// offered, the branch without online payments; in the loan's language,
-// nothing made.
+// Refusals of the customer's press: a return address that is not one, the
+// branch without online payments, the loan no longer offered; in the
+// loan's language, nothing made.
 func TestStartHoldRefusals(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
 		ctx := context.Background()
@@ -421,8 +421,13 @@ func TestStartHoldRefusals(t *testing.T) {
 			t.Fatalf("not a refusal: %v", err)
 			return ""
 		}
+		for _, bad := range []string{"", "/l/tok", "javascript:alert(1)", "https://hub.example/l/\x00", "https://hub.example/l/" + strings.Repeat("a", 3000)} {
+			if _, err := d.svc.StartHold(ctx, d.loanNow(t), bad); err == nil {
+				t.Fatalf("return address %.40q taken", bad)
+			}
+		}
 		pl := d.loanNow(t)
-		pl.Locale = "pl" // the page's copy; the stored loan is what counts but its language is the page's
+		pl.Locale = "pl" // a refusal speaks the language of the loan the page passes
 		if err := d.svc.Disable(ctx, d.f.Branch.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -438,6 +443,53 @@ func TestStartHoldRefusals(t *testing.T) {
 		}
 		if _, err := d.svc.StartHold(ctx, hub.Loan{ID: 999999}, loanReturn); err == nil {
 			t.Fatal("a loan that does not exist")
+		}
+	})
+}
+
+// Fifteen presses of "take" at once: YooKassa captures once (one key),
+// one press records it, the others are told it was settled meanwhile; one
+// message, one payment change.
+func TestDepositCaptureConcurrently(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		d := newDepositEnv(t, s, hub.ProviderYooKassa)
+		d.startHold(t)
+		h := d.holds(t)[0]
+		d.yk.Pay(h.ProviderID, "")
+		d.yooKassaNotice(t, "payment.waiting_for_capture", h.ProviderID)
+		d.move(t, hub.LoanEventOut, hub.LoanOut)
+		d.move(t, hub.LoanEventReturned, hub.LoanReturned)
+
+		const presses = 15
+		errs := make([]error, presses)
+		var wg sync.WaitGroup
+		gate := make(chan struct{})
+		for i := range presses {
+			wg.Go(func() {
+				<-gate
+				errs[i] = d.svc.SettleDeposit(ctx, d.loan.ID, 500000, "Ольга")
+			})
+		}
+		close(gate)
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				ok++
+			case userKey(err) != "deposit_meanwhile":
+				t.Fatalf("press: %v", err)
+			}
+		}
+		if ok != 1 {
+			t.Fatalf("%d presses recorded the capture, want 1", ok)
+		}
+		if at, _ := d.yk.Payment(h.ProviderID); at.Status != "succeeded" || at.Amount.Value != "5000.00" {
+			t.Fatalf("at YooKassa %+v", at)
+		}
+		if len(d.toCustomer(t)) != 1 || len(d.changes(t, hub.ChangePayment)) != 1 || len(d.lines(t, templates.SysLoanDepositCaptured)) != 1 {
+			t.Fatal("a capture recorded more than once")
 		}
 	})
 }
