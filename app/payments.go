@@ -7,6 +7,7 @@ import (
 	"naryad/hub"
 	"naryad/hub/store"
 	"naryad/hub/web/customer"
+	"naryad/hub/web/loan"
 	"naryad/payments"
 	"naryad/payments/stripepay"
 	"naryad/payments/yookassa"
@@ -16,6 +17,10 @@ import (
 // The customer page takes the payments service as its Payments (the
 // staff pages' interfaces are met by the same methods).
 var _ customer.Payments = (*payments.Service)(nil)
+
+// The courtesy car's page (hub/web/loan) takes it as its Deposits: the
+// deposit is a card hold at the branch's provider (issue 20).
+var _ loan.Deposits = (*payments.Service)(nil)
 
 // PaymentProviders is each payment provider's client maker by name
 // (hub.Provider…), for the payments service and `naryad payments set`:

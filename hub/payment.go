@@ -14,12 +14,23 @@ const (
 	PaymentSucceeded = "succeeded"
 	PaymentFailed    = "failed"
 	PaymentCancelled = "cancelled" // expired or cancelled at the provider, or never created there
+	// PaymentAuthorized is a loan deposit's card hold in place: the money
+	// is reserved on the card, not taken. Only a hold has it; it ends
+	// succeeded (captured, PaidMinor the part taken) or cancelled
+	// (released, or expired at the provider).
+	PaymentAuthorized = "authorized"
 )
 
 // Payment kinds: what the money is for.
 const (
 	PaymentForWorkOrder = "work_order" // the work order's amount due (AmountDue)
 	PaymentForRequest   = "request"    // an advisor asked for an amount: a deposit, a prepayment
+	// PaymentForLoanDeposit is a courtesy car's deposit (issue 20): a card
+	// hold of the loan's deposit, captured in part or whole, or released,
+	// at the return. It belongs to a loan (LoanID), never to a work order
+	// (WorkOrderID 0, NULL in the table), so nothing that pays or counts a
+	// work order ever sees it.
+	PaymentForLoanDeposit = "loan_deposit"
 )
 
 // Payment providers.
@@ -49,9 +60,10 @@ func ProviderTakes(provider, currency string) bool {
 type Payment struct {
 	ID             int64
 	BranchID       int64
-	WorkOrderID    int64
-	ThreadID       *int64
-	Kind           string // PaymentForWorkOrder or PaymentForRequest
+	WorkOrderID    int64  // 0 for a loan deposit
+	LoanID         *int64 // a loan deposit's loan; nil for every other kind
+	ThreadID       *int64 // nil for a loan deposit: its thread is the loan's
+	Kind           string // PaymentForWorkOrder, PaymentForRequest or PaymentForLoanDeposit
 	Reason         string // a request's reason, shown to the customer
 	RequestedBy    string // the advisor who asked, for a request
 	AmountMinor    int64  // what the customer was asked to pay

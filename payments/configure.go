@@ -153,6 +153,15 @@ func (s *Service) Disable(ctx context.Context, branchID int64) error {
 // YooKassa a pending payment) the refusal says why, and the caller keeps
 // the settings.
 func (s *Service) closeOpen(ctx context.Context, bp hub.BranchPayment) error {
+	// Courtesy cars' deposits held on cards: only this provider's settings
+	// can take or release them, so they are settled first.
+	held, err := s.store.HeldHoldsOfBranch(ctx, bp.BranchID, bp.Provider)
+	if err != nil {
+		return err
+	}
+	if held > 0 {
+		return refuse("setup_open_left", held, bp.Provider)
+	}
 	open, err := s.store.OpenPaymentsOfBranch(ctx, bp.BranchID, bp.Provider)
 	if err != nil || len(open) == 0 {
 		return err
@@ -163,9 +172,7 @@ func (s *Service) closeOpen(ctx context.Context, bp hub.BranchPayment) error {
 	}
 	left := 0
 	for _, p := range open {
-		cctx, cancel := s.call(ctx)
-		st, err := prov.Cancel(cctx, p.ProviderID)
-		cancel()
+		st, err := s.cancelAt(ctx, prov, p)
 		var pe *Error
 		switch {
 		case errors.As(err, &pe) && !pe.Temporary:
@@ -176,7 +183,8 @@ func (s *Service) closeOpen(ctx context.Context, bp hub.BranchPayment) error {
 		case err == nil:
 			_, err = s.settle(ctx, p, st, nil)
 		}
-		if err != nil || st.Status == hub.PaymentPending {
+		if err != nil || st.Status == hub.PaymentPending || st.Status == hub.PaymentAuthorized {
+			// Still open, or a deposit the customer held a moment ago.
 			s.log.Warn("close a payment before its provider's settings go", "payment", p.ID, "error", err)
 			left++
 		}

@@ -67,7 +67,7 @@ func (s *Service) Poll(ctx context.Context) (int, error) {
 			s.log.Warn("payment check", "payment", p.ID, "provider", p.Provider, "error", err)
 		}
 	}
-	return n + s.retryRefunds(ctx), nil
+	return n + s.pollHeld(ctx) + s.retryRefunds(ctx), nil
 }
 
 // refundRetryAfter is how long a refund the provider did not answer waits
@@ -117,14 +117,18 @@ func (s *Service) pollOne(ctx context.Context, p hub.Payment) error {
 	if err != nil {
 		return errors.Join(err, s.store.SchedulePaymentCheck(ctx, p.ID, checks, &next))
 	}
-	cctx, cancel := s.call(ctx)
 	var st State
-	if p.Superseded || checks >= len(checkAfter) {
-		st, err = prov.Cancel(cctx, p.ProviderID)
-	} else {
-		st, err = prov.Fetch(cctx, p.ProviderID)
+	switch {
+	case p.Kind == hub.PaymentForLoanDeposit:
+		// A hold's page is never cancelled here: it expires by itself
+		// (Stripe's in a day), and YooKassa's cancel would release a hold
+		// the customer has just made.
+		st, err = s.stateAt(ctx, prov, p)
+	case p.Superseded || checks >= len(checkAfter):
+		st, err = s.cancelAt(ctx, prov, p)
+	default:
+		st, err = s.stateAt(ctx, prov, p)
 	}
-	cancel()
 	if err != nil {
 		return errors.Join(err, s.store.SchedulePaymentCheck(ctx, p.ID, checks, &next))
 	}

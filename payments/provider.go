@@ -147,3 +147,49 @@ type Error struct {
 func (e *Error) Error() string {
 	return e.Provider + " " + e.Op + ": " + e.Message
 }
+
+// Holds is a provider's card holds, for courtesy-car deposits (issue 20):
+// the customer authorises an amount on the provider's hosted page, the
+// money stays on their card, and at the return the hub takes part or all
+// of it (Capture) or lets it go (Release). A provider package implements
+// it beside Provider; a provider without it takes no deposits. As in
+// Provider, every call has its own timeout and every POST an idempotency
+// key, so a retry after a timeout never holds, captures or releases twice.
+//
+// A hold's State.Status is hub.PaymentPending (the page is open, or the
+// card is still being checked), hub.PaymentAuthorized (the hold is in
+// place), hub.PaymentSucceeded (captured; PaidMinor is what was taken),
+// hub.PaymentCancelled (released, expired, or the page closed unpaid) or
+// hub.PaymentFailed (the card was refused).
+type Holds interface {
+	// Hold makes a hosted page where the customer authorises a hold of
+	// r.AmountMinor (captured later, never at once) and returns where
+	// they go. r.Methods is ignored: holds are made by card.
+	Hold(ctx context.Context, r CreateRequest) (Created, error)
+	// HoldState asks the provider for the hold's current state: the
+	// truth webhooks and the poller rely on (a signed Checkout event
+	// names the session, not whether its card was authorised).
+	HoldState(ctx context.Context, providerID string) (State, error)
+	// Capture takes r.AmountMinor (1 to the amount held) of a hold in
+	// place; the rest goes back to the card. It reports the state after.
+	Capture(ctx context.Context, r CaptureRequest) (State, error)
+	// Release lets a hold in place go without taking anything. It
+	// reports the state after.
+	Release(ctx context.Context, r ReleaseRequest) (State, error)
+}
+
+// CaptureRequest takes part or all of a hold.
+type CaptureRequest struct {
+	ProviderID     string // the hold's
+	IdempotencyKey string // the same for every retry of this capture
+	AmountMinor    int64
+	Currency       string
+	Description    string          // what was taken, for the fiscal receipt
+	Customer       ReceiptCustomer // YooKassa's receipt of what was taken
+}
+
+// ReleaseRequest lets a hold go.
+type ReleaseRequest struct {
+	ProviderID     string
+	IdempotencyKey string
+}

@@ -42,7 +42,9 @@ func (s *Service) Refund(ctx context.Context, paymentID, amountMinor int64, reas
 		return hub.PaymentRefund{}, err
 	}
 	switch {
-	case p.Status != hub.PaymentSucceeded:
+	case p.Status != hub.PaymentSucceeded || p.Kind == hub.PaymentForLoanDeposit:
+		// A deposit taken is refunded in the provider's dashboard: it
+		// belongs to no work order the refund change could name.
 		return hub.PaymentRefund{}, refuse("refund_not_paid")
 	case amountMinor <= 0:
 		return hub.PaymentRefund{}, refuse("amount_not_positive")

@@ -23,6 +23,10 @@ type webhookEvent struct{ provider, id string }
 // event given is recorded in the same transaction (false, nothing done,
 // when it was seen before). It reports whether the payment changed.
 func (s *Service) settle(ctx context.Context, p hub.Payment, st State, event *webhookEvent) (bool, error) {
+	if p.Kind == hub.PaymentForLoanDeposit {
+		// A courtesy car's deposit: the loan's, no work order's.
+		return s.settleHold(ctx, p, st, event, "")
+	}
 	changed, queued := false, false
 	err := s.store.Tx(ctx, func(tx *store.Store) error {
 		// The work order's row first, as the DMS ingest takes it, then the

@@ -59,6 +59,19 @@ var moneyRefusals = map[string]string{
 	"refund_not_made":             "The provider did not make the refund of %s (%s); nothing was refunded.",
 }
 
+// depositRefusals are what SettleDeposit refuses with, in English.
+var depositRefusals = map[string]string{
+	"deposit_amount_bad":     "The amount to take is 0 (release the hold) or more, up to what is held.",
+	"deposit_too_much":       "Only %s is held: no more can be taken.",
+	"deposit_not_back":       "The courtesy car is not back yet: the deposit is settled at the return.",
+	"deposit_never_out":      "The car never left: its deposit can only be released.",
+	"deposit_not_held":       "This loan holds no deposit to settle.",
+	"deposit_meanwhile":      "The deposit was settled meanwhile (by someone else, or at the provider): look at the loan again.",
+	"deposit_provider_gone":  "The branch no longer uses this deposit's provider here: settle it in the provider's dashboard.",
+	"deposit_no_answer":      "The provider did not answer, so nothing is recorded yet: press again to retry the same action (it is never made twice).",
+	"deposit_refused_saying": "The provider refused: %s",
+}
+
 // SetupRefusals are the keys of Configure's and Disable's refusals with
 // their English words: the admin's payments page words each of them.
 func SetupRefusals() map[string]string { return maps.Clone(setupRefusals) }
@@ -66,6 +79,10 @@ func SetupRefusals() map[string]string { return maps.Clone(setupRefusals) }
 // MoneyRefusals are the keys of Request's and Refund's refusals with their
 // English words: the thread's Payments card words each of them.
 func MoneyRefusals() map[string]string { return maps.Clone(moneyRefusals) }
+
+// DepositRefusals are the keys of SettleDeposit's refusals with their
+// English words: the courtesy-car card's deposit form words each of them.
+func DepositRefusals() map[string]string { return maps.Clone(depositRefusals) }
 
 // Amount is a blank of a refusal that is money: a page writes it in its
 // reader's language (staffpage recognises MinorUnits), the log in English.
@@ -86,6 +103,9 @@ func refuse(key string, args ...any) error {
 	words, ok := setupRefusals[key]
 	if !ok {
 		words, ok = moneyRefusals[key]
+	}
+	if !ok {
+		words, ok = depositRefusals[key]
 	}
 	if !ok || strings.Count(words, "%s") != len(args) {
 		// A programming slip: still a refusal, with what is known.

@@ -47,6 +47,9 @@ func TestEveryRefusalHasItsWords(t *testing.T) {
 			if !ok {
 				words, ok = moneyRefusals[key]
 			}
+			if !ok {
+				words, ok = depositRefusals[key]
+			}
 			switch {
 			case !ok:
 				t.Errorf("%s: refusal %q has no words", fset.Position(call.Pos()), key)
@@ -56,7 +59,7 @@ func TestEveryRefusalHasItsWords(t *testing.T) {
 			return true
 		})
 	}
-	for _, table := range []map[string]string{setupRefusals, moneyRefusals} {
+	for _, table := range []map[string]string{setupRefusals, moneyRefusals, depositRefusals} {
 		for key := range table {
 			if !used[key] {
 				t.Errorf("refusal %q is never made", key)

@@ -73,11 +73,11 @@ func (s *Service) webhook(c *fiber.Ctx) error {
 		return err
 	}
 	st := n.State
-	if !n.Trusted {
+	if !n.Trusted || p.Kind == hub.PaymentForLoanDeposit {
+		// A deposit's hold is always read back: a signed Checkout event
+		// names the session, not whether its card was authorised.
 		// Unsigned (YooKassa): the provider's API says what is true.
-		cctx, cancel := s.call(ctx)
-		st, err = prov.Fetch(cctx, p.ProviderID)
-		cancel()
+		st, err = s.stateAt(ctx, prov, p)
 		if err != nil {
 			s.log.Warn("webhook: fetch-back failed", "provider", bp.Provider, "payment", p.ID, "error", err)
 			return fail(c, fiber.StatusServiceUnavailable, "provider did not answer, send again later")

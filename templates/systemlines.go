@@ -97,6 +97,18 @@ const (
 	SysLoanLessFuel         = "loan.less_fuel" // a phrase of loan.returned_desk
 )
 
+// System line keys of the courtesy car's deposit (issue 20; package
+// payments writes them).
+const (
+	SysLoanDepositPageOpened = "loan.deposit_page_opened"
+	SysLoanDepositHeld       = "loan.deposit_held"
+	SysLoanDepositFailed     = "loan.deposit_failed"
+	SysLoanDepositUnwanted   = "loan.deposit_unwanted"
+	SysLoanDepositCaptured   = "loan.deposit_captured"
+	SysLoanDepositReleased   = "loan.deposit_released"
+	SysLoanDepositLapsed     = "loan.deposit_lapsed"
+)
+
 // systemLines is the catalog: key → locale → wording.
 var systemLines = map[string]map[string]string{
 	SysDecisionApproved: {
@@ -370,6 +382,43 @@ var systemLines = map[string]map[string]string{
 		LocaleRU: "Топлива меньше, чем при выдаче ({fuel_out}/8).",
 		LocalePL: "Mniej paliwa niż przy wydaniu ({fuel_out}/8).",
 		LocaleEN: "Less fuel than at the handover ({fuel_out}/8).",
+	},
+
+	// The courtesy car's deposit (DEPOSIT).
+	SysLoanDepositPageOpened: {
+		LocaleRU: "Клиент открыл страницу {provider}, чтобы заблокировать залог {amount_minor} за подменный автомобиль (платёж {payment}).",
+		LocalePL: "Klient otworzył stronę {provider}, by zablokować kaucję {amount_minor} za samochód zastępczy (płatność {payment}).",
+		LocaleEN: "The customer opened the {provider} page to hold the courtesy car's deposit of {amount_minor} (payment {payment}).",
+	},
+	SysLoanDepositHeld: {
+		LocaleRU: "Залог {amount_minor} за подменный автомобиль заблокирован на карте[ ({method})] ({provider}, платёж {provider_id}).",
+		LocalePL: "Kaucja {amount_minor} za samochód zastępczy zablokowana na karcie[ ({method})] ({provider}, płatność {provider_id}).",
+		LocaleEN: "The courtesy car's deposit of {amount_minor} is held on the card[ ({method})] ({provider} payment {provider_id}).",
+	},
+	SysLoanDepositFailed: {
+		LocaleRU: "Залог {amount_minor} за подменный автомобиль не заблокирован[: {reason}]. Клиент может попробовать ещё раз.",
+		LocalePL: "Kaucja {amount_minor} za samochód zastępczy nie została zablokowana[: {reason}]. Klient może spróbować ponownie.",
+		LocaleEN: "The courtesy car's deposit of {amount_minor} was not held[: {reason}]. The customer may try again.",
+	},
+	SysLoanDepositUnwanted: {
+		LocaleRU: "Залог {amount_minor} заблокирован, когда подменный автомобиль уже не нужен: блокировка снимается.",
+		LocalePL: "Kaucja {amount_minor} została zablokowana, gdy samochód zastępczy nie był już potrzebny: blokada jest zdejmowana.",
+		LocaleEN: "A deposit of {amount_minor} was held after the courtesy car was no longer needed: the hold is being released.",
+	},
+	SysLoanDepositCaptured: {
+		LocaleRU: "Из залога {held_minor} за подменный автомобиль удержано {captured_minor}[, удержал(а) {by}][; {rest_minor} возвращено на карту].",
+		LocalePL: "Z kaucji {held_minor} za samochód zastępczy pobrano {captured_minor}[, pobrał(a) {by}][; {rest_minor} wraca na kartę].",
+		LocaleEN: "Of the courtesy car's deposit of {held_minor}, {captured_minor} was taken[ by {by}][; {rest_minor} goes back to the card].",
+	},
+	SysLoanDepositReleased: {
+		LocaleRU: "Блокировка залога {held_minor} за подменный автомобиль снята[, снял(а) {by}][: {reason}].",
+		LocalePL: "Blokada kaucji {held_minor} za samochód zastępczy zdjęta[, zdjął/zdjęła {by}][: {reason}].",
+		LocaleEN: "The courtesy car's deposit hold of {held_minor} was released[ by {by}][: {reason}].",
+	},
+	SysLoanDepositLapsed: {
+		LocaleRU: "Блокировка залога {held_minor} за подменный автомобиль закончилась у платёжной системы[: {reason}]; удержать из неё больше ничего нельзя.",
+		LocalePL: "Blokada kaucji {held_minor} za samochód zastępczy wygasła u operatora płatności[: {reason}]; nie można już z niej nic pobrać.",
+		LocaleEN: "The courtesy car's deposit hold of {held_minor} ended at the provider[: {reason}]; nothing can be taken from it any more.",
 	},
 }
 

@@ -19,22 +19,29 @@ const maxDescription = 128
 // Create makes a one-stage payment with a redirect to YooKassa's page and,
 // when the branch sends receipts, the 54-FZ receipt of the lines.
 func (p *Provider) Create(ctx context.Context, r payments.CreateRequest) (payments.Created, error) {
+	return p.create(ctx, "create", r, true, stateOf)
+}
+
+// create makes a payment with a redirect to YooKassa's page: one-stage
+// (capture true), or a hold to capture later (capture false, hold.go). op
+// names the call in errors; read turns the answer into the hub's state.
+func (p *Provider) create(ctx context.Context, op string, r payments.CreateRequest, capture bool, read func(payment) (payments.State, error)) (payments.Created, error) {
 	key, err := idempotenceKey(r.IdempotencyKey)
 	if err != nil {
-		return payments.Created{}, fmt.Errorf("yookassa create: %w", err)
+		return payments.Created{}, fmt.Errorf("yookassa %s: %w", op, err)
 	}
 	if r.AmountMinor <= 0 {
-		return payments.Created{}, fmt.Errorf("yookassa create: amount %d is not positive", r.AmountMinor)
+		return payments.Created{}, fmt.Errorf("yookassa %s: amount %d is not positive", op, r.AmountMinor)
 	}
 	if len(r.Currency) != 3 || strings.ToUpper(r.Currency) != r.Currency {
-		return payments.Created{}, fmt.Errorf("yookassa create: currency %q is not an ISO 4217 code", r.Currency)
+		return payments.Created{}, fmt.Errorf("yookassa %s: currency %q is not an ISO 4217 code", op, r.Currency)
 	}
 	if u, err := url.Parse(r.ReturnURL); err != nil || u.Host == "" {
-		return payments.Created{}, fmt.Errorf("yookassa create: return URL %q is not an absolute address", r.ReturnURL)
+		return payments.Created{}, fmt.Errorf("yookassa %s: return URL %q is not an absolute address", op, r.ReturnURL)
 	}
 	body := createPayment{
 		Amount:  amount{Value: formatAmount(r.AmountMinor), Currency: r.Currency},
-		Capture: true,
+		Capture: capture,
 		Confirmation: confirmation{
 			Type:      "redirect",
 			ReturnURL: r.ReturnURL,
@@ -43,26 +50,29 @@ func (p *Provider) Create(ctx context.Context, r payments.CreateRequest) (paymen
 		Description: hub.TruncateRunes(strings.TrimSpace(r.Description), maxDescription),
 		Metadata:    map[string]string{"naryad_payment_id": strconv.FormatInt(r.PaymentID, 10)},
 	}
+	if !capture {
+		body.Metadata["naryad_kind"] = hub.PaymentForLoanDeposit
+	}
 	if p.vatCode > 0 {
 		body.Receipt, err = buildReceipt(r.Customer, r.Lines, r.AmountMinor, r.Currency, p.vatCode, p.taxSystem)
 		if err != nil {
-			return payments.Created{}, fmt.Errorf("yookassa create: %w", err)
+			return payments.Created{}, fmt.Errorf("yookassa %s: %w", op, err)
 		}
 	}
 	var got payment
-	if err := p.call(ctx, "create", http.MethodPost, "/payments", key, body, &got); err != nil {
+	if err := p.call(ctx, op, http.MethodPost, "/payments", key, body, &got); err != nil {
 		return payments.Created{}, err
 	}
-	st, err := stateOf(got)
+	st, err := read(got)
 	if err != nil {
-		return payments.Created{}, fmt.Errorf("yookassa create: %w", err)
+		return payments.Created{}, fmt.Errorf("yookassa %s: %w", op, err)
 	}
 	c := payments.Created{ProviderID: got.ID, State: st}
 	if got.Confirmation != nil {
 		c.URL = got.Confirmation.ConfirmationURL
 	}
 	if got.ID == "" || (c.URL == "" && st.Status == hub.PaymentPending) {
-		return payments.Created{}, &payments.Error{Provider: hub.ProviderYooKassa, Op: "create", Status: http.StatusOK, Message: "the answer has no payment id or confirmation_url"}
+		return payments.Created{}, &payments.Error{Provider: hub.ProviderYooKassa, Op: op, Status: http.StatusOK, Message: "the answer has no payment id or confirmation_url"}
 	}
 	return c, nil
 }

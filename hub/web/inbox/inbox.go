@@ -125,6 +125,7 @@ func (h *Handler) Register(app fiber.Router) {
 	desk.Post(thread+"/merge", h.withThread(h.merge))
 	desk.Post(thread+"/payments", h.withThread(h.requestPayment))
 	routes.For(store.RoleAdmin).Post(thread+"/payments/:pid/refund", h.withThread(h.refundPayment))
+	desk.Post(LoanDepositPath, h.settleDeposit)
 	workshop.Get("/mechanic", h.mechanicSearch)
 	workshop.Get("/mechanic/orders/:id", h.withThread(h.mechanicOrder))
 	workshop.Post(MechanicUploadPath, h.withThread(h.mechanicUpload))

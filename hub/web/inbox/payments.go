@@ -25,6 +25,11 @@ type Payments interface {
 	Request(ctx context.Context, threadID, amountMinor int64, reason, by string) (hub.Payment, error)
 	// Refund returns amountMinor of a succeeded payment to the customer.
 	Refund(ctx context.Context, paymentID, amountMinor int64, reason, by string) (hub.PaymentRefund, error)
+	// SettleDeposit settles a courtesy car's deposit held on the card at
+	// the return: takes captureMinor of it, or releases it (0), and tells
+	// the customer (loan_deposit.go). by is the advisor, as the thread
+	// shows them.
+	SettleDeposit(ctx context.Context, loanID, captureMinor int64, by string) error
 }
 
 // maxPayReason bounds a request's or a refund's reason: the customer reads

@@ -37,6 +37,9 @@ type fakePayments struct {
 	requests []payCall
 	refunds  []payCall
 	err      error
+	// deposits and depositErr are SettleDeposit's (loan_deposit_test.go).
+	deposits   []depositCall
+	depositErr error
 }
 
 func (f *fakePayments) Request(ctx context.Context, threadID, amountMinor int64, reason, by string) (hub.Payment, error) {

@@ -16,6 +16,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /v3/payments", s.api(s.createPayment))
 	mux.HandleFunc("GET /v3/payments/{id}", s.api(s.getPayment))
 	mux.HandleFunc("POST /v3/payments/{id}/cancel", s.api(s.cancelPayment))
+	mux.HandleFunc("POST /v3/payments/{id}/capture", s.api(s.capturePayment))
 	mux.HandleFunc("POST /v3/refunds", s.api(s.createRefund))
 	mux.HandleFunc("GET /v3/refunds/{id}", s.api(s.getRefund))
 	mux.HandleFunc("/v3/", s.api(func(*http.Request, []byte) (any, *apiError) {

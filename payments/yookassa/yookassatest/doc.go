@@ -18,6 +18,8 @@
 //	POST /payments              create: pending, confirmation_url on the fake
 //	GET  /payments/{id}
 //	POST /payments/{id}/cancel  only waiting_for_capture (else 400, as YooKassa)
+//	POST /payments/{id}/capture only waiting_for_capture: all, or part (amount);
+//	                            a receipt, when sent, of the amount taken
 //	POST /refunds               succeeded at once; at most what is left
 //	GET  /refunds/{id}
 //

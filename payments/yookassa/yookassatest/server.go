@@ -223,6 +223,10 @@ func (s *Server) Refunds() []Refund {
 // clonePayment copies a payment so a caller cannot change the fake's.
 func clonePayment(p *Payment) Payment {
 	c := *p
+	if p.CaptureReceipt != nil {
+		r := *p.CaptureReceipt
+		c.CaptureReceipt = &r
+	}
 	c.Metadata = make(map[string]string, len(p.Metadata))
 	for k, v := range p.Metadata {
 		c.Metadata[k] = v

@@ -69,6 +69,9 @@ type Payment struct {
 	ReturnURL string   `json:"-"` // the request's confirmation.return_url
 	Locale    string   `json:"-"` // the request's confirmation.locale
 	Receipt   *Receipt `json:"-"` // the request's receipt, nil when none was sent
+	// CaptureReceipt is the capture's receipt (a two-stage payment's), nil
+	// when none was sent.
+	CaptureReceipt *Receipt `json:"-"`
 }
 
 // Refund is YooKassa's refund object.

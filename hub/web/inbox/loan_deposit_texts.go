@@ -1,0 +1,96 @@
+package inbox
+
+// depositTexts are the words of the courtesy car's deposit form
+// (loan_deposit.go) in ru, pl and en.
+var depositTexts = map[string]map[string]string{
+	"ru": {
+		"deposit": "Залог", "held": "Заблокировано на карте", "taken": "Удержано",
+		"st_none": "не нужен", "st_required": "ещё не внесён", "st_held": "заблокирован на карте", "st_captured": "удержан",
+		"st_released": "возвращён", "st_failed": "не прошёл",
+		"settle":     "Рассчитать залог",
+		"capture":    "Удержать",
+		"amount":     "Сумма",
+		"do_capture": "Удержать из залога", "do_release": "Вернуть весь залог",
+		"capture_hint":  "Удерживается только эта сумма, остальное банк вернёт на карту клиента. Клиенту придёт сообщение.",
+		"never_out":     "Автомобиль не выдавался: залог можно только вернуть.",
+		"not_back":      "Залог рассчитывается, когда автомобиль вернётся.",
+		"back_thread":   "Вернуться к разговору",
+		"err_amount":    "Сумма — число больше нуля, например 1 250,50; чтобы ничего не удерживать, верните залог.",
+		"err_action":    "Выберите: удержать сумму или вернуть залог.",
+		"err_failed":    "Не получилось из-за ошибки на сервере; ничего не сделано. Попробуйте ещё раз позже.",
+		"refused_title": "Залог не рассчитан",
+	},
+	"pl": {
+		"deposit": "Kaucja", "held": "Zablokowano na karcie", "taken": "Pobrano",
+		"st_none": "niepotrzebna", "st_required": "jeszcze nie wpłacona", "st_held": "zablokowana na karcie", "st_captured": "pobrana",
+		"st_released": "zwrócona", "st_failed": "nieudana",
+		"settle":     "Rozlicz kaucję",
+		"capture":    "Pobierz",
+		"amount":     "Kwota",
+		"do_capture": "Pobierz z kaucji", "do_release": "Zwróć całą kaucję",
+		"capture_hint":  "Pobierana jest tylko ta kwota, resztę bank zwróci na kartę klienta. Klient dostanie wiadomość.",
+		"never_out":     "Samochód nie został wydany: kaucję można tylko zwrócić.",
+		"not_back":      "Kaucję rozlicza się po zwrocie samochodu.",
+		"back_thread":   "Wróć do rozmowy",
+		"err_amount":    "Kwota to liczba większa od zera, np. 1 250,50; aby nic nie pobierać, zwróć kaucję.",
+		"err_action":    "Wybierz: pobierz kwotę albo zwróć kaucję.",
+		"err_failed":    "Nie udało się z powodu błędu serwera; nic nie zrobiono. Spróbuj ponownie później.",
+		"refused_title": "Kaucja nie została rozliczona",
+	},
+	"en": {
+		"deposit": "Deposit", "held": "Held on the card", "taken": "Taken",
+		"st_none": "none asked", "st_required": "not left yet", "st_held": "held on the card", "st_captured": "taken",
+		"st_released": "released", "st_failed": "not held",
+		"settle":     "Settle the deposit",
+		"capture":    "Take",
+		"amount":     "Amount",
+		"do_capture": "Take from the deposit", "do_release": "Release the whole deposit",
+		"capture_hint":  "Only this amount is taken; the bank returns the rest to the customer's card. The customer gets a message.",
+		"never_out":     "The car never left: the deposit can only be released.",
+		"not_back":      "The deposit is settled when the car is back.",
+		"back_thread":   "Back to the conversation",
+		"err_amount":    "The amount is a number above zero, e.g. 1,250.50; to take nothing, release the deposit.",
+		"err_action":    "Choose: take an amount, or release the deposit.",
+		"err_failed":    "It did not work because of a server error; nothing was done. Try again later.",
+		"refused_title": "The deposit was not settled",
+	},
+}
+
+// depositRefusalTexts are the payments service's refusals of a deposit's
+// settlement (payments.DepositRefusals) in the staff user's language; each
+// %s is the refusal's blank in turn, an amount written as money.
+var depositRefusalTexts = map[string]map[string]string{
+	"ru": {
+		"deposit_amount_bad":     "Удержать можно от 0 (вернуть залог) до заблокированной суммы.",
+		"deposit_too_much":       "Заблокировано только %s: больше удержать нельзя.",
+		"deposit_not_back":       "Подменный автомобиль ещё не вернулся: залог рассчитывается при возврате.",
+		"deposit_never_out":      "Автомобиль не выдавался: залог можно только вернуть.",
+		"deposit_not_held":       "По этой выдаче нет заблокированного залога.",
+		"deposit_meanwhile":      "Залог тем временем уже рассчитан (кем-то другим или у платёжной системы): посмотрите выдачу ещё раз.",
+		"deposit_provider_gone":  "Филиал больше не работает здесь с платёжной системой этого залога: рассчитайте его в её личном кабинете.",
+		"deposit_no_answer":      "Платёжная система не ответила, поэтому ничего не записано: нажмите ещё раз — будет повторено то же действие (дважды оно не проводится).",
+		"deposit_refused_saying": "Платёжная система отказала: %s",
+	},
+	"pl": {
+		"deposit_amount_bad":     "Pobrać można od 0 (zwrot kaucji) do zablokowanej kwoty.",
+		"deposit_too_much":       "Zablokowano tylko %s: więcej nie można pobrać.",
+		"deposit_not_back":       "Samochód zastępczy jeszcze nie wrócił: kaucję rozlicza się przy zwrocie.",
+		"deposit_never_out":      "Samochód nie został wydany: kaucję można tylko zwrócić.",
+		"deposit_not_held":       "To wypożyczenie nie ma zablokowanej kaucji.",
+		"deposit_meanwhile":      "Kaucja została w międzyczasie rozliczona (przez kogoś innego lub u operatora płatności): sprawdź wypożyczenie ponownie.",
+		"deposit_provider_gone":  "Oddział nie korzysta już tutaj z operatora tej kaucji: rozlicz ją w panelu operatora.",
+		"deposit_no_answer":      "Operator płatności nie odpowiedział, więc nic nie zapisano: naciśnij ponownie, by powtórzyć to samo działanie (nigdy nie zostanie wykonane dwa razy).",
+		"deposit_refused_saying": "Operator płatności odmówił: %s",
+	},
+	"en": {
+		"deposit_amount_bad":     "The amount to take is 0 (release the hold) or more, up to what is held.",
+		"deposit_too_much":       "Only %s is held: no more can be taken.",
+		"deposit_not_back":       "The courtesy car is not back yet: the deposit is settled at the return.",
+		"deposit_never_out":      "The car never left: its deposit can only be released.",
+		"deposit_not_held":       "This loan holds no deposit to settle.",
+		"deposit_meanwhile":      "The deposit was settled meanwhile (by someone else, or at the provider): look at the loan again.",
+		"deposit_provider_gone":  "The branch no longer uses this deposit's provider here: settle it in the provider's dashboard.",
+		"deposit_no_answer":      "The provider did not answer, so nothing is recorded yet: press again to retry the same action (it is never made twice).",
+		"deposit_refused_saying": "The provider refused: %s",
+	},
+}
