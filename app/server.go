@@ -210,12 +210,13 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 	}
 
 	// The courtesy car's page (/l/<token>, issue 20): Stripe Identity for
-	// the branches that use it, the key through the branch's locker.
+	// the branches that use it, the deposit through the payments service,
+	// the key through the branch's locker.
 	loanPage, err := loan.New(st, media, loan.Options{
 		Secret: secret, SecureCookies: strings.HasPrefix(cfg.BaseURL(), "https://"),
 		RateLimit: cfg.CustomerRateLimit, UploadMaxBytes: int64(cfg.UploadMaxBytes), PublicURL: cfg.BaseURL(),
 		FormOrigins: append(paymentPageOrigins(), stripeid.HostedOrigin), Texts: renderer, Queued: queued, Logger: log,
-		Identity: idCheck, Keys: lockerSync.LoanKeys(),
+		Identity: idCheck, Deposits: pay, Keys: lockerSync.LoanKeys(),
 	})
 	if err != nil {
 		return nil, err

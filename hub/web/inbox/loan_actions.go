@@ -113,6 +113,16 @@ func (h *Handler) moveLoan(c *fiber.Ctx, s staff.Staff, th hub.Thread, l hub.Loa
 	if m.say != "" {
 		h.queued()
 	}
+	if (m.event == hub.LoanEventWithdrawn || m.event == hub.LoanEventIdentityRefused) && l.DepositStatus != hub.DepositNone && h.payments != nil {
+		// The key never left: the hold on the customer's card goes now,
+		// not in a week. A failure is retried by the payments service's
+		// daily check of holds.
+		rctx, cancel := payContext(c)
+		if err := h.payments.ReleaseDeposit(rctx, l.ID); err != nil {
+			h.Log.Warn("inbox loan: release the deposit", "loan_id", l.ID, "error", err)
+		}
+		cancel()
+	}
 	h.Log.Info("inbox loan "+m.event, "thread_id", th.ID, "loan_id", l.ID, "user_id", s.User.ID)
 	return loanDone(c, th, m.done)
 }

@@ -260,6 +260,9 @@ func (h *Handler) loanRow(c *fiber.Ctx, s staff.Staff, card *loanCard, l hub.Loa
 			r.Waits = fmt.Sprintf(t["waits_for"], missing)
 		}
 	}
+	if r.DepositPart, err = h.depositForm(c, s, l); err != nil {
+		return loanRow{}, err
+	}
 	if card.CanAct {
 		files, err := h.store.StaffLoanIdentityFiles(ctx, l.ID)
 		if err != nil {

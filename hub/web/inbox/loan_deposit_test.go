@@ -22,6 +22,14 @@ type depositCall struct {
 	By            string
 }
 
+// ReleaseDeposit records the loan whose hold the inbox let go.
+func (f *fakePayments) ReleaseDeposit(ctx context.Context, loanID int64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.released = append(f.released, loanID)
+	return nil
+}
+
 // SettleDeposit records the call and answers depositErr, else records the
 // settlement on the loan as the service would.
 func (f *fakePayments) SettleDeposit(ctx context.Context, loanID, captureMinor int64, by string) error {
@@ -218,6 +226,27 @@ func TestDepositFormIsTheBranchsDesks(t *testing.T) {
 		resp, _ := post(apptest.NewAppClient(t, without).SignIn("anna", password), depositURL(l), "action", "release")
 		if resp.StatusCode != http.StatusNotFound {
 			t.Errorf("without payments: %d", resp.StatusCode)
+		}
+	})
+}
+
+// Withdrawing an offer whose deposit is held lets the hold go at once
+// (the payments service is asked after the withdrawal committed); an offer
+// without a deposit asks nothing.
+func TestWithdrawReleasesTheHeldDeposit(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
+		w := newPayWorld(t, h, true)
+		l := heldLoan(t, h, w.a, "Е 333 ЕЕ 77")
+		anna := w.signIn(t, "anna")
+		resp, page := post(anna, fmt.Sprintf("/inbox/threads/%d/loans/%d/withdraw", w.a.ID, l.ID))
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("withdraw: %d\n%s", resp.StatusCode, page)
+		}
+		w.fake.mu.Lock()
+		released := append([]int64(nil), w.fake.released...)
+		w.fake.mu.Unlock()
+		if len(released) != 1 || released[0] != l.ID {
+			t.Fatalf("released %v, want the withdrawn loan %d", released, l.ID)
 		}
 	})
 }

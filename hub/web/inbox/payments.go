@@ -30,6 +30,10 @@ type Payments interface {
 	// the customer (loan_deposit.go). by is the advisor, as the thread
 	// shows them.
 	SettleDeposit(ctx context.Context, loanID, captureMinor int64, by string) error
+	// ReleaseDeposit lets go of the hold of a loan withdrawn or refused,
+	// if there is one (nothing otherwise); the payments service's daily
+	// check retries a release that failed.
+	ReleaseDeposit(ctx context.Context, loanID int64) error
 }
 
 // maxPayReason bounds a request's or a refund's reason: the customer reads

@@ -40,6 +40,7 @@ type fakePayments struct {
 	// deposits and depositErr are SettleDeposit's (loan_deposit_test.go).
 	deposits   []depositCall
 	depositErr error
+	released   []int64 // ReleaseDeposit's loans
 }
 
 func (f *fakePayments) Request(ctx context.Context, threadID, amountMinor int64, reason, by string) (hub.Payment, error) {
