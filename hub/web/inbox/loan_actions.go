@@ -307,9 +307,11 @@ func (h *Handler) returnLoan(c *fiber.Ctx, s staff.Staff, th hub.Thread, l hub.L
 }
 
 // awaitsReadings tells whether a loan is back without the fuel and the
-// odometer read: its key was dropped off at the locker.
+// odometer read: its key was dropped off at the locker (and its deposit
+// may be settled already, which closes it).
 func awaitsReadings(l hub.Loan) bool {
-	return l.State == hub.LoanReturned && (l.ReturnFuelEighths == nil || l.ReturnOdometerKm == nil)
+	back := l.State == hub.LoanReturned || l.State == hub.LoanClosed
+	return back && (l.ReturnFuelEighths == nil || l.ReturnOdometerKm == nil)
 }
 
 // customerLine is the customer's message key in locale (the loan's),

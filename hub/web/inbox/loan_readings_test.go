@@ -23,8 +23,15 @@ import (
 // the loan keeps its return time, the DMS gets the `returned` change again
 // with the readings, the thread a line, the audit log a row, the customer
 // no message. Readings below the handover's odometer are refused; fifteen
-// presses at once record once; a second recording is refused.
+// presses at once record once; a second recording is refused. The same
+// holds when the deposit was settled first, which closed the loan.
 func TestLoanReadingsAfterTheLockerReturn(t *testing.T) {
+	for _, settled := range []bool{false, true} {
+		t.Run(map[bool]string{false: "returned", true: "closed"}[settled], func(t *testing.T) { readingsAfterTheLocker(t, settled) })
+	}
+}
+
+func readingsAfterTheLocker(t *testing.T, settled bool) {
 	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
 		ctx := context.Background()
 		w := newLoanWorld(t, h)
@@ -47,7 +54,11 @@ func TestLoanReadingsAfterTheLockerReturn(t *testing.T) {
 			}},
 			{hub.LoanEventOut, func(x *hub.Loan) { x.State, x.OutAt = hub.LoanOut, &out }},
 			{hub.LoanEventReturned, func(x *hub.Loan) { x.State, x.ReturnedAt = hub.LoanReturned, &returned }},
+			{hub.LoanEventClosed, func(x *hub.Loan) { x.State = hub.LoanClosed }},
 		} {
+			if step.event == hub.LoanEventClosed && !settled {
+				break
+			}
 			if _, err := h.Store.ChangeLoan(ctx, l.ID, step.event, func(x *hub.Loan) error { step.change(x); return nil }); err != nil {
 				t.Fatal(err)
 			}
@@ -112,8 +123,11 @@ func TestLoanReadingsAfterTheLockerReturn(t *testing.T) {
 			t.Fatalf("15 recordings at once: %d taken, %+v after %+v", won, n, before)
 		}
 
-		got := w.onlyLoan(t)
-		if got.State != hub.LoanReturned || got.ReturnedAt == nil || !got.ReturnedAt.Equal(returned) ||
+		got, state, events := w.onlyLoan(t), hub.LoanReturned, "offered signed out returned returned"
+		if settled {
+			state, events = hub.LoanClosed, "offered signed out returned closed returned"
+		}
+		if got.State != state || got.ReturnedAt == nil || !got.ReturnedAt.Equal(returned) ||
 			got.ReturnFuelEighths == nil || *got.ReturnFuelEighths != 3 || got.ReturnOdometerKm == nil || *got.ReturnOdometerKm != 12900 {
 			t.Fatalf("the loan after the readings: %+v", got)
 		}
@@ -121,7 +135,7 @@ func TestLoanReadingsAfterTheLockerReturn(t *testing.T) {
 			!strings.Contains(line.Text("en"), "at its return: fuel 3/8, odometer 12900 km. Less fuel than at the handover (6/8).") {
 			t.Fatalf("system line %q (%s)", line.Text("en"), line.TextKey)
 		}
-		if ev := w.loanEvents(t); strings.Join(ev, " ") != "offered signed out returned returned" {
+		if ev := w.loanEvents(t); strings.Join(ev, " ") != events {
 			t.Fatalf("loan changes %v", ev)
 		}
 		changes, err := h.Store.ChangesAfter(ctx, []int64{w.a.BranchID}, 0, 1000)
