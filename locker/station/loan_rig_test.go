@@ -46,9 +46,8 @@ import (
 // courtesy cars an admin sets up on the admin's pages, an advisor in the
 // inbox, the customer's phone in headless Chromium, a key locker whose
 // station drives simulated boards over a pseudo-terminal, and Stripe
-// (stripe-mock behind its recording proxy, and a stand-in for its hosted
-// verification page in the browser), all through the hub's public
-// surfaces.
+// (stripe-mock behind its recording proxy, and stand-ins for its hosted
+// pages inside the browser), all through the hub's public surfaces.
 
 // loanRig is one hub with all of that around it.
 type loanRig struct {
