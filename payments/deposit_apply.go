@@ -186,12 +186,31 @@ func (s *Service) holdMoved(ctx context.Context, tx *store.Store, from string, p
 	}
 }
 
+// settleLoan records the deposit settled by staff (captured or released).
+// A loan back from the customer is then settled as a whole: it closes, and
+// the DMS gets its `closed` change with the deposit's outcome. A loan that
+// ended before the car left (withdrawn, refused) keeps its end.
+func settleLoan(ctx context.Context, tx *store.Store, l hub.Loan, status string) error {
+	event := ""
+	if l.State == hub.LoanReturned {
+		event = hub.LoanEventClosed
+	}
+	_, err := tx.ChangeLoan(ctx, l.ID, event, func(x *hub.Loan) error {
+		x.DepositStatus = status
+		if event != "" {
+			x.State = hub.LoanClosed
+		}
+		return nil
+	})
+	return err
+}
+
 // depositTaken records a capture: the loan's deposit captured, a payment
 // change for 1C (kind loan_deposit, the amount taken, against the loan's
 // work order when it has one), the thread's line and the customer's
 // message.
 func (s *Service) depositTaken(ctx context.Context, tx *store.Store, p hub.Payment, l hub.Loan, by string) (bool, error) {
-	if _, err := tx.ChangeLoan(ctx, l.ID, "", func(x *hub.Loan) error { x.DepositStatus = hub.DepositCaptured; return nil }); err != nil {
+	if err := settleLoan(ctx, tx, l, hub.DepositCaptured); err != nil {
 		return false, err
 	}
 	car, err := tx.CourtesyCar(ctx, l.BranchID, l.CarID)
@@ -230,7 +249,7 @@ func (s *Service) depositTaken(ctx context.Context, tx *store.Store, p hub.Payme
 // depositReleased records a release made by the hub (by): the loan's
 // deposit released, the thread's line and the customer's message.
 func (s *Service) depositReleased(ctx context.Context, tx *store.Store, p hub.Payment, l hub.Loan, by string) (bool, error) {
-	if _, err := tx.ChangeLoan(ctx, l.ID, "", func(x *hub.Loan) error { x.DepositStatus = hub.DepositReleased; return nil }); err != nil {
+	if err := settleLoan(ctx, tx, l, hub.DepositReleased); err != nil {
 		return false, err
 	}
 	reason := ""

@@ -109,6 +109,11 @@ const (
 	SysLoanDepositLapsed     = "loan.deposit_lapsed"
 )
 
+// System line key of the readings at a courtesy car's return recorded
+// after its key came back through the locker (issue 20, the E2E helper:
+// the inbox's loan card).
+const SysLoanReturnReadings = "loan.return_readings"
+
 // systemLines is the catalog: key → locale → wording.
 var systemLines = map[string]map[string]string{
 	SysDecisionApproved: {
@@ -419,6 +424,13 @@ var systemLines = map[string]map[string]string{
 		LocaleRU: "Блокировка залога {held_minor} за подменный автомобиль закончилась у платёжной системы[: {reason}]; удержать из неё больше ничего нельзя.",
 		LocalePL: "Blokada kaucji {held_minor} za samochód zastępczy wygasła u operatora płatności[: {reason}]; nie można już z niej nic pobrać.",
 		LocaleEN: "The courtesy car's deposit hold of {held_minor} ended at the provider[: {reason}]; nothing can be taken from it any more.",
+	},
+
+	// Readings at the return after the locker (E2E).
+	SysLoanReturnReadings: {
+		LocaleRU: "{by} записал(а) показания подменного автомобиля {car} при возврате: топливо {fuel}/8, пробег {km} км.[ {fuel_key}]",
+		LocalePL: "{by} zapisał(a) odczyty samochodu zastępczego {car} przy zwrocie: paliwo {fuel}/8, przebieg {km} km.[ {fuel_key}]",
+		LocaleEN: "{by} recorded the courtesy car {car} at its return: fuel {fuel}/8, odometer {km} km.[ {fuel_key}]",
 	},
 }
 

@@ -56,8 +56,9 @@ func makeReady(t *testing.T, h *apptest.Hub, l hub.Loan) hub.Loan {
 	return l
 }
 
-// loanCodeText is the code in a Russian loan message ("… введите код 123456.").
-var loanCodeText = regexp.MustCompile(`код (\d{6})\.`)
+// loanCodeText is the code in a loan message, Russian or Polish ("…
+// введите код 123456.", "… wpisz kod 123456.").
+var loanCodeText = regexp.MustCompile(`(?:код|kod) (\d{6})\.`)
 
 func loanCodeIn(t *testing.T, msgs []hub.Message, key string) string {
 	t.Helper()

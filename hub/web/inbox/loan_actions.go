@@ -256,6 +256,11 @@ func (h *Handler) handOverLoan(c *fiber.Ctx, s staff.Staff, th hub.Thread, l hub
 // returnLoan is POST …/loans/:lid/return (fields fuel, odometer): the car
 // taken back at the desk. The odometer reads at least what it did at the
 // handover; less fuel than then is said on the card and in the line.
+//
+// A car whose key came back through the key locker is returned already,
+// without readings (the kiosk cannot read a fuel gauge): the same form then
+// records what staff read in the car, once, and the DMS gets the `returned`
+// change again, now with them.
 func (h *Handler) returnLoan(c *fiber.Ctx, s staff.Staff, th hub.Thread, l hub.Loan) error {
 	t := loanTexts[staffpage.Locale(c, loanTexts)]
 	refused := &loanRefusal{LoanID: l.ID, Fuel: formField(c, "fuel"), Km: formField(c, "odometer")}
@@ -273,20 +278,40 @@ func (h *Handler) returnLoan(c *fiber.Ctx, s staff.Staff, th hub.Thread, l hub.L
 	if fuel < l.FuelEighths {
 		args["fuel_key"], args["fuel_out"] = templates.SysLoanLessFuel, strconv.Itoa(l.FuelEighths)
 	}
+	readings := awaitsReadings(l) // decided on the loan the form was sent about; a loan moved since is refused
 	at := h.Now().UTC()
-	return h.moveLoan(c, s, th, l, loanMove{event: hub.LoanEventReturned, audit: store.AuditLoanReturned,
+	m := loanMove{event: hub.LoanEventReturned, audit: store.AuditLoanReturned,
 		line: templates.SysLoanReturnedDesk, done: "returned", args: args,
 		detail: fmt.Sprintf("returned at the desk: fuel=%d/8 odometer=%d", fuel, km),
 		change: func(x *hub.Loan) error {
-			if err := notAt(t, x, hub.LoanOut); err != nil {
-				return err
+			switch {
+			case readings && !awaitsReadings(*x):
+				return fmt.Errorf("loan %d: readings recorded meanwhile: %w", x.ID, store.ErrLoanChanged)
+			case !readings:
+				if err := notAt(t, x, hub.LoanOut); err != nil {
+					return err
+				}
+				x.State, x.ReturnedAt = hub.LoanReturned, &at
 			}
 			if km < x.OdometerKm {
 				return &loanProblem{status: fiber.StatusBadRequest, problem: fmt.Sprintf(t["err_odometer_back"], strconv.Itoa(x.OdometerKm))}
 			}
-			x.State, x.ReturnedAt, x.ReturnFuelEighths, x.ReturnOdometerKm = hub.LoanReturned, &at, &fuel, &km
+			x.ReturnFuelEighths, x.ReturnOdometerKm = &fuel, &km
 			return nil
-		}}, refused)
+		}}
+	if readings {
+		m.line, m.done = templates.SysLoanReturnReadings, "readings"
+		m.detail = fmt.Sprintf("readings after the return through the locker: fuel=%d/8 odometer=%d", fuel, km)
+	}
+	return h.moveLoan(c, s, th, l, m, refused)
+}
+
+// awaitsReadings tells whether a loan is back without the fuel and the
+// odometer read: its key was dropped off at the locker (and its deposit
+// may be settled already, which closes it).
+func awaitsReadings(l hub.Loan) bool {
+	back := l.State == hub.LoanReturned || l.State == hub.LoanClosed
+	return back && (l.ReturnFuelEighths == nil || l.ReturnOdometerKm == nil)
 }
 
 // customerLine is the customer's message key in locale (the loan's),

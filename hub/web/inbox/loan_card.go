@@ -72,6 +72,7 @@ type loanRow struct {
 	CanHandOver   bool // at the desk: a branch without a locker, and the loan Ready
 	LockerHint    bool // a branch with a locker: the key goes there
 	CanReturn     bool
+	Readings      bool // back through the locker: the return form records the fuel and odometer
 	// DepositPart is the deposit's own part of the row, for the slot
 	// "loan-deposit-actions" (views/loan_card.html): nil here; the
 	// deposit's code fills it (c and s are at hand in loanRow).
@@ -285,7 +286,8 @@ func (h *Handler) loanRow(c *fiber.Ctx, s staff.Staff, card *loanCard, l hub.Loa
 		r.CanReview = offered && l.IdentityMethod == hub.IdentityManual && l.IdentityStatus == hub.IdentitySubmitted
 		r.CanHandOver = offered && !hasLocker && l.Ready()
 		r.LockerHint = offered && hasLocker
-		r.CanReturn = l.State == hub.LoanOut
+		r.CanReturn = l.State == hub.LoanOut || awaitsReadings(l)
+		r.Readings = awaitsReadings(l)
 	}
 	return r, nil
 }

@@ -29,7 +29,7 @@ func TestLoanCardHasEveryText(t *testing.T) {
 	for _, k := range hub.IDPhotoKinds() {
 		keys = append(keys, "ph_"+k)
 	}
-	for _, k := range []string{"offered", "withdrawn", "approved", "refused", "out", "returned"} {
+	for _, k := range []string{"offered", "withdrawn", "approved", "refused", "out", "returned", "readings"} {
 		keys = append(keys, "done_"+k)
 	}
 	for _, k := range keys {

@@ -15,7 +15,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -345,28 +344,6 @@ func snippet(page string) string {
 		return page[:3000] + "…"
 	}
 	return page
-}
-
-// pdfToText runs poppler's pdftotext on a PDF, as a reader would read it.
-// CI has it (make deps); elsewhere the check is skipped.
-func pdfToText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("pdftotext is missing in CI: make deps installs poppler-utils")
-		}
-		t.Skip("pdftotext is not installed (apt-get install poppler-utils, or make deps)")
-	}
-	path := filepath.Join(t.TempDir(), "agreement.pdf")
-	if err := os.WriteFile(path, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "-enc", "UTF-8", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return string(out)
 }
 
 // texts of the page that tests look for, in Russian (the fixture's

@@ -21,6 +21,7 @@ import (
 	"naryad/hub/store"
 	"naryad/hub/store/storetest"
 	"naryad/hub/web/loan"
+	"naryad/hub/web/webtest"
 	"naryad/templates"
 )
 
@@ -123,7 +124,7 @@ func TestSignTheAgreement(t *testing.T) {
 			t.Errorf("GET agreement.pdf: %d %q %q", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"))
 		}
 
-		text := pdfToText(t, pdf)
+		text := webtest.PDFText(t, pdf)
 		for _, want := range []string{"Иван Петрович Петров", e.car.Plate, got.DocumentID, e.car.VIN} {
 			if !strings.Contains(text, want) {
 				t.Errorf("the PDF's text lacks %q:\n%s", want, text)
