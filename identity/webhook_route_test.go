@@ -14,6 +14,7 @@ import (
 	"naryad/hub/store/storetest"
 	"naryad/identity"
 	"naryad/identity/stripeid"
+	"naryad/internal/stripemock"
 )
 
 // A genuine verified event verifies the loan's check: a `verified` change
@@ -298,6 +299,73 @@ func TestWebhookReplayOfAFailureChangesNothing(t *testing.T) {
 		}
 		if after := e.record(t); !after.same(before) {
 			t.Fatalf("a replay wrote %v", after)
+		}
+	})
+}
+
+// Two branches on one Stripe account have an endpoint each, and Stripe
+// sends every event of the account to both, with the same event id. The
+// delivery at the other branch's endpoint (its own secret, so genuine)
+// changes nothing and must not use up the event: at its own branch's
+// endpoint it still verifies the loan. A branch's key with another
+// branch's loan reference moves nothing.
+func TestWebhookOfOneAccountAtTwoBranches(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		e := newEnv(t, s, nil) // branch A, its loan e.loan
+		b := hub.Branch{Code: "waw1", Name: "Warszawa", Country: "PL", TimeZone: "Europe/Warsaw", Locale: "pl"}
+		if err := s.CreateBranch(ctx, &b); err != nil {
+			t.Fatal(err)
+		}
+		const whsecB = "whsec_identity_endpoint_of_b"
+		if err := e.svc.Configure(ctx, b.ID, hub.IdentitySetup{SecretKey: apiKey, WebhookSecret: whsecB}); err != nil {
+			t.Fatal(err)
+		}
+		u, err := e.svc.WebhookURL(ctx, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pathB := strings.TrimPrefix(u, publicURL)
+		th := hub.Thread{BranchID: b.ID, Phone: "+48600100200", Channel: hub.ChannelSMS}
+		if err := s.CreateThread(ctx, &th); err != nil {
+			t.Fatal(err)
+		}
+		car := hub.CourtesyCar{BranchID: b.ID, Plate: "WA 777", Model: "Kia Rio", Fuel: hub.FuelPetrol}
+		if err := s.AddCourtesyCar(ctx, &car); err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2026, 12, 8, 9, 0, 0, 0, time.UTC)
+		lb := hub.Loan{BranchID: b.ID, ThreadID: th.ID, CarID: car.ID, TokenHash: hub.HashToken("loan-of-b"), Locale: "pl",
+			CustomerPhone: th.Phone, HandoverAt: at, DueBackAt: at.Add(24 * time.Hour), FuelEighths: 8,
+			IdentityMethod: hub.IdentityStripe, IdentityProviderID: "vs_b", OfferedBy: "Ewa"}
+		if err := s.CreateLoan(ctx, &lb); err != nil {
+			t.Fatal(err)
+		}
+		ref := identity.Reference(lb.ID)
+		session := map[string]any{"id": "vs_b", "status": "verified", "type": "document", "client_reference_id": ref,
+			"metadata": map[string]any{stripeid.MetadataReference: ref}, "last_error": nil}
+		body := stripemock.ObjectEvent("evt_shared", "identity.verification_session.verified", "identity.verification_session", session)
+
+		// At A's endpoint, signed with A's secret: B's loan is none of A's.
+		if code := e.post(t, e.path, body, whsec, 10*time.Second); code != http.StatusOK {
+			t.Fatalf("at A's endpoint: %d", code)
+		}
+		if got, _ := s.Loan(ctx, lb.ID); got.IdentityStatus != hub.IdentityPending || got.Version != lb.Version {
+			t.Fatalf("A's endpoint moved B's loan: %+v", got)
+		}
+		// At B's endpoint, the same event verifies B's loan, once.
+		if code := e.post(t, pathB, body, whsecB, 10*time.Second); code != http.StatusOK {
+			t.Fatalf("at B's endpoint: %d", code)
+		}
+		got, _ := s.Loan(ctx, lb.ID)
+		if got.IdentityStatus != hub.IdentityVerified {
+			t.Fatalf("B's loan after its own endpoint's event: %s", got.IdentityStatus)
+		}
+		if code := e.post(t, pathB, body, whsecB, 10*time.Second); code != http.StatusOK {
+			t.Fatalf("replay at B's endpoint: %d", code)
+		}
+		if again, _ := s.Loan(ctx, lb.ID); again.Version != got.Version {
+			t.Fatal("a replay at B's endpoint changed the loan")
 		}
 	})
 }
