@@ -1,0 +1,168 @@
+package loan_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"hash/crc32"
+	"image"
+	"image/jpeg"
+	"net/http"
+	"os"
+	"testing"
+
+	"naryad/hub"
+	"naryad/hub/store"
+	"naryad/hub/store/storetest"
+)
+
+// Attacks on the identity photos from outside: files that claim more
+// pixels than any camera takes, files that only start like a HEIC, and
+// the metadata a phone writes beside the picture.
+
+// pngBomb is a valid PNG header (with its CRC) claiming w × h pixels, the
+// start of what a few kilobytes of zlib would unpack to gigabytes.
+func pngBomb(w, h uint32) []byte {
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr, w)
+	binary.BigEndian.PutUint32(ihdr[4:], h)
+	ihdr[8], ihdr[9] = 8, 6 // 8-bit RGBA
+	b := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR")
+	b = append(b, ihdr...)
+	b = binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(append([]byte("IHDR"), ihdr...)))
+	idat := bytes.Repeat([]byte{0}, 64)
+	b = binary.BigEndian.AppendUint32(b, uint32(len(idat)))
+	b = append(b, "IDAT"...)
+	b = append(b, idat...)
+	b = binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(append([]byte("IDAT"), idat...)))
+	return append(b, "\x00\x00\x00\x00IEND\xaeB`\x82"...)
+}
+
+// jpegClaiming is a real small JPEG whose frame header is rewritten to
+// claim w × h pixels.
+func jpegClaiming(t *testing.T, w, h uint16) []byte {
+	t.Helper()
+	b := append([]byte(nil), photoJPEG(t, 5)...)
+	i := bytes.Index(b, []byte{0xFF, 0xC0})
+	if i < 0 {
+		t.Fatal("no baseline frame header")
+	}
+	binary.BigEndian.PutUint16(b[i+5:], h)
+	binary.BigEndian.PutUint16(b[i+7:], w)
+	return b
+}
+
+// A photo claiming more pixels than any phone takes (a decompression
+// bomb for whoever draws it, staff's browser) is refused as too large,
+// and a file that only starts like a HEIC (then a page) as not a photo;
+// nothing is stored either way.
+func TestAttackIdentityPhotoBombsAndFakes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store, _ storetest.Backend) {
+		e := newEnv(t, st)
+		l, token := e.offer(nil)
+		c, _ := e.open(token)
+		heicThenPage := append([]byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"), "<html><script>alert(document.cookie)</script>"...)
+		before := e.snapshot(l.ID)
+		for _, tc := range []struct {
+			what   string
+			data   []byte
+			status int
+			text   string
+		}{
+			{"a PNG of 30 000 × 30 000", pngBomb(30_000, 30_000), http.StatusRequestEntityTooLarge, ruTooBig},
+			{"a PNG of 1 × 2 000 000 000", pngBomb(1, 2_000_000_000), http.StatusRequestEntityTooLarge, ruTooBig},
+			{"a JPEG of 65 000 × 65 000", jpegClaiming(t, 65_000, 65_000), http.StatusRequestEntityTooLarge, ruTooBig},
+			{"a HEIC brand, then a page", heicThenPage, http.StatusUnsupportedMediaType, ruFileType},
+		} {
+			resp, body := c.upload(t, hub.IDPhotoIDFront, "id.jpg", tc.data)
+			wantStatus(t, tc.what, resp, body, tc.status, tc.text)
+			if after := e.snapshot(l.ID); after != before {
+				t.Errorf("%s changed %+v → %+v", tc.what, before, after)
+			}
+		}
+	})
+}
+
+// phoneJPEG is a JPEG as a phone's camera writes it: EXIF with the
+// orientation (6, held upright) and the GPS position, XMP, and a video
+// appended after the picture (a motion photo).
+func phoneJPEG(t *testing.T) (photo, plain []byte) {
+	t.Helper()
+	plain = photoJPEG(t, 7)
+	le := binary.LittleEndian
+	ifd := make([]byte, 2+2*12+4)
+	le.PutUint16(ifd, 2)
+	put := func(b []byte, tag, typ uint16, count, value uint32) {
+		le.PutUint16(b, tag)
+		le.PutUint16(b[2:], typ)
+		le.PutUint32(b[4:], count)
+		le.PutUint32(b[8:], value)
+	}
+	put(ifd[2:], 0x0112, 3, 1, 6)
+	put(ifd[14:], 0x8825, 4, 1, uint32(8+len(ifd)))
+	exif := append([]byte("Exif\x00\x00II*\x00\x08\x00\x00\x00"), ifd...)
+	exif = append(exif, "\x01\x00\x01\x00\x02\x00\x02\x00\x00\x00N\x00\x00\x00\x00\x00\x00\x00GPSLatitude 52.2297 N GPSLongitude 21.0122 E"...)
+	seg := func(marker byte, body []byte) []byte {
+		s := []byte{0xFF, marker, 0, 0}
+		binary.BigEndian.PutUint16(s[2:], uint16(len(body)+2))
+		return append(s, body...)
+	}
+	photo = append([]byte{0xFF, 0xD8}, seg(0xE1, exif)...)
+	photo = append(photo, seg(0xE1, []byte("http://ns.adobe.com/xap/1.0/\x00<exif:GPSLatitude>52,13.78N</exif:GPSLatitude>"))...)
+	photo = append(photo, plain[2:]...)
+	photo = append(photo, "ftypmp42 motion photo GPSLatitude"...)
+	return photo, plain
+}
+
+// An identity photo is stored without what the phone wrote beside the
+// picture (where it was taken, XMP, an appended video): the same pixels,
+// still upright, and the stored SHA-256 is of the stored bytes.
+func TestAttackIdentityPhotoLosesItsGPS(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		e := newEnv(t, st)
+		l, token := e.offer(nil)
+		c, _ := e.open(token)
+		photo, plain := phoneJPEG(t)
+		if resp, body := c.upload(t, hub.IDPhotoSelfie, "IMG_0001.jpg", photo); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("upload: %d\n%s", resp.StatusCode, snippet(body))
+		}
+		files, err := st.LoanIdentityFiles(ctx, l.ID)
+		if err != nil || len(files) != 1 {
+			t.Fatalf("stored %+v %v", files, err)
+		}
+		f := files[0]
+		stored, err := os.ReadFile(e.media.Path(f.SHA256))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(stored, []byte("GPS")) || bytes.Contains(stored, []byte("motion photo")) || bytes.Contains(stored, []byte("adobe")) {
+			t.Fatalf("the stored photo keeps the phone's metadata: %q", stored[:min(300, len(stored))])
+		}
+		if o := hub.JPEGOrientation(stored); o != 6 {
+			t.Errorf("orientation %d, want 6 kept", o)
+		}
+		if f.ContentType != "image/jpeg" || f.SizeBytes != int64(len(stored)) {
+			t.Errorf("row %+v for %d bytes", f, len(stored))
+		}
+		if sum, _ := hub.NewMedia(t.TempDir()).Put(stored); sum != f.SHA256 {
+			t.Errorf("row's SHA-256 %s is not of the stored bytes (%s)", f.SHA256, sum)
+		}
+		want, _ := jpeg.Decode(bytes.NewReader(plain))
+		got, err := jpeg.Decode(bytes.NewReader(stored))
+		if err != nil || got.Bounds() != want.Bounds() || !samePixels(got, want) {
+			t.Fatalf("the stored photo's pixels differ: %v", err)
+		}
+	})
+}
+
+func samePixels(a, b image.Image) bool {
+	for y := a.Bounds().Min.Y; y < a.Bounds().Max.Y; y++ {
+		for x := a.Bounds().Min.X; x < a.Bounds().Max.X; x++ {
+			if a.At(x, y) != b.At(x, y) {
+				return false
+			}
+		}
+	}
+	return true
+}
