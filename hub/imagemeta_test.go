@@ -252,3 +252,35 @@ func TestHEIFWellFormed(t *testing.T) {
 		}
 	}
 }
+
+// A progressive JPEG has tables and further scans between its scans, its
+// scan data stuffed 0xFF 0x00 bytes and restart markers, and an APP
+// segment may sit between scans: every byte of the picture is kept in
+// order, the metadata wherever it sits goes, and so does what follows
+// the end.
+func TestStripJPEGKeepsEveryScan(t *testing.T) {
+	var in, want []byte
+	both := func(b ...[]byte) {
+		for _, x := range b {
+			in, want = append(in, x...), append(want, x...)
+		}
+	}
+	onlyIn := func(b []byte) { in = append(in, b...) }
+	both([]byte{0xFF, 0xD8})
+	onlyIn(segment(0xE1, "Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00\x00GPS"))
+	both(segment(0xDB, "\x00quantisation"), segment(0xC2, "\x08\x00\x10\x00\x18\x01\x01\x11\x00"), segment(0xC4, "\x00huffman-1"))
+	both(segment(0xDA, "\x01\x01\x00\x00\x3f\x00"), []byte("\x12\xff\x00\x34\xff\xd0\x56\xff\xd1\x57"))
+	both(segment(0xC4, "\x10huffman-2"))
+	onlyIn(segment(0xE1, "http://ns.adobe.com/xap/1.0/\x00GPS between scans"))
+	onlyIn(segment(0xFE, "GPS comment between scans"))
+	both(segment(0xDD, "\x00\x01"), segment(0xDA, "\x01\x01\x00\x01\x3f\x00"), []byte("\x78\xff\x00\xff"))
+	both([]byte{0xFF, 0xD9})
+	onlyIn([]byte("GPS trailer"))
+	out, err := hub.StripImageMetadata(in, "image/jpeg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out, want) {
+		t.Fatalf("stripped\n%q\nwant\n%q", out, want)
+	}
+}
