@@ -8,7 +8,9 @@ import (
 	"image"
 	"image/jpeg"
 	"net/http"
+	"net/url"
 	"os"
+	"strings"
 	"testing"
 
 	"naryad/hub"
@@ -165,4 +167,41 @@ func samePixels(a, b image.Image) bool {
 		}
 	}
 	return true
+}
+
+// The link is the key to the loan: an error on its page is logged with
+// the path, but never with the token in it (logs travel to people and
+// services that must not be able to open the customer's page). The
+// token's hash, which the loans table keeps, names the loan instead.
+func TestAttackTokenNeverLogged(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store, _ storetest.Backend) {
+		e := newEnv(t, st)
+		l, token := e.offer(nil)
+		c, _ := e.open(token)
+		// The car's table gone: every request of the page fails inside.
+		if err := st.Gorm(context.Background()).Exec("ALTER TABLE courtesy_cars RENAME TO courtesy_cars_gone").Error; err != nil {
+			t.Fatal(err)
+		}
+		for what, send := range map[string]func() (*http.Response, string){
+			"GET the page": func() (*http.Response, string) { return c.Do(http.MethodGet, c.base, nil) },
+			"POST a signature": func() (*http.Response, string) {
+				return c.Post(c.base+"/sign", url.Values{"name": {"Иван Петров"}, "consent": {"yes"}})
+			},
+		} {
+			resp, body := send()
+			if resp.StatusCode != http.StatusInternalServerError || strings.Contains(body, "courtesy_cars") {
+				t.Errorf("%s: %d %q", what, resp.StatusCode, body)
+			}
+		}
+		logged := e.log.String()
+		if !strings.Contains(logged, "loan page") {
+			t.Fatalf("nothing logged:\n%s", logged)
+		}
+		if strings.Contains(logged, token) || strings.Contains(logged, token[:20]) {
+			t.Fatalf("the log holds the link's token:\n%s", logged)
+		}
+		if !strings.Contains(logged, l.TokenHash[:12]) {
+			t.Errorf("the log does not name the loan's link by its hash:\n%s", logged)
+		}
+	})
 }
