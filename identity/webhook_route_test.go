@@ -3,6 +3,7 @@ package identity_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"sync"
@@ -366,6 +367,74 @@ func TestWebhookOfOneAccountAtTwoBranches(t *testing.T) {
 		}
 		if again, _ := s.Loan(ctx, lb.ID); again.Version != got.Version {
 			t.Fatal("a replay at B's endpoint changed the loan")
+		}
+	})
+}
+
+// A verified event arriving fifteen times while the advisor withdraws the
+// offer fifteen times at once: the loan ends withdrawn with its car
+// available; verified, if at all, before the withdrawal, with one change
+// and one message; never a verification applied to a withdrawn loan.
+func TestWebhookVerifiedRacesTheWithdrawal(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		e := newEnv(t, s, nil)
+		e.setSession(t, "vs_1")
+		body := e.event("evt_race", "verified", "vs_1", nil)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		codes, withdrawn := make([]int, 15), make([]error, 15)
+		for i := range 15 {
+			wg.Add(2)
+			go func() { defer wg.Done(); <-start; codes[i] = e.deliver(t, body) }()
+			go func() {
+				defer wg.Done()
+				<-start
+				_, withdrawn[i] = s.ChangeLoan(ctx, e.loan.ID, hub.LoanEventWithdrawn, func(x *hub.Loan) error {
+					if x.State != hub.LoanOffered {
+						return store.ErrLoanMove
+					}
+					x.State = hub.LoanWithdrawn
+					return nil
+				})
+			}()
+		}
+		close(start)
+		wg.Wait()
+		won := 0
+		for i := range 15 {
+			if codes[i] != http.StatusOK && codes[i] != http.StatusServiceUnavailable {
+				t.Errorf("a delivery: %d", codes[i])
+			}
+			switch err := withdrawn[i]; {
+			case err == nil:
+				won++
+			case errors.Is(err, store.ErrLoanMove), errors.Is(err, store.ErrLoanChanged):
+			default:
+				t.Errorf("a withdrawal: %v", err)
+			}
+		}
+		l := e.reload(t)
+		car, err := s.CourtesyCar(ctx, l.BranchID, l.CarID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := e.record(t)
+		events := strings.Join(r.events, ",")
+		if won != 1 || l.State != hub.LoanWithdrawn || car.State != hub.CarAvailable {
+			t.Fatalf("%d withdrawals won, loan %s, car %s", won, l.State, car.State)
+		}
+		switch events {
+		case "offered,withdrawn":
+			if l.IdentityStatus != hub.IdentityPending || len(r.messages) != 0 {
+				t.Fatalf("not verified, yet %s with %d messages", l.IdentityStatus, len(r.messages))
+			}
+		case "offered,verified,withdrawn":
+			if l.IdentityStatus != hub.IdentityVerified || len(r.messages) != 1 {
+				t.Fatalf("verified, yet %s with %d messages", l.IdentityStatus, len(r.messages))
+			}
+		default:
+			t.Fatalf("loan changes %s", events)
 		}
 	})
 }
