@@ -205,3 +205,38 @@ func TestAttackTokenNeverLogged(t *testing.T) {
 		}
 	})
 }
+
+// The link's token must be the one sent, byte for byte: in another case,
+// with a NUL or other bytes around it, doubled, or the token of another
+// loan with this loan's session, it opens nothing (404, or 403 for a
+// form) and shows nothing of a loan.
+func TestAttackLinkVariants(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store, _ storetest.Backend) {
+		e := newEnv(t, st)
+		l, token := e.offer(nil)
+		c, _ := e.open(token)
+		for _, p := range []string{
+			"/l/" + strings.ToUpper(token), "/l/" + strings.ToLower(token), "/l/" + token + "%00", "/l/%00" + token,
+			"/l/" + token + "%20", "/l/" + token + token, "/l/" + token[:len(token)-1], "/l/" + url.PathEscape(token+"\x00"),
+			"/l/" + strings.Repeat(token, 40),
+		} {
+			resp, body := c.Do(http.MethodGet, p, nil)
+			if resp.StatusCode != http.StatusNotFound || strings.Contains(body, e.car.Plate) {
+				t.Errorf("GET %s: %d", p, resp.StatusCode)
+			}
+		}
+		// A second loan: its link with the first one's session and token
+		// posts nothing.
+		if _, err := st.SetCarState(context.Background(), e.car.BranchID, e.car.ID, hub.CarAvailable, true); err != nil {
+			t.Fatal(err)
+		}
+		e.change(l.ID, func(x *hub.Loan) { x.State = hub.LoanWithdrawn })
+		other, otherToken := e.offer(nil)
+		before := e.snapshot(other.ID)
+		resp, body := c.Post("/l/"+otherToken+"/sign", url.Values{"name": {"Иван Петров"}, "consent": {"yes"}})
+		wantStatus(t, "another loan's form with this loan's session", resp, body, http.StatusForbidden, ruExpired)
+		if after := e.snapshot(other.ID); after != before {
+			t.Errorf("changed %+v → %+v", before, after)
+		}
+	})
+}
