@@ -240,3 +240,28 @@ func TestAttackLinkVariants(t *testing.T) {
 		}
 	})
 }
+
+// A signing whose transaction fails (here the database refuses the
+// loan's change for the DMS) leaves no signed PDF behind: the file names the customer,
+// carries their signature, IP and browser, and nothing would ever name
+// it again for the purge to find.
+func TestAttackFailedSigningLeavesNoPDF(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store, _ storetest.Backend) {
+		e := newEnv(t, st)
+		l, token := e.offer(nil)
+		c, page := e.open(token)
+		if err := st.Gorm(context.Background()).Exec("ALTER TABLE changes RENAME TO changes_gone").Error; err != nil {
+			t.Fatal(err)
+		}
+		resp, _ := c.Post(c.base+"/sign", signForm(page, "Иван Петров", signaturePNG(t, 600, 200)))
+		if resp.StatusCode != http.StatusInternalServerError {
+			t.Fatalf("sign with the changes' table gone: %d", resp.StatusCode)
+		}
+		if files := e.mediaFiles(); len(files) != 0 {
+			t.Fatalf("a failed signing left %v in the media store", files)
+		}
+		if got := e.loan(l.ID); got.Signed() {
+			t.Fatal("signed")
+		}
+	})
+}
