@@ -1,9 +1,12 @@
 package identity_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -435,6 +438,39 @@ func TestWebhookVerifiedRacesTheWithdrawal(t *testing.T) {
 			}
 		default:
 			t.Fatalf("loan changes %s", events)
+		}
+	})
+}
+
+// A webhook address whose key is not text (raw bytes in the request line)
+// is an address no branch has: 404, before the database is asked
+// (PostgreSQL refuses such a parameter: it was a 500).
+func TestWebhookKeyOfRawBytes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		e := newEnv(t, s, nil)
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() { _ = e.app.Listener(ln) }()
+		t.Cleanup(func() { _ = e.app.Shutdown() })
+		for _, key := range []string{"\xff\xfe", "abc\xc3", strings.Repeat("k", 5000)} {
+			conn, err := net.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The request line as a client may send it: the key's bytes raw.
+			fmt.Fprintf(conn, "POST /api/identity/stripe/%s HTTP/1.1\r\nHost: hub\r\nContent-Length: 2\r\n\r\n{}", key)
+			_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			conn.Close()
+			if resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+				t.Errorf("key %q: %d, want 404 (431 for a request line over the server's buffer)", key[:min(len(key), 10)], resp.StatusCode)
+			}
 		}
 	})
 }
