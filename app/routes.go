@@ -157,7 +157,7 @@ func newApp(cfg *cli.Config, log *slog.Logger, bodies *bodylimit.Gate) *fiber.Ap
 			if errors.As(err, &fe) {
 				code = fe.Code
 			} else {
-				log.Error("http", "method", c.Method(), "path", c.Path(), "error", err)
+				log.Error("http", "method", c.Method(), "path", loan.LogPath(c.Path()), "error", err) // no loan link's token
 			}
 			if code == fiber.StatusRequestEntityTooLarge && strings.HasPrefix(c.Path(), "/c/") && strings.HasSuffix(c.Path(), "/messages") {
 				// A customer's file over every limit: back to their page

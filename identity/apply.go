@@ -87,12 +87,6 @@ func (s *Service) apply(ctx context.Context, branchID, loanID int64, o outcome, 
 			if err := tx.LockChangeFeed(ctx); err != nil {
 				return err
 			}
-			if ev != nil {
-				first, err := tx.RecordIdentityWebhook(ctx, ev.provider, ev.id)
-				if err != nil || !first {
-					return err
-				}
-			}
 			l, err := tx.Loan(ctx, loanID)
 			if errors.Is(err, store.ErrNotFound) {
 				return nil
@@ -100,7 +94,20 @@ func (s *Service) apply(ctx context.Context, branchID, loanID int64, o outcome, 
 			if err != nil {
 				return err
 			}
-			if l.BranchID != branchID || l.IdentityProviderID == "" || l.IdentityProviderID != o.Session || l.State != hub.LoanOffered {
+			if l.BranchID != branchID {
+				// Another branch's loan: branches on one Stripe account
+				// each get every event of the account, with the same id,
+				// at their own endpoints. This delivery must not use the
+				// event up before the loan's own branch receives it.
+				return nil
+			}
+			if ev != nil {
+				first, err := tx.RecordIdentityWebhook(ctx, ev.provider, ev.id)
+				if err != nil || !first {
+					return err
+				}
+			}
+			if l.IdentityProviderID == "" || l.IdentityProviderID != o.Session || l.State != hub.LoanOffered {
 				return nil
 			}
 			m, ok := moveFor(l, o)

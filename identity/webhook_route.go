@@ -35,7 +35,10 @@ func (s *Service) webhook(c *fiber.Ctx) error {
 	defer cancel()
 	name, key := c.Params("provider"), c.Params("key")
 	prov, ok := s.providers[name]
-	if !ok {
+	if !ok || !plainID(key) {
+		// No branch's key is other than printable ASCII, and PostgreSQL
+		// refuses a parameter that is not text (raw bytes in the request
+		// line): unknown, before the database is asked.
 		return fail(c, fiber.StatusNotFound, "unknown webhook address")
 	}
 	body := c.Body()

@@ -1,8 +1,12 @@
 package identity_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -14,6 +18,7 @@ import (
 	"naryad/hub/store/storetest"
 	"naryad/identity"
 	"naryad/identity/stripeid"
+	"naryad/internal/stripemock"
 )
 
 // A genuine verified event verifies the loan's check: a `verified` change
@@ -298,6 +303,174 @@ func TestWebhookReplayOfAFailureChangesNothing(t *testing.T) {
 		}
 		if after := e.record(t); !after.same(before) {
 			t.Fatalf("a replay wrote %v", after)
+		}
+	})
+}
+
+// Two branches on one Stripe account have an endpoint each, and Stripe
+// sends every event of the account to both, with the same event id. The
+// delivery at the other branch's endpoint (its own secret, so genuine)
+// changes nothing and must not use up the event: at its own branch's
+// endpoint it still verifies the loan. A branch's key with another
+// branch's loan reference moves nothing.
+func TestWebhookOfOneAccountAtTwoBranches(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		e := newEnv(t, s, nil) // branch A, its loan e.loan
+		b := hub.Branch{Code: "waw1", Name: "Warszawa", Country: "PL", TimeZone: "Europe/Warsaw", Locale: "pl"}
+		if err := s.CreateBranch(ctx, &b); err != nil {
+			t.Fatal(err)
+		}
+		const whsecB = "whsec_identity_endpoint_of_b"
+		if err := e.svc.Configure(ctx, b.ID, hub.IdentitySetup{SecretKey: apiKey, WebhookSecret: whsecB}); err != nil {
+			t.Fatal(err)
+		}
+		u, err := e.svc.WebhookURL(ctx, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pathB := strings.TrimPrefix(u, publicURL)
+		th := hub.Thread{BranchID: b.ID, Phone: "+48600100200", Channel: hub.ChannelSMS}
+		if err := s.CreateThread(ctx, &th); err != nil {
+			t.Fatal(err)
+		}
+		car := hub.CourtesyCar{BranchID: b.ID, Plate: "WA 777", Model: "Kia Rio", Fuel: hub.FuelPetrol}
+		if err := s.AddCourtesyCar(ctx, &car); err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2026, 12, 8, 9, 0, 0, 0, time.UTC)
+		lb := hub.Loan{BranchID: b.ID, ThreadID: th.ID, CarID: car.ID, TokenHash: hub.HashToken("loan-of-b"), Locale: "pl",
+			CustomerPhone: th.Phone, HandoverAt: at, DueBackAt: at.Add(24 * time.Hour), FuelEighths: 8,
+			IdentityMethod: hub.IdentityStripe, IdentityProviderID: "vs_b", OfferedBy: "Ewa"}
+		if err := s.CreateLoan(ctx, &lb); err != nil {
+			t.Fatal(err)
+		}
+		ref := identity.Reference(lb.ID)
+		session := map[string]any{"id": "vs_b", "status": "verified", "type": "document", "client_reference_id": ref,
+			"metadata": map[string]any{stripeid.MetadataReference: ref}, "last_error": nil}
+		body := stripemock.ObjectEvent("evt_shared", "identity.verification_session.verified", "identity.verification_session", session)
+
+		// At A's endpoint, signed with A's secret: B's loan is none of A's.
+		if code := e.post(t, e.path, body, whsec, 10*time.Second); code != http.StatusOK {
+			t.Fatalf("at A's endpoint: %d", code)
+		}
+		if got, _ := s.Loan(ctx, lb.ID); got.IdentityStatus != hub.IdentityPending || got.Version != lb.Version {
+			t.Fatalf("A's endpoint moved B's loan: %+v", got)
+		}
+		// At B's endpoint, the same event verifies B's loan, once.
+		if code := e.post(t, pathB, body, whsecB, 10*time.Second); code != http.StatusOK {
+			t.Fatalf("at B's endpoint: %d", code)
+		}
+		got, _ := s.Loan(ctx, lb.ID)
+		if got.IdentityStatus != hub.IdentityVerified {
+			t.Fatalf("B's loan after its own endpoint's event: %s", got.IdentityStatus)
+		}
+		if code := e.post(t, pathB, body, whsecB, 10*time.Second); code != http.StatusOK {
+			t.Fatalf("replay at B's endpoint: %d", code)
+		}
+		if again, _ := s.Loan(ctx, lb.ID); again.Version != got.Version {
+			t.Fatal("a replay at B's endpoint changed the loan")
+		}
+	})
+}
+
+// A verified event arriving fifteen times while the advisor withdraws the
+// offer fifteen times at once: the loan ends withdrawn with its car
+// available; verified, if at all, before the withdrawal, with one change
+// and one message; never a verification applied to a withdrawn loan.
+func TestWebhookVerifiedRacesTheWithdrawal(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		e := newEnv(t, s, nil)
+		e.setSession(t, "vs_1")
+		body := e.event("evt_race", "verified", "vs_1", nil)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		codes, withdrawn := make([]int, 15), make([]error, 15)
+		for i := range 15 {
+			wg.Add(2)
+			go func() { defer wg.Done(); <-start; codes[i] = e.deliver(t, body) }()
+			go func() {
+				defer wg.Done()
+				<-start
+				_, withdrawn[i] = s.ChangeLoan(ctx, e.loan.ID, hub.LoanEventWithdrawn, func(x *hub.Loan) error {
+					if x.State != hub.LoanOffered {
+						return store.ErrLoanMove
+					}
+					x.State = hub.LoanWithdrawn
+					return nil
+				})
+			}()
+		}
+		close(start)
+		wg.Wait()
+		won := 0
+		for i := range 15 {
+			if codes[i] != http.StatusOK && codes[i] != http.StatusServiceUnavailable {
+				t.Errorf("a delivery: %d", codes[i])
+			}
+			switch err := withdrawn[i]; {
+			case err == nil:
+				won++
+			case errors.Is(err, store.ErrLoanMove), errors.Is(err, store.ErrLoanChanged):
+			default:
+				t.Errorf("a withdrawal: %v", err)
+			}
+		}
+		l := e.reload(t)
+		car, err := s.CourtesyCar(ctx, l.BranchID, l.CarID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := e.record(t)
+		events := strings.Join(r.events, ",")
+		if won != 1 || l.State != hub.LoanWithdrawn || car.State != hub.CarAvailable {
+			t.Fatalf("%d withdrawals won, loan %s, car %s", won, l.State, car.State)
+		}
+		switch events {
+		case "offered,withdrawn":
+			if l.IdentityStatus != hub.IdentityPending || len(r.messages) != 0 {
+				t.Fatalf("not verified, yet %s with %d messages", l.IdentityStatus, len(r.messages))
+			}
+		case "offered,verified,withdrawn":
+			if l.IdentityStatus != hub.IdentityVerified || len(r.messages) != 1 {
+				t.Fatalf("verified, yet %s with %d messages", l.IdentityStatus, len(r.messages))
+			}
+		default:
+			t.Fatalf("loan changes %s", events)
+		}
+	})
+}
+
+// A webhook address whose key is not text (raw bytes in the request line)
+// is an address no branch has: 404, before the database is asked
+// (PostgreSQL refuses such a parameter: it was a 500).
+func TestWebhookKeyOfRawBytes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		e := newEnv(t, s, nil)
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() { _ = e.app.Listener(ln) }()
+		t.Cleanup(func() { _ = e.app.Shutdown() })
+		for _, key := range []string{"\xff\xfe", "abc\xc3", strings.Repeat("k", 5000)} {
+			conn, err := net.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The request line as a client may send it: the key's bytes raw.
+			fmt.Fprintf(conn, "POST /api/identity/stripe/%s HTTP/1.1\r\nHost: hub\r\nContent-Length: 2\r\n\r\n{}", key)
+			_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			conn.Close()
+			if resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+				t.Errorf("key %q: %d, want 404 (431 for a request line over the server's buffer)", key[:min(len(key), 10)], resp.StatusCode)
+			}
 		}
 	})
 }

@@ -31,6 +31,12 @@ func (s *Service) webhook(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), webhookTimeout)
 	defer cancel()
 	name, key := c.Params("provider"), c.Params("key")
+	if key == "" || !plainID(key, maxWebhookKey) {
+		// No branch's key is other than printable ASCII, and PostgreSQL
+		// refuses a parameter that is not text (raw bytes in the request
+		// line): unknown, before the database is asked.
+		return fail(c, fiber.StatusNotFound, "unknown webhook address")
+	}
 	bp, err := s.store.BranchPaymentByWebhookKey(ctx, key)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && bp.Provider != name) {
 		return fail(c, fiber.StatusNotFound, "unknown webhook address")
@@ -127,6 +133,7 @@ func (s *Service) fuller(ctx context.Context, prov Provider, p hub.Payment, st S
 const (
 	maxProviderID = 255
 	maxEventID    = 512
+	maxWebhookKey = 255 // newWebhookKey's are a few tens of characters
 )
 
 // plainID tells whether an id a notification names can be one a provider

@@ -1,8 +1,13 @@
 package payments_test
 
 import (
+	"bufio"
+	"fmt"
+	"net"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"naryad/hub"
 	"naryad/hub/store"
@@ -54,6 +59,38 @@ func TestNoticeWithAnImpossibleIDIsRefused(t *testing.T) {
 				if got := e.webhook(t, e.key, []byte(body), ""); got >= 500 {
 					t.Fatalf("%.60q: %d", body, got)
 				}
+			}
+		}
+	})
+}
+
+// A webhook address whose key is not text (raw bytes in the request line,
+// as a client may send them) is an address no branch has: 404 before the
+// database is asked. PostgreSQL refuses such a parameter: it was a 500.
+func TestWebhookKeyOfRawBytesIsUnknown(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		e := newEnv(t, s, hub.ProviderYooKassa)
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() { _ = e.app.Listener(ln) }()
+		t.Cleanup(func() { _ = e.app.Shutdown() })
+		for _, key := range []string{"\xff\xfe", "abc\xc3"} {
+			conn, err := net.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(conn, "POST /api/payments/%s/%s HTTP/1.1\r\nHost: hub\r\nContent-Length: 2\r\n\r\n{}", e.name, key)
+			_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			conn.Close()
+			if resp.StatusCode != http.StatusNotFound {
+				t.Errorf("key %q: %d, want 404", key, resp.StatusCode)
 			}
 		}
 	})

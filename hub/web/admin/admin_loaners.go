@@ -131,6 +131,8 @@ func (h *Handler) loanerSave(c *fiber.Ctx, b hub.Branch, done string, change fun
 			"{from}", t["state_"+refused.From], "{to}", t["state_"+refused.To]).Replace(t["move_refused"]))
 	case errors.Is(err, store.ErrCarChanged):
 		return h.loanerRefuse(c, b, fiber.StatusConflict, loanerWords(c)["car_changed"])
+	case errors.Is(err, errCarOnLoan):
+		return h.loanerRefuse(c, b, fiber.StatusConflict, loanerWords(c)["car_on_loan"])
 	case errors.Is(err, store.ErrNotFound):
 		return c.Status(fiber.StatusNotFound).SendString(loanerWords(c)["err_not_found"])
 	default:
@@ -225,6 +227,9 @@ func (h *Handler) loanerState(c *fiber.Ctx) error {
 	}
 	to, override := c.FormValue("state"), c.FormValue("override") == "1"
 	return h.loanerSave(c, b, "state", func(tx *store.Store) (string, error) {
+		if err := notOnLoan(c, tx, b.ID, id); err != nil {
+			return "", err
+		}
 		from, err := tx.SetCarState(c.UserContext(), b.ID, id, to, override)
 		if err != nil {
 			return "", err
@@ -235,6 +240,25 @@ func (h *Handler) loanerState(c *fiber.Ctx) error {
 		}
 		return fmt.Sprintf("%s car=%d %s→%s", action, id, from, to), nil
 	})
+}
+
+// errCarOnLoan refuses a move or a retirement of a car a loan holds.
+var errCarOnLoan = errors.New("the car is on a loan")
+
+// notOnLoan refuses (errCarOnLoan) to move a car an open loan holds: it
+// moves with its loan, from the loan's card in the work order's thread
+// (withdraw the offer, take the car back), or the loan would promise a
+// car the fleet calls available or retired. A move by the page that
+// races an offer meets the car's changed state (store.ErrCarChanged).
+func notOnLoan(c *fiber.Ctx, tx *store.Store, branchID, carID int64) error {
+	_, err := tx.OpenLoanOfCar(c.UserContext(), branchID, carID)
+	switch {
+	case err == nil:
+		return errCarOnLoan
+	case errors.Is(err, store.ErrNotFound):
+		return nil
+	}
+	return err
 }
 
 // loanerRetire is POST …/loaners/cars/<car>/retire.
@@ -248,6 +272,9 @@ func (h *Handler) loanerRetire(c *fiber.Ctx) error {
 		return err
 	}
 	return h.loanerSave(c, b, "retired", func(tx *store.Store) (string, error) {
+		if err := notOnLoan(c, tx, b.ID, id); err != nil {
+			return "", err
+		}
 		if err := tx.RetireCourtesyCar(c.UserContext(), b.ID, id); err != nil {
 			return "", err
 		}

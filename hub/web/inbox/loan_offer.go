@@ -78,14 +78,14 @@ func (h *Handler) offerLoan(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 		return h.Internal(c, "load courtesy car", err)
 	}
 
-	// One car at a time per work order. Not atomic with the offer: two
-	// advisors offering two cars in the same instant both get theirs,
-	// and one withdraws.
+	// One car at a time per work order: said here before anything is
+	// written, and checked again inside the offer's transaction, where
+	// two advisors offering two cars in the same instant meet.
 	open, err := h.store.LoansOfThread(ctx, th.ID)
 	if err != nil {
 		return h.Internal(c, "load loans", err)
 	}
-	if slices.ContainsFunc(open, func(l hub.Loan) bool { return hub.LoanOpen(l.State) }) {
+	if openLoanBesides(open, 0) {
 		refused.Problem = t["err_open"]
 		return h.refuseLoan(c, s, th, fiber.StatusConflict, refused)
 	}
@@ -123,6 +123,16 @@ func (h *Handler) offerLoan(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 		if err := tx.CreateLoan(ctx, &l); err != nil {
 			return err
 		}
+		// CreateLoan took the change feed's lock (PostgreSQL; SQLite runs
+		// one writer at a time): every other offer waits for this one, so
+		// a loan of the thread offered meanwhile is seen here.
+		loans, err := tx.LoansOfThread(ctx, th.ID)
+		if err != nil {
+			return err
+		}
+		if openLoanBesides(loans, l.ID) {
+			return errOpenLoan
+		}
 		line := hub.SystemLine(th.ID, l.OfferedBy, templates.SysLoanOffered,
 			map[string]string{"by": l.OfferedBy, "car": carLabel(car), "from": stamp(l.HandoverAt), "to": stamp(l.DueBackAt)})
 		if err := tx.AddMessage(ctx, &line); err != nil {
@@ -142,12 +152,26 @@ func (h *Handler) offerLoan(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 		refused.Problem = t["err_car_taken"]
 		return h.refuseLoan(c, s, th, fiber.StatusConflict, refused)
 	}
+	if errors.Is(err, errOpenLoan) {
+		refused.Problem = t["err_open"]
+		return h.refuseLoan(c, s, th, fiber.StatusConflict, refused)
+	}
 	if err != nil {
 		return h.Internal(c, "offer loan", err)
 	}
 	h.queued()
 	h.Log.Info("inbox loan offered", "thread_id", th.ID, "loan_id", l.ID, "car_id", car.ID, "user_id", s.User.ID)
 	return loanDone(c, th, "offered")
+}
+
+// errOpenLoan refuses an offer on a work order that got another open loan
+// in the same instant: the offer's transaction rolls back.
+var errOpenLoan = errors.New("the work order has an open loan")
+
+// openLoanBesides tells whether loans hold an open one (offered or out)
+// other than the loan with id except.
+func openLoanBesides(loans []hub.Loan, except int64) bool {
+	return slices.ContainsFunc(loans, func(l hub.Loan) bool { return l.ID != except && hub.LoanOpen(l.State) })
 }
 
 // offerInput is an offer form read and checked.

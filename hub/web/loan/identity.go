@@ -121,7 +121,9 @@ var (
 // check (the form's kind), a retake replacing the kind's photo. The fifth
 // kind moves the check to submitted and tells staff in the thread, in the
 // same transaction. The photo is checked by its content (a real JPEG,
-// PNG, WebP or HEIC; an SVG, a page or a script named .jpg is refused)
+// PNG, WebP or HEIC; an SVG, a page or a script named .jpg is refused),
+// within maxPhotoPixels, stored without its metadata (EXIF with the GPS
+// position, XMP, comments, whatever follows the picture; HEIC excepted)
 // and never shown back.
 func (h *Handler) uploadPhoto(c *fiber.Ctx) error {
 	return h.withVisit(c, func(ctx context.Context, v visit) error {
@@ -265,20 +267,40 @@ func (h *Handler) readPhoto(fh *multipart.FileHeader) ([]byte, string, error) {
 	if int64(len(data)) > h.uploadMax {
 		return nil, "", errFileSize
 	}
-	kind := photoType(data)
+	kind, pixels := photoType(data)
 	if kind == "" {
 		return nil, "", errFileType
 	}
-	return data, kind, nil
+	if pixels > maxPhotoPixels {
+		// A few kilobytes may claim gigabytes of pixels (a decompression
+		// bomb): staff's browser would have to draw them.
+		return nil, "", errFileSize
+	}
+	if kind == "image/heic" {
+		return data, kind, nil // no metadata stripped: see docs/loaners.md
+	}
+	// Where and with what the photo was taken, and whatever else the
+	// camera wrote beside the picture, is none of the hub's business.
+	clean, err := hub.StripImageMetadata(data, kind)
+	if err != nil {
+		return nil, "", errFileType
+	}
+	return clean, kind, nil
 }
 
+// maxPhotoPixels bounds an identity photo's size in pixels: more than a
+// 50-megapixel phone camera's full resolution, far less than a bomb's.
+const maxPhotoPixels = 64_000_000
+
 // photoType is "image/jpeg", "image/png", "image/webp" or "image/heic"
-// when data is such a photo, else "". The first bytes name the type
-// (hub.SniffFile, as every upload of the hub; it has no WebP, which
-// phones' browsers also send); JPEG, PNG and WebP must then also have a
-// readable image header, so a file that only starts like one is refused.
-// HEIC has no decoder in Go: its container's brand is checked.
-func photoType(data []byte) string {
+// when data is such a photo, else "", with its size in pixels. The first
+// bytes name the type (hub.SniffFile, as every upload of the hub; it has
+// no WebP, which phones' browsers also send); JPEG, PNG and WebP must then
+// also have a readable image header, so a file that only starts like one
+// is refused. HEIC has no decoder in Go: its container's brand is checked
+// and its boxes must make up the whole file (hub.HEIFWellFormed); its
+// pixels are not counted (0).
+func photoType(data []byte) (string, int64) {
 	var decodeConfig func(io.Reader) (image.Config, error)
 	kind := hub.SniffFile(data)
 	switch {
@@ -287,15 +309,18 @@ func photoType(data []byte) string {
 	case kind == "image/png":
 		decodeConfig = png.DecodeConfig
 	case kind == "image/heic":
-		return kind
+		if !hub.HEIFWellFormed(data) {
+			return "", 0
+		}
+		return kind, 0
 	case len(data) >= 12 && string(data[0:4]) == "RIFF" && string(data[8:12]) == "WEBP":
 		kind, decodeConfig = "image/webp", webp.DecodeConfig
 	default:
-		return ""
+		return "", 0
 	}
 	cfg, err := decodeConfig(bytes.NewReader(data))
 	if err != nil || cfg.Width < 1 || cfg.Height < 1 {
-		return ""
+		return "", 0
 	}
-	return kind
+	return kind, int64(cfg.Width) * int64(cfg.Height)
 }

@@ -28,9 +28,15 @@ func webpPhoto(t *testing.T) []byte {
 	return b
 }
 
-// heicPhoto starts like an iPhone's HEIC (its container's brand).
+// heicPhoto is laid out like an iPhone's HEIC: its container's brand
+// (ftyp), the items' box (meta) and the picture's data (mdat), each box
+// sized to the byte.
 func heicPhoto() []byte {
-	return append([]byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"), bytes.Repeat([]byte{0x42}, 200)...)
+	b := []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic")
+	b = append(b, "\x00\x00\x00\x30meta"...)
+	b = append(b, bytes.Repeat([]byte{0}, 0x28)...)
+	b = append(b, "\x00\x00\x00\xd0mdat"...)
+	return append(b, bytes.Repeat([]byte{0x42}, 0xc8)...)
 }
 
 // The manual check: five photos one by one, each only "received ✓" on

@@ -232,8 +232,30 @@ func setSecurityHeaders(c *fiber.Ctx, csp string) {
 	c.Set("Cache-Control", "no-store")
 }
 
+// internal logs an error of the page, the path with its token hidden
+// (LogPath), and answers 500 with words that say nothing of the cause.
 func (h *Handler) internal(c *fiber.Ctx, what string, err error) error {
-	return render.Internal(c, h.log, "loan page", what, err, "Something went wrong. Please try again.")
+	h.log.Error("loan page", "op", what, "path", LogPath(c.Path()), "error", err)
+	return c.Status(fiber.StatusInternalServerError).SendString("Something went wrong. Please try again.")
+}
+
+// LogPath is a path as logs may keep it: under /l/ the link's token, the
+// key to the customer's loan, becomes "#" and the first twelve digits of
+// its hash (hub.HashToken, what loans.token_hash keeps, so an operator
+// still finds the loan); any other path is as it is.
+func LogPath(path string) string {
+	rest, ok := strings.CutPrefix(path, "/l/")
+	if !ok {
+		return path
+	}
+	token, tail, _ := strings.Cut(rest, "/")
+	if token == "" {
+		return path
+	}
+	if tail != "" {
+		tail = "/" + tail
+	}
+	return "/l/#" + hub.HashToken(token)[:12] + tail
 }
 
 // render executes a view into a buffer first, so a template error never

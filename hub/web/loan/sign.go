@@ -139,7 +139,7 @@ func (h *Handler) signOnce(ctx context.Context, loanID int64, s signing) error {
 	if err != nil {
 		return err
 	}
-	hash, err := h.media.Put(pdf) // content-addressed: a copy whose transaction fails is harmless
+	hash, err := h.media.Put(pdf) // content-addressed; deleted again if the transaction fails
 	if err != nil {
 		return err
 	}
@@ -161,7 +161,7 @@ func (h *Handler) signOnce(ctx context.Context, loanID int64, s signing) error {
 	if err != nil {
 		return err
 	}
-	return h.store.Tx(ctx, func(tx *store.Store) error {
+	err = h.store.Tx(ctx, func(tx *store.Store) error {
 		// The document goes to the customer as the DMS's documents do: a
 		// message on the thread's channel with the PDF attached.
 		m, err := tx.QueueMessage(ctx, store.Outgoing{ThreadID: t.ID, Channel: t.Channel, Recipient: t.Phone,
@@ -189,6 +189,14 @@ func (h *Handler) signOnce(ctx context.Context, loanID int64, s signing) error {
 			map[string]string{"plate": d.car.Plate, "document": s.documentID, "name": s.name})
 		return tx.AddMessage(ctx, &line)
 	})
+	if err != nil {
+		// Nothing names the PDF now (a signing that won meanwhile names its
+		// own copy, committed before this one could fail on the loan): it
+		// carries the customer's name, signature and address, and no purge
+		// would ever find it.
+		h.dropIfUnused(ctx, hash)
+	}
+	return err
 }
 
 // agreementPDF is GET /l/<token>/agreement.pdf: the signed agreement, as
