@@ -1,19 +1,14 @@
 package loan
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"image"
-	"image/jpeg"
-	"image/png"
 	"io"
 	"mime/multipart"
 	"net/url"
 	"os"
 
 	"github.com/gofiber/fiber/v2"
-	"golang.org/x/image/webp"
 
 	"naryad/hub"
 	"naryad/hub/store"
@@ -273,29 +268,6 @@ func (h *Handler) readPhoto(fh *multipart.FileHeader) ([]byte, string, error) {
 }
 
 // photoType is "image/jpeg", "image/png", "image/webp" or "image/heic"
-// when data is such a photo, else "". The first bytes name the type
-// (hub.SniffFile, as every upload of the hub; it has no WebP, which
-// phones' browsers also send); JPEG, PNG and WebP must then also have a
-// readable image header, so a file that only starts like one is refused.
-// HEIC has no decoder in Go: its container's brand is checked.
-func photoType(data []byte) string {
-	var decodeConfig func(io.Reader) (image.Config, error)
-	kind := hub.SniffFile(data)
-	switch {
-	case kind == "image/jpeg":
-		decodeConfig = jpeg.DecodeConfig
-	case kind == "image/png":
-		decodeConfig = png.DecodeConfig
-	case kind == "image/heic":
-		return kind
-	case len(data) >= 12 && string(data[0:4]) == "RIFF" && string(data[8:12]) == "WEBP":
-		kind, decodeConfig = "image/webp", webp.DecodeConfig
-	default:
-		return ""
-	}
-	cfg, err := decodeConfig(bytes.NewReader(data))
-	if err != nil || cfg.Width < 1 || cfg.Height < 1 {
-		return ""
-	}
-	return kind
-}
+// when data is such a photo by its content, else "" (hub.PhotoType, the
+// check the car photos share).
+func photoType(data []byte) string { return hub.PhotoType(data) }
