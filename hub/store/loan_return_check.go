@@ -198,4 +198,6 @@ func (s *Store) openReturnTask(ctx context.Context, l hub.Loan, r hub.LoanReturn
 
 // LoanThreadPath is where staff find a loan: its card on the thread's page
 // in the inbox (the task's body names it).
-func LoanThreadPath(l hub.Loan) string { return fmt.Sprintf("/inbox/threads/%d#loan-%d", l.ThreadID, l.ID) }
+func LoanThreadPath(l hub.Loan) string {
+	return fmt.Sprintf("/inbox/threads/%d#loan-%d", l.ThreadID, l.ID)
+}
