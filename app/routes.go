@@ -126,6 +126,7 @@ func (s *Server) uploads(d routeDeps) []bodylimit.Upload {
 		{Method: post, Path: inbox.ReplyPath, MaxBytes: staffMax, Allowed: d.staff.SignedIn, Pool: staffPool},
 		{Method: post, Path: inbox.MechanicUploadPath, MaxBytes: staffMax, Allowed: d.staff.SignedIn, Pool: staffPool},
 		{Method: post, Path: inbox.InspectionUploadPath, MaxBytes: staffMax, Allowed: d.staff.SignedIn, Pool: staffPool},
+		{Method: post, Path: inbox.LoanCarPhotoUploadPath, MaxBytes: staffMax, Allowed: d.staff.SignedIn, Pool: staffPool},
 	}
 }
 

@@ -76,6 +76,7 @@ type loanRow struct {
 	// "loan-deposit-actions" (views/loan_card.html): nil here; the
 	// deposit's code fills it (c and s are at hand in loanRow).
 	DepositPart      any
+	CarPhotos        *carPhotosPart // the car's photos, both sets side by side (loan_car_photos.go)
 	Problem          string // why a form of this loan was refused
 	ReturnKm         string // the return form's odometer, as typed after a refusal
 	RefuseReason     string
@@ -173,7 +174,7 @@ func (h *Handler) addLoanCard(c *fiber.Ctx, s staff.Staff, th hub.Thread, branch
 	}
 	p.Loan = card
 	// Clipped: the frame's list is the surface's, shared by every page.
-	p.Frame.Styles = append(slices.Clip(p.Frame.Styles), "loan_card.css")
+	p.Frame.Styles = append(slices.Clip(p.Frame.Styles), "loan_card.css", "loan_car_photos.css")
 	return nil
 }
 
@@ -261,6 +262,9 @@ func (h *Handler) loanRow(c *fiber.Ctx, s staff.Staff, card *loanCard, l hub.Loa
 		}
 	}
 	if r.DepositPart, err = h.depositForm(c, s, l); err != nil {
+		return loanRow{}, err
+	}
+	if r.CarPhotos, err = h.carPhotosPart(ctx, s, l, locale, loc, card.CSRF); err != nil {
 		return loanRow{}, err
 	}
 	if card.CanAct {
