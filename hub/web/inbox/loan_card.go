@@ -76,11 +76,14 @@ type loanRow struct {
 	// "loan-deposit-actions" (views/loan_card.html): nil here; the
 	// deposit's code fills it (c and s are at hand in loanRow).
 	DepositPart      any
-	CarPhotos        *carPhotosPart // the car's photos, both sets side by side (loan_car_photos.go)
-	Problem          string         // why a form of this loan was refused
-	ReturnKm         string         // the return form's odometer, as typed after a refusal
+	Problem          string // why a form of this loan was refused
+	ReturnKm         string // the return form's odometer, as typed after a refusal
 	RefuseReason     string
 	ReturnFuelChoice []loanFuelOption
+
+	// CarPhotos is the car's photos, both sets side by side
+	// (loan_car_photos.go, views/loan_car_photos.html).
+	CarPhotos *carPhotosPart
 }
 
 type loanPhoto struct {
