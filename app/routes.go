@@ -119,9 +119,14 @@ func (s *Server) uploads(d routeDeps) []bodylimit.Upload {
 			Pool: customersPool, OneAt: func(c *fiber.Ctx) string { return c.Params("token") }},
 		{Method: post, Path: loan.SignPath, MaxBytes: loan.SignMaxBytes, Allowed: d.loan.MayUpload,
 			Pool: customersPool, OneAt: func(c *fiber.Ctx) string { return c.Params("token") }},
+		// The courtesy car's photos at pickup and return: as the identity
+		// photos, one at a time per loan link.
+		{Method: post, Path: loan.CarPhotoPath, MaxBytes: s.cfg.UploadMaxBytes + uploadSlack, Allowed: d.loan.MayUpload,
+			Pool: customersPool, OneAt: func(c *fiber.Ctx) string { return c.Params("token") }},
 		{Method: post, Path: inbox.ReplyPath, MaxBytes: staffMax, Allowed: d.staff.SignedIn, Pool: staffPool},
 		{Method: post, Path: inbox.MechanicUploadPath, MaxBytes: staffMax, Allowed: d.staff.SignedIn, Pool: staffPool},
 		{Method: post, Path: inbox.InspectionUploadPath, MaxBytes: staffMax, Allowed: d.staff.SignedIn, Pool: staffPool},
+		{Method: post, Path: inbox.LoanCarPhotoUploadPath, MaxBytes: staffMax, Allowed: d.staff.SignedIn, Pool: staffPool},
 	}
 }
 

@@ -114,6 +114,17 @@ const (
 // the inbox's loan card).
 const SysLoanReturnReadings = "loan.return_readings"
 
+// System line keys of the courtesy car's photos and return check (issue
+// 20, the PHOTOS helper): the customer's reading at the return, the line
+// and the task's title (a phrase, in the branch's language) when the car
+// came back with less fuel or damage, and the damage phrase of both.
+const (
+	SysLoanReturnReported = "loan.return_reported"
+	SysLoanReturnCheck    = "loan.return_check"
+	SysLoanReturnTask     = "loan.return_task"
+	SysLoanDamageNoted    = "loan.damage_noted" // a phrase of the three above
+)
+
 // systemLines is the catalog: key → locale → wording.
 var systemLines = map[string]map[string]string{
 	SysDecisionApproved: {
@@ -431,6 +442,28 @@ var systemLines = map[string]map[string]string{
 		LocaleRU: "{by} записал(а) показания подменного автомобиля {car} при возврате: топливо {fuel}/8, пробег {km} км.[ {fuel_key}]",
 		LocalePL: "{by} zapisał(a) odczyty samochodu zastępczego {car} przy zwrocie: paliwo {fuel}/8, przebieg {km} km.[ {fuel_key}]",
 		LocaleEN: "{by} recorded the courtesy car {car} at its return: fuel {fuel}/8, odometer {km} km.[ {fuel_key}]",
+	},
+	// The courtesy car's photos and return check (PHOTOS). {note} is the
+	// customer's own words about the damage, given only with damage_key.
+	SysLoanReturnReported: {
+		LocaleRU: "Клиент сообщил показания при возврате подменного автомобиля {plate}: топливо {fuel}/8, пробег {km} км[; {damage_key}][: «{note}»].",
+		LocalePL: "Klient podał odczyty przy zwrocie samochodu zastępczego {plate}: paliwo {fuel}/8, przebieg {km} km[; {damage_key}][: «{note}»].",
+		LocaleEN: "The customer's reading at the return of courtesy car {plate}: fuel {fuel}/8, odometer {km} km[; {damage_key}][: «{note}»].",
+	},
+	SysLoanReturnCheck: {
+		LocaleRU: "Задача: подменный автомобиль {plate}[ ({model})] вернулся[ с меньшим количеством топлива: {fuel}/8, при выдаче было {fuel_out}/8][; {damage_key}][: «{note}»]. Сравните фото при выдаче и при возврате в карточке подменного автомобиля.",
+		LocalePL: "Zadanie: samochód zastępczy {plate}[ ({model})] wrócił[ z mniejszą ilością paliwa: {fuel}/8, przy wydaniu {fuel_out}/8][; {damage_key}][: «{note}»]. Porównaj zdjęcia z wydania i zwrotu w karcie samochodu zastępczego.",
+		LocaleEN: "Task: courtesy car {plate}[ ({model})] came back[ with less fuel: {fuel}/8, {fuel_out}/8 at the handover][; {damage_key}][: «{note}»]. Compare the photos of the handover and the return on the courtesy car's card.",
+	},
+	SysLoanReturnTask: {
+		LocaleRU: "Подменный автомобиль {plate} вернулся: проверьте[ — топливо {fuel}/8 (при выдаче {fuel_out}/8)][ — {damage_key}][, заказ-наряд {order}]",
+		LocalePL: "Samochód zastępczy {plate} wrócił: sprawdź[ — paliwo {fuel}/8 (przy wydaniu {fuel_out}/8)][ — {damage_key}][, zlecenie {order}]",
+		LocaleEN: "Courtesy car {plate} is back: check it[ — fuel {fuel}/8 ({fuel_out}/8 at the handover)][ — {damage_key}][, order {order}]",
+	},
+	SysLoanDamageNoted: {
+		LocaleRU: "клиент отметил повреждения",
+		LocalePL: "klient zgłosił uszkodzenia",
+		LocaleEN: "the customer noticed damage",
 	},
 }
 

@@ -117,7 +117,10 @@ func (s *Store) LoansOfThread(ctx context.Context, threadID int64) ([]hub.Loan, 
 // available) and, when event is not empty, appends a `loan` change with
 // the loan as it is now. A loan that ends (returned, withdrawn, refused)
 // gets EndedAt and PhotosPurgeAt (the end plus the branch's photo
-// retention) here, so no caller forgets them. It returns the loan as written. Called inside a
+// retention) here, so no caller forgets them; a loan moving from out to
+// returned gets the customer's return reading when nobody else read the
+// gauge, and the return check that may open a staff task
+// (loan_return_check.go). It returns the loan as written. Called inside a
 // transaction, it runs in it (call it before writing thread rows: it takes
 // the feed's lock first), so the caller's own writes (a system line, a
 // message to the customer, an audit row) commit or roll back with it.
@@ -160,6 +163,14 @@ func (s *Store) ChangeLoan(ctx context.Context, id int64, event string, change f
 			purge := end.AddDate(0, 0, settings.PhotoRetentionDays)
 			after.EndedAt, after.PhotosPurgeAt = &end, &purge
 		}
+		var returned func() error
+		if before.State == hub.LoanOut && after.State == hub.LoanReturned {
+			// The car is back, by whichever path: the customer's reading
+			// and the return check (loan_return_check.go).
+			if returned, err = tx.loanReturning(ctx, &after); err != nil {
+				return fmt.Errorf("loan %d: return: %w", id, err)
+			}
+		}
 		res := tx.db.WithContext(ctx).Model(&hub.Loan{}).Where("id = ? AND version = ?", id, before.Version).
 			Select("*").Omit("id", "branch_id", "thread_id", "car_id", "token_hash", "created_at").Updates(&after)
 		if res.Error != nil {
@@ -167,6 +178,11 @@ func (s *Store) ChangeLoan(ctx context.Context, id int64, event string, change f
 		}
 		if res.RowsAffected == 0 {
 			return fmt.Errorf("loan %d: %w", id, ErrLoanChanged)
+		}
+		if returned != nil {
+			if err := returned(); err != nil {
+				return fmt.Errorf("loan %d: return check: %w", id, err)
+			}
 		}
 		if carTo := carStateFor(before.State, after.State); carTo != "" {
 			if _, err := tx.SetCarState(ctx, after.BranchID, after.CarID, carTo, false); err != nil {

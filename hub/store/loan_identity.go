@@ -79,7 +79,7 @@ func (s *Store) LoanIdentityFiles(ctx context.Context, loanID int64) ([]hub.Loan
 
 // MediaUnused tells whether no stored row names the media file with this
 // SHA-256 any more (an attachment, an inspection photo or its thumbnail, a
-// current identity photo): only then may its file be deleted, as the
+// current identity photo, a loan's car photo): only then may its file be deleted, as the
 // media store keeps one file per content for everyone.
 func (s *Store) MediaUnused(ctx context.Context, sha256 string) (bool, error) {
 	if sha256 == "" {
@@ -89,8 +89,9 @@ func (s *Store) MediaUnused(ctx context.Context, sha256 string) (bool, error) {
 	err := s.db.WithContext(ctx).Raw(`SELECT
 		  (SELECT COUNT(*) FROM attachments WHERE sha256 = ?)
 		+ (SELECT COUNT(*) FROM inspection_media WHERE sha256 = ? OR thumb_sha256 = ?)
-		+ (SELECT COUNT(*) FROM loan_identity_files WHERE sha256 = ? AND purged_at IS NULL)`,
-		sha256, sha256, sha256, sha256).Scan(&n).Error
+		+ (SELECT COUNT(*) FROM loan_identity_files WHERE sha256 = ? AND purged_at IS NULL)
+		+ (SELECT COUNT(*) FROM loan_car_photos WHERE sha256 = ?)`,
+		sha256, sha256, sha256, sha256, sha256).Scan(&n).Error
 	if err != nil {
 		return false, fmt.Errorf("media %s in use: %w", sha256, err)
 	}

@@ -159,8 +159,8 @@ func (s *Store) purgeLoan(ctx context.Context, files MediaFiles, l loanToPurge, 
 
 // identityFileShared tells whether another record names f's file: another
 // loan's photo not purged yet with the same file, or, when the file is the
-// shared one of its content, a chat attachment or an inspection photo of
-// the same content. Then deleting it would break that record.
+// shared one of its content, a chat attachment, an inspection photo or a
+// loan's car photo of the same content. Then deleting it would break that record.
 func (s *Store) identityFileShared(ctx context.Context, files MediaFiles, f hub.LoanIdentityFile) (bool, error) {
 	db := s.db.WithContext(ctx)
 	byContent := files.ContentAddressed(f.MediaPath, f.SHA256)
@@ -178,8 +178,9 @@ func (s *Store) identityFileShared(ctx context.Context, files MediaFiles, f hub.
 		return n > 0, nil
 	}
 	err := db.Raw(`SELECT CASE WHEN EXISTS (SELECT 1 FROM attachments WHERE sha256 = ?)
-		  OR EXISTS (SELECT 1 FROM inspection_media WHERE sha256 = ? OR thumb_sha256 = ?) THEN 1 ELSE 0 END`,
-		f.SHA256, f.SHA256, f.SHA256).Scan(&n).Error
+		  OR EXISTS (SELECT 1 FROM inspection_media WHERE sha256 = ? OR thumb_sha256 = ?)
+		  OR EXISTS (SELECT 1 FROM loan_car_photos WHERE sha256 = ?) THEN 1 ELSE 0 END`,
+		f.SHA256, f.SHA256, f.SHA256, f.SHA256).Scan(&n).Error
 	if err != nil {
 		return false, fmt.Errorf("identity photo %d: other files of the same content: %w", f.ID, err)
 	}

@@ -132,4 +132,5 @@ func (h *Handler) Register(app fiber.Router) {
 	h.registerInspectionCard(routes)
 	h.registerInspection(workshop)
 	h.registerLoans(desk)
+	h.registerCarPhotos(routes)
 }

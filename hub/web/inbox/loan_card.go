@@ -81,6 +81,10 @@ type loanRow struct {
 	ReturnKm         string // the return form's odometer, as typed after a refusal
 	RefuseReason     string
 	ReturnFuelChoice []loanFuelOption
+
+	// CarPhotos is the car's photos, both sets side by side
+	// (loan_car_photos.go, views/loan_car_photos.html).
+	CarPhotos *carPhotosPart
 }
 
 type loanPhoto struct {
@@ -174,7 +178,7 @@ func (h *Handler) addLoanCard(c *fiber.Ctx, s staff.Staff, th hub.Thread, branch
 	}
 	p.Loan = card
 	// Clipped: the frame's list is the surface's, shared by every page.
-	p.Frame.Styles = append(slices.Clip(p.Frame.Styles), "loan_card.css")
+	p.Frame.Styles = append(slices.Clip(p.Frame.Styles), "loan_card.css", "loan_car_photos.css")
 	return nil
 }
 
@@ -262,6 +266,9 @@ func (h *Handler) loanRow(c *fiber.Ctx, s staff.Staff, card *loanCard, l hub.Loa
 		}
 	}
 	if r.DepositPart, err = h.depositForm(c, s, l); err != nil {
+		return loanRow{}, err
+	}
+	if r.CarPhotos, err = h.carPhotosPart(ctx, s, l, locale, loc, card.CSRF); err != nil {
 		return loanRow{}, err
 	}
 	if card.CanAct {

@@ -1,19 +1,14 @@
 package loan
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"image"
-	"image/jpeg"
-	"image/png"
 	"io"
 	"mime/multipart"
 	"net/url"
 	"os"
 
 	"github.com/gofiber/fiber/v2"
-	"golang.org/x/image/webp"
 
 	"naryad/hub"
 	"naryad/hub/store"
@@ -288,39 +283,10 @@ func (h *Handler) readPhoto(fh *multipart.FileHeader) ([]byte, string, error) {
 	return clean, kind, nil
 }
 
-// maxPhotoPixels bounds an identity photo's size in pixels: more than a
-// 50-megapixel phone camera's full resolution, far less than a bomb's.
-const maxPhotoPixels = 64_000_000
+// maxPhotoPixels bounds a photo's size in pixels (hub.MaxPhotoPixels).
+const maxPhotoPixels = hub.MaxPhotoPixels
 
 // photoType is "image/jpeg", "image/png", "image/webp" or "image/heic"
-// when data is such a photo, else "", with its size in pixels. The first
-// bytes name the type (hub.SniffFile, as every upload of the hub; it has
-// no WebP, which phones' browsers also send); JPEG, PNG and WebP must then
-// also have a readable image header, so a file that only starts like one
-// is refused. HEIC has no decoder in Go: its container's brand is checked
-// and its boxes must make up the whole file (hub.HEIFWellFormed); its
-// pixels are not counted (0).
-func photoType(data []byte) (string, int64) {
-	var decodeConfig func(io.Reader) (image.Config, error)
-	kind := hub.SniffFile(data)
-	switch {
-	case kind == "image/jpeg":
-		decodeConfig = jpeg.DecodeConfig
-	case kind == "image/png":
-		decodeConfig = png.DecodeConfig
-	case kind == "image/heic":
-		if !hub.HEIFWellFormed(data) {
-			return "", 0
-		}
-		return kind, 0
-	case len(data) >= 12 && string(data[0:4]) == "RIFF" && string(data[8:12]) == "WEBP":
-		kind, decodeConfig = "image/webp", webp.DecodeConfig
-	default:
-		return "", 0
-	}
-	cfg, err := decodeConfig(bytes.NewReader(data))
-	if err != nil || cfg.Width < 1 || cfg.Height < 1 {
-		return "", 0
-	}
-	return kind, int64(cfg.Width) * int64(cfg.Height)
-}
+// when data is such a photo by its content, else "", with its size in
+// pixels (hub.PhotoType, the check the car photos share).
+func photoType(data []byte) (string, int64) { return hub.PhotoType(data) }

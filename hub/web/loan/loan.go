@@ -162,6 +162,9 @@ func (h *Handler) Register(app fiber.Router) {
 	l.Post(strings.TrimPrefix(SignPath, "/l"), h.sign)
 	l.Get("/:token/agreement.pdf", h.agreementPDF)
 	l.Post("/:token/deposit", provider, h.startDeposit)
+	l.Post(strings.TrimPrefix(CarPhotoPath, "/l"), h.uploadCarPhoto)
+	l.Get(strings.TrimPrefix(carPhotoFilePath, "/l"), h.carPhoto)
+	l.Post(strings.TrimPrefix(carReadingsPath, "/l"), h.returnReading)
 }
 
 // MayUpload tells, before the body is read, whether the request comes from

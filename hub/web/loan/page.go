@@ -30,6 +30,7 @@ type pageView struct {
 	Key       *keyView
 	Return    *returnView
 	UploadMax int64
+	CarPhotos []*carPhotosView // the car's photos (carphotos.go), before the key and the return
 }
 
 type branchView struct{ Name, Phone, Address string }
@@ -43,7 +44,7 @@ type finalView struct{ Title, Text, Deposit string }
 
 // flashes are the outcomes a redirect may report (?ok=), keyed to page
 // texts, so no visitor-supplied text is ever echoed.
-var flashes = map[string]bool{"photo_ok": true, "photos_done": true, "signed": true}
+var flashes = map[string]bool{"photo_ok": true, "photos_done": true, "signed": true, "car_readings_ok": true}
 
 // page is GET /l/<token>: the loan as it stands, with the next thing to
 // do.
@@ -99,6 +100,9 @@ func (h *Handler) pageView(ctx context.Context, v visit, session string, form si
 	view := pageView{T: t, Locale: locale, Base: v.base, CSRF: h.csrfToken(session), UploadMax: h.uploadMax,
 		Branch: branchView{Name: d.branch.Name, Phone: d.branch.Phone, Address: d.address},
 		Car:    joinNonEmpty(" · ", d.car.Model, d.car.Plate)}
+	if view.CarPhotos, err = h.carPhotoCards(ctx, l, t, v.base, view.CSRF); err != nil {
+		return view, err
+	}
 	if hub.LoanEnded(l.State) {
 		view.Final = finalFor(l, t)
 		return view, nil
