@@ -2,14 +2,7 @@ package customer
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -51,55 +44,21 @@ func (h *Handler) resolve(ctx context.Context, token string) (visit, error) {
 	return v, nil
 }
 
-// The session cookie binds a browser to one link; forms carry a CSRF token
-// derived from it. Both are HMACs under the server secret, so they need no
-// table and hold across instances that share the secret.
+// The session cookie (nrd_c) binds a browser to one link, and forms carry
+// a CSRF token derived from it (linkpage.Sessions).
 const sessionCookie = "nrd_c"
 
-func (h *Handler) mac(parts ...string) string {
-	m := hmac.New(sha256.New, h.secret)
-	m.Write([]byte(strings.Join(parts, "\x00")))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
-}
-
 // session returns the visitor's valid session for this link, or "".
-func (h *Handler) session(c *fiber.Ctx, v visit) string {
-	raw := c.Cookies(sessionCookie)
-	nonce, sig, ok := strings.Cut(raw, ".")
-	if !ok || !hmac.Equal([]byte(sig), []byte(h.mac("session", strconv.FormatInt(v.link.ID, 10), nonce))) {
-		return ""
-	}
-	return raw
-}
+func (h *Handler) session(c *fiber.Ctx, v visit) string { return h.sessions.Session(c, v.link.ID) }
 
 // ensureSession sets the session cookie on the first visit.
 func (h *Handler) ensureSession(c *fiber.Ctx, v visit) (string, error) {
-	if s := h.session(c, v); s != "" {
-		return s, nil
-	}
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	nonce := hex.EncodeToString(b)
-	value := nonce + "." + h.mac("session", strconv.FormatInt(v.link.ID, 10), nonce)
-	c.Cookie(&fiber.Cookie{
-		Name: sessionCookie, Value: value, Path: v.base, HTTPOnly: true,
-		Secure: h.secureCookies || c.Protocol() == "https", SameSite: fiber.CookieSameSiteStrictMode,
-		MaxAge: int((90 * 24 * time.Hour).Seconds()),
-	})
-	return value, nil
+	return h.sessions.Ensure(c, v.link.ID, v.base)
 }
 
 // csrfToken is the hidden form field for this session.
-func (h *Handler) csrfToken(session string) string { return h.mac("csrf", session) }
+func (h *Handler) csrfToken(session string) string { return h.sessions.CSRF(session) }
 
 // checkForm accepts a POST only from a browser holding this link's session
 // and the matching CSRF token.
-func (h *Handler) checkForm(c *fiber.Ctx, v visit) bool {
-	s := h.session(c, v)
-	if s == "" {
-		return false
-	}
-	return hmac.Equal([]byte(c.FormValue("csrf")), []byte(h.csrfToken(s)))
-}
+func (h *Handler) checkForm(c *fiber.Ctx, v visit) bool { return h.sessions.CheckForm(c, v.link.ID) }

@@ -21,6 +21,7 @@ import (
 	"naryad/hub/realtime"
 	"naryad/hub/reply"
 	"naryad/hub/store"
+	"naryad/hub/web/linkpage"
 	"naryad/render"
 )
 
@@ -60,7 +61,7 @@ type Handler struct {
 	broker        *realtime.Broker
 	views         *template.Template
 	assets        *render.Static // its CSS and scripts
-	secret        []byte
+	sessions      linkpage.Sessions
 	uploadMax     int64
 	secureCookies bool
 	rateLimit     int
@@ -88,11 +89,11 @@ func New(st *store.Store, media *hub.Media, broker *realtime.Broker, o Options) 
 	if o.RateLimit <= 0 {
 		o.RateLimit = 120
 	}
-	csp, err := contentSecurityPolicy(o.Payments != nil, o.PayOrigins)
+	csp, err := linkpage.ContentSecurityPolicy(o.Payments != nil, o.PayOrigins)
 	if err != nil {
 		return nil, fmt.Errorf("customer page: %w", err)
 	}
-	return &Handler{csp: csp, store: st, media: media, broker: broker, views: views, assets: assets, secret: []byte(o.Secret),
+	return &Handler{csp: csp, store: st, media: media, broker: broker, views: views, assets: assets, sessions: linkpage.Sessions{Secret: []byte(o.Secret), Cookie: sessionCookie, Secure: o.SecureCookies},
 		uploadMax: o.UploadMaxBytes, secureCookies: o.SecureCookies, rateLimit: o.RateLimit, log: o.Logger, done: o.Done,
 		optOut: o.OptOut, payments: o.Payments, publicURL: strings.TrimRight(o.PublicURL, "/")}, nil
 }
@@ -145,43 +146,13 @@ func (h *Handler) MayUpload(c *fiber.Ctx) bool {
 // a pay button's answer leads only to a payment provider), and it is
 // never framed.
 func (h *Handler) securityHeaders(c *fiber.Ctx) error {
-	setSecurityHeaders(c, h.csp)
+	linkpage.SetSecurityHeaders(c, h.csp)
 	return c.Next()
-}
-
-// strictCSP is the policy of a page without pay buttons.
-const strictCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " +
-	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-
-// contentSecurityPolicy is strictCSP, but with pay buttons the form-action
-// also allows the providers' pages: the browser checks the redirect a
-// form's answer makes against it, and the pay button's answer is a 303 to
-// the provider.
-func contentSecurityPolicy(pay bool, origins []string) (string, error) {
-	if !pay {
-		return strictCSP, nil
-	}
-	if len(origins) == 0 {
-		origins = []string{"https:"}
-	}
-	for _, o := range origins {
-		if o == "" || strings.ContainsAny(o, " ;,'\"*\t\r\n") {
-			return "", fmt.Errorf("pay origin %q is not a CSP source", o)
-		}
-	}
-	return strings.Replace(strictCSP, "form-action 'self'", "form-action 'self' "+strings.Join(origins, " "), 1), nil
 }
 
 // SecurityHeaders sets the customer pages' headers on a response made
 // outside their routes (the server's error handler).
-func SecurityHeaders(c *fiber.Ctx) { setSecurityHeaders(c, strictCSP) }
-
-func setSecurityHeaders(c *fiber.Ctx, csp string) {
-	c.Set("Referrer-Policy", "no-referrer")
-	c.Set("Content-Security-Policy", csp)
-	c.Set("X-Content-Type-Options", "nosniff")
-	c.Set("Cache-Control", "no-store")
-}
+func SecurityHeaders(c *fiber.Ctx) { linkpage.SetSecurityHeaders(c, linkpage.StrictCSP) }
 
 // withVisit resolves the token of the request and answers 404 (unknown or
 // revoked) or the expired page before fn runs.

@@ -15,6 +15,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/store"
+	"naryad/hub/web/linkpage"
 	"naryad/render"
 	"naryad/templates"
 )
@@ -57,24 +58,23 @@ type Options struct {
 
 // Handler serves /l/*.
 type Handler struct {
-	store         *store.Store
-	media         *hub.Media
-	views         *template.Template
-	assets        *render.Static
-	secret        []byte
-	secureCookies bool
-	rateLimit     int
-	uploadMax     int64
-	publicURL     string
-	csp           string
-	texts         *templates.Renderer
-	queued        func()
-	log           *slog.Logger
-	identity      Identity
-	deposits      Deposits
-	keys          Keys
-	zones         hub.Zones
-	now           func() time.Time
+	store     *store.Store
+	media     *hub.Media
+	views     *template.Template
+	assets    *render.Static
+	sessions  linkpage.Sessions
+	rateLimit int
+	uploadMax int64
+	publicURL string
+	csp       string
+	texts     *templates.Renderer
+	queued    func()
+	log       *slog.Logger
+	identity  Identity
+	deposits  Deposits
+	keys      Keys
+	zones     hub.Zones
+	now       func() time.Time
 }
 
 // Paths of the page. PhotoPath and SignPath carry bodies over the hub's
@@ -117,12 +117,12 @@ func New(st *store.Store, media *hub.Media, o Options) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loan page: parse views: %w", err)
 	}
-	csp, err := contentSecurityPolicy(o.Identity != nil || o.Deposits != nil, o.FormOrigins)
+	csp, err := linkpage.ContentSecurityPolicy(o.Identity != nil || o.Deposits != nil, o.FormOrigins)
 	if err != nil {
 		return nil, fmt.Errorf("loan page: %w", err)
 	}
-	h := &Handler{store: st, media: media, views: views, assets: assets, secret: []byte(o.Secret),
-		secureCookies: o.SecureCookies, rateLimit: o.RateLimit, uploadMax: o.UploadMaxBytes,
+	h := &Handler{store: st, media: media, views: views, assets: assets, sessions: linkpage.Sessions{Secret: []byte(o.Secret), Cookie: sessionCookie, Label: "loan-", Secure: o.SecureCookies},
+		rateLimit: o.RateLimit, uploadMax: o.UploadMaxBytes,
 		publicURL: strings.TrimRight(o.PublicURL, "/"), csp: csp, texts: o.Texts, queued: o.Queued, log: o.Logger,
 		identity: o.Identity, deposits: o.Deposits, keys: o.Keys, now: o.Now}
 	if h.rateLimit <= 0 {
@@ -193,47 +193,17 @@ func PageOf(path string) string {
 	return "/l/" + token
 }
 
-// strictCSP is the policy of a page without provider buttons.
-const strictCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " +
-	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-
-// contentSecurityPolicy is strictCSP, but with provider buttons the
-// form-action also allows the providers' pages: the browser checks the
-// redirect a form's answer makes against it, and the identity and deposit
-// buttons answer with a 303 to the provider.
-func contentSecurityPolicy(providers bool, origins []string) (string, error) {
-	if !providers {
-		return strictCSP, nil
-	}
-	if len(origins) == 0 {
-		origins = []string{"https:"}
-	}
-	for _, o := range origins {
-		if o == "" || strings.ContainsAny(o, " ;,'\"*\t\r\n") {
-			return "", fmt.Errorf("form origin %q is not a CSP source", o)
-		}
-	}
-	return strings.Replace(strictCSP, "form-action 'self'", "form-action 'self' "+strings.Join(origins, " "), 1), nil
-}
-
 // securityHeaders: no referrer leaves the page (the URL is the key), only
 // the page's own scripts and styles run, forms post only to the page (and
 // the providers), the page is never framed nor cached.
 func (h *Handler) securityHeaders(c *fiber.Ctx) error {
-	setSecurityHeaders(c, h.csp)
+	linkpage.SetSecurityHeaders(c, h.csp)
 	return c.Next()
 }
 
 // SecurityHeaders sets the page's headers on a response made outside its
 // routes (the server's error handler).
-func SecurityHeaders(c *fiber.Ctx) { setSecurityHeaders(c, strictCSP) }
-
-func setSecurityHeaders(c *fiber.Ctx, csp string) {
-	c.Set("Referrer-Policy", "no-referrer")
-	c.Set("Content-Security-Policy", csp)
-	c.Set("X-Content-Type-Options", "nosniff")
-	c.Set("Cache-Control", "no-store")
-}
+func SecurityHeaders(c *fiber.Ctx) { linkpage.SetSecurityHeaders(c, linkpage.StrictCSP) }
 
 // internal logs an error of the page, the path with its token hidden
 // (LogPath), and answers 500 with words that say nothing of the cause.
