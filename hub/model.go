@@ -51,11 +51,15 @@ type Customer struct {
 	ExternalID *string
 	Name       string
 	Email      string
-	Locale     string
-	Kind       string `gorm:"default:person"` // CustomerPerson or CustomerCompany
-	OptedOutAt *time.Time
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// EmailInvalidAt is set when mail to Email bounced for good
+	// (store.MarkEmailInvalid); reminders then go by SMS.
+	EmailInvalidAt     *time.Time
+	EmailInvalidReason string
+	Locale             string
+	Kind               string `gorm:"default:person"` // CustomerPerson or CustomerCompany
+	OptedOutAt         *time.Time
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 // A customer's kinds. A company's phones see its cars by role (see

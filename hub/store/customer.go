@@ -40,6 +40,8 @@ func (s *Store) UpsertCustomer(ctx context.Context, c CustomerData) (int64, erro
 		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		 ON CONFLICT (node_id, external_id) DO UPDATE SET
 		   name = excluded.name, email = excluded.email, locale = excluded.locale,
+		   email_invalid_at = CASE WHEN lower(customers.email) = lower(excluded.email) THEN customers.email_invalid_at END,
+		   email_invalid_reason = CASE WHEN lower(customers.email) = lower(excluded.email) THEN customers.email_invalid_reason ELSE '' END,
 		   kind = CASE WHEN ? THEN excluded.kind ELSE customers.kind END,
 		   default_branch_id = COALESCE(excluded.default_branch_id, customers.default_branch_id), updated_at = excluded.updated_at
 		 RETURNING id`,

@@ -50,6 +50,13 @@ type Outgoing struct {
 	// outbox row: the customer reads it on their page, not by SMS or
 	// WhatsApp. "" (a person's reply) is sent whatever the consents say.
 	Purpose string
+	// ConsentPhone is the number whose consents Purpose is checked
+	// against when Recipient is not a phone (an e-mail address).
+	ConsentPhone string
+	// Email carries an e-mail's subject, HTML part and headers; required
+	// when Channel is hub.ChannelEmail (Recipient is then the address and
+	// Body the text part), ignored otherwise.
+	Email *hub.MessageEmail
 }
 
 // QueueMessage writes an outgoing message and its outbox row in one
@@ -60,9 +67,16 @@ func (s *Store) QueueMessage(ctx context.Context, o Outgoing) (hub.Message, erro
 		ThreadID: o.ThreadID, Direction: hub.DirectionOut, Body: o.Body, Author: o.Author,
 		TemplateKey: o.TemplateKey, Delivery: hub.DeliveryQueued,
 	}
+	if o.Channel == hub.ChannelEmail && (o.Email == nil || o.Email.HeaderID == "" || o.Recipient == "") {
+		return hub.Message{}, fmt.Errorf("queue e-mail on thread %d: an address, a subject and a Message-ID are required", o.ThreadID)
+	}
 	err := s.Tx(ctx, func(tx *Store) error {
-		if o.Purpose != "" && o.Recipient != "" {
-			refused, err := tx.ConsentDenied(ctx, o.Recipient, o.Purpose)
+		consentPhone := o.Recipient
+		if o.Channel == hub.ChannelEmail {
+			consentPhone = o.ConsentPhone
+		}
+		if o.Purpose != "" && consentPhone != "" {
+			refused, err := tx.ConsentDenied(ctx, consentPhone, o.Purpose)
 			if err != nil {
 				return err
 			}
@@ -92,6 +106,11 @@ func (s *Store) QueueMessage(ctx context.Context, o Outgoing) (hub.Message, erro
 		}
 		if err := tx.AddMessage(ctx, &m); err != nil {
 			return err
+		}
+		if o.Channel == hub.ChannelEmail {
+			if err := tx.addMessageEmail(ctx, m, *o.Email); err != nil {
+				return err
+			}
 		}
 		if o.Recipient == "" {
 			// The DMS hears of it like of any other undelivered message,
