@@ -24,7 +24,7 @@ var noFollow = &http.Client{
 // The root is the first address the demo prints: it leads to the sign-in
 // form, or to the inbox for someone signed in.
 func TestRootLeadsToSignInOrInbox(t *testing.T) {
-	h := apptest.Start(t, storetest.Backends(t)[0])
+	h := apptest.Start(t, storetest.SQLite(t))
 	base := h.Listen(t)
 	resp, err := noFollow.Get(base + "/")
 	if err != nil {
@@ -48,7 +48,7 @@ func TestRootLeadsToSignInOrInbox(t *testing.T) {
 
 // Browsers ask every site for /favicon.ico: the hub answers with an icon.
 func TestFavicon(t *testing.T) {
-	h := apptest.Start(t, storetest.Backends(t)[0])
+	h := apptest.Start(t, storetest.SQLite(t))
 	resp, err := noFollow.Get(h.Listen(t) + "/favicon.ico")
 	if err != nil {
 		t.Fatal(err)

@@ -22,7 +22,7 @@ const minAccessibility = 0.95
 // accessibility audit on the inbox and a thread page of the demo data, as
 // its admin, at desktop width (both panes and the side panel shown).
 func TestLighthouseAccessibilityOfInboxAndThread(t *testing.T) {
-	h := apptest.Start(t, storetest.Backends(t)[0])
+	h := apptest.Start(t, storetest.SQLite(t))
 	var guide bytes.Buffer
 	if err := demo.LoadAt(context.Background(), h.Server, h.Config, &guide, time.Now()); err != nil {
 		t.Fatalf("demo: %v\n%s", err, guide.String())

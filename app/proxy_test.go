@@ -20,7 +20,7 @@ import (
 // X-Forwarded-For only when the request came through a trusted proxy.
 func TestClientAddressFromTrustedProxyOnly(t *testing.T) {
 	for _, trusted := range []string{"", "0.0.0.0/0"} {
-		h := apptest.Start(t, storetest.Backends(t)[0], func(c *cli.Config) { c.TrustedProxies = trusted })
+		h := apptest.Start(t, storetest.SQLite(t), func(c *cli.Config) { c.TrustedProxies = trusted })
 		h.PushWorkOrder(t, "e1", "АА-1", 1, "Принят", map[string]any{"lines": []any{
 			map[string]any{"id": "1", "kind": "part", "name": "Колодки", "qty": 1, "unit_price": "100", "needs_approval": true}}})
 		path := h.CustomerPath(t, "АА-1")

@@ -21,7 +21,7 @@ var assetRef = regexp.MustCompile(`(?:href|src)="(/static/[^"]+)"`)
 // Every page links its CSS and scripts at addresses that change with their
 // bytes, so browsers keep them for a year and still get a new release.
 func TestPagesLinkVersionedStaticFilesCachedForAYear(t *testing.T) {
-	h := apptest.Start(t, storetest.Backends(t)[0])
+	h := apptest.Start(t, storetest.SQLite(t))
 	ctx := context.Background()
 	h.PushWorkOrder(t, "wo-1", "АА-1", 1, "В работе", nil)
 	if _, err := staff.AddUser(ctx, h.Store, staff.NewUser{Login: "root", Name: "Админ", Role: store.RoleAdmin,

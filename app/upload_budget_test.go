@@ -54,7 +54,7 @@ func answers(conns []net.Conn, readers []*bufio.Reader) chan *http.Response {
 // Slow uploads on customer links once held the one budget of large bodies
 // for as long as they trickled, and every DMS batch got 503 meanwhile.
 func TestTricklingCustomerUploadsDoNotStopTheExchange(t *testing.T) {
-	h := apptest.Start(t, storetest.Backends(t)[0])
+	h := apptest.Start(t, storetest.SQLite(t))
 	base := h.Listen(t)
 	var conns []net.Conn
 	var readers []*bufio.Reader
@@ -93,7 +93,7 @@ func TestTricklingCustomerUploadsDoNotStopTheExchange(t *testing.T) {
 // A second upload at once on the same link is turned away, so one link
 // holds at most one upload's share.
 func TestASecondUploadOnTheSameLinkWaits(t *testing.T) {
-	h := apptest.Start(t, storetest.Backends(t)[0])
+	h := apptest.Start(t, storetest.SQLite(t))
 	base := h.Listen(t)
 	h.PushWorkOrder(t, "wo-1", "АА-1", 1, "В работе", nil)
 	c1, r1 := customerUpload(t, h, base, "АА-1")

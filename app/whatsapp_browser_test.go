@@ -33,7 +33,7 @@ func TestBrowserWhatsAppLinking(t *testing.T) {
 		f.QRCodes = []string{"2@qr-ref-one,noise,identity,adv"}
 		f.PairJID = types.JID{User: "74957770011", Server: types.DefaultUserServer, Device: 3}
 	}}
-	h := apptest.StartWith(t, storetest.Backends(t)[0], app.Deps{WhatsAppClient: reg.NewClient})
+	h := apptest.StartWith(t, storetest.SQLite(t), app.Deps{WhatsAppClient: reg.NewClient})
 	if _, err := staff.AddUser(ctx, h.Store, staff.NewUser{Login: "root", Name: "Root", Role: store.RoleAdmin,
 		Password: "s3cret-pass-word", BranchIDs: []int64{h.Branch.ID}}, nil); err != nil {
 		t.Fatal(err)

@@ -15,7 +15,7 @@ import (
 // city and takes maintenance bookings: there are free slots within the
 // coming month (this month's may all be past on its last evening).
 func TestDemoBranchesCanBeBooked(t *testing.T) {
-	h := apptest.Start(t, storetest.Backends(t)[0])
+	h := apptest.Start(t, storetest.SQLite(t))
 	now := time.Now()
 	load(t, h, now)
 	ctx := context.Background()

@@ -33,7 +33,7 @@ func load(t *testing.T, h *apptest.Hub, now time.Time) string {
 var signIn = regexp.MustCompile(`Sign-in at \S+/login \(shown once\): (\S+) / (\S+)`)
 
 func TestDemoLoadsTwiceAndItsAccountReachesEveryPage(t *testing.T) {
-	h := apptest.Start(t, storetest.Backends(t)[0])
+	h := apptest.Start(t, storetest.SQLite(t))
 	guide := load(t, h, time.Now())
 	for _, want := range []string{"Customer link of work order АА-000101: https://hub.example.test/c/", "DMS token (shown once):\nnrd_", "Sign-in at"} {
 		if !strings.Contains(guide, want) {
@@ -89,7 +89,7 @@ func TestDemoLoadsTwiceAndItsAccountReachesEveryPage(t *testing.T) {
 // promised within their branch's working hours, on its clock: received in
 // the past, promised in the future.
 func TestDemoTimesFallInWorkingHours(t *testing.T) {
-	h := apptest.Start(t, storetest.Backends(t)[0])
+	h := apptest.Start(t, storetest.SQLite(t))
 	moscow, err := time.LoadLocation("Europe/Moscow")
 	if err != nil {
 		t.Fatal(err)

@@ -20,7 +20,7 @@ var demoLoanLink = regexp.MustCompile(`The customer's link \(shown once\): https
 // prints the customer's link, which opens the loan; the thread has the
 // offer's line; a second run leaves the loan as it is.
 func TestDemoOffersACourtesyCarOnce(t *testing.T) {
-	h := apptest.Start(t, storetest.Backends(t)[0])
+	h := apptest.Start(t, storetest.SQLite(t))
 	ctx := context.Background()
 	guide := load(t, h, time.Now())
 	m := demoLoanLink.FindStringSubmatch(guide)

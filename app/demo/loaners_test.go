@@ -15,7 +15,7 @@ import (
 // four), available but for the one of the demo loan (loan_test.go), and
 // its loan settings saved.
 func TestDemoBranchesHaveTwoCourtesyCars(t *testing.T) {
-	h := apptest.Start(t, storetest.Backends(t)[0])
+	h := apptest.Start(t, storetest.SQLite(t))
 	load(t, h, time.Now())
 	load(t, h, time.Now())
 	ctx := context.Background()

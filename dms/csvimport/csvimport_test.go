@@ -173,7 +173,7 @@ func TestImportBranchColumnPlacesTheItems(t *testing.T) {
 }
 
 func TestImportNeedsALiveNode(t *testing.T) {
-	h := apptest.Start(t, storetest.Backends(t)[0])
+	h := apptest.Start(t, storetest.SQLite(t))
 	file := filepath.Join(t.TempDir(), "items.csv")
 	os.WriteFile(file, []byte("item_id,customer_id,customer_name,phone,kind,title,expires_on\nI,C,N,+79161234567,k,t,2027-01-01\n"), 0o600)
 	err := runCommand(t, h.Config, &strings.Builder{}, "--file", file, "--node", "no-such-node")

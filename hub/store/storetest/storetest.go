@@ -42,6 +42,14 @@ func Backends(t testing.TB) []Backend {
 	return out
 }
 
+// SQLite is the embedded backend alone, for tests that run on one
+// database: unlike Backends(t)[0] it makes no PostgreSQL database it would
+// not use.
+func SQLite(t testing.TB) Backend {
+	t.Helper()
+	return Backend{Name: "sqlite", DataDir: t.TempDir()}
+}
+
 // Each runs fn once per backend as a subtest with a fresh migrated store.
 func Each(t *testing.T, fn func(t *testing.T, s *store.Store, b Backend)) {
 	t.Helper()

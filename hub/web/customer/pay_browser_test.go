@@ -55,7 +55,7 @@ func TestBrowserPay(t *testing.T) {
 	browser := webtest.StartBrowser(t)
 	provider := payProvider(t)
 	f := newPayFake(provider+"/checkout", payOrderOffer)
-	h := payServe(t, apptest.Start(t, storetest.Backends(t)[0]), f, "", provider)
+	h := payServe(t, apptest.Start(t, storetest.SQLite(t)), f, "", provider)
 	o := payPushOrder(t, h, "МСК-301", "ru", "+79160000301", map[string]any{"status": "Готов"})
 	secPushDocument(t, h.Hub, "doc-301-1", o.Number, "Акт выполненных работ.pdf", "application/pdf", secPDF)
 	secPushDocument(t, h.Hub, "doc-301-2", o.Number, "Счёт МСК-301.pdf", "application/pdf", secPDF)

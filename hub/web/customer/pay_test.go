@@ -232,7 +232,7 @@ func TestPayStart(t *testing.T) {
 // TestPayRateLimit: one visitor presses a page's pay buttons at most ten
 // times a minute; each press may call the provider.
 func TestPayRateLimit(t *testing.T) {
-	b := storetest.Backends(t)[0]
+	b := storetest.SQLite(t)
 	f := newPayFake("https://pay.example.test/c", payOrderOffer)
 	h := payServe(t, apptest.Start(t, b), f, "")
 	o := payPushOrder(t, h, "ОПЛ-5", "ru", "+79160000215", nil)

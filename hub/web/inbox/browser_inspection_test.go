@@ -29,7 +29,7 @@ import (
 // with thumbnails, and after closing and reopening the page finds it all.
 func TestBrowserMechanicInspection(t *testing.T) {
 	browser := webtest.StartBrowser(t)
-	h := apptest.Start(t, storetest.Backends(t)[0])
+	h := apptest.Start(t, storetest.SQLite(t))
 	ctx := context.Background()
 	var guide bytes.Buffer
 	if err := demo.Load(ctx, h.Server, h.Config, &guide); err != nil {

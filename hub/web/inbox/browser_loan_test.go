@@ -43,7 +43,7 @@ func demoThreadURL(t *testing.T, h *apptest.Hub, number string) (string, hub.Thr
 // (its branch has a key locker), with no second offer beside it.
 func TestBrowserLoanCard(t *testing.T) {
 	browser := webtest.StartBrowser(t)
-	h := apptest.Start(t, storetest.Backends(t)[0])
+	h := apptest.Start(t, storetest.SQLite(t))
 	var guide bytes.Buffer
 	if err := demo.Load(context.Background(), h.Server, h.Config, &guide); err != nil {
 		t.Fatalf("demo.Load: %v\n%s", err, guide.String())

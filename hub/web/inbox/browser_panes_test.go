@@ -87,7 +87,7 @@ const ibNotifyStub = `(() => {
 // for a new customer message in the advisor's queue.
 func TestBrowserInboxPanes(t *testing.T) {
 	browser := webtest.StartBrowser(t)
-	b := storetest.Backends(t)[0]
+	b := storetest.SQLite(t)
 	h := apptest.Start(t, b)
 	var guide bytes.Buffer
 	if err := demo.Load(context.Background(), h.Server, h.Config, &guide); err != nil {

@@ -24,7 +24,7 @@ import (
 // thread, and the page fits a 360 px phone without scrolling sideways.
 func TestBrowserSLABreachList(t *testing.T) {
 	browser := webtest.StartBrowser(t)
-	h := apptest.Start(t, storetest.Backends(t)[0])
+	h := apptest.Start(t, storetest.SQLite(t))
 	ctx := context.Background()
 	w := newWorld(t, h)
 	if err := h.Store.SetBranchSLATargets(ctx, h.Branch.ID, store.SLATargets{FirstResponseMinutes: 30, ResolutionMinutes: 600}); err != nil {

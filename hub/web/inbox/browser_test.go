@@ -42,7 +42,7 @@ const ibRows = `[...document.querySelectorAll("ol.threads li.thread")].map(li =>
 // a reply that reaches the customer's page and a note that does not.
 func TestBrowserInbox(t *testing.T) {
 	browser := webtest.StartBrowser(t)
-	b := storetest.Backends(t)[0]
+	b := storetest.SQLite(t)
 	h := apptest.Start(t, b)
 	var guide bytes.Buffer
 	if err := demo.Load(context.Background(), h.Server, h.Config, &guide); err != nil {

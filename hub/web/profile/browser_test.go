@@ -21,7 +21,7 @@ import (
 // choosing a branch in the switcher narrows the pages to it at once.
 func TestBrowserPolishUserWithAnEnglishBrowser(t *testing.T) {
 	browser := webtest.StartBrowser(t)
-	h := apptest.Start(t, storetest.Backends(t)[0])
+	h := apptest.Start(t, storetest.SQLite(t))
 	ctx := context.Background()
 	waw := hub.Branch{Code: "WAW1", Name: "Warszawa Mokotów", Country: "PL", TimeZone: "Europe/Warsaw", Locale: "pl"}
 	if err := h.Store.CreateBranch(ctx, &waw); err != nil {

@@ -56,7 +56,7 @@ func browserLead(t *testing.T, h *apptest.Hub, name, phone, make string, total i
 // CSV link the way the browser downloads it, and saves the screenshot.
 func TestBrowserReport(t *testing.T) {
 	browser := webtest.StartBrowser(t)
-	h := apptest.Start(t, storetest.Backends(t)[0])
+	h := apptest.Start(t, storetest.SQLite(t))
 	newWorld(t, h)
 	if err := h.Store.SetBranchRegion(context.Background(), h.Branch.ID, "Центр"); err != nil {
 		t.Fatal(err)
