@@ -200,6 +200,23 @@ func (l Loan) Ready() bool {
 	return l.State == LoanOffered && l.IdentityStatus == IdentityVerified && l.Signed() && l.DepositSettled()
 }
 
+// MayCheckByPhotos tells whether a loan's Stripe check may move to the
+// manual one (the customer's five photos, an advisor compares them): the
+// loan is offered and Stripe has nothing of the customer's being checked
+// or accepted (pending: never tried, or a failed try). Used when the
+// branch's Stripe cannot be used, or on the advisor's decision.
+func (l Loan) MayCheckByPhotos() bool {
+	return l.State == LoanOffered && l.IdentityMethod == IdentityStripe && l.IdentityStatus == IdentityPending
+}
+
+// CheckByPhotos moves the loan's check to the manual one, from the start.
+// The Stripe verification is forgotten, so a late event of it changes
+// nothing (the identity service matches events by it).
+func (l *Loan) CheckByPhotos() {
+	l.IdentityMethod, l.IdentityStatus = IdentityManual, IdentityPending
+	l.IdentityProviderID, l.IdentityError = "", ""
+}
+
 // LoanIdentityFile is one photo of a manual identity check. Staff only:
 // never on a customer page or in the DMS feed. PurgedAt is set when the
 // file is deleted after the retention; the row stays as the record.
