@@ -299,6 +299,15 @@ const (
 	LoanEventReturned        = "returned"
 	LoanEventClosed          = "closed"
 	LoanEventWithdrawn       = "withdrawn"
+	// The deposit was left at the desk (deposit_status desk).
+	LoanEventDepositDesk = "deposit_desk"
+	// A desk deposit of a loan that ended before the car left (withdrawn,
+	// refused) was given back (deposit_status desk_returned). A loan back
+	// from the customer is settled by `closed` instead.
+	LoanEventDepositSettled = "deposit_settled"
+	// The identity check moved from Stripe to the advisor's comparison of
+	// photos (identity_method manual, identity_status pending).
+	LoanEventIdentityManual = "identity_manual"
 )
 
 // LoanData is the data of a loan change: a courtesy-car loan of a work
@@ -319,11 +328,13 @@ type LoanData struct {
 	ReturnFuelEighths *int                `json:"return_fuel_eighths,omitempty"`
 	ReturnOdometerKm  *int                `json:"return_odometer_km,omitempty"`
 	IdentityStatus    string              `json:"identity_status"` // pending, submitted, processing, verified, refused
+	IdentityMethod    string              `json:"identity_method"` // manual (photos an advisor compares) or stripe
 	DepositMinor      int64               `json:"deposit_minor"`   // 0: none asked
 	DepositCurrency   string              `json:"deposit_currency,omitempty"`
-	DepositStatus     string              `json:"deposit_status"`        // none, required, held, captured, released, failed
-	Agreement         *InspectionFileData `json:"agreement,omitempty"`   // the signed PDF, once signed
-	DocumentID        string              `json:"document_id,omitempty"` // the agreement's id printed on it
+	DepositStatus     string              `json:"deposit_status"`               // none, required, held, captured, released, failed, desk, desk_returned, desk_kept
+	DepositKeptMinor  int64               `json:"deposit_kept_minor,omitempty"` // desk_kept: what was kept of the deposit left at the desk
+	Agreement         *InspectionFileData `json:"agreement,omitempty"`          // the signed PDF, once signed
+	DocumentID        string              `json:"document_id,omitempty"`        // the agreement's id printed on it
 	SignedAt          *time.Time          `json:"signed_at,omitempty"`
 }
 

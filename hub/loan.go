@@ -86,7 +86,26 @@ const (
 	DepositCaptured = "captured" // (part of) the hold was taken at return
 	DepositReleased = "released" // the hold was let go at return
 	DepositFailed   = "failed"   // the hold was refused; the customer may try again
+
+	// A deposit left at the desk (cash or the card terminal), recorded by
+	// an advisor: every branch can take one, with or without online
+	// payments. At the return the advisor gives it back or keeps part or
+	// all of it (Loan.DepositKeptMinor); no payment provider is involved.
+	DepositDesk         = "desk"          // taken at the desk
+	DepositDeskReturned = "desk_returned" // given back to the customer in full
+	DepositDeskKept     = "desk_kept"     // DepositKeptMinor kept, the rest given back
 )
+
+// DepositAtDesk tells whether a deposit status is one of the desk's.
+func DepositAtDesk(status string) bool {
+	return status == DepositDesk || status == DepositDeskReturned || status == DepositDeskKept
+}
+
+// DepositDue tells whether the customer still has to leave the deposit
+// (online or at the desk) before the key.
+func (l Loan) DepositDue() bool {
+	return l.DepositStatus == DepositRequired || l.DepositStatus == DepositFailed
+}
 
 // Kinds of the manual identity check's photos, in the order the page asks
 // for them.
@@ -131,6 +150,7 @@ type Loan struct {
 	DepositCurrency  string
 	DepositStatus    string
 	DepositPaymentID *int64
+	DepositKeptMinor int64 // of a deposit left at the desk: what was kept at the return
 
 	IdentityMethod     string // IdentityManual or IdentityStripe
 	IdentityStatus     string
@@ -168,16 +188,33 @@ func (Loan) TableName() string { return "loans" }
 func (l Loan) Signed() bool { return l.SignedAt != nil }
 
 // DepositSettled tells whether the deposit no longer stands between the
-// customer and the key: none asked, or held.
+// customer and the key: none asked, held on the card, or left at the desk.
 func (l Loan) DepositSettled() bool {
-	return l.DepositStatus == DepositNone || l.DepositStatus == DepositHeld
+	return l.DepositStatus == DepositNone || l.DepositStatus == DepositHeld || l.DepositStatus == DepositDesk
 }
 
 // Ready tells whether the key may be released: the loan is offered, the
-// identity verified, the agreement signed and the deposit held (or none
-// asked).
+// identity verified, the agreement signed and the deposit held or left at
+// the desk (or none asked).
 func (l Loan) Ready() bool {
 	return l.State == LoanOffered && l.IdentityStatus == IdentityVerified && l.Signed() && l.DepositSettled()
+}
+
+// MayCheckByPhotos tells whether a loan's Stripe check may move to the
+// manual one (the customer's five photos, an advisor compares them): the
+// loan is offered and Stripe has nothing of the customer's being checked
+// or accepted (pending: never tried, or a failed try). Used when the
+// branch's Stripe cannot be used, or on the advisor's decision.
+func (l Loan) MayCheckByPhotos() bool {
+	return l.State == LoanOffered && l.IdentityMethod == IdentityStripe && l.IdentityStatus == IdentityPending
+}
+
+// CheckByPhotos moves the loan's check to the manual one, from the start.
+// The Stripe verification is forgotten, so a late event of it changes
+// nothing (the identity service matches events by it).
+func (l *Loan) CheckByPhotos() {
+	l.IdentityMethod, l.IdentityStatus = IdentityManual, IdentityPending
+	l.IdentityProviderID, l.IdentityError = "", ""
 }
 
 // LoanIdentityFile is one photo of a manual identity check. Staff only:

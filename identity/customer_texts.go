@@ -50,8 +50,11 @@ func (p customerProblem) Error() string { return problemTexts[p][templates.Local
 // userError is the problem as the customer reads it.
 func (p customerProblem) userError(locale string) *UserError {
 	e := &UserError{Msg: problemTexts[p][templates.NormalizeLocale(locale)], wrapped: p}
-	if p == problemNotNeeded {
+	switch p {
+	case problemNotNeeded:
 		e.wrapped = fmt.Errorf("%w: %w", p, loan.ErrNotReady)
+	case problemUnavailable:
+		e.wrapped = fmt.Errorf("%w: %w", p, loan.ErrIdentityUnavailable)
 	}
 	return e
 }

@@ -28,6 +28,13 @@ func wantUserError(t *testing.T, err error, want string, notReady bool) {
 	if errors.Is(err, loan.ErrNotReady) != notReady {
 		t.Fatalf("error %v: ErrNotReady %v, want %v", err, !notReady, notReady)
 	}
+	// "Not available" for good is the page's cue to move to the photos;
+	// a provider down is not.
+	unavailable := strings.Contains(ue.UserMessage(), "недоступна") || strings.Contains(ue.UserMessage(), "niedostępna") ||
+		strings.Contains(ue.UserMessage(), "not available")
+	if errors.Is(err, loan.ErrIdentityUnavailable) != unavailable {
+		t.Fatalf("error %v: ErrIdentityUnavailable %v, want %v", err, !unavailable, unavailable)
+	}
 }
 
 // The first start makes a document-and-selfie verification for the loan's

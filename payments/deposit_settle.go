@@ -160,7 +160,8 @@ func (s *Service) captureFor(ctx context.Context, p hub.Payment) (ReceiptCustome
 const DepositReleasedBy = "naryad"
 
 // ReleaseDeposit lets go of the deposit of a loan that ended before the
-// car left (withdrawn, or its identity check refused): a hold in place is
+// car left (withdrawn, or its identity check refused), or whose deposit
+// was left at the desk instead (hub.DepositAtDesk): a hold in place is
 // released at the provider (the customer told, as for a release at the
 // return), and a page still open is closed so nothing more is held. The
 // offer's actions call it after the loan's change committed; a loan in
@@ -172,7 +173,10 @@ func (s *Service) ReleaseDeposit(ctx context.Context, loanID int64) error {
 	if err != nil {
 		return err
 	}
-	if l.State != hub.LoanWithdrawn && l.State != hub.LoanRefused {
+	// A deposit left at the desk makes any card hold of the loan unwanted
+	// too (the customer finished the provider's page after staff recorded
+	// the cash, or left it open).
+	if l.State != hub.LoanWithdrawn && l.State != hub.LoanRefused && !hub.DepositAtDesk(l.DepositStatus) {
 		return nil
 	}
 	p, err := s.store.OpenHoldOfLoan(ctx, l.ID)
@@ -189,7 +193,7 @@ func (s *Service) ReleaseDeposit(ctx context.Context, loanID int64) error {
 		return fmt.Errorf("payments: release the deposit of loan %d: %w", l.ID, err)
 	}
 	return s.store.Audit(ctx, store.AuditEntry{Action: store.AuditLoanDeposit, Subject: "loan " + strconv.FormatInt(l.ID, 10),
-		Detail: fmt.Sprintf("hold %d released by naryad: the loan is %s", p.ID, l.State)})
+		Detail: fmt.Sprintf("hold %d released by naryad: the loan is %s, its deposit %s", p.ID, l.State, l.DepositStatus)})
 }
 
 // closeHoldPage closes a hold's page still open at the provider (Stripe

@@ -493,3 +493,32 @@ func TestDepositCaptureConcurrently(t *testing.T) {
 		}
 	})
 }
+
+// The customer finishes the provider's page after staff recorded the
+// deposit left at the desk: the hold is not wanted, so it is released at
+// the provider, and the loan keeps its desk deposit.
+func TestDepositHoldAfterTheDeskIsReleased(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		d := newDepositEnv(t, s, hub.ProviderYooKassa)
+		d.startHold(t)
+		h := d.holds(t)[0]
+		if _, err := s.ChangeLoan(ctx, d.loan.ID, hub.LoanEventDepositDesk, func(x *hub.Loan) error {
+			x.DepositStatus = hub.DepositDesk
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		d.yk.Pay(h.ProviderID, "")
+		d.yooKassaNotice(t, "payment.waiting_for_capture", h.ProviderID)
+		if at, _ := d.yk.Payment(h.ProviderID); at.Status != "canceled" {
+			t.Fatalf("at YooKassa: %+v", at)
+		}
+		if p := d.payment(t, h.ID); p.Status != hub.PaymentCancelled {
+			t.Fatalf("hold %+v", p)
+		}
+		if l := d.loanNow(t); l.DepositStatus != hub.DepositDesk {
+			t.Fatalf("loan's deposit %s, want desk", l.DepositStatus)
+		}
+	})
+}

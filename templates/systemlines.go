@@ -109,6 +109,16 @@ const (
 	SysLoanDepositLapsed     = "loan.deposit_lapsed"
 )
 
+// System line keys of a courtesy car's deposit left at the desk and of an
+// identity check moved from Stripe to the advisor's photos (the inbox's
+// loan card, the customer's page).
+const (
+	SysLoanDepositDesk         = "loan.deposit_desk"
+	SysLoanDepositDeskReturned = "loan.deposit_desk_returned"
+	SysLoanDepositDeskKept     = "loan.deposit_desk_kept"
+	SysLoanIdentityManual      = "loan.identity_manual"
+)
+
 // System line key of the readings at a courtesy car's return recorded
 // after its key came back through the locker (issue 20, the E2E helper:
 // the inbox's loan card).
@@ -435,6 +445,28 @@ var systemLines = map[string]map[string]string{
 		LocaleRU: "Блокировка залога {held_minor} за подменный автомобиль закончилась у платёжной системы[: {reason}]; удержать из неё больше ничего нельзя.",
 		LocalePL: "Blokada kaucji {held_minor} za samochód zastępczy wygasła u operatora płatności[: {reason}]; nie można już z niej nic pobrać.",
 		LocaleEN: "The courtesy car's deposit hold of {held_minor} ended at the provider[: {reason}]; nothing can be taken from it any more.",
+	},
+
+	// A deposit left at the desk.
+	SysLoanDepositDesk: {
+		LocaleRU: "{by} принял(а) залог {amount_minor} за подменный автомобиль {car} на стойке (наличными или картой через терминал).",
+		LocalePL: "{by} przyjął/przyjęła kaucję {amount_minor} za samochód zastępczy {car} w recepcji (gotówką lub kartą w terminalu).",
+		LocaleEN: "{by} took the deposit of {amount_minor} for the courtesy car {car} at the desk (cash or the card terminal).",
+	},
+	SysLoanDepositDeskReturned: {
+		LocaleRU: "{by} вернул(а) клиенту залог {amount_minor} за подменный автомобиль {car}, принятый на стойке.",
+		LocalePL: "{by} zwrócił(a) klientowi kaucję {amount_minor} za samochód zastępczy {car}, przyjętą w recepcji.",
+		LocaleEN: "{by} gave the customer back the deposit of {amount_minor} for the courtesy car {car} taken at the desk.",
+	},
+	SysLoanDepositDeskKept: {
+		LocaleRU: "{by} удержал(а) {kept_minor} из залога {amount_minor} за подменный автомобиль {car}, принятого на стойке[; {rest_minor} возвращено клиенту].",
+		LocalePL: "{by} zatrzymał(a) {kept_minor} z kaucji {amount_minor} za samochód zastępczy {car}, przyjętej w recepcji[; {rest_minor} zwrócono klientowi].",
+		LocaleEN: "{by} kept {kept_minor} of the deposit of {amount_minor} for the courtesy car {car} taken at the desk[; {rest_minor} was given back to the customer].",
+	},
+	SysLoanIdentityManual: {
+		LocaleRU: "Проверка личности для подменного автомобиля {car} переведена со Stripe на фото документов[ ({by})][: {reason}]. Клиент пришлёт пять фото, их нужно сверить и подтвердить здесь.",
+		LocalePL: "Weryfikacja tożsamości dla samochodu zastępczego {car} przeniesiona ze Stripe na zdjęcia dokumentów[ ({by})][: {reason}]. Klient prześle pięć zdjęć; porównaj je i zatwierdź tutaj.",
+		LocaleEN: "The identity check for the courtesy car {car} moved from Stripe to photos of the papers[ ({by})][: {reason}]. The customer will send five photos; compare and approve them here.",
 	},
 
 	// Readings at the return after the locker (E2E).

@@ -242,7 +242,7 @@ func (s *Store) appendLoanChange(ctx context.Context, l hub.Loan, car hub.Courte
 		Phone: l.CustomerPhone, CustomerName: l.CustomerName,
 		HandoverAt: l.HandoverAt, DueBackAt: l.DueBackAt, FuelEighths: l.FuelEighths, OdometerKm: l.OdometerKm,
 		ReturnFuelEighths: l.ReturnFuelEighths, ReturnOdometerKm: l.ReturnOdometerKm,
-		IdentityStatus: l.IdentityStatus, DepositMinor: l.DepositMinor, DepositCurrency: l.DepositCurrency, DepositStatus: l.DepositStatus,
+		IdentityStatus: l.IdentityStatus, IdentityMethod: l.IdentityMethod, DepositKeptMinor: l.DepositKeptMinor, DepositMinor: l.DepositMinor, DepositCurrency: l.DepositCurrency, DepositStatus: l.DepositStatus,
 		DocumentID: l.DocumentID, SignedAt: l.SignedAt,
 	}
 	if l.AgreementMessageID != nil && l.AgreementSHA256 != "" {

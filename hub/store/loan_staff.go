@@ -22,6 +22,7 @@ const (
 	AuditLoanIdentityApproved = "loan_identity_approved" // … accepted the customer's ID photos
 	AuditLoanIdentityRefused  = "loan_identity_refused"  // … refused them, with the reason
 	AuditLoanIdentityViewed   = "loan_identity_viewed"   // … opened one of the ID photos
+	AuditLoanIdentityManual   = "loan_identity_manual"   // a Stripe check moved to the advisor's photos (by an advisor, or the hub when Stripe refused)
 	AuditLoanOut              = "loan_out"               // … handed the key over at the desk
 	AuditLoanReturned         = "loan_returned"          // … took the car back at the desk
 )

@@ -113,8 +113,10 @@ func (h *Handler) moveLoan(c *fiber.Ctx, s staff.Staff, th hub.Thread, l hub.Loa
 	if m.say != "" {
 		h.queued()
 	}
-	if (m.event == hub.LoanEventWithdrawn || m.event == hub.LoanEventIdentityRefused) && l.DepositStatus != hub.DepositNone && h.payments != nil {
-		// The key never left: the hold on the customer's card goes now,
+	if (m.event == hub.LoanEventWithdrawn || m.event == hub.LoanEventIdentityRefused || m.event == hub.LoanEventDepositDesk) &&
+		l.DepositStatus != hub.DepositNone && h.payments != nil {
+		// The key never left (or the deposit was left at the desk): the
+		// hold on the customer's card, or its page still open, goes now,
 		// not in a week. A failure is retried by the payments service's
 		// daily check of holds.
 		rctx, cancel := payContext(c)

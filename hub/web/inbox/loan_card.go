@@ -68,6 +68,7 @@ type loanRow struct {
 	Waits         string // what the key still waits for, while offered
 	Photos        []loanPhoto
 	CanReview     bool // a manual check with the photos in: approve or refuse
+	CanByPhotos   bool // a Stripe check with nothing at Stripe being checked: move it to the photos
 	CanWithdraw   bool
 	CanHandOver   bool // at the desk: a branch without a locker, and the loan Ready
 	LockerHint    bool // a branch with a locker: the key goes there
@@ -291,6 +292,7 @@ func (h *Handler) loanRow(c *fiber.Ctx, s staff.Staff, card *loanCard, l hub.Loa
 		offered := l.State == hub.LoanOffered
 		r.CanWithdraw = offered
 		r.CanReview = offered && l.IdentityMethod == hub.IdentityManual && l.IdentityStatus == hub.IdentitySubmitted
+		r.CanByPhotos = l.MayCheckByPhotos()
 		r.CanHandOver = offered && !hasLocker && l.Ready()
 		r.LockerHint = offered && hasLocker
 		r.CanReturn = l.State == hub.LoanOut || awaitsReadings(l)

@@ -47,6 +47,15 @@ type depositForm struct {
 	CanCapture  bool   // the car was out: part or all may be taken; else only a release
 	WaitsReturn bool   // held while the car is promised or out
 	Problem     string // why the last form was refused; nothing was done
+
+	// A deposit left at the desk (loan_deposit_desk.go).
+	DeskURL       string // the desk's actions' base
+	Version       int64  // the loan's version the card shows: a form of an older one is refused
+	Confirm       string // the tick's words, with the amount
+	CanTakeDesk   bool   // offered, the deposit still due: record it taken at the desk
+	OnlineToo     bool   // … though the customer may also leave it online
+	CanSettleDesk bool   // left at the desk, the car back (or never out): give it back
+	CanKeepDesk   bool   // … or keep part of it (the car was out)
 }
 
 // depositRefusal is a refused deposit form, kept for depositForm.
@@ -85,6 +94,9 @@ func (h *Handler) depositForm(c *fiber.Ctx, s staff.Staff, l hub.Loan) (*deposit
 		default: // withdrawn or refused: the car never left
 			f.CanSettle = true
 		}
+	}
+	if err := h.deskDeposit(c, f, s, l); err != nil {
+		return nil, err
 	}
 	if r, ok := c.Locals(depositRefusalKey{}).(depositRefusal); ok && r.LoanID == l.ID {
 		f.Problem, f.Amount = r.Problem, r.Amount

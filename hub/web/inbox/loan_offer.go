@@ -41,6 +41,9 @@ func (h *Handler) registerLoans(desk staffpage.Group) {
 	desk.Post(base+"/:lid/identity/refuse", h.withThread(h.withLoan(h.refuseIdentity)))
 	desk.Post(base+"/:lid/out", h.withThread(h.withLoan(h.handOverLoan)))
 	desk.Post(base+"/:lid/return", h.withThread(h.withLoan(h.returnLoan)))
+	desk.Post(base+"/:lid/deposit/desk", h.withThread(h.withLoan(h.takeDeskDeposit)))
+	desk.Post(base+"/:lid/deposit/desk/settle", h.withThread(h.withLoan(h.settleDeskDeposit)))
+	desk.Post(base+"/:lid/identity/manual", h.withThread(h.withLoan(h.identityByPhotos)))
 	desk.Get(IdentityPhotoPath, h.identityPhoto)
 }
 

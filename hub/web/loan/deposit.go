@@ -15,29 +15,53 @@ import (
 type depositView struct {
 	Text     string // how much is held, and that it is released at return
 	CanStart bool   // a button to the provider's page
-	Desk     bool   // asked, but the hub takes no deposits online: the branch calls
-	Held     bool
+	Desk     bool   // asked, and the branch takes it at the desk (no online deposits here)
+	Held     bool   // held on the card
+	AtDesk   bool   // left at the desk, as staff recorded
 	Failed   bool
 }
 
-func (h *Handler) depositView(l hub.Loan, locale string) *depositView {
+// depositView is the deposit step. A branch that cannot take the deposit
+// online (no payments in the hub, no provider for the branch or for the
+// loan's currency) takes it at the desk: the page says so, and shows it
+// done once staff record it (hub.DepositDesk).
+func (h *Handler) depositView(ctx context.Context, l hub.Loan, locale string) (*depositView, error) {
 	if l.DepositStatus == hub.DepositNone {
-		return nil
+		return nil, nil
 	}
 	t := texts[locale]
 	due := h.depositDue(l)
-	return &depositView{
-		Text:     sprintf(t["deposit_text"], templates.MoneyText(locale, l.DepositMinor, l.DepositCurrency)),
-		CanStart: due && h.deposits != nil,
-		Desk:     due && h.deposits == nil,
-		Held:     l.DepositStatus == hub.DepositHeld,
-		Failed:   due && l.DepositStatus == hub.DepositFailed,
+	online, err := h.depositsOnline(ctx, l)
+	if err != nil {
+		return nil, err
 	}
+	amount := templates.MoneyText(locale, l.DepositMinor, l.DepositCurrency)
+	v := &depositView{
+		Text:     sprintf(t["deposit_text"], amount),
+		CanStart: due && online,
+		Desk:     due && !online,
+		Held:     l.DepositStatus == hub.DepositHeld,
+		AtDesk:   l.DepositStatus == hub.DepositDesk,
+		Failed:   due && online && l.DepositStatus == hub.DepositFailed,
+	}
+	if !online || hub.DepositAtDesk(l.DepositStatus) {
+		v.Text = sprintf(t["deposit_text_desk"], amount)
+	}
+	return v, nil
+}
+
+// depositsOnline tells whether the loan's deposit can be left online: the
+// hub has payments, and the branch a provider taking the currency.
+func (h *Handler) depositsOnline(ctx context.Context, l hub.Loan) (bool, error) {
+	if h.deposits == nil {
+		return false, nil
+	}
+	return h.store.DepositsOnline(ctx, l.BranchID, l.DepositCurrency)
 }
 
 // depositDue tells whether the customer still has to leave the deposit.
 func (h *Handler) depositDue(l hub.Loan) bool {
-	return l.State == hub.LoanOffered && (l.DepositStatus == hub.DepositRequired || l.DepositStatus == hub.DepositFailed)
+	return l.State == hub.LoanOffered && l.DepositDue()
 }
 
 // startDeposit is POST /l/<token>/deposit: it opens the payment
@@ -51,6 +75,13 @@ func (h *Handler) startDeposit(c *fiber.Ctx) error {
 		l := v.loan
 		if h.deposits == nil || !h.depositDue(l) {
 			return h.refuse(c, v, fiber.StatusConflict, "deposit_closed", signForm{})
+		}
+		online, err := h.depositsOnline(ctx, l)
+		if err != nil {
+			return h.internal(c, "deposits online", err)
+		}
+		if !online {
+			return h.refuse(c, v, fiber.StatusConflict, "deposit_desk", signForm{})
 		}
 		to, err := h.deposits.StartHold(ctx, l, h.publicBase(c)+v.base)
 		if err == nil && !webAddress(to) {

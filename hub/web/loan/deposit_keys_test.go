@@ -22,6 +22,7 @@ func TestDeposit(t *testing.T) {
 		f := &fakes{depositURL: "https://checkout.stripe.com/c/pay/cs_test_a1"}
 		e := newEnv(t, st, withFakes(f))
 		l, token := e.offer(func(l *hub.Loan) { l.DepositMinor, l.DepositCurrency = 150000, "RUB" })
+		onlineDeposits(t, st, l.BranchID)
 		c, page := e.open(token)
 		if !strings.Contains(page, `id="deposit-start"`) || !strings.Contains(page, "1 500,00") {
 			t.Fatalf("want the deposit's amount and button:\n%s", snippet(page))

@@ -67,4 +67,11 @@ var (
 	ErrNoLocker       = errors.New("the branch hands courtesy-car keys over at the desk")
 	ErrKeyNotInLocker = errors.New("the courtesy car's key is not in the locker yet")
 	ErrNotReady       = errors.New("the loan is not at that step")
+	// ErrIdentityUnavailable is an Identity's refusal that waiting will
+	// not cure: the branch's online check is not set up, or the provider
+	// refuses it for good (a bad key, a disabled product). The page then
+	// moves the loan to the manual check (photos) rather than leave the
+	// customer in front of a button that cannot work. A timeout or a
+	// provider down is not this: the customer tries again.
+	ErrIdentityUnavailable = errors.New("the branch's online identity check cannot be used")
 )

@@ -91,6 +91,18 @@ func (h *Handler) startIdentity(c *fiber.Ctx) error {
 		if err == nil && !webAddress(to) {
 			err = errors.New("the provider's page is not an http(s) address")
 		}
+		if errors.Is(err, ErrIdentityUnavailable) {
+			// The branch's Stripe cannot be used: the photos instead.
+			h.log.Warn("loan page: online identity check unavailable, moved to photos", "loan_id", l.ID, "error", err)
+			moved, merr := h.checkByPhotos(ctx, l.ID)
+			if merr != nil {
+				return h.internal(c, "move identity check to photos", merr)
+			}
+			if moved {
+				return c.Redirect(v.base+"?ok=identity_moved#identity", fiber.StatusSeeOther)
+			}
+			return h.refuse(c, v, fiber.StatusConflict, "identity_closed", signForm{})
+		}
 		if err != nil {
 			h.log.Warn("loan page: start identity check", "loan_id", l.ID, "error", err)
 			return h.refuse(c, v, fiber.StatusServiceUnavailable, "identity_unavailable", signForm{})
@@ -194,6 +206,12 @@ func (h *Handler) storePhoto(ctx context.Context, f hub.LoanIdentityFile, car hu
 		after, err = tx.ChangeLoan(ctx, f.LoanID, "", func(l *hub.Loan) error {
 			if h.onlineCheck(*l) || l.State != hub.LoanOffered || l.IdentityStatus != hub.IdentityPending {
 				return errIdentityClosed
+			}
+			if l.IdentityMethod != hub.IdentityManual {
+				// A Stripe branch while the hub has no online check: the
+				// photos are the check, and an advisor reviews them as a
+				// manual one (the card's approval asks for that method).
+				l.CheckByPhotos()
 			}
 			files, err := tx.LoanIdentityFiles(ctx, l.ID)
 			if err != nil {

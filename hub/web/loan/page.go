@@ -44,7 +44,7 @@ type finalView struct{ Title, Text, Deposit string }
 
 // flashes are the outcomes a redirect may report (?ok=), keyed to page
 // texts, so no visitor-supplied text is ever echoed.
-var flashes = map[string]bool{"photo_ok": true, "photos_done": true, "signed": true, "car_readings_ok": true}
+var flashes = map[string]bool{"photo_ok": true, "photos_done": true, "signed": true, "car_readings_ok": true, "identity_moved": true}
 
 // page is GET /l/<token>: the loan as it stands, with the next thing to
 // do.
@@ -104,14 +104,16 @@ func (h *Handler) pageView(ctx context.Context, v visit, session string, form si
 		return view, err
 	}
 	if hub.LoanEnded(l.State) {
-		view.Final = finalFor(l, t)
+		view.Final = finalFor(l, t, locale)
 		return view, nil
 	}
 	if view.Identity, err = h.identityView(ctx, l, t); err != nil {
 		return view, err
 	}
 	view.Agreement = agreementFor(v, d, locale, form)
-	view.Deposit = h.depositView(l, locale)
+	if view.Deposit, err = h.depositView(ctx, l, locale); err != nil {
+		return view, err
+	}
 	switch l.State {
 	case hub.LoanOffered:
 		view.Key = h.keyView(ctx, l, locale, d.zone)
@@ -156,7 +158,7 @@ func steps(l hub.Loan, t map[string]string) []stepView {
 }
 
 // finalFor is the end of a loan as the customer reads it.
-func finalFor(l hub.Loan, t map[string]string) *finalView {
+func finalFor(l hub.Loan, t map[string]string, locale string) *finalView {
 	f := &finalView{Title: t["final_returned_h"], Text: t["final_returned"]}
 	switch l.State {
 	case hub.LoanWithdrawn:
@@ -169,6 +171,10 @@ func finalFor(l hub.Loan, t map[string]string) *finalView {
 		f.Deposit = t["deposit_captured"]
 	case hub.DepositReleased:
 		f.Deposit = t["deposit_released"]
+	case hub.DepositDeskReturned:
+		f.Deposit = t["deposit_desk_returned"]
+	case hub.DepositDeskKept:
+		f.Deposit = sprintf(t["deposit_desk_kept"], templates.MoneyText(locale, l.DepositKeptMinor, l.DepositCurrency))
 	}
 	return f
 }
