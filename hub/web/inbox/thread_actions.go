@@ -210,6 +210,11 @@ func (h *Handler) resend(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 	if th.Phone == "" {
 		return back(c, th, "no_phone")
 	}
+	if strings.Contains(m.Body, "/l/"+hub.LinkMask) {
+		// Only the link's hash is kept: the words could go again, the
+		// link could not. The advisor offers the car again instead.
+		return back(c, th, "loan_link")
+	}
 	// The failed item's text was scrubbed of the page link's token; the
 	// resend carries the thread's live link in its place.
 	var page string
