@@ -176,3 +176,42 @@ func TestMaskOldLinks(t *testing.T) {
 		}
 	})
 }
+
+// An SMS follow-up of a WhatsApp status message is written from the
+// stored, masked words: the live page link takes the masked one's place,
+// once, in what the SMS provider gets.
+func TestFollowUpPutsTheLivePageLinkBack(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, s)
+		links := testLinks(t)
+		l, err := s.LiveMagicLink(ctx, f.Thread.ID, links)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := "Машина готова: " + links.URL(l.Salt)
+		m, err := s.QueueMessage(ctx, store.Outgoing{ThreadID: f.Thread.ID, Channel: hub.ChannelWhatsApp, Recipient: f.Thread.Phone,
+			Body: body, TemplateKey: "status.ready"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		items, err := s.ClaimOutbox(ctx, 1, time.Minute, []string{hub.ChannelWhatsApp})
+		if err != nil || len(items) != 1 {
+			t.Fatalf("claim %+v %v", items, err)
+		}
+		a := hub.DeliveryAttempt{OutboxID: items[0].ID, Attempt: 1, Provider: "whatsapp", ProviderID: "3EB0", StartedAt: time.Now(), FinishedAt: time.Now()}
+		if err := s.MarkOutboxSent(ctx, items[0], &a, hub.DeliverySent); err != nil {
+			t.Fatal(err)
+		}
+		sms, queued, err := s.FollowUpWithSMS(ctx, m.ID, "not delivered", links)
+		if err != nil || !queued {
+			t.Fatalf("follow-up %v %v", queued, err)
+		}
+		if got := storetest.Outbox(t, s, sms.ID).Body; got != body {
+			t.Fatalf("follow-up SMS %q, want %q", got, body)
+		}
+		if got := storetest.Message(t, s, sms.ID).Body; got != hub.MaskLinks(body) {
+			t.Fatalf("follow-up as stored %q", got)
+		}
+	})
+}
