@@ -127,6 +127,13 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 	} else if n > 0 {
 		log.Info("old system lines keyed", "keyed", n)
 	}
+	// Link tokens that messages and ended outbox rows kept in plain text
+	// before masking are masked, once (one-way; the links keep working).
+	if n, err := st.MaskOldLinks(ctx); err != nil {
+		log.Warn("old link tokens not masked", "masked", n, "error", err)
+	} else if n > 0 {
+		log.Info("old link tokens masked", "masked", n)
+	}
 	links, err := hub.NewLinks(secret, cfg.BaseURL())
 	if err != nil {
 		return nil, err

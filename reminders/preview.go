@@ -82,7 +82,7 @@ func (r *Runner) previewContact(ctx context.Context, b hub.Branch, it planned) (
 		l, err := r.store.ActiveMagicLink(ctx, t.ID)
 		switch {
 		case err == nil:
-			link = r.links.URL(l.Salt)
+			link = hub.MaskLinks(r.links.URL(l.Salt)) // staff read the preview: never the customer's token
 		case !errors.Is(err, store.ErrNotFound):
 			return "", "", err
 		}

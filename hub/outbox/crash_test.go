@@ -52,7 +52,7 @@ func TestRecordedSuccessIsNotSentAgain(t *testing.T) {
 		if _, err := s.UpdateDeliveryByProviderID(ctx, "SM-before-the-crash", hub.DeliveryFailed, "30003: unreachable"); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.RequeueMessage(ctx, m.ID); err != nil {
+		if err := s.RequeueMessage(ctx, m.ID, ""); err != nil {
 			t.Fatal(err)
 		}
 		start(t, s, sms1(fake), fast())

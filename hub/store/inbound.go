@@ -49,7 +49,9 @@ func (s *Store) AddCustomerForm(ctx context.Context, t hub.Thread, formKey, text
 		if err := tx.setFormKey(ctx, m, formKey); err != nil {
 			return err
 		}
-		data := hub.CustomerMessageData{MessageID: m.ID, ThreadID: t.ID, Text: text, Channel: channel}
+		// The words as stored: a link token the customer pasted is masked
+		// for 1C as for staff (hub.MaskLinks).
+		data := hub.CustomerMessageData{MessageID: m.ID, ThreadID: t.ID, Text: m.Body, Channel: channel}
 		for _, f := range files {
 			a := hub.Attachment{MessageID: m.ID, SHA256: f.SHA256, Name: f.Name, ContentType: f.ContentType, SizeBytes: f.SizeBytes}
 			if err := tx.AddAttachment(ctx, &a); err != nil {

@@ -20,6 +20,10 @@ func (s *Store) AddMessage(ctx context.Context, m *hub.Message) error {
 			m.CreatedAt = t
 		}
 		m.CreatedAt, m.UpdatedAt = m.CreatedAt.UTC().Truncate(time.Microsecond), t
+		// Staff, the DMS and the database never hold a customer's link
+		// token: the stored words carry it masked (QueueMessage's outbox
+		// row keeps the real text for the provider, until it is sent).
+		m.Body = hub.MaskLinks(m.Body)
 		if err := tx.db.WithContext(ctx).Create(m).Error; err != nil {
 			return fmt.Errorf("add %s message to thread %d: %w", m.Direction, m.ThreadID, err)
 		}
@@ -61,7 +65,9 @@ type Outgoing struct {
 
 // QueueMessage writes an outgoing message and its outbox row in one
 // transaction — the caller's, when called inside Tx — so the message exists
-// exactly when the change that caused it does.
+// exactly when the change that caused it does. The message keeps o.Body
+// with its links masked (hub.MaskLinks); only the outbox row holds the
+// real text, and only until the item ends (endClaim).
 func (s *Store) QueueMessage(ctx context.Context, o Outgoing) (hub.Message, error) {
 	m := hub.Message{
 		ThreadID: o.ThreadID, Direction: hub.DirectionOut, Body: o.Body, Author: o.Author,

@@ -131,7 +131,7 @@ func (s *Store) MarkOutboxSent(ctx context.Context, item hub.OutboxItem, a *hub.
 			}
 		}
 		t := now()
-		err := tx.finishClaim(ctx, item, "state = ?, attempts = attempts + 1, last_error = '', updated_at = ?", hub.OutboxDone, t)
+		err := tx.endClaim(ctx, item, "state = ?, attempts = attempts + 1, last_error = '', updated_at = ?", hub.OutboxDone, t)
 		if errors.Is(err, ErrLeaseLost) {
 			lost = true // commit the attempt alone: its success stops the next claim sending again
 			return nil
@@ -176,7 +176,7 @@ func (s *Store) MarkOutboxRetry(ctx context.Context, item hub.OutboxItem, attemp
 // message fail with errText, and a delivery_failed change tells the DMS.
 func (s *Store) MarkOutboxFailed(ctx context.Context, item hub.OutboxItem, attempts int, errText string) error {
 	return s.Tx(ctx, func(tx *Store) error {
-		err := tx.finishClaim(ctx, item, "state = ?, attempts = ?, last_error = ?, updated_at = ?",
+		err := tx.endClaim(ctx, item, "state = ?, attempts = ?, last_error = ?, updated_at = ?",
 			hub.OutboxFailed, attempts, errText, now())
 		if err != nil {
 			return fmt.Errorf("mark outbox item %d failed: %w", item.ID, err)
@@ -184,6 +184,14 @@ func (s *Store) MarkOutboxFailed(ctx context.Context, item hub.OutboxItem, attem
 		_, err = tx.failMessages(ctx, errText, "id = ?", item.MessageID)
 		return err
 	})
+}
+
+// endClaim is finishClaim for an item's end (sent, failed, rerouted): the
+// row's text is scrubbed to its masked form in the same statement, so no
+// customer's link token outlives its delivery. A resend puts the page link
+// back (RequeueMessage).
+func (s *Store) endClaim(ctx context.Context, item hub.OutboxItem, set string, args ...any) error {
+	return s.finishClaim(ctx, item, set+", body = ?", append(args, hub.MaskLinks(item.Body))...)
 }
 
 // finishClaim updates a claimed pending item and drops its lease, but only
@@ -209,8 +217,12 @@ func (s *Store) finishClaim(ctx context.Context, item hub.OutboxItem, set string
 // with the attempt count reset. The recipient is the thread's current phone,
 // so a number corrected in the DMS since the failure is used; a message that
 // never had an outbox row (no phone at the time) gets one. ErrNotFailed when
-// the message is not a failed outgoing message.
-func (s *Store) RequeueMessage(ctx context.Context, messageID int64) error {
+// the message is not a failed outgoing message. The text sent again is the
+// stored, masked one with pageURL (the thread's live customer-page link;
+// "" when revoked) in place of a masked page link: the real text was
+// scrubbed when the item failed. A courtesy-car link stays masked (only
+// its hash is kept): such an offer is made again, not resent.
+func (s *Store) RequeueMessage(ctx context.Context, messageID int64, pageURL string) error {
 	return s.Tx(ctx, func(tx *Store) error {
 		t := now()
 		db := tx.db.WithContext(ctx)
@@ -247,7 +259,7 @@ func (s *Store) RequeueMessage(ctx context.Context, messageID int64) error {
 		}
 		if item.ID == 0 {
 			item = hub.OutboxItem{
-				MessageID: messageID, Channel: item.Channel, Recipient: item.Recipient, Body: m.Body,
+				MessageID: messageID, Channel: item.Channel, Recipient: item.Recipient, Body: hub.UnmaskPageLink(m.Body, pageURL),
 				State: hub.OutboxPending, NextAttemptAt: t, CreatedAt: t, UpdatedAt: t,
 			}
 			if err := db.Create(&item).Error; err != nil {
@@ -256,8 +268,8 @@ func (s *Store) RequeueMessage(ctx context.Context, messageID int64) error {
 			return nil
 		}
 		err = db.Exec(`UPDATE outbox SET state = ?, attempts = 0, next_attempt_at = ?, lease_until = NULL, last_error = '',
-			channel = ?, recipient = ?, updated_at = ? WHERE id = ?`,
-			hub.OutboxPending, t, item.Channel, item.Recipient, t, item.ID).Error
+			channel = ?, recipient = ?, body = ?, updated_at = ? WHERE id = ?`,
+			hub.OutboxPending, t, item.Channel, item.Recipient, hub.UnmaskPageLink(hub.MaskLinks(item.Body), pageURL), t, item.ID).Error
 		if err != nil {
 			return fmt.Errorf("requeue message %d: %w", messageID, err)
 		}

@@ -315,10 +315,10 @@ func TestRequeueMessage(t *testing.T) {
 		msgs := f.Queue(t, s, 1)
 		id := msgs[0].ID
 
-		if err := s.RequeueMessage(ctx, id); !errors.Is(err, store.ErrNotFailed) {
+		if err := s.RequeueMessage(ctx, id, ""); !errors.Is(err, store.ErrNotFailed) {
 			t.Fatalf("requeue a queued message: err = %v, want ErrNotFailed", err)
 		}
-		if err := s.RequeueMessage(ctx, id+1000); !errors.Is(err, store.ErrNotFound) {
+		if err := s.RequeueMessage(ctx, id+1000, ""); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("requeue a missing message: err = %v, want ErrNotFound", err)
 		}
 
@@ -334,7 +334,7 @@ func TestRequeueMessage(t *testing.T) {
 		if err := s.UpdateThreadContact(ctx, f.Thread.ID, nil, "+79169998877"); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.RequeueMessage(ctx, id); err != nil {
+		if err := s.RequeueMessage(ctx, id, ""); err != nil {
 			t.Fatal(err)
 		}
 		if m := storetest.Message(t, s, id); m.Delivery != hub.DeliveryQueued || m.Error != "" || m.ProviderID != "" {
@@ -344,7 +344,7 @@ func TestRequeueMessage(t *testing.T) {
 		if again.ID != item.ID || again.Attempts != 0 || again.LastError != "" || again.Recipient != "+79169998877" {
 			t.Fatalf("requeued item = %+v, want item %d, no attempts, the new number", again, item.ID)
 		}
-		if err := s.RequeueMessage(ctx, id); !errors.Is(err, store.ErrNotFailed) {
+		if err := s.RequeueMessage(ctx, id, ""); !errors.Is(err, store.ErrNotFailed) {
 			t.Fatalf("requeue twice: err = %v, want ErrNotFailed", err)
 		}
 	})
@@ -366,7 +366,7 @@ func TestRequeueMessageWithoutOutboxRow(t *testing.T) {
 		if m.Delivery != hub.DeliveryFailed {
 			t.Fatalf("message without recipient is %s, want failed", m.Delivery)
 		}
-		if err := s.RequeueMessage(ctx, m.ID); err != nil {
+		if err := s.RequeueMessage(ctx, m.ID, ""); err != nil {
 			t.Fatal(err)
 		}
 		item := claimOne(t, s, time.Minute)

@@ -151,7 +151,9 @@ func (s *Store) RerouteOutboxToSMS(ctx context.Context, item hub.OutboxItem, att
 		if err := tx.failRerouted(ctx, item, attempts, reason+"; sent by SMS instead"); err != nil {
 			return err
 		}
-		body, err := tx.withCustomerLink(ctx, th.ID, m.Body, links)
+		// The claimed item's text, not the message's: the message keeps
+		// its links masked, the item the real ones it was to deliver.
+		body, err := tx.withCustomerLink(ctx, th.ID, item.Body, links)
 		if err != nil {
 			return err
 		}
@@ -174,7 +176,7 @@ func (s *Store) RerouteOutboxToSMS(ctx context.Context, item hub.OutboxItem, att
 // errText, telling live pages but not the DMS.
 func (s *Store) failRerouted(ctx context.Context, item hub.OutboxItem, attempts int, errText string) error {
 	t := now()
-	err := s.finishClaim(ctx, item, "state = ?, attempts = ?, last_error = ?, updated_at = ?", hub.OutboxFailed, attempts, errText, t)
+	err := s.endClaim(ctx, item, "state = ?, attempts = ?, last_error = ?, updated_at = ?", hub.OutboxFailed, attempts, errText, t)
 	if err != nil {
 		return fmt.Errorf("end outbox item %d: %w", item.ID, err)
 	}
@@ -187,7 +189,8 @@ func (s *Store) failRerouted(ctx context.Context, item hub.OutboxItem, attempts 
 }
 
 // withCustomerLink appends the thread's live page link to body on a line
-// of its own, unless body already carries it.
+// of its own, unless body already carries it; a masked page link in body
+// (words read back from a stored message) becomes the live link.
 func (s *Store) withCustomerLink(ctx context.Context, threadID int64, body string, links *hub.Links) (string, error) {
 	if links == nil {
 		return body, nil
@@ -197,6 +200,7 @@ func (s *Store) withCustomerLink(ctx context.Context, threadID int64, body strin
 		return "", err
 	}
 	url := links.URL(l.Salt)
+	body = hub.UnmaskPageLink(body, url)
 	switch {
 	case strings.Contains(body, url):
 		return body, nil

@@ -158,7 +158,8 @@ func TestRerouteOutboxToSMS(t *testing.T) {
 		}
 		wantBody := "Машина готова\n" + links.URL(l.Salt)
 		got := storetest.Message(t, s, sms.ID)
-		if got.ThreadID != w.thread.ID || got.Direction != hub.DirectionOut || got.Body != wantBody || got.Author != "Анна" ||
+		// The thread shows the link masked; the SMS's outbox row has it.
+		if got.ThreadID != w.thread.ID || got.Direction != hub.DirectionOut || got.Body != "Машина готова\nhttps://naryad.test/c/…" || got.Author != "Анна" ||
 			got.TemplateKey != "status.ready" || got.Delivery != hub.DeliveryQueued {
 			t.Fatalf("SMS message = %+v, want %q", got, wantBody)
 		}
@@ -216,8 +217,12 @@ func TestRerouteOutboxToSMSOffWhatsAppAndLinkOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := storetest.Message(t, s, sms.ID); got.Body != body {
+		if got := storetest.Outbox(t, s, sms.ID); got.Body != body {
 			t.Fatalf("SMS body = %q, want the words as they were (the link once)", got.Body)
+		}
+		// The WhatsApp row ended: its text no longer holds the token.
+		if got := storetest.Outbox(t, s, items[0].MessageID); got.Body != "Смета готова: https://naryad.test/c/…" {
+			t.Fatalf("rerouted WhatsApp row body = %q, want the link masked", got.Body)
 		}
 		if got, _ := s.Thread(ctx, th.ID); got.Channel != hub.ChannelSMS {
 			t.Fatalf("thread channel = %s, want sms for good", got.Channel)

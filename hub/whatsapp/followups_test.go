@@ -75,11 +75,14 @@ func TestUndeliveredStatusGoesBySMSToo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if item := storetest.Outbox(t, s, followup.ID); item.Channel != hub.ChannelSMS || !strings.HasSuffix(followup.Body, r.links.URL(l.Salt)) {
-			t.Fatalf("follow-up %+v on %s, want an SMS with the page link", followup, item.Channel)
+		if item := storetest.Outbox(t, s, followup.ID); item.Channel != hub.ChannelSMS || !strings.HasSuffix(followup.Body, hub.MaskLinks(r.links.URL(l.Salt))) {
+			t.Fatalf("follow-up %+v on %s, want an SMS with the page link (masked as stored)", followup, item.Channel)
 		}
 		if got := r.waitMessage(t, followup.ID, leftQueue); got.Delivery != hub.DeliverySent || !r.smsBox.got(followup.ID) {
 			t.Fatalf("SMS %s, want sent by the SMS pool", got.Delivery)
+		}
+		if body, want := r.smsBox.body(followup.ID), status.Body+"\n"+r.links.URL(l.Salt); body != want {
+			t.Fatalf("the SMS provider got %q, want %q", body, want)
 		}
 	})
 }

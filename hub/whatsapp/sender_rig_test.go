@@ -214,13 +214,17 @@ func (r *sendRig) smsFallback(t *testing.T, orig hub.Message, reason string) hub
 		t.Fatal(err)
 	}
 	want := orig.Body + "\n" + r.links.URL(l.Salt)
-	if item.Channel != hub.ChannelSMS || item.Recipient != r.thread.Phone || fallback.Body != want ||
+	// The thread shows the link masked; the SMS provider gets it whole.
+	if item.Channel != hub.ChannelSMS || item.Recipient != r.thread.Phone || fallback.Body != hub.MaskLinks(want) ||
 		fallback.Author != orig.Author || fallback.TemplateKey != orig.TemplateKey {
 		t.Fatalf("SMS %+v (outbox %+v), want %q to %s", fallback, item, want, r.thread.Phone)
 	}
 	sent := r.waitMessage(t, fallback.ID, leftQueue)
 	if sent.Delivery != hub.DeliverySent || !r.smsBox.got(fallback.ID) {
 		t.Fatalf("the SMS pool did not send the fallback: %s", sent.Delivery)
+	}
+	if body := r.smsBox.body(fallback.ID); body != want {
+		t.Fatalf("the SMS provider got %q, want %q", body, want)
 	}
 	return sent
 }
@@ -249,6 +253,17 @@ func (b *sendSMSBox) got(messageID int64) bool {
 		}
 	}
 	return false
+}
+
+func (b *sendSMSBox) body(messageID int64) string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, m := range b.sent {
+		if m.MessageID == messageID {
+			return m.Body
+		}
+	}
+	return ""
 }
 
 // noJitter keeps the rig's sends at their interval exactly.

@@ -35,6 +35,7 @@ import (
 	"naryad/hub/store"
 	"naryad/hub/store/storetest"
 	"naryad/hub/web/webtest"
+	"naryad/hub/whatsapp/watest"
 	"naryad/identity"
 	"naryad/identity/stripeid"
 	"naryad/internal/stripemock"
@@ -195,11 +196,29 @@ func (r *loanRig) offer(number, plate string) (int64, string) {
 		r.t.Fatalf("the card lists no loan after the offer:\n%s", page)
 	}
 	id, _ := strconv.ParseInt(item[1], 10, 64)
+	// The thread keeps the link masked (hub.MaskLinks): the token is read
+	// where the customer's phone gets it, the outbox row while it waits
+	// or the SMS log once it is sent.
 	msgs := threadOf(r.t, r.h, number)
 	for i := len(msgs) - 1; i >= 0; i-- {
-		if msgs[i].Direction == hub.DirectionOut && strings.Contains(msgs[i].Body, r.base+"/l/") {
-			return id, r.base + "/l/" + customerAt.FindStringSubmatch(msgs[i].Body)[1]
+		if msgs[i].Direction != hub.DirectionOut || !strings.Contains(msgs[i].Body, r.base+"/l/") {
+			continue
 		}
+		var link string
+		watest.Eventually(r.t, "the loan's link on its way to the customer", func() bool {
+			item, err := r.h.Store.OutboxByMessage(context.Background(), msgs[i].ID)
+			log, _ := os.ReadFile(filepath.Join(r.h.Config.DataDir, "sms.log"))
+			all := customerAt.FindAllStringSubmatch(item.Body+"\n"+string(log), -1)
+			if err != nil || len(all) == 0 {
+				return false
+			}
+			link = r.base + "/l/" + all[0][1] // the row's own, when it still has it
+			if !strings.Contains(item.Body, "/l/nrd_") {
+				link = r.base + "/l/" + all[len(all)-1][1] // else the newest sent
+			}
+			return true
+		})
+		return id, link
 	}
 	r.t.Fatalf("the customer was sent no link to the loan")
 	return 0, ""

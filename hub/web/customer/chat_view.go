@@ -5,11 +5,14 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"naryad/hub"
 )
 
 // pageLink is a link to a customer page, as the SMS and WhatsApp texts
-// carry it: shown on that very page it is noise.
-var pageLink = regexp.MustCompile(`https?://[^\s/]+(?:/[^\s]*)?/c/[A-Za-z0-9_-]{32,128}/?`)
+// carry it, or masked as the message is stored (hub.MaskLinks): shown on
+// that very page it is noise.
+var pageLink = regexp.MustCompile(`https?://[^\s/]+(?:/[^\s]*)?/c/(?:[A-Za-z0-9_-]{32,128}|` + hub.LinkMask + `)/?`)
 
 // withoutPageLinks drops links to customer pages from a message as shown
 // on the page, with what led up to them on the line ("Details: ").

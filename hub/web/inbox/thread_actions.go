@@ -210,7 +210,20 @@ func (h *Handler) resend(c *fiber.Ctx, s staff.Staff, th hub.Thread) error {
 	if th.Phone == "" {
 		return back(c, th, "no_phone")
 	}
-	err = h.store.RequeueMessage(ctx, m.ID)
+	if strings.Contains(m.Body, "/l/"+hub.LinkMask) {
+		// Only the link's hash is kept: the words could go again, the
+		// link could not. The advisor offers the car again instead.
+		return back(c, th, "loan_link")
+	}
+	// The failed item's text was scrubbed of the page link's token; the
+	// resend carries the thread's live link in its place.
+	var page string
+	if h.customerLink != nil {
+		if page, err = h.customerLink(ctx, th); err != nil {
+			return h.Internal(c, "customer link", err)
+		}
+	}
+	err = h.store.RequeueMessage(ctx, m.ID, page)
 	if errors.Is(err, store.ErrNotFailed) {
 		return back(c, th, "not_failed")
 	}

@@ -70,8 +70,12 @@ func TestSignTheAgreement(t *testing.T) {
 			t.Fatal(err)
 		}
 		if m.Direction != hub.DirectionOut || m.TemplateKey != templates.KeyDocumentReady || m.Delivery != hub.DeliveryQueued ||
-			!strings.Contains(m.Body, testPublicURL+"/l/"+token) || !strings.Contains(m.Body, e.f.Order.Number) {
+			!strings.Contains(m.Body, testPublicURL+"/l/"+hub.LinkMask) || strings.Contains(m.Body, token) || !strings.Contains(m.Body, e.f.Order.Number) {
 			t.Errorf("message %+v", m)
+		}
+		// Only the outbox row, until it is sent, holds the real link.
+		if item, err := st.OutboxByMessage(ctx, m.ID); err != nil || !strings.Contains(item.Body, testPublicURL+"/l/"+token) {
+			t.Errorf("outbox %+v %v", item, err)
 		}
 		files, _ := st.Attachments(ctx, m.ID)
 		if len(files) != 1 || files[0].SHA256 != got.AgreementSHA256 || files[0].ContentType != "application/pdf" ||
