@@ -109,6 +109,10 @@ type LoanCarPhoto struct {
 	TakenBy     string // CarPhotoByCustomer or CarPhotoByStaff
 	StaffName   string // who at the desk, when TakenBy is staff
 	CreatedAt   time.Time
+	PurgedAt    *time.Time // the file was deleted after the branch's retention
+	// ThumbSHA256 is the thumbnail's file (a JPEG, hub.MakeThumbnail) in
+	// media storage; "" when none was made (HEIC, WebP).
+	ThumbSHA256 string `gorm:"column:thumb_sha256"`
 }
 
 // TableName is the car photos' table.
