@@ -128,10 +128,13 @@ type LoanReturnReport struct {
 	OdometerKm  *int
 	Damage      bool
 	DamageNote  string
-	ReportedAt  *time.Time
-	TaskID      *int64
-	CheckedAt   *time.Time
-	UpdatedAt   time.Time
+	// DamageBy is the staff member who ticked "damage noticed" at the
+	// desk's return; "" when the customer reported it (or nobody did).
+	DamageBy   string
+	ReportedAt *time.Time
+	TaskID     *int64
+	CheckedAt  *time.Time
+	UpdatedAt  time.Time
 }
 
 // TableName is the return reports' table.

@@ -122,11 +122,14 @@ func (h *Handler) carPhotosPart(ctx context.Context, s staff.Staff, l hub.Loan, 
 	if report.ReportedAt != nil && report.FuelEighths != nil && report.OdometerKm != nil {
 		p.Reading = fmt.Sprintf(t["reading"], strconv.Itoa(*report.FuelEighths), strconv.Itoa(*report.OdometerKm),
 			templates.DateTime(locale, report.ReportedAt.In(loc)))
-		if report.Damage {
-			p.Damage = t["damage"]
-			if report.DamageNote != "" {
-				p.Damage += ": «" + report.DamageNote + "»"
-			}
+	}
+	if report.Damage && (report.ReportedAt != nil || report.DamageBy != "") {
+		p.Damage = t["damage"]
+		if report.DamageBy != "" {
+			p.Damage = fmt.Sprintf(t["damage_desk"], report.DamageBy)
+		}
+		if report.DamageNote != "" {
+			p.Damage += ": «" + report.DamageNote + "»"
 		}
 	}
 	return p, nil

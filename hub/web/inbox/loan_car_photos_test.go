@@ -310,3 +310,45 @@ func TestLoanReturnOpensOneTask(t *testing.T) {
 		}
 	})
 }
+
+// The desk's return form has a "damage noticed" tick with a note: ticked,
+// the return opens the same one staff task as a customer's damage (in the
+// branch's language, naming who noticed it) and the card says so; a note
+// over 500 characters is refused (400) with nothing stored, the loan
+// still out; unticked and full, no task.
+func TestDeskReturnDamageTickOpensTheTask(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
+		ctx := context.Background()
+		w := newLoanWorld(t, h)
+		anna := w.signIn(t, "anna")
+		l := w.loanOutAtDesk(t, anna)
+		_, page := anna.Do(http.MethodGet, w.url, nil)
+		if !strings.Contains(page, `name="damage"`) || !strings.Contains(page, `name="damage_note"`) {
+			t.Fatalf("the desk's return form has no damage tick")
+		}
+		back := fmt.Sprintf("%s/loans/%d/return", w.url, l.ID)
+		resp, page := post(anna, back, "fuel", "6", "odometer", "12500", "damage", "1", "damage_note", strings.Repeat("ц", 501))
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "The damage note may be at most 500 characters.") {
+			i := strings.Index(page, `role="alert"`)
+			t.Fatalf("long note: %d %s", resp.StatusCode, page[max(i-300, 0):max(i+300, 0)])
+		}
+		if got, _ := h.Store.Loan(ctx, l.ID); got.State != hub.LoanOut || len(w.returnTasks(t)) != 0 {
+			t.Fatalf("a refused return changed the loan: %s, %d tasks", got.State, len(w.returnTasks(t)))
+		}
+		if resp, page := post(anna, back, "fuel", "6", "odometer", "12500", "damage", "1", "damage_note", "царапина на бампере"); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("return with damage: %d\n%s", resp.StatusCode, page)
+		}
+		tasks := w.returnTasks(t)
+		if len(tasks) != 1 || !strings.Contains(tasks[0].Title, "при приёмке на стойке отмечены повреждения") {
+			t.Fatalf("tasks %+v", tasks)
+		}
+		r, err := h.Store.LoanReturnReport(ctx, l.ID)
+		if err != nil || !r.Damage || r.DamageNote != "царапина на бампере" || r.DamageBy == "" || r.TaskID == nil || *r.TaskID != tasks[0].ID {
+			t.Fatalf("report %+v %v", r, err)
+		}
+		_, page = anna.Do(http.MethodGet, w.url, nil)
+		if !strings.Contains(page, "Damage noticed at the desk (") || !strings.Contains(page, "«царапина на бампере»") {
+			t.Errorf("the card lacks the damage noticed at the desk")
+		}
+	})
+}
