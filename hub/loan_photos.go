@@ -109,6 +109,10 @@ type LoanCarPhoto struct {
 	TakenBy     string // CarPhotoByCustomer or CarPhotoByStaff
 	StaffName   string // who at the desk, when TakenBy is staff
 	CreatedAt   time.Time
+	PurgedAt    *time.Time // the file was deleted after the branch's retention
+	// ThumbSHA256 is the thumbnail's file (a JPEG, hub.MakeThumbnail) in
+	// media storage; "" when none was made (HEIC, WebP).
+	ThumbSHA256 string `gorm:"column:thumb_sha256"`
 }
 
 // TableName is the car photos' table.
@@ -124,10 +128,13 @@ type LoanReturnReport struct {
 	OdometerKm  *int
 	Damage      bool
 	DamageNote  string
-	ReportedAt  *time.Time
-	TaskID      *int64
-	CheckedAt   *time.Time
-	UpdatedAt   time.Time
+	// DamageBy is the staff member who ticked "damage noticed" at the
+	// desk's return; "" when the customer reported it (or nobody did).
+	DamageBy   string
+	ReportedAt *time.Time
+	TaskID     *int64
+	CheckedAt  *time.Time
+	UpdatedAt  time.Time
 }
 
 // TableName is the return reports' table.

@@ -105,27 +105,41 @@ const (
 	MaxPhotoRetentionDays     = 365
 )
 
+// Bounds and default of how long the car's photos (pickup and return) are
+// kept after a loan: longer than the identity photos, they are the
+// evidence of a damage dispute.
+const (
+	DefaultCarPhotoRetentionDays = 180
+	MinCarPhotoRetentionDays     = 1
+	MaxCarPhotoRetentionDays     = 1825
+)
+
 // LoanSettings is what a branch sets for lending its courtesy cars. A
 // branch that never saved them has DefaultLoanSettings.
 type LoanSettings struct {
 	BranchID           int64
 	IdentityMethod     string
-	PhotoRetentionDays int    // identity photos are deleted this many days after the loan ends
-	DepositMinor       int64  // 0: no deposit
-	DepositCurrency    string // ISO 4217; empty when there is no deposit
-	TermsRU            string `gorm:"column:terms_ru"` // the branch's own loan terms per language; empty: the standard terms
-	TermsPL            string `gorm:"column:terms_pl"`
-	TermsEN            string `gorm:"column:terms_en"`
-	UpdatedAt          time.Time
+	PhotoRetentionDays int // identity photos are deleted this many days after the loan ends
+	// CarPhotoRetentionDays: the car's photos are deleted this many days
+	// after the loan ends (read when the purge runs), not while the
+	// return's staff task is open.
+	CarPhotoRetentionDays int
+	DepositMinor          int64  // 0: no deposit
+	DepositCurrency       string // ISO 4217; empty when there is no deposit
+	TermsRU               string `gorm:"column:terms_ru"` // the branch's own loan terms per language; empty: the standard terms
+	TermsPL               string `gorm:"column:terms_pl"`
+	TermsEN               string `gorm:"column:terms_en"`
+	UpdatedAt             time.Time
 }
 
 // TableName is the settings' table.
 func (LoanSettings) TableName() string { return "branch_loan_settings" }
 
 // DefaultLoanSettings are a branch's settings before an admin saves any:
-// the manual check, photos kept 30 days, no deposit, the standard terms.
+// the manual check, identity photos kept 30 days, the car's 180, no deposit, the standard terms.
 func DefaultLoanSettings(branchID int64) LoanSettings {
-	return LoanSettings{BranchID: branchID, IdentityMethod: IdentityManual, PhotoRetentionDays: DefaultPhotoRetentionDays}
+	return LoanSettings{BranchID: branchID, IdentityMethod: IdentityManual, PhotoRetentionDays: DefaultPhotoRetentionDays,
+		CarPhotoRetentionDays: DefaultCarPhotoRetentionDays}
 }
 
 // ProblemTaken is an InvalidField's problem: the value is used by another

@@ -133,6 +133,8 @@ const (
 	SysLoanReturnCheck    = "loan.return_check"
 	SysLoanReturnTask     = "loan.return_task"
 	SysLoanDamageNoted    = "loan.damage_noted" // a phrase of the three above
+	// SysLoanDamageDesk is the phrase when staff noticed it at the desk.
+	SysLoanDamageDesk = "loan.damage_noted_desk"
 )
 
 // systemLines is the catalog: key → locale → wording.
@@ -496,6 +498,11 @@ var systemLines = map[string]map[string]string{
 		LocaleRU: "клиент отметил повреждения",
 		LocalePL: "klient zgłosił uszkodzenia",
 		LocaleEN: "the customer noticed damage",
+	},
+	SysLoanDamageDesk: {
+		LocaleRU: "при приёмке на стойке отмечены повреждения ({by})",
+		LocalePL: "przy odbiorze w recepcji stwierdzono uszkodzenia ({by})",
+		LocaleEN: "damage noticed at the desk ({by})",
 	},
 }
 

@@ -1,5 +1,7 @@
 // Package loanpurge deletes the identity photos of courtesy-car loans
-// (issue 20) once the branch's retention after the loan's end has passed:
+// (issue 20) once the branch's retention after the loan's end has passed,
+// and the car's photos (pickup and return) after their longer retention,
+// once the return's staff task is closed:
 // a background job inside `naryad serve` that runs store.PurgeLoanPhotos
 // at start-up and then every hour. The retention is days, so an hour late
 // does not matter; a pass finds everything due, so one missed while the
@@ -8,6 +10,7 @@ package loanpurge
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -85,9 +88,10 @@ func (p *Purger) pass(ctx context.Context) {
 			"kept_shared", res.Kept, "error", err)
 	case !ran:
 		p.log.Debug("loan photo purge skipped: another instance is purging")
-	case res.Files > 0:
+	case res.Files > 0 || res.CarPhotos > 0:
 		p.log.Info("loan photo purge", "loans", res.Loans, "files", res.Files, "removed", res.Removed,
-			"kept_shared", res.Kept, "took_ms", time.Since(started).Milliseconds())
+			"kept_shared", res.Kept, "car_loans", res.CarLoans, "car_photos", res.CarPhotos, "car_removed", res.CarRemoved,
+			"car_kept_shared", res.CarKept, "took_ms", time.Since(started).Milliseconds())
 	default:
 		p.log.Debug("loan photo purge: nothing due")
 	}
@@ -99,9 +103,14 @@ func (p *Purger) pass(ctx context.Context) {
 // another one held it and this pass did nothing.
 func (p *Purger) Once(ctx context.Context) (res store.LoanPhotoPurge, ran bool, err error) {
 	ran, err = p.store.WithScanLock(ctx, lockKey, func(ctx context.Context) error {
-		var perr error
-		res, perr = p.store.PurgeLoanPhotos(ctx, p.files, p.opts.Now())
-		return perr
+		now := p.opts.Now()
+		var perr, cerr error
+		res, perr = p.store.PurgeLoanPhotos(ctx, p.files, now)
+		// The car photos too, later (their own retention, and never while
+		// the return's task is open): one failing does not stop the other.
+		car, cerr := p.store.PurgeLoanCarPhotos(ctx, p.files, now)
+		res.CarLoans, res.CarPhotos, res.CarRemoved, res.CarKept = car.CarLoans, car.CarPhotos, car.CarRemoved, car.CarKept
+		return errors.Join(perr, cerr)
 	})
 	return res, ran, err
 }

@@ -90,8 +90,8 @@ func (s *Store) MediaUnused(ctx context.Context, sha256 string) (bool, error) {
 		  (SELECT COUNT(*) FROM attachments WHERE sha256 = ?)
 		+ (SELECT COUNT(*) FROM inspection_media WHERE sha256 = ? OR thumb_sha256 = ?)
 		+ (SELECT COUNT(*) FROM loan_identity_files WHERE sha256 = ? AND purged_at IS NULL)
-		+ (SELECT COUNT(*) FROM loan_car_photos WHERE sha256 = ?)`,
-		sha256, sha256, sha256, sha256, sha256).Scan(&n).Error
+		+ (SELECT COUNT(*) FROM loan_car_photos WHERE (sha256 = ? OR thumb_sha256 = ?) AND purged_at IS NULL)`,
+		sha256, sha256, sha256, sha256, sha256, sha256).Scan(&n).Error
 	if err != nil {
 		return false, fmt.Errorf("media %s in use: %w", sha256, err)
 	}

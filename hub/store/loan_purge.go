@@ -27,6 +27,9 @@ type LoanPhotoPurge struct {
 	Files   int // identity file rows marked purged
 	Removed int // files deleted from media storage
 	Kept    int // files left on disk because another record names the same file
+	// The same for the car photos (PurgeLoanCarPhotos): loans, photo rows
+	// marked, files (photos and thumbnails) deleted and kept.
+	CarLoans, CarPhotos, CarRemoved, CarKept int
 }
 
 // loanPurgeBatch is how many loans one query of the purge reads.
@@ -179,8 +182,8 @@ func (s *Store) identityFileShared(ctx context.Context, files MediaFiles, f hub.
 	}
 	err := db.Raw(`SELECT CASE WHEN EXISTS (SELECT 1 FROM attachments WHERE sha256 = ?)
 		  OR EXISTS (SELECT 1 FROM inspection_media WHERE sha256 = ? OR thumb_sha256 = ?)
-		  OR EXISTS (SELECT 1 FROM loan_car_photos WHERE sha256 = ?) THEN 1 ELSE 0 END`,
-		f.SHA256, f.SHA256, f.SHA256, f.SHA256).Scan(&n).Error
+		  OR EXISTS (SELECT 1 FROM loan_car_photos WHERE (sha256 = ? OR thumb_sha256 = ?) AND purged_at IS NULL) THEN 1 ELSE 0 END`,
+		f.SHA256, f.SHA256, f.SHA256, f.SHA256, f.SHA256).Scan(&n).Error
 	if err != nil {
 		return false, fmt.Errorf("identity photo %d: other files of the same content: %w", f.ID, err)
 	}

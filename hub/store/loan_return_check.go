@@ -179,6 +179,9 @@ func (s *Store) openReturnTask(ctx context.Context, l hub.Loan, r hub.LoanReturn
 	}
 	if r.Damage {
 		args["damage_key"], args["note"] = templates.SysLoanDamageNoted, r.DamageNote
+		if r.DamageBy != "" {
+			args["damage_key"], args["by"] = templates.SysLoanDamageDesk, r.DamageBy
+		}
 	}
 	body := LoanThreadPath(l)
 	if who := strings.TrimSpace(l.CustomerName + " " + l.CustomerPhone); who != "" {

@@ -283,7 +283,8 @@ func (h *Handler) loanerRetire(c *fiber.Ctx) error {
 }
 
 // loanSettingsSave is POST …/loaners/settings (identity_method,
-// photo_retention_days, deposit, deposit_currency, terms_ru|pl|en).
+// photo_retention_days, car_photo_retention_days, deposit,
+// deposit_currency, terms_ru|pl|en).
 func (h *Handler) loanSettingsSave(c *fiber.Ctx) error {
 	b, ok, err := h.branchParam(c)
 	if !ok {
@@ -294,6 +295,9 @@ func (h *Handler) loanSettingsSave(c *fiber.Ctx) error {
 	if set.PhotoRetentionDays, err = formInt(c, "photo_retention_days"); err == nil {
 		set.DepositMinor, err = parseDeposit(c.FormValue("deposit"), set.DepositCurrency)
 	}
+	if err == nil {
+		set.CarPhotoRetentionDays, err = h.carPhotoRetention(c, b.ID)
+	}
 	if f, invalid := store.IsInvalidField(err); invalid {
 		return h.loanerRefuse(c, b, fiber.StatusBadRequest, fieldProblem(c, f))
 	}
@@ -301,7 +305,26 @@ func (h *Handler) loanSettingsSave(c *fiber.Ctx) error {
 		if err := tx.SetLoanSettings(c.UserContext(), set); err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("loan_settings_set identity=%s retention_days=%d deposit=%d %s",
-			set.IdentityMethod, set.PhotoRetentionDays, set.DepositMinor, strings.ToUpper(strings.TrimSpace(set.DepositCurrency))), nil
+		return fmt.Sprintf("loan_settings_set identity=%s retention_days=%d car_photo_retention_days=%d deposit=%d %s",
+			set.IdentityMethod, set.PhotoRetentionDays, set.CarPhotoRetentionDays, set.DepositMinor, strings.ToUpper(strings.TrimSpace(set.DepositCurrency))), nil
 	})
+}
+
+// carPhotoRetention is the form's car_photo_retention_days: a whole
+// number in range (the store checks it), or, when the field is not sent
+// at all (a form opened before the field existed), what the branch has.
+func (h *Handler) carPhotoRetention(c *fiber.Ctx, branchID int64) (int, error) {
+	if strings.TrimSpace(c.FormValue("car_photo_retention_days")) == "" && len(c.Request().PostArgs().PeekMulti("car_photo_retention_days")) == 0 {
+		cur, err := h.store.LoanSettings(c.UserContext(), branchID)
+		if err != nil {
+			return 0, err
+		}
+		return cur.CarPhotoRetentionDays, nil
+	}
+	n, err := formInt(c, "car_photo_retention_days")
+	if err == nil && n == 0 {
+		// 0 would mean "the default" to the store: here it is out of range.
+		err = &hub.InvalidField{Field: "car_photo_retention_days", Problem: hub.ProblemRange}
+	}
+	return n, err
 }

@@ -52,12 +52,12 @@ func TestAdminKeepsTheFleet(t *testing.T) {
 		post(carPath(octavia)+"/state", url.Values{"state": {"reserved"}}, "state")
 		post(carPath(octavia)+"/state", url.Values{"state": {"out"}}, "state")
 		post(carPath(fabia)+"/state", url.Values{"state": {"cleaning"}, "override": {"1"}}, "state")
-		post("/settings", url.Values{"identity_method": {"stripe"}, "photo_retention_days": {"14"}, "deposit": {"1 500,50"},
+		post("/settings", url.Values{"identity_method": {"stripe"}, "photo_retention_days": {"14"}, "car_photo_retention_days": {"365"}, "deposit": {"1 500,50"},
 			"deposit_currency": {"pln"}, "terms_pl": {"Zakaz palenia."}}, "settings")
 
 		_, page = a.Do(http.MethodGet, path+"?done=settings", nil)
 		for _, want := range []string{"Loan settings saved.", `value="WA 12345"`, `value="Škoda Fabia Combi"`, `state-out">Out<`,
-			`state-cleaning">Cleaning<`, `name="deposit" value="1500.50"`, "Zakaz palenia.", `value="stripe" selected`} {
+			`state-cleaning">Cleaning<`, `name="deposit" value="1500.50"`, `name="car_photo_retention_days" value="365"`, "Zakaz palenia.", `value="stripe" selected`} {
 			if !strings.Contains(page, want) {
 				t.Errorf("the page lacks %q", want)
 			}
@@ -66,7 +66,7 @@ func TestAdminKeepsTheFleet(t *testing.T) {
 			t.Errorf("the retire button is offered for the car that is out, or not for the one in cleaning")
 		}
 		settings, _ := h.Store.LoanSettings(ctx, id)
-		if settings.DepositMinor != 150050 || settings.DepositCurrency != "PLN" || settings.PhotoRetentionDays != 14 || settings.IdentityMethod != hub.IdentityStripe {
+		if settings.DepositMinor != 150050 || settings.DepositCurrency != "PLN" || settings.PhotoRetentionDays != 14 || settings.CarPhotoRetentionDays != 365 || settings.IdentityMethod != hub.IdentityStripe {
 			t.Errorf("settings %+v", settings)
 		}
 		before, _ := h.Store.CourtesyCars(ctx, id, true)
@@ -93,6 +93,9 @@ func TestAdminKeepsTheFleet(t *testing.T) {
 			{"/settings", url.Values{"identity_method": {"manual"}, "photo_retention_days": {"30"}, "deposit": {"100"}, "deposit_currency": {"ZZZ"}}, http.StatusBadRequest, "“Deposit currency” — not in the right format"},
 			{"/settings", url.Values{"identity_method": {"manual"}, "photo_retention_days": {"30"}, "deposit": {"1,005"}, "deposit_currency": {"PLN"}}, http.StatusBadRequest, "“Deposit” — not in the right format"},
 			{"/settings", url.Values{"identity_method": {"passport"}, "photo_retention_days": {"30"}}, http.StatusBadRequest, "“Identity check”"},
+			{"/settings", url.Values{"identity_method": {"manual"}, "photo_retention_days": {"30"}, "car_photo_retention_days": {"1826"}}, http.StatusBadRequest, "(pickup and return) after the return, days (1–1825; longer while a damage task is open)” — a number out of range"},
+			{"/settings", url.Values{"identity_method": {"manual"}, "photo_retention_days": {"30"}, "car_photo_retention_days": {"0"}}, http.StatusBadRequest, "a number out of range"},
+			{"/settings", url.Values{"identity_method": {"manual"}, "photo_retention_days": {"30"}, "car_photo_retention_days": {"half a year"}}, http.StatusBadRequest, "a number out of range"},
 		}
 		for _, r := range refused {
 			if r.form == nil {

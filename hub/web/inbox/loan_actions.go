@@ -57,6 +57,9 @@ type loanMove struct {
 	args         map[string]string
 	detail       string // the audit row's words after "loan <id>"
 	change       func(l *hub.Loan) error
+	// before runs in the move's transaction ahead of the loan's change
+	// (the desk's damage tick, which the return check then reads); nil none.
+	before func(tx *store.Store) error
 }
 
 // moveLoan runs m on l and answers: back to the card with the notice, or
@@ -79,6 +82,11 @@ func (h *Handler) moveLoan(c *fiber.Ctx, s staff.Staff, th hub.Thread, l hub.Loa
 		args[k] = v
 	}
 	err = h.store.Tx(ctx, func(tx *store.Store) error {
+		if m.before != nil {
+			if err := m.before(tx); err != nil {
+				return err
+			}
+		}
 		after, err := tx.ChangeLoan(ctx, l.ID, m.event, m.change)
 		if err != nil {
 			return err
@@ -265,7 +273,8 @@ func (h *Handler) handOverLoan(c *fiber.Ctx, s staff.Staff, th hub.Thread, l hub
 // change again, now with them.
 func (h *Handler) returnLoan(c *fiber.Ctx, s staff.Staff, th hub.Thread, l hub.Loan) error {
 	t := loanTexts[staffpage.Locale(c, loanTexts)]
-	refused := &loanRefusal{LoanID: l.ID, Fuel: formField(c, "fuel"), Km: formField(c, "odometer")}
+	refused := &loanRefusal{LoanID: l.ID, Fuel: formField(c, "fuel"), Km: formField(c, "odometer"),
+		Damage: c.FormValue("damage") != "", DamageNote: strings.TrimSpace(c.FormValue("damage_note"))}
 	fuel, err := parseFuel(refused.Fuel)
 	if err != nil {
 		refused.Problem = t["err_fuel"]
@@ -304,6 +313,25 @@ func (h *Handler) returnLoan(c *fiber.Ctx, s staff.Staff, th hub.Thread, l hub.L
 	if readings {
 		m.line, m.done = templates.SysLoanReturnReadings, "readings"
 		m.detail = fmt.Sprintf("readings after the return through the locker: fuel=%d/8 odometer=%d", fuel, km)
+	} else if refused.Damage {
+		// Damage noticed at the desk: on the return's report, so the
+		// return check opens the same one task as a customer's report.
+		if note := refused.DamageNote; !utf8.ValidString(note) || strings.ContainsRune(note, 0) || utf8.RuneCountInString(note) > hub.MaxDamageNote {
+			refused.Problem = t["err_damage_note"]
+			if !utf8.ValidString(note) || strings.ContainsRune(note, 0) {
+				refused.DamageNote = "" // not shown back
+			}
+			return h.refuseLoan(c, s, th, fiber.StatusBadRequest, refused)
+		}
+		by := staffpage.DisplayName(s.User)
+		m.detail += " damage_noticed"
+		m.before = func(tx *store.Store) error {
+			err := tx.NoteLoanDamageAtDesk(c.UserContext(), l.ID, by, refused.DamageNote)
+			if errors.Is(err, store.ErrReturnReading) {
+				return &loanProblem{status: fiber.StatusBadRequest, problem: t["err_damage_note"]}
+			}
+			return err
+		}
 	}
 	return h.moveLoan(c, s, th, l, m, refused)
 }

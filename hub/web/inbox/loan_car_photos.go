@@ -69,6 +69,8 @@ type carPhotoRow struct {
 // carPhotoCell is one photo of the card, or none.
 type carPhotoCell struct {
 	URL     string // the photo; "" when there is none
+	Thumb   string // what the card draws: the thumbnail, else the photo
+	Purged  string // the photo was deleted after the retention: said so
 	Picture bool   // a browser draws it (not a HEIC): shown small
 	Who     string // the customer, or the staff member, and when
 }
@@ -110,8 +112,16 @@ func (h *Handler) carPhotosPart(ctx context.Context, s staff.Staff, l hub.Loan, 
 			if ph.TakenBy == hub.CarPhotoByStaff {
 				who = ph.StaffName
 			}
-			return carPhotoCell{URL: loanCarPhotoURL(l.ID, set, kind, ph.ID), Picture: attachment.Picture(ph.ContentType),
-				Who: who + " · " + templates.DateTime(locale, ph.CreatedAt.In(loc))}
+			when := who + " · " + templates.DateTime(locale, ph.CreatedAt.In(loc))
+			if ph.PurgedAt != nil {
+				return carPhotoCell{Purged: t["purged"], Who: when}
+			}
+			cell := carPhotoCell{URL: loanCarPhotoURL(l.ID, set, kind, ph.ID), Picture: attachment.Picture(ph.ContentType), Who: when}
+			cell.Thumb = cell.URL
+			if ph.ThumbSHA256 != "" {
+				cell.Thumb += "&thumb=1"
+			}
+			return cell
 		}
 		return carPhotoCell{}
 	}
@@ -122,11 +132,14 @@ func (h *Handler) carPhotosPart(ctx context.Context, s staff.Staff, l hub.Loan, 
 	if report.ReportedAt != nil && report.FuelEighths != nil && report.OdometerKm != nil {
 		p.Reading = fmt.Sprintf(t["reading"], strconv.Itoa(*report.FuelEighths), strconv.Itoa(*report.OdometerKm),
 			templates.DateTime(locale, report.ReportedAt.In(loc)))
-		if report.Damage {
-			p.Damage = t["damage"]
-			if report.DamageNote != "" {
-				p.Damage += ": «" + report.DamageNote + "»"
-			}
+	}
+	if report.Damage && (report.ReportedAt != nil || report.DamageBy != "") {
+		p.Damage = t["damage"]
+		if report.DamageBy != "" {
+			p.Damage = fmt.Sprintf(t["damage_desk"], report.DamageBy)
+		}
+		if report.DamageNote != "" {
+			p.Damage += ": «" + report.DamageNote + "»"
 		}
 	}
 	return p, nil
@@ -150,8 +163,16 @@ func (h *Handler) loanCarPhoto(c *fiber.Ctx) error {
 	if err != nil {
 		return h.Internal(c, "load car photo", err)
 	}
+	if p.PurgedAt != nil {
+		// Deleted after the branch's retention: the row stays, the file not.
+		return c.Status(fiber.StatusGone).SendString("This photo was deleted after the retention period.")
+	}
 	a := hub.Attachment{ID: p.ID, SHA256: p.SHA256, ContentType: p.ContentType, SizeBytes: p.SizeBytes,
 		Name: fmt.Sprintf("loan-%d-%s-%s", id, p.PhotoSet, p.Kind)}
+	if c.Query("thumb") != "" && p.ThumbSHA256 != "" {
+		// The small JPEG the card draws; the link opens the full one.
+		a.SHA256, a.ContentType, a.SizeBytes, a.Name = p.ThumbSHA256, "image/jpeg", -1, a.Name+"-thumb.jpg"
+	}
 	if err := attachment.Send(c, h.media, a); err != nil {
 		return h.Internal(c, "send car photo", err)
 	}
@@ -209,8 +230,13 @@ func (h *Handler) addLoanCarPhoto(c *fiber.Ctx, s staff.Staff, th hub.Thread, l 
 		return h.Internal(c, "store car photo", err)
 	}
 	by := staffpage.DisplayName(s.User)
+	thumb, terr := hub.PutCarPhotoThumbnail(h.media, data, contentType)
+	if terr != nil {
+		h.Log.Warn("inbox loan car photo thumbnail", "loan_id", l.ID, "error", terr)
+	}
 	p := hub.LoanCarPhoto{LoanID: l.ID, PhotoSet: set, Kind: kind, MediaPath: hash, ContentType: contentType,
 		SizeBytes: int64(len(data)), SHA256: hash, TakenBy: hub.CarPhotoByStaff, StaffName: by}
+	p.ThumbSHA256 = thumb
 	var replaced *hub.LoanCarPhoto
 	err = h.store.Tx(ctx, func(tx *store.Store) error {
 		now, err := tx.Loan(ctx, l.ID)
@@ -228,16 +254,28 @@ func (h *Handler) addLoanCarPhoto(c *fiber.Ctx, s staff.Staff, th hub.Thread, l 
 	switch {
 	case errors.Is(err, errCarPhotoSet):
 		h.dropCarPhoto(ctx, hash)
+		if thumb != "" {
+			h.dropCarPhoto(ctx, thumb)
+		}
 		return refuse(fiber.StatusConflict, "err_set")
 	case errors.Is(err, store.ErrLoanChanged):
 		h.dropCarPhoto(ctx, hash)
+		if thumb != "" {
+			h.dropCarPhoto(ctx, thumb)
+		}
 		return refuse(fiber.StatusConflict, "err_busy")
 	case err != nil:
 		h.dropCarPhoto(ctx, hash)
+		if thumb != "" {
+			h.dropCarPhoto(ctx, thumb)
+		}
 		return h.Internal(c, "store car photo", err)
 	}
 	if replaced != nil && replaced.SHA256 != hash {
 		h.dropCarPhoto(ctx, replaced.SHA256)
+	}
+	if replaced != nil && replaced.ThumbSHA256 != "" && replaced.ThumbSHA256 != thumb {
+		h.dropCarPhoto(ctx, replaced.ThumbSHA256)
 	}
 	h.Log.Info("inbox loan car photo", "thread_id", th.ID, "loan_id", l.ID, "set", set, "kind", kind, "user_id", s.User.ID)
 	return c.Redirect(fmt.Sprintf("%s#loan-%d-car-photos", threadURL(th.ID), l.ID), fiber.StatusSeeOther)

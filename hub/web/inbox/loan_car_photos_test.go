@@ -310,3 +310,112 @@ func TestLoanReturnOpensOneTask(t *testing.T) {
 		}
 	})
 }
+
+// The desk's return form has a "damage noticed" tick with a note: ticked,
+// the return opens the same one staff task as a customer's damage (in the
+// branch's language, naming who noticed it) and the card says so; a note
+// over 500 characters is refused (400) with nothing stored, the loan
+// still out; unticked and full, no task.
+func TestDeskReturnDamageTickOpensTheTask(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
+		ctx := context.Background()
+		w := newLoanWorld(t, h)
+		anna := w.signIn(t, "anna")
+		l := w.loanOutAtDesk(t, anna)
+		_, page := anna.Do(http.MethodGet, w.url, nil)
+		if !strings.Contains(page, `name="damage"`) || !strings.Contains(page, `name="damage_note"`) {
+			t.Fatalf("the desk's return form has no damage tick")
+		}
+		back := fmt.Sprintf("%s/loans/%d/return", w.url, l.ID)
+		resp, page := post(anna, back, "fuel", "6", "odometer", "12500", "damage", "1", "damage_note", strings.Repeat("ц", 501))
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "The damage note may be at most 500 characters.") {
+			i := strings.Index(page, `role="alert"`)
+			t.Fatalf("long note: %d %s", resp.StatusCode, page[max(i-300, 0):max(i+300, 0)])
+		}
+		if got, _ := h.Store.Loan(ctx, l.ID); got.State != hub.LoanOut || len(w.returnTasks(t)) != 0 {
+			t.Fatalf("a refused return changed the loan: %s, %d tasks", got.State, len(w.returnTasks(t)))
+		}
+		if resp, page := post(anna, back, "fuel", "6", "odometer", "12500", "damage", "1", "damage_note", "царапина на бампере"); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("return with damage: %d\n%s", resp.StatusCode, page)
+		}
+		tasks := w.returnTasks(t)
+		if len(tasks) != 1 || !strings.Contains(tasks[0].Title, "при приёмке на стойке отмечены повреждения") {
+			t.Fatalf("tasks %+v", tasks)
+		}
+		r, err := h.Store.LoanReturnReport(ctx, l.ID)
+		if err != nil || !r.Damage || r.DamageNote != "царапина на бампере" || r.DamageBy == "" || r.TaskID == nil || *r.TaskID != tasks[0].ID {
+			t.Fatalf("report %+v %v", r, err)
+		}
+		_, page = anna.Do(http.MethodGet, w.url, nil)
+		if !strings.Contains(page, "Damage noticed at the desk (") || !strings.Contains(page, "«царапина на бампере»") {
+			t.Errorf("the card lacks the damage noticed at the desk")
+		}
+	})
+}
+
+// The card draws a car photo's thumbnail (a JPEG of at most 480 px, made
+// at the upload) linked to the full photo; a retake drops the old
+// thumbnail's file; a photo deleted after the retention reads "deleted"
+// on the card and answers 410.
+func TestLoanCarPhotoThumbnails(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, h *apptest.Hub) {
+		ctx := context.Background()
+		w := newLoanWorld(t, h)
+		anna := w.signIn(t, "anna")
+		anna.Lang = "ru"
+		l := w.loanOutAtDesk(t, anna)
+		upload := fmt.Sprintf("%s/loans/%d/car-photos", w.url, l.ID)
+		big := func(seed int) []byte {
+			img := image.NewRGBA(image.Rect(0, 0, 1600, 1200))
+			for i := range img.Pix {
+				img.Pix[i] = byte(i/4096 + seed)
+			}
+			var buf bytes.Buffer
+			if err := jpeg.Encode(&buf, img, nil); err != nil {
+				t.Fatal(err)
+			}
+			return buf.Bytes()
+		}
+		if resp, page := uploadCarPhoto(t, anna, upload, hub.CarPhotoReturn, hub.CarPhotoFront, big(1)); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("upload: %d\n%s", resp.StatusCode, page)
+		}
+		p, err := h.Store.LoanCarPhoto(ctx, l.ID, hub.CarPhotoReturn, hub.CarPhotoFront)
+		if err != nil || p.ThumbSHA256 == "" || !w.media.Has(p.ThumbSHA256) {
+			t.Fatalf("no thumbnail: %+v %v", p, err)
+		}
+		full := fmt.Sprintf("/inbox/loans/%d/car-photos/return/front?v=%d", l.ID, p.ID)
+		_, page := anna.Do(http.MethodGet, w.url, nil)
+		if !strings.Contains(page, `<a href="`+full+`" target="_blank" rel="noopener"><img src="`+full+`&amp;thumb=1"`) {
+			t.Fatalf("the card does not draw the thumbnail linked to the photo:\n%s", page[strings.Index(page, fmt.Sprintf(`id="loan-%d-car-photos"`, l.ID)):])
+		}
+		resp, body := anna.Do(http.MethodGet, full+"&thumb=1", nil)
+		cfg, err := jpeg.DecodeConfig(strings.NewReader(body))
+		if resp.StatusCode != http.StatusOK || err != nil || cfg.Width != hub.ThumbLongEdge || resp.Header.Get("Content-Type") != "image/jpeg" {
+			t.Fatalf("thumbnail: %d %v %+v", resp.StatusCode, err, cfg)
+		}
+		if resp, body := anna.Do(http.MethodGet, full, nil); resp.StatusCode != http.StatusOK || body != string(big(1)) {
+			t.Fatalf("full photo: %d, %d bytes", resp.StatusCode, len(body))
+		}
+
+		// A retake: the old thumbnail's file goes with the photo's.
+		if resp, page := uploadCarPhoto(t, anna, upload, hub.CarPhotoReturn, hub.CarPhotoFront, big(2)); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("retake: %d\n%s", resp.StatusCode, page)
+		}
+		if w.media.Has(p.ThumbSHA256) || w.media.Has(p.SHA256) {
+			t.Error("the replaced photo's thumbnail or file is still there")
+		}
+
+		// Deleted after the retention (as hub/loanpurge marks it).
+		p, _ = h.Store.LoanCarPhoto(ctx, l.ID, hub.CarPhotoReturn, hub.CarPhotoFront)
+		if err := h.Store.Gorm(ctx).Model(&hub.LoanCarPhoto{}).Where("id = ?", p.ID).Update("purged_at", time.Now().UTC()).Error; err != nil {
+			t.Fatal(err)
+		}
+		_, page = anna.Do(http.MethodGet, w.url, nil)
+		if !strings.Contains(page, `<span class="car-purged">удалено по сроку хранения</span>`) {
+			t.Error("the card does not say the photo was deleted")
+		}
+		if resp, _ := anna.Do(http.MethodGet, fmt.Sprintf("/inbox/loans/%d/car-photos/return/front?v=%d", l.ID, p.ID), nil); resp.StatusCode != http.StatusGone {
+			t.Errorf("a deleted photo: %d, want 410", resp.StatusCode)
+		}
+	})
+}

@@ -80,6 +80,8 @@ type loanRow struct {
 	DepositPart      any
 	Problem          string // why a form of this loan was refused
 	ReturnKm         string // the return form's odometer, as typed after a refusal
+	ReturnDamage     bool   // the return form's damage tick and note, as typed
+	ReturnDamageNote string
 	RefuseReason     string
 	ReturnFuelChoice []loanFuelOption
 
@@ -121,7 +123,11 @@ type loanRefusal struct {
 	Offer   loanOfferForm // the offer as typed
 	Fuel    string        // a return as typed
 	Km      string
-	Reason  string // a refusal's reason as typed
+	// Damage and DamageNote: the desk return's "damage noticed" tick and
+	// note as typed.
+	Damage     bool
+	DamageNote string
+	Reason     string // a refusal's reason as typed
 }
 
 // loanRefusalKey keeps a loanRefusal in the request's locals for the card.
@@ -164,6 +170,7 @@ func (h *Handler) addLoanCard(c *fiber.Ctx, s staff.Staff, th hub.Thread, branch
 		}
 		if refused != nil && refused.LoanID == l.ID {
 			row.Problem, row.ReturnKm, row.RefuseReason = refused.Problem, refused.Km, refused.Reason
+			row.ReturnDamage, row.ReturnDamageNote = refused.Damage, refused.DamageNote
 			row.ReturnFuelChoice = fuelOptions(t, refused.Fuel)
 		}
 		card.Loans = append(card.Loans, row)

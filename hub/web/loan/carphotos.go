@@ -69,6 +69,7 @@ type carPhotoView struct {
 	Received          bool
 	Next              bool   // the first shot not taken yet: the one to take now
 	URL               string // the photo, when it is a picture a browser shows
+	Thumb             string // what the page draws: the thumbnail, else the photo
 	ByStaff           bool
 }
 
@@ -156,8 +157,12 @@ func carShots(l hub.Loan, photos []hub.LoanCarPhoto, set string, t map[string]st
 		for _, p := range photos {
 			if p.PhotoSet == set && p.Kind == kind {
 				v.Received, v.ByStaff = true, p.TakenBy == hub.CarPhotoByStaff
-				if attachment.Picture(p.ContentType) {
+				if attachment.Picture(p.ContentType) && p.PurgedAt == nil {
 					v.URL = fmt.Sprintf("%s/car/photo/%s/%s?v=%d", base, set, kind, p.ID)
+					v.Thumb = v.URL
+					if p.ThumbSHA256 != "" {
+						v.Thumb += "&thumb=1"
+					}
 				}
 			}
 		}
@@ -223,8 +228,13 @@ func (h *Handler) uploadCarPhoto(c *fiber.Ctx) error {
 		if err != nil {
 			return h.internal(c, "store car photo", err)
 		}
+		thumb, terr := hub.PutCarPhotoThumbnail(h.media, data, contentType)
+		if terr != nil {
+			h.log.Warn("loan page: car photo thumbnail", "loan_id", v.loan.ID, "error", terr)
+		}
 		p := hub.LoanCarPhoto{LoanID: v.loan.ID, PhotoSet: set, Kind: kind, MediaPath: hash, ContentType: contentType,
 			SizeBytes: int64(len(data)), SHA256: hash, TakenBy: hub.CarPhotoByCustomer}
+		p.ThumbSHA256 = thumb
 		var replaced *hub.LoanCarPhoto
 		err = h.store.Tx(ctx, func(tx *store.Store) error {
 			// The loan as it is now: the key may have come back meanwhile.
@@ -241,16 +251,28 @@ func (h *Handler) uploadCarPhoto(c *fiber.Ctx) error {
 		switch {
 		case errors.Is(err, errCarPhotoClosed):
 			h.dropCarPhoto(ctx, hash)
+			if thumb != "" {
+				h.dropCarPhoto(ctx, thumb)
+			}
 			return h.refuse(c, v, fiber.StatusConflict, "car_closed", signForm{})
 		case errors.Is(err, store.ErrLoanChanged):
 			h.dropCarPhoto(ctx, hash)
+			if thumb != "" {
+				h.dropCarPhoto(ctx, thumb)
+			}
 			return h.refuse(c, v, fiber.StatusConflict, "busy", signForm{})
 		case err != nil:
 			h.dropCarPhoto(ctx, hash)
+			if thumb != "" {
+				h.dropCarPhoto(ctx, thumb)
+			}
 			return h.internal(c, "store car photo", err)
 		}
 		if replaced != nil && replaced.SHA256 != hash {
 			h.dropCarPhoto(ctx, replaced.SHA256)
+		}
+		if replaced != nil && replaced.ThumbSHA256 != "" && replaced.ThumbSHA256 != thumb {
+			h.dropCarPhoto(ctx, replaced.ThumbSHA256)
 		}
 		return c.Redirect(v.base+"?ok=photo_ok#car-"+set, fiber.StatusSeeOther)
 	})
@@ -283,8 +305,16 @@ func (h *Handler) carPhoto(c *fiber.Ctx) error {
 		if err != nil {
 			return h.internal(c, "load car photo", err)
 		}
+		if p.PurgedAt != nil {
+			// Deleted after the branch's retention: the row stays, the file not.
+			return c.Status(fiber.StatusGone).SendString("This photo was deleted after the retention period.")
+		}
 		a := hub.Attachment{ID: p.ID, SHA256: p.SHA256, ContentType: p.ContentType, SizeBytes: p.SizeBytes,
 			Name: fmt.Sprintf("car-%s-%s", p.PhotoSet, p.Kind)}
+		if c.Query("thumb") != "" && p.ThumbSHA256 != "" {
+			// The small JPEG the page draws; the link opens the full one.
+			a.SHA256, a.ContentType, a.SizeBytes, a.Name = p.ThumbSHA256, "image/jpeg", -1, a.Name+"-thumb.jpg"
+		}
 		if err := attachment.Send(c, h.media, a); err != nil {
 			return h.internal(c, "send car photo", err)
 		}

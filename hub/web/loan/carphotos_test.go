@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"image"
+	"image/jpeg"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -77,7 +79,26 @@ func (e *env) out(id int64, ago time.Duration) hub.Loan {
 	return e.change(id, func(l *hub.Loan) { l.State, l.OutAt = hub.LoanOut, &at })
 }
 
-var carThumb = regexp.MustCompile(`<img class="car-thumb" src="(/l/[^"]+/car/photo/pickup/front\?v=\d+)"`)
+var carThumb = regexp.MustCompile(`<a href="(/l/[^"]+/car/photo/pickup/front\?v=\d+)" target="_blank" rel="noopener"><img class="car-thumb" src="(/l/[^"]+/car/photo/pickup/front\?v=\d+&amp;thumb=1)"`)
+
+// carFiles is the files the loan's current car photos name: each photo's
+// and its thumbnail's, sorted.
+func (e *env) carFiles(id int64) []string {
+	e.t.Helper()
+	photos, err := e.st.LoanCarPhotos(context.Background(), id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var out []string
+	for _, p := range photos {
+		out = append(out, p.SHA256)
+		if p.ThumbSHA256 != "" {
+			out = append(out, p.ThumbSHA256)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
 
 // At the pickup: no photos before the loan is ready; then a card of six
 // shots with the camera and a word of how to take each, the key's code not
@@ -144,6 +165,11 @@ func TestCarPhotosAtPickup(t *testing.T) {
 			!strings.HasPrefix(resp.Header.Get("Content-Security-Policy"), "sandbox") || resp.Header.Get("Cache-Control") != "private, no-store" {
 			t.Errorf("the front photo: %d %v", resp.StatusCode, resp.Header)
 		}
+		// The page draws the thumbnail (a JPEG of its own), linked to it.
+		resp, thumb := c.Do(http.MethodGet, strings.ReplaceAll(m[2], "&amp;", "&"), nil)
+		if _, err := jpeg.DecodeConfig(strings.NewReader(thumb)); resp.StatusCode != http.StatusOK || err != nil || thumb == string(photoJPEG(t, 1)) {
+			t.Errorf("the front's thumbnail: %d %v", resp.StatusCode, err)
+		}
 		for _, path := range []string{"/car/photo/pickup/back", "/car/photo/return/front", "/car/photo/pickup/roof", "/car/photo/x/front"} {
 			if resp, _ := c.Do(http.MethodGet, c.base+path, nil); resp.StatusCode != http.StatusNotFound {
 				t.Errorf("%s: %d, want 404", path, resp.StatusCode)
@@ -158,7 +184,7 @@ func TestCarPhotosAtPickup(t *testing.T) {
 		if now := e.carPhotos(l.ID); len(now) != 2 || now["pickup/front"] == old {
 			t.Errorf("after the retake %v", now)
 		}
-		if files := e.mediaFiles(); len(files) != 2 || strings.Contains(strings.Join(files, " "), old) {
+		if files := e.mediaFiles(); len(files) != 4 || !slices.Equal(files, e.carFiles(l.ID)) || strings.Contains(strings.Join(files, " "), old) {
 			t.Errorf("media after the retake %v (old %s)", files, old)
 		}
 		// The return set is not taken at the pickup.
@@ -232,7 +258,7 @@ func TestCarPhotosAtOnce(t *testing.T) {
 		if len(photos) != 1 || photos["pickup/left"] == "" {
 			t.Fatalf("current photos %v, want one", photos)
 		}
-		if files := e.mediaFiles(); len(files) != 1 || files[0] != photos["pickup/left"] {
+		if files := e.mediaFiles(); len(files) != 2 || !slices.Equal(files, e.carFiles(l.ID)) {
 			t.Errorf("media files %v, want only the current photo's", files)
 		}
 	})

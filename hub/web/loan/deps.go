@@ -27,6 +27,11 @@ type Identity interface {
 	// sends the customer back, whatever happened; the result arrives by
 	// the provider's webhook (or a fetch), never from the return itself.
 	StartCheck(ctx context.Context, l hub.Loan, returnURL string) (string, error)
+	// Refresh asks the provider about the loan's verification and applies
+	// what it says as its webhook would, returning the loan as it is now:
+	// the customer may be back before the webhook. A failure returns the
+	// loan unchanged with the error.
+	Refresh(ctx context.Context, l hub.Loan) (hub.Loan, error)
 }
 
 // Deposits holds the loan's deposit on the customer's card through the

@@ -18,6 +18,9 @@ type fakes struct {
 	identityURL, identityReturn string
 	identityErr                 error
 	identityCalls               int
+	refreshTo                   string // the identity status Refresh moves the loan to; "" none
+	refreshErr                  error
+	refreshCalls                int
 
 	depositURL, depositReturn string
 	depositErr                error
@@ -46,6 +49,19 @@ func (f *fakeIdentity) StartCheck(_ context.Context, l hub.Loan, returnURL strin
 	f.identityCalls++
 	f.identityReturn = returnURL
 	return f.identityURL, f.identityErr
+}
+
+func (f *fakeIdentity) Refresh(_ context.Context, l hub.Loan) (hub.Loan, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.refreshCalls++
+	if f.refreshErr != nil {
+		return l, f.refreshErr
+	}
+	if f.refreshTo != "" {
+		l.IdentityStatus = f.refreshTo
+	}
+	return l, nil
 }
 
 func (f *fakeDeposits) StartHold(_ context.Context, l hub.Loan, returnURL string) (string, error) {

@@ -158,6 +158,7 @@ func (h *Handler) Register(app fiber.Router) {
 	})
 	l.Get("/:token", h.page)
 	l.Post("/:token/identity/start", provider, h.startIdentity)
+	l.Get("/:token/identity/status", h.identityStatus)
 	l.Post(strings.TrimPrefix(PhotoPath, "/l"), h.uploadPhoto)
 	l.Post(strings.TrimPrefix(SignPath, "/l"), h.sign)
 	l.Get("/:token/agreement.pdf", h.agreementPDF)

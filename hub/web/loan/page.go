@@ -30,7 +30,10 @@ type pageView struct {
 	Key       *keyView
 	Return    *returnView
 	UploadMax int64
-	CarPhotos []*carPhotosView // the car's photos (carphotos.go), before the key and the return
+	// IdentityPoll is how often (ms) the page asks whether the online
+	// check being processed is over.
+	IdentityPoll int
+	CarPhotos    []*carPhotosView // the car's photos (carphotos.go), before the key and the return
 }
 
 type branchView struct{ Name, Phone, Address string }
@@ -54,6 +57,7 @@ func (h *Handler) page(c *fiber.Ctx) error {
 		if err != nil {
 			return h.internal(c, "session", err)
 		}
+		v.loan = h.refreshIdentity(ctx, v.loan)
 		view, err := h.pageView(ctx, v, session, signForm{})
 		if err != nil {
 			return h.internal(c, "load page", err)
@@ -97,7 +101,7 @@ func (h *Handler) pageView(ctx context.Context, v visit, session string, form si
 	if err != nil {
 		return pageView{}, err
 	}
-	view := pageView{T: t, Locale: locale, Base: v.base, CSRF: h.csrfToken(session), UploadMax: h.uploadMax,
+	view := pageView{T: t, Locale: locale, Base: v.base, CSRF: h.csrfToken(session), UploadMax: h.uploadMax, IdentityPoll: IdentityStatusPoll,
 		Branch: branchView{Name: d.branch.Name, Phone: d.branch.Phone, Address: d.address},
 		Car:    joinNonEmpty(" · ", d.car.Model, d.car.Plate)}
 	if view.CarPhotos, err = h.carPhotoCards(ctx, l, t, v.base, view.CSRF); err != nil {

@@ -16,6 +16,25 @@
     });
   });
 
+  // While the online identity check is being processed, ask every few
+  // seconds whether it is over (the server reads it back from the
+  // provider) and show the page again when it is.
+  var poll = document.querySelector("[data-poll]");
+  if (poll && window.fetch) {
+    var every = Number(poll.getAttribute("data-every")) || 5000;
+    var was = poll.getAttribute("data-status");
+    var ask = function () {
+      fetch(poll.getAttribute("data-poll"), { credentials: "same-origin", cache: "no-store" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (s) {
+          if (s && s.status && s.status !== was) { window.location.reload(); return; }
+          window.setTimeout(ask, every);
+        })
+        .catch(function () { window.setTimeout(ask, every); });
+    };
+    window.setTimeout(ask, every);
+  }
+
   var pad = document.getElementById("signature-pad");
   if (!pad || !pad.getContext) { return; }
   var form = pad.closest("form");
