@@ -1,6 +1,7 @@
 package email
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"fmt"
@@ -19,7 +20,7 @@ const (
 // SMTP is the deployment's outgoing mail server.
 type SMTP struct {
 	Host     string
-	Port     int
+	Port     int    // 0 = the security's usual port: 587, 465 or 25
 	Security string // SecurityStartTLS (default), SecurityTLS or SecurityNone
 	Username string // "" sends without logging in
 	Password string
@@ -51,19 +52,21 @@ func newTransport(cfg SMTP) (*transport, error) {
 		cfg.Timeout = defaultSMTPTimeout
 	}
 	opts := []gomail.Option{gomail.WithTimeout(cfg.Timeout)}
-	if cfg.Port != 0 {
-		opts = append(opts, gomail.WithPort(cfg.Port))
-	}
+	port := cfg.Port
 	switch cfg.Security {
 	case SecurityStartTLS, "":
 		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+		port = cmp.Or(port, 587)
 	case SecurityTLS:
 		opts = append(opts, gomail.WithSSL())
+		port = cmp.Or(port, 465)
 	case SecurityNone:
 		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+		port = cmp.Or(port, 25)
 	default:
 		return nil, fmt.Errorf("smtp: security %q is not one of starttls, tls, none", cfg.Security)
 	}
+	opts = append(opts, gomail.WithPort(port))
 	if cfg.TLSConfig != nil {
 		opts = append(opts, gomail.WithTLSConfig(cfg.TLSConfig))
 	}
