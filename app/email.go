@@ -2,11 +2,15 @@ package app
 
 import (
 	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+
 	"log/slog"
 	"time"
 
 	"naryad/cli"
 	"naryad/email"
+	emailadmin "naryad/email/adminpage"
 	"naryad/hub"
 	"naryad/hub/outbox"
 	"naryad/hub/store"
@@ -83,3 +87,18 @@ func (m *mailOut) wake() {
 // when e-mail is off (no NARYAD_MAIL_REPLY_DOMAIN): the reminders and the
 // inbound listener take it from here.
 func (s *Server) MailAddresses() *hub.MailAddresses { return s.mail.addrs }
+
+// newMailPage is /admin/email, a branch's sender. It is there even when
+// this hub sends nothing, so the settings can be made ready; its test
+// e-mail then says that sending is off.
+func newMailPage(cfg *cli.Config, st *store.Store, secret string, m *mailOut, requireStaff func(roles ...string) fiber.Handler, log *slog.Logger) (*emailadmin.Handler, error) {
+	sealer, err := hub.NewSealer(secret)
+	if err != nil {
+		return nil, fmt.Errorf("e-mail page: %w", err)
+	}
+	var tester emailadmin.Tester // a nil interface without a sender, not a nil *email.Sender
+	if m.sender != nil {
+		tester = m.sender
+	}
+	return emailadmin.New(st, requireStaff, emailadmin.Options{Logger: log, Sealer: sealer, Tester: tester, DefaultFrom: cfg.MailFrom})
+}

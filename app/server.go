@@ -276,6 +276,10 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 	if err != nil {
 		return nil, err
 	}
+	emailPage, err := newMailPage(cfg, st, secret, mail, staffPages.RequireStaff, log)
+	if err != nil {
+		return nil, err
+	}
 	profilePage, err := profile.New(st, staffPages.RequireStaff, profile.Options{Logger: log})
 	if err != nil {
 		return nil, err
@@ -304,6 +308,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		profile:   profilePage,
 		admin:     adminPages,
 		reminders: remindersPage,
+		email:     emailPage,
 		panel:     lockerPanel,
 		payments:  pay,
 		identity:  idCheck,
