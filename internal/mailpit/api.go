@@ -36,6 +36,7 @@ type Message struct {
 	To         []Address
 	ReplyTo    []Address
 	ReturnPath string // the envelope sender (MAIL FROM)
+	Username   string // the SMTP login it came with, "" without one
 	Subject    string
 	Date       time.Time
 	Text       string

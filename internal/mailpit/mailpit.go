@@ -60,9 +60,10 @@ func find(gopath string) (string, error) {
 	return "", fmt.Errorf("%s is neither on PATH nor in $GOPATH/bin: run `make deps`", Binary)
 }
 
-// Start runs a Mailpit for the test, stopped when the test ends. Without
-// the binary the test skips, or fails in CI.
-func Start(t testing.TB) *Server {
+// Start runs a Mailpit for the test, stopped when the test ends; args are
+// more of Mailpit's flags (e.g. --smtp-tls-cert, --smtp-auth-file).
+// Without the binary the test skips, or fails in CI.
+func Start(t testing.TB, args ...string) *Server {
 	t.Helper()
 	path, err := find(build.Default.GOPATH)
 	if err != nil {
@@ -71,7 +72,7 @@ func Start(t testing.TB) *Server {
 		}
 		t.Skip(err)
 	}
-	s, stop, err := launch(path, t.TempDir())
+	s, stop, err := launch(path, t.TempDir(), args)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,10 +83,10 @@ func Start(t testing.TB) *Server {
 // launch starts the binary on free ports. Mailpit takes no port 0, so the
 // ports are picked free just before; a clash (another process took one
 // meanwhile) makes it exit, and launch tries again with new ones.
-func launch(path, dir string) (*Server, func(), error) {
+func launch(path, dir string, args []string) (*Server, func(), error) {
 	var errs []error
 	for try := range 3 {
-		s, stop, err := launchOnce(path, filepath.Join(dir, fmt.Sprintf("mailpit-%d.db", try)))
+		s, stop, err := launchOnce(path, filepath.Join(dir, fmt.Sprintf("mailpit-%d.db", try)), args)
 		if err == nil {
 			return s, stop, nil
 		}
@@ -94,7 +95,7 @@ func launch(path, dir string) (*Server, func(), error) {
 	return nil, nil, errors.Join(errs...)
 }
 
-func launchOnce(path, db string) (*Server, func(), error) {
+func launchOnce(path, db string, args []string) (*Server, func(), error) {
 	smtpPort, err := freePort()
 	if err != nil {
 		return nil, nil, err
@@ -112,12 +113,13 @@ func launchOnce(path, db string) (*Server, func(), error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("mailpit output pipe: %w", err)
 	}
-	cmd := exec.Command(path,
+	cmd := exec.Command(path, append([]string{
 		"--smtp", s.SMTPAddr(),
-		"--listen", "127.0.0.1:"+strconv.Itoa(httpPort),
+		"--listen", "127.0.0.1:" + strconv.Itoa(httpPort),
 		"--database", db,
 		"--disable-version-check",
-	)
+		"--smtp-disable-rdns", // no DNS lookups of the test's own address
+	}, args...)...)
 	cmd.Stdout, cmd.Stderr = in, in
 	if err := cmd.Start(); err != nil {
 		in.Close()
