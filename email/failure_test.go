@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"naryad/email"
 	"naryad/hub"
 	"naryad/hub/outbox"
 	"naryad/hub/store"
@@ -103,4 +104,40 @@ func smsOf(t *testing.T, s *store.Store, w world) []hub.OutboxItem {
 		}
 	}
 	return out
+}
+
+// What no later attempt can change fails at once: a branch with no sender
+// on a hub without NARYAD_MAIL_FROM, an e-mail whose parts are gone.
+func TestUnsendableFailsAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		srv := startRefusingServer(t)
+		w := newWorld(t, s)
+		snd, err := email.NewSender(s, email.Options{
+			SMTP:      email.SMTP{Host: srv.Host, Port: srv.Port, Security: email.SecurityNone},
+			Addresses: w.addrs,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		noSender := w.queue(t, "anna@example.pl", "Przypomnienie", "x", "", "")
+		noParts := w.queue(t, "jan@example.pl", "Przypomnienie", "y", "", "")
+		if err := s.Gorm(ctx).Exec("DELETE FROM message_emails WHERE message_id = ?", noParts.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		w.run(t, snd, outboxOpts())
+		for _, c := range []struct {
+			id   int64
+			want string
+		}{{noSender.ID, "NARYAD_MAIL_FROM"}, {noParts.ID, "not found"}} {
+			m := waitDelivery(t, s, c.id)
+			as, _ := s.DeliveryAttempts(ctx, storetest.Outbox(t, s, c.id).ID)
+			if m.Delivery != hub.DeliveryFailed || len(as) != 1 || !strings.Contains(m.Error, c.want) {
+				t.Errorf("message %d: %s %q after %d attempts, want failed at once with %q", c.id, m.Delivery, m.Error, len(as), c.want)
+			}
+		}
+		if srv.rcpts() != 0 {
+			t.Errorf("the server was asked %d times", srv.rcpts())
+		}
+	})
 }

@@ -14,6 +14,7 @@ import (
 
 	"naryad/hub"
 	"naryad/hub/outbox"
+	"naryad/hub/store"
 )
 
 // Store is what the sender reads: the thread (for its branch), the
@@ -90,6 +91,11 @@ func (s *Sender) Name() string { return "smtp" }
 // reply's In-Reply-To and a bounce name.
 func (s *Sender) Send(ctx context.Context, m outbox.Message) (outbox.Receipt, error) {
 	parts, err := s.store.MessageEmail(ctx, m.MessageID)
+	if errors.Is(err, store.ErrNotFound) {
+		// Queued on the e-mail channel without its parts (not through
+		// store.QueueMessage): no later attempt will find them either.
+		return outbox.Receipt{}, permanent(stageCompose, err)
+	}
 	if err != nil {
 		return outbox.Receipt{}, fmt.Errorf("email: %w", err)
 	}
