@@ -34,7 +34,7 @@ echo "PostgreSQL test database: $$db"; \
 NARYAD_TEST_POSTGRES_URL="postgres://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$$db?sslmode=disable" $(2)
 endef
 
-.PHONY: help run build cross test test-pg bench lint deps stripe-mock clean screenshots
+.PHONY: help run build cross test test-pg bench lint deps stripe-mock mailpit clean screenshots
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -54,7 +54,7 @@ cross: ## CGO-free release builds for linux/amd64, linux/arm64, windows/amd64 in
 	done
 	@ls -l $(BIN)/naryad-*
 
-test: stripe-mock ## run every test (on PostgreSQL too when NARYAD_TEST_POSTGRES_URL is set)
+test: stripe-mock mailpit ## run every test (on PostgreSQL too when NARYAD_TEST_POSTGRES_URL is set)
 	$(GO) test -count=1 ./...
 
 screenshots: ## retake docs/screenshots/*.png with the browser tests (and the loan agreement's first page with pdftoppm)
@@ -85,13 +85,21 @@ STRIPE_MOCK := github.com/stripe/stripe-mock@v0.203.0
 stripe-mock: ## install stripe-mock for the payment tests, unless it is on PATH or in $GOPATH/bin already
 	@command -v stripe-mock >/dev/null || [ -x "$$($(GO) env GOPATH)/bin/stripe-mock" ] || $(GO) install $(STRIPE_MOCK)
 
+# Mailpit: a real SMTP server with an HTTP API, which the e-mail tests run
+# (internal/mailpit finds it on PATH or in $GOPATH/bin).
+MAILPIT := github.com/axllent/mailpit@v1.33.1
+
+mailpit: ## install Mailpit for the e-mail tests, unless it is on PATH or in $GOPATH/bin already
+	@command -v mailpit >/dev/null || [ -x "$$($(GO) env GOPATH)/bin/mailpit" ] || $(GO) install $(MAILPIT)
+
 # Lighthouse audits the staff pages' accessibility (app's Lighthouse test);
 # installed by npm under .cache/lighthouse, pinned.
 LIGHTHOUSE := lighthouse@12.8.2
 
-deps: ## fetch Go modules; install stripe-mock, Lighthouse (npm), Chromium for the browser tests and poppler-utils for the PDF tests when missing
+deps: ## fetch Go modules; install stripe-mock, Mailpit, Lighthouse (npm), Chromium for the browser tests and poppler-utils for the PDF tests when missing
 	$(GO) mod download
 	$(GO) install $(STRIPE_MOCK)
+	$(GO) install $(MAILPIT)
 	@if [ -x .cache/lighthouse/node_modules/.bin/lighthouse ]; then \
 		echo "Lighthouse is in .cache/lighthouse"; \
 	elif command -v npm >/dev/null; then \

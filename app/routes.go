@@ -11,6 +11,7 @@ import (
 
 	"naryad/cli"
 	"naryad/dms"
+	emailadmin "naryad/email/adminpage"
 	"naryad/hub/staff"
 	"naryad/hub/web/account"
 	"naryad/hub/web/admin"
@@ -44,6 +45,7 @@ type routeDeps struct {
 	profile   *profile.Handler // /profile
 	admin     *admin.Handler
 	reminders *remindersadmin.Handler // /admin/reminders
+	email     *emailadmin.Handler     // /admin/email: a branch's e-mail sender
 	panel     *lockerpanel.Handler    // the staff's locker panel
 	payments  *payments.Service       // the payment providers' webhooks
 	identity  *identity.Service       // the identity providers' webhooks
@@ -75,6 +77,7 @@ func (s *Server) routes(d routeDeps) {
 	d.profile.Register(s.app)
 	d.admin.Register(s.app)
 	d.reminders.Register(s.app)
+	d.email.Register(s.app)
 	d.panel.Register(s.app)
 	d.payments.Register(s.app)
 	d.identity.Register(s.app)

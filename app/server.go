@@ -83,6 +83,10 @@ type Server struct {
 	payments    *payments.Service
 	loanPurge   *loanpurge.Purger // deletes loans' identity photos after the retention (#20)
 	identity    *identity.Service
+	// mail is e-mail (#21): mail.addrs is the one *hub.MailAddresses
+	// (nil when NARYAD_MAIL_REPLY_DOMAIN is unset) for the reminders and
+	// the inbound listener; mail.pool sends (nil without NARYAD_SMTP_HOST).
+	mail *mailOut
 }
 
 // New opens storage (migrating it) and builds every part of the hub.
@@ -175,13 +179,18 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 			return nil, err
 		}
 	}
-	// A message may be queued on either channel: both outboxes look.
+	mail, err := newMailOut(cfg, st, secret, links, pool.Wake, log)
+	if err != nil {
+		return nil, err
+	}
+	// A message may be queued on any channel: every outbox looks.
 	queued := func() {
 		pool.Wake()
 		wa.wake()
 		if waOff != nil {
 			waOff.Wake()
 		}
+		mail.wake()
 	}
 	lockerSync := lockerhub.New(st, renderer, links, queued)
 	ingester, err := dms.NewIngester(dms.IngesterOptions{
@@ -274,6 +283,10 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 	if err != nil {
 		return nil, err
 	}
+	emailPage, err := newMailPage(cfg, st, secret, mail, staffPages.RequireStaff, log)
+	if err != nil {
+		return nil, err
+	}
 	profilePage, err := profile.New(st, staffPages.RequireStaff, profile.Options{Logger: log})
 	if err != nil {
 		return nil, err
@@ -283,7 +296,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		return nil, err
 	}
 
-	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, lockers: lockerSync, done: done, whatsApp: wa, whatsAppOff: waOff, payments: pay, identity: idCheck,
+	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, lockers: lockerSync, done: done, whatsApp: wa, whatsAppOff: waOff, payments: pay, identity: idCheck, mail: mail,
 		remind: reminders.NewScheduler(st, reminderRunner, reminders.SchedulerOptions{Logger: log})}
 	s.loanPurge = loanpurge.New(st, media, loanpurge.Options{Logger: log})
 	bodies := newBodyGate(cfg)
@@ -302,6 +315,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		profile:   profilePage,
 		admin:     adminPages,
 		reminders: remindersPage,
+		email:     emailPage,
 		panel:     lockerPanel,
 		payments:  pay,
 		identity:  idCheck,
@@ -373,6 +387,13 @@ func (s *Server) Run(ctx context.Context) error {
 	wg.Go(func() { s.payments.Run(workCtx) }) // the checks that catch lost payment webhooks
 	// Hourly: the identity photos of loans past the branch's retention.
 	wg.Go(func() { s.loanPurge.Run(workCtx) })
+	if s.mail.pool != nil {
+		wg.Go(func() {
+			if err := s.mail.pool.Run(workCtx); err != nil {
+				s.log.Error("e-mail outbox stopped", "error", err)
+			}
+		})
+	}
 	if s.whatsAppOff != nil {
 		wg.Go(func() {
 			if err := s.whatsAppOff.Run(workCtx); err != nil {

@@ -112,3 +112,35 @@ func TestPaymentBaseURLSettings(t *testing.T) {
 		t.Fatalf("bad values: %v", err)
 	}
 }
+
+// E-mail is off by default; a host needs the reply domain, a login both
+// halves, and the sender and domain must be what they say.
+func TestMailOutSettings(t *testing.T) {
+	if c := parse(t, nil); c.SMTPHost != "" || c.SMTPSecurity != "starttls" || c.Validate() != nil {
+		t.Fatalf("defaults = %+v", c.MailOut)
+	}
+	pw := filepath.Join(t.TempDir(), "pw")
+	os.WriteFile(pw, []byte("s3cret\n"), 0o600)
+	c := parse(t, map[string]string{
+		"NARYAD_SMTP_HOST": "smtp.example.pl", "NARYAD_SMTP_PORT": "465", "NARYAD_SMTP_SECURITY": "tls",
+		"NARYAD_SMTP_USERNAME": "hub", "NARYAD_SMTP_PASSWORD_FILE": pw,
+		"NARYAD_MAIL_FROM": "serwis@example.pl", "NARYAD_MAIL_REPLY_DOMAIN": "reply.example.pl",
+	})
+	if err := c.Validate(); err != nil || c.SMTPPassword != "s3cret" || c.SMTPPort != 465 || c.MailReplyDomain != "reply.example.pl" {
+		t.Fatalf("set: %v %+v", err, c.MailOut)
+	}
+	err := parse(t, map[string]string{
+		"NARYAD_SMTP_HOST": "smtp.example.pl:587", "NARYAD_SMTP_SECURITY": "ssl", "NARYAD_SMTP_PORT": "70000",
+		"NARYAD_SMTP_USERNAME": "hub", "NARYAD_MAIL_FROM": "Serwis <serwis@example.pl>",
+	}).Validate()
+	for _, want := range []string{"NARYAD_SMTP_HOST", "NARYAD_SMTP_SECURITY", "NARYAD_SMTP_PORT", "NARYAD_SMTP_PASSWORD: required",
+		"NARYAD_MAIL_REPLY_DOMAIN: required", "NARYAD_MAIL_FROM"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("no line names %s: %v", want, err)
+		}
+	}
+	err = parse(t, map[string]string{"NARYAD_MAIL_REPLY_DOMAIN": "reply@example.pl"}).Validate()
+	if err == nil || !strings.Contains(err.Error(), "NARYAD_MAIL_REPLY_DOMAIN") {
+		t.Fatalf("a bad domain: %v", err)
+	}
+}

@@ -54,7 +54,7 @@ var texts = map[string]map[string]string{
 		"overview_h1": "Администрирование", "overview_users": "учётные записи сотрудников, их роли и филиалы.",
 		"overview_branches": "сервисные центры.", "overview_statuses": "что означают названия статусов из DMS.",
 		"overview_templates": "формулировки сообщений клиентам в конкретном филиале.", "overview_tokens": "узлы DMS, которые передают данные в хаб, и их токены.",
-		"overview_reminders": "напоминания клиентам и задачи по ним.", "overview_whatsapp": "аккаунты WhatsApp филиалов и их привязка.",
+		"overview_reminders": "напоминания клиентам и задачи по ним.", "overview_whatsapp": "аккаунты WhatsApp филиалов и их привязка.", "overview_email": "отправитель писем филиала, подпись DKIM и пробное письмо.",
 		"overview_audit": "Каждое изменение здесь записывается в журнал аудита.",
 
 		"users_h1": "Пользователи", "login": "Логин", "role": "Роль", "branches": "Филиалы", "disabled": "отключён",
@@ -135,7 +135,7 @@ var texts = map[string]map[string]string{
 		"overview_h1": "Administracja", "overview_users": "konta pracowników, ich role i oddziały.",
 		"overview_branches": "serwisy.", "overview_statuses": "co znaczą nazwy statusów z DMS.",
 		"overview_templates": "własne sformułowania wiadomości do klientów w oddziale.", "overview_tokens": "węzły DMS przesyłające dane do huba i ich tokeny.",
-		"overview_reminders": "przypomnienia dla klientów i zadania z nimi związane.", "overview_whatsapp": "konta WhatsApp oddziałów i ich łączenie.",
+		"overview_reminders": "przypomnienia dla klientów i zadania z nimi związane.", "overview_whatsapp": "konta WhatsApp oddziałów i ich łączenie.", "overview_email": "nadawca e-maili oddziału, podpis DKIM i e-mail testowy.",
 		"overview_audit": "Każda zmiana wprowadzona tutaj trafia do dziennika audytu.",
 
 		"users_h1": "Użytkownicy", "login": "Login", "role": "Rola", "branches": "Oddziały", "disabled": "wyłączony",
@@ -216,7 +216,7 @@ var texts = map[string]map[string]string{
 		"overview_h1": "Administration", "overview_users": "staff accounts, their roles and branches.",
 		"overview_branches": "the service centres.", "overview_statuses": "what the DMS's status names mean.",
 		"overview_templates": "a branch's own wording of customer messages.", "overview_tokens": "the nodes that push to the hub, and their tokens.",
-		"overview_reminders": "reminders to customers and the tasks they make.", "overview_whatsapp": "the branches' WhatsApp accounts and their linking.",
+		"overview_reminders": "reminders to customers and the tasks they make.", "overview_whatsapp": "the branches' WhatsApp accounts and their linking.", "overview_email": "a branch's e-mail sender, DKIM signature and a test e-mail.",
 		"overview_audit": "Every change made here is written to the audit log.",
 
 		"users_h1": "Users", "login": "Login", "role": "Role", "branches": "Branches", "disabled": "disabled",

@@ -73,6 +73,7 @@ var adminPages = []Link{
 	{URL: "/admin/assign", Label: "admin_assign"},
 	{URL: "/admin/statuses", Label: "admin_statuses"}, {URL: "/admin/templates", Label: "admin_templates"},
 	{URL: "/admin/tokens", Label: "admin_tokens"}, {URL: "/admin/reminders", Label: "admin_reminders"}, {URL: "/admin/whatsapp", Label: "admin_whatsapp"},
+	{URL: "/admin/email", Label: "admin_email"},
 }
 
 // Frame is the frame of the page c asks for, titled title, in locale
