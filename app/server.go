@@ -37,6 +37,7 @@ import (
 	"naryad/hub/web/loan"
 	"naryad/hub/web/profile"
 	"naryad/hub/web/report"
+	"naryad/hub/web/unsubscribe"
 	"naryad/hub/whatsapp"
 	"naryad/identity"
 	"naryad/identity/stripeid"
@@ -250,7 +251,21 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 	if err != nil {
 		return nil, err
 	}
-	reminderRunner := reminders.NewRunner(st, renderer, links, queued, reminders.RunnerOptions{Rules: reminders.DefaultRules(), Logger: log})
+	// E-mail (#21): mail is the one *hub.MailAddresses (E1 builds it from
+	// NARYAD_MAIL_REPLY_DOMAIN; nil keeps e-mail off, reminders go on
+	// their threads); unsubscribes makes and checks the one-click
+	// unsubscribe addresses the reminders' e-mails carry.
+	var mail *hub.MailAddresses
+	unsubscribes, err := hub.NewUnsubscribes(secret, cfg.BaseURL())
+	if err != nil {
+		return nil, err
+	}
+	unsubscribePage, err := unsubscribe.New(st, unsubscribes, unsubscribe.Options{Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	reminderRunner := reminders.NewRunner(st, renderer, links, queued, reminders.RunnerOptions{Rules: reminders.DefaultRules(), Logger: log,
+		Mail: mail, Unsubscribes: unsubscribes})
 	adminPages, err := admin.New(st, staffPages.RequireStaff, admin.Options{Logger: log, WhatsApp: adminWhatsApp, Payments: pay, Identity: idCheck})
 	if err != nil {
 		return nil, err
@@ -298,6 +313,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		panel:     lockerPanel,
 		payments:  pay,
 		identity:  idCheck,
+		unsub:     unsubscribePage,
 		health:    newHealthCheck(st, media, log),
 	})
 	log.Info("hub configured", "database", st.Dialect(), "data_dir", cfg.DataDir, "sms_provider", smsProvider.Name(), "public_url", cfg.BaseURL())

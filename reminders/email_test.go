@@ -2,13 +2,19 @@ package reminders_test
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+
 	"naryad/hub"
 	"naryad/hub/store"
 	"naryad/hub/store/storetest"
+	"naryad/hub/web/unsubscribe"
 	"naryad/reminders"
 )
 
@@ -208,6 +214,43 @@ func TestReminderChannelRules(t *testing.T) {
 					t.Fatalf("ledger rows = %d", n)
 				}
 			})
+		}
+	})
+}
+
+// The one-click POST to the e-mail's unsubscribe address stops the next
+// reminder on every channel: the next day's scan sends nothing.
+func TestUnsubscribePostStopsTheNextReminder(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		m := newMailRig(t, s, "anna@example.pl")
+		m.channels(true, true)
+		if res := m.scanOn("2026-05-27"); res.Sent != 1 {
+			t.Fatalf("first scan = %+v", res)
+		}
+		msgs := m.sent(m.cust)
+		e, err := s.MessageEmail(t.Context(), msgs[len(msgs)-1].ID)
+		if err != nil || e.UnsubscribeURL == "" {
+			t.Fatalf("parts = %+v, %v", e, err)
+		}
+		page, err := unsubscribe.New(s, m.unsub, unsubscribe.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		app := fiber.New()
+		page.Register(app)
+		u, err := url.Parse(e.UnsubscribeURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := httptest.NewRequest(http.MethodPost, u.Path, strings.NewReader("List-Unsubscribe=One-Click"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := app.Test(req, -1)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("POST %s: %v %v", u.Path, resp, err)
+		}
+		// The 10-day lead: without the unsubscribe this sends again.
+		if res := m.scanOn("2026-06-01"); res.Sent != 0 || len(m.outbox()) != 2 {
+			t.Fatalf("scan after unsubscribing = %+v, outbox %v; want nothing more sent", res, m.outbox())
 		}
 	})
 }
