@@ -122,7 +122,7 @@ func (h *Handler) unsubscribe(c *fiber.Ctx) error {
 var errUnknown = errors.New("unknown unsubscribe address")
 
 // target reads the token: the customer, the purpose and the customer's
-// language.
+// language (the DMS's; else the browser's; else English).
 func (h *Handler) target(c *fiber.Ctx) (int64, string, string, error) {
 	id, purpose, ok := h.tokens.Parse(c.Params("token"))
 	if !ok || !slices.Contains(store.ConsentPurposes, purpose) {
@@ -134,7 +134,11 @@ func (h *Handler) target(c *fiber.Ctx) (int64, string, string, error) {
 	if err != nil {
 		return 0, "", "", err
 	}
-	return id, purpose, templates.NormalizeLocale(cust.Locale), nil
+	locale := cust.Locale
+	if locale == "" { // the DMS never sent one: the browser's, else English
+		locale = render.AcceptLanguage(c.Get(fiber.HeaderAcceptLanguage), func(l string) bool { return texts[l] != nil })
+	}
+	return id, purpose, templates.NormalizeLocale(locale), nil
 }
 
 // fail answers an unknown token 404 and anything else 500.
