@@ -154,4 +154,3 @@ func TestUnsubscribeForgedToken(t *testing.T) {
 		}
 	})
 }
-
