@@ -58,7 +58,7 @@ test: stripe-mock mailpit ## run every test (on PostgreSQL too when NARYAD_TEST_
 	$(GO) test -count=1 ./...
 
 screenshots: ## retake docs/screenshots/*.png with the browser tests (and the loan agreement's first page with pdftoppm)
-	NARYAD_WRITE_SCREENSHOTS=1 $(GO) test -count=1 -run 'Browser' ./hub/web/customer/ ./hub/web/inbox/ ./hub/web/account/ ./hub/web/loan/ ./app/ ./locker/kiosk/ui/
+	NARYAD_WRITE_SCREENSHOTS=1 $(GO) test -count=1 -run 'Browser' ./hub/web/customer/ ./hub/web/inbox/ ./hub/web/account/ ./hub/web/loan/ ./app/ ./locker/kiosk/ui/ ./reminders/
 	NARYAD_WRITE_SCREENSHOTS=1 $(GO) test -count=1 -run 'TestRenderPolish' ./hub/loanpdf/
 
 test-pg: ## run every test on SQLite and on a fresh database on the local PostgreSQL

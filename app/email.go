@@ -35,6 +35,16 @@ type mailOut struct {
 	pool   *outbox.Pool
 }
 
+// sendingAddresses is the hub's mail addresses when this hub sends
+// e-mail, nil when it does not: what writers of e-mails (the reminders)
+// are given, so nothing queues an e-mail no outbox would send.
+func (m *mailOut) sendingAddresses() *hub.MailAddresses {
+	if m.sender == nil {
+		return nil
+	}
+	return m.addrs
+}
+
 // newMailOut builds the e-mail channel from the settings; smsQueued wakes
 // the SMS outbox when an e-mail falls back to SMS.
 func newMailOut(cfg *cli.Config, st *store.Store, secret string, links *hub.Links, smsQueued func(), log *slog.Logger) (*mailOut, error) {

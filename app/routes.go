@@ -22,6 +22,7 @@ import (
 	"naryad/hub/web/loan"
 	"naryad/hub/web/profile"
 	"naryad/hub/web/report"
+	"naryad/hub/web/unsubscribe"
 	"naryad/identity"
 	"naryad/lockerhub"
 	lockerpanel "naryad/lockerhub/panel"
@@ -49,6 +50,7 @@ type routeDeps struct {
 	panel     *lockerpanel.Handler    // the staff's locker panel
 	payments  *payments.Service       // the payment providers' webhooks
 	identity  *identity.Service       // the identity providers' webhooks
+	unsub     *unsubscribe.Handler    // /unsubscribe/<token>: one-click unsubscribe of e-mails (#21)
 	health    *healthCheck
 }
 
@@ -81,6 +83,7 @@ func (s *Server) routes(d routeDeps) {
 	d.panel.Register(s.app)
 	d.payments.Register(s.app)
 	d.identity.Register(s.app)
+	d.unsub.Register(s.app)
 	if d.twilio != nil {
 		s.app.Post(twilioStatusPath, d.twilio.handle)
 	}

@@ -37,6 +37,7 @@ import (
 	"naryad/hub/web/loan"
 	"naryad/hub/web/profile"
 	"naryad/hub/web/report"
+	"naryad/hub/web/unsubscribe"
 	"naryad/hub/whatsapp"
 	"naryad/identity"
 	"naryad/identity/stripeid"
@@ -266,7 +267,20 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 	if err != nil {
 		return nil, err
 	}
-	reminderRunner := reminders.NewRunner(st, renderer, links, queued, reminders.RunnerOptions{Rules: reminders.DefaultRules(), Logger: log})
+	// E-mail (#21): the reminders write e-mails only when this hub sends
+	// them (NARYAD_SMTP_HOST, and so NARYAD_MAIL_REPLY_DOMAIN); otherwise
+	// they go on their threads. unsubscribes makes and checks the one-click
+	// unsubscribe addresses the reminders' e-mails carry.
+	unsubscribes, err := hub.NewUnsubscribes(secret, cfg.BaseURL())
+	if err != nil {
+		return nil, err
+	}
+	unsubscribePage, err := unsubscribe.New(st, unsubscribes, unsubscribe.Options{Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	reminderRunner := reminders.NewRunner(st, renderer, links, queued, reminders.RunnerOptions{Rules: reminders.DefaultRules(), Logger: log,
+		Mail: mail.sendingAddresses(), Unsubscribes: unsubscribes})
 	adminPages, err := admin.New(st, staffPages.RequireStaff, admin.Options{Logger: log, WhatsApp: adminWhatsApp, Payments: pay, Identity: idCheck})
 	if err != nil {
 		return nil, err
@@ -319,6 +333,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		panel:     lockerPanel,
 		payments:  pay,
 		identity:  idCheck,
+		unsub:     unsubscribePage,
 		health:    newHealthCheck(st, media, log),
 	})
 	log.Info("hub configured", "database", st.Dialect(), "data_dir", cfg.DataDir, "sms_provider", smsProvider.Name(), "public_url", cfg.BaseURL())

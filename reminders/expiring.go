@@ -95,7 +95,7 @@ func (r *Expiring) reminder(items []store.BranchItem, listed map[int64]string, l
 		if listed[it.ItemID] >= leadFrom.Format(dateLayout) {
 			continue // a message since this lead began listed it
 		}
-		due = append(due, templates.Item{Title: it.Title, Kind: it.Kind, ExpiresAt: ends})
+		due = append(due, templates.Item{Title: it.Title, Kind: it.Kind, ExpiresAt: ends, DaysLeft: daysBetween(today, ends)})
 		ids = append(ids, it.ItemID)
 		if from := becameDue(leadFrom, scan.Now); from.Before(first) {
 			first = from

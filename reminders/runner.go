@@ -18,6 +18,11 @@ type RunnerOptions struct {
 	Rules  []Rule
 	Logger *slog.Logger
 	Now    func() time.Time
+	// Mail and Unsubscribes turn e-mail on: the reply addresses and
+	// Message-ID domain, and the one-click unsubscribe addresses. Either
+	// nil means no e-mail; reminders then go on their threads only.
+	Mail         *hub.MailAddresses
+	Unsubscribes *hub.Unsubscribes
 }
 
 // Runner runs the rules over a branch and sends what is due.
@@ -30,6 +35,9 @@ type Runner struct {
 	log    *slog.Logger
 	now    func() time.Time
 	zones  hub.Zones
+
+	mail         *hub.MailAddresses // nil: e-mail off
+	unsubscribes *hub.Unsubscribes
 }
 
 // NewRunner wires a Runner. links may be nil for a Runner that only
@@ -45,7 +53,8 @@ func NewRunner(st *store.Store, texts *templates.Renderer, links *hub.Links, que
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Runner{store: st, texts: texts, links: links, queued: queued, rules: o.Rules, log: o.Logger, now: o.Now}
+	return &Runner{store: st, texts: texts, links: links, queued: queued, rules: o.Rules, log: o.Logger, now: o.Now,
+		mail: o.Mail, unsubscribes: o.Unsubscribes}
 }
 
 // Result counts what a scan did.

@@ -74,20 +74,41 @@ func (r *Runner) sendMessage(ctx context.Context, tx *store.Store, p *scanPlan, 
 	if err != nil {
 		return 0, err
 	}
-	body, err := r.render(ctx, r.texts.WithOverrides(tx), p, it, r.links.URL(link.Salt))
+	texts := r.texts.WithOverrides(tx)
+	d := r.data(p, it, r.links.URL(link.Salt))
+	ch, err := r.channels(ctx, tx, p, it, t)
 	if err != nil {
 		return 0, err
 	}
-	m, err := tx.QueueMessage(ctx, store.Outgoing{
-		ThreadID: t.ID, Channel: t.Channel, Recipient: t.Phone, Body: body, TemplateKey: it.Template, Purpose: purpose,
-	})
-	if err != nil {
-		return 0, err
+	// One ledger row per reminder whatever the channels: it links the
+	// first message queued (the thread's, else the e-mail).
+	var first *int64
+	if ch.thread {
+		body, err := texts.Render(ctx, p.scan.Branch.ID, it.Template, d)
+		if err != nil {
+			return 0, err
+		}
+		m, err := tx.QueueMessage(ctx, store.Outgoing{
+			ThreadID: t.ID, Channel: t.Channel, Recipient: t.Phone, Body: body, TemplateKey: it.Template, Purpose: purpose,
+		})
+		if err != nil {
+			return 0, err
+		}
+		first = &m.ID
+	}
+	if ch.email != "" {
+		id, err := r.queueEmail(ctx, tx, texts, p, it, t, d, ch.email)
+		if err != nil {
+			return 0, err
+		}
+		if first == nil {
+			first = &id
+		}
 	}
 	if err := r.record(ctx, tx, p, it); err != nil {
 		return 0, err
 	}
-	return sentMessage, tx.LinkReminder(ctx, ledgerID, &m.ID, nil)
+	return sentMessage, tx.LinkReminder(ctx, ledgerID, first, nil)
 }
 
 // threadFor is where a customer reminder is written: the rule's thread (a
@@ -110,9 +131,9 @@ func (r *Runner) threadFor(ctx context.Context, tx *store.Store, b hub.Branch, i
 	return t, nil
 }
 
-// render fills what the Runner knows (branch, customer, language, zone,
-// link, the book link of a vehicle's reminder) into the rule's data and renders the branch's text.
-func (r *Runner) render(ctx context.Context, texts *templates.Renderer, p *scanPlan, it planned, link string) (string, error) {
+// data fills what the Runner knows (branch, customer, language, zone,
+// link, the book link of a vehicle's reminder) into the rule's data.
+func (r *Runner) data(p *scanPlan, it planned, link string) templates.Data {
 	d := it.Data
 	b := p.scan.Branch
 	d.BranchName, d.BranchPhone, d.Location, d.Link = b.Name, b.Phone, p.scan.Loc, link
@@ -126,7 +147,12 @@ func (r *Runner) render(ctx context.Context, texts *templates.Renderer, p *scanP
 	if it.Locale != "" {
 		d.Locale = it.Locale
 	}
-	return texts.Render(ctx, b.ID, it.Template, d)
+	return d
+}
+
+// render is the branch's text of a reminder (the preview's).
+func (r *Runner) render(ctx context.Context, texts *templates.Renderer, p *scanPlan, it planned, link string) (string, error) {
+	return texts.Render(ctx, p.scan.Branch.ID, it.Template, r.data(p, it, link))
 }
 
 func (r *Runner) raiseTask(ctx context.Context, tx *store.Store, p *scanPlan, it planned) (outcome, error) {

@@ -40,6 +40,10 @@ type Line struct {
 type Item struct {
 	Title, Kind string
 	ExpiresAt   time.Time
+	// DaysLeft is how many calendar days remain until ExpiresAt, counted
+	// from the day the reminder is made (0 = it ends today); the e-mail's
+	// table shows it.
+	DaysLeft int
 }
 
 // prepare returns d as templates see it: the locale normalised and its

@@ -15,4 +15,12 @@
 //	datetime .PromisedAt          "23.11.2026 14:30" / "23 Nov 2026, 14:30"; "" for a zero time
 //
 // SMSSegments tells how many SMS parts a rendered text costs.
+//
+// E-mail forms (RenderEmail) live in email/: <locale>.txt holds a
+// {{define "<key>.subject"}} for every key, optional "<key>.text" plain-text
+// bodies (the expiry list) and the text footer; <locale>.html holds optional
+// "<key>.html" bodies (the expiry table) and the labels; layout.html is the
+// one html/template layout (inline CSS, 600 px, no images) with the branch's
+// footer. A key without its own bodies sends its text (a branch override
+// included) in both parts.
 package templates

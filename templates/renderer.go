@@ -25,6 +25,7 @@ type Renderer struct {
 
 	overrides Overrides // nil: defaults only
 	defaults  map[variant]*template.Template
+	email     map[string]emailSet // by locale
 	cache     *overrideCache
 }
 
@@ -35,9 +36,14 @@ func New(o Overrides) (*Renderer, error) {
 	if err != nil {
 		return nil, err
 	}
+	email, err := parseEmail(emailFiles)
+	if err != nil {
+		return nil, err
+	}
 	return &Renderer{
 		overrides: o,
 		defaults:  defaults,
+		email:     email,
 		cache:     newOverrideCache(maxCachedOverrides),
 	}, nil
 }

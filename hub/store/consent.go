@@ -27,9 +27,12 @@ const (
 	ConsentFromStopReply = "stop_reply"
 	ConsentFromDMS       = "dms"
 	ConsentFromStaff     = "staff"
+	// ConsentFromEmail: the one-click unsubscribe link of an e-mail
+	// (RFC 8058), recorded on every phone of the customer (migration 00042).
+	ConsentFromEmail = "email"
 )
 
-var consentSources = []string{ConsentFromAccount, ConsentFromStopReply, ConsentFromDMS, ConsentFromStaff}
+var consentSources = []string{ConsentFromAccount, ConsentFromStopReply, ConsentFromDMS, ConsentFromStaff, ConsentFromEmail}
 
 // Consent is a phone's current answer for one purpose. A purpose without a
 // row is granted by default (Source "" and a zero ChangedAt say so).

@@ -68,6 +68,7 @@ func (h *Handler) Register(app fiber.Router) {
 	admin.Get("/admin/reminders", h.reminderList)
 	admin.Post("/admin/reminders/tasks/done", h.taskDone)
 	admin.Post("/admin/reminders/settings", h.settingsSave)
+	admin.Post("/admin/reminders/channels", h.channelsSave)
 }
 
 // page is what reminders.html gets: the frame, the form token, an error
@@ -91,6 +92,8 @@ func (h *Handler) newPage(c *fiber.Ctx, v remindersView) page {
 		p.Done = p.T["task_done"]
 	case "settings":
 		p.Done = p.T["saved"]
+	case "channels":
+		p.Done = p.T["ch_saved"]
 	}
 	return p
 }
@@ -117,6 +120,9 @@ type remindersView struct {
 	Fix      bool // the page's unplaced_fix words follow the list (store.UnplacedFix in English)
 	// OfferDays is the branch's declined_offer_days (settings.go).
 	OfferDays int
+	// Channels are the branch's reminder channels per customer rule
+	// (channels.go).
+	Channels []channelRow
 }
 
 // unplacedRow is a node's records without a branch; the page counts them
@@ -198,6 +204,9 @@ func (h *Handler) remindersView(ctx context.Context, code string) (remindersView
 		return v, err
 	}
 	v.OfferDays = set.DeclinedOfferDays
+	if v.Channels, err = h.channelRows(ctx, v.Branch.ID); err != nil {
+		return v, err
+	}
 	tasks, err := h.store.OpenStaffTasks(ctx, v.Branch.ID)
 	for _, t := range tasks {
 		v.Tasks = append(v.Tasks, taskRow{StaffTask: t, Raised: t.CreatedAt.In(v.Branch.Location()).Format("2006-01-02 15:04")})

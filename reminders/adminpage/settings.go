@@ -15,6 +15,11 @@ import (
 // and settings form), in the staff member's language.
 var settingsTexts = map[string]map[string]string{
 	"ru": {
+		"ch_heading": "Каналы напоминаний", "ch_hint": "Как уходит напоминание каждого правила: по каналу его переписки (SMS или WhatsApp) и/или по e-mail. Если клиент сам выбрал канал на странице конфиденциальности, действует его выбор. Письмо уходит, только если у клиента есть рабочий адрес, а у филиала — отправитель; иначе — по SMS или WhatsApp.",
+		"ch_thread": "SMS / WhatsApp", "ch_email": "E-mail", "ch_save": "Сохранить каналы", "ch_saved": "Каналы напоминаний сохранены.",
+		"ch_none":       "Для правила «%s» выберите хотя бы один канал.",
+		"rule.approval": "Согласование работ", "rule.keys": "Ключи в ключнице", "rule.maintenance": "ТО", "rule.tyres": "Сезонная смена шин",
+		"rule.expiring": "Истекающие позиции", "rule.feedback": "Оценка визита", "rule.declined_work": "Отклонённые работы", "rule.loan_due": "Возврат подменного автомобиля",
 		"branch": "Филиал", "date": "Дата", "preview": "Показать", "unplaced_h": "Напоминания, которые не могут уйти.",
 		"unplaced": "Узел DMS %s: эти записи не относятся ни к одному филиалу, поэтому напоминания о них не уходят —", "n_vehicles": "автомобилей: %d", "n_items": "позиций с истекающим сроком: %d",
 		"unplaced_fix": "Как исправить: отправьте события их клиента, автомобиля или expiring_item ещё раз с полем «branch» (колонка `naryad items import`) или передайте заказ-наряд клиента; затем выполните `naryad reminders refresh`. См. docs/exchange.md.",
@@ -34,6 +39,11 @@ var settingsTexts = map[string]map[string]string{
 		"no_branch": "Такого филиала нет. Выберите филиал из списка.",
 	},
 	"pl": {
+		"ch_heading": "Kanały przypomnień", "ch_hint": "Jak wychodzi przypomnienie każdej reguły: kanałem jego wątku (SMS lub WhatsApp) i/lub e-mailem. Jeśli klient sam wybrał kanał na stronie prywatności, obowiązuje jego wybór. E-mail wychodzi tylko wtedy, gdy klient ma działający adres, a oddział nadawcę; w przeciwnym razie SMS lub WhatsApp.",
+		"ch_thread": "SMS / WhatsApp", "ch_email": "E-mail", "ch_save": "Zapisz kanały", "ch_saved": "Kanały przypomnień zapisane.",
+		"ch_none":       "Wybierz co najmniej jeden kanał dla reguły „%s”.",
+		"rule.approval": "Akceptacja prac", "rule.keys": "Klucze w depozytorze", "rule.maintenance": "Przegląd", "rule.tyres": "Sezonowa wymiana opon",
+		"rule.expiring": "Wygasające pozycje", "rule.feedback": "Ocena wizyty", "rule.declined_work": "Odrzucone prace", "rule.loan_due": "Zwrot auta zastępczego",
 		"branch": "Oddział", "date": "Data", "preview": "Pokaż", "unplaced_h": "Przypomnienia, które nie mogą wyjść.",
 		"unplaced": "Węzeł DMS %s: te rekordy nie należą do żadnego oddziału, więc przypomnienia o nich nie wychodzą —", "n_vehicles": "pojazdy: %d", "n_items": "pozycje z terminem ważności: %d",
 		"unplaced_fix": "Jak to naprawić: wyślij ponownie zdarzenia ich klienta, pojazdu lub expiring_item z polem „branch” (kolumna `naryad items import`) albo prześlij zlecenie klienta; potem uruchom `naryad reminders refresh`. Zobacz docs/exchange.md.",
@@ -53,6 +63,11 @@ var settingsTexts = map[string]map[string]string{
 		"no_branch": "Nie ma takiego oddziału. Wybierz oddział z listy.",
 	},
 	"en": {
+		"ch_heading": "Reminder channels", "ch_hint": "How each rule's reminder goes: on its thread's channel (SMS or WhatsApp) and/or by e-mail. A customer's own choice on their privacy page wins. An e-mail goes only when the customer has a working address and the branch a sender; otherwise by SMS or WhatsApp.",
+		"ch_thread": "SMS / WhatsApp", "ch_email": "E-mail", "ch_save": "Save channels", "ch_saved": "The reminder channels were saved.",
+		"ch_none":       "Choose at least one channel for the rule \"%s\".",
+		"rule.approval": "Approval of extra work", "rule.keys": "Keys in the locker", "rule.maintenance": "Maintenance", "rule.tyres": "Seasonal tyre change",
+		"rule.expiring": "Expiring items", "rule.feedback": "Visit feedback", "rule.declined_work": "Declined work", "rule.loan_due": "Courtesy car due back",
 		"branch": "Branch", "date": "Date", "preview": "Preview", "unplaced_h": "Reminders that cannot go out.",
 		"unplaced": "DMS node %s: these belong to no branch, so no reminder about them goes out —", "n_vehicles": "vehicles: %d", "n_items": "expiring items: %d",
 		"unplaced_fix": "Fix: send their customer, vehicle or expiring_item events again with \"branch\" (a column of `naryad items import`), or push a work order for the customer; then run `naryad reminders refresh`. See docs/exchange.md.",

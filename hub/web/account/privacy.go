@@ -17,6 +17,7 @@ import (
 func (h *Handler) registerPrivacy(in fiber.Router) {
 	in.Get("/privacy", h.privacyPage)
 	in.Post("/privacy/consent", h.setConsent)
+	in.Post("/privacy/channel", h.setChannel)
 	in.Get("/privacy/export", h.exportData)
 	in.Post("/privacy/delete", h.requestDeletion)
 }
@@ -30,6 +31,8 @@ type privacyView struct {
 
 type phoneConsents struct {
 	E164     string
+	Choice   string // how reminders reach this phone's holder: "" (the branch's rule), email, phone, both
+	Choices  []string
 	Consents []consentRow
 	History  []consentRow
 }
@@ -43,7 +46,7 @@ type consentRow struct {
 
 // privacyPage is GET /account/privacy.
 func (h *Handler) privacyPage(c *fiber.Ctx) error {
-	flash := map[string]string{"consent": "privacy_saved", "deletion": "privacy_deletion_sent"}[c.Query("done")]
+	flash := map[string]string{"consent": "privacy_saved", "channel": "privacy_saved", "deletion": "privacy_deletion_sent"}[c.Query("done")]
 	return h.showPrivacy(c, fiber.StatusOK, flash, "")
 }
 
@@ -71,7 +74,11 @@ func (h *Handler) showPrivacy(c *fiber.Ctx, status int, flashKey, errKey string)
 		if err != nil {
 			return h.internal(c, "consent history", err)
 		}
-		pc := phoneConsents{E164: p}
+		choice, err := h.store.ChannelChoice(ctx, p)
+		if err != nil {
+			return h.internal(c, "channel choice", err)
+		}
+		pc := phoneConsents{E164: p, Choice: choice, Choices: append([]string{""}, store.ChannelChoices...)}
 		for _, k := range cs {
 			pc.Consents = append(pc.Consents, h.consentRow(v.Locale, loc, k.Purpose, k.Granted, k.ChangedAt, k.Source))
 		}
@@ -120,6 +127,23 @@ func (h *Handler) setConsent(c *fiber.Ctx) error {
 		return h.internal(c, "set consent", err)
 	}
 	return c.Redirect("/account/privacy?done=consent", fiber.StatusSeeOther)
+}
+
+// setChannel is POST /account/privacy/channel: phone (one of the
+// account's) and choice: "" (as the branch decides), email, phone or both.
+// The reminders use it for that phone's customer (reminders.Runner).
+func (h *Handler) setChannel(c *fiber.Ctx) error {
+	v := h.current(c)
+	phone, choice := c.FormValue("phone"), c.FormValue("choice")
+	if !slices.Contains(v.Phones, phone) || (choice != "" && !slices.Contains(store.ChannelChoices, choice)) {
+		return h.showPrivacy(c, fiber.StatusUnprocessableEntity, "", "privacy_bad_input")
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), 10*time.Second)
+	defer cancel()
+	if err := h.store.SetChannelChoice(ctx, phone, choice); err != nil {
+		return h.internal(c, "set channel choice", err)
+	}
+	return c.Redirect("/account/privacy?done=channel", fiber.StatusSeeOther)
 }
 
 // exportData is GET /account/privacy/export: everything tied to the

@@ -4,7 +4,11 @@ package account
 func privacyTexts() map[string]map[string]string {
 	return map[string]map[string]string{
 		"ru": {
-			"privacy_title": "Согласия и данные", "privacy_purpose_service": "Сообщения о ремонте",
+			"privacy_source_email": "ссылка «Отписаться» в письме",
+			"privacy_remind_by":    "Присылать напоминания", "privacy_remind_default": "как решит сервис", "privacy_remind_email": "по e-mail",
+			"privacy_remind_phone": "по SMS или WhatsApp", "privacy_remind_both": "и так, и так", "privacy_remind_save": "Сохранить",
+			"privacy_remind_note": "Письмо уходит, только если у сервиса есть ваш рабочий адрес e-mail; иначе — SMS или WhatsApp.",
+			"privacy_title":       "Согласия и данные", "privacy_purpose_service": "Сообщения о ремонте",
 			"privacy_purpose_reminders": "Напоминания (ТО, шины, отложенные работы)", "privacy_purpose_marketing": "Предложения и акции",
 			"privacy_on": "Разрешено", "privacy_off": "Запрещено", "privacy_turn_on": "Разрешить", "privacy_turn_off": "Запретить",
 			"privacy_default": "по умолчанию", "privacy_history": "История изменений",
@@ -17,7 +21,11 @@ func privacyTexts() map[string]map[string]string {
 			"privacy_task_title": "Клиент просит удалить его данные", "privacy_task_body": "Запрос из личного кабинета. Телефоны:",
 		},
 		"pl": {
-			"privacy_title": "Zgody i dane", "privacy_purpose_service": "Wiadomości o naprawie",
+			"privacy_source_email": "link „Wypisz się” w e-mailu",
+			"privacy_remind_by":    "Wysyłaj przypomnienia", "privacy_remind_default": "jak zdecyduje serwis", "privacy_remind_email": "e-mailem",
+			"privacy_remind_phone": "SMS-em lub przez WhatsApp", "privacy_remind_both": "oboma sposobami", "privacy_remind_save": "Zapisz",
+			"privacy_remind_note": "E-mail wychodzi tylko wtedy, gdy serwis ma Twój działający adres; w przeciwnym razie SMS lub WhatsApp.",
+			"privacy_title":       "Zgody i dane", "privacy_purpose_service": "Wiadomości o naprawie",
 			"privacy_purpose_reminders": "Przypomnienia (przegląd, opony, odłożone prace)", "privacy_purpose_marketing": "Oferty i promocje",
 			"privacy_on": "Zgoda", "privacy_off": "Brak zgody", "privacy_turn_on": "Wyraź zgodę", "privacy_turn_off": "Wycofaj zgodę",
 			"privacy_default": "domyślnie", "privacy_history": "Historia zmian",
@@ -30,7 +38,11 @@ func privacyTexts() map[string]map[string]string {
 			"privacy_task_title": "Klient prosi o usunięcie danych", "privacy_task_body": "Prośba z konta klienta. Telefony:",
 		},
 		"en": {
-			"privacy_title": "Consent and data", "privacy_purpose_service": "Messages about your repairs",
+			"privacy_source_email": "the Unsubscribe link of an e-mail",
+			"privacy_remind_by":    "Send me reminders", "privacy_remind_default": "as the service centre decides", "privacy_remind_email": "by e-mail",
+			"privacy_remind_phone": "by SMS or WhatsApp", "privacy_remind_both": "both ways", "privacy_remind_save": "Save",
+			"privacy_remind_note": "An e-mail goes only when the service centre has a working e-mail address of yours; otherwise SMS or WhatsApp.",
+			"privacy_title":       "Consent and data", "privacy_purpose_service": "Messages about your repairs",
 			"privacy_purpose_reminders": "Reminders (service, tyres, declined work)", "privacy_purpose_marketing": "Offers and promotions",
 			"privacy_on": "Allowed", "privacy_off": "Not allowed", "privacy_turn_on": "Allow", "privacy_turn_off": "Withdraw",
 			"privacy_default": "default", "privacy_history": "History of changes",
