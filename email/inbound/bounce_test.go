@@ -74,8 +74,16 @@ func TestSoftBounceAndAutoReply(t *testing.T) {
 		if _, ok, _ := s.EmailUsable(ctx, r.customer); !ok {
 			t.Fatal("soft bounce marked the address")
 		}
-		if notes := r.system(t, templates.SysEmailDelayed); len(notes) != 1 || !strings.Contains(notes[0].Text("en"), "timed out") {
+		if notes := r.system(t, templates.SysEmailDelayed); len(notes) == 0 || !strings.Contains(notes[0].Text("en"), "timed out") {
 			t.Fatalf("delay note: %+v", notes)
+		}
+
+		// A temporary failure said as "failed" is still no hard bounce.
+		if err := r.send(bounce, dsn(bounce, "failed", "4.2.2", "452 4.2.2 Mailbox full")); err != nil {
+			t.Fatal(err)
+		}
+		if got := storetest.Message(t, s, m.ID); got.Delivery != hub.DeliveryQueued {
+			t.Fatalf("a 4.x.x failure moved the message to %s", got.Delivery)
 		}
 
 		ooo := "From: anna@example.pl\r\nSubject: Out of office\r\nAuto-Submitted: auto-replied\r\n\r\nI am away until Monday.\r\n"
