@@ -83,6 +83,8 @@ type Server struct {
 	payments    *payments.Service
 	loanPurge   *loanpurge.Purger // deletes loans' identity photos after the retention (#20)
 	identity    *identity.Service
+	mailAddrs   *hub.MailAddresses // nil without NARYAD_MAIL_REPLY_DOMAIN
+	mailIn      *mailIn            // nil without NARYAD_SMTP_LISTEN
 }
 
 // New opens storage (migrating it) and builds every part of the hub.
@@ -276,7 +278,18 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		return nil, err
 	}
 
-	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, lockers: lockerSync, done: done, whatsApp: wa, whatsAppOff: waOff, payments: pay, identity: idCheck,
+	// E-mail's reply and bounce addresses, and the SMTP listener for
+	// them (issue 21).
+	mailAddrs, err := newMailAddresses(cfg, secret)
+	if err != nil {
+		return nil, err
+	}
+	mailListener, err := newMailIn(cfg, st, media, mailAddrs, queued, log)
+	if err != nil {
+		return nil, err
+	}
+
+	s := &Server{cfg: cfg, mailAddrs: mailAddrs, mailIn: mailListener, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, lockers: lockerSync, done: done, whatsApp: wa, whatsAppOff: waOff, payments: pay, identity: idCheck,
 		remind: reminders.NewScheduler(st, reminderRunner, reminders.SchedulerOptions{Logger: log})}
 	s.loanPurge = loanpurge.New(st, media, loanpurge.Options{Logger: log})
 	bodies := newBodyGate(cfg)
@@ -391,6 +404,17 @@ func (s *Server) Run(ctx context.Context) error {
 	case <-ctx.Done():
 	}
 
+	if s.mailIn != nil {
+		smtpLn, err := s.mailIn.listen()
+		if err != nil {
+			stopWork()
+			wg.Wait()
+			return err
+		}
+		// Stopped with the other work, after HTTP.
+		wg.Go(func() { s.mailIn.run(workCtx, smtpLn, s.log) })
+	}
+
 	listenErr := make(chan error, 1)
 	var ln *Listener
 	if raw, err := net.Listen(s.app.Config().Network, s.cfg.Addr); err != nil {
@@ -437,6 +461,10 @@ func (s *Server) Payments() *payments.Service { return s.payments }
 
 // Identity is the hub's identity check service (the courtesy car's loan).
 func (s *Server) Identity() *identity.Service { return s.identity }
+
+// MailAddresses makes and reads naryad's e-mail reply and bounce
+// addresses; nil when e-mail is off (no NARYAD_MAIL_REPLY_DOMAIN).
+func (s *Server) MailAddresses() *hub.MailAddresses { return s.mailAddrs }
 
 // Store is the hub's storage.
 func (s *Server) Store() *store.Store { return s.store }

@@ -60,6 +60,8 @@ type Config struct {
 
 	WhatsApp bool // NARYAD_WHATSAPP: run the linked WhatsApp accounts (default on)
 
+	MailIn // the SMTP listener for replies and bounces (config_mailin.go)
+
 	envProblems []string // environment values that did not parse
 }
 
@@ -82,6 +84,7 @@ func Defaults() Config {
 		KioskAddr:         "127.0.0.1:8090",
 		OptOutWords:       "STOP,СТОП,NIE",
 		WhatsApp:          true,
+		MailIn:            mailInDefaults(),
 	}
 }
 
@@ -120,6 +123,7 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.StringVar(&c.KioskAddr, "kiosk-addr", env.str("NARYAD_KIOSK_ADDR", c.KioskAddr), "listen address of the kiosk's touch-screen UI (NARYAD_KIOSK_ADDR)")
 	fs.StringVar(&c.KioskHub, "kiosk-hub", env.str("NARYAD_KIOSK_HUB", c.KioskHub), "URL of the hub a kiosk syncs with (NARYAD_KIOSK_HUB)")
 	fs.BoolVar(&c.WhatsApp, "whatsapp", env.boolean("NARYAD_WHATSAPP", c.WhatsApp), "run WhatsApp accounts; false keeps every linked account offline in this process (NARYAD_WHATSAPP)")
+	bindMailIn(fs, &c.MailIn, env)
 	return &c
 }
 
@@ -219,6 +223,7 @@ func (c *Config) Validate() error {
 			add("%s: %q is not an http(s) URL with a host", s[0], s[1])
 		}
 	}
+	c.MailIn.validate(add)
 	if len(problems) > 0 {
 		return errors.New("invalid configuration:\n  " + strings.Join(problems, "\n  "))
 	}
