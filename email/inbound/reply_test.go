@@ -175,11 +175,11 @@ func TestHostileMail(t *testing.T) {
 
 		long := "Subject: " + strings.Repeat("x", 1<<20) + "\r\nMessage-ID: <long@example.pl>\r\n\r\nhello\r\n"
 		err := r.send(to, []byte(long))
-		if err == nil {
-			t.Fatal("a 1 MB header line was taken")
-		}
-		if code := smtpCode(err); code != 0 && code < 500 {
-			t.Fatalf("1 MB header line: %v", err)
+		// The listener answers 500 and ends the connection (RFC 5321 lines
+		// are 1000 characters); a client still writing may see the reset
+		// before it reads the answer.
+		if err == nil || (smtpCode(err) != 500 && !strings.HasPrefix(err.Error(), "write:")) {
+			t.Fatalf("1 MB header line: %v, want 500 Line too long", err)
 		}
 
 		noHeader := "\x00\x00\x00 not a mail at all\r\n"
