@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"sync"
 	"testing"
 
 	"naryad/email/inbound"
@@ -98,6 +99,55 @@ func TestSoftBounceAndAutoReply(t *testing.T) {
 		}
 		if got := r.inbound(t); len(got) != 0 {
 			t.Fatalf("the auto-reply landed in the thread: %+v", got)
+		}
+	})
+}
+
+// fallbackCalls records the messages handed to the SMS fallback.
+type fallbackCalls struct {
+	mu  sync.Mutex
+	ids []int64
+}
+
+func (f *fallbackCalls) EmailFailed(_ context.Context, messageID int64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.ids = append(f.ids, messageID)
+	return nil
+}
+
+func (f *fallbackCalls) calls() []int64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]int64(nil), f.ids...)
+}
+
+// A hard bounce hands the message to the SMS fallback once, and only on a
+// branch whose e-mail settings ask for it.
+func TestHardBounceSMSFallback(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		fb := &fallbackCalls{}
+		r := newRig(t, s, inbound.Options{Fallback: fb})
+		first := r.queueEmail(t, "f1@reply.example.pl")
+		if err := r.send(r.addrs.Bounce(first.ID), dsn(r.addrs.Bounce(first.ID), "failed", "5.1.1", "550 5.1.1 unknown")); err != nil {
+			t.Fatal(err)
+		}
+		if got := fb.calls(); len(got) != 0 {
+			t.Fatalf("fallback without the branch's setting: %v", got)
+		}
+		if err := s.SaveBranchEmailSettings(ctx, hub.BranchEmailSettings{BranchID: r.f.Branch.ID, FromAddress: "serwis@example.pl", SMSFallback: true}); err != nil {
+			t.Fatal(err)
+		}
+		second := r.queueEmail(t, "f2@reply.example.pl")
+		bounce := r.addrs.Bounce(second.ID)
+		for range 2 {
+			if err := r.send(bounce, dsn(bounce, "failed", "5.2.1", "550 5.2.1 mailbox disabled")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := fb.calls(); len(got) != 1 || got[0] != second.ID {
+			t.Fatalf("fallback calls %v, want [%d]", got, second.ID)
 		}
 	})
 }
