@@ -129,6 +129,9 @@ func TestHardBounceSMSFallback(t *testing.T) {
 		ctx := context.Background()
 		fb := &fallbackCalls{}
 		r := newRig(t, s, inbound.Options{Fallback: fb})
+		if err := s.SaveBranchEmailSettings(ctx, hub.BranchEmailSettings{BranchID: r.f.Branch.ID, FromAddress: "serwis@example.pl"}); err != nil {
+			t.Fatal(err)
+		}
 		first := r.queueEmail(t, "f1@reply.example.pl")
 		if err := r.send(r.addrs.Bounce(first.ID), dsn(r.addrs.Bounce(first.ID), "failed", "5.1.1", "550 5.1.1 unknown")); err != nil {
 			t.Fatal(err)
