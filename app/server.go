@@ -87,7 +87,8 @@ type Server struct {
 	// mail is e-mail (#21): mail.addrs is the one *hub.MailAddresses
 	// (nil when NARYAD_MAIL_REPLY_DOMAIN is unset) for the reminders and
 	// the inbound listener; mail.pool sends (nil without NARYAD_SMTP_HOST).
-	mail *mailOut
+	mail   *mailOut
+	mailIn *mailIn // the SMTP listener for replies and bounces; nil without NARYAD_SMTP_LISTEN
 }
 
 // New opens storage (migrating it) and builds every part of the hub.
@@ -310,7 +311,13 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		return nil, err
 	}
 
-	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, lockers: lockerSync, done: done, whatsApp: wa, whatsAppOff: waOff, payments: pay, identity: idCheck, mail: mail,
+	// The SMTP listener for the replies and bounces of e-mail (issue 21).
+	mailListener, err := newMailIn(cfg, st, media, mail, queued, log)
+	if err != nil {
+		return nil, err
+	}
+
+	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, lockers: lockerSync, done: done, whatsApp: wa, whatsAppOff: waOff, payments: pay, identity: idCheck, mail: mail, mailIn: mailListener,
 		remind: reminders.NewScheduler(st, reminderRunner, reminders.SchedulerOptions{Logger: log})}
 	s.loanPurge = loanpurge.New(st, media, loanpurge.Options{Logger: log})
 	bodies := newBodyGate(cfg)
@@ -432,6 +439,17 @@ func (s *Server) Run(ctx context.Context) error {
 	select {
 	case <-s.live.Ready():
 	case <-ctx.Done():
+	}
+
+	if s.mailIn != nil {
+		smtpLn, err := s.mailIn.listen()
+		if err != nil {
+			stopWork()
+			wg.Wait()
+			return err
+		}
+		// Stopped with the other work, after HTTP.
+		wg.Go(func() { s.mailIn.run(workCtx, smtpLn, s.log) })
 	}
 
 	listenErr := make(chan error, 1)

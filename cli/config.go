@@ -61,6 +61,7 @@ type Config struct {
 	WhatsApp bool // NARYAD_WHATSAPP: run the linked WhatsApp accounts (default on)
 
 	MailOut // NARYAD_SMTP_* and NARYAD_MAIL_*: sending e-mail (config_mail.go)
+	MailIn  // the SMTP listener for replies and bounces (config_mailin.go)
 
 	envProblems []string // environment values that did not parse
 }
@@ -85,6 +86,7 @@ func Defaults() Config {
 		OptOutWords:       "STOP,СТОП,NIE",
 		WhatsApp:          true,
 		MailOut:           MailOut{SMTPSecurity: "starttls"},
+		MailIn:            mailInDefaults(),
 	}
 }
 
@@ -124,6 +126,7 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.StringVar(&c.KioskHub, "kiosk-hub", env.str("NARYAD_KIOSK_HUB", c.KioskHub), "URL of the hub a kiosk syncs with (NARYAD_KIOSK_HUB)")
 	fs.BoolVar(&c.WhatsApp, "whatsapp", env.boolean("NARYAD_WHATSAPP", c.WhatsApp), "run WhatsApp accounts; false keeps every linked account offline in this process (NARYAD_WHATSAPP)")
 	c.bindMailOut(fs, env)
+	bindMailIn(fs, &c.MailIn, env)
 	return &c
 }
 
@@ -224,6 +227,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	c.validateMailOut(add)
+	c.MailIn.validate(c.MailReplyDomain, add)
 	if len(problems) > 0 {
 		return errors.New("invalid configuration:\n  " + strings.Join(problems, "\n  "))
 	}

@@ -144,3 +144,30 @@ func TestMailOutSettings(t *testing.T) {
 		t.Fatalf("a bad domain: %v", err)
 	}
 }
+
+// The SMTP listener is off by default; on, it needs the reply domain, a
+// host:port, a sane size limit and both TLS files or neither.
+func TestMailInConfig(t *testing.T) {
+	c := parse(t, nil)
+	if c.SMTPListen != "" || c.SMTPMaxBytes != 25<<20 {
+		t.Fatalf("defaults: %+v", c.MailIn)
+	}
+	c = parse(t, map[string]string{"NARYAD_SMTP_LISTEN": "0.0.0.0:2525", "NARYAD_MAIL_REPLY_DOMAIN": "reply.example.pl", "NARYAD_SMTP_MAX_BYTES": "1048576"})
+	if err := c.Validate(); err != nil || c.SMTPListen != "0.0.0.0:2525" || c.SMTPMaxBytes != 1<<20 {
+		t.Fatalf("%+v %v", c.MailIn, err)
+	}
+	for env, want := range map[string]string{
+		"NARYAD_SMTP_LISTEN=0.0.0.0:2525":        "NARYAD_MAIL_REPLY_DOMAIN: required",
+		"NARYAD_SMTP_MAX_BYTES=100":              "NARYAD_SMTP_MAX_BYTES",
+		"NARYAD_SMTP_TLS_CERT=/etc/ssl/cert.pem": "set both or neither",
+	} {
+		k, v, _ := strings.Cut(env, "=")
+		err := parse(t, map[string]string{k: v}).Validate()
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", env, err, want)
+		}
+	}
+	if err := parse(t, map[string]string{"NARYAD_SMTP_LISTEN": "2525", "NARYAD_MAIL_REPLY_DOMAIN": "r.example"}).Validate(); err == nil {
+		t.Error("a listen address without a host:port passed")
+	}
+}
