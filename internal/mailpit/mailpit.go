@@ -8,20 +8,16 @@
 package mailpit
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
-	"go/build"
 	"io"
+	"naryad/internal/testproc"
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -46,26 +42,12 @@ func (s *Server) SMTPAddr() string {
 	return net.JoinHostPort(s.SMTPHost, strconv.Itoa(s.SMTPPort))
 }
 
-// find returns the binary: on PATH, else where `go install` puts it.
-func find(gopath string) (string, error) {
-	if p, err := exec.LookPath(Binary); err == nil {
-		return p, nil
-	}
-	for _, dir := range filepath.SplitList(gopath) {
-		p := filepath.Join(dir, "bin", Binary)
-		if info, err := os.Stat(p); err == nil && !info.IsDir() {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("%s is neither on PATH nor in $GOPATH/bin: run `make deps`", Binary)
-}
-
 // Start runs a Mailpit for the test, stopped when the test ends; args are
 // more of Mailpit's flags (e.g. --smtp-tls-cert, --smtp-auth-file).
 // Without the binary the test skips, or fails in CI.
 func Start(t testing.TB, args ...string) *Server {
 	t.Helper()
-	path, err := find(build.Default.GOPATH)
+	path, err := testproc.Find(Binary)
 	if err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal(err)
@@ -109,46 +91,21 @@ func launchOnce(path, db string, args []string) (*Server, func(), error) {
 		URL:    "http://127.0.0.1:" + strconv.Itoa(httpPort),
 		client: &http.Client{Timeout: 10 * time.Second},
 	}
-	out, in, err := os.Pipe()
-	if err != nil {
-		return nil, nil, fmt.Errorf("mailpit output pipe: %w", err)
-	}
-	cmd := exec.Command(path, append([]string{
+	proc, err := testproc.Start(path, append([]string{
 		"--smtp", s.SMTPAddr(),
 		"--listen", "127.0.0.1:" + strconv.Itoa(httpPort),
 		"--database", db,
 		"--disable-version-check",
 		"--smtp-disable-rdns", // no DNS lookups of the test's own address
-	}, args...)...)
-	cmd.Stdout, cmd.Stderr = in, in
-	if err := cmd.Start(); err != nil {
-		in.Close()
-		out.Close()
-		return nil, nil, fmt.Errorf("start %s: %w", path, err)
+	}, args...), nil)
+	if err != nil {
+		return nil, nil, err
 	}
-	in.Close() // the child holds its own copy; EOF comes when it exits
-	exited := make(chan struct{})
-	var printed output
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			printed.add(sc.Text())
-		}
-	}()
-	go func() {
-		_ = cmd.Wait()
-		close(exited)
-	}()
-	stop := func() {
-		_ = cmd.Process.Kill()
-		<-exited
-		out.Close()
+	if err := s.waitReady(proc.Exited()); err != nil {
+		proc.Stop()
+		return nil, nil, fmt.Errorf("mailpit: %w\n%s", err, proc.Output())
 	}
-	if err := s.waitReady(exited); err != nil {
-		stop()
-		return nil, nil, fmt.Errorf("mailpit: %w\n%s", err, printed.String())
-	}
-	return s, stop, nil
+	return s, proc.Stop, nil
 }
 
 // waitReady polls the API's readiness and the SMTP port until both answer.
@@ -201,25 +158,4 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// output keeps the last lines Mailpit printed, for failure messages.
-type output struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (o *output) add(line string) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if len(o.lines) == 50 {
-		o.lines = o.lines[1:]
-	}
-	o.lines = append(o.lines, line)
-}
-
-func (o *output) String() string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return strings.Join(o.lines, "\n")
 }

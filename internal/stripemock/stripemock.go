@@ -10,16 +10,13 @@
 package stripemock
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
-	"go/build"
 	"io"
+	"naryad/internal/testproc"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -31,21 +28,6 @@ const Binary = "stripe-mock"
 
 // startTimeout bounds the wait for stripe-mock to listen and answer.
 const startTimeout = 30 * time.Second
-
-// find returns the stripe-mock binary: on PATH, else where `go install`
-// puts it ($GOPATH/bin, by default ~/go/bin).
-func find(gopath string) (string, error) {
-	if p, err := exec.LookPath(Binary); err == nil {
-		return p, nil
-	}
-	for _, dir := range filepath.SplitList(gopath) {
-		p := filepath.Join(dir, "bin", Binary)
-		if info, err := os.Stat(p); err == nil && !info.IsDir() {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("%s is neither on PATH nor in $GOPATH/bin: run `make deps`", Binary)
-}
 
 // Start returns a recording proxy for the test, in front of the package's
 // stripe-mock when its TestMain runs Main, else in front of a stripe-mock
@@ -98,75 +80,44 @@ func Main(m *testing.M) int {
 // launch starts the binary on a port the system picks and returns its
 // base URL once it answers an API call, and how to stop it.
 func launch() (string, func(), error) {
-	path, err := find(build.Default.GOPATH)
+	path, err := testproc.Find(Binary)
 	if err != nil {
 		return "", nil, err
-	}
-	out, in, err := os.Pipe()
-	if err != nil {
-		return "", nil, fmt.Errorf("stripe-mock output pipe: %w", err)
 	}
 	// An empty port lets the system choose, so parallel tests never race
 	// for one; stripe-mock prints the address it got. It serves HTTPS too,
 	// on its fixed default port unless told otherwise, and exits when that
 	// port is taken: so HTTPS gets a free port as well.
-	cmd := exec.Command(path, "-http-addr", "127.0.0.1:", "-https-addr", "127.0.0.1:")
-	cmd.Stdout = in
-	cmd.Stderr = in
-	if err := cmd.Start(); err != nil {
-		in.Close()
-		out.Close()
-		return "", nil, fmt.Errorf("start %s: %w", path, err)
-	}
-	in.Close() // the child holds its own copy; EOF comes when it exits
-	exited := make(chan struct{})
-	go func() {
-		_ = cmd.Wait()
-		close(exited)
-	}()
-	stop := func() {
-		_ = cmd.Process.Kill()
-		<-exited
-		out.Close()
-	}
-
 	addr := make(chan string, 1)
-	var printed output // for the failure messages
-	go func() {
-		sc := bufio.NewScanner(out)
-		const prefix = "Listening for HTTP at address: "
-		found := false
-		for sc.Scan() {
-			line := sc.Text()
-			printed.add(line)
-			if i := strings.Index(line, prefix); i >= 0 && !found {
-				found = true
-				addr <- strings.TrimSpace(line[i+len(prefix):])
+	const prefix = "Listening for HTTP at address: "
+	proc, err := testproc.Start(path, []string{"-http-addr", "127.0.0.1:", "-https-addr", "127.0.0.1:"}, func(line string) {
+		if i := strings.Index(line, prefix); i >= 0 {
+			select {
+			case addr <- strings.TrimSpace(line[i+len(prefix):]):
+			default: // the address came already
 			}
 		}
-		if !found {
-			close(addr)
-		}
-	}()
-
+	})
+	if err != nil {
+		return "", nil, err
+	}
 	fail := func(format string, a ...any) (string, func(), error) {
-		stop()
-		return "", nil, fmt.Errorf(format+"\n%s", append(a, printed.String())...)
+		proc.Stop()
+		return "", nil, fmt.Errorf(format+"\n%s", append(a, proc.Output())...)
 	}
 	var base string
 	select {
-	case a, ok := <-addr:
-		if !ok {
-			return fail("stripe-mock exited before listening:")
-		}
+	case a := <-addr:
 		base = "http://" + a
+	case <-proc.Exited():
+		return fail("stripe-mock exited before listening:")
 	case <-time.After(startTimeout):
 		return fail("stripe-mock did not listen within %s:", startTimeout)
 	}
-	if err := waitAnswers(base, exited); err != nil {
+	if err := waitAnswers(base, proc.Exited()); err != nil {
 		return fail("stripe-mock at %s: %v", base, err)
 	}
-	return base, stop, nil
+	return base, proc.Stop, nil
 }
 
 // waitAnswers polls a cheap API call until stripe-mock answers it.
@@ -199,25 +150,4 @@ func waitAnswers(base string, exited <-chan struct{}) error {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
-}
-
-// output keeps the last lines stripe-mock printed.
-type output struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (o *output) add(line string) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if len(o.lines) == 50 {
-		o.lines = o.lines[1:]
-	}
-	o.lines = append(o.lines, line)
-}
-
-func (o *output) String() string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return strings.Join(o.lines, "\n")
 }
