@@ -136,3 +136,15 @@ type ExpiringItem struct {
 	ExpiresOn  string // YYYY-MM-DD, a calendar date in the branch's zone
 	UpdatedAt  time.Time
 }
+
+// PickBranch is the branch of the list with this code, or the first one
+// when code is "" (an admin page opened without choosing); the zero Branch
+// when none matches.
+func PickBranch(branches []Branch, code string) Branch {
+	for _, b := range branches {
+		if b.Code == code || code == "" {
+			return b
+		}
+	}
+	return Branch{}
+}

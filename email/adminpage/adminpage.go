@@ -145,11 +145,7 @@ func (h *Handler) load(ctx context.Context, code string) (view, error) {
 		return v, err
 	}
 	v.Branches = branches
-	for _, b := range branches {
-		if b.Code == code || (code == "" && v.Branch.ID == 0) {
-			v.Branch = b
-		}
-	}
+	v.Branch = hub.PickBranch(branches, code)
 	if v.Branch.ID == 0 {
 		return v, nil
 	}

@@ -188,11 +188,7 @@ func (h *Handler) remindersView(ctx context.Context, code string) (remindersView
 		return v, err
 	}
 	v.Branches = branches
-	for _, b := range branches {
-		if b.Code == code || (code == "" && v.Branch.ID == 0) {
-			v.Branch = b
-		}
-	}
+	v.Branch = hub.PickBranch(branches, code)
 	if v.Branch.ID == 0 {
 		return v, nil
 	}
