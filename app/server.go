@@ -312,7 +312,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 	}
 
 	// The SMTP listener for the replies and bounces of e-mail (issue 21).
-	mailListener, err := newMailIn(cfg, st, media, mail, queued, log)
+	mailListener, err := newMailIn(cfg, st, media, links, mail, queued, log)
 	if err != nil {
 		return nil, err
 	}
