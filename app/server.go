@@ -79,6 +79,7 @@ type Server struct {
 	lockers     *lockerhub.Service
 	done        chan struct{} // closed at shutdown: ends open event streams
 	remind      *reminders.Scheduler
+	reminderRun *reminders.Runner // the scheduler's runner (tests scan with it: export_test.go)
 	whatsApp    *whatsApp    // nil when WhatsApp is off
 	whatsAppOff *outbox.Pool // when it is off: WhatsApp threads' messages go by SMS
 	payments    *payments.Service
@@ -105,6 +106,10 @@ type Deps struct {
 	// provider name (hub.Provider…): stripe-mock, the YooKassa fake;
 	// default the providers' real ones.
 	PaymentBaseURLs map[string]string
+	// ReminderClock is the reminders' clock (their scan's "now": the day
+	// counted from, the quiet hours); default time.Now. A test moves it
+	// to the next reminder's day.
+	ReminderClock func() time.Time
 }
 
 // NewWith is New with some outside-world doors replaced.
@@ -281,7 +286,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		return nil, err
 	}
 	reminderRunner := reminders.NewRunner(st, renderer, links, queued, reminders.RunnerOptions{Rules: reminders.DefaultRules(), Logger: log,
-		Mail: mail.sendingAddresses(), Unsubscribes: unsubscribes})
+		Mail: mail.sendingAddresses(), Unsubscribes: unsubscribes, Now: deps.ReminderClock})
 	adminPages, err := admin.New(st, staffPages.RequireStaff, admin.Options{Logger: log, WhatsApp: adminWhatsApp, Payments: pay, Identity: idCheck})
 	if err != nil {
 		return nil, err
@@ -318,7 +323,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 	}
 
 	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, lockers: lockerSync, done: done, whatsApp: wa, whatsAppOff: waOff, payments: pay, identity: idCheck, mail: mail, mailIn: mailListener,
-		remind: reminders.NewScheduler(st, reminderRunner, reminders.SchedulerOptions{Logger: log})}
+		remind: reminders.NewScheduler(st, reminderRunner, reminders.SchedulerOptions{Logger: log}), reminderRun: reminderRunner}
 	s.loanPurge = loanpurge.New(st, media, loanpurge.Options{Logger: log})
 	bodies := newBodyGate(cfg)
 	s.app = newApp(cfg, log, bodies)
