@@ -80,8 +80,8 @@ type Server struct {
 	done        chan struct{} // closed at shutdown: ends open event streams
 	remind      *reminders.Scheduler
 	reminderRun *reminders.Runner // the scheduler's runner (tests scan with it: export_test.go)
-	whatsApp    *whatsApp    // nil when WhatsApp is off
-	whatsAppOff *outbox.Pool // when it is off: WhatsApp threads' messages go by SMS
+	whatsApp    *whatsApp         // nil when WhatsApp is off
+	whatsAppOff *outbox.Pool      // when it is off: WhatsApp threads' messages go by SMS
 	payments    *payments.Service
 	loanPurge   *loanpurge.Purger // deletes loans' identity photos after the retention (#20)
 	identity    *identity.Service
