@@ -7,11 +7,14 @@ import (
 	"net"
 
 	"naryad/cli"
+	"naryad/email"
 	"naryad/email/inbound"
 	"naryad/hub"
 	"naryad/hub/reply"
 	"naryad/hub/store"
 )
+
+var _ inbound.Fallback = (*email.Fallback)(nil)
 
 // mailIn is the built-in SMTP listener for replies and bounces, with the
 // address it listens on; nil when NARYAD_SMTP_LISTEN is empty.
@@ -22,8 +25,10 @@ type mailIn struct {
 
 // newMailIn builds the listener (email/inbound) when NARYAD_SMTP_LISTEN is
 // set. A customer's reply is kept to the customer page's upload limit per
-// attachment; STOP works by e-mail as by SMS.
-func newMailIn(cfg *cli.Config, st *store.Store, media *hub.Media, out *mailOut, queued func(), log *slog.Logger) (*mailIn, error) {
+// attachment; STOP works by e-mail as by SMS. A hard bounce on a branch
+// with sms_fallback sends the e-mail's words by SMS (email.Fallback), with
+// the customer's page link.
+func newMailIn(cfg *cli.Config, st *store.Store, media *hub.Media, links *hub.Links, out *mailOut, queued func(), log *slog.Logger) (*mailIn, error) {
 	if cfg.SMTPListen == "" {
 		return nil, nil
 	}
@@ -38,8 +43,8 @@ func newMailIn(cfg *cli.Config, st *store.Store, media *hub.Media, out *mailOut,
 	l, err := inbound.New(st, media, addrs, inbound.Options{
 		MaxBytes: int64(cfg.SMTPMaxBytes), MaxFileBytes: int64(cfg.UploadMaxBytes), TLS: tlsConf,
 		OptOut: reply.NewOptOutWords(cfg.OptOutList()), Queued: queued, Logger: log,
-		// Fallback: the outbound e-mail side's SMS fallback, once it has one
-		// (until then a hard bounce on a branch with sms_fallback is logged).
+		// The listener wakes the outboxes (Queued) after the fallback.
+		Fallback: email.NewFallback(st, links, email.FallbackOptions{Logger: log}),
 	})
 	if err != nil {
 		return nil, err

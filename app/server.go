@@ -79,8 +79,9 @@ type Server struct {
 	lockers     *lockerhub.Service
 	done        chan struct{} // closed at shutdown: ends open event streams
 	remind      *reminders.Scheduler
-	whatsApp    *whatsApp    // nil when WhatsApp is off
-	whatsAppOff *outbox.Pool // when it is off: WhatsApp threads' messages go by SMS
+	reminderRun *reminders.Runner // the scheduler's runner (tests scan with it: export_test.go)
+	whatsApp    *whatsApp         // nil when WhatsApp is off
+	whatsAppOff *outbox.Pool      // when it is off: WhatsApp threads' messages go by SMS
 	payments    *payments.Service
 	loanPurge   *loanpurge.Purger // deletes loans' identity photos after the retention (#20)
 	identity    *identity.Service
@@ -105,6 +106,10 @@ type Deps struct {
 	// provider name (hub.Provider…): stripe-mock, the YooKassa fake;
 	// default the providers' real ones.
 	PaymentBaseURLs map[string]string
+	// ReminderClock is the reminders' clock (their scan's "now": the day
+	// counted from, the quiet hours); default time.Now. A test moves it
+	// to the next reminder's day.
+	ReminderClock func() time.Time
 }
 
 // NewWith is New with some outside-world doors replaced.
@@ -281,7 +286,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 		return nil, err
 	}
 	reminderRunner := reminders.NewRunner(st, renderer, links, queued, reminders.RunnerOptions{Rules: reminders.DefaultRules(), Logger: log,
-		Mail: mail.sendingAddresses(), Unsubscribes: unsubscribes})
+		Mail: mail.sendingAddresses(), Unsubscribes: unsubscribes, Now: deps.ReminderClock})
 	adminPages, err := admin.New(st, staffPages.RequireStaff, admin.Options{Logger: log, WhatsApp: adminWhatsApp, Payments: pay, Identity: idCheck})
 	if err != nil {
 		return nil, err
@@ -312,13 +317,13 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 	}
 
 	// The SMTP listener for the replies and bounces of e-mail (issue 21).
-	mailListener, err := newMailIn(cfg, st, media, mail, queued, log)
+	mailListener, err := newMailIn(cfg, st, media, links, mail, queued, log)
 	if err != nil {
 		return nil, err
 	}
 
 	s := &Server{cfg: cfg, log: log, store: st, outbox: pool, ingester: ingester, links: links, live: live, lockers: lockerSync, done: done, whatsApp: wa, whatsAppOff: waOff, payments: pay, identity: idCheck, mail: mail, mailIn: mailListener,
-		remind: reminders.NewScheduler(st, reminderRunner, reminders.SchedulerOptions{Logger: log})}
+		remind: reminders.NewScheduler(st, reminderRunner, reminders.SchedulerOptions{Logger: log}), reminderRun: reminderRunner}
 	s.loanPurge = loanpurge.New(st, media, loanpurge.Options{Logger: log})
 	bodies := newBodyGate(cfg)
 	s.app = newApp(cfg, log, bodies)

@@ -51,7 +51,7 @@ func (f *Fallback) Reroute(ctx context.Context, item hub.OutboxItem, attempts in
 		// rather than queuing itself again for ever.
 		return f.store.MarkOutboxFailed(ctx, item, attempts, reason)
 	}
-	wants, err := f.wantsSMS(ctx, item)
+	wants, err := f.wantsSMS(ctx, item.MessageID)
 	if err != nil {
 		return err
 	}
@@ -73,9 +73,35 @@ func (f *Fallback) Reroute(ctx context.Context, item hub.OutboxItem, attempts in
 	return nil
 }
 
-// wantsSMS tells whether the item's branch falls back to SMS.
-func (f *Fallback) wantsSMS(ctx context.Context, item hub.OutboxItem) (bool, error) {
-	m, err := f.store.Message(ctx, item.MessageID)
+// EmailFailed is the inbound listener's fallback (inbound.Fallback): an
+// e-mail that was sent and then bounced for good (its outbox row has
+// ended, so Reroute never sees it) goes by SMS to the thread's number
+// when its branch wants that: the same text part with the customer's
+// live page link, at most once per message however often the bounce
+// arrives. The e-mail then reads "…; sent by SMS instead".
+func (f *Fallback) EmailFailed(ctx context.Context, messageID int64) error {
+	wants, err := f.wantsSMS(ctx, messageID)
+	if err != nil || !wants {
+		return err
+	}
+	m, queued, err := f.store.FollowUpFailedEmailWithSMS(ctx, messageID, f.links)
+	if err != nil {
+		return fmt.Errorf("e-mail fallback: %w", err)
+	}
+	if !queued {
+		f.log.Info("bounced e-mail not sent by SMS: done already, or no number", "message_id", messageID)
+		return nil
+	}
+	f.log.Info("bounced e-mail sent by SMS instead", "message_id", messageID, "sms_message_id", m.ID)
+	if f.queued != nil {
+		f.queued()
+	}
+	return nil
+}
+
+// wantsSMS tells whether the message's branch falls back to SMS.
+func (f *Fallback) wantsSMS(ctx context.Context, messageID int64) (bool, error) {
+	m, err := f.store.Message(ctx, messageID)
 	if err != nil {
 		return false, fmt.Errorf("e-mail fallback: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"naryad/email"
 	"naryad/email/inbound"
 	"naryad/hub"
 	"naryad/hub/store"
@@ -151,6 +152,38 @@ func TestHardBounceSMSFallback(t *testing.T) {
 		}
 		if got := fb.calls(); len(got) != 1 || got[0] != second.ID {
 			t.Fatalf("fallback calls %v, want [%d]", got, second.ID)
+		}
+	})
+}
+
+// The listener with the outbound side's real fallback (as `serve` wires
+// it): a branch with sms_fallback gets one SMS with the e-mail's words
+// after a hard bounce, even when the bounce arrives twice.
+func TestHardBounceSendsOneSMS(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store, _ storetest.Backend) {
+		ctx := context.Background()
+		r := newRig(t, s, inbound.Options{Fallback: email.NewFallback(s, nil, email.FallbackOptions{})})
+		if err := s.SaveBranchEmailSettings(ctx, hub.BranchEmailSettings{BranchID: r.f.Branch.ID, FromAddress: "serwis@example.pl", SMSFallback: true}); err != nil {
+			t.Fatal(err)
+		}
+		m := r.queueEmail(t, "sms1@reply.example.pl")
+		bounce := r.addrs.Bounce(m.ID)
+		for range 2 {
+			if err := r.send(bounce, dsn(bounce, "failed", "5.1.1", "550 5.1.1 user unknown")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var sms []hub.OutboxItem
+		err := s.Gorm(ctx).Raw(`SELECT o.* FROM outbox o JOIN messages m ON m.id = o.message_id WHERE m.thread_id = ? AND o.channel = ?`,
+			r.f.Thread.ID, hub.ChannelSMS).Scan(&sms).Error
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sms) != 1 || sms[0].Recipient != r.f.Thread.Phone || sms[0].Body != "Страховка заканчивается" {
+			t.Fatalf("SMS = %+v, want one with the e-mail's words", sms)
+		}
+		if got := storetest.Message(t, s, m.ID); !strings.HasSuffix(got.Error, "; sent by SMS instead") {
+			t.Fatalf("e-mail error %q", got.Error)
 		}
 	})
 }
