@@ -58,8 +58,7 @@ func TextsFor(locale string) Texts {
 			Handover: "Wydanie samochodu", HandoverAt: "Wydany", DueBackAt: "Zwrot do", TimeZone: "Strefa czasowa",
 			Fuel: "Paliwo", Odometer: "Przebieg", Km: "km", Deposit: "Kaucja",
 			DepositHeld: "%s — blokada na karcie, zwalniana przy zwrocie", NoDeposit: "bez kaucji",
-			DepositDesk: "%s — wpłacana w recepcji serwisu (gotówką lub kartą w terminalu), zwracana przy zwrocie samochodu, pomniejszona o kwoty, które warunki pozwalają zatrzymać",
-			Terms: "Warunki", Signature: "Podpis", SignedBy: "Podpisał(a)",
+			Terms: "Warunki", Signature: "Podpis", SignedBy: "Podpisał(a)", DepositDesk: "%s — wpłacana w recepcji serwisu (gotówką lub kartą w terminalu), zwracana przy zwrocie samochodu, pomniejszona o kwoty, które warunki pozwalają zatrzymać",
 			Audit: "Dane podpisu", SignedAt: "Podpisano", IP: "Adres IP", UserAgent: "Przeglądarka",
 			DigestNote: "Skrót SHA-256 tego pliku jest przechowywany wraz z umową.", Page: "Strona %d z %s",
 		}
@@ -71,8 +70,7 @@ func TextsFor(locale string) Texts {
 			Handover: "Handover", HandoverAt: "Handed over", DueBackAt: "Due back", TimeZone: "Time zone",
 			Fuel: "Fuel", Odometer: "Odometer", Km: "km", Deposit: "Deposit",
 			DepositHeld: "%s, held on the card and released at return", NoDeposit: "no deposit",
-			DepositDesk: "%s, paid at the service desk (cash or the card terminal) and given back at return, less what the terms allow to keep",
-			Terms: "Terms", Signature: "Signature", SignedBy: "Signed by",
+			Terms: "Terms", Signature: "Signature", SignedBy: "Signed by", DepositDesk: "%s, paid at the service desk (cash or the card terminal) and given back at return, less what the terms allow to keep",
 			Audit: "Signing record", SignedAt: "Signed at", IP: "IP address", UserAgent: "Browser",
 			DigestNote: "The SHA-256 of this file is stored with the agreement.", Page: "Page %d of %s",
 		}
@@ -84,8 +82,7 @@ func TextsFor(locale string) Texts {
 		Handover: "Передача автомобиля", HandoverAt: "Выдан", DueBackAt: "Вернуть до", TimeZone: "Часовой пояс",
 		Fuel: "Топливо", Odometer: "Пробег", Km: "км", Deposit: "Залог",
 		DepositHeld: "%s — блокировка на карте, снимается при возврате", NoDeposit: "без залога",
-		DepositDesk: "%s — вносится на стойке сервиса (наличными или картой через терминал), возвращается при возврате автомобиля за вычетом сумм, которые условия позволяют удержать",
-		Terms: "Условия", Signature: "Подпись", SignedBy: "Подписал(а)",
+		Terms: "Условия", Signature: "Подпись", SignedBy: "Подписал(а)", DepositDesk: "%s — вносится на стойке сервиса (наличными или картой через терминал), возвращается при возврате автомобиля за вычетом сумм, которые условия позволяют удержать",
 		Audit: "Сведения о подписании", SignedAt: "Подписано", IP: "IP-адрес", UserAgent: "Браузер",
 		DigestNote: "SHA-256 этого файла хранится вместе с договором.", Page: "Страница %d из %s",
 	}
