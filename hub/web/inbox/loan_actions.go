@@ -60,6 +60,10 @@ type loanMove struct {
 	// before runs in the move's transaction ahead of the loan's change
 	// (the desk's damage tick, which the return check then reads); nil none.
 	before func(tx *store.Store) error
+	// sayAfter picks the customer's message from the loan as the move
+	// left it, in place of say (which must be set too, as the default);
+	// nil: say.
+	sayAfter func(after hub.Loan) string
 }
 
 // moveLoan runs m on l and answers: back to the card with the notice, or
@@ -96,7 +100,11 @@ func (h *Handler) moveLoan(c *fiber.Ctx, s staff.Staff, th hub.Thread, l hub.Loa
 			return err
 		}
 		if m.say != "" {
-			body := customerLine(after.Locale, m.say, args)
+			say := m.say
+			if m.sayAfter != nil {
+				say = m.sayAfter(after)
+			}
+			body := customerLine(after.Locale, say, args)
 			if _, err := tx.QueueMessage(ctx, store.Outgoing{ThreadID: th.ID, Channel: th.Channel, Recipient: th.Phone, Body: body, Author: by}); err != nil {
 				return err
 			}
