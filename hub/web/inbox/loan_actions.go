@@ -1,6 +1,7 @@
 package inbox
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -60,6 +61,9 @@ type loanMove struct {
 	// before runs in the move's transaction ahead of the loan's change
 	// (the desk's damage tick, which the return check then reads); nil none.
 	before func(tx *store.Store) error
+	// committed runs once the move is stored (best-effort work with the
+	// outside world, which must not hold the transaction); nil none.
+	committed func(ctx context.Context)
 	// sayAfter picks the customer's message from the loan as the move
 	// left it, in place of say (which must be set too, as the default);
 	// nil: say.
@@ -140,6 +144,9 @@ func (h *Handler) moveLoan(c *fiber.Ctx, s staff.Staff, th hub.Thread, l hub.Loa
 			h.Log.Warn("inbox loan: release the deposit", "loan_id", l.ID, "error", err)
 		}
 		cancel()
+	}
+	if m.committed != nil {
+		m.committed(ctx)
 	}
 	h.Log.Info("inbox loan "+m.event, "thread_id", th.ID, "loan_id", l.ID, "user_id", s.User.ID)
 	return loanDone(c, th, m.done)
