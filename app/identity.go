@@ -7,6 +7,7 @@ import (
 	"naryad/hub"
 	"naryad/hub/store"
 	"naryad/hub/web/admin"
+	"naryad/hub/web/inbox"
 	"naryad/hub/web/loan"
 	"naryad/identity"
 	"naryad/identity/stripeid"
@@ -15,8 +16,9 @@ import (
 // The customer's loan page takes the identity service as its Identity,
 // and the admin's courtesy cars page as its IdentityCheck.
 var (
-	_ loan.Identity       = (*identity.Service)(nil)
-	_ admin.IdentityCheck = (*identity.Service)(nil)
+	_ loan.Identity        = (*identity.Service)(nil)
+	_ admin.IdentityCheck  = (*identity.Service)(nil)
+	_ inbox.IdentityChecks = (*identity.Service)(nil)
 )
 
 // IdentityProviders is each identity provider by name (hub.Identity…):

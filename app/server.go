@@ -254,6 +254,7 @@ func build(ctx context.Context, cfg *cli.Config, log *slog.Logger, st *store.Sto
 	inboxPage, err := inbox.New(st, staffPages.RequireStaff, inbox.Options{
 		Logger: log, Media: media, Queued: queued, Texts: renderer, Broker: live.Broker(), Done: done, WhatsApp: inboxWhatsApp, Payments: pay,
 		PublicURL: cfg.BaseURL(), // a courtesy-car offer's link: PublicURL + "/l/" + token
+		Identity:  idCheck,       // cancels a loan's Stripe verification moved to photos
 		CustomerLink: func(ctx context.Context, t hub.Thread) (string, error) {
 			l, err := st.ActiveMagicLink(ctx, t.ID)
 			if errors.Is(err, store.ErrNotFound) {

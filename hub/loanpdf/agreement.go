@@ -25,7 +25,8 @@ type Agreement struct {
 	FuelEighths int
 	// OdometerKm is the odometer at handover.
 	OdometerKm int
-	// Deposit is the card hold the branch asks for; nil for none.
+	// Deposit is the deposit the branch asks for, and how it is taken;
+	// nil for none.
 	Deposit *Deposit
 	// Terms is the branch's own terms text; "" prints the package's default
 	// terms in the reader's language (DefaultTerms).
@@ -48,10 +49,20 @@ type Car struct {
 	Plate, VIN, Model string
 }
 
-// Deposit is an amount in minor units of an ISO 4217 currency.
+// Deposit is an amount in minor units of an ISO 4217 currency, and how
+// it is taken: a hold on the customer's card through the branch's payment
+// provider, or paid at the service desk (cash or the card terminal).
 type Deposit struct {
 	Minor    int64
 	Currency string
+	// AtDesk: paid at the service desk and given back at the return, less
+	// what the terms allow to keep; false: held on the card. Left out of
+	// DocumentID's content when false, so a card-hold agreement keeps the
+	// id it had before the field existed (an offer not yet signed is
+	// still signable), while a desk one, which used to say "held on the
+	// card", gets a new id: its page then tells the customer the
+	// agreement changed.
+	AtDesk bool `json:",omitempty"`
 }
 
 // Signature is the customer's signing: what they typed, drew and agreed

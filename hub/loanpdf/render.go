@@ -198,10 +198,7 @@ func (p *page) fuel(eighths int) {
 
 func (p *page) deposit(a Agreement) {
 	p.section(p.t.Deposit)
-	text := p.t.NoDeposit
-	if d := a.Deposit; d != nil {
-		text = fmt.Sprintf(p.t.DepositHeld, templates.MoneyText(p.locale, d.Minor, d.Currency))
-	}
+	text := DepositText(a.Deposit, p.locale)
 	p.font("", 10)
 	p.pdf.MultiCell(0, lineHeight, p.clean.Text(text), "", "L", false)
 }

@@ -1,6 +1,10 @@
 package loanpdf
 
-import "naryad/templates"
+import (
+	"fmt"
+
+	"naryad/templates"
+)
 
 // Texts are the agreement's fixed words in one language.
 type Texts struct {
@@ -23,7 +27,8 @@ type Texts struct {
 	Odometer    string
 	Km          string
 	Deposit     string
-	DepositHeld string // "%s": the amount
+	DepositHeld string // "%s": the amount; a hold on the card
+	DepositDesk string // "%s": the amount; paid at the service desk
 	NoDeposit   string
 	Terms       string
 	Signature   string
@@ -53,7 +58,7 @@ func TextsFor(locale string) Texts {
 			Handover: "Wydanie samochodu", HandoverAt: "Wydany", DueBackAt: "Zwrot do", TimeZone: "Strefa czasowa",
 			Fuel: "Paliwo", Odometer: "Przebieg", Km: "km", Deposit: "Kaucja",
 			DepositHeld: "%s — blokada na karcie, zwalniana przy zwrocie", NoDeposit: "bez kaucji",
-			Terms: "Warunki", Signature: "Podpis", SignedBy: "Podpisał(a)",
+			Terms: "Warunki", Signature: "Podpis", SignedBy: "Podpisał(a)", DepositDesk: "%s — wpłacana w recepcji serwisu (gotówką lub kartą w terminalu), zwracana przy zwrocie samochodu, pomniejszona o kwoty, które warunki pozwalają zatrzymać",
 			Audit: "Dane podpisu", SignedAt: "Podpisano", IP: "Adres IP", UserAgent: "Przeglądarka",
 			DigestNote: "Skrót SHA-256 tego pliku jest przechowywany wraz z umową.", Page: "Strona %d z %s",
 		}
@@ -65,7 +70,7 @@ func TextsFor(locale string) Texts {
 			Handover: "Handover", HandoverAt: "Handed over", DueBackAt: "Due back", TimeZone: "Time zone",
 			Fuel: "Fuel", Odometer: "Odometer", Km: "km", Deposit: "Deposit",
 			DepositHeld: "%s, held on the card and released at return", NoDeposit: "no deposit",
-			Terms: "Terms", Signature: "Signature", SignedBy: "Signed by",
+			Terms: "Terms", Signature: "Signature", SignedBy: "Signed by", DepositDesk: "%s, paid at the service desk (cash or the card terminal) and given back at return, less what the terms allow to keep",
 			Audit: "Signing record", SignedAt: "Signed at", IP: "IP address", UserAgent: "Browser",
 			DigestNote: "The SHA-256 of this file is stored with the agreement.", Page: "Page %d of %s",
 		}
@@ -77,10 +82,23 @@ func TextsFor(locale string) Texts {
 		Handover: "Передача автомобиля", HandoverAt: "Выдан", DueBackAt: "Вернуть до", TimeZone: "Часовой пояс",
 		Fuel: "Топливо", Odometer: "Пробег", Km: "км", Deposit: "Залог",
 		DepositHeld: "%s — блокировка на карте, снимается при возврате", NoDeposit: "без залога",
-		Terms: "Условия", Signature: "Подпись", SignedBy: "Подписал(а)",
+		Terms: "Условия", Signature: "Подпись", SignedBy: "Подписал(а)", DepositDesk: "%s — вносится на стойке сервиса (наличными или картой через терминал), возвращается при возврате автомобиля за вычетом сумм, которые условия позволяют удержать",
 		Audit: "Сведения о подписании", SignedAt: "Подписано", IP: "IP-адрес", UserAgent: "Браузер",
 		DigestNote: "SHA-256 этого файла хранится вместе с договором.", Page: "Страница %d из %s",
 	}
+}
+
+// DepositText is the deposit clause in locale: none, held on the card, or
+// paid at the service desk. The PDF and the signing page print the same.
+func DepositText(d *Deposit, locale string) string {
+	t := TextsFor(locale)
+	switch {
+	case d == nil:
+		return t.NoDeposit
+	case d.AtDesk:
+		return fmt.Sprintf(t.DepositDesk, templates.MoneyText(normalizeLocale(locale), d.Minor, d.Currency))
+	}
+	return fmt.Sprintf(t.DepositHeld, templates.MoneyText(normalizeLocale(locale), d.Minor, d.Currency))
 }
 
 // DefaultTerms are the terms printed when the branch has none of its own,

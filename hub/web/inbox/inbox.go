@@ -55,6 +55,9 @@ type Options struct {
 	// PublicURL is the hub's address customers open: a courtesy-car
 	// offer sends PublicURL + "/l/" + token. "" offers no car.
 	PublicURL string
+	// Identity cancels a loan's online identity verification when the
+	// advisor moves the check to photos; nil: none is cancelled.
+	Identity IdentityChecks
 }
 
 // Handler serves /inbox.
@@ -69,6 +72,7 @@ type Handler struct {
 	done         <-chan struct{}
 	signals      ChatSignals
 	payments     Payments
+	identity     IdentityChecks
 	publicURL    string        // Options.PublicURL, for the loan card's links
 	thumbs       chan struct{} // thumbnail slots, see makeThumbnail
 }
@@ -86,7 +90,7 @@ func New(st *store.Store, requireStaff func(roles ...string) fiber.Handler, o Op
 	}
 	return &Handler{Base: base, store: st, media: o.Media, customerLink: o.CustomerLink, queued: o.Queued, texts: o.Texts,
 		broker: o.Broker, done: o.Done,
-		signals: o.WhatsApp, payments: o.Payments, publicURL: o.PublicURL, thumbs: make(chan struct{}, thumbSlots)}, nil
+		signals: o.WhatsApp, payments: o.Payments, identity: o.Identity, publicURL: o.PublicURL, thumbs: make(chan struct{}, thumbSlots)}, nil
 }
 
 // The routes that take a file, up to MaxUploadBytes, from signed-in staff.

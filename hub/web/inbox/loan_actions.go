@@ -1,6 +1,7 @@
 package inbox
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -60,6 +61,13 @@ type loanMove struct {
 	// before runs in the move's transaction ahead of the loan's change
 	// (the desk's damage tick, which the return check then reads); nil none.
 	before func(tx *store.Store) error
+	// committed runs once the move is stored (best-effort work with the
+	// outside world, which must not hold the transaction); nil none.
+	committed func(ctx context.Context)
+	// sayAfter picks the customer's message from the loan as the move
+	// left it, in place of say (which must be set too, as the default);
+	// nil: say.
+	sayAfter func(after hub.Loan) string
 }
 
 // moveLoan runs m on l and answers: back to the card with the notice, or
@@ -96,7 +104,11 @@ func (h *Handler) moveLoan(c *fiber.Ctx, s staff.Staff, th hub.Thread, l hub.Loa
 			return err
 		}
 		if m.say != "" {
-			body := customerLine(after.Locale, m.say, args)
+			say := m.say
+			if m.sayAfter != nil {
+				say = m.sayAfter(after)
+			}
+			body := customerLine(after.Locale, say, args)
 			if _, err := tx.QueueMessage(ctx, store.Outgoing{ThreadID: th.ID, Channel: th.Channel, Recipient: th.Phone, Body: body, Author: by}); err != nil {
 				return err
 			}
@@ -132,6 +144,9 @@ func (h *Handler) moveLoan(c *fiber.Ctx, s staff.Staff, th hub.Thread, l hub.Loa
 			h.Log.Warn("inbox loan: release the deposit", "loan_id", l.ID, "error", err)
 		}
 		cancel()
+	}
+	if m.committed != nil {
+		m.committed(ctx)
 	}
 	h.Log.Info("inbox loan "+m.event, "thread_id", th.ID, "loan_id", l.ID, "user_id", s.User.ID)
 	return loanDone(c, th, m.done)

@@ -74,7 +74,16 @@ func (h *Handler) takeDeskDeposit(c *fiber.Ctx, s staff.Staff, th hub.Thread, l 
 	by := staffpage.DisplayName(s.User)
 	return h.moveLoan(c, s, th, l, loanMove{event: hub.LoanEventDepositDesk, audit: store.AuditLoanDeposit,
 		line: templates.SysLoanDepositDesk, done: "deposit_desk",
-		args:   map[string]string{"amount_minor": strconv.FormatInt(l.DepositMinor, 10), "currency": l.DepositCurrency},
+		// The customer is told it is recorded, and what comes next: the
+		// key when nothing else is missing, else the steps left.
+		say: "deposit_desk", sayAfter: func(after hub.Loan) string {
+			if after.Ready() {
+				return "deposit_desk_ready"
+			}
+			return "deposit_desk"
+		},
+		args: map[string]string{"amount_minor": strconv.FormatInt(l.DepositMinor, 10), "currency": l.DepositCurrency,
+			"amount": templates.MoneyText(l.Locale, l.DepositMinor, l.DepositCurrency)},
 		detail: fmt.Sprintf("deposit of %d %s taken at the desk by %s", l.DepositMinor, l.DepositCurrency, by),
 		change: func(x *hub.Loan) error {
 			if x.Version != version {

@@ -99,6 +99,12 @@ func TestDeskDepositTakenHandedOverAndKept(t *testing.T) {
 		if ev := w.loanEvents(t); ev[len(ev)-1] != hub.LoanEventDepositDesk {
 			t.Errorf("events %v", ev)
 		}
+		// The customer is told, in the loan's language: identity and
+		// signature are done, so the key is next.
+		if o := w.lastOutbox(t); o.Recipient != w.a.Phone || o.Channel != w.a.Channel || !strings.Contains(o.Body, "залог 15 000,00 ₽ за подменный автомобиль") ||
+			!strings.Contains(o.Body, "следующий шаг — ключ") {
+			t.Errorf("the customer's message %q", o.Body)
+		}
 		// Again with the card as it was: refused, nothing more.
 		resp, page = post(anna, w.deskURL(l), "confirm", "1", "version", version(l))
 		wantCarRefusal(t, "a second desk deposit", resp, page, http.StatusConflict, "The loan changed while you were looking")
@@ -161,6 +167,10 @@ func TestDeskDepositGivenBackAfterWithdrawal(t *testing.T) {
 		if resp, page := post(anna, w.deskURL(l), "confirm", "1", "version", version(l)); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("desk deposit: %d\n%s", resp.StatusCode, page)
 		}
+		// Not signed yet: the customer is told the steps left come first.
+		if o := w.lastOutbox(t); !strings.Contains(o.Body, "принят на стойке") || !strings.Contains(o.Body, "Осталось завершить шаги") {
+			t.Errorf("the customer's message %q", o.Body)
+		}
 		if resp, page := post(anna, fmt.Sprintf("%s/loans/%d/withdraw", w.url, l.ID)); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("withdraw: %d\n%s", resp.StatusCode, page)
 		}
@@ -200,7 +210,7 @@ func TestDeskDepositAttackFifteenAtOnce(t *testing.T) {
 		n := tally(t, "desk deposit", sendAtOnce(t, h, reqs), http.StatusSeeOther, http.StatusConflict)
 		after := w.counts(t)
 		if n[http.StatusSeeOther] != 1 || after.changes-before.changes != 1 || after.audit-before.audit != 1 ||
-			after.messages-before.messages != 1 || after.outbox != before.outbox {
+			after.messages-before.messages != 2 || after.outbox-before.outbox != 1 { // the line and the customer's message
 			t.Fatalf("15 desk deposits: %v, %+v after %+v", n, after, before)
 		}
 		if got := w.onlyLoan(t); got.DepositStatus != hub.DepositDesk {

@@ -48,9 +48,45 @@ func (h *Handler) loadAgreement(ctx context.Context, l hub.Loan) (agreementData,
 		FuelEighths: l.FuelEighths, OdometerKm: l.OdometerKm, Terms: l.Terms,
 	}
 	if l.DepositMinor > 0 {
-		d.doc.Deposit = &loanpdf.Deposit{Minor: l.DepositMinor, Currency: l.DepositCurrency}
+		atDesk, err := h.depositAtDesk(ctx, l)
+		if err != nil {
+			return agreementData{}, fmt.Errorf("loan %d: deposit: %w", l.ID, err)
+		}
+		d.doc.Deposit = &loanpdf.Deposit{Minor: l.DepositMinor, Currency: l.DepositCurrency, AtDesk: atDesk}
+		if l.Signed() && l.DocumentID != "" && loanpdf.DocumentID(d.doc, loanLocale(l.Locale)) != l.DocumentID {
+			// The way the deposit is taken may have changed since the
+			// signing (the branch got or lost its provider): the page shows
+			// the clause the customer signed, which its stored id names.
+			other := *d.doc.Deposit
+			other.AtDesk = !atDesk
+			signed := d.doc
+			signed.Deposit = &other
+			if loanpdf.DocumentID(signed, loanLocale(l.Locale)) == l.DocumentID {
+				d.doc = signed
+			}
+		}
 	}
 	return d, nil
+}
+
+// depositAtDesk tells whether the agreement says the deposit is paid at
+// the service desk rather than held on the card, from what the deposit
+// step of the same page goes by: a deposit staff recorded at the desk is,
+// a card hold is not, and one still due is taken at the desk where the
+// branch has no online deposits for its currency (store.DepositsOnline).
+// The loan keeps no record of it from the offer (no column), so a change
+// of the branch's provider before the signing changes the agreement's
+// DocumentID: a page read before it is refused as agreement_changed and
+// shows the new clause.
+func (h *Handler) depositAtDesk(ctx context.Context, l hub.Loan) (bool, error) {
+	switch l.DepositStatus {
+	case hub.DepositDesk, hub.DepositDeskReturned, hub.DepositDeskKept:
+		return true, nil
+	case hub.DepositHeld, hub.DepositCaptured, hub.DepositReleased:
+		return false, nil
+	}
+	online, err := h.depositsOnline(ctx, l)
+	return !online, err
 }
 
 // borrowerName is the customer as the offer names them; an offer without
@@ -95,10 +131,7 @@ type signForm struct {
 
 func agreementFor(v visit, d agreementData, locale string, form signForm) *agreementView {
 	l, a, pt := v.loan, d.doc, loanpdf.TextsFor(locale)
-	deposit := pt.NoDeposit
-	if a.Deposit != nil {
-		deposit = fmt.Sprintf(pt.DepositHeld, templates.MoneyText(locale, a.Deposit.Minor, a.Deposit.Currency))
-	}
+	deposit := loanpdf.DepositText(a.Deposit, locale)
 	rows := func(pairs ...string) []rowView {
 		var out []rowView
 		for i := 0; i+1 < len(pairs); i += 2 {

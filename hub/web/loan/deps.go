@@ -32,6 +32,10 @@ type Identity interface {
 	// the customer may be back before the webhook. A failure returns the
 	// loan unchanged with the error.
 	Refresh(ctx context.Context, l hub.Loan) (hub.Loan, error)
+	// CancelCheck cancels the branch's verification sessionID at the
+	// provider ("" asks nothing): the loan left it for the photos. Best
+	// effort: an error is logged.
+	CancelCheck(ctx context.Context, branchID int64, sessionID string) error
 }
 
 // Deposits holds the loan's deposit on the customer's card through the

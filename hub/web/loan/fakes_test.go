@@ -21,6 +21,8 @@ type fakes struct {
 	refreshTo                   string // the identity status Refresh moves the loan to; "" none
 	refreshErr                  error
 	refreshCalls                int
+	cancelled                   []string // the sessions CancelCheck was asked to cancel
+	cancelErr                   error
 
 	depositURL, depositReturn string
 	depositErr                error
@@ -49,6 +51,13 @@ func (f *fakeIdentity) StartCheck(_ context.Context, l hub.Loan, returnURL strin
 	f.identityCalls++
 	f.identityReturn = returnURL
 	return f.identityURL, f.identityErr
+}
+
+func (f *fakeIdentity) CancelCheck(_ context.Context, _ int64, sessionID string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.cancelled = append(f.cancelled, sessionID)
+	return f.cancelErr
 }
 
 func (f *fakeIdentity) Refresh(_ context.Context, l hub.Loan) (hub.Loan, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"time"
 
 	"naryad/hub"
 	"naryad/hub/store"
@@ -16,12 +17,17 @@ import (
 // identity_manual for the DMS), staff's line in the thread, and an audit
 // row by the hub. It reports whether it moved the loan: false when the
 // loan no longer may (another tab, an advisor, a webhook moved it first).
+// Once moved, the Stripe verification it forgot is cancelled, best effort
+// (cancelCheck).
 func (h *Handler) checkByPhotos(ctx context.Context, id int64) (bool, error) {
+	var branch int64
+	var session string // the Stripe verification the move forgets
 	err := h.store.Tx(ctx, func(tx *store.Store) error {
 		after, err := tx.ChangeLoan(ctx, id, hub.LoanEventIdentityManual, func(x *hub.Loan) error {
 			if !x.MayCheckByPhotos() {
 				return errIdentityClosed
 			}
+			branch, session = x.BranchID, x.IdentityProviderID
 			x.CheckByPhotos()
 			return nil
 		})
@@ -46,5 +52,27 @@ func (h *Handler) checkByPhotos(ctx context.Context, id int64) (bool, error) {
 	case err != nil:
 		return false, err
 	}
+	h.cancelCheck(ctx, id, branch, session)
 	return true, nil
+}
+
+// cancelTimeout bounds the cancellation after the move (the customer
+// waits for it).
+const cancelTimeout = 8 * time.Second
+
+// cancelCheck cancels the provider's verification session of loan id that
+// the move to photos forgot: its page, if the customer still has it open,
+// would take a document nobody reads. The branch's check was refused just
+// now, so this mostly fails; it is tried anyway (a session made before the
+// branch's settings broke may still be cancellable) and a failure is only
+// logged: the move stands, and the session expires at the provider.
+func (h *Handler) cancelCheck(ctx context.Context, id, branch int64, session string) {
+	if h.identity == nil || session == "" {
+		return
+	}
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cancelTimeout)
+	defer cancel()
+	if err := h.identity.CancelCheck(cctx, branch, session); err != nil {
+		h.log.Warn("loan page: cancel the Stripe verification after the move to photos", "loan_id", id, "error", err)
+	}
 }

@@ -21,9 +21,10 @@ import (
 // loan on Stripe (the customer tries again).
 func TestStripeUnavailableMovesToPhotos(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store, _ storetest.Backend) {
-		f := &fakes{identityErr: errProviderDown}
+		f := &fakes{identityErr: errProviderDown, cancelErr: errProviderDown}
 		e := newEnv(t, st, withFakes(f))
-		l, token := e.offer(func(l *hub.Loan) { l.IdentityMethod = hub.IdentityStripe })
+		// A verification made before the branch's Stripe broke.
+		l, token := e.offer(func(l *hub.Loan) { l.IdentityMethod, l.IdentityProviderID = hub.IdentityStripe, "vs_before" })
 		c, _ := e.open(token)
 		resp, body := c.Post(c.base+"/identity/start", url.Values{})
 		wantStatus(t, "provider down", resp, body, http.StatusServiceUnavailable, "Проверка личности сейчас недоступна.")
@@ -40,6 +41,11 @@ func TestStripeUnavailableMovesToPhotos(t *testing.T) {
 		got := e.loan(l.ID)
 		if got.IdentityMethod != hub.IdentityManual || got.IdentityStatus != hub.IdentityPending {
 			t.Fatalf("after the move: %s %s", got.IdentityMethod, got.IdentityStatus)
+		}
+		// The verification it forgot is cancelled, once, after the move; a
+		// cancel that fails changes nothing of it.
+		if len(f.cancelled) != 1 || f.cancelled[0] != "vs_before" {
+			t.Errorf("sessions cancelled: %q, want vs_before", f.cancelled)
 		}
 		after := e.snapshot(l.ID)
 		if after.changes != before.changes+1 || after.messages != before.messages+1 {

@@ -65,7 +65,8 @@ func TestPageOfAnOfferedLoan(t *testing.T) {
 			Customer: loanpdf.Customer{FullName: l.CustomerName, Phone: l.CustomerPhone},
 			Car:      loanpdf.Car{Plate: e.car.Plate, VIN: e.car.VIN, Model: e.car.Model},
 			Zone:     e.f.Branch.Location(), HandoverAt: l.HandoverAt, DueBackAt: l.DueBackAt, FuelEighths: 6, OdometerKm: 12345,
-			Deposit: &loanpdf.Deposit{Minor: 50000, Currency: "PLN"},
+			// No payments in this hub: the deposit is paid at the desk.
+			Deposit: &loanpdf.Deposit{Minor: 50000, Currency: "PLN", AtDesk: true},
 		}
 		id := loanpdf.DocumentID(d, "pl")
 		if !strings.Contains(page, `name="document_id" value="`+id+`"`) || !strings.Contains(page, `<span id="document-id">`+id+`</span>`) {
