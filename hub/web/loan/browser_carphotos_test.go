@@ -61,7 +61,10 @@ func TestBrowserCarPhotos(t *testing.T) {
 			if n := webtest.Must[float64](p, `document.querySelectorAll("#car-pickup img.car-thumb").length`); n != 2 {
 				t.Errorf("%v pictures shown back, want 2", n)
 			}
-			if ok := webtest.Must[bool](p, `(() => { const i = document.querySelector("#car-pickup-front img"); return i.complete && i.naturalWidth > 0; })()`); !ok {
+			// The thumbnail is fetched after the page shows it: wait for
+			// the fetch, then a broken picture (complete, no width) fails.
+			frontLoaded := `(() => { const i = document.querySelector("#car-pickup-front img"); return i.complete && i.naturalWidth > 0; })()`
+			if !p.Within(webtest.StepTimeout, frontLoaded) {
 				t.Error("the front's picture does not load")
 			}
 			if b.Name == "sqlite" {
