@@ -55,7 +55,7 @@ cross: ## CGO-free release builds for linux/amd64, linux/arm64, windows/amd64 in
 	@ls -l $(BIN)/naryad-*
 
 test: stripe-mock mailpit ## run every test (on PostgreSQL too when NARYAD_TEST_POSTGRES_URL is set)
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 30m ./...
 
 screenshots: ## retake docs/screenshots/*.png with the browser tests (and the loan agreement's first page with pdftoppm)
 	NARYAD_WRITE_SCREENSHOTS=1 $(GO) test -count=1 -run 'Browser' ./hub/web/customer/ ./hub/web/inbox/ ./hub/web/account/ ./hub/web/loan/ ./app/ ./locker/kiosk/ui/ ./reminders/

@@ -82,6 +82,7 @@ func TestCourtesyCarFromOfferToReturnWithStripeIdentity(t *testing.T) {
 		}
 
 		// The customer finishes there: Stripe says processing, then verified.
+		r.stripeSays(session, "processing", loanID)
 		if code := r.identityEvent(webhook, identityWhsec, "evt_e2e_processing", "processing", session, loanID); code != http.StatusOK {
 			t.Fatalf("the processing webhook: %d", code)
 		}
@@ -92,6 +93,7 @@ func TestCourtesyCarFromOfferToReturnWithStripeIdentity(t *testing.T) {
 		}
 		p.Open(link)
 		p.WaitFor("still processing after the forged webhook", `document.getElementById("identity-processing")`, "#identity")
+		r.stripeSays(session, "verified", loanID)
 		if code := r.identityEvent(webhook, identityWhsec, "evt_e2e_verified", "verified", session, loanID); code != http.StatusOK {
 			t.Fatalf("the verified webhook: %d", code)
 		}

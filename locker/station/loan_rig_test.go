@@ -315,11 +315,23 @@ func (r *loanRig) verificationSession(id string) {
 // and returns the answer's status.
 func (r *loanRig) identityEvent(path, secret, eventID, status, sessionID string, loanID int64) int {
 	r.t.Helper()
-	ref := identity.Reference(loanID)
 	body := stripemock.ObjectEvent(eventID, "identity.verification_session."+status, "identity.verification_session",
-		map[string]any{"id": sessionID, "status": status, "type": "document", "client_reference_id": ref,
-			"metadata": map[string]any{stripeid.MetadataReference: ref}})
+		verificationSessionObject(sessionID, status, loanID))
 	return postWebhook(r.t, r.base, path, stripemock.Signed(secret, body, time.Now()), body)
+}
+
+// stripeSays makes stripe-mock answer a read of the verification session
+// with this status, as Stripe would once the customer got that far: the
+// loan page reads the session back when the customer returns
+// (identity.Service.Refresh).
+func (r *loanRig) stripeSays(sessionID, status string, loanID int64) {
+	r.mock.Patch(http.MethodGet, identityAt+"/"+sessionID, verificationSessionObject(sessionID, status, loanID))
+}
+
+func verificationSessionObject(sessionID, status string, loanID int64) map[string]any {
+	ref := identity.Reference(loanID)
+	return map[string]any{"id": sessionID, "status": status, "type": "document", "client_reference_id": ref,
+		"metadata": map[string]any{stripeid.MetadataReference: ref}}
 }
 
 // loanChanges are the DMS feed's loan changes about a work order, read

@@ -5,6 +5,7 @@ package station_test
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -24,6 +25,7 @@ import (
 	"naryad/hub"
 	"naryad/hub/store"
 	"naryad/hub/store/storetest"
+	"naryad/hub/whatsapp/watest"
 	"naryad/internal/stripemock"
 	"naryad/payments/yookassa/yookassatest"
 	"naryad/templates"
@@ -165,6 +167,33 @@ func lastSent(t *testing.T, msgs []hub.Message, key string) string {
 	}
 	t.Fatalf("no %s message in the thread", key)
 	return ""
+}
+
+// delivered is the text of the thread's last key message as it goes to
+// the customer's phone: the thread keeps its links masked
+// (hub.MaskLinks), so it is read from the message's outbox row while it
+// waits (quiet hours may hold it) or from the SMS provider's log once
+// sent, the message with its masked tokens matched to real ones.
+func delivered(t *testing.T, h *apptest.Hub, msgs []hub.Message, key string) string {
+	t.Helper()
+	var m hub.Message
+	for i := len(msgs) - 1; i >= 0 && m.ID == 0; i-- {
+		if msgs[i].Direction == hub.DirectionOut && msgs[i].TemplateKey == key {
+			m = msgs[i]
+		}
+	}
+	if m.ID == 0 {
+		t.Fatalf("no %s message in the thread", key)
+	}
+	pattern := regexp.MustCompile(strings.ReplaceAll(regexp.QuoteMeta(m.Body), "/c/…", "/c/[A-Za-z0-9_-]{32,}"))
+	var got string
+	watest.Eventually(t, "the "+key+" message on its way: "+m.Body, func() bool {
+		item, _ := h.Store.OutboxByMessage(context.Background(), m.ID)
+		log, _ := os.ReadFile(filepath.Join(h.Config.DataDir, "sms.log"))
+		got = pattern.FindString(item.Body + "\n" + string(log))
+		return got != ""
+	})
+	return got
 }
 
 // customerOf is a customer's phone browser on the work order's page: it

@@ -120,7 +120,7 @@ func TestPayByLinkWithStripeThenCollectTheKeys(t *testing.T) {
 			documentEvent("doc-1", number, "Protokół WA-301.pdf", "akt"),
 			documentEvent("doc-2", number, "Faktura WA-301.pdf", "invoice"))
 		msgs := threadOf(t, h, number)
-		contains(t, "the ready SMS", lastSent(t, msgs, templates.KeyStatusReady),
+		contains(t, "the ready SMS", delivered(t, h, msgs, templates.KeyStatusReady),
 			"Do zapłaty "+money(t, "pl", due, "PLN")+", zapłać online: "+h.Config.BaseURL()+h.CustomerPath(t, number))
 		if n := sentCount(msgs, templates.KeyLockerPickupPIN); n != 0 {
 			t.Fatalf("%d pickup PINs before payment, want none", n)
@@ -444,7 +444,7 @@ func TestAdvisorsRequestIsPaidByLink(t *testing.T) {
 			t.Fatalf("request: %d\n%s", resp.StatusCode, body)
 		}
 		const deposit = int64(120000)
-		contains(t, "the request message", lastSent(t, threadOf(t, h, number), templates.KeyPaymentRequest),
+		contains(t, "the request message", delivered(t, h, threadOf(t, h, number), templates.KeyPaymentRequest),
 			money(t, "pl", deposit, "PLN"), "Zaliczka na części", h.Config.BaseURL()+h.CustomerPath(t, number))
 
 		ps := paymentsOf(t, h, number)

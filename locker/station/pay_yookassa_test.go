@@ -35,7 +35,7 @@ func TestPayByLinkWithYooKassaTrustsOnlyTheFetchBack(t *testing.T) {
 		pushEvents(t, h,
 			orderEvent(h, "wo-1", number, 1, "Готов", "RUB", "ru", lines, map[string]any{"paid": false}),
 			documentEvent("doc-1", number, "Счёт АА-401.pdf", "счёт на оплату"))
-		contains(t, "the ready SMS", lastSent(t, threadOf(t, h, number), templates.KeyStatusReady),
+		contains(t, "the ready SMS", delivered(t, h, threadOf(t, h, number), templates.KeyStatusReady),
 			"К оплате "+money(t, "ru", due, "RUB")+", оплатить онлайн: "+h.Config.BaseURL()+h.CustomerPath(t, number))
 
 		u := openPage(t, h, number)
