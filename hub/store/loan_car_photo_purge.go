@@ -120,19 +120,10 @@ func (s *Store) purgeLoanCarPhotos(ctx context.Context, files MediaFiles, l carP
 	if len(ids) == 0 {
 		return nil
 	}
-	marked := int64(0)
-	err := s.Tx(ctx, func(tx *Store) error {
-		r := tx.db.WithContext(ctx).Model(&hub.LoanCarPhoto{}).
-			Where("loan_id = ? AND id IN ? AND purged_at IS NULL", l.ID, ids).Update("purged_at", at)
-		if r.Error != nil {
-			return fmt.Errorf("mark car photos of loan %d purged: %w", l.ID, r.Error)
-		}
-		if marked = r.RowsAffected; marked == 0 {
-			return nil // another instance marked them meanwhile, and audited it
-		}
-		return tx.Audit(ctx, AuditEntry{At: at, Action: AuditLoanCarPhotosPurged, Subject: fmt.Sprintf("loan %d", l.ID),
-			Detail: fmt.Sprintf("branch_id=%d photos=%d removed=%d kept_shared=%d", l.BranchID, marked, removed, kept)})
-	})
+	marked, err := s.markLoanFilesPurged(ctx, &hub.LoanCarPhoto{}, "car photos", l.ID, ids, at, AuditLoanCarPhotosPurged,
+		func(marked int64) string {
+			return fmt.Sprintf("branch_id=%d photos=%d removed=%d kept_shared=%d", l.BranchID, marked, removed, kept)
+		})
 	if err != nil {
 		return err
 	}

@@ -135,19 +135,10 @@ func (s *Store) purgeLoan(ctx context.Context, files MediaFiles, l loanToPurge, 
 		}
 		ids = append(ids, f.ID)
 	}
-	marked := int64(0)
-	err := s.Tx(ctx, func(tx *Store) error {
-		r := tx.db.WithContext(ctx).Model(&hub.LoanIdentityFile{}).
-			Where("loan_id = ? AND id IN ? AND purged_at IS NULL", l.ID, ids).Update("purged_at", at)
-		if r.Error != nil {
-			return fmt.Errorf("mark identity photos of loan %d purged: %w", l.ID, r.Error)
-		}
-		if marked = r.RowsAffected; marked == 0 {
-			return nil // another instance marked them meanwhile, and audited it
-		}
-		return tx.Audit(ctx, AuditEntry{At: at, Action: AuditLoanPhotosPurged, Subject: fmt.Sprintf("loan %d", l.ID),
-			Detail: fmt.Sprintf("branch_id=%d files=%d removed=%d kept_shared=%d", l.BranchID, marked, removed, kept)})
-	})
+	marked, err := s.markLoanFilesPurged(ctx, &hub.LoanIdentityFile{}, "identity photos", l.ID, ids, at, AuditLoanPhotosPurged,
+		func(marked int64) string {
+			return fmt.Sprintf("branch_id=%d files=%d removed=%d kept_shared=%d", l.BranchID, marked, removed, kept)
+		})
 	if err != nil {
 		return err
 	}
@@ -188,4 +179,26 @@ func (s *Store) identityFileShared(ctx context.Context, files MediaFiles, f hub.
 		return false, fmt.Errorf("identity photo %d: other files of the same content: %w", f.ID, err)
 	}
 	return n > 0, nil
+}
+
+// markLoanFilesPurged marks a loan's purged file rows of one table (model:
+// identity photos, car photos) with the time of the purge and audits it,
+// in one transaction; detail writes the audit's detail from the number
+// of rows marked. It returns how many rows it marked: none when another instance marked
+// them meanwhile, and audited that itself.
+func (s *Store) markLoanFilesPurged(ctx context.Context, model any, what string, loanID int64, ids []int64, at time.Time,
+	action string, detail func(marked int64) string) (int64, error) {
+	marked := int64(0)
+	err := s.Tx(ctx, func(tx *Store) error {
+		r := tx.db.WithContext(ctx).Model(model).
+			Where("loan_id = ? AND id IN ? AND purged_at IS NULL", loanID, ids).Update("purged_at", at)
+		if r.Error != nil {
+			return fmt.Errorf("mark %s of loan %d purged: %w", what, loanID, r.Error)
+		}
+		if marked = r.RowsAffected; marked == 0 {
+			return nil
+		}
+		return tx.Audit(ctx, AuditEntry{At: at, Action: action, Subject: fmt.Sprintf("loan %d", loanID), Detail: detail(marked)})
+	})
+	return marked, err
 }
