@@ -38,37 +38,12 @@ func (s *Store) FollowUpFailedEmailWithSMS(ctx context.Context, messageID int64,
 		if m.Delivery != hub.DeliveryFailed || th.Phone == "" || strings.HasSuffix(m.Error, EmailSMSNote) {
 			return nil
 		}
-		res := tx.db.WithContext(ctx).Exec(insertIgnoring("wa_sms_followups", "message_id, created_at", 1, 2), messageID, now())
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return nil // another copy of the bounce was first
-		}
-		// The stored text part keeps the page link masked; the SMS
-		// carries the live one.
-		body, err := tx.withCustomerLink(ctx, th.ID, m.Body, links)
-		if err != nil {
-			return err
-		}
-		if sms, err = tx.QueueMessage(ctx, Outgoing{ThreadID: th.ID, Channel: hub.ChannelSMS, Recipient: th.Phone,
-			Body: body, Author: m.Author, TemplateKey: m.TemplateKey}); err != nil {
-			return err
-		}
-		if err := tx.db.WithContext(ctx).Exec(`UPDATE wa_sms_followups SET sms_message_id = ? WHERE message_id = ?`,
-			sms.ID, messageID).Error; err != nil {
-			return err
-		}
 		note := EmailSMSNote
 		if m.Error != "" {
 			note = m.Error + "; " + EmailSMSNote
 		}
-		if err := tx.db.WithContext(ctx).Exec(`UPDATE messages SET error = ?, updated_at = ? WHERE id = ?`,
-			note, now(), messageID).Error; err != nil {
-			return err
-		}
-		queued = true
-		return tx.appendMessageEvent(ctx, hub.EventDelivery, messageID)
+		sms, queued, err = tx.followUpBySMS(ctx, m, th, note, links)
+		return err
 	})
 	if err != nil {
 		return hub.Message{}, false, fmt.Errorf("follow up e-mail %d by SMS: %w", messageID, err)

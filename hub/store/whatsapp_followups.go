@@ -83,34 +83,45 @@ func (s *Store) FollowUpWithSMS(ctx context.Context, messageID int64, note strin
 		if m.Delivery != hub.DeliverySent || th.Phone == "" {
 			return nil
 		}
-		res := tx.db.WithContext(ctx).Exec(insertIgnoring("wa_sms_followups", "message_id, created_at", 1, 2), messageID, now())
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return nil // another sweeper was first
-		}
-		body, err := tx.withCustomerLink(ctx, th.ID, m.Body, links)
-		if err != nil {
-			return err
-		}
-		if sms, err = tx.QueueMessage(ctx, Outgoing{ThreadID: th.ID, Channel: hub.ChannelSMS, Recipient: th.Phone,
-			Body: body, Author: m.Author, TemplateKey: m.TemplateKey}); err != nil {
-			return err
-		}
-		if err := tx.db.WithContext(ctx).Exec(`UPDATE wa_sms_followups SET sms_message_id = ? WHERE message_id = ?`,
-			sms.ID, messageID).Error; err != nil {
-			return err
-		}
-		if err := tx.db.WithContext(ctx).Exec(`UPDATE messages SET error = ?, updated_at = ? WHERE id = ?`,
-			note, now(), messageID).Error; err != nil {
-			return err
-		}
-		queued = true
-		return tx.appendMessageEvent(ctx, hub.EventDelivery, messageID)
+		sms, queued, err = tx.followUpBySMS(ctx, m, th, note, links)
+		return err
 	})
 	if err != nil {
 		return hub.Message{}, false, fmt.Errorf("follow up WhatsApp message %d by SMS: %w", messageID, err)
 	}
 	return sms, queued, nil
+}
+
+// followUpBySMS is the common part of an SMS follow-up, in the caller's
+// transaction: it records the follow-up of m once (a wa_sms_followups row
+// keyed by the message, whatever its first channel: a second caller finds
+// it and writes nothing), queues m's words by SMS to the thread's number
+// with the live page link (the stored words keep it masked), sets m's
+// error to note and tells live pages. queued is false when another caller
+// was first.
+func (s *Store) followUpBySMS(ctx context.Context, m hub.Message, th hub.Thread, note string, links *hub.Links) (sms hub.Message, queued bool, err error) {
+	res := s.db.WithContext(ctx).Exec(insertIgnoring("wa_sms_followups", "message_id, created_at", 1, 2), m.ID, now())
+	if res.Error != nil {
+		return hub.Message{}, false, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return hub.Message{}, false, nil
+	}
+	body, err := s.withCustomerLink(ctx, th.ID, m.Body, links)
+	if err != nil {
+		return hub.Message{}, false, err
+	}
+	if sms, err = s.QueueMessage(ctx, Outgoing{ThreadID: th.ID, Channel: hub.ChannelSMS, Recipient: th.Phone,
+		Body: body, Author: m.Author, TemplateKey: m.TemplateKey}); err != nil {
+		return hub.Message{}, false, err
+	}
+	if err := s.db.WithContext(ctx).Exec(`UPDATE wa_sms_followups SET sms_message_id = ? WHERE message_id = ?`,
+		sms.ID, m.ID).Error; err != nil {
+		return hub.Message{}, false, err
+	}
+	if err := s.db.WithContext(ctx).Exec(`UPDATE messages SET error = ?, updated_at = ? WHERE id = ?`,
+		note, now(), m.ID).Error; err != nil {
+		return hub.Message{}, false, err
+	}
+	return sms, true, s.appendMessageEvent(ctx, hub.EventDelivery, m.ID)
 }
