@@ -5,10 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -83,40 +80,11 @@ func readingsAfterTheLocker(t *testing.T, settled bool) {
 		}
 
 		// Fifteen presses at once: one recording.
-		var wg sync.WaitGroup
-		start := make(chan struct{})
-		codes := make([]int, 15)
-		for i := range codes {
-			form := url.Values{"csrf": {anna.CSRF}, "fuel": {"3"}, "odometer": {"12 900"}}
-			req := httptest.NewRequest(http.MethodPost, back, strings.NewReader(form.Encode()))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("Accept-Language", "en")
-			anna.AddCookies(req)
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				resp, err := h.Server.App().Test(req, -1)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				resp.Body.Close()
-				codes[i] = resp.StatusCode
-			}()
+		reqs := make([]*http.Request, 15)
+		for i := range reqs {
+			reqs[i] = loanRequest(anna, back, "fuel", "3", "odometer", "12 900")
 		}
-		close(start)
-		wg.Wait()
-		won := 0
-		for _, code := range codes {
-			switch code {
-			case http.StatusSeeOther:
-				won++
-			case http.StatusConflict:
-			default:
-				t.Errorf("a recording answered %d, want 303 or 409", code)
-			}
-		}
+		won := tally(t, "a recording", sendAtOnce(t, h, reqs), http.StatusSeeOther, http.StatusConflict)[http.StatusSeeOther]
 		n := w.counts(t)
 		if won != 1 || n.changes-before.changes != 1 || n.audit-before.audit != 1 || n.messages-before.messages != 1 ||
 			n.outbox != before.outbox || n.carState != before.carState {

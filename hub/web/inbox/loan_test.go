@@ -5,12 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -347,44 +345,11 @@ func TestLoanOfferCarTakenAndFifteenAtOnce(t *testing.T) {
 		}
 
 		base := w.counts(t)
-		var wg sync.WaitGroup
-		start := make(chan struct{})
-		codes := make([]int, 15)
-		fields := w.offerFields(w.car)
-		for i := range codes {
-			form := url.Values{"csrf": {anna.CSRF}}
-			for j := 0; j+1 < len(fields); j += 2 {
-				form.Set(fields[j], fields[j+1])
-			}
-			req := httptest.NewRequest(http.MethodPost, w.url+"/loans", strings.NewReader(form.Encode()))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("Accept-Language", "en")
-			anna.AddCookies(req)
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				resp, err := h.Server.App().Test(req, -1)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				resp.Body.Close()
-				codes[i] = resp.StatusCode
-			}()
+		reqs := make([]*http.Request, 15)
+		for i := range reqs {
+			reqs[i] = loanRequest(anna, w.url+"/loans", w.offerFields(w.car)...)
 		}
-		close(start)
-		wg.Wait()
-		won := 0
-		for _, code := range codes {
-			switch code {
-			case http.StatusSeeOther:
-				won++
-			case http.StatusConflict:
-			default:
-				t.Errorf("an offer answered %d, want 303 or 409", code)
-			}
-		}
+		won := tally(t, "an offer", sendAtOnce(t, h, reqs), http.StatusSeeOther, http.StatusConflict)[http.StatusSeeOther]
 		n := w.counts(t)
 		if won != 1 || n.loans-base.loans != 1 || n.outbox-base.outbox != 1 || n.messages-base.messages != 2 ||
 			n.audit-base.audit != 1 || n.changes-base.changes != 1 || n.carState != hub.CarReserved {
