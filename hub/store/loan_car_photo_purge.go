@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -38,33 +37,20 @@ func (s *Store) PurgeLoanCarPhotos(ctx context.Context, files MediaFiles, at tim
 	// The counts are the Car* fields of the result.
 	at = at.UTC().Truncate(time.Microsecond)
 	var res LoanPhotoPurge
-	var errs error
-	var after int64
-	for {
-		if err := ctx.Err(); err != nil {
-			return res, errors.Join(errs, err)
-		}
-		loans, err := s.carPhotoLoans(ctx, at, after, loanPurgeBatch)
-		if err != nil {
-			return res, errors.Join(errs, err)
-		}
-		for _, l := range loans {
-			after = l.ID
+	err := inLoanBatches(ctx,
+		func(after int64) ([]carPhotoLoan, error) { return s.carPhotoLoans(ctx, at, after, loanPurgeBatch) },
+		func(l carPhotoLoan) int64 { return l.ID },
+		func(l carPhotoLoan) error {
 			days := hub.DefaultCarPhotoRetentionDays
 			if l.RetentionDays != nil {
 				days = *l.RetentionDays
 			}
 			if l.EndedAt == nil || l.EndedAt.UTC().AddDate(0, 0, days).After(at) {
-				continue
+				return nil // its branch keeps them longer than the shortest retention
 			}
-			if err := s.purgeLoanCarPhotos(ctx, files, l, at, &res); err != nil {
-				errs = errors.Join(errs, err)
-			}
-		}
-		if len(loans) < loanPurgeBatch {
-			return res, errs
-		}
-	}
+			return s.purgeLoanCarPhotos(ctx, files, l, at, &res)
+		})
+	return res, err
 }
 
 // carPhotoLoans reads the next ended loans after id, ended at least the

@@ -59,24 +59,36 @@ type loanToPurge struct {
 func (s *Store) PurgeLoanPhotos(ctx context.Context, files MediaFiles, at time.Time) (LoanPhotoPurge, error) {
 	at = at.UTC().Truncate(time.Microsecond)
 	var res LoanPhotoPurge
+	err := inLoanBatches(ctx,
+		func(after int64) ([]loanToPurge, error) { return s.loansToPurge(ctx, at, after, loanPurgeBatch) },
+		func(l loanToPurge) int64 { return l.ID },
+		func(l loanToPurge) error { return s.purgeLoan(ctx, files, l, at, &res) })
+	return res, err
+}
+
+// inLoanBatches walks the loans load finds, loanPurgeBatch at a time in
+// id order (load reads those after the id given), and purges each. A
+// loan that fails is left for the next run and its error returned with
+// the others; the rest go on. A cancelled ctx stops the walk.
+func inLoanBatches[L any](ctx context.Context, load func(after int64) ([]L, error), id func(L) int64, purge func(L) error) error {
 	var errs error
 	var after int64
 	for {
 		if err := ctx.Err(); err != nil {
-			return res, errors.Join(errs, err)
+			return errors.Join(errs, err)
 		}
-		loans, err := s.loansToPurge(ctx, at, after, loanPurgeBatch)
+		loans, err := load(after)
 		if err != nil {
-			return res, errors.Join(errs, err)
+			return errors.Join(errs, err)
 		}
 		for _, l := range loans {
-			after = l.ID
-			if err := s.purgeLoan(ctx, files, l, at, &res); err != nil {
+			after = id(l)
+			if err := purge(l); err != nil {
 				errs = errors.Join(errs, err)
 			}
 		}
 		if len(loans) < loanPurgeBatch {
-			return res, errs
+			return errs
 		}
 	}
 }
