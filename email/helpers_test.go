@@ -113,23 +113,7 @@ func (w world) run(t *testing.T, sender outbox.Sender, opts outbox.Options) {
 // waitDelivery waits until the message has left the queue.
 func waitDelivery(t *testing.T, s *store.Store, id int64) hub.Message {
 	t.Helper()
-	var m hub.Message
-	waitFor(t, 20*time.Second, func() bool {
-		m = storetest.Message(t, s, id)
-		return m.Delivery != hub.DeliveryQueued
-	})
-	return m
-}
-
-func waitFor(t *testing.T, timeout time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %v", timeout)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	return storetest.WaitDelivery(t, s, id, 20*time.Second)
 }
 
 // refusingServer is a tiny SMTP server (go-smtp) that refuses recipients

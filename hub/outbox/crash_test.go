@@ -29,7 +29,7 @@ func TestRecordedSuccessIsNotSentAgain(t *testing.T) {
 		if err := s.RecordDeliveryAttempt(ctx, &a); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, 5*time.Second, func() bool { return time.Now().After(*claimed[0].LeaseUntil) })
+		storetest.WaitFor(t, 5*time.Second, func() bool { return time.Now().After(*claimed[0].LeaseUntil) })
 
 		fake := &fakeSender{}
 		_, stop := start(t, s, sms1(fake), fast())

@@ -117,24 +117,7 @@ func attempts(t *testing.T, s *store.Store, outboxID int64) []hub.DeliveryAttemp
 // waitDelivery waits until the message has left the queue.
 func waitDelivery(t *testing.T, s *store.Store, id int64) hub.Message {
 	t.Helper()
-	var m hub.Message
-	waitFor(t, 10*time.Second, func() bool {
-		m = storetest.Message(t, s, id)
-		return m.Delivery != hub.DeliveryQueued
-	})
-	return m
-}
-
-// waitFor polls cond until it holds or the timeout passes.
-func waitFor(t *testing.T, timeout time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %v", timeout)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	return storetest.WaitDelivery(t, s, id, 10*time.Second)
 }
 
 // lockedBuffer collects log output written from several goroutines.
@@ -190,7 +173,7 @@ func TestSentOnFirstTry(t *testing.T) {
 			t.Fatalf("provider got %+v", got)
 		}
 
-		waitFor(t, 5*time.Second, func() bool { return strings.Contains(logs.String(), `"outcome"`) })
+		storetest.WaitFor(t, 5*time.Second, func() bool { return strings.Contains(logs.String(), `"outcome"`) })
 		var line map[string]any
 		if err := json.Unmarshal([]byte(strings.SplitN(logs.String(), "\n", 2)[0]), &line); err != nil {
 			t.Fatal(err)
@@ -335,7 +318,7 @@ func TestRetryAfter(t *testing.T) {
 				start(t, s, sms1(fake), opts)
 
 				var item hub.OutboxItem
-				waitFor(t, 10*time.Second, func() bool {
+				storetest.WaitFor(t, 10*time.Second, func() bool {
 					item = storetest.Outbox(t, s, msgs[0].ID)
 					return item.Attempts > 0
 				})
@@ -518,7 +501,7 @@ func TestTwoPools(t *testing.T) {
 		_, stop1 := start(t, s, sms1(fake), fast())
 		_, stop2 := start(t, other, sms1(fake), fast())
 
-		waitFor(t, 60*time.Second, func() bool {
+		storetest.WaitFor(t, 60*time.Second, func() bool {
 			pending, _, _, err := s.OutboxStats(context.Background())
 			if err != nil {
 				t.Fatal(err)

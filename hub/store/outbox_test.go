@@ -61,7 +61,7 @@ func TestClaimOutboxLease(t *testing.T) {
 
 		// The worker holding first "crashed": the row comes back after the lease.
 		var second hub.OutboxItem
-		waitFor(t, 5*time.Second, func() bool {
+		storetest.WaitFor(t, 5*time.Second, func() bool {
 			items, err := s.ClaimOutbox(ctx, 10, time.Minute, smsOnly)
 			if err != nil {
 				t.Fatal(err)
@@ -399,18 +399,6 @@ func TestOutboxStats(t *testing.T) {
 			t.Fatalf("oldest pending = %v, want %v", oldest, msgs[1].CreatedAt)
 		}
 	})
-}
-
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t *testing.T, timeout time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %v", timeout)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // TestClaimOutboxOnlyItsChannels: a claim takes only items of the channels
